@@ -1,0 +1,17 @@
+"""The version-neutral IR: values, operations, blocks, printer, verifier.
+
+Front ends produce it, passes rewrite it, back ends consume it; the
+reference interpreter (``splice.ir.interpreter``) executes it and is the
+oracle every back end is tested against.
+"""
+
+from .function import Block, Builder, Function, LocalSlot
+from .ops import ALL, KINDS, Edge, Instr, OpKind
+from .printer import format_function
+from .values import Repr, Value
+from .verifier import VerifyError, verify
+
+__all__ = [
+    "ALL", "KINDS", "Block", "Builder", "Edge", "Function", "Instr", "LocalSlot",
+    "OpKind", "Repr", "Value", "VerifyError", "format_function", "verify",
+]

@@ -1,0 +1,139 @@
+"""Functions and basic blocks, and the builder the front end uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from .ops import KINDS, VARIADIC, Edge, Instr, OpKind
+from .values import Repr, Value
+
+
+@dataclass(eq=False)
+class Block:
+    id: int
+    params: list[Value] = field(default_factory=list)
+    instrs: list[Instr] = field(default_factory=list)
+    # True when the block is an exception handler (see ops module docstring).
+    is_handler: bool = False
+    # True for the target of a loop back-edge (a loop header).
+    is_loop_header: bool = False
+
+    @property
+    def terminator(self) -> Instr | None:
+        if self.instrs and self.instrs[-1].kind.terminator:
+            return self.instrs[-1]
+        return None
+
+    def successors(self) -> list["Block"]:
+        """Normal and exceptional successors, without duplicates."""
+        out: list[Block] = []
+        for ins in self.instrs:
+            edges = list(ins.targets)
+            if ins.handler is not None:
+                edges.append(ins.handler)
+            for e in edges:
+                if e.block not in out:
+                    out.append(e.block)
+        return out
+
+    def __str__(self) -> str:
+        return f"b{self.id}"
+
+    __repr__ = __str__
+
+
+@dataclass
+class LocalSlot:
+    """One slot of the frame's locals: a plain local, a cell, or a free var."""
+
+    name: str
+    kind: str  # "local" | "cell" | "free"
+
+
+@dataclass(eq=False)
+class Function:
+    """A function in IR form, plus what the runtime needs to run it."""
+
+    name: str
+    qualname: str
+    filename: str
+    firstlineno: int
+    argcount: int
+    posonlyargcount: int
+    kwonlyargcount: int
+    has_varargs: bool
+    has_varkeywords: bool
+    slots: list[LocalSlot]
+    blocks: list[Block] = field(default_factory=list)
+    # The code object the IR was decoded from (for names, locations, feedback).
+    code: Any = None
+    _next_value: int = 0
+    _next_block: int = 0
+
+    @property
+    def entry(self) -> Block:
+        return self.blocks[0]
+
+    def new_value(self, repr: Repr = Repr.OBJECT) -> Value:
+        v = Value(self._next_value, repr)
+        self._next_value += 1
+        return v
+
+    def new_block(self, nparams: int = 0, *, is_handler: bool = False) -> Block:
+        b = Block(self._next_block, is_handler=is_handler)
+        self._next_block += 1
+        for _ in range(nparams):
+            p = self.new_value()
+            p.definer = b
+            b.params.append(p)
+        self.blocks.append(b)
+        return b
+
+    def instructions(self) -> Iterator[tuple[Block, Instr]]:
+        for b in self.blocks:
+            for ins in b.instrs:
+                yield b, ins
+
+
+class Builder:
+    """Appends instructions to a current block; returns the new values."""
+
+    def __init__(self, fn: Function, block: Block | None = None) -> None:
+        self.fn = fn
+        self.block = block
+        # Location and exception handler stamped on every raising instruction.
+        self.offset: int | None = None
+        self.lineno: int | None = None
+        self.handler: Edge | None = None
+
+    def emit(
+        self,
+        kind: str | OpKind,
+        *args: Value,
+        nresults: int | None = None,
+        targets: list[Edge] | None = None,
+        hint: dict[str, Any] | None = None,
+        **attrs: Any,
+    ) -> Instr:
+        k = KINDS[kind] if isinstance(kind, str) else kind
+        assert self.block is not None and self.block.terminator is None, "emit into a closed block"
+        n = k.nresults if k.nresults != VARIADIC else nresults
+        assert n is not None, f"{k.name} needs nresults"
+        ins = Instr(k, list(args), attrs, targets=targets or [], hint=hint)
+        for i in range(n):
+            repr_ = k.result_repr
+            if k.name == "LoadMethod" and i == 1:
+                repr_ = Repr.NULLABLE
+            v = self.fn.new_value(repr_)
+            v.definer = ins
+            ins.results.append(v)
+        ins.offset, ins.lineno = self.offset, self.lineno
+        if k.raises:
+            ins.handler = self.handler
+        self.block.instrs.append(ins)
+        return ins
+
+    def value(self, kind: str, *args: Value, **attrs: Any) -> Value:
+        """Emit a one-result instruction and return its result."""
+        return self.emit(kind, *args, **attrs).result

@@ -1,0 +1,182 @@
+"""The IR's operations: one table of kinds, one Instr class.
+
+Each kind states, once, everything later stages need to know about it:
+its attributes, operand count, results, whether it can raise, which operand
+references it consumes ("steals") and whether its result is a borrowed
+reference.  The front end only picks kinds; the reference-count pass reads
+``steals`` / ``borrowed``; back ends implement each kind.  Nothing here is
+specific to one CPython version's bytecode.
+
+Conventions
+-----------
+* Operands are borrowed unless listed in ``steals`` (``ALL`` = every operand).
+* Results are new references unless ``borrowed``.
+* ``raises``: the operation may leave a pending exception; the instruction
+  then continues at its ``handler`` edge, or leaves the function.
+* Terminators end a block; their ``targets`` are edges.
+* ``ForIter``'s single result is defined only on its first (body) edge.
+* A handler block's parameters are the edge arguments, then (if the edge
+  has ``lasti``) the raising location as an int object, then the caught
+  exception: those trailing values are filled in by the unwinder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .values import Repr, Value
+
+ALL = "all"
+VARIADIC = -1
+
+
+@dataclass(frozen=True)
+class OpKind:
+    name: str
+    nargs: int = 0  # VARIADIC for a variable count
+    attrs: tuple[str, ...] = ()
+    nresults: int = 1  # VARIADIC: decided per instruction (unpacking)
+    result_repr: Repr = Repr.OBJECT
+    raises: bool = True
+    steals: tuple[int, ...] | str = ()
+    borrowed: bool = False
+    terminator: bool = False
+    # False for raises that must not add a traceback entry (bare re-raise).
+    adds_traceback: bool = True
+    doc: str = ""
+
+    def __str__(self) -> str:
+        return self.name
+
+    def steals_operand(self, index: int) -> bool:
+        return self.steals == ALL or index in self.steals
+
+
+def _kinds(*kinds: OpKind) -> dict[str, OpKind]:
+    return {k.name: k for k in kinds}
+
+
+KINDS: dict[str, OpKind] = _kinds(
+    # --- constants, locals, cells, globals -------------------------------
+    OpKind("Const", attrs=("value",), raises=False, borrowed=True, doc="a constant owned by the function"),
+    OpKind("Null", result_repr=Repr.NULLABLE, raises=False, borrowed=True, doc="NULL: no self for a plain call"),
+    OpKind("LoadLocal", attrs=("slot", "name"), borrowed=True, doc="fast local; UnboundLocalError if unset"),
+    OpKind("StoreLocal", 1, attrs=("slot", "name"), nresults=0, raises=False, steals=(0,)),
+    OpKind("DeleteLocal", attrs=("slot", "name"), nresults=0),
+    OpKind("LoadClosure", attrs=("slot", "name"), raises=False, borrowed=True, doc="the cell object itself"),
+    OpKind("LoadCell", attrs=("slot", "name"), doc="the cell's content"),
+    OpKind("StoreCell", 1, attrs=("slot", "name"), nresults=0, raises=False),
+    OpKind("DeleteCell", attrs=("slot", "name"), nresults=0),
+    OpKind("LoadGlobal", attrs=("name",), doc="globals, then builtins; NameError"),
+    OpKind("StoreGlobal", 1, attrs=("name",), nresults=0),
+    OpKind("DeleteGlobal", attrs=("name",), nresults=0),
+    # --- operators --------------------------------------------------------
+    OpKind("BinaryOp", 2, attrs=("op",), doc="op: add sub mul ... or iadd isub ... (in-place)"),
+    OpKind("UnaryOp", 1, attrs=("op",), doc="op: neg pos invert not"),
+    OpKind("Compare", 2, attrs=("op",), doc="op: lt le eq ne gt ge"),
+    OpKind("Is", 2, attrs=("invert",), raises=False),
+    OpKind("Contains", 2, attrs=("invert",), doc="operands: item, container"),
+    OpKind("Truth", 1, result_repr=Repr.BOOL, doc="bool(v) as a C truth value"),
+    # --- attributes and subscripts ---------------------------------------
+    OpKind("GetAttr", 1, attrs=("name",)),
+    OpKind("SetAttr", 2, attrs=("name",), nresults=0, doc="operands: object, value"),
+    OpKind("DelAttr", 1, attrs=("name",), nresults=0),
+    OpKind("GetItem", 2, doc="operands: container, key"),
+    OpKind("SetItem", 3, nresults=0, doc="operands: container, key, value"),
+    OpKind("DelItem", 2, nresults=0),
+    # --- calls --------------------------------------------------------------
+    OpKind("LoadMethod", 1, attrs=("name",), nresults=2, doc="results: callable, self-or-NULL"),
+    OpKind("Call", VARIADIC, attrs=("kwnames",),
+           doc="operands: callable, self-or-NULL, *args; kwnames names the trailing args"),
+    OpKind("CallEx", 3, doc="operands: callable, args (any iterable), kwargs mapping or NULL"),
+    OpKind("MakeFunction", VARIADIC, attrs=("extras",),
+           doc="operands: code, then the extras named in attr extras (defaults, kwdefaults, annotations, closure)"),
+    # --- building containers and strings ---------------------------------
+    OpKind("BuildTuple", VARIADIC, steals=ALL),
+    OpKind("BuildList", VARIADIC, steals=ALL),
+    OpKind("BuildSet", VARIADIC),
+    OpKind("BuildMap", VARIADIC, doc="operands: k0, v0, k1, v1, ..."),
+    OpKind("BuildConstKeyMap", VARIADIC, attrs=("keys",), doc="operands: the values for the constant keys"),
+    OpKind("BuildSlice", VARIADIC, doc="operands: start, stop[, step]"),
+    OpKind("BuildString", VARIADIC),
+    OpKind("FormatValue", VARIADIC, attrs=("conversion",), doc="operands: value[, format spec]"),
+    OpKind("ListAppend", 2, nresults=0),
+    OpKind("ListExtend", 2, nresults=0),
+    OpKind("ListToTuple", 1),
+    OpKind("SetAdd", 2, nresults=0),
+    OpKind("SetUpdate", 2, nresults=0),
+    OpKind("MapAdd", 3, nresults=0, doc="operands: dict, key, value"),
+    OpKind("DictUpdate", 2, nresults=0),
+    OpKind("DictMerge", 3, nresults=0, doc="operands: callee (for messages), dict, mapping"),
+    # --- unpacking ------------------------------------------------------------
+    OpKind("UnpackSequence", 1, attrs=("count",), nresults=VARIADIC),
+    OpKind("UnpackEx", 1, attrs=("before", "after"), nresults=VARIADIC,
+           doc="results: before items, a list of the rest, after items"),
+    # --- iteration --------------------------------------------------------
+    OpKind("GetIter", 1),
+    OpKind("ForIter", 1, terminator=True, doc="targets: body (item defined), exhausted"),
+    # --- exceptions and with ------------------------------------------------
+    OpKind("PushExcInfo", 1, raises=False, doc="make exc the handled exception; result: the previous one"),
+    OpKind("PopExcInfo", 1, nresults=0, raises=False, steals=(0,), doc="restore the handled exception"),
+    OpKind("ExcMatch", 2, doc="isinstance-style except-clause test, as a bool object"),
+    OpKind("WithEnter", 1, nresults=2, doc="results: bound __exit__, result of __enter__"),
+    OpKind("WithExceptStart", 2, doc="operands: bound __exit__, exception; calls exit(type, exc, tb)"),
+    OpKind("ImportName", 2, attrs=("name",), doc="operands: level, fromlist"),
+    OpKind("ImportFrom", 1, attrs=("name",)),
+    OpKind("CheckInterrupts", nresults=0, doc="loop back-edge: signals, pending calls, GIL hand-off"),
+    # --- reference counting (inserted by passes.refcount only) ---------------
+    OpKind("Incref", 1, nresults=0, raises=False),
+    OpKind("Decref", 1, nresults=0, raises=False),
+    # --- terminators ---------------------------------------------------------
+    OpKind("Jump", nresults=0, raises=False, terminator=True),
+    OpKind("Branch", 1, nresults=0, raises=False, terminator=True, doc="operand: a BOOL; targets: true, false"),
+    OpKind("Return", 1, nresults=0, raises=False, steals=(0,), terminator=True),
+    OpKind("Raise", VARIADIC, nresults=0, terminator=True,
+           doc="operands: [exc[, cause]]; none re-raises the handled exception"),
+    OpKind("Reraise", VARIADIC, nresults=0, terminator=True, adds_traceback=False,
+           doc="operands: exc[, lasti]: re-raise, restoring the raising location when lasti is given"),
+)
+
+
+@dataclass(eq=False)
+class Edge:
+    """A control transfer to ``block`` passing ``args`` to its parameters."""
+
+    block: Any  # Block (not imported: avoids a cycle)
+    args: list[Value] = field(default_factory=list)
+    # Handler edges only: the handler also receives the raising location.
+    lasti: bool = False
+
+
+@dataclass(eq=False)
+class Instr:
+    kind: OpKind
+    args: list[Value]
+    attrs: dict[str, Any] = field(default_factory=dict)
+    results: list[Value] = field(default_factory=list)
+    targets: list[Edge] = field(default_factory=list)
+    # Where an exception goes: a handler edge, or None to leave the function.
+    handler: Edge | None = None
+    # Source position: the code-unit offset in the original code object and
+    # its line; the runtime keeps the frame's location there while it runs.
+    offset: int | None = None
+    lineno: int | None = None
+    # Type feedback from the interpreter, in version-neutral words.
+    hint: dict[str, Any] | None = None
+    # Filled by passes.refcount: owned values to release if this raises.
+    cleanup: list[Value] = field(default_factory=list)
+
+    @property
+    def result(self) -> Value:
+        (only,) = self.results
+        return only
+
+    @property
+    def name(self) -> str:
+        return self.kind.name
+
+    def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        from .printer import format_instr
+
+        return format_instr(self)
