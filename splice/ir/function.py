@@ -68,6 +68,11 @@ class Function:
     blocks: list[Block] = field(default_factory=list)
     # The code object the IR was decoded from (for names, locations, feedback).
     code: Any = None
+    # The globals the function runs with, when known at compile time: passes
+    # that specialise on guarded globals read them (they never assume them).
+    globals: dict | None = None
+    # The function object being compiled (recursive calls can go direct).
+    func: Any = None
     _next_value: int = 0
     _next_block: int = 0
 

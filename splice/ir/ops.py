@@ -132,9 +132,9 @@ KINDS: dict[str, OpKind] = _kinds(
     OpKind("Jump", nresults=0, raises=False, terminator=True),
     OpKind("Branch", 1, nresults=0, raises=False, terminator=True, doc="operand: a BOOL; targets: true, false"),
     OpKind("Return", 1, nresults=0, raises=False, steals=(0,), terminator=True),
-    OpKind("Raise", VARIADIC, nresults=0, terminator=True,
+    OpKind("Raise", VARIADIC, nresults=0, terminator=True, steals=ALL,
            doc="operands: [exc[, cause]]; none re-raises the handled exception"),
-    OpKind("Reraise", VARIADIC, nresults=0, terminator=True, adds_traceback=False,
+    OpKind("Reraise", VARIADIC, nresults=0, terminator=True, steals=ALL, adds_traceback=False,
            doc="operands: exc[, lasti]: re-raise, restoring the raising location when lasti is given"),
 )
 

@@ -1,0 +1,60 @@
+"""The pipeline for one function: decode, passes, back end.
+
+This is the only module that strings the stages together; everything it
+calls is replaceable behind its own interface (front end per CPython
+version, passes, back ends from ``splice.backends.BACKENDS``).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import types
+
+from . import frontend, passes
+from .backends.base import CompiledCode
+from .errors import Unsupported
+from .ir import Function, refcheck
+
+VERIFY_ALL = os.environ.get("SPLICE_VERIFY") == "1"
+
+
+def build_ir(func: types.FunctionType, code: types.CodeType | None = None,
+             *, skip_passes: frozenset[str] = frozenset()) -> Function:
+    """Decode ``func`` (or ``code``, its original code) and run the passes."""
+    code = code if code is not None else func.__code__
+    fn = frontend.decode(code)
+    fn.globals = func.__globals__
+    fn.func = func
+    passes.run_all(fn, skip=skip_passes)
+    if VERIFY_ALL:
+        refcheck.check(fn)
+    return fn
+
+
+def compile_function(func: types.FunctionType, *, code: types.CodeType | None = None,
+                     backend: str = "copypatch",
+                     skip_passes: frozenset[str] = frozenset()) -> CompiledCode:
+    """Compile ``func`` with ``backend``; raises Unsupported with the reason.
+
+    ``code`` is the function's original code object when ``func.__code__``
+    is already splice's trampoline.
+    """
+    from .backends import BACKENDS
+    from .runtime import entry
+
+    if not isinstance(func, types.FunctionType):
+        raise TypeError(f"splice compiles Python functions, not {type(func).__name__}")
+    code = code if code is not None else func.__code__
+    start = time.perf_counter()
+    fn = build_ir(func, code, skip_passes=skip_passes)
+    try:
+        be = BACKENDS[backend]
+    except KeyError:
+        raise ValueError(f"unknown back end {backend!r}; known: {sorted(BACKENDS)}") from None
+    compiled = be.compile(fn, entry.layout_for(code))
+    compiled.compile_seconds = time.perf_counter() - start
+    return compiled
+
+
+__all__ = ["Unsupported", "build_ir", "compile_function"]

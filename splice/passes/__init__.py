@@ -1,0 +1,26 @@
+"""Passes over the IR, one module each, applied in a fixed order.
+
+Order matters: type facts feed the choice of fast paths, dead code goes
+before reference counting (so nothing dead is counted), and reference
+counting is last so that no other pass has to preserve its invariants.
+"""
+
+from __future__ import annotations
+
+from ..ir import Function, verify
+from . import dce, direct_calls, refcount, types
+
+# Optimisations that may be switched off (to measure what each buys).
+OPTIONAL = {"types": types, "direct_calls": direct_calls, "dce": dce}
+
+
+def run_all(fn: Function, *, skip: frozenset[str] = frozenset()) -> None:
+    """Run the optional passes not named in ``skip``, then refcounting, then verify."""
+    unknown = set(skip) - set(OPTIONAL)
+    if unknown:
+        raise ValueError(f"cannot skip pass(es) {sorted(unknown)}; optional: {sorted(OPTIONAL)}")
+    for name, p in OPTIONAL.items():
+        if name not in skip:
+            p.run(fn)
+    refcount.run(fn)
+    verify(fn)

@@ -1,0 +1,204 @@
+"""Reference-count insertion: one late pass, so nothing earlier has to care.
+
+Why one pass: every other stage reasons about values, not references.  This
+pass reads the ownership facts of each operation kind (``steals``,
+``borrowed``) and the liveness of every object value, and inserts exactly
+the ``Incref``/``Decref`` instructions that make each reference released
+once on every path.  It elides by construction: a borrowed value (a
+constant, a local read) that is only borrowed by its users costs nothing,
+and an owned value whose last use steals it is handed over, not copied.
+
+Rules (see docs/design.md, "Ownership conventions"):
+* A stealing operand consumes its reference, also when the operation fails.
+* Edges steal their arguments; block parameters are owned.
+* A raising instruction's ``cleanup`` lists the owned references to drop if
+  it fails, after handing the handler what its edge needs.
+* A borrowed local read is promoted to owned (incref at definition) when
+  the slot might be rebound before its last use, or when it crosses a
+  block boundary, since only then could the frame drop the object first.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ..errors import Unsupported
+from ..ir import Block, Edge, Function, Instr, KINDS
+from ..ir import liveness
+from ..ir.values import Value
+
+_SLOT_WRITERS = {"StoreLocal", "DeleteLocal"}
+
+
+def _ref(kind: str, v: Value, like: Instr) -> Instr:
+    ins = Instr(KINDS[kind], [v])
+    ins.offset, ins.lineno = like.offset, like.lineno
+    return ins
+
+
+def _is_owned(v: Value, promoted: set[Value]) -> bool:
+    d = v.definer
+    if isinstance(d, Instr):
+        return not d.kind.borrowed or v in promoted
+    return True  # block parameters, including a handler's lasti and exception
+
+
+def _promote_borrowed(fn: Function) -> set[Value]:
+    """Borrowed values that must hold their own reference; incref them at definition."""
+    used_in: dict[Value, set[Block]] = {}
+    for b, ins in fn.instructions():
+        for a in ins.args:
+            used_in.setdefault(a, set()).add(b)
+        edges = ins.targets + ([ins.handler] if ins.handler else [])
+        for e in edges:
+            for a in e.args:
+                used_in.setdefault(a, set()).add(b)
+                if e is ins.handler:
+                    used_in[a].add(e.block)  # forces promotion: handlers take owned values
+    promoted: set[Value] = set()
+    for b in fn.blocks:
+        for i, ins in enumerate(b.instrs):
+            if ins.kind.name != "LoadLocal":
+                continue
+            v = ins.result
+            blocks = used_in.get(v, set())
+            if blocks - {b}:
+                promoted.add(v)
+                continue
+            # Same block: is the slot rewritten before the last use?
+            last = max((j for j, later in enumerate(b.instrs) if v in later.args
+                        or any(v in e.args for e in later.targets)), default=i)
+            if any(later.kind.name in _SLOT_WRITERS and later.attrs["slot"] == ins.attrs["slot"]
+                   for later in b.instrs[i + 1:last]):
+                promoted.add(v)
+    for b in fn.blocks:
+        for ins in list(b.instrs):
+            for r in ins.results:
+                if r in promoted:
+                    b.instrs.insert(b.instrs.index(ins) + 1, _ref("Incref", r, ins))
+    return promoted
+
+
+def _edge_fixups(e: Edge, held: set[Value], live_in, promoted) -> tuple[list[Value], list[Value]]:
+    """(increfs, decrefs) needed on edge ``e`` given the owned values held."""
+    need = Counter(a for a in e.args if liveness.is_tracked(a))
+    for v in live_in[e.block] - set(e.block.params):
+        need[v] += 1
+    increfs: list[Value] = []
+    decrefs: list[Value] = []
+    for v in held | set(need):
+        have = 1 if (v in held and _is_owned(v, promoted)) else 0
+        if not _is_owned(v, promoted):
+            # Borrowed values passed along must be given a reference of their own.
+            want = Counter(a for a in e.args if a is v)[v]
+        else:
+            want = need[v]
+        increfs += [v] * max(0, want - have)
+        if have and not want:
+            decrefs.append(v)
+    return increfs, decrefs
+
+
+def _split(fn: Function, b: Block, e: Edge, increfs: list[Value], decrefs: list[Value]) -> None:
+    """Put reference fixups on edge ``e`` by routing it through a new block."""
+    term = b.terminator
+    mid = fn.new_block()
+    mid.instrs += [_ref("Incref", v, term) for v in increfs]
+    mid.instrs += [_ref("Decref", v, term) for v in decrefs]
+    jump = Instr(KINDS["Jump"], [], targets=[Edge(e.block, list(e.args))])
+    mid.instrs.append(jump)
+    e.block, e.args = mid, []
+
+
+def _process_block(fn: Function, b: Block, live_in, promoted: set[Value]) -> None:
+    term = b.terminator
+    assert term is not None
+    after = liveness.terminator_live_after(term, live_in)
+    # Owned references held when control leaves along an edge: whatever was
+    # live before the terminator and not consumed by it.  Each edge keeps
+    # what its successor needs and drops the rest.
+    consumed = {a for i, a in enumerate(term.args) if term.kind.steals_operand(i)}
+    around = after | set(term.args) | liveness.error_needs(term, live_in)
+    held_at_edges = {v for v in around - consumed if liveness.is_tracked(v) and _is_owned(v, promoted)}
+    held_at_edges |= {r for r in term.results if liveness.is_tracked(r)}
+    for n, e in enumerate(list(term.targets)):
+        held = set(held_at_edges)
+        if term.kind.name == "ForIter" and n == 1:
+            held -= set(term.results)  # exhausted: no item was produced
+        inc, dec = _edge_fixups(e, held, live_in, promoted)
+        if inc or dec:
+            _split(fn, b, e, inc, dec)
+    # Then every instruction, last to first.
+    new: list[Instr] = []
+    live = after
+    for ins in reversed(b.instrs):
+        before, after_ins = _fix_instruction(ins, live, live_in, promoted)
+        new = before + [ins] + after_ins + new
+        live = liveness.live_before(ins, live, live_in)
+    # Parameters nobody uses (e.g. stack values a handler discards).
+    first = b.instrs[0]
+    dead = [_ref("Decref", p, first) for p in b.params if liveness.is_tracked(p) and p not in live]
+    b.instrs = dead + new
+
+
+def _fix_instruction(ins: Instr, live_after: set[Value], live_in, promoted) -> tuple[list[Instr], list[Instr]]:
+    """Increfs to put before ``ins``, decrefs after it; fills ``ins.cleanup``.
+
+    A terminator gets only the increfs its stolen operands need: what it
+    leaves behind is settled on its edges.
+    """
+    before: list[Instr] = []
+    after: list[Instr] = []
+    steals = Counter(a for i, a in enumerate(ins.args) if ins.kind.steals_operand(i) and liveness.is_tracked(a))
+    used = [a for a in dict.fromkeys(ins.args) if liveness.is_tracked(a)]
+    for v in used:
+        if not _is_owned(v, promoted):
+            before += [_ref("Incref", v, ins)] * steals[v]
+            continue
+        want = steals[v] + (1 if v in live_after else 0)
+        if ins.kind.terminator:
+            want = max(want, steals[v] + (1 if v not in steals else 0))
+        before += [_ref("Incref", v, ins)] * max(0, want - 1)
+        if want == 0:
+            after.append(_ref("Decref", v, ins))
+    if not ins.kind.terminator:
+        # Kept alive only for the handler: dead on the normal path.
+        for v in liveness.error_needs(ins, live_in) - live_after - set(used):
+            if _is_owned(v, promoted):
+                after.append(_ref("Decref", v, ins))
+        for r in ins.results:
+            if liveness.is_tracked(r) and r not in live_after and _is_owned(r, promoted):
+                after.append(_ref("Decref", r, ins))
+    if ins.kind.raises:
+        ins.cleanup = _cleanup(ins, live_after, steals, live_in, promoted)
+    return before, after
+
+
+def _cleanup(ins: Instr, live_after: set[Value], steals: Counter, live_in, promoted) -> list[Value]:
+    """Owned references still held if ``ins`` fails, minus what its handler takes."""
+    held: Counter = Counter()
+    for v in live_after | {a for a in ins.args if liveness.is_tracked(a)} | liveness.error_needs(ins, live_in):
+        if not _is_owned(v, promoted) or v in ins.results:
+            continue
+        want = steals[v] + (1 if v in live_after else 0)
+        held[v] = max(want, 1) - steals[v]
+    need: Counter = Counter()
+    if ins.handler is not None:
+        for a in ins.handler.args:
+            need[a] += 1
+        for v in live_in[ins.handler.block] - set(ins.handler.block.params):
+            need[v] += 1
+    out: list[Value] = []
+    for v in set(held) | set(need):
+        if need[v] > held[v]:
+            raise Unsupported(f"reference counting: handler needs {v} but it is not held")
+        out += [v] * (held[v] - need[v])
+    return sorted(out, key=lambda v: v.id)
+
+
+def run(fn: Function) -> None:
+    """Insert reference-count operations into ``fn``."""
+    promoted = _promote_borrowed(fn)
+    live_in = liveness.compute(fn)
+    for b in list(fn.blocks):
+        _process_block(fn, b, live_in, promoted)
