@@ -1,0 +1,70 @@
+"""The registry of back ends: ``BACKENDS[name]`` is the ``Backend`` instance.
+
+A back end is loaded when first looked up, so importing splice never loads
+a stencil table it will not use.  A new compilation strategy plugs in by
+adding one line to ``_WHERE`` (and a module implementing ``base.Backend``);
+nothing else in splice names back ends.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from collections.abc import Iterator, Mapping
+
+from .base import Backend
+
+# name -> "module:attribute" of a class whose instances implement Backend.
+_WHERE: dict[str, str] = {
+    "copypatch": "splice.backends.copypatch:CopyPatchBackend",
+    "interp": "splice.backends.interp:InterpBackend",
+}
+
+
+class _Backends(Mapping[str, Backend]):
+    """A read-only mapping that imports and instantiates a back end on first use.
+
+    Looking up an unknown name raises KeyError; a back end whose module does
+    not load here raises ImportError (or whatever its module raised).
+    """
+
+    def __init__(self, where: dict[str, str]) -> None:
+        self._where = where
+        self._instances: dict[str, Backend] = {}
+        self._lock = threading.Lock()
+
+    def __getitem__(self, name: str) -> Backend:
+        with self._lock:
+            backend = self._instances.get(name)
+            if backend is None:
+                module, _, attr = self._where[name].partition(":")
+                backend = self._instances[name] = getattr(importlib.import_module(module), attr)()
+            return backend
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._where)
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._where
+
+
+BACKENDS: Mapping[str, Backend] = _Backends(_WHERE)
+
+
+def available() -> dict[str, str | None]:
+    """Each back end's name -> None when it loads here, else why it does not."""
+    out: dict[str, str | None] = {}
+    for name in BACKENDS:
+        try:
+            BACKENDS[name]
+        except Exception as exc:  # any failure to load means "not available"
+            out[name] = f"{type(exc).__name__}: {exc}"
+        else:
+            out[name] = None
+    return out
+
+
+__all__ = ["BACKENDS", "Backend", "available"]

@@ -1,0 +1,491 @@
+"""Per-function state behind the public API (``splice.jit``, ``explain``, ...).
+
+For every function splice was asked to compile the registry records: the
+user's code object (what the compiler reads and what ``disable`` restores),
+the compiled code when there is one, the precise reason when there is not,
+and how many times the function was compiled.  The function object itself
+is never replaced: compiling installs a trampoline as ``f.__code__``
+(``runtime.entry``), so every existing reference to ``f`` runs native.
+
+Warm-up (the default, ``eager=False``)
+    A jitted function first runs in the interpreter so CPython's specializing
+    interpreter records type feedback in its quickened bytecode.  CPython
+    3.11 quickens a code object after ``WARMUP_CALLS`` (8) calls or loop
+    back-edges and specializes each instruction the first time it runs
+    quickened.  A watcher thread checks the functions still warming up every
+    ``POLL_SECONDS`` (10 ms) and compiles those that are quickened.  So a
+    function is compiled after at least 8 calls (or iterations), at most
+    10 ms of run time later; one that is called fewer times never is.
+    Nothing is added to the call path of a function while it warms up: the
+    watcher reads the code object, it does not intercept calls.
+
+Code reassignment
+    When ``f.__code__`` is no longer what splice installed (the user assigned
+    new code), the new code is treated as a new function: it warms up and is
+    compiled again, at most ``MAX_COMPILES`` (4) times per function object;
+    after that the function stays interpreted and ``explain`` says so.
+    splice notices at the watcher's next sweep (once a second) or whenever
+    the function is passed to ``jit`` or ``explain``.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import statistics
+import threading
+import time
+import traceback
+import types
+import weakref
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, TypeVar
+
+from ..backends import BACKENDS
+
+F = TypeVar("F")
+
+WARMUP_CALLS = 8  # CPython 3.11's QUICKENING_WARMUP_DELAY: documentation of when code quickens
+POLL_SECONDS = 0.01  # the watcher's period while functions warm up
+RECHECK_SECONDS = 1.0  # how often the watcher looks for reassigned __code__
+MAX_COMPILES = 4  # compiles per function object (each reassignment of __code__ costs one)
+DEFAULT_BACKEND = "copypatch"
+
+
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "") not in ("", "0")
+
+
+# SPLICE_DISABLE=1: every entry point is a no-op (read once, at import).
+DISABLED = _env_flag("SPLICE_DISABLE")
+
+PENDING, COMPILED, INTERPRETED = "pending", "compiled", "interpreted"
+
+
+@dataclass(eq=False)
+class FunctionState:
+    """What splice knows about one function object."""
+
+    qualname: str
+    backend: str
+    # The user's code: what is compiled, and what f.__code__ is without splice.
+    code: types.CodeType
+    status: str = PENDING
+    reason: str | None = None  # why the function is interpreted (status INTERPRETED)
+    detail: str | None = None  # the traceback of an internal compiler error
+    compiled: Any = None  # the CompiledCode for ``code``
+    installed: types.CodeType | None = None  # f.__code__ while the compiled code is installed
+    compiles: int = 0
+
+
+_lock = threading.RLock()
+_states: "weakref.WeakKeyDictionary[types.FunctionType, FunctionState]" = weakref.WeakKeyDictionary()
+_pending: "weakref.WeakSet[types.FunctionType]" = weakref.WeakSet()
+_installed_codes: "weakref.WeakSet[types.CodeType]" = weakref.WeakSet()
+_enabled = not DISABLED
+_compile_seconds: list[float] = []
+_wake = threading.Event()
+_watcher: threading.Thread | None = None
+
+
+# --- the public API --------------------------------------------------------
+
+
+def jit(func: F | None = None, /, *, backend: str = DEFAULT_BACKEND, eager: bool = False) -> F | Callable[[F], F]:
+    """Compile ``func`` (after warm-up, or now with ``eager=True``); return ``func`` itself.
+
+    Accepts a function, a bound method (its ``__func__`` is compiled, for
+    every instance), a ``staticmethod``/``classmethod`` object, or a class
+    (every function defined in its body).  Anything else raises TypeError.
+    Functions the compiler does not support keep running in the interpreter;
+    ``explain`` gives the reason.  With ``SPLICE_DISABLE=1`` it does nothing.
+    """
+    if func is None:
+        return functools.partial(jit, backend=backend, eager=eager)  # type: ignore[return-value]
+    if DISABLED:
+        return func
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown splice back end {backend!r}; known: {', '.join(BACKENDS)}")
+    functions = _functions_of(func, "splice.jit")
+    if eager:
+        _prepare({backend})
+    for f in functions:
+        _register(f, backend, eager)
+    return func
+
+
+def jit_module(module: types.ModuleType, *, backend: str = DEFAULT_BACKEND, eager: bool = False) -> types.ModuleType:
+    """Apply ``jit`` to every function and class method defined in ``module``.
+
+    Only objects whose ``__module__`` is the module's name count, so
+    functions imported from elsewhere are left alone.  Returns the module.
+    """
+    if not isinstance(module, types.ModuleType):
+        raise TypeError(f"splice.jit_module expects a module, got {type(module).__name__}")
+    if DISABLED:
+        return module
+    for obj in list(vars(module).values()):
+        if isinstance(obj, (types.FunctionType, type)) and getattr(obj, "__module__", None) == module.__name__:
+            jit(obj, backend=backend, eager=eager)
+    return module
+
+
+def enable(auto: bool | None = None) -> None:
+    """Switch splice on: reinstall compiled code that ``disable`` removed.
+
+    ``auto=True`` also starts the automatic mode (``runtime.auto``); with
+    ``auto=None`` it starts when the environment asks for it (``SPLICE=1``).
+    A no-op under ``SPLICE_DISABLE=1``.
+    """
+    global _enabled
+    if DISABLED:
+        return
+    with _lock:
+        _enabled = True
+        for f, st in list(_states.items()):
+            if st.status == COMPILED and st.installed is None and f.__code__ is st.code:
+                _install(f, st)
+        if _pending:
+            _ensure_watcher()
+    if auto or (auto is None and _env_flag("SPLICE")):
+        from . import auto as auto_mode
+
+        auto_mode.start()
+
+
+def disable() -> None:
+    """Switch splice off: every function runs its original code, nothing compiles.
+
+    Compiled code is kept, so ``enable`` reinstalls it without compiling.
+    """
+    global _enabled
+    with _lock:
+        _enabled = False
+        for f, st in list(_states.items()):
+            if st.installed is not None and f.__code__ is st.installed:
+                from . import entry
+
+                entry.uninstall(f)
+            st.installed = None
+
+
+def enabled() -> bool:
+    """True while splice compiles and runs compiled code (see ``enable``)."""
+    return _enabled
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why a function is (not) running compiled code; ``str()`` says it in words."""
+
+    name: str
+    status: str  # "compiled" | "pending" | "interpreted" | "not jitted" | "disabled"
+    reason: str | None = None
+    backend: str | None = None
+    compiles: int = 0
+    size: int = 0
+    detail: str | None = None  # internal compiler errors: the traceback
+
+    @property
+    def compiled(self) -> bool:
+        return self.status == COMPILED
+
+    def __str__(self) -> str:
+        where = f" ({self.backend}, {self.size} bytes, compiled {self.compiles}x)" if self.compiled else ""
+        text = f"{self.name}: {self.status}{where}"
+        return text + (f": {self.reason}" if self.reason else "")
+
+
+def explain(func: Callable[..., Any]) -> Explanation:
+    """Whether ``func`` runs compiled code and, when it does not, exactly why.
+
+    For a function splice was never asked to compile, a trial compile (not
+    installed, not counted) tells whether ``jit`` would succeed.
+    """
+    (f,) = _functions_of(func, "splice.explain", single=True)
+    name = f"{f.__module__}.{f.__qualname__}"
+    if DISABLED:
+        return Explanation(name, "disabled", "SPLICE_DISABLE is set in the environment")
+    with _lock:
+        st = _states.get(f)
+        if st is None:
+            reason, _ = _trial_compile(f, DEFAULT_BACKEND)
+            return Explanation(name, "not jitted", reason or "not jitted yet; the compiler accepts it")
+        _sync(f, st)
+        if st.status == PENDING:
+            reason = f"warming up: compiles once CPython has quickened it ({WARMUP_CALLS} calls or loop iterations)"
+        elif st.status == COMPILED and st.installed is None:
+            reason = "compiled, but splice.disable() is in effect: running the original code"
+        else:
+            reason = st.reason
+        size = getattr(st.compiled, "size", 0)
+        return Explanation(name, st.status, reason, st.backend, st.compiles, size, st.detail)
+
+
+def stats() -> dict[str, Any]:
+    """Counts for the whole process: functions, compiles, fallbacks, time, bytes."""
+    with _lock:
+        states = list(_states.values())
+        times = list(_compile_seconds)
+    reasons = Counter(st.reason for st in states if st.status == INTERPRETED)
+    try:
+        from . import execmem
+
+        exec_bytes = execmem.bytes_in_use()
+    except ImportError:
+        exec_bytes = sum(getattr(st.compiled, "size", 0) for st in states if st.status == COMPILED)
+    return {
+        "enabled": _enabled,
+        "functions": len(states),
+        "compiled": sum(st.status == COMPILED for st in states),
+        "pending": sum(st.status == PENDING for st in states),
+        "fallbacks": sum(reasons.values()),
+        "fallback_reasons": dict(reasons.most_common()),
+        "compiles": len(times),
+        "compile_time_total_s": sum(times),
+        "compile_time_median_s": statistics.median(times) if times else 0.0,
+        "executable_bytes": exec_bytes,
+    }
+
+
+# --- used by the automatic mode and the tools --------------------------------
+
+
+def compile_now(functions: Iterable[types.FunctionType], backend: str = DEFAULT_BACKEND) -> None:
+    """Register and compile each function at once (automatic mode: they are hot)."""
+    _prepare({backend})
+    for f in functions:
+        _register(f, backend, eager=True)
+
+
+def is_splice_code(code: types.CodeType) -> bool:
+    """True for a trampoline splice installed (its frames are already native)."""
+    return code in _installed_codes
+
+
+def poll() -> None:
+    """Compile every warming-up function that CPython has quickened, now.
+
+    The watcher thread calls this every ``POLL_SECONDS``; tests call it to
+    make the warm-up deterministic.
+    """
+    if _pending:
+        _prepare({st.backend for f in list(_pending) if (st := _states.get(f)) is not None})
+    with _lock:
+        for f in list(_pending):
+            st = _states.get(f)
+            if st is not None:
+                _sync(f, st)
+            if st is None or st.status != PENDING:
+                _pending.discard(f)
+            elif _enabled and _warmed_up(f.__code__):
+                _pending.discard(f)
+                _compile(f, st)
+
+
+def recheck() -> None:
+    """Notice every jitted function whose ``__code__`` the user reassigned."""
+    with _lock:
+        for f, st in list(_states.items()):
+            _sync(f, st)
+
+
+# --- internals ---------------------------------------------------------------
+
+
+def _functions_of(obj: Any, api: str, single: bool = False) -> list[types.FunctionType]:
+    """The Python functions behind ``obj``; TypeError for anything else."""
+    if isinstance(obj, types.FunctionType):
+        return [obj]
+    if isinstance(obj, (types.MethodType, staticmethod, classmethod)) and isinstance(obj.__func__, types.FunctionType):
+        return [obj.__func__]
+    if isinstance(obj, type) and not single:
+        return list(_functions_in_class(obj, set()))
+    what = type(obj).__name__
+    if isinstance(obj, functools.partial):
+        hint = "; pass the wrapped function (partial.func) instead"
+    elif isinstance(obj, type):
+        hint = "; pass one of its methods"
+    elif callable(obj):
+        hint = "; only functions written in Python (def / lambda) can be compiled"
+    else:
+        hint = ""
+    name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)
+    shown = f"{what} {name!r}" if name else what
+    raise TypeError(f"{api} expects a Python function, got {shown}{hint}")
+
+
+def _functions_in_class(cls: type, seen: set[int]) -> Iterable[types.FunctionType]:
+    """Functions defined in ``cls``'s body: methods, static/class methods, properties, nested classes."""
+    if id(cls) in seen:
+        return
+    seen.add(id(cls))
+    for obj in list(vars(cls).values()):
+        if isinstance(obj, (staticmethod, classmethod)):
+            obj = obj.__func__
+        if isinstance(obj, types.FunctionType):
+            yield obj
+        elif isinstance(obj, property):
+            yield from (g for g in (obj.fget, obj.fset, obj.fdel) if isinstance(g, types.FunctionType))
+        elif isinstance(obj, type) and obj.__qualname__.startswith(cls.__qualname__ + "."):
+            yield from _functions_in_class(obj, seen)
+
+
+def _register(f: types.FunctionType, backend: str, eager: bool) -> None:
+    with _lock:
+        st = _states.get(f)
+        if st is None:
+            code = f.__code__
+            if is_splice_code(code):  # already compiled for another function object (shared trampoline)
+                return
+            st = _states[f] = FunctionState(f.__qualname__, backend, code)
+        else:
+            _sync(f, st)
+        if st.status != PENDING:
+            return
+        st.backend = backend
+        if eager or _warmed_up(f.__code__):
+            _pending.discard(f)
+            if _enabled:
+                _compile(f, st)
+            else:
+                _pending.add(f)
+        else:
+            _pending.add(f)
+            _ensure_watcher()
+
+
+def _sync(f: types.FunctionType, st: FunctionState) -> bool:
+    """Notice a reassigned ``f.__code__``; True when it was reassigned."""
+    current = f.__code__
+    if current is st.installed or (st.installed is None and current is st.code):
+        return False
+    if st.installed is not None:  # drop the entry's record of the old code, keep the user's new code
+        from . import entry
+
+        entry.uninstall(f)
+        f.__code__ = current
+    st.code, st.compiled, st.installed, st.reason, st.detail = current, None, None, None, None
+    if st.compiles >= MAX_COMPILES:
+        st.status = INTERPRETED
+        st.reason = f"__code__ was reassigned after {MAX_COMPILES} compiles (the limit per function)"
+    else:
+        st.status = PENDING
+        _pending.add(f)
+        _ensure_watcher()
+    return True
+
+
+def _warmed_up(code: types.CodeType) -> bool:
+    """True once CPython has quickened ``code`` (its adaptive bytecode differs)."""
+    return code._co_code_adaptive != code.co_code  # type: ignore[attr-defined]
+
+
+def _prepare(backends: set[str]) -> None:
+    """Import the compiler, the entry and the back ends before taking the lock.
+
+    A first import inside the lock could deadlock against a thread that holds
+    a module's import lock and waits for ours (the threshold-0 import hook).
+    """
+    try:
+        from .. import compiler  # noqa: F401
+        from . import entry  # noqa: F401
+
+        for name in backends:
+            BACKENDS[name]
+    except Exception:  # _compile meets the same failure under the lock and records it
+        pass
+
+
+def _compile(f: types.FunctionType, st: FunctionState) -> None:
+    """Compile and install ``f``, or record precisely why it stays interpreted."""
+    from ..errors import Unsupported
+
+    st.compiles += 1
+    start = time.perf_counter()
+    try:
+        from ..compiler import compile_function
+
+        compiled = compile_function(f, code=st.code, backend=st.backend)
+    except Unsupported as exc:
+        _fallback(st, str(exc))
+        return
+    except Exception as exc:  # a compiler bug must leave the function interpreted, not crash the program
+        _fallback(st, f"internal compiler error: {type(exc).__name__}: {exc}", traceback.format_exc())
+        return
+    finally:
+        _compile_seconds.append(time.perf_counter() - start)
+    st.compiled = compiled
+    st.status = COMPILED
+    if _enabled:
+        _install(f, st)
+
+
+def _install(f: types.FunctionType, st: FunctionState) -> None:
+    from . import entry
+
+    try:
+        entry.install(f, st.compiled, st.code)
+    except Exception as exc:  # the entry declined (or failed): keep the original code
+        _fallback(st, f"install failed: {type(exc).__name__}: {exc}", traceback.format_exc())
+        return
+    st.installed = f.__code__
+    _installed_codes.add(st.installed)
+    from ..tools import perfmap
+
+    perfmap.record(st.compiled, f"{f.__module__}.{f.__qualname__}")
+
+
+def _fallback(st: FunctionState, reason: str, detail: str | None = None) -> None:
+    st.status, st.reason, st.detail, st.compiled, st.installed = INTERPRETED, reason, detail, None, None
+
+
+def _trial_compile(f: types.FunctionType, backend: str) -> tuple[str | None, Any]:
+    """(reason it does not compile or None, the CompiledCode); nothing installed."""
+    from ..errors import Unsupported
+
+    try:
+        from ..compiler import compile_function
+
+        return None, compile_function(f, code=f.__code__, backend=backend)
+    except Unsupported as exc:
+        return str(exc), None
+    except Exception as exc:  # report, never raise: explain must answer
+        return f"internal compiler error: {type(exc).__name__}: {exc}", None
+
+
+def _ensure_watcher() -> None:
+    """Start the watcher thread (once per process) and wake it."""
+    global _watcher
+    if _watcher is None or not _watcher.is_alive():
+        _watcher = threading.Thread(target=_watch, name="splice-watcher", daemon=True)
+        _watcher.start()
+    _wake.set()
+
+
+def _watch() -> None:
+    """Poll warming-up functions every POLL_SECONDS; sleep while there are none."""
+    last_recheck = time.monotonic()
+    while True:
+        if not _pending:
+            _wake.clear()
+            _wake.wait(RECHECK_SECONDS)
+        else:
+            time.sleep(POLL_SECONDS)
+        poll()
+        now = time.monotonic()
+        if now - last_recheck >= RECHECK_SECONDS:
+            last_recheck = now
+            recheck()
+
+
+def _after_fork_in_child() -> None:
+    global _watcher, _lock
+    _watcher = None
+    _lock = threading.RLock()
+    if _pending:
+        _ensure_watcher()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
