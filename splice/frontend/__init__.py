@@ -1,0 +1,31 @@
+"""Front ends: one module per CPython version turns a code object into IR.
+
+Only this package knows any bytecode; ``decode`` picks the module for the
+running interpreter so the IR, passes and back ends stay version-neutral.
+"""
+
+from __future__ import annotations
+
+import sys
+from types import CodeType
+
+from .. import ir
+from ..errors import Unsupported
+
+
+def decode(code: CodeType, *, feedback: bool = True) -> ir.Function:
+    """Decode ``code`` into a verified IR function.
+
+    ``feedback`` reads the specializing interpreter's quickened instructions
+    into ``Instr.hint``; hints only pick faster paths, never semantics.
+    Raises ``Unsupported`` (with a reason naming construct and line) for
+    code this front end does not handle, or on an unknown Python version.
+    """
+    if sys.version_info[:2] == (3, 11):
+        from . import py311
+
+        return py311.decode(code, feedback=feedback)
+    raise Unsupported(f"no front end for Python {sys.version_info[0]}.{sys.version_info[1]}")
+
+
+__all__ = ["decode"]

@@ -1,0 +1,618 @@
+"""CPython 3.11 bytecode -> IR.  The only module that knows 3.11 bytecode.
+
+Two linear passes over ``co_code`` (the unquickened bytes; decoding them
+directly is an order of magnitude cheaper than ``dis.get_instructions``):
+
+1. decode every instruction once (folding ``EXTENDED_ARG``, skipping inline
+   caches) and collect block starts: jump targets, fall-through successors of
+   branches and terminators, exception-table handler targets;
+2. abstract interpretation of the evaluation stack, block by block in
+   offset order: each stack slot is an SSA value; a value live into another
+   block becomes that block's parameter.  Statically-NULL stack entries
+   (``PUSH_NULL``, ``LOAD_GLOBAL`` with the low bit) never become
+   parameters: the receiving block re-materializes them with ``Null``.
+
+Every IR instruction gets the code-unit ``offset`` and ``lineno`` of the
+bytecode instruction it came from, and raising instructions inside a
+``try`` range get a fresh handler edge carrying the stack below the
+exception table entry's depth (plus ``lasti`` when the entry asks for it).
+"""
+
+from __future__ import annotations
+
+import dis
+import heapq
+from types import CodeType
+from typing import Any, Callable
+
+from .. import ir
+from ..errors import Unsupported
+from ..ir import Block, Builder, Edge, Function, Instr, LocalSlot, Repr, Value
+from . import py311_feedback
+
+OP = dis.opmap
+_CACHES = dis._inline_cache_entries
+_EXTENDED_ARG = OP["EXTENDED_ARG"]
+_RESUME = OP["RESUME"]
+_NULL_KIND = ir.KINDS["Null"]
+
+_CO_GENERATOR, _CO_COROUTINE, _CO_ITERABLE_COROUTINE, _CO_ASYNC_GENERATOR = 0x20, 0x80, 0x100, 0x200
+_CO_VARARGS, _CO_VARKEYWORDS = 0x04, 0x08
+
+# BINARY_OP's oparg indexes this list (CPython's NB_* order); names follow
+# the ``operator`` module, in-place forms prefixed with "i".
+_NB_NAMES = ["add", "and", "floordiv", "lshift", "matmul", "mul", "mod", "or", "pow", "rshift",
+             "sub", "truediv", "xor"]
+BINARY_OP_NAMES = _NB_NAMES + ["i" + n for n in _NB_NAMES]
+COMPARE_NAMES = ["lt", "le", "eq", "ne", "gt", "ge"]
+_CONVERSIONS = (None, "str", "repr", "ascii")
+_MAKE_FUNCTION_EXTRAS = ((0x01, "defaults"), (0x02, "kwdefaults"), (0x04, "annotations"), (0x08, "closure"))
+
+_FORWARD = {OP[n] for n in ("JUMP_FORWARD", "POP_JUMP_FORWARD_IF_FALSE", "POP_JUMP_FORWARD_IF_TRUE",
+                            "POP_JUMP_FORWARD_IF_NONE", "POP_JUMP_FORWARD_IF_NOT_NONE",
+                            "JUMP_IF_FALSE_OR_POP", "JUMP_IF_TRUE_OR_POP", "FOR_ITER")}
+_BACKWARD = {OP[n] for n in ("JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT", "POP_JUMP_BACKWARD_IF_FALSE",
+                             "POP_JUMP_BACKWARD_IF_TRUE", "POP_JUMP_BACKWARD_IF_NONE",
+                             "POP_JUMP_BACKWARD_IF_NOT_NONE")}
+# Instructions after which control does not fall through.
+_NO_FALLTHROUGH = {OP[n] for n in ("RETURN_VALUE", "RAISE_VARARGS", "RERAISE", "JUMP_FORWARD",
+                                   "JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT")}
+
+# Opcodes refused, with the construct they belong to.
+_UNSUPPORTED = {
+    **{n: "match statement" for n in ("MATCH_CLASS", "MATCH_KEYS", "MATCH_MAPPING", "MATCH_SEQUENCE",
+                                      "GET_LEN")},
+    **{n: "except* clause" for n in ("CHECK_EG_MATCH", "PREP_RERAISE_STAR")},
+    **{n: "async construct" for n in ("GET_AWAITABLE", "GET_AITER", "GET_ANEXT", "BEFORE_ASYNC_WITH",
+                                      "END_ASYNC_FOR", "SEND", "ASYNC_GEN_WRAP")},
+    **{n: "generator construct" for n in ("YIELD_VALUE", "RETURN_GENERATOR", "GET_YIELD_FROM_ITER")},
+    **{n: "module or class body" for n in ("LOAD_NAME", "STORE_NAME", "DELETE_NAME", "LOAD_CLASSDEREF",
+                                           "SETUP_ANNOTATIONS", "PRINT_EXPR", "IMPORT_STAR")},
+    "LOAD_BUILD_CLASS": "class definition inside a function",
+}
+
+
+def _parse_exception_table(table: bytes) -> list[tuple[int, int, int, int, bool]]:
+    """(start, end, target, depth, lasti) in code units (CPython's varint format)."""
+    out = []
+    pos, n = 0, len(table)
+
+    def varint() -> int:
+        nonlocal pos
+        b = table[pos]
+        pos += 1
+        val = b & 63
+        while b & 64:
+            b = table[pos]
+            pos += 1
+            val = (val << 6) | (b & 63)
+        return val
+
+    while pos < n:
+        start = varint()
+        end = start + varint()
+        target = varint()
+        dl = varint()
+        out.append((start, end, target, dl >> 1, bool(dl & 1)))
+    return out
+
+
+def _slots(code: CodeType) -> list[LocalSlot]:
+    """The frame's localsplus layout: locals, extra cells, free variables."""
+    cells = code.co_cellvars
+    slots = [LocalSlot(n, "cell" if n in cells else "local") for n in code.co_varnames]
+    varnames = set(code.co_varnames)
+    slots += [LocalSlot(n, "cell") for n in cells if n not in varnames]
+    slots += [LocalSlot(n, "free") for n in code.co_freevars]
+    return slots
+
+
+def _is_null(v: Value) -> bool:
+    d = v.definer
+    return type(d) is Instr and d.kind is _NULL_KIND
+
+
+class _Decoder:
+    """One decode: pass 1 in ``__init__``, pass 2 in ``run``."""
+
+    def __init__(self, code: CodeType, feedback: bool) -> None:
+        self.code = code
+        flags = code.co_flags
+        what = None
+        if flags & _CO_ASYNC_GENERATOR:
+            what = "async generator function"
+        elif flags & (_CO_COROUTINE | _CO_ITERABLE_COROUTINE):
+            what = "coroutine function"
+        elif flags & _CO_GENERATOR:
+            what = "generator function"
+        if what:
+            raise Unsupported(f"{what} (line {code.co_firstlineno})")
+        self.consts = code.co_consts
+        self.names = code.co_names
+        self.slots = _slots(code)
+        self.adaptive = code._co_code_adaptive if feedback else None
+        raw = code.co_code
+        n = len(raw) // 2
+        # Pass 1: decode; ``instrs`` holds (unit, opcode, oparg, next unit).
+        instrs: list[tuple[int, int, int, int]] = []
+        starts: set[int] = set()
+        backward: set[int] = set()
+        start = None
+        i, ext = 0, 0
+        while i < n:
+            op, arg = raw[2 * i], raw[2 * i + 1] | ext
+            if op == _EXTENDED_ARG:
+                ext = arg << 8
+                i += 1
+                continue
+            ext = 0
+            nxt = i + 1 + _CACHES[op]
+            instrs.append((i, op, arg, nxt))
+            if op in _FORWARD:
+                starts.add(nxt + arg)
+                starts.add(nxt)
+            elif op in _BACKWARD:
+                starts.add(nxt - arg)
+                backward.add(nxt - arg)
+                starts.add(nxt)
+            elif op in _NO_FALLTHROUGH:
+                starts.add(nxt)
+            elif op == _RESUME and start is None:
+                start = nxt
+            i = nxt
+        if start is None:
+            raise Unsupported(f"code object without RESUME (line {code.co_firstlineno})")
+        self.start = start
+        self.instrs = instrs
+        self.index = {ins[0]: k for k, ins in enumerate(instrs)}
+        self.exc_at: list[Any] = [None] * (n + 1)
+        for entry in _parse_exception_table(code.co_exceptiontable):
+            s, e = entry[0], entry[1]
+            self.exc_at[s:e] = [entry] * (e - s)
+            starts.add(entry[2])
+        self.starts = starts
+        self.backward = backward
+        self.lines: list[int | None] = [None] * (n + 1)
+        for s, e, line in code.co_lines():
+            self.lines[s // 2:e // 2] = [line] * ((e - s) // 2)
+        self.fn = Function(
+            name=code.co_name, qualname=code.co_qualname, filename=code.co_filename,
+            firstlineno=code.co_firstlineno, argcount=code.co_argcount,
+            posonlyargcount=code.co_posonlyargcount, kwonlyargcount=code.co_kwonlyargcount,
+            has_varargs=bool(flags & _CO_VARARGS), has_varkeywords=bool(flags & _CO_VARKEYWORDS),
+            slots=self.slots, code=code,
+        )
+        self.b = Builder(self.fn)
+        # offset -> (block, entry shape: a param per stack slot, None for NULL)
+        self.blocks: dict[int, tuple[Block, list[Value | None]]] = {}
+        self.pending: list[int] = []
+        self.stack: list[Value] = []
+        self.unit = 0
+        self.kwnames: tuple[str, ...] | None = None
+        self.precall_unit: int | None = None
+        self.exc: tuple[int, int, int, int, bool] | None = None
+
+    # --- blocks and edges ----------------------------------------------------
+
+    def edge(self, target: int, stack: list[Value], extra: int = 0, handler: bool = False) -> Edge:
+        """An edge to the block at ``target`` carrying ``stack`` (+ ``extra`` unwinder values)."""
+        known = self.blocks.get(target)
+        if known is None:
+            block = self.fn.new_block(0, is_handler=handler)
+            shape: list[Value | None] = []
+            for v in stack:
+                if _is_null(v):
+                    shape.append(None)
+                    continue
+                p = self.fn.new_value(Repr.NULLABLE if v.repr is Repr.NULLABLE else Repr.OBJECT)
+                p.definer = block
+                block.params.append(p)
+                shape.append(p)
+            for _ in range(extra):
+                p = self.fn.new_value()
+                p.definer = block
+                block.params.append(p)
+                shape.append(p)
+            self.blocks[target] = (block, shape)
+            heapq.heappush(self.pending, target)
+        else:
+            block, shape = known
+            if len(shape) != len(stack) + extra or block.is_handler != handler:
+                raise Unsupported(f"inconsistent stack at offset {target} (line {self.lines[target]})")
+            for v, p in zip(stack, shape):
+                if (p is None) != _is_null(v):
+                    raise Unsupported(f"NULL mismatch at offset {target} (line {self.lines[target]})")
+                if p is not None and v.repr is Repr.NULLABLE:
+                    p.repr = Repr.NULLABLE
+        return Edge(block, [v for v in stack if not _is_null(v)])
+
+    def emit(self, kind: str, *args: Value, hint: dict[str, Any] | None = None, **kw: Any) -> Instr:
+        """Emit at the current bytecode location, with a fresh handler edge if in a try range."""
+        b = self.b
+        exc = self.exc
+        if exc is not None and ir.KINDS[kind].raises:
+            if len(self.stack) < exc[3]:
+                raise Unsupported(f"stack below handler depth at offset {self.unit} (line {b.lineno})")
+            b.handler = self.edge(exc[2], self.stack[:exc[3]], 1 + exc[4], handler=True)
+            b.handler.lasti = exc[4]
+        else:
+            b.handler = None
+        return b.emit(kind, *args, hint=hint, **kw)
+
+    def value(self, kind: str, *args: Value, **kw: Any) -> Value:
+        return self.emit(kind, *args, **kw).result
+
+    def hint(self) -> dict[str, Any] | None:
+        return py311_feedback.hint(self.adaptive, self.unit) if self.adaptive is not None else None
+
+    # --- pass 2 ----------------------------------------------------------------
+
+    def run(self) -> Function:
+        fn, b = self.fn, self.b
+        entry = fn.new_block()
+        if self.start in self.starts:
+            b.block = entry
+            b.offset, b.lineno = self.start, self.lines[self.start]
+            b.emit("Jump", targets=[self.edge(self.start, [])])
+        else:
+            self.blocks[self.start] = (entry, [])
+            self.pending.append(self.start)
+        done: set[int] = set()
+        while self.pending:
+            off = heapq.heappop(self.pending)
+            if off in done:
+                continue
+            done.add(off)
+            self.block(off)
+        for off in self.backward:
+            if off in self.blocks:
+                self.blocks[off][0].is_loop_header = True
+        ir.verify(fn)
+        return fn
+
+    def block(self, off: int) -> None:
+        block, shape = self.blocks[off]
+        b = self.b
+        b.block = block
+        b.offset, b.lineno = off, self.lines[off]
+        b.handler = None
+        self.stack = [p if p is not None else b.emit("Null").result for p in shape]
+        self.kwnames = None
+        handlers = _HANDLERS
+        instrs, starts, lines, exc_at = self.instrs, self.starts, self.lines, self.exc_at
+        k = self.index[off]
+        while True:
+            unit, op, arg, nxt = instrs[k]
+            self.unit = b.offset = unit
+            b.lineno = lines[unit]
+            self.exc = exc_at[unit]
+            h = handlers.get(op)
+            if h is None:
+                what = _UNSUPPORTED.get(dis.opname[op], f"opcode {dis.opname[op]}")
+                raise Unsupported(f"{what} at line {lines[unit]}")
+            if h(self, arg, nxt):
+                return  # the handler ended the block
+            if nxt in starts:
+                self.exc = None
+                b.emit("Jump", targets=[self.edge(nxt, self.stack)])
+                return
+            k += 1
+
+    # --- instruction handlers: (self, oparg, next unit) -> True if the block ended
+
+    def nop(self, arg: int, nxt: int) -> None:
+        pass
+
+    def pop_top(self, arg: int, nxt: int) -> None:
+        self.stack.pop()
+
+    def push_null(self, arg: int, nxt: int) -> None:
+        self.stack.append(self.b.emit("Null").result)
+
+    def load_const(self, arg: int, nxt: int) -> None:
+        self.stack.append(self.b.emit("Const", value=self.consts[arg]).result)
+
+    def load_assertion_error(self, arg: int, nxt: int) -> None:
+        self.stack.append(self.b.emit("Const", value=AssertionError).result)
+
+    def load_fast(self, arg: int, nxt: int) -> None:
+        self.stack.append(self.value("LoadLocal", slot=arg, name=self.slots[arg].name))
+
+    def store_fast(self, arg: int, nxt: int) -> None:
+        self.emit("StoreLocal", self.stack.pop(), slot=arg, name=self.slots[arg].name)
+
+    def delete_fast(self, arg: int, nxt: int) -> None:
+        self.emit("DeleteLocal", slot=arg, name=self.slots[arg].name)
+
+    def load_deref(self, arg: int, nxt: int) -> None:
+        self.stack.append(self.value("LoadCell", slot=arg, name=self.slots[arg].name))
+
+    def store_deref(self, arg: int, nxt: int) -> None:
+        self.emit("StoreCell", self.stack.pop(), slot=arg, name=self.slots[arg].name)
+
+    def delete_deref(self, arg: int, nxt: int) -> None:
+        self.emit("DeleteCell", slot=arg, name=self.slots[arg].name)
+
+    def load_closure(self, arg: int, nxt: int) -> None:
+        self.stack.append(self.value("LoadClosure", slot=arg, name=self.slots[arg].name))
+
+    def load_global(self, arg: int, nxt: int) -> None:
+        if arg & 1:
+            self.stack.append(self.b.emit("Null").result)
+        self.stack.append(self.value("LoadGlobal", name=self.names[arg >> 1], hint=self.hint()))
+
+    def store_global(self, arg: int, nxt: int) -> None:
+        self.emit("StoreGlobal", self.stack.pop(), name=self.names[arg])
+
+    def delete_global(self, arg: int, nxt: int) -> None:
+        self.emit("DeleteGlobal", name=self.names[arg])
+
+    def load_attr(self, arg: int, nxt: int) -> None:
+        self.stack.append(self.value("GetAttr", self.stack.pop(), name=self.names[arg], hint=self.hint()))
+
+    def store_attr(self, arg: int, nxt: int) -> None:
+        owner, val = self.stack.pop(), self.stack.pop()
+        self.emit("SetAttr", owner, val, name=self.names[arg], hint=self.hint())
+
+    def delete_attr(self, arg: int, nxt: int) -> None:
+        self.emit("DelAttr", self.stack.pop(), name=self.names[arg])
+
+    def load_method(self, arg: int, nxt: int) -> None:
+        ins = self.emit("LoadMethod", self.stack.pop(), name=self.names[arg], hint=self.hint())
+        self.stack += ins.results
+
+    def binary_op(self, arg: int, nxt: int) -> None:
+        r, l = self.stack.pop(), self.stack.pop()
+        self.stack.append(self.value("BinaryOp", l, r, op=BINARY_OP_NAMES[arg], hint=self.hint()))
+
+    def compare_op(self, arg: int, nxt: int) -> None:
+        r, l = self.stack.pop(), self.stack.pop()
+        self.stack.append(self.value("Compare", l, r, op=COMPARE_NAMES[arg], hint=self.hint()))
+
+    def is_op(self, arg: int, nxt: int) -> None:
+        r, l = self.stack.pop(), self.stack.pop()
+        self.stack.append(self.value("Is", l, r, invert=bool(arg)))
+
+    def contains_op(self, arg: int, nxt: int) -> None:
+        r, l = self.stack.pop(), self.stack.pop()
+        self.stack.append(self.value("Contains", l, r, invert=bool(arg)))
+
+    def binary_subscr(self, arg: int, nxt: int) -> None:
+        key, obj = self.stack.pop(), self.stack.pop()
+        self.stack.append(self.value("GetItem", obj, key, hint=self.hint()))
+
+    def store_subscr(self, arg: int, nxt: int) -> None:
+        key, obj, val = self.stack.pop(), self.stack.pop(), self.stack.pop()
+        self.emit("SetItem", obj, key, val, hint=self.hint())
+
+    def delete_subscr(self, arg: int, nxt: int) -> None:
+        key, obj = self.stack.pop(), self.stack.pop()
+        self.emit("DelItem", obj, key)
+
+    def build(self, kind: str, n: int, **attrs: Any) -> None:
+        """Pop ``n`` operands (in push order) and push one ``kind`` result."""
+        args = self.popn(n)
+        self.stack.append(self.emit(kind, *args, nresults=1, **attrs).result)
+
+    def build_const_key_map(self, arg: int, nxt: int) -> None:
+        keys = self.stack.pop().definer
+        if keys.kind.name != "Const":
+            raise Unsupported(f"BUILD_CONST_KEY_MAP without constant keys at line {self.b.lineno}")
+        self.build("BuildConstKeyMap", arg, keys=keys.attrs["value"])
+
+    def popn(self, n: int) -> list[Value]:
+        """Pop the top ``n`` values, in push order."""
+        s = self.stack
+        args = s[len(s) - n:]
+        del s[len(s) - n:]
+        return args
+
+    def make_function(self, arg: int, nxt: int) -> None:
+        code = self.stack.pop()
+        extras = tuple(name for bit, name in _MAKE_FUNCTION_EXTRAS if arg & bit)
+        fn = self.value("MakeFunction", code, *self.popn(len(extras)), nresults=1, extras=extras)
+        self.stack.append(fn)
+
+    def format_value(self, arg: int, nxt: int) -> None:
+        self.build("FormatValue", 2 if arg & 4 else 1, conversion=_CONVERSIONS[arg & 3])
+
+    def collection_op(self, kind: str, arg: int) -> None:
+        """LIST_APPEND & co: the container sits ``arg`` deep once the operand is popped."""
+        v = self.stack.pop()
+        self.emit(kind, self.stack[-arg], v)
+
+    def map_add(self, arg: int, nxt: int) -> None:
+        v, k = self.stack.pop(), self.stack.pop()
+        self.emit("MapAdd", self.stack[-arg], k, v)
+
+    def dict_merge(self, arg: int, nxt: int) -> None:
+        v = self.stack.pop()
+        self.emit("DictMerge", self.stack[-arg - 2], self.stack[-arg], v)
+
+    def unpack(self, kind: str, n: int, **attrs: Any) -> None:
+        ins = self.emit(kind, self.stack.pop(), nresults=n, hint=self.hint(), **attrs)
+        self.stack += reversed(ins.results)
+
+    def unpack_sequence(self, arg: int, nxt: int) -> None:
+        self.unpack("UnpackSequence", arg, count=arg)
+
+    def unpack_ex(self, arg: int, nxt: int) -> None:
+        before, after = arg & 0xFF, arg >> 8
+        self.unpack("UnpackEx", before + 1 + after, before=before, after=after)
+
+    def copy(self, arg: int, nxt: int) -> None:
+        self.stack.append(self.stack[-arg])
+
+    def swap(self, arg: int, nxt: int) -> None:
+        s = self.stack
+        s[-1], s[-arg] = s[-arg], s[-1]
+
+    def kw_names(self, arg: int, nxt: int) -> None:
+        self.kwnames = self.consts[arg]
+
+    def precall(self, arg: int, nxt: int) -> None:
+        self.precall_unit = self.unit
+
+    def call(self, arg: int, nxt: int) -> None:
+        s = self.stack
+        args = self.popn(arg)
+        second, first = s.pop(), s.pop()
+        func, self_ = (second, first) if _is_null(first) else (first, second)
+        hint = self.hint()
+        if hint is None and self.adaptive is not None and self.precall_unit is not None:
+            hint = py311_feedback.hint(self.adaptive, self.precall_unit)
+        s.append(self.value("Call", func, self_, *args, kwnames=self.kwnames, hint=hint))
+        self.kwnames = self.precall_unit = None
+
+    def call_function_ex(self, arg: int, nxt: int) -> None:
+        s = self.stack
+        kwargs = s.pop() if arg & 1 else self.b.emit("Null").result
+        args, func, null = s.pop(), s.pop(), s.pop()
+        if not _is_null(null):
+            raise Unsupported(f"CALL_FUNCTION_EX on a method at line {self.b.lineno}")
+        s.append(self.value("CallEx", func, args, kwargs))
+
+    def before_with(self, arg: int, nxt: int) -> None:
+        self.stack += self.emit("WithEnter", self.stack.pop()).results
+
+    def with_except_start(self, arg: int, nxt: int) -> None:
+        self.stack.append(self.value("WithExceptStart", self.stack[-4], self.stack[-1]))
+
+    def push_exc_info(self, arg: int, nxt: int) -> None:
+        exc = self.stack.pop()
+        self.stack += [self.b.emit("PushExcInfo", exc).result, exc]
+
+    def pop_except(self, arg: int, nxt: int) -> None:
+        self.b.emit("PopExcInfo", self.stack.pop())
+
+    def check_exc_match(self, arg: int, nxt: int) -> None:
+        t = self.stack.pop()
+        self.stack.append(self.value("ExcMatch", self.stack[-1], t))
+
+    def import_name(self, arg: int, nxt: int) -> None:
+        fromlist, level = self.stack.pop(), self.stack.pop()
+        self.stack.append(self.value("ImportName", level, fromlist, name=self.names[arg]))
+
+    def import_from(self, arg: int, nxt: int) -> None:
+        self.stack.append(self.value("ImportFrom", self.stack[-1], name=self.names[arg]))
+
+    # --- control flow -----------------------------------------------------------
+
+    def return_value(self, arg: int, nxt: int) -> bool:
+        self.b.emit("Return", self.stack.pop())
+        return True
+
+    def raise_varargs(self, arg: int, nxt: int) -> bool:
+        self.emit("Raise", *self.popn(arg))
+        return True
+
+    def reraise(self, arg: int, nxt: int) -> bool:
+        exc = self.stack.pop()
+        self.emit("Reraise", exc, *([self.stack[-arg]] if arg else []))
+        return True
+
+    def jump_forward(self, arg: int, nxt: int) -> bool:
+        self.b.emit("Jump", targets=[self.edge(nxt + arg, self.stack)])
+        return True
+
+    def jump_backward(self, arg: int, nxt: int) -> bool:
+        self.emit("CheckInterrupts")
+        return self.jump_backward_no_interrupt(arg, nxt)
+
+    def jump_backward_no_interrupt(self, arg: int, nxt: int) -> bool:
+        self.b.emit("Jump", targets=[self.edge(nxt - arg, self.stack)])
+        return True
+
+    def pop_jump_if(self, arg: int, nxt: int, sense: bool, none_test: bool) -> bool:
+        """POP_JUMP_*_IF_*: ``arg`` is already signed; a backward one checks interrupts."""
+        target = nxt + arg
+        v = self.stack.pop()
+        if none_test:
+            v = self.value("Is", v, self.b.emit("Const", value=None).result, invert=False)
+        t = self.value("Truth", v)
+        if arg < 0:
+            self.emit("CheckInterrupts")
+        jump, fall = self.edge(target, self.stack), self.edge(nxt, self.stack)
+        self.b.emit("Branch", t, targets=[jump, fall] if sense else [fall, jump])
+        return True
+
+    def jump_if_or_pop(self, arg: int, nxt: int, sense: bool) -> bool:
+        """JUMP_IF_TRUE_OR_POP (sense True): keep the value on the jump edge only."""
+        v = self.stack[-1]
+        t = self.value("Truth", v)
+        kept = self.edge(nxt + arg, self.stack)
+        popped = self.edge(nxt, self.stack[:-1])
+        self.b.emit("Branch", t, targets=[kept, popped] if sense else [popped, kept])
+        return True
+
+    def for_iter(self, arg: int, nxt: int) -> bool:
+        ins = self.emit("ForIter", self.stack[-1])
+        exhausted = self.edge(nxt + arg, self.stack[:-1])
+        ins.targets += [self.edge(nxt, self.stack + [ins.result]), exhausted]
+        return True
+
+
+def _table() -> dict[int, Callable[..., Any]]:
+    """opcode -> handler; the families share one handler through a small closure."""
+    D = _Decoder
+    t: dict[str, Callable[..., Any]] = {
+        name: getattr(D, name.lower()) for name in (
+            "NOP", "POP_TOP", "PUSH_NULL", "LOAD_CONST", "LOAD_ASSERTION_ERROR", "LOAD_FAST", "STORE_FAST",
+            "DELETE_FAST", "LOAD_DEREF", "STORE_DEREF", "DELETE_DEREF", "LOAD_CLOSURE", "LOAD_GLOBAL",
+            "STORE_GLOBAL", "DELETE_GLOBAL", "LOAD_ATTR", "STORE_ATTR", "DELETE_ATTR", "LOAD_METHOD",
+            "BINARY_OP", "COMPARE_OP", "IS_OP", "CONTAINS_OP", "BINARY_SUBSCR", "STORE_SUBSCR",
+            "DELETE_SUBSCR", "BUILD_CONST_KEY_MAP", "MAKE_FUNCTION", "FORMAT_VALUE", "MAP_ADD", "DICT_MERGE",
+            "UNPACK_SEQUENCE", "UNPACK_EX", "COPY", "SWAP", "KW_NAMES", "PRECALL", "CALL", "CALL_FUNCTION_EX",
+            "BEFORE_WITH", "WITH_EXCEPT_START", "PUSH_EXC_INFO", "POP_EXCEPT", "CHECK_EXC_MATCH",
+            "IMPORT_NAME", "IMPORT_FROM", "RETURN_VALUE", "RAISE_VARARGS", "RERAISE", "JUMP_FORWARD",
+            "JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT", "FOR_ITER")
+    }
+    t["RESUME"] = t["CACHE"] = D.nop
+
+    def unary(op: str) -> Callable[..., None]:
+        return lambda self, arg, nxt: self.stack.append(self.value("UnaryOp", self.stack.pop(), op=op))
+
+    for name, op in (("UNARY_POSITIVE", "pos"), ("UNARY_NEGATIVE", "neg"), ("UNARY_NOT", "not"),
+                     ("UNARY_INVERT", "invert")):
+        t[name] = unary(op)
+
+    def one(kind: str) -> Callable[..., None]:
+        return lambda self, arg, nxt: self.stack.append(self.value(kind, self.stack.pop()))
+
+    t["GET_ITER"], t["LIST_TO_TUPLE"] = one("GetIter"), one("ListToTuple")
+
+    def build(kind: str) -> Callable[..., None]:
+        return lambda self, arg, nxt: self.build(kind, arg)
+
+    for name, kind in (("BUILD_TUPLE", "BuildTuple"), ("BUILD_LIST", "BuildList"), ("BUILD_SET", "BuildSet"),
+                       ("BUILD_STRING", "BuildString"), ("BUILD_SLICE", "BuildSlice")):
+        t[name] = build(kind)
+    t["BUILD_MAP"] = lambda self, arg, nxt: self.build("BuildMap", 2 * arg)
+
+    def coll(kind: str) -> Callable[..., None]:
+        return lambda self, arg, nxt: self.collection_op(kind, arg)
+
+    for name, kind in (("LIST_APPEND", "ListAppend"), ("LIST_EXTEND", "ListExtend"), ("SET_ADD", "SetAdd"),
+                       ("SET_UPDATE", "SetUpdate"), ("DICT_UPDATE", "DictUpdate")):
+        t[name] = coll(kind)
+
+    def pj(sense: bool, none_test: bool, back: bool) -> Callable[..., bool]:
+        if back:
+            return lambda self, arg, nxt: self.pop_jump_if(-arg, nxt, sense, none_test)
+        return lambda self, arg, nxt: self.pop_jump_if(arg, nxt, sense, none_test)
+
+    for direction in ("FORWARD", "BACKWARD"):
+        for cond, sense, none_test in (("FALSE", False, False), ("TRUE", True, False),
+                                       ("NONE", True, True), ("NOT_NONE", False, True)):
+            t[f"POP_JUMP_{direction}_IF_{cond}"] = pj(sense, none_test, direction == "BACKWARD")
+    t["JUMP_IF_TRUE_OR_POP"] = lambda self, arg, nxt: self.jump_if_or_pop(arg, nxt, True)
+    t["JUMP_IF_FALSE_OR_POP"] = lambda self, arg, nxt: self.jump_if_or_pop(arg, nxt, False)
+    return {OP[name]: h for name, h in t.items()}
+
+
+_HANDLERS = _table()
+
+
+def decode(code: CodeType, *, feedback: bool = True) -> Function:
+    """Decode a 3.11 code object into a verified IR function (see module doc)."""
+    return _Decoder(code, feedback).run()

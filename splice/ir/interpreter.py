@@ -1,0 +1,539 @@
+"""The reference interpreter: executes IR in Python, the oracle for back ends.
+
+Each operation is implemented with the same C-API entry point CPython's
+own instruction uses (``operator.add`` is ``PyNumber_Add``, ``getattr`` is
+``PyObject_GetAttr``, ...), or, where the instruction adds its own checks
+and messages, by running that very bytecode: unpacking is done by a small
+generated function ``a, b = v``, so "too many values to unpack (expected 2)"
+comes from CPython itself.  The few instructions with no Python spelling
+(``BEFORE_WITH``'s special-method lookup, ``DICT_MERGE``'s messages, import
+fallbacks) are transcribed from ``Python/ceval.c``.
+
+The handled exception (``sys.exc_info()``) is the thread's real state:
+``PushExcInfo``/``PopExcInfo`` set it with ``PyErr_SetHandledException``, and
+the interpreter never runs an IR instruction inside a Python ``except``
+block of its own, so code called from an IR ``except`` block sees the right
+exception and new exceptions get the right ``__context__``.
+
+Limitations: tracebacks show this module's frames, not the user's lines;
+``lasti`` values are the raising instruction's code-unit offset.
+``Incref``/``Decref`` are no-ops and ``cleanup`` lists are ignored.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import operator
+import sys
+import types
+from typing import Any, Callable
+
+from .function import Function, LocalSlot
+from .ops import Instr
+
+
+class _NullType:
+    """The interpreter's NULL: an unset slot, or the absent self of a call."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "NULL"
+
+
+NULL: Any = _NullType()
+_EXHAUSTED = object()
+
+_set_handled = ctypes.pythonapi.PyErr_SetHandledException
+_set_handled.argtypes = [ctypes.py_object]
+_set_handled.restype = None
+
+UNBOUND_LOCAL = "cannot access local variable '{}' where it is not associated with a value"
+UNBOUND_FREE = "cannot access free variable '{}' where it is not associated with a value in enclosing scope"
+CANNOT_CATCH = "catching classes that do not inherit from BaseException is not allowed"
+
+_OPERATORS: dict[str, Callable[..., Any]] = {
+    name: getattr(operator, name + ("_" if name in ("and", "or") else ""))
+    for base in ("add", "and", "floordiv", "lshift", "matmul", "mul", "mod", "or", "pow", "rshift",
+                 "sub", "truediv", "xor")
+    for name in (base, "i" + base)
+}
+_OPERATORS.update(lt=operator.lt, le=operator.le, eq=operator.eq, ne=operator.ne, gt=operator.gt,
+                  ge=operator.ge, neg=operator.neg, pos=operator.pos, invert=operator.invert,
+                  **{"not": operator.not_})
+_CONVERT = {None: None, "str": str, "repr": repr, "ascii": ascii}
+
+
+def _tp_name(t: type) -> str:
+    """``Py_TYPE(o)->tp_name``: heap types carry the bare name, static ones the dotted one."""
+    if t.__flags__ & (1 << 9) or t.__module__ == "builtins":
+        return t.__name__
+    return f"{t.__module__}.{t.__qualname__}"
+
+
+def _function_str(func: Any) -> str:
+    """``_PyObject_FunctionStr``: how call-related errors name the callee."""
+    qualname = getattr(func, "__qualname__", None)
+    if qualname is None:
+        return str(func)
+    module = getattr(func, "__module__", None)
+    if module is not None and module != "builtins":
+        return f"{module}.{qualname}()"
+    return f"{qualname}()"
+
+
+def _lookup_special(obj: Any, name: str) -> Any:
+    """``_PyObject_LookupSpecial``: on the type, bound through its descriptor; NULL if absent."""
+    tp = type(obj)
+    for base in tp.__mro__:
+        d = base.__dict__
+        if name in d:
+            attr = d[name]
+            get = getattr(type(attr), "__get__", None)
+            return attr if get is None else get(attr, obj, tp)
+    return NULL
+
+
+_unpackers: dict[tuple[int, int | None], Callable[[Any], Any]] = {}
+
+
+def _unpacker(before: int, after: int | None) -> Callable[[Any], Any]:
+    """A compiled ``a0, a1 = v`` (``after`` None) or ``a0, *r, b0 = v``: CPython's own checks."""
+    fn = _unpackers.get((before, after))
+    if fn is None:
+        names = [f"a{i}" for i in range(before)]
+        if after is not None:
+            names += ["*r"] + [f"b{i}" for i in range(after)]
+        target = ", ".join(names) + ("," if len(names) == 1 else "")
+        result = ", ".join(n.lstrip("*") for n in names) + ("," if len(names) == 1 else "")
+        ns: dict[str, Any] = {}
+        exec(f"def unpack(v):\n    {target} = v\n    return ({result})", ns)
+        fn = _unpackers[(before, after)] = ns["unpack"]
+    return fn
+
+
+def _load_method(obj: Any, name: str) -> tuple[Any, Any]:
+    """``_PyObject_GetMethod``: (function, self) for a plain method, else (attribute, NULL)."""
+    tp = type(obj)
+    if tp.__getattribute__ is object.__getattribute__ and not hasattr(tp, "__getattr__"):
+        for base in tp.__mro__:
+            if name in base.__dict__:
+                descr = base.__dict__[name]
+                if type(descr) in (types.FunctionType, types.MethodDescriptorType):
+                    try:
+                        inst = object.__getattribute__(obj, "__dict__")
+                    except AttributeError:
+                        inst = None
+                    if not (isinstance(inst, dict) and name in inst):
+                        return descr, obj
+                break
+    return getattr(obj, name), NULL
+
+
+def _call(func: Any, self_: Any, *args: Any, kwnames: tuple[str, ...] | None = None) -> Any:
+    if self_ is not NULL:
+        args = (self_, *args)
+    if kwnames:
+        n = len(kwnames)
+        return func(*args[:-n], **dict(zip(kwnames, args[-n:])))
+    return func(*args)
+
+
+def _call_ex(func: Any, args: Any, kwargs: Any) -> Any:
+    # CPython's own CALL_FUNCTION_EX does the checks and builds the messages.
+    if kwargs is NULL:
+        return func(*args)
+    return func(*args, **kwargs)
+
+
+def _make_function(code: Any, *extras: Any, extras_names: tuple[str, ...], globals_: dict) -> Any:
+    given = dict(zip(extras_names, extras))
+    f = types.FunctionType(code, globals_, None, given.get("defaults"), given.get("closure"))
+    if "kwdefaults" in given:
+        f.__kwdefaults__ = given["kwdefaults"]
+    if "annotations" in given:
+        ann = given["annotations"]
+        f.__annotations__ = dict(zip(ann[::2], ann[1::2])) if isinstance(ann, tuple) else ann
+    return f
+
+
+def _build_map(*kv: Any) -> dict:
+    d = {}
+    for i in range(0, len(kv), 2):
+        d[kv[i]] = kv[i + 1]
+    return d
+
+
+def _format_value(value: Any, spec: Any = NULL, *, conversion: str | None) -> Any:
+    conv = _CONVERT[conversion]
+    if conv is not None:
+        value = conv(value)
+    if spec is NULL and type(value) is str:
+        return value
+    return format(value, "" if spec is NULL else spec)
+
+
+def _list_extend(lst: list, iterable: Any) -> None:
+    lst.extend([*iterable])  # LIST_EXTEND's own "Value after * must be an iterable" message
+
+
+def _dict_update(d: dict, m: Any) -> None:
+    d.update({**m})  # DICT_UPDATE's own "'X' object is not a mapping" message
+
+
+def _dict_merge(callee: Any, d: dict, m: Any) -> None:
+    """DICT_MERGE: ``_PyDict_MergeEx(d, m, 2)`` and ``format_kwargs_error``."""
+    duplicate = None
+    try:
+        keys = m.keys() if type(m) is not dict else m
+        for k in keys:
+            if k in d:
+                duplicate = (k,)
+                break
+            d[k] = m[k]
+    except AttributeError:
+        msg = f"{_function_str(callee)} argument after ** must be a mapping, not {_tp_name(type(m))}"
+        raise TypeError(msg) from None
+    if duplicate is not None:
+        raise TypeError(f"{_function_str(callee)} got multiple values for keyword argument '{duplicate[0]}'")
+
+
+def _for_iter(it: Any) -> Any:
+    return next(it, _EXHAUSTED)
+
+
+def _exc_match(exc: BaseException, t: Any) -> bool:
+    """CHECK_EXC_MATCH: validate the except clause's types, then match by MRO (no __subclasscheck__)."""
+    items = t if isinstance(t, tuple) else (t,)
+    for x in items:
+        if not (isinstance(x, type) and issubclass(x, BaseException)):
+            raise TypeError(CANNOT_CATCH)
+    mro = type(exc).__mro__
+    return any(x in mro for x in items)
+
+
+def _with_enter(mgr: Any) -> tuple[Any, Any]:
+    enter = _lookup_special(mgr, "__enter__")
+    if enter is NULL:
+        raise TypeError(f"'{_tp_name(type(mgr))}' object does not support the context manager protocol")
+    exit_ = _lookup_special(mgr, "__exit__")
+    if exit_ is NULL:
+        raise TypeError(f"'{_tp_name(type(mgr))}' object does not support the context manager protocol "
+                        "(missed __exit__ method)")
+    return exit_, enter()
+
+
+def _import_name(level: Any, fromlist: Any, *, name: str, globals_: dict, builtins: dict) -> Any:
+    try:
+        imp = builtins["__import__"]
+    except KeyError:
+        raise ImportError("__import__ not found") from None
+    return imp(name, globals_, None, fromlist, level)
+
+
+def _import_from(module: Any, name: str) -> Any:
+    """IMPORT_FROM, with CPython's sys.modules fallback for circular imports and its messages."""
+    try:
+        return getattr(module, name)
+    except AttributeError:
+        pass
+    pkgname = getattr(module, "__name__", None)
+    if isinstance(pkgname, str):
+        found = sys.modules.get(f"{pkgname}.{name}")
+        if found is not None:
+            return found
+    else:
+        pkgname = None
+    shown = pkgname if pkgname is not None else "<unknown module name>"
+    path = getattr(module, "__file__", None)
+    if not isinstance(path, str):
+        msg = f"cannot import name {name!r} from {shown!r} (unknown location)"
+        raise ImportError(msg, name=pkgname) from None
+    spec = getattr(module, "__spec__", None)
+    if getattr(spec, "_initializing", False):
+        msg = (f"cannot import name {name!r} from partially initialized module {shown!r} "
+               f"(most likely due to a circular import) ({path})")
+    else:
+        msg = f"cannot import name {name!r} from {shown!r} ({path})"
+    raise ImportError(msg, name=pkgname, path=path) from None
+
+
+def _reraise(exc: BaseException) -> None:
+    """RERAISE: raise ``exc`` again without re-chaining its ``__context__``."""
+    ctx = exc.__context__
+    try:
+        raise exc
+    except BaseException:
+        exc.__context__ = ctx
+        raise
+
+
+def _raise(*args: Any) -> None:
+    if not args:
+        exc = sys.exc_info()[1]
+        if exc is None:
+            raise RuntimeError("No active exception to reraise")
+        _reraise(exc)
+    elif len(args) == 1:
+        raise args[0]
+    else:
+        raise args[0] from args[1]
+
+
+class _Frame:
+    """The state of one ``execute``: slots, globals, builtins."""
+
+    __slots__ = ("fn", "slots", "globals", "builtins")
+
+    def __init__(self, fn: Function, slots: list[Any], globals_: dict, builtins: dict) -> None:
+        self.fn, self.slots, self.globals, self.builtins = fn, slots, globals_, builtins
+
+    def unbound(self, slot: int) -> BaseException:
+        s: LocalSlot = self.fn.slots[slot]
+        if s.kind == "free":
+            return NameError(UNBOUND_FREE.format(s.name), name=s.name)
+        return UnboundLocalError(UNBOUND_LOCAL.format(s.name))
+
+    def load_local(self, ins: Instr) -> Any:
+        v = self.slots[ins.attrs["slot"]]
+        if v is NULL:
+            raise self.unbound(ins.attrs["slot"])
+        return v
+
+    def delete_local(self, ins: Instr) -> None:
+        self.load_local(ins)
+        self.slots[ins.attrs["slot"]] = NULL
+
+    def load_cell(self, ins: Instr) -> Any:
+        try:
+            return self.slots[ins.attrs["slot"]].cell_contents
+        except ValueError:
+            raise self.unbound(ins.attrs["slot"]) from None
+
+    def delete_cell(self, ins: Instr) -> None:
+        self.load_cell(ins)
+        del self.slots[ins.attrs["slot"]].cell_contents
+
+    def load_global(self, ins: Instr) -> Any:
+        name = ins.attrs["name"]
+        try:
+            return self.globals[name]
+        except KeyError:
+            pass
+        try:
+            return self.builtins[name]
+        except KeyError:
+            raise NameError(f"name '{name}' is not defined", name=name) from None
+
+    def delete_global(self, ins: Instr) -> None:
+        name = ins.attrs["name"]
+        try:
+            del self.globals[name]
+        except KeyError:
+            raise NameError(f"name '{name}' is not defined", name=name) from None
+
+
+def _store_local(fr: _Frame, ins: Instr, v: Any) -> None:
+    fr.slots[ins.attrs["slot"]] = v
+
+
+def _store_cell(fr: _Frame, ins: Instr, v: Any) -> None:
+    fr.slots[ins.attrs["slot"]].cell_contents = v
+
+
+def _push_exc_info(fr: _Frame, ins: Instr, exc: BaseException) -> Any:
+    prev = sys.exc_info()[1]
+    _set_handled(exc)
+    return NULL if prev is None else prev
+
+
+def _pop_exc_info(fr: _Frame, ins: Instr, prev: Any) -> None:
+    _set_handled(None if prev is NULL else prev)
+
+
+def _a(f: Callable[..., Any]) -> Callable[[_Frame, Instr, Any], Any]:
+    """An operation of its operands only."""
+    return lambda fr, ins, *args: f(*args)
+
+
+def _attr(f: Callable[..., Any], attr: str) -> Callable[[_Frame, Instr, Any], Any]:
+    """An operation of its operands and one attribute (passed last, positionally)."""
+    return lambda fr, ins, *args: f(*args, ins.attrs[attr])
+
+
+def _nothing(fr: _Frame, ins: Instr, *args: Any) -> None:
+    return None
+
+
+# kind -> implementation(frame, instr, *operand values) -> result (a tuple for multi-result kinds)
+_IMPL: dict[str, Callable[..., Any]] = {
+    "Const": lambda fr, ins: ins.attrs["value"],
+    "Null": lambda fr, ins: NULL,
+    "LoadLocal": _Frame.load_local,
+    "StoreLocal": _store_local,
+    "DeleteLocal": _Frame.delete_local,
+    "LoadClosure": lambda fr, ins: fr.slots[ins.attrs["slot"]],
+    "LoadCell": _Frame.load_cell,
+    "StoreCell": _store_cell,
+    "DeleteCell": _Frame.delete_cell,
+    "LoadGlobal": _Frame.load_global,
+    "StoreGlobal": lambda fr, ins, v: fr.globals.__setitem__(ins.attrs["name"], v),
+    "DeleteGlobal": _Frame.delete_global,
+    "BinaryOp": lambda fr, ins, a, b: _OPERATORS[ins.attrs["op"]](a, b),
+    "UnaryOp": lambda fr, ins, a: _OPERATORS[ins.attrs["op"]](a),
+    "Compare": lambda fr, ins, a, b: _OPERATORS[ins.attrs["op"]](a, b),
+    "Is": lambda fr, ins, a, b: (a is b) != ins.attrs["invert"],
+    "Contains": lambda fr, ins, a, b: (a in b) != ins.attrs["invert"],
+    "Truth": _a(bool),
+    "GetAttr": _attr(getattr, "name"),
+    "SetAttr": lambda fr, ins, o, v: setattr(o, ins.attrs["name"], v),
+    "DelAttr": _attr(delattr, "name"),
+    "GetItem": _a(operator.getitem),
+    "SetItem": _a(operator.setitem),
+    "DelItem": _a(operator.delitem),
+    "LoadMethod": _attr(_load_method, "name"),
+    "Call": lambda fr, ins, *a: _call(*a, kwnames=ins.attrs.get("kwnames")),
+    "CallEx": _a(_call_ex),
+    "MakeFunction": lambda fr, ins, *a: _make_function(*a, extras_names=ins.attrs["extras"],
+                                                       globals_=fr.globals),
+    "BuildTuple": lambda fr, ins, *a: a,
+    "BuildList": lambda fr, ins, *a: list(a),
+    "BuildSet": lambda fr, ins, *a: set(a),
+    "BuildMap": _a(_build_map),
+    "BuildConstKeyMap": lambda fr, ins, *a: dict(zip(ins.attrs["keys"], a)),
+    "BuildSlice": _a(slice),
+    "BuildString": lambda fr, ins, *a: "".join(a),
+    "FormatValue": lambda fr, ins, *a: _format_value(*a, conversion=ins.attrs["conversion"]),
+    "ListAppend": _a(list.append),
+    "ListExtend": _a(_list_extend),
+    "ListToTuple": _a(tuple),
+    "SetAdd": _a(set.add),
+    "SetUpdate": _a(set.update),
+    "MapAdd": _a(operator.setitem),
+    "DictUpdate": _a(_dict_update),
+    "DictMerge": _a(_dict_merge),
+    "UnpackSequence": lambda fr, ins, v: _unpacker(ins.attrs["count"], None)(v),
+    "UnpackEx": lambda fr, ins, v: _unpacker(ins.attrs["before"], ins.attrs["after"])(v),
+    "GetIter": _a(iter),
+    "ForIter": _a(_for_iter),
+    "PushExcInfo": _push_exc_info,
+    "PopExcInfo": _pop_exc_info,
+    "ExcMatch": _a(_exc_match),
+    "WithEnter": _a(_with_enter),
+    "WithExceptStart": lambda fr, ins, exit_, exc: exit_(type(exc), exc, exc.__traceback__),
+    "ImportName": lambda fr, ins, level, fromlist: _import_name(
+        level, fromlist, name=ins.attrs["name"], globals_=fr.globals, builtins=fr.builtins),
+    "ImportFrom": _attr(_import_from, "name"),
+    "CheckInterrupts": _nothing,
+    "Incref": _nothing,
+    "Decref": _nothing,
+    "Raise": _a(_raise),
+    "Reraise": lambda fr, ins, exc, *lasti: _reraise(exc),
+}
+
+
+def execute(fn: Function, slots: list[Any], globals: dict, builtins: dict) -> object:
+    """Run ``fn`` on a frame whose slots CPython's prologue filled (unset slots are NULL).
+
+    Exceptions leave as Python exceptions; handler edges are taken as the
+    exception table says (edge args, then ``lasti`` if asked, then the exception).
+    """
+    fr = _Frame(fn, list(slots), globals, builtins)
+    env: dict[Any, Any] = {}
+    block, incoming = fn.entry, []
+    while True:
+        for p, v in zip(block.params, incoming):
+            env[p] = v
+        nxt = None
+        for ins in block.instrs:
+            name = ins.kind.name
+            args = [env[a] for a in ins.args]
+            if name == "Jump":
+                nxt = ins.targets[0]
+            elif name == "Branch":
+                nxt = ins.targets[0 if args[0] else 1]
+            elif name == "Return":
+                return args[0]
+            else:
+                caught = None
+                try:
+                    out = _IMPL[name](fr, ins, *args)
+                except BaseException as e:  # noqa: B902 - the IR decides what to catch
+                    if ins.handler is None:
+                        raise
+                    caught = e
+                if caught is not None:
+                    edge = ins.handler
+                    incoming = [env[a] for a in edge.args]
+                    if edge.lasti:
+                        incoming.append(ins.offset if ins.offset is not None else -1)
+                    incoming.append(caught)
+                    caught = None
+                    block = edge.block
+                    break
+                if name == "ForIter":
+                    if out is _EXHAUSTED:
+                        nxt = ins.targets[1]
+                    else:
+                        env[ins.results[0]] = out
+                        nxt = ins.targets[0]
+                elif len(ins.results) == 1:
+                    env[ins.results[0]] = out
+                elif ins.results:
+                    for r, v in zip(ins.results, out):
+                        env[r] = v
+            if nxt is not None:
+                incoming = [env[a] for a in nxt.args]
+                block = nxt.block
+                break
+
+
+_binders: dict[Any, Callable[..., tuple]] = {}
+
+
+def _binder(func: types.FunctionType) -> Callable[..., tuple]:
+    """A function with ``func``'s signature returning its arguments in co_varnames order.
+
+    CPython binds its arguments (and words its errors, using the same
+    ``co_qualname``), so ``call`` binds exactly as a real call would.
+    """
+    code = func.__code__
+    key = code
+    shim = _binders.get(key)
+    if shim is None:
+        names = code.co_varnames
+        npos, nkw = code.co_argcount, code.co_kwonlyargcount
+        parts = list(names[:npos])
+        if code.co_posonlyargcount:
+            parts.insert(code.co_posonlyargcount, "/")
+        i = npos + nkw
+        if code.co_flags & 0x04:
+            parts.append("*" + names[i])
+            i += 1
+        elif nkw:
+            parts.append("*")
+        parts += names[npos:npos + nkw]
+        if code.co_flags & 0x08:
+            parts.append("**" + names[i])
+            i += 1
+        ns: dict[str, Any] = {}
+        exec(f"def shim({', '.join(parts)}):\n    return ({', '.join(names[:i])}{',' if i else ''})", ns)
+        shim = ns["shim"]
+        shim.__code__ = shim.__code__.replace(co_name=code.co_name, co_qualname=code.co_qualname)
+        _binders[key] = shim
+    shim.__defaults__, shim.__kwdefaults__ = func.__defaults__, func.__kwdefaults__
+    shim.__name__, shim.__qualname__ = func.__name__, func.__qualname__
+    return shim
+
+
+def call(fn: Function, func: types.FunctionType, *args: Any, **kwargs: Any) -> object:
+    """Call ``func`` (whose code ``fn`` was decoded from) through the IR, binding like CPython."""
+    bound = _binder(func)(*args, **kwargs)
+    slots: list[Any] = list(bound) + [NULL] * (len(fn.slots) - len(bound))
+    closure = iter(func.__closure__ or ())
+    for i, s in enumerate(fn.slots):
+        if s.kind == "cell":
+            slots[i] = types.CellType() if slots[i] is NULL else types.CellType(slots[i])
+        elif s.kind == "free":
+            slots[i] = next(closure)
+    return execute(fn, slots, func.__globals__, func.__builtins__)
