@@ -134,7 +134,7 @@ KINDS: dict[str, OpKind] = _kinds(
     OpKind("Return", 1, nresults=0, raises=False, steals=(0,), terminator=True),
     OpKind("Raise", VARIADIC, nresults=0, terminator=True, steals=ALL,
            doc="operands: [exc[, cause]]; none re-raises the handled exception"),
-    OpKind("Reraise", VARIADIC, nresults=0, terminator=True, steals=ALL, adds_traceback=False,
+    OpKind("Reraise", VARIADIC, nresults=0, terminator=True, steals=(0,), adds_traceback=False,
            doc="operands: exc[, lasti]: re-raise, restoring the raising location when lasti is given"),
 )
 

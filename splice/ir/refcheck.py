@@ -89,8 +89,8 @@ def check(fn: Function) -> None:
                 if r.repr.is_object and _owned_at_def(r):
                     state[r] += 1
             if ins.kind.terminator:
-                if not ins.targets:
-                    _leave(state, where)
+                if not ins.targets and not ins.kind.raises:
+                    _leave(state, where)  # Return; Raise/Reraise only leave by their error path
                 for n, e in enumerate(ins.targets):
                     st = Counter(state)
                     if k == "ForIter" and n == 1:
