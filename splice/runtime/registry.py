@@ -259,6 +259,12 @@ def compile_now(functions: Iterable[types.FunctionType], backend: str = DEFAULT_
         _register(f, backend, eager=True)
 
 
+def status(f: types.FunctionType) -> str | None:
+    """"pending", "compiled" or "interpreted"; None for a function splice does not know."""
+    st = _states.get(f)
+    return None if st is None else st.status
+
+
 def is_splice_code(code: types.CodeType) -> bool:
     """True for a trampoline splice installed (its frames are already native)."""
     return code in _installed_codes

@@ -1,0 +1,140 @@
+"""Command line: ``python -m splice run|explain|info|bench|conformance``.
+
+* ``run [--threshold N] script.py [args]`` / ``run -m module [args]``: run a
+  program as ``python`` would, with hot functions compiled automatically.
+* ``explain FILE.py:NAME | MODULE:NAME [--ir] [--asm] [--backend B]``.
+* ``info``: versions, back ends, stencil table, executable memory.
+* ``bench ...`` / ``conformance ...``: the benchmark and conformance tools.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import platform
+import sys
+from typing import Callable, Sequence
+
+USAGE = """usage: python -m splice COMMAND [ARGS]
+
+commands:
+  run [--threshold N] [--backend B] SCRIPT.py [ARGS] | -m MODULE [ARGS]
+                      run a program with hot functions compiled automatically
+  explain TARGET [--ir] [--asm] [--backend B]
+                      does FILE.py:NAME or MODULE:NAME compile? why not?
+  info                versions, back ends, stencil table, executable memory
+  bench ARGS          the benchmark suite (splice.bench)
+  conformance ARGS    CPython's test suite, plain against splice (splice.conformance)
+"""
+
+
+def _run(argv: list[str]) -> int:
+    """``python -m splice run``: options first, then the program and its own arguments."""
+    threshold: int | None = None
+    backend: str | None = None
+    while argv and argv[0] in ("--threshold", "--backend"):
+        if len(argv) < 2:
+            raise SystemExit(f"splice run: {argv[0]} needs a value")
+        if argv[0] == "--threshold":
+            threshold = int(argv[1])
+        else:
+            backend = argv[1]
+        argv = argv[2:]
+    module = bool(argv) and argv[0] == "-m"
+    if module:
+        argv = argv[1:]
+    if not argv:
+        raise SystemExit("splice run: expected SCRIPT.py [ARGS] or -m MODULE [ARGS]")
+    # Subprocesses inherit the automatic mode through the environment (and the .pth file).
+    os.environ["SPLICE"] = "1"
+    if threshold is not None:
+        os.environ["SPLICE_THRESHOLD"] = str(threshold)
+    if backend is not None:
+        os.environ["SPLICE_BACKEND"] = backend
+    from .runtime import auto
+
+    auto.start(threshold, backend=backend)
+    return auto.run_module(argv[0], argv[1:]) if module else auto.run_path(argv[0], argv[1:])
+
+
+def _explain(argv: list[str]) -> int:
+    from .runtime.registry import DEFAULT_BACKEND
+    from .tools import explain
+
+    p = argparse.ArgumentParser(prog="python -m splice explain")
+    p.add_argument("target", help="FILE.py:NAME or MODULE:NAME (NAME may be Class.method)")
+    p.add_argument("--ir", action="store_true", help="print the IR after passes")
+    p.add_argument("--asm", action="store_true", help="print the generated code")
+    p.add_argument("--backend", default=DEFAULT_BACKEND)
+    args = p.parse_args(argv)
+    try:
+        func = explain.resolve(args.target)
+    except (ValueError, AttributeError, ImportError, OSError) as exc:
+        print(f"splice explain: {exc}", file=sys.stderr)
+        return 2
+    print(explain.report(func, backend=args.backend, ir=args.ir, asm=args.asm), end="")
+    return 0
+
+
+def _info(argv: list[str]) -> int:
+    import splice
+
+    from .backends import available
+    from .runtime import execmem
+
+    print(f"splice {splice.__version__}")
+    print(f"python {platform.python_version()} ({sys.implementation.name}, {sys.implementation.cache_tag}, "
+          f"abiflags {sys.abiflags!r}, {platform.machine()}, {platform.system()})")
+    for name, problem in available().items():
+        print(f"back end {name}: {'available' if problem is None else 'unavailable: ' + problem}")
+    print(f"stencil table: {_stencil_table()}")
+    print(f"executable memory: {execmem.bytes_in_use()} bytes in use, {execmem.bytes_mapped()} bytes mapped")
+    flags = {k: v for k, v in os.environ.items() if k.startswith("SPLICE")}
+    print(f"environment: {flags or 'no SPLICE* variables'}")
+    return 0
+
+
+def _stencil_table() -> str:
+    """Where the copy-and-patch back end's generated table comes from."""
+    try:
+        module = importlib.import_module("splice.backends.copypatch.stencils")
+    except Exception as exc:  # reported, not raised: info must always answer
+        return f"not loaded ({type(exc).__name__}: {exc})"
+    count = len(getattr(module, "STENCILS", ()))
+    return f"{module.__file__} ({count} stencils)"
+
+
+def _delegate(module: str) -> Callable[[list[str]], int]:
+    """A command that imports ``module`` only when run and calls its ``main(argv)``."""
+
+    def run(argv: list[str]) -> int:
+        return importlib.import_module(module).main(argv) or 0
+
+    return run
+
+
+COMMANDS = {
+    "run": _run,
+    "explain": _explain,
+    "info": _info,
+    "bench": _delegate("splice.bench.cli"),
+    "conformance": _delegate("splice.conformance.cli"),
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``python -m splice`` and the ``splice`` script."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in ("-h", "--help", "help"):
+        print(USAGE, end="")
+        return 0 if args else 2
+    command = COMMANDS.get(args[0])
+    if command is None:
+        print(f"splice: unknown command {args[0]!r}\n{USAGE}", file=sys.stderr, end="")
+        return 2
+    return command(args[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

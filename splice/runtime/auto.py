@@ -1,0 +1,275 @@
+"""The automatic mode: find hot functions and compile them, nothing else to do.
+
+Started by ``python -m splice run``, by ``SPLICE=1`` in the environment (the
+``splice_autostart.pth`` file installed with the package runs ``autostart``
+at interpreter start-up, as coverage.py's does), or by
+``splice.enable(auto=True)``.
+
+Detection costs near zero for code splice does not compile: no PEP 523 hook,
+no ``sys.settrace``/``sys.setprofile`` (each slows every call, and a profile
+function makes compiled code step aside).  A daemon thread wakes
+``SPLICE_SAMPLE_HZ`` times a second (default 250), reads the innermost
+Python frame of every other thread (``sys._current_frames()``) and counts a
+sample for its code object.  A code object reaching ``SPLICE_THRESHOLD``
+samples (default 10, i.e. about 40 ms of run time spent in its own body) is
+hot: the functions using it are found once with ``gc.get_referrers`` and
+compiled and installed on every one of them.  The same code can be hot again
+later (closures created after the first sweep); it is swept again, at most
+``MAX_SWEEPS`` times.
+
+``SPLICE_THRESHOLD=0`` compiles every function as early as possible: each
+module imported afterwards has all its functions and methods compiled right
+after it executes (``registry.jit_module(eager=True)``), except the standard
+library, site-packages and splice itself, and any sampled code is hot at its
+first sample (that covers the ``__main__`` script, whose functions exist only
+once it runs).
+"""
+
+from __future__ import annotations
+
+import atexit
+import gc
+import importlib._bootstrap as _bootstrap
+import inspect
+import os
+import site
+import sys
+import threading
+import types
+from typing import Any, Callable
+
+from . import registry
+
+DEFAULT_THRESHOLD = 10  # samples in a code object's own body
+DEFAULT_HZ = 250  # samples a second
+MAX_SWEEPS = 8  # gc.get_referrers sweeps for one code object
+_SPLICE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+_FUNCTION_CODE = inspect.CO_NEWLOCALS  # function bodies; module and class bodies lack it
+
+_sampler: "_Sampler | None" = None
+_original_load: Callable[[Any], types.ModuleType] | None = None
+_lock = threading.Lock()
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "")
+    try:
+        return int(value) if value else default
+    except ValueError:
+        raise ValueError(f"{name} must be an integer, got {value!r}") from None
+
+
+class _Sampler(threading.Thread):
+    """Counts samples per code object and compiles the hot ones."""
+
+    def __init__(self, threshold: int, hz: int, backend: str) -> None:
+        super().__init__(name="splice-sampler", daemon=True)
+        self.threshold, self.hz = max(1, threshold), hz
+        self.interval = 1.0 / max(1, hz)
+        self.backend = backend
+        self.stopping = threading.Event()
+        self.counts: dict[int, int] = {}
+        self.codes: dict[int, types.CodeType] = {}  # keeps every counted code alive: ids stay unique
+        self.sweeps: dict[int, int] = {}
+        self.ignored: set[int] = set()
+
+    def run(self) -> None:
+        me = threading.get_ident()
+        while not self.stopping.wait(self.interval):
+            if not registry.enabled():
+                continue
+            frames = sys._current_frames()
+            hot = [code for tid, frame in frames.items() if tid != me and (code := self.sample(frame.f_code))]
+            del frames
+            for code in hot:
+                self.compile_hot(code)
+
+    def sample(self, code: types.CodeType) -> types.CodeType | None:
+        """Count one sample; the code object when it just became hot."""
+        key = id(code)
+        if key in self.ignored:
+            return None
+        n = self.counts.get(key)
+        if n is None:
+            self.codes[key] = code
+            if not _eligible(code):
+                self.ignored.add(key)
+                return None
+            n = 0
+        n += 1
+        if n < self.threshold:
+            self.counts[key] = n
+            return None
+        self.counts[key] = 0
+        return code
+
+    def compile_hot(self, code: types.CodeType) -> None:
+        """Compile every function whose code is ``code``; stop watching it when done."""
+        functions = [r for r in gc.get_referrers(code) if isinstance(r, types.FunctionType) and r.__code__ is code]
+        registry.compile_now(functions, self.backend)
+        key = id(code)
+        self.sweeps[key] = self.sweeps.get(key, 0) + 1
+        compiled = any(registry.status(f) == registry.COMPILED for f in functions)
+        if not compiled or self.sweeps[key] >= MAX_SWEEPS:
+            self.ignored.add(key)
+
+
+def _eligible(code: types.CodeType) -> bool:
+    """A function body splice may compile: not module/class code, not splice's own."""
+    return (bool(code.co_flags & _FUNCTION_CODE) and not registry.is_splice_code(code)
+            and not code.co_filename.startswith(_SPLICE_DIR))
+
+
+# --- threshold 0: compile at import ------------------------------------------
+
+
+def _excluded_dirs() -> tuple[str, ...]:
+    dirs = list(site.getsitepackages()) + [site.getusersitepackages(), _SPLICE_DIR]
+    return tuple(os.path.join(os.path.abspath(d), "") for d in dirs if d)
+
+
+def _in_scope(module: types.ModuleType, excluded: tuple[str, ...]) -> bool:
+    """User code: not the standard library, not site-packages, not splice."""
+    if module.__name__.partition(".")[0] in sys.stdlib_module_names:
+        return False
+    path = getattr(module, "__file__", None)
+    return bool(path) and not os.path.abspath(path).startswith(excluded)
+
+
+def _install_import_hook(backend: str) -> None:
+    """Wrap importlib's ``_load_unlocked`` (every import executes a new module
+    through it, whatever finder found it) to jit each new module eagerly."""
+    global _original_load
+    if _original_load is not None:
+        return
+    original = _original_load = _bootstrap._load_unlocked
+    excluded = _excluded_dirs()
+
+    def _load_unlocked(spec: Any) -> types.ModuleType:
+        module = original(spec)
+        if registry.enabled() and _in_scope(module, excluded):
+            registry.jit_module(module, backend=backend, eager=True)
+        return module
+
+    _bootstrap._load_unlocked = _load_unlocked
+
+
+def _remove_import_hook() -> None:
+    global _original_load
+    if _original_load is not None:
+        _bootstrap._load_unlocked = _original_load
+        _original_load = None
+
+
+# --- switching on and off ----------------------------------------------------
+
+
+def start(threshold: int | None = None, hz: int | None = None, backend: str | None = None) -> bool:
+    """Start (or reconfigure) the automatic mode; False under ``SPLICE_DISABLE``.
+
+    Unset arguments come from ``SPLICE_THRESHOLD``, ``SPLICE_SAMPLE_HZ`` and
+    ``SPLICE_BACKEND``, then the defaults.
+    """
+    global _sampler
+    if registry.DISABLED:
+        return False
+    threshold = _env_int("SPLICE_THRESHOLD", DEFAULT_THRESHOLD) if threshold is None else threshold
+    hz = _env_int("SPLICE_SAMPLE_HZ", DEFAULT_HZ) if hz is None else hz
+    backend = backend or os.environ.get("SPLICE_BACKEND") or registry.DEFAULT_BACKEND
+    with _lock:
+        if _sampler is not None:
+            _sampler.stopping.set()
+        if threshold == 0:
+            _install_import_hook(backend)
+        else:
+            _remove_import_hook()
+        _sampler = _Sampler(threshold, hz, backend)
+        _sampler.start()
+    return True
+
+
+def stop() -> None:
+    """Stop sampling and compiling at import; compiled functions stay compiled."""
+    global _sampler
+    with _lock:
+        if _sampler is not None:
+            _sampler.stopping.set()
+            _sampler = None
+        _remove_import_hook()
+
+
+def running() -> bool:
+    """True while the automatic mode is on in this process."""
+    return _sampler is not None
+
+
+def autostart() -> None:
+    """Called by ``splice_autostart.pth`` when ``SPLICE`` is set: start, never fail start-up."""
+    try:
+        start()
+    except Exception as exc:  # a broken setting must not stop the user's program
+        print(f"splice: automatic mode not started: {exc}", file=sys.stderr)
+
+
+def _after_fork_in_child() -> None:
+    """Threads do not survive fork: give the child its own sampler (the import hook stays)."""
+    global _sampler, _lock
+    _lock = threading.Lock()
+    if _sampler is not None:
+        _sampler = _Sampler(_sampler.threshold, _sampler.hz, _sampler.backend)
+        _sampler.start()
+
+
+def _report_at_exit() -> None:
+    if os.environ.get("SPLICE_STATS", "") not in ("", "0"):
+        print(f"splice: {registry.stats()}", file=sys.stderr)
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+atexit.register(stop)
+atexit.register(_report_at_exit)
+
+
+# --- running a program as `python` would ---------------------------------------
+
+
+def run_path(path: str, args: list[str]) -> int:
+    """Run ``path`` as ``python path args...`` does: ``__main__``, ``sys.argv``, ``sys.path[0]``.
+
+    Returns the exit status; an uncaught exception is printed by
+    ``sys.excepthook`` without splice's own frames, as python would print it.
+    """
+    import io
+
+    filename = os.path.abspath(path)  # python makes the script's __file__ absolute (3.9+)
+    with io.open_code(filename) as f:
+        source = f.read()
+    main = types.ModuleType("__main__")
+    main.__dict__.update(__file__=filename, __builtins__=__builtins__, __cached__=None)
+    sys.argv[:] = [path, *args]
+    sys.path[0] = os.path.dirname(filename)
+    sys.modules["__main__"] = main
+    return _call_as_main(lambda: exec(compile(source, filename, "exec"), main.__dict__))
+
+
+def run_module(name: str, args: list[str]) -> int:
+    """Run module ``name`` as ``python -m name args...`` does (runpy, as python itself)."""
+    import runpy
+
+    sys.argv[:] = [name, *args]
+    sys.path[0] = os.getcwd()
+    return _call_as_main(lambda: runpy._run_module_as_main(name, alter_argv=True))  # type: ignore[attr-defined]
+
+
+def _call_as_main(body: Callable[[], object]) -> int:
+    try:
+        body()
+    except SystemExit:
+        raise
+    except BaseException as exc:
+        tb = exc.__traceback__
+        while tb is not None and tb.tb_frame.f_code.co_filename.startswith(_SPLICE_DIR):
+            tb = tb.tb_next  # python's own traceback starts at the program's first frame
+        sys.excepthook(type(exc), exc, exc.with_traceback(tb).__traceback__)
+        return 1
+    return 0

@@ -1,0 +1,1 @@
+"""Tooling around compiled code: explain, disassembly, perf maps."""
