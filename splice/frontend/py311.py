@@ -315,37 +315,16 @@ class _Decoder:
     def load_assertion_error(self, arg: int, nxt: int) -> None:
         self.stack.append(self.b.emit("Const", value=AssertionError).result)
 
-    def load_fast(self, arg: int, nxt: int) -> None:
-        self.stack.append(self.value("LoadLocal", slot=arg, name=self.slots[arg].name))
-
-    def store_fast(self, arg: int, nxt: int) -> None:
-        self.emit("StoreLocal", self.stack.pop(), slot=arg, name=self.slots[arg].name)
-
-    def delete_fast(self, arg: int, nxt: int) -> None:
-        self.emit("DeleteLocal", slot=arg, name=self.slots[arg].name)
-
-    def load_deref(self, arg: int, nxt: int) -> None:
-        self.stack.append(self.value("LoadCell", slot=arg, name=self.slots[arg].name))
-
-    def store_deref(self, arg: int, nxt: int) -> None:
-        self.emit("StoreCell", self.stack.pop(), slot=arg, name=self.slots[arg].name)
-
-    def delete_deref(self, arg: int, nxt: int) -> None:
-        self.emit("DeleteCell", slot=arg, name=self.slots[arg].name)
-
-    def load_closure(self, arg: int, nxt: int) -> None:
-        self.stack.append(self.value("LoadClosure", slot=arg, name=self.slots[arg].name))
-
     def load_global(self, arg: int, nxt: int) -> None:
         if arg & 1:
             self.stack.append(self.b.emit("Null").result)
         self.stack.append(self.value("LoadGlobal", name=self.names[arg >> 1], hint=self.hint()))
 
-    def store_global(self, arg: int, nxt: int) -> None:
-        self.emit("StoreGlobal", self.stack.pop(), name=self.names[arg])
-
-    def delete_global(self, arg: int, nxt: int) -> None:
-        self.emit("DeleteGlobal", name=self.names[arg])
+    def simple(self, kind: str, **attrs: Any) -> None:
+        """Pop the kind's operands (push order), emit it, push its results."""
+        k = ir.KINDS[kind]
+        ins = self.emit(kind, *self.popn(k.nargs), **attrs)
+        self.stack += ins.results
 
     def load_attr(self, arg: int, nxt: int) -> None:
         self.stack.append(self.value("GetAttr", self.stack.pop(), name=self.names[arg], hint=self.hint()))
@@ -353,9 +332,6 @@ class _Decoder:
     def store_attr(self, arg: int, nxt: int) -> None:
         owner, val = self.stack.pop(), self.stack.pop()
         self.emit("SetAttr", owner, val, name=self.names[arg], hint=self.hint())
-
-    def delete_attr(self, arg: int, nxt: int) -> None:
-        self.emit("DelAttr", self.stack.pop(), name=self.names[arg])
 
     def load_method(self, arg: int, nxt: int) -> None:
         ins = self.emit("LoadMethod", self.stack.pop(), name=self.names[arg], hint=self.hint())
@@ -557,9 +533,8 @@ def _table() -> dict[int, Callable[..., Any]]:
     D = _Decoder
     t: dict[str, Callable[..., Any]] = {
         name: getattr(D, name.lower()) for name in (
-            "NOP", "POP_TOP", "PUSH_NULL", "LOAD_CONST", "LOAD_ASSERTION_ERROR", "LOAD_FAST", "STORE_FAST",
-            "DELETE_FAST", "LOAD_DEREF", "STORE_DEREF", "DELETE_DEREF", "LOAD_CLOSURE", "LOAD_GLOBAL",
-            "STORE_GLOBAL", "DELETE_GLOBAL", "LOAD_ATTR", "STORE_ATTR", "DELETE_ATTR", "LOAD_METHOD",
+            "NOP", "POP_TOP", "PUSH_NULL", "LOAD_CONST", "LOAD_ASSERTION_ERROR", "LOAD_GLOBAL",
+            "LOAD_ATTR", "STORE_ATTR", "LOAD_METHOD",
             "BINARY_OP", "COMPARE_OP", "IS_OP", "CONTAINS_OP", "BINARY_SUBSCR", "STORE_SUBSCR",
             "DELETE_SUBSCR", "BUILD_CONST_KEY_MAP", "MAKE_FUNCTION", "FORMAT_VALUE", "MAP_ADD", "DICT_MERGE",
             "UNPACK_SEQUENCE", "UNPACK_EX", "COPY", "SWAP", "KW_NAMES", "PRECALL", "CALL", "CALL_FUNCTION_EX",
@@ -568,6 +543,21 @@ def _table() -> dict[int, Callable[..., Any]]:
             "JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT", "FOR_ITER")
     }
     t["RESUME"] = t["CACHE"] = D.nop
+
+    def slot(kind: str) -> Callable[..., None]:
+        return lambda self, arg, nxt: self.simple(kind, slot=arg, name=self.slots[arg].name)
+
+    for name, kind in (("LOAD_FAST", "LoadLocal"), ("STORE_FAST", "StoreLocal"), ("DELETE_FAST", "DeleteLocal"),
+                       ("LOAD_DEREF", "LoadCell"), ("STORE_DEREF", "StoreCell"), ("DELETE_DEREF", "DeleteCell"),
+                       ("LOAD_CLOSURE", "LoadClosure")):
+        t[name] = slot(kind)
+
+    def named(kind: str) -> Callable[..., None]:
+        return lambda self, arg, nxt: self.simple(kind, name=self.names[arg])
+
+    for name, kind in (("STORE_GLOBAL", "StoreGlobal"), ("DELETE_GLOBAL", "DeleteGlobal"),
+                       ("DELETE_ATTR", "DelAttr")):
+        t[name] = named(kind)
 
     def unary(op: str) -> Callable[..., None]:
         return lambda self, arg, nxt: self.stack.append(self.value("UnaryOp", self.stack.pop(), op=op))

@@ -112,6 +112,17 @@ def _unpacker(before: int, after: int | None) -> Callable[[Any], Any]:
     return fn
 
 
+def _lookup(mapping: Any, key: str) -> Any:
+    """``mapping[key]`` or NULL, leaving no exception context behind."""
+    if type(mapping) is dict:
+        return mapping.get(key, NULL)
+    try:
+        return mapping[key]
+    except KeyError:
+        pass
+    return NULL
+
+
 def _load_method(obj: Any, name: str) -> tuple[Any, Any]:
     """``_PyObject_GetMethod``: (function, self) for a plain method, else (attribute, NULL)."""
     tp = type(obj)
@@ -184,6 +195,7 @@ def _dict_update(d: dict, m: Any) -> None:
 def _dict_merge(callee: Any, d: dict, m: Any) -> None:
     """DICT_MERGE: ``_PyDict_MergeEx(d, m, 2)`` and ``format_kwargs_error``."""
     duplicate = None
+    not_mapping = False
     try:
         keys = m.keys() if type(m) is not dict else m
         for k in keys:
@@ -192,8 +204,9 @@ def _dict_merge(callee: Any, d: dict, m: Any) -> None:
                 break
             d[k] = m[k]
     except AttributeError:
-        msg = f"{_function_str(callee)} argument after ** must be a mapping, not {_tp_name(type(m))}"
-        raise TypeError(msg) from None
+        not_mapping = True
+    if not_mapping:
+        raise TypeError(f"{_function_str(callee)} argument after ** must be a mapping, not {_tp_name(type(m))}")
     if duplicate is not None:
         raise TypeError(f"{_function_str(callee)} got multiple values for keyword argument '{duplicate[0]}'")
 
@@ -224,10 +237,9 @@ def _with_enter(mgr: Any) -> tuple[Any, Any]:
 
 
 def _import_name(level: Any, fromlist: Any, *, name: str, globals_: dict, builtins: dict) -> Any:
-    try:
-        imp = builtins["__import__"]
-    except KeyError:
-        raise ImportError("__import__ not found") from None
+    imp = _lookup(builtins, "__import__")
+    if imp is NULL:
+        raise ImportError("__import__ not found")
     return imp(name, globals_, None, fromlist, level)
 
 
@@ -248,14 +260,14 @@ def _import_from(module: Any, name: str) -> Any:
     path = getattr(module, "__file__", None)
     if not isinstance(path, str):
         msg = f"cannot import name {name!r} from {shown!r} (unknown location)"
-        raise ImportError(msg, name=pkgname) from None
+        raise ImportError(msg, name=pkgname)
     spec = getattr(module, "__spec__", None)
     if getattr(spec, "_initializing", False):
         msg = (f"cannot import name {name!r} from partially initialized module {shown!r} "
                f"(most likely due to a circular import) ({path})")
     else:
         msg = f"cannot import name {name!r} from {shown!r} ({path})"
-    raise ImportError(msg, name=pkgname, path=path) from None
+    raise ImportError(msg, name=pkgname, path=path)
 
 
 def _reraise(exc: BaseException) -> None:
@@ -305,10 +317,12 @@ class _Frame:
         self.slots[ins.attrs["slot"]] = NULL
 
     def load_cell(self, ins: Instr) -> Any:
+        cell = self.slots[ins.attrs["slot"]]
         try:
-            return self.slots[ins.attrs["slot"]].cell_contents
+            return cell.cell_contents
         except ValueError:
-            raise self.unbound(ins.attrs["slot"]) from None
+            pass
+        raise self.unbound(ins.attrs["slot"])
 
     def delete_cell(self, ins: Instr) -> None:
         self.load_cell(ins)
@@ -316,21 +330,18 @@ class _Frame:
 
     def load_global(self, ins: Instr) -> Any:
         name = ins.attrs["name"]
-        try:
-            return self.globals[name]
-        except KeyError:
-            pass
-        try:
-            return self.builtins[name]
-        except KeyError:
-            raise NameError(f"name '{name}' is not defined", name=name) from None
+        v = _lookup(self.globals, name)
+        if v is NULL:
+            v = _lookup(self.builtins, name)
+            if v is NULL:
+                raise NameError(f"name '{name}' is not defined", name=name)
+        return v
 
     def delete_global(self, ins: Instr) -> None:
         name = ins.attrs["name"]
-        try:
-            del self.globals[name]
-        except KeyError:
-            raise NameError(f"name '{name}' is not defined", name=name) from None
+        if _lookup(self.globals, name) is NULL:
+            raise NameError(f"name '{name}' is not defined", name=name)
+        del self.globals[name]
 
 
 def _store_local(fr: _Frame, ins: Instr, v: Any) -> None:

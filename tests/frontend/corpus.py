@@ -1,0 +1,794 @@
+"""Functions covering every construct the 3.11 front end decodes.
+
+Each entry of ``CASES`` is (function, list of argument tuples).  The
+differential test runs every call natively and through decode + the IR
+interpreter and compares result, exception (type and message) and the
+side effects recorded in ``LOG`` and module globals.
+"""
+
+# ruff: noqa
+import math
+import sys
+
+LOG: list = []
+G = 10
+COUNTER = 0
+
+
+def note(*xs):
+    LOG.append(xs)
+    return xs[-1] if xs else None
+
+
+class Box:
+    cls_attr = "C"
+
+    def __init__(self, v):
+        self.v = v
+
+    def get(self, extra=0):
+        return self.v + extra
+
+    def __repr__(self):
+        return f"Box({self.v!r})"
+
+
+class Slotted:
+    __slots__ = ("a", "b")
+
+    def __init__(self):
+        self.a = 1
+
+
+class Adder:
+    def __add__(self, other):
+        note("add", other)
+        return ("added", other)
+
+    def __radd__(self, other):
+        note("radd", other)
+        return ("radded", other)
+
+    def __lt__(self, other):
+        note("lt", other)
+        return True
+
+    def __bool__(self):
+        note("bool")
+        return False
+
+
+class CM:
+    def __init__(self, swallow=False):
+        self.swallow = swallow
+
+    def __enter__(self):
+        note("enter")
+        return self
+
+    def __exit__(self, t, v, tb):
+        note("exit", t.__name__ if t else None, str(v) if v else None)
+        return self.swallow
+
+
+class Seq:
+    def __getitem__(self, i):
+        if i >= 3:
+            raise IndexError
+        note("getitem", i)
+        return i * 10
+
+
+class OnlyEnter:
+    def __enter__(self):
+        return 1
+
+
+class BadMap:
+    pass
+
+
+class Map:
+    def keys(self):
+        return ["a", "b"]
+
+    def __getitem__(self, k):
+        return k.upper()
+
+
+# --- locals, constants, globals, builtins ---------------------------------
+
+def arith(a, b):
+    return a + b, a - b, a * b, a / b, a // b, a % b, a ** 2, -a, +a, ~a if isinstance(a, int) else 0
+
+
+def bitops(a, b):
+    return a & b, a | b, a ^ b, a << 3, a >> 1, not a, a @ b if False else None
+
+
+def inplace(a, b):
+    x = a
+    x += b
+    x -= 1
+    x *= 2
+    y = x
+    y //= 3
+    y %= 7
+    z = 2
+    z **= b
+    w = a
+    w |= b
+    w &= 255
+    w ^= 7
+    w <<= 2
+    w >>= 1
+    return x, y, z, w
+
+
+def truediv_inplace(a, b):
+    a /= b
+    return a
+
+
+def matmul(a, b):
+    a @= b
+    return a @ b
+
+
+def compare_chain(a, b, c):
+    return a < b < c, a <= b == c, a != b >= c, a > b, (a is b), (a is not c), a in [b, c], a not in (b,)
+
+
+def globals_builtins(x):
+    return G + x, len([x]), abs(-x), math.floor(x + 0.5)
+
+
+def set_global(x):
+    global G, COUNTER
+    COUNTER += 1
+    old = G
+    G = x
+    try:
+        return old, G
+    finally:
+        G = old
+
+
+def del_global(x):
+    global FRESH
+    FRESH = x
+    del FRESH
+    try:
+        return FRESH
+    except NameError as e:
+        return str(e)
+
+
+def missing_global():
+    return undefined_name_xyz
+
+
+def unbound_local(flag):
+    if flag:
+        v = 1
+    return v
+
+
+def delete_local(x):
+    y = x
+    del y
+    return y
+
+
+# --- closures, cells, nonlocal, lambdas -----------------------------------
+
+def closure(x):
+    def inner(y):
+        return x + y
+    return inner(1), inner(2)
+
+
+def nonlocal_counter(n):
+    count = 0
+
+    def bump():
+        nonlocal count
+        count += 1
+        return count
+    for _ in range(n):
+        bump()
+    return count
+
+
+def cell_arg(a, b=3):
+    f = lambda: a * b
+    a = a + 1
+    return f()
+
+
+def free_unbound():
+    def inner():
+        return v
+    r = None
+    try:
+        r = inner()
+    except NameError as e:
+        r = str(e)
+    v = 1
+    return r, inner()
+
+
+def del_cell(x):
+    def g():
+        return x
+    del x
+    try:
+        return g()
+    except NameError as e:
+        return str(e)
+
+
+def lambdas(xs):
+    key = lambda t: (-t[1], t[0])
+    return sorted(xs, key=key), list(map(lambda v: v * 2, [1, 2]))
+
+
+def defaults_kwdefaults():
+    def f(a, b=2, *, c=3, d):
+        return a, b, c, d
+    def g(x: int, y: "str" = "s") -> list:
+        return x
+    return f(1, d=4), f(1, 5, c=6, d=7), g.__annotations__, f.__kwdefaults__
+
+
+# --- control flow ----------------------------------------------------------
+
+def loops(n):
+    total = 0
+    i = 0
+    while i < n:
+        i += 1
+        if i % 3 == 0:
+            continue
+        if i > 50:
+            break
+        total += i
+    else:
+        total = -total
+    for j in range(n):
+        if j == 7:
+            break
+    else:
+        j = None
+    return total, i, j
+
+
+def for_else(xs):
+    for x in xs:
+        if x < 0:
+            note("neg", x)
+            break
+    else:
+        note("none negative")
+        return "else"
+    return x
+
+
+def nested_loops(n):
+    out = []
+    for i in range(n):
+        for j in range(i):
+            if (i + j) % 2:
+                continue
+            out.append((i, j))
+    return out
+
+
+def for_any_iterable(obj):
+    out = []
+    for x in obj:
+        out.append(x)
+    return out
+
+
+def while_true(n):
+    k = 0
+    while True:
+        k += 1
+        if k >= n:
+            return k
+
+
+def conditional_expr(a, b):
+    x = a if a > b else b
+    y = a and b
+    z = a or b
+    w = not a
+    return x, y, z, w, (a and not b) or (b and not a)
+
+
+def truthiness(v):
+    if v:
+        return "yes"
+    elif v is None:
+        return "none"
+    return "no"
+
+
+def none_tests(v):
+    if v is None:
+        return 1
+    if v is not None:
+        return 2
+
+
+def short_circuit_side_effects(a, b):
+    return (note("a", a) and note("b", b)) or note("c", 0)
+
+
+# --- calls -----------------------------------------------------------------
+
+def calls(a):
+    def f(x, y=2, *args, z=3, **kw):
+        return x, y, args, z, kw
+    return (f(a), f(a, 1), f(a, z=9), f(y=5, x=a), f(a, 1, 2, 3, q=4),
+            f(*[a, 2]), f(a, *(1, 2), **{"z": 0}), f(**{"x": a}), f(*range(3), *[9], z=1, **{"w": 2}))
+
+
+def call_errors(kind):
+    def f(x, *, y):
+        return x
+    if kind == 0:
+        return f()
+    if kind == 1:
+        return f(1, 2)
+    if kind == 2:
+        return f(1, y=2, z=3)
+    if kind == 3:
+        return f(*1)
+    if kind == 4:
+        return f(**1)
+    if kind == 5:
+        return f(1, **{"y": 2}, **{"y": 3})
+    if kind == 6:
+        return f(x=1, **{"x": 2})
+    if kind == 7:
+        return f(*Seq(), y=1)
+    if kind == 8:
+        return f(**Map(), y=0)
+    if kind == 9:
+        return f(**BadMap())
+    return f(**Map())
+
+
+def methods(b):
+    box = Box(b)
+    s = "a,b,c"
+    return box.get(), box.get(1), box.get(extra=2), s.split(","), [].copy(), Box.get(box), box.cls_attr
+
+
+def method_on_instance_dict():
+    box = Box(1)
+    box.get = lambda: "instance"
+    return box.get()
+
+
+def builtin_calls(xs):
+    return len(xs), sum(xs), max(xs, default=0), sorted(xs, reverse=True), isinstance(xs, list), str(1), tuple(xs)
+
+
+# --- attributes, subscripts, slices ---------------------------------------
+
+def attributes(v):
+    b = Box(v)
+    b.w = v * 2
+    r = b.v + b.w
+    del b.w
+    try:
+        b.w
+    except AttributeError as e:
+        r = (r, str(e))
+    s = Slotted()
+    s.b = 2
+    return r, s.a, s.b
+
+
+def attr_errors(k):
+    if k == 0:
+        return (1).foo
+    if k == 1:
+        del Box(1).nope
+    s = Slotted()
+    return s.b
+
+
+def subscripts(xs):
+    d = {"a": 1}
+    d["b"] = 2
+    del d["a"]
+    ys = list(xs)
+    ys[0] = 99
+    del ys[-1]
+    return d, ys, xs[1:], xs[:-1], xs[::2], xs[1:3:1], ys[0], "abc"[1]
+
+
+def slice_assign(xs):
+    ys = list(xs)
+    ys[1:3] = ["x"]
+    del ys[:1]
+    ys[::2] = ys[::2]
+    return ys
+
+
+def subscript_errors(k):
+    if k == 0:
+        return [1][5]
+    if k == 1:
+        return {}["x"]
+    if k == 2:
+        one = 1
+        return one[0]
+    return {}[[]]
+
+
+# --- building and unpacking -----------------------------------------------
+
+def builds(a, b):
+    t = (a, b)
+    l = [a, b, *t]
+    s = {a, b}
+    d = {"a": a, b: "b"}
+    d2 = {**d, "c": 3}
+    s2 = {*l, 5}
+    t2 = (*l, *s2)
+    return t, l, sorted(s), d, d2, sorted(s2), len(t2), [], {}, ()
+
+
+def const_key_map(a):
+    return {"x": a, "y": a + 1, "z": None}
+
+
+def unpacking(seq):
+    a, b = seq[:2]
+    c, *rest = seq
+    *init, last = seq
+    first, *mid, end = seq
+    (p, q), r = (1, 2), 3
+    return a, b, c, rest, init, last, first, mid, end, p, q, r
+
+
+def unpack_errors(v):
+    a, b = v
+    return a, b
+
+
+def unpack_ex_errors(v):
+    a, b, *c = v
+    return c
+
+
+def unpack_iterable(n):
+    x, y, z = Seq()
+    return x, y, z
+
+
+def swap_rotate(a, b, c):
+    a, b = b, a
+    a, b, c = c, a, b
+    return a, b, c
+
+
+# --- comprehensions, genexps ----------------------------------------------
+
+def comprehensions(n):
+    sq = [i * i for i in range(n) if i % 2]
+    st = {i % 3 for i in range(n)}
+    dc = {i: str(i) for i in range(n)}
+    nested = [[j for j in range(i)] for i in range(3)]
+    gen = sum(x for x in range(n))
+    return sq, sorted(st), dc, nested, gen, list(i + n for i in range(2))
+
+
+# --- strings ---------------------------------------------------------------
+
+def fstrings(x, y):
+    return f"{x}", f"{x!r}", f"{x!s:>6}", f"{y:.3f}", f"{x!a}", f"a{x}b{y}c", f"{x:{y}}" if isinstance(y, int) else ""
+
+
+def string_ops(s):
+    return s * 2, s + "!", s.upper(), s[::-1], "%s-%d" % (s, 3), s.format(1) if "{" in s else s
+
+
+# --- exceptions -------------------------------------------------------------
+
+def assert_stmt(x):
+    assert x > 0
+    assert x > 1, f"x={x}"
+    return x
+
+
+def raise_forms(k):
+    if k == 0:
+        raise ValueError("v")
+    if k == 1:
+        raise KeyError
+    if k == 2:
+        try:
+            1 / 0
+        except ZeroDivisionError as e:
+            raise RuntimeError("wrapped") from e
+    if k == 3:
+        raise
+    if k == 4:
+        raise 42
+    if k == 5:
+        raise ValueError from 3
+    if k == 6:
+        raise TypeError("x") from None
+    return k
+
+
+def try_except(k):
+    try:
+        note("try", k)
+        if k == 1:
+            raise ValueError("one")
+        if k == 2:
+            raise KeyError("two")
+        if k == 3:
+            raise TypeError("three")
+    except ValueError as e:
+        note("value", str(e), repr(sys.exc_info()[1]))
+        return "value"
+    except (KeyError, IndexError):
+        note("key", repr(sys.exc_info()[1]))
+        r = "key"
+    except Exception:
+        note("exc")
+        raise
+    else:
+        note("else")
+        r = "else"
+    finally:
+        note("finally", repr(sys.exc_info()[1]))
+    note("after", repr(sys.exc_info()[1]))
+    return r
+
+
+def nested_try(k):
+    try:
+        try:
+            if k:
+                raise ValueError("inner")
+        except ValueError:
+            note("inner handler", repr(sys.exc_info()[1]))
+            try:
+                raise KeyError("nested")
+            except KeyError as e2:
+                note("ctx", repr(e2.__context__))
+            note("back", repr(sys.exc_info()[1]))
+            raise
+    except ValueError as e:
+        return "outer", repr(e), repr(e.__context__)
+    return "none"
+
+
+def finally_return(k):
+    try:
+        if k:
+            raise ValueError("lost")
+        return "try"
+    finally:
+        note("finally")
+        if k > 1:
+            return "finally"
+
+
+def finally_in_loop(n):
+    out = []
+    for i in range(n):
+        try:
+            if i == 1:
+                continue
+            if i == 3:
+                break
+            out.append(i)
+        finally:
+            out.append(-i)
+    return out
+
+
+def bad_except_clause():
+    try:
+        raise ValueError
+    except 42:
+        return 1
+
+
+def exception_context():
+    try:
+        try:
+            raise KeyError("a")
+        finally:
+            note("f")
+    except KeyError as e:
+        return repr(e), repr(e.__context__)
+
+
+def exc_info_after():
+    try:
+        raise ValueError(1)
+    except ValueError:
+        pass
+    return sys.exc_info()
+
+
+# --- with -------------------------------------------------------------------
+
+def with_stmt(k):
+    with CM() as c:
+        note("body", k)
+        if k == 1:
+            raise ValueError("in with")
+        if k == 2:
+            return "returned"
+    return "normal"
+
+
+def with_swallow():
+    with CM(swallow=True):
+        raise KeyError("swallowed")
+    return "after"
+
+
+def with_nested():
+    with CM() as a, CM() as b:
+        note("both", a is b)
+    return "done"
+
+
+def with_errors(k):
+    if k == 0:
+        with 1:
+            pass
+    with OnlyEnter():
+        pass
+
+
+# --- imports, del ------------------------------------------------------------
+
+def imports():
+    import os
+    import os.path
+    from collections import OrderedDict, deque as dq
+    from math import pi
+    return os.path.join("a", "b"), OrderedDict.__name__, dq.__name__, pi
+
+
+def bad_import():
+    from math import nothing_here
+    return nothing_here
+
+
+def del_forms(x):
+    d = {"a": 1, "b": 2}
+    l = [1, 2, 3]
+    b = Box(1)
+    del d["a"], l[0], b.v
+    y = x
+    del y, x
+    return d, l, hasattr(b, "v")
+
+
+# --- operator protocols and odd values --------------------------------------
+
+def dunder_protocol(a):
+    obj = Adder()
+    r1 = obj + a
+    r2 = a + obj
+    r3 = obj < a
+    r4 = "t" if obj else "f"
+    return r1, r2, r3, r4
+
+
+def containers_ops(x):
+    return x in {1, 2}, x in "abc" if isinstance(x, str) else x in [1], [x] * 3, (x,) + (x,)
+
+
+def type_errors(k):
+    if k == 0:
+        return 1 + "a"
+    if k == 1:
+        return -"a"
+    if k == 2:
+        return 1 < "a"
+    if k == 3:
+        return 1 in 5
+    if k == 4:
+        return len(5)
+    if k == 5:
+        return {[]: 1}
+    if k == 6:
+        return {[]}
+    if k == 7:
+        return [*5]
+    if k == 8:
+        return {**5}
+    return iter(5)
+
+
+def zero_div(a, b):
+    return a / b, a // b, a % b
+
+
+CASES = [
+    (arith, [(7, 3), (-7, 3), (2 ** 100, 3), (7.5, 2.0), (1, 0), (-0.0, 1.0), (float("nan"), 1.0),
+             (True, 2), (3, 1e308)]),
+    (bitops, [(6, 3), (-1, 2 ** 70), (True, False)]),
+    (inplace, [(5, 3), (2 ** 65, 5), (-3, 2)]),
+    (truediv_inplace, [(1, 3), (2 ** 1100, 2), (1, 0)]),
+    (matmul, [(1, 2)]),
+    (compare_chain, [(1, 2, 3), (3, 2, 1), (2, 2, 2), (1.0, float("nan"), 3), ("a", "b", "c"), (1, "a", 2)]),
+    (globals_builtins, [(1,), (2.5,), ("s",)]),
+    (set_global, [(5,)]),
+    (del_global, [(5,)]),
+    (missing_global, [()]),
+    (unbound_local, [(True,), (False,)]),
+    (delete_local, [(1,)]),
+    (closure, [(1,), ("a",)]),
+    (nonlocal_counter, [(0,), (5,)]),
+    (cell_arg, [(2,), (2, 4)]),
+    (free_unbound, [()]),
+    (del_cell, [(1,)]),
+    (lambdas, [([("b", 1), ("a", 2), ("c", 2)],)]),
+    (defaults_kwdefaults, [()]),
+    (loops, [(0,), (10,), (100,)]),
+    (for_else, [([1, 2],), ([1, -1, 2],), ([],)]),
+    (nested_loops, [(5,)]),
+    (for_any_iterable, [([1, 2],), ("ab",), ({"x": 1},), (Seq(),), (5,), (iter([3, 4]),)]),
+    (while_true, [(1,), (5,)]),
+    (conditional_expr, [(1, 2), (0, 3), (2, 0), ("", "x"), (None, [])]),
+    (truthiness, [(1,), (0,), (None,), ([],), (Adder(),)]),
+    (none_tests, [(None,), (0,)]),
+    (short_circuit_side_effects, [(1, 2), (0, 2), (1, 0)]),
+    (calls, [(1,)]),
+    (call_errors, [(k,) for k in range(11)]),
+    (methods, [(1,), (2.5,)]),
+    (method_on_instance_dict, [()]),
+    (builtin_calls, [([3, 1, 2],)]),
+    (attributes, [(3,)]),
+    (attr_errors, [(0,), (1,), (2,)]),
+    (subscripts, [([1, 2, 3, 4],), ("abcd",), ((1, 2, 3),)]),
+    (slice_assign, [([1, 2, 3, 4, 5],)]),
+    (subscript_errors, [(0,), (1,), (2,), (3,)]),
+    (builds, [(1, 2), ("x", "y")]),
+    (const_key_map, [(1,)]),
+    (unpacking, [([1, 2, 3, 4],), ("abcd",), ([1, 2],)]),
+    (unpack_errors, [([1, 2],), ([1],), ([1, 2, 3],), (5,), ("ab",), (iter([1, 2, 3]),), ({1: 2, 3: 4},)]),
+    (unpack_ex_errors, [([1, 2, 3],), ([1],), (5,)]),
+    (unpack_iterable, [(0,)]),
+    (swap_rotate, [(1, 2, 3)]),
+    (comprehensions, [(5,), (0,)]),
+    (fstrings, [(1, 2.5), ("s", 3), (Box(1), 1.0)]),
+    (string_ops, [("ab",), ("x{}",)]),
+    (assert_stmt, [(2,), (1,), (0,)]),
+    (raise_forms, [(k,) for k in range(8)]),
+    (try_except, [(0,), (1,), (2,), (3,)]),
+    (nested_try, [(0,), (1,)]),
+    (finally_return, [(0,), (1,), (2,)]),
+    (finally_in_loop, [(5,)]),
+    (bad_except_clause, [()]),
+    (exception_context, [()]),
+    (exc_info_after, [()]),
+    (with_stmt, [(0,), (1,), (2,)]),
+    (with_swallow, [()]),
+    (with_nested, [()]),
+    (with_errors, [(0,), (1,)]),
+    (imports, [()]),
+    (bad_import, [()]),
+    (del_forms, [(1,)]),
+    (dunder_protocol, [(1,), ("s",)]),
+    (containers_ops, [(1,), ("a",), (3,)]),
+    (type_errors, [(k,) for k in range(10)]),
+    (zero_div, [(1, 0), (1.0, 0.0), (7, 2), (-7, 2), (2 ** 80, -3)]),
+]
