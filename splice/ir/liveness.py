@@ -14,7 +14,7 @@ from .values import Value
 
 def is_tracked(v: Value) -> bool:
     """Only object values carry references."""
-    return v.repr.is_object
+    return v.repr.is_object  # type: ignore[no-any-return]
 
 
 def edge_needs(e: Edge, live_in: dict[Block, set[Value]]) -> set[Value]:
@@ -29,9 +29,10 @@ def error_needs(ins: Instr, live_in: dict[Block, set[Value]]) -> set[Value]:
 
 def live_before(ins: Instr, after: set[Value], live_in: dict[Block, set[Value]]) -> set[Value]:
     """Values live just before ``ins`` given those live just after it."""
-    live = after - set(ins.results)
-    live |= {a for a in ins.args if is_tracked(a)}
-    live |= error_needs(ins, live_in)
+    live = after - set(ins.results) if ins.results else set(after)
+    live.update(a for a in ins.args if a.repr.is_object)
+    if ins.handler is not None:
+        live |= error_needs(ins, live_in)
     return live
 
 
@@ -43,19 +44,49 @@ def terminator_live_after(ins: Instr, live_in: dict[Block, set[Value]]) -> set[V
     return out
 
 
+def _summarise(b: Block) -> tuple[set[Value], set[Value], list[Block], list[Edge]]:
+    """(upward-exposed uses, definitions, handler blocks, normal edges) of a block."""
+    gen: set[Value] = set()
+    kill: set[Value] = set(b.params)
+    handlers: list[Block] = []
+    edges: list[Edge] = []
+    for ins in b.instrs:
+        uses = list(ins.args)
+        if ins.handler is not None:
+            uses += ins.handler.args
+            handlers.append(ins.handler.block)
+        for a in uses:
+            if a not in kill and is_tracked(a):
+                gen.add(a)
+        kill.update(ins.results)
+        edges += ins.targets
+    # Edge arguments are used at the end of the block (ForIter's item is
+    # defined by the terminator itself, so it is in ``kill`` already).
+    for e in edges:
+        gen.update(a for a in e.args if a not in kill and is_tracked(a))
+    return gen, kill, handlers, edges
+
+
 def compute(fn: Function) -> dict[Block, set[Value]]:
-    """Block -> object values live on entry (parameters included)."""
-    live_in: dict[Block, set[Value]] = {b: set() for b in fn.blocks}
+    """Block -> object values live on entry (parameters included).
+
+    Block summaries make each round a few set operations per block; what a
+    handler needs through dominance counts as used at the raising block.
+    """
+    summary = {b: _summarise(b) for b in fn.blocks}
+    live_in: dict[Block, set[Value]] = {b: set(summary[b][0]) for b in fn.blocks}
     changed = True
     while changed:
         changed = False
         for b in reversed(fn.blocks):
-            live: set[Value] = set()
-            for ins in reversed(b.instrs):
-                if ins.kind.terminator:
-                    live = terminator_live_after(ins, live_in)
-                live = live_before(ins, live, live_in)
-            if live != live_in[b]:
-                live_in[b] = live
+            gen, kill, handlers, edges = summary[b]
+            through: set[Value] = set()
+            for s in handlers:
+                through |= live_in[s] - set(s.params)
+            for e in edges:
+                through |= live_in[e.block] - set(e.block.params)
+            new = gen | (through - kill)
+            if new != live_in[b]:
+                live_in[b] = new
                 changed = True
     return live_in

@@ -22,9 +22,12 @@ class Repr(enum.Enum):
     FLOAT64 = "f64"  # an unboxed IEEE double
     BOOL = "bool"  # an unboxed C truth value (0 / 1)
 
-    @property
-    def is_object(self) -> bool:
-        return self in (Repr.OBJECT, Repr.NULLABLE)
+    is_object: bool  # set below: a plain attribute, read in hot loops of passes
+
+
+for _r in Repr:
+    _r.is_object = _r in (Repr.OBJECT, Repr.NULLABLE)
+del _r
 
 
 @dataclass(eq=False)

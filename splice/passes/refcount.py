@@ -45,37 +45,42 @@ def _is_owned(v: Value, promoted: set[Value]) -> bool:
 
 def _promote_borrowed(fn: Function) -> set[Value]:
     """Borrowed values that must hold their own reference; incref them at definition."""
+    # Blocks using each value; handler edges count as a use in the handler,
+    # which forces promotion: handlers take owned values.
     used_in: dict[Value, set[Block]] = {}
     for b, ins in fn.instructions():
         for a in ins.args:
             used_in.setdefault(a, set()).add(b)
-        edges = ins.targets + ([ins.handler] if ins.handler else [])
-        for e in edges:
+        for e in ins.targets:
             for a in e.args:
                 used_in.setdefault(a, set()).add(b)
-                if e is ins.handler:
-                    used_in[a].add(e.block)  # forces promotion: handlers take owned values
+        if ins.handler is not None:
+            for a in ins.handler.args:
+                used_in.setdefault(a, set()).update((b, ins.handler.block))
     promoted: set[Value] = set()
     for b in fn.blocks:
+        last_use: dict[Value, int] = {}
+        writes: dict[int, list[int]] = {}
         for i, ins in enumerate(b.instrs):
+            for a in ins.args:
+                last_use[a] = i
+            for e in ins.targets:
+                for a in e.args:
+                    last_use[a] = i
+            if ins.kind.name in _SLOT_WRITERS:
+                writes.setdefault(ins.attrs["slot"], []).append(i)
+        out: list[Instr] = []
+        for i, ins in enumerate(b.instrs):
+            out.append(ins)
             if ins.kind.name != "LoadLocal":
                 continue
             v = ins.result
-            blocks = used_in.get(v, set())
-            if blocks - {b}:
+            last = last_use.get(v, i)
+            rebound = any(i < w < last for w in writes.get(ins.attrs["slot"], ()))
+            if rebound or used_in.get(v, {b}) - {b}:
                 promoted.add(v)
-                continue
-            # Same block: is the slot rewritten before the last use?
-            last = max((j for j, later in enumerate(b.instrs) if v in later.args
-                        or any(v in e.args for e in later.targets)), default=i)
-            if any(later.kind.name in _SLOT_WRITERS and later.attrs["slot"] == ins.attrs["slot"]
-                   for later in b.instrs[i + 1:last]):
-                promoted.add(v)
-    for b in fn.blocks:
-        for ins in list(b.instrs):
-            for r in ins.results:
-                if r in promoted:
-                    b.instrs.insert(b.instrs.index(ins) + 1, _ref("Incref", r, ins))
+                out.append(_ref("Incref", v, ins))
+        b.instrs = out
     return promoted
 
 
@@ -128,17 +133,30 @@ def _process_block(fn: Function, b: Block, live_in, promoted: set[Value]) -> Non
         inc, dec = _edge_fixups(e, held, live_in, promoted)
         if inc or dec:
             _split(fn, b, e, inc, dec)
-    # Then every instruction, last to first.
-    new: list[Instr] = []
+    # Then every instruction, last to first (chunks are built reversed).
+    chunks: list[Instr] = []
     live = after
     for ins in reversed(b.instrs):
         before, after_ins = _fix_instruction(ins, live, live_in, promoted)
-        new = before + [ins] + after_ins + new
+        chunks += reversed(after_ins)
+        chunks.append(ins)
+        chunks += reversed(before)
         live = liveness.live_before(ins, live, live_in)
     # Parameters nobody uses (e.g. stack values a handler discards).
     first = b.instrs[0]
-    dead = [_ref("Decref", p, first) for p in b.params if liveness.is_tracked(p) and p not in live]
-    b.instrs = dead + new
+    chunks += [_ref("Decref", p, first) for p in b.params if liveness.is_tracked(p) and p not in live]
+    chunks.reverse()
+    b.instrs = chunks
+
+
+def _steals(ins: Instr) -> Counter:
+    """How many references ``ins`` consumes from each value."""
+    if not ins.kind.steals:
+        return _NO_STEALS
+    return Counter(a for i, a in enumerate(ins.args) if ins.kind.steals_operand(i) and a.repr.is_object)
+
+
+_NO_STEALS: Counter = Counter()
 
 
 def _fix_instruction(ins: Instr, live_after: set[Value], live_in, promoted) -> tuple[list[Instr], list[Instr]]:
@@ -149,8 +167,8 @@ def _fix_instruction(ins: Instr, live_after: set[Value], live_in, promoted) -> t
     """
     before: list[Instr] = []
     after: list[Instr] = []
-    steals = Counter(a for i, a in enumerate(ins.args) if ins.kind.steals_operand(i) and liveness.is_tracked(a))
-    used = [a for a in dict.fromkeys(ins.args) if liveness.is_tracked(a)]
+    steals = _steals(ins)
+    used = [a for a in dict.fromkeys(ins.args) if a.repr.is_object]
     for v in used:
         if not _is_owned(v, promoted):
             before += [_ref("Incref", v, ins)] * steals[v]
@@ -163,11 +181,12 @@ def _fix_instruction(ins: Instr, live_after: set[Value], live_in, promoted) -> t
             after.append(_ref("Decref", v, ins))
     if not ins.kind.terminator:
         # Kept alive only for the handler: dead on the normal path.
-        for v in liveness.error_needs(ins, live_in) - live_after - set(used):
-            if _is_owned(v, promoted):
-                after.append(_ref("Decref", v, ins))
+        if ins.handler is not None:
+            for v in liveness.error_needs(ins, live_in) - live_after - set(used):
+                if _is_owned(v, promoted):
+                    after.append(_ref("Decref", v, ins))
         for r in ins.results:
-            if liveness.is_tracked(r) and r not in live_after and _is_owned(r, promoted):
+            if r.repr.is_object and r not in live_after and _is_owned(r, promoted):
                 after.append(_ref("Decref", r, ins))
     if ins.kind.raises:
         ins.cleanup = _cleanup(ins, live_after, steals, live_in, promoted)
@@ -176,24 +195,28 @@ def _fix_instruction(ins: Instr, live_after: set[Value], live_in, promoted) -> t
 
 def _cleanup(ins: Instr, live_after: set[Value], steals: Counter, live_in, promoted) -> list[Value]:
     """Owned references still held if ``ins`` fails, minus what its handler takes."""
-    held: Counter = Counter()
-    for v in live_after | {a for a in ins.args if liveness.is_tracked(a)} | liveness.error_needs(ins, live_in):
+    candidates = live_after | {a for a in ins.args if a.repr.is_object}
+    if ins.handler is not None:
+        candidates |= liveness.error_needs(ins, live_in)
+    held: dict[Value, int] = {}
+    for v in candidates:
         if not _is_owned(v, promoted) or v in ins.results:
             continue
-        want = steals[v] + (1 if v in live_after else 0)
-        held[v] = max(want, 1) - steals[v]
-    need: Counter = Counter()
+        s = steals[v]
+        want = s + (1 if v in live_after else 0)
+        held[v] = max(want, 1) - s
     if ins.handler is not None:
         for a in ins.handler.args:
-            need[a] += 1
+            held[a] = held.get(a, 0) - 1
         for v in live_in[ins.handler.block] - set(ins.handler.block.params):
-            need[v] += 1
+            held[v] = held.get(v, 0) - 1
     out: list[Value] = []
-    for v in set(held) | set(need):
-        if need[v] > held[v]:
+    for v, n in held.items():
+        if n < 0:
             raise Unsupported(f"reference counting: handler needs {v} but it is not held")
-        out += [v] * (held[v] - need[v])
-    return sorted(out, key=lambda v: v.id)
+        out += [v] * n
+    out.sort(key=lambda v: v.id)
+    return out
 
 
 def run(fn: Function) -> None:
