@@ -1,0 +1,194 @@
+"""The measured process: runs one benchmark file and writes one JSON result.
+
+Started by `splice.bench.runner` as a script (never imported as part of the
+`splice` package, so plain CPython and PyPy rows load nothing of splice), as
+
+    RUNTIME [-m splice run] child.py SPEC_JSON
+
+where SPEC_JSON holds: ``file`` (the benchmark script), ``kind``
+(``"pyperf"``: an unmodified pyperformance ``run_benchmark.py``;
+``"kernel"``: one of `splice/bench/kernels`), ``loops``, ``warmups``,
+``values``, ``check`` (Python statements binding ``checked``, run in the
+benchmark's namespace after timing), ``numba`` (compile the kernel's
+``NUMBA`` functions with ``numba.njit``), ``splice`` (``true``: splice must
+be active, ``false``: it must not be loaded) and ``result`` (output path).
+
+Timing is pyperf's own worker (``--worker --loops --warmups --values``):
+a `pyperf.Runner` subclass is installed as ``pyperf.Runner`` so the
+benchmark's unmodified ``__main__`` block uses it, and it only keeps the
+returned `pyperf.Benchmark` and the last value ``bench_func`` returned.
+This file must run on PyPy 3.9 too.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.util
+import io
+import json
+import os
+import random
+import resource
+import runpy
+import sys
+import time
+import traceback
+
+DIGEST_LIMIT = 200
+
+
+def digest(value: object) -> str:
+    """A short, comparable text for a result: its repr, hashed when long."""
+    text = repr(value)
+    if len(text) <= DIGEST_LIMIT:
+        return text
+    return "sha256:%s %s..." % (hashlib.sha256(text.encode()).hexdigest()[:16], text[:60])
+
+
+def peak_rss_bytes() -> int:
+    """Peak resident set size of this process (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def splice_stats() -> object:
+    """`splice.stats()` when splice is loaded in this process, else None."""
+    splice = sys.modules.get("splice")
+    stats = getattr(splice, "stats", None)
+    if stats is None:
+        return None
+    return json.loads(json.dumps(stats(), default=repr))
+
+
+def make_runner_class(pyperf: object, kept: dict) -> type:
+    """A pyperf.Runner that records what the benchmark produced."""
+
+    class RecordingRunner(pyperf.Runner):
+        def bench_func(self, name, func, *args, **kwargs):
+            def recorded(*call_args):
+                kept["returned"] = value = func(*call_args)
+                return value
+
+            return self._keep(super().bench_func(name, recorded, *args, **kwargs))
+
+        def bench_time_func(self, name, time_func, *args, **kwargs):
+            return self._keep(super().bench_time_func(name, time_func, *args, **kwargs))
+
+        def _display_result(self, bench, checks=True):
+            """Silent: the benchmark's own output is compared across runtimes."""
+
+        def _keep(self, bench):
+            if bench is not None and "bench" not in kept:
+                kept["bench"] = bench
+            return bench
+
+    return RecordingRunner
+
+
+def load_kernel(path: str) -> dict:
+    """Import a kernel script as a real module (Numba resolves recursion through it)."""
+    spec = importlib.util.spec_from_file_location("splice_kernel", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module.__dict__
+
+
+class NumbaRefused(Exception):
+    """Numba could not compile (or run) a kernel in nopython mode."""
+
+
+def refusal_reason(exc: BaseException) -> str:
+    """The informative line of a Numba error message."""
+    noise = ("Failed in nopython mode pipeline", "- Resolution failure", "During:", "File ")
+    for line in str(exc).splitlines():
+        line = line.strip()
+        if line and not line.startswith(noise):
+            return "%s: %s" % (type(exc).__name__, line[:300])
+    return type(exc).__name__
+
+
+def njit_kernel(namespace: dict, result: dict) -> None:
+    """Replace the kernel's NUMBA functions by njit versions; time the first call."""
+    import numba
+
+    for name in namespace["NUMBA"]:
+        namespace[name] = numba.njit(namespace[name])
+    start = time.perf_counter()
+    try:
+        namespace["bench"]()
+    except Exception as exc:
+        raise NumbaRefused(refusal_reason(exc)) from exc
+    result["first_call_s"] = time.perf_counter() - start
+
+
+def run(spec: dict, result: dict) -> None:
+    """Run the benchmark described by `spec`, filling `result`."""
+    loaded = "splice" in sys.modules
+    if spec["splice"] and not loaded:
+        raise RuntimeError("splice is not active in the measured process")
+    if not spec["splice"] and loaded:
+        raise RuntimeError("splice was loaded in a process that must not use it")
+
+    import pyperf
+
+    kept: dict = {}
+    pyperf.Runner = make_runner_class(pyperf, kept)
+    path = spec["file"]
+    sys.path[0] = os.path.dirname(path)
+    sys.argv = [path, "--worker", "--worker-task", "0", "--quiet",
+                "--loops", str(spec["loops"]), "--warmups", str(spec["warmups"]),
+                "--values", str(spec["values"])]
+    random.seed(0)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        if spec["kind"] == "pyperf":
+            namespace = runpy.run_path(path, run_name="__main__")
+        else:
+            namespace = load_kernel(path)
+            if spec["numba"]:
+                njit_kernel(namespace, result)
+            pyperf.Runner().bench_func(namespace["NAME"], namespace["bench"])
+        if spec["check"]:
+            exec(spec["check"], namespace)
+    bench = kept.get("bench")
+    if bench is None:
+        raise RuntimeError("the benchmark did not call bench_func/bench_time_func")
+    result["values"] = list(bench.get_values())
+    result["warmups"] = [value for _loops, value in bench.get_runs()[0].warmups]
+    result["returned"] = digest(kept["returned"]) if "returned" in kept else None
+    result["checked"] = digest(namespace.get("checked")) if spec["check"] else None
+    result["stdout"] = digest(out.getvalue())
+    metadata = bench.get_metadata()
+    result["metadata"] = {key: metadata.get(key) for key in (
+        "python_implementation", "python_version", "cpu_model_name", "platform",
+        "cpu_count", "hostname")}
+
+
+def main() -> None:
+    """Entry point: ``child.py SPEC_JSON``."""
+    spec = json.loads(sys.argv[1])
+    result: dict = {"status": "ok"}
+    start = time.perf_counter()
+    try:
+        run(spec, result)
+    except BaseException as exc:  # the parent reports every failure as a row
+        result["status"] = "error"
+        result["reason"] = "%s: %s" % (type(exc).__name__, exc)
+        result["traceback"] = traceback.format_exc()[-4000:]
+        if isinstance(exc, NumbaRefused):
+            result["status"] = "refused"
+            result["reason"] = str(exc)
+    result["wall_s"] = time.perf_counter() - start
+    result["peak_rss"] = peak_rss_bytes()
+    try:
+        result["splice"] = splice_stats()
+    except Exception as exc:  # a broken stats() must not hide the timings
+        result["splice"] = {"error": "%s: %s" % (type(exc).__name__, exc)}
+    tmp = spec["result"] + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(result, f)
+    os.replace(tmp, spec["result"])
+
+
+if __name__ == "__main__":
+    main()

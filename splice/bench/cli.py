@@ -1,0 +1,112 @@
+"""``python -m splice bench``: the suite side by side under several runtimes."""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+import tempfile
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import report, runtimes, suite
+from .runner import Runner, Settings
+
+WIDE = 200
+QUICK = Settings(runs=1, warmups=2, values=2, loops=1, timeout=120.0)
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """The command line."""
+    parser = argparse.ArgumentParser(
+        prog="python -m splice bench",
+        description="Run the benchmark suite under plain CPython, CPython + splice, "
+                    "splice's hook alone, PyPy and Numba, side by side; report speedups "
+                    "over CPython, compile cost and memory. Exit status 1 when any row "
+                    "failed (error, output mismatch, missing runtime, unknown name).")
+    parser.add_argument("--only", nargs="+", metavar="NAME", help="benchmarks to run")
+    parser.add_argument("--runtime", nargs="+", metavar="NAME",
+                        help="runtimes to run (cpython is always included)")
+    parser.add_argument("--quick", action="store_true",
+                        help="smoke run: one process per row, two warm-up and two timed values of one loop")
+    parser.add_argument("--json", type=Path, metavar="PATH", help="write all results as JSON")
+    parser.add_argument("--plot", type=Path, metavar="PATH",
+                        help="write a bar chart of speedups (log scale)")
+    parser.add_argument("--list", action="store_true", help="list benchmarks and runtimes")
+    default = Settings()
+    parser.add_argument("--runs", type=int, help=f"processes per row (default {default.runs})")
+    parser.add_argument("--warmups", type=int,
+                        help=f"values dropped per process (default {default.warmups})")
+    parser.add_argument("--values", type=int,
+                        help=f"values kept per process (default {default.values})")
+    parser.add_argument("--loops", type=int,
+                        help="loops per value (default: calibrated on CPython to "
+                             f"{default.min_time:g} s per value)")
+    parser.add_argument("--timeout", type=float,
+                        help=f"seconds per process (default {default.timeout:g})")
+    return parser.parse_args(argv)
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    """Defaults (or --quick), overridden by explicit options."""
+    base = QUICK if args.quick else Settings()
+    given = {k: getattr(args, k) for k in ("runs", "warmups", "values", "loops", "timeout")
+             if getattr(args, k) is not None}
+    return dataclasses.replace(base, **given)
+
+
+def print_list(console: Console) -> None:
+    """The benchmarks and runtimes known."""
+    table = Table(title="benchmarks")
+    table.add_column("name")
+    table.add_column("source")
+    for bench in suite.all_benchmarks():
+        table.add_row(bench.name, str(bench.path))
+    console.print(table)
+    table = Table(title="runtimes")
+    table.add_column("name")
+    table.add_column("what it is")
+    for rt in runtimes.all_runtimes():
+        table.add_row(rt.name, rt.description if rt.executable else f"[red]{rt.missing_reason}")
+    console.print(table)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmarks; 0 when every row is ok, refused or not applicable, else 1."""
+    argv = sys.argv[1:] if argv is None else argv
+    args = parse_args(argv)
+    console = Console()
+    if not console.is_terminal:  # a log file: room for every column
+        console = Console(width=max(console.width, WIDE))
+    if args.list:
+        print_list(console)
+        return 0
+    settings = settings_from(args)
+    benchmarks, unknown = suite.select(args.only)
+    chosen, unknown_runtimes = runtimes.select(args.runtime)
+    if unknown_runtimes:
+        console.print(f"[red]unknown runtime(s): {', '.join(unknown_runtimes)}[/]")
+        return 2
+    with tempfile.TemporaryDirectory(prefix="splice-bench-") as tmp, Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TimeElapsedColumn(), console=console, transient=True) as progress:
+        task = progress.add_task("starting", total=None)
+
+        def step(label: str, advance: int) -> None:
+            progress.update(task, description=label, advance=advance)
+
+        runner = Runner(settings, Path(tmp), step)
+        progress.update(task, total=runner.count_processes(benchmarks, chosen))
+        cells = runner.run(benchmarks, unknown, chosen)
+    report.print_report(console, cells, chosen)
+    if args.json:
+        report.write_json(args.json, report.to_json(cells, chosen, settings, argv))
+    if args.plot:
+        report.plot(args.plot, cells, chosen)
+    return 1 if any(cell.failed for cell in cells) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

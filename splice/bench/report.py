@@ -1,0 +1,238 @@
+"""Presenting results: the rich table, the JSON file and the speedup plot."""
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+
+from . import stats
+from .results import MISMATCH, NOT_APPLICABLE, OK, REFUSED, Cell
+from .runtimes import REPO_ROOT, Runtime
+
+STATUS_STYLE = {OK: "green", REFUSED: "yellow", NOT_APPLICABLE: "dim", MISMATCH: "bold red"}
+SPLICE_ROWS = ("splice", "splice-hook")
+
+
+def fmt_time(seconds: float) -> str:
+    """A duration with a unit that keeps three significant digits."""
+    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("us", 1e-6)):
+        if seconds >= scale:
+            return f"{seconds / scale:.3g} {unit}"
+    return f"{seconds / 1e-9:.3g} ns"
+
+
+def fmt_bytes(n: float | None) -> str:
+    """A byte count in KiB or MiB."""
+    if n is None:
+        return ""
+    return f"{n / 2**20:.1f} MiB" if n >= 2**20 else f"{n / 2**10:.1f} KiB"
+
+
+def time_text(cell: Cell) -> str:
+    """Median time per loop with its relative spread."""
+    if cell.time is None:
+        return ""
+    if cell.time.values < 2:
+        return fmt_time(cell.time.median_s)
+    spread = 100 * cell.time.stdev_s / cell.time.median_s if cell.time.median_s else 0.0
+    return f"{fmt_time(cell.time.median_s)} ±{spread:.0f}%"
+
+
+def speedup_text(cell: Cell) -> str:
+    """Speedup over CPython: median [min-max] of per-run ratios."""
+    if cell.runtime == "cpython":
+        return "1.00x (base)" if cell.time else ""
+    s = cell.speedup
+    if s is None:
+        return ""
+    return f"{s.median:.2f}x [{s.low:.2f}-{s.high:.2f}]"
+
+
+def compile_text(cell: Cell) -> str:
+    """Compile cost: compiles attempted, functions compiled, fallbacks, time."""
+    if cell.first_call_s is not None:
+        return f"first call {fmt_time(cell.first_call_s)}"
+    c = cell.compile
+    if c is None:
+        return ""
+    if not c.compiles:
+        return "nothing compiled"
+    return (f"{c.compiles:g} compiles: {c.functions:g} native, {c.fallbacks:g} fallback; "
+            f"{fmt_time(c.total_s)} total, median {fmt_time(c.median_per_function_s)}")
+
+
+def status_text(cell: Cell) -> str:
+    """Status and reason, coloured."""
+    style = STATUS_STYLE.get(cell.status, "red")
+    text = f"[{style}]{cell.status}[/]"
+    return f"{text} {cell.reason}" if cell.reason else text
+
+
+def summary(cells: list[Cell]) -> dict[str, dict[str, Any]]:
+    """Per runtime: geometric-mean speedups (all, pyperformance, kernels) and counts."""
+    out: dict[str, dict[str, Any]] = {}
+    for cell in cells:
+        if cell.runtime == "-" or cell.status == NOT_APPLICABLE:
+            continue
+        entry = out.setdefault(cell.runtime, {"rows": 0, "ok": 0, "failed": 0, "speedups": {}})
+        entry["rows"] += 1
+        entry["ok"] += cell.status == OK
+        entry["failed"] += cell.failed
+        if cell.status == OK and cell.speedup is not None:
+            entry["speedups"][cell.benchmark] = cell.speedup.median
+    for entry in out.values():
+        speedups = entry.pop("speedups")
+        kernels = [v for k, v in speedups.items() if k.startswith("k_")]
+        pyperf = [v for k, v in speedups.items() if not k.startswith("k_")]
+        entry["geomean"] = stats.geometric_mean(speedups.values())
+        entry["geomean_pyperformance"] = stats.geometric_mean(pyperf)
+        entry["geomean_kernels"] = stats.geometric_mean(kernels)
+    return out
+
+
+def results_table(cells: list[Cell]) -> Table:
+    """One row per benchmark and runtime."""
+    table = Table(title="splice bench: time per loop, speedup over plain CPython",
+                  show_lines=False)
+    for column in ("benchmark", "runtime", "time", "speedup", "peak RSS", "exec mem"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("compile", min_width=16)
+    table.add_column("status", min_width=20)
+    previous = None
+    for cell in cells:
+        if previous is not None and cell.benchmark != previous:
+            table.add_section()
+        name = cell.benchmark if cell.benchmark != previous else ""
+        if name and cell.hot_path_in_c:
+            name += " (C)"  # hot path in C: splice must simply not slow it down
+        exec_mem = fmt_bytes(cell.compile.executable_bytes) if cell.compile else ""
+        table.add_row(name, cell.runtime, time_text(cell), speedup_text(cell),
+                      fmt_bytes(cell.peak_rss), exec_mem, compile_text(cell), status_text(cell))
+        previous = cell.benchmark
+    return table
+
+
+def summary_table(cells: list[Cell], runtimes: list[Runtime]) -> Table:
+    """One row per runtime: geometric means and counts."""
+    table = Table(title="summary (geometric mean of speedups over rows that are ok)")
+    for column in ("runtime", "all", "pyperformance", "kernels", "ok", "failed", "what it is"):
+        table.add_column(column)
+    rows = summary(cells)
+    for rt in runtimes:
+        entry = rows.get(rt.name)
+        if entry is None:
+            continue
+
+        def gm(key: str) -> str:
+            value = entry[key]
+            return "" if value is None or rt.name == "cpython" else f"{value:.2f}x"
+
+        failed = f"[red]{entry['failed']}[/]" if entry["failed"] else "0"
+        table.add_row(rt.name, gm("geomean"), gm("geomean_pyperformance"),
+                      gm("geomean_kernels"), f"{entry['ok']}/{entry['rows']}", failed,
+                      rt.description)
+    return table
+
+
+def print_report(console: Console, cells: list[Cell], runtimes: list[Runtime]) -> None:
+    """Both tables, then a loud banner for any splice output mismatch."""
+    console.print(results_table(cells))
+    console.print(summary_table(cells, runtimes))
+    mismatches = [c for c in cells if c.status == MISMATCH and c.runtime in SPLICE_ROWS]
+    if mismatches:
+        lines = "\n".join(f"{c.benchmark} under {c.runtime}: {c.reason}" for c in mismatches)
+        console.print(Panel(lines, title="OUTPUT MISMATCH: splice differs from CPython",
+                            style="bold red"))
+    failed = [c for c in cells if c.failed]
+    if failed:
+        console.print(f"[red]{len(failed)} row(s) failed; exit status 1[/]")
+
+
+def git_commit() -> str | None:
+    """The checkout's commit, when splice runs from a git checkout."""
+    try:
+        out = subprocess.run(["git", "-C", str(REPO_ROOT), "rev-parse", "HEAD"],
+                             capture_output=True, text=True, timeout=10)
+    except OSError:
+        return None
+    return out.stdout.strip() or None
+
+
+def machine(cells: list[Cell]) -> dict[str, Any]:
+    """Where and with what the numbers were measured."""
+    meta = next((r.metadata for c in cells for r in c.runs if r.metadata), {})
+    mem_kib = None
+    if os.path.exists("/proc/meminfo"):
+        with open("/proc/meminfo") as f:
+            mem_kib = int(f.readline().split()[1])
+    versions = {c.runtime: r.metadata.get("python_version")
+                for c in cells for r in c.runs if r.metadata}
+    return {"platform": platform.platform(), "cpu": meta.get("cpu_model_name"),
+            "cpus": os.cpu_count(), "memory_gib": mem_kib and round(mem_kib / 2**20, 1),
+            "python": sys.version, "runtime_versions": versions, "splice_commit": git_commit()}
+
+
+def to_json(cells: list[Cell], runtimes: list[Runtime], settings: Any,
+            argv: list[str]) -> dict[str, Any]:
+    """Everything measured, as plain data."""
+    return {
+        "command": ["python", "-m", "splice", "bench", *argv],
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "settings": dataclasses.asdict(settings),
+        "machine": machine(cells),
+        "runtimes": [{"name": rt.name, "description": rt.description,
+                      "executable": rt.executable, "missing": rt.missing_reason
+                      if not rt.executable else None} for rt in runtimes],
+        "rows": [dataclasses.asdict(cell) for cell in cells],
+        "summary": summary(cells),
+        "failed": any(cell.failed for cell in cells),
+    }
+
+
+def write_json(path: Path, data: dict[str, Any]) -> None:
+    """Write the JSON report."""
+    path.write_text(json.dumps(data, indent=1) + "\n")
+
+
+def plot(path: Path, cells: list[Cell], runtimes: list[Runtime]) -> None:
+    """Speedup over CPython, log scale: one bar per runtime per benchmark."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
+
+    benchmarks = list(dict.fromkeys(c.benchmark for c in cells if c.runtime != "-"))
+    others = [rt.name for rt in runtimes if rt.name != "cpython"]
+    speed = {(c.benchmark, c.runtime): c.speedup.median for c in cells
+             if c.status == OK and c.speedup is not None}
+    width = 0.8 / max(1, len(others))
+    fig, ax = plt.subplots(figsize=(max(8.0, 0.6 * len(benchmarks) * max(1, len(others)) / 2),
+                                    5.0))
+    for i, name in enumerate(others):
+        xs = [j + (i - (len(others) - 1) / 2) * width for j, b in enumerate(benchmarks)
+              if (b, name) in speed]
+        ys = [speed[b, name] for b in benchmarks if (b, name) in speed]
+        # Bars grow from 1x: up when faster than CPython, down when slower.
+        ax.bar(xs, [y - 1.0 for y in ys], width, bottom=1.0, label=name, color=f"C{i}")
+    ax.axhline(1.0, color="black", linewidth=0.8)
+    ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: f"{y:g}x"))
+    ax.yaxis.set_minor_formatter(FuncFormatter(lambda y, _pos: ""))
+    ax.set_xticks(range(len(benchmarks)), benchmarks, rotation=45, ha="right")
+    ax.set_ylabel("speedup over plain CPython (log scale)")
+    ax.set_title("splice bench (missing bar: failed, refused or not applicable)")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)

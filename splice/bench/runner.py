@@ -1,0 +1,199 @@
+"""Runs the suite: one process per (benchmark, runtime, run), interleaved.
+
+For each benchmark the loop count is calibrated once on plain CPython (so
+every runtime times the same work), then run ``i`` starts one process per
+runtime, the runtime order rotated by ``i``; the rows are summarised and
+their outputs compared with plain CPython's run by run.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import signal
+import subprocess
+from pathlib import Path
+from typing import Callable
+
+from . import stats
+from .results import (ERROR, MISMATCH, MISSING, NOT_APPLICABLE, OK, REFUSED, UNKNOWN, Cell,
+                      RunResult)
+from .runtimes import Runtime, make_pypy_path
+from .suite import Benchmark
+
+BASELINE = "cpython"
+REASON_LIMIT = 300
+
+Progress = Callable[[str, int], None]
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """How much to measure."""
+
+    runs: int = 5  # processes per runtime, interleaved
+    warmups: int = 3  # values dropped at the start of each process
+    values: int = 5  # values kept per process
+    loops: int | None = None  # loops per value; None: calibrate to min_time on CPython
+    min_time: float = 0.1  # seconds per value targeted by calibration
+    timeout: float = 600.0  # seconds per process
+
+
+def rotated(runtimes: list[Runtime], index: int) -> list[Runtime]:
+    """The runtimes in the order run `index` starts them (rotation cancels drift)."""
+    if not runtimes:
+        return []
+    shift = index % len(runtimes)
+    return runtimes[shift:] + runtimes[:shift]
+
+
+def shorten(text: str, limit: int = REASON_LIMIT) -> str:
+    """One line of at most `limit` characters."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 3] + "..."
+
+
+def last_line(text: str) -> str:
+    """The last non-empty line of a process's stderr."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    return lines[-1].strip() if lines else ""
+
+
+class Runner:
+    """Starts measured processes and turns their reports into rows."""
+
+    def __init__(self, settings: Settings, workdir: Path, progress: Progress) -> None:
+        self.settings = settings
+        self.workdir = workdir
+        self.progress = progress
+        self.pypy_path = make_pypy_path(workdir / "pypy-path")
+        self.counter = 0
+
+    def count_processes(self, benchmarks: list[Benchmark], runtimes: list[Runtime]) -> int:
+        """How many processes `run` will start (for a progress bar)."""
+        calibrations = 0 if self.settings.loops else len(benchmarks)
+        per_run = sum(1 for b in benchmarks for rt in runtimes
+                      if rt.executable and not rt.not_applicable(b))
+        return calibrations + per_run * self.settings.runs
+
+    def run_child(self, runtime: Runtime, bench: Benchmark, loops: int, warmups: int,
+                  values: int) -> RunResult:
+        """Start one measured process and read its report."""
+        self.counter += 1
+        out = self.workdir / f"result-{self.counter}.json"
+        spec = {"file": str(bench.path), "kind": bench.kind, "loops": loops,
+                "warmups": warmups, "values": values, "check": bench.check,
+                "numba": runtime.numba, "splice": runtime.splice, "result": str(out)}
+        try:
+            proc = subprocess.run(runtime.command(json.dumps(spec)),
+                                  env=runtime.environ(self.pypy_path), capture_output=True,
+                                  text=True, timeout=self.settings.timeout, cwd=self.workdir)
+        except subprocess.TimeoutExpired:
+            return RunResult(ERROR, f"timed out after {self.settings.timeout:g} s")
+        stderr = last_line(proc.stderr)
+        if not out.exists():
+            if proc.returncode < 0:
+                why = f"crashed: {signal.Signals(-proc.returncode).name}"
+            else:
+                why = f"exit status {proc.returncode}"
+            return RunResult(ERROR, shorten(f"{why}: {stderr}" if stderr else why))
+        report = json.loads(out.read_text())
+        reason = report.get("reason", "")
+        if report["status"] == ERROR and stderr and stderr not in reason:
+            reason = f"{reason} ({stderr})"
+        fields = {f.name for f in dataclasses.fields(RunResult)}
+        report = {k: v for k, v in report.items() if k in fields}
+        report["reason"] = shorten(reason)
+        return RunResult(**report)
+
+    def calibrate(self, bench: Benchmark, baseline: Runtime) -> int:
+        """Loops per value so that one value takes about `min_time` on CPython."""
+        if self.settings.loops:
+            return self.settings.loops
+        self.progress(f"{bench.name}: calibrating loops", 0)
+        result = self.run_child(baseline, bench, 1, 0, 1)
+        self.progress(f"{bench.name}: calibrating loops", 1)
+        if result.status != OK or not result.values:
+            return 1
+        return max(1, math.ceil(self.settings.min_time / result.values[0]))
+
+    def run_benchmark(self, bench: Benchmark, runtimes: list[Runtime]) -> list[Cell]:
+        """Every row of one benchmark."""
+        cells = {rt.name: Cell(bench.name, rt.name, OK, hot_path_in_c=bench.hot_path_in_c)
+                 for rt in runtimes}
+        active = []
+        for rt in runtimes:
+            cell = cells[rt.name]
+            if not rt.executable:
+                cell.status, cell.reason = MISSING, rt.missing_reason
+            elif (why := rt.not_applicable(bench)) is not None:
+                cell.status, cell.reason = NOT_APPLICABLE, why
+            else:
+                active.append(rt)
+        baseline = next((rt for rt in active if rt.name == BASELINE), None)
+        loops = self.calibrate(bench, baseline) if baseline else (self.settings.loops or 1)
+        s = self.settings
+        for index in range(s.runs):
+            for rt in rotated(active, index):
+                label = f"{bench.name}: {rt.name} (run {index + 1}/{s.runs})"
+                self.progress(label, 0)
+                cells[rt.name].runs.append(self.run_child(rt, bench, loops, s.warmups, s.values))
+                self.progress(label, 1)
+        for rt in active:
+            cells[rt.name].loops = loops
+            summarize(cells[rt.name])
+        base = cells.get(BASELINE)
+        if base is not None and base.runs:
+            for cell in cells.values():
+                if cell is not base and cell.runs:
+                    compare(base, cell)
+        return list(cells.values())
+
+    def run(self, benchmarks: list[Benchmark], unknown: list[str],
+            runtimes: list[Runtime]) -> list[Cell]:
+        """Every row: unknown names first, then each benchmark under each runtime."""
+        cells = [Cell(name, "-", UNKNOWN, "no benchmark of that name (see --list)")
+                 for name in unknown]
+        for bench in benchmarks:
+            cells += self.run_benchmark(bench, runtimes)
+        return cells
+
+
+def summarize(cell: Cell) -> None:
+    """Status, reason, time, memory and compile cost of one row from its runs."""
+    failed = [r for r in cell.runs if r.status == ERROR]
+    refused = [r for r in cell.runs if r.status == REFUSED]
+    if failed:
+        cell.status = ERROR
+        cell.reason = f"{len(failed)}/{len(cell.runs)} runs failed: {failed[0].reason}"
+    elif refused:
+        cell.status, cell.reason = REFUSED, refused[0].reason
+    good = [r for r in cell.runs if r.status == OK]
+    cell.time = stats.summarize_times([r.values for r in good])
+    cell.peak_rss = stats.median_or_none(r.peak_rss for r in good)
+    cell.first_call_s = stats.median_or_none(r.first_call_s for r in good)
+    cell.compile = stats.summarize_compile([r.splice for r in good])
+
+
+def compare(base: Cell, cell: Cell) -> None:
+    """Speedup over the baseline run by run, and outputs checked equal."""
+    base_medians = [stats.run_median(r.values) if r.status == OK else None for r in base.runs]
+    medians = [stats.run_median(r.values) if r.status == OK else None for r in cell.runs]
+    cell.speedup = stats.summarize_ratios(stats.paired_ratios(base_medians, medians))
+    if cell.status != OK:
+        return
+    reference = [r.outputs() for r in base.runs if r.status == OK]
+    if not reference:
+        return
+    if any(outputs != reference[0] for outputs in reference[1:]):
+        base.reason = "output varies between CPython runs: not compared"
+        return
+    for theirs, ours in zip(base.runs, cell.runs):
+        if theirs.status != OK or ours.status != OK:
+            continue
+        for what, expected in theirs.outputs().items():
+            got = ours.outputs()[what]
+            if got != expected:
+                cell.status = MISMATCH
+                cell.reason = shorten(f"{what} differs from CPython: {got} != {expected}")
+                return

@@ -1,0 +1,107 @@
+"""The runtimes compared, one row each: how to start a measured process.
+
+Every row runs the same child script (`splice.bench.child`) on the same
+benchmark file; rows differ only in the interpreter, the command prefix and
+the environment.
+"""
+from __future__ import annotations
+
+import dataclasses
+import importlib.metadata
+import importlib.util
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from .suite import Benchmark
+
+CHILD = Path(__file__).with_name("child.py")
+REPO_ROOT = Path(__file__).resolve().parents[2]
+# SPLICE_THRESHOLD for the hook-only row: no function ever gets this hot.
+NEVER_HOT = str(10**9)
+
+
+@dataclasses.dataclass(frozen=True)
+class Runtime:
+    """One row of the comparison."""
+
+    name: str
+    description: str
+    executable: str | None  # None: not installed
+    prefix: tuple[str, ...] = ()  # arguments between the executable and the child script
+    env: tuple[tuple[str, str], ...] = ()
+    splice: bool = False  # splice must be active in the child (else: must not be loaded)
+    numba: bool = False
+    kernels_only: bool = False
+    missing_reason: str = ""
+
+    def not_applicable(self, bench: Benchmark) -> str | None:
+        """Why this runtime has no row for `bench`, or None when it has one."""
+        if self.kernels_only and bench.kind != "kernel":
+            return "Numba runs only the micro-kernels"
+        return None
+
+    def command(self, spec_json: str) -> list[str]:
+        """The command line of one measured process."""
+        assert self.executable is not None, self.missing_reason
+        return [self.executable, *self.prefix, str(CHILD), spec_json]
+
+    def environ(self, pypy_path: Path | None) -> dict[str, str]:
+        """The child's environment: the parent's, minus any splice switch, plus ours."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("SPLICE")}
+        env["PYTHONHASHSEED"] = "0"
+        env.update(self.env)
+        if self.splice:
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
+        if self.name == "pypy" and pypy_path is not None:
+            env["PYTHONPATH"] = str(pypy_path)
+        return env
+
+
+def all_runtimes() -> list[Runtime]:
+    """Every runtime row, in report order; missing peers carry the reason."""
+    splice_run = ("-m", "splice", "run")
+    pypy = shutil.which("pypy3")
+    has_numba = importlib.util.find_spec("numba") is not None
+    return [
+        Runtime("cpython", f"plain CPython {sys.version.split()[0]}", sys.executable),
+        Runtime("splice", "CPython + splice, automatic (python -m splice run)",
+                sys.executable, splice_run, splice=True),
+        Runtime("splice-hook", "CPython + splice loaded, nothing compiled "
+                f"(SPLICE_THRESHOLD={NEVER_HOT})",
+                sys.executable, splice_run, (("SPLICE_THRESHOLD", NEVER_HOT),), splice=True),
+        Runtime("pypy", "PyPy (pypy3)", pypy,
+                missing_reason="pypy3 not found on PATH (apt-get install pypy3)"),
+        Runtime("numba", "CPython + numba.njit on the kernels' hot functions",
+                sys.executable if has_numba else None,
+                env=(("NUMBA_DISABLE_ERROR_MESSAGE_HIGHLIGHTING", "1"),),
+                numba=True, kernels_only=True,
+                missing_reason="numba is not installed (pip install numba)"),
+    ]
+
+
+def select(names: list[str] | None) -> tuple[list[Runtime], list[str]]:
+    """The runtimes named (all when empty; cpython always first) and unknown names."""
+    runtimes = all_runtimes()
+    if not names:
+        return runtimes, []
+    known = {rt.name for rt in runtimes}
+    wanted = {"cpython", *names}
+    return [rt for rt in runtimes if rt.name in wanted], [n for n in names if n not in known]
+
+
+def make_pypy_path(directory: Path) -> Path:
+    """A PYTHONPATH entry giving PyPy this CPython's pure-Python pyperf.
+
+    Debian's pypy3 ships no pyperf; linking the package and its dist-info
+    (its entry points are read at start-up) is enough.
+    """
+    dist = importlib.metadata.distribution("pyperf")
+    package = Path(dist.locate_file("pyperf"))
+    directory.mkdir(parents=True, exist_ok=True)
+    for source in (package, *package.parent.glob(f"pyperf-{dist.version}.dist-info")):
+        link = directory / source.name
+        if not link.exists():
+            link.symlink_to(source)
+    return directory

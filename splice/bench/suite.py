@@ -1,0 +1,89 @@
+"""The benchmark suite: pyperformance benchmarks and splice's own kernels.
+
+pyperformance benchmarks run unmodified from the installed package's
+``data-files/benchmarks/bm_<name>/run_benchmark.py``. Each entry may carry a
+``check``: Python statements run in the benchmark's namespace after timing
+that bind ``checked``, a value compared across runtimes (for benchmarks whose
+timed function returns only a duration). Values returned by ``bench_func``
+and anything printed are compared too.
+"""
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+KERNEL_DIR = Path(__file__).parent / "kernels"
+
+
+@dataclasses.dataclass(frozen=True)
+class Benchmark:
+    """One benchmark: a script run by `splice.bench.child`."""
+
+    name: str
+    kind: str  # "pyperf" or "kernel"
+    path: Path
+    check: str | None = None
+    hot_path_in_c: bool = False
+
+
+# name -> check statements (None: the return value / self-check suffices).
+PYPERFORMANCE: dict[str, str | None] = {
+    "nbody": "checked = report_energy()",
+    "spectral_norm": "checked = eval_AtA_times_u(eval_AtA_times_u([1] * DEFAULT_N))",
+    "float": None,
+    "fannkuch": None,
+    "nqueens": "checked = list(n_queens(6))",
+    "richards": "checked = (taskWorkArea.holdCount, taskWorkArea.qpktCount)",
+    "chaos": "checked = random.random()  # RNG state after the last image",
+    "raytrace": (
+        "import os, tempfile\n"
+        "fd, path = tempfile.mkstemp(suffix='.ppm')\n"
+        "os.close(fd)\n"
+        "bench_raytrace(1, 24, 24, path)\n"
+        "with open(path, 'rb') as f:\n"
+        "    checked = f.read()\n"
+        "os.remove(path)\n"
+    ),
+    "deltablue": None,  # prints on failure; stdout is compared
+    "go": None,
+    "hexiom": None,  # raises on a wrong answer
+    "pyflate": None,  # raises on an MD5 mismatch
+    "generators": "checked = list(tree(range(50)))",
+    "deepcopy": "checked = repr(copy.deepcopy(A('x', [1, (2, 3), {'k': [4]}], True)))",
+    "json_dumps": "checked = [json.dumps(case[0]) for case in (EMPTY, SIMPLE, NESTED)]",
+    "regex_v8": "checked = [bool(re.search(r'\\w+\\d', s)) for s in strings]",
+}
+
+HOT_PATH_IN_C = frozenset({"deepcopy", "json_dumps", "regex_v8"})
+
+KERNELS = ("int_loops", "float_loops", "recursion", "lists_dicts", "objects")
+KERNEL_PREFIX = "k_"
+
+
+def pyperformance_dir() -> Path:
+    """The benchmarks directory shipped inside the installed pyperformance."""
+    import pyperformance
+
+    return Path(pyperformance.__file__).parent / "data-files" / "benchmarks"
+
+
+def all_benchmarks() -> list[Benchmark]:
+    """Every benchmark of the suite, pyperformance first, then the kernels."""
+    base = pyperformance_dir()
+    suite = [Benchmark(name, "pyperf", base / f"bm_{name}" / "run_benchmark.py", check,
+                       name in HOT_PATH_IN_C)
+             for name, check in PYPERFORMANCE.items()]
+    suite += [Benchmark(KERNEL_PREFIX + name, "kernel", KERNEL_DIR / f"{name}.py")
+              for name in KERNELS]
+    return suite
+
+
+def select(names: list[str] | None) -> tuple[list[Benchmark], list[str]]:
+    """The benchmarks named (all when `names` is empty) and the unknown names."""
+    suite = all_benchmarks()
+    if not names:
+        return suite, []
+    by_name = {bench.name: bench for bench in suite}
+    chosen = [by_name[name] for name in dict.fromkeys(names) if name in by_name]
+    unknown = [name for name in dict.fromkeys(names) if name not in by_name]
+    return chosen, unknown

@@ -1,0 +1,29 @@
+"""Smoke run of the real command: two benchmarks, every runtime, JSON complete."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from splice.bench.runtimes import REPO_ROOT, all_runtimes
+
+BENCHMARKS = ["nbody", "k_recursion"]
+
+
+def test_quick_run_reports_every_row(tmp_path: Path):
+    out = tmp_path / "bench.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "splice", "bench", "--quick", "--only", *BENCHMARKS,
+         "--json", str(out)],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    data = json.loads(out.read_text())
+    rows = {(r["benchmark"], r["runtime"]): r for r in data["rows"]}
+    expected = {(b, rt.name) for b in BENCHMARKS for rt in all_runtimes()}
+    assert set(rows) == expected, proc.stdout + proc.stderr
+    assert rows["nbody", "cpython"]["status"] == "ok", rows["nbody", "cpython"]["reason"]
+    assert rows["nbody", "numba"]["status"] == "n/a"
+    for row in rows.values():
+        assert row["status"] in ("ok", "error", "mismatch", "missing", "refused", "n/a")
+        assert row["status"] == "ok" or row["reason"], row
+    # the exit status says whether any row failed, and the JSON agrees
+    assert proc.returncode == (1 if data["failed"] else 0), proc.stdout + proc.stderr
+    assert data["machine"]["cpus"] and data["settings"]["runs"] == 1
