@@ -137,8 +137,9 @@ class _Decoder:
         instrs: list[tuple[int, int, int, int]] = []
         starts: set[int] = set()
         backward: set[int] = set()
+        index: dict[int, int] = {}
         start = None
-        i, ext = 0, 0
+        i, ext, first = 0, 0, 0
         while i < n:
             op, arg = raw[2 * i], raw[2 * i + 1] | ext
             if op == _EXTENDED_ARG:
@@ -147,6 +148,9 @@ class _Decoder:
                 continue
             ext = 0
             nxt = i + 1 + _CACHES[op]
+            # Jumps target an instruction's first EXTENDED_ARG prefix.
+            index[first] = index[i] = len(instrs)
+            first = nxt
             instrs.append((i, op, arg, nxt))
             if op in _FORWARD:
                 starts.add(nxt + arg)
@@ -164,7 +168,7 @@ class _Decoder:
             raise Unsupported(f"code object without RESUME (line {code.co_firstlineno})")
         self.start = start
         self.instrs = instrs
-        self.index = {ins[0]: k for k, ins in enumerate(instrs)}
+        self.index = index
         self.exc_at: list[Any] = [None] * (n + 1)
         for entry in _parse_exception_table(code.co_exceptiontable):
             s, e = entry[0], entry[1]

@@ -353,13 +353,13 @@ def _store_cell(fr: _Frame, ins: Instr, v: Any) -> None:
 
 
 def _push_exc_info(fr: _Frame, ins: Instr, exc: BaseException) -> Any:
-    prev = sys.exc_info()[1]
+    prev = sys.exc_info()[1]  # None when nothing is handled, as PUSH_EXC_INFO pushes
     _set_handled(exc)
-    return NULL if prev is None else prev
+    return prev
 
 
 def _pop_exc_info(fr: _Frame, ins: Instr, prev: Any) -> None:
-    _set_handled(None if prev is NULL else prev)
+    _set_handled(prev)
 
 
 def _a(f: Callable[..., Any]) -> Callable[[_Frame, Instr, Any], Any]:
