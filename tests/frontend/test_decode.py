@@ -1,0 +1,119 @@
+"""Structure of decoded IR, refusals with precise reasons, and the time budget."""
+
+import statistics
+import sys
+
+import pytest
+
+from splice.errors import Unsupported
+from splice.frontend import decode, timing
+
+
+def compile_function(src: str, name: str = "f"):
+    ns: dict = {}
+    exec(compile(src, "<test>", "exec"), ns)
+    return ns[name]
+
+
+@pytest.mark.parametrize("src,reason", [
+    ("def f():\n    yield 1\n", "generator function (line 1)"),
+    ("async def f():\n    pass\n", "coroutine function (line 1)"),
+    ("async def f():\n    yield 1\n", "async generator function (line 1)"),
+    ("def f(x):\n    y = 1\n    match x:\n        case [a, b]:\n            return a\n", "match statement at line 4"),
+    ("def f(x):\n    match x:\n        case {'k': v}:\n            return v\n", "match statement at line 3"),
+    ("def f():\n    try:\n        g()\n    except* ValueError:\n        pass\n", "except* clause at line 4"),
+    ("def f():\n    class C:\n        pass\n    return C\n", "class definition inside a function at line 2"),
+])
+def test_unsupported_reasons(src, reason):
+    with pytest.raises(Unsupported) as info:
+        decode(compile_function(src).__code__)
+    assert str(info.value) == reason
+
+
+def test_module_code_is_unsupported():
+    with pytest.raises(Unsupported, match="module or class body at line 1"):
+        decode(compile("x = y\n", "<test>", "exec"))
+
+
+def test_literal_match_decodes_as_comparisons():
+    f = compile_function("def f(x):\n    match x:\n        case 1:\n            return 'one'\n"
+                         "        case _:\n            return 'other'\n")
+    fn = decode(f.__code__)
+    assert {i.kind.name for _, i in fn.instructions()} >= {"Compare", "Branch"}
+
+
+def test_wrong_version(monkeypatch):
+    monkeypatch.setattr(sys, "version_info", (3, 12, 0, "final", 0))
+    with pytest.raises(Unsupported, match="no front end for Python 3.12"):
+        decode((lambda: 0).__code__)
+
+
+def test_locations_and_slots():
+    def f(a, b):
+        c = a + b
+        def g():
+            return c
+        return g
+    fn = decode(f.__code__)
+    assert [(s.name, s.kind) for s in fn.slots] == [("a", "local"), ("b", "local"), ("g", "local"), ("c", "cell")]
+    first = f.__code__.co_firstlineno
+    for _, ins in fn.instructions():
+        assert ins.offset is not None and 0 <= ins.offset < len(f.__code__.co_code) // 2
+    add = next(i for _, i in fn.instructions() if i.kind.name == "BinaryOp")
+    assert add.lineno == first + 1
+    assert f.__code__.co_code[2 * add.offset] == __import__("dis").opmap["BINARY_OP"]
+
+
+def test_loop_header_and_interrupt_check():
+    def f(n):
+        while n:
+            n -= 1
+        for i in range(3):
+            pass
+        return n
+    fn = decode(f.__code__)
+    headers = [b for b in fn.blocks if b.is_loop_header]
+    assert len(headers) == 2
+    kinds = [i.kind.name for _, i in fn.instructions()]
+    assert kinds.count("CheckInterrupts") == 2
+
+
+def test_handler_edges_carry_lasti_and_depth():
+    def f(x):
+        with x:
+            return x.y
+    fn = decode(f.__code__)
+    get = next(i for _, i in fn.instructions() if i.kind.name == "GetAttr")
+    assert get.handler is not None and get.handler.block.is_handler
+    # The with-handler keeps __exit__ below the exception, and wants lasti.
+    assert len(get.handler.args) == 1 and get.handler.lasti
+    assert len(get.handler.block.params) == 3
+
+
+def test_feedback_hints_after_warmup():
+    def f(xs, o):
+        t = 0
+        for x in xs:
+            t = t + x * 2 + xs[0]
+        return t, o.v, len(xs)
+
+    class O:
+        def __init__(self):
+            self.v = 1
+    o = O()
+    for _ in range(20):
+        f([1, 2, 3], o)
+    hints = {i.kind.name: i.hint for _, i in decode(f.__code__).instructions() if i.hint}
+    assert hints["BinaryOp"] == {"types": ("int", "int")}
+    assert hints["GetItem"] == {"container": "list", "key": "int"}
+    assert hints["GetAttr"]["kind"] == "instance_value" and hints["GetAttr"]["index"] == 0
+    assert isinstance(hints["GetAttr"]["type_version"], int) and hints["GetAttr"]["type_version"] > 0
+    assert hints["LoadGlobal"]["kind"] == "builtin"
+    assert all(i.hint is None for _, i in decode(f.__code__, feedback=False).instructions())
+
+
+def test_decode_time_budget():
+    codes = timing.sample(60)
+    assert len(codes) == 60
+    median = statistics.median(timing.measure(codes, feedback=True, repeat=3))
+    assert median < 1e-3, f"median decode time {median * 1e6:.0f} us"
