@@ -139,21 +139,15 @@ def tail(path: str | os.PathLike[str], lines: int = 25, limit: int = 4000) -> st
 
 
 def activate_splice() -> Any:
-    """Import splice in a child whose environment asks for threshold-zero
-    auto mode; the import (or ``enable``) switches it on.  Returns the module."""
+    """Switch splice on in a child whose environment asks for threshold-zero
+    auto mode (``SPLICE=1 SPLICE_THRESHOLD=0``, see ``child_env``): ``enable()``
+    starts the automatic mode the environment asks for.  Returns the module."""
     import splice
 
-    if not hasattr(splice, "stats"):
-        raise RuntimeError("splice has no public API yet (no splice.stats)")
-    enable = getattr(splice, "enable", None)
-    if enable is not None and not _auto_mode_on(splice):
-        enable()
+    if not hasattr(splice, "stats") or not hasattr(splice, "enable"):
+        raise RuntimeError("splice has no public API yet (splice.enable / splice.stats)")
+    splice.enable()
     return splice
-
-
-def _auto_mode_on(splice: Any) -> bool:
-    enabled = getattr(splice, "enabled", None)
-    return bool(enabled() if callable(enabled) else enabled)
 
 
 def splice_stats(splice: Any) -> dict[str, Any]:

@@ -1,0 +1,332 @@
+"""Random but valid Python programs for the differential fuzzer.
+
+A program is a fixed prelude (a logging operator class ``V``, a plain
+attribute class ``P``, a helper ``h`` with every parameter kind, the global
+side-effect log ``LOG``) followed by one generated function ``f(a, b, c)``:
+integer and float arithmetic near overflow edges, NaN and -0.0, comparisons,
+loops with break/continue/else, branches, lists and dicts, calls, closures,
+exceptions.  ``f`` returns its locals, so every intermediate value is compared.
+Each line is one statement, so deleting lines (``fuzz.minimize``) keeps
+programs readable.  Programs are a pure function of the seed string.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+PRELUDE = '''\
+import math
+LOG = []
+class V:
+    def __init__(self, v):
+        self.v = v
+    def __repr__(self):
+        return f"V({self.v!r})"
+    def __add__(self, o):
+        LOG.append("add")
+        return V(self.v + getattr(o, "v", o))
+    def __radd__(self, o):
+        LOG.append("radd")
+        return V(o + self.v)
+    def __sub__(self, o):
+        LOG.append("sub")
+        return V(self.v - getattr(o, "v", o))
+    def __mul__(self, o):
+        LOG.append("mul")
+        return V(self.v * getattr(o, "v", o))
+    def __rmul__(self, o):
+        LOG.append("rmul")
+        return V(o * self.v)
+    def __neg__(self):
+        LOG.append("neg")
+        return V(-self.v)
+    def __lt__(self, o):
+        LOG.append("lt")
+        return self.v < getattr(o, "v", o)
+    def __eq__(self, o):
+        LOG.append("eq")
+        return self.v == getattr(o, "v", o)
+    def __hash__(self):
+        return hash(self.v)
+    def __bool__(self):
+        LOG.append("bool")
+        return bool(self.v)
+    def __index__(self):
+        LOG.append("index")
+        return int(self.v)
+class P:
+    def __init__(self, x):
+        self.x = x
+        self.y = 0
+    def m(self, k):
+        LOG.append(("m", k))
+        self.y = self.y + k
+        return self.y
+def h(p, q=2, *r, k=1, **kw):
+    LOG.append(("h", len(r), sorted(kw)))
+    return p * q + k + len(r)
+'''
+
+INTS = ("0", "1", "-1", "2", "3", "7", "-5", "255", "2**31 - 1", "-2**31", "2**62", "2**63 - 1",
+        "-2**63", "2**64", "2**64 + 1", "10**20", "-10**30", "True")
+FLOATS = ("0.0", "-0.0", "0.5", "-1.5", "1e308", "-1e308", "5e-324", "float('nan')",
+          "float('inf')", "-float('inf')", "2.0**53", "0.1")
+OBJECTS = ("V(3)", "V(-2.5)", "V(0)", "V(2**63)")
+ARITH = ("+", "-", "*", "/", "//", "%", "+", "-", "*")
+BITWISE = ("&", "|", "^")
+# A program's flavour picks its constants, inputs and operators, so that most
+# operations are well typed and programs run deep instead of stopping at the
+# first TypeError; "mixed" mixes everything, operator objects included.
+FLAVOURS = {
+    "int": (INTS, ARITH + BITWISE),
+    "float": (FLOATS, ARITH),
+    "mixed": (INTS + FLOATS + OBJECTS, ARITH + BITWISE),
+}
+COMPARES = ("<", "<=", ">", ">=", "==", "!=")
+BUILTINS1 = ("abs", "int", "float", "round", "bool", "math.floor", "math.isnan", "math.fabs", "hash")
+EXCEPTIONS = ("ZeroDivisionError", "OverflowError", "TypeError", "ValueError", "IndexError",
+              "KeyError", "ArithmeticError", "Exception")
+
+
+@dataclass
+class Program:
+    """A generated program and the argument tuples (source text) to call ``f`` with."""
+
+    source: str
+    inputs: list[str]
+
+
+class _Gen:
+    def __init__(self, rng: random.Random, flavour: str) -> None:
+        self.rng = rng
+        self.flavour = flavour
+        self.consts, self.binops = FLAVOURS[flavour]
+        self.lines: list[str] = []
+        self.vars = ["a", "b", "c", "x0", "x1", "x2"]
+        self.loop_depth = 0
+        self.loop_vars: list[str] = []
+        self.counter = 0
+
+    # --- expressions ---------------------------------------------------------
+
+    def const(self) -> str:
+        if self.rng.random() < 0.9:
+            return self.rng.choice(self.consts)
+        return self.rng.choice(("None", "V(2)", "0", "1.0", "True"))
+
+    def atom(self) -> str:
+        r = self.rng.random()
+        if r < 0.6:
+            return self.rng.choice(self.vars + self.loop_vars)
+        if r < 0.85:
+            return self.const()
+        return self.rng.choice(("len(L)", "L[-1]", "D.get(1, 0)", "p.x", "p.y", "n"))
+
+    def index(self) -> str:
+        base = self.rng.choice(self.vars + self.loop_vars + ["n", "len(D)"])
+        return f"int({base}) % max(len(L), 1)" if self.rng.random() < 0.95 else base
+
+    def expr(self, depth: int = 0) -> str:
+        if depth >= 3 or self.rng.random() < 0.3:
+            return self.atom()
+        e = lambda: self.expr(depth + 1)  # noqa: E731
+        r = self.rng.random()
+        if r < 0.35:
+            op = self.rng.choice(self.binops)
+            if op in ("/", "//", "%") and self.rng.random() < 0.6:
+                return f"({e()} {op} ({e()} or 3))"  # fewer ZeroDivisionErrors
+            return f"({e()} {op} {e()})"
+        if r < 0.40:
+            # Only non-growing powers inside loops: repeated squaring would
+            # build integers too large to multiply in bounded time.
+            powers = ("0", "1", "-1", "0.5") if self.loop_depth else ("0", "1", "2", "3", "-1", "0.5", "-2")
+            return f"({e()} ** {self.rng.choice(powers)})"
+        if r < 0.44 and self.flavour != "float":
+            return f"({e()} {self.rng.choice(('<<', '>>'))} {self.rng.choice(('0', '1', '3', '31', '63', '64'))})"
+        if r < 0.50:
+            unary = ("-", "+", "not ") if self.flavour == "float" else ("-", "+", "~", "not ")
+            return f"({self.rng.choice(unary)}{e()})"
+        if r < 0.58:
+            return f"({self.cond(depth + 1)})"
+        if r < 0.64:
+            return f"({e()} if {self.cond(depth + 1)} else {e()})"
+        if r < 0.72:
+            return f"{self.rng.choice(BUILTINS1)}({e()})"
+        if r < 0.76:
+            return f"{self.rng.choice(('min', 'max', 'math.copysign', 'math.fmod'))}({e()}, {e()})"
+        if r < 0.80:
+            return f"L[{self.index()}]"
+        if r < 0.83:
+            return f"D.get({self.key()}, {e()})"
+        if r < 0.86:
+            return self.call()
+        if r < 0.89 and self.flavour == "mixed":
+            return f"V({e()})"
+        if r < 0.92:
+            return f"divmod({e()}, ({e()} or 3))[{self.rng.randint(0, 1)}]"
+        if r < 0.94:
+            return f"sum(y for y in range({self.rng.randint(0, 5)}))"
+        if r < 0.97:
+            return f"({e()}, {e()})[{self.rng.randint(-2, 1)}]"
+        return "len([y for y in L if y])"
+
+    def cond(self, depth: int = 0) -> str:
+        r = self.rng.random()
+        e = lambda: self.expr(depth + 1)  # noqa: E731
+        if r < 0.5:
+            return f"{e()} {self.rng.choice(COMPARES)} {e()}"
+        if r < 0.62:
+            return f"{e()} {self.rng.choice(COMPARES)} {e()} {self.rng.choice(COMPARES)} {e()}"
+        if r < 0.72:
+            return f"{e()} {self.rng.choice(('in', 'not in'))} {self.rng.choice(('L', 'D', '(0, 1.5, 2)'))}"
+        if r < 0.80:
+            return f"{e()} {self.rng.choice(('and', 'or'))} {e()}"
+        if r < 0.86:
+            names = self.vars + self.loop_vars
+            return f"{self.rng.choice(names)} is {self.rng.choice(('None', 'True', *names))}"
+        if r < 0.92:
+            return f"(math.isnan({e()}) if isinstance({e()}, float) else {e()})"
+        return e()
+
+    def key(self) -> str:
+        return self.rng.choice(("0", "1", "'k'", "2.5", "-0.0", "True", "a", "(1, 2)"))
+
+    def call(self) -> str:
+        e = lambda: self.expr(2)  # noqa: E731
+        return self.rng.choice((
+            f"h({e()})",
+            f"h({e()}, {e()})",
+            f"h({e()}, {e()}, {e()}, {e()})",
+            f"h({e()}, k={e()})",
+            f"h(*L[:3], k={e()}, z=1)" if self.rng.random() < 0.5 else f"h(**{{'p': {e()}}})",
+            f"g({e()})",
+            f"p.m({e()})",
+        ))
+
+    # --- statements ----------------------------------------------------------
+
+    def emit(self, indent: int, text: str) -> None:
+        self.lines.append("    " * indent + text)
+
+    def block(self, indent: int, budget: int) -> None:
+        for _ in range(max(1, budget)):
+            self.stmt(indent, depth=indent - 1)
+
+    def target(self) -> str:
+        return self.rng.choice(("x0", "x1", "x2", "x2", "a", "b", "c"))
+
+    def stmt(self, indent: int, depth: int) -> None:
+        rng = self.rng
+        r = rng.random()
+        compound = depth < 3
+        if r < 0.25:
+            self.emit(indent, f"{self.target()} = {self.expr()}")
+        elif r < 0.33:
+            ops = ("+=", "-=", "*=", "//=", "%=", "/=") + (("|=", "^=") if self.flavour == "int" else ())
+            op = rng.choice(ops)
+            self.emit(indent, f"{self.target()} {op} {self.expr(1)}")
+        elif r < 0.38:
+            self.emit(indent, f"L.append({self.expr()})")
+        elif r < 0.42:
+            self.emit(indent, f"L[{self.index()}] = {self.expr()}")
+        elif r < 0.46:
+            self.emit(indent, f"D[{self.key()}] = {self.expr()}")
+        elif r < 0.49:
+            self.emit(indent, rng.choice((
+                f"LOG.append({self.expr()})",
+                f'LOG.append(f"{{{self.expr()}!r:>12}}")',
+                f"LOG.append([y * 2 for y in L if y])",
+                f"LOG.append(L[{rng.choice(('1:', ':-1', '::2', '::-1', '1:3'))}])",
+            )))
+        elif r < 0.52:
+            self.emit(indent, f"p.x = {self.expr()}")
+        elif r < 0.54:
+            self.emit(indent, rng.choice(("x0, x1 = x1, x0", "x0, *rest = L[:3] or [0]",
+                                          "del D[{}]".format(self.key()), "L.pop()",
+                                          "n = n + 1", "x1 = L.index(x0) if x0 in L else -1")))
+        elif r < 0.58 and self.loop_depth:
+            self.emit(indent, f"if {self.cond()}: {rng.choice(('break', 'continue'))}")
+        elif r < 0.61:
+            self.emit(indent, f"if {self.cond()}: raise {rng.choice(EXCEPTIONS[:4])}({self.expr()!s})")
+        elif r < 0.63:
+            self.emit(indent, f"if {self.cond()}: return {self.expr()}, LOG[:]")
+        elif r < 0.67:
+            self.emit(indent, f"assert {self.cond()}, {self.expr()}")
+        elif not compound:
+            self.emit(indent, f"x2 = {self.expr()}")
+        elif r < 0.76:
+            self.emit(indent, f"if {self.cond()}:")
+            self.block(indent + 1, rng.randint(1, 3))
+            if rng.random() < 0.3:
+                self.emit(indent, f"elif {self.cond()}:")
+                self.block(indent + 1, rng.randint(1, 2))
+            if rng.random() < 0.5:
+                self.emit(indent, "else:")
+                self.block(indent + 1, rng.randint(1, 2))
+        elif r < 0.86 and self.loop_depth < 2:
+            self.loop(indent)
+        else:
+            self.emit(indent, "try:")
+            self.block(indent + 1, rng.randint(1, 3))
+            self.emit(indent, f"except {self.exceptions()} as e:")
+            self.emit(indent + 1, "LOG.append((type(e).__name__, str(e)))")
+            if rng.random() < 0.4:
+                self.block(indent + 1, 1)
+            if rng.random() < 0.2:
+                self.emit(indent, "else:")
+                self.block(indent + 1, 1)
+            if rng.random() < 0.3:
+                self.emit(indent, "finally:")
+                self.emit(indent + 1, f"LOG.append('finally {self.counter}')")
+                self.counter += 1
+
+    def exceptions(self) -> str:
+        picked = self.rng.sample(EXCEPTIONS, self.rng.randint(1, 3))
+        return picked[0] if len(picked) == 1 else f"({', '.join(picked)})"
+
+    def loop(self, indent: int) -> None:
+        rng = self.rng
+        var = f"i{self.loop_depth}"
+        r = rng.random()
+        if r < 0.5:
+            self.emit(indent, f"for {var} in range({rng.choice(('3', '5', '-1', 'len(L)', 'min(len(L), 6)', '2, 9, 3'))}):")
+        elif r < 0.8:
+            self.emit(indent, f"for {var} in {rng.choice(('L[:6]', 'list(D)', '(a, b, c)', 'reversed(L[:4])', 'sorted(D, key=str)'))}:")
+        else:
+            self.emit(indent, f"w{self.loop_depth} = 0")
+            self.emit(indent, f"while w{self.loop_depth} < {rng.randint(1, 5)}:")
+            self.emit(indent + 1, f"w{self.loop_depth} += 1")
+            self.emit(indent + 1, f"{var} = w{self.loop_depth}")
+        self.loop_depth += 1
+        self.loop_vars.append(var)
+        self.block(indent + 1, rng.randint(1, 4))
+        self.loop_vars.pop()
+        self.loop_depth -= 1
+        if rng.random() < 0.15:
+            self.emit(indent, "else:")
+            self.emit(indent + 1, "LOG.append('loop else')")
+
+
+def generate(seed: str) -> Program:
+    """The program for ``seed`` (deterministic)."""
+    rng = random.Random(seed)
+    flavour = rng.choices(tuple(FLAVOURS), weights=(4, 3, 3))[0]
+    g = _Gen(rng, flavour)
+    g.emit(0, "def f(a, b, c):")
+    g.emit(1, f"x0 = {g.const()}")
+    g.emit(1, f"x1 = {g.const()}")
+    g.emit(1, "x2 = a")
+    g.emit(1, "n = 0")
+    g.emit(1, f"L = [a, b, {g.const()}]")
+    g.emit(1, f"D = {{0: a, 'k': {g.const()}}}")
+    g.emit(1, "p = P(b)")
+    g.emit(1, "def g(y):")
+    g.emit(2, "nonlocal n")
+    g.emit(2, "n = n + 1")
+    g.emit(2, f"return y {rng.choice(('+', '*', '-'))} x0")
+    g.block(1, rng.randint(4, 12))
+    g.emit(1, "return x0, x1, x2, n, L, D, p.x, p.y")
+    inputs = [", ".join(rng.choice(g.consts) for _ in range(3)) for _ in range(6)]
+    inputs[0] = {"int": "1, 2, 3", "float": "1.5, -0.0, 2.5", "mixed": "1, 2.5, V(3)"}[flavour]
+    return Program(PRELUDE + "\n".join(g.lines) + "\n", inputs)
