@@ -1,0 +1,94 @@
+"""enable / disable at run time, SPLICE_DISABLE=1, and reassigning __code__."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import splice
+from splice.runtime import entry, registry
+
+
+def test_disable_restores_original_code_and_enable_reinstalls(fake_compiler) -> None:
+    def f(x):
+        return x + 1
+
+    original = f.__code__
+    splice.jit(f, eager=True)
+    assert f.__code__ is not original and entry.is_installed(f)
+    splice.disable()
+    try:
+        assert not splice.enabled()
+        assert f.__code__ is original
+        assert "splice.disable() is in effect" in splice.explain(f).reason
+        assert f(1) == 2 and fake_compiler.entries == 0
+
+        def g(x):
+            return x
+
+        splice.jit(g, eager=True)  # nothing compiles while disabled
+        assert registry.status(g) == "pending" and g.__code__ is g.__code__
+    finally:
+        splice.enable(auto=False)
+    assert entry.is_installed(f) and f(1) == 2 and fake_compiler.entries == 1
+    assert len(fake_compiler.compiled) == 1, "enable must reinstall, not recompile f"
+
+
+def test_reassigned_code_is_a_new_function(fake_compiler) -> None:
+    def f():
+        return "old"
+
+    def g():
+        return "new"
+
+    splice.jit(f, eager=True)
+    assert registry.status(f) == "compiled"
+    f.__code__ = g.__code__
+    registry.recheck()
+    assert registry.status(f) == "pending"
+    assert f() == "new"
+    for _ in range(registry.WARMUP_CALLS):
+        f()
+    registry.poll()
+    assert registry.status(f) == "compiled"
+    assert fake_compiler.compiled[-1] is g.__code__
+    assert f() == "new" and splice.explain(f).compiles == 2
+
+
+def test_compiles_per_function_are_bounded(fake_compiler) -> None:
+    def f():
+        return 0
+
+    splice.jit(f, eager=True)
+    for n in range(1, registry.MAX_COMPILES + 1):
+        f.__code__ = compile(f"def h():\n    return {n}", "<test>", "exec").co_consts[0]
+        splice.jit(f, eager=True)  # jit notices the reassignment at once
+    why = splice.explain(f)
+    assert why.status == "interpreted"
+    assert f"after {registry.MAX_COMPILES} compiles" in why.reason
+    assert len(fake_compiler.compiled) == registry.MAX_COMPILES
+    assert f() == registry.MAX_COMPILES
+
+
+def test_splice_disable_makes_everything_a_no_op(tmp_path) -> None:
+    script = tmp_path / "s.py"
+    script.write_text(textwrap.dedent("""
+        import splice
+        def f(x):
+            return x + 1
+        code = f.__code__
+        assert splice.jit(f) is f and splice.jit(f, eager=True) is f
+        assert splice.jit(backend="anything-goes")(f) is f
+        assert f.__code__ is code
+        splice.enable(auto=True)
+        import splice.runtime.auto as auto
+        assert not auto.running() and not splice.enabled()
+        print(splice.explain(f))
+        print(splice.stats()["functions"], splice.stats()["enabled"])
+    """))
+    env = dict(os.environ, SPLICE_DISABLE="1", SPLICE="1")
+    out = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == ["__main__.f: disabled: SPLICE_DISABLE is set in the environment", "0 False"]

@@ -1,0 +1,132 @@
+"""Back-end registry, disassembly, perf maps and the explain/info commands."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from splice.backends import BACKENDS, available
+from splice.backends.base import CompiledCode
+from splice.backends.interp import InterpBackend
+from splice.tools import disasm, perfmap
+
+
+def test_backends_registry() -> None:
+    assert {"copypatch", "interp"} <= set(BACKENDS)
+    assert isinstance(BACKENDS["interp"], InterpBackend)
+    assert BACKENDS["interp"] is BACKENDS["interp"]
+    assert available()["interp"] is None
+    with pytest.raises(KeyError):
+        BACKENDS["nope"]
+
+
+def test_interp_backend_executes_the_ir() -> None:
+    from splice.compiler import compile_function
+
+    def f(a, b):
+        return [a * b, str(a)]
+
+    compiled = compile_function(f, backend="interp")
+    assert compiled.backend == "interp" and compiled.entry_address is None
+    assert compiled.py_entry([6, 7]) == [42, "6"]
+
+
+# push rbp; mov rbp, rsp; xor eax, eax; pop rbp; ret; then 3 bytes of data
+_CODE = bytes.fromhex("554889e531c05dc3") + b"\x01\x02\x03"
+
+
+@pytest.fixture
+def fake_native():
+    buf = ctypes.create_string_buffer(_CODE, len(_CODE))
+    addr = ctypes.addressof(buf)
+    yield CompiledCode("copypatch", entry_address=addr, size=len(_CODE),
+                       symbols={"entry": addr, "epilogue": addr + 6})
+    del buf
+
+
+def test_hex_dump_breaks_at_symbols(fake_native) -> None:
+    text = disasm.disassemble(fake_native, use_capstone=False)
+    a = fake_native.entry_address
+    assert text.splitlines() == [
+        "entry:", f"  {a:#x}  55 48 89 e5 31 c0",
+        "epilogue:", f"  {a + 6:#x}  5d c3 01 02 03",
+    ]
+
+
+def test_capstone_listing_has_labels_and_instructions(fake_native) -> None:
+    pytest.importorskip("capstone")
+    text = fake_native.disassemble()
+    assert "entry:" in text and "epilogue:" in text
+    assert "push" in text and "ret" in text
+    assert "not decoded" in text or "add" in text  # the trailing data bytes are shown either way
+
+
+def test_interp_code_has_no_machine_code() -> None:
+    assert disasm.disassemble(CompiledCode("interp", py_entry=print)) == "<interp back end: no machine code>\n"
+
+
+def test_perf_map_line(fake_native, monkeypatch) -> None:
+    path = perfmap.path()
+    monkeypatch.setattr(perfmap, "ENABLED", True)
+    before = open(path).read() if os.path.exists(path) else None
+    try:
+        perfmap.record(fake_native, "mod.func")
+        line = f"{fake_native.entry_address:x} {len(_CODE):x} splice:mod.func\n"
+        assert open(path).read().endswith(line)
+        perfmap.record(CompiledCode("interp", py_entry=print), "mod.other")  # no machine code: no line
+        assert open(path).read().endswith(line)
+    finally:
+        if before is None:
+            os.unlink(path)
+        else:
+            open(path, "w").write(before)
+
+
+def _splice(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "splice", *args], capture_output=True, text=True,
+                          timeout=120, cwd=cwd)
+
+
+def test_explain_command(tmp_path) -> None:
+    (tmp_path / "prog.py").write_text(textwrap.dedent("""
+        def gen():
+            yield 1
+        class K:
+            def m(self, x):
+                return x + 1
+        if __name__ == "__main__":
+            raise SystemExit("must not run")
+    """))
+    out = _splice("explain", "prog.py:gen", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[0].startswith("__splice_explain__.gen  (")
+    assert "does not compile: " in out.stdout and "generator" in out.stdout
+    out = _splice("explain", "prog.py:K.m", "--backend", "interp", "--ir", "--asm", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "compiles: interp back end" in out.stdout
+    assert "IR after passes:" in out.stdout and "function K.m" in out.stdout
+    assert "<interp back end: no machine code>" in out.stdout
+    out = _splice("explain", "json:dumps", "--backend", "interp")
+    assert out.returncode == 0 and out.stdout.startswith("json.dumps  (")
+    out = _splice("explain", "prog.py:missing", cwd=tmp_path)
+    assert out.returncode == 2 and "has no 'missing'" in out.stderr
+
+
+def test_info_command() -> None:
+    out = _splice("info")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("splice 0.1.0\npython 3.11")
+    assert "back end interp: available" in out.stdout
+    assert "executable memory:" in out.stdout and "stencil table:" in out.stdout
+
+
+def test_unknown_command_and_help() -> None:
+    assert _splice().returncode == 2
+    assert _splice("--help").returncode == 0
+    bad = _splice("frobnicate")
+    assert bad.returncode == 2 and "unknown command 'frobnicate'" in bad.stderr
