@@ -1,0 +1,283 @@
+"""Build the stencil table: compile each template with clang-19, read the
+object files with pyelftools, write ``stencils_generated.py``.
+
+Run ``python -m splice.backends.copypatch.build`` after changing a template;
+``--check`` regenerates into memory and exits 1 if the committed table
+differs.  Two tables are built: ``release`` (the running CPython's headers,
+any 3.11.x release build) and ``debug`` (Debian's ``python3.11-dbg``
+headers: Py_DEBUG / Py_REF_DEBUG).  See docs/copypatch.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pprint
+import subprocess
+import sys
+import sysconfig
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES = HERE / "templates"
+OUTPUT = HERE / "stencils_generated.py"
+CLANG = os.environ.get("SPLICE_CLANG", "clang-19")
+
+CFLAGS = [
+    "--target=x86_64-pc-linux-gnu", "-std=gnu11", "-O3", "-fno-pic", "-mcmodel=large",
+    "-fno-asynchronous-unwind-tables", "-fno-unwind-tables", "-fno-stack-protector",
+    "-fno-jump-tables", "-fno-builtin", "-fno-plt", "-fno-common", "-ffp-contract=off",
+    "-Wall", "-Wno-unused-function", "-Werror",
+]
+
+# ABI name -> include directory and extra defines.
+ABIS = {
+    "release": (Path(sysconfig.get_paths()["include"]), ["-DNDEBUG"]),
+    "debug": (Path("/usr/include/python3.11d"), []),
+}
+
+# Stencil name -> (template, defines).  Variants of one template differ in
+# -D defines only.
+_CALL = {
+    "call_o": ["-DNARGS=1", "-DP0=ARG0"],
+    "call_oo": ["-DNARGS=2", "-DP0=ARG0", "-DP1=ARG1"],
+    "call_ook": ["-DNARGS=3", "-DP0=ARG0", "-DP1=ARG1", "-DP2=OP0"],
+    "call_ok": ["-DNARGS=2", "-DP0=ARG0", "-DP1=OP0"],
+    "call_oko_i": ["-DNARGS=3", "-DP0=ARG0", "-DP1=OP0", "-DP2=ARG1", "-DRESULT_INT"],
+    "call_okk_i": ["-DNARGS=3", "-DP0=ARG0", "-DP1=OP0", "-DP2=OP1", "-DRESULT_INT"],
+    "call_oo_i": ["-DNARGS=2", "-DP0=ARG0", "-DP1=ARG1", "-DRESULT_INT"],
+    "call_ooo_i": ["-DNARGS=3", "-DP0=ARG0", "-DP1=ARG1", "-DP2=ARG2", "-DRESULT_INT"],
+}
+SPECS: dict[str, tuple[str, list[str]]] = {
+    "entry": ("entry", []),
+    "store_const": ("store_const", []),
+    "move": ("move", []),
+    "incref": ("refcount", ["-DINCREF"]),
+    "xincref": ("refcount", ["-DINCREF", "-DNULLABLE"]),
+    "decref": ("refcount", []),
+    "xdecref": ("refcount", ["-DNULLABLE"]),
+    "load_local": ("load_local", []),
+    "store_local": ("store_local", []),
+    "delete_local": ("delete_local", []),
+    "load_cell": ("cell", ["-DLOAD"]),
+    "store_cell": ("cell", ["-DSTORE"]),
+    "delete_cell": ("cell", ["-DDELETE"]),
+    "load_global": ("load_global", []),
+    "store_global": ("store_global", ["-DSTORE"]),
+    "delete_global": ("store_global", ["-DDELETE"]),
+    **{name: ("call", flags) for name, flags in _CALL.items()},
+    "unary_not": ("unary_not", []),
+    "is_op": ("is_op", []),
+    "contains": ("contains", []),
+    "truth": ("truth", []),
+    "branch_if_true": ("branch", ["-DWHEN=1"]),
+    "branch_if_false": ("branch", ["-DWHEN=0"]),
+    "jump": ("jump", []),
+    "return": ("return", []),
+    "load_method": ("load_method", []),
+    "vectorcall": ("vectorcall", []),
+    "call_ex": ("call_ex", []),
+    "make_function": ("make_function", []),
+    "build_tuple": ("build_seq", ["-DTUPLE"]),
+    "build_list": ("build_seq", ["-DLIST_"]),
+    "build_set": ("build_set", []),
+    "build_map": ("build_map", []),
+    "build_const_key_map": ("build_map", ["-DCONST_KEYS"]),
+    "build_string": ("build_string", []),
+    "build_slice2": ("build_slice", []),
+    "build_slice3": ("build_slice", ["-DSTEP"]),
+    "format_value": ("format_value", []),
+    "format_value_spec": ("format_value", ["-DSPEC"]),
+    "list_extend": ("list_extend", []),
+    "dict_update": ("dict_update", ["-DUPDATE"]),
+    "dict_merge": ("dict_update", []),
+    "unpack": ("unpack", []),
+    "for_iter": ("for_iter", []),
+    "push_exc_info": ("exc_info", ["-DPUSH"]),
+    "pop_exc_info": ("exc_info", []),
+    "exc_match": ("exc_match", []),
+    "with_enter": ("with_enter", []),
+    "with_except_start": ("with_except_start", []),
+    "import_name": ("import_name", []),
+    "import_from": ("import_from", []),
+    "check_interrupts": ("check_interrupts", []),
+    "raise": ("raise", []),
+    "raise_cause": ("raise", ["-DCAUSE"]),
+    "raise_bare": ("raise", ["-DBARE"]),
+    "reraise": ("reraise", []),
+    "reraise_lasti": ("reraise", ["-DLASTI"]),
+    "error_exit": ("error_exit", []),
+    "error_exit_notb": ("error_exit", ["-DNO_TRACEBACK"]),
+    "error_catch": ("error_catch", []),
+    "error_catch_tb": ("error_catch", ["-DTRACEBACK"]),
+    "error_catch_lasti": ("error_catch", ["-DLASTI"]),
+    "error_catch_tb_lasti": ("error_catch", ["-DTRACEBACK", "-DLASTI"]),
+}
+
+# ELF x86-64 relocation types -> hole kinds the emitter patches.
+_RELOC_KINDS = {1: "abs64", 2: "pc32", 4: "pc32", 10: "abs32", 11: "abs32s"}
+
+
+@dataclass
+class Stencil:
+    code: bytes
+    data: bytes
+    # (offset, kind, symbol, addend); symbol ".text"/".data" = this stencil's
+    # own code/data, "_JIT_*" = a value the emitter supplies, else a C symbol.
+    holes: list[tuple[int, str, str, int]]
+    # Length of the code without its trailing jump to _JIT_CONTINUE, if it
+    # ends in one (used when the next stencil follows directly).
+    tail: int | None
+
+
+def _compile(template: str, defines: list[str], include: Path, abi_flags: list[str], out: Path) -> None:
+    cmd = [CLANG, *CFLAGS, *abi_flags, *defines, f"-I{TEMPLATES}", f"-I{include}",
+           f"-I{include / 'internal'}", "-c", str(TEMPLATES / f"{template}.c"), "-o", str(out)]
+    subprocess.run(cmd, check=True)
+
+
+def _tail_jump(code: bytes, holes: list[tuple[int, str, str, int]]) -> int | None:
+    """Start of a final ``movabs $_JIT_CONTINUE, %reg; jmp *%reg``, if any."""
+    for jmp_len in (2, 3):
+        jmp = code[-jmp_len:]
+        if jmp_len == 2 and not (jmp[0] == 0xFF and 0xE0 <= jmp[1] <= 0xE7):
+            continue
+        if jmp_len == 3 and not (jmp[0] == 0x41 and jmp[1] == 0xFF and 0xE0 <= jmp[2] <= 0xE7):
+            continue
+        imm = len(code) - jmp_len - 8
+        start = imm - 2
+        if start < 0 or code[start] not in (0x48, 0x49) or not 0xB8 <= code[start + 1] <= 0xBF:
+            continue
+        mov_reg = (code[start] & 1) << 3 | (code[start + 1] - 0xB8)
+        jmp_reg = (8 if jmp_len == 3 else 0) | (jmp[-1] - 0xE0)
+        if mov_reg != jmp_reg:
+            continue
+        if any(h[0] == imm and h[1] == "abs64" and h[2] == "_JIT_CONTINUE" and h[3] == 0 for h in holes):
+            return start
+    return None
+
+
+def read_object(path: Path) -> Stencil:
+    """Extract one stencil (code, read-only data, holes) from an object file."""
+    from elftools.elf.elffile import ELFFile
+    from elftools.elf.relocation import RelocationSection
+
+    with open(path, "rb") as fh:
+        elf = ELFFile(fh)
+        sections = list(elf.iter_sections())
+        symtab = elf.get_section_by_name(".symtab")
+        (entry,) = symtab.get_symbol_by_name("_jit_stencil")
+        text_index = entry["st_shndx"]  # .ltext with -mcmodel=large
+        code = sections[text_index].data()
+        for i, s in enumerate(sections):
+            if s["sh_flags"] & 4 and s["sh_size"] and i != text_index:  # SHF_EXECINSTR
+                raise RuntimeError(f"{path.name}: code outside the stencil function ({s.name})")
+        data = bytearray()
+        data_offset: dict[int, int] = {}
+        for i, s in enumerate(sections):
+            if not s["sh_flags"] & 2 or i == text_index or s["sh_size"] == 0:  # SHF_ALLOC
+                continue
+            if s["sh_flags"] & 1 or s["sh_type"] == "SHT_NOBITS":  # SHF_WRITE / .bss
+                raise RuntimeError(f"{path.name}: writable section {s.name} in a stencil")
+            align = max(1, s["sh_addralign"])
+            data += b"\0" * (-len(data) % align)
+            data_offset[i] = len(data)
+            data += s.data()
+        others = [sym.name for sym in symtab.iter_symbols() if sym["st_info"]["type"] == "STT_FUNC"
+                  and sym["st_info"]["bind"] != "STB_LOCAL" and sym.name != "_jit_stencil"]
+        if entry["st_value"] != 0 or others:
+            raise RuntimeError(f"{path.name}: _jit_stencil must start the code, alone with local helpers")
+        holes: list[tuple[int, str, str, int]] = []
+        for rs in elf.iter_sections():
+            if not isinstance(rs, RelocationSection):
+                continue
+            target = rs["sh_info"]
+            if target != text_index:
+                if target in data_offset:
+                    raise RuntimeError(f"{path.name}: relocations in read-only data are not supported")
+                continue
+            for rel in rs.iter_relocations():
+                kind = _RELOC_KINDS.get(rel["r_info_type"])
+                if kind is None:
+                    raise RuntimeError(f"{path.name}: unsupported relocation type {rel['r_info_type']}")
+                sym = symtab.get_symbol(rel["r_info_sym"])
+                addend = rel["r_addend"]
+                if sym["st_info"]["type"] == "STT_SECTION" or (sym["st_shndx"] != "SHN_UNDEF" and sym.name != "_jit_stencil"):
+                    shndx = sym["st_shndx"]
+                    addend += sym["st_value"] if sym["st_info"]["type"] != "STT_SECTION" else 0
+                    if shndx == text_index:
+                        name = ".text"
+                    elif shndx in data_offset:
+                        name, addend = ".data", addend + data_offset[shndx]
+                    else:
+                        raise RuntimeError(f"{path.name}: relocation against section {shndx}")
+                elif sym.name == "_jit_stencil":
+                    name = ".text"
+                else:
+                    name = sym.name
+                holes.append((rel["r_offset"], kind, name, addend))
+    holes.sort()
+    return Stencil(code, bytes(data), holes, _tail_jump(code, holes))
+
+
+def build_table(abi: str) -> dict[str, Stencil]:
+    include, abi_flags = ABIS[abi]
+    table = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, (template, defines) in SPECS.items():
+            out = Path(tmp) / f"{name}.o"
+            _compile(template, defines, include, abi_flags, out)
+            table[name] = read_object(out)
+    return table
+
+
+def render(tables: dict[str, dict[str, Stencil]]) -> str:
+    """The text of stencils_generated.py (deterministic)."""
+    lines = [
+        "# GENERATED by splice/backends/copypatch/build.py -- do not edit.",
+        f"# clang flags: {' '.join(CFLAGS)}",
+        '"""Stencil tables: ABI -> name -> (code hex, data hex, holes, tail)."""',
+        "",
+        "TABLES = {",
+    ]
+    for abi in sorted(tables):
+        lines.append(f"    {abi!r}: {{")
+        for name in sorted(tables[abi]):
+            s = tables[abi][name]
+            lines.append(f"        {name!r}: (")
+            lines.append(f"            {s.code.hex()!r},")
+            lines.append(f"            {s.data.hex()!r},")
+            lines.append("            " + pprint.pformat(s.holes, width=100, compact=True).replace("\n", "\n            ") + ",")
+            lines.append(f"            {s.tail!r},")
+            lines.append("        ),")
+        lines.append("    },")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def generate() -> str:
+    """Build every ABI's table whose headers are present."""
+    tables = {abi: build_table(abi) for abi, (inc, _) in ABIS.items() if (inc / "Python.h").exists()}
+    if "release" not in tables:
+        raise RuntimeError("release headers missing")
+    return render(tables)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--check", action="store_true", help="fail if the committed table differs")
+    args = ap.parse_args(argv)
+    text = generate()
+    if args.check:
+        same = OUTPUT.exists() and OUTPUT.read_text() == text
+        print("stencils up to date" if same else "stencils_generated.py is stale: rebuild")
+        return 0 if same else 1
+    OUTPUT.write_text(text)
+    print(f"wrote {OUTPUT} ({len(text)} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

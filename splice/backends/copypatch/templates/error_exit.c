@@ -1,0 +1,28 @@
+/* Leave the function with the pending exception.  -DNO_TRACEBACK: the
+ * raising operation must not add a traceback entry, but the interpreter adds
+ * one for this frame when the entry returns NULL; so drop the newest entry if
+ * it is this frame's and point the frame at its location, and the
+ * interpreter re-adds the same entry. */
+#include "stencil.h"
+
+STENCIL
+{
+#ifdef NO_TRACEBACK
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    if (tb != NULL && PyTraceBack_Check(tb) &&
+        ((PyTracebackObject *)tb)->tb_frame != NULL &&
+        ((PyTracebackObject *)tb)->tb_frame->f_frame == frame) {
+        PyTracebackObject *top = (PyTracebackObject *)tb;
+        frame->prev_instr = _PyCode_CODE(frame->f_code) + top->tb_lasti / (int)sizeof(_Py_CODEUNIT);
+        PyObject *next = Py_XNewRef((PyObject *)top->tb_next);
+        Py_DECREF(tb);
+        tb = next;
+        if (value != NULL && PyExceptionInstance_Check(value)) {
+            PyException_SetTraceback(value, tb != NULL ? tb : Py_None);
+        }
+    }
+    PyErr_Restore(type, value, tb);
+#endif
+    return NULL;
+}

@@ -1,0 +1,18 @@
+/* -DPUSH: make ARG0 the handled exception, RES0 = the previous one (or
+ * None); else restore ARG0 (stolen) as the handled exception. */
+#include "stencil.h"
+
+STENCIL
+{
+    _PyErr_StackItem *exc_info = tstate->exc_info;
+#ifdef PUSH
+    PyObject *prev = exc_info->exc_value;
+    RES0 = prev != NULL ? prev : Py_NewRef(Py_None);
+    exc_info->exc_value = Py_NewRef(ARG0);
+#else
+    PyObject *value = exc_info->exc_value;
+    exc_info->exc_value = ARG0;
+    Py_XDECREF(value);
+#endif
+    CONTINUE();
+}

@@ -1,0 +1,7 @@
+/* An unconditional jump (elided when the target follows). */
+#include "stencil.h"
+
+STENCIL
+{
+    CONTINUE();
+}

@@ -1,0 +1,21 @@
+/* RES0 = a new function from code ARG0 and the frame's globals; LIST holds
+ * the extras' slots in the order defaults, kwdefaults, annotations, closure,
+ * and OP0 is a bit mask saying which are present (1, 2, 4, 8). */
+#include "stencil.h"
+
+STENCIL
+{
+    SET_LOCATION();
+    PyFunctionObject *func = (PyFunctionObject *)PyFunction_New(ARG0, frame->f_globals);
+    if (func == NULL) {
+        ERROR();
+    }
+    intptr_t mask = OPINT(_JIT_OP0);
+    int k = 0;
+    if (mask & 1) func->func_defaults = Py_NewRef(LISTED(k++));
+    if (mask & 2) func->func_kwdefaults = Py_NewRef(LISTED(k++));
+    if (mask & 4) func->func_annotations = Py_NewRef(LISTED(k++));
+    if (mask & 8) func->func_closure = Py_NewRef(LISTED(k++));
+    RES0 = (PyObject *)func;
+    CONTINUE();
+}

@@ -1,0 +1,15 @@
+/* Re-raise exception ARG0; -DLASTI: first restore the raising location from
+ * the int ARG1 (an original offset; OP0 is the trampoline's shift). */
+#include "stencil.h"
+
+STENCIL
+{
+#ifdef LASTI
+    frame->prev_instr = _PyCode_CODE(frame->f_code) + PyLong_AsLong(ARG1) + OPINT(_JIT_OP0);
+#else
+    SET_LOCATION();
+#endif
+    PyObject *exc = ARG0;
+    PyErr_Restore(Py_NewRef(PyExceptionInstance_Class(exc)), Py_NewRef(exc), PyException_GetTraceback(exc));
+    ERROR();
+}

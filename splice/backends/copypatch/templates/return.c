@@ -1,0 +1,7 @@
+/* Return ARG0 (owned) from the entry. */
+#include "stencil.h"
+
+STENCIL
+{
+    return ARG0;
+}

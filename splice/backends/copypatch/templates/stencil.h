@@ -1,0 +1,124 @@
+/* Shared by every stencil template: the stencil ABI, holes and helpers.
+ *
+ * A stencil is one function, `_jit_stencil`, compiled on its own.  Except
+ * for the entry it has the continuation-passing signature JIT_STENCIL and
+ * ends in tail calls (`musttail`) to extern continuation symbols; every
+ * value patched in at run time is the address of an extern symbol (a
+ * "hole").  Helpers here are always inlined so each stencil's .text holds
+ * exactly one function.  See docs/copypatch.md.
+ */
+#ifndef SPLICE_STENCIL_H
+#define SPLICE_STENCIL_H
+
+#define Py_BUILD_CORE 1
+#include "Python.h"
+#include "internal/pycore_frame.h"
+#include "internal/pycore_interp.h"
+#include <stdint.h>
+
+/* Exported by libpython but declared only in headers we do not include. */
+PyAPI_FUNC(PyObject *) _PyObject_LookupSpecial(PyObject *, PyObject *);
+
+#define JIT_CC __attribute__((preserve_none))
+#define HELPER static inline __attribute__((always_inline))
+
+typedef PyObject *(JIT_CC *jit_fn)(_PyInterpreterFrame *, PyObject **, PyThreadState *);
+
+#define JIT_ARGS _PyInterpreterFrame *frame, PyObject **slots, PyThreadState *tstate
+#define STENCIL __attribute__((flatten)) PyObject *JIT_CC _jit_stencil(JIT_ARGS)
+
+/* Continuations: the next stencil, this instruction's error path, targets. */
+extern PyObject *JIT_CC _JIT_CONTINUE(JIT_ARGS);
+extern PyObject *JIT_CC _JIT_ERROR(JIT_ARGS);
+extern PyObject *JIT_CC _JIT_TARGET0(JIT_ARGS);
+extern PyObject *JIT_CC _JIT_TARGET1(JIT_ARGS);
+#define GOTO(sym) __attribute__((musttail)) return sym(frame, slots, tstate)
+#define CONTINUE() GOTO(_JIT_CONTINUE)
+#define ERROR() GOTO(_JIT_ERROR)
+
+/* Value holes: slot byte offsets (ARGn, RESn), constants (OPn), the code
+ * unit of the instruction (LOCATION), a slot-offset list (LIST, COUNT) and
+ * the scratch area for call arguments (SCRATCH). */
+extern char _JIT_ARG0[], _JIT_ARG1[], _JIT_ARG2[], _JIT_RES0[], _JIT_RES1[];
+extern char _JIT_OP0[], _JIT_OP1[], _JIT_OP2[], _JIT_OP3[];
+extern char _JIT_LOCATION[], _JIT_LIST[], _JIT_COUNT[], _JIT_SCRATCH[];
+#define HOLE(sym) ((uintptr_t)(sym))
+#define SLOT_AT(off) (*(PyObject **)((char *)slots + (off)))
+#define ARG0 SLOT_AT(HOLE(_JIT_ARG0))
+#define ARG1 SLOT_AT(HOLE(_JIT_ARG1))
+#define ARG2 SLOT_AT(HOLE(_JIT_ARG2))
+#define RES0 SLOT_AT(HOLE(_JIT_RES0))
+#define RES1 SLOT_AT(HOLE(_JIT_RES1))
+#define OP0 ((PyObject *)HOLE(_JIT_OP0))
+#define OP1 ((PyObject *)HOLE(_JIT_OP1))
+#define OP2 ((PyObject *)HOLE(_JIT_OP2))
+#define OPINT(sym) ((intptr_t)HOLE(sym))
+#define LIST ((const uint32_t *)HOLE(_JIT_LIST))
+#define COUNT ((Py_ssize_t)HOLE(_JIT_COUNT))
+#define LISTED(i) SLOT_AT(LIST[i])
+#define SCRATCH ((PyObject **)((char *)slots + HOLE(_JIT_SCRATCH)))
+/* Unboxed C truth values live in slots as small integers. */
+#define BOOL_AT(off) (*(intptr_t *)((char *)slots + (off)))
+
+/* Keep the frame's location where the interpreter would have it. */
+#define SET_LOCATION() (frame->prev_instr = _PyCode_CODE(frame->f_code) + HOLE(_JIT_LOCATION))
+
+HELPER PyObject *bool_object(int b) { return Py_NewRef(b ? Py_True : Py_False); }
+
+/* ceval.c's format_exc_check_arg: NameError also records the name. */
+HELPER void name_error(PyObject *exc, const char *fmt, PyObject *name)
+{
+    const char *s = PyUnicode_AsUTF8(name);
+    if (s == NULL) return;
+    PyErr_Format(exc, fmt, s);
+    if (exc == PyExc_NameError) {
+        PyObject *type, *value, *tb;
+        PyErr_Fetch(&type, &value, &tb);
+        PyErr_NormalizeException(&type, &value, &tb);
+        if (PyErr_GivenExceptionMatches(value, PyExc_NameError) &&
+            ((PyNameErrorObject *)value)->name == NULL) {
+            PyObject *key = PyUnicode_FromString("name");
+            if (key) { (void)PyObject_SetAttr(value, key, name); Py_DECREF(key); }
+        }
+        PyErr_Restore(type, value, tb);
+    }
+}
+
+/* ceval.c's format_kwargs_error, for ** merges into a call. */
+HELPER void kwargs_error(PyObject *func, PyObject *kwargs)
+{
+    if (PyErr_ExceptionMatches(PyExc_AttributeError)) {
+        PyErr_Clear();
+        PyObject *funcstr = _PyObject_FunctionStr(func);
+        if (funcstr != NULL) {
+            PyErr_Format(PyExc_TypeError, "%U argument after ** must be a mapping, not %.200s",
+                         funcstr, Py_TYPE(kwargs)->tp_name);
+            Py_DECREF(funcstr);
+        }
+    }
+    else if (PyErr_ExceptionMatches(PyExc_KeyError)) {
+        PyObject *exc, *val, *tb;
+        PyErr_Fetch(&exc, &val, &tb);
+        if (val && PyTuple_Check(val) && PyTuple_GET_SIZE(val) == 1) {
+            PyErr_Clear();
+            PyObject *funcstr = _PyObject_FunctionStr(func);
+            if (funcstr != NULL) {
+                PyErr_Format(PyExc_TypeError, "%U got multiple values for keyword argument '%S'",
+                             funcstr, PyTuple_GET_ITEM(val, 0));
+                Py_DECREF(funcstr);
+            }
+            Py_XDECREF(exc);
+            Py_XDECREF(val);
+            Py_XDECREF(tb);
+        }
+        else {
+            PyErr_Restore(exc, val, tb);
+        }
+    }
+}
+
+#define UNBOUNDLOCAL_MSG "cannot access local variable '%s' where it is not associated with a value"
+#define UNBOUNDFREE_MSG "cannot access free variable '%s' where it is not associated with a value in enclosing scope"
+#define NAME_ERROR_MSG "name '%.200s' is not defined"
+
+#endif

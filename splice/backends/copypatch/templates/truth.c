@@ -1,0 +1,23 @@
+/* RES0 = bool(ARG0) as an unboxed C truth value. */
+#include "stencil.h"
+
+STENCIL
+{
+    PyObject *v = ARG0;
+    int r;
+    if (v == Py_True) {
+        r = 1;
+    }
+    else if (v == Py_False || v == Py_None) {
+        r = 0;
+    }
+    else {
+        SET_LOCATION();
+        r = PyObject_IsTrue(v);
+        if (r < 0) {
+            ERROR();
+        }
+    }
+    BOOL_AT(HOLE(_JIT_RES0)) = r;
+    CONTINUE();
+}

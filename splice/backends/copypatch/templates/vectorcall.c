@@ -1,0 +1,31 @@
+/* Call: ARG0 callable, ARG1 self-or-NULL, LIST/COUNT the positional and
+ * keyword arguments, OP0 the kwnames tuple or NULL.  Arguments are gathered
+ * in the frame's scratch slots (SCRATCH[0] stays free for
+ * PY_VECTORCALL_ARGUMENTS_OFFSET). */
+#include "stencil.h"
+
+STENCIL
+{
+    SET_LOCATION();
+    PyObject **buf = SCRATCH;
+    Py_ssize_t n = COUNT;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        buf[2 + i] = LISTED(i);
+    }
+    PyObject *self = ARG1, **args = buf + 2;
+    if (self != NULL) {
+        buf[1] = self;
+        args = buf + 1;
+        n++;
+    }
+    PyObject *kwnames = OP0;
+    if (kwnames != NULL) {
+        n -= PyTuple_GET_SIZE(kwnames);
+    }
+    PyObject *r = PyObject_Vectorcall(ARG0, args, n | PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames);
+    if (r == NULL) {
+        ERROR();
+    }
+    RES0 = r;
+    CONTINUE();
+}

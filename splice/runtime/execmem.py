@@ -1,0 +1,101 @@
+"""Executable memory that is never writable and executable at once (W^X).
+
+Code is written into fresh read-write pages, patched there, and only then
+made read-execute with ``mprotect``; a block is never made writable again.
+Each compiled function gets its own page run (rounded up to whole pages), so
+protection changes never affect another function's code.  The module keeps
+byte accounting for ``splice.stats`` and the benchmarks.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import mmap
+import threading
+
+_libc = ctypes.CDLL(None, use_errno=True)
+_libc.mmap.restype = ctypes.c_void_p
+_libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
+_libc.mprotect.restype = ctypes.c_int
+_libc.mprotect.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+_libc.munmap.restype = ctypes.c_int
+_libc.munmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+
+PAGE = mmap.PAGESIZE
+_MAP_FAILED = ctypes.c_void_p(-1).value
+
+_lock = threading.Lock()
+_in_use = 0  # bytes of code/data handed out (not rounded)
+_mapped = 0  # bytes of pages mapped
+
+
+class ExecMemError(OSError):
+    """mmap/mprotect failed; the function stays interpreted."""
+
+
+def _round(n: int) -> int:
+    return max(PAGE, (n + PAGE - 1) // PAGE * PAGE)
+
+
+class CodeBlock:
+    """One page run: writable until ``seal()``, then read-execute forever."""
+
+    def __init__(self, size: int) -> None:
+        global _mapped
+        self.size = size
+        self.mapped = _round(size)
+        addr = _libc.mmap(None, self.mapped, mmap.PROT_READ | mmap.PROT_WRITE,
+                          mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS, -1, 0)
+        if addr in (None, _MAP_FAILED):
+            raise ExecMemError(ctypes.get_errno(), "mmap failed")
+        self.address: int = addr
+        self.sealed = False
+        self.released = False
+        with _lock:
+            _mapped += self.mapped
+
+    def write(self, offset: int, data: bytes) -> None:
+        """Copy ``data`` at ``offset``; only before ``seal()``."""
+        if self.sealed or self.released:
+            raise ExecMemError("write to a sealed or released code block")
+        if offset < 0 or offset + len(data) > self.size:
+            raise ExecMemError(f"write of {len(data)} bytes at {offset} outside a {self.size}-byte block")
+        ctypes.memmove(self.address + offset, data, len(data))
+
+    def seal(self) -> None:
+        """Make the block read-execute (never writable again) and count it in use."""
+        global _in_use
+        if _libc.mprotect(self.address, self.mapped, mmap.PROT_READ | mmap.PROT_EXEC) != 0:
+            raise ExecMemError(ctypes.get_errno(), "mprotect(RX) failed")
+        self.sealed = True
+        with _lock:
+            _in_use += self.size
+
+    def release(self) -> None:
+        """Unmap the pages; the caller guarantees no thread still runs them."""
+        global _in_use, _mapped
+        if self.released:
+            return
+        self.released = True
+        _libc.munmap(self.address, self.mapped)
+        with _lock:
+            _mapped -= self.mapped
+            if self.sealed:
+                _in_use -= self.size
+
+
+def allocate(size: int) -> CodeBlock:
+    """A new writable block of at least ``size`` bytes."""
+    if size <= 0:
+        raise ValueError("size must be positive")
+    return CodeBlock(size)
+
+
+def bytes_in_use() -> int:
+    """Bytes of sealed (live) code and data."""
+    return _in_use
+
+
+def bytes_mapped() -> int:
+    """Bytes of pages currently mapped (sealed or not), page-rounded."""
+    return _mapped
