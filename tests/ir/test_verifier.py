@@ -1,0 +1,170 @@
+"""The verifier rejects malformed IR (and accepts what the front end makes)."""
+
+import pytest
+
+from splice.frontend import decode
+from splice.ir import Builder, Edge, Function, LocalSlot, Repr, VerifyError, verify
+
+from frontend import corpus  # tests/ is on sys.path (rootdir-relative packages)
+
+
+def new_fn():
+    fn = Function("f", "f", "<test>", 1, 1, 0, 0, False, False, [LocalSlot("x", "local")])
+    return fn, Builder(fn, fn.new_block())
+
+
+def test_well_formed_passes():
+    fn, b = new_fn()
+    v = b.value("LoadLocal", slot=0, name="x")
+    t = b.value("Truth", v)
+    yes, no = fn.new_block(1), fn.new_block()
+    b.emit("Branch", t, targets=[Edge(yes, [v]), Edge(no)])
+    b.block = yes
+    b.emit("Return", yes.params[0])
+    b.block = no
+    b.emit("Return", b.value("Const", value=None))
+    verify(fn)
+
+
+def test_no_terminator():
+    fn, b = new_fn()
+    b.value("Const", value=1)
+    with pytest.raises(VerifyError, match="does not end in a terminator"):
+        verify(fn)
+
+
+def test_terminator_in_the_middle():
+    fn, b = new_fn()
+    c = b.value("Const", value=1)
+    b.emit("Return", c)
+    b.block.instrs.append(b.block.instrs[0].__class__(b.block.instrs[1].kind, [c]))
+    with pytest.raises(VerifyError, match="terminator in the middle"):
+        verify(fn)
+
+
+def test_use_before_definition():
+    fn, b = new_fn()
+    other = fn.new_block()
+    b.emit("Jump", targets=[Edge(other)])
+    later = Builder(fn, other)
+    c = later.value("Const", value=1)
+    b.block.instrs.insert(0, b.block.instrs[0].__class__(b.block.instrs[0].kind, [c]))
+    later.emit("Return", c)
+    with pytest.raises(VerifyError):
+        verify(fn)
+
+
+def test_value_does_not_dominate_use():
+    fn, b = new_fn()
+    t = b.value("Truth", b.value("LoadLocal", slot=0, name="x"))
+    left, right, join = fn.new_block(), fn.new_block(), fn.new_block()
+    b.emit("Branch", t, targets=[Edge(left), Edge(right)])
+    lb = Builder(fn, left)
+    only_left = lb.value("Const", value=1)
+    lb.emit("Jump", targets=[Edge(join)])
+    Builder(fn, right).emit("Jump", targets=[Edge(join)])
+    Builder(fn, join).emit("Return", only_left)
+    with pytest.raises(VerifyError, match="does not dominate"):
+        verify(fn)
+
+
+def test_wrong_operand_count():
+    fn, b = new_fn()
+    c = b.value("Const", value=1)
+    b.emit("BinaryOp", c, op="add")
+    b.emit("Return", c)
+    with pytest.raises(VerifyError, match="1 operands, expected 2"):
+        verify(fn)
+
+
+def test_edge_argument_count():
+    fn, b = new_fn()
+    target = fn.new_block(2)
+    b.emit("Jump", targets=[Edge(target, [b.value("Const", value=1)])])
+    Builder(fn, target).emit("Return", target.params[0])
+    with pytest.raises(VerifyError, match="passes 1 values, block takes 2"):
+        verify(fn)
+
+
+def test_branch_needs_bool():
+    fn, b = new_fn()
+    c = b.value("Const", value=True)
+    one, two = fn.new_block(), fn.new_block()
+    b.emit("Branch", c, targets=[Edge(one), Edge(two)])
+    Builder(fn, one).emit("Return", c)
+    Builder(fn, two).emit("Return", c)
+    with pytest.raises(VerifyError, match="representation obj"):
+        verify(fn)
+
+
+def test_bool_is_not_an_object_operand():
+    fn, b = new_fn()
+    t = b.value("Truth", b.value("Const", value=1))
+    assert t.repr is Repr.BOOL
+    b.emit("Return", t)
+    with pytest.raises(VerifyError, match="representation bool"):
+        verify(fn)
+
+
+def test_handler_edge_to_plain_block():
+    fn, b = new_fn()
+    plain = fn.new_block(1)
+    b.handler = Edge(plain)
+    v = b.value("LoadLocal", slot=0, name="x")
+    b.emit("Return", v)
+    Builder(fn, plain).emit("Return", plain.params[0])
+    with pytest.raises(VerifyError, match="handler edge to non-handler"):
+        verify(fn)
+
+
+def test_handler_lasti_counts_as_a_parameter():
+    fn, b = new_fn()
+    h = fn.new_block(1, is_handler=True)  # exception only, but the edge asks for lasti too
+    b.handler = Edge(h, lasti=True)
+    b.emit("Return", b.value("LoadLocal", slot=0, name="x"))
+    Builder(fn, h).emit("Reraise", h.params[0])
+    with pytest.raises(VerifyError, match="passes 2 values, block takes 1"):
+        verify(fn)
+
+
+def test_handler_on_non_raising_op():
+    fn, b = new_fn()
+    h = fn.new_block(1, is_handler=True)
+    c = b.value("Const", value=1)
+    b.block.instrs[-1].handler = Edge(h)
+    b.emit("Return", c)
+    Builder(fn, h).emit("Reraise", h.params[0])
+    with pytest.raises(VerifyError, match="handler on an operation that cannot raise"):
+        verify(fn)
+
+
+def test_entry_parameters():
+    fn = Function("f", "f", "<test>", 1, 0, 0, 0, False, False, [])
+    entry = fn.new_block(1)
+    Builder(fn, entry).emit("Return", entry.params[0])
+    with pytest.raises(VerifyError, match="entry block takes parameters"):
+        verify(fn)
+
+
+def test_defined_twice():
+    fn, b = new_fn()
+    c = b.value("Const", value=1)
+    b.block.instrs[-1].results.append(c)
+    b.emit("Return", c)
+    with pytest.raises(VerifyError):
+        verify(fn)
+
+
+def test_for_iter_needs_two_targets():
+    fn, b = new_fn()
+    it = b.value("GetIter", b.value("LoadLocal", slot=0, name="x"))
+    done = fn.new_block()
+    b.emit("ForIter", it, targets=[Edge(done)])
+    Builder(fn, done).emit("Return", it)
+    with pytest.raises(VerifyError, match="ForIter needs two targets"):
+        verify(fn)
+
+
+@pytest.mark.parametrize("f", [f for f, _ in corpus.CASES], ids=[f.__name__ for f, _ in corpus.CASES])
+def test_decoded_corpus_verifies(f):
+    verify(decode(f.__code__))
