@@ -15,7 +15,7 @@ from . import report, runtimes, suite
 from .runner import Runner, Settings
 
 WIDE = 200
-QUICK = Settings(runs=1, warmups=2, values=2, loops=1, timeout=120.0)
+QUICK = Settings(runs=1, warmups=1, values=2, loops=1, timeout=120.0)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -30,7 +30,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--runtime", nargs="+", metavar="NAME",
                         help="runtimes to run (cpython is always included)")
     parser.add_argument("--quick", action="store_true",
-                        help="smoke run: one process per row, two warm-up and two timed values of one loop")
+                        help="smoke run: one process per row, one warm-up and two timed values of one loop")
     parser.add_argument("--json", type=Path, metavar="PATH", help="write all results as JSON")
     parser.add_argument("--plot", type=Path, metavar="PATH",
                         help="write a bar chart of speedups (log scale)")
@@ -44,6 +44,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--loops", type=int,
                         help="loops per value (default: calibrated on CPython to "
                              f"{default.min_time:g} s per value)")
+    parser.add_argument("--clock", choices=("wall", "cpu"),
+                        help="time values by wall clock (default) or by the process's CPU "
+                             "time, steadier on a machine shared with other work")
     parser.add_argument("--timeout", type=float,
                         help=f"seconds per process (default {default.timeout:g})")
     return parser.parse_args(argv)
@@ -52,7 +55,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def settings_from(args: argparse.Namespace) -> Settings:
     """Defaults (or --quick), overridden by explicit options."""
     base = QUICK if args.quick else Settings()
-    given = {k: getattr(args, k) for k in ("runs", "warmups", "values", "loops", "timeout")
+    given = {k: getattr(args, k) for k in ("runs", "warmups", "values", "loops", "timeout", "clock")
              if getattr(args, k) is not None}
     return dataclasses.replace(base, **given)
 

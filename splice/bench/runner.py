@@ -37,6 +37,7 @@ class Settings:
     loops: int | None = None  # loops per value; None: calibrate to min_time on CPython
     min_time: float = 0.1  # seconds per value targeted by calibration
     timeout: float = 600.0  # seconds per process
+    clock: str = "wall"  # "cpu": time values by process CPU time (shared machines)
 
 
 def rotated(runtimes: list[Runtime], index: int) -> list[Runtime]:
@@ -83,7 +84,8 @@ class Runner:
         out = self.workdir / f"result-{self.counter}.json"
         spec = {"file": str(bench.path), "kind": bench.kind, "loops": loops,
                 "warmups": warmups, "values": values, "check": bench.check,
-                "numba": runtime.numba, "splice": runtime.splice, "result": str(out)}
+                "numba": runtime.numba, "splice": runtime.splice, "clock": self.settings.clock,
+                "result": str(out)}
         try:
             proc = subprocess.run(runtime.command(json.dumps(spec)),
                                   env=runtime.environ(self.pypy_path), capture_output=True,
