@@ -30,6 +30,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="run children under python3.11-dbg and report refcount drift")
     p.add_argument("--timeout", type=float, default=900.0, help="seconds per module and run")
     p.add_argument("--jobs", "-j", type=int, default=1, help="modules run in parallel")
+    p.add_argument("--backend", help="splice back end for the splice runs (default: copypatch)")
     fuzz = p.add_argument_group("differential fuzzer")
     fuzz.add_argument("--fuzz", type=int, metavar="N", help="fuzz N random programs instead")
     fuzz.add_argument("--seed", default="0", help="fuzzer seed (programs are a function of it)")
@@ -57,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(report.console_header(), flush=True)
     reports = runner.run_modules(modules, dbg=args.dbg, timeout=args.timeout, jobs=args.jobs,
-                                 progress=progress)
+                                 backend=args.backend, progress=progress)
     t = report.totals(reports)
     print(f"\n{t['identical']}/{t['modules']} modules identical; {t['tests']} tests, "
           f"{t['passed_plain']} passed plain, {t['passed_splice']} under splice, "

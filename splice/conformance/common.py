@@ -62,9 +62,9 @@ def interpreter(dbg: bool) -> str:
     return path
 
 
-def child_env(splice_on: bool, extra: dict[str, str] | None = None) -> dict[str, str]:
+def child_env(splice_on: bool, backend: str | None = None) -> dict[str, str]:
     """Environment for a child: this repo first on PYTHONPATH; splice forced to
-    compile everything as early as possible, or entirely absent."""
+    compile everything as early as possible (with ``backend``), or absent."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SPLICE")}
     path = env.get("PYTHONPATH")
     env["PYTHONPATH"] = str(REPO_ROOT) + (os.pathsep + path if path else "")
@@ -73,8 +73,8 @@ def child_env(splice_on: bool, extra: dict[str, str] | None = None) -> dict[str,
     if splice_on:
         env["SPLICE"] = "1"
         env["SPLICE_THRESHOLD"] = "0"
-    if extra:
-        env.update(extra)
+        if backend:
+            env["SPLICE_BACKEND"] = backend
     return env
 
 

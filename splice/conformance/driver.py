@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import faulthandler
 import importlib
+import os
 import sys
 import time
 import traceback
@@ -100,6 +101,31 @@ class StreamingResult(unittest.TestResult):
             self._record(test, "fail" if failed else "error", info)
 
 
+# Never compiled by the driver: the harness whose reports must stay trustworthy.
+HARNESS = ("unittest", "splice", "common", "driver", "__main__")
+
+
+def compile_library(splice: object, name: str, before: set[str]) -> list[str]:
+    """Compile, eagerly, every function of the modules importing the test
+    brought in and of the module it tests (``test_json`` -> ``json.*``).
+
+    Threshold-zero automatic mode compiles the test module itself at import
+    but leaves the standard library alone; this covers the library code the
+    tests call.  Returns the names of the modules compiled.
+    """
+    subject = name.rpartition(".")[2].removeprefix("test_")
+    backend = os.environ.get("SPLICE_BACKEND") or "copypatch"
+    done = []
+    for mod_name, module in sorted(sys.modules.items()):
+        if module is None or mod_name.partition(".")[0] in HARNESS:
+            continue
+        if mod_name in before and mod_name.partition(".")[0] != subject:
+            continue
+        splice.jit_module(module, backend=backend, eager=True)  # type: ignore[attr-defined]
+        done.append(mod_name)
+    return done
+
+
 def run_module(name: str, log: EventLog, splice_on: bool, timeout: float) -> None:
     """Import ``test.<name>`` (a dotted name as is), run its tests, log everything."""
     splice = None
@@ -114,6 +140,7 @@ def run_module(name: str, log: EventLog, splice_on: bool, timeout: float) -> Non
     # As regrtest does by default: no optional resources (network, cpu, ...).
     support.use_resources = []
     start = time.monotonic()
+    before = set(sys.modules)
     try:
         module = importlib.import_module(name if "." in name else f"test.{name}")
         loader = unittest.TestLoader()
@@ -121,6 +148,9 @@ def run_module(name: str, log: EventLog, splice_on: bool, timeout: float) -> Non
     except BaseException:
         log.emit(event="import_error", **_summary(sys.exc_info()))
         return
+    if splice is not None:
+        log.emit(event="compiled_modules", modules=compile_library(splice, name, before),
+                 seconds=time.monotonic() - start)
     if loader.errors:
         log.emit(event="import_error", detail=loader.errors[0].strip().splitlines()[-1],
                  traceback="\n".join(loader.errors)[-3000:])

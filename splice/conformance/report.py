@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import platform
 import sys
+from collections import Counter
 from datetime import datetime, timezone
 from typing import Any
 
@@ -90,8 +91,23 @@ def markdown(reports: list[ModuleReport], command: str, dbg: bool) -> str:
         for r in reports:
             s = r.summary()
             out.append(f"| {r.module} | {_cell(s['refs_drift_plain'])} | {_cell(s['refs_drift_splice'])} |")
+    out += _fallback_reasons(reports)
     out += _problems(reports)
     return "\n".join(out) + "\n"
+
+
+def _fallback_reasons(reports: list[ModuleReport], most: int = 20) -> list[str]:
+    """The commonest reasons functions stayed interpreted, over all modules."""
+    reasons: Counter[str] = Counter()
+    for r in reports:
+        if r.spliced is not None:
+            reasons.update(r.spliced.stats.get("fallback_reasons") or {})
+    if not reasons:
+        return []
+    out = ["", f"## Why functions stayed interpreted (top {most} of {len(reasons)} reasons)", "",
+           "| functions | reason |", "|---:|---|"]
+    out += [f"| {n} | {reason.replace('|', '/')[:200]} |" for reason, n in reasons.most_common(most)]
+    return out
 
 
 def _problems(reports: list[ModuleReport]) -> list[str]:

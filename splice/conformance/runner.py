@@ -48,6 +48,7 @@ class Run:
     last_test: str | None = None  # the test started last (for crashes)
     stats: dict[str, Any] = field(default_factory=dict)
     refs_drift: int | None = None
+    compiled_modules: int = 0  # modules the driver compiled eagerly (splice runs)
     elapsed: float = 0.0
     output_tail: str = ""
 
@@ -105,7 +106,8 @@ class ModuleReport:
         }
 
 
-def run_once(module: str, *, splice_on: bool, dbg: bool, timeout: float) -> Run:
+def run_once(module: str, *, splice_on: bool, dbg: bool, timeout: float,
+             backend: str | None = None) -> Run:
     """Run ``test.<module>`` in a child process and collect its events."""
     with tempfile.TemporaryDirectory(prefix=f"splice-{module}-") as tmp:
         events_path = Path(tmp, "events.jsonl")
@@ -115,7 +117,7 @@ def run_once(module: str, *, splice_on: bool, dbg: bool, timeout: float) -> Run:
             argv.append("--splice")
         work = Path(tmp, "cwd")
         work.mkdir()
-        end = run_child(argv, env=child_env(splice_on), cwd=work, timeout=timeout,
+        end = run_child(argv, env=child_env(splice_on, backend), cwd=work, timeout=timeout,
                         output=Path(tmp, "output.txt"))
         run = _collect(read_events(events_path))
     run.elapsed = end.elapsed
@@ -148,6 +150,8 @@ def _collect(events: Iterable[dict[str, Any]]) -> Run:
         elif kind in ("import_error", "splice_error"):
             run.status, run.error = kind, ev.get("detail", "")
             run.tracebacks["<import>"] = ev.get("traceback", "")
+        elif kind == "compiled_modules":
+            run.compiled_modules = len(ev["modules"])
         elif kind == "done":
             run.status = "ok"
             run.stats = ev.get("stats") or {}
@@ -171,12 +175,13 @@ def compare(plain: Run, spliced: Run) -> list[Difference]:
     return diffs
 
 
-def run_module(module: str, *, dbg: bool = False, timeout: float = 600.0) -> ModuleReport:
+def run_module(module: str, *, dbg: bool = False, timeout: float = 600.0,
+               backend: str | None = None) -> ModuleReport:
     """Plain run first; the splice run only when the plain one imported the module."""
     plain = run_once(module, splice_on=False, dbg=dbg, timeout=timeout)
     if plain.status == "import_error":
         return ModuleReport(module, plain, None)
-    spliced = run_once(module, splice_on=True, dbg=dbg, timeout=timeout)
+    spliced = run_once(module, splice_on=True, dbg=dbg, timeout=timeout, backend=backend)
     return ModuleReport(module, plain, spliced, compare(plain, spliced))
 
 
@@ -186,12 +191,13 @@ def run_modules(
     dbg: bool = False,
     timeout: float = 600.0,
     jobs: int = 1,
+    backend: str | None = None,
     progress: Callable[[ModuleReport], None] | None = None,
 ) -> list[ModuleReport]:
     """Run every module (``jobs`` at a time); ``progress`` sees each report as it ends."""
 
     def one(module: str) -> ModuleReport:
-        report = run_module(module, dbg=dbg, timeout=timeout)
+        report = run_module(module, dbg=dbg, timeout=timeout, backend=backend)
         if progress is not None:
             progress(report)
         return report
