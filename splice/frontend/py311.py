@@ -112,6 +112,24 @@ def _is_null(v: Value) -> bool:
     return type(d) is Instr and d.kind is _NULL_KIND
 
 
+def _iter_kind(src: Value) -> str | None:
+    """What a for loop over ``src`` walks, when its definer says so (a hint, not a fact)."""
+    d = src.definer
+    if type(d) is not Instr:
+        return None
+    name = d.kind.name
+    if name == "BuildList":
+        return "list"
+    if name in ("BuildTuple", "ListToTuple") or (name == "Const" and type(d.attrs["value"]) is tuple):
+        return "tuple"
+    if name == "Call" and len(d.args) in (3, 4, 5):
+        callee = d.args[0].definer
+        if (type(callee) is Instr and callee.kind.name == "LoadGlobal" and callee.attrs["name"] == "range"
+                and (callee.hint or {}).get("kind") == "builtin"):
+            return "range"
+    return None
+
+
 class _Decoder:
     """One decode: pass 1 in ``__init__``, pass 2 in ``run``."""
 
@@ -195,6 +213,8 @@ class _Decoder:
         self.kwnames: tuple[str, ...] | None = None
         self.precall_unit: int | None = None
         self.exc: tuple[int, int, int, int, bool] | None = None
+        # Iterators whose source says what FOR_ITER will walk (3.11 does not specialize FOR_ITER).
+        self.iter_hints: dict[Value, dict[str, Any]] = {}
 
     # --- blocks and edges ----------------------------------------------------
 
@@ -212,6 +232,8 @@ class _Decoder:
                 p.definer = block
                 block.params.append(p)
                 shape.append(p)
+                if v in self.iter_hints:
+                    self.iter_hints[p] = self.iter_hints[v]
             for _ in range(extra):
                 p = self.fn.new_value()
                 p.definer = block
@@ -525,8 +547,17 @@ class _Decoder:
         self.b.emit("Branch", t, targets=[kept, popped] if sense else [popped, kept])
         return True
 
+    def get_iter(self, arg: int, nxt: int) -> None:
+        src = self.stack.pop()
+        it = self.value("GetIter", src)
+        if self.adaptive is not None:
+            kind = _iter_kind(src)
+            if kind is not None:
+                self.iter_hints[it] = {"iter": kind}
+        self.stack.append(it)
+
     def for_iter(self, arg: int, nxt: int) -> bool:
-        ins = self.emit("ForIter", self.stack[-1])
+        ins = self.emit("ForIter", self.stack[-1], hint=self.iter_hints.get(self.stack[-1]))
         exhausted = self.edge(nxt + arg, self.stack[:-1])
         ins.targets += [self.edge(nxt, self.stack + [ins.result]), exhausted]
         return True
@@ -543,7 +574,7 @@ def _table() -> dict[int, Callable[..., Any]]:
             "DELETE_SUBSCR", "BUILD_CONST_KEY_MAP", "MAKE_FUNCTION", "FORMAT_VALUE", "MAP_ADD", "DICT_MERGE",
             "UNPACK_SEQUENCE", "UNPACK_EX", "COPY", "SWAP", "KW_NAMES", "PRECALL", "CALL", "CALL_FUNCTION_EX",
             "BEFORE_WITH", "WITH_EXCEPT_START", "PUSH_EXC_INFO", "POP_EXCEPT", "CHECK_EXC_MATCH",
-            "IMPORT_NAME", "IMPORT_FROM", "RETURN_VALUE", "RAISE_VARARGS", "RERAISE", "JUMP_FORWARD",
+            "IMPORT_NAME", "IMPORT_FROM", "GET_ITER", "RETURN_VALUE", "RAISE_VARARGS", "RERAISE", "JUMP_FORWARD",
             "JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT", "FOR_ITER")
     }
     t["RESUME"] = t["CACHE"] = D.nop
@@ -573,7 +604,7 @@ def _table() -> dict[int, Callable[..., Any]]:
     def one(kind: str) -> Callable[..., None]:
         return lambda self, arg, nxt: self.stack.append(self.value(kind, self.stack.pop()))
 
-    t["GET_ITER"], t["LIST_TO_TUPLE"] = one("GetIter"), one("ListToTuple")
+    t["LIST_TO_TUPLE"] = one("ListToTuple")
 
     def build(kind: str) -> Callable[..., None]:
         return lambda self, arg, nxt: self.build(kind, arg)

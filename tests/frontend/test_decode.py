@@ -117,3 +117,19 @@ def test_decode_time_budget():
     assert len(codes) == 60
     median = statistics.median(timing.measure(codes, feedback=True, repeat=3))
     assert median < 1e-3, f"median decode time {median * 1e6:.0f} us"
+
+
+def test_for_iter_hints_from_the_iterable():
+    def f(n, xs):
+        t = 0
+        for i in range(n):
+            t += i
+        for x in (1, 2):
+            t += x
+        for x in xs:
+            t += x
+        return t
+    for _ in range(20):
+        f(3, [1])
+    loops = [i.hint for _, i in decode(f.__code__).instructions() if i.kind.name == "ForIter"]
+    assert loops == [{"iter": "range"}, {"iter": "tuple"}, None]
