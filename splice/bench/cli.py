@@ -34,6 +34,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--json", type=Path, metavar="PATH", help="write all results as JSON")
     parser.add_argument("--plot", type=Path, metavar="PATH",
                         help="write a bar chart of speedups (log scale)")
+    parser.add_argument("--markdown", type=Path, metavar="PATH",
+                        help="write the results as markdown after the marker line in PATH "
+                             "(docs/benchmarks.md), replacing earlier results")
     parser.add_argument("--list", action="store_true", help="list benchmarks and runtimes")
     default = Settings()
     parser.add_argument("--runs", type=int, help=f"processes per row (default {default.runs})")
@@ -104,8 +107,11 @@ def main(argv: list[str] | None = None) -> int:
         progress.update(task, total=runner.count_processes(benchmarks, chosen))
         cells = runner.run(benchmarks, unknown, chosen)
     report.print_report(console, cells, chosen)
+    data = report.to_json(cells, chosen, settings, argv)
     if args.json:
-        report.write_json(args.json, report.to_json(cells, chosen, settings, argv))
+        report.write_json(args.json, data)
+    if args.markdown:
+        report.write_markdown(args.markdown, report.markdown(data, cells, chosen))
     if args.plot:
         report.plot(args.plot, cells, chosen)
     return 1 if any(cell.failed for cell in cells) else 0

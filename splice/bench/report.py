@@ -71,11 +71,48 @@ def compile_text(cell: Cell) -> str:
             f"{fmt_time(c.total_s)} total, median {fmt_time(c.median_per_function_s)}")
 
 
-def status_text(cell: Cell) -> str:
-    """Status and reason, coloured."""
-    style = STATUS_STYLE.get(cell.status, "red")
-    text = f"[{style}]{cell.status}[/]"
-    return f"{text} {cell.reason}" if cell.reason else text
+def status_text(cell: Cell, markup: bool = True) -> str:
+    """Status and reason (coloured with rich markup when `markup`)."""
+    text = cell.status
+    if markup:
+        text = f"[{STATUS_STYLE.get(cell.status, 'red')}]{text}[/]"
+    return f"{text}: {cell.reason}" if cell.reason else text
+
+
+RESULT_COLUMNS = ("benchmark", "runtime", "time", "speedup", "peak RSS", "exec mem", "compile",
+                  "status")
+SUMMARY_COLUMNS = ("runtime", "all", "pyperformance", "kernels", "ok", "failed", "what it is")
+
+
+def result_rows(cells: list[Cell], markup: bool = True) -> list[list[str]]:
+    """The cells of the results table; the benchmark name only on its first row."""
+    rows = []
+    previous = None
+    for cell in cells:
+        name = cell.benchmark if cell.benchmark != previous else ""
+        if name and cell.hot_path_in_c:
+            name += " (C)"  # hot path in C: splice must simply not slow it down
+        exec_mem = fmt_bytes(cell.compile.executable_bytes) if cell.compile else ""
+        rows.append([name, cell.runtime, time_text(cell), speedup_text(cell),
+                     fmt_bytes(cell.peak_rss), exec_mem, compile_text(cell),
+                     status_text(cell, markup)])
+        previous = cell.benchmark
+    return rows
+
+
+def summary_rows(cells: list[Cell], runtimes: list[Runtime]) -> list[list[str]]:
+    """The cells of the summary table, one row per runtime that has rows."""
+    rows = []
+    by_runtime = summary(cells)
+    for rt in runtimes:
+        entry = by_runtime.get(rt.name)
+        if entry is None:
+            continue
+        means = [entry[key] for key in ("geomean", "geomean_pyperformance", "geomean_kernels")]
+        rows.append([rt.name, *("" if m is None or rt.name == "cpython" else f"{m:.2f}x"
+                                for m in means),
+                     f"{entry['ok']}/{entry['rows']}", str(entry["failed"]), rt.description])
+    return rows
 
 
 def summary(cells: list[Cell]) -> dict[str, dict[str, Any]]:
@@ -101,46 +138,27 @@ def summary(cells: list[Cell]) -> dict[str, dict[str, Any]]:
 
 
 def results_table(cells: list[Cell]) -> Table:
-    """One row per benchmark and runtime."""
-    table = Table(title="splice bench: time per loop, speedup over plain CPython",
-                  show_lines=False)
-    for column in ("benchmark", "runtime", "time", "speedup", "peak RSS", "exec mem"):
-        table.add_column(column, no_wrap=True)
-    table.add_column("compile", min_width=16)
-    table.add_column("status", min_width=20)
-    previous = None
-    for cell in cells:
-        if previous is not None and cell.benchmark != previous:
+    """One row per benchmark and runtime, a section per benchmark."""
+    table = Table(title="splice bench: time per loop, speedup over plain CPython")
+    for column in RESULT_COLUMNS:
+        wraps = column in ("compile", "status")
+        table.add_column(column, no_wrap=not wraps, min_width=16 if wraps else None)
+    for row in result_rows(cells):
+        if row[0] and table.row_count:
             table.add_section()
-        name = cell.benchmark if cell.benchmark != previous else ""
-        if name and cell.hot_path_in_c:
-            name += " (C)"  # hot path in C: splice must simply not slow it down
-        exec_mem = fmt_bytes(cell.compile.executable_bytes) if cell.compile else ""
-        table.add_row(name, cell.runtime, time_text(cell), speedup_text(cell),
-                      fmt_bytes(cell.peak_rss), exec_mem, compile_text(cell), status_text(cell))
-        previous = cell.benchmark
+        table.add_row(*row)
     return table
 
 
 def summary_table(cells: list[Cell], runtimes: list[Runtime]) -> Table:
     """One row per runtime: geometric means and counts."""
     table = Table(title="summary (geometric mean of speedups over rows that are ok)")
-    for column in ("runtime", "all", "pyperformance", "kernels", "ok", "failed", "what it is"):
+    for column in SUMMARY_COLUMNS:
         table.add_column(column)
-    rows = summary(cells)
-    for rt in runtimes:
-        entry = rows.get(rt.name)
-        if entry is None:
-            continue
-
-        def gm(key: str) -> str:
-            value = entry[key]
-            return "" if value is None or rt.name == "cpython" else f"{value:.2f}x"
-
-        failed = f"[red]{entry['failed']}[/]" if entry["failed"] else "0"
-        table.add_row(rt.name, gm("geomean"), gm("geomean_pyperformance"),
-                      gm("geomean_kernels"), f"{entry['ok']}/{entry['rows']}", failed,
-                      rt.description)
+    for row in summary_rows(cells, runtimes):
+        if row[5] != "0":
+            row[5] = f"[red]{row[5]}[/]"
+        table.add_row(*row)
     return table
 
 
@@ -236,3 +254,43 @@ def plot(path: Path, cells: list[Cell], runtimes: list[Runtime]) -> None:
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
+
+
+MARKER = "<!-- written by `splice bench --markdown`: everything below is replaced -->"
+
+
+def markdown_table(columns: tuple[str, ...], rows: list[list[str]]) -> str:
+    """A GitHub-flavoured markdown table."""
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def markdown(data: dict[str, Any], cells: list[Cell], runtimes: list[Runtime]) -> str:
+    """The results section: command, machine, settings, summary and every row."""
+    m = data["machine"]
+    s = data["settings"]
+    versions = "; ".join(f"{k}: {v}" for k, v in m["runtime_versions"].items())
+    loops = s["loops"] or f"calibrated to {s['min_time']} s on CPython"
+    return "\n".join([
+        f"Measured {data['date']} with `{' '.join(data['command'])}` "
+        f"(splice commit `{m['splice_commit']}`).",
+        "",
+        f"Machine: {m['cpu']}, {m['cpus']} CPUs, {m['memory_gib']} GiB, {m['platform']}. "
+        f"Runtimes: {versions}.",
+        "",
+        f"Settings: {s['runs']} interleaved processes per row, {s['warmups']} warm-up and "
+        f"{s['values']} timed values each, loops per value {loops}, {s['clock']} clock.",
+        "",
+        markdown_table(SUMMARY_COLUMNS, summary_rows(cells, runtimes)),
+        "",
+        markdown_table(RESULT_COLUMNS, result_rows(cells, markup=False)),
+        "",
+    ])
+
+
+def write_markdown(path: Path, text: str) -> None:
+    """Replace what follows MARKER in `path` (or append MARKER and the text)."""
+    old = path.read_text() if path.exists() else ""
+    head = old.split(MARKER)[0] if MARKER in old else old
+    path.write_text(head + MARKER + "\n\n" + text)

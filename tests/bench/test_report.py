@@ -90,6 +90,20 @@ def test_json_round_trips(tmp_path):
     assert loaded["rows"][2]["speedup"]["median"] == pytest.approx(2.075)
 
 
+def test_markdown_replaces_earlier_results(tmp_path):
+    cells = synthetic_cells()
+    data = report.to_json(cells, all_runtimes(), Settings(), ["--markdown", "x.md"])
+    path = tmp_path / "benchmarks.md"
+    path.write_text("# Benchmarks\n\nhand-written text\n")
+    report.write_markdown(path, report.markdown(data, cells, all_runtimes()))
+    report.write_markdown(path, report.markdown(data, cells, all_runtimes()))
+    text = path.read_text()
+    assert text.startswith("# Benchmarks\n\nhand-written text\n")
+    assert text.count(report.MARKER) == 1 and text.count("| runtime | all |") == 1
+    assert "| bogus | - |" in text and "mismatch: check differs from CPython" in text
+    assert "calibrated to 0.1 s on CPython" in text
+
+
 def test_plot_writes_png(tmp_path):
     path = tmp_path / "speedups.png"
     report.plot(path, synthetic_cells(), all_runtimes())
