@@ -17,8 +17,9 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
+
+from .stencils import Stencil
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -120,18 +121,6 @@ SPECS: dict[str, tuple[str, list[str]]] = {
 _RELOC_KINDS = {1: "abs64", 2: "pc32", 4: "pc32", 10: "abs32", 11: "abs32s"}
 
 
-@dataclass
-class Stencil:
-    code: bytes
-    data: bytes
-    # (offset, kind, symbol, addend); symbol ".text"/".data" = this stencil's
-    # own code/data, "_JIT_*" = a value the emitter supplies, else a C symbol.
-    holes: list[tuple[int, str, str, int]]
-    # Length of the code without its trailing jump to _JIT_CONTINUE, if it
-    # ends in one (used when the next stencil follows directly).
-    tail: int | None
-
-
 def _compile(template: str, defines: list[str], include: Path, abi_flags: list[str], out: Path) -> None:
     cmd = [CLANG, *CFLAGS, *abi_flags, *defines, f"-I{TEMPLATES}", f"-I{include}",
            f"-I{include / 'internal'}", "-c", str(TEMPLATES / f"{template}.c"), "-o", str(out)]
@@ -219,7 +208,7 @@ def read_object(path: Path) -> Stencil:
                     name = sym.name
                 holes.append((rel["r_offset"], kind, name, addend))
     holes.sort()
-    return Stencil(code, bytes(data), holes, _tail_jump(code, holes))
+    return Stencil(code, bytes(data), tuple(holes), _tail_jump(code, holes))
 
 
 def build_table(abi: str) -> dict[str, Stencil]:
@@ -249,7 +238,7 @@ def render(tables: dict[str, dict[str, Stencil]]) -> str:
             lines.append(f"        {name!r}: (")
             lines.append(f"            {s.code.hex()!r},")
             lines.append(f"            {s.data.hex()!r},")
-            lines.append("            " + pprint.pformat(s.holes, width=100, compact=True).replace("\n", "\n            ") + ",")
+            lines.append("            " + pprint.pformat(list(s.holes), width=100, compact=True).replace("\n", "\n            ") + ",")
             lines.append(f"            {s.tail!r},")
             lines.append("        ),")
         lines.append("    },")

@@ -1,0 +1,375 @@
+"""Turn IR (after the passes) into a sequence of patched stencils.
+
+Every IR value lives in its own frame slot (``slots[temp_base + i]``),
+locals in their own slots; stencils read and write slots at patched byte
+offsets.  The code is laid out as: the entry, the blocks in order (a jump to
+the next piece is elided), then the cold pieces (edge moves, error paths),
+then the stencils' read-only data and the operand lists.  Every hole is
+patched with a range-checked value and no hole may stay unpatched.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import struct
+from dataclasses import dataclass, field
+from typing import Any
+
+from ...errors import Unsupported
+from ...ir import Block, Edge, Function, Instr, Repr, Value
+from ..base import EntryLayout
+from .stencils import Stencil, table
+
+# BinaryOp / UnaryOp / Compare -> the C API function CPython's instruction uses.
+BINARY_FUNCS = {
+    "add": "PyNumber_Add", "sub": "PyNumber_Subtract", "mul": "PyNumber_Multiply",
+    "truediv": "PyNumber_TrueDivide", "floordiv": "PyNumber_FloorDivide", "mod": "PyNumber_Remainder",
+    "lshift": "PyNumber_Lshift", "rshift": "PyNumber_Rshift", "and": "PyNumber_And", "or": "PyNumber_Or",
+    "xor": "PyNumber_Xor", "matmul": "PyNumber_MatrixMultiply", "pow": "PyNumber_Power",
+}
+BINARY_FUNCS.update({"i" + op: "PyNumber_InPlace" + f[len("PyNumber_"):] for op, f in list(BINARY_FUNCS.items())})
+UNARY_FUNCS = {"neg": "PyNumber_Negative", "pos": "PyNumber_Positive", "invert": "PyNumber_Invert"}
+COMPARE_OPS = {"lt": 0, "le": 1, "eq": 2, "ne": 3, "gt": 4, "ge": 5}
+CONVERSIONS = {None: None, "str": "PyObject_Str", "repr": "PyObject_Repr", "ascii": "PyObject_ASCII"}
+EXTRAS_ORDER = ("defaults", "kwdefaults", "annotations", "closure")
+# Kinds implemented by one C API call: kind -> (stencil, function).
+SIMPLE_CALLS = {
+    "GetItem": ("call_oo", "PyObject_GetItem"),
+    "SetItem": ("call_ooo_i", "PyObject_SetItem"),
+    "DelItem": ("call_oo_i", "PyObject_DelItem"),
+    "GetIter": ("call_o", "PyObject_GetIter"),
+    "ListAppend": ("call_oo_i", "PyList_Append"),
+    "ListToTuple": ("call_o", "PyList_AsTuple"),
+    "SetAdd": ("call_oo_i", "PySet_Add"),
+    "SetUpdate": ("call_oo_i", "_PySet_Update"),
+    "MapAdd": ("call_ooo_i", "PyDict_SetItem"),
+}
+# Kinds whose stencil takes the operands as ARGn and results as RESn directly.
+DIRECT = {
+    "ListExtend": "list_extend", "DictUpdate": "dict_update", "DictMerge": "dict_merge",
+    "PushExcInfo": "push_exc_info", "PopExcInfo": "pop_exc_info", "ExcMatch": "exc_match",
+    "WithExceptStart": "with_except_start", "CallEx": "call_ex", "Truth": "truth",
+    "CheckInterrupts": "check_interrupts",
+}
+
+
+class EmitError(Exception):
+    """The emitter met something it must not patch (a bug, never user error)."""
+
+
+class Label:
+    """A position in the code: bound to the piece emitted next."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"<{self.name}>"
+
+
+@dataclass
+class Piece:
+    stencil: str
+    holes: dict[str, Any]
+    # Where _JIT_CONTINUE goes: None = the next piece.
+    cont: Label | None = None
+    symbol: str | None = None
+
+
+@dataclass
+class ObjRef:
+    """A hole value that is an object's address (kept alive with the code)."""
+
+    obj: Any
+
+
+@dataclass
+class SlotList:
+    """A hole value that is the address of a uint32 array of slot offsets."""
+
+    offsets: list[int]
+
+
+_sym_cache: dict[str, int] = {}
+
+
+def c_symbol(name: str) -> int:
+    """The run-time address of a C symbol (function or data) of the process."""
+    addr = _sym_cache.get(name)
+    if addr is None:
+        try:
+            addr = ctypes.addressof(ctypes.c_char.in_dll(ctypes.pythonapi, name))
+        except ValueError:
+            raise Unsupported(f"C symbol {name} is not available in this Python") from None
+        _sym_cache[name] = addr
+    return addr
+
+
+FIELD = {"abs64": (8, "<Q"), "abs32": (4, "<I"), "abs32s": (4, "<i"), "pc32": (4, "<i")}
+
+
+def patch(buf: bytearray, offset: int, kind: str, value: int, field_address: int) -> None:
+    """Write one hole, refusing any value that does not fit its field."""
+    size, fmt = FIELD[kind]
+    if kind == "abs64":
+        if not -(1 << 63) <= value < (1 << 64):
+            raise EmitError(f"value {value:#x} does not fit a 64-bit field")
+        value &= (1 << 64) - 1
+    elif kind == "abs32":
+        if not 0 <= value < (1 << 32):
+            raise EmitError(f"value {value:#x} does not fit an unsigned 32-bit field")
+    else:
+        if kind == "pc32":
+            value -= field_address
+        if not -(1 << 31) <= value < (1 << 31):
+            raise EmitError(f"value {value:#x} does not fit a signed 32-bit field ({kind})")
+    if offset < 0 or offset + size > len(buf):
+        raise EmitError(f"hole at {offset} outside the code")
+    struct.pack_into(fmt, buf, offset, value)
+
+
+@dataclass
+class Assembly:
+    """Emitted pieces before layout."""
+
+    pieces: list[Piece] = field(default_factory=list)
+    labels: dict[int, int] = field(default_factory=dict)  # id(label) -> piece index
+    pending: list[Label] = field(default_factory=list)
+    keepalive: list[Any] = field(default_factory=list)
+
+
+class Emitter:
+    """Emits one function's pieces; ``assemble`` gives the bytes."""
+
+    def __init__(self, fn: Function, layout: EntryLayout) -> None:
+        self.fn = fn
+        self.layout = layout
+        self.table: dict[str, Stencil] = table()
+        self.asm = Assembly()
+        self.slot: dict[Value, int] = {}
+        self.block_label: dict[Block, Label] = {b: Label(f"b{b.id}") for b in fn.blocks}
+        self.cold_keys: dict[Any, Label] = {}
+        self._assign_slots()
+
+    # --- slots -----------------------------------------------------------
+    def _assign_slots(self) -> None:
+        n = self.layout.temp_base
+        scratch = 0
+        for b in self.fn.blocks:
+            for p in b.params:
+                self.slot[p], n = n, n + 1
+            for ins in b.instrs:
+                for r in ins.results:
+                    self.slot[r], n = n, n + 1
+                if ins.kind.name in ("Call", "BuildString"):
+                    scratch = max(scratch, len(ins.args) + 2)
+        self.swap_slot = n
+        self.scratch_slot = n + 1
+        self.end_slot = n + 1 + scratch
+
+    @property
+    def temp_slots(self) -> int:
+        return self.end_slot - self.layout.temp_base
+
+    def off(self, v: Value) -> int:
+        return self.slot[v] * 8
+
+    # --- pieces ------------------------------------------------------------
+    def bind(self, label: Label) -> None:
+        self.asm.pending.append(label)
+
+    def emit(self, stencil: str, cont: Label | None = None, symbol: str | None = None, **holes: Any) -> None:
+        if stencil not in self.table:
+            raise EmitError(f"no stencil {stencil}")
+        for label in self.asm.pending:
+            self.asm.labels[id(label)] = len(self.asm.pieces)
+        self.asm.pending.clear()
+        self.asm.pieces.append(Piece(stencil, holes, cont, symbol))
+
+    def jump(self, target: Label) -> None:
+        self.emit("jump", cont=target)
+
+    def moves(self, edge: Edge, params: list[Value] | None = None) -> None:
+        """Parallel copy of the edge's arguments into the target's parameters."""
+        dsts = params if params is not None else edge.block.params[:len(edge.args)]
+        pending = [(self.slot[a], self.slot[p]) for a, p in zip(edge.args, dsts) if self.slot[a] != self.slot[p]]
+        while pending:
+            srcs = {s for s, _ in pending}
+            for i, (s, d) in enumerate(pending):
+                if d not in srcs:
+                    self.emit("move", _JIT_ARG0=s * 8, _JIT_RES0=d * 8)
+                    del pending[i]
+                    break
+            else:  # a cycle: park one source in the swap slot
+                s, d = pending[0]
+                self.emit("move", _JIT_ARG0=s * 8, _JIT_RES0=self.swap_slot * 8)
+                pending[0] = (self.swap_slot, d)
+
+    def edge_target(self, edge: Edge) -> Label:
+        """Label to jump to for a normal edge: the block, or a stub doing the moves."""
+        if not edge.args:
+            return self.block_label[edge.block]
+        label = Label(f"edge_to_b{edge.block.id}")
+        self._cold_edges.append((label, edge))
+        return label
+
+    # --- error paths -----------------------------------------------------
+    def error_label(self, ins: Instr) -> Label:
+        adds_tb = ins.kind.adds_traceback and not (ins.kind.name == "Raise" and not ins.args)
+        cleanup = tuple((self.slot[v], v.repr is Repr.NULLABLE) for v in ins.cleanup)
+        h = ins.handler
+        if h is None:
+            key: Any = ("exit", cleanup, adds_tb)
+        else:
+            key = ("catch", cleanup, adds_tb, id(h), ins.offset if h.lasti else None)
+        label = self.cold_keys.get(key)
+        if label is None:
+            label = self.cold_keys[key] = Label(f"error{len(self.cold_keys)}")
+            self._cold_errors.append((label, ins, cleanup, adds_tb))
+        return label
+
+    def _emit_error(self, label: Label, ins: Instr, cleanup: tuple[tuple[int, bool], ...], adds_tb: bool) -> None:
+        self.bind(label)
+        h = ins.handler
+        if h is not None:
+            params = h.block.params
+            name = "error_catch" + ("_tb" if adds_tb else "") + ("_lasti" if h.lasti else "")
+            holes: dict[str, Any] = {"_JIT_RES0": self.off(params[-1])}
+            if h.lasti:
+                holes.update(_JIT_RES1=self.off(params[-2]), _JIT_OP0=ins.offset if ins.offset is not None else -1)
+            self.emit(name, symbol=f"{label.name}:catch", **holes)
+        for s, nullable in cleanup:
+            self.emit("xdecref" if nullable else "decref", _JIT_ARG0=s * 8)
+        if h is None:
+            self.emit("error_exit" if adds_tb else "error_exit_notb", symbol=f"{label.name}:exit")
+        else:
+            self.moves(h)
+            self.jump(self.block_label[h.block])
+
+    # --- the function --------------------------------------------------------
+    def run(self) -> None:
+        self._cold_edges: list[tuple[Label, Edge]] = []
+        self._cold_errors: list[tuple[Label, Instr, tuple[tuple[int, bool], ...], bool]] = []
+        self.emit("entry", symbol="entry", _JIT_OP0=ObjRef(self.layout.step_aside))
+        for b in self.fn.blocks:
+            self.bind(self.block_label[b])
+            for i, ins in enumerate(b.instrs):
+                self.current_symbol = f"b{b.id}.{i}:{ins.kind.name}"
+                self.instr(ins)
+        for label, edge in self._cold_edges:
+            self.bind(label)
+            self.moves(edge)
+            self.jump(self.block_label[edge.block])
+        done = 0
+        while done < len(self._cold_errors):  # error paths never add new ones
+            self._emit_error(*self._cold_errors[done])
+            done += 1
+
+    def op(self, stencil: str, ins: Instr, **holes: Any) -> None:
+        """Emit the stencil of one instruction, with its location and error path."""
+        if ins.kind.raises:
+            holes.setdefault("_JIT_LOCATION", (ins.offset or 0) + self.layout.location_shift)
+            holes.setdefault("_JIT_ERROR", self.error_label(ins))
+        self.emit(stencil, symbol=self.current_symbol, **holes)
+
+    def instr(self, ins: Instr) -> None:
+        from .lowering import lower
+
+        lower(self, ins)
+
+
+def assemble(em: Emitter, base_of: Any) -> tuple[bytes, int, dict[str, int], list[Any]]:
+    """Lay out and patch: returns (bytes, entry offset, symbols, keepalive).
+
+    ``base_of(size)`` allocates the final memory and returns its address;
+    patching happens after, against that address.
+    """
+    asm, tab = em.asm, em.table
+    if asm.pending:
+        raise EmitError("label bound past the last piece")
+    pieces = asm.pieces
+    n = len(pieces)
+
+    def target_index(i: int) -> int:
+        c = pieces[i].cont
+        return i + 1 if c is None else asm.labels[id(c)]
+
+    sizes = []
+    for i, p in enumerate(pieces):
+        st = tab[p.stencil]
+        falls = st.tail is not None and target_index(i) == i + 1
+        sizes.append(st.tail if falls else len(st.code))
+    starts = []
+    pos = 0
+    for s in sizes:
+        starts.append(pos)
+        pos += s
+    code_size = pos
+    data_at: dict[str, int] = {}
+    for p in pieces:
+        st = tab[p.stencil]
+        if st.data and p.stencil not in data_at:
+            pos += -pos % 16
+            data_at[p.stencil] = pos
+            pos += len(st.data)
+    lists: list[tuple[int, SlotList]] = []
+    for p in pieces:
+        for v in p.holes.values():
+            if isinstance(v, SlotList) and v.offsets:
+                pos += -pos % 8
+                lists.append((pos, v))
+                pos += 4 * len(v.offsets)
+    total = max(pos, 1)
+    base = base_of(total)
+    buf = bytearray(total)
+    keepalive: list[Any] = []
+    list_addr = {id(v): base + o for o, v in lists}
+    for o, v in lists:
+        struct.pack_into(f"<{len(v.offsets)}I", buf, o, *v.offsets)
+    for name, o in data_at.items():
+        buf[o:o + len(tab[name].data)] = tab[name].data
+    symbols: dict[str, int] = {}
+
+    def resolve(i: int, value: Any) -> int:
+        if isinstance(value, Label):
+            return base + starts[asm.labels[id(value)]]
+        if isinstance(value, ObjRef):
+            keepalive.append(value.obj)
+            return id(value.obj)
+        if isinstance(value, SlotList):
+            return list_addr.get(id(value), 0)
+        if isinstance(value, int):
+            return value
+        raise EmitError(f"bad hole value {value!r}")
+
+    for i, p in enumerate(pieces):
+        st = tab[p.stencil]
+        start, size = starts[i], sizes[i]
+        buf[start:start + size] = st.code[:size]
+        if p.symbol:
+            symbols.setdefault(p.symbol, base + start)
+        for off, kind, sym, addend in st.holes:
+            if off >= size:
+                continue  # inside the elided tail jump
+            if sym == "_JIT_CONTINUE":
+                t = target_index(i)
+                if t >= n:
+                    raise EmitError(f"{p.stencil} continues past the end of the code")
+                value = base + starts[t]
+            elif sym.startswith("_JIT_"):
+                if sym not in p.holes:
+                    raise EmitError(f"hole {sym} of {p.stencil} left unpatched ({p.symbol})")
+                value = resolve(i, p.holes[sym])
+            elif sym == ".text":
+                value = base + start
+            elif sym == ".data":
+                value = base + data_at[p.stencil]
+            else:
+                value = c_symbol(sym)
+            patch(buf, start + off, kind, value + addend, base + start + off)
+    for b, label in em.block_label.items():
+        if id(label) in asm.labels:
+            symbols[f"b{b.id}"] = base + starts[asm.labels[id(label)]]
+    return bytes(buf), code_size, symbols, keepalive

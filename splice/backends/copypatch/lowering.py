@@ -1,0 +1,293 @@
+"""One function per IR kind: which stencil, with which holes.
+
+``LOWER`` must cover every kind in ``splice.ir.KINDS`` (a test checks).
+Hints select specialised stencils in ``specialise``; everything here is
+the generic path with CPython's exact semantics.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, Callable
+
+from ...ir import Instr, Repr
+from .emitter import (BINARY_FUNCS, COMPARE_OPS, CONVERSIONS, DIRECT, EXTRAS_ORDER, SIMPLE_CALLS, UNARY_FUNCS,
+                      EmitError, Emitter, ObjRef, SlotList, c_symbol)
+
+_INTERNED = {name: sys.intern(name) for name in ("__enter__", "__exit__", "__import__", "__name__", "__spec__")}
+
+
+def _args(em: Emitter, ins: Instr) -> dict[str, Any]:
+    holes = {f"_JIT_ARG{i}": em.off(a) for i, a in enumerate(ins.args[:3])}
+    holes.update({f"_JIT_RES{i}": em.off(r) for i, r in enumerate(ins.results[:2])})
+    return holes
+
+
+def _local(ins: Instr) -> int:
+    return ins.attrs["slot"] * 8
+
+
+def _name(ins: Instr) -> ObjRef:
+    return ObjRef(sys.intern(ins.attrs["name"]))
+
+
+def _const(em: Emitter, ins: Instr) -> None:
+    em.emit("store_const", symbol=em.current_symbol, _JIT_RES0=em.off(ins.result),
+            _JIT_OP0=ObjRef(ins.attrs["value"]))
+
+
+def _null(em: Emitter, ins: Instr) -> None:
+    em.emit("store_const", symbol=em.current_symbol, _JIT_RES0=em.off(ins.result), _JIT_OP0=0)
+
+
+def _load_local(em: Emitter, ins: Instr) -> None:
+    em.op("load_local", ins, _JIT_ARG0=_local(ins), _JIT_RES0=em.off(ins.result), _JIT_OP0=_name(ins))
+
+
+def _store_local(em: Emitter, ins: Instr) -> None:
+    em.op("store_local", ins, _JIT_ARG0=em.off(ins.args[0]), _JIT_RES0=_local(ins))
+
+
+def _delete_local(em: Emitter, ins: Instr) -> None:
+    em.op("delete_local", ins, _JIT_ARG0=_local(ins), _JIT_OP0=_name(ins))
+
+
+def _load_closure(em: Emitter, ins: Instr) -> None:
+    em.emit("move", symbol=em.current_symbol, _JIT_ARG0=_local(ins), _JIT_RES0=em.off(ins.result))
+
+
+def _cell(stencil: str) -> Callable[[Emitter, Instr], None]:
+    def lower(em: Emitter, ins: Instr) -> None:
+        holes = {"_JIT_ARG0": _local(ins), "_JIT_OP0": _name(ins),
+                 "_JIT_OP1": int(em.fn.slots[ins.attrs["slot"]].kind == "free")}
+        if ins.args:
+            holes["_JIT_ARG1"] = em.off(ins.args[0])
+        if ins.results:
+            holes["_JIT_RES0"] = em.off(ins.result)
+        em.op(stencil, ins, **holes)
+    return lower
+
+
+def _global(stencil: str) -> Callable[[Emitter, Instr], None]:
+    def lower(em: Emitter, ins: Instr) -> None:
+        em.op(stencil, ins, _JIT_OP0=_name(ins), **_args(em, ins))
+    return lower
+
+
+def _call_api(stencil: str, func: str, **consts: Any) -> Callable[[Emitter, Instr], None]:
+    def lower(em: Emitter, ins: Instr) -> None:
+        em.op(stencil, ins, _JIT_OP3=c_symbol(func), **consts, **_args(em, ins))
+    return lower
+
+
+def _binary(em: Emitter, ins: Instr) -> None:
+    op = ins.attrs["op"]
+    if op not in BINARY_FUNCS:
+        raise EmitError(f"unknown binary operator {op}")
+    if op in ("pow", "ipow"):
+        em.op("call_ook", ins, _JIT_OP3=c_symbol(BINARY_FUNCS[op]), _JIT_OP0=ObjRef(None), **_args(em, ins))
+    else:
+        em.op("call_oo", ins, _JIT_OP3=c_symbol(BINARY_FUNCS[op]), **_args(em, ins))
+
+
+def _unary(em: Emitter, ins: Instr) -> None:
+    op = ins.attrs["op"]
+    if op == "not":
+        em.op("unary_not", ins, **_args(em, ins))
+    elif op in UNARY_FUNCS:
+        em.op("call_o", ins, _JIT_OP3=c_symbol(UNARY_FUNCS[op]), **_args(em, ins))
+    else:
+        raise EmitError(f"unknown unary operator {op}")
+
+
+def _compare(em: Emitter, ins: Instr) -> None:
+    em.op("call_ook", ins, _JIT_OP3=c_symbol("PyObject_RichCompare"), _JIT_OP0=COMPARE_OPS[ins.attrs["op"]],
+          **_args(em, ins))
+
+
+def _invert(stencil: str) -> Callable[[Emitter, Instr], None]:
+    def lower(em: Emitter, ins: Instr) -> None:
+        em.op(stencil, ins, _JIT_OP0=int(bool(ins.attrs["invert"])), **_args(em, ins))
+    return lower
+
+
+def _getattr(em: Emitter, ins: Instr) -> None:
+    em.op("call_ok", ins, _JIT_OP3=c_symbol("PyObject_GetAttr"), _JIT_OP0=_name(ins), **_args(em, ins))
+
+
+def _setattr(em: Emitter, ins: Instr) -> None:
+    em.op("call_oko_i", ins, _JIT_OP3=c_symbol("PyObject_SetAttr"), _JIT_OP0=_name(ins), **_args(em, ins))
+
+
+def _delattr(em: Emitter, ins: Instr) -> None:
+    em.op("call_okk_i", ins, _JIT_OP3=c_symbol("PyObject_SetAttr"), _JIT_OP0=_name(ins), _JIT_OP1=0,
+          **_args(em, ins))
+
+
+def _load_method(em: Emitter, ins: Instr) -> None:
+    em.op("load_method", ins, _JIT_OP0=_name(ins), **_args(em, ins))
+
+
+def _slot_list(em: Emitter, values: list[Any]) -> SlotList:
+    return SlotList([em.off(v) for v in values])
+
+
+def _call(em: Emitter, ins: Instr) -> None:
+    kwnames = ins.attrs.get("kwnames") or None
+    em.op("vectorcall", ins, _JIT_ARG0=em.off(ins.args[0]), _JIT_ARG1=em.off(ins.args[1]),
+          _JIT_LIST=_slot_list(em, ins.args[2:]), _JIT_COUNT=len(ins.args) - 2,
+          _JIT_OP0=ObjRef(tuple(kwnames)) if kwnames else 0, _JIT_SCRATCH=em.scratch_slot * 8,
+          _JIT_RES0=em.off(ins.result))
+
+
+def _make_function(em: Emitter, ins: Instr) -> None:
+    given = dict(zip(ins.attrs["extras"], ins.args[1:]))
+    unknown = set(given) - set(EXTRAS_ORDER)
+    if unknown:
+        raise EmitError(f"unknown MakeFunction extras {sorted(unknown)}")
+    present = [name for name in EXTRAS_ORDER if name in given]
+    mask = sum(1 << EXTRAS_ORDER.index(name) for name in present)
+    em.op("make_function", ins, _JIT_ARG0=em.off(ins.args[0]), _JIT_RES0=em.off(ins.result), _JIT_OP0=mask,
+          _JIT_LIST=_slot_list(em, [given[name] for name in present]))
+
+
+def _listed(stencil: str) -> Callable[[Emitter, Instr], None]:
+    """Variadic builders: operands as a slot list."""
+    def lower(em: Emitter, ins: Instr) -> None:
+        count = len(ins.args) // 2 if stencil == "build_map" else len(ins.args)
+        em.op(stencil, ins, _JIT_LIST=_slot_list(em, ins.args), _JIT_COUNT=count, _JIT_RES0=em.off(ins.result))
+    return lower
+
+
+def _const_key_map(em: Emitter, ins: Instr) -> None:
+    keys = tuple(ins.attrs["keys"])
+    if len(keys) != len(ins.args):
+        raise EmitError("BuildConstKeyMap: keys and values differ in number")
+    em.op("build_const_key_map", ins, _JIT_LIST=_slot_list(em, ins.args), _JIT_COUNT=len(keys),
+          _JIT_OP0=ObjRef(keys), _JIT_RES0=em.off(ins.result))
+
+
+def _build_string(em: Emitter, ins: Instr) -> None:
+    em.op("build_string", ins, _JIT_LIST=_slot_list(em, ins.args), _JIT_COUNT=len(ins.args),
+          _JIT_OP0=ObjRef(""), _JIT_SCRATCH=em.scratch_slot * 8, _JIT_RES0=em.off(ins.result))
+
+
+def _build_slice(em: Emitter, ins: Instr) -> None:
+    em.op("build_slice3" if len(ins.args) == 3 else "build_slice2", ins, **_args(em, ins))
+
+
+def _format_value(em: Emitter, ins: Instr) -> None:
+    conv = CONVERSIONS[ins.attrs.get("conversion")]
+    em.op("format_value_spec" if len(ins.args) == 2 else "format_value", ins,
+          _JIT_OP0=c_symbol(conv) if conv else 0, **_args(em, ins))
+
+
+def _unpack(em: Emitter, ins: Instr) -> None:
+    if ins.kind.name == "UnpackSequence":
+        before, after = ins.attrs["count"], -1
+    else:
+        before, after = ins.attrs["before"], ins.attrs["after"]
+    em.op("unpack", ins, _JIT_ARG0=em.off(ins.args[0]), _JIT_OP0=before, _JIT_OP1=after,
+          _JIT_LIST=_slot_list(em, ins.results))
+
+
+def _direct(stencil: str) -> Callable[[Emitter, Instr], None]:
+    def lower(em: Emitter, ins: Instr) -> None:
+        em.op(stencil, ins, **_args(em, ins))
+    return lower
+
+
+def _with_enter(em: Emitter, ins: Instr) -> None:
+    em.op("with_enter", ins, _JIT_OP0=ObjRef(_INTERNED["__enter__"]), _JIT_OP1=ObjRef(_INTERNED["__exit__"]),
+          **_args(em, ins))
+
+
+def _import_name(em: Emitter, ins: Instr) -> None:
+    em.op("import_name", ins, _JIT_OP0=_name(ins), _JIT_OP1=ObjRef(_INTERNED["__import__"]), **_args(em, ins))
+
+
+def _import_from(em: Emitter, ins: Instr) -> None:
+    em.op("import_from", ins, _JIT_OP0=_name(ins), _JIT_OP1=ObjRef(_INTERNED["__name__"]),
+          _JIT_OP2=ObjRef(_INTERNED["__spec__"]), **_args(em, ins))
+
+
+def _refcount(kind: str) -> Callable[[Emitter, Instr], None]:
+    def lower(em: Emitter, ins: Instr) -> None:
+        v = ins.args[0]
+        if not v.repr.is_object:
+            raise EmitError(f"{ins.kind.name} of an unboxed value")
+        name = ("x" if v.repr is Repr.NULLABLE else "") + kind
+        em.emit(name, symbol=em.current_symbol, _JIT_ARG0=em.off(v))
+    return lower
+
+
+def _jump(em: Emitter, ins: Instr) -> None:
+    _jump_edge(em, ins.targets[0])
+
+
+def _branch(em: Emitter, ins: Instr) -> None:
+    on_true, on_false = ins.targets
+    cond = em.off(ins.args[0])
+    # Go to the true edge when set, then fall into the false edge's moves.
+    em.emit("branch_if_true", symbol=em.current_symbol, _JIT_ARG0=cond, _JIT_TARGET0=em.edge_target(on_true))
+    _jump_edge(em, on_false)
+
+
+def _jump_edge(em: Emitter, edge: Any) -> None:
+    em.moves(edge)
+    em.jump(em.block_label[edge.block])
+
+
+def _for_iter(em: Emitter, ins: Instr) -> None:
+    body, exhausted = ins.targets
+    em.op("for_iter", ins, _JIT_ARG0=em.off(ins.args[0]), _JIT_RES0=em.off(ins.result),
+          _JIT_TARGET0=em.edge_target(exhausted))
+    _jump_edge(em, body)
+
+
+def _return(em: Emitter, ins: Instr) -> None:
+    em.emit("return", symbol=em.current_symbol, _JIT_ARG0=em.off(ins.args[0]))
+
+
+def _raise(em: Emitter, ins: Instr) -> None:
+    stencil = ("raise_bare", "raise", "raise_cause")[len(ins.args)]
+    em.op(stencil, ins, **_args(em, ins))
+
+
+def _reraise(em: Emitter, ins: Instr) -> None:
+    if len(ins.args) == 2:
+        em.op("reraise_lasti", ins, _JIT_OP0=em.layout.location_shift, **_args(em, ins))
+    else:
+        em.op("reraise", ins, **_args(em, ins))
+
+
+LOWER: dict[str, Callable[[Emitter, Instr], None]] = {
+    "Const": _const, "Null": _null,
+    "LoadLocal": _load_local, "StoreLocal": _store_local, "DeleteLocal": _delete_local,
+    "LoadClosure": _load_closure,
+    "LoadCell": _cell("load_cell"), "StoreCell": _cell("store_cell"), "DeleteCell": _cell("delete_cell"),
+    "LoadGlobal": _global("load_global"), "StoreGlobal": _global("store_global"),
+    "DeleteGlobal": _global("delete_global"),
+    "BinaryOp": _binary, "UnaryOp": _unary, "Compare": _compare,
+    "Is": _invert("is_op"), "Contains": _invert("contains"),
+    "GetAttr": _getattr, "SetAttr": _setattr, "DelAttr": _delattr,
+    "LoadMethod": _load_method, "Call": _call, "MakeFunction": _make_function,
+    "BuildTuple": _listed("build_tuple"), "BuildList": _listed("build_list"), "BuildSet": _listed("build_set"),
+    "BuildMap": _listed("build_map"), "BuildConstKeyMap": _const_key_map, "BuildSlice": _build_slice,
+    "BuildString": _build_string, "FormatValue": _format_value,
+    "UnpackSequence": _unpack, "UnpackEx": _unpack,
+    "WithEnter": _with_enter, "ImportName": _import_name, "ImportFrom": _import_from,
+    "Incref": _refcount("incref"), "Decref": _refcount("decref"),
+    "Jump": _jump, "Branch": _branch, "ForIter": _for_iter, "Return": _return,
+    "Raise": _raise, "Reraise": _reraise,
+    **{kind: _call_api(stencil, func) for kind, (stencil, func) in SIMPLE_CALLS.items()},
+    **{kind: _direct(stencil) for kind, stencil in DIRECT.items()},
+}
+
+
+def lower(em: Emitter, ins: Instr) -> None:
+    """Emit ``ins`` (a specialised stencil when its hint allows, else generic)."""
+    impl = LOWER.get(ins.kind.name)
+    if impl is None:
+        raise EmitError(f"no lowering for {ins.kind.name}")
+    impl(em, ins)

@@ -1,0 +1,45 @@
+"""The stencil table for the running CPython's ABI (loaded once, lazily).
+
+``stencils_generated.py`` holds one table per ABI; a Py_DEBUG build
+(``sys.gettotalrefcount`` present) gets the ``debug`` table, every 3.11.x
+release build the ``release`` one.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ...errors import Unsupported
+
+
+@dataclass(frozen=True)
+class Stencil:
+    code: bytes
+    data: bytes
+    # (offset, kind, symbol, addend); symbol ".text"/".data" = this stencil's
+    # own code/data, "_JIT_*" = a value the emitter supplies, else a C symbol.
+    holes: tuple[tuple[int, str, str, int], ...]
+    # Length of the code without its trailing jump to _JIT_CONTINUE, if it
+    # ends in one (used when the next stencil follows directly).
+    tail: int | None
+
+
+def abi() -> str:
+    """Which table this interpreter needs."""
+    return "debug" if hasattr(sys, "gettotalrefcount") else "release"
+
+
+@lru_cache(maxsize=None)
+def table(which: str | None = None) -> dict[str, Stencil]:
+    """name -> Stencil for ``which`` ABI (default: the running one)."""
+    from .stencils_generated import TABLES
+
+    which = which or abi()
+    if sys.version_info[:2] != (3, 11):
+        raise Unsupported("the copy-and-patch stencils are built for CPython 3.11")
+    if which not in TABLES:
+        raise Unsupported(f"no stencil table for the {which} ABI")
+    return {name: Stencil(bytes.fromhex(code), bytes.fromhex(data), tuple(tuple(h) for h in holes), tail)
+            for name, (code, data, holes, tail) in TABLES[which].items()}
