@@ -488,9 +488,9 @@ def execute(fn: Function, slots: list[Any], globals: dict, builtins: dict) -> ob
                     else:
                         env[ins.results[0]] = out
                         nxt = ins.targets[0]
-                elif len(ins.results) == 1:
+                elif ins.kind.nresults == 1:
                     env[ins.results[0]] = out
-                elif ins.results:
+                elif ins.results:  # multi-result kinds return a sequence, even of one
                     for r, v in zip(ins.results, out):
                         env[r] = v
             if nxt is not None:

@@ -454,7 +454,9 @@ def unpacking(seq):
     *init, last = seq
     first, *mid, end = seq
     (p, q), r = (1, 2), 3
-    return a, b, c, rest, init, last, first, mid, end, p, q, r
+    single, = seq[:1]
+    *everything, = seq
+    return a, b, c, rest, init, last, first, mid, end, p, q, r, single, everything
 
 
 def unpack_errors(v):
