@@ -1,0 +1,362 @@
+"""Functions the native back end must run exactly like CPython.
+
+Each entry of CASES is (function, list of argument tuples).  Used by the
+differential checker ``tests/backends/differential.py`` in a child process.
+"""
+
+import sys
+
+G = 10
+
+
+def add(a, b):
+    return a + b
+
+
+def arith(a, b):
+    return (a - b) * 2 + a // (b or 1) - a % 7 + (a ** 2) - (-a) + (~b) + (a << 2) + (a >> 1) + (a & b) + (a | b) + (a ^ b)
+
+
+def floats(x, y):
+    return x / y + x * y - x
+
+
+def compare(a, b):
+    return [a < b, a <= b, a == b, a != b, a > b, a >= b, a is b, a is not b]
+
+
+def branches(n):
+    if n > 10:
+        return "big"
+    elif n:
+        return "small"
+    return "zero"
+
+
+def loop_sum(n):
+    total = 0
+    for i in range(n):
+        total += i
+    return total
+
+
+def while_loop(n):
+    i = 0
+    acc = []
+    while i < n:
+        acc.append(i * i)
+        i += 1
+    return acc
+
+
+def globals_and_builtins(x):
+    return len([x, G]) + G + abs(x)
+
+
+def name_error():
+    return undefined_name  # noqa: F821
+
+
+def unbound():
+    if False:
+        x = 1
+    return x  # noqa: F821
+
+
+def containers(a, b):
+    t = (a, b)
+    lst = [a, b, *t]
+    s = {a, b}
+    d = {"a": a, "b": b}
+    d2 = {a: b, **d}
+    return t, lst, s, d, d2, lst[1:3], t[0], a in s, b not in lst
+
+
+def unpacking(seq):
+    a, b, c = seq
+    return c, b, a
+
+
+def star_unpacking(seq):
+    first, *rest, last = seq
+    return first, rest, last
+
+
+def try_except(x):
+    try:
+        return 10 / x
+    except ZeroDivisionError as e:
+        return "caught " + str(e)
+    finally:
+        G
+
+
+def nested_try(x):
+    try:
+        try:
+            raise ValueError(x)
+        except TypeError:
+            return "wrong"
+    except ValueError as e:
+        return ("value", e.args)
+
+
+def raises(x):
+    if x:
+        raise KeyError(x)
+    raise ValueError
+
+
+def reraise(x):
+    try:
+        1 / x
+    except ZeroDivisionError:
+        raise
+
+
+def raise_from(x):
+    try:
+        1 / x
+    except ZeroDivisionError as e:
+        raise RuntimeError("wrapped") from e
+
+
+def closures(x):
+    y = x + 1
+
+    def inner(z):
+        return x + y + z
+    return inner(1) + inner(2)
+
+
+def defaults_and_kw(a, b=2, *args, c=3, **kw):
+    return a, b, args, c, sorted(kw.items())
+
+
+def calls():
+    return defaults_and_kw(1), defaults_and_kw(1, 2, 3, c=4, d=5), defaults_and_kw(*[1, 2], **{"c": 9})
+
+
+def methods(s):
+    return s.upper().split("B"), "-".join(["x", s])
+
+
+class Plain:
+    pass
+
+
+def attrs():
+    c = Plain()
+    c.x = 5
+    c.y = c.x + 1
+    del c.x
+    return c.y, hasattr(c, "x")
+
+
+def with_block(path_like):
+    import io
+    with io.StringIO(path_like) as f:
+        data = f.read()
+    return data, f.closed
+
+
+class Boom:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return True
+
+
+def with_suppress():
+    with Boom():
+        raise ValueError("swallowed")
+    return "after"
+
+
+def fstrings(x, y):
+    return f"{x}-{y!r}-{x:>5}-{y!s:^7}-{x!a}"
+
+
+def imports():
+    import os.path
+    from collections import OrderedDict
+    return os.path.join("a", "b"), OrderedDict.__name__
+
+
+def comprehension(n):
+    return [i * 2 for i in range(n) if i % 2], {i: i * i for i in range(n)}, {i % 3 for i in range(n)}
+
+
+def generator_use(n):
+    return sum(i for i in range(n))
+
+
+def lambdas(x):
+    f = lambda y: x * y  # noqa: E731
+    return f(3)
+
+
+def deletes(x):
+    y = x
+    del y
+    try:
+        return y  # noqa: F821
+    except UnboundLocalError as e:
+        return str(e)
+
+
+def global_store(v):
+    global G2
+    G2 = v
+    r = G2
+    del G2
+    return r
+
+
+def not_iterable(x):
+    a, b = x
+    return a, b
+
+
+def too_many(x):
+    a, b = x
+    return a
+
+
+def kwargs_error():
+    return defaults_and_kw(1, **{"a": 2})
+
+
+def bad_star():
+    return defaults_and_kw(*5)
+
+
+def exc_match_error():
+    try:
+        1 / 0
+    except 5:
+        return "no"
+
+
+def subscripts(lst, i):
+    lst = list(lst)
+    lst[i] = lst[i] * 2
+    del lst[0]
+    return lst[-1], lst[:]
+
+
+def slicing(s):
+    return s[1:], s[::2], s[1:-1:1]
+
+
+def truthiness(a):
+    return [1 if a else 0, not a, a and 1, a or 2]
+
+
+def chained(a, b, c):
+    return a < b < c
+
+
+def nested_loops(n):
+    out = 0
+    for i in range(n):
+        for j in range(i):
+            if j % 3 == 0:
+                continue
+            if j > 7:
+                break
+            out += j
+    return out
+
+
+def exc_in_loop(items):
+    out = []
+    for x in items:
+        try:
+            out.append(1 / x)
+        except ZeroDivisionError:
+            out.append(None)
+    return out
+
+
+def recursive(n):
+    return n if n < 2 else recursive(n - 1) + recursive(n - 2)
+
+
+def big_ints(n):
+    return (1 << 100) * n + 2 ** 70
+
+
+def float_div_zero(x):
+    return x / 0.0
+
+
+def int_div_zero(x):
+    return x // 0
+
+
+def str_ops(a, b):
+    return a + b, a * 3, a < b, a == b, a in b
+
+
+def is_none(x):
+    return x is None, x is not None
+
+
+def frame_lineno():
+    return sys._getframe().f_lineno
+
+
+CASES = [
+    (add, [(1, 2), ("a", "b"), (1.5, 2), ([1], [2]), (1, "x")]),
+    (arith, [(7, 3), (100, 0), (-5, 2)]),
+    (floats, [(1.5, 2.0), (1.0, 0.0), (3, 2.5)]),
+    (compare, [(1, 2), (2, 2), ("a", "b"), (None, None), (1, "x")]),
+    (branches, [(0,), (5,), (50,), ([],)]),
+    (loop_sum, [(0,), (10,), (1000,)]),
+    (while_loop, [(5,)]),
+    (globals_and_builtins, [(-3,)]),
+    (name_error, [()]),
+    (unbound, [()]),
+    (containers, [(1, 2), ("x", "y"), ([], 1)]),
+    (unpacking, [((1, 2, 3),), ([4, 5, 6],), ("abc",), ((1, 2),), (5,)]),
+    (star_unpacking, [((1, 2, 3, 4),), ("ab",), ((1,),)]),
+    (try_except, [(2,), (0,), ("x",)]),
+    (nested_try, [(1,)]),
+    (raises, [(0,), (1,)]),
+    (reraise, [(0,), (1,)]),
+    (raise_from, [(0,)]),
+    (closures, [(1,)]),
+    (defaults_and_kw, [(1,), (1, 2, 3)]),
+    (calls, [()]),
+    (methods, [("abc",)]),
+    (attrs, [()]),
+    (with_block, [("data",)]),
+    (with_suppress, [()]),
+    (fstrings, [(1, "s"), (3.5, None)]),
+    (imports, [()]),
+    (comprehension, [(10,)]),
+    (generator_use, [(10,)]),
+    (lambdas, [(4,)]),
+    (deletes, [(1,)]),
+    (global_store, [(3,)]),
+    (not_iterable, [(5,), ((1, 2),)]),
+    (too_many, [((1, 2, 3),)]),
+    (kwargs_error, [()]),
+    (bad_star, [()]),
+    (exc_match_error, [()]),
+    (subscripts, [([1, 2, 3], 1), ([1], 5)]),
+    (slicing, [("hello",), ([1, 2, 3],)]),
+    (truthiness, [(0,), (1,), ("",), ([1],)]),
+    (chained, [(1, 2, 3), (3, 2, 1), (1, 2, 2)]),
+    (nested_loops, [(20,)]),
+    (exc_in_loop, [([1, 0, 2],)]),
+    (recursive, [(15,)]),
+    (big_ints, [(3,), (-1,)]),
+    (float_div_zero, [(1.0,), (0.0,)]),
+    (int_div_zero, [(1,)]),
+    (str_ops, [("a", "b"), ("ab", "abc")]),
+    (is_none, [(None,), (0,)]),
+    (frame_lineno, [()]),
+]
