@@ -79,7 +79,8 @@ class _Sampler(threading.Thread):
             if not registry.enabled():
                 continue
             frames = sys._current_frames()
-            hot = [code for tid, frame in frames.items() if tid != me and (code := self.sample(frame.f_code))]
+            hot = [code for tid, frame in frames.items()
+                   if tid != me and not _in_splice(frame) and (code := self.sample(frame.f_code))]
             del frames
             for code in hot:
                 self.compile_hot(code)
@@ -114,10 +115,22 @@ class _Sampler(threading.Thread):
             self.ignored.add(key)
 
 
+def _in_splice(frame: types.FrameType | None) -> bool:
+    """True when splice itself is running on this stack (compiling, or the
+    interp back end executing IR): what it calls is splice's work, not the
+    program's, and compiling it could make splice re-enter itself."""
+    while frame is not None:
+        if frame.f_code is _call_as_main.__code__ or frame.f_code is _exec_source.__code__:
+            return False  # below here: `splice run` starting the program
+        if frame.f_code.co_filename.startswith(_SPLICE_DIR):
+            return True
+        frame = frame.f_back
+    return False
+
+
 def _eligible(code: types.CodeType) -> bool:
-    """A function body splice may compile: not module/class code, not splice's own."""
-    return (bool(code.co_flags & _FUNCTION_CODE) and not registry.is_splice_code(code)
-            and not code.co_filename.startswith(_SPLICE_DIR))
+    """A function body splice may compile: not module/class code, not a trampoline."""
+    return bool(code.co_flags & _FUNCTION_CODE) and not registry.is_splice_code(code)
 
 
 # --- threshold 0: compile at import ------------------------------------------
@@ -249,7 +262,11 @@ def run_path(path: str, args: list[str]) -> int:
     sys.argv[:] = [path, *args]
     sys.path[0] = os.path.dirname(filename)
     sys.modules["__main__"] = main
-    return _call_as_main(lambda: exec(compile(source, filename, "exec"), main.__dict__))
+    return _call_as_main(_exec_source, source, filename, main.__dict__)
+
+
+def _exec_source(source: bytes, filename: str, namespace: dict[str, Any]) -> None:
+    exec(compile(source, filename, "exec"), namespace)
 
 
 def run_module(name: str, args: list[str]) -> int:
@@ -258,12 +275,12 @@ def run_module(name: str, args: list[str]) -> int:
 
     sys.argv[:] = [name, *args]
     sys.path[0] = os.getcwd()
-    return _call_as_main(lambda: runpy._run_module_as_main(name, alter_argv=True))  # type: ignore[attr-defined]
+    return _call_as_main(runpy._run_module_as_main, name, True)  # type: ignore[attr-defined]
 
 
-def _call_as_main(body: Callable[[], object]) -> int:
+def _call_as_main(body: Callable[..., object], *args: Any) -> int:
     try:
-        body()
+        body(*args)
     except SystemExit:
         raise
     except BaseException as exc:

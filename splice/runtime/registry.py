@@ -210,7 +210,9 @@ def explain(func: Callable[..., Any]) -> Explanation:
     with _lock:
         st = _states.get(f)
         if st is None:
-            reason, _ = _trial_compile(f, DEFAULT_BACKEND)
+            reason, compiled = _trial_compile(f, DEFAULT_BACKEND)
+            if compiled is not None and compiled.release is not None:
+                compiled.release()  # never installed, never ran
             return Explanation(name, "not jitted", reason or "not jitted yet; the compiler accepts it")
         _sync(f, st)
         if st.status == PENDING:

@@ -1,0 +1,72 @@
+"""python -m splice run: a program behaves exactly as under plain python."""
+
+from __future__ import annotations
+
+import textwrap
+
+from .conftest import python
+
+SCRIPT = textwrap.dedent("""
+    import os, pickle, sys
+    class Point:
+        def __init__(self, x):
+            self.x = x
+    def fib(n):
+        return n if n < 2 else fib(n - 1) + fib(n - 2)
+    p = pickle.loads(pickle.dumps(Point(3)))
+    print(__name__, sys.argv, os.path.basename(__file__), fib(20), p.x, type(p).__module__)
+    print(sys.path[0] == os.path.dirname(os.path.abspath(__file__)))
+    if sys.argv[1:] == ["fail"]:
+        def inner():
+            return {}["missing"]
+        inner()
+    if sys.argv[1:] == ["exit"]:
+        sys.exit(7)
+""")
+
+
+def test_script_output_equals_plain_python(tmp_path) -> None:
+    (tmp_path / "prog.py").write_text(SCRIPT)
+    for args in ([], ["a", "--flag"], ["fail"], ["exit"]):
+        plain = python("prog.py", *args, cwd=tmp_path)
+        spliced = python("-m", "splice", "run", "prog.py", *args, cwd=tmp_path)
+        assert (spliced.returncode, spliced.stdout, spliced.stderr) == \
+            (plain.returncode, plain.stdout, plain.stderr), args
+    assert "KeyError: 'missing'" in plain.stderr or args != ["fail"]
+
+
+def test_module_form_equals_python_dash_m(tmp_path) -> None:
+    pkg = tmp_path / "app"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "__main__.py").write_text("import sys\nprint(__name__, __package__, sys.argv[1:])\n")
+    (tmp_path / "tool.py").write_text("import sys\nprint(__name__, sys.argv)\n")
+    for target in (["app", "x", "-y"], ["tool", "1"]):
+        plain = python("-m", *target, cwd=tmp_path)
+        spliced = python("-m", "splice", "run", "-m", *target, cwd=tmp_path)
+        assert (spliced.returncode, spliced.stdout, spliced.stderr) == \
+            (plain.returncode, plain.stdout, plain.stderr), target
+
+
+def test_hot_function_gets_compiled(tmp_path, real_backend: str) -> None:
+    (tmp_path / "hot.py").write_text(textwrap.dedent("""
+        import time, splice
+        from splice.runtime import registry
+        def hot(n):
+            t = 0
+            for i in range(n):
+                t += i
+            return t
+        deadline = time.monotonic() + 30
+        while registry.status(hot) != "compiled" and time.monotonic() < deadline:
+            assert hot(300) == 44850
+        print(splice.explain(hot).status, hot(300))
+    """))
+    out = python("-m", "splice", "run", "--threshold", "3", "--backend", real_backend, "hot.py", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == "compiled 44850\n"
+
+
+def test_usage_errors() -> None:
+    out = python("-m", "splice", "run")
+    assert out.returncode != 0 and "expected SCRIPT.py" in out.stderr
