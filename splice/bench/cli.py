@@ -48,8 +48,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="loops per value (default: calibrated on CPython to "
                              f"{default.min_time:g} s per value)")
     parser.add_argument("--clock", choices=("wall", "cpu"),
-                        help="time values by wall clock (default) or by the process's CPU "
-                             "time, steadier on a machine shared with other work")
+                        help="time values by the process's CPU time, all threads (default: "
+                             "steady on a machine shared with other work) or by wall clock")
     parser.add_argument("--timeout", type=float,
                         help=f"seconds per process (default {default.timeout:g})")
     return parser.parse_args(argv)

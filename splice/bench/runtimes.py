@@ -16,7 +16,6 @@ from pathlib import Path
 
 from .suite import Benchmark
 
-CHILD = Path(__file__).with_name("child.py")
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # SPLICE_THRESHOLD for the hook-only row: no function ever gets this hot.
 NEVER_HOT = str(10**9)
@@ -42,10 +41,10 @@ class Runtime:
             return "Numba runs only the micro-kernels"
         return None
 
-    def command(self, spec_json: str) -> list[str]:
+    def command(self, child: Path, spec_json: str) -> list[str]:
         """The command line of one measured process."""
         assert self.executable is not None, self.missing_reason
-        return [self.executable, *self.prefix, str(CHILD), spec_json]
+        return [self.executable, *self.prefix, str(child), spec_json]
 
     def environ(self, pypy_path: Path | None) -> dict[str, str]:
         """The child's environment: the parent's, minus any splice switch, plus ours."""
