@@ -37,6 +37,10 @@ def _parser() -> argparse.ArgumentParser:
     fuzz.add_argument("--batch", type=int, default=200, help="programs per child process")
     fuzz.add_argument("--save", metavar="DIR",
                       help="where minimized regressions go (default tests/conformance/regressions)")
+    fuzz.add_argument("--variants", default="jit,warm,ir",
+                      help="compiled variants compared with CPython (jit, warm, ir)")
+    fuzz.add_argument("--ignore", default="", metavar="FIELDS",
+                      help="comma-separated fields not compared (result, exception, line, log)")
     fuzz.add_argument("--max-minimize", type=int, default=5,
                       help="divergences to minimize and save (distinct signatures)")
     return p
@@ -48,7 +52,9 @@ def main(argv: list[str] | None = None) -> int:
         from . import fuzz
 
         return fuzz.run_cli(n=args.fuzz, seed=args.seed, batch=args.batch, dbg=args.dbg,
-                            save=args.save, max_minimize=args.max_minimize, json_path=args.json)
+                            save=args.save, max_minimize=args.max_minimize, json_path=args.json,
+                            variants=tuple(args.variants.split(",")),
+                            ignore=tuple(filter(None, args.ignore.split(","))))
     modules = args.modules or (runner.CI_MODULES if args.ci else runner.DEFAULT_MODULES)
     lock = threading.Lock()
 

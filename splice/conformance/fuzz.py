@@ -177,9 +177,12 @@ def prepare(source: str, variant: str, inputs: list[str]) -> tuple[types.ModuleT
 
 
 def check(program: Program, variants: tuple[str, ...], index: int = 0, seed: str = "",
-          progress: Callable[[str], None] | None = None) -> tuple[list[Divergence], dict[str, bool]]:
+          progress: Callable[[str], None] | None = None,
+          ignore: tuple[str, ...] = ()) -> tuple[list[Divergence], dict[str, bool]]:
     """Run the program plain and under each variant; divergences and which
-    variants actually compiled ``f``.  Raises Skip for unusable programs."""
+    variants actually compiled ``f``.  ``ignore`` names Observation fields not
+    compared (e.g. "line" while a known bug would mask all others).  Raises
+    Skip for unusable programs."""
     try:
         base_mod, _ = prepare(program.source, "cpython", program.inputs)
         expected = [observe(base_mod, args, BASELINE_SECONDS) for args in program.inputs]
@@ -203,7 +206,7 @@ def check(program: Program, variants: tuple[str, ...], index: int = 0, seed: str
                 divergences.append(Divergence(seed, index, variant, "hang", args, want.text(),
                                               f"no result within {limit:.1f} s"))
                 break
-            fields = got.differences(want)
+            fields = [name for name in got.differences(want) if name not in ignore]
             if fields:
                 divergences.append(Divergence(seed, index, variant, "mismatch", args, want.text(),
                                               got.text(), fields))
@@ -236,7 +239,8 @@ def refcount_drift(program: Program, variant: str, rounds: int = 3) -> int | Non
 # --- the child: a batch of programs -------------------------------------------
 
 
-def child_batch(seed: str, start: int, count: int, variants: tuple[str, ...], events: str) -> None:
+def child_batch(seed: str, start: int, count: int, variants: tuple[str, ...], events: str,
+                ignore: tuple[str, ...] = ()) -> None:
     """Check programs ``start .. start+count-1`` of ``seed``, logging each one."""
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
     signal.signal(signal.SIGALRM, _alarm)
@@ -248,7 +252,7 @@ def child_batch(seed: str, start: int, count: int, variants: tuple[str, ...], ev
         log.emit(event="start", index=index, variant="cpython")
         try:
             divs, compiled = check(program, variants, index, seed,
-                                   lambda v: log.emit(event="start", index=index, variant=v))
+                                   lambda v: log.emit(event="start", index=index, variant=v), ignore)
         except Skip as exc:
             log.emit(event="skip", index=index, reason=str(exc))
             continue
@@ -287,8 +291,8 @@ def _child_argv(dbg: bool, *args: str) -> list[str]:
 
 
 def fuzz(n: int, seed: str, *, batch: int = 200, dbg: bool = False,
-         variants: tuple[str, ...] = VARIANTS, batch_timeout: float = 600.0,
-         progress: Callable[[str], None] | None = None) -> FuzzReport:
+         variants: tuple[str, ...] = VARIANTS, ignore: tuple[str, ...] = (),
+         batch_timeout: float = 600.0, progress: Callable[[str], None] | None = None) -> FuzzReport:
     """Check programs ``0 .. n-1`` of ``seed`` in child processes."""
     report = FuzzReport(seed, programs=n)
     next_index = 0
@@ -298,7 +302,7 @@ def fuzz(n: int, seed: str, *, batch: int = 200, dbg: bool = False,
             events_path = Path(tmp, f"events-{next_index}.jsonl")
             argv = _child_argv(dbg, "--child", "--seed", seed, "--start", str(next_index),
                                "--count", str(count), "--events", str(events_path),
-                               "--variants", ",".join(variants))
+                               "--variants", ",".join(variants), "--ignore", ",".join(ignore))
             end = run_child(argv, env=child_env(False), cwd=tmp, timeout=batch_timeout,
                             output=Path(tmp, "output.txt"))
             events = read_events(events_path)
@@ -336,7 +340,8 @@ def fuzz(n: int, seed: str, *, batch: int = 200, dbg: bool = False,
     return report
 
 
-def _reproduces(div: Divergence, source: str, inputs: list[str], dbg: bool, timeout: float = 30.0) -> bool:
+def _reproduces(div: Divergence, source: str, inputs: list[str], dbg: bool, ignore: tuple[str, ...],
+                timeout: float = 30.0) -> bool:
     """Does ``source`` still diverge the way ``div`` did (checked in a child)?"""
     try:
         with warnings.catch_warnings():
@@ -346,7 +351,8 @@ def _reproduces(div: Divergence, source: str, inputs: list[str], dbg: bool, time
         return False
     with tempfile.TemporaryDirectory(prefix="splice-fuzzmin-") as tmp:
         case = Path(tmp, "case.json")
-        case.write_text(json.dumps({"source": source, "inputs": inputs, "variant": div.variant}))
+        case.write_text(json.dumps({"source": source, "inputs": inputs, "variant": div.variant,
+                                    "ignore": ignore}))
         end = run_child(_child_argv(dbg, "--check", str(case)), env=child_env(False), cwd=tmp,
                         timeout=timeout, output=Path(tmp, "output.txt"))
         if div.kind == "crash":
@@ -359,7 +365,8 @@ def _reproduces(div: Divergence, source: str, inputs: list[str], dbg: bool, time
         return any(d["kind"] == div.kind and d["fields"] == div.fields for d in found)
 
 
-def minimize(div: Divergence, dbg: bool = False, budget: float = 300.0) -> tuple[str, list[str]]:
+def minimize(div: Divergence, dbg: bool = False, ignore: tuple[str, ...] = (),
+             budget: float = 300.0) -> tuple[str, list[str]]:
     """Delete lines (ddmin) while the divergence reproduces; the smallest
     program and the inputs it needs."""
     program = generate(f"{div.seed}:{div.index}")
@@ -368,10 +375,10 @@ def minimize(div: Divergence, dbg: bool = False, budget: float = 300.0) -> tuple
     deadline = time.monotonic() + budget
 
     def ok(candidate: list[str]) -> bool:
-        return time.monotonic() < deadline and _reproduces(div, "\n".join(candidate) + "\n", inputs, dbg)
+        return time.monotonic() < deadline and _reproduces(div, "\n".join(candidate) + "\n", inputs, dbg, ignore)
 
     if not ok(lines):
-        if div.input is not None and _reproduces(div, program.source, program.inputs, dbg):
+        if div.input is not None and _reproduces(div, program.source, program.inputs, dbg, ignore):
             inputs = program.inputs
         else:
             return program.source, inputs
@@ -397,7 +404,12 @@ REGRESSION_TEMPLATE = '''\
 seed {seed!r}, program {index}; input ({input}).
 CPython: {expected}
 splice:  {got}
+
+Marked as a known failure while the divergence is open: strict, so the
+test fails once the compiler is fixed; then delete the mark.
 """
+
+import pytest
 
 from splice.conformance.fuzz import assert_same
 
@@ -405,20 +417,22 @@ SOURCE = {source}
 INPUTS = {inputs!r}
 
 
+@pytest.mark.xfail(strict=True, reason="open divergence found by the fuzzer")
 def test_{name}() -> None:
-    assert_same(SOURCE, INPUTS, {variant!r})
+    assert_same(SOURCE, INPUTS, {variant!r}, ignore={ignore!r})
 '''
 
 
-def save_regression(div: Divergence, source: str, inputs: list[str], directory: Path) -> Path:
-    """Write a pytest file that fails while the divergence exists."""
+def save_regression(div: Divergence, source: str, inputs: list[str], directory: Path,
+                    ignore: tuple[str, ...] = ()) -> Path:
+    """Write a pytest file for the divergence, a strict known failure until fixed."""
     directory.mkdir(parents=True, exist_ok=True)
     name = f"fuzz_{''.join(c if c.isalnum() else '_' for c in div.seed)}_{div.index}_{div.variant}_{div.kind}"
     path = directory / f"test_{name}.py"
     path.write_text(REGRESSION_TEMPLATE.format(
         kind=div.kind, variant=div.variant, seed=div.seed, index=div.index, input=div.input,
         expected=div.expected[:300], got=div.got[:300].replace('"""', "'''"), source=_literal(source),
-        inputs=inputs, name=name))
+        inputs=inputs, name=name, ignore=ignore))
     return path
 
 
@@ -429,12 +443,14 @@ def _literal(text: str) -> str:
     return "'''\\\n" + text + "'''"
 
 
-def assert_same(source: str, inputs: list[str], variant: str, dbg: bool = False) -> None:
+def assert_same(source: str, inputs: list[str], variant: str, dbg: bool = False,
+                ignore: tuple[str, ...] = ()) -> None:
     """Regression-test helper: ``variant`` behaves as CPython on every input
     (checked in a child process, so a crash fails the test, not pytest)."""
     with tempfile.TemporaryDirectory(prefix="splice-regress-") as tmp:
         case = Path(tmp, "case.json")
-        case.write_text(json.dumps({"source": source, "inputs": inputs, "variant": variant}))
+        case.write_text(json.dumps({"source": source, "inputs": inputs, "variant": variant,
+                                    "ignore": ignore}))
         end = run_child(_child_argv(dbg, "--check", str(case)), env=child_env(False), cwd=tmp,
                         timeout=120, output=Path(tmp, "output.txt"))
     assert end.returncode == 0, f"{variant} diverges from CPython ({end.signal_name or end.returncode}):\n{end.output_tail}"
@@ -448,7 +464,7 @@ def child_check(case_path: str) -> int:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
     program = Program(case["source"], case["inputs"])
     try:
-        divs, _ = check(program, (case["variant"],))
+        divs, _ = check(program, (case["variant"],), ignore=tuple(case.get("ignore", ())))
     except Skip as exc:
         print(f"unusable: {exc}")
         return 4
@@ -462,10 +478,12 @@ def child_check(case_path: str) -> int:
 
 
 def run_cli(*, n: int, seed: str, batch: int, dbg: bool, save: str | None, max_minimize: int,
-            json_path: str | None) -> int:
+            json_path: str | None, variants: tuple[str, ...] = VARIANTS,
+            ignore: tuple[str, ...] = ()) -> int:
     """``python -m splice conformance --fuzz N``: fuzz, minimize, save, report."""
     t0 = time.monotonic()
-    report = fuzz(n, seed, batch=batch, dbg=dbg, progress=lambda s: print(s, flush=True))
+    report = fuzz(n, seed, batch=batch, dbg=dbg, variants=variants, ignore=ignore,
+                  progress=lambda s: print(s, flush=True))
     print(f"\n{report.checked} programs checked, {report.skipped} skipped (too slow or broken "
           f"interpreted) in {time.monotonic() - t0:.0f} s; f compiled: "
           + ", ".join(f"{v} {c}" for v, c in sorted(report.compiled.items())))
@@ -479,8 +497,8 @@ def run_cli(*, n: int, seed: str, batch: int, dbg: bool, save: str | None, max_m
         if div.kind == "refleak" or div.signature in seen or len(seen) >= max_minimize:
             continue
         seen.add(div.signature)
-        source, inputs = minimize(div, dbg)
-        path = save_regression(div, source, inputs, Path(save) if save else REGRESSIONS)
+        source, inputs = minimize(div, dbg, ignore)
+        path = save_regression(div, source, inputs, Path(save) if save else REGRESSIONS, ignore)
         report.saved.append(str(path))
         print(f"    minimized to {len(source.splitlines())} lines: {path}")
     if json_path:
@@ -497,10 +515,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--count", type=int, default=1)
     p.add_argument("--events")
     p.add_argument("--variants", default=",".join(VARIANTS))
+    p.add_argument("--ignore", default="")
     args = p.parse_args(argv)
     if args.check:
         return child_check(args.check)
-    child_batch(args.seed, args.start, args.count, tuple(args.variants.split(",")), args.events)
+    child_batch(args.seed, args.start, args.count, tuple(args.variants.split(",")), args.events,
+                tuple(filter(None, args.ignore.split(","))))
     return 0
 
 
