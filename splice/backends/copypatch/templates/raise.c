@@ -1,5 +1,5 @@
-/* raise ARG0 [from ARG1] (-DCAUSE), or -DBARE: re-raise the handled
- * exception (ceval's do_raise, with its messages). */
+/* raise ARG0 [from ARG1] (-DCAUSE), both stolen, or -DBARE: re-raise the
+ * handled exception (ceval's do_raise, with its messages and ownership). */
 #include "stencil.h"
 
 STENCIL
@@ -18,9 +18,9 @@ STENCIL
     PyErr_Restore(Py_NewRef(PyExceptionInstance_Class(value)), Py_NewRef(value), PyException_GetTraceback(value));
     ERROR();
 #else
-    PyObject *exc = Py_NewRef(ARG0), *type = NULL, *value = NULL;
+    PyObject *exc = ARG0, *type = NULL, *value = NULL;
 # ifdef CAUSE
-    PyObject *cause = Py_NewRef(ARG1);
+    PyObject *cause = ARG1;
 # else
     PyObject *cause = NULL;
 # endif

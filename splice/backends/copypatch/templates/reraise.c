@@ -1,4 +1,4 @@
-/* Re-raise exception ARG0; -DLASTI: first restore the raising location from
+/* Re-raise exception ARG0 (stolen); -DLASTI: first restore the raising location from
  * the int ARG1 (an original offset; OP0 is the trampoline's shift). */
 #include "stencil.h"
 
@@ -10,6 +10,6 @@ STENCIL
     SET_LOCATION();
 #endif
     PyObject *exc = ARG0;
-    PyErr_Restore(Py_NewRef(PyExceptionInstance_Class(exc)), Py_NewRef(exc), PyException_GetTraceback(exc));
+    PyErr_Restore(Py_NewRef(PyExceptionInstance_Class(exc)), exc, PyException_GetTraceback(exc));
     ERROR();
 }
