@@ -30,7 +30,6 @@ from __future__ import annotations
 import atexit
 import gc
 import importlib._bootstrap as _bootstrap
-import inspect
 import os
 import site
 import sys
@@ -44,7 +43,7 @@ DEFAULT_THRESHOLD = 10  # samples in a code object's own body
 DEFAULT_HZ = 250  # samples a second
 MAX_SWEEPS = 8  # gc.get_referrers sweeps for one code object
 _SPLICE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
-_FUNCTION_CODE = inspect.CO_NEWLOCALS  # function bodies; module and class bodies lack it
+_FUNCTION_CODE = 0x2  # CO_NEWLOCALS: function bodies have it, module and class bodies do not
 
 _sampler: "_Sampler | None" = None
 _original_load: Callable[[Any], types.ModuleType] | None = None

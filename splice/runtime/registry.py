@@ -32,17 +32,14 @@ from __future__ import annotations
 
 import functools
 import os
-import statistics
 import threading
 import time
-import traceback
 import types
 import weakref
-from collections import Counter
-from dataclasses import dataclass
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, Callable, Iterable, NamedTuple, TypeVar
 
-from ..backends import BACKENDS
+# Imports beyond these are made where used: this module is loaded at start-up
+# of every process when SPLICE=1, and start-up time is part of the overhead.
 
 F = TypeVar("F")
 
@@ -63,20 +60,21 @@ DISABLED = _env_flag("SPLICE_DISABLE")
 PENDING, COMPILED, INTERPRETED = "pending", "compiled", "interpreted"
 
 
-@dataclass(eq=False)
 class FunctionState:
     """What splice knows about one function object."""
 
-    qualname: str
-    backend: str
-    # The user's code: what is compiled, and what f.__code__ is without splice.
-    code: types.CodeType
-    status: str = PENDING
-    reason: str | None = None  # why the function is interpreted (status INTERPRETED)
-    detail: str | None = None  # the traceback of an internal compiler error
-    compiled: Any = None  # the CompiledCode for ``code``
-    installed: types.CodeType | None = None  # f.__code__ while the compiled code is installed
-    compiles: int = 0
+    __slots__ = ("backend", "code", "status", "reason", "detail", "compiled", "installed", "compiles")
+
+    def __init__(self, backend: str, code: types.CodeType) -> None:
+        self.backend = backend
+        # The user's code: what is compiled, and what f.__code__ is without splice.
+        self.code = code
+        self.status = PENDING
+        self.reason: str | None = None  # why the function is interpreted (status INTERPRETED)
+        self.detail: str | None = None  # the traceback of an internal compiler error
+        self.compiled: Any = None  # the CompiledCode for ``code``
+        self.installed: types.CodeType | None = None  # f.__code__ while the compiled code is installed
+        self.compiles = 0
 
 
 _lock = threading.RLock()
@@ -105,6 +103,8 @@ def jit(func: F | None = None, /, *, backend: str = DEFAULT_BACKEND, eager: bool
         return functools.partial(jit, backend=backend, eager=eager)  # type: ignore[return-value]
     if DISABLED:
         return func
+    from ..backends import BACKENDS
+
     if backend not in BACKENDS:
         raise ValueError(f"unknown splice back end {backend!r}; known: {', '.join(BACKENDS)}")
     functions = _functions_of(func, "splice.jit")
@@ -175,8 +175,7 @@ def enabled() -> bool:
     return _enabled
 
 
-@dataclass(frozen=True)
-class Explanation:
+class Explanation(NamedTuple):
     """Why a function is (not) running compiled code; ``str()`` says it in words."""
 
     name: str
@@ -230,6 +229,9 @@ def stats() -> dict[str, Any]:
     with _lock:
         states = list(_states.values())
         times = list(_compile_seconds)
+    import statistics
+    from collections import Counter
+
     reasons = Counter(st.reason for st in states if st.status == INTERPRETED)
     try:
         from . import execmem
@@ -347,7 +349,7 @@ def _register(f: types.FunctionType, backend: str, eager: bool) -> None:
             code = f.__code__
             if is_splice_code(code):  # already compiled for another function object (shared trampoline)
                 return
-            st = _states[f] = FunctionState(f.__qualname__, backend, code)
+            st = _states[f] = FunctionState(backend, code)
         else:
             _sync(f, st)
         if st.status != PENDING:
@@ -398,6 +400,7 @@ def _prepare(backends: set[str]) -> None:
     """
     try:
         from .. import compiler  # noqa: F401
+        from ..backends import BACKENDS
         from . import entry  # noqa: F401
 
         for name in backends:
@@ -420,7 +423,7 @@ def _compile(f: types.FunctionType, st: FunctionState) -> None:
         _fallback(st, str(exc))
         return
     except Exception as exc:  # a compiler bug must leave the function interpreted, not crash the program
-        _fallback(st, f"internal compiler error: {type(exc).__name__}: {exc}", traceback.format_exc())
+        _fallback(st, f"internal compiler error: {type(exc).__name__}: {exc}", _traceback())
         return
     finally:
         _compile_seconds.append(time.perf_counter() - start)
@@ -436,13 +439,19 @@ def _install(f: types.FunctionType, st: FunctionState) -> None:
     try:
         entry.install(f, st.compiled, st.code)
     except Exception as exc:  # the entry declined (or failed): keep the original code
-        _fallback(st, f"install failed: {type(exc).__name__}: {exc}", traceback.format_exc())
+        _fallback(st, f"install failed: {type(exc).__name__}: {exc}", _traceback())
         return
     st.installed = f.__code__
     _installed_codes.add(st.installed)
     from ..tools import perfmap
 
     perfmap.record(st.compiled, f"{f.__module__}.{f.__qualname__}")
+
+
+def _traceback() -> str:
+    import traceback
+
+    return traceback.format_exc()
 
 
 def _fallback(st: FunctionState, reason: str, detail: str | None = None) -> None:
