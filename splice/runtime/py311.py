@@ -186,8 +186,10 @@ def build_trampoline(code: types.CodeType, entry: Any, step_aside: Any, temp_slo
     units = _units(code)
     new_units = units[:at] + block + units[at:]
     positions = list(code.co_positions())
-    inserted_pos = positions[at - 1]  # RESUME's: the def line
-    new_positions = positions[:at] + [inserted_pos] * len(block) + positions[at:]
+    # No location: a line event for the inserted block would show tracers a
+    # line the original never reports (and the native path always stores
+    # the user's location before anything can raise).
+    new_positions = positions[:at] + [(None, None, None, None)] * len(block) + positions[at:]
     stack = max(code.co_stacksize, _STACK_PEAK, _STACK_DURING_CALL + temp_slots)
     return code.replace(
         co_code=bytes(b for u in new_units for b in u),

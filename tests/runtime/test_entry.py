@@ -1,0 +1,178 @@
+"""The trampoline entry: layout, locations, step-aside, install/uninstall."""
+
+from __future__ import annotations
+
+import ctypes
+import dis
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from splice.backends.base import CompiledCode
+from splice.errors import Unsupported
+from splice.runtime import entry, py311
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def sample(a, b=2):
+    c = a + b
+    try:
+        1 / 0
+    except ZeroDivisionError:
+        c += 1
+    return c
+
+
+def with_cells(x):
+    def inner():
+        return x
+    return inner
+
+
+def _fake(slots: list) -> tuple:
+    return ("py_entry", slots)
+
+
+@pytest.fixture
+def installed():
+    funcs = []
+
+    def install(func, py_entry=_fake):
+        entry.install(func, CompiledCode("interp", py_entry=py_entry), func.__code__)
+        funcs.append(func)
+        return func
+    yield install
+    for f in funcs:
+        entry.uninstall(f)
+
+
+def test_layout_is_cheap_and_consistent() -> None:
+    layout = entry.layout_for(sample.__code__)
+    assert layout.location_shift == 15  # the inserted block, caches included
+    assert layout.temp_base == py311.nlocalsplus(sample.__code__) + 2
+    assert layout.step_aside is entry.STEP_ASIDE
+
+
+def test_trampoline_keeps_locations_and_handlers() -> None:
+    code = sample.__code__
+    tramp = py311.build_trampoline(code, print, entry.STEP_ASIDE, temp_slots=40)
+    shift = py311.location_shift(code)
+    at = py311.prologue_end(code)
+    old, new = list(code.co_positions()), list(tramp.co_positions())
+    assert new[:at] == old[:at] and new[at + shift:] == old[at:]
+    assert set(new[at:at + shift]) == {(None, None, None, None)}  # no line event of its own
+    old_table = dis._parse_exception_table(code)
+    new_table = dis._parse_exception_table(tramp)
+    assert [(e.start + 2 * shift, e.end + 2 * shift, e.target + 2 * shift, e.depth, e.lasti) for e in old_table] == \
+        [(e.start, e.end, e.target, e.depth, e.lasti) for e in new_table]
+    assert tramp.co_stacksize >= 42
+    assert tramp.co_consts[-2:] == (print, entry.STEP_ASIDE)
+    assert tramp.co_code[2 * (at + shift):] == code.co_code[2 * at:]
+
+
+def test_many_constants_need_extended_args() -> None:
+    src = "def f(x):\n" + "".join(f"    y{i} = 'c{i}'\n" for i in range(300)) + "    return y3\n"
+    ns: dict = {}
+    exec(src, ns)
+    f = ns["f"]
+    layout = entry.layout_for(f.__code__)
+    assert layout.location_shift > 15
+    original = f.__code__
+    entry.install(f, CompiledCode("interp", py_entry=lambda slots: "native"), original)
+    try:
+        assert f(3) == "native"
+        sys.settrace(lambda *a: None)
+        try:
+            assert f(3) == "c3" and len(f.__code__.co_consts) > 256
+        finally:
+            sys.settrace(None)
+    finally:
+        entry.uninstall(f)
+
+
+def test_install_runs_entry_with_frame_slots(installed) -> None:
+    f = installed(sample)
+    assert f(5) == ("py_entry", [5, 2, None])
+    assert entry.is_installed(f)
+    cells = installed(with_cells)
+    _, slots = cells(7)
+    assert isinstance(slots[0], type((lambda: cells).__closure__[0])) and slots[0].cell_contents == 7
+
+
+def test_tracing_steps_aside_to_original_body(installed) -> None:
+    f = installed(sample)
+    events = []
+
+    def tracer(frame, event, arg):
+        if frame.f_code is f.__code__:
+            events.append((event, frame.f_lineno))
+        return tracer
+    sys.settrace(tracer)
+    try:
+        assert f(5) == 8
+    finally:
+        sys.settrace(None)
+    entry.uninstall(f)
+    plain = []
+
+    def tracer2(frame, event, arg):
+        if frame.f_code is f.__code__:
+            plain.append((event, frame.f_lineno))
+        return tracer2
+    sys.settrace(tracer2)
+    try:
+        f(5)
+    finally:
+        sys.settrace(None)
+    assert events == plain
+
+
+def test_uninstall_restores(installed) -> None:
+    original = sample.__code__
+    f = installed(sample)
+    entry.uninstall(f)
+    assert f.__code__ is original and not entry.is_installed(f) and f(1) == 4
+
+
+def test_install_checks_original(installed) -> None:
+    with pytest.raises(ValueError):
+        entry.install(sample, CompiledCode("interp", py_entry=_fake), with_cells.__code__)
+
+
+def test_generators_are_refused() -> None:
+    def gen():
+        yield 1
+    with pytest.raises(Unsupported):
+        entry.layout_for(gen.__code__)
+
+
+def test_frame_layout_matches_headers() -> None:
+    """The offsets py311 hard-codes, checked against a live frame."""
+    frame = sys._getframe()
+    iframe = ctypes.c_void_p.from_address(id(frame) + py311.FRAMEOBJECT_F_FRAME).value
+    code_ptr = ctypes.c_void_p.from_address(iframe + 32).value  # _PyInterpreterFrame.f_code
+    assert code_ptr == id(frame.f_code)
+
+
+def test_native_entry_refuses_foreign_frames() -> None:
+    source = textwrap.dedent("""
+        from splice.compiler import compile_function
+        from splice.runtime import entry
+        def f():
+            return 42
+        entry.install(f, compile_function(f), f.__code__)
+        builtin = f.__code__.co_consts[-2]
+        assert f() == 42
+        try:
+            builtin()
+        except SystemError as e:
+            print("refused:", e)
+    """)
+    proc = subprocess.run([sys.executable, "-X", "faulthandler", "-c", source], capture_output=True, text=True,
+                          timeout=120, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    assert "refused: splice entry called outside its trampoline" in proc.stdout

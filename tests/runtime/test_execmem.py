@@ -1,0 +1,56 @@
+"""Executable memory: W^X always, accounting, and sealed blocks stay sealed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from splice.runtime import execmem
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_write_seal_release_accounting() -> None:
+    before_use, before_map = execmem.bytes_in_use(), execmem.bytes_mapped()
+    block = execmem.allocate(100)
+    assert execmem.bytes_mapped() == before_map + execmem.PAGE
+    block.write(0, b"\xc3")
+    assert execmem.bytes_in_use() == before_use  # not live until sealed
+    block.seal()
+    assert execmem.bytes_in_use() == before_use + 100
+    with pytest.raises(execmem.ExecMemError):
+        block.write(0, b"\x90")
+    block.release()
+    block.release()  # idempotent
+    assert (execmem.bytes_in_use(), execmem.bytes_mapped()) == (before_use, before_map)
+
+
+def test_out_of_bounds_write_rejected() -> None:
+    block = execmem.allocate(16)
+    try:
+        with pytest.raises(execmem.ExecMemError):
+            block.write(10, b"x" * 10)
+    finally:
+        block.release()
+
+
+def test_no_writable_executable_mapping_after_compiling() -> None:
+    source = textwrap.dedent("""
+        from splice.compiler import compile_function
+        from splice.runtime import entry
+        def f(a, b):
+            return [a + b for _ in range(3)]
+        entry.install(f, compile_function(f), f.__code__)
+        assert f(1, 2) == [3, 3, 3]
+        maps = open("/proc/self/maps").read().splitlines()
+        bad = [m for m in maps if m.split()[1].startswith("rwx")]
+        print("bad:", bad)
+    """)
+    proc = subprocess.run([sys.executable, "-X", "faulthandler", "-c", source], capture_output=True, text=True,
+                          timeout=120, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    assert proc.stdout.strip() == "bad: []"
