@@ -30,6 +30,7 @@ import io
 import json
 import os
 import random
+import re
 import resource
 import runpy
 import sys
@@ -99,17 +100,32 @@ class NumbaRefused(Exception):
     """Numba could not compile (or run) a kernel in nopython mode."""
 
 
-def refusal_reason(exc: BaseException) -> str:
-    """The informative line of a Numba error message."""
+def refusal_reason(exc: BaseException, kernel: str) -> str:
+    """Numba's first informative line, plus the kernel line it refers to."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
     noise = ("Failed in nopython mode pipeline", "- Resolution failure", "During:", "File ")
-    for line in str(exc).splitlines():
-        line = line.strip()
-        if line and not line.startswith(noise):
-            return "%s: %s" % (type(exc).__name__, line[:300])
-    return type(exc).__name__
+    reason = type(exc).__name__
+    for i, line in enumerate(lines):
+        if not line.startswith(noise):
+            line = re.sub(r"Function\(<function (\w+) at 0x[0-9a-f]+>\)", r"\1", line)
+            if line.endswith("signature:") and i + 1 < len(lines):
+                line += " " + lines[i + 1].lstrip("> ")
+            reason = "%s: %s" % (reason, line)
+            break
+    name = os.path.basename(kernel)
+    for i, line in enumerate(lines):
+        where = re.match(r'File "(?:.*/)?%s", line (\d+):' % re.escape(name), line)
+        if where:  # then the def line, maybe "<source elided>", the line, a "^" marker
+            source = []
+            for text in lines[i + 1:i + 5]:
+                if text.startswith("^"):
+                    break
+                source.append(text)
+            reason += " (%s:%s: %s)" % (name, where.group(1), source[-1] if source else "")
+    return reason[:400]
 
 
-def njit_kernel(namespace: dict, result: dict) -> None:
+def njit_kernel(namespace: dict, result: dict, path: str) -> None:
     """Replace the kernel's NUMBA functions by njit versions; time the first call."""
     import numba
 
@@ -119,7 +135,7 @@ def njit_kernel(namespace: dict, result: dict) -> None:
     try:
         namespace["bench"]()
     except Exception as exc:
-        raise NumbaRefused(refusal_reason(exc)) from exc
+        raise NumbaRefused(refusal_reason(exc, path)) from exc
     result["first_call_s"] = time.perf_counter() - start
 
 
@@ -151,7 +167,7 @@ def run(spec: dict, result: dict) -> None:
         else:
             namespace = load_kernel(path)
             if spec["numba"]:
-                njit_kernel(namespace, result)
+                njit_kernel(namespace, result, path)
             pyperf.Runner().bench_func(namespace["NAME"], namespace["bench"])
         if spec["check"]:
             exec(spec["check"], namespace)

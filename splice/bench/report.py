@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
@@ -73,10 +74,11 @@ def compile_text(cell: Cell) -> str:
 
 def status_text(cell: Cell, markup: bool = True) -> str:
     """Status and reason (coloured with rich markup when `markup`)."""
-    text = cell.status
+    text, reason = cell.status, cell.reason
     if markup:
         text = f"[{STATUS_STYLE.get(cell.status, 'red')}]{text}[/]"
-    return f"{text}: {cell.reason}" if cell.reason else text
+        reason = escape(reason)
+    return f"{text}: {reason}" if reason else text
 
 
 RESULT_COLUMNS = ("benchmark", "runtime", "time", "speedup", "peak RSS", "exec mem", "compile",
@@ -168,7 +170,8 @@ def print_report(console: Console, cells: list[Cell], runtimes: list[Runtime]) -
     console.print(summary_table(cells, runtimes))
     mismatches = [c for c in cells if c.status == MISMATCH and c.runtime in SPLICE_ROWS]
     if mismatches:
-        lines = "\n".join(f"{c.benchmark} under {c.runtime}: {c.reason}" for c in mismatches)
+        lines = "\n".join(f"{c.benchmark} under {c.runtime}: {escape(c.reason)}"
+                          for c in mismatches)
         console.print(Panel(lines, title="OUTPUT MISMATCH: splice differs from CPython",
                             style="bold red"))
     failed = [c for c in cells if c.failed]

@@ -32,7 +32,7 @@ def synthetic_cells():
     broken = row("pypy", [run([0.2]), run([], status=ERROR, reason="crashed: SIGSEGV")])
     for cell in (fast, wrong, broken):
         compare(base, cell)
-    numba = row("numba", [run([], status=REFUSED, reason="TypingError: no")], "k_objects")
+    numba = row("numba", [run([], status=REFUSED, reason="TypingError: no Literal[int](0)")], "k_objects")
     missing = Cell("nbody", "pypy2", MISSING, "pypy2 not found")
     unknown = Cell("bogus", "-", UNKNOWN, "no benchmark of that name")
     return [unknown, base, fast, wrong, broken, missing, numba]
@@ -65,7 +65,7 @@ def test_table_shows_every_row_and_a_loud_mismatch():
     report.print_report(Console(file=out, width=250), cells, all_runtimes())
     text = out.getvalue()
     for needle in ("bogus", "unknown", "2.08x", "crashed: SIGSEGV", "pypy2 not found",
-                   "TypingError: no", "OUTPUT MISMATCH", "exit status 1", "2 compiles"):
+                   "TypingError: no Literal[int](0)", "OUTPUT MISMATCH", "exit status 1", "2 compiles"):
         assert needle in text, needle
 
 
