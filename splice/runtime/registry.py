@@ -121,10 +121,10 @@ def jit_module(module: types.ModuleType, *, backend: str = DEFAULT_BACKEND, eage
     Only objects whose ``__module__`` is the module's name count, so
     functions imported from elsewhere are left alone.  Returns the module.
     """
-    if not isinstance(module, types.ModuleType):
-        raise TypeError(f"splice.jit_module expects a module, got {type(module).__name__}")
     if DISABLED:
         return module
+    if not isinstance(module, types.ModuleType):
+        raise TypeError(f"splice.jit_module expects a module, got {type(module).__name__}")
     for obj in list(vars(module).values()):
         if isinstance(obj, (types.FunctionType, type)) and getattr(obj, "__module__", None) == module.__name__:
             jit(obj, backend=backend, eager=eager)
