@@ -96,13 +96,15 @@ def _info(argv: list[str]) -> int:
 
 
 def _stencil_table() -> str:
-    """Where the copy-and-patch back end's generated table comes from."""
+    """Which copy-and-patch table this interpreter uses, and how big it is."""
     try:
-        module = importlib.import_module("splice.backends.copypatch.stencils")
+        from .backends.copypatch import stencils, stencils_generated
+
+        table = stencils.table()
     except Exception as exc:  # reported, not raised: info must always answer
         return f"not loaded ({type(exc).__name__}: {exc})"
-    count = len(getattr(module, "STENCILS", ()))
-    return f"{module.__file__} ({count} stencils)"
+    code = sum(len(s.code) for s in table.values())
+    return f"{stencils.abi()} ABI, {len(table)} stencils, {code} bytes of code ({stencils_generated.__file__})"
 
 
 def _delegate(module: str) -> Callable[[list[str]], int]:

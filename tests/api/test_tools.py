@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -122,7 +123,8 @@ def test_info_command() -> None:
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("splice 0.1.0\npython 3.11")
     assert "back end interp: available" in out.stdout
-    assert "executable memory:" in out.stdout and "stencil table:" in out.stdout
+    assert "executable memory:" in out.stdout
+    assert re.search(r"^stencil table: (release|debug) ABI, [1-9][0-9]* stencils", out.stdout, re.M), out.stdout
 
 
 def test_unknown_command_and_help() -> None:
@@ -130,3 +132,14 @@ def test_unknown_command_and_help() -> None:
     assert _splice("--help").returncode == 0
     bad = _splice("frobnicate")
     assert bad.returncode == 2 and "unknown command 'frobnicate'" in bad.stderr
+
+
+def test_explain_asm_with_native_code(tmp_path, real_backend: str) -> None:
+    if real_backend != "copypatch":
+        pytest.skip("the copypatch back end does not compile here yet")
+    (tmp_path / "prog.py").write_text("def add(a, b):\n    return a + b\n")
+    out = _splice("explain", "prog.py:add", "--asm", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "compiles: copypatch back end, " in out.stdout
+    listing = out.stdout.split("code:\n", 1)[1]
+    assert re.search(r"^  0x[0-9a-f]+  [0-9a-f]+ +\w+", listing, re.M), listing[:500]
