@@ -24,6 +24,7 @@ from .suite import KERNEL_DIR, Benchmark
 
 BASELINE = "cpython"
 REASON_LIMIT = 300
+TIMED_OUT = "timed out after"
 
 Progress = Callable[[str, int], None]
 
@@ -37,7 +38,7 @@ class Settings:
     values: int = 5  # values kept per process
     loops: int | None = None  # loops per value; None: calibrate to min_time on CPython
     min_time: float = 0.1  # seconds per value targeted by calibration
-    timeout: float = 600.0  # seconds per process
+    timeout: float = 300.0  # seconds per process; a row that times out is not run again
     # "cpu": values are the process's CPU time (all threads), which a busy
     # shared machine barely disturbs; "wall": pyperf's usual perf_counter.
     clock: str = "cpu"
@@ -100,7 +101,7 @@ class Runner:
                                   env=runtime.environ(self.pypy_path), capture_output=True,
                                   text=True, timeout=self.settings.timeout, cwd=self.workdir)
         except subprocess.TimeoutExpired:
-            return RunResult(ERROR, f"timed out after {self.settings.timeout:g} s")
+            return RunResult(ERROR, f"{TIMED_OUT} {self.settings.timeout:g} s")
         stderr = last_line(proc.stderr)
         if not out.exists():
             if proc.returncode < 0:
@@ -144,11 +145,18 @@ class Runner:
         baseline = next((rt for rt in active if rt.name == BASELINE), None)
         loops = self.calibrate(bench, baseline) if baseline else (self.settings.loops or 1)
         s = self.settings
+        timed_out: set[str] = set()
         for index in range(s.runs):
             for rt in rotated(active, index):
                 label = f"{bench.name}: {rt.name} (run {index + 1}/{s.runs})"
                 self.progress(label, 0)
-                cells[rt.name].runs.append(self.run_child(rt, bench, loops, s.warmups, s.values))
+                if rt.name in timed_out:
+                    result = RunResult(ERROR, "not run: an earlier run timed out")
+                else:
+                    result = self.run_child(rt, bench, loops, s.warmups, s.values)
+                    if result.reason.startswith(TIMED_OUT):
+                        timed_out.add(rt.name)
+                cells[rt.name].runs.append(result)
                 self.progress(label, 1)
         for rt in active:
             cells[rt.name].loops = loops

@@ -115,3 +115,24 @@ def test_formatting():
     assert report.fmt_time(2.5e-7) == "250 ns"
     assert report.fmt_bytes(3 * 2**20) == "3.0 MiB"
     assert report.fmt_bytes(None) == ""
+
+
+def test_a_row_that_times_out_is_not_run_again(tmp_path, monkeypatch):
+    from splice.bench import runner as runner_module
+    from splice.bench.suite import select
+
+    calls = []
+
+    def fake_child(self, runtime, bench, loops, warmups, values):
+        calls.append(runtime.name)
+        if runtime.name == "splice":
+            return RunResult(ERROR, f"{runner_module.TIMED_OUT} 1 s")
+        return run([1.0])
+
+    monkeypatch.setattr(runner_module.Runner, "run_child", fake_child)
+    bench = select(["nbody"])[0]
+    chosen = [rt for rt in all_runtimes() if rt.name in ("cpython", "splice")]
+    r = runner_module.Runner(Settings(runs=3, loops=1), tmp_path, lambda label, n: None)
+    cells = r.run(bench, [], chosen)
+    assert calls.count("splice") == 1 and calls.count("cpython") == 3
+    assert cells[1].status == ERROR and cells[1].reason.startswith("3/3 runs failed: timed out")
