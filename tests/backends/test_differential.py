@@ -7,6 +7,7 @@ every case with the child's stack instead of killing the test runner.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,29 +18,36 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import cases  # noqa: E402
 
-_results: dict[str, dict] | None = None
-_failure = ""
+DEBUG_PYTHON = shutil.which("python3.11-dbg") or shutil.which("python3.11d")
+# The running release build, Debian's 3.11.2 release build (same stencil
+# table, other point release) and Debian's Py_DEBUG build (debug table).
+OTHER_RELEASE = "/usr/bin/python3.11" if Path("/usr/bin/python3.11").exists() else None
+PYTHONS = {"release": sys.executable, "other-release": OTHER_RELEASE, "debug": DEBUG_PYTHON}
+_results: dict[str, dict[str, dict]] = {}
+_failure: dict[str, str] = {}
 
 
-def _run_child() -> dict[str, dict]:
-    global _results, _failure
-    if _results is None:
-        proc = subprocess.run([sys.executable, "-X", "faulthandler", str(HERE / "differential.py")],
-                              capture_output=True, text=True, timeout=300, cwd=HERE.parent.parent)
-        _results = {}
+def _run_child(abi: str) -> dict[str, dict]:
+    if abi not in _results:
+        proc = subprocess.run([PYTHONS[abi], "-X", "faulthandler", str(HERE / "differential.py")],
+                              capture_output=True, text=True, timeout=600, cwd=HERE.parent.parent)
+        _results[abi] = {}
         for line in proc.stdout.splitlines():
             d = json.loads(line)
-            _results[d["case"]] = d
+            _results[abi][d["case"]] = d
         if proc.returncode != 0:
-            _failure = f"child exited {proc.returncode}:\n{proc.stderr[-4000:]}"
-    return _results
+            _failure[abi] = f"child exited {proc.returncode}:\n{proc.stderr[-4000:]}"
+    return _results[abi]
 
 
+@pytest.mark.parametrize("abi", list(PYTHONS))
 @pytest.mark.parametrize("name", [f.__name__ for f, _ in cases.CASES])
-def test_native_matches_interpreter(name: str) -> None:
-    results = _run_child()
+def test_native_matches_interpreter(name: str, abi: str) -> None:
+    if PYTHONS[abi] is None:
+        pytest.skip(f"no {abi} interpreter installed")
+    results = _run_child(abi)
     if name not in results:
-        pytest.fail(f"{name} produced no result; {_failure}")
+        pytest.fail(f"{name} produced no result; {_failure.get(abi)}")
     d = results[name]
     if d["status"] == "unsupported":
         pytest.skip(f"front end declines: {d['reason']}")

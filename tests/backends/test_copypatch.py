@@ -1,0 +1,96 @@
+"""The copy-and-patch back end's own invariants: coverage, patching, build."""
+
+from __future__ import annotations
+
+import shutil
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from splice.backends.copypatch import build, lowering
+from splice.backends.copypatch.emitter import EmitError, Emitter, assemble, patch
+from splice.backends.copypatch.stencils import table
+from splice.compiler import build_ir
+from splice.ir import KINDS
+from splice.runtime import entry
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_every_kind_is_lowered(kind: str) -> None:
+    assert kind in lowering.LOWER
+
+
+def test_lowering_names_existing_stencils() -> None:
+    tab = table()
+    source = Path(lowering.__file__).read_text() + Path(lowering.__file__).with_name("emitter.py").read_text()
+    for name in tab:
+        assert name in build.SPECS
+    for stencil in ("call_oo", "vectorcall", "error_catch_tb_lasti", "raise_bare", "branch_if_true"):
+        assert stencil in tab and stencil in source or stencil.startswith("error_catch")
+
+
+def test_patch_rejects_out_of_range() -> None:
+    buf = bytearray(16)
+    patch(buf, 0, "abs64", (1 << 64) - 1, 0)
+    patch(buf, 0, "abs32", (1 << 32) - 1, 0)
+    with pytest.raises(EmitError):
+        patch(buf, 0, "abs64", 1 << 64, 0)
+    with pytest.raises(EmitError):
+        patch(buf, 0, "abs32", 1 << 32, 0)
+    with pytest.raises(EmitError):
+        patch(buf, 0, "abs32", -1, 0)
+    with pytest.raises(EmitError):
+        patch(buf, 0, "abs32s", 1 << 31, 0)
+    with pytest.raises(EmitError):
+        patch(buf, 0, "pc32", 0x1000 + (1 << 31) + 4, 0x1000)
+    patch(buf, 4, "pc32", 0x1000 + 100, 0x1000)
+    assert struct.unpack_from("<i", buf, 4)[0] == 100
+    with pytest.raises(EmitError):
+        patch(buf, 14, "abs64", 0, 0)  # field past the end
+
+
+def test_unpatched_hole_is_an_error() -> None:
+    def f(a):
+        return a.x
+    fn = build_ir(f)
+    em = Emitter(fn, entry.layout_for(f.__code__))
+    em.run()
+    getattr_piece = next(p for p in em.asm.pieces if p.stencil == "call_ok")
+    del getattr_piece.holes["_JIT_OP0"]
+    with pytest.raises(EmitError, match="_JIT_OP0"):
+        assemble(em, lambda size: 0x10000)
+
+
+def test_symbols_cover_blocks_and_instructions() -> None:
+    from splice.compiler import compile_function
+
+    def f(a):
+        return a + 1 if a else 0
+    compiled = compile_function(f)
+    try:
+        assert compiled.symbols["entry"] == compiled.entry_address
+        assert any(k.endswith(":BinaryOp") for k in compiled.symbols)
+        assert "b0" in compiled.symbols and compiled.temp_slots > 0
+        assert all(compiled.entry_address <= a < compiled.entry_address + compiled.size
+                   for a in compiled.symbols.values())
+    finally:
+        compiled.release()
+
+
+@pytest.mark.skipif(shutil.which(build.CLANG) is None, reason=f"{build.CLANG} is not installed")
+def test_regenerated_stencils_are_identical() -> None:
+    proc = subprocess.run([sys.executable, "-m", "splice.backends.copypatch.build", "--check"],
+                          capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert proc.returncode == 0, proc.stdout + proc.stderr[-4000:]
+
+
+def test_every_table_has_the_same_stencils() -> None:
+    from splice.backends.copypatch.stencils_generated import TABLES
+
+    assert set(TABLES) == {"release", "debug"}
+    assert set(TABLES["release"]) == set(TABLES["debug"]) == set(build.SPECS)
