@@ -103,8 +103,8 @@ def test_install_runs_entry_with_frame_slots(installed) -> None:
     assert isinstance(slots[0], type((lambda: cells).__closure__[0])) and slots[0].cell_contents == 7
 
 
-def test_tracing_steps_aside_to_original_body(installed) -> None:
-    f = installed(sample)
+def _trace_events(f) -> list:
+    """(event, line) of ``f``'s own frames while it runs once under a tracer."""
     events = []
 
     def tracer(frame, event, arg):
@@ -116,19 +116,14 @@ def test_tracing_steps_aside_to_original_body(installed) -> None:
         assert f(5) == 8
     finally:
         sys.settrace(None)
-    entry.uninstall(f)
-    plain = []
+    return events
 
-    def tracer2(frame, event, arg):
-        if frame.f_code is f.__code__:
-            plain.append((event, frame.f_lineno))
-        return tracer2
-    sys.settrace(tracer2)
-    try:
-        f(5)
-    finally:
-        sys.settrace(None)
-    assert events == plain
+
+def test_tracing_steps_aside_to_original_body(installed) -> None:
+    f = installed(sample)
+    events = _trace_events(f)
+    entry.uninstall(f)
+    assert events == _trace_events(f)
 
 
 def test_uninstall_restores(installed) -> None:

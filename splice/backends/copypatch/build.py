@@ -61,7 +61,7 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     "xdecref": ("refcount", ["-DNULLABLE"]),
     "load_local": ("load_local", []),
     "store_local": ("store_local", []),
-    "delete_local": ("delete_local", []),
+    "delete_local": ("load_local", ["-DDELETE"]),
     "load_cell": ("cell", ["-DLOAD"]),
     "store_cell": ("cell", ["-DSTORE"]),
     "delete_cell": ("cell", ["-DDELETE"]),

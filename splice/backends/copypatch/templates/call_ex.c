@@ -28,13 +28,7 @@ STENCIL
     }
     else {
         if (Py_TYPE(callargs)->tp_iter == NULL && !PySequence_Check(callargs)) {
-            PyErr_Clear();
-            PyObject *funcstr = _PyObject_FunctionStr(func);
-            if (funcstr != NULL) {
-                PyErr_Format(PyExc_TypeError, "%U argument after * must be an iterable, not %.200s",
-                             funcstr, Py_TYPE(callargs)->tp_name);
-                Py_DECREF(funcstr);
-            }
+            callee_type_error(func, "%U argument after * must be an iterable, not %.200s", callargs);
             Py_XDECREF(kwargs);
             ERROR();
         }

@@ -86,17 +86,22 @@ HELPER void name_error(PyObject *exc, const char *fmt, PyObject *name)
     }
 }
 
+/* A TypeError naming the callee and the type of `arg` (fmt: %U, %.200s). */
+HELPER void callee_type_error(PyObject *func, const char *fmt, PyObject *arg)
+{
+    PyErr_Clear();
+    PyObject *funcstr = _PyObject_FunctionStr(func);
+    if (funcstr != NULL) {
+        PyErr_Format(PyExc_TypeError, fmt, funcstr, Py_TYPE(arg)->tp_name);
+        Py_DECREF(funcstr);
+    }
+}
+
 /* ceval.c's format_kwargs_error, for ** merges into a call. */
 HELPER void kwargs_error(PyObject *func, PyObject *kwargs)
 {
     if (PyErr_ExceptionMatches(PyExc_AttributeError)) {
-        PyErr_Clear();
-        PyObject *funcstr = _PyObject_FunctionStr(func);
-        if (funcstr != NULL) {
-            PyErr_Format(PyExc_TypeError, "%U argument after ** must be a mapping, not %.200s",
-                         funcstr, Py_TYPE(kwargs)->tp_name);
-            Py_DECREF(funcstr);
-        }
+        callee_type_error(func, "%U argument after ** must be a mapping, not %.200s", kwargs);
     }
     else if (PyErr_ExceptionMatches(PyExc_KeyError)) {
         PyObject *exc, *val, *tb;
