@@ -83,7 +83,7 @@ class Runner:
         """How many processes `run` will start (for a progress bar)."""
         calibrations = 0 if self.settings.loops else len(benchmarks)
         per_run = sum(1 for b in benchmarks for rt in runtimes
-                      if rt.executable and not rt.not_applicable(b))
+                      if rt.executable and not b.unavailable and not rt.not_applicable(b))
         return calibrations + per_run * self.settings.runs
 
     def run_child(self, runtime: Runtime, bench: Benchmark, loops: int, warmups: int,
@@ -136,7 +136,9 @@ class Runner:
         active = []
         for rt in runtimes:
             cell = cells[rt.name]
-            if not rt.executable:
+            if bench.unavailable:
+                cell.status, cell.reason = ERROR, bench.unavailable
+            elif not rt.executable:
                 cell.status, cell.reason = MISSING, rt.missing_reason
             elif (why := rt.not_applicable(bench)) is not None:
                 cell.status, cell.reason = NOT_APPLICABLE, why

@@ -10,6 +10,7 @@ and anything printed are compared too.
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 from pathlib import Path
 
 KERNEL_DIR = Path(__file__).parent / "kernels"
@@ -24,6 +25,7 @@ class Benchmark:
     path: Path
     check: str | None = None
     hot_path_in_c: bool = False
+    unavailable: str = ""  # why it cannot run here (its rows fail with this reason)
 
 
 # name -> check statements (None: the return value / self-check suffices).
@@ -60,18 +62,20 @@ KERNELS = ("int_loops", "float_loops", "recursion", "lists_dicts", "objects")
 KERNEL_PREFIX = "k_"
 
 
-def pyperformance_dir() -> Path:
-    """The benchmarks directory shipped inside the installed pyperformance."""
-    import pyperformance
-
-    return Path(pyperformance.__file__).parent / "data-files" / "benchmarks"
+def pyperformance_dir() -> Path | None:
+    """The benchmarks directory shipped inside the installed pyperformance, if any."""
+    spec = importlib.util.find_spec("pyperformance")
+    if spec is None or spec.origin is None:
+        return None
+    return Path(spec.origin).parent / "data-files" / "benchmarks"
 
 
 def all_benchmarks() -> list[Benchmark]:
     """Every benchmark of the suite, pyperformance first, then the kernels."""
     base = pyperformance_dir()
-    suite = [Benchmark(name, "pyperf", base / f"bm_{name}" / "run_benchmark.py", check,
-                       name in HOT_PATH_IN_C)
+    missing = "" if base else "pyperformance is not installed (pip install pyperformance)"
+    suite = [Benchmark(name, "pyperf", (base or Path()) / f"bm_{name}" / "run_benchmark.py",
+                       check, name in HOT_PATH_IN_C, missing)
              for name, check in PYPERFORMANCE.items()]
     suite += [Benchmark(KERNEL_PREFIX + name, "kernel", KERNEL_DIR / f"{name}.py")
               for name in KERNELS]

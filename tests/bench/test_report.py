@@ -136,3 +136,18 @@ def test_a_row_that_times_out_is_not_run_again(tmp_path, monkeypatch):
     cells = r.run(bench, [], chosen)
     assert calls.count("splice") == 1 and calls.count("cpython") == 3
     assert cells[1].status == ERROR and cells[1].reason.startswith("3/3 runs failed: timed out")
+
+
+def test_without_pyperformance_its_rows_fail_and_kernels_run(tmp_path, monkeypatch):
+    from splice.bench import runner as runner_module
+    from splice.bench import suite
+
+    monkeypatch.setattr(suite, "pyperformance_dir", lambda: None)
+    monkeypatch.setattr(runner_module.Runner, "run_child", lambda *args: run([1.0]))
+    benchmarks, unknown = suite.select(["nbody", "k_recursion"])
+    chosen = [rt for rt in all_runtimes() if rt.name in ("cpython", "splice")]
+    r = runner_module.Runner(Settings(runs=1, loops=1), tmp_path, lambda label, n: None)
+    cells = r.run(benchmarks, unknown, chosen)
+    assert [(c.benchmark, c.status) for c in cells] == [
+        ("nbody", ERROR), ("nbody", ERROR), ("k_recursion", OK), ("k_recursion", OK)]
+    assert "pip install pyperformance" in cells[0].reason
