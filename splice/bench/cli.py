@@ -80,7 +80,8 @@ def print_list(console: Console) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the benchmarks; 0 when every row is ok, refused or not applicable, else 1."""
+    """Run the benchmarks; 0 when every row is ok, refused or not applicable, 1 when
+    any failed, 2 for a bad command line, 130 when interrupted."""
     argv = sys.argv[1:] if argv is None else argv
     args = parse_args(argv)
     console = Console()
@@ -107,6 +108,8 @@ def main(argv: list[str] | None = None) -> int:
         progress.update(task, total=runner.count_processes(benchmarks, chosen))
         cells = runner.run(benchmarks, unknown, chosen)
     report.print_report(console, cells, chosen)
+    if runner.interrupted:
+        console.print("[red]interrupted: only the benchmarks finished before Ctrl-C are shown[/]")
     data = report.to_json(cells, chosen, settings, argv)
     if args.json:
         report.write_json(args.json, data)
@@ -114,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
         report.write_markdown(args.markdown, report.markdown(data, cells, chosen))
     if args.plot:
         report.plot(args.plot, cells, chosen)
+    if runner.interrupted:
+        return 130
     return 1 if any(cell.failed for cell in cells) else 0
 
 

@@ -78,6 +78,7 @@ class Runner:
                                       workdir / "splice_bench_child.py"))
         self.kernel_dir = Path(shutil.copytree(KERNEL_DIR, workdir / "kernels"))
         self.counter = 0
+        self.interrupted = False
 
     def count_processes(self, benchmarks: list[Benchmark], runtimes: list[Runtime]) -> int:
         """How many processes `run` will start (for a progress bar)."""
@@ -102,6 +103,8 @@ class Runner:
                                   text=True, timeout=self.settings.timeout, cwd=self.workdir)
         except subprocess.TimeoutExpired:
             return RunResult(ERROR, f"{TIMED_OUT} {self.settings.timeout:g} s")
+        if proc.returncode == -signal.SIGINT:  # Ctrl-C reached the child too
+            raise KeyboardInterrupt
         stderr = last_line(proc.stderr)
         if not out.exists():
             if proc.returncode < 0:
@@ -172,11 +175,18 @@ class Runner:
 
     def run(self, benchmarks: list[Benchmark], unknown: list[str],
             runtimes: list[Runtime]) -> list[Cell]:
-        """Every row: unknown names first, then each benchmark under each runtime."""
+        """Every row: unknown names first, then each benchmark under each runtime.
+
+        Ctrl-C stops the run; the benchmarks finished so far are returned and
+        `interrupted` is set.
+        """
         cells = [Cell(name, "-", UNKNOWN, "no benchmark of that name (see --list)")
                  for name in unknown]
-        for bench in benchmarks:
-            cells += self.run_benchmark(bench, runtimes)
+        try:
+            for bench in benchmarks:
+                cells += self.run_benchmark(bench, runtimes)
+        except KeyboardInterrupt:
+            self.interrupted = True
         return cells
 
 
