@@ -32,6 +32,7 @@ class RunResult:
     first_call_s: float | None = None
     wall_s: float | None = None
     metadata: dict[str, Any] = dataclasses.field(default_factory=dict)
+    traceback: str = ""  # the child's, when the benchmark raised
 
     def outputs(self) -> dict[str, str | None]:
         """What must be equal across runtimes."""
