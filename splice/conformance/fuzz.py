@@ -2,9 +2,10 @@
 
 Every program runs on the same inputs under plain CPython (the oracle) and
 under each variant: ``jit`` (copy-and-patch, compiled eagerly, without type
-feedback), ``warm`` (copy-and-patch after CPython has quickened the code, so
-the feedback-specialized stencils run) and ``ir`` (the IR interpreter back
-end).  Results, exception type, message and traceback line, and the global
+feedback), ``warm`` (copy-and-patch after CPython has quickened the code on
+all inputs, so the feedback-specialized stencils run), ``guard`` (quickened on
+the first input only, so the other inputs' types fail its guards) and ``ir``
+(the IR interpreter back end).  Results, exception type, message and traceback line, and the global
 side-effect log are compared.  Batches run in child processes, so a crash
 only costs its batch; the parent restarts after the program that crashed.
 Divergences are minimized by deleting lines and saved as regression tests.
@@ -31,7 +32,7 @@ from typing import Any, Callable
 from .common import EventLog, REPO_ROOT, child_env, interpreter, read_events, run_child, total_refcount
 from .gen import Program, generate
 
-VARIANTS = ("jit", "warm", "ir")
+VARIANTS = ("jit", "warm", "guard", "ir")
 FILENAME = "<fuzzprog>"
 BASELINE_SECONDS = 1.0  # a program slower than this interpreted is skipped
 REGRESSIONS = REPO_ROOT / "tests" / "conformance" / "regressions"
@@ -95,6 +96,9 @@ def canon(value: Any, depth: int = 0) -> str:
         return "..."
     if isinstance(value, bool) or value is None:
         return repr(value)
+    if type(value) not in (int, float) and isinstance(value, (int, float)):
+        base = int if isinstance(value, int) else float
+        return f"{type(value).__name__}({canon(base(value), depth + 1)})"
     if isinstance(value, int):
         return repr(value) if value.bit_length() < 10000 else hex(value)
     if isinstance(value, (list, tuple)):
@@ -165,9 +169,9 @@ def prepare(source: str, variant: str, inputs: list[str]) -> tuple[types.ModuleT
     import splice
 
     backend = "interp" if variant == "ir" else "copypatch"
-    if variant == "warm":
-        for _ in range(3):  # CPython 3.11 quickens after 8 calls or back-edges
-            for args in inputs:
+    if variant in ("warm", "guard"):
+        for _ in range(3 if variant == "warm" else 10):  # 3.11 quickens after 8 calls or back-edges
+            for args in (inputs if variant == "warm" else inputs[:1]):
                 try:
                     observe(module, args, BASELINE_SECONDS)
                 except (Exception, _Timeout):

@@ -1,7 +1,7 @@
 """Random but valid Python programs for the differential fuzzer.
 
-A program is a fixed prelude (a logging operator class ``V``, a plain
-attribute class ``P``, a helper ``h`` with every parameter kind, the global
+A program is a fixed prelude (a logging operator class ``V``, subclasses
+``I`` of int and ``F`` of float overriding operators, an attribute class ``P``, a helper ``h`` with every parameter kind, the global
 side-effect log ``LOG``) followed by one generated function ``f(a, b, c)``:
 integer and float arithmetic near overflow edges, NaN and -0.0, comparisons,
 loops with break/continue/else, branches, lists and dicts, calls, closures,
@@ -55,6 +55,17 @@ class V:
     def __index__(self):
         LOG.append("index")
         return int(self.v)
+class I(int):
+    def __add__(self, o):
+        LOG.append("I.add")
+        return I(int(self) + o) if isinstance(o, int) else NotImplemented
+class F(float):
+    def __mul__(self, o):
+        LOG.append("F.mul")
+        return F(float(self) * o)
+    def __lt__(self, o):
+        LOG.append("F.lt")
+        return float(self) < o
 class P:
     def __init__(self, x):
         self.x = x
@@ -72,7 +83,7 @@ INTS = ("0", "1", "-1", "2", "3", "7", "-5", "255", "2**31 - 1", "-2**31", "2**6
         "-2**63", "2**64", "2**64 + 1", "10**20", "-10**30", "True")
 FLOATS = ("0.0", "-0.0", "0.5", "-1.5", "1e308", "-1e308", "5e-324", "float('nan')",
           "float('inf')", "-float('inf')", "2.0**53", "0.1")
-OBJECTS = ("V(3)", "V(-2.5)", "V(0)", "V(2**63)")
+OBJECTS = ("V(3)", "V(-2.5)", "V(0)", "V(2**63)", "I(7)", "I(2**63)", "F(2.5)", "F(-0.0)")
 ARITH = ("+", "-", "*", "/", "//", "%", "+", "-", "*")
 BITWISE = ("&", "|", "^")
 # A program's flavour picks its constants, inputs and operators, so that most

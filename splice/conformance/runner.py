@@ -131,6 +131,9 @@ def run_once(module: str, *, splice_on: bool, dbg: bool, timeout: float,
             run.status, run.error = "crash", f"exited with status {end.returncode} before finishing"
         if run.last_test:
             run.error += f" during {run.last_test}"
+    elif run.status == "ok" and end.returncode != 0:
+        how = f"killed by {end.signal_name}" if end.signal_name else f"exit status {end.returncode}"
+        run.status, run.error = "crash", f"{how} at interpreter exit, after all tests"
     return run
 
 

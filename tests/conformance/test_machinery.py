@@ -65,3 +65,18 @@ def test_plain_cpython_agrees_with_itself() -> None:
     program = gen.generate("machinery:self")
     divergences, _ = fuzz.check(program, ("cpython",))
     assert divergences == []
+
+
+def test_crash_at_exit_is_caught() -> None:
+    run = runner.run_once(f"{FIXTURES}.crashes_at_exit", splice_on=False, dbg=False, timeout=60)
+    assert run.status == "crash" and "at interpreter exit" in run.error
+    assert list(run.outcomes.values()) == ["pass"]
+
+
+def test_fuzzer_flags_nondeterminism() -> None:
+    """A program whose result differs between two runs must be reported: the
+    comparison really compares (here CPython against itself)."""
+    source = gen.PRELUDE + "import time\ndef f(a, b, c):\n    return time.perf_counter_ns()\n"
+    program = gen.Program(source, ["1, 2, 3"])
+    divergences, _ = fuzz.check(program, ("cpython",))
+    assert [d.fields for d in divergences] == [["result"]]
