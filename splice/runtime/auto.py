@@ -252,13 +252,22 @@ def run_path(path: str, args: list[str]) -> int:
     ``sys.excepthook`` without splice's own frames, as python would print it.
     """
     import io
+    import zipfile
 
     filename = os.path.abspath(path)  # python makes the script's __file__ absolute (3.9+)
-    with io.open_code(filename) as f:
-        source = f.read()
+    sys.argv[:] = [path, *args]
+    if os.path.isdir(filename) or zipfile.is_zipfile(filename):  # a directory or zip with __main__.py
+        import runpy
+
+        return _call_as_main(runpy.run_path, path, None, "__main__")
+    try:
+        with io.open_code(filename) as f:
+            source = f.read()
+    except OSError as exc:
+        print(f"{sys.executable}: can't open file {filename!r}: [Errno {exc.errno}] {exc.strerror}", file=sys.stderr)
+        return 2
     main = types.ModuleType("__main__")
     main.__dict__.update(__file__=filename, __builtins__=__builtins__, __cached__=None)
-    sys.argv[:] = [path, *args]
     sys.path[0] = os.path.dirname(filename)
     sys.modules["__main__"] = main
     return _call_as_main(_exec_source, source, filename, main.__dict__)
@@ -287,5 +296,10 @@ def _call_as_main(body: Callable[..., object], *args: Any) -> int:
         while tb is not None and tb.tb_frame.f_code.co_filename.startswith(_SPLICE_DIR):
             tb = tb.tb_next  # python's own traceback starts at the program's first frame
         sys.excepthook(type(exc), exc, exc.with_traceback(tb).__traceback__)
+        if isinstance(exc, KeyboardInterrupt):  # python dies of the signal, so its parent sees it
+            import signal
+
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGINT)
         return 1
     return 0

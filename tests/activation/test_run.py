@@ -67,6 +67,19 @@ def test_hot_function_gets_compiled(tmp_path, real_backend: str) -> None:
     assert out.stdout == "compiled 44850\n"
 
 
+def test_directory_missing_file_and_ctrl_c_as_python(tmp_path) -> None:
+    app = tmp_path / "appdir"
+    app.mkdir()
+    (app / "__main__.py").write_text("import sys\nprint(__name__, sys.argv)\n")
+    (tmp_path / "interrupt.py").write_text("def f():\n    raise KeyboardInterrupt\nf()\n")
+    for target in (["appdir", "x"], ["missing.py"], ["interrupt.py"]):
+        plain = python(*target, cwd=tmp_path)
+        spliced = python("-m", "splice", "run", *target, cwd=tmp_path)
+        assert (spliced.returncode, spliced.stdout, spliced.stderr) == \
+            (plain.returncode, plain.stdout, plain.stderr), target
+    assert plain.returncode < 0  # python re-raises SIGINT: a parent sees the signal
+
+
 def test_usage_errors() -> None:
     out = python("-m", "splice", "run")
     assert out.returncode != 0 and "expected SCRIPT.py" in out.stderr
