@@ -4,6 +4,10 @@ fuzzer, plain against splice.
     python -m splice conformance [MODULE...] [--json PATH] [--markdown PATH] [--dbg]
     python -m splice conformance --ci            # the fast CI subset
     python -m splice conformance --fuzz N --seed S [--dbg]
+
+The long fuzz mode (outside CI, hours) is ``--fuzz 100000 --seed long``; CI
+runs ``tests/conformance/test_ci_subset.py`` (``pytest -m conformance_ci``).
+Exit status 0 when everything matched CPython, 1 otherwise.
 """
 
 from __future__ import annotations
