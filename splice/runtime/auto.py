@@ -20,9 +20,11 @@ later (closures created after the first sweep); it is swept again, at most
 ``SPLICE_THRESHOLD=0`` compiles every function as early as possible: each
 module imported afterwards has all its functions and methods compiled right
 after it executes (``registry.jit_module(eager=True)``), except the standard
-library, site-packages and splice itself, and any sampled code is hot at its
-first sample (that covers the ``__main__`` script, whose functions exist only
-once it runs).
+library, site-packages and splice itself.  Code of the modules so compiled
+and of the ``__main__`` script is hot at its first sample (functions that exist only
+once the module runs: the script's, closures).  Other code is not sampled:
+threshold 0 forces compilation of the program, not of its tools (a test
+runner, the standard library).
 """
 
 from __future__ import annotations
@@ -63,7 +65,9 @@ class _Sampler(threading.Thread):
 
     def __init__(self, threshold: int, hz: int, backend: str) -> None:
         super().__init__(name="splice-sampler", daemon=True)
-        self.threshold, self.hz = max(1, threshold), hz
+        self.setting, self.hz = threshold, hz
+        self.threshold = max(1, threshold)
+        self.user_only = threshold == 0  # threshold 0: the code of user modules only (see _in_scope)
         self.interval = 1.0 / max(1, hz)
         self.backend = backend
         self.stopping = threading.Event()
@@ -92,7 +96,7 @@ class _Sampler(threading.Thread):
         n = self.counts.get(key)
         if n is None:
             self.codes[key] = code
-            if not _eligible(code):
+            if not _eligible(code) or (self.user_only and not _is_user_file(code.co_filename)):
                 self.ignored.add(key)
                 return None
             n = 0
@@ -135,6 +139,15 @@ def _eligible(code: types.CodeType) -> bool:
 # --- threshold 0: compile at import ------------------------------------------
 
 
+# Files of the modules the import hook compiled: their functions created later
+# (closures, nested functions) are compiled at their first sample.
+_user_files: set[str] = set()
+
+
+def _is_user_file(filename: str) -> bool:
+    return filename in _user_files or filename == getattr(sys.modules.get("__main__"), "__file__", None)
+
+
 def _excluded_dirs() -> tuple[str, ...]:
     dirs = list(site.getsitepackages()) + [site.getusersitepackages(), _SPLICE_DIR]
     return tuple(os.path.join(os.path.abspath(d), "") for d in dirs if d)
@@ -160,6 +173,7 @@ def _install_import_hook(backend: str) -> None:
     def _load_unlocked(spec: Any) -> types.ModuleType:
         module = original(spec)
         if registry.enabled() and _in_scope(module, excluded):
+            _user_files.add(module.__file__)
             registry.jit_module(module, backend=backend, eager=True)
         return module
 
@@ -228,7 +242,7 @@ def _after_fork_in_child() -> None:
     global _sampler, _lock
     _lock = threading.Lock()
     if _sampler is not None:
-        _sampler = _Sampler(_sampler.threshold, _sampler.hz, _sampler.backend)
+        _sampler = _Sampler(_sampler.setting, _sampler.hz, _sampler.backend)
         _sampler.start()
 
 

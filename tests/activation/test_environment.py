@@ -64,6 +64,28 @@ def test_threshold_zero_compiles_user_modules_at_import(tmp_path, real_backend: 
     assert out.stdout == "compiled compiled None 8\n"
 
 
+def test_threshold_zero_samples_only_user_code(tmp_path, real_backend: str) -> None:
+    (tmp_path / "lib_mod.py").write_text("def make():\n    def inner(n):\n        return sum(range(n))\n    return inner\n")
+    (tmp_path / "main.py").write_text(textwrap.dedent("""
+        import textwrap, time
+        import lib_mod
+        from splice.runtime import registry
+        def spin(inner):
+            start = time.monotonic()  # at least 0.5 s: textwrap.dedent is sampled many times
+            while (time.monotonic() < start + 0.5
+                   or registry.status(inner) != "compiled" and time.monotonic() < start + 20):
+                inner(10)
+                textwrap.dedent("  a\\n  b\\n" * 50)
+            return registry.status(inner)
+        inner = lib_mod.make()
+        print(spin(inner), registry.status(spin), registry.status(textwrap.dedent))
+    """))
+    env = {"SPLICE": "1", "SPLICE_THRESHOLD": "0", "SPLICE_BACKEND": real_backend}
+    out = python("main.py", cwd=tmp_path, env=env)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == "compiled compiled None\n"
+
+
 def test_stats_at_exit() -> None:
     out = python("-c", "pass", env={"SPLICE": "1", "SPLICE_STATS": "1"})
     assert out.returncode == 0 and out.stderr.startswith("splice: {'enabled': True")
