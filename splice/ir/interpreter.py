@@ -306,6 +306,42 @@ class _Frame:
             return NameError(UNBOUND_FREE.format(s.name), name=s.name)
         return UnboundLocalError(UNBOUND_LOCAL.format(s.name))
 
+    def locals(self) -> dict[str, Any]:
+        """``locals()`` of a function frame: bound slots, cells by content."""
+        out = {}
+        for s, v in zip(self.fn.slots, self.slots):
+            if s.kind != "local":
+                try:
+                    v = v.cell_contents
+                except ValueError:
+                    continue
+            if v is not NULL:
+                out[s.name] = v
+        return out
+
+    def super(self) -> Any:
+        """Zero-argument ``super()``: the ``__class__`` cell and the first argument, as ``super_init``."""
+        if self.fn.argcount == 0:
+            raise RuntimeError("super(): no arguments")
+        first = self.slots[0]
+        if self.fn.slots[0].kind == "cell":
+            try:
+                first = first.cell_contents
+            except ValueError:
+                first = NULL
+        if first is NULL:
+            raise RuntimeError("super(): arg[0] deleted")
+        for s, v in zip(self.fn.slots, self.slots):
+            if s.kind == "free" and s.name == "__class__":
+                try:
+                    cls = v.cell_contents
+                except ValueError:
+                    raise RuntimeError("super(): empty __class__ cell") from None
+                if not isinstance(cls, type):
+                    raise RuntimeError("super(): __class__ is not a type (%s)" % type(cls).__name__)
+                return super(cls, first)
+        raise RuntimeError("super(): __class__ cell not found")
+
     def load_local(self, ins: Instr) -> Any:
         v = self.slots[ins.attrs["slot"]]
         if v is NULL:
@@ -342,6 +378,21 @@ class _Frame:
         if _lookup(self.globals, name) is NULL:
             raise NameError(f"name '{name}' is not defined", name=name)
         del self.globals[name]
+
+
+# Builtins that read the calling frame: called with no arguments from IR,
+# they must see the IR function's frame, not the interpreter's (by id: callees may be unhashable).
+_FRAME_BUILTINS: dict[int, tuple[Any, Callable[[_Frame], Any]]] = {
+    id(f): (f, impl) for f, impl in ((globals, lambda fr: fr.globals), (locals, _Frame.locals),
+                                     (vars, _Frame.locals), (super, _Frame.super))
+}
+
+
+def _call_op(fr: _Frame, ins: Instr, func: Any, self_: Any, *args: Any) -> Any:
+    special = _FRAME_BUILTINS.get(id(func))
+    if special is not None and special[0] is func and self_ is NULL and not args:
+        return special[1](fr)
+    return _call(func, self_, *args, kwnames=ins.attrs["kwnames"])
 
 
 def _store_local(fr: _Frame, ins: Instr, v: Any) -> None:
@@ -403,7 +454,7 @@ _IMPL: dict[str, Callable[..., Any]] = {
     "SetItem": _a(operator.setitem),
     "DelItem": _a(operator.delitem),
     "LoadMethod": _attr(_load_method, "name"),
-    "Call": lambda fr, ins, *a: _call(*a, kwnames=ins.attrs.get("kwnames")),
+    "Call": _call_op,
     "CallEx": _a(_call_ex),
     "MakeFunction": lambda fr, ins, *a: _make_function(*a, extras_names=ins.attrs["extras"],
                                                        globals_=fr.globals),
@@ -537,7 +588,7 @@ def _binder(func: types.FunctionType) -> Callable[..., tuple]:
     return shim
 
 
-def call(fn: Function, func: types.FunctionType, *args: Any, **kwargs: Any) -> object:
+def call(fn: Function, func: types.FunctionType, /, *args: Any, **kwargs: Any) -> object:
     """Call ``func`` (whose code ``fn`` was decoded from) through the IR, binding like CPython."""
     bound = _binder(func)(*args, **kwargs)
     slots: list[Any] = list(bound) + [NULL] * (len(fn.slots) - len(bound))

@@ -794,3 +794,37 @@ CASES = [
     (type_errors, [(k,) for k in range(10)]),
     (zero_div, [(1, 0), (1.0, 0.0), (7, 2), (-7, 2), (2 ** 80, -3)]),
 ]
+
+
+class Base:
+    def hello(self, x):
+        return ("base", x)
+
+
+class Derived(Base):
+    def hello(self, x):
+        return ("derived", super().hello(x), __class__.__name__)
+
+
+def frame_builtins(a, b=2):
+    c = a + b
+    def inner():
+        return c
+    return sorted(locals()), sorted(vars()), globals() is corpus_globals(), Derived().hello(a), Derived.hello.__code__
+
+
+def corpus_globals():
+    return globals()
+
+
+def super_errors(k):
+    if k == 0:
+        return super()
+    return Derived.hello.__get__(Derived())(1)
+
+
+CASES += [
+    (frame_builtins, [(1,)]),
+    (super_errors, [(0,), (1,)]),
+]
+CASES += [(Derived.hello, [(Derived(), 1), (Base(), 2)])]
