@@ -1,0 +1,68 @@
+"""Instructions per call, plain vs splice, counted by callgrind (noise-free).
+
+    python scripts/callcost.py [--calls N] [SHAPE ...]
+
+Each shape is run under ``valgrind --tool=callgrind`` with N and 2N calls
+from a module-level loop; the difference divided by N is the cost of one
+iteration (loop + call + body), exact and repeatable on a shared machine.
+Shapes: see ``perf_checks.SHAPES`` plus ``identity``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(__file__))
+from perf_checks import SHAPES  # noqa: E402
+
+SCRIPT = """
+import sys
+{body}
+if sys.argv[1] == "splice":
+    import splice
+    splice.jit(f, eager=True)
+    assert splice.explain(f).compiled, splice.explain(f)
+for i in range(100):
+    f(i)
+for i in range(int(sys.argv[2])):
+    f(i)
+"""
+
+
+def instructions(path: str, mode: str, calls: int) -> int:
+    out = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+         os.path.realpath(sys.executable), path, mode, str(calls)],
+        capture_output=True, text=True, check=True)
+    return int(re.search(r"Collected : (\d+)", out.stderr).group(1))
+
+
+def per_call(body: str, mode: str, calls: int) -> float:
+    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as fh:
+        fh.write(SCRIPT.format(body=body))
+    try:
+        return (instructions(fh.name, mode, 2 * calls) - instructions(fh.name, mode, calls)) / calls
+    finally:
+        os.unlink(fh.name)
+
+
+def main(argv: list[str] | None = None) -> None:
+    shapes = {"identity": "def f(x):\n    return x\n", **SHAPES}
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("shapes", nargs="*", default=list(shapes))
+    ap.add_argument("--calls", type=int, default=20000)
+    args = ap.parse_args(argv)
+    print(f"{'shape':10s} {'plain':>8s} {'splice':>8s}  instructions per loop iteration (callgrind)")
+    for name in args.shapes:
+        plain = per_call(shapes[name], "plain", args.calls)
+        jit = per_call(shapes[name], "splice", args.calls)
+        print(f"{name:10s} {plain:8.0f} {jit:8.0f}  ratio {plain / jit:4.2f}")
+
+
+if __name__ == "__main__":
+    main()
