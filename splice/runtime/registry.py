@@ -132,7 +132,7 @@ def jit_module(module: types.ModuleType, *, backend: str = DEFAULT_BACKEND, eage
 
 
 def enable(auto: bool | None = None) -> None:
-    """Switch splice on: reinstall compiled code that ``disable`` removed.
+    """Switch splice on: put back the compiled code that ``disable`` set aside.
 
     ``auto=True`` also starts the automatic mode (``runtime.auto``); with
     ``auto=None`` it starts when the environment asks for it (``SPLICE=1``).
@@ -144,8 +144,8 @@ def enable(auto: bool | None = None) -> None:
     with _lock:
         _enabled = True
         for f, st in list(_states.items()):
-            if st.status == COMPILED and st.installed is None and f.__code__ is st.code:
-                _install(f, st)
+            if st.installed is not None and f.__code__ is st.code:
+                f.__code__ = st.installed
         if _pending:
             _ensure_watcher()
     if auto or (auto is None and _env_flag("SPLICE")):
@@ -157,17 +157,17 @@ def enable(auto: bool | None = None) -> None:
 def disable() -> None:
     """Switch splice off: every function runs its original code, nothing compiles.
 
-    Compiled code is kept, so ``enable`` reinstalls it without compiling.
+    The installed trampolines are kept (so is the entry's record of them),
+    so ``enable`` puts them back without compiling.  Reinstalling through
+    the entry would not do: the entry releases a native function's code
+    once its trampoline is gone.
     """
     global _enabled
     with _lock:
         _enabled = False
         for f, st in list(_states.items()):
             if st.installed is not None and f.__code__ is st.installed:
-                from . import entry
-
-                entry.uninstall(f)
-            st.installed = None
+                f.__code__ = st.code
 
 
 def enabled() -> bool:
@@ -216,7 +216,7 @@ def explain(func: Callable[..., Any]) -> Explanation:
         _sync(f, st)
         if st.status == PENDING:
             reason = f"warming up: compiles once CPython has quickened it ({WARMUP_CALLS} calls or loop iterations)"
-        elif st.status == COMPILED and st.installed is None:
+        elif st.status == COMPILED and not _enabled:
             reason = "compiled, but splice.disable() is in effect: running the original code"
         else:
             reason = st.reason
@@ -369,7 +369,7 @@ def _register(f: types.FunctionType, backend: str, eager: bool) -> None:
 def _sync(f: types.FunctionType, st: FunctionState) -> bool:
     """Notice a reassigned ``f.__code__``; True when it was reassigned."""
     current = f.__code__
-    if current is st.installed or (st.installed is None and current is st.code):
+    if current is st.code or current is st.installed:
         return False
     if st.installed is not None:  # drop the entry's record of the old code, keep the user's new code
         from . import entry
@@ -429,8 +429,7 @@ def _compile(f: types.FunctionType, st: FunctionState) -> None:
         _compile_seconds.append(time.perf_counter() - start)
     st.compiled = compiled
     st.status = COMPILED
-    if _enabled:
-        _install(f, st)
+    _install(f, st)
 
 
 def _install(f: types.FunctionType, st: FunctionState) -> None:

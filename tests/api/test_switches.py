@@ -92,3 +92,27 @@ def test_splice_disable_makes_everything_a_no_op(tmp_path) -> None:
     out = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines() == ["__main__.f: disabled: SPLICE_DISABLE is set in the environment", "0 False"]
+
+
+def test_disable_enable_keeps_native_code_alive(tmp_path, real_backend: str) -> None:
+    """The entry frees a native function's code when its trampoline dies: enable
+    must put back the same trampoline (a crash here is a segfault: subprocess)."""
+    script = tmp_path / "s.py"
+    script.write_text(textwrap.dedent(f"""
+        import gc, splice
+        def f(n):
+            return sum(i * i for i in range(n)) + n
+        splice.jit(f, backend={real_backend!r}, eager=True)
+        assert splice.explain(f).compiled
+        for _ in range(3):
+            splice.disable()
+            gc.collect()
+            assert f(10) == 295
+            splice.enable(auto=False)
+            gc.collect()
+            assert f(10) == 295
+        print(splice.explain(f))
+    """))
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith(f"__main__.f: compiled ({real_backend}, ")

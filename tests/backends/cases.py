@@ -360,3 +360,86 @@ CASES = [
     (is_none, [(None,), (0,)]),
     (frame_lineno, [()]),
 ]
+
+
+# --- specialisations: warmed with one kind of argument, then called with others.
+
+class Point:
+    def __init__(self, x):
+        self.x = x
+
+
+class SlotPoint:
+    __slots__ = ("x",)
+
+    def __init__(self, x):
+        self.x = x
+
+
+GV = 5
+
+
+def int_ops(a, b):
+    return a + b, a - b, b - a, a < b, a <= b, a == b, a != b, a > b, a >= b
+
+
+def float_ops(a, b):
+    return a + b, a - b, a * b, a / b, a < b, a >= b
+
+
+def fused_branch(a, b):
+    n = 0
+    if a < b:
+        n += 1
+    if a == b:
+        n += 10
+    if a >= b:
+        n += 100
+    return n
+
+
+def index(seq, i):
+    return seq[i]
+
+
+def get_x(p, mutate):
+    if mutate:
+        type(p).extra = mutate
+    return p.x
+
+
+def use_globals(action):
+    if action == "rebind":
+        globals()["GV"] = 99
+    elif action == "new":
+        globals()["GV_NEW_" + str(GV)] = 1
+    elif action == "shadow":
+        globals()["len"] = lambda x: "shadowed"
+    r = (GV, len("ab"))
+    globals().pop("len", None)
+    globals()["GV"] = 5
+    return r
+
+
+class Weird:
+    def __lt__(self, other):
+        return Weird()
+
+    def __bool__(self):
+        raise ValueError("no truth")
+
+
+SPECIALISED = [
+    (int_ops, [(3, 4), (100, -7)], [(3, 4), (2**30 - 1, 1), (-(2**30) + 1, -5), (2**62, 2**62), (1, 2.5),
+                                    ("a", "b"), (True, 2), (0, 0), (5, None)]),
+    (float_ops, [(1.5, 2.5)], [(1.5, 2.5), (1.0, 0.0), (-0.0, 1e308), (1e308, 1e-308), (3, 2.0), (2.0, "x"),
+                               (float("nan"), 1.0)]),
+    (fused_branch, [(1, 2), (2, 2)], [(1, 2), (3, 2), (2, 2), (2**40, 2**41), (1.0, 1), ("a", "b"), (Weird(), 1),
+                                      (None, 1)]),
+    (fused_branch, [(1.5, 2.5)], [(1.5, 2.5), (2.5, 2.5), (1, 2), (float("nan"), 1.0)]),
+    (index, [([1, 2, 3], 1)], [([1, 2, 3], 0), ([1, 2, 3], 2), ([1, 2, 3], 3), ([1, 2, 3], -1), ([1], 2**40),
+                               ((1, 2), 1), ("abc", 1), ({1: "d"}, 1), ([1], True)]),
+    (index, [((1, 2, 3), 1)], [((1, 2, 3), 2), ((1, 2, 3), 5), ([4, 5], 1), ((1, 2), -2)]),
+    (get_x, [(Point(1), 0)], [(Point(2), 0), (Point(3), 1), (SlotPoint(4), 0), (5, 0), (Point(6), 0)]),
+    (use_globals, [(None,)], [(None,), ("rebind",), ("new",), (None,), ("shadow",), (None,)]),
+]

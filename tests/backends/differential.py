@@ -50,6 +50,20 @@ def main() -> None:
                 outcome(func, args)
         entry.uninstall(func)
         print(json.dumps({"case": func.__name__, "status": "ran", "expected": expected, "got": got}), flush=True)
+    for n, (func, warm, arglists) in enumerate(cases.SPECIALISED):
+        name = f"{func.__name__}#{n}"
+        if only and name not in only:
+            continue
+        original = func.__code__
+        expected = [outcome(func, args) for args in arglists]
+        for _ in range(100):  # quicken: the hints come from these calls
+            for args in warm:
+                func(*args)
+        compiled = compile_function(func)
+        entry.install(func, compiled, original)
+        got = [outcome(func, args) for args in arglists]
+        entry.uninstall(func)
+        print(json.dumps({"case": name, "status": "ran", "expected": expected, "got": got}), flush=True)
 
 
 if __name__ == "__main__":

@@ -49,6 +49,16 @@ def main() -> None:
         native = drift(func, arglists)
         entry.uninstall(func)
         print(json.dumps({"case": func.__name__, "interp": interp, "native": native}), flush=True)
+    for n, (func, warm, arglists) in enumerate(cases.SPECIALISED):
+        original = func.__code__
+        interp = drift(func, arglists)
+        for _ in range(100):
+            for args in warm:
+                func(*args)
+        entry.install(func, compile_function(func), original)
+        native = drift(func, arglists)
+        entry.uninstall(func)
+        print(json.dumps({"case": f"{func.__name__}#{n}", "interp": interp, "native": native}), flush=True)
 
 
 if __name__ == "__main__":

@@ -41,7 +41,8 @@ def _run_child(abi: str) -> dict[str, dict]:
 
 
 @pytest.mark.parametrize("abi", list(PYTHONS))
-@pytest.mark.parametrize("name", [f.__name__ for f, _ in cases.CASES])
+@pytest.mark.parametrize("name", [f.__name__ for f, _ in cases.CASES]
+                         + [f"{f.__name__}#{n}" for n, (f, _, _) in enumerate(cases.SPECIALISED)])
 def test_native_matches_interpreter(name: str, abi: str) -> None:
     if PYTHONS[abi] is None:
         pytest.skip(f"no {abi} interpreter installed")

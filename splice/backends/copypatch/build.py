@@ -66,6 +66,15 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     "store_cell": ("cell", ["-DSTORE"]),
     "delete_cell": ("cell", ["-DDELETE"]),
     "load_global": ("load_global", []),
+    "load_global_module": ("load_global", ["-DMODULE"]),
+    "load_global_builtin": ("load_global", ["-DBUILTIN"]),
+    **{f"binary_{t}_{op}": ("binary_num", [f"-D{t.upper()}", f"-DOP_{op.upper()}"])
+       for t, ops in (("int", ("add", "sub")), ("float", ("add", "sub", "mul", "div"))) for op in ops},
+    **{f"compare_{t}{fused}": ("compare_num", [f"-D{t.upper()}"] + (["-DTRUTH"] if fused else []))
+       for t in ("int", "float") for fused in ("", "_truth")},
+    "getitem_list_int": ("getitem_seq", ["-DLIST_"]),
+    "getitem_tuple_int": ("getitem_seq", ["-DTUPLE"]),
+    "getattr_instance": ("getattr_instance", []),
     "store_global": ("store_global", ["-DSTORE"]),
     "delete_global": ("store_global", ["-DDELETE"]),
     **{name: ("call", flags) for name, flags in _CALL.items()},

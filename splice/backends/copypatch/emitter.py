@@ -255,9 +255,10 @@ class Emitter:
         self.emit("entry", symbol="entry", _JIT_OP0=ObjRef(self.layout.step_aside))
         for b in self.fn.blocks:
             self.bind(self.block_label[b])
-            for i, ins in enumerate(b.instrs):
-                self.current_symbol = f"b{b.id}.{i}:{ins.kind.name}"
-                self.instr(ins)
+            i = 0
+            while i < len(b.instrs):
+                self.current_symbol = f"b{b.id}.{i}:{b.instrs[i].kind.name}"
+                i += self.instrs(b.instrs, i)
         for label, edge in self._cold_edges:
             self.bind(label)
             self.moves(edge)
@@ -274,10 +275,11 @@ class Emitter:
             holes.setdefault("_JIT_ERROR", self.error_label(ins))
         self.emit(stencil, symbol=self.current_symbol, **holes)
 
-    def instr(self, ins: Instr) -> None:
+    def instrs(self, instrs: list[Instr], i: int) -> int:
+        """Emit ``instrs[i]`` (and any it fuses with); returns how many were consumed."""
         from .lowering import lower
 
-        lower(self, ins)
+        return lower(self, instrs, i)
 
 
 def assemble(em: Emitter, base_of: Any) -> tuple[bytes, int, dict[str, int], list[Any]]:

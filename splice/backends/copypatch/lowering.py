@@ -285,9 +285,18 @@ LOWER: dict[str, Callable[[Emitter, Instr], None]] = {
 }
 
 
-def lower(em: Emitter, ins: Instr) -> None:
-    """Emit ``ins`` (a specialised stencil when its hint allows, else generic)."""
+def lower(em: Emitter, instrs: list[Instr], i: int) -> int:
+    """Emit ``instrs[i]``: a specialised stencil when its hint allows (possibly
+    fused with the following instructions), else the generic one.  Returns
+    the number of instructions consumed."""
+    from .specialise import specialise
+
+    done = specialise(em, instrs, i)
+    if done:
+        return done
+    ins = instrs[i]
     impl = LOWER.get(ins.kind.name)
     if impl is None:
         raise EmitError(f"no lowering for {ins.kind.name}")
     impl(em, ins)
+    return 1

@@ -14,6 +14,8 @@
 #include "Python.h"
 #include "internal/pycore_frame.h"
 #include "internal/pycore_interp.h"
+#include "internal/pycore_dict.h"
+#include "internal/pycore_object.h"
 #include <stdint.h>
 
 /* Exported by libpython but declared only in headers we do not include. */
@@ -32,6 +34,7 @@ extern PyObject *JIT_CC _JIT_CONTINUE(JIT_ARGS);
 extern PyObject *JIT_CC _JIT_ERROR(JIT_ARGS);
 extern PyObject *JIT_CC _JIT_TARGET0(JIT_ARGS);
 extern PyObject *JIT_CC _JIT_TARGET1(JIT_ARGS);
+#define LIKELY(x) __builtin_expect(!!(x), 1)
 #define GOTO(sym) __attribute__((musttail)) return sym(frame, slots, tstate)
 #define CONTINUE() GOTO(_JIT_CONTINUE)
 #define ERROR() GOTO(_JIT_ERROR)
@@ -64,6 +67,19 @@ HOLE_DECL _JIT_LOCATION[], _JIT_LIST[], _JIT_COUNT[], _JIT_SCRATCH[];
 
 /* Keep the frame's location where the interpreter would have it. */
 #define SET_LOCATION() (frame->prev_instr = _PyCode_CODE(frame->f_code) + HOLE(_JIT_LOCATION))
+
+/* 3.11's "medium" ints: one digit at most, value = size * digit. */
+HELPER int is_medium_int(PyObject *o)
+{
+    return PyLong_CheckExact(o) && (size_t)Py_SIZE(o) + 1U < 3U;
+}
+HELPER Py_ssize_t medium_value(PyObject *o)
+{
+    return (Py_ssize_t)Py_SIZE(o) * (Py_ssize_t)((PyLongObject *)o)->ob_digit[0];
+}
+
+/* The generic path of a specialised binary operation: F = OP3. */
+#define GENERIC_BINARY(a, b) ((PyObject *(*)(PyObject *, PyObject *))HOLE(_JIT_OP3))(a, b)
 
 HELPER PyObject *bool_object(int b) { return Py_NewRef(b ? Py_True : Py_False); }
 

@@ -1,0 +1,123 @@
+"""Specialised stencils chosen by ``Instr.hint`` (docs/design.md, feedback).
+
+Each one guards what the hint promised and falls back to the generic C API
+call inside the same stencil, so a wrong or stale hint is slower, never
+wrong.  ``specialise`` returns how many instructions it emitted for (0:
+none, use the generic lowering).
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from ...ir import Instr
+from .emitter import BINARY_FUNCS, COMPARE_OPS, Emitter, ObjRef, c_symbol
+
+_INT_OPS = {"add": "add", "iadd": "add", "sub": "sub", "isub": "sub"}
+_FLOAT_OPS = {**_INT_OPS, "mul": "mul", "imul": "mul", "truediv": "div", "itruediv": "div"}
+
+
+def _types(ins: Instr) -> Any:
+    return (ins.hint or {}).get("types")
+
+
+def _binary(em: Emitter, ins: Instr) -> int:
+    op = ins.attrs["op"]
+    types = _types(ins)
+    table = {("int", "int"): ("int", _INT_OPS), ("float", "float"): ("float", _FLOAT_OPS)}.get(types)
+    if table is None or op not in table[1]:
+        return 0
+    kind, ops = table
+    em.op(f"binary_{kind}_{ops[op]}", ins, _JIT_ARG0=em.off(ins.args[0]), _JIT_ARG1=em.off(ins.args[1]),
+          _JIT_RES0=em.off(ins.result), _JIT_OP3=c_symbol(BINARY_FUNCS[op]))
+    return 1
+
+
+def _fusable_truth(instrs: list[Instr], i: int) -> Instr | None:
+    """The Truth of ``instrs[i]``'s result when that is its only use:
+    Compare; Truth; Decref compare-result; Branch on the truth."""
+    if i + 3 >= len(instrs):
+        return None
+    cmp, truth, dec, br = instrs[i:i + 4]
+    r = cmp.result
+    if truth.kind.name != "Truth" or truth.args != [r] or dec.kind.name != "Decref" or dec.args != [r]:
+        return None
+    if br.kind.name != "Branch" or br.args != [truth.result]:
+        return None
+    if any(r in e.args for e in br.targets) or (truth.handler is not None and r in truth.handler.args):
+        return None
+    if r not in truth.cleanup:
+        return None
+    return truth
+
+
+def _compare(em: Emitter, instrs: list[Instr], i: int) -> int:
+    ins = instrs[i]
+    kind = {("int", "int"): "int", ("float", "float"): "float"}.get(_types(ins))
+    if kind is None:
+        return 0
+    holes: dict[str, Any] = dict(_JIT_ARG0=em.off(ins.args[0]), _JIT_ARG1=em.off(ins.args[1]),
+                                 _JIT_OP0=COMPARE_OPS[ins.attrs["op"]], _JIT_OP3=c_symbol("PyObject_RichCompare"))
+    truth = _fusable_truth(instrs, i)
+    if truth is None:
+        em.op(f"compare_{kind}", ins, _JIT_RES0=em.off(ins.result), **holes)
+        return 1
+    # The truth test's error path without the compare result (the stencil
+    # releases it first).
+    released = copy.copy(truth)
+    released.cleanup = [v for v in truth.cleanup if v is not ins.result]
+    em.op(f"compare_{kind}_truth", ins, _JIT_RES0=em.off(truth.result), _JIT_TARGET1=em.error_label(released),
+          _JIT_OP1=(truth.offset or 0) + em.layout.location_shift, **holes)
+    return 3  # Compare, Truth, Decref; the Branch is emitted as usual
+
+
+def _getitem(em: Emitter, ins: Instr) -> int:
+    hint = ins.hint or {}
+    if hint.get("key") != "int" or hint.get("container") not in ("list", "tuple"):
+        return 0
+    em.op(f"getitem_{hint['container']}_int", ins, _JIT_ARG0=em.off(ins.args[0]), _JIT_ARG1=em.off(ins.args[1]),
+          _JIT_RES0=em.off(ins.result))
+    return 1
+
+
+def _getattr(em: Emitter, ins: Instr) -> int:
+    hint = ins.hint or {}
+    if hint.get("kind") != "instance_value" or not hint.get("type_version"):
+        return 0
+    em.op("getattr_instance", ins, _JIT_ARG0=em.off(ins.args[0]), _JIT_RES0=em.off(ins.result),
+          _JIT_OP0=ObjRef(ins.attrs["name"]), _JIT_OP1=hint["type_version"], _JIT_OP2=hint["index"])
+    return 1
+
+
+def _load_global(em: Emitter, ins: Instr) -> int:
+    hint = ins.hint or {}
+    holes: dict[str, Any] = dict(_JIT_RES0=em.off(ins.result), _JIT_OP0=ObjRef(ins.attrs["name"]),
+                                 _JIT_OP3=hint.get("index", 0))
+    if hint.get("kind") == "module" and hint.get("keys_version"):
+        em.op("load_global_module", ins, _JIT_OP1=hint["keys_version"], **holes)
+    elif hint.get("kind") == "builtin" and hint.get("module_keys_version") and hint.get("builtin_keys_version"):
+        em.op("load_global_builtin", ins, _JIT_OP1=hint["module_keys_version"],
+              _JIT_OP2=hint["builtin_keys_version"], **holes)
+    else:
+        return 0
+    return 1
+
+
+def specialise(em: Emitter, instrs: list[Instr], i: int) -> int:
+    """Emit a specialised form of ``instrs[i]`` if its hint allows."""
+    ins = instrs[i]
+    if not ins.hint:
+        return 0
+    name = ins.kind.name
+    if name == "BinaryOp":
+        return _binary(em, ins)
+    if name == "Compare":
+        return _compare(em, instrs, i)
+    if name == "GetItem":
+        return _getitem(em, ins)
+    if name == "GetAttr":
+        return _getattr(em, ins)
+    if name == "LoadGlobal":
+        return _load_global(em, ins)
+    return 0
