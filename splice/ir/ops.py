@@ -176,6 +176,11 @@ class Instr:
     def name(self) -> str:
         return self.kind.name
 
+    @property
+    def raises(self) -> bool:
+        """Whether this instruction can raise (a proven-bound local read cannot)."""
+        return self.kind.raises and not self.attrs.get("bound", False)
+
     def __repr__(self) -> str:  # pragma: no cover - debugging aid
         from .printer import format_instr
 

@@ -77,7 +77,7 @@ def check(fn: Function) -> None:
             for n, a in enumerate(ins.args):
                 if a.repr.is_object and ins.kind.steals_operand(n):
                     _take(state, a, where)
-            if ins.kind.raises:
+            if ins.raises:
                 err = Counter(state)
                 for v in ins.cleanup:
                     _take(err, v, where + " cleanup")

@@ -93,7 +93,7 @@ def verify(fn: Function) -> None:
                 if wanted_bool != (a.repr is Repr.BOOL):
                     raise VerifyError(f"{where}: operand {a} has representation {a.repr.value}")
             if ins.handler is not None:
-                if not k.raises:
+                if not ins.raises:
                     raise VerifyError(f"{where}: handler on an operation that cannot raise")
                 _check_edge(ins.handler, where, handler=True)
                 for a in ins.handler.args:

@@ -8,10 +8,10 @@ counting is last so that no other pass has to preserve its invariants.
 from __future__ import annotations
 
 from ..ir import Function, verify
-from . import dce, direct_calls, refcount, types
+from . import bound_locals, dce, direct_calls, refcount, types
 
 # Optimisations that may be switched off (to measure what each buys).
-OPTIONAL = {"types": types, "direct_calls": direct_calls, "dce": dce}
+OPTIONAL = {"types": types, "bound_locals": bound_locals, "direct_calls": direct_calls, "dce": dce}
 
 
 def run_all(fn: Function, *, skip: frozenset[str] = frozenset()) -> None:

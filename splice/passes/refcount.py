@@ -188,7 +188,7 @@ def _fix_instruction(ins: Instr, live_after: set[Value], live_in, promoted) -> t
         for r in ins.results:
             if r.repr.is_object and r not in live_after and _is_owned(r, promoted):
                 after.append(_ref("Decref", r, ins))
-    if ins.kind.raises:
+    if ins.raises:
         ins.cleanup = _cleanup(ins, live_after, steals, live_in, promoted)
     return before, after
 

@@ -1,0 +1,68 @@
+"""Definite assignment: local reads that cannot find the slot empty.
+
+Why: every ``LoadLocal`` must raise UnboundLocalError on an empty slot,
+which costs a test and drags an error path (and a handler edge) along.
+Arguments are always bound on entry, and most locals are assigned on every
+path before they are read; for those reads this pass sets
+``attrs["bound"] = True`` and drops the handler edge, so back ends emit a
+plain load.  A must-analysis over slots as bit sets, forward, to a fixpoint.
+"""
+
+from __future__ import annotations
+
+from ..ir import Block, Function
+
+
+def _transfer(b: Block, bound: int, at_raise: dict[Block, int] | None) -> int:
+    """Bits bound at the end of ``b``; records the state at raising points."""
+    for ins in b.instrs:
+        k = ins.kind.name
+        if ins.handler is not None and at_raise is not None:
+            h = ins.handler.block
+            at_raise[h] = at_raise.get(h, -1) & bound
+        if k in ("StoreLocal", "LoadLocal"):
+            bound |= 1 << ins.attrs["slot"]  # a load that returns proves the slot bound
+        elif k == "DeleteLocal":
+            bound &= ~(1 << ins.attrs["slot"])
+    return bound
+
+
+def run(fn: Function) -> None:
+    """Mark ``LoadLocal`` of definitely bound slots (``attrs["bound"]``)."""
+    nargs = fn.argcount + fn.kwonlyargcount + fn.has_varargs + fn.has_varkeywords
+    entry_state = (1 << nargs) - 1
+    preds: dict[Block, list[Block]] = {b: [] for b in fn.blocks}
+    for b in fn.blocks:
+        for ins in b.instrs:
+            for e in ins.targets:
+                preds[e.block].append(b)
+    state_in: dict[Block, int] = {b: -1 for b in fn.blocks}  # -1: every bit (not yet reached)
+    state_in[fn.entry] = entry_state
+    changed = True
+    while changed:
+        changed = False
+        out: dict[Block, int] = {}
+        at_raise: dict[Block, int] = {}
+        for b in fn.blocks:
+            out[b] = _transfer(b, state_in[b], at_raise)
+        for b in fn.blocks:
+            if b is fn.entry:
+                continue
+            new = -1
+            for p in preds[b]:
+                new &= out[p]
+            if b in at_raise:
+                new &= at_raise[b]
+            if new != state_in[b]:
+                state_in[b], changed = new, True
+    for b in fn.blocks:
+        bound = state_in[b]
+        for ins in b.instrs:
+            k = ins.kind.name
+            if k == "LoadLocal" and bound >> ins.attrs["slot"] & 1:
+                ins.attrs["bound"] = True
+                ins.handler = None
+            if k in ("StoreLocal", "LoadLocal"):
+                bound |= 1 << ins.attrs["slot"]
+            elif k == "DeleteLocal":
+                bound &= ~(1 << ins.attrs["slot"])
