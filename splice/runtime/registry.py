@@ -80,7 +80,10 @@ class FunctionState:
 _lock = threading.RLock()
 _states: "weakref.WeakKeyDictionary[types.FunctionType, FunctionState]" = weakref.WeakKeyDictionary()
 _pending: "weakref.WeakSet[types.FunctionType]" = weakref.WeakSet()
-_installed_codes: "weakref.WeakSet[types.CodeType]" = weakref.WeakSet()
+# Each live trampoline -> (back end, the user's code, its CompiledCode): a function
+# object created from a trampoline (FunctionType(f.__code__, ...)) runs compiled code.
+_trampolines: "weakref.WeakKeyDictionary[types.CodeType, tuple[str, types.CodeType, Any]]" = \
+    weakref.WeakKeyDictionary()
 _enabled = not DISABLED
 _compile_seconds: list[float] = []
 _wake = threading.Event()
@@ -208,6 +211,8 @@ def explain(func: Callable[..., Any]) -> Explanation:
         return Explanation(name, "disabled", "SPLICE_DISABLE is set in the environment")
     with _lock:
         st = _states.get(f)
+        if st is None and is_splice_code(f.__code__):
+            st = _states[f] = _new_state(f, DEFAULT_BACKEND)
         if st is None:
             reason, compiled = _trial_compile(f, DEFAULT_BACKEND)
             if compiled is not None and compiled.release is not None:
@@ -271,7 +276,7 @@ def status(f: types.FunctionType) -> str | None:
 
 def is_splice_code(code: types.CodeType) -> bool:
     """True for a trampoline splice installed (its frames are already native)."""
-    return code in _installed_codes
+    return code in _trampolines
 
 
 def poll() -> None:
@@ -346,10 +351,7 @@ def _register(f: types.FunctionType, backend: str, eager: bool) -> None:
     with _lock:
         st = _states.get(f)
         if st is None:
-            code = f.__code__
-            if is_splice_code(code):  # already compiled for another function object (shared trampoline)
-                return
-            st = _states[f] = FunctionState(backend, code)
+            st = _states[f] = _new_state(f, backend)
         else:
             _sync(f, st)
         if st.status != PENDING:
@@ -364,6 +366,16 @@ def _register(f: types.FunctionType, backend: str, eager: bool) -> None:
         else:
             _pending.add(f)
             _ensure_watcher()
+
+
+def _new_state(f: types.FunctionType, backend: str) -> FunctionState:
+    """A pending state, or a compiled one when ``f`` was made from a trampoline."""
+    shared = _trampolines.get(f.__code__)
+    if shared is None:
+        return FunctionState(backend, f.__code__)
+    st = FunctionState(shared[0], shared[1])
+    st.status, st.compiled, st.installed = COMPILED, shared[2], f.__code__
+    return st
 
 
 def _sync(f: types.FunctionType, st: FunctionState) -> bool:
@@ -441,7 +453,7 @@ def _install(f: types.FunctionType, st: FunctionState) -> None:
         _fallback(st, f"install failed: {type(exc).__name__}: {exc}", _traceback())
         return
     st.installed = f.__code__
-    _installed_codes.add(st.installed)
+    _trampolines[st.installed] = (st.backend, st.code, st.compiled)
     from ..tools import perfmap
 
     perfmap.record(st.compiled, f"{f.__module__}.{f.__qualname__}")

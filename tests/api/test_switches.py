@@ -116,3 +116,20 @@ def test_disable_enable_keeps_native_code_alive(tmp_path, real_backend: str) -> 
     out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith(f"__main__.f: compiled ({real_backend}, ")
+
+
+def test_function_made_from_a_trampoline_is_known_compiled(fake_compiler) -> None:
+    def f(x):
+        return x + 1
+
+    splice.jit(f, eager=True)
+    g = type(f)(f.__code__, f.__globals__)  # shares the installed trampoline
+    why = splice.explain(g)
+    assert why.compiled and why.compiles == 0
+    assert g(1) == 2 and fake_compiler.entries == 1
+    splice.disable()
+    try:
+        assert g.__code__ is entry.original_code(f) and g(1) == 2 and fake_compiler.entries == 1
+    finally:
+        splice.enable(auto=False)
+    assert g(1) == 2 and fake_compiler.entries == 2
