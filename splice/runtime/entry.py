@@ -81,14 +81,15 @@ def _native_entry(compiled: CompiledCode, name: str) -> tuple[Any, bytearray]:
     expected_code = bytearray(8)
     mdef = _PyMethodDef(name.encode("utf-8", "replace"), compiled.entry_address, METH_FASTCALL, None)
     builtin = _new_cfunction(ctypes.addressof(mdef), expected_code, None)
-    # The method definition and the machine code live exactly as long as the builtin.
-    weakref.finalize(builtin, _release, mdef, compiled)
+    # The method definition and the compiled code (whose machine code lives
+    # as long as the CompiledCode object) stay alive while the builtin does:
+    # until no code object, hence no running frame, can reach it.
+    weakref.finalize(builtin, _keep_until_dead, mdef, compiled)
     return builtin, expected_code
 
 
-def _release(mdef: _PyMethodDef, compiled: CompiledCode) -> None:
-    if compiled.release is not None:
-        compiled.release()
+def _keep_until_dead(*referents: Any) -> None:
+    """A finalizer whose only job is to hold ``referents`` until it runs."""
 
 
 def _python_entry(py_entry: Callable[[list[Any]], Any], nslots: int) -> Callable[[], Any]:

@@ -171,3 +171,30 @@ def test_native_entry_refuses_foreign_frames() -> None:
                           timeout=120, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr[-4000:]
     assert "refused: splice entry called outside its trampoline" in proc.stdout
+
+
+def test_reinstalling_compiled_code_is_safe_and_memory_is_freed_at_the_end() -> None:
+    source = textwrap.dedent("""
+        import gc
+        from splice.compiler import compile_function
+        from splice.runtime import entry, execmem
+        def f(a):
+            return a + 1
+        orig = f.__code__
+        cc = compile_function(f)
+        for i in range(50):
+            entry.install(f, cc, orig)
+            assert f(i) == i + 1
+            entry.uninstall(f)
+            gc.collect()
+        entry.install(f, cc, orig)
+        used = execmem.bytes_in_use()
+        entry.uninstall(f)
+        del cc
+        gc.collect()
+        print("freed", used - execmem.bytes_in_use() > 0)
+    """)
+    proc = subprocess.run([sys.executable, "-X", "faulthandler", "-c", source], capture_output=True, text=True,
+                          timeout=120, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    assert proc.stdout.strip() == "freed True"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import weakref
+
 from ...ir import Function, verify
 from ...runtime import execmem
 from ..base import CompiledCode, EntryLayout
@@ -33,7 +35,11 @@ class CopyPatchBackend:
             for b in block:
                 b.release()
             raise
-        return CompiledCode(
+        compiled = CompiledCode(
             backend=self.name, entry_address=mem.address, size=len(data), temp_slots=em.temp_slots,
             symbols=symbols, keepalive=keepalive, release=mem.release,
         )
+        # The machine code lives as long as the CompiledCode (which every
+        # installed entry keeps alive), so re-installing it is always safe.
+        weakref.finalize(compiled, mem.release)
+        return compiled
