@@ -30,6 +30,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--ci", action="store_true", help="the fast subset of modules run in CI")
     p.add_argument("--json", metavar="PATH", help="write every result, test by test, as JSON")
     p.add_argument("--markdown", metavar="PATH", help="write the table page (docs/conformance.md)")
+    p.add_argument("--append", action="store_true",
+                   help="append to the --markdown page as a section (e.g. a --dbg run)")
     p.add_argument("--dbg", action="store_true",
                    help="run children under python3.11-dbg and report refcount drift")
     p.add_argument("--timeout", type=float, default=900.0, help="seconds per module and run")
@@ -84,7 +86,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.markdown:
         command = "python -m splice conformance " + shlex.join(
             argv if argv is not None else sys.argv[1:])
-        Path(args.markdown).write_text(report.markdown(reports, command, args.dbg))
+        page = report.markdown(reports, command, args.dbg, level=2 if args.append else 1)
+        with open(args.markdown, "a" if args.append else "w") as out:
+            out.write("\n" + page if args.append else page)
     return 0 if t["identical"] == t["modules"] else 1
 
 
