@@ -495,12 +495,20 @@ _IMPL: dict[str, Callable[..., Any]] = {
 
 
 def execute(fn: Function, slots: list[Any], globals: dict, builtins: dict) -> object:
-    """Run ``fn`` on a frame whose slots CPython's prologue filled (unset slots are NULL).
+    """Run ``fn`` on a frame whose slots CPython's prologue filled.
 
-    Exceptions leave as Python exceptions; handler edges are taken as the
-    exception table says (edge args, then ``lasti`` if asked, then the exception).
+    Unset slots are NULL; None is accepted too beyond the arguments (at entry
+    only arguments are bound, so there None can only mean an unset slot: the
+    runtime reads a live frame's NULLs as None).  Exceptions leave as Python
+    exceptions; handler edges are taken as the exception table says (edge
+    args, then ``lasti`` if asked, then the exception).
     """
-    fr = _Frame(fn, list(slots), globals, builtins)
+    slots = list(slots)
+    nargs = fn.argcount + fn.kwonlyargcount + fn.has_varargs + fn.has_varkeywords
+    for i in range(nargs, len(slots)):
+        if slots[i] is None:
+            slots[i] = types.CellType() if fn.slots[i].kind == "cell" else NULL
+    fr = _Frame(fn, slots, globals, builtins)
     env: dict[Any, Any] = {}
     block, incoming = fn.entry, []
     while True:

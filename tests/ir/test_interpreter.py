@@ -125,3 +125,20 @@ def test_reraise_keeps_context():
     with pytest.raises(ValueError) as info:
         interpreter.call(fn, f)
     assert type(info.value.__context__) is KeyError
+
+
+def test_none_beyond_the_arguments_means_unset():
+    """The runtime reads a live frame's NULL slots as None; arguments may really be None."""
+    def f(a):
+        if a is None:
+            return "arg was None"
+        return b  # noqa: F821 - unbound
+    def g(x):
+        return x
+    fn = decode(f.__code__)
+    slots = [None] * len(fn.slots)
+    assert execute(fn, slots, {}, {}) == "arg was None"
+    with pytest.raises(NameError, match="name 'b' is not defined"):
+        execute(fn, [1] + slots[1:], {}, {})
+    fn = decode(g.__code__)
+    assert execute(fn, [None], {}, {}) is None
