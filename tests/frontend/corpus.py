@@ -828,3 +828,165 @@ CASES += [
     (super_errors, [(0,), (1,)]),
 ]
 CASES += [(Derived.hello, [(Derived(), 1), (Base(), 2)])]
+
+
+# --- more shapes: augmented targets, walrus, nesting of try/with/loops ------
+
+def augmented_targets(xs):
+    d = {"k": 1}
+    d["k"] += 5
+    b = Box(2)
+    b.v *= 3
+    ys = list(xs)
+    ys[0] -= 1
+    ys[1:2] += [7]
+    a = c = len(ys)
+    return d, b.v, ys, a, c
+
+
+def walrus(xs):
+    out = []
+    while (n := len(xs)) > 1:
+        xs = xs[1:]
+        out.append(n)
+    if (m := sum(out)) > 3:
+        return out, m
+    return [y for x in out if (y := x * 2) > 2]
+
+
+def star_calls(obj, args, kw):
+    return obj.get(*args), obj.get(**kw), "".join(*[["a", "b"]]), print(*args, sep="", end="", file=LogFile())
+
+
+class LogFile:
+    def write(self, s):
+        note("write", s)
+
+
+def for_targets(pairs):
+    out = []
+    for i, (a, b) in enumerate(pairs):
+        out.append((i, a, b))
+    for first, *rest in pairs:
+        out.append((first, rest))
+    for d["x"] in pairs:
+        pass
+    return out, d
+
+
+d = {}
+
+
+def loop_try_with(n):
+    out = []
+    for i in range(n):
+        try:
+            with CM():
+                if i == 1:
+                    continue
+                if i == 2:
+                    raise KeyError(i)
+                if i == 4:
+                    break
+                out.append(i)
+        except KeyError as e:
+            out.append(("caught", str(e)))
+        else:
+            out.append("else")
+        finally:
+            out.append("fin")
+    while n > 100:
+        n -= 1
+    else:
+        out.append("while-else")
+    return out
+
+
+def return_in_with_loop(xs):
+    for x in xs:
+        with CM():
+            if x > 1:
+                return x
+    return None
+
+
+def finally_raises(k):
+    try:
+        try:
+            raise ValueError("first")
+        finally:
+            if k:
+                raise KeyError("second")
+    except KeyError as e:
+        return repr(e), repr(e.__context__)
+    except ValueError as e:
+        return repr(e)
+
+
+def except_var_deleted():
+    try:
+        raise ValueError
+    except ValueError as e:
+        pass
+    return e  # noqa: F821 - the except clause deleted it
+
+
+def recursion(n):
+    def fact(k):
+        return 1 if k <= 1 else k * fact(k - 1)
+    return fact(n)
+
+
+def defaults_capture(n):
+    fs = [lambda i=i: i * n for i in range(3)]
+    return [f() for f in fs]
+
+
+def bytes_and_misc(b):
+    return b + b"!", b[0], list(b), f"{b!r}", b"%d" % 3, bytes(range(3))
+
+
+def many_args(a, b, c, d, e, f=6, *, g=7, h=8, **rest):
+    return a + b + c + d + e + f + g + h, sorted(rest)
+
+
+def call_many(x):
+    return many_args(x, 2, 3, 4, 5), many_args(*range(5), h=0, z=1), many_args(1, 2, 3, 4, e=5, g=1, q=2)
+
+
+def big_constants():
+    x = 123456789012345678901234567890
+    y = (1, 2, (3, 4), frozenset({5}))
+    z = -0.0
+    return x * 2, y, z, 1e300 * 1e10, 2 ** -1074
+
+
+def extended_arg_jumps(x):
+    """Enough code between a branch and its target for EXTENDED_ARG jumps."""
+    total = 0
+    if x:
+        total += x * 1 + x * 2 + x * 3 + x * 4 + x * 5 + x * 6 + x * 7 + x * 8 + x * 9 + x * 10
+        total += x * 11 + x * 12 + x * 13 + x * 14 + x * 15 + x * 16 + x * 17 + x * 18 + x * 19
+        total += x * 21 + x * 22 + x * 23 + x * 24 + x * 25 + x * 26 + x * 27 + x * 28 + x * 29
+        total += x * 31 + x * 32 + x * 33 + x * 34 + x * 35 + x * 36 + x * 37 + x * 38 + x * 39
+        total += x * 41 + x * 42 + x * 43 + x * 44 + x * 45 + x * 46 + x * 47 + x * 48 + x * 49
+        total += x * 51 + x * 52 + x * 53 + x * 54 + x * 55 + x * 56 + x * 57 + x * 58 + x * 59
+    return total
+
+
+CASES += [
+    (augmented_targets, [([1, 2, 3],)]),
+    (walrus, [([1, 2, 3, 4],), ([1],), ([1, 2],)]),
+    (star_calls, [(Box(1), (2,), {"extra": 3})]),
+    (for_targets, [([(1, 2), (3, 4)],)]),
+    (loop_try_with, [(6,), (101,)]),
+    (return_in_with_loop, [([0, 1, 2, 3],), ([],)]),
+    (finally_raises, [(0,), (1,)]),
+    (except_var_deleted, [()]),
+    (recursion, [(10,)]),
+    (defaults_capture, [(2,)]),
+    (bytes_and_misc, [(b"ab",)]),
+    (call_many, [(1,)]),
+    (big_constants, [()]),
+    (extended_arg_jumps, [(0,), (3,)]),
+]
