@@ -237,13 +237,9 @@ def stats() -> dict[str, Any]:
     import statistics
     from collections import Counter
 
-    reasons = Counter(st.reason for st in states if st.status == INTERPRETED)
-    try:
-        from . import execmem
+    from . import execmem
 
-        exec_bytes = execmem.bytes_in_use()
-    except ImportError:
-        exec_bytes = sum(getattr(st.compiled, "size", 0) for st in states if st.status == COMPILED)
+    reasons = Counter(st.reason for st in states if st.status == INTERPRETED)
     return {
         "enabled": _enabled,
         "functions": len(states),
@@ -254,7 +250,7 @@ def stats() -> dict[str, Any]:
         "compiles": len(times),
         "compile_time_total_s": sum(times),
         "compile_time_median_s": statistics.median(times) if times else 0.0,
-        "executable_bytes": exec_bytes,
+        "executable_bytes": execmem.bytes_in_use(),
     }
 
 
@@ -357,13 +353,10 @@ def _register(f: types.FunctionType, backend: str, eager: bool) -> None:
         if st.status != PENDING:
             return
         st.backend = backend
-        if eager or _warmed_up(f.__code__):
+        if _enabled and (eager or _warmed_up(f.__code__)):
             _pending.discard(f)
-            if _enabled:
-                _compile(f, st)
-            else:
-                _pending.add(f)
-        else:
+            _compile(f, st)
+        else:  # warming up, or waiting for enable()
             _pending.add(f)
             _ensure_watcher()
 
@@ -378,11 +371,11 @@ def _new_state(f: types.FunctionType, backend: str) -> FunctionState:
     return st
 
 
-def _sync(f: types.FunctionType, st: FunctionState) -> bool:
-    """Notice a reassigned ``f.__code__``; True when it was reassigned."""
+def _sync(f: types.FunctionType, st: FunctionState) -> None:
+    """Notice a reassigned ``f.__code__``: the new code starts over as a new function."""
     current = f.__code__
     if current is st.code or current is st.installed:
-        return False
+        return
     if st.installed is not None:  # drop the entry's record of the old code, keep the user's new code
         from . import entry
 
@@ -396,7 +389,6 @@ def _sync(f: types.FunctionType, st: FunctionState) -> bool:
         st.status = PENDING
         _pending.add(f)
         _ensure_watcher()
-    return True
 
 
 def _warmed_up(code: types.CodeType) -> bool:
@@ -476,7 +468,7 @@ def _trial_compile(f: types.FunctionType, backend: str) -> tuple[str | None, Any
     try:
         from ..compiler import compile_function
 
-        return None, compile_function(f, code=f.__code__, backend=backend)
+        return None, compile_function(f, backend=backend)
     except Unsupported as exc:
         return str(exc), None
     except Exception as exc:  # report, never raise: explain must answer
@@ -493,7 +485,8 @@ def _ensure_watcher() -> None:
 
 
 def _watch() -> None:
-    """Poll warming-up functions every POLL_SECONDS; sleep while there are none."""
+    """Poll warming-up functions every POLL_SECONDS (once a second while there
+    are none) and look for reassigned ``__code__`` once a second."""
     last_recheck = time.monotonic()
     while True:
         if not _pending:
