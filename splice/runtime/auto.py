@@ -44,6 +44,7 @@ from . import registry
 DEFAULT_THRESHOLD = 10  # samples in a code object's own body
 DEFAULT_HZ = 250  # samples a second
 MAX_SWEEPS = 8  # gc.get_referrers sweeps for one code object
+MAX_CODES = 100_000  # code objects the sampler remembers before it starts over
 _SPLICE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 _FUNCTION_CODE = 0x2  # CO_NEWLOCALS: function bodies have it, module and class bodies do not
 
@@ -83,7 +84,8 @@ class _Sampler(threading.Thread):
                 continue
             frames = sys._current_frames()
             hot = [code for tid, frame in frames.items()
-                   if tid != me and not _in_splice(frame) and (code := self.sample(frame.f_code))]
+                   if tid != me and id(frame.f_code) not in self.ignored  # cheap test first
+                   and not _in_splice(frame) and (code := self.sample(frame.f_code))]
             del frames
             for code in hot:
                 self.compile_hot(code)
@@ -91,10 +93,11 @@ class _Sampler(threading.Thread):
     def sample(self, code: types.CodeType) -> types.CodeType | None:
         """Count one sample; the code object when it just became hot."""
         key = id(code)
-        if key in self.ignored:
-            return None
         n = self.counts.get(key)
         if n is None:
+            if len(self.codes) >= MAX_CODES:  # e.g. a program that evals new code forever
+                for table in (self.counts, self.codes, self.sweeps, self.ignored):
+                    table.clear()
             self.codes[key] = code
             if not _eligible(code) or (self.user_only and not _is_user_file(code.co_filename)):
                 self.ignored.add(key)
