@@ -258,10 +258,26 @@ def stats() -> dict[str, Any]:
 
 
 def compile_now(functions: Iterable[types.FunctionType], backend: str = DEFAULT_BACKEND) -> None:
-    """Register and compile each function at once (automatic mode: they are hot)."""
+    """Register and compile each function at once (automatic mode: they are hot).
+
+    Functions sharing one code object and one globals dict (the wrappers a
+    decorator makes, say) are compiled once: the others get the same
+    trampoline, as a function made from it would.
+    """
     _prepare({backend})
-    for f in functions:
-        _register(f, backend, eager=True)
+    with _lock:
+        compiled: dict[tuple[int, int], FunctionState] = {}  # (id(code), id(globals)) -> a compiled state
+        for f in functions:
+            key = (id(f.__code__), id(f.__globals__))
+            twin = compiled.get(key)
+            if twin is not None and f not in _states:
+                f.__code__ = twin.installed
+                _states[f] = _new_state(f, backend)
+                continue
+            _register(f, backend, eager=True)
+            st = _states[f]
+            if st.installed is not None and f.__code__ is st.installed:
+                compiled[key] = st
 
 
 def status(f: types.FunctionType) -> str | None:

@@ -63,6 +63,8 @@ def _compiles_with(backend: str) -> bool:
         return a + b
 
     reason, compiled = registry._trial_compile(probe, backend)
+    if compiled is not None and compiled.release is not None:
+        compiled.release()
     return reason is None and compiled is not None
 
 

@@ -133,3 +133,18 @@ def test_function_made_from_a_trampoline_is_known_compiled(fake_compiler) -> Non
     finally:
         splice.enable(auto=False)
     assert g(1) == 2 and fake_compiler.entries == 2
+
+
+def test_compile_now_compiles_shared_code_once(fake_compiler) -> None:
+    def make():
+        def wrapper(x):
+            return x * 2
+
+        return wrapper
+
+    functions = [make() for _ in range(5)]
+    registry.compile_now(functions)
+    assert len(fake_compiler.compiled) == 1
+    assert all(registry.status(f) == "compiled" for f in functions)
+    assert len({f.__code__ for f in functions}) == 1 and functions[0].__code__ is not make().__code__
+    assert [f(i) for i, f in enumerate(functions)] == [0, 2, 4, 6, 8] and fake_compiler.entries == 5
