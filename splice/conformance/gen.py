@@ -77,6 +77,18 @@ class P:
 def h(p, q=2, *r, k=1, **kw):
     LOG.append(("h", len(r), sorted(kw)))
     return p * q + k + len(r)
+def rec(n):
+    return 0 if n <= 0 else 1 + rec(n - 1)
+class CM:
+    def __init__(self, swallow):
+        self.swallow = swallow
+    def __enter__(self):
+        LOG.append("enter")
+        return self
+    def __exit__(self, t, e, tb):
+        LOG.append(("exit", t and t.__name__))
+        return self.swallow
+K = 0
 '''
 
 INTS = ("0", "1", "-1", "2", "3", "7", "-5", "255", "2**31 - 1", "-2**31", "2**62", "2**63 - 1",
@@ -254,9 +266,12 @@ class _Gen:
         elif r < 0.52:
             self.emit(indent, f"p.x = {self.expr()}")
         elif r < 0.54:
-            self.emit(indent, rng.choice(("x0, x1 = x1, x0", "x0, *rest = L[:3] or [0]",
-                                          "del D[{}]".format(self.key()), "L.pop()",
-                                          "n = n + 1", "x1 = L.index(x0) if x0 in L else -1")))
+            self.emit(indent, rng.choice((
+                "x0, x1 = x1, x0", "x0, *rest = L[:3] or [0]", f"del D[{self.key()}]", "L.pop()",
+                "n = n + 1", "x1 = L.index(x0) if x0 in L else -1",
+                f"x2 = rec(int({self.atom()}) % 1200)",  # deep recursion, near the limit
+                f"K = {self.expr(1)}", "x1 = K", "del x1", "del p.x",
+            )))
         elif r < 0.58 and self.loop_depth:
             self.emit(indent, f"if {self.cond()}: {rng.choice(('break', 'continue'))}")
         elif r < 0.61:
@@ -278,6 +293,9 @@ class _Gen:
                 self.block(indent + 1, rng.randint(1, 2))
         elif r < 0.86 and self.loop_depth < 2:
             self.loop(indent)
+        elif r < 0.90:
+            self.emit(indent, f"with CM({rng.choice(('True', 'False', self.cond()))}) as cm:")
+            self.block(indent + 1, rng.randint(1, 3))
         else:
             self.emit(indent, "try:")
             self.block(indent + 1, rng.randint(1, 3))
@@ -326,6 +344,8 @@ def generate(seed: str) -> Program:
     flavour = rng.choices(tuple(FLAVOURS), weights=(4, 3, 3))[0]
     g = _Gen(rng, flavour)
     g.emit(0, "def f(a, b, c):")
+    g.emit(1, "global K")
+    g.emit(1, "K = 0")
     g.emit(1, f"x0 = {g.const()}")
     g.emit(1, f"x1 = {g.const()}")
     g.emit(1, "x2 = a")
