@@ -8,6 +8,11 @@ from splice.ir import Builder, Edge, Function, LocalSlot, Repr, VerifyError, ver
 from frontend import corpus  # tests/ is on sys.path (rootdir-relative packages)
 
 
+def rejects(fn, match=None):
+    with pytest.raises(VerifyError, match=match):
+        verify(fn)
+
+
 def new_fn():
     fn = Function("f", "f", "<test>", 1, 1, 0, 0, False, False, [LocalSlot("x", "local")])
     return fn, Builder(fn, fn.new_block())
@@ -29,8 +34,7 @@ def test_well_formed_passes():
 def test_no_terminator():
     fn, b = new_fn()
     b.value("Const", value=1)
-    with pytest.raises(VerifyError, match="does not end in a terminator"):
-        verify(fn)
+    rejects(fn, "does not end in a terminator")
 
 
 def test_terminator_in_the_middle():
@@ -38,20 +42,25 @@ def test_terminator_in_the_middle():
     c = b.value("Const", value=1)
     b.emit("Return", c)
     b.block.instrs.append(b.block.instrs[0].__class__(b.block.instrs[1].kind, [c]))
-    with pytest.raises(VerifyError, match="terminator in the middle"):
-        verify(fn)
+    rejects(fn, "terminator in the middle")
 
 
-def test_use_before_definition():
+def test_use_of_a_value_defined_later():
     fn, b = new_fn()
     other = fn.new_block()
-    b.emit("Jump", targets=[Edge(other)])
-    later = Builder(fn, other)
-    c = later.value("Const", value=1)
-    b.block.instrs.insert(0, b.block.instrs[0].__class__(b.block.instrs[0].kind, [c]))
-    later.emit("Return", c)
-    with pytest.raises(VerifyError):
-        verify(fn)
+    c = Builder(fn, other).value("Const", value=1)
+    b.emit("Return", c)
+    Builder(fn, other).emit("Return", c)
+    rejects(fn, "does not dominate")
+
+
+def test_use_before_definition_in_one_block():
+    fn, b = new_fn()
+    neg = b.value("UnaryOp", b.value("Const", value=1), op="neg")
+    b.emit("Return", neg)
+    instrs = b.block.instrs
+    instrs[0], instrs[1] = instrs[1], instrs[0]  # the use now precedes the definition
+    rejects(fn, "does not dominate")
 
 
 def test_value_does_not_dominate_use():
@@ -64,8 +73,7 @@ def test_value_does_not_dominate_use():
     lb.emit("Jump", targets=[Edge(join)])
     Builder(fn, right).emit("Jump", targets=[Edge(join)])
     Builder(fn, join).emit("Return", only_left)
-    with pytest.raises(VerifyError, match="does not dominate"):
-        verify(fn)
+    rejects(fn, "does not dominate")
 
 
 def test_wrong_operand_count():
@@ -73,8 +81,7 @@ def test_wrong_operand_count():
     c = b.value("Const", value=1)
     b.emit("BinaryOp", c, op="add")
     b.emit("Return", c)
-    with pytest.raises(VerifyError, match="1 operands, expected 2"):
-        verify(fn)
+    rejects(fn, "1 operands, expected 2")
 
 
 def test_edge_argument_count():
@@ -82,8 +89,7 @@ def test_edge_argument_count():
     target = fn.new_block(2)
     b.emit("Jump", targets=[Edge(target, [b.value("Const", value=1)])])
     Builder(fn, target).emit("Return", target.params[0])
-    with pytest.raises(VerifyError, match="passes 1 values, block takes 2"):
-        verify(fn)
+    rejects(fn, "passes 1 values, block takes 2")
 
 
 def test_branch_needs_bool():
@@ -93,8 +99,7 @@ def test_branch_needs_bool():
     b.emit("Branch", c, targets=[Edge(one), Edge(two)])
     Builder(fn, one).emit("Return", c)
     Builder(fn, two).emit("Return", c)
-    with pytest.raises(VerifyError, match="representation obj"):
-        verify(fn)
+    rejects(fn, "representation obj")
 
 
 def test_bool_is_not_an_object_operand():
@@ -102,8 +107,7 @@ def test_bool_is_not_an_object_operand():
     t = b.value("Truth", b.value("Const", value=1))
     assert t.repr is Repr.BOOL
     b.emit("Return", t)
-    with pytest.raises(VerifyError, match="representation bool"):
-        verify(fn)
+    rejects(fn, "representation bool")
 
 
 def test_handler_edge_to_plain_block():
@@ -113,8 +117,7 @@ def test_handler_edge_to_plain_block():
     v = b.value("LoadLocal", slot=0, name="x")
     b.emit("Return", v)
     Builder(fn, plain).emit("Return", plain.params[0])
-    with pytest.raises(VerifyError, match="handler edge to non-handler"):
-        verify(fn)
+    rejects(fn, "handler edge to non-handler")
 
 
 def test_handler_lasti_counts_as_a_parameter():
@@ -123,8 +126,7 @@ def test_handler_lasti_counts_as_a_parameter():
     b.handler = Edge(h, lasti=True)
     b.emit("Return", b.value("LoadLocal", slot=0, name="x"))
     Builder(fn, h).emit("Reraise", h.params[0])
-    with pytest.raises(VerifyError, match="passes 2 values, block takes 1"):
-        verify(fn)
+    rejects(fn, "passes 2 values, block takes 1")
 
 
 def test_handler_on_non_raising_op():
@@ -134,16 +136,14 @@ def test_handler_on_non_raising_op():
     b.block.instrs[-1].handler = Edge(h)
     b.emit("Return", c)
     Builder(fn, h).emit("Reraise", h.params[0])
-    with pytest.raises(VerifyError, match="handler on an operation that cannot raise"):
-        verify(fn)
+    rejects(fn, "handler on an operation that cannot raise")
 
 
 def test_entry_parameters():
     fn = Function("f", "f", "<test>", 1, 0, 0, 0, False, False, [])
     entry = fn.new_block(1)
     Builder(fn, entry).emit("Return", entry.params[0])
-    with pytest.raises(VerifyError, match="entry block takes parameters"):
-        verify(fn)
+    rejects(fn, "entry block takes parameters")
 
 
 def test_defined_twice():
@@ -151,8 +151,7 @@ def test_defined_twice():
     c = b.value("Const", value=1)
     b.block.instrs[-1].results.append(c)
     b.emit("Return", c)
-    with pytest.raises(VerifyError):
-        verify(fn)
+    rejects(fn)
 
 
 def test_for_iter_needs_two_targets():
@@ -161,8 +160,7 @@ def test_for_iter_needs_two_targets():
     done = fn.new_block()
     b.emit("ForIter", it, targets=[Edge(done)])
     Builder(fn, done).emit("Return", it)
-    with pytest.raises(VerifyError, match="ForIter needs two targets"):
-        verify(fn)
+    rejects(fn, "ForIter needs two targets")
 
 
 @pytest.mark.parametrize("f", [f for f, _ in corpus.CASES], ids=[f.__name__ for f, _ in corpus.CASES])
