@@ -250,13 +250,14 @@ def _after_fork_in_child() -> None:
 
 
 def _report_at_exit() -> None:
-    if os.environ.get("SPLICE_STATS", "") not in ("", "0"):
-        print(f"splice: {registry.stats()}", file=sys.stderr)
+    print(f"splice: {registry.stats()}", file=sys.stderr)
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child)
 atexit.register(stop)
-atexit.register(_report_at_exit)
+if os.environ.get("SPLICE_STATS", "") not in ("", "0"):
+    registry.stats()  # imports what it needs now: nothing is imported at exit, after compiled code may be gone
+    atexit.register(_report_at_exit)
 
 
 # --- running a program as `python` would ---------------------------------------
