@@ -133,3 +133,21 @@ def test_for_iter_hints_from_the_iterable():
         f(3, [1])
     loops = [i.hint for _, i in decode(f.__code__).instructions() if i.kind.name == "ForIter"]
     assert loops == [{"iter": "range"}, {"iter": "tuple"}, None]
+
+
+def test_cache_layouts_read_the_right_fields():
+    """Indexes in the hints match the dict and instance layouts they index."""
+    import builtins
+    ns: dict = {}
+    exec("A = 1\nB = 2\nclass P:\n    def __init__(self):\n        self.x = 1\n        self.y = 2\n"
+         "def f(p):\n    return B + len([A]) + p.y\n", ns)
+    f, p = ns["f"], ns["P"]()
+    for _ in range(20):
+        f(p)
+    hints = [(i.attrs.get("name"), i.hint) for _, i in decode(f.__code__).instructions() if i.hint]
+    by_name = {name: h for name, h in hints if name}
+    assert by_name["B"]["index"] == list(ns).index("B") and by_name["A"]["index"] == list(ns).index("A")
+    assert by_name["B"]["keys_version"] == by_name["len"]["module_keys_version"] != 0
+    assert by_name["len"]["index"] == list(vars(builtins)).index("len")
+    assert by_name["y"] == {"kind": "instance_value", "type_version": by_name["y"]["type_version"], "index": 1}
+    assert ("len" in str(hints)) and {"kind": "len"} in [h for name, h in hints if name is None]
