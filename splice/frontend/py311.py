@@ -122,7 +122,7 @@ def _iter_kind(src: Value) -> str | None:
         return "list"
     if name in ("BuildTuple", "ListToTuple") or (name == "Const" and type(d.attrs["value"]) is tuple):
         return "tuple"
-    if name == "Call" and len(d.args) in (3, 4, 5):
+    if name == "Call" and len(d.args) in (3, 4, 5) and not d.attrs["kwnames"]:
         callee = d.args[0].definer
         if (type(callee) is Instr and callee.kind.name == "LoadGlobal" and callee.attrs["name"] == "range"
                 and (callee.hint or {}).get("kind") == "builtin"):
@@ -134,7 +134,6 @@ class _Decoder:
     """One decode: pass 1 in ``__init__``, pass 2 in ``run``."""
 
     def __init__(self, code: CodeType, feedback: bool) -> None:
-        self.code = code
         flags = code.co_flags
         what = None
         if flags & _CO_ASYNC_GENERATOR:
@@ -303,7 +302,7 @@ class _Decoder:
         b.offset, b.lineno = off, self.lines[off]
         b.handler = None
         self.stack = [p if p is not None else b.emit("Null").result for p in shape]
-        self.kwnames = None
+        self.kwnames = self.precall_unit = None
         handlers = _HANDLERS
         instrs, starts, lines, exc_at = self.instrs, self.starts, self.lines, self.exc_at
         k = self.index[off]
