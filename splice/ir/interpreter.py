@@ -197,12 +197,15 @@ def _dict_merge(callee: Any, d: dict, m: Any) -> None:
     duplicate = None
     not_mapping = False
     try:
-        keys = m.keys() if type(m) is not dict else m
-        for k in keys:
+        if isinstance(m, dict) and type(m).__iter__ is dict.__iter__:
+            items = dict.items(m)  # CPython walks the entries: no keys() or __getitem__ calls
+        else:
+            items = ((k, m[k]) for k in list(m.keys()))
+        for k, v in items:
             if k in d:
                 duplicate = (k,)
                 break
-            d[k] = m[k]
+            d[k] = v
     except AttributeError:
         not_mapping = True
     if not_mapping:

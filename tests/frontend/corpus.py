@@ -990,3 +990,28 @@ CASES += [
     (big_constants, [()]),
     (extended_arg_jumps, [(0,), (3,)]),
 ]
+
+
+class LoudDict(dict):
+    def __getitem__(self, k):
+        note("loud getitem", k)
+        return "loud"
+
+    def keys(self):
+        note("loud keys")
+        return super().keys()
+
+
+class LoudIterDict(LoudDict):
+    def __iter__(self):
+        note("loud iter")
+        return super().__iter__()
+
+
+def kwargs_from_dict_subclasses(m):
+    def f(**kw):
+        return kw
+    return f(**m), f(a=0, **m) if "a" not in m else None, {**m}, dict(m)
+
+
+CASES += [(kwargs_from_dict_subclasses, [(LoudDict(x=1),), (LoudIterDict(y=2),), (LoudDict(a=1),)])]
