@@ -78,15 +78,25 @@ class Divergence:
     input: str | None = None
     expected: str = ""
     got: str = ""
-    fields: list[str] = field(default_factory=list)  # mismatch: what differs
+    # mismatch: "raises T" when splice raised an exception type CPython did
+    # not, else the fields that differ ("line", "result,log", ...).
+    symptom: str = ""
 
     @property
     def signature(self) -> tuple[str, str, str]:
-        """Divergences with the same signature are probably one bug."""
-        def first_word(s: str) -> str:
-            return s.split(" at line")[0].split(";")[0][:60]
+        """Divergences with the same signature are probably one bug; the
+        minimizer keeps a program only while its signature stays the same."""
+        return (self.variant, self.kind, self.symptom or self.got.split(";")[0][:60])
 
-        return (self.variant, self.kind, ",".join(self.fields) or first_word(self.got))
+
+def symptom(want: "Observation", got: "Observation", fields: list[str]) -> str:
+    """What is wrong with ``got``, coarse enough to survive minimization."""
+    def kind(exc: str | None) -> str | None:
+        return exc.split(":")[0] if exc else None
+
+    if got.exception and kind(got.exception) != kind(want.exception):
+        return f"raises {kind(got.exception)}"
+    return ",".join(fields)
 
 
 def canon(value: Any, depth: int = 0) -> str:
@@ -213,7 +223,7 @@ def check(program: Program, variants: tuple[str, ...], index: int = 0, seed: str
             fields = [name for name in got.differences(want) if name not in ignore]
             if fields:
                 divergences.append(Divergence(seed, index, variant, "mismatch", args, want.text(),
-                                              got.text(), fields))
+                                              got.text(), symptom(want, got, fields)))
                 break
     return divergences, compiled
 
@@ -366,7 +376,7 @@ def _reproduces(div: Divergence, source: str, inputs: list[str], dbg: bool, igno
         if end.returncode != 3:
             return False
         found = [json.loads(line) for line in end.output_tail.splitlines() if line.startswith("{")]
-        return any(d["kind"] == div.kind and d["fields"] == div.fields for d in found)
+        return any(Divergence(**d).signature == div.signature for d in found)
 
 
 def minimize(div: Divergence, dbg: bool = False, ignore: tuple[str, ...] = (),
