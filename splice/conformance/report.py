@@ -97,7 +97,31 @@ def markdown(reports: list[ModuleReport], command: str, dbg: bool, level: int = 
             out.append(f"| {r.module} | {_cell(s['refs_drift_plain'])} | {_cell(s['refs_drift_splice'])} |")
     out += _fallback_reasons(reports, h + "#")
     out += _problems(reports, h + "#")
+    if level == 1:
+        out += ["", MACHINERY]
     return "\n".join(out) + "\n"
+
+
+MACHINERY = """\
+## The rest of the conformance machinery
+
+* **Differential fuzzer**: `python -m splice conformance --fuzz N --seed S` generates
+  random programs (`splice/conformance/gen.py`) and compares CPython with four variants:
+  `jit` (copy-and-patch, compiled before any call), `warm` (compiled after CPython
+  quickened it on all inputs), `guard` (quickened on one input's types, then called
+  with the others) and `ir` (the IR interpreter back end): results, exception type,
+  message and traceback line, and side effects.  Divergences and crashes are minimized
+  by line deletion and saved under `tests/conformance/regressions/`.  Long mode:
+  `--fuzz 100000` (hours, outside CI).
+* **Reference counts**: `--dbg` runs every child under Debian's `python3.11-dbg` and
+  reports `sys.gettotalrefcount()` drift per module (runner) or per variant (fuzzer,
+  over repeated calls after a warm-up; more drift than CPython is reported as a leak).
+* **W^X**: `tests/conformance/test_wx.py` reads `/proc/self/maps` after compiling and
+  running, from inside running compiled code, and in a threshold-zero process.
+* **CI**: `pytest -m conformance_ci tests/conformance` (15 fast modules and a seeded
+  150-program fuzz run, about a minute and a half).
+* **Known divergences**: `tests/conformance/test_found.py`, minimal reproducers kept
+  as strict known failures until fixed."""
 
 
 def _fallback_reasons(reports: list[ModuleReport], h: str, most: int = 20) -> list[str]:
