@@ -561,22 +561,22 @@ def execute(fn: Function, slots: list[Any], globals: dict, builtins: dict) -> ob
                 break
 
 
-_binders: dict[Any, Callable[..., tuple]] = {}
+_binder_codes: dict[types.CodeType, types.CodeType] = {}
 
 
 def _binder(func: types.FunctionType) -> Callable[..., tuple]:
     """A function with ``func``'s signature returning its arguments in co_varnames order.
 
-    CPython binds its arguments (and words its errors, using the same
-    ``co_qualname``), so ``call`` binds exactly as a real call would.
+    CPython binds its arguments (and words its errors with the same names,
+    qualname and defaults), so ``call`` binds exactly as a real call would.
     """
     code = func.__code__
-    key = code
-    shim = _binders.get(key)
-    if shim is None:
-        names = code.co_varnames
+    shim_code = _binder_codes.get(code)
+    if shim_code is None:
         npos, nkw = code.co_argcount, code.co_kwonlyargcount
-        parts = list(names[:npos])
+        nargs = npos + nkw + bool(code.co_flags & 0x04) + bool(code.co_flags & 0x08)
+        names = [f"p{i}" for i in range(nargs)]  # real names may not be identifiers (".0")
+        parts = names[:npos]
         if code.co_posonlyargcount:
             parts.insert(code.co_posonlyargcount, "/")
         i = npos + nkw
@@ -588,14 +588,13 @@ def _binder(func: types.FunctionType) -> Callable[..., tuple]:
         parts += names[npos:npos + nkw]
         if code.co_flags & 0x08:
             parts.append("**" + names[i])
-            i += 1
         ns: dict[str, Any] = {}
-        exec(f"def shim({', '.join(parts)}):\n    return ({', '.join(names[:i])}{',' if i else ''})", ns)
-        shim = ns["shim"]
-        shim.__code__ = shim.__code__.replace(co_name=code.co_name, co_qualname=code.co_qualname)
-        _binders[key] = shim
-    shim.__defaults__, shim.__kwdefaults__ = func.__defaults__, func.__kwdefaults__
-    shim.__name__, shim.__qualname__ = func.__name__, func.__qualname__
+        exec(f"def shim({', '.join(parts)}):\n    return ({', '.join(names)}{',' if names else ''})", ns)
+        shim_code = ns["shim"].__code__.replace(co_name=code.co_name, co_qualname=code.co_qualname,
+                                                co_varnames=code.co_varnames[:nargs])
+        _binder_codes[code] = shim_code
+    shim = types.FunctionType(shim_code, {}, func.__name__, func.__defaults__)
+    shim.__kwdefaults__, shim.__qualname__ = func.__kwdefaults__, func.__qualname__
     return shim
 
 

@@ -148,3 +148,11 @@ def test_every_kind_is_implemented():
     from splice.ir import KINDS
     from splice.ir.interpreter import _IMPL
     assert set(KINDS) - set(_IMPL) == {"Jump", "Branch", "Return"}  # control flow lives in execute()
+
+
+def test_call_a_comprehension_body():
+    """Comprehension code takes an argument named ``.0``: binding must not need identifiers."""
+    outer = (lambda xs: [x * 2 for x in xs]).__code__
+    body = next(c for c in outer.co_consts if isinstance(c, types.CodeType))
+    f = types.FunctionType(body, {})
+    assert interpreter.call(decode(body), f, iter([1, 2])) == [2, 4]
