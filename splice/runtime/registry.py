@@ -13,9 +13,11 @@ Warm-up (the default, ``eager=False``)
     3.11 quickens a code object after ``WARMUP_CALLS`` (8) calls or loop
     back-edges and specializes each instruction the first time it runs
     quickened.  A watcher thread checks the functions still warming up every
-    ``POLL_SECONDS`` (10 ms) and compiles those that are quickened.  So a
-    function is compiled after at least 8 calls (or iterations), at most
-    10 ms of run time later; one that is called fewer times never is.
+    ``POLL_SECONDS`` (10 ms) and compiles those that are quickened; while
+    none of them is, it checks half as often each time, down to once a
+    second, and a new ``jit`` or a compile brings it back to 10 ms.  So a
+    function is compiled after at least 8 calls (or iterations), 10 ms to
+    1 s of run time later; one that is called fewer times never is.
     Nothing is added to the call path of a function while it warms up: the
     watcher reads the code object, it does not intercept calls.
 
@@ -291,14 +293,15 @@ def is_splice_code(code: types.CodeType) -> bool:
     return code in _trampolines
 
 
-def poll() -> None:
-    """Compile every warming-up function that CPython has quickened, now.
+def poll() -> int:
+    """Compile every warming-up function that CPython has quickened, now; how many.
 
-    The watcher thread calls this every ``POLL_SECONDS``; tests call it to
-    make the warm-up deterministic.
+    The watcher thread calls this (see ``_watch``); tests call it to make the
+    warm-up deterministic.
     """
     if _pending:
         _prepare({st.backend for f in list(_pending) if (st := _states.get(f)) is not None})
+    done = 0
     with _lock:
         for f in list(_pending):
             st = _states.get(f)
@@ -309,6 +312,8 @@ def poll() -> None:
             elif _enabled and _warmed_up(f.__code__):
                 _pending.discard(f)
                 _compile(f, st)
+                done += 1
+    return done
 
 
 def recheck() -> None:
@@ -501,16 +506,17 @@ def _ensure_watcher() -> None:
 
 
 def _watch() -> None:
-    """Poll warming-up functions every POLL_SECONDS (once a second while there
-    are none) and look for reassigned ``__code__`` once a second."""
+    """Poll warming-up functions, every POLL_SECONDS at first, then less often
+    (doubling up to RECHECK_SECONDS) while none of them warms up, so functions
+    that are never called cost next to nothing; ``jit`` of a new function or a
+    compile brings the period back.  Looks for reassigned ``__code__`` once a second."""
     last_recheck = time.monotonic()
+    delay = POLL_SECONDS
     while True:
-        if not _pending:
-            _wake.clear()
-            _wake.wait(RECHECK_SECONDS)
-        else:
-            time.sleep(POLL_SECONDS)
-        poll()
+        woken = _wake.wait(delay if _pending else RECHECK_SECONDS)
+        _wake.clear()
+        compiled = poll()
+        delay = POLL_SECONDS if woken or compiled else min(2 * delay, RECHECK_SECONDS)
         now = time.monotonic()
         if now - last_recheck >= RECHECK_SECONDS:
             last_recheck = now
