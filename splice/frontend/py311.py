@@ -31,7 +31,7 @@ from ..ir import Block, Builder, Edge, Function, Instr, LocalSlot, Repr, Value
 from . import py311_feedback
 
 OP = dis.opmap
-_CACHES = dis._inline_cache_entries
+_CACHES = dis._inline_cache_entries  # type: ignore[attr-defined]
 _EXTENDED_ARG = OP["EXTENDED_ARG"]
 _RESUME = OP["RESUME"]
 _NULL_KIND = ir.KINDS["Null"]
@@ -147,7 +147,7 @@ class _Decoder:
         self.consts = code.co_consts
         self.names = code.co_names
         self.slots = _slots(code)
-        self.adaptive = code._co_code_adaptive if feedback else None
+        self.adaptive = code._co_code_adaptive if feedback else None  # type: ignore[attr-defined]
         raw = code.co_code
         n = len(raw) // 2
         # Pass 1: decode; ``instrs`` holds (unit, opcode, oparg, next unit).
@@ -244,11 +244,11 @@ class _Decoder:
             block, shape = known
             if len(shape) != len(stack) + extra or block.is_handler != handler:
                 raise Unsupported(f"inconsistent stack at offset {target} (line {self.lines[target]})")
-            for v, p in zip(stack, shape):
-                if (p is None) != _is_null(v):
+            for v, q in zip(stack, shape):
+                if (q is None) != _is_null(v):
                     raise Unsupported(f"NULL mismatch at offset {target} (line {self.lines[target]})")
-                if p is not None and v.repr is Repr.NULLABLE:
-                    p.repr = Repr.NULLABLE
+                if q is not None and v.repr is Repr.NULLABLE:
+                    q.repr = Repr.NULLABLE
         return Edge(block, [v for v in stack if not _is_null(v)])
 
     def emit(self, kind: str, *args: Value, hint: dict[str, Any] | None = None, **kw: Any) -> Instr:
@@ -397,7 +397,7 @@ class _Decoder:
 
     def build_const_key_map(self, arg: int, nxt: int) -> None:
         keys = self.stack.pop().definer
-        if keys.kind.name != "Const":
+        if type(keys) is not Instr or keys.kind.name != "Const":
             raise Unsupported(f"BUILD_CONST_KEY_MAP without constant keys at line {self.b.lineno}")
         self.build("BuildConstKeyMap", arg, keys=keys.attrs["value"])
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dis
 from typing import Any, Callable
 
-_OPS = dis._all_opmap
+_OPS = dis._all_opmap  # type: ignore[attr-defined]
 
 
 def _u16(code: bytes, unit: int) -> int:
@@ -110,7 +110,7 @@ _READERS: dict[str, Callable[[bytes, int], dict[str, Any]]] = {
     "CALL_PY_WITH_DEFAULTS": _call_py("py_with_defaults"),
 }
 # PRECALL_* specializations name the callee's kind ("builtin_o", "len", ...).
-for _name in dis._specializations["PRECALL"]:
+for _name in dis._specializations["PRECALL"]:  # type: ignore[attr-defined]
     if _name != "PRECALL_ADAPTIVE":
         _READERS[_name] = _const(kind=_name[len("PRECALL_"):].lower().replace("no_kw_", ""))
 

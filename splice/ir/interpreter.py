@@ -26,7 +26,7 @@ import ctypes
 import operator
 import sys
 import types
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, cast
 
 from .function import Function, LocalSlot
 from .ops import Instr
@@ -197,6 +197,7 @@ def _dict_merge(callee: Any, d: dict, m: Any) -> None:
     duplicate = None
     not_mapping = False
     try:
+        items: Iterable[tuple[Any, Any]]
         if isinstance(m, dict) and type(m).__iter__ is dict.__iter__:
             items = dict.items(m)  # CPython walks the entries: no keys() or __getitem__ calls
         else:
@@ -513,7 +514,7 @@ def execute(fn: Function, slots: list[Any], globals: dict, builtins: dict) -> ob
             slots[i] = types.CellType() if fn.slots[i].kind == "cell" else NULL
     fr = _Frame(fn, slots, globals, builtins)
     env: dict[Any, Any] = {}
-    block, incoming = fn.entry, []
+    block, incoming = fn.entry, cast(list[Any], [])
     while True:
         for p, v in zip(block.params, incoming):
             env[p] = v
@@ -529,14 +530,14 @@ def execute(fn: Function, slots: list[Any], globals: dict, builtins: dict) -> ob
                 return args[0]
             else:
                 caught = None
+                edge = ins.handler
                 try:
                     out = _IMPL[name](fr, ins, *args)
                 except BaseException as e:  # noqa: B902 - the IR decides what to catch
-                    if ins.handler is None:
+                    if edge is None:
                         raise
                     caught = e
-                if caught is not None:
-                    edge = ins.handler
+                if caught is not None and edge is not None:
                     incoming = [env[a] for a in edge.args]
                     if edge.lasti:
                         incoming.append(ins.offset if ins.offset is not None else -1)
@@ -608,4 +609,4 @@ def call(fn: Function, func: types.FunctionType, /, *args: Any, **kwargs: Any) -
             slots[i] = types.CellType() if slots[i] is NULL else types.CellType(slots[i])
         elif s.kind == "free":
             slots[i] = next(closure)
-    return execute(fn, slots, func.__globals__, func.__builtins__)
+    return execute(fn, slots, func.__globals__, func.__builtins__)  # type: ignore[attr-defined]
