@@ -37,6 +37,8 @@ def _run(argv: list[str]) -> int:
         if len(argv) < 2:
             raise SystemExit(f"splice run: {argv[0]} needs a value")
         if argv[0] == "--threshold":
+            if not argv[1].isdigit():
+                raise SystemExit(f"splice run: --threshold takes a whole number, got {argv[1]!r}")
             threshold = int(argv[1])
         else:
             backend = argv[1]
@@ -52,9 +54,15 @@ def _run(argv: list[str]) -> int:
         os.environ["SPLICE_THRESHOLD"] = str(threshold)
     if backend is not None:
         os.environ["SPLICE_BACKEND"] = backend
+    from .backends import BACKENDS
     from .runtime import auto
 
-    auto.start(threshold, backend=backend)
+    if backend is not None and backend not in BACKENDS:
+        raise SystemExit(f"splice run: unknown back end {backend!r}; known: {', '.join(BACKENDS)}")
+    try:
+        auto.start(threshold, backend=backend)
+    except ValueError as exc:  # a bad SPLICE_* setting in the environment
+        raise SystemExit(f"splice run: {exc}") from None
     return auto.run_module(argv[0], argv[1:]) if module else auto.run_path(argv[0], argv[1:])
 
 

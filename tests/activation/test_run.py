@@ -85,6 +85,12 @@ def test_directory_missing_file_and_ctrl_c_as_python(tmp_path) -> None:
 def test_usage_errors() -> None:
     out = python("-m", "splice", "run")
     assert out.returncode != 0 and "expected SCRIPT.py" in out.stderr
+    out = python("-m", "splice", "run", "--threshold", "hot", "x.py")
+    assert out.returncode == 1 and out.stderr == "splice run: --threshold takes a whole number, got 'hot'\n"
+    out = python("-m", "splice", "run", "--backend", "llvm", "x.py")
+    assert out.returncode == 1 and out.stderr.startswith("splice run: unknown back end 'llvm'; known: copypatch")
+    out = python("-m", "splice", "run", "x.py", env={"SPLICE_SAMPLE_HZ": "fast"})
+    assert out.returncode == 1 and "SPLICE_SAMPLE_HZ must be an integer, got 'fast'" in out.stderr
 
 
 def test_jitted_function_runs_in_an_atexit_handler(tmp_path, real_backend: str) -> None:
