@@ -116,3 +116,27 @@ def test_real_backend_runs_the_function(real_backend: str) -> None:
 
     assert splice.explain(total).compiled, splice.explain(total)
     assert total(100) == sum(i * i for i in range(100))
+
+
+def _divide(x):
+    y = x + 1
+    return 10 // (y - 2)
+
+
+def test_source_and_tracebacks_name_the_users_lines(real_backend: str) -> None:
+    import traceback
+
+    def failure(fn) -> str:
+        try:
+            fn(1)
+        except ZeroDivisionError:
+            return traceback.format_exc()
+        raise AssertionError("no exception")
+
+    f = type(_divide)(_divide.__code__, _divide.__globals__)
+    source, plain = inspect.getsourcelines(f), failure(f)
+    splice.jit(f, backend=real_backend, eager=True)
+    assert splice.explain(f).compiled
+    assert inspect.getsourcelines(f) == source
+    assert failure(f) == plain
+    assert "return 10 // (y - 2)" in plain
