@@ -303,6 +303,8 @@ class _Gen:
             self.emit(indent + 1, "LOG.append((type(e).__name__, str(e)))")
             if rng.random() < 0.4:
                 self.block(indent + 1, 1)
+            if rng.random() < 0.15:
+                self.emit(indent + 1, f"if {self.cond()}: {rng.choice(('raise', 'raise ValueError(str(e)) from e'))}")
             if rng.random() < 0.2:
                 self.emit(indent, "else:")
                 self.block(indent + 1, 1)
@@ -310,6 +312,9 @@ class _Gen:
                 self.emit(indent, "finally:")
                 self.emit(indent + 1, f"LOG.append('finally {self.counter}')")
                 self.counter += 1
+                if rng.random() < 0.3:  # a return (or break) in finally discards the exception
+                    exit_ = "break" if self.loop_depth and rng.random() < 0.5 else "return x0, LOG[:]"
+                    self.emit(indent + 1, f"if {self.cond()}: {exit_}")
 
     def exceptions(self) -> str:
         picked = self.rng.sample(EXCEPTIONS, self.rng.randint(1, 3))
