@@ -8,6 +8,7 @@ are exercised for real, whatever state the front end and back ends are in.
 
 from __future__ import annotations
 
+import gc
 import types
 from typing import Any, Iterator
 
@@ -52,10 +53,14 @@ def fake_compiler(monkeypatch: pytest.MonkeyPatch) -> FakeCompiler:
 
 @pytest.fixture(autouse=True)
 def _enabled() -> Iterator[None]:
-    """Every test starts and ends with splice switched on."""
+    """Every test starts and ends with splice switched on, and leaves no
+    function warming up (a forked child of the test process would start a
+    watcher thread for it, and disturb the leak tests that fork)."""
     splice.enable(auto=False)
     yield
     splice.enable(auto=False)
+    gc.collect()
+    assert not registry._pending, f"left warming up: {list(registry._pending)}"
 
 
 def _compiles_with(backend: str) -> bool:
