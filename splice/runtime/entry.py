@@ -84,7 +84,8 @@ def _native_entry(compiled: CompiledCode, name: str) -> tuple[Any, bytearray]:
     # The method definition and the compiled code (whose machine code lives
     # as long as the CompiledCode object) stay alive while the builtin does:
     # until no code object, hence no running frame, can reach it.
-    weakref.finalize(builtin, _keep_until_dead, mdef, compiled)
+    # Not at exit either: an exit handler may call a compiled function.
+    weakref.finalize(builtin, _keep_until_dead, mdef, compiled).atexit = False
     return builtin, expected_code
 
 

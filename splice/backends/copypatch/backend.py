@@ -41,5 +41,6 @@ class CopyPatchBackend:
         )
         # The machine code lives as long as the CompiledCode (which every
         # installed entry keeps alive), so re-installing it is always safe.
-        weakref.finalize(compiled, mem.release)
+        # Never at exit: exit handlers may still call compiled functions.
+        weakref.finalize(compiled, mem.release).atexit = False
         return compiled
