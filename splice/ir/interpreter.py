@@ -30,18 +30,9 @@ from typing import Any, Callable, Iterable, cast
 
 from .function import Function, LocalSlot
 from .ops import Instr
+from .values import NULL
 
 
-class _NullType:
-    """The interpreter's NULL: an unset slot, or the absent self of a call."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "NULL"
-
-
-NULL: Any = _NullType()
 _EXHAUSTED = object()
 
 _set_handled = ctypes.pythonapi.PyErr_SetHandledException

@@ -45,3 +45,15 @@ class Value:
         return f"v{self.id}"
 
     __repr__ = __str__
+
+
+class _NullType:
+    """NULL for Python-level executors of IR: an unset slot, or a call's absent self."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "NULL"
+
+
+NULL = _NullType()

@@ -24,6 +24,7 @@ import types
 from typing import Any
 
 from ..errors import Unsupported
+from ..ir.values import NULL
 
 _OP = dis.opmap
 _CACHES = dis._inline_cache_entries  # type: ignore[attr-defined]
@@ -201,7 +202,7 @@ def build_trampoline(code: types.CodeType, entry: Any, step_aside: Any, temp_slo
 
 
 def frame_slots(frame: types.FrameType, count: int) -> list[Any]:
-    """The first ``count`` localsplus slots of a live frame (None for NULL).
+    """The first ``count`` localsplus slots of a live frame (``ir.values.NULL`` for NULL).
 
     Unlike ``f_locals`` this returns cells as cell objects, exactly what the
     frame holds (the IR interpreter's initial slot list).
@@ -209,4 +210,4 @@ def frame_slots(frame: types.FrameType, count: int) -> list[Any]:
     iframe = ctypes.c_void_p.from_address(id(frame) + FRAMEOBJECT_F_FRAME).value
     assert iframe, "frame has no interpreter frame"
     raw = (ctypes.c_void_p * count).from_address(iframe + IFRAME_LOCALSPLUS)
-    return [None if p is None else ctypes.cast(p, ctypes.py_object).value for p in raw]
+    return [NULL if p is None else ctypes.cast(p, ctypes.py_object).value for p in raw]
