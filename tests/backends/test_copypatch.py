@@ -94,3 +94,29 @@ def test_every_table_has_the_same_stencils() -> None:
 
     assert set(TABLES) == {"release", "debug"}
     assert set(TABLES["release"]) == set(TABLES["debug"]) == set(build.SPECS)
+
+
+def test_deep_recursion_is_as_safe_as_the_interpreter() -> None:
+    """Native levels use C stack; past MAX_NATIVE_DEPTH frames the entry steps
+    aside, so a raised recursion limit works as in plain 3.11 (no crash), and
+    the default limit still gives RecursionError."""
+    source = """
+import sys
+from splice.compiler import compile_function
+from splice.runtime import entry
+def rec(n):
+    if n == 0:
+        return 0
+    return rec(n - 1) + 1
+entry.install(rec, compile_function(rec), rec.__code__)
+try:
+    rec(10**5)
+except RecursionError as e:
+    print("RecursionError", e)
+sys.setrecursionlimit(10**6)
+print(rec(10**5))
+"""
+    proc = subprocess.run([sys.executable, "-X", "faulthandler", "-c", source], capture_output=True, text=True,
+                          timeout=120, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    assert proc.stdout.splitlines() == ["RecursionError maximum recursion depth exceeded", "100000"]

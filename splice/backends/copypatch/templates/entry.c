@@ -1,12 +1,16 @@
 /* The METH_FASTCALL entry the trampoline calls (ordinary C ABI).
- * OP0: the step-aside object.  `self` is a bytearray holding the address
+ * OP0: the step-aside object; OP1: the Python frame depth beyond which the
+ * entry steps aside too (native recursion uses C stack, interpreted
+ * Python-to-Python calls in 3.11 do not, so deep recursion must run
+ * interpreted to be as safe as without splice).  `self` is a bytearray holding the address
  * of the trampoline code object this entry belongs to. */
 #include "stencil.h"
 
 __attribute__((flatten)) PyObject *_jit_stencil(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     PyThreadState *tstate = _PyThreadState_UncheckedGet();
-    if (tstate->cframe->use_tracing) {
+    if (tstate->cframe->use_tracing ||
+        tstate->recursion_limit - tstate->recursion_remaining > (int)OPINT(_JIT_OP1)) {
         return Py_NewRef(OP0);
     }
     _PyInterpreterFrame *frame = tstate->cframe->current_frame;
