@@ -13,6 +13,7 @@ import pytest
 
 from splice.backends.base import CompiledCode
 from splice.errors import Unsupported
+from splice.ir.values import NULL
 from splice.runtime import entry, py311
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,7 +97,7 @@ def test_many_constants_need_extended_args() -> None:
 
 def test_install_runs_entry_with_frame_slots(installed) -> None:
     f = installed(sample)
-    assert f(5) == ("py_entry", [5, 2, None])
+    assert f(5) == ("py_entry", [5, 2, NULL])
     assert entry.is_installed(f)
     cells = installed(with_cells)
     _, slots = cells(7)
