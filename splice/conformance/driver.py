@@ -1,6 +1,6 @@
 """Child driver: run one module of CPython's regression suite with unittest.
 
-    python path/to/driver.py MODULE --events PATH [--splice] [--timeout SECONDS]
+    python path/to/driver.py MODULE --events PATH [--splice] [--timeout SECONDS] [--repeat N]
 
 Every test start and outcome is one line of ``PATH`` (see ``common.EventLog``),
 so a crash still tells which test was running.  The last event is ``done``
@@ -126,8 +126,12 @@ def compile_library(splice: object, name: str, before: set[str]) -> list[str]:
     return done
 
 
-def run_module(name: str, log: EventLog, splice_on: bool, timeout: float) -> None:
-    """Import ``test.<name>`` (a dotted name as is), run its tests, log everything."""
+def run_module(name: str, log: EventLog, splice_on: bool, timeout: float, repeat: int = 1) -> None:
+    """Import ``test.<name>`` (a dotted name as is), run its tests, log everything.
+
+    With ``repeat`` > 1 the tests run again (unlogged) and the refcount totals
+    are those around the last repetition: steady-state drift, as regrtest -R
+    measures it, instead of the caches a first run fills."""
     splice = None
     if splice_on:
         try:
@@ -160,8 +164,12 @@ def run_module(name: str, log: EventLog, splice_on: bool, timeout: float) -> Non
     faulthandler.dump_traceback_later(max(1.0, timeout - 2))
     result = StreamingResult(log)
     suite.run(result)
-    faulthandler.cancel_dump_traceback_later()
     refs_after = total_refcount()
+    for _ in range(repeat - 1):
+        refs_before = refs_after
+        loader.loadTestsFromModule(module).run(unittest.TestResult())
+        refs_after = total_refcount()
+    faulthandler.cancel_dump_traceback_later()
     log.emit(
         event="done",
         elapsed=time.monotonic() - start,
@@ -178,11 +186,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--events", required=True)
     parser.add_argument("--splice", action="store_true")
     parser.add_argument("--timeout", type=float, default=600.0)
+    parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args(argv)
     faulthandler.enable()
     log = EventLog(args.events)
     try:
-        run_module(args.module, log, args.splice, args.timeout)
+        run_module(args.module, log, args.splice, args.timeout, args.repeat)
     finally:
         log.close()
 

@@ -9,7 +9,7 @@ from collections import Counter
 from datetime import datetime, timezone
 from typing import Any
 
-from .runner import ModuleReport
+from .runner import DBG_REPEAT, ModuleReport
 
 COLUMNS = ("module", "tests", "passed plain", "passed splice", "compiled", "fallbacks", "status")
 
@@ -90,7 +90,8 @@ def markdown(reports: list[ModuleReport], command: str, dbg: bool, level: int = 
     ]
     out += ["| " + " | ".join(row(r)) + " |" for r in reports]
     if dbg:
-        out += ["", f"{h}# Reference-count drift (`sys.gettotalrefcount()` after − before the tests)",
+        out += ["", f"{h}# Reference-count drift (`sys.gettotalrefcount()` across the last of "
+                f"{DBG_REPEAT} repetitions of each module's tests)",
                 "", "| module | plain | splice |", "|---|---:|---:|"]
         for r in reports:
             s = r.summary()
