@@ -108,3 +108,20 @@ def test_interp_backend_recursion_depth() -> None:
         print("result", rec(600))
     """)
     assert "result 600" in proc.stdout, proc.stdout + proc.stderr[-800:]
+
+
+@pytest.mark.xfail(strict=True, reason="open: the IR-interpreter entry calls ctypes.cast, so once "
+                   "threshold-zero auto mode (SPLICE_BACKEND=interp) compiles ctypes itself every "
+                   "call recurses until RecursionError (conformance --backend interp)")
+def test_interp_backend_survives_compiling_ctypes() -> None:
+    proc = run("""
+        import ctypes, splice
+
+        def f(x):
+            return x + 1
+
+        splice.jit(ctypes.cast, eager=True, backend="interp")
+        splice.jit(f, eager=True, backend="interp")
+        print("result", f(1))
+    """)
+    assert "result 2" in proc.stdout, proc.stdout + proc.stderr[-800:]
