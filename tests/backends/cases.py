@@ -429,7 +429,34 @@ class Weird:
         raise ValueError("no truth")
 
 
+def iterate_range(a, b, step):
+    out = []
+    for i in range(a, b, step):
+        out.append(i)
+        if len(out) > 5:
+            break
+    return out
+
+
+def iterate_displays(x):
+    total = 0
+    for v in [x, x + 1, x * 2]:
+        total += v
+    for v in (x, 2, 3):
+        total += v
+    for v in [*total_parts(x), 1]:
+        total += v
+    return total
+
+
+def total_parts(x):
+    return (x, x)
+
+
 SPECIALISED = [
+    (iterate_range, [(0, 10, 1)], [(0, 10, 1), (10, 0, -3), (2**62, 2**62 + 3, 1), (2**70, 2**70 + 2, 1),
+                                   (0, 0, 1), (-5, 5, 4), (0, 10, 0), (0, 2.5, 1)]),
+    (iterate_displays, [(1,)], [(1,), (2.5,), ("a",), (None,)]),
     (int_ops, [(3, 4), (100, -7)], [(3, 4), (2**30 - 1, 1), (-(2**30) + 1, -5), (2**62, 2**62), (1, 2.5),
                                     ("a", "b"), (True, 2), (0, 0), (5, None)]),
     (float_ops, [(1.5, 2.5)], [(1.5, 2.5), (1.0, 0.0), (-0.0, 1e308), (1e308, 1e-308), (3, 2.0), (2.0, "x"),

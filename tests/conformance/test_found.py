@@ -1,8 +1,8 @@
 """Divergences the conformance run found, as minimal reproducers.
 
-Each is a strict known failure while it is open: when the compiler is fixed
-the test fails (XPASS), and the mark comes off.  Every case runs in a child
-process, since several of them crash it.
+An open one is a strict known failure: when the compiler is fixed the test
+fails (XPASS), and the mark comes off, leaving a regression test.  Every case
+runs in a child process, since several of them crashed it.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ def run(source: str, *, auto: bool = False, flags: tuple[str, ...] = ()) -> subp
                           env=child_env(auto), cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
 
 
-@pytest.mark.xfail(strict=True, reason="open: executable memory is released by an atexit hook "
-                   "while compiled code can still run (found as SIGSEGV at exit in test_builtin, "
-                   "test_itertools, test_functools, test_contextlib, test_collections, test_weakref)")
 def test_compiled_function_called_from_earlier_atexit_handler() -> None:
+    """Fixed (c53f2ad): executable memory was released by an atexit hook while
+    compiled code could still run (SIGSEGV at exit in test_builtin,
+    test_itertools, test_functools, test_contextlib, test_collections, test_weakref)."""
     proc = run("""
         import atexit
 
@@ -45,9 +45,9 @@ def test_compiled_function_called_from_earlier_atexit_handler() -> None:
     assert proc.returncode == 0 and "at exit: 3" in proc.stdout, proc.stderr[-800:]
 
 
-@pytest.mark.xfail(strict=True, reason="open: a compiled __del__ run by the collection at shutdown "
-                   "crashes (test_gc.test_gc_ordinary_module_at_shutdown)")
 def test_compiled_del_of_cycle_collected_at_shutdown() -> None:
+    """Fixed (c53f2ad): a compiled __del__ run by the collection at shutdown
+    crashed (test_gc.test_gc_ordinary_module_at_shutdown)."""
     proc = run("""
         import splice
 

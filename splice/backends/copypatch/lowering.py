@@ -239,8 +239,10 @@ def _jump_edge(em: Emitter, edge: Any) -> None:
 
 
 def _for_iter(em: Emitter, ins: Instr) -> None:
+    from .specialise import for_iter_stencil
+
     body, exhausted = ins.targets
-    em.op("for_iter", ins, _JIT_ARG0=em.off(ins.args[0]), _JIT_RES0=em.off(ins.result),
+    em.op(for_iter_stencil(ins), ins, _JIT_ARG0=em.off(ins.args[0]), _JIT_RES0=em.off(ins.result),
           _JIT_TARGET0=em.edge_target(exhausted))
     _jump_edge(em, body)
 

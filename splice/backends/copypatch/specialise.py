@@ -9,6 +9,8 @@ none, use the generic lowering).
 from __future__ import annotations
 
 import copy
+import ctypes
+from functools import lru_cache
 from typing import Any
 
 from ...ir import Instr
@@ -102,6 +104,32 @@ def _load_global(em: Emitter, ins: Instr) -> int:
     else:
         return 0
     return 1
+
+
+@lru_cache(maxsize=None)
+def _iterator_layouts_match() -> bool:
+    """Whether this interpreter's list/tuple/range iterators have the
+    layouts the for_iter_* stencils assume (3.11's private structs)."""
+    header = object.__basicsize__
+    r = iter(range(3, 20, 2))
+    next(r)
+    if list((ctypes.c_long * 4).from_address(id(r) + header)) != [1, 3, 2, 9]:
+        return False
+    for seq in ([7, 8, 9], (7, 8, 9)):
+        it = iter(seq)
+        next(it)
+        index, ptr = (ctypes.c_ssize_t * 2).from_address(id(it) + header)
+        if (index, ptr) != (1, id(seq)):
+            return False
+    return True
+
+
+def for_iter_stencil(ins: Instr) -> str:
+    """``for_iter`` or the variant for the iterator type the hint names."""
+    kind = (ins.hint or {}).get("iter")
+    if kind in ("list", "tuple", "range") and _iterator_layouts_match():
+        return f"for_iter_{kind}"
+    return "for_iter"
 
 
 def specialise(em: Emitter, instrs: list[Instr], i: int) -> int:

@@ -1,10 +1,64 @@
-/* next(ARG0) into RES0 and continue with the body; TARGET0 when exhausted. */
+/* next(ARG0) into RES0 and continue with the body; TARGET0 when exhausted.
+ * With feedback, first a path for the exact iterator type: -DLIST_,
+ * -DTUPLE (index into the sequence) or -DRANGE (compute the int), using the
+ * iterator structs of 3.11's listobject.c / tupleobject.c / rangeobject.c,
+ * which splice checks against live iterators before using these stencils
+ * (copypatch/specialise.py). */
 #include "stencil.h"
+
+typedef struct {
+    PyObject_HEAD
+    Py_ssize_t it_index;
+    PyObject *it_seq;  /* NULL once exhausted */
+} seqiterobject;
+
+typedef struct {
+    PyObject_HEAD
+    long index;
+    long start;
+    long step;
+    long len;
+} rangeiterobject;
 
 STENCIL
 {
-    SET_LOCATION();
     PyObject *it = ARG0;
+#if defined(LIST_) || defined(TUPLE)
+# ifdef LIST_
+    if (Py_TYPE(it) == &PyListIter_Type) {
+#  define ITEMS(s) (((PyListObject *)(s))->ob_item)
+# else
+    if (Py_TYPE(it) == &PyTupleIter_Type) {
+#  define ITEMS(s) (((PyTupleObject *)(s))->ob_item)
+# endif
+        seqiterobject *si = (seqiterobject *)it;
+        PyObject *seq = si->it_seq;
+        if (seq != NULL) {
+            if (si->it_index < Py_SIZE(seq)) {
+                RES0 = Py_NewRef(ITEMS(seq)[si->it_index++]);
+                CONTINUE();
+            }
+            si->it_seq = NULL;
+            Py_DECREF(seq);
+        }
+        GOTO(_JIT_TARGET0);
+    }
+#elif defined(RANGE)
+    if (Py_TYPE(it) == &PyRangeIter_Type) {
+        rangeiterobject *r = (rangeiterobject *)it;
+        if (r->index < r->len) {
+            PyObject *v = PyLong_FromLong((long)(r->start + (unsigned long)(r->index++) * r->step));
+            if (v == NULL) {
+                SET_LOCATION();
+                ERROR();
+            }
+            RES0 = v;
+            CONTINUE();
+        }
+        GOTO(_JIT_TARGET0);
+    }
+#endif
+    SET_LOCATION();
     PyObject *next = (*Py_TYPE(it)->tp_iternext)(it);
     if (next != NULL) {
         RES0 = next;
