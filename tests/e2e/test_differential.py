@@ -79,8 +79,10 @@ def test_no_leaks(func, inputs):
                 outcome(f, args)
         return sys.getallocatedblocks() - start
 
+    # One object kept per call of any input would add 200 blocks; caches
+    # (free lists, method caches) move the count by a few dozen either way.
     baseline = blocks_kept(func)
-    assert blocks_kept(jitted) <= baseline + 20
+    assert blocks_kept(jitted) <= baseline + 100
 
 
 @pytest.mark.parametrize("func,inputs", corpus.CASES, ids=IDS)
