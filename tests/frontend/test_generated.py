@@ -44,6 +44,8 @@ def expr_strategy() -> st.SearchStrategy[str]:
             st.builds(lambda x, y: f"f'{{{x}!r:>4}}-{{{y}}}'", st.sampled_from(NAMES), st.sampled_from(NAMES)),
             st.builds(lambda x: f"[v for v in xs if {x}]", inner),
             st.builds(lambda x: f"len(str({x}))", inner),
+            st.builds(lambda x: f"(lambda q: (q, a))({x})", inner),  # makes ``a`` a cell
+            st.builds(lambda x: f"(w := {x})", inner),
         )
     return st.recursive(st.sampled_from(LEAVES), extend, max_leaves=8)
 
@@ -56,6 +58,9 @@ def stmt_strategy(expr: st.SearchStrategy[str]) -> st.SearchStrategy[list[str]]:
         st.builds(lambda e, t: [f"{t} = {e}"], expr, st.sampled_from(["a", "b", "c"])),
         st.builds(lambda e: [f"out.append({e})"], expr),
         st.builds(lambda e: [f"c += {e}"], expr),
+        st.builds(lambda e: [f"b, *rest = [*xs, {e}]", "out.append(rest)"], expr),
+        st.builds(lambda e: ["if xs:", f"    xs[0] += {e}", "    del xs[-1]"], expr),
+        st.builds(lambda e: [f"for t in {e}:", "    out.append(t)"], expr),
     )
 
     def extend(inner: st.SearchStrategy[list[str]]) -> st.SearchStrategy[list[str]]:
