@@ -134,7 +134,10 @@ _RELOC_KINDS = {1: "abs64", 2: "pc32", 4: "pc32", 10: "abs32", 11: "abs32s"}
 
 
 def _compile(template: str, defines: list[str], include: Path, abi_flags: list[str], out: Path) -> None:
-    cmd = [CLANG, *CFLAGS, *abi_flags, *defines, f"-I{TEMPLATES}", f"-I{include}",
+    # __FILE__ (in assertion messages of the debug ABI) must not depend on
+    # where the checkout lives, or the table would differ between checkouts.
+    cmd = [CLANG, *CFLAGS, *abi_flags, *defines, f"-fmacro-prefix-map={TEMPLATES}=templates", f"-I{TEMPLATES}",
+           f"-I{include}",
            f"-I{include / 'internal'}", "-c", str(TEMPLATES / f"{template}.c"), "-o", str(out)]
     subprocess.run(cmd, check=True)
 
