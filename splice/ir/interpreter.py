@@ -492,9 +492,9 @@ _IMPL: dict[str, Callable[..., Any]] = {
 def execute(fn: Function, slots: list[Any], globals: dict, builtins: dict) -> object:
     """Run ``fn`` on a frame whose slots CPython's prologue filled.
 
-    Unset slots are NULL; None is accepted too beyond the arguments (at entry
-    only arguments are bound, so there None can only mean an unset slot: the
-    runtime reads a live frame's NULLs as None).  Exceptions leave as Python
+    Unset slots are ``ir.values.NULL``; None is accepted too beyond the
+    arguments (at entry only arguments are bound, so there None can only mean
+    an unset slot, as a ctypes read of a frame's NULL gives).  Exceptions leave as Python
     exceptions; handler edges are taken as the exception table says (edge
     args, then ``lasti`` if asked, then the exception).
     """

@@ -128,7 +128,7 @@ def test_reraise_keeps_context():
 
 
 def test_none_beyond_the_arguments_means_unset():
-    """The runtime reads a live frame's NULL slots as None; arguments may really be None."""
+    """A ctypes read of a frame's NULL slots gives None; arguments may really be None."""
     def f(a):
         if a is None:
             return "arg was None"
