@@ -12,8 +12,9 @@ function makes compiled code step aside).  A daemon thread wakes
 Python frame of every other thread (``sys._current_frames()``) and counts a
 sample for its code object.  A code object reaching ``SPLICE_THRESHOLD``
 samples (default 10, i.e. about 40 ms of run time spent in its own body) is
-hot: the functions using it are found once with ``gc.get_referrers`` and
-compiled and installed on every one of them.  The same code can be hot again
+hot: the functions using it are found (among the functions and classes of
+its module, else with ``gc.get_referrers``) and it is compiled and installed
+on every one of them.  The same code can be hot again
 later (closures created after the first sweep); it is swept again, at most
 ``MAX_SWEEPS`` times.
 
@@ -83,12 +84,12 @@ class _Sampler(threading.Thread):
             if not registry.enabled():
                 continue
             frames = sys._current_frames()
-            hot = [code for tid, frame in frames.items()
+            hot = [(code, frame.f_globals) for tid, frame in frames.items()
                    if tid != me and id(frame.f_code) not in self.ignored  # cheap test first
                    and not _in_splice(frame) and (code := self.sample(frame.f_code))]
             del frames
-            for code in hot:
-                self.compile_hot(code)
+            for code, globals_ in hot:
+                self.compile_hot(code, globals_)
 
     def sample(self, code: types.CodeType) -> types.CodeType | None:
         """Count one sample; the code object when it just became hot."""
@@ -110,15 +111,41 @@ class _Sampler(threading.Thread):
         self.counts[key] = 0
         return code
 
-    def compile_hot(self, code: types.CodeType) -> None:
+    def compile_hot(self, code: types.CodeType, globals_: dict[str, Any]) -> None:
         """Compile every function whose code is ``code``; stop watching it when done."""
-        functions = [r for r in gc.get_referrers(code) if isinstance(r, types.FunctionType) and r.__code__ is code]
+        functions = _functions_using(code, globals_)
         registry.compile_now(functions, self.backend)
         key = id(code)
         self.sweeps[key] = self.sweeps.get(key, 0) + 1
         compiled = any(registry.status(f) == registry.COMPILED for f in functions)
         if not compiled or self.sweeps[key] >= MAX_SWEEPS:
             self.ignored.add(key)
+
+
+def _functions_using(code: types.CodeType, globals_: dict[str, Any]) -> list[types.FunctionType]:
+    """The function objects whose code is ``code``.
+
+    A plain function or method is found among the functions and classes of
+    the module it runs in (a look at one module).  Closures, and code found
+    nowhere there (decorated functions, say), need ``gc.get_referrers``,
+    which walks every object the collector tracks.
+    """
+    if not code.co_freevars:
+        found = [f for f in _module_functions(globals_) if f.__code__ is code]
+        if found:
+            return found
+    return [r for r in gc.get_referrers(code) if isinstance(r, types.FunctionType) and r.__code__ is code]
+
+
+def _module_functions(globals_: dict[str, Any]) -> list[types.FunctionType]:
+    seen: set[int] = set()
+    out: list[types.FunctionType] = []
+    for value in list(globals_.values()):
+        if isinstance(value, types.FunctionType):
+            out.append(value)
+        elif isinstance(value, type):
+            out.extend(registry.functions_in_class(value, seen))
+    return out
 
 
 def _in_splice(frame: types.FrameType | None) -> bool:

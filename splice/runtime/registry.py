@@ -333,7 +333,7 @@ def _functions_of(obj: Any, api: str, single: bool = False) -> list[types.Functi
     if isinstance(obj, (types.MethodType, staticmethod, classmethod)) and isinstance(obj.__func__, types.FunctionType):
         return [obj.__func__]
     if isinstance(obj, type) and not single:
-        return list(_functions_in_class(obj, set()))
+        return list(functions_in_class(obj, set()))
     what = type(obj).__name__
     if isinstance(obj, functools.partial):
         hint = "; pass the wrapped function (partial.func) instead"
@@ -348,8 +348,9 @@ def _functions_of(obj: Any, api: str, single: bool = False) -> list[types.Functi
     raise TypeError(f"{api} expects a Python function, got {shown}{hint}")
 
 
-def _functions_in_class(cls: type, seen: set[int]) -> Iterable[types.FunctionType]:
-    """Functions defined in ``cls``'s body: methods, static/class methods, properties, nested classes."""
+def functions_in_class(cls: type, seen: set[int]) -> Iterable[types.FunctionType]:
+    """Functions defined in ``cls``'s body: methods, static/class methods,
+    properties, nested classes (``seen``: ids of classes already walked)."""
     if id(cls) in seen:
         return
     seen.add(id(cls))
@@ -361,7 +362,7 @@ def _functions_in_class(cls: type, seen: set[int]) -> Iterable[types.FunctionTyp
         elif isinstance(obj, property):
             yield from (g for g in (obj.fget, obj.fset, obj.fdel) if isinstance(g, types.FunctionType))
         elif isinstance(obj, type) and obj.__qualname__.startswith(cls.__qualname__ + "."):
-            yield from _functions_in_class(obj, seen)
+            yield from functions_in_class(obj, seen)
 
 
 def _register(f: types.FunctionType, backend: str, eager: bool) -> None:
