@@ -16,6 +16,8 @@ Rules (see docs/design.md, "Ownership conventions"):
 * A borrowed local read is promoted to owned (incref at definition) when
   the slot might be rebound before its last use, or when it crosses a
   block boundary, since only then could the frame drop the object first.
+  A bound read that is not promoted is marked ``alias``: its value is the
+  local's slot itself for its whole life, so it needs no copy.
 """
 
 from __future__ import annotations
@@ -80,6 +82,10 @@ def _promote_borrowed(fn: Function) -> set[Value]:
             if rebound or used_in.get(v, {b}) - {b}:
                 promoted.add(v)
                 out.append(_ref("Incref", v, ins))
+            elif ins.attrs.get("bound"):
+                # The slot keeps this very object until the value's last use:
+                # a back end may read the value straight from the local's slot.
+                ins.attrs["alias"] = True
         b.instrs = out
     return promoted
 
