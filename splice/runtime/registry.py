@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 import threading
 import time
 import types
@@ -58,6 +59,8 @@ def _env_flag(name: str) -> bool:
 
 # SPLICE_DISABLE=1: every entry point is a no-op (read once, at import).
 DISABLED = _env_flag("SPLICE_DISABLE")
+# SPLICE_LOG=1: one line on stderr per compile (compiled, or why not).
+LOG = _env_flag("SPLICE_LOG")
 
 PENDING, COMPILED, INTERPRETED = "pending", "compiled", "interpreted"
 
@@ -436,11 +439,25 @@ def _prepare(backends: set[str]) -> None:
 
 
 def _compile(f: types.FunctionType, st: FunctionState) -> None:
+    """Compile and install ``f`` (timed, and logged with ``SPLICE_LOG=1``)."""
+    st.compiles += 1
+    start = time.perf_counter()
+    _compile_and_install(f, st)
+    seconds = time.perf_counter() - start
+    _compile_seconds.append(seconds)
+    if LOG:
+        name = f"{f.__module__}.{f.__qualname__}"
+        if st.status == COMPILED:
+            size = getattr(st.compiled, "size", 0)
+            print(f"splice: compiled {name} ({st.backend}, {size} bytes, {seconds * 1e3:.2f} ms)", file=sys.stderr)
+        else:
+            print(f"splice: interpreted {name}: {st.reason}", file=sys.stderr)
+
+
+def _compile_and_install(f: types.FunctionType, st: FunctionState) -> None:
     """Compile and install ``f``, or record precisely why it stays interpreted."""
     from ..errors import Unsupported
 
-    st.compiles += 1
-    start = time.perf_counter()
     try:
         from ..compiler import compile_function
 
@@ -451,8 +468,6 @@ def _compile(f: types.FunctionType, st: FunctionState) -> None:
     except Exception as exc:  # a compiler bug must leave the function interpreted, not crash the program
         _fallback(st, f"internal compiler error: {type(exc).__name__}: {exc}", _traceback())
         return
-    finally:
-        _compile_seconds.append(time.perf_counter() - start)
     st.compiled = compiled
     st.status = COMPILED
     _install(f, st)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -148,3 +149,22 @@ def test_compile_now_compiles_shared_code_once(fake_compiler) -> None:
     assert all(registry.status(f) == "compiled" for f in functions)
     assert len({f.__code__ for f in functions}) == 1 and functions[0].__code__ is not make().__code__
     assert [f(i) for i, f in enumerate(functions)] == [0, 2, 4, 6, 8] and fake_compiler.entries == 5
+
+
+def test_splice_log_prints_one_line_per_compile(tmp_path) -> None:
+    script = tmp_path / "s.py"
+    script.write_text(textwrap.dedent("""
+        import splice
+        def f(x):
+            return x + 1
+        def g():
+            yield 1
+        splice.jit(f, backend="interp", eager=True)
+        splice.jit(g, backend="interp", eager=True)
+    """))
+    env = dict(os.environ, SPLICE_LOG="1")
+    out = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    first, second = out.stderr.splitlines()
+    assert re.fullmatch(r"splice: compiled __main__\.f \(interp, 0 bytes, \d+\.\d\d ms\)", first), first
+    assert second.startswith("splice: interpreted __main__.g: ") and "generator" in second
