@@ -11,6 +11,7 @@ import sys
 from typing import Any, Callable
 
 from ...ir import Instr, Repr
+from . import unboxed
 from .emitter import (BINARY_FUNCS, COMPARE_OPS, CONVERSIONS, DIRECT, EXTRAS_ORDER, SIMPLE_CALLS, UNARY_FUNCS,
                       EmitError, Emitter, ObjRef, SlotList, c_symbol)
 
@@ -41,6 +42,9 @@ def _null(em: Emitter, ins: Instr) -> None:
 
 
 def _load_local(em: Emitter, ins: Instr) -> None:
+    if not ins.raises:  # definitely bound (passes.bound_locals): no check
+        em.emit("move", symbol=em.current_symbol, _JIT_ARG0=_local(ins), _JIT_RES0=em.off(ins.result))
+        return
     em.op("load_local", ins, _JIT_ARG0=_local(ins), _JIT_RES0=em.off(ins.result), _JIT_OP0=_name(ins))
 
 
@@ -284,6 +288,7 @@ LOWER: dict[str, Callable[[Emitter, Instr], None]] = {
     "Raise": _raise, "Reraise": _reraise,
     **{kind: _call_api(stencil, func) for kind, (stencil, func) in SIMPLE_CALLS.items()},
     **{kind: _direct(stencil) for kind, stencil in DIRECT.items()},
+    **unboxed.LOWER,
 }
 
 

@@ -1,0 +1,51 @@
+/* Unboxed floats (Repr.FLOAT64 values live in slots as raw doubles):
+ * -DCHECK  RES0 = type(ARG0) is float (C truth value)
+ * -DUNBOX  RES0 = the double of the exact float ARG0
+ * -DBOX    RES0 = a new float object of ARG0 (MemoryError only)
+ * -DNEG    RES0 = -ARG0
+ * -DCOMPARE RES0 = ARG0 <OP0> ARG1 (Py_LT..Py_GE, IEEE) as a C truth value
+ * -DOP_ADD / _SUB / _MUL / _DIV  RES0 = ARG0 op ARG1; division by 0.0
+ *           raises ZeroDivisionError as float.__truediv__ does. */
+#include "stencil.h"
+
+#define F64_AT(off) (*(double *)((char *)slots + (off)))
+#define A F64_AT(HOLE(_JIT_ARG0))
+#define B F64_AT(HOLE(_JIT_ARG1))
+
+STENCIL
+{
+#if defined(CHECK)
+    BOOL_AT(HOLE(_JIT_RES0)) = PyFloat_CheckExact(ARG0);
+#elif defined(UNBOX)
+    F64_AT(HOLE(_JIT_RES0)) = PyFloat_AS_DOUBLE(ARG0);
+#elif defined(BOX)
+    PyObject *r = PyFloat_FromDouble(A);
+    if (r == NULL) {
+        SET_LOCATION();
+        ERROR();
+    }
+    RES0 = r;
+#elif defined(NEG)
+    F64_AT(HOLE(_JIT_RES0)) = -A;
+#elif defined(COMPARE)
+    double a = A, b = B;
+    int op = (int)OPINT(_JIT_OP0);
+    BOOL_AT(HOLE(_JIT_RES0)) = op == Py_LT ? a < b : op == Py_LE ? a <= b : op == Py_EQ ? a == b :
+                               op == Py_NE ? a != b : op == Py_GT ? a > b : a >= b;
+#elif defined(OP_ADD)
+    F64_AT(HOLE(_JIT_RES0)) = A + B;
+#elif defined(OP_SUB)
+    F64_AT(HOLE(_JIT_RES0)) = A - B;
+#elif defined(OP_MUL)
+    F64_AT(HOLE(_JIT_RES0)) = A * B;
+#else
+    double b = B;
+    if (b == 0.0) {
+        SET_LOCATION();
+        PyErr_SetString(PyExc_ZeroDivisionError, "float division by zero");
+        ERROR();
+    }
+    F64_AT(HOLE(_JIT_RES0)) = A / b;
+#endif
+    CONTINUE();
+}
