@@ -486,6 +486,13 @@ _IMPL: dict[str, Callable[..., Any]] = {
     "Decref": _nothing,
     "Raise": _a(_raise),
     "Reraise": lambda fr, ins, exc, *lasti: _reraise(exc),
+    # Unboxed floats: FLOAT64 values are Python floats, BOOL values bools.
+    "CheckFloat": lambda fr, ins, v: type(v) is float,
+    "UnboxFloat": _a(float),
+    "FloatOp": lambda fr, ins, a, b: _OPERATORS[ins.attrs["op"]](a, b),  # float / 0.0: CPython's own error
+    "FloatNeg": _a(operator.neg),
+    "FloatCompare": lambda fr, ins, a, b: _OPERATORS[ins.attrs["op"]](a, b),
+    "BoxFloat": _a(float),
 }
 
 

@@ -44,6 +44,11 @@ class OpKind:
     terminator: bool = False
     # False for raises that must not add a traceback entry (bare re-raise).
     adds_traceback: bool = True
+    # Representation every operand must have: OBJECT accepts any object
+    # (OBJECT or NULLABLE); an unboxed representation must match exactly.
+    operand_repr: Repr = Repr.OBJECT
+    # When set, only instructions whose ``op`` attribute is listed can raise.
+    raising_ops: frozenset[str] | None = None
     doc: str = ""
 
     def __str__(self) -> str:
@@ -130,12 +135,23 @@ KINDS: dict[str, OpKind] = _kinds(
     OpKind("Decref", 1, nresults=0, raises=False),
     # --- terminators ---------------------------------------------------------
     OpKind("Jump", nresults=0, raises=False, terminator=True),
-    OpKind("Branch", 1, nresults=0, raises=False, terminator=True, doc="operand: a BOOL; targets: true, false"),
+    OpKind("Branch", 1, nresults=0, raises=False, terminator=True, operand_repr=Repr.BOOL,
+           doc="operand: a BOOL; targets: true, false"),
     OpKind("Return", 1, nresults=0, raises=False, steals=(0,), terminator=True),
     OpKind("Raise", VARIADIC, nresults=0, terminator=True, steals=ALL,
            doc="operands: [exc[, cause]]; none re-raises the handled exception"),
     OpKind("Reraise", VARIADIC, nresults=0, terminator=True, steals=(0,), adds_traceback=False,
            doc="operands: exc[, lasti]: re-raise, restoring the raising location when lasti is given"),
+    # --- unboxed floats (inserted by passes.unbox_floats) ----------------------
+    OpKind("CheckFloat", 1, result_repr=Repr.BOOL, raises=False, doc="type(v) is float, exactly"),
+    OpKind("UnboxFloat", 1, result_repr=Repr.FLOAT64, raises=False, doc="the double of a checked exact float"),
+    OpKind("FloatOp", 2, attrs=("op",), result_repr=Repr.FLOAT64, operand_repr=Repr.FLOAT64,
+           raising_ops=frozenset({"truediv"}),
+           doc="op: add sub mul truediv; truediv by 0.0 raises ZeroDivisionError as float.__truediv__"),
+    OpKind("FloatNeg", 1, result_repr=Repr.FLOAT64, operand_repr=Repr.FLOAT64, raises=False),
+    OpKind("FloatCompare", 2, attrs=("op",), result_repr=Repr.BOOL, operand_repr=Repr.FLOAT64, raises=False,
+           doc="op: lt le eq ne gt ge, IEEE (every comparison with NaN is false but ne)"),
+    OpKind("BoxFloat", 1, operand_repr=Repr.FLOAT64, doc="a new float object (MemoryError only)"),
 )
 
 
@@ -179,7 +195,10 @@ class Instr:
     @property
     def raises(self) -> bool:
         """Whether this instruction can raise (a proven-bound local read cannot)."""
-        return self.kind.raises and not self.attrs.get("bound", False)
+        k = self.kind
+        if k.raising_ops is not None and self.attrs.get("op") not in k.raising_ops:
+            return False
+        return k.raises and not self.attrs.get("bound", False)
 
     def __repr__(self) -> str:  # pragma: no cover - debugging aid
         from .printer import format_instr

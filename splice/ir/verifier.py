@@ -38,12 +38,20 @@ def dominators(fn: Function) -> dict[Block, set[Block]]:
     return dom
 
 
+def _repr_fits(have: Repr, want: Repr) -> bool:
+    """Whether a value of representation ``have`` may go where ``want`` is expected."""
+    return have.is_object if want is Repr.OBJECT else have is want
+
+
 def _check_edge(e: Edge, where: str, handler: bool) -> None:
     want = len(e.args) + ((1 + e.lasti) if handler else 0)
     if handler and not e.block.is_handler:
         raise VerifyError(f"{where}: handler edge to non-handler block {e.block}")
     if want != len(e.block.params):
         raise VerifyError(f"{where}: edge to {e.block} passes {want} values, block takes {len(e.block.params)}")
+    for a, p in zip(e.args, e.block.params):
+        if not _repr_fits(a.repr, Repr.OBJECT if p.repr.is_object else p.repr):
+            raise VerifyError(f"{where}: edge to {e.block} passes {a} ({a.repr.value}) for {p} ({p.repr.value})")
 
 
 def verify(fn: Function) -> None:
@@ -89,8 +97,7 @@ def verify(fn: Function) -> None:
                 raise VerifyError(f"{where}: {len(ins.results)} results, expected {k.nresults}")
             for a in ins.args:
                 available(a, b, i, where)
-                wanted_bool = k.name == "Branch"
-                if wanted_bool != (a.repr is Repr.BOOL):
+                if not _repr_fits(a.repr, k.operand_repr):
                     raise VerifyError(f"{where}: operand {a} has representation {a.repr.value}")
             if ins.handler is not None:
                 if not ins.raises:

@@ -8,10 +8,11 @@ counting is last so that no other pass has to preserve its invariants.
 from __future__ import annotations
 
 from ..ir import Function, verify
-from . import bound_locals, dce, direct_calls, refcount, types
+from . import bound_locals, dce, direct_calls, refcount, types, unbox_floats
 
 # Optimisations that may be switched off (to measure what each buys).
-OPTIONAL = {"types": types, "bound_locals": bound_locals, "direct_calls": direct_calls, "dce": dce}
+OPTIONAL = {"types": types, "bound_locals": bound_locals, "direct_calls": direct_calls,
+            "unbox_floats": unbox_floats, "dce": dce}
 
 
 def run_all(fn: Function, *, skip: frozenset[str] = frozenset()) -> None:
