@@ -141,7 +141,7 @@ class _Decoder:
         elif flags & (_CO_COROUTINE | _CO_ITERABLE_COROUTINE):
             what = "coroutine function"
         elif flags & _CO_GENERATOR:
-            what = "generator function"
+            what = "generator expression" if code.co_name == "<genexpr>" else "generator function"
         if what:
             raise Unsupported(f"{what} (line {code.co_firstlineno})")
         self.consts = code.co_consts

@@ -30,6 +30,14 @@ def test_unsupported_reasons(src, reason):
     assert str(info.value) == reason
 
 
+def test_generator_expression_body_is_unsupported():
+    outer = compile_function("def f(xs):\n    return sum(\n        x for x in xs)\n").__code__
+    genexp = next(c for c in outer.co_consts if hasattr(c, "co_code"))
+    with pytest.raises(Unsupported, match=r"^generator expression \(line 2\)$"):
+        decode(genexp)
+    decode(outer)  # the function around it is fine: MakeFunction + Call
+
+
 def test_module_code_is_unsupported():
     with pytest.raises(Unsupported, match="module or class body at line 1"):
         decode(compile("x = y\n", "<test>", "exec"))
