@@ -29,7 +29,8 @@ proof the types pass turned into one).  3.11 has no feedback for truediv or
 neg, so those join a tree when their result feeds a hinted operation and
 each operand is float by evidence (a float constant or proven type, an
 operand of a hinted operation, a hinted result, a local some float is stored
-into or read as a float operand).  A tree of one operation gains nothing
+into or read as a float operand); a negation needs none, as the hinted
+user saw its result, which is a float only if its operand is one.  A tree of one operation gains nothing
 over the specialised stencils and is left alone.
 """
 
@@ -127,9 +128,13 @@ def _candidates(b: Block, uses: _Uses, evidence: tuple[set[Value], set[int]]) ->
                 if ins.attrs["op"] not in _COMPARES or truth is None or truth.kind.name != "Truth":
                     continue
             eligible.add(ins)
-        elif _arith(ins) and all(evident(a) or a.definer in eligible for a in ins.args):
-            eligible.add(ins)
-            values.add(ins.result)
+        elif _arith(ins):
+            operands_float = all(evident(a) or a.definer in eligible for a in ins.args)
+            if operands_float:
+                values.add(ins.result)
+            # A float negation is a float, so a hinted user seeing a float vouches for the operand.
+            if operands_float or ins.kind.name == "UnaryOp":
+                eligible.add(ins)
     # An unhinted operation joins only under a tree operation.
     chosen: set[Instr] = set()
     for ins in reversed(b.instrs):
