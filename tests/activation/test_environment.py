@@ -73,7 +73,8 @@ def test_threshold_zero_samples_only_user_code(tmp_path, real_backend: str) -> N
         def spin(inner):
             start = time.monotonic()  # at least 0.5 s: textwrap.dedent is sampled many times
             while (time.monotonic() < start + 0.5
-                   or registry.status(inner) != "compiled" and time.monotonic() < start + 20):
+                   or not registry.status(inner) == registry.status(spin) == "compiled"
+                   and time.monotonic() < start + 20):
                 inner(10)
                 textwrap.dedent("  a\\n  b\\n" * 50)
                 for _ in range(2000):  # time in spin's own body: it gets sampled too
