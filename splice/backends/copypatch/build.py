@@ -75,6 +75,7 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     "getitem_list_int": ("getitem_seq", ["-DLIST_"]),
     "getitem_tuple_int": ("getitem_seq", ["-DTUPLE"]),
     "getattr_instance": ("getattr_instance", []),
+    "setattr_instance": ("getattr_instance", ["-DSTORE"]),
     "store_global": ("store_global", ["-DSTORE"]),
     "delete_global": ("store_global", ["-DDELETE"]),
     **{name: ("call", flags) for name, flags in _CALL.items()},
