@@ -304,6 +304,19 @@ def is_none(x):
     return x is None, x is not None
 
 
+def cells_and_defs(x):
+    def make(a, b=2, *, c=3) -> int:
+        nonlocal x
+        x = x + a
+        return x + b + c
+    r = make(1), make(1, c=5), {*[1, 2], *(x,)}, make.__annotations__, make.__kwdefaults__
+    del x
+    try:
+        make(0)
+    except NameError as e:
+        return r, str(e)
+
+
 def frame_lineno():
     return sys._getframe().f_lineno
 
@@ -358,6 +371,7 @@ CASES = [
     (int_div_zero, [(1,)]),
     (str_ops, [("a", "b"), ("ab", "abc")]),
     (is_none, [(None,), (0,)]),
+    (cells_and_defs, [(1,)]),
     (frame_lineno, [()]),
 ]
 
@@ -429,6 +443,17 @@ class Weird:
         raise ValueError("no truth")
 
 
+class Fresh:
+    pass
+
+
+def set_x(p, v, mutate):
+    if mutate:
+        type(p).extra = mutate
+    p.x = v
+    return p.x
+
+
 def iterate_range(a, b, step):
     out = []
     for i in range(a, b, step):
@@ -454,6 +479,8 @@ def total_parts(x):
 
 
 SPECIALISED = [
+    (set_x, [(Point(1), 2, 0)], [(Point(1), 3, 0), (Point(1), [4], 0), (Point(1), 5, 1), (SlotPoint(1), 6, 0),
+                                 (Fresh(), 7, 0), (5, 8, 0), (Plain(), 9, 0)]),
     (iterate_range, [(0, 10, 1)], [(0, 10, 1), (10, 0, -3), (2**62, 2**62 + 3, 1), (2**70, 2**70 + 2, 1),
                                    (0, 0, 1), (-5, 5, 4), (0, 10, 0), (0, 2.5, 1)]),
     (iterate_displays, [(1,)], [(1,), (2.5,), ("a",), (None,)]),

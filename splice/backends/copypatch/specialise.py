@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import ctypes
+import sys
 from functools import lru_cache
 from typing import Any
 
@@ -83,12 +84,17 @@ def _getitem(em: Emitter, ins: Instr) -> int:
     return 1
 
 
-def _getattr(em: Emitter, ins: Instr) -> int:
+def _attr(em: Emitter, ins: Instr) -> int:
+    """GetAttr / SetAttr on an instance's values array (type version guarded)."""
     hint = ins.hint or {}
     if hint.get("kind") != "instance_value" or not hint.get("type_version"):
         return 0
-    em.op("getattr_instance", ins, _JIT_ARG0=em.off(ins.args[0]), _JIT_RES0=em.off(ins.result),
-          _JIT_OP0=ObjRef(ins.attrs["name"]), _JIT_OP1=hint["type_version"], _JIT_OP2=hint["index"])
+    holes: dict[str, Any] = dict(_JIT_ARG0=em.off(ins.args[0]), _JIT_OP0=ObjRef(sys.intern(ins.attrs["name"])),
+                                 _JIT_OP1=hint["type_version"], _JIT_OP2=hint["index"])
+    if ins.kind.name == "SetAttr":
+        em.op("setattr_instance", ins, _JIT_ARG1=em.off(ins.args[1]), **holes)
+    else:
+        em.op("getattr_instance", ins, _JIT_RES0=em.off(ins.result), **holes)
     return 1
 
 
@@ -144,8 +150,8 @@ def specialise(em: Emitter, instrs: list[Instr], i: int) -> int:
         return _compare(em, instrs, i)
     if name == "GetItem":
         return _getitem(em, ins)
-    if name == "GetAttr":
-        return _getattr(em, ins)
+    if name in ("GetAttr", "SetAttr"):
+        return _attr(em, ins)
     if name == "LoadGlobal":
         return _load_global(em, ins)
     return 0

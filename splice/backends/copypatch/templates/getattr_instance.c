@@ -1,27 +1,40 @@
-/* GetAttr with feedback "instance_value": while the type keeps version OP1
- * and the object keeps its values array, the attribute is value OP2
- * (ceval's LOAD_ATTR_INSTANCE_VALUE); else PyObject_GetAttr(ARG0, OP0). */
+/* Attribute access with feedback "instance_value": while the type keeps
+ * version OP1 and the object keeps its values array, the attribute is value
+ * OP2 (ceval's LOAD_ATTR_INSTANCE_VALUE; with -DSTORE, STORE_ATTR_INSTANCE_VALUE
+ * for an attribute that already has a value: ARG1 is stored).  Otherwise
+ * PyObject_GetAttr / PyObject_SetAttr with name OP0. */
 #include "stencil.h"
 
 STENCIL
 {
-    PyObject *o = ARG0, *r = NULL;
+    PyObject *o = ARG0;
     PyTypeObject *tp = Py_TYPE(o);
+    PyDictValues *values = NULL;
     if (tp->tp_version_tag == (unsigned int)OPINT(_JIT_OP1) && (tp->tp_flags & Py_TPFLAGS_MANAGED_DICT)) {
-        PyDictValues *values = *_PyObject_ValuesPointer(o);
-        if (values != NULL) {
-            r = values->values[OPINT(_JIT_OP2)];
-        }
+        values = *_PyObject_ValuesPointer(o);
     }
+    PyObject *r = values != NULL ? values->values[OPINT(_JIT_OP2)] : NULL;
     if (LIKELY(r != NULL)) {
+#ifdef STORE
+        SET_LOCATION();  /* releasing the old value may run code */
+        values->values[OPINT(_JIT_OP2)] = Py_NewRef(ARG1);
+        Py_DECREF(r);
+#else
         RES0 = Py_NewRef(r);
+#endif
         CONTINUE();
     }
     SET_LOCATION();
+#ifdef STORE
+    if (PyObject_SetAttr(o, OP0, ARG1) < 0) {
+        ERROR();
+    }
+#else
     r = PyObject_GetAttr(o, OP0);
     if (r == NULL) {
         ERROR();
     }
     RES0 = r;
+#endif
     CONTINUE();
 }
