@@ -112,6 +112,9 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     "float_neg": ("float_unboxed", ["-DNEG"]),
     "float_compare": ("float_unboxed", ["-DCOMPARE"]),
     **{f"float_{op}": ("float_unboxed", [f"-DOP_{op.upper()}"]) for op in ("add", "sub", "mul", "div")},
+    "guard_float": ("float_unboxed", ["-DGUARD"]),
+    **{f"float_branch_{op}": ("float_unboxed", [f"-DBRANCH_CMP={c}"])
+       for op, c in (("lt", "<"), ("le", "<="), ("eq", "=="), ("ne", "!="), ("gt", ">"), ("ge", ">="))},
     "for_iter_list": ("for_iter", ["-DLIST_"]),
     "for_iter_tuple": ("for_iter", ["-DTUPLE"]),
     "for_iter_range": ("for_iter", ["-DRANGE"]),

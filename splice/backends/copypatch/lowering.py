@@ -298,7 +298,7 @@ def lower(em: Emitter, instrs: list[Instr], i: int) -> int:
     the number of instructions consumed."""
     from .specialise import specialise
 
-    done = specialise(em, instrs, i)
+    done = specialise(em, instrs, i) or unboxed.fuse(em, instrs, i)
     if done:
         return done
     ins = instrs[i]

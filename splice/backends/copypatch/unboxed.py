@@ -7,6 +7,7 @@ frame's stack top are not scanned).
 
 from __future__ import annotations
 
+import struct
 from typing import Callable
 
 from ...ir import Instr
@@ -38,9 +39,43 @@ def _float_compare(em: Emitter, ins: Instr) -> None:
     em.op("float_compare", ins, _JIT_OP0=COMPARE_OPS[ins.attrs["op"]], **_holes(em, ins))
 
 
+def _unbox_float(em: Emitter, ins: Instr) -> None:
+    d = ins.args[0].definer
+    if isinstance(d, Instr) and d.kind.name == "Const" and type(d.attrs["value"]) is float:
+        bits = struct.unpack("<Q", struct.pack("<d", d.attrs["value"]))[0]
+        em.emit("store_const", symbol=em.current_symbol, _JIT_RES0=em.off(ins.result), _JIT_OP0=bits)
+    else:
+        em.op("unbox_float", ins, **_holes(em, ins))
+
+
+def fuse(em: Emitter, instrs: list[Instr], i: int) -> int:
+    """CheckFloat or FloatCompare with the Branch on its result, as one
+    stencil; returns how many instructions were emitted (0: none)."""
+    from .lowering import _jump_edge
+
+    if i + 1 >= len(instrs):
+        return 0
+    ins, br = instrs[i], instrs[i + 1]
+    name = ins.kind.name
+    if name not in ("CheckFloat", "FloatCompare") or br.kind.name != "Branch" or br.args != [ins.result]:
+        return 0
+    if any(ins.result in e.args for e in br.targets):
+        return 0
+    on_true, on_false = br.targets
+    holes = {f"_JIT_ARG{n}": em.off(a) for n, a in enumerate(ins.args)}
+    if name == "CheckFloat":  # the fast (true) edge follows
+        em.emit("guard_float", symbol=em.current_symbol, _JIT_TARGET0=em.edge_target(on_false), **holes)
+        _jump_edge(em, on_true)
+    else:
+        em.emit(f"float_branch_{ins.attrs['op']}", symbol=em.current_symbol,
+                _JIT_TARGET0=em.edge_target(on_true), **holes)
+        _jump_edge(em, on_false)
+    return 2
+
+
 LOWER: dict[str, Callable[[Emitter, Instr], None]] = {
     "CheckFloat": _simple("check_float"),
-    "UnboxFloat": _simple("unbox_float"),
+    "UnboxFloat": _unbox_float,
     "BoxFloat": _simple("box_float"),
     "FloatNeg": _simple("float_neg"),
     "FloatOp": _float_op,

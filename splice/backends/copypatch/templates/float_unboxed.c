@@ -4,6 +4,10 @@
  * -DBOX    RES0 = a new float object of ARG0 (MemoryError only)
  * -DNEG    RES0 = -ARG0
  * -DCOMPARE RES0 = ARG0 <OP0> ARG1 (Py_LT..Py_GE, IEEE) as a C truth value
+ * -DGUARD  CheckFloat fused with its Branch: to TARGET0 (the false edge)
+ *          unless ARG0 is an exact float, else continue (the true edge)
+ * -DBRANCH_CMP=<op>  FloatCompare fused with its Branch: to TARGET0 (the
+ *          true edge) when ARG0 <op> ARG1 (IEEE), else continue
  * -DOP_ADD / _SUB / _MUL / _DIV  RES0 = ARG0 op ARG1; division by 0.0
  *           raises ZeroDivisionError as float.__truediv__ does. */
 #include "stencil.h"
@@ -16,6 +20,14 @@ STENCIL
 {
 #if defined(CHECK)
     BOOL_AT(HOLE(_JIT_RES0)) = PyFloat_CheckExact(ARG0);
+#elif defined(GUARD)
+    if (!LIKELY(PyFloat_CheckExact(ARG0))) {
+        GOTO(_JIT_TARGET0);
+    }
+#elif defined(BRANCH_CMP)
+    if (A BRANCH_CMP B) {
+        GOTO(_JIT_TARGET0);
+    }
 #elif defined(UNBOX)
     F64_AT(HOLE(_JIT_RES0)) = PyFloat_AS_DOUBLE(ARG0);
 #elif defined(BOX)
