@@ -5,7 +5,7 @@
 Each shape is run under ``valgrind --tool=callgrind`` with N and 2N calls
 from a module-level loop; the difference divided by N is the cost of one
 iteration (loop + call + body), exact and repeatable on a shared machine.
-Shapes: see ``perf_checks.SHAPES`` plus ``identity``.
+Shapes: see ``perf_checks.SHAPES`` plus ``identity`` and ``CALL_SHAPES``.
 """
 
 from __future__ import annotations
@@ -25,13 +25,23 @@ import sys
 {body}
 if sys.argv[1] == "splice":
     import splice
-    splice.jit(f, eager=True)
-    assert splice.explain(f).compiled, splice.explain(f)
+    for g in [v for k, v in list(globals().items()) if k.startswith("callee")] + [f]:
+        splice.jit(g, eager=True)
+        assert splice.explain(g).compiled, splice.explain(g)
 for i in range(100):
     f(i)
 for i in range(int(sys.argv[2])):
     f(i)
 """
+
+
+# Compiled-to-compiled calls: functions named callee* are compiled too.
+CALL_SHAPES = {
+    "call": "def callee(x):\n    return x\ndef f(x):\n    return callee(x)\n",
+    "method": ("class C:\n    def callee_m(self, x):\n        return x\ncallee_m = C.callee_m\nc = C()\n"
+               "def f(x):\n    return c.callee_m(x)\n"),
+    "fib": "def callee(n):\n    return n if n < 2 else callee(n - 1) + callee(n - 2)\ndef f(x):\n    return callee(5)\n",
+}
 
 
 def instructions(path: str, mode: str, calls: int) -> int:
@@ -52,7 +62,7 @@ def per_call(body: str, mode: str, calls: int) -> float:
 
 
 def main(argv: list[str] | None = None) -> None:
-    shapes = {"identity": "def f(x):\n    return x\n", **SHAPES}
+    shapes = {"identity": "def f(x):\n    return x\n", **SHAPES, **CALL_SHAPES}
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("shapes", nargs="*", default=list(shapes))
     ap.add_argument("--calls", type=int, default=20000)

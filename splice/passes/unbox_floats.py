@@ -14,6 +14,11 @@ whose only use is ``Truth`` -- and gives each a fast path::
     S:  the original generic instructions; Jump M(root)
     M(root): ...the rest of B...
 
+Neighbouring trees with nothing but reads of their leaves between them
+(``zr, zi = zr*zr - zi*zi + cr, 2.0*zr*zi + ci``) form one region: each leaf
+is checked and unboxed once, each root boxed, and M takes one parameter per
+root.
+
 Semantics are CPython's exactly: the fast path runs only when every leaf is
 an exact float (a subclass, an int, an object with ``__mul__`` take the slow
 path, which is the original code), float add/sub/mul/neg/compare have no
@@ -102,13 +107,16 @@ def _is_float_value(v: Value, evidence: set[Value]) -> bool:
 
 @dataclass
 class _Tree:
-    ops: list[Instr]  # in block order; the root last
-    truth: Instr | None  # a compare root's Truth
+    """One tree, or neighbouring trees sharing one set of checks (a region)."""
+
+    ops: list[Instr]  # in block order
+    roots: list[Instr]  # the arithmetic roots, boxed
+    truth: Instr | None  # the Truth of a compare root (the last operation)
     leaves: list[Value] = field(default_factory=list)
 
-    @property
-    def root(self) -> Instr:
-        return self.ops[-1]
+    def merged(self) -> list[Value]:
+        """The values the rest of the block sees."""
+        return [r.result for r in self.roots] + ([self.truth.result] if self.truth else [])
 
 
 def _candidates(b: Block, uses: _Uses, evidence: tuple[set[Value], set[int]]) -> set[Instr]:
@@ -166,7 +174,7 @@ def _trees(b: Block, uses: _Uses, evidence: tuple[set[Value], set[int]]) -> list
     children: dict[Instr, list[Instr]] = {}
     for c, p in parent.items():
         children.setdefault(p, []).append(c)
-    out = []
+    out: list[_Tree] = []
     for root in sorted(ops - set(parent), key=pos.__getitem__):
         members, todo = [], [root]
         while todo:
@@ -181,9 +189,18 @@ def _trees(b: Block, uses: _Uses, evidence: tuple[set[Value], set[int]]) -> list
         tree = set(members)
         if not all(inside(i, tree) for i in b.instrs[pos[members[0]]:pos[root]]):
             continue
-        results = {m.result for m in members}
-        leaves = list(dict.fromkeys(a for m in members for a in m.args if a not in results))
-        out.append(_Tree(members, truth, leaves))
+        prev = out[-1] if out else None
+        if prev is not None and prev.truth is None and all(
+                inside(i, tree | set(prev.ops)) for i in b.instrs[pos[prev.ops[-1]] + 1:pos[members[0]]]):
+            # Only reads of leaves in between: one region, each leaf checked once.
+            prev.ops += members
+            prev.roots += [] if truth else [root]
+            prev.truth = truth
+        else:
+            out.append(_Tree(members, [] if truth else [root], truth))
+    for t in out:
+        results = {m.result for m in t.ops}
+        t.leaves = list(dict.fromkeys(a for m in t.ops for a in m.args if a not in results))
     return out
 
 
@@ -215,9 +232,9 @@ class _Rewriter:
         """Rewrite ``t`` (in ``b``); returns the block holding what followed it, if any."""
         fn = self.fn
         start = b.instrs.index(t.ops[0])
-        end = b.instrs.index(t.truth if t.truth is not None else t.root) + 1
+        end = b.instrs.index(t.truth if t.truth is not None else t.ops[-1]) + 1
         before, span, after = b.instrs[:start], b.instrs[start:end], b.instrs[end:]
-        merged = (t.truth or t.root).result
+        merged = t.merged()
         # Leaves read once per key: one slot read again, or the value itself.
         definers = {leaf: self._rereadable(leaf, b, start) for leaf in t.leaves}
         keys: dict[object, list[Value]] = {}
@@ -259,31 +276,33 @@ class _Rewriter:
                 kind = _ARITH[op.attrs["op"]]
                 bld.handler = _copy_edge(op.handler) if kind == "truediv" else None
                 unboxed[op.result] = bld.value("FloatOp", *args, op=kind)
-        if t.truth is None:
-            bld.handler = _copy_edge(t.root.handler)
-            result = bld.value("BoxFloat", unboxed[t.root.result])
-            result.pytype = float
-        else:
-            result = unboxed[t.root.result]
+        results = []
+        for r in t.roots:
+            bld.offset, bld.lineno, bld.handler = r.offset, r.lineno, _copy_edge(r.handler)
+            box = bld.value("BoxFloat", unboxed[r.result])
+            box.pytype = float
+            results.append(box)
+        if t.truth is not None:
+            results.append(unboxed[t.ops[-1].result])
         order = [b] + checks
         term = after[-1] if after else None
-        if t.truth is not None and len(after) == 1 and term is not None and term.kind.name == "Branch" \
-                and self.uses.by[merged] == [term]:
+        if merged == [t.truth and t.truth.result] and len(after) == 1 and term is not None \
+                and term.kind.name == "Branch" and self.uses.by[merged[0]] == [term]:
             # `if a < b:` -- both paths end in the original branch.
             bld.offset, bld.lineno = term.offset, term.lineno
-            bld.emit("Branch", result, targets=[_copy_edge(e) for e in term.targets])
+            bld.emit("Branch", results[0], targets=[_copy_edge(e) for e in term.targets])
             slow.instrs += after
             rest = None
         else:
-            rest = fn.new_block(1)
-            (param,) = rest.params
-            param.repr = merged.repr
+            rest = fn.new_block(len(merged))
             rest.instrs = after
-            for blk in fn.blocks:
-                if blk is not slow:
-                    _replace_uses(blk, merged, param)
-            bld.emit("Jump", targets=[Edge(rest, [result])])
-            slow.instrs.append(_jump(Edge(rest, [merged]), t.root))
+            for old, param in zip(merged, rest.params):
+                param.repr = old.repr
+                for blk in fn.blocks:
+                    if blk is not slow:
+                        _replace_uses(blk, old, param)
+            bld.emit("Jump", targets=[Edge(rest, results)])
+            slow.instrs.append(_jump(Edge(rest, merged), t.ops[-1]))
             order.append(rest)
         # Layout: the checks, the fast path and the rest straight after b; the slow path last.
         fn.blocks = [x for x in fn.blocks if x is b or (x not in order and x is not slow)]

@@ -20,6 +20,7 @@ from typing import Any, Callable
 
 from ..backends.base import CompiledCode, EntryLayout
 from ..errors import Unsupported
+from . import direct_calls
 
 if sys.version_info[:2] == (3, 11):
     from . import py311 as _impl
@@ -73,20 +74,21 @@ def layout_for(code: types.CodeType) -> EntryLayout:
                        step_aside=STEP_ASIDE)
 
 
-def _native_entry(compiled: CompiledCode, name: str) -> tuple[Any, bytearray]:
-    """A builtin whose C function is the native entry; its ``self`` holds the
-    expected trampoline code address (filled in once the code exists), which
-    the entry checks so it never runs on a foreign frame."""
+def _native_entry(compiled: CompiledCode, name: str) -> tuple[Any, Any]:
+    """A builtin whose C function is the native entry; its ``self`` is the
+    trampoline's direct-call record (filled in once the code exists), whose
+    first field, the expected code address, the entry checks so it never
+    runs on a foreign frame."""
     assert compiled.entry_address
-    expected_code = bytearray(8)
+    record, view = direct_calls.new_record()
     mdef = _PyMethodDef(name.encode("utf-8", "replace"), compiled.entry_address, METH_FASTCALL, None)
-    builtin = _new_cfunction(ctypes.addressof(mdef), expected_code, None)
+    builtin = _new_cfunction(ctypes.addressof(mdef), record, None)
     # The method definition and the compiled code (whose machine code lives
     # as long as the CompiledCode object) stay alive while the builtin does:
     # until no code object, hence no running frame, can reach it.
     # Not at exit either: an exit handler may call a compiled function.
-    weakref.finalize(builtin, _keep_until_dead, mdef, compiled).atexit = False
-    return builtin, expected_code
+    weakref.finalize(builtin, _keep_until_dead, mdef, compiled, view).atexit = False
+    return builtin, view
 
 
 def _keep_until_dead(*referents: Any) -> None:
@@ -114,14 +116,15 @@ def install(func: Callable[..., Any], compiled: CompiledCode, original_code: typ
         raise ValueError("original_code is not the function's code")
     if compiled.py_entry is not None:
         entry_obj: Any = _python_entry(compiled.py_entry, impl.nlocalsplus(original_code))
-        expected = None
+        record = None
     elif compiled.entry_address:
-        entry_obj, expected = _native_entry(compiled, original_code.co_qualname)
+        entry_obj, record = _native_entry(compiled, original_code.co_qualname)
     else:
         raise ValueError("compiled code has neither an entry address nor a py_entry")
     trampoline = impl.build_trampoline(original_code, entry_obj, STEP_ASIDE, compiled.temp_slots)
-    if expected is not None:
-        expected[:] = id(trampoline).to_bytes(8, sys.byteorder)
+    if record is not None:
+        direct_calls.attach(record, trampoline, compiled.symbols.get("body", 0), impl.call_index(original_code),
+                            impl.prologue_end(original_code) - 1, direct_calls.direct_argcount(original_code))
     func.__code__ = trampoline  # type: ignore[attr-defined]
     _installed[func] = _Installed(original_code, trampoline, compiled)
 

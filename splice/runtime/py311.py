@@ -95,6 +95,13 @@ def location_shift(code: types.CodeType) -> int:
     return len(_block(code))
 
 
+def call_index(code: types.CodeType) -> int:
+    """Code unit of the trampoline instruction that calls the entry: the
+    frame's ``prev_instr`` while native code runs."""
+    block = _block(code)
+    return prologue_end(code) + block.index((_OP["CALL"], 0))
+
+
 def temp_base(code: types.CodeType) -> int:
     """First frame slot free for native temporaries while the entry runs."""
     return nlocalsplus(code) + _STACK_DURING_CALL

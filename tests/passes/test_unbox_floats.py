@@ -43,6 +43,10 @@ def calls_between(a, b, f):
     return a * b + f() * a - b
 
 
+def pair(a, b, c):
+    return a * b + c, a * c - b
+
+
 def int_hinted(a, b):
     return a * b + a
 
@@ -85,6 +89,14 @@ def test_trees_and_what_they_compute():
     assert "FloatCompare" in kinds(fn) and "BoxFloat" not in kinds(fn)
     fn = rewritten(negated)
     assert kinds(fn).count("FloatNeg") == 1 and kinds(fn).count("CheckFloat") == 2  # 1.5 needs none
+
+
+def test_neighbouring_trees_share_their_checks():
+    fn = rewritten(pair)
+    assert kinds(fn).count("CheckFloat") == 3 and kinds(fn).count("BoxFloat") == 2
+    (jump,) = [ins for _, ins in fn.instructions() if ins.kind.name == "Jump" and len(ins.targets[0].args) == 2
+               and all(a.definer.kind.name == "BoxFloat" for a in ins.targets[0].args)]
+    assert jump.targets[0].block.instrs[0].kind.name == "BuildTuple"
 
 
 def test_truediv_joins_under_a_hinted_operation_and_keeps_its_location():
@@ -167,7 +179,7 @@ def outcome(f, *args):
         return "raise", type(e).__name__, str(e)
 
 
-FUNCS = [poly, inside, ratio, negated, int_hinted]
+FUNCS = [poly, inside, ratio, negated, pair, int_hinted]
 
 
 @settings(max_examples=150, deadline=None)

@@ -89,6 +89,7 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     "return": ("return", []),
     "load_method": ("load_method", []),
     "vectorcall": ("vectorcall", []),
+    "vectorcall_direct": ("vectorcall", ["-DDIRECT"]),
     "call_ex": ("call_ex", []),
     "make_function": ("make_function", []),
     "build_tuple": ("build_seq", ["-DTUPLE"]),

@@ -381,4 +381,6 @@ def assemble(em: Emitter, base_of: Any) -> tuple[bytes, int, dict[str, int], lis
     for b, label in em.block_label.items():
         if id(label) in asm.labels:
             symbols[f"b{b.id}"] = base + starts[asm.labels[id(label)]]
+    # The entry's continuation: where direct calls from native code enter.
+    symbols["body"] = base + starts[target_index(0)]
     return bytes(buf), code_size, symbols, keepalive

@@ -11,6 +11,7 @@ import sys
 from typing import Any, Callable
 
 from ...ir import Instr, Repr
+from ...runtime import direct_calls
 from . import unboxed
 from .emitter import (BINARY_FUNCS, COMPARE_OPS, CONVERSIONS, DIRECT, EXTRAS_ORDER, SIMPLE_CALLS, UNARY_FUNCS,
                       EmitError, Emitter, ObjRef, SlotList, c_symbol)
@@ -138,10 +139,12 @@ def _slot_list(em: Emitter, values: list[Any]) -> SlotList:
 
 def _call(em: Emitter, ins: Instr) -> None:
     kwnames = ins.attrs.get("kwnames") or None
-    em.op("vectorcall", ins, _JIT_ARG0=em.off(ins.args[0]), _JIT_ARG1=em.off(ins.args[1]),
-          _JIT_LIST=_slot_list(em, ins.args[2:]), _JIT_COUNT=len(ins.args) - 2,
+    # Positional calls may reach a compiled callee's native body directly.
+    direct = {} if kwnames else {"_JIT_OP1": direct_calls.extra_index()}
+    em.op("vectorcall_direct" if direct else "vectorcall", ins, _JIT_ARG0=em.off(ins.args[0]),
+          _JIT_ARG1=em.off(ins.args[1]), _JIT_LIST=_slot_list(em, ins.args[2:]), _JIT_COUNT=len(ins.args) - 2,
           _JIT_OP0=ObjRef(tuple(kwnames)) if kwnames else 0, _JIT_SCRATCH=em.scratch_slot * 8,
-          _JIT_RES0=em.off(ins.result))
+          _JIT_RES0=em.off(ins.result), **direct)
 
 
 def _make_function(em: Emitter, ins: Instr) -> None:

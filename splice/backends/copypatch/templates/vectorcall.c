@@ -1,12 +1,23 @@
 /* Call: ARG0 callable, ARG1 self-or-NULL, LIST/COUNT the positional and
  * keyword arguments, OP0 the kwnames tuple or NULL.  Arguments are gathered
  * in the frame's scratch slots (SCRATCH[0] stays free for
- * PY_VECTORCALL_ARGUMENTS_OFFSET). */
+ * PY_VECTORCALL_ARGUMENTS_OFFSET).  -DDIRECT (no keywords): a compiled
+ * callee is called directly (call_direct.h). */
 #include "stencil.h"
+#ifdef DIRECT
+#include "call_direct.h"
+#endif
 
 STENCIL
 {
     SET_LOCATION();
+    PyObject *r;
+#ifdef DIRECT
+    r = call_direct(frame, slots, tstate);
+    if (r != NOT_DIRECT) {
+        goto done;
+    }
+#endif
     PyObject **buf = SCRATCH;
     Py_ssize_t n = COUNT;
     for (Py_ssize_t i = 0; i < n; i++) {
@@ -22,7 +33,10 @@ STENCIL
     if (kwnames != NULL) {
         n -= PyTuple_GET_SIZE(kwnames);
     }
-    PyObject *r = PyObject_Vectorcall(ARG0, args, n | PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames);
+    r = PyObject_Vectorcall(ARG0, args, n | PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames);
+#ifdef DIRECT
+done:
+#endif
     if (r == NULL) {
         ERROR();
     }

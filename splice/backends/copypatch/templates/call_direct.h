@@ -1,0 +1,169 @@
+/* Direct native calls between compiled functions (docs/runtime.md).
+ *
+ * A call through PyObject_Vectorcall enters a new _PyEval_EvalFrameDefault
+ * and runs the callee's trampoline in the interpreter before its native
+ * code.  When the callee is a compiled function that can take the call the
+ * way 3.11's inlined Python-to-Python CALL does (exact positional
+ * arguments, no cells, no tracing, no PEP 523 hook, room in the data
+ * stack), `call_direct` pushes its frame, calls its native body and pops
+ * the frame itself.  The callee's trampoline code object carries a record
+ * (a code extra, set by splice/runtime/direct.py) saying where its body is.
+ * OP1: the code-extra index.
+ */
+#ifndef SPLICE_CALL_DIRECT_H
+#define SPLICE_CALL_DIRECT_H
+
+#include "stencil.h"
+#include "internal/pycore_ceval.h"
+#include "eval_breaker.h"
+
+/* Returned when the call must take the generic path (never an object). */
+#define NOT_DIRECT ((PyObject *)1)
+
+/* The record splice/runtime/direct.py writes into the entry's `self`
+ * (its first field is what the entry checks its frame's code against). */
+typedef struct {
+    PyObject *code;          /* the trampoline code object */
+    jit_fn body;             /* the native body (the entry's continuation) */
+    int32_t call_index;      /* code unit of the trampoline's call: prev_instr while the body runs */
+    int32_t resume_index;    /* code unit of RESUME: prev_instr while the eval breaker is handled */
+    int32_t argcount;        /* positional arguments of a direct call; -1: never direct */
+    int32_t reserved;
+} splice_record;
+
+/* codeobject.c's private layout of co_extra (identical in every 3.11.x). */
+typedef struct {
+    Py_ssize_t ce_size;
+    void *ce_extras[1];
+} splice_code_extra;
+
+/* The interpreter's traceback entry for a frame its code left with an
+ * exception (ceval's `error:` label); `callee` is the current frame. */
+HELPER void add_traceback_entry(void)
+{
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyFrameObject *f = PyEval_GetFrame();  /* clears its own MemoryError */
+    PyErr_Restore(type, value, tb);
+    if (f != NULL) {
+        PyTraceBack_Here(f);
+    }
+}
+
+/* frame.c's take_ownership: a frame object outliving its frame gets a copy
+ * of it, and f_back links to the (complete) caller's frame object. */
+HELPER void take_ownership(PyFrameObject *f, _PyInterpreterFrame *frame)
+{
+    Py_ssize_t size = ((char *)&frame->localsplus[frame->stacktop]) - (char *)frame;
+    memcpy((_PyInterpreterFrame *)f->_f_frame_data, frame, size);
+    frame = (_PyInterpreterFrame *)f->_f_frame_data;
+    f->f_frame = frame;
+    frame->owner = FRAME_OWNED_BY_FRAME_OBJECT;
+    /* Never incomplete: prev_instr is past RESUME. The caller (current
+     * again) is a compiled frame, hence complete too. */
+    if (frame->previous != NULL) {
+        PyFrameObject *back = PyEval_GetFrame();  /* clears a MemoryError, as take_ownership does */
+        if (back != NULL) {
+            f->f_back = (PyFrameObject *)Py_NewRef(back);
+        }
+        frame->previous = NULL;
+    }
+    if (!PyObject_GC_IsTracked((PyObject *)f)) {
+        PyObject_GC_Track((PyObject *)f);
+    }
+}
+
+/* frame.c's _PyFrame_Clear for a thread-owned function frame that is no
+ * longer current. */
+HELPER void clear_frame(_PyInterpreterFrame *frame)
+{
+    if (frame->frame_obj) {
+        PyFrameObject *f = frame->frame_obj;
+        frame->frame_obj = NULL;
+        if (Py_REFCNT(f) > 1) {
+            take_ownership(f, frame);
+            Py_DECREF(f);
+            return;
+        }
+        Py_DECREF(f);
+    }
+    for (int i = 0; i < frame->stacktop; i++) {
+        Py_XDECREF(frame->localsplus[i]);
+    }
+    Py_XDECREF(frame->f_locals);
+    Py_DECREF(frame->f_func);
+    Py_DECREF(frame->f_code);
+}
+
+/* Call ARG0 (self ARG1 or NULL, positional arguments LIST/COUNT) directly
+ * if it is a compiled function that allows it; NOT_DIRECT otherwise. */
+HELPER PyObject *call_direct(JIT_ARGS)
+{
+    PyObject *callable = ARG0, *self = ARG1;
+    if (self == NULL && Py_IS_TYPE(callable, &PyMethod_Type)) {
+        self = PyMethod_GET_SELF(callable);
+        callable = PyMethod_GET_FUNCTION(callable);
+    }
+    if (!Py_IS_TYPE(callable, &PyFunction_Type)) {
+        return NOT_DIRECT;
+    }
+    PyFunctionObject *func = (PyFunctionObject *)callable;
+    PyCodeObject *co = (PyCodeObject *)func->func_code;
+    splice_code_extra *extra = co->co_extra;
+    Py_ssize_t index = OPINT(_JIT_OP1);
+    if (extra == NULL || extra->ce_size <= index) {
+        return NOT_DIRECT;
+    }
+    const splice_record *rec = extra->ce_extras[index];
+    Py_ssize_t nargs = COUNT + (self != NULL);
+    if (rec == NULL || rec->argcount != nargs || rec->code != (PyObject *)co ||
+        tstate->cframe->use_tracing || tstate->interp->eval_frame != NULL) {
+        return NOT_DIRECT;
+    }
+    /* Non-NULL: this code runs on a frame of the data stack. */
+    PyObject **base = tstate->datastack_top;
+    PyObject **top = base + co->co_nlocalsplus + co->co_stacksize + FRAME_SPECIALS_SIZE;
+    if (top >= tstate->datastack_limit) {
+        return NOT_DIRECT;
+    }
+    if (tstate->recursion_remaining-- <= 0 && _Py_CheckRecursiveCall(tstate, "")) {
+        return NULL;  /* _Py_CheckRecursiveCall gave the count back */
+    }
+    _PyInterpreterFrame *callee = (_PyInterpreterFrame *)base;
+    tstate->datastack_top = top;
+    _PyFrame_InitializeSpecials(callee, (PyFunctionObject *)Py_NewRef(func), NULL, co->co_nlocalsplus);
+    PyObject **locals = callee->localsplus;
+    int i = 0;
+    if (self != NULL) {
+        locals[i++] = Py_NewRef(self);
+    }
+    for (Py_ssize_t j = 0; j < COUNT; j++) {
+        locals[i++] = Py_NewRef(LISTED(j));
+    }
+    for (; i < co->co_nlocalsplus; i++) {
+        locals[i] = NULL;
+    }
+    callee->previous = frame;
+    tstate->cframe->current_frame = callee;
+    PyObject *r;
+    if (eval_breaker_set(tstate)) {
+        callee->prev_instr = _PyCode_CODE(co) + rec->resume_index;
+        if (handle_eval_breaker(tstate) < 0) {
+            r = NULL;
+            goto unwind;
+        }
+    }
+    callee->prev_instr = _PyCode_CODE(co) + rec->call_index;
+    r = rec->body(callee, locals, tstate);
+unwind:
+    if (r == NULL) {
+        add_traceback_entry();
+    }
+    tstate->cframe->current_frame = frame;
+    clear_frame(callee);
+    tstate->datastack_top = base;
+    tstate->recursion_remaining++;
+    return r;
+}
+
+#endif

@@ -1,0 +1,66 @@
+"""The record that lets native callers call a compiled function directly.
+
+Native code calling a function whose ``__code__`` is a splice trampoline
+can skip ``PyObject_Vectorcall`` and the interpreter's run of the trampoline:
+it pushes the callee's frame and jumps to its native body
+(``templates/call_direct.h``).  It finds the body through a *code extra*
+(``_PyCode_SetExtra``) of the trampoline pointing at a small record stored
+in the entry builtin's ``self`` bytearray, which the trampoline's constants
+keep alive exactly as long as the code object itself.  See docs/runtime.md.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import struct
+import types
+from typing import Any
+
+# splice_record in call_direct.h: code, body, call_index, resume_index, argcount, reserved.
+RECORD = struct.Struct("=QQiiii")
+CO_VARARGS, CO_VARKEYWORDS = 0x04, 0x08
+
+_index: int | None = None
+
+
+def extra_index() -> int:
+    """This interpreter's code-extra index for splice records (requested once)."""
+    global _index
+    if _index is None:
+        request = ctypes.pythonapi._PyEval_RequestCodeExtraIndex
+        request.restype = ctypes.c_ssize_t
+        request.argtypes = [ctypes.c_void_p]
+        index = request(None)
+        if index < 0:
+            raise RuntimeError("no code-extra index left for splice")
+        _index = index
+    return _index
+
+
+def direct_argcount(code: types.CodeType) -> int:
+    """Positional arguments a direct call binds, or -1 when binding needs
+    more than copying them (varargs, keyword-only, cells, free variables)."""
+    if (code.co_flags & (CO_VARARGS | CO_VARKEYWORDS) or code.co_kwonlyargcount
+            or code.co_cellvars or code.co_freevars):
+        return -1
+    return code.co_argcount
+
+
+def new_record() -> tuple[bytearray, Any]:
+    """A zeroed record and a ctypes view of it; the view's buffer export
+    keeps the bytearray from ever being resized (its address stays valid)."""
+    buf = bytearray(RECORD.size)
+    return buf, (ctypes.c_char * RECORD.size).from_buffer(buf)
+
+
+_set_extra = ctypes.pythonapi._PyCode_SetExtra
+_set_extra.restype = ctypes.c_int
+_set_extra.argtypes = [ctypes.py_object, ctypes.c_ssize_t, ctypes.c_void_p]
+
+
+def attach(view: Any, trampoline: types.CodeType, body: int, call_index: int, resume_index: int,
+           argcount: int) -> None:
+    """Fill the record and hang it on ``trampoline`` (body 0: no direct calls)."""
+    RECORD.pack_into(view, 0, id(trampoline), body, call_index, resume_index, argcount if body else -1, 0)
+    if body and _set_extra(trampoline, extra_index(), ctypes.addressof(view)) < 0:
+        raise RuntimeError("_PyCode_SetExtra failed")

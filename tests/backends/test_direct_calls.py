@@ -1,0 +1,327 @@
+"""Direct native calls between compiled functions (templates/call_direct.h).
+
+Each case runs in a child process (a crash fails with its stack) and
+compares the compiled run with plain Python: results, tracebacks, frames,
+recursion depth, reference counts.  The debug interpreter, when present,
+runs the same children.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+DEBUG_PYTHON = shutil.which("python3.11-dbg") or shutil.which("python3.11d")
+PYTHONS = [pytest.param(sys.executable, id="release"),
+           pytest.param(DEBUG_PYTHON, id="debug",
+                        marks=pytest.mark.skipif(DEBUG_PYTHON is None, reason="no python3.11-dbg"))]
+
+# Prepended to every child: ``both(src)`` gives a plain and a compiled
+# namespace of the same source (every compilable function installed).
+PRELUDE = '''
+import ctypes, gc, inspect, sys, traceback, types
+from splice.compiler import compile_function
+from splice.errors import Unsupported
+from splice.runtime import entry
+
+def jit(*fs):
+    for f in fs:
+        entry.install(f, compile_function(f), f.__code__)
+
+def both(src):
+    plain, native = {"__name__": "m"}, {"__name__": "m"}
+    code = compile(src, "<case>", "exec")
+    exec(code, plain)
+    exec(code, native)
+    for v in list(native.values()):
+        for f in ([v] + [m for m in vars(v).values() if isinstance(m, types.FunctionType)]
+                  if isinstance(v, type) else [v]):
+            if isinstance(f, types.FunctionType) and f.__module__ == "m":
+                try:
+                    jit(f)
+                except Unsupported:
+                    pass
+    return plain, native
+
+_ts = ctypes.pythonapi.PyThreadState_Get
+_ts.restype = ctypes.c_void_p
+def recursion_remaining():
+    return ctypes.c_int.from_address(_ts() + 0x20).value
+
+def tb_lines(exc):
+    return [(f.name, f.lineno, f.line) for f in traceback.extract_tb(exc.__traceback__)]
+'''
+
+
+def run(body: str, python: str = sys.executable) -> None:
+    """Run a case in a child; it must reach its end."""
+    source = PRELUDE + textwrap.dedent(body) + "\nprint('ok')\n"
+    proc = subprocess.run([python, "-X", "faulthandler", "-c", source],
+                          capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr[-4000:]
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+def test_recursion_and_mutual_recursion(python: str) -> None:
+    run('''
+        plain, native = both("""
+        def fib(n):
+            if n < 2:
+                return n
+            return fib(n - 1) + fib(n - 2)
+        def even(n):
+            return True if n == 0 else odd(n - 1)
+        def odd(n):
+            return False if n == 0 else even(n - 1)
+        """)
+        assert entry.is_installed(native["fib"]) and entry.is_installed(native["odd"])
+        assert native["fib"](22) == plain["fib"](22) == 17711
+        assert [native["even"](n) for n in range(60)] == [plain["even"](n) for n in range(60)]
+    ''', python)
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+def test_exception_through_compiled_frames_has_exact_traceback(python: str) -> None:
+    run('''
+        src = """
+        def a(x):
+            return b(x) + 1
+        def b(x):
+            y = x * 2
+            return c(y)
+        def c(y):
+            return 10 // (y - y)
+        def catcher(x):
+            try:
+                return a(x)
+            except ZeroDivisionError as e:
+                return e
+        """
+        plain, native = both(src)
+        for ns in (plain, native):
+            try:
+                ns["a"](3)
+            except ZeroDivisionError as e:
+                ns["tb"] = tb_lines(e)
+        assert native["tb"] == plain["tb"], (native["tb"], plain["tb"])
+        assert [n for n, _, _ in native["tb"]] == ["<module>", "a", "b", "c"]
+        assert tb_lines(native["catcher"](1)) == tb_lines(plain["catcher"](1))
+    ''', python)
+
+
+def test_frames_seen_inside_a_directly_called_callee() -> None:
+    run('''
+        src = """
+        import sys, inspect
+        def inner(k):
+            f = sys._getframe()
+            chain = []
+            while f is not None and f.f_code.co_name != "<module>":
+                chain.append((f.f_code.co_name, f.f_lineno, sorted(f.f_locals)))
+                f = f.f_back
+            names = [(s.function, s.lineno) for s in inspect.stack()[:3]]
+            return chain, names, sys._getframe(1).f_code.co_name
+        def middle(k):
+            return inner(k + 1)
+        def outer(k):
+            return middle(k)
+        """
+        plain, native = both(src)
+        assert native["outer"](1) == plain["outer"](1), (native["outer"](1), plain["outer"](1))
+    ''')
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+def test_escaping_frames_and_tracebacks(python: str) -> None:
+    run('''
+        src = """
+        import sys
+        kept = []
+        def grab(a, b):
+            c = a + b
+            kept.append(sys._getframe())
+            return c
+        def fail(a):
+            z = a * 3
+            raise ValueError(z)
+        def caller(n):
+            total = 0
+            for i in range(n):
+                total += grab(i, 1)
+            try:
+                fail(n)
+            except ValueError as e:
+                kept.append(e)
+            return total
+        """
+        plain, native = both(src)
+        for ns in (plain, native):
+            r = ns["caller"](5)
+            frames, exc = ns["kept"][:-1], ns["kept"][-1]
+            gc.collect()
+            # (A finished frame's f_lineno differs from plain Python's on
+            # every native path: the native Return stores no location.)
+            ns["seen"] = (r, [(f.f_locals, f.f_code.co_name, f.f_back.f_code.co_name, f.f_back.f_back is None)
+                              for f in frames], tb_lines(exc),
+                          exc.__traceback__.tb_next.tb_frame.f_locals, exc.__traceback__.tb_frame.f_code.co_name)
+            f = frames[0]
+            f.clear()
+            del frames, exc, f
+            ns["kept"].clear()
+            gc.collect()
+        assert native["seen"] == plain["seen"], (native["seen"], plain["seen"])
+    ''', python)
+
+
+def test_recursion_error_at_the_plain_depth_without_crash() -> None:
+    run('''
+        src = """
+        depth = [0]
+        def down(n):
+            depth[0] = n
+            return down(n + 1)
+        def probe():
+            try:
+                down(0)
+            except RecursionError as e:
+                return depth[0], str(e)
+        """
+        plain, native = both(src)
+        before = recursion_remaining()
+        got = [native["probe"]() for _ in range(3)]
+        assert recursion_remaining() == before
+        want = plain["probe"]()
+        assert all(g[1] == want[1] for g in got), (got, want)
+        # Only the outermost compiled call goes through the interpreter (and,
+        # the first time, a call that finds the data-stack chunk full).
+        assert all(0 <= want[0] - g[0] <= 10 for g in got) and want[0] - got[-1][0] <= 2, (got, want)
+        sys.setrecursionlimit(5000)
+        assert 0 <= plain["probe"]()[0] - native["probe"]()[0] <= 50
+    ''')
+
+
+def test_callee_uninstalled_or_code_replaced_between_calls() -> None:
+    run('''
+        plain, native = both("""
+        def callee(x):
+            return x + 1
+        def caller(x):
+            return callee(x) * 2
+        def other(x):
+            return x - 1
+        """)
+        caller, callee = native["caller"], native["callee"]
+        assert caller(3) == 8
+        entry.uninstall(callee)
+        assert not entry.is_installed(callee)
+        assert caller(3) == 8
+        callee.__code__ = native["other"].__code__   # a trampoline of another function
+        assert caller(3) == 4
+        callee.__code__ = plain["other"].__code__
+        assert caller(3) == 4
+        callee.__code__ = plain["callee"].__code__
+        jit(callee)
+        assert caller(3) == 8
+    ''')
+
+
+def test_generic_path_for_everything_else() -> None:
+    run('''
+        src = """
+        def gen(n):
+            yield from range(n)
+        def defaults(a, b=10):
+            return a + b
+        def star(*args):
+            return args
+        def kw(a, *, k=2):
+            return a * k
+        def closure(n):
+            def add(x):
+                return x + n
+            return add
+        class C:
+            def __init__(self, v):
+                self.v = v
+            def get(self, d):
+                return self.v + d
+        def calls(n):
+            add = closure(n)
+            c = C(n)
+            m = c.get
+            return (list(gen(n)), defaults(n), defaults(n, 1), star(n, n), kw(n), kw(n, k=5), add(1),
+                    c.get(1), m(2), C.get(c, 3), len([n]), calls.__name__)
+        """
+        plain, native = both(src)
+        assert native["calls"](4) == plain["calls"](4)
+        assert entry.is_installed(native["C"].get) and entry.is_installed(native["defaults"])
+    ''')
+
+
+def test_tracing_switched_on_by_a_compiled_caller_sees_the_callee() -> None:
+    run('''
+        src = """
+        import sys
+        def callee(x):
+            return x + 1
+        def caller(x, tracer):
+            sys.settrace(tracer)
+            r = callee(x)
+            sys.settrace(None)
+            return r
+        """
+        plain, native = both(src)
+        for ns in (plain, native):
+            events = []
+            def tracer(frame, event, arg):
+                events.append((frame.f_code.co_name, event))
+                return tracer
+            assert ns["caller"](1, tracer) == 2
+            ns["events"] = [e for e in events if e[0] == "callee"]
+        assert native["events"] == plain["events"] and native["events"], (native["events"], plain["events"])
+    ''')
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+def test_refcounts_and_memory_balance(python: str) -> None:
+    run('''
+        src = """
+        class P:
+            def __init__(self, x):
+                self.x = x
+            def plus(self, o):
+                return self.x + o.x
+        def leaf(a, b):
+            return a
+        def raiser(a):
+            raise KeyError(a)
+        def loop(n, a, b, p):
+            for i in range(n):
+                leaf(a, b)
+                p.plus(p)
+                try:
+                    raiser(a)
+                except KeyError:
+                    pass
+            return leaf(a, b)
+        """
+        plain, native = both(src)
+        loop, P = native["loop"], native["P"]
+        a, b, p = [1], [2], P(3)
+        loop(100, a, b, p)
+        gc.collect()
+        refs = (sys.getrefcount(a), sys.getrefcount(b), sys.getrefcount(p), sys.getrefcount(native["leaf"]))
+        blocks = sys.getallocatedblocks()
+        loop(20000, a, b, p)
+        gc.collect()
+        now = (sys.getrefcount(a), sys.getrefcount(b), sys.getrefcount(p), sys.getrefcount(native["leaf"]))
+        assert now == refs, (now, refs)
+        assert sys.getallocatedblocks() - blocks < 50, sys.getallocatedblocks() - blocks
+    ''', python)
+
