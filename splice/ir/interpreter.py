@@ -422,6 +422,18 @@ def _nothing(fr: _Frame, ins: Instr, *args: Any) -> None:
     return None
 
 
+_INT64_MIN, _INT64_MAX = -(1 << 63), (1 << 63) - 1
+
+
+def _int_op(op: str, a: int, b: int) -> Any:
+    """IntOp: int's own result and errors (division by zero, negative shift
+    count), or _EXHAUSTED (the exit edge) when the result does not fit in int64."""
+    if op == "lshift" and b >= 64 and a != 0:
+        return _EXHAUSTED  # too big (CPython may raise OverflowError or MemoryError: the exit's business)
+    r = _OPERATORS[op](a, b)
+    return r if _INT64_MIN <= r <= _INT64_MAX else _EXHAUSTED
+
+
 # kind -> implementation(frame, instr, *operand values) -> result (a tuple for multi-result kinds)
 _IMPL: dict[str, Callable[..., Any]] = {
     "Const": lambda fr, ins: ins.attrs["value"],
@@ -493,6 +505,13 @@ _IMPL: dict[str, Callable[..., Any]] = {
     "FloatNeg": _a(operator.neg),
     "FloatCompare": lambda fr, ins, a, b: _OPERATORS[ins.attrs["op"]](a, b),
     "BoxFloat": _a(float),
+    # Unboxed ints: INT64 values are Python ints; an IntOp whose result does
+    # not fit takes its exit edge.
+    "CheckInt": lambda fr, ins, v: type(v) is int and _INT64_MIN <= v <= _INT64_MAX,
+    "UnboxInt": _a(int),
+    "IntOp": lambda fr, ins, a, b: _int_op(ins.attrs["op"], a, b),
+    "IntCompare": lambda fr, ins, a, b: _OPERATORS[ins.attrs["op"]](a, b),
+    "BoxInt": _a(int),
 }
 
 
@@ -543,7 +562,7 @@ def execute(fn: Function, slots: list[Any], globals: dict, builtins: dict) -> ob
                     caught = None
                     block = edge.block
                     break
-                if name == "ForIter":
+                if name in ("ForIter", "IntOp"):  # the result exists on the first edge only
                     if out is _EXHAUSTED:
                         nxt = ins.targets[1]
                     else:

@@ -14,7 +14,9 @@ Conventions
 * ``raises``: the operation may leave a pending exception; the instruction
   then continues at its ``handler`` edge, or leaves the function.
 * Terminators end a block; their ``targets`` are edges.
-* ``ForIter``'s single result is defined only on its first (body) edge.
+* ``ForIter``'s single result is defined only on its first (body) edge; so is
+  ``IntOp``'s, a *guard*: its second target is the exit taken when the fast
+  path cannot go on (the unboxed result would not be exact).
 * A handler block's parameters are the edge arguments, then (if the edge
   has ``lasti``) the raising location as an int object, then the caught
   exception: those trailing values are filled in by the unwinder.
@@ -152,6 +154,19 @@ KINDS: dict[str, OpKind] = _kinds(
     OpKind("FloatCompare", 2, attrs=("op",), result_repr=Repr.BOOL, operand_repr=Repr.FLOAT64, raises=False,
            doc="op: lt le eq ne gt ge, IEEE (every comparison with NaN is false but ne)"),
     OpKind("BoxFloat", 1, operand_repr=Repr.FLOAT64, doc="a new float object (MemoryError only)"),
+    # --- unboxed ints (inserted by passes.unbox_ints) ---------------------------
+    OpKind("CheckInt", 1, result_repr=Repr.BOOL, raises=False,
+           doc="type(v) is int, exactly, and its value fits in int64"),
+    OpKind("UnboxInt", 1, result_repr=Repr.INT64, raises=False, doc="the int64 of a checked int"),
+    OpKind("IntOp", 2, attrs=("op",), result_repr=Repr.INT64, operand_repr=Repr.INT64, terminator=True,
+           raising_ops=frozenset({"floordiv", "mod", "lshift", "rshift"}),
+           doc="a guard; op: add sub mul floordiv mod and or xor lshift rshift, as int's methods; targets: "
+               "ok (result defined), exit (the exact result does not fit in int64: nothing is defined, "
+               "the generic path recomputes it); floordiv/mod by 0 raise ZeroDivisionError, a negative "
+               "shift count ValueError, with int's messages"),
+    OpKind("IntCompare", 2, attrs=("op",), result_repr=Repr.BOOL, operand_repr=Repr.INT64, raises=False,
+           doc="op: lt le eq ne gt ge"),
+    OpKind("BoxInt", 1, operand_repr=Repr.INT64, doc="a new int object (MemoryError only)"),
 )
 
 

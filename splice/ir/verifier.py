@@ -116,5 +116,7 @@ def verify(fn: Function) -> None:
                 raise VerifyError(f"{where}: Branch needs two targets")
             if k.name == "Jump" and len(ins.targets) != 1:
                 raise VerifyError(f"{where}: Jump needs one target")
-            if k.name == "ForIter" and len(ins.targets) != 2:
-                raise VerifyError(f"{where}: ForIter needs two targets")
+            if k.name in ("ForIter", "IntOp") and len(ins.targets) != 2:
+                raise VerifyError(f"{where}: {k.name} needs two targets")
+            if k.name == "IntOp" and ins.result in ins.targets[1].args:
+                raise VerifyError(f"{where}: IntOp's result is not defined on its exit edge")

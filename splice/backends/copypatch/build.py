@@ -116,6 +116,15 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     "guard_float": ("float_unboxed", ["-DGUARD"]),
     **{f"float_branch_{op}": ("float_unboxed", [f"-DBRANCH_CMP={c}"])
        for op, c in (("lt", "<"), ("le", "<="), ("eq", "=="), ("ne", "!="), ("gt", ">"), ("ge", ">="))},
+    "check_int": ("int_unboxed", ["-DCHECK"]),
+    "guard_int": ("int_unboxed", ["-DGUARD"]),
+    "unbox_int": ("int_unboxed", ["-DUNBOX"]),
+    "box_int": ("int_unboxed", ["-DBOX"]),
+    "int_compare": ("int_unboxed", ["-DCOMPARE"]),
+    **{f"int_branch_{op}": ("int_unboxed", [f"-DBRANCH_CMP={c}"])
+       for op, c in (("lt", "<"), ("le", "<="), ("eq", "=="), ("ne", "!="), ("gt", ">"), ("ge", ">="))},
+    **{f"int_{op}": ("int_unboxed", [f"-DOP_{op.upper()}"])
+       for op in ("add", "sub", "mul", "floordiv", "mod", "and", "or", "xor", "lshift", "rshift")},
     "for_iter_list": ("for_iter", ["-DLIST_"]),
     "for_iter_tuple": ("for_iter", ["-DTUPLE"]),
     "for_iter_range": ("for_iter", ["-DRANGE"]),

@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from ...ir import Instr, Repr
 from ...runtime import direct_calls
-from . import unboxed
+from . import unboxed, unboxed_ints
 from .emitter import (BINARY_FUNCS, COMPARE_OPS, CONVERSIONS, DIRECT, EXTRAS_ORDER, SIMPLE_CALLS, UNARY_FUNCS,
                       EmitError, Emitter, ObjRef, SlotList, c_symbol)
 
@@ -292,6 +292,7 @@ LOWER: dict[str, Callable[[Emitter, Instr], None]] = {
     **{kind: _call_api(stencil, func) for kind, (stencil, func) in SIMPLE_CALLS.items()},
     **{kind: _direct(stencil) for kind, stencil in DIRECT.items()},
     **unboxed.LOWER,
+    **unboxed_ints.LOWER,
 }
 
 
@@ -301,7 +302,7 @@ def lower(em: Emitter, instrs: list[Instr], i: int) -> int:
     the number of instructions consumed."""
     from .specialise import specialise
 
-    done = specialise(em, instrs, i) or unboxed.fuse(em, instrs, i)
+    done = specialise(em, instrs, i) or unboxed.fuse(em, instrs, i) or unboxed_ints.fuse(em, instrs, i)
     if done:
         return done
     ins = instrs[i]
