@@ -16,7 +16,7 @@ from splice.bench.kernels import float_loops
 from splice.compiler import build_ir
 from splice.ir import refcheck
 
-from tests.passes.test_unbox_floats import FUNCS, SPECIAL, VALUES, calls_between
+from tests.passes.test_unbox_floats import FUNCS, SPECIAL, VALUES, Sub, calls_between
 
 
 def series_sum(n, x):
@@ -42,6 +42,16 @@ def dist_loop(xs, ys, r):
 
 def zero_div(a, b, c):
     return a * b + a / (b - c)
+
+
+def guarded(xs, b, c):
+    out = []
+    for a in xs:
+        try:
+            out.append(a * b + a / (b - c) if a else -a * b - c)
+        except ZeroDivisionError as e:
+            out.append(("caught", str(e), a))
+    return out
 
 
 def warmed(func, args):
@@ -85,7 +95,9 @@ def test_loops_and_calls():
              (dist_loop, ([3.0, 1e308, -0.0, 2], [4.0, 1e308, math.inf, 1.5], 1.0)),
              (float_loops.mandelbrot, (12, 30)), (float_loops.series, (1000,)),
              (calls_between, (1.5, 2.0, lambda: 3.0)), (calls_between, (1.5, 2.0, lambda: 3)),
-             (calls_between, (1.5, 2.0, lambda: 1 / 0))]
+             (calls_between, (1.5, 2.0, lambda: 1 / 0)),
+             (guarded, ([1.0, 0.0, -2.5, math.nan, 3, Sub(1.0)], 2.0, 2.0)),
+             (guarded, ([1.0, 0.0, -2.5, math.inf], 2.0, 1.0))]
     for func, args in cases:
         jitted = warmed(func, args)
         assert outcome(jitted, *args) == outcome(func, *args), func.__name__
@@ -115,12 +127,13 @@ def test_subclasses_take_the_generic_path():
 
 @pytest.mark.forked
 @pytest.mark.parametrize("func,args", [fdef(f) for f in FUNCS + [zero_div]] +
-                         [(series_sum, (300, 2.0)), (float_loops.mandelbrot, (8, 20))])
+                         [(series_sum, (300, 2.0)), (float_loops.mandelbrot, (8, 20)),
+                          (guarded, ([1.0, 0.0, 2.0, -1.0], 2.0, 2.0))])
 def test_no_leaks(func, args):
     jitted = warmed(func, args)
     inputs = [args] + [tuple(v for v in SPECIAL[i:i + len(args)]) for i in range(0, len(SPECIAL) - len(args))]
     inputs = [a for a in inputs if len(a) == len(args)]
-    if func in (series_sum, float_loops.mandelbrot):
+    if func in (series_sum, float_loops.mandelbrot, guarded):
         inputs = [args]
 
     def kept(f):
@@ -138,7 +151,8 @@ def test_no_leaks(func, args):
 
 
 @pytest.mark.parametrize("func,args", [fdef(f) for f in FUNCS + [zero_div]] +
-                         [(series_sum, (30, 2.0)), (dist_loop, ([3.0], [4.0], 1.0)), (float_loops.mandelbrot, (8, 20))])
+                         [(series_sum, (30, 2.0)), (dist_loop, ([3.0], [4.0], 1.0)), (float_loops.mandelbrot, (8, 20)),
+                          (guarded, ([1.0, 0.0], 2.0, 2.0))])
 def test_references_balance(func, args):
     for _ in range(20):
         func(*args)
