@@ -168,6 +168,11 @@ class Emitter:
             for p in b.params:
                 self.slot[p], n = n, n + 1
             for ins in b.instrs:
+                if ins.kind.name == "LoadLocal" and ins.attrs.get("alias"):
+                    # passes.refcount proved the local keeps this object for the
+                    # value's whole life: read it from the local's own slot.
+                    self.slot[ins.result] = ins.attrs["slot"]
+                    continue
                 for r in ins.results:
                     self.slot[r], n = n, n + 1
                 if ins.kind.name in ("Call", "BuildString"):

@@ -14,7 +14,7 @@ from ...ir import Instr, Repr
 from ...runtime import direct_calls
 from . import unboxed, unboxed_ints
 from .emitter import (BINARY_FUNCS, COMPARE_OPS, CONVERSIONS, DIRECT, EXTRAS_ORDER, SIMPLE_CALLS, UNARY_FUNCS,
-                      EmitError, Emitter, ObjRef, SlotList, c_symbol)
+                      MAX_NATIVE_DEPTH, EmitError, Emitter, ObjRef, SlotList, c_symbol)
 
 _INTERNED = {name: sys.intern(name) for name in ("__enter__", "__exit__", "__import__", "__name__", "__spec__")}
 
@@ -43,6 +43,8 @@ def _null(em: Emitter, ins: Instr) -> None:
 
 
 def _load_local(em: Emitter, ins: Instr) -> None:
+    if em.slot[ins.result] == ins.attrs["slot"]:  # an alias of the local: no code
+        return
     if not ins.raises:  # definitely bound (passes.bound_locals): no check
         em.emit("move", symbol=em.current_symbol, _JIT_ARG0=_local(ins), _JIT_RES0=em.off(ins.result))
         return
@@ -140,7 +142,7 @@ def _slot_list(em: Emitter, values: list[Any]) -> SlotList:
 def _call(em: Emitter, ins: Instr) -> None:
     kwnames = ins.attrs.get("kwnames") or None
     # Positional calls may reach a compiled callee's native body directly.
-    direct = {} if kwnames else {"_JIT_OP1": direct_calls.extra_index()}
+    direct = {} if kwnames else {"_JIT_OP1": direct_calls.extra_index(), "_JIT_OP2": MAX_NATIVE_DEPTH}
     em.op("vectorcall_direct" if direct else "vectorcall", ins, _JIT_ARG0=em.off(ins.args[0]),
           _JIT_ARG1=em.off(ins.args[1]), _JIT_LIST=_slot_list(em, ins.args[2:]), _JIT_COUNT=len(ins.args) - 2,
           _JIT_OP0=ObjRef(tuple(kwnames)) if kwnames else 0, _JIT_SCRATCH=em.scratch_slot * 8,
