@@ -8,7 +8,9 @@
  * stack), `call_direct` pushes its frame, calls its native body and pops
  * the frame itself.  The callee's trampoline code object carries a record
  * (a code extra, set by splice/runtime/direct.py) saying where its body is.
- * OP1: the code-extra index.
+ * OP1: the code-extra index; OP2: the Python frame depth past which calls
+ * take the generic path (whose entry then steps aside: native recursion
+ * uses C stack, emitter.MAX_NATIVE_DEPTH).
  */
 #ifndef SPLICE_CALL_DIRECT_H
 #define SPLICE_CALL_DIRECT_H
@@ -117,7 +119,8 @@ HELPER PyObject *call_direct(JIT_ARGS)
     const splice_record *rec = extra->ce_extras[index];
     Py_ssize_t nargs = COUNT + (self != NULL);
     if (rec == NULL || rec->argcount != nargs || rec->code != (PyObject *)co ||
-        tstate->cframe->use_tracing || tstate->interp->eval_frame != NULL) {
+        tstate->cframe->use_tracing || tstate->interp->eval_frame != NULL ||
+        tstate->recursion_limit - tstate->recursion_remaining > (int)OPINT(_JIT_OP2)) {
         return NOT_DIRECT;
     }
     /* Non-NULL: this code runs on a frame of the data stack. */
