@@ -17,6 +17,7 @@ from .errors import Unsupported
 from .ir import Function, refcheck
 
 VERIFY_ALL = os.environ.get("SPLICE_VERIFY") == "1"
+SKIP_PASSES = frozenset(filter(None, os.environ.get("SPLICE_SKIP_PASSES", "").split(",")))
 
 
 def build_ir(func: types.FunctionType, code: types.CodeType | None = None,
@@ -34,24 +35,31 @@ def build_ir(func: types.FunctionType, code: types.CodeType | None = None,
 
 def compile_function(func: types.FunctionType, *, code: types.CodeType | None = None,
                      backend: str = "copypatch",
-                     skip_passes: frozenset[str] = frozenset()) -> CompiledCode:
+                     skip_passes: frozenset[str] | None = None) -> CompiledCode:
     """Compile ``func`` with ``backend``; raises Unsupported with the reason.
 
     ``code`` is the function's original code object when ``func.__code__``
-    is already splice's trampoline.
+    is already splice's trampoline.  ``skip_passes`` defaults to the
+    comma-separated ``SPLICE_SKIP_PASSES`` (to measure what each pass buys).
     """
+    if skip_passes is None:
+        skip_passes = SKIP_PASSES
     from .backends import BACKENDS
     from .runtime import entry
 
     if not isinstance(func, types.FunctionType):
         raise TypeError(f"splice compiles Python functions, not {type(func).__name__}")
     code = code if code is not None else func.__code__
-    start = time.perf_counter()
-    fn = build_ir(func, code, skip_passes=skip_passes)
     try:
         be = BACKENDS[backend]
     except KeyError:
         raise ValueError(f"unknown back end {backend!r}; known: {sorted(BACKENDS)}") from None
+    # One-time loading (modules, stencil tables) is start-up, not compile time.
+    prepare = getattr(be, "prepare", None)
+    if prepare is not None:
+        prepare()
+    start = time.perf_counter()
+    fn = build_ir(func, code, skip_passes=skip_passes)
     compiled = be.compile(fn, entry.layout_for(code))
     compiled.compile_seconds = time.perf_counter() - start
     return compiled

@@ -91,6 +91,8 @@ _trampolines: "weakref.WeakKeyDictionary[types.CodeType, tuple[str, types.CodeTy
     weakref.WeakKeyDictionary()
 _enabled = not DISABLED
 _compile_seconds: list[float] = []
+_compile_times: dict[str, float] = {}  # qualified name -> seconds of its last compile
+_compile_attempts = 0
 _wake = threading.Event()
 _watcher: threading.Thread | None = None
 
@@ -252,9 +254,10 @@ def stats() -> dict[str, Any]:
         "pending": sum(st.status == PENDING for st in states),
         "fallbacks": sum(reasons.values()),
         "fallback_reasons": dict(reasons.most_common()),
-        "compiles": len(times),
+        "compiles": _compile_attempts,
         "compile_time_total_s": sum(times),
         "compile_time_median_s": statistics.median(times) if times else 0.0,
+        "compile_times_s": dict(_compile_times),
         "executable_bytes": execmem.bytes_in_use(),
     }
 
@@ -440,11 +443,18 @@ def _prepare(backends: set[str]) -> None:
 
 def _compile(f: types.FunctionType, st: FunctionState) -> None:
     """Compile and install ``f`` (timed, and logged with ``SPLICE_LOG=1``)."""
+    global _compile_attempts
     st.compiles += 1
+    _compile_attempts += 1
     start = time.perf_counter()
     _compile_and_install(f, st)
     seconds = time.perf_counter() - start
-    _compile_seconds.append(seconds)
+    if st.status == COMPILED:
+        # Front end + passes + back end, as the compiler measured it (without
+        # installing, and without the one-time loading of the back end).
+        seconds = st.compiled.compile_seconds or seconds
+        _compile_seconds.append(seconds)
+        _compile_times[f"{f.__module__}.{f.__qualname__}"] = seconds
     if LOG:
         name = f"{f.__module__}.{f.__qualname__}"
         if st.status == COMPILED:
