@@ -18,9 +18,9 @@ from ..ir import Function
 class EntryLayout:
     """What the runtime's entry tells a back end about the frame it runs on.
 
-    The native entry is a ``METH_FASTCALL`` C function, ``PyObject *entry(
-    PyObject *self, PyObject *const *args, Py_ssize_t nargs)``, called with no
-    arguments from the trampoline code installed as ``f.__code__``.  It finds
+    The native entry is an ``nb_invert`` slot function, ``PyObject *entry(
+    PyObject *self)``, applied by the trampoline code installed as
+    ``f.__code__`` to its entry object (``~entry``).  It finds
     its frame as the thread's current frame, whose locals already hold the
     bound arguments, cells and free variables.
     """
@@ -40,7 +40,7 @@ class CompiledCode:
     """The result of compiling one function with one back end."""
 
     backend: str
-    # Native back ends: address of the METH_FASTCALL entry, code size in bytes.
+    # Native back ends: address of the nb_invert entry, code size in bytes.
     entry_address: int | None = None
     size: int = 0
     # Frame slots used for temporaries, beyond EntryLayout.temp_base.

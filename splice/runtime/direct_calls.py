@@ -5,8 +5,8 @@ can skip ``PyObject_Vectorcall`` and the interpreter's run of the trampoline:
 it pushes the callee's frame and jumps to its native body
 (``templates/call_direct.h``).  It finds the body through a *code extra*
 (``_PyCode_SetExtra``) of the trampoline pointing at a small record stored
-in the entry builtin's ``self`` bytearray, which the trampoline's constants
-keep alive exactly as long as the code object itself.  See docs/runtime.md.
+in the entry object (right after its header), which the trampoline's
+constants keep alive exactly as long as the code object itself.  See docs/runtime.md.
 """
 
 from __future__ import annotations
@@ -46,11 +46,10 @@ def direct_argcount(code: types.CodeType) -> int:
     return code.co_argcount
 
 
-def new_record() -> tuple[bytearray, Any]:
-    """A zeroed record and a ctypes view of it; the view's buffer export
-    keeps the bytearray from ever being resized (its address stays valid)."""
-    buf = bytearray(RECORD.size)
-    return buf, (ctypes.c_char * RECORD.size).from_buffer(buf)
+def record_view(entry_obj: Any) -> Any:
+    """A ctypes view of the record that follows the entry object's header
+    (objects never move, so its address stays valid while the object lives)."""
+    return (ctypes.c_char * RECORD.size).from_address(id(entry_obj) + object.__basicsize__)
 
 
 _set_extra = ctypes.pythonapi._PyCode_SetExtra

@@ -1,10 +1,10 @@
 """How a call of a compiled function reaches its compiled code (version-neutral).
 
 A trampoline code object is installed as ``func.__code__``; the function
-object itself is never replaced.  The trampoline calls an entry object (a
-``METH_FASTCALL`` builtin around the native entry, or a Python callable for
-the IR-interpreter back end) on the frame CPython has just pushed; when that
-returns ``STEP_ASIDE`` the original bytecode runs instead (tracing and
+object itself is never replaced.  The trampoline applies ``~`` to an entry
+object (whose type's ``nb_invert`` is the native entry, or whose
+``__invert__`` runs the IR-interpreter back end) on the frame CPython has
+just pushed; when that returns ``STEP_ASIDE`` the original bytecode runs instead (tracing and
 profiling see an ordinary frame).  Everything specific to one CPython
 version's bytecode and frame lives in ``runtime/py3XX.py``.
 """
@@ -38,17 +38,22 @@ class _StepAside:
 
 
 STEP_ASIDE = _StepAside()
-METH_FASTCALL = 0x0080
+PY_NB_INVERT = 27  # typeslots.h
+PY_TPFLAGS_DEFAULT = 1 << 18  # Py_TPFLAGS_HAVE_VERSION_TAG
 
 
-class _PyMethodDef(ctypes.Structure):
-    _fields_ = [("ml_name", ctypes.c_char_p), ("ml_meth", ctypes.c_void_p),
-                ("ml_flags", ctypes.c_int), ("ml_doc", ctypes.c_char_p)]
+class _PyTypeSlot(ctypes.Structure):
+    _fields_ = [("slot", ctypes.c_int), ("pfunc", ctypes.c_void_p)]
 
 
-_new_cfunction = ctypes.pythonapi.PyCFunction_NewEx
-_new_cfunction.restype = ctypes.py_object
-_new_cfunction.argtypes = [ctypes.c_void_p, ctypes.py_object, ctypes.py_object]
+class _PyTypeSpec(ctypes.Structure):
+    _fields_ = [("name", ctypes.c_char_p), ("basicsize", ctypes.c_int), ("itemsize", ctypes.c_int),
+                ("flags", ctypes.c_uint), ("slots", ctypes.POINTER(_PyTypeSlot))]
+
+
+_type_from_spec = ctypes.pythonapi.PyType_FromSpec
+_type_from_spec.restype = ctypes.py_object
+_type_from_spec.argtypes = [ctypes.c_void_p]
 
 
 @dataclass
@@ -75,36 +80,36 @@ def layout_for(code: types.CodeType) -> EntryLayout:
 
 
 def _native_entry(compiled: CompiledCode, name: str) -> tuple[Any, Any]:
-    """A builtin whose C function is the native entry; its ``self`` is the
-    trampoline's direct-call record (filled in once the code exists), whose
-    first field, the expected code address, the entry checks so it never
-    runs on a foreign frame."""
+    """The entry object: the one instance of a small heap type whose
+    ``nb_invert`` is the native entry (``~entry`` is one C call from the
+    bytecode, without PRECALL/CALL).  The trampoline's direct-call record
+    follows its object header (filled in once the code exists); the entry
+    checks its first field, the expected code, so it never runs on a
+    foreign frame."""
     assert compiled.entry_address
-    record, view = direct_calls.new_record()
-    mdef = _PyMethodDef(name.encode("utf-8", "replace"), compiled.entry_address, METH_FASTCALL, None)
-    builtin = _new_cfunction(ctypes.addressof(mdef), record, None)
-    # The method definition and the compiled code (whose machine code lives
-    # as long as the CompiledCode object) stay alive while the builtin does:
-    # until no code object, hence no running frame, can reach it.
-    # Not at exit either: an exit handler may call a compiled function.
-    weakref.finalize(builtin, _keep_until_dead, mdef, compiled, view).atexit = False
-    return builtin, view
-
-
-def _keep_until_dead(*referents: Any) -> None:
-    """A finalizer whose only job is to hold ``referents`` until it runs."""
+    slots = (_PyTypeSlot * 2)((PY_NB_INVERT, compiled.entry_address), (0, None))
+    spec = _PyTypeSpec(b"splice.entry", object.__basicsize__ + direct_calls.RECORD.size, 0, PY_TPFLAGS_DEFAULT,
+                       slots)
+    cls = _type_from_spec(ctypes.byref(spec))
+    cls.__qualname__ = f"entry of {name}"
+    # The compiled code (whose machine code lives as long as the
+    # CompiledCode object) stays alive while the type does: while the entry
+    # object, hence any code object or running frame that can reach it, lives.
+    cls.compiled = compiled
+    entry_obj = cls()
+    return entry_obj, direct_calls.record_view(entry_obj)
 
 
 def _python_entry(py_entry: Callable[[list[Any]], Any], nslots: int) -> Callable[[], Any]:
     getframe, gettrace, getprofile = sys._getframe, sys.gettrace, sys.getprofile
     frame_slots = _require_impl().frame_slots
 
-    def splice_py_entry() -> Any:
+    def splice_py_entry(self: Any) -> Any:
         if gettrace() is not None or getprofile() is not None:
             return STEP_ASIDE
         return py_entry(frame_slots(getframe(1), nslots))
 
-    return splice_py_entry
+    return type("splice_py_entry", (), {"__slots__": (), "__invert__": splice_py_entry})()
 
 
 def install(func: Callable[..., Any], compiled: CompiledCode, original_code: types.CodeType) -> None:

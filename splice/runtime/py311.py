@@ -3,12 +3,13 @@
 The trampoline is the original code object with a short block inserted right
 after its prologue (MAKE_CELL / COPY_FREE_VARS and RESUME)::
 
-    PUSH_NULL; LOAD_CONST entry; PRECALL 0; CALL 0
+    LOAD_CONST entry; UNARY_INVERT
     COPY 1; LOAD_CONST step_aside; IS_OP 0; POP_JUMP_FORWARD_IF_TRUE 1
     RETURN_VALUE
     POP_TOP                      # then the original body, shifted
 
-The entry is called on the frame CPython has just pushed, so the native code
+``~entry`` runs the entry (its type's ``nb_invert``: the cheapest way 3.11
+bytecode calls C code) on the frame CPython has just pushed, so the native code
 runs with the arguments bound, cells made and free variables copied.  When it
 returns ``step_aside`` (tracing or profiling is on) the original body runs in
 the interpreter.  All 3.11 jumps are relative, so only the exception table
@@ -27,7 +28,6 @@ from ..errors import Unsupported
 from ..ir.values import NULL
 
 _OP = dis.opmap
-_CACHES = dis._inline_cache_entries  # type: ignore[attr-defined]
 _PROLOGUE_OPS = {_OP["MAKE_CELL"], _OP["COPY_FREE_VARS"]}
 _UNSUPPORTED_FLAGS = {
     0x20: "generator", 0x80: "coroutine", 0x100: "iterable coroutine", 0x200: "async generator",
@@ -37,8 +37,8 @@ _UNSUPPORTED_FLAGS = {
 # checked against the C headers by tests/runtime/test_py311.py).
 FRAMEOBJECT_F_FRAME = object.__basicsize__ + 8  # PyFrameObject.f_frame
 IFRAME_LOCALSPLUS = 72  # _PyInterpreterFrame.localsplus
-# Stack entries the trampoline holds while the entry runs (NULL, entry).
-_STACK_DURING_CALL = 2
+# Stack entries the trampoline holds while the entry runs (the entry).
+_STACK_DURING_CALL = 1
 # Stack entries the trampoline needs at its deepest (result, copy, sentinel).
 _STACK_PEAK = 3
 
@@ -79,10 +79,7 @@ def _with_ext(op: int, arg: int) -> list[tuple[int, int]]:
 
 def _block(code: types.CodeType) -> list[tuple[int, int]]:
     entry_index, sentinel_index = len(code.co_consts), len(code.co_consts) + 1
-    units = [(_OP["PUSH_NULL"], 0)]
-    units += _with_ext(_OP["LOAD_CONST"], entry_index)
-    units += [(_OP["PRECALL"], 0)] + [(0, 0)] * _CACHES[_OP["PRECALL"]]
-    units += [(_OP["CALL"], 0)] + [(0, 0)] * _CACHES[_OP["CALL"]]
+    units = _with_ext(_OP["LOAD_CONST"], entry_index) + [(_OP["UNARY_INVERT"], 0)]
     units += [(_OP["COPY"], 1)]
     units += _with_ext(_OP["LOAD_CONST"], sentinel_index)
     units += [(_OP["IS_OP"], 0), (_OP["POP_JUMP_FORWARD_IF_TRUE"], 1), (_OP["RETURN_VALUE"], 0), (_OP["POP_TOP"], 0)]
@@ -99,7 +96,7 @@ def call_index(code: types.CodeType) -> int:
     """Code unit of the trampoline instruction that calls the entry: the
     frame's ``prev_instr`` while native code runs."""
     block = _block(code)
-    return prologue_end(code) + block.index((_OP["CALL"], 0))
+    return prologue_end(code) + block.index((_OP["UNARY_INVERT"], 0))
 
 
 def temp_base(code: types.CodeType) -> int:

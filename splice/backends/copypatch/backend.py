@@ -16,7 +16,7 @@ class CopyPatchBackend:
     name = "copypatch"
 
     def compile(self, fn: Function, layout: EntryLayout) -> CompiledCode:
-        """Native code for ``fn``; its entry is a METH_FASTCALL function."""
+        """Native code for ``fn``; its entry is an nb_invert slot function."""
         verify(fn)
         em = Emitter(fn, layout)
         em.run()

@@ -1,12 +1,15 @@
-/* The METH_FASTCALL entry the trampoline calls (ordinary C ABI).
- * OP0: the step-aside object; OP1: the Python frame depth beyond which the
- * entry steps aside too (native recursion uses C stack, interpreted
+/* The native entry: the `nb_invert` slot of the entry object the
+ * trampoline's UNARY_INVERT applies (ordinary C ABI).  OP0: the
+ * step-aside object; OP1: the Python frame depth beyond which the entry
+ * steps aside too (native recursion uses C stack, interpreted
  * Python-to-Python calls in 3.11 do not, so deep recursion must run
- * interpreted to be as safe as without splice).  `self` is a bytearray holding the address
- * of the trampoline code object this entry belongs to. */
+ * interpreted to be as safe as without splice).  `self` holds the direct-call record
+ * (call_direct.h) right after its object header; its first field, the
+ * trampoline code object this entry belongs to, is checked against the
+ * frame so the native code never runs on a foreign frame. */
 #include "stencil.h"
 
-__attribute__((flatten)) PyObject *_jit_stencil(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+__attribute__((flatten)) PyObject *_jit_stencil(PyObject *self)
 {
     PyThreadState *tstate = _PyThreadState_UncheckedGet();
     if (tstate->cframe->use_tracing ||
@@ -14,8 +17,8 @@ __attribute__((flatten)) PyObject *_jit_stencil(PyObject *self, PyObject *const 
         return Py_NewRef(OP0);
     }
     _PyInterpreterFrame *frame = tstate->cframe->current_frame;
-    PyObject *expected = *(PyObject **)PyByteArray_AS_STRING(self);
-    if (nargs != 0 || frame == NULL || (PyObject *)frame->f_code != expected) {
+    PyObject *expected = *(PyObject **)(self + 1);
+    if (frame == NULL || (PyObject *)frame->f_code != expected) {
         PyErr_SetString(PyExc_SystemError, "splice entry called outside its trampoline");
         return NULL;
     }
