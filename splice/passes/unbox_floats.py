@@ -211,13 +211,16 @@ class _Rewriter:
         self.fn, self.uses = fn, uses
 
     def _rereadable(self, leaf: Value, b: Block, start: int) -> Instr | None:
-        """The pure definer of ``leaf`` when reading it again at ``start`` gives the same object."""
+        """The pure definer of ``leaf`` when reading it again at ``start`` gives the same object:
+        nothing in between writes the slot or runs code (which could rebind or clear it
+        through the frame's f_locals)."""
         d = leaf.definer
         if not isinstance(d, Instr) or not _pure_leaf(d) or d not in b.instrs:
             return None
         i = b.instrs.index(d)
         if d.kind.name == "LoadLocal" and any(
-                w.kind.name in _SLOT_WRITERS and w.attrs["slot"] == d.attrs["slot"] for w in b.instrs[i:start]):
+                w.raises or (w.kind.name in _SLOT_WRITERS and w.attrs["slot"] == d.attrs["slot"])
+                for w in b.instrs[i:start]):
             return None
         return d
 

@@ -120,6 +120,19 @@ def test_a_call_splits_the_tree():
     assert order.index(call) < order.index(first_check)
 
 
+def read_before_a_call(x, y, g):
+    return x + g() * y * y
+
+
+def test_a_local_read_before_a_call_is_not_read_again():
+    # g() could rebind or clear x through f_locals: the tree uses the value read.
+    fn = rewritten(read_before_a_call)
+    order = [i for _, i in fn.instructions()]
+    call = next(i for i in order if i.kind.name == "Call")
+    assert "CheckFloat" in kinds(fn)
+    assert not [i for i in order[order.index(call):] if i.kind.name == "LoadLocal" and i.attrs["name"] == "x"]
+
+
 def test_int_trees_and_single_operations_are_left_alone():
     assert "CheckFloat" not in kinds(rewritten(int_hinted, "int"))
     def single(a, b):
