@@ -90,6 +90,26 @@ def test_loops_and_calls():
         assert outcome(jitted, *args) == outcome(func, *args), (func.__name__, args)
 
 
+def read_before_a_call(x, y, g):
+    return x + g() * y * y  # x is on the stack before g() runs: its value, not the slot's
+
+
+def clear_callers_x():
+    """Unbind the caller's local ``x`` behind its back (f_locals, then PyFrame_LocalsToFast)."""
+    import ctypes
+
+    frame = sys._getframe(1)
+    frame.f_locals.pop("x", None)
+    ctypes.pythonapi.PyFrame_LocalsToFast(ctypes.py_object(frame), ctypes.c_int(1))
+    return 2
+
+
+@pytest.mark.forked
+def test_a_leaf_read_before_a_call_is_not_read_again():
+    jitted = warmed(read_before_a_call, (1, 2, lambda: 3))
+    assert outcome(jitted, 1, 2, clear_callers_x) == outcome(read_before_a_call, 1, 2, clear_callers_x) == ("ok", "9")
+
+
 @pytest.mark.forked
 def test_errors_name_the_line():
     jitted = warmed(divmod_, (3, 5, 7))
