@@ -1,13 +1,15 @@
 """Instructions per kernel call, plain vs splice with and without unboxed floats
-(callgrind: exact and repeatable on a shared machine).
+or ints (callgrind: exact and repeatable on a shared machine).
 
     python scripts/float_kernels.py [KERNEL ...]
 
 Each kernel (``splice/bench/kernels/float_loops.py``: mandelbrot(60, 50),
-series(200000)) runs under ``valgrind --tool=callgrind`` once and twice
-after warm-up; the difference is the cost of one call.  Modes: ``plain``
-CPython; ``boxed``: splice with ``passes.unbox_floats`` left out (each
-float operation allocates, as before it); ``unboxed``: splice as shipped.
+series(200000); ``int_loops.py``: collatz_steps(3000), mixed_sum(1500))
+runs under ``valgrind --tool=callgrind`` once and twice after warm-up; the
+difference is the cost of one call.  Modes: ``plain`` CPython; ``boxed``:
+splice with the kernel's unboxing pass (``passes.unbox_floats`` /
+``unbox_ints``) left out (each operation allocates, as before it);
+``unboxed``: splice as shipped.
 """
 
 from __future__ import annotations
@@ -20,21 +22,25 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-KERNELS = {"mandelbrot": "(60, 50)", "series": "(200000,)"}
+# name -> (module in splice.bench.kernels, arguments, the unboxing pass)
+KERNELS = {"mandelbrot": ("float_loops", "(60, 50)", "unbox_floats"),
+           "series": ("float_loops", "(200000,)", "unbox_floats"),
+           "collatz_steps": ("int_loops", "(3000,)", "unbox_ints"),
+           "mixed_sum": ("int_loops", "(1500,)", "unbox_ints")}
 MODES = ("plain", "boxed", "unboxed")
 
 SCRIPT = """
 import sys
 sys.path.insert(0, {root!r})
-from splice.bench.kernels import float_loops
-f, args = getattr(float_loops, sys.argv[1]), {args}
+from splice.bench.kernels import {module} as kernels
+f, args = getattr(kernels, sys.argv[1]), {args}
 for _ in range(3):
     f(*args)
 if sys.argv[2] != "plain":
     import splice
     from splice import passes
     if sys.argv[2] == "boxed":
-        del passes.OPTIONAL["unbox_floats"]
+        del passes.OPTIONAL[{unboxing!r}]
     splice.jit(f, eager=True)
     assert splice.explain(f).compiled, splice.explain(f)
     f(*args)
@@ -45,7 +51,8 @@ for _ in range(int(sys.argv[3])):
 
 def instructions(kernel: str, mode: str, calls: int) -> int:
     with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as fh:
-        fh.write(SCRIPT.format(root=ROOT, args=KERNELS[kernel]))
+        module, args, unboxing = KERNELS[kernel]
+        fh.write(SCRIPT.format(root=ROOT, module=module, args=args, unboxing=unboxing))
     try:
         out = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable,
                               fh.name, kernel, mode, str(calls)], capture_output=True, text=True, check=True)
@@ -61,10 +68,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("kernels", nargs="*", default=list(KERNELS))
     kernels = ap.parse_args().kernels
-    print(f"{'kernel':<12}" + "".join(f"{m:>16}" for m in MODES) + f"{'plain/boxed':>13}{'plain/unboxed':>15}")
+    print(f"{'kernel':<14}" + "".join(f"{m:>16}" for m in MODES) + f"{'plain/boxed':>13}{'plain/unboxed':>15}")
     for k in kernels:
         per = {m: instructions(k, m, 2) - instructions(k, m, 1) for m in MODES}
-        print(f"{k:<12}" + "".join(f"{per[m]:>16,}" for m in MODES)
+        print(f"{k:<14}" + "".join(f"{per[m]:>16,}" for m in MODES)
               + f"{per['plain'] / per['boxed']:>12.2f}x{per['plain'] / per['unboxed']:>14.2f}x")
 
 
