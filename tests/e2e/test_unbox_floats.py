@@ -89,6 +89,27 @@ def test_compiled_trees_agree_with_cpython(inputs):
             assert outcome(jitted, *args) == outcome(func, *args), (func.__name__, args)
 
 
+LEAVES = st.sampled_from(["a", "b", "c", "1.5", "0.0", "-2.0", "2"])
+EXPRS = st.recursive(LEAVES, lambda sub: st.one_of(
+    st.tuples(sub, st.sampled_from(["+", "-", "*", "/"]), sub).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
+    sub.map(lambda e: f"(-{e})")), max_leaves=8)
+
+
+@pytest.mark.forked
+@settings(max_examples=40, deadline=None)
+@given(EXPRS, EXPRS, st.sampled_from(["<", "<=", "==", "!=", ">", ">="]),
+       st.lists(st.tuples(VALUES, VALUES, VALUES), min_size=1, max_size=8))
+def test_generated_expressions(left, right, cmp, inputs):
+    src = (f"def f(a, b, c):\n    x = {left}\n    if {left} {cmp} {right}:\n        return x, 1\n"
+           f"    return x, {right}\n")
+    ns: dict = {}
+    exec(compile(src, "<generated>", "exec"), ns)
+    f = ns["f"]
+    jitted = warmed(f, (1.25, 2.5, 0.75))
+    for args in [(1.25, 2.5, 0.75)] + inputs:
+        assert outcome(jitted, *args) == outcome(f, *args), (src, args)
+
+
 @pytest.mark.forked
 def test_loops_and_calls():
     cases = [(series_sum, (500, 1.0)), (series_sum, (50, 3)), (series_sum, (20, math.nan)),
