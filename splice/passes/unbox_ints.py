@@ -22,8 +22,9 @@ returns the cached small ints as ``PyLong_FromLongLong`` does).
 
 Which operations: a ``("int", "int")`` hint.  3.11 leaves feedback only for
 add, sub, mul and comparisons of one-digit ints, so the others (``%``,
-``//``, shifts, bit operations) join a hinted tree by evidence, or become
-hinted where the types pass proves both operands ints.
+``//``, shifts, bit operations) join by evidence -- also as the root, as
+in a hash ``(h * 31 + c) % m`` -- or become hinted where the types pass
+proves both operands ints.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class Ints(unbox_trees.Domain):
     pytype = int
     ops = {**{op: op for op in _OPS}, **{"i" + op: op for op in _OPS}}
     neg = False
+    unhinted_roots = True  # `(h * 31 + i) % m`: int operands give an int, whatever the feedback
     check = "CheckInt"
     unbox = "UnboxInt"
 

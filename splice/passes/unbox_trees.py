@@ -60,6 +60,9 @@ class Domain:
     pytype: type
     ops: dict[str, str]  # BinaryOp op (in-place forms included) -> unboxed op
     neg: bool  # whether UnaryOp neg joins trees
+    # Whether an unhinted operation whose operands are of the domain by
+    # evidence may be a root (else it joins only under a tree operation).
+    unhinted_roots: bool = False
     check: str  # kind: the leaf check (BOOL)
     unbox: str  # kind: the leaf's unboxed value
 
@@ -173,10 +176,10 @@ def _candidates(b: Block, uses: _Uses, evidence: tuple[set[Value], set[int]], do
             # A negation of the domain is of the domain, so a hinted user seeing one vouches for the operand.
             if operands_evident or ins.kind.name == "UnaryOp":
                 eligible.add(ins)
-    # An unhinted operation joins only under a tree operation.
+    # An unhinted operation joins only under a tree operation (or as a root, if the domain allows).
     chosen: set[Instr] = set()
     for ins in reversed(b.instrs):
-        if ins in eligible and (_hinted(ins, dom) or uses.only(ins.result) in chosen):
+        if ins in eligible and (_hinted(ins, dom) or dom.unhinted_roots or uses.only(ins.result) in chosen):
             chosen.add(ins)
     return chosen
 

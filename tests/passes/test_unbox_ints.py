@@ -98,8 +98,8 @@ def test_trees_and_what_they_compute():
     assert kinds(fn).count("CheckInt") == 3  # a, b, c: each checked once
     fn = rewritten(cond)
     assert "IntCompare" in kinds(fn) and "BoxInt" not in kinds(fn)
-    # % and >> have no feedback: they join by evidence; the unhinted root & does not.
-    assert int_ops(rewritten(mixed)) == ["add", "mod", "mul", "rshift", "xor"]
+    # %, >>, ^ and & have no feedback: they join by evidence, the root & too.
+    assert int_ops(rewritten(mixed)) == ["add", "and", "mod", "mul", "rshift", "xor"]
     assert int_ops(rewritten(shifts)) == ["add", "and", "lshift", "mod", "mod", "or", "rshift", "sub", "sub",
                                           "sub", "xor"]
     assert kinds(rewritten(pair)).count("BoxInt") == 2  # one region, two roots
