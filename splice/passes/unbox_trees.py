@@ -45,7 +45,7 @@ operation gains nothing over the specialised stencils and is left alone.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..ir import KINDS, Block, Builder, Edge, Function, Instr, Value
 
@@ -145,7 +145,11 @@ class _Tree:
     ops: list[Instr]  # in block order
     roots: list[Instr]  # the arithmetic roots, boxed
     truth: Instr | None  # the Truth of a compare root (the last operation)
-    leaves: list[Value] = field(default_factory=list)
+
+    def leaves(self) -> list[Value]:
+        """Operands not computed inside (read when rewriting: an earlier rewrite may have renamed them)."""
+        results = {m.result for m in self.ops}
+        return list(dict.fromkeys(a for m in self.ops for a in m.args if a not in results))
 
     def merged(self) -> list[Value]:
         """The values the rest of the block sees."""
@@ -231,9 +235,6 @@ def _trees(b: Block, uses: _Uses, evidence: tuple[set[Value], set[int]], dom: Do
             prev.truth = truth
         else:
             out.append(_Tree(members, [] if truth else [root], truth))
-    for t in out:
-        results = {m.result for m in t.ops}
-        t.leaves = list(dict.fromkeys(a for m in t.ops for a in m.args if a not in results))
     return out
 
 
@@ -259,6 +260,7 @@ class _Rewriter:
 
     def _read(self, bld: Builder, leaf: Value, definer: Instr | None) -> Value:
         if definer is None:
+            self.uses.by.setdefault(leaf, []).append(None)  # a use outside any tree
             return leaf
         copy = bld.emit(definer.kind, **definer.attrs)
         copy.offset, copy.lineno = definer.offset, definer.lineno
@@ -267,14 +269,16 @@ class _Rewriter:
     def rewrite(self, b: Block, t: _Tree) -> Block | None:
         """Rewrite ``t`` (in ``b``); returns the block holding what followed it, if any."""
         fn, dom = self.fn, self.dom
+        first_new = len(fn.blocks)
         start = b.instrs.index(t.ops[0])
         end = b.instrs.index(t.truth if t.truth is not None else t.ops[-1]) + 1
         before, span, after = b.instrs[:start], b.instrs[start:end], b.instrs[end:]
         merged = t.merged()
         # Leaves read once per key: one slot read again, or the value itself.
-        definers = {leaf: self._rereadable(leaf, b, start) for leaf in t.leaves}
+        leaves = t.leaves()
+        definers = {leaf: self._rereadable(leaf, b, start) for leaf in leaves}
         keys: dict[object, list[Value]] = {}
-        for leaf in t.leaves:
+        for leaf in leaves:
             d = definers[leaf]
             key = ("slot", d.attrs["slot"]) if d is not None and d.kind.name == "LoadLocal" else leaf
             keys.setdefault(key, []).append(leaf)
@@ -324,16 +328,20 @@ class _Rewriter:
             rest.instrs = after
             for old, param in zip(merged, rest.params):
                 param.repr = old.repr
-                for blk in fn.blocks:
-                    if blk is not slow:
-                        _replace_uses(blk, old, param)
+                users = self.uses.by.pop(old, [])
+                self.uses.by[param] = users
+                # Uses are in the rest of the block, but for a use through dominance.
+                if _replace_uses(rest, old, param) < len(users):
+                    for blk in fn.blocks:
+                        if blk is not slow and blk is not rest:
+                            _replace_uses(blk, old, param)
             bld.emit("Jump", targets=[Edge(rest, results)])
             slow.instrs.append(_jump(Edge(rest, merged), t.ops[-1]))
             order.append(rest)
         # Layout: the checks, the fast path and the rest straight after b; the slow path last.
-        fn.blocks = [x for x in fn.blocks if x is b or (x not in order and x is not slow)]
-        at = fn.blocks.index(b)
-        fn.blocks[at:at + 1] = order
+        del fn.blocks[first_new:]  # the blocks made here, in the order made
+        at = fn.blocks.index(b) + 1
+        fn.blocks[at:at] = order[1:]
         fn.blocks.append(slow)
         return rest
 
@@ -350,19 +358,25 @@ def _jump(e: Edge, like: Instr) -> Instr:
     return ins
 
 
-def _replace_uses(b: Block, old: Value, new: Value) -> None:
+def _replace_uses(b: Block, old: Value, new: Value) -> int:
+    """Replace ``old`` by ``new`` in ``b``; returns how many uses were replaced."""
+    n = 0
     for ins in b.instrs:
+        n += ins.args.count(old)
         ins.args = [new if a is old else a for a in ins.args]
         for e in ins.targets + ([ins.handler] if ins.handler else []):
+            n += e.args.count(old)
             e.args = [new if a is old else a for a in e.args]
+    return n
 
 
 def run(fn: Function, dom: Domain) -> None:
     """Give every tree of ``dom`` in ``fn`` an unboxed fast path."""
     evidence = _evidence(fn, dom)
+    uses = _Uses(fn)
+    rewriter = _Rewriter(fn, uses, dom)
     for b in list(fn.blocks):
         cur: Block | None = b
-        while cur is not None:  # what follows a rewritten tree is a new block
-            uses = _Uses(fn)
-            trees = _trees(cur, uses, evidence, dom)
-            cur = _Rewriter(fn, uses, dom).rewrite(cur, trees[0]) if trees else None
+        for t in _trees(b, uses, evidence, dom):
+            assert cur is not None, "only a block's last tree can end it"
+            cur = rewriter.rewrite(cur, t)  # what follows a rewritten tree is a new block
