@@ -2,7 +2,9 @@
 
     python scripts/callcost.py [--calls N] [SHAPE ...]
 
-Each shape is run under ``valgrind --tool=callgrind`` with N and 2N calls
+Each shape is warmed up interpreted (CPython's quickened instructions are
+splice's type feedback), compiled, then run under ``valgrind
+--tool=callgrind`` with N and 2N calls
 from a module-level loop; the difference divided by N is the cost of one
 iteration (loop + call + body), exact and repeatable on a shared machine.
 Shapes: see ``perf_checks.SHAPES`` plus ``identity`` and ``CALL_SHAPES``.
@@ -23,6 +25,8 @@ from perf_checks import SHAPES  # noqa: E402
 SCRIPT = """
 import sys
 {body}
+for i in range(100):  # warm up: CPython's quickening is splice's type feedback
+    f(i)
 if sys.argv[1] == "splice":
     import splice
     for g in [v for k, v in list(globals().items()) if k.startswith("callee")] + [f]:
@@ -48,7 +52,8 @@ def instructions(path: str, mode: str, calls: int) -> int:
     out = subprocess.run(
         ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
          os.path.realpath(sys.executable), path, mode, str(calls)],
-        capture_output=True, text=True, check=True)
+        capture_output=True, text=True, check=True,
+        env={**os.environ, "PYTHONHASHSEED": "0"})  # dict probing must not vary between runs
     return int(re.search(r"Collected : (\d+)", out.stderr).group(1))
 
 

@@ -69,3 +69,6 @@ class Backend(Protocol):
     def compile(self, fn: Function, layout: EntryLayout) -> CompiledCode:
         """Generate code for ``fn``; raise errors.Unsupported to decline."""
         ...
+
+    # Optional: ``prepare() -> None`` loads what every compile needs (tables,
+    # libraries) once, so that compile times measure compiling.
