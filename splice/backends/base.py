@@ -51,7 +51,7 @@ class CompiledCode:
     py_entry: Callable[..., Any] | None = None
     # Objects whose addresses are baked into the code: kept alive with it.
     keepalive: list[Any] = field(default_factory=list)
-    # Wall time of front end + passes + back end, set by splice.compiler.
+    # CPU time of front end + passes + back end, set by splice.compiler.
     compile_seconds: float = 0.0
     # Releases executable memory; called when the code is discarded.
     release: Callable[[], None] | None = None
