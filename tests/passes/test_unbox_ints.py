@@ -18,6 +18,8 @@ from splice import frontend, passes
 from splice.ir import format_function, interpreter, refcheck, verify
 from splice.passes import bound_locals, dce, types, unbox_ints
 
+from tests.passes.test_unbox_floats import outcome
+
 GOLDEN = pathlib.Path(__file__).parent / "golden"
 HINTED = {"add", "sub", "mul", "iadd", "isub", "imul", "lt", "le", "eq", "ne", "gt", "ge"}
 
@@ -174,13 +176,6 @@ VALUES = st.one_of(
     st.integers(-2**66, 2**66),
     st.sampled_from(SPECIAL),
 )
-
-
-def outcome(f, *args):
-    try:
-        return "ok", repr(f(*args))
-    except Exception as e:  # noqa: BLE001 - comparing any failure
-        return "raise", type(e).__name__, str(e)
 
 
 FUNCS = [arith, divmod_, shifts, cond, mixed, pair, float_hinted]
