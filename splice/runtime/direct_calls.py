@@ -23,6 +23,17 @@ CO_OPTIMIZED, CO_VARARGS, CO_VARKEYWORDS = 0x01, 0x04, 0x08
 _index: int | None = None
 
 
+# One data-stack chunk kept for reuse by direct calls (a pointer, GIL-guarded):
+# recursion that goes up and down across a chunk boundary would otherwise map
+# and unmap a chunk on every crossing.
+_SPARE_CHUNK = ctypes.c_void_p(0)
+
+
+def spare_chunk_cell() -> int:
+    """Address of the spare-chunk pointer the direct-call stencil reads and writes."""
+    return ctypes.addressof(_SPARE_CHUNK)
+
+
 def extra_index() -> int:
     """This interpreter's code-extra index for splice records (requested once)."""
     global _index

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...errors import Unsupported
-from ...ir import Block, Edge, Function, Instr, Repr, Value
+from ...ir import Block, Edge, Function, Instr, Repr, Value, liveness
 from ..base import EntryLayout
 from .stencils import Stencil, table
 
@@ -162,19 +162,50 @@ class Emitter:
 
     # --- slots -----------------------------------------------------------
     def _assign_slots(self) -> None:
+        """One frame slot per value, reusing the slots of block-local objects.
+
+        Frames are carved from the thread's data stack, so a smaller frame
+        means more calls fit in a chunk (and take the direct path).  A value
+        that lives across a block boundary, a block parameter, or an unboxed
+        value keeps a slot of its own; an object used only in its block gives
+        its slot back after its last use, never to a result of that same
+        instruction (a stencil may write its result before its last read).
+        """
+        live_in = liveness.compute(self.fn)
+        crossing: set[Value] = set()
+        for b, values in live_in.items():
+            crossing |= values - set(b.params)
         n = self.layout.temp_base
+        free: list[int] = []
         scratch = 0
+
+        def fresh() -> int:
+            nonlocal n
+            n += 1
+            return n - 1
+
         for b in self.fn.blocks:
             for p in b.params:
-                self.slot[p], n = n, n + 1
-            for ins in b.instrs:
+                self.slot[p] = fresh()
+            last: dict[Value, int] = {}
+            for i, ins in enumerate(b.instrs):
+                edges = ins.targets + ([ins.handler] if ins.handler else [])
+                for v in [*ins.args, *ins.cleanup, *(a for e in edges for a in e.args)]:
+                    last[v] = i
+            dying: dict[int, list[Value]] = {}
+            for i, ins in enumerate(b.instrs):
                 if ins.kind.name == "LoadLocal" and ins.attrs.get("alias"):
                     # passes.refcount proved the local keeps this object for the
                     # value's whole life: read it from the local's own slot.
                     self.slot[ins.result] = ins.attrs["slot"]
                     continue
                 for r in ins.results:
-                    self.slot[r], n = n, n + 1
+                    pooled = r.repr.is_object and r not in crossing
+                    self.slot[r] = free.pop() if pooled and free else fresh()
+                    if pooled:
+                        dying.setdefault(last.get(r, i), []).append(r)
+                for v in dying.pop(i, ()):
+                    free.append(self.slot[v])
                 if ins.kind.name in ("Call", "BuildString"):
                     scratch = max(scratch, len(ins.args) + 2)
         self.swap_slot = n

@@ -142,7 +142,8 @@ def _slot_list(em: Emitter, values: list[Any]) -> SlotList:
 def _call(em: Emitter, ins: Instr) -> None:
     kwnames = ins.attrs.get("kwnames") or None
     # Positional calls may reach a compiled callee's native body directly.
-    direct = {} if kwnames else {"_JIT_OP1": direct_calls.extra_index(), "_JIT_OP2": MAX_NATIVE_DEPTH}
+    direct = {} if kwnames else {"_JIT_OP1": direct_calls.extra_index(), "_JIT_OP2": MAX_NATIVE_DEPTH,
+                                 "_JIT_OP3": direct_calls.spare_chunk_cell()}
     em.op("vectorcall_direct" if direct else "vectorcall", ins, _JIT_ARG0=em.off(ins.args[0]),
           _JIT_ARG1=em.off(ins.args[1]), _JIT_LIST=_slot_list(em, ins.args[2:]), _JIT_COUNT=len(ins.args) - 2,
           _JIT_OP0=ObjRef(tuple(kwnames)) if kwnames else 0, _JIT_SCRATCH=em.scratch_slot * 8,

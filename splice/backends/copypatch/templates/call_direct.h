@@ -97,6 +97,68 @@ HELPER void clear_frame(_PyInterpreterFrame *frame)
     Py_DECREF(frame->f_code);
 }
 
+/* pystate.c's data-stack chunk sizes (DATA_STACK_CHUNK_SIZE, MINIMUM_OVERHEAD). */
+#define CHUNK_BYTES (16 * 1024)
+#define CHUNK_OVERHEAD 1000
+
+/* The runtime's spare chunk (OP3: the address of a pointer, guarded by the GIL). */
+#define SPARE_CHUNK (*(_PyStackChunk **)HOLE(_JIT_OP3))
+
+/* A new data-stack chunk for a frame of ``size`` slots, made as pystate.c's
+ * push_chunk makes one (with the same arena allocator, so either side may
+ * free it), or the spare one: frames deeper than the current chunk keep the
+ * direct path.  Returns the frame's base, or NULL when memory is short. */
+HELPER PyObject **push_chunk(PyThreadState *tstate, size_t size)
+{
+    size_t bytes = CHUNK_BYTES;
+    while (bytes < sizeof(PyObject *) * (size + CHUNK_OVERHEAD)) {
+        bytes *= 2;
+    }
+    _PyStackChunk *chunk = SPARE_CHUNK;
+    if (chunk != NULL && chunk->size >= bytes) {
+        SPARE_CHUNK = NULL;
+        bytes = chunk->size;
+    }
+    else {
+        PyObjectArenaAllocator arena;
+        PyObject_GetArenaAllocator(&arena);
+        chunk = arena.alloc(arena.ctx, bytes);
+        if (chunk == NULL) {
+            return NULL;
+        }
+    }
+    _PyStackChunk *previous = tstate->datastack_chunk;
+    previous->top = tstate->datastack_top - &previous->data[0];
+    chunk->previous = previous;
+    chunk->size = bytes;
+    chunk->top = 0;
+    tstate->datastack_chunk = chunk;
+    tstate->datastack_limit = (PyObject **)((char *)chunk + bytes);
+    return &chunk->data[0];
+}
+
+/* Pop the frame at ``base``: as _PyThreadState_PopFrame, releasing the
+ * chunk (kept as the spare if there is none) when the frame was its first. */
+HELPER void pop_frame(PyThreadState *tstate, PyObject **base)
+{
+    _PyStackChunk *chunk = tstate->datastack_chunk;
+    if (base != &chunk->data[0]) {
+        tstate->datastack_top = base;
+        return;
+    }
+    _PyStackChunk *previous = chunk->previous;
+    tstate->datastack_chunk = previous;
+    tstate->datastack_top = &previous->data[previous->top];
+    tstate->datastack_limit = (PyObject **)((char *)previous + previous->size);
+    if (SPARE_CHUNK == NULL) {
+        SPARE_CHUNK = chunk;
+        return;
+    }
+    PyObjectArenaAllocator arena;
+    PyObject_GetArenaAllocator(&arena);
+    arena.free(arena.ctx, chunk, chunk->size);
+}
+
 /* Call ARG0 (self ARG1 or NULL, positional arguments LIST/COUNT) directly
  * if it is a compiled function that allows it; NOT_DIRECT otherwise. */
 HELPER PyObject *call_direct(JIT_ARGS)
@@ -123,14 +185,20 @@ HELPER PyObject *call_direct(JIT_ARGS)
         tstate->recursion_limit - tstate->recursion_remaining > (int)OPINT(_JIT_OP2)) {
         return NOT_DIRECT;
     }
-    /* Non-NULL: this code runs on a frame of the data stack. */
-    PyObject **base = tstate->datastack_top;
-    PyObject **top = base + co->co_nlocalsplus + co->co_stacksize + FRAME_SPECIALS_SIZE;
-    if (top >= tstate->datastack_limit) {
-        return NOT_DIRECT;
-    }
     if (tstate->recursion_remaining-- <= 0 && _Py_CheckRecursiveCall(tstate, "")) {
         return NULL;  /* _Py_CheckRecursiveCall gave the count back */
+    }
+    /* Non-NULL: this code runs on a frame of the data stack. */
+    size_t size = co->co_nlocalsplus + co->co_stacksize + FRAME_SPECIALS_SIZE;
+    PyObject **base = tstate->datastack_top;
+    PyObject **top = base + size;
+    if (top >= tstate->datastack_limit) {
+        base = push_chunk(tstate, size);
+        if (base == NULL) {
+            tstate->recursion_remaining++;
+            return NOT_DIRECT;  /* the generic path reports the MemoryError */
+        }
+        top = base + size;
     }
     _PyInterpreterFrame *callee = (_PyInterpreterFrame *)base;
     tstate->datastack_top = top;
@@ -164,7 +232,7 @@ unwind:
     }
     tstate->cframe->current_frame = frame;
     clear_frame(callee);
-    tstate->datastack_top = base;
+    pop_frame(tstate, base);
     tstate->recursion_remaining++;
     return r;
 }
