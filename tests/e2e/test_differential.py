@@ -8,6 +8,7 @@ Native tests run forked: a crash is a failing test, not a dead run.
 """
 
 import copy
+import gc
 import re
 import sys
 import traceback
@@ -76,12 +77,16 @@ def test_no_leaks(func, inputs):
             for _ in range(n):
                 for args in inputs:
                     outcome(f, args)
+        def blocks():
+            gc.collect()  # exceptions leave traceback/frame cycles for the collector
+            return sys.getallocatedblocks()
+
         rounds(50)
-        start = sys.getallocatedblocks()
+        start = blocks()
         rounds(200)
-        middle = sys.getallocatedblocks()
+        middle = blocks()
         rounds(200)
-        return min(middle - start, sys.getallocatedblocks() - middle)
+        return min(middle - start, blocks() - middle)
 
     # One object kept per call would add 200 blocks per input in each half;
     # caches (free lists, method caches) and background work move the count

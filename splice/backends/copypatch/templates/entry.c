@@ -6,7 +6,7 @@
  * interpreted to be as safe as without splice).  `self` holds the direct-call record
  * (call_direct.h) right after its object header; its first field, the
  * trampoline code object this entry belongs to, is checked against the
- * frame so the native code never runs on a foreign frame. */
+ * frame so the native code never runs on a foreign frame (it steps aside). */
 #include "stencil.h"
 
 __attribute__((flatten)) PyObject *_jit_stencil(PyObject *self)
@@ -19,8 +19,10 @@ __attribute__((flatten)) PyObject *_jit_stencil(PyObject *self)
     _PyInterpreterFrame *frame = tstate->cframe->current_frame;
     PyObject *expected = *(PyObject **)(self + 1);
     if (frame == NULL || (PyObject *)frame->f_code != expected) {
-        PyErr_SetString(PyExc_SystemError, "splice entry called outside its trampoline");
-        return NULL;
+        /* Not this trampoline's frame (a code object derived from it with
+         * code.replace(), or a direct ~entry): never run native code there;
+         * stepping aside makes a derived trampoline run its original body. */
+        return Py_NewRef(OP0);
     }
     return _JIT_CONTINUE(frame, frame->localsplus, tstate);
 }
