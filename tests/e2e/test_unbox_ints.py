@@ -15,7 +15,7 @@ from splice.bench.kernels import int_loops
 from splice.compiler import build_ir
 from splice.ir import interpreter, refcheck
 
-from tests.e2e.test_unbox_floats import outcome, warmed
+from tests.e2e.test_unbox_floats import blocks_kept, outcome, warmed
 from tests.passes.test_unbox_ints import FUNCS, SPECIAL, VALUES, Adder, IntSub, calls_between, decoded, divmod_, \
     shifts
 
@@ -148,18 +148,8 @@ def test_no_leaks(func, args):
         values = [2**62, -2**63, 2**63, 0, True, IntSub(3), 10**30, 2.5, 1, 5] + SPECIAL
         inputs += [tuple(values[i:i + len(args)]) for i in range(len(values) - len(args))]
 
-    def kept(f):
-        for _ in range(3):
-            for a in inputs:
-                outcome(f, *a)
-        start = sys.getallocatedblocks()
-        for _ in range(200):
-            for a in inputs:
-                outcome(f, *a)
-        return sys.getallocatedblocks() - start
-
-    baseline = kept(func)
-    assert kept(jitted) <= baseline + 100
+    baseline = blocks_kept(func, inputs)
+    assert blocks_kept(jitted, inputs) <= baseline + 100
 
 
 @pytest.mark.parametrize("func,args", [idef(f) for f in FUNCS if f is not shifts] +  # shifts: no tree

@@ -192,21 +192,26 @@ def outcome(f, *args):
         return "raise", type(e).__name__, str(e)
 
 
+def counted(fn):
+    """``fn`` after every pass, its references proven balanced."""
+    passes.run_all(fn)
+    refcheck.check(fn)
+    return fn
+
+
+def assert_ir_interpreter_agrees(fn, func, *args):
+    assert outcome(lambda *xs: interpreter.call(fn, func, *xs), *args) == outcome(func, *args)
+
+
 FUNCS = [poly, inside, ratio, negated, pair, int_hinted]
 
 
 @settings(max_examples=150, deadline=None)
 @given(st.sampled_from(FUNCS), VALUES, VALUES, VALUES)
 def test_ir_interpreter_agrees_with_cpython(func, a, b, c):
-    fn = decoded(func)
-    passes.run_all(fn)
-    refcheck.check(fn)
-    args = (a, b, c)[:func.__code__.co_argcount]
-    assert outcome(lambda *xs: interpreter.call(fn, func, *xs), *args) == outcome(func, *args)
+    assert_ir_interpreter_agrees(counted(decoded(func)), func, *(a, b, c)[:func.__code__.co_argcount])
 
 
 @pytest.mark.parametrize("func", FUNCS + [calls_between])
 def test_references_balance(func):
-    fn = decoded(func)
-    passes.run_all(fn)
-    refcheck.check(fn)
+    counted(decoded(func))

@@ -14,11 +14,11 @@ import pathlib
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from splice import frontend, passes
-from splice.ir import format_function, interpreter, refcheck, verify
+from splice import frontend
+from splice.ir import format_function, verify
 from splice.passes import bound_locals, dce, types, unbox_ints
 
-from tests.passes.test_unbox_floats import outcome
+from tests.passes.test_unbox_floats import assert_ir_interpreter_agrees, counted
 
 GOLDEN = pathlib.Path(__file__).parent / "golden"
 HINTED = {"add", "sub", "mul", "iadd", "isub", "imul", "lt", "le", "eq", "ne", "gt", "ge"}
@@ -184,15 +184,9 @@ FUNCS = [arith, divmod_, shifts, cond, mixed, pair, float_hinted]
 @settings(max_examples=300, deadline=None)
 @given(st.sampled_from(FUNCS), VALUES, VALUES, VALUES)
 def test_ir_interpreter_agrees_with_cpython(func, a, b, c):
-    fn = decoded(func)
-    passes.run_all(fn)
-    refcheck.check(fn)
-    args = (a, b, c)[:func.__code__.co_argcount]
-    assert outcome(lambda *xs: interpreter.call(fn, func, *xs), *args) == outcome(func, *args)
+    assert_ir_interpreter_agrees(counted(decoded(func)), func, *(a, b, c)[:func.__code__.co_argcount])
 
 
 @pytest.mark.parametrize("func", FUNCS + [calls_between])
 def test_references_balance(func):
-    fn = decoded(func)
-    passes.run_all(fn)
-    refcheck.check(fn)
+    counted(decoded(func))
