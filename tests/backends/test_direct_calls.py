@@ -8,63 +8,13 @@ runs the same children.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-DEBUG_PYTHON = shutil.which("python3.11-dbg") or shutil.which("python3.11d")
-PYTHONS = [pytest.param(sys.executable, id="release"),
-           pytest.param(DEBUG_PYTHON, id="debug",
-                        marks=pytest.mark.skipif(DEBUG_PYTHON is None, reason="no python3.11-dbg"))]
-
-# Prepended to every child: ``both(src)`` gives a plain and a compiled
-# namespace of the same source (every compilable function installed).
-PRELUDE = '''
-import ctypes, gc, inspect, sys, traceback, types
-from splice.compiler import compile_function
-from splice.errors import Unsupported
-from splice.runtime import entry
-
-def jit(*fs):
-    for f in fs:
-        entry.install(f, compile_function(f), f.__code__)
-
-def both(src):
-    plain, native = {"__name__": "m"}, {"__name__": "m"}
-    code = compile(src, "<case>", "exec")
-    exec(code, plain)
-    exec(code, native)
-    for v in list(native.values()):
-        for f in ([v] + [m for m in vars(v).values() if isinstance(m, types.FunctionType)]
-                  if isinstance(v, type) else [v]):
-            if isinstance(f, types.FunctionType) and f.__module__ == "m":
-                try:
-                    jit(f)
-                except Unsupported:
-                    pass
-    return plain, native
-
-_ts = ctypes.pythonapi.PyThreadState_Get
-_ts.restype = ctypes.c_void_p
-def recursion_remaining():
-    return ctypes.c_int.from_address(_ts() + 0x20).value
-
-def tb_lines(exc):
-    return [(f.name, f.lineno, f.line) for f in traceback.extract_tb(exc.__traceback__)]
-'''
-
-
-def run(body: str, python: str = sys.executable) -> None:
-    """Run a case in a child; it must reach its end."""
-    source = PRELUDE + textwrap.dedent(body) + "\nprint('ok')\n"
-    proc = subprocess.run([python, "-X", "faulthandler", "-c", source],
-                          capture_output=True, text=True, timeout=600, cwd=ROOT)
-    assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr[-4000:]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from children import PYTHONS, run  # noqa: E402
 
 
 @pytest.mark.parametrize("python", PYTHONS)

@@ -18,6 +18,7 @@ import sys
 import sysconfig
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from .stencils import Stencil
 
@@ -88,6 +89,7 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     "jump": ("jump", []),
     "return": ("return", []),
     "load_method": ("load_method", []),
+    "load_method_cached": ("load_method", ["-DCACHED"]),
     "vectorcall": ("vectorcall", []),
     "vectorcall_direct": ("vectorcall", ["-DDIRECT"]),
     "call_ex": ("call_ex", []),
@@ -162,24 +164,89 @@ def _compile(template: str, defines: list[str], include: Path, abi_flags: list[s
     subprocess.run(cmd, check=True)
 
 
+# Continuations: all within one function's code, so a 32-bit relative jump
+# reaches them.
+_NEAR = ("_JIT_CONTINUE", "_JIT_ERROR", "_JIT_TARGET0", "_JIT_TARGET1")
+_INT3 = 0xCC
+
+
+def _instructions(code: bytes) -> list[Any]:
+    """The stencil's instructions (capstone, linear sweep: clang's output
+    with -fno-jump-tables has no data in .text)."""
+    import capstone
+
+    md = capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64)
+    md.detail = True
+    insns = list(md.disasm(code, 0))
+    if sum(i.size for i in insns) != len(code):
+        raise RuntimeError("stencil code does not disassemble completely")
+    return insns
+
+
+def _branch_targets(insns: list[Any]) -> set[int]:
+    """Offsets that relative jumps and calls of the stencil land on."""
+    import capstone.x86 as x86
+
+    targets = set()
+    for i in insns:
+        if i.group(x86.X86_GRP_JUMP) or i.group(x86.X86_GRP_CALL):
+            op = i.operands[0]
+            if op.type == x86.X86_OP_IMM:
+                targets.add(op.imm)
+    return targets
+
+
+# Instructions that may sit between the load of a continuation address and
+# the jump to it (a function epilogue): position-independent, and touching
+# neither flags nor the register holding the address.
+_EPILOGUE = ("add", "pop")
+
+
+def _near_jumps(code: bytes, holes: list[tuple[int, str, str, int]]) -> tuple[bytes, list[tuple[int, str, str, int]]]:
+    """Rewrite ``movabs $CONT, %reg; [add $n, %rsp; pop %r;...] jmp *%reg``
+    (how clang's large code model leaves a function) into ``[add; pop;...]
+    jmp CONT`` with a 32-bit relative hole, padded with int3: a direct jump
+    instead of an indirect one.  Skipped where a branch lands inside."""
+    import capstone.x86 as x86
+
+    insns = _instructions(code)
+    at = {i.address: k for k, i in enumerate(insns)}
+    targets = _branch_targets(insns)
+    out = bytearray(code)
+    new_holes = []
+    for hole in holes:
+        off, kind, sym, addend = hole
+        k = at.get(off - 2)
+        if kind != "abs64" or sym not in _NEAR or addend != 0 or k is None or insns[k].mnemonic != "movabs":
+            new_holes.append(hole)
+            continue
+        reg = insns[k].operands[0].reg
+        mids = []
+        j = k + 1
+        while j < len(insns) and insns[j].mnemonic in _EPILOGUE and insns[j].op_str.split(",")[0] != insns[k].reg_name(reg):
+            mids.append(insns[j])
+            j += 1
+        last = insns[j] if j < len(insns) else None
+        start = insns[k].address
+        end = last.address + last.size if last else start
+        if (last is None or last.mnemonic != "jmp" or last.operands[0].type != x86.X86_OP_REG
+                or last.operands[0].reg != reg or any(start < t < end for t in targets)
+                or any(m.mnemonic == "add" and not m.op_str.startswith("rsp,") for m in mids)):
+            new_holes.append(hole)
+            continue
+        kept = b"".join(bytes(m.bytes) for m in mids)
+        rewritten = kept + b"\xe9\0\0\0\0"
+        out[start:end] = rewritten + bytes([_INT3]) * (end - start - len(rewritten))
+        new_holes.append((start + len(kept) + 1, "pc32", sym, -4))
+    return bytes(out), sorted(new_holes)
+
+
 def _tail_jump(code: bytes, holes: list[tuple[int, str, str, int]]) -> int | None:
-    """Start of a final ``movabs $_JIT_CONTINUE, %reg; jmp *%reg``, if any."""
-    for jmp_len in (2, 3):
-        jmp = code[-jmp_len:]
-        if jmp_len == 2 and not (jmp[0] == 0xFF and 0xE0 <= jmp[1] <= 0xE7):
-            continue
-        if jmp_len == 3 and not (jmp[0] == 0x41 and jmp[1] == 0xFF and 0xE0 <= jmp[2] <= 0xE7):
-            continue
-        imm = len(code) - jmp_len - 8
-        start = imm - 2
-        if start < 0 or code[start] not in (0x48, 0x49) or not 0xB8 <= code[start + 1] <= 0xBF:
-            continue
-        mov_reg = (code[start] & 1) << 3 | (code[start + 1] - 0xB8)
-        jmp_reg = (8 if jmp_len == 3 else 0) | (jmp[-1] - 0xE0)
-        if mov_reg != jmp_reg:
-            continue
-        if any(h[0] == imm and h[1] == "abs64" and h[2] == "_JIT_CONTINUE" and h[3] == 0 for h in holes):
-            return start
+    """Start of a final ``jmp _JIT_CONTINUE`` (then only int3 padding), if any."""
+    for off, kind, sym, _ in holes:
+        if kind == "pc32" and sym == "_JIT_CONTINUE" and code[off - 1] == 0xE9 \
+                and all(b == _INT3 for b in code[off + 4:]):
+            return off - 1
     return None
 
 
@@ -242,7 +309,7 @@ def read_object(path: Path) -> Stencil:
                 else:
                     name = sym.name
                 holes.append((rel["r_offset"], kind, name, addend))
-    holes.sort()
+    code, holes = _near_jumps(code, sorted(holes))
     return Stencil(code, bytes(data), tuple(holes), _tail_jump(code, holes))
 
 

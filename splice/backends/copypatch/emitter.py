@@ -99,6 +99,17 @@ class SlotList:
     offsets: list[int]
 
 
+@dataclass
+class CacheRef:
+    """A hole value that is the address of one instruction's run-time cache:
+    ``CACHE_BYTES`` of zeroed, writable (never executable) memory that lives
+    as long as the code."""
+
+    index: int
+
+
+CACHE_BYTES = 16
+
 _sym_cache: dict[str, int] = {}
 
 
@@ -158,6 +169,7 @@ class Emitter:
         self.slot: dict[Value, int] = {}
         self.block_label: dict[Block, Label] = {b: Label(f"b{b.id}") for b in fn.blocks}
         self.cold_keys: dict[Any, Label] = {}
+        self.caches = 0
         self._assign_slots()
 
     # --- slots -----------------------------------------------------------
@@ -218,6 +230,11 @@ class Emitter:
 
     def off(self, v: Value) -> int:
         return self.slot[v] * 8
+
+    def cache(self) -> CacheRef:
+        """A fresh run-time cache for one instruction."""
+        self.caches += 1
+        return CacheRef(self.caches - 1)
 
     # --- pieces ------------------------------------------------------------
     def bind(self, label: Label) -> None:
@@ -370,6 +387,8 @@ def assemble(em: Emitter, base_of: Any) -> tuple[bytes, int, dict[str, int], lis
     base = base_of(total)
     buf = bytearray(total)
     keepalive: list[Any] = []
+    caches = (ctypes.c_char * (CACHE_BYTES * em.caches))() if em.caches else None
+    keepalive.append(caches)
     list_addr = {id(v): base + o for o, v in lists}
     for o, v in lists:
         struct.pack_into(f"<{len(v.offsets)}I", buf, o, *v.offsets)
@@ -385,6 +404,10 @@ def assemble(em: Emitter, base_of: Any) -> tuple[bytes, int, dict[str, int], lis
             return id(value.obj)
         if isinstance(value, SlotList):
             return list_addr.get(id(value), 0)
+        if isinstance(value, CacheRef):
+            if caches is None or not 0 <= value.index < em.caches:
+                raise EmitError(f"cache {value.index} was never allocated")
+            return ctypes.addressof(caches) + CACHE_BYTES * value.index
         if isinstance(value, int):
             return value
         raise EmitError(f"bad hole value {value!r}")
@@ -394,7 +417,9 @@ def assemble(em: Emitter, base_of: Any) -> tuple[bytes, int, dict[str, int], lis
         start, size = starts[i], sizes[i]
         buf[start:start + size] = st.code[:size]
         if p.symbol:
-            symbols.setdefault(p.symbol, base + start)
+            # An instruction ("b<block>.<index>:<kind>") is named with its stencil.
+            name = f"{p.symbol} ({p.stencil})" if p.symbol.startswith("b") else p.symbol
+            symbols.setdefault(name, base + start)
         for off, kind, sym, addend in st.holes:
             if off >= size:
                 continue  # inside the elided tail jump

@@ -98,6 +98,15 @@ def _attr(em: Emitter, ins: Instr) -> int:
     return 1
 
 
+def _load_method(em: Emitter, ins: Instr) -> int:
+    """A method of an instance's type, cached at run time (see load_method.c)."""
+    if (ins.hint or {}).get("kind") not in ("with_values", "no_dict"):
+        return 0
+    em.op("load_method_cached", ins, _JIT_OP0=ObjRef(sys.intern(ins.attrs["name"])), _JIT_CACHE=em.cache(),
+          _JIT_ARG0=em.off(ins.args[0]), _JIT_RES0=em.off(ins.results[0]), _JIT_RES1=em.off(ins.results[1]))
+    return 1
+
+
 def _load_global(em: Emitter, ins: Instr) -> int:
     hint = ins.hint or {}
     holes: dict[str, Any] = dict(_JIT_RES0=em.off(ins.result), _JIT_OP0=ObjRef(ins.attrs["name"]),
@@ -154,4 +163,6 @@ def specialise(em: Emitter, instrs: list[Instr], i: int) -> int:
         return _attr(em, ins)
     if name == "LoadGlobal":
         return _load_global(em, ins)
+    if name == "LoadMethod":
+        return _load_method(em, ins)
     return 0

@@ -1,15 +1,85 @@
 /* RES0, RES1 = method and self, or attribute and NULL (ceval's LOAD_METHOD);
- * ARG0: the object, OP0: the name. */
+ * ARG0: the object, OP0: the name.
+ *
+ * With -DCACHED, CACHE is this instruction's method cache (ceval's
+ * LOAD_METHOD_WITH_VALUES / LOAD_METHOD_NO_DICT, filled at run time): the
+ * type's version tag, and the function found on that type, borrowed, as
+ * CPython's own cache does (a type changed in any way gets a new version,
+ * and versions are never reused).  For an instance whose attributes live in
+ * its values array the cache also records how many names the type's shared
+ * keys had, none of them this name: shared keys only grow, so while that
+ * count holds no instance can shadow the method. */
 #include "stencil.h"
+
+#ifdef CACHED
+typedef struct {
+    uint32_t version;   /* 0: empty */
+    int32_t names;      /* shared keys' entry count, or -1: no instance dict */
+    PyObject *method;   /* borrowed */
+} method_cache;
+
+/* After a generic lookup found a method on the type: remember it if the
+ * hit test above can prove the same lookup gives the same method. */
+HELPER void fill(method_cache *c, PyObject *obj, PyObject *method, PyObject *name)
+{
+    PyTypeObject *tp = Py_TYPE(obj);
+    c->version = 0;
+    if (!(tp->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG) || tp->tp_version_tag == 0 ||
+        tp->tp_getattro != PyObject_GenericGetAttr || _PyType_Lookup(tp, name) != method) {
+        return;
+    }
+    int32_t names = -1;
+    if (tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) {
+        PyDictKeysObject *keys = ((PyHeapTypeObject *)tp)->ht_cached_keys;
+        if (*_PyObject_ValuesPointer(obj) == NULL || keys == NULL || !DK_IS_UNICODE(keys)) {
+            return;
+        }
+        PyDictUnicodeEntry *entries = DK_UNICODE_ENTRIES(keys);
+        for (Py_ssize_t i = 0; i < keys->dk_nentries; i++) {
+            PyObject *key = entries[i].me_key;
+            if (key == name || (key != NULL && PyUnicode_Compare(key, name) == 0)) {
+                return;
+            }
+        }
+        if (PyErr_Occurred()) {
+            PyErr_Clear();
+            return;
+        }
+        names = (int32_t)keys->dk_nentries;
+    }
+    else if (tp->tp_dictoffset != 0) {
+        return;
+    }
+    c->names = names;
+    c->method = method;
+    c->version = tp->tp_version_tag;
+}
+#endif
 
 STENCIL
 {
-    SET_LOCATION();
     PyObject *obj = ARG0, *meth = NULL;
+#ifdef CACHED
+    method_cache *c = (method_cache *)HOLE(_JIT_CACHE);
+    PyTypeObject *tp = Py_TYPE(obj);
+    if (tp->tp_version_tag == c->version && c->version != 0 &&
+        (c->names < 0 || (*_PyObject_ValuesPointer(obj) != NULL &&
+                          ((PyHeapTypeObject *)tp)->ht_cached_keys->dk_nentries == c->names))) {
+        RES0 = Py_NewRef(c->method);
+        RES1 = Py_NewRef(obj);
+        CONTINUE();
+    }
+#endif
+    SET_LOCATION();
     int is_method = _PyObject_GetMethod(obj, OP0, &meth);
     if (meth == NULL) {
         ERROR();
     }
+#ifdef CACHED
+    if (is_method) {
+        fill(c, obj, meth, OP0);
+    }
+#endif
     RES0 = meth;
     RES1 = is_method ? Py_NewRef(obj) : NULL;
     CONTINUE();

@@ -41,12 +41,13 @@ extern PyObject *JIT_CC _JIT_TARGET1(JIT_ARGS);
 
 /* Value holes: slot byte offsets (ARGn, RESn), constants (OPn), the code
  * unit of the instruction (LOCATION), a slot-offset list (LIST, COUNT) and
- * the scratch area for call arguments (SCRATCH).  Declared weak: a weak
- * symbol's address may be 0, so the compiler cannot fold `hole != NULL`. */
+ * the scratch area for call arguments (SCRATCH) and this instruction's
+ * run-time cache (CACHE: writable memory beside the code, never in it).
+ * Declared weak: a weak symbol's address may be 0, so the compiler cannot fold `hole != NULL`. */
 #define HOLE_DECL extern __attribute__((weak)) char
 HOLE_DECL _JIT_ARG0[], _JIT_ARG1[], _JIT_ARG2[], _JIT_RES0[], _JIT_RES1[];
 HOLE_DECL _JIT_OP0[], _JIT_OP1[], _JIT_OP2[], _JIT_OP3[];
-HOLE_DECL _JIT_LOCATION[], _JIT_LIST[], _JIT_COUNT[], _JIT_SCRATCH[];
+HOLE_DECL _JIT_LOCATION[], _JIT_LIST[], _JIT_COUNT[], _JIT_SCRATCH[], _JIT_CACHE[];
 #define HOLE(sym) ((uintptr_t)(sym))
 #define SLOT_AT(off) (*(PyObject **)((char *)slots + (off)))
 #define ARG0 SLOT_AT(HOLE(_JIT_ARG0))

@@ -1,0 +1,163 @@
+"""Attribute stores and method loads specialised by feedback
+(templates/getattr_instance.c, templates/load_method.c).
+
+Each case warms the functions up interpreted (so the quickened code gives
+hints), compiles them, then changes what the hint and the run-time method
+cache assumed: the compiled run must see every change as the interpreter
+does.  Cases run in children (a crash fails with its stack), on the debug
+interpreter too when present.
+"""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from children import PYTHONS, run  # noqa: E402
+
+# ``warm_both(src, names)``: plain and native namespaces of ``src``, the
+# native one's functions ``names`` warmed up by ``warm()`` and compiled.
+WARM = '''
+def stencils(f):
+    """The stencils of ``f``'s compiled code (symbol names end in "(stencil)")."""
+    c = compile_function(f)
+    try:
+        return {k.rpartition("(")[2].rstrip(")") for k in c.symbols}
+    finally:
+        c.release()
+
+def warm_both(src, names, expect=()):
+    plain, native = {"__name__": "m"}, {"__name__": "m"}
+    code = compile(src, "<case>", "exec")
+    exec(code, plain)
+    exec(code, native)
+    for _ in range(50):
+        native["warm"]()
+    for name in names:
+        owner, _, attr = name.rpartition(".")
+        f = getattr(native[owner], attr) if owner else native[name]
+        used = stencils(f)
+        assert not set(expect.get(name, ())) - used, (name, used)
+        jit(f)
+    return plain, native
+'''
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+def test_first_store_keeps_insertion_order(python: str) -> None:
+    run(WARM + textwrap.dedent('''
+        src = """
+        class P:
+            def __init__(self, a, b, flip):
+                if flip:
+                    self.y = b
+                    self.x = a
+                else:
+                    self.x = a
+                    self.y = b
+                self.x = self.y
+        def make(a, b, flip):
+            return P(a, b, flip)
+        def warm():
+            make(1, 2, False)
+            make(2, 3, True)
+        """
+        plain, native = warm_both(src, ["P.__init__", "make"], {"P.__init__": ["setattr_instance"]})
+        for ns in (plain, native):
+            ns["results"] = [(list(vars(p).items()), p.__dict__ == vars(p))
+                             for p in (ns["make"](i, -i, i % 3 == 0) for i in range(30))]
+        assert plain["results"] == native["results"], (plain["results"][:3], native["results"][:3])
+        values = [object() for _ in range(3)]
+        before = [sys.getrefcount(v) for v in values]
+        keep = [native["make"](v, v, i % 2 == 0) for i, v in enumerate(values)]
+        del keep
+        gc.collect()
+        assert [sys.getrefcount(v) for v in values] == before
+    '''), python)
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+def test_method_cache_sees_every_change(python: str) -> None:
+    run(WARM + textwrap.dedent('''
+        src = """
+        class A:
+            def m(self):
+                return "A.m"
+        class S:
+            __slots__ = ("v",)
+            def m(self):
+                return "S.m"
+        def call(o):
+            return o.m()
+        def warm():
+            call(A())
+            call(S())
+        """
+        plain, native = warm_both(src, ["call"], {"call": ["load_method_cached"]})
+
+        def scenario(ns):
+            # Each check follows a call that (re)fills the cache with A.m.
+            A, S, call = ns["A"], ns["S"], ns["call"]
+            out = [call(S()), call(A())]
+            a = A()
+            a.m = lambda: "instance"            # shadows the method on one instance
+            out += [call(A()), call(a)]
+            b = A()
+            b.other = 1                         # a new name in the shared keys
+            out += [call(A()), call(b), call(A())]
+            del a.m
+            out += [call(A()), call(a)]
+            c = A()
+            c.__dict__["m"] = lambda: "dict"    # a materialised instance dict
+            out += [call(A()), call(c)]
+            class B(A):
+                def m(self):
+                    return "B.m"
+            out += [call(A()), call(B()), call(A())]
+            A.m = lambda self: "replaced"       # the type changes: a new version
+            out += [call(A()), call(B()), call(S())]
+            S.m = lambda self: "S replaced"
+            out += [call(S()), call(S())]
+            del A.m
+            try:
+                call(A())
+            except AttributeError as e:
+                out.append(("AttributeError", str(e)))
+            return out
+
+        expected, got = scenario(plain), scenario(native)
+        assert expected == got, (expected, got)
+        o = native["A"]()
+        meth = type(o).__dict__.get("m")
+        before = (sys.getrefcount(o),)
+        for _ in range(1000):
+            native["call"](o) if meth else None
+        assert (sys.getrefcount(o),) == before
+    '''), python)
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+def test_method_cache_refcounts(python: str) -> None:
+    run(WARM + textwrap.dedent('''
+        src = """
+        class A:
+            def m(self, x):
+                return x
+        def call(o, x):
+            return o.m(x)
+        def warm():
+            call(A(), 1)
+        """
+        plain, native = warm_both(src, ["call"], {"call": ["load_method_cached"]})
+        A, call = native["A"], native["call"]
+        o, x = A(), object()
+        method = A.__dict__["m"]
+        before = (sys.getrefcount(o), sys.getrefcount(x), sys.getrefcount(method))
+        for _ in range(1000):
+            assert call(o, x) is x
+        assert (sys.getrefcount(o), sys.getrefcount(x), sys.getrefcount(method)) == before
+    '''), python)
