@@ -161,3 +161,58 @@ def test_method_cache_refcounts(python: str) -> None:
             assert call(o, x) is x
         assert (sys.getrefcount(o), sys.getrefcount(x), sys.getrefcount(method)) == before
     '''), python)
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+def test_slots_follow_the_type(python: str) -> None:
+    run(WARM + textwrap.dedent('''
+        src = """
+        class P:
+            __slots__ = ("x", "y")
+            def __init__(self, x):
+                self.x = x
+        def move(p, d):
+            p.x = p.x + d
+            return p.x
+        def read_y(p):
+            return p.y
+        def warm():
+            p = P(1)
+            move(p, 1)
+            p.y = 2
+            read_y(p)
+        """
+        plain, native = warm_both(src, ["P.__init__", "move", "read_y"],
+                                  {"move": ["getattr_slot", "setattr_slot"], "read_y": ["getattr_slot"]})
+
+        P, read_y = native["P"], native["read_y"]
+        v, w = object(), object()
+        before = (sys.getrefcount(v), sys.getrefcount(w))
+        q = P(v)                               # compiled __init__: setattr_slot
+        q.y = w
+        for _ in range(100):
+            assert read_y(q) is w              # getattr_slot
+        del q
+        assert (sys.getrefcount(v), sys.getrefcount(w)) == before
+
+        def scenario(ns):
+            P, move, read_y = ns["P"], ns["move"], ns["read_y"]
+            out = []
+            p = P(1.5)
+            out.append(move(p, 2))
+            try:
+                read_y(p)                      # an empty slot
+            except AttributeError as e:
+                out.append(("AttributeError", str(e)))
+            class Q(P):
+                __slots__ = ("z",)
+            q = Q(3)
+            q.y = "qy"
+            out += [move(q, 1), read_y(q)]
+            P.y = property(lambda self: "property")  # the type changes
+            out += [read_y(P(0)), move(P(1), 1)]
+            return out
+
+        expected, got = scenario(plain), scenario(native)
+        assert expected == got, (expected, got)
+    '''), python)

@@ -77,6 +77,8 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     "getitem_tuple_int": ("getitem_seq", ["-DTUPLE"]),
     "getattr_instance": ("getattr_instance", []),
     "setattr_instance": ("getattr_instance", ["-DSTORE"]),
+    "getattr_slot": ("getattr_slot", []),
+    "setattr_slot": ("getattr_slot", ["-DSTORE"]),
     "store_global": ("store_global", ["-DSTORE"]),
     "delete_global": ("store_global", ["-DDELETE"]),
     **{name: ("call", flags) for name, flags in _CALL.items()},

@@ -85,16 +85,18 @@ def _getitem(em: Emitter, ins: Instr) -> int:
 
 
 def _attr(em: Emitter, ins: Instr) -> int:
-    """GetAttr / SetAttr on an instance's values array (type version guarded)."""
+    """GetAttr / SetAttr on an instance's values array or a __slots__ member
+    (type version guarded)."""
     hint = ins.hint or {}
-    if hint.get("kind") != "instance_value" or not hint.get("type_version"):
+    kind = {"instance_value": "instance", "slot": "slot"}.get(hint.get("kind"))
+    if kind is None or not hint.get("type_version"):
         return 0
     holes: dict[str, Any] = dict(_JIT_ARG0=em.off(ins.args[0]), _JIT_OP0=ObjRef(sys.intern(ins.attrs["name"])),
-                                 _JIT_OP1=hint["type_version"], _JIT_OP2=hint["index"])
+                                 _JIT_OP1=hint["type_version"], _JIT_OP2=hint["index" if kind == "instance" else "offset"])
     if ins.kind.name == "SetAttr":
-        em.op("setattr_instance", ins, _JIT_ARG1=em.off(ins.args[1]), **holes)
+        em.op(f"setattr_{kind}", ins, _JIT_ARG1=em.off(ins.args[1]), **holes)
     else:
-        em.op("getattr_instance", ins, _JIT_RES0=em.off(ins.result), **holes)
+        em.op(f"getattr_{kind}", ins, _JIT_RES0=em.off(ins.result), **holes)
     return 1
 
 
