@@ -216,3 +216,66 @@ def test_slots_follow_the_type(python: str) -> None:
         expected, got = scenario(plain), scenario(native)
         assert expected == got, (expected, got)
     '''), python)
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+def test_instance_dicts_follow_every_change(python: str) -> None:
+    run(WARM + textwrap.dedent('''
+        src = """
+        class D:
+            def __init__(self, x):
+                self.__dict__       # the attributes move to a real dict
+                self.x = x
+            def m(self):
+                return "D.m"
+        def bump(o):
+            o.x = o.x + 1
+            return o.x
+        def call(o):
+            return o.m()
+        def warm():
+            o = D(1)
+            bump(o)
+            call(o)
+        """
+        plain, native = warm_both(src, ["bump", "call"],
+                                  {"bump": ["getattr_hint", "setattr_hint"], "call": ["load_method_cached"]})
+
+        def scenario(ns):
+            D, bump, call = ns["D"], ns["bump"], ns["call"]
+            out = []
+            o = D(1)
+            out += [bump(o), call(o)]
+            o.__dict__["m"] = lambda: "shadow"
+            out += [call(D(2)), call(o)]
+            del o.__dict__["m"]
+            out += [call(o)]
+            for i in range(20):                  # the dict grows and is rebuilt
+                setattr(o, f"a{i}", i)
+            out += [bump(o), call(o)]
+            del o.x
+            try:
+                bump(o)
+            except AttributeError as e:
+                out.append(("AttributeError", str(e)))
+            class Weird(str):
+                def __hash__(self):
+                    return hash("m")
+                def __eq__(self, other):
+                    raise ValueError("eq")
+            w = D(0)
+            w.__dict__[Weird("zz")] = 1          # the method lookup meets this key
+            try:
+                out.append(call(w))
+            except ValueError as e:
+                out.append(("ValueError", str(e)))
+            D.x = property(lambda self: 41, lambda self, v: out.append(("set", v)))  # a data descriptor now
+            p = D(5)
+            out += [bump(p), call(p)]
+            D.m = lambda self: "replaced"
+            out += [call(p)]
+            return out
+
+        expected, got = scenario(plain), scenario(native)
+        assert expected == got, (expected, got)
+    '''), python)

@@ -79,6 +79,8 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     "setattr_instance": ("getattr_instance", ["-DSTORE"]),
     "getattr_slot": ("getattr_slot", []),
     "setattr_slot": ("getattr_slot", ["-DSTORE"]),
+    "getattr_hint": ("getattr_hint", []),
+    "setattr_hint": ("getattr_hint", ["-DSTORE"]),
     "store_global": ("store_global", ["-DSTORE"]),
     "delete_global": ("store_global", ["-DDELETE"]),
     **{name: ("call", flags) for name, flags in _CALL.items()},

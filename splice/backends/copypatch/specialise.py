@@ -85,14 +85,14 @@ def _getitem(em: Emitter, ins: Instr) -> int:
 
 
 def _attr(em: Emitter, ins: Instr) -> int:
-    """GetAttr / SetAttr on an instance's values array or a __slots__ member
-    (type version guarded)."""
+    """GetAttr / SetAttr on an instance's values array, a __slots__ member
+    or an instance dict (type version guarded)."""
     hint = ins.hint or {}
-    kind = {"instance_value": "instance", "slot": "slot"}.get(hint.get("kind"))
+    kind = {"instance_value": "instance", "slot": "slot", "with_hint": "hint"}.get(hint.get("kind"))
     if kind is None or not hint.get("type_version"):
         return 0
     holes: dict[str, Any] = dict(_JIT_ARG0=em.off(ins.args[0]), _JIT_OP0=ObjRef(sys.intern(ins.attrs["name"])),
-                                 _JIT_OP1=hint["type_version"], _JIT_OP2=hint["index" if kind == "instance" else "offset"])
+                                 _JIT_OP1=hint["type_version"], _JIT_OP2=hint[{"instance": "index", "slot": "offset", "hint": "hint"}[kind]])
     if ins.kind.name == "SetAttr":
         em.op(f"setattr_{kind}", ins, _JIT_ARG1=em.off(ins.args[1]), **holes)
     else:
@@ -102,7 +102,7 @@ def _attr(em: Emitter, ins: Instr) -> int:
 
 def _load_method(em: Emitter, ins: Instr) -> int:
     """A method of an instance's type, cached at run time (see load_method.c)."""
-    if (ins.hint or {}).get("kind") not in ("with_values", "no_dict"):
+    if (ins.hint or {}).get("kind") not in ("with_values", "no_dict", "with_dict"):
         return 0
     em.op("load_method_cached", ins, _JIT_OP0=ObjRef(sys.intern(ins.attrs["name"])), _JIT_CACHE=em.cache(),
           _JIT_ARG0=em.off(ins.args[0]), _JIT_RES0=em.off(ins.results[0]), _JIT_RES1=em.off(ins.results[1]))

@@ -8,15 +8,19 @@
  * and versions are never reused).  For an instance whose attributes live in
  * its values array the cache also records how many names the type's shared
  * keys had, none of them this name: shared keys only grow, so while that
- * count holds no instance can shadow the method. */
+ * count holds no instance can shadow the method.  An instance whose
+ * attributes moved to a dict is looked up in that dict first, as the
+ * generic path does. */
 #include "stencil.h"
 
 #ifdef CACHED
 typedef struct {
     uint32_t version;   /* 0: empty */
-    int32_t names;      /* shared keys' entry count, or -1: no instance dict */
+    int32_t names;      /* shared keys' entry count; NO_DICT; IN_DICT: look in the instance dict */
     PyObject *method;   /* borrowed */
 } method_cache;
+#define NO_DICT (-1)
+#define IN_DICT (-2)
 
 /* After a generic lookup found a method on the type: remember it if the
  * hit test above can prove the same lookup gives the same method. */
@@ -28,10 +32,13 @@ HELPER void fill(method_cache *c, PyObject *obj, PyObject *method, PyObject *nam
         tp->tp_getattro != PyObject_GenericGetAttr || _PyType_Lookup(tp, name) != method) {
         return;
     }
-    int32_t names = -1;
-    if (tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) {
+    int32_t names = NO_DICT;
+    if ((tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) && *_PyObject_ValuesPointer(obj) == NULL) {
+        names = IN_DICT;
+    }
+    else if (tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) {
         PyDictKeysObject *keys = ((PyHeapTypeObject *)tp)->ht_cached_keys;
-        if (*_PyObject_ValuesPointer(obj) == NULL || keys == NULL || !DK_IS_UNICODE(keys)) {
+        if (keys == NULL || !DK_IS_UNICODE(keys)) {
             return;
         }
         PyDictUnicodeEntry *entries = DK_UNICODE_ENTRIES(keys);
@@ -62,12 +69,26 @@ STENCIL
 #ifdef CACHED
     method_cache *c = (method_cache *)HOLE(_JIT_CACHE);
     PyTypeObject *tp = Py_TYPE(obj);
-    if (tp->tp_version_tag == c->version && c->version != 0 &&
-        (c->names < 0 || (*_PyObject_ValuesPointer(obj) != NULL &&
-                          ((PyHeapTypeObject *)tp)->ht_cached_keys->dk_nentries == c->names))) {
-        RES0 = Py_NewRef(c->method);
-        RES1 = Py_NewRef(obj);
-        CONTINUE();
+    if (tp->tp_version_tag == c->version && c->version != 0) {
+        int hit = c->names == NO_DICT;
+        if (c->names >= 0) {
+            hit = *_PyObject_ValuesPointer(obj) != NULL &&
+                  ((PyHeapTypeObject *)tp)->ht_cached_keys->dk_nentries == c->names;
+        }
+        else if (c->names == IN_DICT && *_PyObject_ValuesPointer(obj) == NULL) {
+            PyObject *dict = *_PyObject_ManagedDictPointer(obj);
+            PyObject *shadow = dict != NULL ? PyDict_GetItemWithError(dict, OP0) : NULL;
+            if (shadow == NULL && PyErr_Occurred()) {
+                SET_LOCATION();
+                ERROR();  /* the generic lookup fails the same way */
+            }
+            hit = shadow == NULL;
+        }
+        if (LIKELY(hit)) {
+            RES0 = Py_NewRef(c->method);
+            RES1 = Py_NewRef(obj);
+            CONTINUE();
+        }
     }
 #endif
     SET_LOCATION();

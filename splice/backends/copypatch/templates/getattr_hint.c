@@ -1,0 +1,52 @@
+/* Attribute access with feedback "with_hint": an instance whose attributes
+ * live in a materialised dict.  While the type keeps version OP1 (so no
+ * descriptor or __getattribute__/__setattr__ of the type intervenes):
+ * the load reads entry OP2 of the dict's keys when that entry is still the
+ * name OP0 with a value (ceval's LOAD_ATTR_WITH_HINT); with -DSTORE the
+ * value ARG1 goes straight into the dict (what the generic store ends in).
+ * Otherwise PyObject_GetAttr / PyObject_SetAttr. */
+#include "stencil.h"
+
+STENCIL
+{
+    PyObject *o = ARG0;
+    PyTypeObject *tp = Py_TYPE(o);
+    PyDictObject *dict = NULL;
+    if (LIKELY(tp->tp_version_tag == (unsigned int)OPINT(_JIT_OP1) && (tp->tp_flags & Py_TPFLAGS_MANAGED_DICT))) {
+        dict = *(PyDictObject **)_PyObject_ManagedDictPointer(o);
+    }
+#ifdef STORE
+    SET_LOCATION();  /* the store may release an old value, or fail */
+    int err = dict != NULL ? PyDict_SetItem((PyObject *)dict, OP0, ARG1) : PyObject_SetAttr(o, OP0, ARG1);
+    if (err < 0) {
+        ERROR();
+    }
+#else
+    PyObject *r = NULL;
+    if (dict != NULL) {
+        PyDictKeysObject *keys = dict->ma_keys;
+        size_t hint = (size_t)OPINT(_JIT_OP2);
+        if (hint < (size_t)keys->dk_nentries) {
+            if (DK_IS_UNICODE(keys)) {
+                PyDictUnicodeEntry *ep = DK_UNICODE_ENTRIES(keys) + hint;
+                r = ep->me_key == OP0 ? ep->me_value : NULL;
+            }
+            else {
+                PyDictKeyEntry *ep = DK_ENTRIES(keys) + hint;
+                r = ep->me_key == OP0 ? ep->me_value : NULL;
+            }
+        }
+    }
+    if (LIKELY(r != NULL)) {
+        RES0 = Py_NewRef(r);
+        CONTINUE();
+    }
+    SET_LOCATION();
+    r = PyObject_GetAttr(o, OP0);
+    if (r == NULL) {
+        ERROR();
+    }
+    RES0 = r;
+#endif
+    CONTINUE();
+}
