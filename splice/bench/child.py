@@ -15,6 +15,13 @@ be active, ``false``: it must not be loaded), ``clock`` (``"wall"`` or
 ``"cpu"``: process CPU time, all threads, instead of wall time, for shared
 machines) and ``result`` (output path).
 
+A splice row first *settles*: the benchmark runs (``loops`` loops a run)
+until two runs in a row compiled nothing (at least ``SETTLE_MIN`` runs, at
+most ``SETTLE_MAX`` or ``SETTLE_SECONDS``), so its values measure the
+steady state a JIT is judged by; what compiling cost is reported apart
+(``splice_stats``: compile time per function and in total), and how many
+runs settling took (``settle_runs``).
+
 Timing is pyperf's own worker (``--worker --loops --warmups --values``):
 a `pyperf.Runner` subclass is installed as ``pyperf.Runner`` so the
 benchmark's unmodified ``__main__`` block uses it, and it only keeps the
@@ -38,6 +45,7 @@ import time
 import traceback
 
 DIGEST_LIMIT = 200
+SETTLE_MIN, SETTLE_MAX, SETTLE_SECONDS = 2, 40, 30.0
 
 
 def digest(value: object) -> str:
@@ -62,8 +70,31 @@ def splice_stats() -> object:
     return json.loads(json.dumps(stats(), default=repr))
 
 
-def make_runner_class(pyperf: object, kept: dict) -> type:
-    """A pyperf.Runner that records what the benchmark produced."""
+def settle(run_once, kept: dict) -> None:
+    """With splice loaded: call ``run_once`` until two calls in a row compiled
+    nothing (bounded by SETTLE_MIN/MAX/SECONDS); the count goes in ``kept``.
+    Its output is dropped and the random state restored, so the measured
+    runs print and draw exactly what a plain row's do."""
+    splice = sys.modules.get("splice")
+    if splice is None:
+        return
+    start, quiet, runs = time.monotonic(), 0, 0
+    state = random.getstate()
+    while runs < SETTLE_MAX and time.monotonic() - start < SETTLE_SECONDS:
+        before = splice.stats()["compiles"]
+        with contextlib.redirect_stdout(io.StringIO()):
+            run_once()
+        runs += 1
+        quiet = quiet + 1 if splice.stats()["compiles"] == before else 0
+        if quiet >= 2 and runs >= SETTLE_MIN:
+            break
+    random.setstate(state)  # the measured runs draw what a plain row draws
+    kept["settle_runs"] = runs
+
+
+def make_runner_class(pyperf: object, kept: dict, loops: int) -> type:
+    """A pyperf.Runner that records what the benchmark produced (and lets a
+    splice row settle first)."""
 
     class RecordingRunner(pyperf.Runner):
         def bench_func(self, name, func, *args, **kwargs):
@@ -71,9 +102,11 @@ def make_runner_class(pyperf: object, kept: dict) -> type:
                 kept["returned"] = value = func(*call_args)
                 return value
 
+            settle(lambda: [func(*args) for _ in range(loops)], kept)
             return self._keep(super().bench_func(name, recorded, *args, **kwargs))
 
         def bench_time_func(self, name, time_func, *args, **kwargs):
+            settle(lambda: time_func(loops, *args), kept)
             return self._keep(super().bench_time_func(name, time_func, *args, **kwargs))
 
         def _display_result(self, bench, checks=True):
@@ -153,7 +186,7 @@ def run(spec: dict, result: dict) -> None:
         # pyperf's bench_func reads time.perf_counter, the benchmarks pyperf.perf_counter.
         time.perf_counter = pyperf.perf_counter = time.process_time
     kept: dict = {}
-    pyperf.Runner = make_runner_class(pyperf, kept)
+    pyperf.Runner = make_runner_class(pyperf, kept, spec["loops"])
     path = spec["file"]
     sys.path[0] = os.path.dirname(path)
     sys.argv = [path, "--worker", "--worker-task", "0", "--quiet",
@@ -179,6 +212,7 @@ def run(spec: dict, result: dict) -> None:
     result["returned"] = digest(kept["returned"]) if "returned" in kept else None
     result["checked"] = digest(namespace.get("checked")) if spec["check"] else None
     result["stdout"] = digest(out.getvalue())
+    result["settle_runs"] = kept.get("settle_runs", 0)
     metadata = bench.get_metadata()
     result["metadata"] = {key: metadata.get(key) for key in (
         "python_implementation", "python_version", "cpu_model_name", "platform",

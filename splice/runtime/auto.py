@@ -8,13 +8,20 @@ at interpreter start-up, as coverage.py's does), or by
 Detection costs near zero for code splice does not compile: no PEP 523 hook,
 no ``sys.settrace``/``sys.setprofile`` (each slows every call, and a profile
 function makes compiled code step aside).  A daemon thread wakes
-``SPLICE_SAMPLE_HZ`` times a second (default 250), reads the innermost
-Python frame of every other thread (``sys._current_frames()``) and counts a
-sample for its code object.  A code object reaching ``SPLICE_THRESHOLD``
-samples (default 10, i.e. about 40 ms of run time spent in its own body) is
-hot: the functions using it are found (among the functions and classes of
+``SPLICE_SAMPLE_HZ`` times a second (default 250), reads the Python stack
+of every other thread (``sys._current_frames()``, the innermost
+``MAX_DEPTH`` frames) and counts a sample for each code object on it, once
+per sample.  A code object reaching ``SPLICE_THRESHOLD`` samples (default
+10, i.e. about 40 ms of run time spent in it or in what it calls) is hot: the functions using it are found (among the functions and classes of
 its module, else with ``gc.get_referrers``) and it is compiled and installed
-on every one of them.  The same code can be hot again
+on every one of them, together with its *warm callees*: the functions and
+methods of the same module that its code names (``co_names``: globals it
+calls, methods and attributes it looks up, classes it instantiates), that
+CPython has already quickened, and so on transitively (at most
+``MAX_CALLEES``).  A compiled function calls a compiled callee directly;
+an interpreted callee would cost it a full interpreter entry, where the
+interpreter calling it would have inlined the call, so a hot function is
+compiled with the neighbourhood it calls (docs/activation.md).  The same code can be hot again
 later (closures created after the first sweep); it is swept again, at most
 ``MAX_SWEEPS`` times.
 
@@ -46,6 +53,8 @@ DEFAULT_THRESHOLD = 10  # samples in a code object's own body
 DEFAULT_HZ = 250  # samples a second
 MAX_SWEEPS = 8  # gc.get_referrers sweeps for one code object
 MAX_CODES = 100_000  # code objects the sampler remembers before it starts over
+MAX_CALLEES = 64  # warm callees compiled along with one hot function
+MAX_DEPTH = 32  # frames of a stack sampled, innermost first
 _SPLICE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 _FUNCTION_CODE = 0x2  # CO_NEWLOCALS: function bodies have it, module and class bodies do not
 
@@ -84,12 +93,30 @@ class _Sampler(threading.Thread):
             if not registry.enabled():
                 continue
             frames = sys._current_frames()
-            hot = [(code, frame.f_globals) for tid, frame in frames.items()
-                   if tid != me and id(frame.f_code) not in self.ignored  # cheap test first
-                   and not _in_splice(frame) and (code := self.sample(frame.f_code))]
-            del frames
+            hot = []
+            for tid, frame in frames.items():
+                if tid != me and not _in_splice(frame):
+                    hot.extend(self.sample_stack(frame))
+            del frames, frame
             for code, globals_ in hot:
                 self.compile_hot(code, globals_)
+
+    def sample_stack(self, frame: types.FrameType | None) -> list[tuple[types.CodeType, dict[str, Any]]]:
+        """Count one sample for each code on the stack (innermost ``MAX_DEPTH``
+        frames, a recursive code once); the codes that just became hot."""
+        hot = []
+        seen: set[int] = set()
+        for _ in range(MAX_DEPTH):
+            if frame is None:
+                break
+            key = id(frame.f_code)
+            if key not in self.ignored and key not in seen:  # cheap tests first
+                seen.add(key)
+                code = self.sample(frame.f_code)
+                if code is not None:
+                    hot.append((code, frame.f_globals))
+            frame = frame.f_back
+        return hot
 
     def sample(self, code: types.CodeType) -> types.CodeType | None:
         """Count one sample; the code object when it just became hot."""
@@ -100,7 +127,8 @@ class _Sampler(threading.Thread):
                 for table in (self.counts, self.codes, self.sweeps, self.ignored):
                     table.clear()
             self.codes[key] = code
-            if not _eligible(code) or (self.user_only and not _is_user_file(code.co_filename)):
+            if (not _eligible(code) or code.co_filename.startswith(_SPLICE_DIR)
+                    or (self.user_only and not _is_user_file(code.co_filename))):
                 self.ignored.add(key)
                 return None
             n = 0
@@ -114,7 +142,7 @@ class _Sampler(threading.Thread):
     def compile_hot(self, code: types.CodeType, globals_: dict[str, Any]) -> None:
         """Compile every function whose code is ``code``; stop watching it when done."""
         functions = _functions_using(code, globals_)
-        registry.compile_now(functions, self.backend)
+        registry.compile_now(functions + _warm_callees(functions, globals_), self.backend)
         key = id(code)
         self.sweeps[key] = self.sweeps.get(key, 0) + 1
         compiled = any(registry.status(f) == registry.COMPILED for f in functions)
@@ -135,6 +163,46 @@ def _functions_using(code: types.CodeType, globals_: dict[str, Any]) -> list[typ
         if found:
             return found
     return [r for r in gc.get_referrers(code) if isinstance(r, types.FunctionType) and r.__code__ is code]
+
+
+def _warm_callees(functions: list[types.FunctionType], globals_: dict[str, Any]) -> list[types.FunctionType]:
+    """Functions of the module (``globals_``) that ``functions`` name, directly
+    or through each other, and that CPython has quickened (so they ran, and
+    their feedback is there): not yet known to splice, eligible, at most
+    ``MAX_CALLEES``."""
+    by_name: dict[str, list[types.FunctionType]] = {}
+    for value in list(globals_.values()):
+        if isinstance(value, types.FunctionType):
+            by_name.setdefault(value.__name__, []).append(value)
+        elif isinstance(value, type) and value.__module__ == globals_.get("__name__"):
+            for f in registry.functions_in_class(value, set()):
+                by_name.setdefault(f.__name__, []).append(f)
+            init = vars(value).get("__init__")
+            if isinstance(init, types.FunctionType):
+                by_name.setdefault(value.__name__, []).append(init)  # the class is called
+    seen = {id(f) for f in functions}
+    todo = list(functions)
+    found: list[types.FunctionType] = []
+    while todo and len(found) < MAX_CALLEES:
+        for name in sorted(_names(todo.pop().__code__)):
+            for f in by_name.get(name, ()):
+                if id(f) in seen or len(found) >= MAX_CALLEES:
+                    continue
+                seen.add(id(f))
+                if (registry.status(f) is None and _eligible(f.__code__) and f.__globals__ is globals_
+                        and registry.warmed_up(f.__code__)):
+                    found.append(f)
+                    todo.append(f)
+    return found
+
+
+def _names(code: types.CodeType) -> set[str]:
+    """The names ``code`` and the code nested in it (comprehensions, lambdas) use."""
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= _names(const)
+    return names
 
 
 def _module_functions(globals_: dict[str, Any]) -> list[types.FunctionType]:

@@ -315,7 +315,7 @@ def poll() -> int:
                 _sync(f, st)
             if st is None or st.status != PENDING:
                 _pending.discard(f)
-            elif _enabled and _warmed_up(f.__code__):
+            elif _enabled and warmed_up(f.__code__):
                 _pending.discard(f)
                 _compile(f, st)
                 done += 1
@@ -381,7 +381,7 @@ def _register(f: types.FunctionType, backend: str, eager: bool) -> None:
         if st.status != PENDING:
             return
         st.backend = backend
-        if _enabled and (eager or _warmed_up(f.__code__)):
+        if _enabled and (eager or warmed_up(f.__code__)):
             _pending.discard(f)
             _compile(f, st)
         else:  # warming up, or waiting for enable()
@@ -419,7 +419,7 @@ def _sync(f: types.FunctionType, st: FunctionState) -> None:
         _ensure_watcher()
 
 
-def _warmed_up(code: types.CodeType) -> bool:
+def warmed_up(code: types.CodeType) -> bool:
     """True once CPython has quickened ``code`` (its adaptive bytecode differs)."""
     return code._co_code_adaptive != code.co_code  # type: ignore[attr-defined]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import sys
 
 from splice.runtime import auto
 
@@ -46,3 +47,62 @@ def test_closures_and_unknown_code_use_gc() -> None:
         return 0
 
     assert auto._functions_using(local.__code__, globals()) == [local]  # not in the module: gc finds it
+
+
+CALLEES = '''
+class Point:
+    def __init__(self, x):
+        self.x = x
+    def norm(self):
+        return abs(self.x)
+    def unused(self):
+        return 0
+def helper(p):
+    return p.norm()
+def cold(p):
+    return p
+def hot(n):
+    return [helper(Point(i)) for i in range(n)] if n >= 0 else cold(n)
+def other():
+    return 1
+'''
+
+
+def _module(src: str) -> dict:
+    namespace = {"__name__": "callees_case"}
+    exec(compile(src, "<callees>", "exec"), namespace)
+    return namespace
+
+
+def test_warm_callees_are_the_quickened_functions_the_code_names() -> None:
+    ns = _module(CALLEES)
+    for _ in range(20):
+        ns["hot"](5)
+        ns["other"]()
+    found = auto._warm_callees([ns["hot"]], ns)
+    names = sorted(f.__qualname__ for f in found)
+    # helper (named), Point.__init__ (the class is called), Point.norm (named
+    # by helper); not cold (never ran), unused (never named), other (never named).
+    assert names == ["Point.__init__", "Point.norm", "helper"], names
+
+
+def test_warm_callees_are_bounded(monkeypatch) -> None:
+    ns = _module(CALLEES)
+    for _ in range(20):
+        ns["hot"](5)
+    monkeypatch.setattr(auto, "MAX_CALLEES", 1)
+    assert len(auto._warm_callees([ns["hot"]], ns)) == 1
+
+
+def test_a_stack_sample_counts_every_code_on_it_once() -> None:
+    sampler = auto._Sampler(threshold=2, hz=1, backend="interp")
+
+    def leaf(n):
+        return sampler.sample_stack(sys._getframe()) if n == 0 else leaf(n - 1)
+
+    def caller():
+        return leaf(3)
+
+    assert caller() == []  # first sample: every code counted once, none hot yet
+    hot = [code for code, _ in caller()]
+    assert leaf.__code__ in hot and caller.__code__ in hot and hot.count(leaf.__code__) == 1
