@@ -279,3 +279,52 @@ def test_instance_dicts_follow_every_change(python: str) -> None:
         expected, got = scenario(plain), scenario(native)
         assert expected == got, (expected, got)
     '''), python)
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+def test_global_cache_sees_every_change(python: str) -> None:
+    run(WARM + textwrap.dedent('''
+        src = """
+        import builtins
+        k = 1
+        def read():
+            return (k, len("ab"))
+        def warm():
+            read()
+        """
+        plain, native = warm_both(src, ["read"], {"read": ["load_global_cached"]})
+
+        def scenario(ns):
+            read = ns["read"]
+            out = [read(), read()]
+            ns["k"] = 2                          # rebound
+            out += [read(), read()]
+            ns["len"] = lambda s: "shadow"       # a global shadows the builtin
+            out += [read(), read()]
+            del ns["len"]
+            out += [read()]
+            ns["unrelated"] = 0                  # any change to the dict
+            out += [read()]
+            saved = ns["builtins"].len
+            ns["builtins"].len = lambda s: "builtin replaced"
+            out += [read()]
+            ns["builtins"].len = saved
+            out += [read()]
+            del ns["k"]
+            try:
+                read()
+            except NameError as e:
+                out.append(("NameError", str(e)))
+            ns["k"] = [3]
+            out += [read()]
+            return out
+
+        expected, got = scenario(plain), scenario(native)
+        assert expected == got, (expected, got)
+        value = object()
+        native["k"] = value
+        before = sys.getrefcount(value)
+        for _ in range(1000):
+            assert native["read"]()[0] is value
+        assert sys.getrefcount(value) == before
+    '''), python)

@@ -67,10 +67,9 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     "store_cell": ("cell", ["-DSTORE"]),
     "delete_cell": ("cell", ["-DDELETE"]),
     "load_global": ("load_global", []),
-    "load_global_module": ("load_global", ["-DMODULE"]),
-    "load_global_builtin": ("load_global", ["-DBUILTIN"]),
+    "load_global_cached": ("load_global", ["-DCACHED"]),
     **{f"binary_{t}_{op}": ("binary_num", [f"-D{t.upper()}", f"-DOP_{op.upper()}"])
-       for t, ops in (("int", ("add", "sub")), ("float", ("add", "sub", "mul", "div"))) for op in ops},
+       for t, ops in (("int", ("add", "sub", "mul")), ("float", ("add", "sub", "mul", "div"))) for op in ops},
     **{f"compare_{t}{fused}": ("compare_num", [f"-D{t.upper()}"] + (["-DTRUTH"] if fused else []))
        for t in ("int", "float") for fused in ("", "_truth")},
     "getitem_list_int": ("getitem_seq", ["-DLIST_"]),
@@ -96,6 +95,7 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     "load_method_cached": ("load_method", ["-DCACHED"]),
     "vectorcall": ("vectorcall", []),
     "vectorcall_direct": ("vectorcall", ["-DDIRECT"]),
+    **{f"vectorcall_direct{n}": ("vectorcall", ["-DDIRECT", f"-DNARGS={n}"]) for n in range(4)},
     "call_ex": ("call_ex", []),
     "make_function": ("make_function", []),
     "build_tuple": ("build_seq", ["-DTUPLE"]),

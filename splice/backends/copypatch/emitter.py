@@ -108,7 +108,7 @@ class CacheRef:
     index: int
 
 
-CACHE_BYTES = 16
+CACHE_BYTES = 32
 
 _sym_cache: dict[str, int] = {}
 

@@ -75,6 +75,10 @@ def _cell(stencil: str) -> Callable[[Emitter, Instr], None]:
     return lower
 
 
+def _load_global(em: Emitter, ins: Instr) -> None:
+    em.op("load_global_cached", ins, _JIT_OP0=_name(ins), _JIT_CACHE=em.cache(), **_args(em, ins))
+
+
 def _global(stencil: str) -> Callable[[Emitter, Instr], None]:
     def lower(em: Emitter, ins: Instr) -> None:
         em.op(stencil, ins, _JIT_OP0=_name(ins), **_args(em, ins))
@@ -144,7 +148,9 @@ def _call(em: Emitter, ins: Instr) -> None:
     # Positional calls may reach a compiled callee's native body directly.
     direct = {} if kwnames else {"_JIT_OP1": direct_calls.extra_index(), "_JIT_OP2": MAX_NATIVE_DEPTH,
                                  "_JIT_OP3": direct_calls.spare_chunk_cell()}
-    em.op("vectorcall_direct" if direct else "vectorcall", ins, _JIT_ARG0=em.off(ins.args[0]),
+    count = len(ins.args) - 2
+    stencil = "vectorcall" if not direct else f"vectorcall_direct{count}" if count < 4 else "vectorcall_direct"
+    em.op(stencil, ins, _JIT_ARG0=em.off(ins.args[0]),
           _JIT_ARG1=em.off(ins.args[1]), _JIT_LIST=_slot_list(em, ins.args[2:]), _JIT_COUNT=len(ins.args) - 2,
           _JIT_OP0=ObjRef(tuple(kwnames)) if kwnames else 0, _JIT_SCRATCH=em.scratch_slot * 8,
           _JIT_RES0=em.off(ins.result), **direct)
@@ -278,7 +284,7 @@ LOWER: dict[str, Callable[[Emitter, Instr], None]] = {
     "LoadLocal": _load_local, "StoreLocal": _store_local, "DeleteLocal": _delete_local,
     "LoadClosure": _load_closure,
     "LoadCell": _cell("load_cell"), "StoreCell": _cell("store_cell"), "DeleteCell": _cell("delete_cell"),
-    "LoadGlobal": _global("load_global"), "StoreGlobal": _global("store_global"),
+    "LoadGlobal": _load_global, "StoreGlobal": _global("store_global"),
     "DeleteGlobal": _global("delete_global"),
     "BinaryOp": _binary, "UnaryOp": _unary, "Compare": _compare,
     "Is": _invert("is_op"), "Contains": _invert("contains"),

@@ -17,8 +17,8 @@ from typing import Any
 from ...ir import Instr
 from .emitter import BINARY_FUNCS, COMPARE_OPS, Emitter, ObjRef, c_symbol
 
-_INT_OPS = {"add": "add", "iadd": "add", "sub": "sub", "isub": "sub"}
-_FLOAT_OPS = {**_INT_OPS, "mul": "mul", "imul": "mul", "truediv": "div", "itruediv": "div"}
+_INT_OPS = {"add": "add", "iadd": "add", "sub": "sub", "isub": "sub", "mul": "mul", "imul": "mul"}
+_FLOAT_OPS = {**_INT_OPS, "truediv": "div", "itruediv": "div"}
 
 
 def _types(ins: Instr) -> Any:
@@ -109,20 +109,6 @@ def _load_method(em: Emitter, ins: Instr) -> int:
     return 1
 
 
-def _load_global(em: Emitter, ins: Instr) -> int:
-    hint = ins.hint or {}
-    holes: dict[str, Any] = dict(_JIT_RES0=em.off(ins.result), _JIT_OP0=ObjRef(ins.attrs["name"]),
-                                 _JIT_OP3=hint.get("index", 0))
-    if hint.get("kind") == "module" and hint.get("keys_version"):
-        em.op("load_global_module", ins, _JIT_OP1=hint["keys_version"], **holes)
-    elif hint.get("kind") == "builtin" and hint.get("module_keys_version") and hint.get("builtin_keys_version"):
-        em.op("load_global_builtin", ins, _JIT_OP1=hint["module_keys_version"],
-              _JIT_OP2=hint["builtin_keys_version"], **holes)
-    else:
-        return 0
-    return 1
-
-
 @lru_cache(maxsize=None)
 def _iterator_layouts_match() -> bool:
     """Whether this interpreter's list/tuple/range iterators have the
@@ -163,8 +149,6 @@ def specialise(em: Emitter, instrs: list[Instr], i: int) -> int:
         return _getitem(em, ins)
     if name in ("GetAttr", "SetAttr"):
         return _attr(em, ins)
-    if name == "LoadGlobal":
-        return _load_global(em, ins)
     if name == "LoadMethod":
         return _load_method(em, ins)
     return 0

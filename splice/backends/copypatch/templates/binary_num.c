@@ -1,5 +1,5 @@
-/* RES0 = ARG0 <op> ARG1 specialised for exact ints (-DINT: add, sub on
- * one-digit ints) or exact floats (-DFLOAT: add, sub, mul, div by nonzero);
+/* RES0 = ARG0 <op> ARG1 specialised for exact ints (-DINT: add, sub, mul on
+ * one-digit ints: the result fits a Py_ssize_t) or exact floats (-DFLOAT: add, sub, mul, div by nonzero);
  * anything else takes the generic C API function OP3, so a wrong hint is
  * slower, never wrong.  -DOP_ADD / -DOP_SUB / -DOP_MUL / -DOP_DIV. */
 #include "stencil.h"

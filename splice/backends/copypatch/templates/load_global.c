@@ -1,29 +1,28 @@
 /* RES0 = global or builtin OP0 (new reference), as ceval's LOAD_GLOBAL.
- * With feedback, first the specialised path: while the globals dict
- * (-DMODULE) or both the globals and builtins dicts (-DBUILTIN) keep their
- * keys versions (OP1, OP2), the value is entry OP3 of the dict's keys
- * (ceval's LOAD_GLOBAL_MODULE / _BUILTIN). */
+ * With -DCACHED, first this instruction's cache (CACHE): the value found
+ * last time, borrowed, and the version tags (PEP 509) the globals and
+ * builtins dicts had then.  Every change to a dict gives it a new tag, and
+ * tags are never reused, so while both tags hold the dicts are the same and
+ * unchanged and still hold the value.  A miss looks the name up as the
+ * interpreter does and refills the cache (exact dicts only). */
 #include "stencil.h"
+
+#ifdef CACHED
+typedef struct {
+    uint64_t globals_tag;  /* 0: empty (dicts never have tag 0) */
+    uint64_t builtins_tag;
+    PyObject *value;
+} global_cache;
+#endif
 
 STENCIL
 {
     PyObject *name = OP0, *v;
-#if defined(MODULE) || defined(BUILTIN)
-    PyDictObject *g = (PyDictObject *)frame->f_globals;
-    v = NULL;
-# ifdef BUILTIN
-    PyDictObject *d = (PyDictObject *)frame->f_builtins;
-    if (PyDict_CheckExact(g) && PyDict_CheckExact(d) && g->ma_keys->dk_version == (uint32_t)OPINT(_JIT_OP1) &&
-        d->ma_keys->dk_version == (uint32_t)OPINT(_JIT_OP2) && d->ma_keys->dk_kind != DICT_KEYS_GENERAL) {
-# else
-    PyDictObject *d = g;
-    if (PyDict_CheckExact(g) && g->ma_keys->dk_version == (uint32_t)OPINT(_JIT_OP1) &&
-        g->ma_keys->dk_kind != DICT_KEYS_GENERAL) {
-# endif
-        v = DK_UNICODE_ENTRIES(d->ma_keys)[OPINT(_JIT_OP3)].me_value;
-    }
-    if (LIKELY(v != NULL)) {
-        RES0 = Py_NewRef(v);
+#ifdef CACHED
+    global_cache *c = (global_cache *)HOLE(_JIT_CACHE);
+    PyDictObject *g = (PyDictObject *)frame->f_globals, *b = (PyDictObject *)frame->f_builtins;
+    if (LIKELY(g->ma_version_tag == c->globals_tag && b->ma_version_tag == c->builtins_tag)) {
+        RES0 = Py_NewRef(c->value);
         CONTINUE();
     }
 #endif
@@ -40,6 +39,11 @@ STENCIL
             ERROR();
         }
         Py_INCREF(v);
+#ifdef CACHED
+        c->globals_tag = g->ma_version_tag;
+        c->builtins_tag = b->ma_version_tag;
+        c->value = v;
+#endif
     }
     else {
         v = PyObject_GetItem(frame->f_globals, name);

@@ -2,8 +2,13 @@
  * keyword arguments, OP0 the kwnames tuple or NULL.  Arguments are gathered
  * in the frame's scratch slots (SCRATCH[0] stays free for
  * PY_VECTORCALL_ARGUMENTS_OFFSET).  -DDIRECT (no keywords): a compiled
- * callee is called directly (call_direct.h). */
+ * callee is called directly (call_direct.h).  -DNARGS=n: COUNT is n, known
+ * when compiling, so the argument copies unroll. */
 #include "stencil.h"
+#ifdef NARGS
+# undef COUNT
+# define COUNT ((Py_ssize_t)NARGS)
+#endif
 #ifdef DIRECT
 #include "call_direct.h"
 #endif
