@@ -15,12 +15,14 @@ be active, ``false``: it must not be loaded), ``clock`` (``"wall"`` or
 ``"cpu"``: process CPU time, all threads, instead of wall time, for shared
 machines) and ``result`` (output path).
 
-A splice row first *settles*: the benchmark runs (``loops`` loops a run)
-until two runs in a row compiled nothing (at least ``SETTLE_MIN`` runs, at
-most ``SETTLE_MAX`` or ``SETTLE_SECONDS``), so its values measure the
-steady state a JIT is judged by; what compiling cost is reported apart
-(``splice_stats``: compile time per function and in total), and how many
-runs settling took (``settle_runs``).
+Every row first *settles*: the benchmark runs ``settle`` times (``loops``
+loops a run, output dropped, random state restored after) before pyperf's
+warm-up, the same in every row so every row makes the same calls and ends
+in the same state.  It gives a JIT's compiler time to find and compile the
+hot code, so the values measure the steady state a JIT is judged by; what
+compiling cost is reported apart (``splice_stats``: compile time per
+function and in total), and how many of the settle runs still compiled
+something (``settle_compiling``).
 
 Timing is pyperf's own worker (``--worker --loops --warmups --values``):
 a `pyperf.Runner` subclass is installed as ``pyperf.Runner`` so the
@@ -45,7 +47,6 @@ import time
 import traceback
 
 DIGEST_LIMIT = 200
-SETTLE_MIN, SETTLE_MAX, SETTLE_SECONDS = 2, 40, 30.0
 
 
 def digest(value: object) -> str:
@@ -70,31 +71,25 @@ def splice_stats() -> object:
     return json.loads(json.dumps(stats(), default=repr))
 
 
-def settle(run_once, kept: dict) -> None:
-    """With splice loaded: call ``run_once`` until two calls in a row compiled
-    nothing (bounded by SETTLE_MIN/MAX/SECONDS); the count goes in ``kept``.
-    Its output is dropped and the random state restored, so the measured
-    runs print and draw exactly what a plain row's do."""
+def settle(run_once, runs: int, kept: dict) -> None:
+    """Call ``run_once`` ``runs`` times, output dropped, random state restored
+    after (so the measured runs print and draw what they would without it);
+    with splice loaded, count the runs during which it compiled something."""
     splice = sys.modules.get("splice")
-    if splice is None:
-        return
-    start, quiet, runs = time.monotonic(), 0, 0
     state = random.getstate()
-    while runs < SETTLE_MAX and time.monotonic() - start < SETTLE_SECONDS:
-        before = splice.stats()["compiles"]
+    compiling = 0
+    for _ in range(runs):
+        before = splice.stats()["compiles"] if splice else 0
         with contextlib.redirect_stdout(io.StringIO()):
             run_once()
-        runs += 1
-        quiet = quiet + 1 if splice.stats()["compiles"] == before else 0
-        if quiet >= 2 and runs >= SETTLE_MIN:
-            break
-    random.setstate(state)  # the measured runs draw what a plain row draws
-    kept["settle_runs"] = runs
+        compiling += bool(splice) and splice.stats()["compiles"] != before
+    random.setstate(state)
+    kept["settle_compiling"] = compiling
 
 
-def make_runner_class(pyperf: object, kept: dict, loops: int) -> type:
-    """A pyperf.Runner that records what the benchmark produced (and lets a
-    splice row settle first)."""
+def make_runner_class(pyperf: object, kept: dict, loops: int, runs: int) -> type:
+    """A pyperf.Runner that records what the benchmark produced, after
+    ``runs`` settle runs."""
 
     class RecordingRunner(pyperf.Runner):
         def bench_func(self, name, func, *args, **kwargs):
@@ -102,11 +97,11 @@ def make_runner_class(pyperf: object, kept: dict, loops: int) -> type:
                 kept["returned"] = value = func(*call_args)
                 return value
 
-            settle(lambda: [func(*args) for _ in range(loops)], kept)
+            settle(lambda: [func(*args) for _ in range(loops)], runs, kept)
             return self._keep(super().bench_func(name, recorded, *args, **kwargs))
 
         def bench_time_func(self, name, time_func, *args, **kwargs):
-            settle(lambda: time_func(loops, *args), kept)
+            settle(lambda: time_func(loops, *args), runs, kept)
             return self._keep(super().bench_time_func(name, time_func, *args, **kwargs))
 
         def _display_result(self, bench, checks=True):
@@ -186,7 +181,7 @@ def run(spec: dict, result: dict) -> None:
         # pyperf's bench_func reads time.perf_counter, the benchmarks pyperf.perf_counter.
         time.perf_counter = pyperf.perf_counter = time.process_time
     kept: dict = {}
-    pyperf.Runner = make_runner_class(pyperf, kept, spec["loops"])
+    pyperf.Runner = make_runner_class(pyperf, kept, spec["loops"], spec.get("settle", 0))
     path = spec["file"]
     sys.path[0] = os.path.dirname(path)
     sys.argv = [path, "--worker", "--worker-task", "0", "--quiet",
@@ -212,7 +207,7 @@ def run(spec: dict, result: dict) -> None:
     result["returned"] = digest(kept["returned"]) if "returned" in kept else None
     result["checked"] = digest(namespace.get("checked")) if spec["check"] else None
     result["stdout"] = digest(out.getvalue())
-    result["settle_runs"] = kept.get("settle_runs", 0)
+    result["settle_compiling"] = kept.get("settle_compiling", 0)
     metadata = bench.get_metadata()
     result["metadata"] = {key: metadata.get(key) for key in (
         "python_implementation", "python_version", "cpu_model_name", "platform",

@@ -15,7 +15,7 @@ from . import report, runtimes, suite
 from .runner import Runner, Settings
 
 WIDE = 200
-QUICK = Settings(runs=1, warmups=1, values=2, loops=1, timeout=120.0)
+QUICK = Settings(runs=1, warmups=1, values=2, loops=1, settle=0, timeout=120.0)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -42,6 +42,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, help=f"processes per row (default {default.runs})")
     parser.add_argument("--warmups", type=int,
                         help=f"values dropped per process (default {default.warmups})")
+    parser.add_argument("--settle", type=int,
+                        help=f"runs of each benchmark before the warm-up, in every row (default {default.settle})")
     parser.add_argument("--values", type=int,
                         help=f"values kept per process (default {default.values})")
     parser.add_argument("--loops", type=int,
@@ -58,7 +60,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def settings_from(args: argparse.Namespace) -> Settings:
     """Defaults (or --quick), overridden by explicit options."""
     base = QUICK if args.quick else Settings()
-    given = {k: getattr(args, k) for k in ("runs", "warmups", "values", "loops", "timeout", "clock")
+    given = {k: getattr(args, k) for k in ("runs", "warmups", "settle", "values", "loops", "timeout", "clock")
              if getattr(args, k) is not None}
     return dataclasses.replace(base, **given)
 

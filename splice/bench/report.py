@@ -283,9 +283,9 @@ def markdown(data: dict[str, Any], cells: list[Cell], runtimes: list[Runtime]) -
         f"Runtimes: {versions}.",
         "",
         f"Settings: {s['runs']} interleaved processes per row, {s['warmups']} warm-up and "
-        f"{s['values']} timed values each, loops per value {loops}, {s['clock']} clock. "
-        "Splice rows first run the benchmark until two runs in a row compiled nothing "
-        "(steady state; compile cost is the compile column).",
+        f"{s['values']} timed values each, loops per value {loops}, {s['clock']} clock; "
+        f"before those, every row runs the benchmark {s.get('settle', 0)} times (settle runs: "
+        "time for a JIT to compile the hot code; compile cost is the compile column).",
         "",
         markdown_table(SUMMARY_COLUMNS, summary_rows(cells, runtimes)),
         "",

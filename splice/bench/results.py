@@ -24,7 +24,7 @@ class RunResult:
     reason: str = ""
     values: list[float] = dataclasses.field(default_factory=list)
     warmups: list[float] = dataclasses.field(default_factory=list)
-    settle_runs: int = 0  # splice rows: runs before warm-up until nothing more compiled
+    settle_compiling: int = 0  # settle runs during which splice compiled something
     peak_rss: int | None = None
     splice: dict[str, Any] | None = None
     returned: str | None = None

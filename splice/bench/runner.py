@@ -35,6 +35,10 @@ class Settings:
 
     runs: int = 5  # processes per runtime, interleaved
     warmups: int = 3  # values dropped at the start of each process
+    # Runs of the benchmark before pyperf's own warm-up, in every row alike
+    # (so every row makes the same calls and ends in the same state): time
+    # for a JIT's compiler to find and compile the hot code.
+    settle: int = 10
     values: int = 5  # values kept per process
     loops: int | None = None  # loops per value; None: calibrate to min_time on CPython
     min_time: float = 0.1  # seconds per value targeted by calibration
@@ -88,13 +92,13 @@ class Runner:
         return calibrations + per_run * self.settings.runs
 
     def run_child(self, runtime: Runtime, bench: Benchmark, loops: int, warmups: int,
-                  values: int) -> RunResult:
+                  values: int, settle: int = 0) -> RunResult:
         """Start one measured process and read its report."""
         self.counter += 1
         out = self.workdir / f"result-{self.counter}.json"
         path = self.kernel_dir / bench.path.name if bench.kind == "kernel" else bench.path
         spec = {"file": str(path), "kind": bench.kind, "loops": loops,
-                "warmups": warmups, "values": values, "check": bench.check,
+                "warmups": warmups, "values": values, "settle": settle, "check": bench.check,
                 "numba": runtime.numba, "splice": runtime.splice, "clock": self.settings.clock,
                 "result": str(out)}
         try:
@@ -158,7 +162,7 @@ class Runner:
                 if rt.name in timed_out:
                     result = RunResult(ERROR, "not run: an earlier run timed out")
                 else:
-                    result = self.run_child(rt, bench, loops, s.warmups, s.values)
+                    result = self.run_child(rt, bench, loops, s.warmups, s.values, s.settle)
                     if result.reason.startswith(TIMED_OUT):
                         timed_out.add(rt.name)
                 cells[rt.name].runs.append(result)

@@ -123,7 +123,7 @@ def test_a_row_that_times_out_is_not_run_again(tmp_path, monkeypatch):
 
     calls = []
 
-    def fake_child(self, runtime, bench, loops, warmups, values):
+    def fake_child(self, runtime, bench, loops, warmups, values, settle=0):
         calls.append(runtime.name)
         if runtime.name == "splice":
             return RunResult(ERROR, f"{runner_module.TIMED_OUT} 1 s")
