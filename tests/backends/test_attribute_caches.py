@@ -30,7 +30,7 @@ def stencils(f):
     finally:
         c.release()
 
-def warm_both(src, names, expect=()):
+def warm_both(src, names, expect={}):
     plain, native = {"__name__": "m"}, {"__name__": "m"}
     code = compile(src, "<case>", "exec")
     exec(code, plain)
@@ -327,4 +327,69 @@ def test_global_cache_sees_every_change(python: str) -> None:
         for _ in range(1000):
             assert native["read"]()[0] is value
         assert sys.getrefcount(value) == before
+    '''), python)
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+def test_instance_attribute_cache_follows_types(python: str) -> None:
+    run(WARM + textwrap.dedent('''
+        src = """
+        class A:
+            def __init__(self, v):
+                self.v = v
+        class B:
+            def __init__(self, v):
+                self.w = 0
+                self.v = v
+        def get(o):
+            return o.v
+        def put(o, x):
+            o.v = x
+        def warm():
+            a = A(1)
+            put(a, get(a))
+        """
+        plain, native = warm_both(src, ["get", "put"], {"get": ["getattr_instance"], "put": ["setattr_instance"]})
+
+        def scenario(ns):
+            A, B, get, put = ns["A"], ns["B"], ns["get"], ns["put"]
+            out = []
+            objs = [A(1), B(2), A(3), B(4)]      # two types at one site (2 entries)
+            for o in objs * 3:
+                put(o, get(o) + 1)
+                out.append((type(o).__name__, get(o), list(vars(o))))
+            class C(A):
+                pass
+            c = C(5)                             # a third type
+            out += [get(c), put(c, 6), get(c)]
+            A.extra = 1                          # A changes: a new version
+            out += [get(objs[0]), put(objs[0], 7), get(objs[0])]
+            A.v = property(lambda self: "property", lambda self, x: out.append(("setter", x)))
+            out += [get(objs[0]), put(objs[0], 8), get(objs[0]), get(A(9))]
+            B.__getattribute__ = lambda self, name: ("getattribute", name)
+            out += [get(objs[1]), get(B(10))]
+            B.__setattr__ = lambda self, name, x: out.append(("setattr", name, x))
+            out += [put(objs[1], 11)]
+            del B.__getattribute__, B.__setattr__
+            out += [get(objs[1]), put(objs[1], 12), get(objs[1])]
+            d = B(13)
+            del d.v
+            try:
+                get(d)
+            except AttributeError as e:
+                out.append(("AttributeError", str(e)))
+            return out
+
+        expected, got = scenario(plain), scenario(native)
+        assert expected == got, (expected, got)
+
+        def descriptor_later(ns):
+            A, get = ns["A"], ns["get"]
+            a = A(7)
+            out = [get(a), get(a)]                # A's version cached
+            A.v = property(lambda self: "property")
+            return out + [get(a), get(a), get(a)]
+
+        _, fresh = warm_both(src, ["get", "put"], {})
+        assert descriptor_later(fresh) == [7, 7] + ["property"] * 3
     '''), python)

@@ -102,10 +102,11 @@ class SlotList:
 @dataclass
 class CacheRef:
     """A hole value that is the address of one instruction's run-time cache:
-    ``CACHE_BYTES`` of zeroed, writable (never executable) memory that lives
-    as long as the code."""
+    ``CACHE_BYTES`` of writable (never executable) memory that lives as long
+    as the code, zeroed, or starting with ``initial``."""
 
     index: int
+    initial: bytes = b""
 
 
 CACHE_BYTES = 32
@@ -231,10 +232,12 @@ class Emitter:
     def off(self, v: Value) -> int:
         return self.slot[v] * 8
 
-    def cache(self) -> CacheRef:
+    def cache(self, initial: bytes = b"") -> CacheRef:
         """A fresh run-time cache for one instruction."""
+        if len(initial) > CACHE_BYTES:
+            raise EmitError("initial cache contents larger than a cache")
         self.caches += 1
-        return CacheRef(self.caches - 1)
+        return CacheRef(self.caches - 1, initial)
 
     # --- pieces ------------------------------------------------------------
     def bind(self, label: Label) -> None:
@@ -407,7 +410,9 @@ def assemble(em: Emitter, base_of: Any) -> tuple[bytes, int, dict[str, int], lis
         if isinstance(value, CacheRef):
             if caches is None or not 0 <= value.index < em.caches:
                 raise EmitError(f"cache {value.index} was never allocated")
-            return ctypes.addressof(caches) + CACHE_BYTES * value.index
+            address = ctypes.addressof(caches) + CACHE_BYTES * value.index
+            ctypes.memmove(address, value.initial, len(value.initial))
+            return address
         if isinstance(value, int):
             return value
         raise EmitError(f"bad hole value {value!r}")

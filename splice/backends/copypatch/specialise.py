@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import ctypes
+import struct
 import sys
 from functools import lru_cache
 from typing import Any
@@ -85,14 +86,18 @@ def _getitem(em: Emitter, ins: Instr) -> int:
 
 
 def _attr(em: Emitter, ins: Instr) -> int:
-    """GetAttr / SetAttr on an instance's values array, a __slots__ member
-    or an instance dict (type version guarded)."""
+    """GetAttr / SetAttr on an instance's values array (a run-time cache
+    seeded with the hint), a __slots__ member or an instance dict (type
+    version guarded)."""
     hint = ins.hint or {}
     kind = {"instance_value": "instance", "slot": "slot", "with_hint": "hint"}.get(hint.get("kind"))
     if kind is None or not hint.get("type_version"):
         return 0
-    holes: dict[str, Any] = dict(_JIT_ARG0=em.off(ins.args[0]), _JIT_OP0=ObjRef(sys.intern(ins.attrs["name"])),
-                                 _JIT_OP1=hint["type_version"], _JIT_OP2=hint[{"instance": "index", "slot": "offset", "hint": "hint"}[kind]])
+    holes: dict[str, Any] = dict(_JIT_ARG0=em.off(ins.args[0]), _JIT_OP0=ObjRef(sys.intern(ins.attrs["name"])))
+    if kind == "instance":
+        holes["_JIT_CACHE"] = em.cache(struct.pack("=II", hint["type_version"], hint["index"] + 1))
+    else:
+        holes.update(_JIT_OP1=hint["type_version"], _JIT_OP2=hint["offset" if kind == "slot" else "hint"])
     if ins.kind.name == "SetAttr":
         em.op(f"setattr_{kind}", ins, _JIT_ARG1=em.off(ins.args[1]), **holes)
     else:

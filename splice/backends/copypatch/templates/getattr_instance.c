@@ -1,25 +1,73 @@
-/* Attribute access with feedback "instance_value": while the type keeps
- * version OP1 and the object keeps its values array, the attribute is value
- * OP2 (ceval's LOAD_ATTR_INSTANCE_VALUE; with -DSTORE, STORE_ATTR_INSTANCE_VALUE:
- * ARG1 is stored, and an attribute set for the first time joins the
- * values' insertion order as it does in CPython).  Otherwise
- * PyObject_GetAttr / PyObject_SetAttr with name OP0. */
+/* Attribute access on an instance whose attributes live in its values
+ * array (ceval's LOAD_ATTR_INSTANCE_VALUE; with -DSTORE,
+ * STORE_ATTR_INSTANCE_VALUE: ARG1 is stored, and an attribute set for the
+ * first time joins the values' insertion order as it does in CPython).
+ *
+ * CACHE holds two (type version, index + 1) entries, the first one from the
+ * feedback: while an object's type has one of those versions (the type is
+ * unchanged, so no descriptor or __getattribute__/__setattr__ of it stands
+ * in the way), the attribute is entry `index` of its values.  A miss takes
+ * PyObject_GetAttr / PyObject_SetAttr with name OP0, then caches the type it
+ * met when the same proof holds for it (so a site seeing two classes, or a
+ * class changed after compiling, stays fast). */
 #include "stencil.h"
+
+typedef struct {
+    uint32_t version;
+    uint32_t index1;  /* index + 1; 0: empty */
+} attr_entry;
+
+/* The index of `name` among the type's shared keys when a cached hit for
+ * this type would be right, else -1. */
+HELPER Py_ssize_t cacheable(PyObject *o, PyObject *name)
+{
+    PyTypeObject *tp = Py_TYPE(o);
+    if (!(tp->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG) || tp->tp_version_tag == 0 ||
+        !(tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) || *_PyObject_ValuesPointer(o) == NULL ||
+#ifdef STORE
+        tp->tp_setattro != PyObject_GenericSetAttr ||
+#else
+        tp->tp_getattro != PyObject_GenericGetAttr ||
+#endif
+        _PyType_Lookup(tp, name) != NULL) {
+        return -1;
+    }
+    PyDictKeysObject *keys = ((PyHeapTypeObject *)tp)->ht_cached_keys;
+    if (keys == NULL || !DK_IS_UNICODE(keys)) {
+        return -1;
+    }
+    PyDictUnicodeEntry *entries = DK_UNICODE_ENTRIES(keys);
+    for (Py_ssize_t i = 0; i < keys->dk_nentries; i++) {
+        if (entries[i].me_key == name) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+HELPER void remember(attr_entry *e, PyObject *o, PyObject *name)
+{
+    Py_ssize_t index = cacheable(o, name);
+    if (index >= 0 && index < UINT32_MAX - 1) {
+        e[1] = e[0];
+        e[0].version = Py_TYPE(o)->tp_version_tag;
+        e[0].index1 = (uint32_t)index + 1;
+    }
+}
 
 STENCIL
 {
     PyObject *o = ARG0;
-    PyTypeObject *tp = Py_TYPE(o);
-    PyDictValues *values = NULL;
-    if (tp->tp_version_tag == (unsigned int)OPINT(_JIT_OP1) && (tp->tp_flags & Py_TPFLAGS_MANAGED_DICT)) {
-        values = *_PyObject_ValuesPointer(o);
-    }
+    attr_entry *e = (attr_entry *)HOLE(_JIT_CACHE);
+    uint32_t version = Py_TYPE(o)->tp_version_tag;
+    uint32_t index1 = version == e[0].version ? e[0].index1 : version == e[1].version ? e[1].index1 : 0;
+    PyDictValues *values = index1 ? *_PyObject_ValuesPointer(o) : NULL;
 #ifdef STORE
     if (LIKELY(values != NULL)) {
-        PyObject *old = values->values[OPINT(_JIT_OP2)];
-        values->values[OPINT(_JIT_OP2)] = Py_NewRef(ARG1);
+        PyObject *old = values->values[index1 - 1];
+        values->values[index1 - 1] = Py_NewRef(ARG1);
         if (old == NULL) {
-            _PyDictValues_AddToInsertionOrder(values, OPINT(_JIT_OP2));
+            _PyDictValues_AddToInsertionOrder(values, index1 - 1);
         }
         else {
             SET_LOCATION();  /* releasing the old value may run code */
@@ -31,8 +79,9 @@ STENCIL
     if (PyObject_SetAttr(o, OP0, ARG1) < 0) {
         ERROR();
     }
+    remember(e, o, OP0);
 #else
-    PyObject *r = values != NULL ? values->values[OPINT(_JIT_OP2)] : NULL;
+    PyObject *r = values != NULL ? values->values[index1 - 1] : NULL;
     if (LIKELY(r != NULL)) {
         RES0 = Py_NewRef(r);
         CONTINUE();
@@ -43,6 +92,9 @@ STENCIL
         ERROR();
     }
     RES0 = r;
+    if (index1 == 0) {
+        remember(e, o, OP0);
+    }
 #endif
     CONTINUE();
 }
