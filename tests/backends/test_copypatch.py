@@ -74,7 +74,7 @@ def test_symbols_cover_blocks_and_instructions() -> None:
     compiled = compile_function(f)
     try:
         assert compiled.symbols["entry"] == compiled.entry_address
-        assert any(k.endswith(":BinaryOp (call_oo)") for k in compiled.symbols)
+        assert any(k.endswith(":BinaryOp (binary_any_add)") for k in compiled.symbols)
         assert "b0" in compiled.symbols and compiled.temp_slots > 0
         assert all(compiled.entry_address <= a < compiled.entry_address + compiled.size
                    for a in compiled.symbols.values())

@@ -69,7 +69,8 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     "load_global": ("load_global", []),
     "load_global_cached": ("load_global", ["-DCACHED"]),
     **{f"binary_{t}_{op}": ("binary_num", [f"-D{t.upper()}", f"-DOP_{op.upper()}"])
-       for t, ops in (("int", ("add", "sub", "mul")), ("float", ("add", "sub", "mul", "div"))) for op in ops},
+       for t, ops in (("int", ("add", "sub", "mul")), ("float", ("add", "sub", "mul", "div")),
+                      ("any", ("add", "sub", "mul", "div"))) for op in ops},
     **{f"compare_{t}{fused}": ("compare_num", [f"-D{t.upper()}"] + (["-DTRUTH"] if fused else []))
        for t in ("int", "float") for fused in ("", "_truth")},
     "getitem_list_int": ("getitem_seq", ["-DLIST_"]),

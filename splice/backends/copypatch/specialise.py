@@ -27,9 +27,13 @@ def _types(ins: Instr) -> Any:
 
 
 def _binary(em: Emitter, ins: Instr) -> int:
+    """Arithmetic on the types the hint names; without a hint on numbers
+    (binary_any_*: ints, floats and their mixes) for the four operators."""
     op = ins.attrs["op"]
     types = _types(ins)
     table = {("int", "int"): ("int", _INT_OPS), ("float", "float"): ("float", _FLOAT_OPS)}.get(types)
+    if types is None and op in _FLOAT_OPS:
+        table = ("any", _FLOAT_OPS)
     if table is None or op not in table[1]:
         return 0
     kind, ops = table
@@ -143,11 +147,11 @@ def for_iter_stencil(ins: Instr) -> str:
 def specialise(em: Emitter, instrs: list[Instr], i: int) -> int:
     """Emit a specialised form of ``instrs[i]`` if its hint allows."""
     ins = instrs[i]
-    if not ins.hint:
-        return 0
     name = ins.kind.name
     if name == "BinaryOp":
         return _binary(em, ins)
+    if not ins.hint:
+        return 0
     if name == "Compare":
         return _compare(em, instrs, i)
     if name == "GetItem":

@@ -1,7 +1,12 @@
 /* RES0 = ARG0 <op> ARG1 specialised for exact ints (-DINT: add, sub, mul on
- * one-digit ints: the result fits a Py_ssize_t) or exact floats (-DFLOAT: add, sub, mul, div by nonzero);
- * anything else takes the generic C API function OP3, so a wrong hint is
- * slower, never wrong.  -DOP_ADD / -DOP_SUB / -DOP_MUL / -DOP_DIV. */
+ * one-digit ints: the result fits a Py_ssize_t), exact floats (-DFLOAT: add,
+ * sub, mul, div by nonzero), or whatever numbers come (-DANY, for sites
+ * without feedback, such as float-int mixes CPython 3.11 does not
+ * specialise: two one-digit ints as -DINT (true division: both exact as
+ * doubles, one correctly rounded division, as int's own fast path), else
+ * exact floats and one-digit ints as doubles, as float's methods convert
+ * them).  Anything else takes the generic C API function OP3, so a wrong
+ * guess is slower, never wrong.  -DOP_ADD / -DOP_SUB / -DOP_MUL / -DOP_DIV. */
 #include "stencil.h"
 
 #if defined(OP_ADD)
@@ -14,14 +19,30 @@
 # define APPLY(x, y) ((x) / (y))
 #endif
 
+#ifdef ANY
+/* An exact float or one-digit int as a double (exact for both). */
+HELPER int as_double(PyObject *o, double *out)
+{
+    if (PyFloat_CheckExact(o)) {
+        *out = PyFloat_AS_DOUBLE(o);
+        return 1;
+    }
+    if (is_medium_int(o)) {
+        *out = (double)medium_value(o);
+        return 1;
+    }
+    return 0;
+}
+#endif
+
 STENCIL
 {
     PyObject *a = ARG0, *b = ARG1, *r;
-#ifdef INT
+#if defined(INT)
     if (LIKELY(is_medium_int(a) && is_medium_int(b))) {
         r = PyLong_FromSsize_t(APPLY(medium_value(a), medium_value(b)));
     }
-#else
+#elif defined(FLOAT)
     if (LIKELY(PyFloat_CheckExact(a) && PyFloat_CheckExact(b))
 # ifdef OP_DIV
         && PyFloat_AS_DOUBLE(b) != 0.0  /* the generic path raises ZeroDivisionError */
@@ -29,6 +50,23 @@ STENCIL
     ) {
         r = PyFloat_FromDouble(APPLY(PyFloat_AS_DOUBLE(a), PyFloat_AS_DOUBLE(b)));
     }
+#else
+    double x, y;
+# ifdef OP_DIV
+    if (is_medium_int(a) && is_medium_int(b) && medium_value(b) != 0) {
+        r = PyFloat_FromDouble((double)medium_value(a) / (double)medium_value(b));
+    }
+    else if (as_double(a, &x) && as_double(b, &y) && y != 0.0) {
+        r = PyFloat_FromDouble(x / y);
+    }
+# else
+    if (is_medium_int(a) && is_medium_int(b)) {
+        r = PyLong_FromSsize_t(APPLY(medium_value(a), medium_value(b)));
+    }
+    else if (as_double(a, &x) && as_double(b, &y)) {
+        r = PyFloat_FromDouble(APPLY(x, y));
+    }
+# endif
 #endif
     else {
         SET_LOCATION();

@@ -1,0 +1,100 @@
+"""Arithmetic without feedback (binary_any_*): ints, floats and their mixes
+take a native path, everything else the generic one.  Compiled without a
+warm-up (so no hint), compared with CPython on hypothesis-drawn operands:
+one-digit boundaries, big ints, bools, NaN, signed zeros, infinities,
+subclasses and objects with operator methods."""
+
+from __future__ import annotations
+
+import math
+import sys
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import splice
+from splice.compiler import compile_function
+from tests.passes.test_unbox_floats import SPECIAL
+
+
+def add(a, b):
+    return a + b
+
+
+def sub(a, b):
+    return a - b
+
+
+def mul(a, b):
+    return a * b
+
+
+def div(a, b):
+    return a / b
+
+
+def iadd(a, b):
+    a += b
+    return a
+
+
+FUNCS = [add, sub, mul, div, iadd]
+
+
+class IntSub(int):
+    pass
+
+
+EDGES = [0, 1, -1, 2**30 - 1, -(2**30 - 1), 2**30, -(2**30), 2**62, 10**30, IntSub(3), False, "s", (1,)]
+VALUES = st.one_of(st.integers(), st.integers(-(2**31), 2**31), st.floats(), st.sampled_from(SPECIAL + EDGES))
+
+
+def outcome(f, a, b):
+    try:
+        r = f(a, b)
+        return "ok", type(r).__name__, repr(r)
+    except Exception as e:  # noqa: BLE001 - comparing any failure
+        return "raise", type(e).__name__, str(e)
+
+
+def compiled(func):
+    g = type(func)(func.__code__, func.__globals__, func.__name__)
+    splice.jit(g, eager=True)  # no warm-up: no feedback, so binary_any_*
+    assert splice.explain(g).compiled, str(splice.explain(g))
+    return g
+
+
+def test_unhinted_arithmetic_uses_the_numeric_stencils() -> None:
+    for func, op in zip(FUNCS, ["add", "sub", "mul", "div", "add"]):
+        code = compile_function(type(func)(func.__code__, func.__globals__))
+        try:
+            assert any(k.endswith(f"(binary_any_{op})") for k in code.symbols), sorted(code.symbols)
+        finally:
+            code.release()
+
+
+@pytest.mark.forked
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(VALUES, VALUES), min_size=1, max_size=20))
+def test_unhinted_arithmetic_agrees_with_cpython(pairs) -> None:
+    for func in FUNCS:
+        jitted = compiled(func)
+        for a, b in pairs:
+            assert outcome(jitted, a, b) == outcome(func, a, b), (func.__name__, a, b)
+
+
+@pytest.mark.forked
+def test_unhinted_arithmetic_keeps_reference_counts() -> None:
+    jitted = [compiled(f) for f in FUNCS]
+    pairs = [(3, 4.5), (2.5, -7), (2**29, 3), (1.0, 0), (10**30, 2.0), (-0.0, 0)]
+    for _ in range(3):
+        for f in jitted:
+            for a, b in pairs:
+                outcome(f, a, b)
+    start = sys.getallocatedblocks()
+    for _ in range(300):
+        for f in jitted:
+            for a, b in pairs:
+                outcome(f, a, b)
+    assert sys.getallocatedblocks() - start < 50
+    assert math.isnan(jitted[0](math.nan, 1))
