@@ -45,7 +45,7 @@ class IntSub(int):
     pass
 
 
-EDGES = [0, 1, -1, 2**30 - 1, -(2**30 - 1), 2**30, -(2**30), 2**62, 10**30, IntSub(3), False, "s", (1,)]
+EDGES = [0, 1, -1, 1073741823.5, -1073741822.5, 2.0**30, 2**30 - 1, -(2**30 - 1), 2**30, -(2**30), 2**62, 10**30, IntSub(3), False, complex(1, 2)]
 VALUES = st.one_of(st.integers(), st.integers(-(2**31), 2**31), st.floats(), st.sampled_from(SPECIAL + EDGES))
 
 
@@ -98,3 +98,49 @@ def test_unhinted_arithmetic_keeps_reference_counts() -> None:
                 outcome(f, a, b)
     assert sys.getallocatedblocks() - start < 50
     assert math.isnan(jitted[0](math.nan, 1))
+
+
+def lt(a, b):
+    return a < b
+
+
+def ge_branch(a, b):
+    if a >= b:
+        return "yes"
+    return "no"
+
+
+def ne(a, b):
+    return a != b
+
+
+COMPARES = [lt, ge_branch, ne]
+
+
+@pytest.mark.forked
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(VALUES, VALUES), min_size=1, max_size=20))
+def test_unhinted_comparisons_agree_with_cpython(pairs) -> None:
+    for func in COMPARES:
+        jitted = compiled(func)
+        for a, b in pairs:
+            assert outcome(jitted, a, b) == outcome(func, a, b), (func.__name__, a, b)
+
+
+def test_unhinted_comparisons_use_the_numeric_stencils() -> None:
+    for func, stencil in zip(COMPARES, ["compare_any", "compare_any_truth", "compare_any"]):
+        code = compile_function(type(func)(func.__code__, func.__globals__))
+        try:
+            assert any(k.endswith(f"({stencil})") for k in code.symbols), sorted(code.symbols)
+        finally:
+            code.release()
+
+
+@pytest.mark.forked
+def test_every_pair_of_edge_operands_agrees_with_cpython() -> None:
+    operands = SPECIAL + EDGES
+    for func in FUNCS + COMPARES:
+        jitted = compiled(func)
+        for a in operands:
+            for b in operands:
+                assert outcome(jitted, a, b) == outcome(func, a, b), (func.__name__, a, b)

@@ -72,7 +72,7 @@ SPECS: dict[str, tuple[str, list[str]]] = {
        for t, ops in (("int", ("add", "sub", "mul")), ("float", ("add", "sub", "mul", "div")),
                       ("any", ("add", "sub", "mul", "div"))) for op in ops},
     **{f"compare_{t}{fused}": ("compare_num", [f"-D{t.upper()}"] + (["-DTRUTH"] if fused else []))
-       for t in ("int", "float") for fused in ("", "_truth")},
+       for t in ("int", "float", "any") for fused in ("", "_truth")},
     "getitem_list_int": ("getitem_seq", ["-DLIST_"]),
     "getitem_tuple_int": ("getitem_seq", ["-DTUPLE"]),
     "getattr_instance": ("getattr_instance", []),

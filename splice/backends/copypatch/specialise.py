@@ -62,7 +62,8 @@ def _fusable_truth(instrs: list[Instr], i: int) -> Instr | None:
 
 def _compare(em: Emitter, instrs: list[Instr], i: int) -> int:
     ins = instrs[i]
-    kind = {("int", "int"): "int", ("float", "float"): "float"}.get(_types(ins))
+    types = _types(ins)
+    kind = "any" if types is None else {("int", "int"): "int", ("float", "float"): "float"}.get(types)
     if kind is None:
         return 0
     holes: dict[str, Any] = dict(_JIT_ARG0=em.off(ins.args[0]), _JIT_ARG1=em.off(ins.args[1]),
@@ -145,15 +146,16 @@ def for_iter_stencil(ins: Instr) -> str:
 
 
 def specialise(em: Emitter, instrs: list[Instr], i: int) -> int:
-    """Emit a specialised form of ``instrs[i]`` if its hint allows."""
+    """Emit a specialised form of ``instrs[i]`` if its hint allows (numbers:
+    also without a hint)."""
     ins = instrs[i]
     name = ins.kind.name
     if name == "BinaryOp":
         return _binary(em, ins)
-    if not ins.hint:
-        return 0
     if name == "Compare":
         return _compare(em, instrs, i)
+    if not ins.hint:
+        return 0
     if name == "GetItem":
         return _getitem(em, ins)
     if name in ("GetAttr", "SetAttr"):

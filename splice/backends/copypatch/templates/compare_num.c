@@ -1,6 +1,8 @@
 /* Compare ARG0 and ARG1 with op OP0 (Py_LT..Py_GE), specialised for exact
- * one-digit ints (-DINT) or exact floats (-DFLOAT), else PyObject_RichCompare
- * (OP3).  Result: a bool object in RES0, or with -DTRUTH (a Compare fused
+ * one-digit ints (-DINT), exact floats (-DFLOAT) or, for sites without
+ * feedback, either and their mixes (-DANY: a one-digit int is exact as a
+ * double, so comparing doubles is what float's comparison with an int
+ * gives, NaN included), else PyObject_RichCompare (OP3).  Result: a bool object in RES0, or with -DTRUTH (a Compare fused
  * with the Truth of its result) a C truth value in RES0; then a failing
  * truth test releases the object and goes to TARGET1 (the Truth's error
  * path, location OP1). */
@@ -13,13 +15,23 @@ STENCIL
 {
     PyObject *a = ARG0, *b = ARG1;
     int op = (int)OPINT(_JIT_OP0), res;
-#ifdef INT
+#if defined(INT)
     if (LIKELY(is_medium_int(a) && is_medium_int(b))) {
         res = CMP(medium_value(a), medium_value(b), op);
     }
-#else
+#elif defined(FLOAT)
     if (LIKELY(PyFloat_CheckExact(a) && PyFloat_CheckExact(b))) {
         res = CMP(PyFloat_AS_DOUBLE(a), PyFloat_AS_DOUBLE(b), op);
+    }
+#else
+    int ai = is_medium_int(a), bi = is_medium_int(b);
+    if (ai && bi) {
+        res = CMP(medium_value(a), medium_value(b), op);
+    }
+    else if ((ai || PyFloat_CheckExact(a)) && (bi || PyFloat_CheckExact(b))) {
+        double x = ai ? (double)medium_value(a) : PyFloat_AS_DOUBLE(a);
+        double y = bi ? (double)medium_value(b) : PyFloat_AS_DOUBLE(b);
+        res = CMP(x, y, op);
     }
 #endif
     else {
