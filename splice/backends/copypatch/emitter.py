@@ -345,6 +345,28 @@ class Emitter:
         return lower(self, instrs, i)
 
 
+_CONTINUE, _HOLE, _TEXT, _DATA, _C_SYMBOL = range(5)
+_MISSING = object()
+_U64 = 1 << 64
+_pack_u64 = struct.Struct("<Q").pack_into
+_classified_cache: dict[int, list[tuple[int, str, int, str, int]]] = {}
+
+
+def _classified(st: Stencil) -> list[tuple[int, str, int, str, int]]:
+    """The stencil's holes with what each one refers to, worked out once."""
+    holes = _classified_cache.get(id(st))
+    if holes is None:
+        def what(sym: str) -> int:
+            if sym == "_JIT_CONTINUE":
+                return _CONTINUE
+            if sym.startswith("_JIT_"):
+                return _HOLE
+            return {".text": _TEXT, ".data": _DATA}.get(sym, _C_SYMBOL)
+        holes = _classified_cache[id(st)] = [(off, kind, what(sym), sym, addend)
+                                             for off, kind, sym, addend in st.holes]
+    return holes
+
+
 def assemble(em: Emitter, base_of: Any) -> tuple[bytes, int, dict[str, int], list[Any]]:
     """Lay out and patch: returns (bytes, entry offset, symbols, keepalive).
 
@@ -357,14 +379,11 @@ def assemble(em: Emitter, base_of: Any) -> tuple[bytes, int, dict[str, int], lis
     pieces = asm.pieces
     n = len(pieces)
 
-    def target_index(i: int) -> int:
-        c = pieces[i].cont
-        return i + 1 if c is None else asm.labels[id(c)]
-
+    targets = [i + 1 if p.cont is None else asm.labels[id(p.cont)] for i, p in enumerate(pieces)]
     sizes = []
     for i, p in enumerate(pieces):
         st = tab[p.stencil]
-        falls = st.tail is not None and target_index(i) == i + 1
+        falls = st.tail is not None and targets[i] == i + 1
         sizes.append(st.tail if falls else len(st.code))
     starts = []
     pos = 0
@@ -399,7 +418,9 @@ def assemble(em: Emitter, base_of: Any) -> tuple[bytes, int, dict[str, int], lis
         buf[o:o + len(tab[name].data)] = tab[name].data
     symbols: dict[str, int] = {}
 
-    def resolve(i: int, value: Any) -> int:
+    def resolve(value: Any) -> int:
+        if type(value) is int:  # slot offsets and constants: most holes
+            return value
         if isinstance(value, Label):
             return base + starts[asm.labels[id(value)]]
         if isinstance(value, ObjRef):
@@ -425,28 +446,33 @@ def assemble(em: Emitter, base_of: Any) -> tuple[bytes, int, dict[str, int], lis
             # An instruction ("b<block>.<index>:<kind>") is named with its stencil.
             name = f"{p.symbol} ({p.stencil})" if p.symbol.startswith("b") else p.symbol
             symbols.setdefault(name, base + start)
-        for off, kind, sym, addend in st.holes:
+        for off, kind, what, sym, addend in _classified(st):
             if off >= size:
                 continue  # inside the elided tail jump
-            if sym == "_JIT_CONTINUE":
-                t = target_index(i)
+            if what == _HOLE:
+                value = p.holes.get(sym, _MISSING)
+                if value is _MISSING:
+                    raise EmitError(f"hole {sym} of {p.stencil} left unpatched ({p.symbol})")
+                value = resolve(value)
+            elif what == _CONTINUE:
+                t = targets[i]
                 if t >= n:
                     raise EmitError(f"{p.stencil} continues past the end of the code")
                 value = base + starts[t]
-            elif sym.startswith("_JIT_"):
-                if sym not in p.holes:
-                    raise EmitError(f"hole {sym} of {p.stencil} left unpatched ({p.symbol})")
-                value = resolve(i, p.holes[sym])
-            elif sym == ".text":
+            elif what == _TEXT:
                 value = base + start
-            elif sym == ".data":
+            elif what == _DATA:
                 value = base + data_at[p.stencil]
             else:
                 value = c_symbol(sym)
-            patch(buf, start + off, kind, value + addend, base + start + off)
+            value += addend
+            if kind == "abs64" and 0 <= value < _U64:
+                _pack_u64(buf, start + off, value)
+            else:
+                patch(buf, start + off, kind, value, base + start + off)
     for b, label in em.block_label.items():
         if id(label) in asm.labels:
             symbols[f"b{b.id}"] = base + starts[asm.labels[id(label)]]
     # The entry's continuation: where direct calls from native code enter.
-    symbols["body"] = base + starts[target_index(0)]
+    symbols["body"] = base + starts[targets[0]]
     return bytes(buf), code_size, symbols, keepalive
