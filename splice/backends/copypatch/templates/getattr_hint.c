@@ -41,12 +41,7 @@ STENCIL
         RES0 = Py_NewRef(r);
         CONTINUE();
     }
-    SET_LOCATION();
-    r = PyObject_GetAttr(o, OP0);
-    if (r == NULL) {
-        ERROR();
-    }
-    RES0 = r;
+    GENERIC_GETATTR();
 #endif
     CONTINUE();
 }

@@ -75,10 +75,7 @@ STENCIL
         }
         CONTINUE();
     }
-    SET_LOCATION();
-    if (PyObject_SetAttr(o, OP0, ARG1) < 0) {
-        ERROR();
-    }
+    GENERIC_SETATTR();
     remember(e, o, OP0);
 #else
     PyObject *r = values != NULL ? values->values[index1 - 1] : NULL;
@@ -86,12 +83,7 @@ STENCIL
         RES0 = Py_NewRef(r);
         CONTINUE();
     }
-    SET_LOCATION();
-    r = PyObject_GetAttr(o, OP0);
-    if (r == NULL) {
-        ERROR();
-    }
-    RES0 = r;
+    GENERIC_GETATTR();
     if (index1 == 0) {
         remember(e, o, OP0);
     }

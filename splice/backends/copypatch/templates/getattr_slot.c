@@ -27,17 +27,10 @@ STENCIL
         }
 #endif
     }
-    SET_LOCATION();
 #ifdef STORE
-    if (PyObject_SetAttr(o, OP0, ARG1) < 0) {
-        ERROR();
-    }
+    GENERIC_SETATTR();
 #else
-    PyObject *r = PyObject_GetAttr(o, OP0);
-    if (r == NULL) {
-        ERROR();
-    }
-    RES0 = r;
+    GENERIC_GETATTR();
 #endif
     CONTINUE();
 }

@@ -79,6 +79,26 @@ HELPER Py_ssize_t medium_value(PyObject *o)
     return (Py_ssize_t)Py_SIZE(o) * (Py_ssize_t)((PyLongObject *)o)->ob_digit[0];
 }
 
+/* The generic path of a specialised attribute access on ARG0 named OP0:
+ * RES0 = the attribute, or the error path. */
+#define GENERIC_GETATTR()                                  \
+    do {                                                   \
+        SET_LOCATION();                                    \
+        PyObject *generic_ = PyObject_GetAttr(ARG0, OP0);  \
+        if (generic_ == NULL) {                            \
+            ERROR();                                       \
+        }                                                  \
+        RES0 = generic_;                                   \
+    } while (0)
+/* ... and of a specialised store of ARG1. */
+#define GENERIC_SETATTR()                                  \
+    do {                                                   \
+        SET_LOCATION();                                    \
+        if (PyObject_SetAttr(ARG0, OP0, ARG1) < 0) {       \
+            ERROR();                                       \
+        }                                                  \
+    } while (0)
+
 /* The generic path of a specialised binary operation: F = OP3. */
 #define GENERIC_BINARY(a, b) ((PyObject *(*)(PyObject *, PyObject *))HOLE(_JIT_OP3))(a, b)
 
