@@ -59,9 +59,13 @@ STENCIL
 {
     PyObject *o = ARG0;
     attr_entry *e = (attr_entry *)HOLE(_JIT_CACHE);
-    uint32_t version = Py_TYPE(o)->tp_version_tag;
+    PyTypeObject *tp = Py_TYPE(o);
+    uint32_t version = tp->tp_version_tag;
     uint32_t index1 = version == e[0].version ? e[0].index1 : version == e[1].version ? e[1].index1 : 0;
-    PyDictValues *values = index1 ? *_PyObject_ValuesPointer(o) : NULL;
+    /* (A cached version is a type with a managed dict; testing it again
+     * costs one instruction and keeps a wrong hint from ever reading a
+     * pointer the object does not have.) */
+    PyDictValues *values = index1 && (tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) ? *_PyObject_ValuesPointer(o) : NULL;
 #ifdef STORE
     if (LIKELY(values != NULL)) {
         PyObject *old = values->values[index1 - 1];
