@@ -40,6 +40,9 @@ ABIS = {
     "debug": (Path("/usr/include/python3.11d"), []),
 }
 
+# Comparison branches of the unboxed kinds: IR op -> C operator.
+_BRANCH_OPS = {"lt": "<", "le": "<=", "eq": "==", "ne": "!=", "gt": ">", "ge": ">="}
+
 # Stencil name -> (template, defines).  Variants of one template differ in
 # -D defines only.
 _CALL = {
@@ -122,14 +125,14 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     **{f"float_{op}": ("float_unboxed", [f"-DOP_{op.upper()}"]) for op in ("add", "sub", "mul", "div")},
     "guard_float": ("float_unboxed", ["-DGUARD"]),
     **{f"float_branch_{op}": ("float_unboxed", [f"-DBRANCH_CMP={c}"])
-       for op, c in (("lt", "<"), ("le", "<="), ("eq", "=="), ("ne", "!="), ("gt", ">"), ("ge", ">="))},
+       for op, c in _BRANCH_OPS.items()},
     "check_int": ("int_unboxed", ["-DCHECK"]),
     "guard_int": ("int_unboxed", ["-DGUARD"]),
     "unbox_int": ("int_unboxed", ["-DUNBOX"]),
     "box_int": ("int_unboxed", ["-DBOX"]),
     "int_compare": ("int_unboxed", ["-DCOMPARE"]),
     **{f"int_branch_{op}": ("int_unboxed", [f"-DBRANCH_CMP={c}"])
-       for op, c in (("lt", "<"), ("le", "<="), ("eq", "=="), ("ne", "!="), ("gt", ">"), ("ge", ">="))},
+       for op, c in _BRANCH_OPS.items()},
     **{f"int_{op}": ("int_unboxed", [f"-DOP_{op.upper()}"])
        for op in ("add", "sub", "mul", "floordiv", "mod", "and", "or", "xor", "lshift", "rshift")},
     "for_iter_list": ("for_iter", ["-DLIST_"]),

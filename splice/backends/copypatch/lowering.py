@@ -151,7 +151,7 @@ def _call(em: Emitter, ins: Instr) -> None:
     count = len(ins.args) - 2
     stencil = "vectorcall" if not direct else f"vectorcall_direct{count}" if count < 4 else "vectorcall_direct"
     em.op(stencil, ins, _JIT_ARG0=em.off(ins.args[0]),
-          _JIT_ARG1=em.off(ins.args[1]), _JIT_LIST=_slot_list(em, ins.args[2:]), _JIT_COUNT=len(ins.args) - 2,
+          _JIT_ARG1=em.off(ins.args[1]), _JIT_LIST=_slot_list(em, ins.args[2:]), _JIT_COUNT=count,
           _JIT_OP0=ObjRef(tuple(kwnames)) if kwnames else 0, _JIT_SCRATCH=em.scratch_slot * 8,
           _JIT_RES0=em.off(ins.result), **direct)
 

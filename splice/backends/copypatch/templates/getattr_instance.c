@@ -22,8 +22,7 @@ typedef struct {
 HELPER Py_ssize_t cacheable(PyObject *o, PyObject *name)
 {
     PyTypeObject *tp = Py_TYPE(o);
-    if (!(tp->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG) || tp->tp_version_tag == 0 ||
-        !(tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) || *_PyObject_ValuesPointer(o) == NULL ||
+    if (!has_version(tp) || !(tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) || *_PyObject_ValuesPointer(o) == NULL ||
 #ifdef STORE
         tp->tp_setattro != PyObject_GenericSetAttr ||
 #else
@@ -32,17 +31,8 @@ HELPER Py_ssize_t cacheable(PyObject *o, PyObject *name)
         _PyType_Lookup(tp, name) != NULL) {
         return -1;
     }
-    PyDictKeysObject *keys = ((PyHeapTypeObject *)tp)->ht_cached_keys;
-    if (keys == NULL || !DK_IS_UNICODE(keys)) {
-        return -1;
-    }
-    PyDictUnicodeEntry *entries = DK_UNICODE_ENTRIES(keys);
-    for (Py_ssize_t i = 0; i < keys->dk_nentries; i++) {
-        if (entries[i].me_key == name) {
-            return i;
-        }
-    }
-    return -1;
+    Py_ssize_t index = shared_key_index(tp, name);
+    return index >= 0 ? index : -1;
 }
 
 HELPER void remember(attr_entry *e, PyObject *o, PyObject *name)

@@ -28,8 +28,7 @@ HELPER void fill(method_cache *c, PyObject *obj, PyObject *method, PyObject *nam
 {
     PyTypeObject *tp = Py_TYPE(obj);
     c->version = 0;
-    if (!(tp->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG) || tp->tp_version_tag == 0 ||
-        tp->tp_getattro != PyObject_GenericGetAttr || _PyType_Lookup(tp, name) != method) {
+    if (!has_version(tp) || tp->tp_getattro != PyObject_GenericGetAttr || _PyType_Lookup(tp, name) != method) {
         return;
     }
     int32_t names = NO_DICT;
@@ -37,22 +36,10 @@ HELPER void fill(method_cache *c, PyObject *obj, PyObject *method, PyObject *nam
         names = IN_DICT;
     }
     else if (tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) {
-        PyDictKeysObject *keys = ((PyHeapTypeObject *)tp)->ht_cached_keys;
-        if (keys == NULL || !DK_IS_UNICODE(keys)) {
-            return;
+        if (shared_key_index(tp, name) != -1) {
+            return;  /* an instance may hold the name, or the keys cannot tell */
         }
-        PyDictUnicodeEntry *entries = DK_UNICODE_ENTRIES(keys);
-        for (Py_ssize_t i = 0; i < keys->dk_nentries; i++) {
-            PyObject *key = entries[i].me_key;
-            if (key == name || (key != NULL && PyUnicode_Compare(key, name) == 0)) {
-                return;
-            }
-        }
-        if (PyErr_Occurred()) {
-            PyErr_Clear();
-            return;
-        }
-        names = (int32_t)keys->dk_nentries;
+        names = (int32_t)((PyHeapTypeObject *)tp)->ht_cached_keys->dk_nentries;
     }
     else if (tp->tp_dictoffset != 0) {
         return;

@@ -79,6 +79,36 @@ HELPER Py_ssize_t medium_value(PyObject *o)
     return (Py_ssize_t)Py_SIZE(o) * (Py_ssize_t)((PyLongObject *)o)->ob_digit[0];
 }
 
+/* Run-time caches (docs/copypatch.md) key on type versions: a type that has
+ * one (3.11 never reuses a version, and gives a changed type a new one). */
+HELPER int has_version(PyTypeObject *tp)
+{
+    return (tp->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG) && tp->tp_version_tag != 0;
+}
+
+/* Where `name` is among a heap type's shared instance keys (the keys of
+ * every instance whose attributes live in a values array): its index; -1:
+ * not there; -2: no shared keys to look in, nothing proved. */
+HELPER Py_ssize_t shared_key_index(PyTypeObject *tp, PyObject *name)
+{
+    PyDictKeysObject *keys = ((PyHeapTypeObject *)tp)->ht_cached_keys;
+    if (keys == NULL || !DK_IS_UNICODE(keys)) {
+        return -2;
+    }
+    PyDictUnicodeEntry *entries = DK_UNICODE_ENTRIES(keys);
+    for (Py_ssize_t i = 0; i < keys->dk_nentries; i++) {
+        PyObject *key = entries[i].me_key;
+        if (key == name || (key != NULL && PyUnicode_Compare(key, name) == 0)) {
+            return i;
+        }
+    }
+    if (PyErr_Occurred()) {
+        PyErr_Clear();
+        return -2;
+    }
+    return -1;
+}
+
 /* The generic path of a specialised attribute access on ARG0 named OP0:
  * RES0 = the attribute, or the error path. */
 #define GENERIC_GETATTR()                                  \
