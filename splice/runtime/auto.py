@@ -12,18 +12,19 @@ function makes compiled code step aside).  A daemon thread wakes
 of every other thread (``sys._current_frames()``, the innermost
 ``MAX_DEPTH`` frames) and counts a sample for each code object on it, once
 per sample.  A code object reaching ``SPLICE_THRESHOLD`` samples (default
-10, i.e. about 40 ms of run time spent in it or in what it calls) is hot: the functions using it are found (among the functions and classes of
-its module, else with ``gc.get_referrers``) and it is compiled and installed
-on every one of them, together with its *warm callees*: the functions and
+10, i.e. about 40 ms of run time spent in it or in what it calls) is hot:
+the functions using it are found (among the functions and classes of its
+module, else with ``gc.get_referrers``) and it is compiled and installed on
+every one of them, together with its *warm callees*: the functions and
 methods of the same module that its code names (``co_names``: globals it
 calls, methods and attributes it looks up, classes it instantiates), that
 CPython has already quickened, and so on transitively (at most
 ``MAX_CALLEES``).  A compiled function calls a compiled callee directly;
 an interpreted callee would cost it a full interpreter entry, where the
 interpreter calling it would have inlined the call, so a hot function is
-compiled with the neighbourhood it calls (docs/activation.md).  The same code can be hot again
-later (closures created after the first sweep); it is swept again, at most
-``MAX_SWEEPS`` times.
+compiled with the neighbourhood it calls (docs/activation.md).  The same
+code can be hot again later (closures created after the first sweep); it
+is swept again, at most ``MAX_SWEEPS`` times.
 
 ``SPLICE_THRESHOLD=0`` compiles every function as early as possible: each
 module imported afterwards has all its functions and methods compiled right
@@ -49,7 +50,7 @@ from typing import Any, Callable
 
 from . import registry
 
-DEFAULT_THRESHOLD = 10  # samples in a code object's own body
+DEFAULT_THRESHOLD = 10  # samples with the code object on the stack
 DEFAULT_HZ = 250  # samples a second
 MAX_SWEEPS = 8  # gc.get_referrers sweeps for one code object
 MAX_CODES = 100_000  # code objects the sampler remembers before it starts over
@@ -93,11 +94,9 @@ class _Sampler(threading.Thread):
             if not registry.enabled():
                 continue
             frames = sys._current_frames()
-            hot = []
-            for tid, frame in frames.items():
-                if tid != me and not _in_splice(frame):
-                    hot.extend(self.sample_stack(frame))
-            del frames, frame
+            hot = [found for tid, frame in frames.items() if tid != me and not _in_splice(frame)
+                   for found in self.sample_stack(frame)]
+            del frames
             for code, globals_ in hot:
                 self.compile_hot(code, globals_)
 
@@ -140,7 +139,8 @@ class _Sampler(threading.Thread):
         return code
 
     def compile_hot(self, code: types.CodeType, globals_: dict[str, Any]) -> None:
-        """Compile every function whose code is ``code``; stop watching it when done."""
+        """Compile every function whose code is ``code``, with their warm
+        callees; stop watching it when done."""
         functions = _functions_using(code, globals_)
         registry.compile_now(functions + _warm_callees(functions, globals_), self.backend)
         key = id(code)
@@ -171,15 +171,12 @@ def _warm_callees(functions: list[types.FunctionType], globals_: dict[str, Any])
     their feedback is there): not yet known to splice, eligible, at most
     ``MAX_CALLEES``."""
     by_name: dict[str, list[types.FunctionType]] = {}
+    for f in _module_functions(globals_):
+        by_name.setdefault(f.__name__, []).append(f)
     for value in list(globals_.values()):
-        if isinstance(value, types.FunctionType):
-            by_name.setdefault(value.__name__, []).append(value)
-        elif isinstance(value, type) and value.__module__ == globals_.get("__name__"):
-            for f in registry.functions_in_class(value, set()):
-                by_name.setdefault(f.__name__, []).append(f)
-            init = vars(value).get("__init__")
-            if isinstance(init, types.FunctionType):
-                by_name.setdefault(value.__name__, []).append(init)  # the class is called
+        init = vars(value).get("__init__") if isinstance(value, type) else None
+        if isinstance(init, types.FunctionType):
+            by_name.setdefault(value.__name__, []).append(init)  # calling the class runs it
     seen = {id(f) for f in functions}
     todo = list(functions)
     found: list[types.FunctionType] = []

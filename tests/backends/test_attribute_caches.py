@@ -19,8 +19,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from children import PYTHONS, run  # noqa: E402
 
-# ``warm_both(src, names)``: plain and native namespaces of ``src``, the
-# native one's functions ``names`` warmed up by ``warm()`` and compiled.
+# ``warm_both(src, names, expect)``: plain and native namespaces of ``src``, the
+# native one's functions ``names`` warmed up by ``warm()`` and compiled, each
+# using at least the stencils ``expect[name]`` lists.
 WARM = '''
 def stencils(f):
     """The stencils of ``f``'s compiled code (symbol names end in "(stencil)")."""
@@ -30,7 +31,7 @@ def stencils(f):
     finally:
         c.release()
 
-def warm_both(src, names, expect={}):
+def warm_both(src, names, expect=None):
     plain, native = {"__name__": "m"}, {"__name__": "m"}
     code = compile(src, "<case>", "exec")
     exec(code, plain)
@@ -41,15 +42,25 @@ def warm_both(src, names, expect={}):
         owner, _, attr = name.rpartition(".")
         f = getattr(native[owner], attr) if owner else native[name]
         used = stencils(f)
-        assert not set(expect.get(name, ())) - used, (name, used)
+        assert not set((expect or {}).get(name, ())) - used, (name, used)
         jit(f)
     return plain, native
+
+def same(scenario, plain, native):
+    """``scenario`` gives the same outcomes interpreted and compiled."""
+    expected, got = scenario(plain), scenario(native)
+    assert expected == got, (expected, got)
 '''
+
+
+def run_warm(body: str, python: str) -> None:
+    """Run ``body`` (indented test text) in a child, after WARM."""
+    run(WARM + textwrap.dedent(body), python)
 
 
 @pytest.mark.parametrize("python", PYTHONS)
 def test_first_store_keeps_insertion_order(python: str) -> None:
-    run(WARM + textwrap.dedent('''
+    run_warm('''
         src = """
         class P:
             def __init__(self, a, b, flip):
@@ -77,12 +88,12 @@ def test_first_store_keeps_insertion_order(python: str) -> None:
         del keep
         gc.collect()
         assert [sys.getrefcount(v) for v in values] == before
-    '''), python)
+    ''', python)
 
 
 @pytest.mark.parametrize("python", PYTHONS)
 def test_method_cache_sees_every_change(python: str) -> None:
-    run(WARM + textwrap.dedent('''
+    run_warm('''
         src = """
         class A:
             def m(self):
@@ -129,20 +140,19 @@ def test_method_cache_sees_every_change(python: str) -> None:
                 out.append(("AttributeError", str(e)))
             return out
 
-        expected, got = scenario(plain), scenario(native)
-        assert expected == got, (expected, got)
+        same(scenario, plain, native)
         o = native["A"]()
         meth = type(o).__dict__.get("m")
         before = (sys.getrefcount(o),)
         for _ in range(1000):
             native["call"](o) if meth else None
         assert (sys.getrefcount(o),) == before
-    '''), python)
+    ''', python)
 
 
 @pytest.mark.parametrize("python", PYTHONS)
 def test_method_cache_refcounts(python: str) -> None:
-    run(WARM + textwrap.dedent('''
+    run_warm('''
         src = """
         class A:
             def m(self, x):
@@ -160,12 +170,12 @@ def test_method_cache_refcounts(python: str) -> None:
         for _ in range(1000):
             assert call(o, x) is x
         assert (sys.getrefcount(o), sys.getrefcount(x), sys.getrefcount(method)) == before
-    '''), python)
+    ''', python)
 
 
 @pytest.mark.parametrize("python", PYTHONS)
 def test_slots_follow_the_type(python: str) -> None:
-    run(WARM + textwrap.dedent('''
+    run_warm('''
         src = """
         class P:
             __slots__ = ("x", "y")
@@ -213,14 +223,13 @@ def test_slots_follow_the_type(python: str) -> None:
             out += [read_y(P(0)), move(P(1), 1)]
             return out
 
-        expected, got = scenario(plain), scenario(native)
-        assert expected == got, (expected, got)
-    '''), python)
+        same(scenario, plain, native)
+    ''', python)
 
 
 @pytest.mark.parametrize("python", PYTHONS)
 def test_instance_dicts_follow_every_change(python: str) -> None:
-    run(WARM + textwrap.dedent('''
+    run_warm('''
         src = """
         class D:
             def __init__(self, x):
@@ -276,14 +285,13 @@ def test_instance_dicts_follow_every_change(python: str) -> None:
             out += [call(p)]
             return out
 
-        expected, got = scenario(plain), scenario(native)
-        assert expected == got, (expected, got)
-    '''), python)
+        same(scenario, plain, native)
+    ''', python)
 
 
 @pytest.mark.parametrize("python", PYTHONS)
 def test_global_cache_sees_every_change(python: str) -> None:
-    run(WARM + textwrap.dedent('''
+    run_warm('''
         src = """
         import builtins
         k = 1
@@ -319,20 +327,19 @@ def test_global_cache_sees_every_change(python: str) -> None:
             out += [read()]
             return out
 
-        expected, got = scenario(plain), scenario(native)
-        assert expected == got, (expected, got)
+        same(scenario, plain, native)
         value = object()
         native["k"] = value
         before = sys.getrefcount(value)
         for _ in range(1000):
             assert native["read"]()[0] is value
         assert sys.getrefcount(value) == before
-    '''), python)
+    ''', python)
 
 
 @pytest.mark.parametrize("python", PYTHONS)
 def test_instance_attribute_cache_follows_types(python: str) -> None:
-    run(WARM + textwrap.dedent('''
+    run_warm('''
         src = """
         class A:
             def __init__(self, v):
@@ -380,8 +387,7 @@ def test_instance_attribute_cache_follows_types(python: str) -> None:
                 out.append(("AttributeError", str(e)))
             return out
 
-        expected, got = scenario(plain), scenario(native)
-        assert expected == got, (expected, got)
+        same(scenario, plain, native)
 
         def descriptor_later(ns):
             A, get = ns["A"], ns["get"]
@@ -390,6 +396,6 @@ def test_instance_attribute_cache_follows_types(python: str) -> None:
             A.v = property(lambda self: "property")
             return out + [get(a), get(a), get(a)]
 
-        _, fresh = warm_both(src, ["get", "put"], {})
+        _, fresh = warm_both(src, ["get", "put"])
         assert descriptor_later(fresh) == [7, 7] + ["property"] * 3
-    '''), python)
+    ''', python)
