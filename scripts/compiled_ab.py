@@ -31,7 +31,7 @@ CALLS = {
     "go": lambda m: m["versus_cpu"](),
     "richards": lambda m: m["Richards"]().run(1),
     "float": lambda m: m["benchmark"](100000),
-    "deltablue": lambda m: m["delta_blue"](20000),
+    "deltablue": lambda m: m["delta_blue"](int(os.environ.get("DB_N", 20000))),
     "hexiom": lambda m: m["main"](1, 25),
     "nbody": lambda m: m["bench_nbody"](1, "sun", 20000),
     "spectral_norm": lambda m: m["bench_spectral_norm"](1),

@@ -399,3 +399,71 @@ def test_instance_attribute_cache_follows_types(python: str) -> None:
         _, fresh = warm_both(src, ["get", "put"])
         assert descriptor_later(fresh) == [7, 7] + ["property"] * 3
     ''', python)
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+def test_sites_meeting_many_classes(python: str) -> None:
+    # Sites where CPython gives up specialising (no feedback) get the caches
+    # empty; they fill with up to four classes, newest first, and a fifth or
+    # sixth class, or a class changed after caching, must still be seen.
+    run_warm('''
+        src = """
+        class Base:
+            def __init__(self, v):
+                self.v = v
+            def m(self):
+                return ("Base.m", self.v)
+        class K1(Base): pass
+        class K2(Base):
+            def m(self):
+                return ("K2.m", self.v)
+        class K3(Base): pass
+        class K4(Base):
+            def __init__(self, v):
+                self.pad = 0
+                self.v = v
+        class K5(Base): pass
+        class K6(Base):
+            __slots__ = ()
+        def get(o):
+            return o.v
+        def put(o, x):
+            o.v = x
+        def call(o):
+            return o.m()
+        def warm():
+            for k in (K1, K2, K3, K4, K5, K6, K1, K2):
+                o = k(1)
+                put(o, get(o))
+                call(o)
+        """
+        plain, native = warm_both(src, ["get", "put", "call"],
+                                  {"get": ["getattr_instance"], "put": ["setattr_instance"],
+                                   "call": ["load_method_cached"]})
+
+        def scenario(ns):
+            kinds = [ns[f"K{i}"] for i in range(1, 7)]
+            get, put, call = ns["get"], ns["put"], ns["call"]
+            out = []
+            objs = [k(i) for i, k in enumerate(kinds)]
+            for rounds in range(3):
+                for o in objs[:4] * 2 + objs:       # four classes, then six in turn
+                    put(o, get(o) + 1)
+                    out.append((type(o).__name__, get(o), call(o), list(vars(o))))
+            ns["K3"].m = lambda self: "K3 replaced"   # one cached class changes
+            ns["K1"].v = property(lambda self: "K1 property", lambda self, x: out.append(("K1 set", x)))
+            for o in objs:
+                put(o, 5)
+                out.append((get(o), call(o)))
+            objs[1].m = lambda: "instance"           # shadows on one instance
+            out += [call(o) for o in objs]
+            return out
+
+        same(scenario, plain, native)
+        o = native["K2"](object())
+        before = (sys.getrefcount(o), sys.getrefcount(o.v))
+        for _ in range(1000):
+            native["put"](o, native["get"](o))
+            native["call"](o)
+        assert (sys.getrefcount(o), sys.getrefcount(o.v)) == before
+    ''', python)

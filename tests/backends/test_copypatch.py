@@ -60,7 +60,7 @@ def test_unpatched_hole_is_an_error() -> None:
     fn = build_ir(f)
     em = Emitter(fn, entry.layout_for(f.__code__))
     em.run()
-    getattr_piece = next(p for p in em.asm.pieces if p.stencil == "call_ok")
+    getattr_piece = next(p for p in em.asm.pieces if p.stencil == "getattr_instance")
     del getattr_piece.holes["_JIT_OP0"]
     with pytest.raises(EmitError, match="_JIT_OP0"):
         assemble(em, lambda size: 0x10000)

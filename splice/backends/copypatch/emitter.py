@@ -109,7 +109,7 @@ class CacheRef:
     initial: bytes = b""
 
 
-CACHE_BYTES = 32
+CACHE_BYTES = 64
 
 _sym_cache: dict[str, int] = {}
 

@@ -93,14 +93,16 @@ def _getitem(em: Emitter, ins: Instr) -> int:
 def _attr(em: Emitter, ins: Instr) -> int:
     """GetAttr / SetAttr on an instance's values array (a run-time cache
     seeded with the hint), a __slots__ member or an instance dict (type
-    version guarded)."""
+    version guarded).  A site without feedback (CPython gave up
+    specialising it: several classes meet there) gets the values-array
+    cache empty, to fill with the classes it meets."""
     hint = ins.hint or {}
-    kind = {"instance_value": "instance", "slot": "slot", "with_hint": "hint"}.get(hint.get("kind"))
-    if kind is None or not hint.get("type_version"):
+    kind = {"instance_value": "instance", "slot": "slot", "with_hint": "hint", None: "instance"}.get(hint.get("kind"))
+    if kind is None or (hint and not hint.get("type_version")):
         return 0
     holes: dict[str, Any] = dict(_JIT_ARG0=em.off(ins.args[0]), _JIT_OP0=ObjRef(sys.intern(ins.attrs["name"])))
     if kind == "instance":
-        holes["_JIT_CACHE"] = em.cache(struct.pack("=II", hint["type_version"], hint["index"] + 1))
+        holes["_JIT_CACHE"] = em.cache(struct.pack("=II", hint["type_version"], hint["index"] + 1) if hint else b"")
     else:
         holes.update(_JIT_OP1=hint["type_version"], _JIT_OP2=hint["offset" if kind == "slot" else "hint"])
     if ins.kind.name == "SetAttr":
@@ -111,8 +113,9 @@ def _attr(em: Emitter, ins: Instr) -> int:
 
 
 def _load_method(em: Emitter, ins: Instr) -> int:
-    """A method of an instance's type, cached at run time (see load_method.c)."""
-    if (ins.hint or {}).get("kind") not in ("with_values", "no_dict", "with_dict"):
+    """A method of an instance's type, cached at run time (see load_method.c);
+    also where there is no feedback (a site meeting several classes)."""
+    if (ins.hint or {}).get("kind") not in ("with_values", "no_dict", "with_dict", None):
         return 0
     em.op("load_method_cached", ins, _JIT_OP0=ObjRef(sys.intern(ins.attrs["name"])), _JIT_CACHE=em.cache(),
           _JIT_ARG0=em.off(ins.args[0]), _JIT_RES0=em.off(ins.results[0]), _JIT_RES1=em.off(ins.results[1]))
@@ -154,12 +157,10 @@ def specialise(em: Emitter, instrs: list[Instr], i: int) -> int:
         return _binary(em, ins)
     if name == "Compare":
         return _compare(em, instrs, i)
-    if not ins.hint:
-        return 0
-    if name == "GetItem":
-        return _getitem(em, ins)
     if name in ("GetAttr", "SetAttr"):
         return _attr(em, ins)
     if name == "LoadMethod":
         return _load_method(em, ins)
+    if name == "GetItem" and ins.hint:
+        return _getitem(em, ins)
     return 0

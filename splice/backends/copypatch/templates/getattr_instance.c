@@ -3,19 +3,21 @@
  * STORE_ATTR_INSTANCE_VALUE: ARG1 is stored, and an attribute set for the
  * first time joins the values' insertion order as it does in CPython).
  *
- * CACHE holds two (type version, index + 1) entries, the first one from the
- * feedback: while an object's type has one of those versions (the type is
- * unchanged, so no descriptor or __getattribute__/__setattr__ of it stands
- * in the way), the attribute is entry `index` of its values.  A miss takes
- * PyObject_GetAttr / PyObject_SetAttr with name OP0, then caches the type it
- * met when the same proof holds for it (so a site seeing two classes, or a
- * class changed after compiling, stays fast). */
+ * CACHE holds ATTR_ENTRIES (type version, index + 1) entries, the first one
+ * from the feedback: while an object's type has one of those versions (the
+ * type is unchanged, so no descriptor or __getattribute__/__setattr__ of it
+ * stands in the way), the attribute is entry `index` of its values.  A miss
+ * takes PyObject_GetAttr / PyObject_SetAttr with name OP0, then caches the
+ * type it met, newest first, when the same proof holds for it (so a site
+ * seeing a few classes, e.g. `self.x` in a base-class method called on four
+ * subclasses, or a class changed after compiling, stays fast). */
 #include "stencil.h"
 
 typedef struct {
     uint32_t version;
     uint32_t index1;  /* index + 1; 0: empty */
 } attr_entry;
+#define ATTR_ENTRIES 4  /* 32 bytes of the instruction's cache */
 
 /* The index of `name` among the type's shared keys when a cached hit for
  * this type would be right, else -1. */
@@ -39,7 +41,9 @@ HELPER void remember(attr_entry *e, PyObject *o, PyObject *name)
 {
     Py_ssize_t index = cacheable(o, name);
     if (index >= 0 && index < UINT32_MAX - 1) {
-        e[1] = e[0];
+        for (int i = ATTR_ENTRIES - 1; i > 0; i--) {
+            e[i] = e[i - 1];
+        }
         e[0].version = Py_TYPE(o)->tp_version_tag;
         e[0].index1 = (uint32_t)index + 1;
     }
@@ -51,7 +55,13 @@ STENCIL
     attr_entry *e = (attr_entry *)HOLE(_JIT_CACHE);
     PyTypeObject *tp = Py_TYPE(o);
     uint32_t version = tp->tp_version_tag;
-    uint32_t index1 = version == e[0].version ? e[0].index1 : version == e[1].version ? e[1].index1 : 0;
+    uint32_t index1 = 0;
+    for (int i = 0; i < ATTR_ENTRIES; i++) {
+        if (e[i].version == version) {
+            index1 = e[i].index1;
+            break;
+        }
+    }
     /* (A cached version is a type with a managed dict; testing it again
      * costs one instruction and keeps a wrong hint from ever reading a
      * pointer the object does not have.) */

@@ -2,11 +2,11 @@
  * ARG0: the object, OP0: the name.
  *
  * With -DCACHED, CACHE is this instruction's method cache (ceval's
- * LOAD_METHOD_WITH_VALUES / LOAD_METHOD_NO_DICT, filled at run time): the
- * type's version tag, and the function found on that type, borrowed, as
- * CPython's own cache does (a type changed in any way gets a new version,
+ * LOAD_METHOD_WITH_VALUES / LOAD_METHOD_NO_DICT, filled at run time): for
+ * each of the last few types met, its version tag and the function found
+ * on it, borrowed, as CPython's own cache does (a type changed in any way gets a new version,
  * and versions are never reused).  For an instance whose attributes live in
- * its values array the cache also records how many names the type's shared
+ * its values array an entry also records how many names the type's shared
  * keys had, none of them this name: shared keys only grow, so while that
  * count holds no instance can shadow the method.  An instance whose
  * attributes moved to a dict is looked up in that dict first, as the
@@ -21,13 +21,14 @@ typedef struct {
 } method_cache;
 #define NO_DICT (-1)
 #define IN_DICT (-2)
+#define METHOD_ENTRIES 4  /* 64 bytes: the instruction's whole cache */
 
-/* After a generic lookup found a method on the type: remember it if the
- * hit test above can prove the same lookup gives the same method. */
+/* After a generic lookup found a method on the type: remember it, newest
+ * first, if the hit test below can prove the same lookup gives the same
+ * method (a site such as `task.fn()` meets a few classes in turn). */
 HELPER void fill(method_cache *c, PyObject *obj, PyObject *method, PyObject *name)
 {
     PyTypeObject *tp = Py_TYPE(obj);
-    c->version = 0;
     if (!has_version(tp) || tp->tp_getattro != PyObject_GenericGetAttr || _PyType_Lookup(tp, name) != method) {
         return;
     }
@@ -44,9 +45,12 @@ HELPER void fill(method_cache *c, PyObject *obj, PyObject *method, PyObject *nam
     else if (tp->tp_dictoffset != 0) {
         return;
     }
-    c->names = names;
-    c->method = method;
-    c->version = tp->tp_version_tag;
+    for (int i = METHOD_ENTRIES - 1; i > 0; i--) {
+        c[i] = c[i - 1];
+    }
+    c[0].names = names;
+    c[0].method = method;
+    c[0].version = tp->tp_version_tag;
 }
 #endif
 
@@ -56,7 +60,16 @@ STENCIL
 #ifdef CACHED
     method_cache *c = (method_cache *)HOLE(_JIT_CACHE);
     PyTypeObject *tp = Py_TYPE(obj);
-    if (tp->tp_version_tag == c->version && c->version != 0) {
+    uint32_t version = tp->tp_version_tag;
+    int found = 0;
+    for (int i = 0; version != 0 && i < METHOD_ENTRIES; i++) {
+        if (c[i].version == version) {
+            c += i;
+            found = 1;
+            break;
+        }
+    }
+    if (found) {
         int hit = c->names == NO_DICT;
         if (c->names >= 0) {
             hit = *_PyObject_ValuesPointer(obj) != NULL &&
@@ -85,7 +98,7 @@ STENCIL
     }
 #ifdef CACHED
     if (is_method) {
-        fill(c, obj, meth, OP0);
+        fill((method_cache *)HOLE(_JIT_CACHE), obj, meth, OP0);
     }
 #endif
     RES0 = meth;

@@ -86,6 +86,14 @@ HELPER int has_version(PyTypeObject *tp)
     return (tp->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG) && tp->tp_version_tag != 0;
 }
 
+/* Two strings whose cached hashes differ are different strings: most
+ * non-identical keys are told apart without comparing characters. */
+HELPER int same_hash(PyObject *a, PyObject *b)
+{
+    Py_hash_t ha = ((PyASCIIObject *)a)->hash, hb = ((PyASCIIObject *)b)->hash;
+    return ha == -1 || hb == -1 || ha == hb;
+}
+
 /* Where `name` is among a heap type's shared instance keys (the keys of
  * every instance whose attributes live in a values array): its index; -1:
  * not there; -2: no shared keys to look in, nothing proved. */
@@ -98,7 +106,7 @@ HELPER Py_ssize_t shared_key_index(PyTypeObject *tp, PyObject *name)
     PyDictUnicodeEntry *entries = DK_UNICODE_ENTRIES(keys);
     for (Py_ssize_t i = 0; i < keys->dk_nentries; i++) {
         PyObject *key = entries[i].me_key;
-        if (key == name || (key != NULL && PyUnicode_Compare(key, name) == 0)) {
+        if (key == name || (key != NULL && same_hash(key, name) && PyUnicode_Compare(key, name) == 0)) {
             return i;
         }
     }
