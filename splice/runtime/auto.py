@@ -297,6 +297,7 @@ def start(threshold: int | None = None, hz: int | None = None, backend: str | No
     threshold = _env_int("SPLICE_THRESHOLD", DEFAULT_THRESHOLD) if threshold is None else threshold
     hz = _env_int("SPLICE_SAMPLE_HZ", DEFAULT_HZ) if hz is None else hz
     backend = backend or os.environ.get("SPLICE_BACKEND") or registry.DEFAULT_BACKEND
+    registry.preload(backend)
     with _lock:
         if _sampler is not None:
             _sampler.stopping.set()

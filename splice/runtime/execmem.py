@@ -13,7 +13,10 @@ import ctypes
 import mmap
 import threading
 
-_libc = ctypes.CDLL(None, use_errno=True)
+# PyDLL: these calls keep the GIL.  They are quick system calls, and a
+# compiling thread that released the GIL for each would wait up to the
+# switch interval (5 ms) to get it back from a busy program.
+_libc = ctypes.PyDLL(None, use_errno=True)
 _libc.mmap.restype = ctypes.c_void_p
 _libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
 _libc.mprotect.restype = ctypes.c_int
@@ -60,7 +63,7 @@ class CodeBlock:
             raise ExecMemError("write to a sealed or released code block")
         if offset < 0 or offset + len(data) > self.size:
             raise ExecMemError(f"write of {len(data)} bytes at {offset} outside a {self.size}-byte block")
-        ctypes.memmove(self.address + offset, data, len(data))
+        (ctypes.c_char * len(data)).from_address(self.address + offset).raw = data  # (keeps the GIL)
 
     def seal(self) -> None:
         """Make the block read-execute (never writable again) and count it in use."""

@@ -425,10 +425,12 @@ def warmed_up(code: types.CodeType) -> bool:
 
 
 def _prepare(backends: set[str]) -> None:
-    """Import the compiler, the entry and the back ends before taking the lock.
+    """Import the compiler, the entry and the back ends, and load their
+    tables, before taking the lock.
 
     A first import inside the lock could deadlock against a thread that holds
     a module's import lock and waits for ours (the threshold-0 import hook).
+    The automatic mode calls this when it starts (``preload``): see there.
     """
     try:
         from .. import compiler  # noqa: F401
@@ -436,9 +438,23 @@ def _prepare(backends: set[str]) -> None:
         from . import entry  # noqa: F401
 
         for name in backends:
-            BACKENDS[name]
+            prepare = getattr(BACKENDS[name], "prepare", None)
+            if prepare is not None:
+                prepare()
     except Exception:  # _compile meets the same failure under the lock and records it
         pass
+
+
+def preload(backend: str) -> None:
+    """Load the compiler and ``backend`` now, in the calling thread.
+
+    Done lazily by the automatic mode's sampling thread, the first compile
+    imported some forty modules while the program held the GIL: each file
+    access releases it, and taking it back from a busy thread waits up to
+    the switch interval (5 ms), so the first compile came 0.5-1 s late
+    (richards: 14 of its runs, docs/activation.md).
+    """
+    _prepare({backend})
 
 
 def _compile(f: types.FunctionType, st: FunctionState) -> None:

@@ -432,7 +432,7 @@ def assemble(em: Emitter, base_of: Any) -> tuple[bytes, int, dict[str, int], lis
             if caches is None or not 0 <= value.index < em.caches:
                 raise EmitError(f"cache {value.index} was never allocated")
             address = ctypes.addressof(caches) + CACHE_BYTES * value.index
-            ctypes.memmove(address, value.initial, len(value.initial))
+            (ctypes.c_char * len(value.initial)).from_address(address).raw = value.initial
             return address
         if isinstance(value, int):
             return value
