@@ -467,3 +467,78 @@ def test_sites_meeting_many_classes(python: str) -> None:
             native["call"](o)
         assert (sys.getrefcount(o), sys.getrefcount(o.v)) == before
     ''', python)
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+def test_class_attribute_caches(python: str) -> None:
+    # `Cls.NAME` and `Cls.method(...)` on classes: the object found, cached
+    # under the class's version; a class method's function with the class as
+    # self.  Every change to the class (or a base, or a metaclass) is seen.
+    run_warm('''
+        src = """
+        class Base:
+            LIMIT = 10
+            def plain(x):
+                return ("plain", x)
+            @staticmethod
+            def static(x):
+                return ("static", x)
+            @classmethod
+            def klass(cls, x):
+                return ("klass", cls.__name__, x)
+        class Sub(Base):
+            pass
+        class Meta(type):
+            LIMIT = "meta"
+        class WithMeta(metaclass=Meta):
+            LIMIT = 3
+        def limit(c):
+            return c.LIMIT
+        def calls(c, x):
+            return (c.plain(x), c.static(x), c.klass(x))
+        def name(c):
+            return c.__name__
+        def warm():
+            for c in (Base, Sub):
+                limit(c)
+                calls(c, 1)
+                name(c)
+        """
+        plain, native = warm_both(src, ["limit", "calls", "name"],
+                                  {"limit": ["getattr_instance"], "calls": ["load_method_cached"]})
+
+        def scenario(ns):
+            Base, Sub, limit, calls, name = ns["Base"], ns["Sub"], ns["limit"], ns["calls"], ns["name"]
+            out = []
+            for c in (Base, Sub, Base, Sub, ns["WithMeta"]):
+                out += [limit(c), name(c)]
+                if c is not ns["WithMeta"]:
+                    out.append(calls(c, len(out)))
+            Base.LIMIT = 20                       # the base changes: Sub's version too
+            out += [limit(Base), limit(Sub)]
+            Sub.LIMIT = property(lambda self: "property")  # a descriptor: a class returns it as is
+            out += [type(limit(Sub)).__name__, limit(Base)]
+            del Sub.LIMIT
+            out += [limit(Sub)]
+            Base.klass = staticmethod(lambda x: ("now static", x))
+            Sub.static = classmethod(lambda cls, x: ("now klass", cls.__name__, x))
+            out += [calls(Base, 1), calls(Sub, 2)]
+            Base.plain = lambda x: ("replaced", x)
+            out += [calls(Base, 3), calls(Sub, 4)]
+            out += [limit(Base()), name(Sub)]     # an instance at the class site, then a class again
+            try:
+                limit(type("Empty", (), {}))
+            except AttributeError as e:
+                out.append(("AttributeError", str(e)))
+            return out
+
+        same(scenario, plain, native)
+        Base, calls, limit = native["Base"], native["calls"], native["limit"]
+        value = object()
+        Base.LIMIT = value
+        before = (sys.getrefcount(Base), sys.getrefcount(value))
+        for _ in range(1000):
+            assert limit(Base) is value
+            calls(Base, 0)
+        assert (sys.getrefcount(Base), sys.getrefcount(value)) == before
+    ''', python)

@@ -115,7 +115,7 @@ def _attr(em: Emitter, ins: Instr) -> int:
 def _load_method(em: Emitter, ins: Instr) -> int:
     """A method of an instance's type, cached at run time (see load_method.c);
     also where there is no feedback (a site meeting several classes)."""
-    if (ins.hint or {}).get("kind") not in ("with_values", "no_dict", "with_dict", None):
+    if (ins.hint or {}).get("kind") not in ("with_values", "no_dict", "with_dict", "class", None):
         return 0
     em.op("load_method_cached", ins, _JIT_OP0=ObjRef(sys.intern(ins.attrs["name"])), _JIT_CACHE=em.cache(),
           _JIT_ARG0=em.off(ins.args[0]), _JIT_RES0=em.off(ins.results[0]), _JIT_RES1=em.off(ins.results[1]))

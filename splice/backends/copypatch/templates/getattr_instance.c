@@ -10,7 +10,10 @@
  * takes PyObject_GetAttr / PyObject_SetAttr with name OP0, then caches the
  * type it met, newest first, when the same proof holds for it (so a site
  * seeing a few classes, e.g. `self.x` in a base-class method called on four
- * subclasses, or a class changed after compiling, stays fast). */
+ * subclasses, or a class changed after compiling, stays fast).  A load also
+ * keeps one class entry after them: `Cls.NAME` on a class (metaclass
+ * `type`) is the object cached under the class's version (class_attribute
+ * in stencil.h; ceval 3.12's LOAD_ATTR_CLASS). */
 #include "stencil.h"
 
 typedef struct {
@@ -18,6 +21,11 @@ typedef struct {
     uint32_t index1;  /* index + 1; 0: empty */
 } attr_entry;
 #define ATTR_ENTRIES 4  /* 32 bytes of the instruction's cache */
+
+typedef struct {
+    uint32_t version;  /* the class's own version; 0: empty */
+    PyObject *value;   /* borrowed */
+} class_entry;         /* after the attr entries: 16 more bytes */
 
 /* The index of `name` among the type's shared keys when a cached hit for
  * this type would be right, else -1. */
@@ -87,8 +95,21 @@ STENCIL
         RES0 = Py_NewRef(r);
         CONTINUE();
     }
+    class_entry *k = (class_entry *)(e + ATTR_ENTRIES);
+    if (tp == &PyType_Type && k->version != 0 && ((PyTypeObject *)o)->tp_version_tag == k->version) {
+        RES0 = Py_NewRef(k->value);
+        CONTINUE();
+    }
     GENERIC_GETATTR();
-    if (index1 == 0) {
+    if (tp == &PyType_Type) {
+        int bind;
+        PyObject *value = class_attribute(o, OP0, &bind);
+        if (value != NULL && !bind) {
+            k->version = ((PyTypeObject *)o)->tp_version_tag;
+            k->value = value;
+        }
+    }
+    else if (index1 == 0) {
         remember(e, o, OP0);
     }
 #endif

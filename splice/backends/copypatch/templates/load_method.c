@@ -10,7 +10,10 @@
  * keys had, none of them this name: shared keys only grow, so while that
  * count holds no instance can shadow the method.  An instance whose
  * attributes moved to a dict is looked up in that dict first, as the
- * generic path does. */
+ * generic path does.  On a class (metaclass `type`), an entry keyed by the
+ * class's own version gives the function to call: a class method's with
+ * the class as self (the bound method the generic path would make calls
+ * it so), else the object found (class_attribute in stencil.h). */
 #include "stencil.h"
 
 #ifdef CACHED
@@ -21,11 +24,33 @@ typedef struct {
 } method_cache;
 #define NO_DICT (-1)
 #define IN_DICT (-2)
+#define CLASS_PLAIN (-3)  /* on a class: the object found, no self */
+#define CLASS_BIND (-4)   /* on a class: a class method's function, the class as self */
 #define METHOD_ENTRIES 4  /* 64 bytes: the instruction's whole cache */
 
 /* After a generic lookup found a method on the type: remember it, newest
  * first, if the hit test below can prove the same lookup gives the same
  * method (a site such as `task.fn()` meets a few classes in turn). */
+HELPER void push(method_cache *c, uint32_t version, int32_t names, PyObject *method)
+{
+    for (int i = METHOD_ENTRIES - 1; i > 0; i--) {
+        c[i] = c[i - 1];
+    }
+    c[0].names = names;
+    c[0].method = method;
+    c[0].version = version;
+}
+
+/* After a generic lookup on a class: remember what the hit path must give. */
+HELPER void fill_class(method_cache *c, PyObject *cls, PyObject *name)
+{
+    int bind;
+    PyObject *found = class_attribute(cls, name, &bind);
+    if (found != NULL) {
+        push(c, ((PyTypeObject *)cls)->tp_version_tag, bind ? CLASS_BIND : CLASS_PLAIN, found);
+    }
+}
+
 HELPER void fill(method_cache *c, PyObject *obj, PyObject *method, PyObject *name)
 {
     PyTypeObject *tp = Py_TYPE(obj);
@@ -45,12 +70,7 @@ HELPER void fill(method_cache *c, PyObject *obj, PyObject *method, PyObject *nam
     else if (tp->tp_dictoffset != 0) {
         return;
     }
-    for (int i = METHOD_ENTRIES - 1; i > 0; i--) {
-        c[i] = c[i - 1];
-    }
-    c[0].names = names;
-    c[0].method = method;
-    c[0].version = tp->tp_version_tag;
+    push(c, tp->tp_version_tag, names, method);
 }
 #endif
 
@@ -60,7 +80,8 @@ STENCIL
 #ifdef CACHED
     method_cache *c = (method_cache *)HOLE(_JIT_CACHE);
     PyTypeObject *tp = Py_TYPE(obj);
-    uint32_t version = tp->tp_version_tag;
+    int on_class = tp == &PyType_Type;
+    uint32_t version = on_class ? ((PyTypeObject *)obj)->tp_version_tag : tp->tp_version_tag;
     int found = 0;
     for (int i = 0; version != 0 && i < METHOD_ENTRIES; i++) {
         if (c[i].version == version) {
@@ -69,7 +90,14 @@ STENCIL
             break;
         }
     }
-    if (found) {
+    if (found && on_class) {
+        if (LIKELY(c->names == CLASS_PLAIN || c->names == CLASS_BIND)) {
+            RES0 = Py_NewRef(c->method);
+            RES1 = c->names == CLASS_BIND ? Py_NewRef(obj) : NULL;
+            CONTINUE();
+        }
+    }
+    else if (found) {
         int hit = c->names == NO_DICT;
         if (c->names >= 0) {
             hit = *_PyObject_ValuesPointer(obj) != NULL &&
@@ -99,6 +127,9 @@ STENCIL
 #ifdef CACHED
     if (is_method) {
         fill((method_cache *)HOLE(_JIT_CACHE), obj, meth, OP0);
+    }
+    else if (on_class) {
+        fill_class((method_cache *)HOLE(_JIT_CACHE), obj, OP0);
     }
 #endif
     RES0 = meth;

@@ -117,6 +117,49 @@ HELPER Py_ssize_t shared_key_index(PyTypeObject *tp, PyObject *name)
     return -1;
 }
 
+/* What `cls.name` gives when `cls` is a class whose metaclass is exactly
+ * `type`, when it can be cached under cls's version tag: the object found
+ * on the class (a plain value, or a function, which a class returns as is),
+ * or the function of a static method, borrowed (the class keeps it while its
+ * version holds); *bind is set for a class method's function, which takes
+ * cls first.  NULL: not cacheable.  (type_getattro looks in the metaclass
+ * first: a data descriptor of `type` itself, such as __name__, wins.) */
+HELPER PyObject *class_attribute(PyObject *cls, PyObject *name, int *bind)
+{
+    *bind = 0;
+    if (Py_TYPE(cls) != &PyType_Type || !has_version((PyTypeObject *)cls)) {
+        return NULL;
+    }
+    PyObject *meta = _PyType_Lookup(&PyType_Type, name);
+    if (meta != NULL && Py_TYPE(meta)->tp_descr_get != NULL && Py_TYPE(meta)->tp_descr_set != NULL) {
+        return NULL;
+    }
+    PyObject *found = _PyType_Lookup((PyTypeObject *)cls, name);
+    if (found == NULL) {
+        return NULL;
+    }
+    PyTypeObject *kind = Py_TYPE(found);
+    if (kind == &PyFunction_Type || kind->tp_descr_get == NULL) {
+        return found;
+    }
+    if (kind != &PyStaticMethod_Type && kind != &PyClassMethod_Type) {
+        return NULL;
+    }
+    PyObject *func = PyObject_GetAttrString(found, "__func__");  /* held by `found` */
+    if (func == NULL) {
+        PyErr_Clear();
+        return NULL;
+    }
+    Py_DECREF(func);
+    if (kind == &PyClassMethod_Type) {
+        if (Py_TYPE(func) != &PyFunction_Type) {
+            return NULL;  /* a class method of another descriptor binds otherwise */
+        }
+        *bind = 1;
+    }
+    return func;
+}
+
 /* The generic path of a specialised attribute access on ARG0 named OP0:
  * RES0 = the attribute, or the error path. */
 #define GENERIC_GETATTR()                                  \
