@@ -325,6 +325,14 @@ def test_global_cache_sees_every_change(python: str) -> None:
                 out.append(("NameError", str(e)))
             ns["k"] = [3]
             out += [read()]
+            for i in range(5):                   # rebound while cached by its entry
+                ns["k"] = i
+                out += [read()]
+            for i in range(100):                 # the globals' keys are rebuilt
+                ns[f"g{i}"] = i
+            out += [read()]
+            ns["k"] = "after"
+            out += [read()]
             return out
 
         same(scenario, plain, native)
