@@ -35,6 +35,8 @@ CALLS = {
     "hexiom": lambda m: m["main"](1, 25),
     "nbody": lambda m: m["bench_nbody"](1, "sun", 20000),
     "spectral_norm": lambda m: m["bench_spectral_norm"](1),
+    "pyflate": lambda m: m["bench_pyflake"](1, os.path.join(BENCHMARKS, "bm_pyflate", "data", "interpreter.tar.bz2")),
+    "fannkuch": lambda m: m["fannkuch"](9),
 }
 
 

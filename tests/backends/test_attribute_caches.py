@@ -550,3 +550,51 @@ def test_class_attribute_caches(python: str) -> None:
             calls(Base, 0)
         assert (sys.getrefcount(Base), sys.getrefcount(value)) == before
     ''', python)
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+def test_store_cache_respects_setattr(python: str) -> None:
+    # A class whose __setattr__ (or __getattribute__) is its own is never
+    # cached by the store (or load) site, even when its instances keep their
+    # attributes in a values array the plain path could write.
+    run_warm('''
+        src = """
+        log = []
+        class Plain:
+            def __init__(self):
+                self.v = 0
+        class Watched:
+            def __init__(self):
+                object.__setattr__(self, "v", 0)
+            def __setattr__(self, name, value):
+                log.append((name, value))
+                object.__setattr__(self, name, value)
+        class Masked:
+            def __init__(self):
+                self.v = 0
+            def __getattribute__(self, name):
+                return ("masked", name)
+        def put(o, x):
+            o.v = x
+        def get(o):
+            return o.v
+        def warm():
+            for k in (Plain, Watched, Masked):
+                o = k()
+                put(o, 1)
+                get(o)
+        """
+        plain, native = warm_both(src, ["put", "get"], {"put": ["setattr_instance"], "get": ["getattr_instance"]})
+
+        def scenario(ns):
+            ns["log"].clear()                      # the warm-up's calls
+            objs = [ns["Plain"](), ns["Watched"](), ns["Masked"]()]
+            out = []
+            for i in range(4):
+                for o in objs:
+                    ns["put"](o, i)
+                    out.append((type(o).__name__, ns["get"](o), object.__getattribute__(o, "v")))
+            return out + [list(ns["log"])]
+
+        same(scenario, plain, native)
+    ''', python)

@@ -157,6 +157,10 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     "error_catch_tb": ("error_catch", ["-DTRACEBACK"]),
     "error_catch_lasti": ("error_catch", ["-DLASTI"]),
     "error_catch_tb_lasti": ("error_catch", ["-DTRACEBACK", "-DLASTI"]),
+    # Shared helpers (shared.c): ordinary C functions linked once per process,
+    # which stencils call as _JIT_SHARED_<name> (emitter.shared_address).
+    **{f"shared_{name}": ("shared", [f"-D{name.upper()}"])
+       for name in ("getattr_miss", "setattr_miss", "load_method_miss", "load_global_miss", "call")},
 }
 
 # ELF x86-64 relocation types -> hole kinds the emitter patches.

@@ -345,8 +345,62 @@ class Emitter:
         return lower(self, instrs, i)
 
 
-_CONTINUE, _HOLE, _TEXT, _DATA, _C_SYMBOL = range(5)
+_CONTINUE, _HOLE, _TEXT, _DATA, _C_SYMBOL, _SHARED = range(6)
 _MISSING = object()
+SHARED_PREFIX = "_JIT_SHARED_"
+# id(stencil table) -> name -> address of the linked shared helper.  The
+# block is never released: every compiled function may call into it.
+_shared_blocks: dict[int, dict[str, int]] = {}
+
+
+def shared_address(tab: dict[str, Stencil], name: str) -> int:
+    """The address of shared helper ``name`` (the table's ``shared_<name>``
+    stencil: an ordinary C function, templates/shared.c), linking all of the
+    table's helpers into one sealed block the first time one is needed."""
+    linked = _shared_blocks.get(id(tab))
+    if linked is None:
+        linked = _shared_blocks[id(tab)] = _link_shared(tab)
+    try:
+        return linked[name]
+    except KeyError:
+        raise EmitError(f"no shared helper {name}") from None
+
+
+def _link_shared(tab: dict[str, Stencil]) -> dict[str, int]:
+    from ...runtime import execmem
+
+    helpers = sorted(name for name in tab if name.startswith("shared_"))
+    layout: dict[str, tuple[int, int]] = {}  # name -> (code offset, data offset)
+    pos = 0
+    for name in helpers:
+        st = tab[name]
+        pos += -pos % 16
+        code_at = pos
+        pos += len(st.code)
+        pos += -pos % 16
+        layout[name] = (code_at, pos)
+        pos += len(st.data)
+    block = execmem.allocate(max(pos, 1))
+    base = block.address
+    buf = bytearray(pos)
+    for name in helpers:
+        st = tab[name]
+        code_at, data_at = layout[name]
+        buf[code_at:code_at + len(st.code)] = st.code
+        buf[data_at:data_at + len(st.data)] = st.data
+        for off, kind, sym, addend in st.holes:
+            if sym == ".text":
+                value = base + code_at
+            elif sym == ".data":
+                value = base + data_at
+            elif sym.startswith("_JIT_"):
+                raise EmitError(f"shared helper {name} has a hole {sym}")
+            else:
+                value = c_symbol(sym)
+            patch(buf, code_at + off, kind, value + addend, base + code_at + off)
+    block.write(0, bytes(buf))
+    block.seal()
+    return {name[len("shared_"):]: base + layout[name][0] for name in helpers}
 _U64 = 1 << 64
 _pack_u64 = struct.Struct("<Q").pack_into
 _classified_cache: dict[int, list[tuple[int, str, int, str, int]]] = {}
@@ -359,6 +413,8 @@ def _classified(st: Stencil) -> list[tuple[int, str, int, str, int]]:
         def what(sym: str) -> int:
             if sym == "_JIT_CONTINUE":
                 return _CONTINUE
+            if sym.startswith(SHARED_PREFIX):
+                return _SHARED
             if sym.startswith("_JIT_"):
                 return _HOLE
             return {".text": _TEXT, ".data": _DATA}.get(sym, _C_SYMBOL)
@@ -463,6 +519,8 @@ def assemble(em: Emitter, base_of: Any) -> tuple[bytes, int, dict[str, int], lis
                 value = base + start
             elif what == _DATA:
                 value = base + data_at[p.stencil]
+            elif what == _SHARED:
+                value = shared_address(tab, sym[len(SHARED_PREFIX):])
             else:
                 value = c_symbol(sym)
             value += addend

@@ -8,9 +8,8 @@
  * stack), `call_direct` pushes its frame, calls its native body and pops
  * the frame itself.  The callee's trampoline code object carries a record
  * (a code extra, set by splice/runtime/direct.py) saying where its body is.
- * OP1: the code-extra index; OP2: the Python frame depth past which calls
- * take the generic path (whose entry then steps aside: native recursion
- * uses C stack, emitter.MAX_NATIVE_DEPTH).
+ * It is compiled once, into the shared helper `call` (shared.c): every call
+ * site of every compiled function calls that one copy.
  */
 #ifndef SPLICE_CALL_DIRECT_H
 #define SPLICE_CALL_DIRECT_H
@@ -101,22 +100,20 @@ HELPER void clear_frame(_PyInterpreterFrame *frame)
 #define CHUNK_BYTES (16 * 1024)
 #define CHUNK_OVERHEAD 1000
 
-/* The runtime's spare chunk (OP3: the address of a pointer, guarded by the GIL). */
-#define SPARE_CHUNK (*(_PyStackChunk **)HOLE(_JIT_OP3))
-
 /* A new data-stack chunk for a frame of ``size`` slots, made as pystate.c's
  * push_chunk makes one (with the same arena allocator, so either side may
- * free it), or the spare one: frames deeper than the current chunk keep the
- * direct path.  Returns the frame's base, or NULL when memory is short. */
-HELPER PyObject **push_chunk(PyThreadState *tstate, size_t size)
+ * free it), or the spare one (`*spare`: splice's, guarded by the GIL): frames
+ * deeper than the current chunk keep the direct path.  Returns the frame's
+ * base, or NULL when memory is short. */
+HELPER PyObject **push_chunk(PyThreadState *tstate, size_t size, _PyStackChunk **spare)
 {
     size_t bytes = CHUNK_BYTES;
     while (bytes < sizeof(PyObject *) * (size + CHUNK_OVERHEAD)) {
         bytes *= 2;
     }
-    _PyStackChunk *chunk = SPARE_CHUNK;
+    _PyStackChunk *chunk = *spare;
     if (chunk != NULL && chunk->size >= bytes) {
-        SPARE_CHUNK = NULL;
+        *spare = NULL;
         bytes = chunk->size;
     }
     else {
@@ -139,7 +136,7 @@ HELPER PyObject **push_chunk(PyThreadState *tstate, size_t size)
 
 /* Pop the frame at ``base``: as _PyThreadState_PopFrame, releasing the
  * chunk (kept as the spare if there is none) when the frame was its first. */
-HELPER void pop_frame(PyThreadState *tstate, PyObject **base)
+HELPER void pop_frame(PyThreadState *tstate, PyObject **base, _PyStackChunk **spare)
 {
     _PyStackChunk *chunk = tstate->datastack_chunk;
     if (base != &chunk->data[0]) {
@@ -150,8 +147,8 @@ HELPER void pop_frame(PyThreadState *tstate, PyObject **base)
     tstate->datastack_chunk = previous;
     tstate->datastack_top = &previous->data[previous->top];
     tstate->datastack_limit = (PyObject **)((char *)previous + previous->size);
-    if (SPARE_CHUNK == NULL) {
-        SPARE_CHUNK = chunk;
+    if (*spare == NULL) {
+        *spare = chunk;
         return;
     }
     PyObjectArenaAllocator arena;
@@ -159,11 +156,16 @@ HELPER void pop_frame(PyThreadState *tstate, PyObject **base)
     arena.free(arena.ctx, chunk, chunk->size);
 }
 
-/* Call ARG0 (self ARG1 or NULL, positional arguments LIST/COUNT) directly
- * if it is a compiled function that allows it; NOT_DIRECT otherwise. */
-HELPER PyObject *call_direct(JIT_ARGS)
+/* Call `callable` (with `self` first when not NULL, then the `count`
+ * arguments at `args`) directly if it is a compiled function that allows it
+ * (`index`: the code-extra index of the records; `max_depth`: the Python
+ * frame depth past which calls take the generic path, whose entry then
+ * steps aside, as native recursion uses C stack: emitter.MAX_NATIVE_DEPTH);
+ * NOT_DIRECT otherwise. */
+HELPER PyObject *call_direct(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObject *callable, PyObject *self,
+                             PyObject **args, Py_ssize_t count, Py_ssize_t index, Py_ssize_t max_depth,
+                             _PyStackChunk **spare)
 {
-    PyObject *callable = ARG0, *self = ARG1;
     if (self == NULL && Py_IS_TYPE(callable, &PyMethod_Type)) {
         self = PyMethod_GET_SELF(callable);
         callable = PyMethod_GET_FUNCTION(callable);
@@ -174,15 +176,14 @@ HELPER PyObject *call_direct(JIT_ARGS)
     PyFunctionObject *func = (PyFunctionObject *)callable;
     PyCodeObject *co = (PyCodeObject *)func->func_code;
     splice_code_extra *extra = co->co_extra;
-    Py_ssize_t index = OPINT(_JIT_OP1);
     if (extra == NULL || extra->ce_size <= index) {
         return NOT_DIRECT;
     }
     const splice_record *rec = extra->ce_extras[index];
-    Py_ssize_t nargs = COUNT + (self != NULL);
+    Py_ssize_t nargs = count + (self != NULL);
     if (rec == NULL || rec->argcount != nargs || rec->code != (PyObject *)co ||
         tstate->cframe->use_tracing || tstate->interp->eval_frame != NULL ||
-        tstate->recursion_limit - tstate->recursion_remaining > (int)OPINT(_JIT_OP2)) {
+        tstate->recursion_limit - tstate->recursion_remaining > (int)max_depth) {
         return NOT_DIRECT;
     }
     if (tstate->recursion_remaining-- <= 0 && _Py_CheckRecursiveCall(tstate, "")) {
@@ -193,7 +194,7 @@ HELPER PyObject *call_direct(JIT_ARGS)
     PyObject **base = tstate->datastack_top;
     PyObject **top = base + size;
     if (top >= tstate->datastack_limit) {
-        base = push_chunk(tstate, size);
+        base = push_chunk(tstate, size, spare);
         if (base == NULL) {
             tstate->recursion_remaining++;
             return NOT_DIRECT;  /* the generic path reports the MemoryError */
@@ -208,8 +209,8 @@ HELPER PyObject *call_direct(JIT_ARGS)
     if (self != NULL) {
         locals[i++] = Py_NewRef(self);
     }
-    for (Py_ssize_t j = 0; j < COUNT; j++) {
-        locals[i++] = Py_NewRef(LISTED(j));
+    for (Py_ssize_t j = 0; j < count; j++) {
+        locals[i++] = Py_NewRef(args[j]);
     }
     for (; i < co->co_nlocalsplus; i++) {
         locals[i] = NULL;
@@ -232,7 +233,7 @@ unwind:
     }
     tstate->cframe->current_frame = frame;
     clear_frame(callee);
-    pop_frame(tstate, base);
+    pop_frame(tstate, base, spare);
     tstate->recursion_remaining++;
     return r;
 }

@@ -14,48 +14,7 @@
  * keeps one class entry after them: `Cls.NAME` on a class (metaclass
  * `type`) is the object cached under the class's version (class_attribute
  * in stencil.h; ceval 3.12's LOAD_ATTR_CLASS). */
-#include "stencil.h"
-
-typedef struct {
-    uint32_t version;
-    uint32_t index1;  /* index + 1; 0: empty */
-} attr_entry;
-#define ATTR_ENTRIES 4  /* 32 bytes of the instruction's cache */
-
-typedef struct {
-    uint32_t version;  /* the class's own version; 0: empty */
-    PyObject *value;   /* borrowed */
-} class_entry;         /* after the attr entries: 16 more bytes */
-
-/* The index of `name` among the type's shared keys when a cached hit for
- * this type would be right, else -1. */
-HELPER Py_ssize_t cacheable(PyObject *o, PyObject *name)
-{
-    PyTypeObject *tp = Py_TYPE(o);
-    if (!has_version(tp) || !(tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) || *_PyObject_ValuesPointer(o) == NULL ||
-#ifdef STORE
-        tp->tp_setattro != PyObject_GenericSetAttr ||
-#else
-        tp->tp_getattro != PyObject_GenericGetAttr ||
-#endif
-        _PyType_Lookup(tp, name) != NULL) {
-        return -1;
-    }
-    Py_ssize_t index = shared_key_index(tp, name);
-    return index >= 0 ? index : -1;
-}
-
-HELPER void remember(attr_entry *e, PyObject *o, PyObject *name)
-{
-    Py_ssize_t index = cacheable(o, name);
-    if (index >= 0 && index < UINT32_MAX - 1) {
-        for (int i = ATTR_ENTRIES - 1; i > 0; i--) {
-            e[i] = e[i - 1];
-        }
-        e[0].version = Py_TYPE(o)->tp_version_tag;
-        e[0].index1 = (uint32_t)index + 1;
-    }
-}
+#include "attr_cache.h"
 
 STENCIL
 {
@@ -87,8 +46,10 @@ STENCIL
         }
         CONTINUE();
     }
-    GENERIC_SETATTR();
-    remember(e, o, OP0);
+    SET_LOCATION();
+    if (_JIT_SHARED_setattr_miss(o, OP0, ARG1, e) < 0) {
+        ERROR();
+    }
 #else
     PyObject *r = values != NULL ? values->values[index1 - 1] : NULL;
     if (LIKELY(r != NULL)) {
@@ -100,18 +61,12 @@ STENCIL
         RES0 = Py_NewRef(k->value);
         CONTINUE();
     }
-    GENERIC_GETATTR();
-    if (tp == &PyType_Type) {
-        int bind;
-        PyObject *value = class_attribute(o, OP0, &bind);
-        if (value != NULL && !bind) {
-            k->version = ((PyTypeObject *)o)->tp_version_tag;
-            k->value = value;
-        }
+    SET_LOCATION();
+    r = _JIT_SHARED_getattr_miss(o, OP0, e, index1 == 0);
+    if (r == NULL) {
+        ERROR();
     }
-    else if (index1 == 0) {
-        remember(e, o, OP0);
-    }
+    RES0 = r;
 #endif
     CONTINUE();
 }

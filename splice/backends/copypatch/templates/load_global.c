@@ -12,38 +12,7 @@
  * (Exact dicts only.) */
 #include "stencil.h"
 
-#ifdef CACHED
-typedef struct {
-    uint64_t globals_tag;  /* builtins: 0: empty (dicts never have tag 0) */
-    uint64_t builtins_tag;
-    PyObject *value;
-    PyDictKeysObject *keys;  /* globals: NULL: empty */
-    Py_ssize_t index;
-} global_cache;
-
-/* After the generic lookup found `v`: remember how to find it again. */
-HELPER void fill(global_cache *c, PyDictObject *g, PyDictObject *b, PyObject *name, PyObject *v)
-{
-    c->globals_tag = 0;
-    c->keys = NULL;
-    PyDictKeysObject *keys = g->ma_keys;
-    if (g->ma_values == NULL && DK_IS_UNICODE(keys)) {
-        PyDictUnicodeEntry *entries = DK_UNICODE_ENTRIES(keys);
-        for (Py_ssize_t i = 0; i < keys->dk_nentries; i++) {
-            if (entries[i].me_key == name) {
-                if (entries[i].me_value == v) {
-                    c->keys = keys;
-                    c->index = i;
-                }
-                return;  /* a global (not found by identity: not cached) */
-            }
-        }
-    }
-    c->globals_tag = g->ma_version_tag;
-    c->builtins_tag = b->ma_version_tag;
-    c->value = v;
-}
-#endif
+#include "global_cache.h"
 
 STENCIL
 {
@@ -65,37 +34,13 @@ STENCIL
     }
 #endif
     SET_LOCATION();
-    if (PyDict_CheckExact(frame->f_globals) && PyDict_CheckExact(frame->f_builtins)) {
-        v = PyDict_GetItemWithError(frame->f_globals, name);
-        if (v == NULL && !PyErr_Occurred()) {
-            v = PyDict_GetItemWithError(frame->f_builtins, name);
-        }
-        if (v == NULL) {
-            if (!PyErr_Occurred()) {
-                name_error(PyExc_NameError, NAME_ERROR_MSG, name);
-            }
-            ERROR();
-        }
-        Py_INCREF(v);
 #ifdef CACHED
-        fill(c, g, b, name, v);
+    v = _JIT_SHARED_load_global_miss(frame->f_globals, frame->f_builtins, name, c);
+#else
+    v = _JIT_SHARED_load_global_miss(frame->f_globals, frame->f_builtins, name, NULL);
 #endif
-    }
-    else {
-        v = PyObject_GetItem(frame->f_globals, name);
-        if (v == NULL) {
-            if (!PyErr_ExceptionMatches(PyExc_KeyError)) {
-                ERROR();
-            }
-            PyErr_Clear();
-            v = PyObject_GetItem(frame->f_builtins, name);
-            if (v == NULL) {
-                if (PyErr_ExceptionMatches(PyExc_KeyError)) {
-                    name_error(PyExc_NameError, NAME_ERROR_MSG, name);
-                }
-                ERROR();
-            }
-        }
+    if (v == NULL) {
+        ERROR();
     }
     RES0 = v;
     CONTINUE();

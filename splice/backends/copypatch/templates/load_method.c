@@ -17,61 +17,7 @@
 #include "stencil.h"
 
 #ifdef CACHED
-typedef struct {
-    uint32_t version;   /* 0: empty */
-    int32_t names;      /* shared keys' entry count; NO_DICT; IN_DICT: look in the instance dict */
-    PyObject *method;   /* borrowed */
-} method_cache;
-#define NO_DICT (-1)
-#define IN_DICT (-2)
-#define CLASS_PLAIN (-3)  /* on a class: the object found, no self */
-#define CLASS_BIND (-4)   /* on a class: a class method's function, the class as self */
-#define METHOD_ENTRIES 4  /* 64 bytes: the instruction's whole cache */
-
-/* After a generic lookup found a method on the type: remember it, newest
- * first, if the hit test below can prove the same lookup gives the same
- * method (a site such as `task.fn()` meets a few classes in turn). */
-HELPER void push(method_cache *c, uint32_t version, int32_t names, PyObject *method)
-{
-    for (int i = METHOD_ENTRIES - 1; i > 0; i--) {
-        c[i] = c[i - 1];
-    }
-    c[0].names = names;
-    c[0].method = method;
-    c[0].version = version;
-}
-
-/* After a generic lookup on a class: remember what the hit path must give. */
-HELPER void fill_class(method_cache *c, PyObject *cls, PyObject *name)
-{
-    int bind;
-    PyObject *found = class_attribute(cls, name, &bind);
-    if (found != NULL) {
-        push(c, ((PyTypeObject *)cls)->tp_version_tag, bind ? CLASS_BIND : CLASS_PLAIN, found);
-    }
-}
-
-HELPER void fill(method_cache *c, PyObject *obj, PyObject *method, PyObject *name)
-{
-    PyTypeObject *tp = Py_TYPE(obj);
-    if (!has_version(tp) || tp->tp_getattro != PyObject_GenericGetAttr || _PyType_Lookup(tp, name) != method) {
-        return;
-    }
-    int32_t names = NO_DICT;
-    if ((tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) && *_PyObject_ValuesPointer(obj) == NULL) {
-        names = IN_DICT;
-    }
-    else if (tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) {
-        if (shared_key_index(tp, name) != -1) {
-            return;  /* an instance may hold the name, or the keys cannot tell */
-        }
-        names = (int32_t)((PyHeapTypeObject *)tp)->ht_cached_keys->dk_nentries;
-    }
-    else if (tp->tp_dictoffset != 0) {
-        return;
-    }
-    push(c, tp->tp_version_tag, names, method);
-}
+#include "method_cache.h"
 #endif
 
 STENCIL
@@ -120,18 +66,14 @@ STENCIL
     }
 #endif
     SET_LOCATION();
+#ifdef CACHED
+    int is_method = _JIT_SHARED_load_method_miss(obj, OP0, (method_cache *)HOLE(_JIT_CACHE), &meth);
+#else
     int is_method = _PyObject_GetMethod(obj, OP0, &meth);
+#endif
     if (meth == NULL) {
         ERROR();
     }
-#ifdef CACHED
-    if (is_method) {
-        fill((method_cache *)HOLE(_JIT_CACHE), obj, meth, OP0);
-    }
-    else if (on_class) {
-        fill_class((method_cache *)HOLE(_JIT_CACHE), obj, OP0);
-    }
-#endif
     RES0 = meth;
     RES1 = is_method ? Py_NewRef(obj) : NULL;
     CONTINUE();

@@ -1,46 +1,33 @@
 /* Call: ARG0 callable, ARG1 self-or-NULL, LIST/COUNT the positional and
  * keyword arguments, OP0 the kwnames tuple or NULL.  Arguments are gathered
- * in the frame's scratch slots (SCRATCH[0] stays free for
- * PY_VECTORCALL_ARGUMENTS_OFFSET).  -DDIRECT (no keywords): a compiled
- * callee is called directly (call_direct.h).  -DNARGS=n: COUNT is n, known
- * when compiling, so the argument copies unroll. */
+ * in the frame's scratch slots (SCRATCH[0..1] stay free for
+ * PY_VECTORCALL_ARGUMENTS_OFFSET and self), then the shared helper `call`
+ * (shared.c) calls.  -DDIRECT (no keywords): a compiled callee is called
+ * directly (call_direct.h; OP1 the code-extra index of its records, OP2 the
+ * native depth limit, OP3 the address of the spare data-stack chunk).
+ * -DNARGS=n: COUNT is n, known when compiling, so the copies unroll. */
 #include "stencil.h"
 #ifdef NARGS
 # undef COUNT
 # define COUNT ((Py_ssize_t)NARGS)
 #endif
-#ifdef DIRECT
-#include "call_direct.h"
-#endif
+
+extern PyObject *_JIT_SHARED_call(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObject *callable,
+                                  PyObject *self, PyObject **buf, Py_ssize_t count, PyObject *kwnames,
+                                  Py_ssize_t index, Py_ssize_t max_depth, _PyStackChunk **spare);
 
 STENCIL
 {
     SET_LOCATION();
-    PyObject *r;
-#ifdef DIRECT
-    r = call_direct(frame, slots, tstate);
-    if (r != NOT_DIRECT) {
-        goto done;
-    }
-#endif
     PyObject **buf = SCRATCH;
-    Py_ssize_t n = COUNT;
-    for (Py_ssize_t i = 0; i < n; i++) {
+    for (Py_ssize_t i = 0; i < COUNT; i++) {
         buf[2 + i] = LISTED(i);
     }
-    PyObject *self = ARG1, **args = buf + 2;
-    if (self != NULL) {
-        buf[1] = self;
-        args = buf + 1;
-        n++;
-    }
-    PyObject *kwnames = OP0;
-    if (kwnames != NULL) {
-        n -= PyTuple_GET_SIZE(kwnames);
-    }
-    r = PyObject_Vectorcall(ARG0, args, n | PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames);
 #ifdef DIRECT
-done:
+    PyObject *r = _JIT_SHARED_call(frame, tstate, ARG0, ARG1, buf, COUNT, NULL, OPINT(_JIT_OP1), OPINT(_JIT_OP2),
+                                   (_PyStackChunk **)HOLE(_JIT_OP3));
+#else
+    PyObject *r = _JIT_SHARED_call(frame, tstate, ARG0, ARG1, buf, COUNT, OP0, -1, 0, NULL);
 #endif
     if (r == NULL) {
         ERROR();

@@ -1,0 +1,43 @@
+/* The global cache of load_global.c (its layout, and what a miss does,
+ * which the shared helper of shared.c runs: one copy for every site). */
+#ifndef SPLICE_GLOBAL_CACHE_H
+#define SPLICE_GLOBAL_CACHE_H
+
+#include "stencil.h"
+
+typedef struct {
+    uint64_t globals_tag;  /* builtins: 0: empty (dicts never have tag 0) */
+    uint64_t builtins_tag;
+    PyObject *value;
+    PyDictKeysObject *keys;  /* globals: NULL: empty */
+    Py_ssize_t index;
+} global_cache;
+
+/* After the generic lookup found `v`: remember how to find it again. */
+HELPER void fill(global_cache *c, PyDictObject *g, PyDictObject *b, PyObject *name, PyObject *v)
+{
+    c->globals_tag = 0;
+    c->keys = NULL;
+    PyDictKeysObject *keys = g->ma_keys;
+    if (g->ma_values == NULL && DK_IS_UNICODE(keys)) {
+        PyDictUnicodeEntry *entries = DK_UNICODE_ENTRIES(keys);
+        for (Py_ssize_t i = 0; i < keys->dk_nentries; i++) {
+            if (entries[i].me_key == name) {
+                if (entries[i].me_value == v) {
+                    c->keys = keys;
+                    c->index = i;
+                }
+                return;  /* a global (not found by identity: not cached) */
+            }
+        }
+    }
+    c->globals_tag = g->ma_version_tag;
+    c->builtins_tag = b->ma_version_tag;
+    c->value = v;
+}
+/* The generic LOAD_GLOBAL of `name` (a new reference, or NULL with the
+ * interpreter's error set), then the cache refilled when `c` is not NULL. */
+extern PyObject *_JIT_SHARED_load_global_miss(PyObject *globals, PyObject *builtins, PyObject *name,
+                                              global_cache *c);
+
+#endif
