@@ -37,6 +37,7 @@ CALLS = {
     "spectral_norm": lambda m: m["bench_spectral_norm"](1),
     "pyflate": lambda m: m["bench_pyflake"](1, os.path.join(BENCHMARKS, "bm_pyflate", "data", "interpreter.tar.bz2")),
     "fannkuch": lambda m: m["fannkuch"](9),
+    "nqueens": lambda m: m["bench_n_queens"](8),
 }
 
 

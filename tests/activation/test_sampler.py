@@ -106,3 +106,19 @@ def test_a_stack_sample_counts_every_code_on_it_once() -> None:
     assert caller() == []  # first sample: every code counted once, none hot yet
     hot = [code for code, _ in caller()]
     assert leaf.__code__ in hot and caller.__code__ in hot and hot.count(leaf.__code__) == 1
+
+
+def test_sampling_slows_down_while_nothing_is_counted() -> None:
+    sampler = auto._Sampler(threshold=10, hz=250, backend="copypatch")
+    assert not sampler.counted
+    interval, seen = sampler.interval, []
+    for _ in range(8):
+        interval = sampler.next_interval(interval)
+        seen.append(interval)
+    assert seen[0] == 2 * sampler.interval
+    assert seen[-1] == seen[-2] == 1.0 / auto.IDLE_HZ  # doubled up to the idle rate, then held
+    sampler.sample(plain.__code__)                      # a code counted: back to the base rate
+    assert sampler.counted
+    assert sampler.next_interval(interval) == sampler.interval
+    slow = auto._Sampler(threshold=10, hz=5, backend="copypatch")  # below the idle rate already
+    assert slow.next_interval(slow.interval) == slow.interval
