@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import time
 import types
+from typing import Callable
 
 from . import frontend, passes
 from .backends.base import CompiledCode
@@ -20,22 +21,43 @@ VERIFY_ALL = os.environ.get("SPLICE_VERIFY") == "1"
 SKIP_PASSES = frozenset(filter(None, os.environ.get("SPLICE_SKIP_PASSES", "").split(",")))
 
 
+# Given a code object a compiled function makes functions from (a
+# comprehension, a lambda, a nested def): the code to make them from instead
+# (a trampoline, so they run compiled too), or None to keep it.
+NestedCompiler = Callable[[types.CodeType, types.FunctionType], "types.CodeType | None"]
+
+
 def build_ir(func: types.FunctionType, code: types.CodeType | None = None,
-             *, skip_passes: frozenset[str] = frozenset()) -> Function:
-    """Decode ``func`` (or ``code``, its original code) and run the passes."""
+             *, skip_passes: frozenset[str] = frozenset(), nested: NestedCompiler | None = None) -> Function:
+    """Decode ``func`` (or ``code``, its original code) and run the passes;
+    ``nested`` replaces the code constants of its MakeFunctions."""
     code = code if code is not None else func.__code__
     fn = frontend.decode(code)
     fn.globals = func.__globals__
     fn.func = func
     passes.run_all(fn, skip=skip_passes)
+    if nested is not None:
+        _replace_nested(fn, func, nested)
     if VERIFY_ALL:
         refcheck.check(fn)
     return fn
 
 
+def _replace_nested(fn: Function, func: types.FunctionType, nested: NestedCompiler) -> None:
+    makers = {id(ins.args[0]) for block in fn.blocks for ins in block.instrs if ins.kind.name == "MakeFunction"}
+    for block in fn.blocks:
+        for ins in block.instrs:
+            value = ins.attrs.get("value") if ins.kind.name == "Const" else None
+            if isinstance(value, types.CodeType) and ins.result is not None and id(ins.result) in makers:
+                replacement = nested(value, func)
+                if replacement is not None:
+                    ins.attrs["value"] = replacement
+
+
 def compile_function(func: types.FunctionType, *, code: types.CodeType | None = None,
                      backend: str = "copypatch",
-                     skip_passes: frozenset[str] | None = None) -> CompiledCode:
+                     skip_passes: frozenset[str] | None = None,
+                     nested: NestedCompiler | None = None) -> CompiledCode:
     """Compile ``func`` with ``backend``; raises Unsupported with the reason.
 
     ``code`` is the function's original code object when ``func.__code__``
@@ -61,7 +83,7 @@ def compile_function(func: types.FunctionType, *, code: types.CodeType | None = 
     # CPU time of this thread: automatic mode compiles in a background thread
     # that waits for the GIL, and waiting is not compiling.
     start = time.thread_time()
-    fn = build_ir(func, code, skip_passes=skip_passes)
+    fn = build_ir(func, code, skip_passes=skip_passes, nested=nested)
     compiled = be.compile(fn, entry.layout_for(code))
     compiled.compile_seconds = time.thread_time() - start
     return compiled

@@ -114,11 +114,20 @@ def _python_entry(py_entry: Callable[[list[Any]], Any], nslots: int) -> Callable
 
 def install(func: Callable[..., Any], compiled: CompiledCode, original_code: types.CodeType) -> None:
     """Make every call of ``func`` run ``compiled`` (on its own frame)."""
-    impl = _require_impl()
     current = _installed.get(func)
     base = current.original if current else func.__code__  # type: ignore[attr-defined]
     if base is not original_code:
         raise ValueError("original_code is not the function's code")
+    trampoline = make_trampoline(compiled, original_code)
+    func.__code__ = trampoline  # type: ignore[attr-defined]
+    _installed[func] = _Installed(original_code, trampoline, compiled)
+
+
+def make_trampoline(compiled: CompiledCode, original_code: types.CodeType) -> types.CodeType:
+    """The code object that runs ``compiled``: what ``install`` puts in a
+    function, and what a compiled function's MakeFunction uses for the code
+    nested in it (a function made from it runs compiled too)."""
+    impl = _require_impl()
     if compiled.py_entry is not None:
         entry_obj: Any = _python_entry(compiled.py_entry, impl.nlocalsplus(original_code))
         record = None
@@ -130,8 +139,7 @@ def install(func: Callable[..., Any], compiled: CompiledCode, original_code: typ
     if record is not None:
         direct_calls.attach(record, trampoline, compiled.symbols.get("body", 0), impl.call_index(original_code),
                             impl.prologue_end(original_code) - 1, direct_calls.direct_argcount(original_code))
-    func.__code__ = trampoline  # type: ignore[attr-defined]
-    _installed[func] = _Installed(original_code, trampoline, compiled)
+    return trampoline
 
 
 def uninstall(func: Callable[..., Any]) -> None:

@@ -289,9 +289,13 @@ def compile_now(functions: Iterable[types.FunctionType], backend: str = DEFAULT_
 
 
 def status(f: types.FunctionType) -> str | None:
-    """"pending", "compiled" or "interpreted"; None for a function splice does not know."""
+    """"pending", "compiled" or "interpreted"; None for a function splice does
+    not know.  A function made from a trampoline (a comprehension or closure
+    a compiled function created, say) runs compiled."""
     st = _states.get(f)
-    return None if st is None else st.status
+    if st is None:
+        return COMPILED if getattr(f, "__code__", None) in _trampolines else None
+    return st.status
 
 
 def is_splice_code(code: types.CodeType) -> bool:
@@ -487,7 +491,7 @@ def _compile_and_install(f: types.FunctionType, st: FunctionState) -> None:
     try:
         from ..compiler import compile_function
 
-        compiled = compile_function(f, code=st.code, backend=st.backend)
+        compiled = compile_function(f, code=st.code, backend=st.backend, nested=_nested_compiler(st.backend))
     except Unsupported as exc:
         _fallback(st, str(exc))
         return
@@ -497,6 +501,42 @@ def _compile_and_install(f: types.FunctionType, st: FunctionState) -> None:
     st.compiled = compiled
     st.status = COMPILED
     _install(f, st)
+
+
+# Code nested in compiled functions (comprehensions, lambdas, nested defs)
+# -> its trampoline, or None when it stays interpreted: compiled once.
+_nested: "weakref.WeakKeyDictionary[types.CodeType, types.CodeType | None]" = weakref.WeakKeyDictionary()
+
+
+def _nested_compiler(backend: str) -> Callable[[types.CodeType, types.FunctionType], types.CodeType | None]:
+    """What a compiled function makes its nested functions from: the
+    nested code compiled too (its own feedback: CPython quickens a nested
+    code object across the functions made from it), as a trampoline, so
+    that a list comprehension or a lambda created anew on every call runs
+    compiled.  Code splice declines (generator expressions, ...) stays."""
+    from ..compiler import compile_function
+    from ..errors import Unsupported
+    from . import entry
+
+    def nested(code: types.CodeType, parent: types.FunctionType) -> types.CodeType | None:
+        if code in _nested:
+            return _nested[code]
+        trampoline = None
+        stand_in = types.FunctionType(code, parent.__globals__, code.co_name, None,
+                                      tuple(types.CellType() for _ in code.co_freevars) or None)
+        try:
+            compiled = compile_function(stand_in, code=code, backend=backend, nested=nested)
+            trampoline = entry.make_trampoline(compiled, code)
+        except Exception as exc:  # Unsupported, or a compiler bug: the nested code stays interpreted
+            if LOG:
+                kind = "" if isinstance(exc, Unsupported) else "internal compiler error: "
+                print(f"splice: nested {code.co_qualname} interpreted: {kind}{exc}", file=sys.stderr)
+        else:
+            _trampolines[trampoline] = (backend, code, compiled)
+        _nested[code] = trampoline
+        return trampoline
+
+    return nested
 
 
 def _install(f: types.FunctionType, st: FunctionState) -> None:
