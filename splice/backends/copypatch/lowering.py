@@ -16,7 +16,8 @@ from . import unboxed, unboxed_ints
 from .emitter import (BINARY_FUNCS, COMPARE_OPS, CONVERSIONS, DIRECT, EXTRAS_ORDER, SIMPLE_CALLS, UNARY_FUNCS,
                       MAX_NATIVE_DEPTH, EmitError, Emitter, ObjRef, SlotList, c_symbol)
 
-_INTERNED = {name: sys.intern(name) for name in ("__enter__", "__exit__", "__import__", "__name__", "__spec__")}
+_INTERNED = {name: sys.intern(name) for name in ("__enter__", "__exit__", "__import__", "__name__", "__spec__",
+                                                  "__init__")}
 
 
 def _args(em: Emitter, ins: Instr) -> dict[str, Any]:
@@ -152,7 +153,8 @@ def _call(em: Emitter, ins: Instr) -> None:
     stencil = "vectorcall" if not direct else f"vectorcall_direct{count}" if count < 4 else "vectorcall_direct"
     em.op(stencil, ins, _JIT_ARG0=em.off(ins.args[0]),
           _JIT_ARG1=em.off(ins.args[1]), _JIT_LIST=_slot_list(em, ins.args[2:]), _JIT_COUNT=count,
-          _JIT_OP0=ObjRef(tuple(kwnames)) if kwnames else 0, _JIT_SCRATCH=em.scratch_slot * 8,
+          _JIT_OP0=ObjRef(tuple(kwnames)) if kwnames else ObjRef(_INTERNED["__init__"]),
+          _JIT_SCRATCH=em.scratch_slot * 8,
           _JIT_RES0=em.off(ins.result), **direct)
 
 

@@ -112,16 +112,65 @@ PyObject *_jit_stencil(PyObject *globals, PyObject *builtins, PyObject *name, gl
 #endif
 
 #ifdef CALL
+/* A class whose instances `type_call` would make with object_new (the
+ * type's exact metaclass is `type`, no __new__ but object's) and initialise
+ * with a Python __init__ (slot_tp_init): make it here, so a compiled
+ * __init__ is called directly.  object_new itself makes the instance (it
+ * also sets up the values array of the instance's attributes, which a bare
+ * tp_alloc would not, and refuses abstract classes); the arguments it is
+ * given only matter when the class has no __init__ of its own, so an empty
+ * tuple gives what type_call's would.  NOT_DIRECT: not such a class. */
+HELPER PyObject *new_instance(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObject *cls, PyObject **buf,
+                              Py_ssize_t count, PyObject *init_name, Py_ssize_t index, Py_ssize_t max_depth,
+                              _PyStackChunk **spare)
+{
+    PyTypeObject *tp = (PyTypeObject *)cls;
+    if (tp->tp_new != PyBaseObject_Type.tp_new) {
+        return NOT_DIRECT;
+    }
+    PyObject *init = _PyType_Lookup(tp, init_name);
+    if (init == NULL || !Py_IS_TYPE(init, &PyFunction_Type)) {
+        return NOT_DIRECT;
+    }
+    Py_INCREF(init);  /* the class may drop it while __init__ runs */
+    PyObject *no_args = PyTuple_New(0);
+    PyObject *obj = no_args != NULL ? tp->tp_new(tp, no_args, NULL) : NULL;
+    Py_XDECREF(no_args);
+    PyObject *r = NULL;
+    if (obj != NULL) {
+        r = call_direct(frame, tstate, init, obj, buf + 2, count, index, max_depth, spare);
+        if (r == NOT_DIRECT) {
+            buf[1] = obj;
+            r = PyObject_Vectorcall(init, buf + 1, (count + 1) | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+        }
+    }
+    Py_DECREF(init);
+    if (r == NULL) {
+        Py_XDECREF(obj);
+        return NULL;
+    }
+    if (r != Py_None) {
+        PyErr_Format(PyExc_TypeError, "__init__() should return None, not '%.200s'", Py_TYPE(r)->tp_name);
+        Py_DECREF(r);
+        Py_DECREF(obj);
+        return NULL;
+    }
+    Py_DECREF(r);
+    return obj;
+}
+
 /* A call (vectorcall.c): `buf[2..2+count)` are the positional and keyword
  * arguments, buf[0..1] free (PY_VECTORCALL_ARGUMENTS_OFFSET, self).  Direct
- * when `index` >= 0 and the callee allows it (call_direct.h), else
- * PyObject_Vectorcall. */
+ * when `index` >= 0 and the callee allows it (call_direct.h), a class made
+ * as new_instance does, else PyObject_Vectorcall. */
 PyObject *_jit_stencil(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObject *callable, PyObject *self,
-                       PyObject **buf, Py_ssize_t count, PyObject *kwnames, Py_ssize_t index, Py_ssize_t max_depth,
-                       _PyStackChunk **spare)
+                       PyObject **buf, Py_ssize_t count, PyObject *kwnames, PyObject *init_name, Py_ssize_t index,
+                       Py_ssize_t max_depth, _PyStackChunk **spare)
 {
     if (index >= 0) {
-        PyObject *r = call_direct(frame, tstate, callable, self, buf + 2, count, index, max_depth, spare);
+        PyObject *r = self == NULL && Py_IS_TYPE(callable, &PyType_Type)
+            ? new_instance(frame, tstate, callable, buf, count, init_name, index, max_depth, spare)
+            : call_direct(frame, tstate, callable, self, buf + 2, count, index, max_depth, spare);
         if (r != NOT_DIRECT) {
             return r;
         }

@@ -1,5 +1,6 @@
 /* Call: ARG0 callable, ARG1 self-or-NULL, LIST/COUNT the positional and
- * keyword arguments, OP0 the kwnames tuple or NULL.  Arguments are gathered
+ * keyword arguments, OP0 the kwnames tuple (-DDIRECT: no keywords, OP0 is
+ * the interned "__init__", for calls of classes).  Arguments are gathered
  * in the frame's scratch slots (SCRATCH[0..1] stay free for
  * PY_VECTORCALL_ARGUMENTS_OFFSET and self), then the shared helper `call`
  * (shared.c) calls.  -DDIRECT (no keywords): a compiled callee is called
@@ -14,7 +15,8 @@
 
 extern PyObject *_JIT_SHARED_call(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObject *callable,
                                   PyObject *self, PyObject **buf, Py_ssize_t count, PyObject *kwnames,
-                                  Py_ssize_t index, Py_ssize_t max_depth, _PyStackChunk **spare);
+                                  PyObject *init_name, Py_ssize_t index, Py_ssize_t max_depth,
+                                  _PyStackChunk **spare);
 
 STENCIL
 {
@@ -24,10 +26,10 @@ STENCIL
         buf[2 + i] = LISTED(i);
     }
 #ifdef DIRECT
-    PyObject *r = _JIT_SHARED_call(frame, tstate, ARG0, ARG1, buf, COUNT, NULL, OPINT(_JIT_OP1), OPINT(_JIT_OP2),
-                                   (_PyStackChunk **)HOLE(_JIT_OP3));
+    PyObject *r = _JIT_SHARED_call(frame, tstate, ARG0, ARG1, buf, COUNT, NULL, OP0, OPINT(_JIT_OP1),
+                                   OPINT(_JIT_OP2), (_PyStackChunk **)HOLE(_JIT_OP3));
 #else
-    PyObject *r = _JIT_SHARED_call(frame, tstate, ARG0, ARG1, buf, COUNT, OP0, -1, 0, NULL);
+    PyObject *r = _JIT_SHARED_call(frame, tstate, ARG0, ARG1, buf, COUNT, OP0, NULL, -1, 0, NULL);
 #endif
     if (r == NULL) {
         ERROR();
