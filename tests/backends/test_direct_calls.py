@@ -275,3 +275,41 @@ def test_refcounts_and_memory_balance(python: str) -> None:
         assert sys.getallocatedblocks() - blocks < 50, sys.getallocatedblocks() - blocks
     ''', python)
 
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+def test_defaults_fill_missing_positional_arguments(python: str) -> None:
+    run('''
+        src = """
+        B, C = ["b"], ["c"]
+        def f(a, b=B, c=C):
+            return (a, b, c)
+        class K:
+            def m(self, x, y=C):
+                return (x, y)
+        def calls(n):
+            k = K()
+            return [f(n), f(n, 1), f(n, 1, 2), k.m(n), k.m(n, n), K.m(k, 0)]
+        def none_left():
+            return f()
+        """
+        plain, native = both(src)
+        assert native["calls"](4) == plain["calls"](4)
+        B, C = native["B"], native["C"]
+        before = (sys.getrefcount(B), sys.getrefcount(C))
+        for i in range(1000):
+            native["calls"](i)
+        assert (sys.getrefcount(B), sys.getrefcount(C)) == before
+        for ns in (plain, native):
+            ns["f"].__defaults__ = ("only c",)   # fewer defaults than missing arguments: the generic error
+        def outcome(ns, fn, *a):
+            try:
+                return ns[fn](*a)
+            except TypeError as e:
+                return ("TypeError", str(e))
+        assert outcome(native, "calls", 1) == outcome(plain, "calls", 1)
+        assert outcome(native, "none_left") == outcome(plain, "none_left")
+        for ns in (plain, native):
+            ns["f"].__defaults__ = (1, 2)
+        assert outcome(native, "calls", 5) == outcome(plain, "calls", 5)
+    ''', python)

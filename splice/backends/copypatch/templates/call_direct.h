@@ -28,7 +28,7 @@ typedef struct {
     jit_fn body;             /* the native body (the entry's continuation) */
     int32_t call_index;      /* code unit of the trampoline's call: prev_instr while the body runs */
     int32_t resume_index;    /* code unit of RESUME: prev_instr while the eval breaker is handled */
-    int32_t argcount;        /* positional arguments of a direct call; -1: never direct */
+    int32_t argcount;        /* positional parameters (a direct call binds them, defaults filling the rest); -1: never direct */
     int32_t reserved;
 } splice_record;
 
@@ -181,7 +181,12 @@ HELPER PyObject *call_direct(_PyInterpreterFrame *frame, PyThreadState *tstate, 
     }
     const splice_record *rec = extra->ce_extras[index];
     Py_ssize_t nargs = count + (self != NULL);
-    if (rec == NULL || rec->argcount != nargs || rec->code != (PyObject *)co ||
+    /* Positional parameters left out take their defaults, as
+     * initialize_locals binds them (no keyword-only parameters here). */
+    PyObject *defaults = func->func_defaults;
+    Py_ssize_t missing = rec == NULL ? -1 : rec->argcount - nargs;
+    if (missing < 0 || (missing > 0 && (defaults == NULL || PyTuple_GET_SIZE(defaults) < missing)) ||
+        rec->code != (PyObject *)co ||
         tstate->cframe->use_tracing || tstate->interp->eval_frame != NULL ||
         tstate->recursion_limit - tstate->recursion_remaining > (int)max_depth) {
         return NOT_DIRECT;
@@ -211,6 +216,9 @@ HELPER PyObject *call_direct(_PyInterpreterFrame *frame, PyThreadState *tstate, 
     }
     for (Py_ssize_t j = 0; j < count; j++) {
         locals[i++] = Py_NewRef(args[j]);
+    }
+    for (Py_ssize_t j = missing; j > 0; j--) {
+        locals[i++] = Py_NewRef(PyTuple_GET_ITEM(defaults, PyTuple_GET_SIZE(defaults) - j));
     }
     for (; i < co->co_nlocalsplus; i++) {
         locals[i] = NULL;
