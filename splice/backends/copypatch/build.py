@@ -74,6 +74,7 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     **{f"binary_{t}_{op}": ("binary_num", [f"-D{t.upper()}", f"-DOP_{op.upper()}"])
        for t, ops in (("int", ("add", "sub", "mul")), ("float", ("add", "sub", "mul", "div")),
                       ("any", ("add", "sub", "mul", "div"))) for op in ops},
+    **{f"binary_bits_{op}": ("binary_bits", [f"-DOP_{op.upper()}"]) for op in ("and", "or", "xor", "lshift", "rshift")},
     **{f"compare_{t}{fused}": ("compare_num", [f"-D{t.upper()}"] + (["-DTRUTH"] if fused else []))
        for t in ("int", "float", "any") for fused in ("", "_truth")},
     "getitem_list_int": ("getitem_seq", ["-DLIST_"]),

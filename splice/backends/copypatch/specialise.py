@@ -20,6 +20,10 @@ from .emitter import BINARY_FUNCS, COMPARE_OPS, Emitter, ObjRef, c_symbol
 
 _INT_OPS = {"add": "add", "iadd": "add", "sub": "sub", "isub": "sub", "mul": "mul", "imul": "mul"}
 _FLOAT_OPS = {**_INT_OPS, "truediv": "div", "itruediv": "div"}
+# Bit operations: CPython 3.11 never specialises them (no hint); binary_bits_*
+# has a one-digit int fast path.
+_BIT_OPS = {op: op for op in ("and", "or", "xor", "lshift", "rshift")}
+_BIT_OPS.update({"i" + op: op for op in list(_BIT_OPS)})
 
 
 def _types(ins: Instr) -> Any:
@@ -28,12 +32,15 @@ def _types(ins: Instr) -> Any:
 
 def _binary(em: Emitter, ins: Instr) -> int:
     """Arithmetic on the types the hint names; without a hint on numbers
-    (binary_any_*: ints, floats and their mixes) for the four operators."""
+    (binary_any_*: ints, floats and their mixes) for the four operators, and
+    bit operations (binary_bits_*: one-digit ints)."""
     op = ins.attrs["op"]
     types = _types(ins)
     table = {("int", "int"): ("int", _INT_OPS), ("float", "float"): ("float", _FLOAT_OPS)}.get(types)
     if types is None and op in _FLOAT_OPS:
         table = ("any", _FLOAT_OPS)
+    elif types in (None, ("int", "int")) and op in _BIT_OPS:
+        table = ("bits", _BIT_OPS)
     if table is None or op not in table[1]:
         return 0
     kind, ops = table
