@@ -64,6 +64,28 @@ def compiled(func):
     return g
 
 
+def agree(funcs, pairs) -> None:
+    """Each of ``funcs`` compiled gives CPython's outcome on every pair."""
+    for func in funcs:
+        jitted = compiled(func)
+        for a, b in pairs:
+            assert outcome(jitted, a, b) == outcome(func, a, b), (func.__name__, a, b)
+
+
+def allocations_settle(jitted, pairs) -> None:
+    """Calls of ``jitted`` on ``pairs``, after a warm-up, keep no allocations."""
+    def calls():
+        for f in jitted:
+            for a, b in pairs:
+                outcome(f, a, b)
+    for _ in range(3):
+        calls()
+    start = sys.getallocatedblocks()
+    for _ in range(300):
+        calls()
+    assert sys.getallocatedblocks() - start < 50
+
+
 def test_unhinted_arithmetic_uses_the_numeric_stencils() -> None:
     for func, op in zip(FUNCS, ["add", "sub", "mul", "div", "add"]):
         code = compile_function(type(func)(func.__code__, func.__globals__))
@@ -77,26 +99,13 @@ def test_unhinted_arithmetic_uses_the_numeric_stencils() -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(VALUES, VALUES), min_size=1, max_size=20))
 def test_unhinted_arithmetic_agrees_with_cpython(pairs) -> None:
-    for func in FUNCS:
-        jitted = compiled(func)
-        for a, b in pairs:
-            assert outcome(jitted, a, b) == outcome(func, a, b), (func.__name__, a, b)
+    agree(FUNCS, pairs)
 
 
 @pytest.mark.forked
 def test_unhinted_arithmetic_keeps_reference_counts() -> None:
     jitted = [compiled(f) for f in FUNCS]
-    pairs = [(3, 4.5), (2.5, -7), (2**29, 3), (1.0, 0), (10**30, 2.0), (-0.0, 0)]
-    for _ in range(3):
-        for f in jitted:
-            for a, b in pairs:
-                outcome(f, a, b)
-    start = sys.getallocatedblocks()
-    for _ in range(300):
-        for f in jitted:
-            for a, b in pairs:
-                outcome(f, a, b)
-    assert sys.getallocatedblocks() - start < 50
+    allocations_settle(jitted, [(3, 4.5), (2.5, -7), (2**29, 3), (1.0, 0), (10**30, 2.0), (-0.0, 0)])
     assert math.isnan(jitted[0](math.nan, 1))
 
 

@@ -6,13 +6,11 @@ and non-ints (generic path, errors included)."""
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 from hypothesis import given, settings, strategies as st
 
 from splice.compiler import compile_function
-from tests.e2e.test_binary_any import IntSub, compiled, outcome
+from tests.e2e.test_binary_any import IntSub, agree, allocations_settle, compiled, outcome
 
 
 def band(a, b):
@@ -74,23 +72,9 @@ def test_every_edge_pair_agrees_with_cpython() -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(VALUES, VALUES), min_size=1, max_size=20))
 def test_bit_operations_agree_with_cpython(pairs) -> None:
-    for func in FUNCS:
-        native = compiled(func)
-        for a, b in pairs:
-            assert outcome(native, a, b) == outcome(func, a, b), (func.__name__, a, b)
+    agree(FUNCS, pairs)
 
 
 @pytest.mark.forked
 def test_bit_operations_keep_reference_counts() -> None:
-    jitted = [compiled(f) for f in FUNCS]
-    pairs = [(3, 4), (-5, 2), (2**29, 3), (10**30, 2), (7, -1), (1, 40)]
-    for _ in range(3):
-        for f in jitted:
-            for a, b in pairs:
-                outcome(f, a, b)
-    start = sys.getallocatedblocks()
-    for _ in range(300):
-        for f in jitted:
-            for a, b in pairs:
-                outcome(f, a, b)
-    assert sys.getallocatedblocks() - start < 50
+    allocations_settle([compiled(f) for f in FUNCS], [(3, 4), (-5, 2), (2**29, 3), (10**30, 2), (7, -1), (1, 40)])
