@@ -50,6 +50,11 @@ EDGES = [0, 1, -1, 2, -2, 31, 32, 33, 63, 64, 65, 1000, LIMIT - 1, -(LIMIT - 1),
 VALUES = st.one_of(st.integers(-(LIMIT - 1), LIMIT - 1), st.integers(-70, 70), st.integers(), st.sampled_from(EDGES))
 
 
+def sane(func, b) -> bool:
+    """Left shifts by huge counts only allocate: gigabytes for the interpreter too."""
+    return func not in (lsh, ilsh) or not isinstance(b, int) or b <= 1000
+
+
 def test_bit_operations_use_the_bits_stencils() -> None:
     for func, op in zip(FUNCS, ["and", "or", "xor", "lshift", "rshift", "lshift", "and"]):
         code = compile_function(type(func)(func.__code__, func.__globals__))
@@ -65,14 +70,16 @@ def test_every_edge_pair_agrees_with_cpython() -> None:
     for a in EDGES:
         for b in EDGES:
             for func, native in jitted:
-                assert outcome(native, a, b) == outcome(func, a, b), (func.__name__, a, b)
+                if sane(func, b):
+                    assert outcome(native, a, b) == outcome(func, a, b), (func.__name__, a, b)
 
 
 @pytest.mark.forked
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(VALUES, VALUES), min_size=1, max_size=20))
 def test_bit_operations_agree_with_cpython(pairs) -> None:
-    agree(FUNCS, pairs)
+    for func in FUNCS:
+        agree([func], [(a, b) for a, b in pairs if sane(func, b)])
 
 
 @pytest.mark.forked
