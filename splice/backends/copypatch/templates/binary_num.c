@@ -72,10 +72,5 @@ STENCIL
         SET_LOCATION();
         r = GENERIC_BINARY(a, b);
     }
-    if (r == NULL) {
-        SET_LOCATION();
-        ERROR();
-    }
-    RES0 = r;
-    CONTINUE();
+    BINARY_RESULT(r);
 }

@@ -180,6 +180,17 @@ HELPER PyObject *class_attribute(PyObject *cls, PyObject *name, int *bind)
         }                                                  \
     } while (0)
 
+/* A binary operation's end: RES0 = r, or the error path when r is NULL. */
+#define BINARY_RESULT(r)    \
+    do {                    \
+        if ((r) == NULL) {  \
+            SET_LOCATION(); \
+            ERROR();        \
+        }                   \
+        RES0 = (r);         \
+        CONTINUE();         \
+    } while (0)
+
 /* The generic path of a specialised binary operation: F = OP3. */
 #define GENERIC_BINARY(a, b) ((PyObject *(*)(PyObject *, PyObject *))HOLE(_JIT_OP3))(a, b)
 
