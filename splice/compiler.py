@@ -48,7 +48,7 @@ def _replace_nested(fn: Function, func: types.FunctionType, nested: NestedCompil
     for block in fn.blocks:
         for ins in block.instrs:
             value = ins.attrs.get("value") if ins.kind.name == "Const" else None
-            if isinstance(value, types.CodeType) and ins.result is not None and id(ins.result) in makers:
+            if isinstance(value, types.CodeType) and id(ins.result) in makers:
                 replacement = nested(value, func)
                 if replacement is not None:
                     ins.attrs["value"] = replacement

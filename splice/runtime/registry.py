@@ -503,9 +503,10 @@ def _compile_and_install(f: types.FunctionType, st: FunctionState) -> None:
     _install(f, st)
 
 
-# Code nested in compiled functions (comprehensions, lambdas, nested defs)
-# -> its trampoline, or None when it stays interpreted: compiled once.
-_nested: "weakref.WeakKeyDictionary[types.CodeType, types.CodeType | None]" = weakref.WeakKeyDictionary()
+# Back end -> code nested in compiled functions (comprehensions, lambdas,
+# nested defs) -> its trampoline, or None when it stays interpreted: compiled
+# once per back end.
+_nested: "dict[str, weakref.WeakKeyDictionary[types.CodeType, types.CodeType | None]]" = {}
 
 
 def _nested_compiler(backend: str) -> Callable[[types.CodeType, types.FunctionType], types.CodeType | None]:
@@ -518,9 +519,11 @@ def _nested_compiler(backend: str) -> Callable[[types.CodeType, types.FunctionTy
     from ..errors import Unsupported
     from . import entry
 
+    done = _nested.setdefault(backend, weakref.WeakKeyDictionary())
+
     def nested(code: types.CodeType, parent: types.FunctionType) -> types.CodeType | None:
-        if code in _nested:
-            return _nested[code]
+        if code in done:
+            return done[code]
         trampoline = None
         stand_in = types.FunctionType(code, parent.__globals__, code.co_name, None,
                                       tuple(types.CellType() for _ in code.co_freevars) or None)
@@ -533,7 +536,7 @@ def _nested_compiler(backend: str) -> Callable[[types.CodeType, types.FunctionTy
                 print(f"splice: nested {code.co_qualname} interpreted: {kind}{exc}", file=sys.stderr)
         else:
             _trampolines[trampoline] = (backend, code, compiled)
-        _nested[code] = trampoline
+        done[code] = trampoline
         return trampoline
 
     return nested

@@ -388,19 +388,21 @@ def _link_shared(tab: dict[str, Stencil]) -> dict[str, int]:
         code_at, data_at = layout[name]
         buf[code_at:code_at + len(st.code)] = st.code
         buf[data_at:data_at + len(st.data)] = st.data
-        for off, kind, sym, addend in st.holes:
-            if sym == ".text":
+        for off, kind, what, sym, addend in _classified(st):
+            if what == _TEXT:
                 value = base + code_at
-            elif sym == ".data":
+            elif what == _DATA:
                 value = base + data_at
-            elif sym.startswith("_JIT_"):
-                raise EmitError(f"shared helper {name} has a hole {sym}")
-            else:
+            elif what == _C_SYMBOL:
                 value = c_symbol(sym)
+            else:
+                raise EmitError(f"shared helper {name} has a hole {sym}")
             patch(buf, code_at + off, kind, value + addend, base + code_at + off)
     block.write(0, bytes(buf))
     block.seal()
     return {name[len("shared_"):]: base + layout[name][0] for name in helpers}
+
+
 _U64 = 1 << 64
 _pack_u64 = struct.Struct("<Q").pack_into
 _classified_cache: dict[int, list[tuple[int, str, int, str, int]]] = {}

@@ -23,18 +23,21 @@ HELPER void fill(global_cache *c, PyDictObject *g, PyDictObject *b, PyObject *na
         PyDictUnicodeEntry *entries = DK_UNICODE_ENTRIES(keys);
         for (Py_ssize_t i = 0; i < keys->dk_nentries; i++) {
             if (entries[i].me_key == name) {
-                if (entries[i].me_value == v) {
+                if (entries[i].me_value == v) {  /* a global: cached by its entry */
                     c->keys = keys;
                     c->index = i;
                 }
-                return;  /* a global (not found by identity: not cached) */
+                return;
             }
         }
     }
+    /* A builtin, or a global whose key is not the interned name itself:
+     * cached by both dicts' tags. */
     c->globals_tag = g->ma_version_tag;
     c->builtins_tag = b->ma_version_tag;
     c->value = v;
 }
+
 /* The generic LOAD_GLOBAL of `name` (a new reference, or NULL with the
  * interpreter's error set), then the cache refilled when `c` is not NULL. */
 extern PyObject *_JIT_SHARED_load_global_miss(PyObject *globals, PyObject *builtins, PyObject *name,
