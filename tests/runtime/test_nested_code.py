@@ -39,7 +39,7 @@ def test_generator_expressions_stay_interpreted() -> None:
     f = splice.jit(type(make)(make.__code__, make.__globals__), eager=True)
     f(1)
     genexpr = next(c for c in make.__code__.co_consts if getattr(c, "co_name", "") == "<genexpr>")
-    assert registry._nested[genexpr] is None
+    assert registry._nested["copypatch"][genexpr] is None
 
 
 def test_tracebacks_name_the_comprehension() -> None:
@@ -54,3 +54,11 @@ def test_tracebacks_name_the_comprehension() -> None:
     assert splice.explain(f).compiled
     assert frames(f) == frames(divide_all)
     assert [name for name, _, _ in frames(f)] == ["divide_all", "<listcomp>"]
+
+
+def test_nested_code_is_compiled_for_each_back_end() -> None:
+    for backend in ("interp", "copypatch"):
+        f = splice.jit(type(make)(make.__code__, make.__globals__), eager=True, backend=backend)
+        inner = f(2)[0]
+        assert registry._trampolines[inner.__code__][0] == backend
+        assert inner(1) == 3
