@@ -13,7 +13,7 @@ import types
 from typing import Callable
 
 from . import frontend, passes
-from .backends.base import CompiledCode
+from .backends.base import CompiledCode, GeneratorShape
 from .errors import Unsupported
 from .ir import Function, refcheck
 
@@ -84,7 +84,7 @@ def compile_function(func: types.FunctionType, *, code: types.CodeType | None = 
     # that waits for the GIL, and waiting is not compiling.
     start = time.thread_time()
     fn = build_ir(func, code, skip_passes=skip_passes, nested=nested)
-    compiled = be.compile(fn, entry.layout_for(code))
+    compiled = be.compile(fn, entry.layout_for(code, GeneratorShape.of(fn)))
     compiled.compile_seconds = time.thread_time() - start
     return compiled
 

@@ -15,6 +15,27 @@ from ..ir import Function
 
 
 @dataclass(frozen=True)
+class GeneratorShape:
+    """What a compiled generator's trampoline must know: how many owned
+    references the body holds across one yield at most (the frame keeps
+    them while the generator is suspended), and the original code offset
+    of each yield, by site number from 1 (None: the site was removed)."""
+
+    spills: int
+    yields: tuple[int | None, ...]
+
+    @staticmethod
+    def of(fn: Function) -> "GeneratorShape | None":
+        if not fn.generator:
+            return None
+        ys = fn.yields()
+        offsets: list[int | None] = [None] * max((y.attrs["site"] for y in ys), default=0)
+        for y in ys:
+            offsets[y.attrs["site"] - 1] = y.offset
+        return GeneratorShape(max((len(y.attrs["spill"]) for y in ys), default=0), tuple(offsets))
+
+
+@dataclass(frozen=True)
 class EntryLayout:
     """What the runtime's entry tells a back end about the frame it runs on.
 
@@ -33,6 +54,18 @@ class EntryLayout:
     # Object the entry returns (as a new reference) to make the trampoline run
     # the original bytecode instead: done while a trace or profile function is set.
     step_aside: Any
+    # Generators only.  The trampoline calls the entry with the frame's stack
+    # holding [spill slots..., sent value, site, entry] from slot
+    # ``spill_base``: the spill slots keep ``generator.spills`` owned
+    # references while suspended (NULL while the body runs); the sent value
+    # is what send() or throw() brought (the entry takes it; the body leaves
+    # there what to yield or return); the site is the int number of the
+    # yield resumed at (0 at the start, -n when throw() arrives at yield n).
+    # The body returns the site number to suspend at yield n, ``returned``
+    # to finish (the spill slots then hold None).
+    generator: GeneratorShape | None = None
+    spill_base: int = 0
+    returned: Any = None
 
 
 @dataclass
@@ -55,6 +88,8 @@ class CompiledCode:
     compile_seconds: float = 0.0
     # Releases executable memory; called when the code is discarded.
     release: Callable[[], None] | None = None
+    # A generator's suspension points (the trampoline needs them).
+    generator: GeneratorShape | None = None
 
     def disassemble(self) -> str:
         """Text disassembly (capstone, when installed) or a hex dump."""

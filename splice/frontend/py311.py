@@ -65,7 +65,7 @@ _UNSUPPORTED = {
     **{n: "except* clause" for n in ("CHECK_EG_MATCH", "PREP_RERAISE_STAR")},
     **{n: "async construct" for n in ("GET_AWAITABLE", "GET_AITER", "GET_ANEXT", "BEFORE_ASYNC_WITH",
                                       "END_ASYNC_FOR", "SEND", "ASYNC_GEN_WRAP")},
-    **{n: "generator construct" for n in ("YIELD_VALUE", "RETURN_GENERATOR", "GET_YIELD_FROM_ITER")},
+    "GET_YIELD_FROM_ITER": "yield from",
     **{n: "module or class body" for n in ("LOAD_NAME", "STORE_NAME", "DELETE_NAME", "LOAD_CLASSDEREF",
                                            "SETUP_ANNOTATIONS", "PRINT_EXPR", "IMPORT_STAR")},
     "LOAD_BUILD_CLASS": "class definition inside a function",
@@ -140,8 +140,6 @@ class _Decoder:
             what = "async generator function"
         elif flags & (_CO_COROUTINE | _CO_ITERABLE_COROUTINE):
             what = "coroutine function"
-        elif flags & _CO_GENERATOR:
-            what = "generator expression" if code.co_name == "<genexpr>" else "generator function"
         if what:
             raise Unsupported(f"{what} (line {code.co_firstlineno})")
         self.consts = code.co_consts
@@ -201,7 +199,7 @@ class _Decoder:
             firstlineno=code.co_firstlineno, argcount=code.co_argcount,
             posonlyargcount=code.co_posonlyargcount, kwonlyargcount=code.co_kwonlyargcount,
             has_varargs=bool(flags & _CO_VARARGS), has_varkeywords=bool(flags & _CO_VARKEYWORDS),
-            slots=self.slots, code=code,
+            slots=self.slots, code=code, generator=bool(flags & _CO_GENERATOR),
         )
         self.b = Builder(self.fn)
         # offset -> (block, entry shape: a param per stack slot, None for NULL)
@@ -545,6 +543,11 @@ class _Decoder:
         self.b.emit("Branch", t, targets=[kept, popped] if sense else [popped, kept])
         return True
 
+    def yield_value(self, arg: int, nxt: int) -> bool:
+        ins = self.emit("Yield", self.stack.pop(), site=len(self.fn.yields()) + 1)
+        ins.targets.append(self.edge(nxt, self.stack + [ins.result]))
+        return True
+
     def get_iter(self, arg: int, nxt: int) -> None:
         src = self.stack.pop()
         it = self.value("GetIter", src)
@@ -573,7 +576,7 @@ def _table() -> dict[int, Callable[..., Any]]:
             "UNPACK_SEQUENCE", "UNPACK_EX", "COPY", "SWAP", "KW_NAMES", "PRECALL", "CALL", "CALL_FUNCTION_EX",
             "BEFORE_WITH", "WITH_EXCEPT_START", "PUSH_EXC_INFO", "POP_EXCEPT", "CHECK_EXC_MATCH",
             "IMPORT_NAME", "IMPORT_FROM", "GET_ITER", "RETURN_VALUE", "RAISE_VARARGS", "RERAISE", "JUMP_FORWARD",
-            "JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT", "FOR_ITER")
+            "JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT", "FOR_ITER", "YIELD_VALUE")
     }
     t["RESUME"] = t["CACHE"] = D.nop
 

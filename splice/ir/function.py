@@ -65,6 +65,9 @@ class Function:
     has_varargs: bool
     has_varkeywords: bool
     slots: list[LocalSlot]
+    # A generator function: calls return a generator that runs the body,
+    # which suspends at each Yield.
+    generator: bool = False
     blocks: list[Block] = field(default_factory=list)
     # The code object the IR was decoded from (for names, locations, feedback).
     code: Any = None
@@ -75,6 +78,10 @@ class Function:
     func: Any = None
     _next_value: int = 0
     _next_block: int = 0
+
+    def yields(self) -> list["Instr"]:
+        """The Yield instructions, in block order (their ``site`` numbers)."""
+        return [ins for b in self.blocks for ins in b.instrs if ins.kind.name == "Yield"]
 
     @property
     def entry(self) -> Block:

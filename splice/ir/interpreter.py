@@ -522,8 +522,45 @@ def execute(fn: Function, slots: list[Any], globals: dict, builtins: dict) -> ob
     arguments (at entry only arguments are bound, so there None can only mean
     an unset slot, as a ctypes read of a frame's NULL gives).  Exceptions leave as Python
     exceptions; handler edges are taken as the exception table says (edge
-    args, then ``lasti`` if asked, then the exception).
+    args, then ``lasti`` if asked, then the exception).  For a generator
+    function the result is a generator running the body (``Yield`` is its
+    ``yield``; ``send``/``throw``/``close`` arrive there).
     """
+    run = _run(fn, slots, globals, builtins)
+    if fn.generator:
+        return _generator(run)
+    try:
+        run.send(None)
+    except StopIteration as done:
+        result = done.value
+    else:
+        raise AssertionError("an ordinary function yielded")
+    return _outcome(result)  # outside the except clause: no __context__
+
+
+class _Raised:
+    """How ``_run`` (itself a Python generator) lets an exception out: a
+    StopIteration raised in a generator's frame would become RuntimeError."""
+
+    def __init__(self, exc: BaseException) -> None:
+        self.exc = exc
+
+
+def _outcome(result: object) -> object:
+    if isinstance(result, _Raised):
+        exc = result.exc
+        del result
+        raise exc
+    return result
+
+
+def _generator(run: Any) -> Any:
+    """The generator a call of a generator function returns; a StopIteration
+    the body lets out becomes RuntimeError here, as in CPython (PEP 479)."""
+    return _outcome((yield from run))
+
+
+def _run(fn: Function, slots: list[Any], globals: dict, builtins: dict) -> Any:
     slots = list(slots)
     nargs = fn.argcount + fn.kwonlyargcount + fn.has_varargs + fn.has_varkeywords
     for i in range(nargs, len(slots)):
@@ -549,10 +586,13 @@ def execute(fn: Function, slots: list[Any], globals: dict, builtins: dict) -> ob
                 caught = None
                 edge = ins.handler
                 try:
-                    out = _IMPL[name](fr, ins, *args)
+                    if name == "Yield":
+                        out = yield args[0]
+                    else:
+                        out = _IMPL[name](fr, ins, *args)
                 except BaseException as e:  # noqa: B902 - the IR decides what to catch
                     if edge is None:
-                        raise
+                        return _Raised(e)
                     caught = e
                 if caught is not None and edge is not None:
                     incoming = [env[a] for a in edge.args]
@@ -562,7 +602,7 @@ def execute(fn: Function, slots: list[Any], globals: dict, builtins: dict) -> ob
                     caught = None
                     block = edge.block
                     break
-                if name in ("ForIter", "IntOp"):  # the result exists on the first edge only
+                if ins.kind.result_on_first_edge:
                     if out is _EXHAUSTED:
                         nxt = ins.targets[1]
                     else:

@@ -16,7 +16,8 @@ Conventions
 * Terminators end a block; their ``targets`` are edges.
 * ``ForIter``'s single result is defined only on its first (body) edge; so is
   ``IntOp``'s, a *guard*: its second target is the exit taken when the fast
-  path cannot go on (the unboxed result would not be exact).
+  path cannot go on (the unboxed result would not be exact), and ``Yield``'s
+  (the value sent in when the generator resumes).
 * A handler block's parameters are the edge arguments, then (if the edge
   has ``lasti``) the raising location as an int object, then the caught
   exception: those trailing values are filled in by the unwinder.
@@ -51,6 +52,9 @@ class OpKind:
     operand_repr: Repr = Repr.OBJECT
     # When set, only instructions whose ``op`` attribute is listed can raise.
     raising_ops: frozenset[str] | None = None
+    # Terminators whose results exist on their first edge only (ForIter's
+    # item, IntOp's exact result, Yield's sent value).
+    result_on_first_edge: bool = False
     doc: str = ""
 
     def __str__(self) -> str:
@@ -122,7 +126,13 @@ KINDS: dict[str, OpKind] = _kinds(
            doc="results: before items, a list of the rest, after items"),
     # --- iteration --------------------------------------------------------
     OpKind("GetIter", 1),
-    OpKind("ForIter", 1, terminator=True, doc="targets: body (item defined), exhausted"),
+    OpKind("ForIter", 1, terminator=True, result_on_first_edge=True, doc="targets: body (item defined), exhausted"),
+    # --- generators ------------------------------------------------------------
+    OpKind("Yield", 1, attrs=("site",), terminator=True, steals=(0,), result_on_first_edge=True,
+           adds_traceback=False,
+           doc="suspend the generator, handing out the operand; target: resume, where the result is the value "
+               "sent in; raises what throw() or close() brings in at this point.  site numbers the yields of "
+               "a function from 1; passes.refcount sets spill: the owned values held across the suspension"),
     # --- exceptions and with ------------------------------------------------
     OpKind("PushExcInfo", 1, raises=False, doc="make exc the handled exception; result: the previous one"),
     OpKind("PopExcInfo", 1, nresults=0, raises=False, steals=(0,), doc="restore the handled exception"),
@@ -159,6 +169,7 @@ KINDS: dict[str, OpKind] = _kinds(
            doc="type(v) is int, exactly, and its value fits in int64"),
     OpKind("UnboxInt", 1, result_repr=Repr.INT64, raises=False, doc="the int64 of a checked int"),
     OpKind("IntOp", 2, attrs=("op",), result_repr=Repr.INT64, operand_repr=Repr.INT64, terminator=True,
+           result_on_first_edge=True,
            raising_ops=frozenset({"floordiv", "mod", "lshift", "rshift"}),
            doc="a guard; op: add sub mul floordiv mod and or xor lshift rshift, as int's methods; targets: "
                "ok (result defined), exit (the exact result does not fit in int64: nothing is defined, "

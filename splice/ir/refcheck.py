@@ -93,6 +93,6 @@ def check(fn: Function) -> None:
                     _leave(state, where)  # Return; Raise/Reraise only leave by their error path
                 for n, e in enumerate(ins.targets):
                     st = Counter(state)
-                    if k == "ForIter" and n == 1:
+                    if ins.kind.result_on_first_edge and n == 1:
                         del st[ins.result]
                     _arrive(e, st, 0, entries, work, where)

@@ -108,14 +108,14 @@ def verify(fn: Function) -> None:
             for n, e in enumerate(ins.targets):
                 _check_edge(e, where, handler=False)
                 for a in e.args:
-                    # ForIter's item exists on its body edge only.
-                    if k.name == "ForIter" and n == 0 and a is ins.result:
+                    # ForIter's item (Yield's sent value) exists on its first edge only.
+                    if k.result_on_first_edge and n == 0 and a in ins.results:
                         continue
                     available(a, b, i + (1 if a in ins.results else 0), where)
             if k.name == "Branch" and len(ins.targets) != 2:
                 raise VerifyError(f"{where}: Branch needs two targets")
-            if k.name == "Jump" and len(ins.targets) != 1:
-                raise VerifyError(f"{where}: Jump needs one target")
+            if k.name in ("Jump", "Yield") and len(ins.targets) != 1:
+                raise VerifyError(f"{where}: {k.name} needs one target")
             if k.name in ("ForIter", "IntOp") and len(ins.targets) != 2:
                 raise VerifyError(f"{where}: {k.name} needs two targets")
             if k.name == "IntOp" and ins.result in ins.targets[1].args:

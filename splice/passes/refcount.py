@@ -13,6 +13,7 @@ Rules (see docs/design.md, "Ownership conventions"):
 * Edges steal their arguments; block parameters are owned.
 * A raising instruction's ``cleanup`` lists the owned references to drop if
   it fails, after handing the handler what its edge needs.
+* A ``Yield`` records in ``spill`` the owned references held across it.
 * A borrowed local read is promoted to owned (incref at definition) when
   the slot might be rebound before its last use, or when it crosses a
   block boundary, since only then could the frame drop the object first.
@@ -131,11 +132,15 @@ def _process_block(fn: Function, b: Block, live_in, promoted: set[Value]) -> Non
     consumed = {a for i, a in enumerate(term.args) if term.kind.steals_operand(i)}
     around = after | set(term.args) | liveness.error_needs(term, live_in)
     held_at_edges = {v for v in around - consumed if liveness.is_tracked(v) and _is_owned(v, promoted)}
+    if term.kind.name == "Yield":
+        # What the suspended generator holds: a back end keeps these where
+        # the frame releases them if the generator is dropped suspended.
+        term.attrs["spill"] = sorted(held_at_edges - set(term.results), key=lambda v: v.id)
     held_at_edges |= {r for r in term.results if liveness.is_tracked(r)}
     for n, e in enumerate(list(term.targets)):
         held = set(held_at_edges)
-        if term.kind.name == "ForIter" and n == 1:
-            held -= set(term.results)  # exhausted: no item was produced
+        if term.kind.result_on_first_edge and n == 1:
+            held -= set(term.results)  # exhausted (or an IntOp's exit): no result was produced
         inc, dec = _edge_fixups(e, held, live_in, promoted)
         if inc or dec:
             _split(fn, b, e, inc, dec)

@@ -18,7 +18,7 @@ from typing import Any
 
 # splice_record in call_direct.h: code, body, call_index, resume_index, argcount, reserved.
 RECORD = struct.Struct("=QQiiii")
-CO_OPTIMIZED, CO_VARARGS, CO_VARKEYWORDS = 0x01, 0x04, 0x08
+CO_OPTIMIZED, CO_VARARGS, CO_VARKEYWORDS, CO_GENERATOR = 0x01, 0x04, 0x08, 0x20
 
 _index: int | None = None
 
@@ -50,9 +50,10 @@ def extra_index() -> int:
 
 def direct_argcount(code: types.CodeType) -> int:
     """Positional arguments a direct call binds, or -1 when binding needs
-    more than copying them (varargs, keyword-only, cells, free variables) or
-    the frame needs a locals dict (code without CO_OPTIMIZED)."""
-    if (code.co_flags & (CO_VARARGS | CO_VARKEYWORDS) or not code.co_flags & CO_OPTIMIZED
+    more than copying them (varargs, keyword-only, cells, free variables),
+    the frame needs a locals dict (code without CO_OPTIMIZED), or a call
+    makes a generator instead of running the body."""
+    if (code.co_flags & (CO_VARARGS | CO_VARKEYWORDS | CO_GENERATOR) or not code.co_flags & CO_OPTIMIZED
             or code.co_kwonlyargcount or code.co_cellvars or code.co_freevars):
         return -1
     return code.co_argcount

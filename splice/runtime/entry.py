@@ -18,7 +18,7 @@ import weakref
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from ..backends.base import CompiledCode, EntryLayout
+from ..backends.base import CompiledCode, EntryLayout, GeneratorShape
 from ..errors import Unsupported
 from . import direct_calls
 
@@ -72,11 +72,13 @@ def _require_impl() -> Any:
     return _impl
 
 
-def layout_for(code: types.CodeType) -> EntryLayout:
-    """What the back end must know about the frame its code will run on."""
+def layout_for(code: types.CodeType, generator: GeneratorShape | None = None) -> EntryLayout:
+    """What the back end must know about the frame its code will run on
+    (for a generator, given the yields of its IR)."""
     impl = _require_impl()
-    return EntryLayout(location_shift=impl.location_shift(code), temp_base=impl.temp_base(code),
-                       step_aside=STEP_ASIDE)
+    return EntryLayout(location_shift=impl.location_shift(code, generator), temp_base=impl.temp_base(code, generator),
+                       step_aside=STEP_ASIDE, generator=generator, spill_base=impl.nlocalsplus(code),
+                       returned=impl.RETURNED)
 
 
 def _native_entry(compiled: CompiledCode, name: str) -> tuple[Any, Any]:
@@ -135,9 +137,10 @@ def make_trampoline(compiled: CompiledCode, original_code: types.CodeType) -> ty
         entry_obj, record = _native_entry(compiled, original_code.co_qualname)
     else:
         raise ValueError("compiled code has neither an entry address nor a py_entry")
-    trampoline = impl.build_trampoline(original_code, entry_obj, STEP_ASIDE, compiled.temp_slots)
+    trampoline = impl.build_trampoline(original_code, entry_obj, STEP_ASIDE, compiled.temp_slots, compiled.generator)
     if record is not None:
-        direct_calls.attach(record, trampoline, compiled.symbols.get("body", 0), impl.call_index(original_code),
+        direct_calls.attach(record, trampoline, compiled.symbols.get("body", 0),
+                            impl.call_index(original_code, compiled.generator),
                             impl.prologue_end(original_code) - 1, direct_calls.direct_argcount(original_code))
     return trampoline
 

@@ -12,7 +12,31 @@ after its prologue (MAKE_CELL / COPY_FREE_VARS and RESUME)::
 bytecode calls C code) on the frame CPython has just pushed, so the native code
 runs with the arguments bound, cells made and free variables copied.  When it
 returns ``step_aside`` (tracing or profiling is on) the original body runs in
-the interpreter.  All 3.11 jumps are relative, so only the exception table
+the interpreter.
+
+A generator's trampoline (after RETURN_GENERATOR; POP_TOP; RESUME) keeps
+the frame's stack as ``backends.base.EntryLayout`` describes, and does the
+suspending itself, one YIELD_VALUE per yield of the body (with that yield's
+location, so a suspended generator's frame shows the user's line)::
+
+        LOAD_CONST None * spills; LOAD_CONST None; LOAD_CONST 0
+    call:
+        LOAD_CONST entry; UNARY_INVERT
+        for each site n: COPY 1; LOAD_CONST n; IS_OP 0; POP_JUMP_FORWARD_IF_TRUE yield_n
+        COPY 1; LOAD_CONST returned; IS_OP 0; POP_JUMP_FORWARD_IF_TRUE done
+        JUMP_FORWARD aside
+    yield_n:                         # exception table: -> throw_n, depth spills
+        POP_TOP; POP_TOP; YIELD_VALUE; RESUME 1; LOAD_CONST n; JUMP_BACKWARD_NO_INTERRUPT call
+    throw_n:
+        LOAD_CONST -n; JUMP_BACKWARD_NO_INTERRUPT call
+    done:
+        POP_TOP; POP_TOP; SWAP spills+1; BUILD_TUPLE spills; POP_TOP; RETURN_VALUE
+    aside:
+        POP_TOP * (spills + 3)       # then the original body
+
+throw() and close() at yield n reach ``throw_n`` through the exception
+table (the interpreter has added the traceback entry of the yield's line)
+and hand the exception to the body as the sent value.  All 3.11 jumps are relative, so only the exception table
 and the location table need rewriting.  This is the only module of the
 runtime that knows 3.11's bytecode and frame layout.
 """
@@ -24,23 +48,25 @@ import dis
 import types
 from typing import Any
 
+from ..backends.base import GeneratorShape
 from ..errors import Unsupported
 from ..ir.values import NULL
 
 _OP = dis.opmap
-_PROLOGUE_OPS = {_OP["MAKE_CELL"], _OP["COPY_FREE_VARS"]}
-_UNSUPPORTED_FLAGS = {
-    0x20: "generator", 0x80: "coroutine", 0x100: "iterable coroutine", 0x200: "async generator",
-}
+_PROLOGUE_OPS = {_OP["MAKE_CELL"], _OP["COPY_FREE_VARS"], _OP["RETURN_GENERATOR"], _OP["POP_TOP"]}
+_UNSUPPORTED_FLAGS = {0x80: "coroutine", 0x100: "iterable coroutine", 0x200: "async generator"}
+CO_GENERATOR = 0x20
+# Sites beyond the small-int cache would not be the same object in the
+# trampoline's constants and the body's return value (IS_OP compares identity).
+MAX_YIELD_SITES = 250
 
 # Frame layout (identical in 3.11.0-3.11.x release and Debian's Py_DEBUG build;
 # checked against the C headers by tests/runtime/test_py311.py).
 FRAMEOBJECT_F_FRAME = object.__basicsize__ + 8  # PyFrameObject.f_frame
 IFRAME_LOCALSPLUS = 72  # _PyInterpreterFrame.localsplus
-# Stack entries the trampoline holds while the entry runs (the entry).
-_STACK_DURING_CALL = 1
-# Stack entries the trampoline needs at its deepest (result, copy, sentinel).
-_STACK_PEAK = 3
+# Stack entries the trampoline needs beyond those it holds while the entry
+# runs: the result, a copy and a sentinel to compare it with.
+_STACK_DISPATCH = 2
 
 
 def nlocalsplus(code: types.CodeType) -> int:
@@ -77,31 +103,135 @@ def _with_ext(op: int, arg: int) -> list[tuple[int, int]]:
     return units + [(op, arg & 0xFF)]
 
 
-def _block(code: types.CodeType) -> list[tuple[int, int]]:
-    entry_index, sentinel_index = len(code.co_consts), len(code.co_consts) + 1
-    units = _with_ext(_OP["LOAD_CONST"], entry_index) + [(_OP["UNARY_INVERT"], 0)]
-    units += [(_OP["COPY"], 1)]
-    units += _with_ext(_OP["LOAD_CONST"], sentinel_index)
-    units += [(_OP["IS_OP"], 0), (_OP["POP_JUMP_FORWARD_IF_TRUE"], 1), (_OP["RETURN_VALUE"], 0), (_OP["POP_TOP"], 0)]
-    return units
+class _Block:
+    """The inserted block: code units, their locations, exception-table
+    entries (start, size, target, depth; units from the block's start) and
+    the unit of the UNARY_INVERT that calls the entry."""
+
+    def __init__(self, code: types.CodeType, shape: GeneratorShape | None) -> None:
+        self.code = code
+        self.consts: list[Any] = []  # appended after the original constants; entry and step-aside first
+        if shape is None:
+            prog = [("LOAD_CONST", "entry"), ("UNARY_INVERT", 0), ("COPY", 1), ("LOAD_CONST", "aside"),
+                    ("IS_OP", 0), ("POP_JUMP_FORWARD_IF_TRUE", "body"), ("RETURN_VALUE", 0), ("label", "body"),
+                    ("POP_TOP", 0)]
+        else:
+            prog = _generator_program(shape)
+        self.units, self.positions, self.handlers, self.call = self._assemble(prog, shape)
+
+    def const(self, value: Any) -> int:
+        """Index in the trampoline's co_consts of ``value`` (added after the original constants)."""
+        for i, c in enumerate(self.consts):
+            if c is value or (type(c) is int and type(value) is int and c == value):
+                return len(self.code.co_consts) + i
+        self.consts.append(value)
+        return len(self.code.co_consts) + len(self.consts) - 1
+
+    def _encode(self, op: str, arg: Any, here: int, labels: dict[str, int]) -> tuple[list[tuple[int, int]], Any]:
+        """One instruction at unit ``here`` (its end, for jumps): its units and location."""
+        where = (None, None, None, None)
+        if op == "LOAD_CONST":
+            arg = self.const(arg[1]) if isinstance(arg, tuple) else self.const(arg)
+        elif op.startswith(("POP_JUMP_FORWARD", "JUMP_FORWARD")):
+            arg = labels.get(arg, here) - here
+        elif op == "JUMP_BACKWARD_NO_INTERRUPT":
+            arg = here - labels[arg]
+        elif op == "YIELD_VALUE":
+            where, arg = self.positions_of_code[arg], 0
+        return _with_ext(_OP[op], arg), where
+
+    def _assemble(self, prog: list[tuple[str, Any]], shape: GeneratorShape | None) -> tuple[Any, ...]:
+        self.const("entry")
+        self.const("aside")  # placeholders: build_trampoline puts the real objects at these two indices
+        self.positions_of_code = list(self.code.co_positions())
+        width = [1] * len(prog)  # code units per instruction, grown until every argument fits
+        labels: dict[str, int] = {}
+        settled: dict[str, int] | None = None
+        while True:  # forward jumps use the previous round's labels: repeat until nothing moves
+            units: list[tuple[int, int]] = []
+            positions: list[Any] = []
+            grown = False
+            for k, (op, arg) in enumerate(prog):
+                if op == "label":
+                    labels[arg] = len(units)
+                    continue
+                encoded, where = self._encode(op, arg, len(units) + width[k], labels)
+                if len(encoded) > width[k]:
+                    width[k], grown = len(encoded), True
+                encoded = [(_OP["EXTENDED_ARG"], 0)] * (width[k] - len(encoded)) + encoded
+                units += encoded
+                positions += [where] * len(encoded)
+            if not grown and labels == settled:
+                break
+            settled = dict(labels)
+        handlers = []
+        if shape is not None:
+            for n in range(1, len(shape.yields) + 1):
+                if shape.yields[n - 1] is not None:
+                    handlers.append((labels[f"suspend{n}"], 1, labels[f"throw{n}"], shape.spills))
+        call = units.index((_OP["UNARY_INVERT"], 0))
+        return units, positions, handlers, call
 
 
-def location_shift(code: types.CodeType) -> int:
+def _generator_program(shape: GeneratorShape) -> list[tuple[str, Any]]:
+    """The generator block (module docstring) as (opname, arg) with labels."""
+    k = shape.spills
+    sites = [n for n in range(1, len(shape.yields) + 1) if shape.yields[n - 1] is not None]
+    if len(sites) > MAX_YIELD_SITES:
+        raise Unsupported(f"more than {MAX_YIELD_SITES} yields in one generator")
+    prog: list[tuple[str, Any]] = [("LOAD_CONST", ("v", None))] * (k + 1) + [("LOAD_CONST", ("v", 0))]
+    prog += [("label", "call"), ("LOAD_CONST", "entry"), ("UNARY_INVERT", 0)]
+    for n in sites:
+        prog += [("COPY", 1), ("LOAD_CONST", ("v", n)), ("IS_OP", 0), ("POP_JUMP_FORWARD_IF_TRUE", f"yield{n}")]
+    prog += [("COPY", 1), ("LOAD_CONST", ("v", RETURNED)), ("IS_OP", 0), ("POP_JUMP_FORWARD_IF_TRUE", "done"),
+             ("JUMP_FORWARD", "aside")]
+    for n in sites:
+        prog += [("label", f"yield{n}"), ("POP_TOP", 0), ("POP_TOP", 0), ("label", f"suspend{n}"),
+                 ("YIELD_VALUE", shape.yields[n - 1]),
+                 ("RESUME", 1), ("LOAD_CONST", ("v", n)), ("JUMP_BACKWARD_NO_INTERRUPT", "call"),
+                 ("label", f"throw{n}"), ("LOAD_CONST", ("v", -n)), ("JUMP_BACKWARD_NO_INTERRUPT", "call")]
+    prog += [("label", "done"), ("POP_TOP", 0), ("POP_TOP", 0)]
+    if k:
+        prog += [("SWAP", k + 1), ("BUILD_TUPLE", k), ("POP_TOP", 0)]
+    prog += [("RETURN_VALUE", 0), ("label", "aside")] + [("POP_TOP", 0)] * (k + 3)
+    return prog
+
+
+class _Returned:
+    """What a generator's body returns to its trampoline when it finishes."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<splice generator returned>"
+
+
+RETURNED = _Returned()
+
+
+def location_shift(code: types.CodeType, shape: GeneratorShape | None = None) -> int:
     """Code units inserted before the original body."""
     prologue_end(code)
-    return len(_block(code))
+    return len(_Block(code, shape).units)
 
 
-def call_index(code: types.CodeType) -> int:
+def call_index(code: types.CodeType, shape: GeneratorShape | None = None) -> int:
     """Code unit of the trampoline instruction that calls the entry: the
     frame's ``prev_instr`` while native code runs."""
-    block = _block(code)
-    return prologue_end(code) + block.index((_OP["UNARY_INVERT"], 0))
+    return prologue_end(code) + _Block(code, shape).call
 
 
-def temp_base(code: types.CodeType) -> int:
+def stack_during_call(shape: GeneratorShape | None) -> int:
+    """Stack entries the trampoline holds while the entry runs; for a
+    generator also those its dispatch uses after the body returns, since
+    temporaries the body keeps across a yield (unboxed values, borrowed
+    constants) must survive until it resumes."""
+    return 1 if shape is None else shape.spills + 3 + _STACK_DISPATCH
+
+
+def temp_base(code: types.CodeType, shape: GeneratorShape | None = None) -> int:
     """First frame slot free for native temporaries while the entry runs."""
-    return nlocalsplus(code) + _STACK_DURING_CALL
+    return nlocalsplus(code) + stack_during_call(shape)
 
 
 # --- 3.11 varint formats ------------------------------------------------------
@@ -184,23 +314,29 @@ def shift_exception_table(table: bytes, at: int, shift: int) -> bytes:
     return bytes(out)
 
 
-def build_trampoline(code: types.CodeType, entry: Any, step_aside: Any, temp_slots: int) -> types.CodeType:
+def build_trampoline(code: types.CodeType, entry: Any, step_aside: Any, temp_slots: int,
+                     shape: GeneratorShape | None = None) -> types.CodeType:
     """The code object to install as ``f.__code__`` (see module docstring)."""
     at = prologue_end(code)
-    block = _block(code)
+    block = _Block(code, shape)
     units = _units(code)
-    new_units = units[:at] + block + units[at:]
+    new_units = units[:at] + block.units + units[at:]
     positions = list(code.co_positions())
-    # No location: a line event for the inserted block would show tracers a
-    # line the original never reports (and the native path always stores
-    # the user's location before anything can raise).
-    new_positions = positions[:at] + [(None, None, None, None)] * len(block) + positions[at:]
-    stack = max(code.co_stacksize, _STACK_PEAK, _STACK_DURING_CALL + temp_slots)
+    # No location (but a generator's yields): a line event for the inserted
+    # block would show tracers a line the original never reports (and the
+    # native path always stores the user's location before anything can raise).
+    new_positions = positions[:at] + block.positions + positions[at:]
+    table = b"".join(_exc_item(at + start, 128) + _exc_item(size, 0) + _exc_item(at + target, 0)
+                     + _exc_item(depth << 1, 0) for start, size, target, depth in block.handlers)
+    during = stack_during_call(shape)
+    stack = max(code.co_stacksize, during + _STACK_DISPATCH, during + temp_slots)
+    consts = list(block.consts)
+    consts[0], consts[1] = entry, step_aside
     return code.replace(
         co_code=bytes(b for u in new_units for b in u),
-        co_consts=code.co_consts + (entry, step_aside),
+        co_consts=code.co_consts + tuple(consts),
         co_linetable=encode_locations(new_positions, code.co_firstlineno),
-        co_exceptiontable=shift_exception_table(code.co_exceptiontable, at, len(block)),
+        co_exceptiontable=table + shift_exception_table(code.co_exceptiontable, at, len(block.units)),
         co_stacksize=stack,
     )
 

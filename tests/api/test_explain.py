@@ -8,15 +8,26 @@ from splice.runtime import registry
 
 
 def test_generator_stays_interpreted_with_the_front_ends_reason() -> None:
-    @splice.jit(eager=True, backend="interp")
+    @splice.jit(eager=True)
     def gen(n):
         yield from range(n)
 
     why = splice.explain(gen)
     assert why.status == "interpreted" and not why.compiled
-    assert "generator" in why.reason
+    assert why.reason == "yield from at line 13"
     assert list(gen(3)) == [0, 1, 2]
     assert str(why).startswith(f"{__name__}.test_generator_stays_interpreted_with_the_front_ends_reason.<locals>.gen: interpreted: ")
+
+
+def test_generators_compile_with_copypatch_only() -> None:
+    def gen(n):
+        yield n
+
+    native = splice.jit(type(gen)(gen.__code__, gen.__globals__), eager=True)
+    assert splice.explain(native).compiled and list(native(4)) == [4]
+    oracle = splice.jit(type(gen)(gen.__code__, gen.__globals__), eager=True, backend="interp")
+    why = splice.explain(oracle)
+    assert not why.compiled and "copypatch back end only" in why.reason
 
 
 def test_unsupported_reason_is_passed_through_verbatim(fake_compiler) -> None:

@@ -16,7 +16,7 @@ def compile_function(src: str, name: str = "f"):
 
 
 @pytest.mark.parametrize("src,reason", [
-    ("def f():\n    yield 1\n", "generator function (line 1)"),
+    ("def f():\n    yield from g()\n", "yield from at line 2"),
     ("async def f():\n    pass\n", "coroutine function (line 1)"),
     ("async def f():\n    yield 1\n", "async generator function (line 1)"),
     ("def f(x):\n    y = 1\n    match x:\n        case [a, b]:\n            return a\n", "match statement at line 4"),
@@ -30,12 +30,12 @@ def test_unsupported_reasons(src, reason):
     assert str(info.value) == reason
 
 
-def test_generator_expression_body_is_unsupported():
+def test_generator_expression_body_decodes_to_a_generator():
     outer = compile_function("def f(xs):\n    return sum(\n        x for x in xs)\n").__code__
     genexp = next(c for c in outer.co_consts if hasattr(c, "co_code"))
-    with pytest.raises(Unsupported, match=r"^generator expression \(line 2\)$"):
-        decode(genexp)
-    decode(outer)  # the function around it is fine: MakeFunction + Call
+    fn = decode(genexp)
+    assert fn.generator and [y.attrs["site"] for y in fn.yields()] == [1]
+    assert not decode(outer).generator  # the function around it: MakeFunction + Call
 
 
 def test_module_code_is_unsupported():

@@ -139,11 +139,11 @@ def test_install_checks_original(installed) -> None:
         entry.install(sample, CompiledCode("interp", py_entry=_fake), with_cells.__code__)
 
 
-def test_generators_are_refused() -> None:
-    def gen():
-        yield 1
+def test_coroutines_are_refused() -> None:
+    async def coro():
+        return 1
     with pytest.raises(Unsupported):
-        entry.layout_for(gen.__code__)
+        entry.layout_for(coro.__code__)
 
 
 def test_frame_layout_matches_headers() -> None:

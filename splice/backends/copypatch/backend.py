@@ -42,7 +42,7 @@ class CopyPatchBackend:
             raise
         compiled = CompiledCode(
             backend=self.name, entry_address=mem.address, size=len(data), temp_slots=em.temp_slots,
-            symbols=symbols, keepalive=keepalive, release=mem.release,
+            symbols=symbols, keepalive=keepalive, release=mem.release, generator=layout.generator,
         )
         # The machine code lives as long as the CompiledCode (which every
         # installed entry keeps alive), so re-installing it is always safe.

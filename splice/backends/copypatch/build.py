@@ -136,6 +136,11 @@ SPECS: dict[str, tuple[str, list[str]]] = {
        for op, c in _BRANCH_OPS.items()},
     **{f"int_{op}": ("int_unboxed", [f"-DOP_{op.upper()}"])
        for op in ("add", "sub", "mul", "floordiv", "mod", "and", "or", "xor", "lshift", "rshift")},
+    "gen_suspend": ("generator", ["-DSUSPEND"]),
+    "gen_resume": ("generator", ["-DRESUME"]),
+    "gen_dispatch": ("generator", ["-DDISPATCH"]),
+    "gen_return": ("generator", ["-DRETURN"]),
+    "gen_entry": ("entry", ["-DGENERATOR"]),
     "for_iter_list": ("for_iter", ["-DLIST_"]),
     "for_iter_tuple": ("for_iter", ["-DTUPLE"]),
     "for_iter_range": ("for_iter", ["-DRANGE"]),

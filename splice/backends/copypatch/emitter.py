@@ -315,13 +315,26 @@ class Emitter:
     def run(self) -> None:
         self._cold_edges: list[tuple[Label, Edge]] = []
         self._cold_errors: list[tuple[Label, Instr, tuple[tuple[int, bool], ...], bool]] = []
-        self.emit("entry", symbol="entry", _JIT_OP0=ObjRef(self.layout.step_aside), _JIT_OP1=MAX_NATIVE_DEPTH)
+        # Generators: (site, label of the code resuming there), filled by the Yields' lowering.
+        self.resumes: list[tuple[int, Label]] = []
+        gen = self.layout.generator
+        if self.fn.generator:
+            if gen is None:
+                raise EmitError("a generator needs the generator entry layout")
+            dispatch = Label("dispatch")
+            self.emit("gen_entry", symbol="entry", _JIT_OP0=ObjRef(self.layout.step_aside),
+                      _JIT_OP1=MAX_NATIVE_DEPTH, _JIT_OP2=self.layout.spill_base * 8, _JIT_OP3=gen.spills,
+                      _JIT_TARGET0=dispatch)
+        else:
+            self.emit("entry", symbol="entry", _JIT_OP0=ObjRef(self.layout.step_aside), _JIT_OP1=MAX_NATIVE_DEPTH)
         for b in self.fn.blocks:
             self.bind(self.block_label[b])
             i = 0
             while i < len(b.instrs):
                 self.current_symbol = f"b{b.id}.{i}:{b.instrs[i].kind.name}"
                 i += self.instrs(b.instrs, i)
+        if self.fn.generator:
+            self._emit_dispatch(dispatch)
         for label, edge in self._cold_edges:
             self.bind(label)
             self.moves(edge)
@@ -330,6 +343,23 @@ class Emitter:
         while done < len(self._cold_errors):  # error paths never add new ones
             self._emit_error(*self._cold_errors[done])
             done += 1
+
+    def spill_holes(self) -> dict[str, int]:
+        """Where a generator's trampoline keeps the spill slots (generator.c)."""
+        assert self.layout.generator is not None
+        return {"_JIT_OP0": self.layout.spill_base * 8, "_JIT_OP1": self.layout.generator.spills}
+
+    def _emit_dispatch(self, dispatch: Label) -> None:
+        """From the entry to the code resuming at the frame's site (generator.c)."""
+        self.bind(dispatch)
+        sites = sorted(self.resumes, key=lambda r: r[0])
+        for site, label in sites[:-1]:
+            self.emit("gen_dispatch", symbol=f"dispatch{site}", _JIT_OP2=site, _JIT_TARGET0=label,
+                      **self.spill_holes())
+        if sites:
+            self.jump(sites[-1][1])
+        else:  # no yield left: the entry never dispatches
+            self.emit("error_exit", symbol="dispatch")
 
     def op(self, stencil: str, ins: Instr, **holes: Any) -> None:
         """Emit the stencil of one instruction, with its location and error path."""

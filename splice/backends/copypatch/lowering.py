@@ -14,7 +14,7 @@ from ...ir import Instr, Repr
 from ...runtime import direct_calls
 from . import unboxed, unboxed_ints
 from .emitter import (BINARY_FUNCS, COMPARE_OPS, CONVERSIONS, DIRECT, EXTRAS_ORDER, SIMPLE_CALLS, UNARY_FUNCS,
-                      MAX_NATIVE_DEPTH, EmitError, Emitter, ObjRef, SlotList, c_symbol)
+                      MAX_NATIVE_DEPTH, EmitError, Emitter, Label, ObjRef, SlotList, c_symbol)
 
 _INTERNED = {name: sys.intern(name) for name in ("__enter__", "__exit__", "__import__", "__name__", "__spec__",
                                                   "__init__")}
@@ -266,7 +266,26 @@ def _for_iter(em: Emitter, ins: Instr) -> None:
 
 
 def _return(em: Emitter, ins: Instr) -> None:
-    em.emit("return", symbol=em.current_symbol, _JIT_ARG0=em.off(ins.args[0]))
+    if em.fn.generator:
+        em.emit("gen_return", symbol=em.current_symbol, _JIT_ARG0=em.off(ins.args[0]),
+                _JIT_OP2=ObjRef(em.layout.returned), **em.spill_holes())
+    else:
+        em.emit("return", symbol=em.current_symbol, _JIT_ARG0=em.off(ins.args[0]))
+
+
+def _yield(em: Emitter, ins: Instr) -> None:
+    """Suspend (hand the spilled values to the frame's stack, return the
+    site to the trampoline); the code after it is where the entry's
+    dispatch resumes this site."""
+    site, spill = ins.attrs["site"], ins.attrs["spill"]
+    listed = {"_JIT_LIST": _slot_list(em, spill), "_JIT_COUNT": len(spill), **em.spill_holes()}
+    em.emit("gen_suspend", symbol=em.current_symbol, _JIT_ARG0=em.off(ins.args[0]), _JIT_OP2=ObjRef(site),
+            **listed)
+    resume = Label(f"resume{site}")
+    em.resumes.append((site, resume))
+    em.bind(resume)
+    em.op("gen_resume", ins, _JIT_RES0=em.off(ins.result), **listed)
+    _jump_edge(em, ins.targets[0])
 
 
 def _raise(em: Emitter, ins: Instr) -> None:
@@ -298,7 +317,7 @@ LOWER: dict[str, Callable[[Emitter, Instr], None]] = {
     "UnpackSequence": _unpack, "UnpackEx": _unpack,
     "WithEnter": _with_enter, "ImportName": _import_name, "ImportFrom": _import_from,
     "Incref": _refcount("incref"), "Decref": _refcount("decref"),
-    "Jump": _jump, "Branch": _branch, "ForIter": _for_iter, "Return": _return,
+    "Jump": _jump, "Branch": _branch, "ForIter": _for_iter, "Return": _return, "Yield": _yield,
     "Raise": _raise, "Reraise": _reraise,
     **{kind: _call_api(stencil, func) for kind, (stencil, func) in SIMPLE_CALLS.items()},
     **{kind: _direct(stencil) for kind, stencil in DIRECT.items()},

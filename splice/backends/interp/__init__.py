@@ -27,8 +27,14 @@ class InterpBackend:
     name = "interp"
 
     def compile(self, fn: Function, layout: EntryLayout) -> CompiledCode:
+        from ...errors import Unsupported
         from ...ir import interpreter
 
+        if fn.generator:
+            # Its entry would have to suspend the Python-level interpreter
+            # inside the frame: the oracle runs generators through
+            # ir.interpreter.call instead.
+            raise Unsupported("generator functions are compiled by the copypatch back end only")
         globals_ = fn.globals  # set by compiler.build_ir: the function's __globals__
         builtins_ = _builtins_of(globals_)
 

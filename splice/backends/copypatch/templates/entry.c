@@ -6,12 +6,40 @@
  * interpreted to be as safe as without splice).  `self` holds the direct-call record
  * (call_direct.h) right after its object header; its first field, the
  * trampoline code object this entry belongs to, is checked against the
- * frame so the native code never runs on a foreign frame (it steps aside). */
+ * frame so the native code never runs on a foreign frame (it steps aside).
+ *
+ * -DGENERATOR: a generator's entry, called at the start and at every
+ * resumption (generator.c): the trampoline's stack from byte offset OP2
+ * holds OP3 spill slots, the sent value and the site.  It steps aside only
+ * at the start (site 0), where it also drops the Nones the trampoline
+ * pushed; any other site goes to the dispatch (TARGET0). */
 #include "stencil.h"
 
 __attribute__((flatten)) PyObject *_jit_stencil(PyObject *self)
 {
     PyThreadState *tstate = _PyThreadState_UncheckedGet();
+#ifdef GENERATOR
+    _PyInterpreterFrame *frame = tstate->cframe->current_frame;
+    PyObject *expected = *(PyObject **)(self + 1);
+    if (frame == NULL || (PyObject *)frame->f_code != expected) {
+        return Py_NewRef(OP0);
+    }
+    PyObject **slots = frame->localsplus;
+    PyObject **spill = (PyObject **)((char *)slots + HOLE(_JIT_OP2));
+    Py_ssize_t nspill = (Py_ssize_t)HOLE(_JIT_OP3);
+    if (medium_value(spill[nspill + 1]) != 0) {
+        return _JIT_TARGET0(frame, slots, tstate);
+    }
+    if (tstate->cframe->use_tracing ||
+        tstate->recursion_limit - tstate->recursion_remaining > (int)OPINT(_JIT_OP1)) {
+        return Py_NewRef(OP0);
+    }
+    for (Py_ssize_t i = 0; i <= nspill; i++) {  /* the spill slots' Nones and the sent None */
+        Py_DECREF(spill[i]);
+        spill[i] = NULL;
+    }
+    return _JIT_CONTINUE(frame, slots, tstate);
+#else
     if (tstate->cframe->use_tracing ||
         tstate->recursion_limit - tstate->recursion_remaining > (int)OPINT(_JIT_OP1)) {
         return Py_NewRef(OP0);
@@ -25,4 +53,5 @@ __attribute__((flatten)) PyObject *_jit_stencil(PyObject *self)
         return Py_NewRef(OP0);
     }
     return _JIT_CONTINUE(frame, frame->localsplus, tstate);
+#endif
 }

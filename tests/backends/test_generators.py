@@ -1,0 +1,271 @@
+"""Compiled generators (templates/generator.c, the generator trampoline in
+runtime/py311.py): everything a caller can see of a generator is compared
+with the interpreter's: values, send/throw/close, return values, errors
+and tracebacks, the suspended frame, what the frame releases, and
+reference counts.  Each case runs in a child (children.run)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from children import PYTHONS, run  # noqa: E402
+
+SOURCE = '''
+import sys
+
+def counter(n):
+    for i in range(n):
+        try:
+            x = yield i
+        except ValueError as e:
+            yield ("caught", str(e), sys.exc_info()[0].__name__)
+        else:
+            if x is not None:
+                yield ("sent", x)
+    return "done"
+
+def finalizing(log):
+    try:
+        yield 1
+        yield 2
+    finally:
+        log.append("finally")
+
+def in_with(cm):
+    with cm:
+        yield "inside"
+    yield "after"
+
+def raises_stop():
+    yield 1
+    raise StopIteration("inner")
+
+def divides(xs):
+    total = 0.0
+    for x in xs:
+        total += 1.0 / x
+        yield total * 2.0 + 1.0
+
+def pairs(xs):
+    for i, a in enumerate(xs):
+        for b in xs[i + 1:]:
+            yield a, b
+
+def nested(k, cols):
+    return set(c * k for c in cols), sum(c + k for c in cols), list(x for x in cols if x % k)
+
+def perms(iterable):
+    pool = tuple(iterable)
+    n = len(pool)
+    indices = list(range(n))
+    cycles = list(range(1, n + 1))[::-1]
+    yield tuple(pool[i] for i in indices)
+    while n:
+        for i in reversed(range(n)):
+            cycles[i] -= 1
+            if cycles[i] == 0:
+                indices[i:] = indices[i + 1:] + indices[i:i + 1]
+                cycles[i] = n - i
+            else:
+                j = cycles[i]
+                indices[i], indices[-j] = indices[-j], indices[i]
+                yield tuple(pool[i] for i in indices)
+                break
+        else:
+            return
+
+def queens(n):
+    cols = range(n)
+    for vec in perms(cols):
+        if n == len(set(vec[i] + i for i in cols)) == len(set(vec[i] - i for i in cols)):
+            yield vec
+
+def recursive(depth):
+    if depth:
+        for x in recursive(depth - 1):
+            yield x + 1
+    yield 0
+
+def empty():
+    return
+    yield
+
+class CM:
+    def __init__(self):
+        self.log = []
+    def __enter__(self):
+        self.log.append("enter")
+    def __exit__(self, *exc):
+        self.log.append(("exit", exc[0].__name__ if exc[0] else None))
+'''
+
+
+def _both() -> str:
+    return f"src = {SOURCE!r}\nplain, native = both(src)\n"
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+def test_values_send_throw_close_return(python: str) -> None:
+    run(_both() + '''
+for name in ("counter", "finalizing", "in_with", "divides", "pairs", "perms", "queens", "recursive", "empty"):
+    assert inspect.getsource if True else None
+for ns in (plain, native):
+    assert ns["counter"].__code__ is not None
+assert all(entry.is_installed(native[n]) for n in ("counter", "finalizing", "in_with", "perms", "queens"))
+
+def drive(ns):
+    out = []
+    g = ns["counter"](4)
+    out.append(next(g))
+    out.append(g.send("x"))
+    out.append(next(g))
+    out.append(g.throw(ValueError("boom")))
+    out.append(next(g))
+    try:
+        while True:
+            out.append(next(g))
+    except StopIteration as e:
+        out.append(("stop", e.value))
+    g = ns["counter"](2)
+    next(g)
+    try:
+        g.throw(KeyError("k"))
+    except KeyError as e:
+        out.append(("escaped", tb_lines(e)[1:]))
+    out.append(inspect.getgeneratorstate(g))
+    log = []
+    g = ns["finalizing"](log)
+    out.append(next(g))
+    g.close()
+    out.append((list(log), inspect.getgeneratorstate(g)))
+    cm = ns["CM"]()
+    g = ns["in_with"](cm)
+    out.append(next(g))
+    try:
+        g.throw(TypeError("t"))
+    except TypeError:
+        pass
+    out.append(cm.log)
+    try:
+        list(ns["raises_stop"]())
+    except RuntimeError as e:
+        out.append((str(e), type(e.__cause__).__name__, str(e.__cause__)))
+    try:
+        list(ns["divides"]([1.0, 2, 0.0]))
+    except ZeroDivisionError as e:
+        out.append(("zero", str(e), tb_lines(e)[1:]))
+    out.append(list(ns["divides"]([1.0, -0.0 + 3, 4.5])))
+    out.append(list(ns["pairs"]([1, 2, 3, 4])))
+    out.append(ns["nested"](3, range(10)))
+    out.append(list(ns["queens"](6)))
+    out.append(list(ns["recursive"](5)))
+    out.append(list(ns["empty"]()))
+    g = ns["counter"](3)
+    out.append(next(g))
+    out.append((g.gi_frame.f_lineno, sorted(g.gi_frame.f_locals.items(), key=repr), g.gi_running))
+    return out
+
+a, b = drive(plain), drive(native)
+assert a == b, (a, b)
+''', python)
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+def test_suspended_generators_release_what_they_hold(python: str) -> None:
+    run(_both() + '''
+import weakref
+
+class Box:
+    def __init__(self, v):
+        self.v = v
+
+for ns in (plain, native):
+    boxes = [Box(i) for i in range(3)]
+    refs = [weakref.ref(b) for b in boxes]
+    g = ns["pairs"](boxes)
+    first = next(g)
+    del boxes, first
+    assert all(r() is not None for r in refs)   # held by the suspended frame (its iterator, its list)
+    del g
+    gc.collect()
+    assert all(r() is None for r in refs), ns is native
+    # A cycle through a suspended generator is collected.
+    boxes = [Box(0)]
+    g = ns["pairs"](boxes + boxes)
+    boxes[0].g = g
+    next(g)
+    r = weakref.ref(boxes[0])
+    del boxes, g
+    gc.collect()
+    assert r() is None, ns is native
+''', python)
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+def test_generator_reference_counts_balance(python: str) -> None:
+    run(_both() + '''
+def work(ns):
+    for _ in range(200):
+        list(ns["counter"](5))
+        g = ns["counter"](5)
+        next(g)
+        g.throw(ValueError("v"))
+        g.close()
+        list(ns["queens"](5))
+        ns["nested"](2, range(6))
+        try:
+            list(ns["divides"]([1.0, 0.0]))
+        except ZeroDivisionError:
+            pass
+        g = ns["pairs"]([object(), object(), object()])
+        next(g)
+        del g
+
+work(native)
+gc.collect()
+blocks = sys.getallocatedblocks()
+total = getattr(sys, "gettotalrefcount", lambda: 0)()
+work(native)
+gc.collect()
+assert abs(sys.getallocatedblocks() - blocks) < 50, sys.getallocatedblocks() - blocks
+if hasattr(sys, "gettotalrefcount"):
+    assert abs(sys.gettotalrefcount() - total) < 50, sys.gettotalrefcount() - total
+''', python)
+
+
+def test_tracing_steps_aside_at_the_start() -> None:
+    run(_both() + '''
+def events(ns):
+    seen = []
+    def tracer(frame, event, arg):
+        if frame.f_code.co_name == "counter":
+            seen.append((event, frame.f_lineno))
+        return tracer
+    sys.settrace(tracer)
+    try:
+        list(ns["counter"](2))
+    finally:
+        sys.settrace(None)
+    return seen
+
+assert events(plain) == events(native)
+assert len(events(native)) > 4
+''')
+
+
+def test_generator_functions_are_never_called_directly() -> None:
+    run(_both() + '''
+src2 = """
+def gen(n):
+    yield n
+def caller(n):
+    return gen(n), list(gen(n + 1))
+"""
+plain2, native2 = both(src2)
+g, values = native2["caller"](3)
+assert inspect.isgenerator(g) and list(g) == [3] and values == [4]
+''')
