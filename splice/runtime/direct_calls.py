@@ -71,8 +71,11 @@ _set_extra.argtypes = [ctypes.py_object, ctypes.c_ssize_t, ctypes.c_void_p]
 
 
 def attach(view: Any, trampoline: types.CodeType, body: int, call_index: int, resume_index: int,
-           argcount: int) -> None:
-    """Fill the record and hang it on ``trampoline`` (body 0: no direct calls)."""
-    RECORD.pack_into(view, 0, id(trampoline), body, call_index, resume_index, argcount if body else -1, 0)
+           argcount: int, drain_spills: int = -1) -> None:
+    """Fill the record and hang it on ``trampoline`` (body 0: no direct calls).
+    ``drain_spills``: for a generator whose fresh generators builtins may
+    drain natively (consume_generator.h), its number of spill slots."""
+    RECORD.pack_into(view, 0, id(trampoline), body, call_index, resume_index, argcount if body else -1,
+                     drain_spills + 1)
     if body and _set_extra(trampoline, extra_index(), ctypes.addressof(view)) < 0:
         raise RuntimeError("_PyCode_SetExtra failed")

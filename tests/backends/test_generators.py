@@ -269,3 +269,82 @@ plain2, native2 = both(src2)
 g, values = native2["caller"](3)
 assert inspect.isgenerator(g) and list(g) == [3] and values == [4]
 ''')
+
+
+DRAINED = '''
+import sys
+
+def consumers(cols, k):
+    return (set(c * k for c in cols), tuple(c + k for c in cols), list(c for c in cols if c % 2),
+            sum(c * c for c in cols), sum(x / 2 for x in cols), list(x for x in ()))
+
+def failing(cols):
+    return set(1 // (c - 3) for c in cols)
+
+def unhashable(cols):
+    return set([c] for c in cols)
+
+def stops(it):
+    return list(next(it) for _ in range(3))
+
+def mixed_sum(xs):
+    return sum(x for x in xs)
+
+def shadowed(cols):
+    set = list
+    return set(c for c in cols)
+
+def started(cols):
+    g = (c for c in cols)
+    next(g)
+    return list(g)
+'''
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+def test_builtins_drain_compiled_generators_as_the_interpreter_does(python: str) -> None:
+    run(f"src = {DRAINED!r}\n" + '''
+import splice
+from splice.runtime import registry
+plain, native = {"__name__": "m"}, {"__name__": "m"}
+exec(src, plain)
+exec(src, native)
+for name, f in list(native.items()):
+    if isinstance(f, types.FunctionType):
+        splice.jit(f, eager=True)      # with its generator expressions (registry's nested code)
+genexprs = [c for f in native.values() if isinstance(f, types.FunctionType)
+            for c in entry.original_code(f).co_consts if getattr(c, "co_name", "") == "<genexpr>"]
+assert genexprs and all(registry._nested["copypatch"][c] is not None for c in genexprs)
+
+class Big(int):
+    def __radd__(self, other):
+        return ("radd", other)
+
+def outcome(f, *args):
+    try:
+        return ("ok", f(*args))
+    except Exception as e:
+        return ("raised", type(e).__name__, str(e), tb_lines(e)[1:],
+                type(e.__cause__).__name__ if e.__cause__ else None)
+
+def drive(ns):
+    return [outcome(ns["consumers"], range(10), 3), outcome(ns["consumers"], [2.5, -0.0, 1e308, 1e308], 1.0),
+            outcome(ns["failing"], range(6)), outcome(ns["unhashable"], [1, 2]),
+            outcome(ns["stops"], iter([1])), outcome(ns["mixed_sum"], [1, 2.5, True, 10**40, Big(3), 4]),
+            outcome(ns["mixed_sum"], [1, "a"]), outcome(ns["shadowed"], range(3)),
+            outcome(ns["started"], range(4))]
+
+assert all(entry.is_installed(native[n]) for n in ("consumers", "failing", "stops", "mixed_sum"))
+assert drive(plain) == drive(native), (drive(plain), drive(native))
+for _ in range(3):
+    drive(native)
+gc.collect()
+blocks = sys.getallocatedblocks()
+total = getattr(sys, "gettotalrefcount", lambda: 0)()
+for _ in range(300):
+    drive(native)
+gc.collect()
+assert abs(sys.getallocatedblocks() - blocks) < 50, sys.getallocatedblocks() - blocks
+if hasattr(sys, "gettotalrefcount"):
+    assert abs(sys.gettotalrefcount() - total) < 50, sys.gettotalrefcount() - total
+''', python)
