@@ -90,6 +90,11 @@ class CompiledCode:
     release: Callable[[], None] | None = None
     # A generator's suspension points (the trampoline needs them).
     generator: GeneratorShape | None = None
+    # A generator's drain entry, when it has one: the same body with each
+    # yield adding the value to what a builtin such as list() is building,
+    # so the builtin runs the generator in one call (nb_invert ABI, as the
+    # entry; 0: none).
+    drain_address: int = 0
 
     def disassemble(self) -> str:
         """Text disassembly (capstone, when installed) or a hex dump."""

@@ -16,8 +16,8 @@ import struct
 import types
 from typing import Any
 
-# splice_record in call_direct.h: code, body, call_index, resume_index, argcount, reserved.
-RECORD = struct.Struct("=QQiiii")
+# splice_record in call_direct.h: code, body, call_index, resume_index, argcount, spills, drain.
+RECORD = struct.Struct("=QQiiiiQ")
 CO_OPTIMIZED, CO_VARARGS, CO_VARKEYWORDS, CO_GENERATOR = 0x01, 0x04, 0x08, 0x20
 
 _index: int | None = None
@@ -71,11 +71,11 @@ _set_extra.argtypes = [ctypes.py_object, ctypes.c_ssize_t, ctypes.c_void_p]
 
 
 def attach(view: Any, trampoline: types.CodeType, body: int, call_index: int, resume_index: int,
-           argcount: int, drain_spills: int = -1) -> None:
+           argcount: int, spills: int = 0, drain: int = 0) -> None:
     """Fill the record and hang it on ``trampoline`` (body 0: no direct calls).
-    ``drain_spills``: for a generator whose fresh generators builtins may
-    drain natively (consume_generator.h), its number of spill slots."""
+    For a generator with a drain entry (builtins drain its fresh
+    generators with it, consume_generator.h): its spill slots and that entry."""
     RECORD.pack_into(view, 0, id(trampoline), body, call_index, resume_index, argcount if body else -1,
-                     drain_spills + 1)
+                     spills, drain)
     if body and _set_extra(trampoline, extra_index(), ctypes.addressof(view)) < 0:
         raise RuntimeError("_PyCode_SetExtra failed")

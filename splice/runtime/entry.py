@@ -142,19 +142,8 @@ def make_trampoline(compiled: CompiledCode, original_code: types.CodeType) -> ty
         direct_calls.attach(record, trampoline, compiled.symbols.get("body", 0),
                             impl.call_index(original_code, compiled.generator),
                             impl.prologue_end(original_code) - 1, direct_calls.direct_argcount(original_code),
-                            _drain_spills(compiled, original_code))
+                            compiled.generator.spills if compiled.generator else 0, compiled.drain_address)
     return trampoline
-
-
-def _drain_spills(compiled: CompiledCode, original_code: types.CodeType) -> int:
-    """A compiled generator's spill slots when a builtin may drain its fresh
-    generators natively, else -1: only without exception handlers, since a
-    generator the builtin leaves suspended (it raised) is dropped at once,
-    and then nothing of its own may run (a generator expression's code
-    never has handlers)."""
-    if compiled.generator is None or original_code.co_exceptiontable:
-        return -1
-    return compiled.generator.spills
 
 
 def uninstall(func: Callable[..., Any]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import weakref
+from typing import Any
 
 from ...ir import Function, verify
 from ...runtime import execmem
@@ -21,9 +22,35 @@ class CopyPatchBackend:
         table()
 
     def compile(self, fn: Function, layout: EntryLayout) -> CompiledCode:
-        """Native code for ``fn``; its entry is an nb_invert slot function."""
+        """Native code for ``fn``; its entry is an nb_invert slot function.
+        A generator without exception handlers also gets a drain entry
+        (docs/copypatch.md, "Generators")."""
         verify(fn)
-        em = Emitter(fn, layout)
+        em, mem, data, symbols, keepalive = self._emit(fn, layout, drain=False)
+        drain = None
+        if fn.generator and fn.code is not None and not fn.code.co_exceptiontable:
+            try:
+                drain = self._emit(fn, layout, drain=True)
+            except BaseException:
+                mem.release()
+                raise
+            keepalive += drain[4]
+        compiled = CompiledCode(
+            backend=self.name, entry_address=mem.address, size=len(data), temp_slots=em.temp_slots,
+            symbols=symbols, keepalive=keepalive, release=mem.release, generator=layout.generator,
+            drain_address=drain[1].address if drain else 0,
+        )
+        # The machine code lives as long as the CompiledCode (which every
+        # installed entry keeps alive), so re-installing it is always safe.
+        # Never at exit: exit handlers may still call compiled functions.
+        weakref.finalize(compiled, mem.release).atexit = False
+        if drain:
+            weakref.finalize(compiled, drain[1].release).atexit = False
+        return compiled
+
+    @staticmethod
+    def _emit(fn: Function, layout: EntryLayout, drain: bool) -> tuple[Any, ...]:
+        em = Emitter(fn, layout, drain)
         em.run()
         block: list[execmem.CodeBlock] = []
 
@@ -40,12 +67,4 @@ class CopyPatchBackend:
             for b in block:
                 b.release()
             raise
-        compiled = CompiledCode(
-            backend=self.name, entry_address=mem.address, size=len(data), temp_slots=em.temp_slots,
-            symbols=symbols, keepalive=keepalive, release=mem.release, generator=layout.generator,
-        )
-        # The machine code lives as long as the CompiledCode (which every
-        # installed entry keeps alive), so re-installing it is always safe.
-        # Never at exit: exit handlers may still call compiled functions.
-        weakref.finalize(compiled, mem.release).atexit = False
-        return compiled
+        return em, mem, data, symbols, keepalive

@@ -137,6 +137,7 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     **{f"int_{op}": ("int_unboxed", [f"-DOP_{op.upper()}"])
        for op in ("add", "sub", "mul", "floordiv", "mod", "and", "or", "xor", "lshift", "rshift")},
     "gen_suspend": ("generator", ["-DSUSPEND"]),
+    "gen_accumulate": ("generator", ["-DACCUMULATE"]),
     "gen_resume": ("generator", ["-DRESUME"]),
     "gen_dispatch": ("generator", ["-DDISPATCH"]),
     "gen_return": ("generator", ["-DRETURN"]),

@@ -162,9 +162,11 @@ class Assembly:
 class Emitter:
     """Emits one function's pieces; ``assemble`` gives the bytes."""
 
-    def __init__(self, fn: Function, layout: EntryLayout) -> None:
+    def __init__(self, fn: Function, layout: EntryLayout, drain: bool = False) -> None:
         self.fn = fn
         self.layout = layout
+        # A generator's drain entry: yields add to a builtin's result (generator.c).
+        self.drain = drain
         self.table: dict[str, Stencil] = table()
         self.asm = Assembly()
         self.slot: dict[Value, int] = {}

@@ -279,6 +279,11 @@ def _yield(em: Emitter, ins: Instr) -> None:
     dispatch resumes this site."""
     site, spill = ins.attrs["site"], ins.attrs["spill"]
     listed = {"_JIT_LIST": _slot_list(em, spill), "_JIT_COUNT": len(spill), **em.spill_holes()}
+    if em.drain:  # add the value to the builtin's result and go on, None sent
+        em.emit("gen_accumulate", symbol=em.current_symbol, _JIT_ARG0=em.off(ins.args[0]),
+                _JIT_RES0=em.off(ins.result), _JIT_OP2=ObjRef(0), **listed)
+        _jump_edge(em, ins.targets[0])
+        return
     em.emit("gen_suspend", symbol=em.current_symbol, _JIT_ARG0=em.off(ins.args[0]), _JIT_OP2=ObjRef(site),
             **listed)
     resume = Label(f"resume{site}")

@@ -29,7 +29,8 @@ typedef struct {
     int32_t call_index;      /* code unit of the trampoline's call: prev_instr while the body runs */
     int32_t resume_index;    /* code unit of RESUME: prev_instr while the eval breaker is handled */
     int32_t argcount;        /* positional parameters (a direct call binds them, defaults filling the rest); -1: never direct */
-    int32_t reserved;
+    int32_t spills;          /* a generator's spill slots (generator.c) */
+    unaryfunc drain;         /* a generator's drain entry, or NULL (consume_generator.h) */
 } splice_record;
 
 /* codeobject.c's private layout of co_extra (identical in every 3.11.x). */

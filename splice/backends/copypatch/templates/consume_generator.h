@@ -1,16 +1,18 @@
 /* Builtins that drain a fresh compiled generator (docs/copypatch.md,
  * "Generators"): `set(g)`, `list(g)`, `tuple(g)` and `sum(g)` where `g` was
- * just made from a compiled generator function (typically a generator
- * expression) run its native body in a loop here, as the interpreter would
- * resume it (gen_send_ex2, the trampoline's protocol of generator.c) but
- * without a trip through the interpreter and the trampoline per item.
- * Included in the shared helper `call` (shared.c). */
+ * just made from a compiled generator function that has a drain entry
+ * (typically a generator expression) run it once, on the generator's frame
+ * as gen_send_ex2 would run it: the drain entry's body adds each value it
+ * would yield to the builtin's result (generator.c -DACCUMULATE) instead of
+ * suspending, so there is no trip through the interpreter, the trampoline
+ * and a resumption per item.  Included in the shared helper `call`
+ * (shared.c). */
 #ifndef SPLICE_CONSUME_GENERATOR_H
 #define SPLICE_CONSUME_GENERATOR_H
 
 #include "call_direct.h"
 
-enum { CONSUME_SET, CONSUME_LIST, CONSUME_TUPLE, CONSUME_SUM };
+#include "accumulate.h"
 
 /* Which drain `callable` is, or -1.  sum is known by its method definition
  * in the builtins module (bltinmodule.c's builtin_sum). */
@@ -35,27 +37,6 @@ HELPER int consumer_kind(PyObject *callable)
     return -1;
 }
 
-/* Add `item` (stolen) to the accumulator, as the builtin would. */
-HELPER int consume_item(int kind, PyObject **acc, PyObject *item)
-{
-    int err;
-    if (kind == CONSUME_SET) {
-        err = PySet_Add(*acc, item);
-    }
-    else if (kind == CONSUME_SUM) {
-        /* builtin_sum's int and float fast paths compute what this left
-         * fold of PyNumber_Add from 0 computes, in the same order. */
-        PyObject *sum = PyNumber_Add(*acc, item);
-        Py_SETREF(*acc, sum);
-        err = sum == NULL ? -1 : 0;
-    }
-    else {
-        err = PyList_Append(*acc, item);
-    }
-    Py_DECREF(item);
-    return err;
-}
-
 /* The end of gen_send_ex2 for a frame the drain ran: the generator's
  * state back, the frame popped and cleared (frame.c's _PyFrame_Clear). */
 HELPER void finish_generator(PyThreadState *tstate, PyGenObject *gen, _PyInterpreterFrame *frame,
@@ -77,11 +58,12 @@ HELPER void finish_generator(PyThreadState *tstate, PyGenObject *gen, _PyInterpr
 
 /* `callable(gen)` by draining `gen` natively, or NOT_DIRECT when it is not
  * such a call: `callable` not one of the builtins above, `gen` already
- * started, not made from the trampoline of a compiled generator the
- * runtime marked drainable (`index`: the code-extra index of the records;
- * marked: its original code has no exception handlers, so dropping it
- * suspended runs no code of its own), tracing on, or deeper than
- * `max_depth` (where its entry would step aside). */
+ * started, not made from the trampoline of a compiled generator with a
+ * drain entry (`index`: the code-extra index of the records; only code
+ * without exception handlers has one, so a generator the builtin leaves
+ * suspended, when it fails, may be finished at once: dropping it would run
+ * nothing of its own), tracing on, or deeper than `max_depth` (where its
+ * entry would step aside). */
 HELPER PyObject *consume_generator(PyThreadState *tstate, PyObject *callable, PyGenObject *gen, Py_ssize_t index,
                                    Py_ssize_t max_depth)
 {
@@ -96,12 +78,11 @@ HELPER PyObject *consume_generator(PyThreadState *tstate, PyObject *callable, Py
         return NOT_DIRECT;
     }
     splice_record *rec = (splice_record *)extra->ce_extras[index];
-    if (rec == NULL || rec->code != (PyObject *)code || rec->reserved <= 0) {
+    if (rec == NULL || rec->code != (PyObject *)code || rec->drain == NULL) {
         return NOT_DIRECT;
     }
-    Py_ssize_t nspill = rec->reserved - 1;
+    Py_ssize_t nspill = rec->spills;
     PyObject *entry = (PyObject *)((char *)rec - sizeof(PyObject));
-    unaryfunc body = Py_TYPE(entry)->tp_as_number->nb_invert;
     _PyInterpreterFrame *frame = (_PyInterpreterFrame *)gen->gi_iframe;
     PyObject **stack = frame->localsplus + code->co_nlocalsplus;
     Py_ssize_t depth = nspill + 2;  /* spill slots, sent value, site */
@@ -118,32 +99,26 @@ HELPER PyObject *consume_generator(PyThreadState *tstate, PyObject *callable, Py
     }
     /* As gen_send_ex2 and the trampoline start it: the frame on top of the
      * caller's with the generator's handled exception; on its stack the
-     * spill slots and the sent value (None), then site 0. */
+     * spill slots and the sent value (None), site 0, then what the
+     * accumulating yields add to (ACCUMULATOR, ACCUMULATE_KIND). */
     for (Py_ssize_t i = 0; i <= nspill; i++) {
         stack[i] = Py_NewRef(Py_None);
     }
     stack[nspill + 1] = PyLong_FromLong(0);
+    stack[nspill + 2] = acc;
+    stack[nspill + 3] = (PyObject *)(intptr_t)kind;
     _PyInterpreterFrame *caller = tstate->cframe->current_frame;
     frame->previous = caller;
     gen->gi_exc_state.previous_item = tstate->exc_info;
     tstate->exc_info = &gen->gi_exc_state;
     gen->gi_frame_state = FRAME_EXECUTING;
+    frame->stacktop = -1;  /* as the interpreter keeps a running frame: the GC visits none of it */
     tstate->cframe->current_frame = frame;
-    PyObject *r = body(entry);
-    /* The body returns a site number (suspended there, the value in the
-     * sent slot), NULL (raised), or the returned marker (finished). */
-    while (r != NULL && PyLong_CheckExact(r)) {
-        PyObject *item = stack[nspill];
-        stack[nspill] = Py_NewRef(Py_None);  /* what next() sends */
-        Py_SETREF(stack[nspill + 1], r);     /* resume at that site */
-        if (consume_item(kind, &acc, item) < 0) {
-            /* The builtin stops; the generator, dropped suspended, would
-             * release what it holds and run nothing (no handlers). */
-            Py_CLEAR(acc);
-            break;
-        }
-        r = body(entry);
-    }
+    /* The drain entry returns the returned marker (done), NULL (the body
+     * raised) or an int (the builtin failed: the values the body held are
+     * in the spill slots, as at a suspension). */
+    PyObject *r = rec->drain(entry);
+    acc = stack[nspill + 2];
     if (r == NULL) {
         add_traceback_entry();  /* ceval's error: label, for the generator's frame */
         if (PyErr_ExceptionMatches(PyExc_StopIteration)) {
@@ -151,8 +126,11 @@ HELPER PyObject *consume_generator(PyThreadState *tstate, PyObject *callable, Py
         }
         Py_CLEAR(acc);
     }
-    else if (!PyLong_CheckExact(r)) {
-        Py_DECREF(r);  /* the returned marker; the return value in the sent slot is dropped */
+    else {
+        if (PyLong_CheckExact(r)) {
+            Py_CLEAR(acc);
+        }
+        Py_DECREF(r);  /* the returned marker: the return value in the sent slot is dropped */
     }
     finish_generator(tstate, gen, frame, caller, stack, depth);
     if (acc != NULL && kind == CONSUME_TUPLE) {

@@ -16,21 +16,35 @@
  * -DDISPATCH: go to TARGET0 when resuming at site OP2 (or throwing there).
  * -DRETURN: finish with ARG0 (stolen) as the generator's value: the spill
  *   slots get None (the trampoline pops them) and OP2 is the marker returned.
+ * -DACCUMULATE: a yield of the drain entry (consume_generator.h): add ARG0
+ *   (stolen) to what the builtin builds, in the two slots after the site,
+ *   and go on with None as the sent value (RES0); if that fails, leave as
+ *   SUSPEND does (the held values in the spill slots), returning OP2.
  */
 #include "stencil.h"
+#include "accumulate.h"
 
 #define SPILL ((PyObject **)((char *)slots + HOLE(_JIT_OP0)))
 #define NSPILL ((Py_ssize_t)HOLE(_JIT_OP1))
 #define SENT (SPILL[NSPILL])
 #define SITE (medium_value(SPILL[NSPILL + 1]))
+#define ACCUMULATOR (SPILL[NSPILL + 2])
+#define ACCUMULATE_KIND ((intptr_t)SPILL[NSPILL + 3])
 
 STENCIL
 {
-#if defined(SUSPEND)
+#if defined(SUSPEND) || defined(ACCUMULATE)
+#ifdef ACCUMULATE
+    if (LIKELY(accumulate(ACCUMULATE_KIND, &ACCUMULATOR, ARG0) == 0)) {
+        RES0 = Py_NewRef(Py_None);
+        CONTINUE();
+    }
+#else
+    SENT = ARG0;
+#endif
     for (Py_ssize_t i = 0; i < COUNT; i++) {
         SPILL[i] = LISTED(i);
     }
-    SENT = ARG0;
     return Py_NewRef(OP2);
 #elif defined(RESUME)
     for (Py_ssize_t i = 0; i < COUNT; i++) {
