@@ -25,7 +25,7 @@ location, so a suspended generator's frame shows the user's line)::
         for each site n: COPY 1; LOAD_CONST n; IS_OP 0; POP_JUMP_FORWARD_IF_TRUE yield_n
         COPY 1; LOAD_CONST returned; IS_OP 0; POP_JUMP_FORWARD_IF_TRUE done
         JUMP_FORWARD aside
-    yield_n:                         # exception table: -> throw_n, depth spills
+    yield_n:                         # YIELD_VALUE and RESUME: -> throw_n (exception table), depth spills
         POP_TOP; POP_TOP; YIELD_VALUE; RESUME 1; LOAD_CONST n; JUMP_BACKWARD_NO_INTERRUPT call
     throw_n:
         LOAD_CONST -n; JUMP_BACKWARD_NO_INTERRUPT call
@@ -36,7 +36,9 @@ location, so a suspended generator's frame shows the user's line)::
 
 throw() and close() at yield n reach ``throw_n`` through the exception
 table (the interpreter has added the traceback entry of the yield's line)
-and hand the exception to the body as the sent value.  All 3.11 jumps are relative, so only the exception table
+and hand the exception to the body as the sent value; so does an
+exception a pending signal raises at the RESUME after the yield (where
+CPython raises it too, inside the user's ``try``).  All 3.11 jumps are relative, so only the exception table
 and the location table need rewriting.  This is the only module of the
 runtime that knows 3.11's bytecode and frame layout.
 """
@@ -138,6 +140,9 @@ class _Block:
             arg = here - labels[arg]
         elif op == "YIELD_VALUE":
             where, arg = self.positions_of_code[arg], 0
+        elif op == "RESUME":  # after a yield: (oparg, the yield's offset)
+            arg, at = arg
+            where = self.positions_of_code[at]
         return _with_ext(_OP[op], arg), where
 
     def _assemble(self, prog: list[tuple[str, Any]], shape: GeneratorShape | None) -> tuple[Any, ...]:
@@ -168,7 +173,8 @@ class _Block:
         if shape is not None:
             for n in range(1, len(shape.yields) + 1):
                 if shape.yields[n - 1] is not None:
-                    handlers.append((labels[f"suspend{n}"], 1, labels[f"throw{n}"], shape.spills))
+                    # YIELD_VALUE, and RESUME, where a pending signal's exception arrives
+                    handlers.append((labels[f"suspend{n}"], 2, labels[f"throw{n}"], shape.spills))
         call = units.index((_OP["UNARY_INVERT"], 0))
         return units, positions, handlers, call
 
@@ -187,8 +193,7 @@ def _generator_program(shape: GeneratorShape) -> list[tuple[str, Any]]:
              ("JUMP_FORWARD", "aside")]
     for n in sites:
         prog += [("label", f"yield{n}"), ("POP_TOP", 0), ("POP_TOP", 0), ("label", f"suspend{n}"),
-                 ("YIELD_VALUE", shape.yields[n - 1]),
-                 ("RESUME", 1), ("LOAD_CONST", ("v", n)), ("JUMP_BACKWARD_NO_INTERRUPT", "call"),
+                 ("YIELD_VALUE", shape.yields[n - 1]), ("RESUME", (1, shape.yields[n - 1])), ("LOAD_CONST", ("v", n)), ("JUMP_BACKWARD_NO_INTERRUPT", "call"),
                  ("label", f"throw{n}"), ("LOAD_CONST", ("v", -n)), ("JUMP_BACKWARD_NO_INTERRUPT", "call")]
     prog += [("label", "done"), ("POP_TOP", 0), ("POP_TOP", 0)]
     if k:

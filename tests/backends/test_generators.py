@@ -348,3 +348,29 @@ assert abs(sys.getallocatedblocks() - blocks) < 50, sys.getallocatedblocks() - b
 if hasattr(sys, "gettotalrefcount"):
     assert abs(sys.gettotalrefcount() - total) < 50, sys.gettotalrefcount() - total
 ''', python)
+
+
+def test_a_signal_pending_at_resumption_raises_inside_the_generator() -> None:
+    """CPython handles a pending signal at the RESUME after a yield, inside
+    the user's try: the trampoline's RESUME is covered by the yield's handler."""
+    run('''
+import _testcapi
+src = """
+def catches():
+    try:
+        yield
+    except KeyboardInterrupt:
+        return "caught"
+    return "missed"
+"""
+plain, native = both(src)
+assert entry.is_installed(native["catches"])
+def outcome(ns):
+    g = ns["catches"]()
+    g.send(None)
+    try:
+        _testcapi.raise_SIGINT_then_send_None(g)
+    except BaseException as e:
+        return type(e).__name__, getattr(e, "value", None)
+assert outcome(plain) == outcome(native) == ("StopIteration", "caught"), (outcome(plain), outcome(native))
+''')
