@@ -189,8 +189,10 @@ class _Gen:
             return f"V({e()})"
         if r < 0.92:
             return f"divmod({e()}, ({e()} or 3))[{self.rng.randint(0, 1)}]"
-        if r < 0.94:
-            return f"sum(y for y in range({self.rng.randint(0, 5)}))"
+        if r < 0.94:  # generator expressions drained by builtins (compiled, docs/copypatch.md "Generators")
+            return self.rng.choice((f"sum(y for y in range({self.rng.randint(0, 5)}))",
+                                    f"sum(y * {e()} for y in L)", "len(tuple(y for y in L if y))",
+                                    f"len(set(y + 1 for y in L if y != {e()}))"))
         if r < 0.97:
             return f"({e()}, {e()})[{self.rng.randint(-2, 1)}]"
         return "len([y for y in L if y])"
