@@ -298,6 +298,13 @@ def started(cols):
     g = (c for c in cols)
     next(g)
     return list(g)
+
+def kept(cols):
+    g = (c if c != 2 else [c] for c in cols)
+    try:
+        set(g)
+    except TypeError as e:
+        return str(e), list(g)
 '''
 
 
@@ -332,7 +339,7 @@ def drive(ns):
             outcome(ns["failing"], range(6)), outcome(ns["unhashable"], [1, 2]),
             outcome(ns["stops"], iter([1])), outcome(ns["mixed_sum"], [1, 2.5, True, 10**40, Big(3), 4]),
             outcome(ns["mixed_sum"], [1, "a"]), outcome(ns["shadowed"], range(3)),
-            outcome(ns["started"], range(4))]
+            outcome(ns["started"], range(4)), outcome(ns["kept"], range(5))]
 
 assert all(entry.is_installed(native[n]) for n in ("consumers", "failing", "stops", "mixed_sum"))
 assert drive(plain) == drive(native), (drive(plain), drive(native))

@@ -101,6 +101,7 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     "vectorcall": ("vectorcall", []),
     "vectorcall_direct": ("vectorcall", ["-DDIRECT"]),
     **{f"vectorcall_direct{n}": ("vectorcall", ["-DDIRECT", f"-DNARGS={n}"]) for n in range(4)},
+    "vectorcall_drain1": ("vectorcall", ["-DDIRECT", "-DNARGS=1", "-DDRAIN=1"]),
     "call_ex": ("call_ex", []),
     "make_function": ("make_function", []),
     "build_tuple": ("build_seq", ["-DTUPLE"]),

@@ -167,6 +167,7 @@ class Emitter:
         self.layout = layout
         # A generator's drain entry: yields add to a builtin's result (generator.c).
         self.drain = drain
+        self._users: dict[Value, list[Instr]] | None = None
         self.table: dict[str, Stencil] = table()
         self.asm = Assembly()
         self.slot: dict[Value, int] = {}
@@ -345,6 +346,17 @@ class Emitter:
         while done < len(self._cold_errors):  # error paths never add new ones
             self._emit_error(*self._cold_errors[done])
             done += 1
+
+    def users(self) -> dict[Value, list[Instr]]:
+        """Value -> the instructions using it as an operand or passing it on an edge."""
+        if self._users is None:
+            self._users = {}
+            for b in self.fn.blocks:
+                for ins in b.instrs:
+                    edges = ins.targets + ([ins.handler] if ins.handler else [])
+                    for v in [*ins.args, *(a for e in edges for a in e.args)]:
+                        self._users.setdefault(v, []).append(ins)
+        return self._users
 
     def spill_holes(self) -> dict[str, int]:
         """Where a generator's trampoline keeps the spill slots (generator.c)."""

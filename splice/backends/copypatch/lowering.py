@@ -8,6 +8,7 @@ the generic path with CPython's exact semantics.
 from __future__ import annotations
 
 import sys
+from types import CodeType
 from typing import Any, Callable
 
 from ...ir import Instr, Repr
@@ -16,6 +17,7 @@ from . import unboxed, unboxed_ints
 from .emitter import (BINARY_FUNCS, COMPARE_OPS, CONVERSIONS, DIRECT, EXTRAS_ORDER, SIMPLE_CALLS, UNARY_FUNCS,
                       MAX_NATIVE_DEPTH, EmitError, Emitter, Label, ObjRef, SlotList, c_symbol)
 
+CO_GENERATOR = 0x20
 _INTERNED = {name: sys.intern(name) for name in ("__enter__", "__exit__", "__import__", "__name__", "__spec__",
                                                   "__init__")}
 
@@ -144,6 +146,27 @@ def _slot_list(em: Emitter, values: list[Any]) -> SlotList:
     return SlotList([em.off(v) for v in values])
 
 
+def _only_for(em: Emitter, ins: Instr) -> bool:
+    """Whether the one argument of call ``ins`` is a generator made for it
+    alone: the result of calling a function just made from generator code
+    (a generator expression), used nowhere else (references aside), so a
+    builtin may drain it natively and finish it where it stops
+    (consume_generator.h)."""
+    (arg,) = ins.args[2:]
+    made = arg.definer
+    if not isinstance(made, Instr) or made.kind.name != "Call":
+        return False
+    maker = made.args[0].definer
+    if not isinstance(maker, Instr) or maker.kind.name != "MakeFunction":
+        return False
+    code = maker.args[0].definer
+    if not (isinstance(code, Instr) and code.kind.name == "Const" and isinstance(code.attrs["value"], CodeType)
+            and code.attrs["value"].co_flags & CO_GENERATOR):
+        return False
+    users = em.users()
+    return all(u is ins or u.kind.name in ("Incref", "Decref") for u in users.get(arg, ()))
+
+
 def _call(em: Emitter, ins: Instr) -> None:
     kwnames = ins.attrs.get("kwnames") or None
     # Positional calls may reach a compiled callee's native body directly.
@@ -151,6 +174,8 @@ def _call(em: Emitter, ins: Instr) -> None:
                                  "_JIT_OP3": direct_calls.spare_chunk_cell()}
     count = len(ins.args) - 2
     stencil = "vectorcall" if not direct else f"vectorcall_direct{count}" if count < 4 else "vectorcall_direct"
+    if direct and count == 1 and _only_for(em, ins):
+        stencil = "vectorcall_drain1"
     em.op(stencil, ins, _JIT_ARG0=em.off(ins.args[0]),
           _JIT_ARG1=em.off(ins.args[1]), _JIT_LIST=_slot_list(em, ins.args[2:]), _JIT_COUNT=count,
           _JIT_OP0=ObjRef(tuple(kwnames)) if kwnames else ObjRef(_INTERNED["__init__"]),

@@ -58,7 +58,7 @@ HELPER void finish_generator(PyThreadState *tstate, PyGenObject *gen, _PyInterpr
 
 /* `callable(gen)` by draining `gen` natively, or NOT_DIRECT when it is not
  * such a call: `callable` not one of the builtins above, `gen` already
- * started, not made from the trampoline of a compiled generator with a
+ * started (the caller vouches that nothing else holds it), not made from the trampoline of a compiled generator with a
  * drain entry (`index`: the code-extra index of the records; only code
  * without exception handlers has one, so a generator the builtin leaves
  * suspended, when it fails, may be finished at once: dropping it would run

@@ -164,16 +164,17 @@ HELPER PyObject *new_instance(_PyInterpreterFrame *frame, PyThreadState *tstate,
  * arguments, buf[0..1] free (PY_VECTORCALL_ARGUMENTS_OFFSET, self).  Direct
  * when `index` >= 0 and the callee allows it (call_direct.h), a class made
  * as new_instance does, a builtin draining a fresh compiled generator
- * (consume_generator.h), else PyObject_Vectorcall. */
+ * (consume_generator.h; `drain`: the argument is a generator only this
+ * call holds), else PyObject_Vectorcall. */
 PyObject *_jit_stencil(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObject *callable, PyObject *self,
                        PyObject **buf, Py_ssize_t count, PyObject *kwnames, PyObject *init_name, Py_ssize_t index,
-                       Py_ssize_t max_depth, _PyStackChunk **spare)
+                       Py_ssize_t max_depth, _PyStackChunk **spare, int drain)
 {
     if (index >= 0) {
         PyObject *r = self == NULL && Py_IS_TYPE(callable, &PyType_Type)
             ? new_instance(frame, tstate, callable, buf, count, init_name, index, max_depth, spare)
             : call_direct(frame, tstate, callable, self, buf + 2, count, index, max_depth, spare);
-        if (r == NOT_DIRECT && self == NULL && count == 1 && PyGen_CheckExact(buf[2])) {
+        if (r == NOT_DIRECT && drain && self == NULL && count == 1 && PyGen_CheckExact(buf[2])) {
             r = consume_generator(tstate, callable, (PyGenObject *)buf[2], index, max_depth);
         }
         if (r != NOT_DIRECT) {
