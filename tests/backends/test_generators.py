@@ -299,6 +299,14 @@ def started(cols):
     next(g)
     return list(g)
 
+def decided(cols, k):
+    return (any(c > k for c in cols), all(c < k for c in cols), any(c for c in ()), all(c for c in ()),
+            max(c % k for c in cols), min(-c for c in cols), max(x for x in [0.0, -0.0, 1e-300]),
+            any(1 // (c - k) for c in cols))
+
+def empty_max(cols):
+    return max(c for c in cols if c > 100)
+
 def kept(cols):
     g = (c if c != 2 else [c] for c in cols)
     try:
@@ -339,7 +347,11 @@ def drive(ns):
             outcome(ns["failing"], range(6)), outcome(ns["unhashable"], [1, 2]),
             outcome(ns["stops"], iter([1])), outcome(ns["mixed_sum"], [1, 2.5, True, 10**40, Big(3), 4]),
             outcome(ns["mixed_sum"], [1, "a"]), outcome(ns["shadowed"], range(3)),
-            outcome(ns["started"], range(4)), outcome(ns["kept"], range(5))]
+            outcome(ns["started"], range(4)), outcome(ns["kept"], range(5)),
+            outcome(ns["decided"], range(10), 3), outcome(ns["decided"], range(10), 20),
+            outcome(ns["decided"], [1, 2, 3, 4], 2), outcome(ns["decided"], [5, 6, 2], 2),
+            outcome(ns["empty_max"], range(5)),
+            outcome(ns["empty_max"], [1, "a"])]
 
 assert all(entry.is_installed(native[n]) for n in ("consumers", "failing", "stops", "mixed_sum"))
 assert drive(plain) == drive(native), (drive(plain), drive(native))

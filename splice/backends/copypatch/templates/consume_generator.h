@@ -14,8 +14,8 @@
 
 #include "accumulate.h"
 
-/* Which drain `callable` is, or -1.  sum is known by its method definition
- * in the builtins module (bltinmodule.c's builtin_sum). */
+/* Which drain `callable` is, or -1.  sum, any, all, max and min are known by
+ * their method definitions' names in the builtins module (bltinmodule.c). */
 HELPER int consumer_kind(PyObject *callable)
 {
     if (callable == (PyObject *)&PySet_Type) {
@@ -29,10 +29,16 @@ HELPER int consumer_kind(PyObject *callable)
     }
     if (PyCFunction_CheckExact(callable)) {
         PyCFunctionObject *f = (PyCFunctionObject *)callable;
-        if (f->m_ml != NULL && strcmp(f->m_ml->ml_name, "sum") == 0 && f->m_module != NULL &&
-            PyUnicode_Check(f->m_module) && _PyUnicode_EqualToASCIIString(f->m_module, "builtins")) {
-            return CONSUME_SUM;
+        if (f->m_ml == NULL || f->m_module == NULL || !PyUnicode_Check(f->m_module) ||
+            !_PyUnicode_EqualToASCIIString(f->m_module, "builtins")) {
+            return -1;
         }
+        const char *name = f->m_ml->ml_name;
+        return strcmp(name, "sum") == 0 ? CONSUME_SUM
+             : strcmp(name, "any") == 0 ? CONSUME_ANY
+             : strcmp(name, "all") == 0 ? CONSUME_ALL
+             : strcmp(name, "max") == 0 ? CONSUME_MAX
+             : strcmp(name, "min") == 0 ? CONSUME_MIN : -1;
     }
     return -1;
 }
@@ -88,13 +94,16 @@ HELPER PyObject *consume_generator(PyThreadState *tstate, PyObject *callable, Py
     Py_ssize_t depth = nspill + 2;  /* spill slots, sent value, site */
 
     PyObject *acc = kind == CONSUME_SET ? PySet_New(NULL)
-                  : kind == CONSUME_SUM ? PyLong_FromLong(0) : PyList_New(0);
-    if (acc == NULL) {
+                  : kind == CONSUME_SUM ? PyLong_FromLong(0)
+                  : kind == CONSUME_ANY ? Py_NewRef(Py_False)
+                  : kind == CONSUME_ALL ? Py_NewRef(Py_True)
+                  : kind == CONSUME_MAX || kind == CONSUME_MIN ? NULL : PyList_New(0);
+    if (acc == NULL && kind != CONSUME_MAX && kind != CONSUME_MIN) {
         return NULL;
     }
     if (tstate->recursion_remaining-- <= 0 && _Py_CheckRecursiveCall(tstate, "")) {
         tstate->recursion_remaining++;
-        Py_DECREF(acc);
+        Py_XDECREF(acc);
         return NULL;
     }
     /* As gen_send_ex2 and the trampoline start it: the frame on top of the
@@ -115,8 +124,10 @@ HELPER PyObject *consume_generator(PyThreadState *tstate, PyObject *callable, Py
     frame->stacktop = -1;  /* as the interpreter keeps a running frame: the GC visits none of it */
     tstate->cframe->current_frame = frame;
     /* The drain entry returns the returned marker (done), NULL (the body
-     * raised) or an int (the builtin failed: the values the body held are
-     * in the spill slots, as at a suspension). */
+     * raised) or an int: 1 when the builtin has its answer (any/all), 0 when
+     * it failed; then the values the body held are in the spill slots, as
+     * at a suspension, and the generator, which nothing else holds, is
+     * finished here as dropping it would. */
     PyObject *r = rec->drain(entry);
     acc = stack[nspill + 2];
     if (r == NULL) {
@@ -127,8 +138,11 @@ HELPER PyObject *consume_generator(PyThreadState *tstate, PyObject *callable, Py
         Py_CLEAR(acc);
     }
     else {
-        if (PyLong_CheckExact(r)) {
+        if (PyLong_CheckExact(r) && medium_value(r) == 0) {
             Py_CLEAR(acc);
+        }
+        else if (!PyLong_CheckExact(r) && acc == NULL) {  /* max/min of nothing */
+            PyErr_Format(PyExc_ValueError, "%s() arg is an empty sequence", kind == CONSUME_MAX ? "max" : "min");
         }
         Py_DECREF(r);  /* the returned marker: the return value in the sent slot is dropped */
     }

@@ -18,8 +18,9 @@
  *   slots get None (the trampoline pops them) and OP2 is the marker returned.
  * -DACCUMULATE: a yield of the drain entry (consume_generator.h): add ARG0
  *   (stolen) to what the builtin builds, in the two slots after the site,
- *   and go on with None as the sent value (RES0); if that fails, leave as
- *   SUSPEND does (the held values in the spill slots), returning OP2.
+ *   and go on with None as the sent value (RES0); when the builtin has its
+ *   answer (any/all) or failed, leave as SUSPEND does (the held values in
+ *   the spill slots), returning the int 1 or 0.
  */
 #include "stencil.h"
 #include "accumulate.h"
@@ -35,7 +36,8 @@ STENCIL
 {
 #if defined(SUSPEND) || defined(ACCUMULATE)
 #ifdef ACCUMULATE
-    if (LIKELY(accumulate(ACCUMULATE_KIND, &ACCUMULATOR, ARG0) == 0)) {
+    int done = accumulate(ACCUMULATE_KIND, &ACCUMULATOR, ARG0);
+    if (LIKELY(done == 0)) {
         RES0 = Py_NewRef(Py_None);
         CONTINUE();
     }
@@ -45,7 +47,11 @@ STENCIL
     for (Py_ssize_t i = 0; i < COUNT; i++) {
         SPILL[i] = LISTED(i);
     }
+#ifdef ACCUMULATE
+    return PyLong_FromLong(done > 0);  /* 1: the builtin has its answer; 0: it failed */
+#else
     return Py_NewRef(OP2);
+#endif
 #elif defined(RESUME)
     for (Py_ssize_t i = 0; i < COUNT; i++) {
         LISTED(i) = SPILL[i];
