@@ -192,7 +192,8 @@ class _Gen:
         if r < 0.94:  # generator expressions drained by builtins (compiled, docs/copypatch.md "Generators")
             return self.rng.choice((f"sum(y for y in range({self.rng.randint(0, 5)}))",
                                     f"sum(y * {e()} for y in L)", "len(tuple(y for y in L if y))",
-                                    f"len(set(y + 1 for y in L if y != {e()}))"))
+                                    f"len(set(y + 1 for y in L if y != {e()}))",
+                                    f"any(y > {e()} for y in L)", "max(y * 2 for y in L + [0])"))
         if r < 0.97:
             return f"({e()}, {e()})[{self.rng.randint(-2, 1)}]"
         return "len([y for y in L if y])"
