@@ -80,7 +80,9 @@ class CompiledCode:
     temp_slots: int = 0
     # name -> address, for disassembly, perf maps and debuggers.
     symbols: dict[str, int] = field(default_factory=dict)
-    # Python back ends: a callable taking the frame's initial slot values.
+    # Python back ends: a callable taking the frame's initial slot values, its
+    # globals and its builtins (those of the function the frame runs: a
+    # function made from the trampoline under other globals uses its own).
     py_entry: Callable[..., Any] | None = None
     # Objects whose addresses are baked into the code: kept alive with it.
     keepalive: list[Any] = field(default_factory=list)

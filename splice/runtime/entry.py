@@ -102,14 +102,15 @@ def _native_entry(compiled: CompiledCode, name: str) -> tuple[Any, Any]:
     return entry_obj, direct_calls.record_view(entry_obj)
 
 
-def _python_entry(py_entry: Callable[[list[Any]], Any], nslots: int) -> Callable[[], Any]:
+def _python_entry(py_entry: Callable[[list[Any], dict, dict], Any], nslots: int) -> Callable[[], Any]:
     getframe, gettrace, getprofile = sys._getframe, sys.gettrace, sys.getprofile
     frame_slots = _require_impl().frame_slots
 
     def splice_py_entry(self: Any) -> Any:
         if gettrace() is not None or getprofile() is not None:
             return STEP_ASIDE
-        return py_entry(frame_slots(getframe(1), nslots))
+        frame = getframe(1)
+        return py_entry(frame_slots(frame, nslots), frame.f_globals, frame.f_builtins)
 
     return type("splice_py_entry", (), {"__slots__": (), "__invert__": splice_py_entry})()
 

@@ -35,7 +35,7 @@ class FakeCompiler:
             raise self.fail_with
         self.compiled.append(code if code is not None else func.__code__)
 
-        def py_entry(slots: list[Any]) -> Any:
+        def py_entry(slots: list[Any], globals_: dict, builtins_: dict) -> Any:
             self.entries += 1
             return entry.STEP_ASIDE
 

@@ -34,7 +34,8 @@ def test_interp_backend_executes_the_ir() -> None:
 
     compiled = compile_function(f, backend="interp")
     assert compiled.backend == "interp" and compiled.entry_address is None
-    assert compiled.py_entry([6, 7]) == [42, "6"]
+    assert compiled.py_entry([6, 7], f.__globals__, vars(__builtins__) if not isinstance(__builtins__, dict)
+                             else __builtins__) == [42, "6"]
 
 
 # push rbp; mov rbp, rsp; xor eax, eax; pop rbp; ret; then 3 bytes of data

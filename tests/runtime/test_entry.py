@@ -34,7 +34,7 @@ def with_cells(x):
     return inner
 
 
-def _fake(slots: list) -> tuple:
+def _fake(slots: list, globals_: dict, builtins_: dict) -> tuple:
     return ("py_entry", slots)
 
 
@@ -83,7 +83,7 @@ def test_many_constants_need_extended_args() -> None:
     layout = entry.layout_for(f.__code__)
     assert layout.location_shift > 8  # EXTENDED_ARGs before both LOAD_CONSTs
     original = f.__code__
-    entry.install(f, CompiledCode("interp", py_entry=lambda slots: "native"), original)
+    entry.install(f, CompiledCode("interp", py_entry=lambda slots, globals_, builtins_: "native"), original)
     try:
         assert f(3) == "native"
         sys.settrace(lambda *a: None)

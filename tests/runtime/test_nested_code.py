@@ -62,3 +62,15 @@ def test_nested_code_is_compiled_for_each_back_end() -> None:
         inner = f(2)[0]
         assert registry._trampolines[inner.__code__][0] == backend
         assert inner(1) == 3
+
+
+def test_the_interp_back_end_reads_the_globals_of_the_frame() -> None:
+    """A function made from a trampoline under other globals (the same
+    module code run in two namespaces shares nested trampolines) looks
+    names up in its own globals, as CPython does."""
+    namespace = {"NAME": "first"}
+    exec("def f():\n    return NAME\n", namespace)
+    f = splice.jit(namespace["f"], eager=True, backend="interp")
+    assert splice.explain(f).compiled and f() == "first"
+    other = type(f)(f.__code__, {"NAME": "second", "__builtins__": __builtins__})
+    assert other() == "second"

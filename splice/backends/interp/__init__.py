@@ -8,17 +8,10 @@ Each call is far slower than CPython: use it for testing, never for speed.
 
 from __future__ import annotations
 
-import builtins
 from typing import Any
 
 from ...ir import Function
 from ..base import CompiledCode, EntryLayout
-
-
-def _builtins_of(globals_: dict[str, Any]) -> dict[str, Any]:
-    """The builtins a frame with these globals uses, as CPython picks them."""
-    b = globals_.get("__builtins__", builtins)
-    return b if isinstance(b, dict) else vars(b)
 
 
 class InterpBackend:
@@ -35,10 +28,7 @@ class InterpBackend:
             # inside the frame: the oracle runs generators through
             # ir.interpreter.call instead.
             raise Unsupported("generator functions are compiled by the copypatch back end only")
-        globals_ = fn.globals  # set by compiler.build_ir: the function's __globals__
-        builtins_ = _builtins_of(globals_)
-
-        def py_entry(slots: list[Any]) -> Any:
+        def py_entry(slots: list[Any], globals_: dict[str, Any], builtins_: dict[str, Any]) -> Any:
             return interpreter.execute(fn, slots, globals_, builtins_)
 
         return CompiledCode(backend=self.name, py_entry=py_entry, keepalive=[fn])
