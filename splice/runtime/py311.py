@@ -38,7 +38,9 @@ throw() and close() at yield n reach ``throw_n`` through the exception
 table (the interpreter has added the traceback entry of the yield's line)
 and hand the exception to the body as the sent value; so does an
 exception a pending signal raises at the RESUME after the yield (where
-CPython raises it too, inside the user's ``try``).  All 3.11 jumps are relative, so only the exception table
+CPython raises it too, inside the user's ``try``).
+
+All 3.11 jumps are relative, so only the exception table
 and the location table need rewriting.  This is the only module of the
 runtime that knows 3.11's bytecode and frame layout.
 """
@@ -47,6 +49,7 @@ from __future__ import annotations
 
 import ctypes
 import dis
+import functools
 import types
 from typing import Any
 
@@ -57,7 +60,6 @@ from ..ir.values import NULL
 _OP = dis.opmap
 _PROLOGUE_OPS = {_OP["MAKE_CELL"], _OP["COPY_FREE_VARS"], _OP["RETURN_GENERATOR"], _OP["POP_TOP"]}
 _UNSUPPORTED_FLAGS = {0x80: "coroutine", 0x100: "iterable coroutine", 0x200: "async generator"}
-CO_GENERATOR = 0x20
 # Sites beyond the small-int cache would not be the same object in the
 # trampoline's constants and the body's return value (IS_OP compares identity).
 MAX_YIELD_SITES = 250
@@ -105,6 +107,13 @@ def _with_ext(op: int, arg: int) -> list[tuple[int, int]]:
     return units + [(op, arg & 0xFF)]
 
 
+@functools.lru_cache(maxsize=64)
+def _block(code: types.CodeType, shape: GeneratorShape | None) -> "_Block":
+    """The block for ``code``: layout_for, call_index and build_trampoline
+    all need it for one compile (read only: build_trampoline copies its constants)."""
+    return _Block(code, shape)
+
+
 class _Block:
     """The inserted block: code units, their locations, exception-table
     entries (start, size, target, depth; units from the block's start) and
@@ -120,6 +129,11 @@ class _Block:
         else:
             prog = _generator_program(shape)
         self.units, self.positions, self.handlers, self.call = self._assemble(prog, shape)
+
+    @functools.cached_property
+    def code_positions(self) -> list[tuple[Any, ...]]:
+        """The original code's locations (only a generator's block uses them)."""
+        return list(self.code.co_positions())
 
     def const(self, value: Any) -> int:
         """Index in the trampoline's co_consts of ``value`` (added after the original constants)."""
@@ -139,16 +153,15 @@ class _Block:
         elif op == "JUMP_BACKWARD_NO_INTERRUPT":
             arg = here - labels[arg]
         elif op == "YIELD_VALUE":
-            where, arg = self.positions_of_code[arg], 0
+            where, arg = self.code_positions[arg], 0
         elif op == "RESUME":  # after a yield: (oparg, the yield's offset)
             arg, at = arg
-            where = self.positions_of_code[at]
+            where = self.code_positions[at]
         return _with_ext(_OP[op], arg), where
 
     def _assemble(self, prog: list[tuple[str, Any]], shape: GeneratorShape | None) -> tuple[Any, ...]:
         self.const("entry")
         self.const("aside")  # placeholders: build_trampoline puts the real objects at these two indices
-        self.positions_of_code = list(self.code.co_positions())
         width = [1] * len(prog)  # code units per instruction, grown until every argument fits
         labels: dict[str, int] = {}
         settled: dict[str, int] | None = None
@@ -217,13 +230,13 @@ RETURNED = _Returned()
 def location_shift(code: types.CodeType, shape: GeneratorShape | None = None) -> int:
     """Code units inserted before the original body."""
     prologue_end(code)
-    return len(_Block(code, shape).units)
+    return len(_block(code, shape).units)
 
 
 def call_index(code: types.CodeType, shape: GeneratorShape | None = None) -> int:
     """Code unit of the trampoline instruction that calls the entry: the
     frame's ``prev_instr`` while native code runs."""
-    return prologue_end(code) + _Block(code, shape).call
+    return prologue_end(code) + _block(code, shape).call
 
 
 def stack_during_call(shape: GeneratorShape | None) -> int:
@@ -323,7 +336,7 @@ def build_trampoline(code: types.CodeType, entry: Any, step_aside: Any, temp_slo
                      shape: GeneratorShape | None = None) -> types.CodeType:
     """The code object to install as ``f.__code__`` (see module docstring)."""
     at = prologue_end(code)
-    block = _Block(code, shape)
+    block = _block(code, shape)
     units = _units(code)
     new_units = units[:at] + block.units + units[at:]
     positions = list(code.co_positions())

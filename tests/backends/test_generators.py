@@ -104,6 +104,24 @@ class CM:
 '''
 
 
+# Child code: after ``settle`` runs of ``work``, ``runs`` more leave the
+# allocated blocks and (debug builds) the total reference count where they were.
+BALANCES = '''
+def balances(work, settle, runs):
+    for _ in range(settle):
+        work()
+    gc.collect()
+    blocks = sys.getallocatedblocks()
+    total = getattr(sys, "gettotalrefcount", lambda: 0)()
+    for _ in range(runs):
+        work()
+    gc.collect()
+    assert abs(sys.getallocatedblocks() - blocks) < 50, sys.getallocatedblocks() - blocks
+    if hasattr(sys, "gettotalrefcount"):
+        assert abs(sys.gettotalrefcount() - total) < 50, sys.gettotalrefcount() - total
+'''
+
+
 def _both() -> str:
     return f"src = {SOURCE!r}\nplain, native = both(src)\n"
 
@@ -207,7 +225,7 @@ for ns in (plain, native):
 
 @pytest.mark.parametrize("python", PYTHONS)
 def test_generator_reference_counts_balance(python: str) -> None:
-    run(_both() + '''
+    run(_both() + BALANCES + '''
 def work(ns):
     for _ in range(200):
         list(ns["counter"](5))
@@ -225,15 +243,7 @@ def work(ns):
         next(g)
         del g
 
-work(native)
-gc.collect()
-blocks = sys.getallocatedblocks()
-total = getattr(sys, "gettotalrefcount", lambda: 0)()
-work(native)
-gc.collect()
-assert abs(sys.getallocatedblocks() - blocks) < 50, sys.getallocatedblocks() - blocks
-if hasattr(sys, "gettotalrefcount"):
-    assert abs(sys.gettotalrefcount() - total) < 50, sys.gettotalrefcount() - total
+balances(lambda: work(native), settle=1, runs=1)
 ''', python)
 
 
@@ -318,7 +328,7 @@ def kept(cols):
 
 @pytest.mark.parametrize("python", PYTHONS)
 def test_builtins_drain_compiled_generators_as_the_interpreter_does(python: str) -> None:
-    run(f"src = {DRAINED!r}\n" + '''
+    run(f"src = {DRAINED!r}\n" + BALANCES + '''
 import splice
 from splice.runtime import registry
 plain, native = {"__name__": "m"}, {"__name__": "m"}
@@ -355,17 +365,7 @@ def drive(ns):
 
 assert all(entry.is_installed(native[n]) for n in ("consumers", "failing", "stops", "mixed_sum"))
 assert drive(plain) == drive(native), (drive(plain), drive(native))
-for _ in range(3):
-    drive(native)
-gc.collect()
-blocks = sys.getallocatedblocks()
-total = getattr(sys, "gettotalrefcount", lambda: 0)()
-for _ in range(300):
-    drive(native)
-gc.collect()
-assert abs(sys.getallocatedblocks() - blocks) < 50, sys.getallocatedblocks() - blocks
-if hasattr(sys, "gettotalrefcount"):
-    assert abs(sys.gettotalrefcount() - total) < 50, sys.gettotalrefcount() - total
+balances(lambda: drive(native), settle=3, runs=300)
 ''', python)
 
 

@@ -27,25 +27,25 @@ class CopyPatchBackend:
         (docs/copypatch.md, "Generators")."""
         verify(fn)
         em, mem, data, symbols, keepalive = self._emit(fn, layout, drain=False)
-        drain = None
+        drain_mem = None
         if fn.generator and fn.code is not None and not fn.code.co_exceptiontable:
             try:
-                drain = self._emit(fn, layout, drain=True)
+                _, drain_mem, _, _, drain_keepalive = self._emit(fn, layout, drain=True)
             except BaseException:
                 mem.release()
                 raise
-            keepalive += drain[4]
+            keepalive += drain_keepalive
         compiled = CompiledCode(
             backend=self.name, entry_address=mem.address, size=len(data), temp_slots=em.temp_slots,
             symbols=symbols, keepalive=keepalive, release=mem.release, generator=layout.generator,
-            drain_address=drain[1].address if drain else 0,
+            drain_address=drain_mem.address if drain_mem else 0,
         )
         # The machine code lives as long as the CompiledCode (which every
         # installed entry keeps alive), so re-installing it is always safe.
         # Never at exit: exit handlers may still call compiled functions.
-        weakref.finalize(compiled, mem.release).atexit = False
-        if drain:
-            weakref.finalize(compiled, drain[1].release).atexit = False
+        for block in (mem, drain_mem):
+            if block is not None:
+                weakref.finalize(compiled, block.release).atexit = False
         return compiled
 
     @staticmethod

@@ -17,7 +17,6 @@ from . import unboxed, unboxed_ints
 from .emitter import (BINARY_FUNCS, COMPARE_OPS, CONVERSIONS, DIRECT, EXTRAS_ORDER, SIMPLE_CALLS, UNARY_FUNCS,
                       MAX_NATIVE_DEPTH, EmitError, Emitter, Label, ObjRef, SlotList, c_symbol)
 
-CO_GENERATOR = 0x20
 _INTERNED = {name: sys.intern(name) for name in ("__enter__", "__exit__", "__import__", "__name__", "__spec__",
                                                   "__init__")}
 
@@ -161,7 +160,7 @@ def _only_for(em: Emitter, ins: Instr) -> bool:
         return False
     code = maker.args[0].definer
     if not (isinstance(code, Instr) and code.kind.name == "Const" and isinstance(code.attrs["value"], CodeType)
-            and code.attrs["value"].co_flags & CO_GENERATOR):
+            and code.attrs["value"].co_flags & direct_calls.CO_GENERATOR):
         return False
     users = em.users()
     return all(u is ins or u.kind.name in ("Incref", "Decref") for u in users.get(arg, ()))

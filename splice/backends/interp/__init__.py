@@ -28,6 +28,7 @@ class InterpBackend:
             # inside the frame: the oracle runs generators through
             # ir.interpreter.call instead.
             raise Unsupported("generator functions are compiled by the copypatch back end only")
+
         def py_entry(slots: list[Any], globals_: dict[str, Any], builtins_: dict[str, Any]) -> Any:
             return interpreter.execute(fn, slots, globals_, builtins_)
 

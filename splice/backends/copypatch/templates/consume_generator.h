@@ -1,7 +1,8 @@
 /* Builtins that drain a fresh compiled generator (docs/copypatch.md,
- * "Generators"): `set(g)`, `list(g)`, `tuple(g)` and `sum(g)` where `g` was
- * just made from a compiled generator function that has a drain entry
- * (typically a generator expression) run it once, on the generator's frame
+ * "Generators"): `set(g)`, `list(g)`, `tuple(g)`, `sum(g)`, `any(g)`,
+ * `all(g)`, `max(g)` and `min(g)` where `g` was just made for the call from
+ * a compiled generator that has a drain entry (a generator expression) run
+ * it once, on the generator's frame
  * as gen_send_ex2 would run it: the drain entry's body adds each value it
  * would yield to the builtin's result (generator.c -DACCUMULATE) instead of
  * suspending, so there is no trip through the interpreter, the trampoline
@@ -11,7 +12,6 @@
 #define SPLICE_CONSUME_GENERATOR_H
 
 #include "call_direct.h"
-
 #include "accumulate.h"
 
 /* Which drain `callable` is, or -1.  sum, any, all, max and min are known by
@@ -64,12 +64,13 @@ HELPER void finish_generator(PyThreadState *tstate, PyGenObject *gen, _PyInterpr
 
 /* `callable(gen)` by draining `gen` natively, or NOT_DIRECT when it is not
  * such a call: `callable` not one of the builtins above, `gen` already
- * started (the caller vouches that nothing else holds it), not made from the trampoline of a compiled generator with a
- * drain entry (`index`: the code-extra index of the records; only code
- * without exception handlers has one, so a generator the builtin leaves
- * suspended, when it fails, may be finished at once: dropping it would run
- * nothing of its own), tracing on, or deeper than `max_depth` (where its
- * entry would step aside). */
+ * started (the caller vouches that nothing else holds it), not made from
+ * the trampoline of a compiled generator with a drain entry (`index`: the
+ * code-extra index of the records; only code without exception handlers
+ * has one, so a generator the builtin leaves suspended, when it stops
+ * early or fails, may be finished at once: dropping it would run nothing
+ * of its own), tracing on, or deeper than `max_depth` (where its entry
+ * would step aside). */
 HELPER PyObject *consume_generator(PyThreadState *tstate, PyObject *callable, PyGenObject *gen, Py_ssize_t index,
                                    Py_ssize_t max_depth)
 {

@@ -18,32 +18,6 @@
 __attribute__((flatten)) PyObject *_jit_stencil(PyObject *self)
 {
     PyThreadState *tstate = _PyThreadState_UncheckedGet();
-#ifdef GENERATOR
-    _PyInterpreterFrame *frame = tstate->cframe->current_frame;
-    PyObject *expected = *(PyObject **)(self + 1);
-    if (frame == NULL || (PyObject *)frame->f_code != expected) {
-        return Py_NewRef(OP0);
-    }
-    PyObject **slots = frame->localsplus;
-    PyObject **spill = (PyObject **)((char *)slots + HOLE(_JIT_OP2));
-    Py_ssize_t nspill = (Py_ssize_t)HOLE(_JIT_OP3);
-    if (medium_value(spill[nspill + 1]) != 0) {
-        return _JIT_TARGET0(frame, slots, tstate);
-    }
-    if (tstate->cframe->use_tracing ||
-        tstate->recursion_limit - tstate->recursion_remaining > (int)OPINT(_JIT_OP1)) {
-        return Py_NewRef(OP0);
-    }
-    for (Py_ssize_t i = 0; i <= nspill; i++) {  /* the spill slots' Nones and the sent None */
-        Py_DECREF(spill[i]);
-        spill[i] = NULL;
-    }
-    return _JIT_CONTINUE(frame, slots, tstate);
-#else
-    if (tstate->cframe->use_tracing ||
-        tstate->recursion_limit - tstate->recursion_remaining > (int)OPINT(_JIT_OP1)) {
-        return Py_NewRef(OP0);
-    }
     _PyInterpreterFrame *frame = tstate->cframe->current_frame;
     PyObject *expected = *(PyObject **)(self + 1);
     if (frame == NULL || (PyObject *)frame->f_code != expected) {
@@ -52,6 +26,23 @@ __attribute__((flatten)) PyObject *_jit_stencil(PyObject *self)
          * stepping aside makes a derived trampoline run its original body. */
         return Py_NewRef(OP0);
     }
-    return _JIT_CONTINUE(frame, frame->localsplus, tstate);
+    PyObject **slots = frame->localsplus;
+#ifdef GENERATOR
+    PyObject **spill = (PyObject **)((char *)slots + HOLE(_JIT_OP2));
+    Py_ssize_t nspill = (Py_ssize_t)HOLE(_JIT_OP3);
+    if (medium_value(spill[nspill + 1]) != 0) {  /* resuming: never step aside */
+        return _JIT_TARGET0(frame, slots, tstate);
+    }
 #endif
+    if (tstate->cframe->use_tracing ||
+        tstate->recursion_limit - tstate->recursion_remaining > (int)OPINT(_JIT_OP1)) {
+        return Py_NewRef(OP0);
+    }
+#ifdef GENERATOR
+    for (Py_ssize_t i = 0; i <= nspill; i++) {  /* the spill slots' Nones and the sent None */
+        Py_DECREF(spill[i]);
+        spill[i] = NULL;
+    }
+#endif
+    return _JIT_CONTINUE(frame, slots, tstate);
 }
