@@ -2,6 +2,9 @@
 
 Code is written into fresh read-write pages, patched there, and only then
 made read-execute with ``mprotect``; a block is never made writable again.
+Blocks are mapped in the low 2 GiB (``MAP_32BIT``): stencils are compiled
+for the small code model, so their own code and data are reached with
+32-bit fields (docs/copypatch.md, "Code model").
 Each compiled function gets its own page run (rounded up to whole pages), so
 protection changes never affect another function's code.  The module keeps
 byte accounting for ``splice.stats`` and the benchmarks.
@@ -25,6 +28,8 @@ _libc.munmap.restype = ctypes.c_int
 _libc.munmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
 
 PAGE = mmap.PAGESIZE
+MAP_32BIT = 0x40  # Linux x86-64: map in the first 2 GiB
+LOW_LIMIT = 1 << 31
 _MAP_FAILED = ctypes.c_void_p(-1).value
 
 _lock = threading.Lock()
@@ -48,9 +53,12 @@ class CodeBlock:
         self.size = size
         self.mapped = _round(size)
         addr = _libc.mmap(None, self.mapped, mmap.PROT_READ | mmap.PROT_WRITE,
-                          mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS, -1, 0)
+                          mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS | MAP_32BIT, -1, 0)
         if addr in (None, _MAP_FAILED):
-            raise ExecMemError(ctypes.get_errno(), "mmap failed")
+            raise ExecMemError(ctypes.get_errno(), "mmap failed (low 2 GiB full?)")
+        if addr + self.mapped > LOW_LIMIT:
+            _libc.munmap(addr, self.mapped)
+            raise ExecMemError(f"mmap gave {addr:#x}, above the low 2 GiB")
         self.address: int = addr
         self.sealed = False
         self.released = False

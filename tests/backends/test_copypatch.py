@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import shutil
 import struct
 import subprocess
@@ -52,6 +53,39 @@ def test_patch_rejects_out_of_range() -> None:
     assert struct.unpack_from("<i", buf, 4)[0] == 100
     with pytest.raises(EmitError):
         patch(buf, 14, "abs64", 0, 0)  # field past the end
+
+
+def test_build_refuses_fields_the_emitter_cannot_patch_safely() -> None:
+    code = b"\x90" * 4 + b"\xe8\0\0\0\0" + b"\x48\x8b\x3d\0\0\0\0"
+    build._check_fields("ok", code, [(5, "pc32", "PyNumber_Add", -4), (0, "abs32s", "_JIT_ARG0", 0),
+                                     (0, "abs32", ".data", 8), (12, "pc32", "_JIT_COUNT", -4)])
+    with pytest.raises(RuntimeError, match="absolute reference to PyFloat_Type"):
+        build._check_fields("t", code, [(0, "abs32s", "PyFloat_Type", 0)])
+    with pytest.raises(RuntimeError, match="absolute reference to _JIT_OP0"):
+        build._check_fields("t", code, [(0, "abs32", "_JIT_OP0", 0)])
+    with pytest.raises(RuntimeError, match="relative reference to PyExc_TypeError outside a call"):
+        build._check_fields("t", code, [(12, "pc32", "PyExc_TypeError", -4)])
+
+
+def test_far_c_functions_are_called_through_stubs() -> None:
+    """Code lives in the low 2 GiB; a C function out of reach of a 32-bit
+    call is reached through its stub in the shared block, one in reach directly."""
+    from splice.backends.copypatch import emitter
+    from splice.runtime import execmem
+
+    tab = table()
+    block = execmem.allocate(64)
+    try:
+        assert block.address + 64 <= execmem.LOW_LIMIT
+    finally:
+        block.release()
+    target = emitter.c_symbol("PyNumber_Add")
+    near = target - 1000
+    assert emitter._near(emitter._linked(tab), "PyNumber_Add", near) == target
+    far = target - (1 << 32) if target > (1 << 32) else target + (1 << 32)
+    stub = emitter._near(emitter._linked(tab), "PyNumber_Add", far)
+    assert stub != target and stub < execmem.LOW_LIMIT
+    assert bytes((ctypes.c_char * 14).from_address(stub).raw) == emitter._STUB + struct.pack("<Q", target)
 
 
 def test_unpatched_hole_is_an_error() -> None:

@@ -18,7 +18,6 @@ import sys
 import sysconfig
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from .stencils import Stencil
 
@@ -28,16 +27,20 @@ OUTPUT = HERE / "stencils_generated.py"
 CLANG = os.environ.get("SPLICE_CLANG", "clang-19")
 
 CFLAGS = [
-    "--target=x86_64-pc-linux-gnu", "-std=gnu11", "-O3", "-fno-pic", "-mcmodel=large",
+    "--target=x86_64-pc-linux-gnu", "-std=gnu11", "-O3", "-fno-pic", "-mcmodel=small",
     "-fno-asynchronous-unwind-tables", "-fno-unwind-tables", "-fno-stack-protector",
-    "-fno-jump-tables", "-fno-builtin", "-fno-plt", "-fno-common", "-ffp-contract=off",
+    "-fno-jump-tables", "-fno-builtin", "-fno-common", "-Wno-section", "-ffp-contract=off",
     "-Wall", "-Wno-unused-function", "-Werror",
 ]
 
-# ABI name -> include directory and extra defines.
+# ABI name -> include directory and extra flags.  The debug table keeps the
+# large code model: Py_REF_DEBUG's inline Py_INCREF updates _Py_RefTotal,
+# which clang 19 addresses RIP-relative even when it is declared far
+# (docs/copypatch.md, "Code model"); that table serves reference-count
+# audits, not speed.
 ABIS = {
     "release": (Path(sysconfig.get_paths()["include"]), ["-DNDEBUG"]),
-    "debug": (Path("/usr/include/python3.11d"), []),
+    "debug": (Path("/usr/include/python3.11d"), ["-mcmodel=large"]),
 }
 
 # Comparison branches of the unboxed kinds: IR op -> C operator.
@@ -184,81 +187,27 @@ def _compile(template: str, defines: list[str], include: Path, abi_flags: list[s
     subprocess.run(cmd, check=True)
 
 
-# Continuations: all within one function's code, so a 32-bit relative jump
-# reaches them.
-_NEAR = ("_JIT_CONTINUE", "_JIT_ERROR", "_JIT_TARGET0", "_JIT_TARGET1")
 _INT3 = 0xCC
+# Holes that hold small non-negative values, which the small code model puts
+# in 32-bit fields; every other hole and C data symbol is 64-bit (stencil.h).
+SMALL_HOLES = {"_JIT_ARG0", "_JIT_ARG1", "_JIT_ARG2", "_JIT_RES0", "_JIT_RES1",
+               "_JIT_LOCATION", "_JIT_COUNT", "_JIT_SCRATCH"}
+# The 32-bit relative branches: call, jmp, jcc (the byte(s) before the field).
+_REL32_OPCODES = (b"\xe8", b"\xe9", *(bytes([0x0F, c]) for c in range(0x80, 0x90)))
 
 
-def _instructions(code: bytes) -> list[Any]:
-    """The stencil's instructions (capstone, linear sweep: clang's output
-    with -fno-jump-tables has no data in .text)."""
-    import capstone
-
-    md = capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64)
-    md.detail = True
-    insns = list(md.disasm(code, 0))
-    if sum(i.size for i in insns) != len(code):
-        raise RuntimeError("stencil code does not disassemble completely")
-    return insns
-
-
-def _branch_targets(insns: list[Any]) -> set[int]:
-    """Offsets that relative jumps and calls of the stencil land on."""
-    import capstone.x86 as x86
-
-    targets = set()
-    for i in insns:
-        if i.group(x86.X86_GRP_JUMP) or i.group(x86.X86_GRP_CALL):
-            op = i.operands[0]
-            if op.type == x86.X86_OP_IMM:
-                targets.add(op.imm)
-    return targets
-
-
-# Instructions that may sit between the load of a continuation address and
-# the jump to it (a function epilogue): position-independent, and touching
-# neither flags nor the register holding the address.
-_EPILOGUE = ("add", "pop")
-
-
-def _near_jumps(code: bytes, holes: list[tuple[int, str, str, int]]) -> tuple[bytes, list[tuple[int, str, str, int]]]:
-    """Rewrite ``movabs $CONT, %reg; [add $n, %rsp; pop %r;...] jmp *%reg``
-    (how clang's large code model leaves a function) into ``[add; pop;...]
-    jmp CONT`` with a 32-bit relative hole, padded with int3: a direct jump
-    instead of an indirect one.  Skipped where a branch lands inside."""
-    import capstone.x86 as x86
-
-    insns = _instructions(code)
-    at = {i.address: k for k, i in enumerate(insns)}
-    targets = _branch_targets(insns)
-    out = bytearray(code)
-    new_holes = []
-    for hole in holes:
-        off, kind, sym, addend = hole
-        k = at.get(off - 2)
-        if kind != "abs64" or sym not in _NEAR or addend != 0 or k is None or insns[k].mnemonic != "movabs":
-            new_holes.append(hole)
-            continue
-        reg = insns[k].operands[0].reg
-        mids = []
-        j = k + 1
-        while j < len(insns) and insns[j].mnemonic in _EPILOGUE and insns[j].op_str.split(",")[0] != insns[k].reg_name(reg):
-            mids.append(insns[j])
-            j += 1
-        last = insns[j] if j < len(insns) else None
-        start = insns[k].address
-        end = last.address + last.size if last else start
-        if (last is None or last.mnemonic != "jmp" or last.operands[0].type != x86.X86_OP_REG
-                or last.operands[0].reg != reg or any(start < t < end for t in targets)
-                or any(m.mnemonic == "add" and not m.op_str.startswith("rsp,") for m in mids)):
-            new_holes.append(hole)
-            continue
-        kept = b"".join(bytes(m.bytes) for m in mids)
-        rewritten = kept + b"\xe9\0\0\0\0"
-        out[start:end] = rewritten + bytes([_INT3]) * (end - start - len(rewritten))
-        new_holes.append((start + len(kept) + 1, "pc32", sym, -4))
-    return bytes(out), sorted(new_holes)
+def _check_fields(name: str, code: bytes, holes: list[tuple[int, str, str, int]]) -> None:
+    """Refuse what the emitter could not patch safely: a 32-bit absolute
+    field for anything but a small hole or the stencil's own code and data
+    (the emitter maps code in the low 2 GiB; C data may be anywhere), or a
+    32-bit relative field to a C symbol outside a call or jump (only those
+    can go through a stub when the symbol is out of reach)."""
+    for off, kind, sym, _ in holes:
+        if kind in ("abs32", "abs32s") and sym not in SMALL_HOLES and sym not in (".text", ".data"):
+            raise RuntimeError(f"{name}: 32-bit absolute reference to {sym} (declare it FAR_DATA in stencil.h)")
+        if kind == "pc32" and not sym.startswith("_JIT_") and sym not in (".text", ".data") \
+                and not any(code[:off].endswith(op) for op in _REL32_OPCODES):
+            raise RuntimeError(f"{name}: 32-bit relative reference to {sym} outside a call or jump")
 
 
 def _tail_jump(code: bytes, holes: list[tuple[int, str, str, int]]) -> int | None:
@@ -280,7 +229,7 @@ def read_object(path: Path) -> Stencil:
         sections = list(elf.iter_sections())
         symtab = elf.get_section_by_name(".symtab")
         (entry,) = symtab.get_symbol_by_name("_jit_stencil")
-        text_index = entry["st_shndx"]  # .ltext with -mcmodel=large
+        text_index = entry["st_shndx"]
         code = sections[text_index].data()
         for i, s in enumerate(sections):
             if s["sh_flags"] & 4 and s["sh_size"] and i != text_index:  # SHF_EXECINSTR
@@ -329,7 +278,8 @@ def read_object(path: Path) -> Stencil:
                 else:
                     name = sym.name
                 holes.append((rel["r_offset"], kind, name, addend))
-    code, holes = _near_jumps(code, sorted(holes))
+    holes.sort()
+    _check_fields(path.name, code, holes)
     return Stencil(code, bytes(data), tuple(holes), _tail_jump(code, holes))
 
 

@@ -392,28 +392,47 @@ class Emitter:
 _CONTINUE, _HOLE, _TEXT, _DATA, _C_SYMBOL, _SHARED = range(6)
 _MISSING = object()
 SHARED_PREFIX = "_JIT_SHARED_"
-# id(stencil table) -> name -> address of the linked shared helper.  The
-# block is never released: every compiled function may call into it.
+# id(stencil table) -> name -> address: the linked shared helpers, and
+# "plt:<symbol>" -> a jump stub to C function <symbol>.  The block is never
+# released: every compiled function may call into it.
 _shared_blocks: dict[int, dict[str, int]] = {}
+# A stub: jmp *0(%rip), then the 64-bit address it jumps to.
+_STUB = b"\xff\x25\x00\x00\x00\x00"
+STUB_BYTES = 16
+
+
+def _linked(tab: dict[str, Stencil]) -> dict[str, int]:
+    linked = _shared_blocks.get(id(tab))
+    if linked is None:
+        linked = _shared_blocks[id(tab)] = _link_shared(tab)
+    return linked
 
 
 def shared_address(tab: dict[str, Stencil], name: str) -> int:
     """The address of shared helper ``name`` (the table's ``shared_<name>``
     stencil: an ordinary C function, templates/shared.c), linking all of the
     table's helpers into one sealed block the first time one is needed."""
-    linked = _shared_blocks.get(id(tab))
-    if linked is None:
-        linked = _shared_blocks[id(tab)] = _link_shared(tab)
     try:
-        return linked[name]
+        return _linked(tab)[name]
     except KeyError:
         raise EmitError(f"no shared helper {name}") from None
 
 
 def _link_shared(tab: dict[str, Stencil]) -> dict[str, int]:
+    """One sealed block: the shared helpers, then a jump stub for every C
+    function any stencil of the table calls with a 32-bit relative call."""
     from ...runtime import execmem
 
     helpers = sorted(name for name in tab if name.startswith("shared_"))
+    called = set()
+    for st in tab.values():
+        called.update(sym for _, kind, what, sym, _ in _classified(st) if what == _C_SYMBOL and kind == "pc32")
+    stubs = {}
+    for sym in sorted(called):
+        try:
+            stubs[sym] = c_symbol(sym)
+        except Unsupported:
+            pass  # a stencil calling it fails to compile (c_symbol says why)
     layout: dict[str, tuple[int, int]] = {}  # name -> (code offset, data offset)
     pos = 0
     for name in helpers:
@@ -424,27 +443,50 @@ def _link_shared(tab: dict[str, Stencil]) -> dict[str, int]:
         pos += -pos % 16
         layout[name] = (code_at, pos)
         pos += len(st.data)
+    pos += -pos % STUB_BYTES
+    stubs_at = pos
+    pos += STUB_BYTES * len(stubs)
     block = execmem.allocate(max(pos, 1))
     base = block.address
     buf = bytearray(pos)
+    linked = {name[len("shared_"):]: base + layout[name][0] for name in helpers}
+    for i, (sym, target) in enumerate(stubs.items()):
+        at = stubs_at + STUB_BYTES * i
+        buf[at:at + len(_STUB)] = _STUB
+        patch(buf, at + len(_STUB), "abs64", target, base + at + len(_STUB))
+        linked["plt:" + sym] = base + at
     for name in helpers:
         st = tab[name]
         code_at, data_at = layout[name]
         buf[code_at:code_at + len(st.code)] = st.code
         buf[data_at:data_at + len(st.data)] = st.data
         for off, kind, what, sym, addend in _classified(st):
+            field = base + code_at + off
             if what == _TEXT:
                 value = base + code_at
             elif what == _DATA:
                 value = base + data_at
             elif what == _C_SYMBOL:
-                value = c_symbol(sym)
+                value = c_symbol(sym) if kind != "pc32" else _near(linked, sym, field)
             else:
                 raise EmitError(f"shared helper {name} has a hole {sym}")
-            patch(buf, code_at + off, kind, value + addend, base + code_at + off)
+            patch(buf, code_at + off, kind, value + addend, field)
     block.write(0, bytes(buf))
     block.seal()
-    return {name[len("shared_"):]: base + layout[name][0] for name in helpers}
+    return linked
+
+
+def _near(linked: dict[str, int], sym: str, field_address: int) -> int:
+    """Where a 32-bit relative call or jump at ``field_address`` to C function
+    ``sym`` goes: the function itself when in reach, else its stub in the
+    shared block (code lives in the low 2 GiB, libpython anywhere)."""
+    target = c_symbol(sym)
+    if -(1 << 31) <= target - field_address < (1 << 31):
+        return target
+    stub = linked.get("plt:" + sym)
+    if stub is None:
+        raise EmitError(f"no stub for C function {sym}")
+    return stub
 
 
 _U64 = 1 << 64
@@ -567,6 +609,8 @@ def assemble(em: Emitter, base_of: Any) -> tuple[bytes, int, dict[str, int], lis
                 value = base + data_at[p.stencil]
             elif what == _SHARED:
                 value = shared_address(tab, sym[len(SHARED_PREFIX):])
+            elif kind == "pc32":
+                value = _near(_linked(tab), sym, base + start + off)
             else:
                 value = c_symbol(sym)
             value += addend

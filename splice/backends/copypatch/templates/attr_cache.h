@@ -23,7 +23,7 @@ HELPER Py_ssize_t cacheable(PyObject *o, PyObject *name, int store)
 {
     PyTypeObject *tp = Py_TYPE(o);
     if (!has_version(tp) || !(tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) || *_PyObject_ValuesPointer(o) == NULL ||
-        (store ? tp->tp_setattro != PyObject_GenericSetAttr : tp->tp_getattro != PyObject_GenericGetAttr) ||
+        (store ? tp->tp_setattro != GENERIC_SETATTRO : tp->tp_getattro != GENERIC_GETATTRO) ||
         _PyType_Lookup(tp, name) != NULL) {
         return -1;
     }

@@ -12,11 +12,11 @@ STENCIL
     typedef PyObject *R;
 #endif
 #if NARGS == 1
-    R r = ((R (*)(PyObject *))HOLE(_JIT_OP3))(P0);
+    R r = ((R (*)(PyObject *))FAR(_JIT_OP3))(P0);
 #elif NARGS == 2
-    R r = ((R (*)(PyObject *, PyObject *))HOLE(_JIT_OP3))(P0, P1);
+    R r = ((R (*)(PyObject *, PyObject *))FAR(_JIT_OP3))(P0, P1);
 #else
-    R r = ((R (*)(PyObject *, PyObject *, PyObject *))HOLE(_JIT_OP3))(P0, P1, P2);
+    R r = ((R (*)(PyObject *, PyObject *, PyObject *))FAR(_JIT_OP3))(P0, P1, P2);
 #endif
 #ifdef RESULT_INT
     if (r < 0) {

@@ -36,7 +36,7 @@ STENCIL
 #endif
     else {
         SET_LOCATION();
-        PyObject *r = ((PyObject *(*)(PyObject *, PyObject *, int))HOLE(_JIT_OP3))(a, b, op);
+        PyObject *r = ((PyObject *(*)(PyObject *, PyObject *, int))FAR(_JIT_OP3))(a, b, op);
         if (r == NULL) {
             ERROR();
         }

@@ -28,8 +28,8 @@ __attribute__((flatten)) PyObject *_jit_stencil(PyObject *self)
     }
     PyObject **slots = frame->localsplus;
 #ifdef GENERATOR
-    PyObject **spill = (PyObject **)((char *)slots + HOLE(_JIT_OP2));
-    Py_ssize_t nspill = (Py_ssize_t)HOLE(_JIT_OP3);
+    PyObject **spill = (PyObject **)((char *)slots + FAR(_JIT_OP2));
+    Py_ssize_t nspill = (Py_ssize_t)FAR(_JIT_OP3);
     if (medium_value(spill[nspill + 1]) != 0) {  /* resuming: never step aside */
         return _JIT_TARGET0(frame, slots, tstate);
     }

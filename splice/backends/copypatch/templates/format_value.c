@@ -6,7 +6,7 @@ STENCIL
 {
     SET_LOCATION();
     PyObject *value = ARG0;
-    PyObject *(*conv)(PyObject *) = (PyObject *(*)(PyObject *))HOLE(_JIT_OP0);
+    PyObject *(*conv)(PyObject *) = (PyObject *(*)(PyObject *))FAR(_JIT_OP0);
     if (conv != NULL) {
         value = conv(value);
         if (value == NULL) {

@@ -25,8 +25,8 @@
 #include "stencil.h"
 #include "accumulate.h"
 
-#define SPILL ((PyObject **)((char *)slots + HOLE(_JIT_OP0)))
-#define NSPILL ((Py_ssize_t)HOLE(_JIT_OP1))
+#define SPILL ((PyObject **)((char *)slots + FAR(_JIT_OP0)))
+#define NSPILL ((Py_ssize_t)FAR(_JIT_OP1))
 #define SENT (SPILL[NSPILL])
 #define SITE (medium_value(SPILL[NSPILL + 1]))
 #define ACCUMULATOR (SPILL[NSPILL + 2])

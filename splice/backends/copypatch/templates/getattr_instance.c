@@ -19,7 +19,7 @@
 STENCIL
 {
     PyObject *o = ARG0;
-    attr_entry *e = (attr_entry *)HOLE(_JIT_CACHE);
+    attr_entry *e = (attr_entry *)FAR(_JIT_CACHE);
     PyTypeObject *tp = Py_TYPE(o);
     uint32_t version = tp->tp_version_tag;
     uint32_t index1 = 0;

@@ -18,7 +18,7 @@ STENCIL
 {
     PyObject *name = OP0, *v;
 #ifdef CACHED
-    global_cache *c = (global_cache *)HOLE(_JIT_CACHE);
+    global_cache *c = (global_cache *)FAR(_JIT_CACHE);
     PyDictObject *g = (PyDictObject *)frame->f_globals, *b = (PyDictObject *)frame->f_builtins;
     if (g->ma_keys == c->keys) {
         PyDictUnicodeEntry *entry = &DK_UNICODE_ENTRIES(c->keys)[c->index];

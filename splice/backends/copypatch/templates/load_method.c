@@ -24,7 +24,7 @@ STENCIL
 {
     PyObject *obj = ARG0, *meth = NULL;
 #ifdef CACHED
-    method_cache *c = (method_cache *)HOLE(_JIT_CACHE);
+    method_cache *c = (method_cache *)FAR(_JIT_CACHE);
     PyTypeObject *tp = Py_TYPE(obj);
     int on_class = tp == &PyType_Type;
     uint32_t version = on_class ? ((PyTypeObject *)obj)->tp_version_tag : tp->tp_version_tag;
@@ -67,7 +67,7 @@ STENCIL
 #endif
     SET_LOCATION();
 #ifdef CACHED
-    int is_method = _JIT_SHARED_load_method_miss(obj, OP0, (method_cache *)HOLE(_JIT_CACHE), &meth);
+    int is_method = _JIT_SHARED_load_method_miss(obj, OP0, (method_cache *)FAR(_JIT_CACHE), &meth);
 #else
     int is_method = _PyObject_GetMethod(obj, OP0, &meth);
 #endif

@@ -42,7 +42,7 @@ HELPER void fill_class(method_cache *c, PyObject *cls, PyObject *name)
 HELPER void fill(method_cache *c, PyObject *obj, PyObject *method, PyObject *name)
 {
     PyTypeObject *tp = Py_TYPE(obj);
-    if (!has_version(tp) || tp->tp_getattro != PyObject_GenericGetAttr || _PyType_Lookup(tp, name) != method) {
+    if (!has_version(tp) || tp->tp_getattro != GENERIC_GETATTRO || _PyType_Lookup(tp, name) != method) {
         return;
     }
     int32_t names = NO_DICT;

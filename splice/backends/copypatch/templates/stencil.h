@@ -21,6 +21,35 @@
 /* Exported by libpython but declared only in headers we do not include. */
 PyAPI_FUNC(PyObject *) _PyObject_LookupSpecial(PyObject *, PyObject *);
 
+/* The C API's data lives anywhere in the address space: stencils reach it
+ * with 64-bit `movabs` (the small code model would use 32-bit absolute
+ * or PC-relative fields).  The build refuses a 32-bit absolute reference to any C symbol,
+ * so a symbol missing here is a build error, never a bad patch. */
+#define FAR_DATA(type, name) extern type name __attribute__((section(".ldata")))
+FAR_DATA(PyTypeObject, PyCFunction_Type); FAR_DATA(PyTypeObject, PyClassMethod_Type);
+FAR_DATA(PyTypeObject, PyDict_Type); FAR_DATA(PyTypeObject, PyFloat_Type);
+FAR_DATA(PyTypeObject, PyFunction_Type); FAR_DATA(PyTypeObject, PyGen_Type);
+FAR_DATA(PyTypeObject, PyListIter_Type); FAR_DATA(PyTypeObject, PyList_Type);
+FAR_DATA(PyTypeObject, PyLong_Type); FAR_DATA(PyTypeObject, PyMethod_Type);
+FAR_DATA(PyTypeObject, PyRangeIter_Type); FAR_DATA(PyTypeObject, PySet_Type);
+FAR_DATA(PyTypeObject, PyStaticMethod_Type); FAR_DATA(PyTypeObject, PyTraceBack_Type);
+FAR_DATA(PyTypeObject, PyTupleIter_Type); FAR_DATA(PyTypeObject, PyTuple_Type);
+FAR_DATA(PyTypeObject, PyType_Type); FAR_DATA(PyTypeObject, PyUnicode_Type);
+FAR_DATA(PyLongObject, _Py_FalseStruct); FAR_DATA(PyLongObject, _Py_TrueStruct);
+FAR_DATA(PyObject, _Py_NoneStruct); FAR_DATA(PyTypeObject, PyBaseObject_Type);
+FAR_DATA(PyObject *, PyExc_AttributeError); FAR_DATA(PyObject *, PyExc_ImportError);
+FAR_DATA(PyObject *, PyExc_KeyError); FAR_DATA(PyObject *, PyExc_NameError);
+FAR_DATA(PyObject *, PyExc_RuntimeError); FAR_DATA(PyObject *, PyExc_StopIteration);
+FAR_DATA(PyObject *, PyExc_TypeError); FAR_DATA(PyObject *, PyExc_UnboundLocalError);
+FAR_DATA(PyObject *, PyExc_ValueError); FAR_DATA(PyObject *, PyExc_ZeroDivisionError);
+/* Functions compared as values (not called), by the same 64-bit route. */
+extern __attribute__((section(".ldata"))) char generic_getattr_[] __asm__("PyObject_GenericGetAttr");
+extern __attribute__((section(".ldata"))) char generic_setattr_[] __asm__("PyObject_GenericSetAttr");
+#define GENERIC_GETATTRO ((getattrofunc)(void *)generic_getattr_)
+#define GENERIC_SETATTRO ((setattrofunc)(void *)generic_setattr_)
+#undef Py_None
+#define Py_None ((PyObject *)FAR(&_Py_NoneStruct))
+
 #define JIT_CC __attribute__((preserve_none))
 #define HELPER static inline __attribute__((always_inline))
 
@@ -43,23 +72,34 @@ extern PyObject *JIT_CC _JIT_TARGET1(JIT_ARGS);
  * unit of the instruction (LOCATION), a slot-offset list (LIST, COUNT) and
  * the scratch area for call arguments (SCRATCH) and this instruction's
  * run-time cache (CACHE: writable memory beside the code, never in it).
- * Declared weak: a weak symbol's address may be 0, so the compiler cannot fold `hole != NULL`. */
-#define HOLE_DECL extern __attribute__((weak)) char
-HOLE_DECL _JIT_ARG0[], _JIT_ARG1[], _JIT_ARG2[], _JIT_RES0[], _JIT_RES1[];
-HOLE_DECL _JIT_OP0[], _JIT_OP1[], _JIT_OP2[], _JIT_OP3[];
-HOLE_DECL _JIT_LOCATION[], _JIT_LIST[], _JIT_COUNT[], _JIT_SCRATCH[], _JIT_CACHE[];
+ * Declared weak: a weak symbol's address may be 0, so the compiler cannot
+ * fold `hole != NULL`.
+ *
+ * Stencils use the small code model (docs/copypatch.md, "Code model"):
+ * small holes (offsets, counts) are 32-bit fields folded into the
+ * instructions that use them; holes that hold any 64-bit value (objects,
+ * addresses of caches and lists, integers of either sign) are declared in
+ * `.ldata`, which clang reaches with a 64-bit `movabs`. */
+#define SMALL_HOLE extern __attribute__((weak)) char
+#define LARGE_HOLE extern __attribute__((weak, section(".ldata"))) char
+SMALL_HOLE _JIT_ARG0[], _JIT_ARG1[], _JIT_ARG2[], _JIT_RES0[], _JIT_RES1[];
+SMALL_HOLE _JIT_LOCATION[], _JIT_COUNT[], _JIT_SCRATCH[];
+LARGE_HOLE _JIT_OP0[], _JIT_OP1[], _JIT_OP2[], _JIT_OP3[], _JIT_LIST[], _JIT_CACHE[];
 #define HOLE(sym) ((uintptr_t)(sym))
+/* A large hole's (or far symbol's) value, kept in a register: clang 19
+ * would store the address of an `.ldata` symbol with a 32-bit immediate. */
+#define FAR(sym) ({ uintptr_t far_ = (uintptr_t)(sym); __asm__("" : "+r"(far_)); far_; })
 #define SLOT_AT(off) (*(PyObject **)((char *)slots + (off)))
 #define ARG0 SLOT_AT(HOLE(_JIT_ARG0))
 #define ARG1 SLOT_AT(HOLE(_JIT_ARG1))
 #define ARG2 SLOT_AT(HOLE(_JIT_ARG2))
 #define RES0 SLOT_AT(HOLE(_JIT_RES0))
 #define RES1 SLOT_AT(HOLE(_JIT_RES1))
-#define OP0 ((PyObject *)HOLE(_JIT_OP0))
-#define OP1 ((PyObject *)HOLE(_JIT_OP1))
-#define OP2 ((PyObject *)HOLE(_JIT_OP2))
-#define OPINT(sym) ((intptr_t)HOLE(sym))
-#define LIST ((const uint32_t *)HOLE(_JIT_LIST))
+#define OP0 ((PyObject *)FAR(_JIT_OP0))
+#define OP1 ((PyObject *)FAR(_JIT_OP1))
+#define OP2 ((PyObject *)FAR(_JIT_OP2))
+#define OPINT(sym) ((intptr_t)FAR(sym))
+#define LIST ((const uint32_t *)FAR(_JIT_LIST))
 #define COUNT ((Py_ssize_t)HOLE(_JIT_COUNT))
 #define LISTED(i) SLOT_AT(LIST[i])
 #define SCRATCH ((PyObject **)((char *)slots + HOLE(_JIT_SCRATCH)))
@@ -192,7 +232,7 @@ HELPER PyObject *class_attribute(PyObject *cls, PyObject *name, int *bind)
     } while (0)
 
 /* The generic path of a specialised binary operation: F = OP3. */
-#define GENERIC_BINARY(a, b) ((PyObject *(*)(PyObject *, PyObject *))HOLE(_JIT_OP3))(a, b)
+#define GENERIC_BINARY(a, b) ((PyObject *(*)(PyObject *, PyObject *))FAR(_JIT_OP3))(a, b)
 
 HELPER PyObject *bool_object(int b) { return Py_NewRef(b ? Py_True : Py_False); }
 

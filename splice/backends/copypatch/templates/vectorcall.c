@@ -34,7 +34,7 @@ STENCIL
     }
 #ifdef DIRECT
     PyObject *r = _JIT_SHARED_call(frame, tstate, ARG0, ARG1, buf, COUNT, NULL, OP0, OPINT(_JIT_OP1),
-                                   OPINT(_JIT_OP2), (_PyStackChunk **)HOLE(_JIT_OP3), DRAIN);
+                                   OPINT(_JIT_OP2), (_PyStackChunk **)FAR(_JIT_OP3), DRAIN);
 #else
     PyObject *r = _JIT_SHARED_call(frame, tstate, ARG0, ARG1, buf, COUNT, OP0, NULL, -1, 0, NULL, 0);
 #endif
