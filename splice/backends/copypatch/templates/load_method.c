@@ -24,51 +24,30 @@ STENCIL
 {
     PyObject *obj = ARG0, *meth = NULL;
 #ifdef CACHED
+    /* Inline: the common hit, an instance whose type is cached with its
+     * shared keys' count (or with no dict at all).  Everything else (class
+     * entries, instances whose attributes moved to a dict, misses) is the
+     * shared helper's: one copy per process keeps this stencil short. */
     method_cache *c = (method_cache *)FAR(_JIT_CACHE);
     PyTypeObject *tp = Py_TYPE(obj);
-    int on_class = tp == &PyType_Type;
-    uint32_t version = on_class ? ((PyTypeObject *)obj)->tp_version_tag : tp->tp_version_tag;
-    int found = 0;
+    uint32_t version = tp->tp_version_tag;
     for (int i = 0; version != 0 && i < METHOD_ENTRIES; i++) {
         if (c[i].version == version) {
-            c += i;
-            found = 1;
+            int32_t names = c[i].names;
+            if (LIKELY(names == NO_DICT ||
+                       (names >= 0 && *_PyObject_ValuesPointer(obj) != NULL &&
+                        ((PyHeapTypeObject *)tp)->ht_cached_keys->dk_nentries == names))) {
+                RES0 = Py_NewRef(c[i].method);
+                RES1 = Py_NewRef(obj);
+                CONTINUE();
+            }
             break;
         }
     }
-    if (found && on_class) {
-        if (LIKELY(c->names == CLASS_PLAIN || c->names == CLASS_BIND)) {
-            RES0 = Py_NewRef(c->method);
-            RES1 = c->names == CLASS_BIND ? Py_NewRef(obj) : NULL;
-            CONTINUE();
-        }
-    }
-    else if (found) {
-        int hit = c->names == NO_DICT;
-        if (c->names >= 0) {
-            hit = *_PyObject_ValuesPointer(obj) != NULL &&
-                  ((PyHeapTypeObject *)tp)->ht_cached_keys->dk_nentries == c->names;
-        }
-        else if (c->names == IN_DICT && *_PyObject_ValuesPointer(obj) == NULL) {
-            PyObject *dict = *_PyObject_ManagedDictPointer(obj);
-            PyObject *shadow = dict != NULL ? PyDict_GetItemWithError(dict, OP0) : NULL;
-            if (shadow == NULL && PyErr_Occurred()) {
-                SET_LOCATION();
-                ERROR();  /* the generic lookup fails the same way */
-            }
-            hit = shadow == NULL;
-        }
-        if (LIKELY(hit)) {
-            RES0 = Py_NewRef(c->method);
-            RES1 = Py_NewRef(obj);
-            CONTINUE();
-        }
-    }
-#endif
     SET_LOCATION();
-#ifdef CACHED
-    int is_method = _JIT_SHARED_load_method_miss(obj, OP0, (method_cache *)FAR(_JIT_CACHE), &meth);
+    int is_method = _JIT_SHARED_load_method_miss(obj, OP0, c, &meth);
 #else
+    SET_LOCATION();
     int is_method = _PyObject_GetMethod(obj, OP0, &meth);
 #endif
     if (meth == NULL) {
