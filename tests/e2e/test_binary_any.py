@@ -137,7 +137,7 @@ def test_unhinted_comparisons_agree_with_cpython(pairs) -> None:
 
 
 def test_unhinted_comparisons_use_the_numeric_stencils() -> None:
-    for func, stencil in zip(COMPARES, ["compare_any", "compare_any_truth", "compare_any"]):
+    for func, stencil in zip(COMPARES, ["compare_any_lt", "compare_any_truth_ge", "compare_any_ne"]):
         code = compile_function(type(func)(func.__code__, func.__globals__))
         try:
             assert any(k.endswith(f"({stencil})") for k in code.symbols), sorted(code.symbols)
@@ -153,3 +153,58 @@ def test_every_pair_of_edge_operands_agrees_with_cpython() -> None:
         for a in operands:
             for b in operands:
                 assert outcome(jitted, a, b) == outcome(func, a, b), (func.__name__, a, b)
+
+
+class _Falsy:
+    seen_at: list[int] = []  # the f_lasti of the frame whose truth test runs
+
+    def __bool__(self):
+        _Falsy.seen_at.append(sys._getframe(1).f_lasti)
+        raise ValueError("no truth")
+
+
+class _Odd:
+    """Comparisons return an object whose truth test raises, or raise themselves."""
+
+    def __ge__(self, other):
+        if other == "raise":
+            raise KeyError("compare")
+        return _Falsy()
+
+
+def _failure(f, *args):
+    try:
+        f(*args)
+    except Exception as e:  # noqa: BLE001 - comparing any failure
+        import traceback
+
+        tb = e.__traceback__
+        while tb.tb_next is not None and tb.tb_frame.f_code.co_name != f.__name__:
+            tb = tb.tb_next
+        lines = traceback.format_exception(e)
+        # The position of the failing instruction (a compiled function's
+        # tb_lasti counts in its trampoline: docs/conformance_divergences.md).
+        position = list(tb.tb_frame.f_code.co_positions())[tb.tb_lasti // 2]
+        return type(e).__name__, str(e), tb.tb_lineno, position, [ln for ln in lines if "^" in ln]
+    raise AssertionError("no exception")
+
+
+@pytest.mark.forked
+def test_fused_compare_truth_errors_point_where_the_interpreter_does() -> None:
+    """A comparison fused with the truth test of its result: an error of the
+    truth test is the branch's (its position, caret and lasti), an error of
+    the comparison is the comparison's (ge_branch runs compare_any_truth_ge:
+    test_unhinted_comparisons_use_the_numeric_stencils)."""
+    jitted = compiled(ge_branch)
+    for args in [(_Odd(), 1), (_Odd(), "raise")]:
+        assert _failure(jitted, *args) == _failure(ge_branch, *args)
+    # While __bool__ runs, the frame is at the branch, as in the interpreter
+    # (a compiled frame's offsets are its trampoline's: shifted).
+    from splice.runtime import entry
+
+    shift = entry.layout_for(ge_branch.__code__).location_shift
+    _Falsy.seen_at.clear()
+    _failure(ge_branch, _Odd(), 1)
+    _failure(jitted, _Odd(), 1)
+    plain, native = _Falsy.seen_at
+    assert native - 2 * shift == plain

@@ -78,8 +78,9 @@ SPECS: dict[str, tuple[str, list[str]]] = {
        for t, ops in (("int", ("add", "sub", "mul")), ("float", ("add", "sub", "mul", "div")),
                       ("any", ("add", "sub", "mul", "div"))) for op in ops},
     **{f"binary_bits_{op}": ("binary_bits", [f"-DOP_{op.upper()}"]) for op in ("and", "or", "xor", "lshift", "rshift")},
-    **{f"compare_{t}{fused}": ("compare_num", [f"-D{t.upper()}"] + (["-DTRUTH"] if fused else []))
-       for t in ("int", "float", "any") for fused in ("", "_truth")},
+    **{f"compare_{t}{fused}_{op}": ("compare_num", [f"-D{t.upper()}", f"-DCMP_OP=Py_{op.upper()}"]
+                                    + (["-DTRUTH"] if fused else []))
+       for t in ("int", "float", "any") for fused in ("", "_truth") for op in _BRANCH_OPS},
     "getitem_list_int": ("getitem_seq", ["-DLIST_"]),
     "getitem_tuple_int": ("getitem_seq", ["-DTUPLE"]),
     "getattr_instance": ("getattr_instance", []),
@@ -171,7 +172,8 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     # Shared helpers (shared.c): ordinary C functions linked once per process,
     # which stencils call as _JIT_SHARED_<name> (emitter.shared_address).
     **{f"shared_{name}": ("shared", [f"-D{name.upper()}"])
-       for name in ("getattr_miss", "setattr_miss", "load_method_miss", "load_global_miss", "call")},
+       for name in ("getattr_miss", "setattr_miss", "load_method_miss", "load_global_miss", "call",
+                    "compare_truth")},
 }
 
 # ELF x86-64 relocation types -> hole kinds the emitter patches.

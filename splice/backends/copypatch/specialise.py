@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from ...ir import Instr
-from .emitter import BINARY_FUNCS, COMPARE_OPS, Emitter, ObjRef, c_symbol
+from .emitter import BINARY_FUNCS, Emitter, ObjRef, c_symbol
 
 _INT_OPS = {"add": "add", "iadd": "add", "sub": "sub", "isub": "sub", "mul": "mul", "imul": "mul"}
 _FLOAT_OPS = {**_INT_OPS, "truediv": "div", "itruediv": "div"}
@@ -73,17 +73,17 @@ def _compare(em: Emitter, instrs: list[Instr], i: int) -> int:
     kind = "any" if types is None else {("int", "int"): "int", ("float", "float"): "float"}.get(types)
     if kind is None:
         return 0
-    holes: dict[str, Any] = dict(_JIT_ARG0=em.off(ins.args[0]), _JIT_ARG1=em.off(ins.args[1]),
-                                 _JIT_OP0=COMPARE_OPS[ins.attrs["op"]], _JIT_OP3=c_symbol("PyObject_RichCompare"))
+    holes: dict[str, Any] = dict(_JIT_ARG0=em.off(ins.args[0]), _JIT_ARG1=em.off(ins.args[1]))
+    op = ins.attrs["op"]
     truth = _fusable_truth(instrs, i)
     if truth is None:
-        em.op(f"compare_{kind}", ins, _JIT_RES0=em.off(ins.result), **holes)
+        em.op(f"compare_{kind}_{op}", ins, _JIT_RES0=em.off(ins.result), **holes)
         return 1
     # The truth test's error path without the compare result (the stencil
     # releases it first).
     released = copy.copy(truth)
     released.cleanup = [v for v in truth.cleanup if v is not ins.result]
-    em.op(f"compare_{kind}_truth", ins, _JIT_RES0=em.off(truth.result), _JIT_TARGET1=em.error_label(released),
+    em.op(f"compare_{kind}_truth_{op}", ins, _JIT_RES0=em.off(truth.result), _JIT_TARGET1=em.error_label(released),
           _JIT_OP1=(truth.offset or 0) + em.layout.location_shift, **holes)
     return 3  # Compare, Truth, Decref; the Branch is emitted as usual
 

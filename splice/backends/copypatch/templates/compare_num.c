@@ -1,12 +1,20 @@
-/* Compare ARG0 and ARG1 with op OP0 (Py_LT..Py_GE), specialised for exact
+/* Compare ARG0 and ARG1 with CMP_OP (Py_LT..Py_GE), specialised for exact
  * one-digit ints (-DINT), exact floats (-DFLOAT) or, for sites without
  * feedback, either and their mixes (-DANY: a one-digit int is exact as a
  * double, so comparing doubles is what float's comparison with an int
- * gives, NaN included), else PyObject_RichCompare (OP3).  Result: a bool object in RES0, or with -DTRUTH (a Compare fused
+ * gives, NaN included), else PyObject_RichCompare (with -DTRUTH, in the
+ * shared helper compare_truth).  Result: a bool object in RES0, or with -DTRUTH (a Compare fused
  * with the Truth of its result) a C truth value in RES0; then a failing
  * truth test releases the object and goes to TARGET1 (the Truth's error
  * path, location OP1). */
 #include "stencil.h"
+
+#ifdef TRUTH
+/* The generic comparison and truth test (shared.c): 0/1, -1 when the
+ * comparison raised, -2 when the truth test did (location truth_at). */
+extern int _JIT_SHARED_compare_truth(_PyInterpreterFrame *frame, PyObject *a, PyObject *b, int op,
+                                     intptr_t truth_at);
+#endif
 
 #define CMP(x, y, op) ((op) == Py_LT ? (x) < (y) : (op) == Py_LE ? (x) <= (y) : (op) == Py_EQ ? (x) == (y) : \
                        (op) == Py_NE ? (x) != (y) : (op) == Py_GT ? (x) > (y) : (x) >= (y))
@@ -14,7 +22,10 @@
 STENCIL
 {
     PyObject *a = ARG0, *b = ARG1;
-    int op = (int)OPINT(_JIT_OP0), res;
+    /* One stencil per operator: a patched operator made every site carry
+     * all six comparisons, for ints and for doubles (784 bytes). */
+    const int op = CMP_OP;
+    int res;
 #if defined(INT)
     if (LIKELY(is_medium_int(a) && is_medium_int(b))) {
         res = CMP(medium_value(a), medium_value(b), op);
@@ -36,23 +47,19 @@ STENCIL
 #endif
     else {
         SET_LOCATION();
-        PyObject *r = ((PyObject *(*)(PyObject *, PyObject *, int))FAR(_JIT_OP3))(a, b, op);
-        if (r == NULL) {
+#ifdef TRUTH
+        res = _JIT_SHARED_compare_truth(frame, a, b, op, OPINT(_JIT_OP1));
+        if (res == -1) {
             ERROR();
         }
-#ifdef TRUTH
-        if (r == Py_True || r == Py_False) {
-            res = r == Py_True;
-        }
-        else {
-            frame->prev_instr = _PyCode_CODE(frame->f_code) + OPINT(_JIT_OP1);
-            res = PyObject_IsTrue(r);
-        }
-        Py_DECREF(r);
         if (res < 0) {
             GOTO(_JIT_TARGET1);
         }
 #else
+        PyObject *r = PyObject_RichCompare(a, b, op);
+        if (r == NULL) {
+            ERROR();
+        }
         RES0 = r;
         CONTINUE();
 #endif

@@ -233,3 +233,28 @@ PyObject *_jit_stencil(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObje
     return PyObject_Vectorcall(callable, args, n | PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames);
 }
 #endif
+
+#ifdef COMPARE_TRUTH
+/* compare_num.c's generic path when fused with the truth test of its
+ * result: 0/1, -1 when the comparison raised (the compare's location is
+ * set), -2 when the truth test did (location truth_at, as the interpreter's
+ * separate instruction would have). */
+int _jit_stencil(_PyInterpreterFrame *frame, PyObject *a, PyObject *b, int op, intptr_t truth_at)
+{
+    PyObject *r = PyObject_RichCompare(a, b, op);
+    if (r == NULL) {
+        return -1;
+    }
+    int res;
+    if (r == Py_True || r == Py_False) {
+        res = r == Py_True;
+    }
+    else {
+        frame->prev_instr = _PyCode_CODE(frame->f_code) + truth_at;
+        res = PyObject_IsTrue(r);
+    }
+    Py_DECREF(r);
+    return res < 0 ? -2 : res;
+}
+#endif
+
