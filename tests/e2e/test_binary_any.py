@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import sys
+import traceback
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -176,8 +177,6 @@ def _failure(f, *args):
     try:
         f(*args)
     except Exception as e:  # noqa: BLE001 - comparing any failure
-        import traceback
-
         tb = e.__traceback__
         while tb.tb_next is not None and tb.tb_frame.f_code.co_name != f.__name__:
             tb = tb.tb_next
