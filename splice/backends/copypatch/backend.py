@@ -5,7 +5,7 @@ from __future__ import annotations
 import weakref
 from typing import Any
 
-from ...ir import Function, verify
+from ...ir import Function
 from ...runtime import execmem
 from ..base import CompiledCode, EntryLayout
 from .emitter import Emitter, assemble
@@ -25,7 +25,6 @@ class CopyPatchBackend:
         """Native code for ``fn``; its entry is an nb_invert slot function.
         A generator without exception handlers also gets a drain entry
         (docs/copypatch.md, "Generators")."""
-        verify(fn)
         em, mem, data, symbols, keepalive = self._emit(fn, layout, drain=False)
         drain_mem = None
         if fn.generator and fn.code is not None and not fn.code.co_exceptiontable:

@@ -257,6 +257,11 @@ class Emitter:
     def jump(self, target: Label) -> None:
         self.emit("jump", cont=target)
 
+    def jump_edge(self, edge: Edge) -> None:
+        """The moves into ``edge``'s block parameters, then a jump to it."""
+        self.moves(edge)
+        self.jump(self.block_label[edge.block])
+
     def moves(self, edge: Edge, params: list[Value] | None = None) -> None:
         """Parallel copy of the edge's arguments into the target's parameters."""
         dsts = params if params is not None else edge.block.params[:len(edge.args)]
@@ -316,6 +321,8 @@ class Emitter:
 
     # --- the function --------------------------------------------------------
     def run(self) -> None:
+        from .lowering import lower  # lowering builds on this module
+
         self._cold_edges: list[tuple[Label, Edge]] = []
         self._cold_errors: list[tuple[Label, Instr, tuple[tuple[int, bool], ...], bool]] = []
         # Generators: (site, label of the code resuming there), filled by the Yields' lowering.
@@ -335,7 +342,7 @@ class Emitter:
             i = 0
             while i < len(b.instrs):
                 self.current_symbol = f"b{b.id}.{i}:{b.instrs[i].kind.name}"
-                i += self.instrs(b.instrs, i)
+                i += lower(self, b.instrs, i)
         if self.fn.generator:
             self._emit_dispatch(dispatch)
         for label, edge in self._cold_edges:
@@ -381,12 +388,6 @@ class Emitter:
             holes.setdefault("_JIT_LOCATION", (ins.offset or 0) + self.layout.location_shift)
             holes.setdefault("_JIT_ERROR", self.error_label(ins))
         self.emit(stencil, symbol=self.current_symbol, **holes)
-
-    def instrs(self, instrs: list[Instr], i: int) -> int:
-        """Emit ``instrs[i]`` (and any it fuses with); returns how many were consumed."""
-        from .lowering import lower
-
-        return lower(self, instrs, i)
 
 
 _CONTINUE, _HOLE, _TEXT, _DATA, _C_SYMBOL, _SHARED = range(6)
@@ -489,8 +490,8 @@ def _near(linked: dict[str, int], sym: str, field_address: int) -> int:
     return stub
 
 
-_U64 = 1 << 64
-_pack_u64 = struct.Struct("<Q").pack_into
+# kind -> how to write a value that fits (struct.error when it does not).
+_PACK = {kind: struct.Struct(fmt).pack_into for kind, (_, fmt) in FIELD.items()}
 _classified_cache: dict[int, list[tuple[int, str, int, str, int]]] = {}
 
 
@@ -614,10 +615,10 @@ def assemble(em: Emitter, base_of: Any) -> tuple[bytes, int, dict[str, int], lis
             else:
                 value = c_symbol(sym)
             value += addend
-            if kind == "abs64" and 0 <= value < _U64:
-                _pack_u64(buf, start + off, value)
-            else:
-                patch(buf, start + off, kind, value, base + start + off)
+            try:  # struct refuses values outside the field: the range check
+                _PACK[kind](buf, start + off, value - (base + start + off if kind == "pc32" else 0))
+            except struct.error:
+                patch(buf, start + off, kind, value, base + start + off)  # says why, or packs a negative abs64
     for b, label in em.block_label.items():
         if id(label) in asm.labels:
             symbols[f"b{b.id}"] = base + starts[asm.labels[id(label)]]

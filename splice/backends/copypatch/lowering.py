@@ -16,6 +16,7 @@ from ...runtime import direct_calls
 from . import unboxed, unboxed_ints
 from .emitter import (BINARY_FUNCS, COMPARE_OPS, CONVERSIONS, DIRECT, EXTRAS_ORDER, SIMPLE_CALLS, UNARY_FUNCS,
                       MAX_NATIVE_DEPTH, EmitError, Emitter, Label, ObjRef, SlotList, c_symbol)
+from .specialise import for_iter_stencil, specialise
 
 _INTERNED = {name: sys.intern(name) for name in ("__enter__", "__exit__", "__import__", "__name__", "__spec__",
                                                   "__init__")}
@@ -264,7 +265,7 @@ def _refcount(kind: str) -> Callable[[Emitter, Instr], None]:
 
 
 def _jump(em: Emitter, ins: Instr) -> None:
-    _jump_edge(em, ins.targets[0])
+    em.jump_edge(ins.targets[0])
 
 
 def _branch(em: Emitter, ins: Instr) -> None:
@@ -272,21 +273,14 @@ def _branch(em: Emitter, ins: Instr) -> None:
     cond = em.off(ins.args[0])
     # Go to the true edge when set, then fall into the false edge's moves.
     em.emit("branch_if_true", symbol=em.current_symbol, _JIT_ARG0=cond, _JIT_TARGET0=em.edge_target(on_true))
-    _jump_edge(em, on_false)
-
-
-def _jump_edge(em: Emitter, edge: Any) -> None:
-    em.moves(edge)
-    em.jump(em.block_label[edge.block])
+    em.jump_edge(on_false)
 
 
 def _for_iter(em: Emitter, ins: Instr) -> None:
-    from .specialise import for_iter_stencil
-
     body, exhausted = ins.targets
     em.op(for_iter_stencil(ins), ins, _JIT_ARG0=em.off(ins.args[0]), _JIT_RES0=em.off(ins.result),
           _JIT_TARGET0=em.edge_target(exhausted))
-    _jump_edge(em, body)
+    em.jump_edge(body)
 
 
 def _return(em: Emitter, ins: Instr) -> None:
@@ -306,7 +300,7 @@ def _yield(em: Emitter, ins: Instr) -> None:
     if em.drain:  # add the value to the builtin's result and go on, None sent
         em.emit("gen_accumulate", symbol=em.current_symbol, _JIT_ARG0=em.off(ins.args[0]),
                 _JIT_RES0=em.off(ins.result), _JIT_OP2=ObjRef(0), **listed)
-        _jump_edge(em, ins.targets[0])
+        em.jump_edge(ins.targets[0])
         return
     em.emit("gen_suspend", symbol=em.current_symbol, _JIT_ARG0=em.off(ins.args[0]), _JIT_OP2=ObjRef(site),
             **listed)
@@ -314,7 +308,7 @@ def _yield(em: Emitter, ins: Instr) -> None:
     em.resumes.append((site, resume))
     em.bind(resume)
     em.op("gen_resume", ins, _JIT_RES0=em.off(ins.result), **listed)
-    _jump_edge(em, ins.targets[0])
+    em.jump_edge(ins.targets[0])
 
 
 def _raise(em: Emitter, ins: Instr) -> None:
@@ -359,8 +353,6 @@ def lower(em: Emitter, instrs: list[Instr], i: int) -> int:
     """Emit ``instrs[i]``: a specialised stencil when its hint allows (possibly
     fused with the following instructions), else the generic one.  Returns
     the number of instructions consumed."""
-    from .specialise import specialise
-
     done = specialise(em, instrs, i) or unboxed.fuse(em, instrs, i) or unboxed_ints.fuse(em, instrs, i)
     if done:
         return done

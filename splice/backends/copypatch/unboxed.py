@@ -51,8 +51,6 @@ def _unbox_float(em: Emitter, ins: Instr) -> None:
 def fuse(em: Emitter, instrs: list[Instr], i: int) -> int:
     """CheckFloat or FloatCompare with the Branch on its result, as one
     stencil; returns how many instructions were emitted (0: none)."""
-    from .lowering import _jump_edge
-
     if i + 1 >= len(instrs):
         return 0
     ins, br = instrs[i], instrs[i + 1]
@@ -65,11 +63,11 @@ def fuse(em: Emitter, instrs: list[Instr], i: int) -> int:
     holes = {f"_JIT_ARG{n}": em.off(a) for n, a in enumerate(ins.args)}
     if name == "CheckFloat":  # the fast (true) edge follows
         em.emit("guard_float", symbol=em.current_symbol, _JIT_TARGET0=em.edge_target(on_false), **holes)
-        _jump_edge(em, on_true)
+        em.jump_edge(on_true)
     else:
         em.emit(f"float_branch_{ins.attrs['op']}", symbol=em.current_symbol,
                 _JIT_TARGET0=em.edge_target(on_true), **holes)
-        _jump_edge(em, on_false)
+        em.jump_edge(on_false)
     return 2
 
 

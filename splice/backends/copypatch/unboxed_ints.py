@@ -47,14 +47,12 @@ def _unbox_int(em: Emitter, ins: Instr) -> None:
 
 
 def _int_op(em: Emitter, ins: Instr) -> None:
-    from .lowering import _jump_edge
-
     op = ins.attrs["op"]
     if op not in INT_OPS:
         raise EmitError(f"unknown IntOp {op}")
     ok, exit_ = ins.targets
     _emit(em, f"int_{op}", ins, _JIT_TARGET0=em.edge_target(exit_), **_holes(em, ins))
-    _jump_edge(em, ok)
+    em.jump_edge(ok)
 
 
 def _int_compare(em: Emitter, ins: Instr) -> None:
@@ -73,8 +71,6 @@ FUSED_BRANCH: dict[str, tuple[Callable[[Instr], str], int]] = {
 def fuse(em: Emitter, instrs: list[Instr], i: int) -> int:
     """A kind of ``FUSED_BRANCH`` with the Branch on its result, as one
     stencil; returns how many instructions were emitted (0: none)."""
-    from .lowering import _jump_edge
-
     if i + 1 >= len(instrs) or instrs[i].kind.name not in FUSED_BRANCH:
         return 0
     ins, br = instrs[i], instrs[i + 1]
@@ -83,7 +79,7 @@ def fuse(em: Emitter, instrs: list[Instr], i: int) -> int:
     stencil, away = FUSED_BRANCH[ins.kind.name]
     holes = {f"_JIT_ARG{n}": em.off(a) for n, a in enumerate(ins.args)}
     em.emit(stencil(ins), symbol=em.current_symbol, _JIT_TARGET0=em.edge_target(br.targets[away]), **holes)
-    _jump_edge(em, br.targets[1 - away])
+    em.jump_edge(br.targets[1 - away])
     return 2
 
 
