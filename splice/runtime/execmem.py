@@ -6,7 +6,8 @@ Blocks are mapped in the low 2 GiB (``MAP_32BIT``): stencils are compiled
 for the small code model, so their own code and data are reached with
 32-bit fields (docs/copypatch.md, "Code model").
 Each compiled function gets its own page run (rounded up to whole pages), so
-protection changes never affect another function's code.  The module keeps
+protection changes never affect another function's code; within its first
+page it starts where it would if blocks were packed (``_offset_for``).  The module keeps
 byte accounting for ``splice.stats`` and the benchmarks.
 """
 
@@ -28,12 +29,14 @@ _libc.munmap.restype = ctypes.c_int
 _libc.munmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
 
 PAGE = mmap.PAGESIZE
+LINE = 64  # bytes in a cache line
 MAP_32BIT = 0x40  # Linux x86-64: map in the first 2 GiB
 LOW_LIMIT = 1 << 31
 _MAP_FAILED = ctypes.c_void_p(-1).value
 
 _lock = threading.Lock()
 _in_use = 0  # bytes of code/data handed out (not rounded)
+_next_offset = 0  # _offset_for
 _mapped = 0  # bytes of pages mapped
 
 
@@ -45,13 +48,28 @@ def _round(n: int) -> int:
     return max(PAGE, (n + PAGE - 1) // PAGE * PAGE)
 
 
+def _offset_for(size: int) -> int:
+    """Where in its first page the next block starts: where it would if all
+    blocks were packed one after another (cache-line aligned).  Page-aligned
+    blocks would all start in the same sets of the set-associative
+    instruction cache (4 KiB apart map to one set), and every function's
+    hottest code, its start, would compete for those few sets
+    (docs/runtime.md, "Executable memory")."""
+    global _next_offset
+    with _lock:
+        offset = _next_offset
+        _next_offset = (offset + size + LINE - 1) // LINE * LINE % PAGE
+    return offset
+
+
 class CodeBlock:
     """One page run: writable until ``seal()``, then read-execute forever."""
 
     def __init__(self, size: int) -> None:
         global _mapped
         self.size = size
-        self.mapped = _round(size)
+        offset = _offset_for(size)
+        self.mapped = _round(size + offset)
         addr = _libc.mmap(None, self.mapped, mmap.PROT_READ | mmap.PROT_WRITE,
                           mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS | MAP_32BIT, -1, 0)
         if addr in (None, _MAP_FAILED):
@@ -59,7 +77,8 @@ class CodeBlock:
         if addr + self.mapped > LOW_LIMIT:
             _libc.munmap(addr, self.mapped)
             raise ExecMemError(f"mmap gave {addr:#x}, above the low 2 GiB")
-        self.address: int = addr
+        self._pages = addr
+        self.address: int = addr + offset
         self.sealed = False
         self.released = False
         with _lock:
@@ -76,7 +95,7 @@ class CodeBlock:
     def seal(self) -> None:
         """Make the block read-execute (never writable again) and count it in use."""
         global _in_use
-        if _libc.mprotect(self.address, self.mapped, mmap.PROT_READ | mmap.PROT_EXEC) != 0:
+        if _libc.mprotect(self._pages, self.mapped, mmap.PROT_READ | mmap.PROT_EXEC) != 0:
             raise ExecMemError(ctypes.get_errno(), "mprotect(RX) failed")
         self.sealed = True
         with _lock:
@@ -88,7 +107,7 @@ class CodeBlock:
         if self.released:
             return
         self.released = True
-        _libc.munmap(self.address, self.mapped)
+        _libc.munmap(self._pages, self.mapped)
         with _lock:
             _mapped -= self.mapped
             if self.sealed:

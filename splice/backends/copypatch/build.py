@@ -19,6 +19,7 @@ import sysconfig
 import tempfile
 from pathlib import Path
 
+from . import splitting
 from .stencils import Stencil
 
 HERE = Path(__file__).resolve().parent
@@ -31,6 +32,9 @@ CFLAGS = [
     "-fno-asynchronous-unwind-tables", "-fno-unwind-tables", "-fno-stack-protector",
     "-fno-jump-tables", "-fno-builtin", "-fno-common", "-Wno-section", "-ffp-contract=off",
     "-Wall", "-Wno-unused-function", "-Werror",
+    # Every block in a section of its own: read_object lays the blocks out
+    # again, hot part first (splitting.py).
+    "-fbasic-block-sections=all",
 ]
 
 # ABI name -> include directory and extra flags.  The debug table keeps the
@@ -177,7 +181,7 @@ SPECS: dict[str, tuple[str, list[str]]] = {
 }
 
 # ELF x86-64 relocation types -> hole kinds the emitter patches.
-_RELOC_KINDS = {1: "abs64", 2: "pc32", 4: "pc32", 10: "abs32", 11: "abs32s"}
+_RELOC_KINDS = {0: "none", 1: "abs64", 2: "pc32", 4: "pc32", 10: "abs32", 11: "abs32s"}
 
 
 def _compile(template: str, defines: list[str], include: Path, abi_flags: list[str], out: Path) -> None:
@@ -189,7 +193,6 @@ def _compile(template: str, defines: list[str], include: Path, abi_flags: list[s
     subprocess.run(cmd, check=True)
 
 
-_INT3 = 0xCC
 # Holes that hold small non-negative values, which the small code model puts
 # in 32-bit fields; every other hole and C data symbol is 64-bit (stencil.h).
 SMALL_HOLES = {"_JIT_ARG0", "_JIT_ARG1", "_JIT_ARG2", "_JIT_RES0", "_JIT_RES1",
@@ -205,24 +208,24 @@ def _check_fields(name: str, code: bytes, holes: list[tuple[int, str, str, int]]
     32-bit relative field to a C symbol outside a call or jump (only those
     can go through a stub when the symbol is out of reach)."""
     for off, kind, sym, _ in holes:
-        if kind in ("abs32", "abs32s") and sym not in SMALL_HOLES and sym not in (".text", ".data"):
+        if kind in ("abs32", "abs32s") and sym not in SMALL_HOLES and sym not in (".text", ".cold", ".data"):
             raise RuntimeError(f"{name}: 32-bit absolute reference to {sym} (declare it FAR_DATA in stencil.h)")
-        if kind == "pc32" and not sym.startswith("_JIT_") and sym not in (".text", ".data") \
+        if kind == "pc32" and not sym.startswith("_JIT_") and sym not in (".text", ".cold", ".data") \
                 and not any(code[:off].endswith(op) for op in _REL32_OPCODES):
             raise RuntimeError(f"{name}: 32-bit relative reference to {sym} outside a call or jump")
 
 
 def _tail_jump(code: bytes, holes: list[tuple[int, str, str, int]]) -> int | None:
-    """Start of a final ``jmp _JIT_CONTINUE`` (then only int3 padding), if any."""
+    """Start of a final ``jmp _JIT_CONTINUE`` of ``code`` (the hot part), if any."""
     for off, kind, sym, _ in holes:
-        if kind == "pc32" and sym == "_JIT_CONTINUE" and code[off - 1] == 0xE9 \
-                and all(b == _INT3 for b in code[off + 4:]):
+        if kind == "pc32" and sym == "_JIT_CONTINUE" and off + 4 == len(code) and code[off - 1] == 0xE9:
             return off - 1
     return None
 
 
-def read_object(path: Path) -> Stencil:
-    """Extract one stencil (code, read-only data, holes) from an object file."""
+def read_object(path: Path, split: bool = True) -> Stencil:
+    """Extract one stencil (code, read-only data, holes) from an object file;
+    its blocks laid out hot part first (``split``: splitting.py)."""
     from elftools.elf.elffile import ELFFile
     from elftools.elf.relocation import RelocationSection
 
@@ -231,15 +234,11 @@ def read_object(path: Path) -> Stencil:
         sections = list(elf.iter_sections())
         symtab = elf.get_section_by_name(".symtab")
         (entry,) = symtab.get_symbol_by_name("_jit_stencil")
-        text_index = entry["st_shndx"]
-        code = sections[text_index].data()
-        for i, s in enumerate(sections):
-            if s["sh_flags"] & 4 and s["sh_size"] and i != text_index:  # SHF_EXECINSTR
-                raise RuntimeError(f"{path.name}: code outside the stencil function ({s.name})")
+        texts = {i for i, s in enumerate(sections) if s["sh_flags"] & 4 and s["sh_size"]}  # SHF_EXECINSTR
         data = bytearray()
         data_offset: dict[int, int] = {}
         for i, s in enumerate(sections):
-            if not s["sh_flags"] & 2 or i == text_index or s["sh_size"] == 0:  # SHF_ALLOC
+            if not s["sh_flags"] & 2 or i in texts or s["sh_size"] == 0:  # SHF_ALLOC
                 continue
             if s["sh_flags"] & 1 or s["sh_type"] == "SHT_NOBITS":  # SHF_WRITE / .bss
                 raise RuntimeError(f"{path.name}: writable section {s.name} in a stencil")
@@ -250,13 +249,13 @@ def read_object(path: Path) -> Stencil:
         others = [sym.name for sym in symtab.iter_symbols() if sym["st_info"]["type"] == "STT_FUNC"
                   and sym["st_info"]["bind"] != "STB_LOCAL" and sym.name != "_jit_stencil"]
         if entry["st_value"] != 0 or others:
-            raise RuntimeError(f"{path.name}: _jit_stencil must start the code, alone with local helpers")
-        holes: list[tuple[int, str, str, int]] = []
+            raise RuntimeError(f"{path.name}: _jit_stencil must be the only function but local helpers")
+        relocations: dict[int, list] = {i: [] for i in texts}
         for rs in elf.iter_sections():
             if not isinstance(rs, RelocationSection):
                 continue
             target = rs["sh_info"]
-            if target != text_index:
+            if target not in texts:
                 if target in data_offset:
                     raise RuntimeError(f"{path.name}: relocations in read-only data are not supported")
                 continue
@@ -265,24 +264,24 @@ def read_object(path: Path) -> Stencil:
                 if kind is None:
                     raise RuntimeError(f"{path.name}: unsupported relocation type {rel['r_info_type']}")
                 sym = symtab.get_symbol(rel["r_info_sym"])
-                addend = rel["r_addend"]
-                if sym["st_info"]["type"] == "STT_SECTION" or (sym["st_shndx"] != "SHN_UNDEF" and sym.name != "_jit_stencil"):
+                addend, block, name = rel["r_addend"], None, sym.name
+                if sym["st_shndx"] != "SHN_UNDEF":
                     shndx = sym["st_shndx"]
                     addend += sym["st_value"] if sym["st_info"]["type"] != "STT_SECTION" else 0
-                    if shndx == text_index:
-                        name = ".text"
+                    if shndx in texts:
+                        block = shndx
                     elif shndx in data_offset:
                         name, addend = ".data", addend + data_offset[shndx]
                     else:
                         raise RuntimeError(f"{path.name}: relocation against section {shndx}")
-                elif sym.name == "_jit_stencil":
-                    name = ".text"
-                else:
-                    name = sym.name
-                holes.append((rel["r_offset"], kind, name, addend))
+                relocations[target].append((rel["r_offset"], kind, name, addend, block))
+        # Sections come in clang's block layout order (local helpers' too).
+        order = [entry["st_shndx"], *sorted(texts - {entry["st_shndx"]})]
+        blocks = [splitting.Block(s, sections[s].data(), relocations[s]) for s in order]
+    code, hot, holes = splitting.lay_out(blocks, split)
     holes.sort()
     _check_fields(path.name, code, holes)
-    return Stencil(code, bytes(data), tuple(holes), _tail_jump(code, holes))
+    return Stencil(code, bytes(data), tuple(holes), _tail_jump(code[:hot], holes), hot)
 
 
 def build_table(abi: str) -> dict[str, Stencil]:
@@ -292,7 +291,7 @@ def build_table(abi: str) -> dict[str, Stencil]:
         for name, (template, defines) in SPECS.items():
             out = Path(tmp) / f"{name}.o"
             _compile(template, defines, include, abi_flags, out)
-            table[name] = read_object(out)
+            table[name] = read_object(out, split=not name.startswith("shared_"))
     return table
 
 
@@ -301,7 +300,7 @@ def render(tables: dict[str, dict[str, Stencil]]) -> str:
     lines = [
         "# GENERATED by splice/backends/copypatch/build.py -- do not edit.",
         f"# clang flags: {' '.join(CFLAGS)}",
-        '"""Stencil tables: ABI -> name -> (code hex, data hex, holes, tail)."""',
+        '"""Stencil tables: ABI -> name -> (code hex, data hex, holes, tail, hot)."""',
         "",
         "TABLES = {",
     ]
@@ -313,7 +312,7 @@ def render(tables: dict[str, dict[str, Stencil]]) -> str:
             lines.append(f"            {s.code.hex()!r},")
             lines.append(f"            {s.data.hex()!r},")
             lines.append("            " + pprint.pformat(list(s.holes), width=100, compact=True).replace("\n", "\n            ") + ",")
-            lines.append(f"            {s.tail!r},")
+            lines.append(f"            {s.tail!r}, {s.hot!r},")
             lines.append("        ),")
         lines.append("    },")
     lines.append("}")

@@ -390,7 +390,7 @@ class Emitter:
         self.emit(stencil, symbol=self.current_symbol, **holes)
 
 
-_CONTINUE, _HOLE, _TEXT, _DATA, _C_SYMBOL, _SHARED = range(6)
+_CONTINUE, _HOLE, _TEXT, _COLD, _DATA, _C_SYMBOL, _SHARED = range(7)
 _MISSING = object()
 SHARED_PREFIX = "_JIT_SHARED_"
 # id(stencil table) -> name -> address: the linked shared helpers, and
@@ -506,7 +506,7 @@ def _classified(st: Stencil) -> list[tuple[int, str, int, str, int]]:
                 return _SHARED
             if sym.startswith("_JIT_"):
                 return _HOLE
-            return {".text": _TEXT, ".data": _DATA}.get(sym, _C_SYMBOL)
+            return {".text": _TEXT, ".cold": _COLD, ".data": _DATA}.get(sym, _C_SYMBOL)
         holes = _classified_cache[id(st)] = [(off, kind, what(sym), sym, addend)
                                              for off, kind, sym, addend in st.holes]
     return holes
@@ -529,12 +529,17 @@ def assemble(em: Emitter, base_of: Any) -> tuple[bytes, int, dict[str, int], lis
     for i, p in enumerate(pieces):
         st = tab[p.stencil]
         falls = st.tail is not None and targets[i] == i + 1
-        sizes.append(st.tail if falls else len(st.code))
-    starts = []
+        sizes.append(st.tail if falls else st.hot)
+    # Every piece's hot part in order, then their cold parts (splitting.py).
+    starts, cold_starts = [], []
     pos = 0
     for s in sizes:
         starts.append(pos)
         pos += s
+    for p in pieces:
+        st = tab[p.stencil]
+        cold_starts.append(pos)
+        pos += len(st.code) - st.hot
     code_size = pos
     data_at: dict[str, int] = {}
     for p in pieces:
@@ -562,6 +567,7 @@ def assemble(em: Emitter, base_of: Any) -> tuple[bytes, int, dict[str, int], lis
     for name, o in data_at.items():
         buf[o:o + len(tab[name].data)] = tab[name].data
     symbols: dict[str, int] = {}
+    linked = _linked(tab)
 
     def resolve(value: Any) -> int:
         if type(value) is int:  # slot offsets and constants: most holes
@@ -585,14 +591,21 @@ def assemble(em: Emitter, base_of: Any) -> tuple[bytes, int, dict[str, int], lis
 
     for i, p in enumerate(pieces):
         st = tab[p.stencil]
-        start, size = starts[i], sizes[i]
+        start, size, cold_start, hot = starts[i], sizes[i], cold_starts[i], st.hot
         buf[start:start + size] = st.code[:size]
+        buf[cold_start:cold_start + len(st.code) - hot] = st.code[hot:]
         if p.symbol:
             # An instruction ("b<block>.<index>:<kind>") is named with its stencil.
             name = f"{p.symbol} ({p.stencil})" if p.symbol.startswith("b") else p.symbol
             symbols.setdefault(name, base + start)
+            if len(st.code) > hot:
+                symbols.setdefault(name + " cold", base + cold_start)
         for off, kind, what, sym, addend in _classified(st):
-            if off >= size:
+            if off >= hot:
+                at = cold_start + off - hot
+            elif off < size:
+                at = start + off
+            else:
                 continue  # inside the elided tail jump
             if what == _HOLE:
                 value = p.holes.get(sym, _MISSING)
@@ -606,19 +619,21 @@ def assemble(em: Emitter, base_of: Any) -> tuple[bytes, int, dict[str, int], lis
                 value = base + starts[t]
             elif what == _TEXT:
                 value = base + start
+            elif what == _COLD:
+                value = base + cold_start
             elif what == _DATA:
                 value = base + data_at[p.stencil]
             elif what == _SHARED:
                 value = shared_address(tab, sym[len(SHARED_PREFIX):])
             elif kind == "pc32":
-                value = _near(_linked(tab), sym, base + start + off)
+                value = _near(linked, sym, base + at)
             else:
                 value = c_symbol(sym)
             value += addend
             try:  # struct refuses values outside the field: the range check
-                _PACK[kind](buf, start + off, value - (base + start + off if kind == "pc32" else 0))
+                _PACK[kind](buf, at, value - (base + at if kind == "pc32" else 0))
             except struct.error:
-                patch(buf, start + off, kind, value, base + start + off)  # says why, or packs a negative abs64
+                patch(buf, at, kind, value, base + at)  # says why, or packs a negative abs64
     for b, label in em.block_label.items():
         if id(label) in asm.labels:
             symbols[f"b{b.id}"] = base + starts[asm.labels[id(label)]]

@@ -18,12 +18,15 @@ from ...errors import Unsupported
 class Stencil:
     code: bytes
     data: bytes
-    # (offset, kind, symbol, addend); symbol ".text"/".data" = this stencil's
-    # own code/data, "_JIT_*" = a value the emitter supplies, else a C symbol.
+    # (offset, kind, symbol, addend); symbol ".text"/".cold"/".data" = this
+    # stencil's own hot part/cold part/data, "_JIT_*" = a value the emitter supplies, else a C symbol.
     holes: tuple[tuple[int, str, str, int], ...]
-    # Length of the code without its trailing jump to _JIT_CONTINUE, if it
-    # ends in one (used when the next stencil follows directly).
+    # Length of the hot part without its trailing jump to _JIT_CONTINUE, if
+    # it ends in one (used when the next stencil follows directly).
     tail: int | None
+    # Length of the hot part: code[hot:] is the cold part, which the emitter
+    # places after the function's hot code (splitting.py).
+    hot: int
 
 
 def abi() -> str:
@@ -41,5 +44,5 @@ def table(which: str | None = None) -> dict[str, Stencil]:
         raise Unsupported("the copy-and-patch stencils are built for CPython 3.11")
     if which not in TABLES:
         raise Unsupported(f"no stencil table for the {which} ABI")
-    return {name: Stencil(bytes.fromhex(code), bytes.fromhex(data), tuple(tuple(h) for h in holes), tail)
-            for name, (code, data, holes, tail) in TABLES[which].items()}
+    return {name: Stencil(bytes.fromhex(code), bytes.fromhex(data), tuple(tuple(h) for h in holes), tail, hot)
+            for name, (code, data, holes, tail, hot) in TABLES[which].items()}

@@ -34,6 +34,7 @@ STENCIL
 #endif
     }
     if (!fast) {
+        COLD_PATH();
         SET_LOCATION();
         r = GENERIC_BINARY(a, b);
     }

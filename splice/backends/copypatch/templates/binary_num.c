@@ -69,6 +69,9 @@ STENCIL
 # endif
 #endif
     else {
+#ifndef ANY  /* without feedback the generic path may well be the common one */
+        COLD_PATH();
+#endif
         SET_LOCATION();
         r = GENERIC_BINARY(a, b);
     }

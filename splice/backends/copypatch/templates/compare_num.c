@@ -46,6 +46,9 @@ STENCIL
     }
 #endif
     else {
+#ifndef ANY  /* without feedback the generic path may well be the common one */
+        COLD_PATH();
+#endif
         SET_LOCATION();
 #ifdef TRUTH
         res = _JIT_SHARED_compare_truth(frame, a, b, op, OPINT(_JIT_OP1));

@@ -57,6 +57,7 @@ STENCIL
         }
         GOTO(_JIT_TARGET0);
     }
+    COLD_PATH();
 #endif
     SET_LOCATION();
     PyObject *next = (*Py_TYPE(it)->tp_iternext)(it);

@@ -46,6 +46,7 @@ STENCIL
         }
         CONTINUE();
     }
+    COLD_PATH();
     SET_LOCATION();
     if (_JIT_SHARED_setattr_miss(o, OP0, ARG1, e) < 0) {
         ERROR();
@@ -61,6 +62,7 @@ STENCIL
         RES0 = Py_NewRef(k->value);
         CONTINUE();
     }
+    COLD_PATH();
     SET_LOCATION();
     r = _JIT_SHARED_getattr_miss(o, OP0, e, index1 == 0);
     if (r == NULL) {

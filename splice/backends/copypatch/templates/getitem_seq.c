@@ -19,6 +19,7 @@ STENCIL
         r = Py_NewRef(ITEMS(c)[(Py_ssize_t)((PyLongObject *)k)->ob_digit[0] * Py_SIZE(k)]);
     }
     else {
+        COLD_PATH();
         SET_LOCATION();
         r = PyObject_GetItem(c, k);
         if (r == NULL) {

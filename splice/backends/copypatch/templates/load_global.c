@@ -32,6 +32,7 @@ STENCIL
         RES0 = Py_NewRef(c->value);
         CONTINUE();
     }
+    COLD_PATH();
 #endif
     SET_LOCATION();
 #ifdef CACHED

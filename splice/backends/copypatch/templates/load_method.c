@@ -44,6 +44,7 @@ STENCIL
             break;
         }
     }
+    COLD_PATH();
     SET_LOCATION();
     int is_method = _JIT_SHARED_load_method_miss(obj, OP0, c, &meth);
 #else

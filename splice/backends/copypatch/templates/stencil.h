@@ -60,10 +60,37 @@ typedef PyObject *(JIT_CC *jit_fn)(_PyInterpreterFrame *, PyObject **, PyThreadS
 
 /* Continuations: the next stencil, this instruction's error path, targets. */
 extern PyObject *JIT_CC _JIT_CONTINUE(JIT_ARGS);
-extern PyObject *JIT_CC _JIT_ERROR(JIT_ARGS);
+extern PyObject *JIT_CC _JIT_ERROR(JIT_ARGS) __attribute__((cold));
 extern PyObject *JIT_CC _JIT_TARGET0(JIT_ARGS);
 extern PyObject *JIT_CC _JIT_TARGET1(JIT_ARGS);
 #define LIKELY(x) __builtin_expect(!!(x), 1)
+/* This block starts a rarely taken path (a guard's generic fallback, a
+ * cache miss): the build moves it and what only it leads to into the
+ * stencil's cold part (splitting.py).  A relocation on _JIT_COLD, no code. */
+#define COLD_PATH() __asm__ volatile(".reloc ., R_X86_64_NONE, _JIT_COLD")
+
+#ifndef Py_REF_DEBUG
+/* Releasing the last reference is a cold path too: the deallocation costs
+ * far more than the jump there and back, and the hot part of every decref
+ * site shrinks to a decrement and a branch. */
+HELPER void splice_decref(PyObject *op)
+{
+    if (--op->ob_refcnt == 0) {
+        COLD_PATH();
+        _Py_Dealloc(op);
+    }
+}
+HELPER void splice_xdecref(PyObject *op)
+{
+    if (op != NULL) {
+        splice_decref(op);
+    }
+}
+# undef Py_DECREF
+# undef Py_XDECREF
+# define Py_DECREF(op) splice_decref(_PyObject_CAST(op))
+# define Py_XDECREF(op) splice_xdecref(_PyObject_CAST(op))
+#endif
 #define GOTO(sym) __attribute__((musttail)) return sym(frame, slots, tstate)
 #define CONTINUE() GOTO(_JIT_CONTINUE)
 #define ERROR() GOTO(_JIT_ERROR)
@@ -204,6 +231,7 @@ HELPER PyObject *class_attribute(PyObject *cls, PyObject *name, int *bind)
  * RES0 = the attribute, or the error path. */
 #define GENERIC_GETATTR()                                  \
     do {                                                   \
+        COLD_PATH();                                       \
         SET_LOCATION();                                    \
         PyObject *generic_ = PyObject_GetAttr(ARG0, OP0);  \
         if (generic_ == NULL) {                            \
