@@ -5,7 +5,8 @@
 Loads an unmodified pyperformance benchmark (as compiled_ab.py does), warms
 it up with three runs, compiles every function it defines with
 ``splice.jit(eager=True)``, runs it once more, and prints the code bytes
-laid out per stencil (a stencil's elided tail jump not counted) and the
+laid out per stencil, hot parts and cold parts apart (a stencil's elided
+tail jump not counted), and the
 largest functions: where compiled code is big, and so where the
 instruction cache goes (docs/copypatch.md, "Code model").
 """
@@ -28,6 +29,7 @@ def main() -> None:
     name = sys.argv[1]
     per_stencil: collections.Counter[str] = collections.Counter()
     count: collections.Counter[str] = collections.Counter()
+    cold: collections.Counter[str] = collections.Counter()  # bytes in the cold parts
     assemble = emitter.assemble
 
     def counting(em, base_of):  # type: ignore[no-untyped-def]
@@ -36,7 +38,8 @@ def main() -> None:
         for i, p in enumerate(asm.pieces):
             st = em.table[p.stencil]
             follows = (i + 1 if p.cont is None else asm.labels[id(p.cont)]) == i + 1
-            per_stencil[p.stencil] += st.tail if st.tail is not None and follows else len(st.code)
+            per_stencil[p.stencil] += st.tail if st.tail is not None and follows else st.hot
+            cold[p.stencil] += len(st.code) - st.hot
             count[p.stencil] += 1
         return out
 
@@ -52,9 +55,9 @@ def main() -> None:
         splice.jit(f, eager=True)
     CALLS[name](mod)
     total = sum(per_stencil.values())
-    print(f"{name}: {total} bytes of code in {len(functions)} functions")
+    print(f"{name}: {total} bytes of hot code (and {sum(cold.values())} cold) in {len(functions)} functions")
     for stencil, size in per_stencil.most_common(15):
-        print(f"  {stencil:26} {size:8} {size / total:6.1%}  x{count[stencil]}")
+        print(f"  {stencil:26} {size:8} {size / total:6.1%}  x{count[stencil]}  (cold {cold[stencil]})")
     print("largest functions:")
     for f in sorted(functions, key=lambda f: -(splice.explain(f).size or 0))[:8]:
         print(f"  {splice.explain(f)}")

@@ -6,6 +6,7 @@
 STENCIL
 {
     if (eval_breaker_set(tstate)) {
+        COLD_PATH();
         SET_LOCATION();
         if (handle_eval_breaker(tstate) < 0) {
             ERROR();

@@ -23,10 +23,16 @@ STENCIL
     PyTypeObject *tp = Py_TYPE(o);
     uint32_t version = tp->tp_version_tag;
     uint32_t index1 = 0;
-    for (int i = 0; i < ATTR_ENTRIES; i++) {
-        if (e[i].version == version) {
-            index1 = e[i].index1;
-            break;
+    if (LIKELY(e[0].version == version)) {
+        index1 = e[0].index1;
+    }
+    else {  /* a polymorphic site: its other types, out of the hot part */
+        COLD_PATH();
+        for (int i = 1; i < ATTR_ENTRIES; i++) {
+            if (e[i].version == version) {
+                index1 = e[i].index1;
+                break;
+            }
         }
     }
     /* (A cached version is a type with a managed dict; testing it again
@@ -57,12 +63,12 @@ STENCIL
         RES0 = Py_NewRef(r);
         CONTINUE();
     }
+    COLD_PATH();  /* a class's attribute (the class entry) or a miss */
     class_entry *k = (class_entry *)(e + ATTR_ENTRIES);
     if (tp == &PyType_Type && k->version != 0 && ((PyTypeObject *)o)->tp_version_tag == k->version) {
         RES0 = Py_NewRef(k->value);
         CONTINUE();
     }
-    COLD_PATH();
     SET_LOCATION();
     r = _JIT_SHARED_getattr_miss(o, OP0, e, index1 == 0);
     if (r == NULL) {

@@ -20,7 +20,9 @@ STENCIL
 #ifdef CACHED
     global_cache *c = (global_cache *)FAR(_JIT_CACHE);
     PyDictObject *g = (PyDictObject *)frame->f_globals, *b = (PyDictObject *)frame->f_builtins;
-    if (g->ma_keys == c->keys) {
+    /* (The bound: a keys object freed and another allocated at its address
+     * may be smaller; the name check then rules out any other entry.) */
+    if (g->ma_keys == c->keys && c->index < c->keys->dk_nentries) {
         PyDictUnicodeEntry *entry = &DK_UNICODE_ENTRIES(c->keys)[c->index];
         PyObject *value = entry->me_value;
         if (LIKELY(entry->me_key == name && value != NULL)) {

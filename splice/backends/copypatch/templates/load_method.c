@@ -31,17 +31,27 @@ STENCIL
     method_cache *c = (method_cache *)FAR(_JIT_CACHE);
     PyTypeObject *tp = Py_TYPE(obj);
     uint32_t version = tp->tp_version_tag;
-    for (int i = 0; version != 0 && i < METHOD_ENTRIES; i++) {
-        if (c[i].version == version) {
-            int32_t names = c[i].names;
-            if (LIKELY(names == NO_DICT ||
-                       (names >= 0 && *_PyObject_ValuesPointer(obj) != NULL &&
-                        ((PyHeapTypeObject *)tp)->ht_cached_keys->dk_nentries == names))) {
-                RES0 = Py_NewRef(c[i].method);
-                RES1 = Py_NewRef(obj);
-                CONTINUE();
+    int k = -1;
+    if (LIKELY(version != 0 && c[0].version == version)) {
+        k = 0;
+    }
+    else {  /* a polymorphic site: its other types, out of the hot part */
+        COLD_PATH();
+        for (int i = 1; version != 0 && i < METHOD_ENTRIES; i++) {
+            if (c[i].version == version) {
+                k = i;
+                break;
             }
-            break;
+        }
+    }
+    if (k >= 0) {
+        int32_t names = c[k].names;
+        if (LIKELY(names == NO_DICT ||
+                   (names >= 0 && *_PyObject_ValuesPointer(obj) != NULL &&
+                    ((PyHeapTypeObject *)tp)->ht_cached_keys->dk_nentries == names))) {
+            RES0 = Py_NewRef(c[k].method);
+            RES1 = Py_NewRef(obj);
+            CONTINUE();
         }
     }
     COLD_PATH();
