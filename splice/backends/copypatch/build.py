@@ -178,6 +178,8 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     **{f"shared_{name}": ("shared", [f"-D{name.upper()}"])
        for name in ("getattr_miss", "setattr_miss", "load_method_miss", "load_global_miss", "call",
                     "compare_truth")},
+    "shared_call_drain": ("shared", ["-DCALL", "-DDRAIN=1"]),
+    "shared_call_kw": ("shared", ["-DCALL", "-DKW"]),
 }
 
 # ELF x86-64 relocation types -> hole kinds the emitter patches.

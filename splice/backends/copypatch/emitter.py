@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ctypes
 import struct
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -469,12 +470,30 @@ def _link_shared(tab: dict[str, Stencil]) -> dict[str, int]:
                 value = base + data_at
             elif what == _C_SYMBOL:
                 value = c_symbol(sym) if kind != "pc32" else _near(linked, sym, field)
+            elif sym == "_JIT_CALL_CONFIG":
+                value = _call_config()
             else:
                 raise EmitError(f"shared helper {name} has a hole {sym}")
             patch(buf, code_at + off, kind, value + addend, field)
     block.write(0, bytes(buf))
     block.seal()
     return linked
+
+
+_CALL_CONFIG: list[Any] = []  # never freed: the shared block reads it
+
+
+def _call_config() -> int:
+    """Address of what every direct call of the process shares (shared.c's
+    call_config): the interned "__init__", splice's code-extra index, the
+    native depth limit, the spare data-stack chunk's address."""
+    from ...runtime import direct_calls
+
+    if not _CALL_CONFIG:
+        init = sys.intern("__init__")
+        _CALL_CONFIG[:] = [(ctypes.c_ssize_t * 4)(id(init), direct_calls.extra_index(), MAX_NATIVE_DEPTH,
+                                                  direct_calls.spare_chunk_cell()), init]
+    return ctypes.addressof(_CALL_CONFIG[0])
 
 
 def _near(linked: dict[str, int], sym: str, field_address: int) -> int:

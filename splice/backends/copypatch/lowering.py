@@ -15,11 +15,10 @@ from ...ir import Instr, Repr
 from ...runtime import direct_calls
 from . import unboxed, unboxed_ints
 from .emitter import (BINARY_FUNCS, COMPARE_OPS, CONVERSIONS, DIRECT, EXTRAS_ORDER, SIMPLE_CALLS, UNARY_FUNCS,
-                      MAX_NATIVE_DEPTH, EmitError, Emitter, Label, ObjRef, SlotList, c_symbol)
+                      EmitError, Emitter, Label, ObjRef, SlotList, c_symbol)
 from .specialise import for_iter_stencil, specialise
 
-_INTERNED = {name: sys.intern(name) for name in ("__enter__", "__exit__", "__import__", "__name__", "__spec__",
-                                                  "__init__")}
+_INTERNED = {name: sys.intern(name) for name in ("__enter__", "__exit__", "__import__", "__name__", "__spec__")}
 
 
 def _args(em: Emitter, ins: Instr) -> dict[str, Any]:
@@ -169,18 +168,15 @@ def _only_for(em: Emitter, ins: Instr) -> bool:
 
 def _call(em: Emitter, ins: Instr) -> None:
     kwnames = ins.attrs.get("kwnames") or None
-    # Positional calls may reach a compiled callee's native body directly.
-    direct = {} if kwnames else {"_JIT_OP1": direct_calls.extra_index(), "_JIT_OP2": MAX_NATIVE_DEPTH,
-                                 "_JIT_OP3": direct_calls.spare_chunk_cell()}
     count = len(ins.args) - 2
-    stencil = "vectorcall" if not direct else f"vectorcall_direct{count}" if count < 4 else "vectorcall_direct"
-    if direct and count == 1 and _only_for(em, ins):
+    # Positional calls may reach a compiled callee's native body directly.
+    stencil = "vectorcall" if kwnames else f"vectorcall_direct{count}" if count < 4 else "vectorcall_direct"
+    if not kwnames and count == 1 and _only_for(em, ins):
         stencil = "vectorcall_drain1"
+    kw = {"_JIT_OP0": ObjRef(tuple(kwnames))} if kwnames else {}
     em.op(stencil, ins, _JIT_ARG0=em.off(ins.args[0]),
           _JIT_ARG1=em.off(ins.args[1]), _JIT_LIST=_slot_list(em, ins.args[2:]), _JIT_COUNT=count,
-          _JIT_OP0=ObjRef(tuple(kwnames)) if kwnames else ObjRef(_INTERNED["__init__"]),
-          _JIT_SCRATCH=em.scratch_slot * 8,
-          _JIT_RES0=em.off(ins.result), **direct)
+          _JIT_SCRATCH=em.scratch_slot * 8, _JIT_RES0=em.off(ins.result), **kw)
 
 
 def _make_function(em: Emitter, ins: Instr) -> None:

@@ -199,27 +199,12 @@ HELPER PyObject *new_instance(_PyInterpreterFrame *frame, PyThreadState *tstate,
     return obj;
 }
 
-/* A call (vectorcall.c): `buf[2..2+count)` are the positional and keyword
- * arguments, buf[0..1] free (PY_VECTORCALL_ARGUMENTS_OFFSET, self).  Direct
- * when `index` >= 0 and the callee allows it (call_direct.h), a class made
- * as new_instance does, a builtin draining a fresh compiled generator
- * (consume_generator.h; `drain`: the argument is a generator only this
- * call holds), else PyObject_Vectorcall. */
-PyObject *_jit_stencil(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObject *callable, PyObject *self,
-                       PyObject **buf, Py_ssize_t count, PyObject *kwnames, PyObject *init_name, Py_ssize_t index,
-                       Py_ssize_t max_depth, _PyStackChunk **spare, int drain)
+/* The generic call: PyObject_Vectorcall with `buf[2..2+count)` as the
+ * positional and keyword arguments (buf[0..1] free:
+ * PY_VECTORCALL_ARGUMENTS_OFFSET, self). */
+HELPER PyObject *vectorcall(PyObject *callable, PyObject *self, PyObject **buf, Py_ssize_t count,
+                            PyObject *kwnames)
 {
-    if (index >= 0) {
-        PyObject *r = self == NULL && Py_IS_TYPE(callable, &PyType_Type)
-            ? new_instance(frame, tstate, callable, buf, count, init_name, index, max_depth, spare)
-            : call_direct(frame, tstate, callable, self, buf + 2, count, index, max_depth, spare);
-        if (r == NOT_DIRECT && drain && self == NULL && count == 1 && PyGen_CheckExact(buf[2])) {
-            r = consume_generator(tstate, callable, (PyGenObject *)buf[2], index, max_depth);
-        }
-        if (r != NOT_DIRECT) {
-            return r;
-        }
-    }
     PyObject **args = buf + 2;
     Py_ssize_t n = count;
     if (self != NULL) {
@@ -232,6 +217,48 @@ PyObject *_jit_stencil(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObje
     }
     return PyObject_Vectorcall(callable, args, n | PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames);
 }
+
+# ifdef KW
+/* A call with keyword arguments (vectorcall.c): never direct. */
+PyObject *_jit_stencil(PyObject *callable, PyObject *self, PyObject **buf, Py_ssize_t count, PyObject *kwnames)
+{
+    return vectorcall(callable, self, buf, count, kwnames);
+}
+# else
+/* What every direct call of the process shares, filled in when the
+ * emitter links this helper (emitter._call_config): passed in memory, not
+ * as arguments, so each call site is short and takes no stack arguments. */
+typedef struct {
+    PyObject *init_name;      /* "__init__", interned */
+    Py_ssize_t index;         /* splice's code-extra index (call_direct.h) */
+    Py_ssize_t max_depth;     /* native frames before stepping aside */
+    _PyStackChunk **spare;    /* the spare data-stack chunk */
+} call_config;
+LARGE_HOLE _JIT_CALL_CONFIG[];
+
+#  ifndef DRAIN
+#   define DRAIN 0
+#  endif
+/* A positional call (vectorcall.c): direct when the callee allows it
+ * (call_direct.h), a class made as new_instance does, a builtin draining
+ * a fresh compiled generator (consume_generator.h; DRAIN: the argument is
+ * a generator only this call holds), else PyObject_Vectorcall. */
+PyObject *_jit_stencil(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObject *callable, PyObject *self,
+                       PyObject **buf, Py_ssize_t count)
+{
+    const call_config *c = (const call_config *)FAR(_JIT_CALL_CONFIG);
+    PyObject *r = self == NULL && Py_IS_TYPE(callable, &PyType_Type)
+        ? new_instance(frame, tstate, callable, buf, count, c->init_name, c->index, c->max_depth, c->spare)
+        : call_direct(frame, tstate, callable, self, buf + 2, count, c->index, c->max_depth, c->spare);
+    if (r == NOT_DIRECT && DRAIN && self == NULL && count == 1 && PyGen_CheckExact(buf[2])) {
+        r = consume_generator(tstate, callable, (PyGenObject *)buf[2], c->index, c->max_depth);
+    }
+    if (r != NOT_DIRECT) {
+        return r;
+    }
+    return vectorcall(callable, self, buf, count, NULL);
+}
+# endif
 #endif
 
 #ifdef COMPARE_TRUTH
