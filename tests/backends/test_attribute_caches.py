@@ -300,7 +300,7 @@ def test_global_cache_sees_every_change(python: str) -> None:
         def warm():
             read()
         """
-        plain, native = warm_both(src, ["read"], {"read": ["load_global_cached"]})
+        plain, native = warm_both(src, ["read"], {"read": ["load_global_cached", "load_global_builtin"]})
 
         def scenario(ns):
             read = ns["read"]

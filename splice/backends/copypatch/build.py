@@ -78,6 +78,7 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     "delete_cell": ("cell", ["-DDELETE"]),
     "load_global": ("load_global", []),
     "load_global_cached": ("load_global", ["-DCACHED"]),
+    "load_global_builtin": ("load_global", ["-DCACHED", "-DBUILTIN"]),
     **{f"binary_{t}_{op}": ("binary_num", [f"-D{t.upper()}", f"-DOP_{op.upper()}"])
        for t, ops in (("int", ("add", "sub", "mul")), ("float", ("add", "sub", "mul", "div")),
                       ("any", ("add", "sub", "mul", "div"))) for op in ops},

@@ -78,7 +78,12 @@ def _cell(stencil: str) -> Callable[[Emitter, Instr], None]:
 
 
 def _load_global(em: Emitter, ins: Instr) -> None:
-    em.op("load_global_cached", ins, _JIT_OP0=_name(ins), _JIT_CACHE=em.cache(), **_args(em, ins))
+    """A global or builtin through the instruction's cache; the stencil keeps
+    the path of what the name was when compiling in its hot part."""
+    globals_ = em.fn.globals
+    builtin = isinstance(globals_, dict) and ins.attrs["name"] not in globals_
+    em.op("load_global_builtin" if builtin else "load_global_cached", ins, _JIT_OP0=_name(ins),
+          _JIT_CACHE=em.cache(), **_args(em, ins))
 
 
 def _global(stencil: str) -> Callable[[Emitter, Instr], None]:

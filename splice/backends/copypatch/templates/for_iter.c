@@ -43,6 +43,7 @@ STENCIL
         }
         GOTO(_JIT_TARGET0);
     }
+    COLD_PATH();
 #elif defined(RANGE)
     if (Py_TYPE(it) == &PyRangeIter_Type) {
         rangeiterobject *r = (rangeiterobject *)it;

@@ -22,7 +22,12 @@ STENCIL
     PyDictObject *g = (PyDictObject *)frame->f_globals, *b = (PyDictObject *)frame->f_builtins;
     /* (The bound: a keys object freed and another allocated at its address
      * may be smaller; the name check then rules out any other entry.) */
+    /* -DBUILTIN: the name was a builtin when compiling, so the global path
+     * is the cold one (else the builtin path is). */
     if (g->ma_keys == c->keys && c->index < c->keys->dk_nentries) {
+# ifdef BUILTIN
+        COLD_PATH();
+# endif
         PyDictUnicodeEntry *entry = &DK_UNICODE_ENTRIES(c->keys)[c->index];
         PyObject *value = entry->me_value;
         if (LIKELY(entry->me_key == name && value != NULL)) {
@@ -30,9 +35,14 @@ STENCIL
             CONTINUE();
         }
     }
-    else if (LIKELY(g->ma_version_tag == c->globals_tag && b->ma_version_tag == c->builtins_tag)) {
-        RES0 = Py_NewRef(c->value);
-        CONTINUE();
+    else {
+# ifndef BUILTIN
+        COLD_PATH();
+# endif
+        if (LIKELY(g->ma_version_tag == c->globals_tag && b->ma_version_tag == c->builtins_tag)) {
+            RES0 = Py_NewRef(c->value);
+            CONTINUE();
+        }
     }
     COLD_PATH();
 #endif
