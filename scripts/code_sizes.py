@@ -6,9 +6,9 @@ Loads an unmodified pyperformance benchmark (as compiled_ab.py does), warms
 it up with three runs, compiles every function it defines with
 ``splice.jit(eager=True)``, runs it once more, and prints the code bytes
 laid out per stencil, hot parts and cold parts apart (a stencil's elided
-tail jump not counted), and the
-largest functions: where compiled code is big, and so where the
-instruction cache goes (docs/copypatch.md, "Code model").
+tail jump not counted), and the largest functions: where compiled code is
+big, and so where the instruction cache goes (docs/copypatch.md, "Code
+model" and "Hot and cold parts").
 """
 
 from __future__ import annotations

@@ -589,8 +589,6 @@ def assemble(em: Emitter, base_of: Any) -> tuple[bytes, int, dict[str, int], lis
     linked = _linked(tab)
 
     def resolve(value: Any) -> int:
-        if type(value) is int:  # slot offsets and constants: most holes
-            return value
         if isinstance(value, Label):
             return base + starts[asm.labels[id(value)]]
         if isinstance(value, ObjRef):
@@ -628,9 +626,10 @@ def assemble(em: Emitter, base_of: Any) -> tuple[bytes, int, dict[str, int], lis
                 continue  # inside the elided tail jump
             if what == _HOLE:
                 value = p.holes.get(sym, _MISSING)
-                if value is _MISSING:
-                    raise EmitError(f"hole {sym} of {p.stencil} left unpatched ({p.symbol})")
-                value = resolve(value)
+                if type(value) is not int:  # slot offsets and constants (most holes) are ready
+                    if value is _MISSING:
+                        raise EmitError(f"hole {sym} of {p.stencil} left unpatched ({p.symbol})")
+                    value = resolve(value)
             elif what == _CONTINUE:
                 t = targets[i]
                 if t >= n:
