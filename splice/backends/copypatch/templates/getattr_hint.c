@@ -31,7 +31,8 @@ STENCIL
                 PyDictUnicodeEntry *ep = DK_UNICODE_ENTRIES(keys) + hint;
                 r = ep->me_key == OP0 ? ep->me_value : NULL;
             }
-            else {
+            else {  /* keys other than str */
+                COLD_PATH();
                 PyDictKeyEntry *ep = DK_ENTRIES(keys) + hint;
                 r = ep->me_key == OP0 ? ep->me_value : NULL;
             }
