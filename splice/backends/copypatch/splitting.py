@@ -49,32 +49,32 @@ class _Branch:
     short: bool = False
 
 
+def _branch_at(code: bytes, field: int) -> tuple[int, int | None] | None:
+    """(start, condition code or None for jmp) of the jmp/jcc whose 32-bit
+    field is at ``field``, or None when the field is not a branch's."""
+    if code[field - 1] == _JMP32:
+        return field - 1, None
+    if field >= 2 and code[field - 2] == 0x0F and 0x80 <= code[field - 1] < 0x90:
+        return field - 2, code[field - 1] - 0x80
+    return None
+
+
 def _pieces(block: Block) -> list[bytes | _Branch | tuple[int, str, str, int, int | None]]:
     """The block as raw bytes, branches to blocks, and the other relocations
-    (offsets relative to the byte string before them)."""
+    (each at the end of the bytes before it)."""
     out: list = []
     pos = 0
     for off, kind, sym, addend, section in sorted(block.relocations):
-        if section is not None and kind == "pc32":
-            code = block.code
-            if code[off - 1] == _JMP32:
-                start, cc = off - 1, None
-            elif code[off - 2] == 0x0F and 0x80 <= code[off - 1] < 0x90:
-                start, cc = off - 2, code[off - 1] - 0x80
-            else:  # a call of a local helper function: a reference like any other
-                out.append(block.code[pos:off])
-                out.append((0, kind, sym, addend, section))
-                pos = off
-                continue
-            if addend != -4:
-                raise RuntimeError("a branch into the middle of a block")
-            out.append(block.code[pos:start])
-            out.append(_Branch(cc, section))
-            pos = off + 4
-        else:
-            out.append(block.code[pos:off])
-            out.append((0, kind, sym, addend, section))
+        branch = _branch_at(block.code, off) if section is not None and kind == "pc32" else None
+        if branch is None:  # a hole, or a call of a local helper function
+            out += [block.code[pos:off], (0, kind, sym, addend, section)]
             pos = off
+            continue
+        if addend != -4:
+            raise RuntimeError("a branch into the middle of a block")
+        start, cc = branch
+        out += [block.code[pos:start], _Branch(cc, section)]
+        pos = off + 4
     out.append(block.code[pos:])
     return out
 
@@ -134,7 +134,7 @@ def _cold(blocks: list[Block], items: dict) -> set[int]:
 
 def _is_jump(before: bytes) -> bool:
     """Do the bytes before a 32-bit field end in the opcode of a jmp or jcc?"""
-    return before.endswith(bytes([_JMP32])) or (len(before) >= 2 and before[-2] == 0x0F and 0x80 <= before[-1] < 0x90)
+    return len(before) >= 1 and _branch_at(before + bytes(4), len(before)) is not None
 
 
 def _size(item: bytes | _Branch | tuple) -> int:
