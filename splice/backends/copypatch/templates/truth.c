@@ -11,7 +11,8 @@ STENCIL
     else if (v == Py_False || v == Py_None) {
         r = 0;
     }
-    else {
+    else {  /* any other object: a C call, so a jump there and back is cheap */
+        COLD_PATH();
         SET_LOCATION();
         r = PyObject_IsTrue(v);
         if (r < 0) {
