@@ -134,7 +134,7 @@ def _cold(blocks: list[Block], items: dict) -> set[int]:
 
 def _is_jump(before: bytes) -> bool:
     """Do the bytes before a 32-bit field end in the opcode of a jmp or jcc?"""
-    return len(before) >= 1 and _branch_at(before + bytes(4), len(before)) is not None
+    return bool(before) and _branch_at(before, len(before)) is not None
 
 
 def _size(item: bytes | _Branch | tuple) -> int:
@@ -153,7 +153,7 @@ def lay_out(blocks: list[Block], split: bool) -> tuple[bytes, int, list[tuple[in
     cold_sections = _cold(blocks, items) if split else set()
     cold = [b for b in blocks if b.section in cold_sections]
     hot = [b for b in blocks if b.section not in cold_sections]
-    part = {b.section: (0 if b in hot else 1) for b in blocks}
+    part = {b.section: int(b.section in cold_sections) for b in blocks}
     for parts in (hot, cold):
         for b, nxt in zip(parts, parts[1:]):
             its = items[b.section]
