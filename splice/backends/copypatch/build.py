@@ -88,6 +88,7 @@ SPECS: dict[str, tuple[str, list[str]]] = {
        for t in ("int", "float", "any") for fused in ("", "_truth") for op in _BRANCH_OPS},
     "getitem_list_int": ("getitem_seq", ["-DLIST_"]),
     "getitem_tuple_int": ("getitem_seq", ["-DTUPLE"]),
+    "setitem_list_int": ("getitem_seq", ["-DLIST_", "-DSTORE"]),
     "getattr_instance": ("getattr_instance", []),
     "setattr_instance": ("getattr_instance", ["-DSTORE"]),
     "getattr_slot": ("getattr_slot", []),

@@ -88,12 +88,19 @@ def _compare(em: Emitter, instrs: list[Instr], i: int) -> int:
     return 3  # Compare, Truth, Decref; the Branch is emitted as usual
 
 
-def _getitem(em: Emitter, ins: Instr) -> int:
+def _item(em: Emitter, ins: Instr) -> int:
+    """``c[i]`` and ``c[i] = v`` for the list (or, loading, tuple) and int
+    the hint names."""
     hint = ins.hint or {}
     if hint.get("key") != "int" or hint.get("container") not in ("list", "tuple"):
         return 0
-    em.op(f"getitem_{hint['container']}_int", ins, _JIT_ARG0=em.off(ins.args[0]), _JIT_ARG1=em.off(ins.args[1]),
-          _JIT_RES0=em.off(ins.result))
+    holes: dict[str, Any] = dict(_JIT_ARG0=em.off(ins.args[0]), _JIT_ARG1=em.off(ins.args[1]))
+    if ins.kind.name == "GetItem":
+        em.op(f"getitem_{hint['container']}_int", ins, _JIT_RES0=em.off(ins.result), **holes)
+    elif hint["container"] == "list":
+        em.op("setitem_list_int", ins, _JIT_ARG2=em.off(ins.args[2]), **holes)
+    else:
+        return 0
     return 1
 
 
@@ -168,6 +175,6 @@ def specialise(em: Emitter, instrs: list[Instr], i: int) -> int:
         return _attr(em, ins)
     if name == "LoadMethod":
         return _load_method(em, ins)
-    if name == "GetItem" and ins.hint:
-        return _getitem(em, ins)
+    if name in ("GetItem", "SetItem") and ins.hint:
+        return _item(em, ins)
     return 0

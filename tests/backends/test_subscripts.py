@@ -1,0 +1,78 @@
+"""Subscripts specialised by feedback (templates/getitem_seq.c): ``c[i]``
+and ``c[i] = v`` on an exact list (or, loading, tuple) with a small
+non-negative int key take the fast path; everything else -- negative or
+huge keys, bools, subclasses, other containers, out-of-range indexes --
+must behave as the interpreter does.  Cases run in children (a crash fails
+with its stack), on the debug interpreter too when present."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from children import PYTHONS  # noqa: E402
+from test_attribute_caches import run_warm  # noqa: E402
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+def test_list_store_and_load_match_the_interpreter(python: str) -> None:
+    run_warm('''
+        src = """
+        def put(c, k, v):
+            c[k] = v
+            return c
+        def bump(c, k, v):
+            c[k] -= v
+            return c[k]
+        def warm():
+            put([1, 2, 3], 1, 5)
+            bump([1.0, 2.0], 0, 0.5)
+        """
+        plain, native = warm_both(src, ["put", "bump"], {"put": ["setitem_list_int"],
+                                                           "bump": ["getitem_list_int", "setitem_list_int"]})
+
+        class L(list):
+            def __setitem__(self, k, v):
+                super().__setitem__(k, ("sub", v))
+
+        class D(dict):
+            pass
+
+        def outcome(f, *args):
+            try:
+                return ("ok", f(*args))
+            except Exception as e:
+                return (type(e).__name__, str(e))
+
+        def scenario(ns):
+            put, bump = ns["put"], ns["bump"]
+            out = []
+            for c, k in [([1, 2, 3], 0), ([1, 2, 3], 2), ([1, 2, 3], 3), ([1, 2, 3], -1), ([1, 2, 3], -4),
+                         ([1, 2, 3], True), ([1, 2, 3], 2**40), ([1, 2, 3], -2**70), ([1, 2, 3], 1.0),
+                         ([], 0), (L([1, 2]), 1), ((1, 2), 0), ({}, 0), (D(), 5), ("ab", 0),
+                         ([1, 2, 3], slice(0, 2))]:
+                out.append(outcome(put, c, k, [9] if isinstance(k, slice) else 9))
+                out.append(outcome(bump, list(c) if type(c) is list else c, k, 1))
+            return out
+
+        same(scenario, plain, native)
+
+        # The replaced item is released at once, the stored one kept.
+        import weakref
+        class T:
+            pass
+        old, new = T(), T()
+        freed = []
+        w = weakref.ref(old, lambda r: freed.append(1))
+        c = [old]
+        del old
+        before = sys.getrefcount(new)
+        native["put"](c, 0, new)
+        assert freed == [1] and c[0] is new and sys.getrefcount(new) == before + 1
+        # Storing an item over itself (old is new) must not free it first.
+        native["put"](c, 0, c[0])
+        assert c[0] is new and sys.getrefcount(new) == before + 1
+    ''', python)
