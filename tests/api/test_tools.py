@@ -89,6 +89,19 @@ def test_perf_map_line(fake_native, monkeypatch) -> None:
             open(path, "w").write(before)
 
 
+def test_perf_map_per_stencil_lines(monkeypatch) -> None:
+    """``SPLICE_PERF_MAP=stencils``: one line per piece, a stencil's name
+    winning over a block label at the same address, the last piece running
+    to the end of the code."""
+    monkeypatch.setattr(perfmap, "PER_STENCIL", True)
+    symbols = {"entry": 0x1000, "b0": 0x1010, "b0.1:Const (store_const)": 0x1010, "body": 0x1010,
+               "b0.2:Return (return)": 0x1020, "b0.2:Return (return) cold": 0x1030}
+    assert list(perfmap._pieces(symbols, 0x1000, 0x1040, "splice:m.f:")) == [
+        (0x1000, 0x1010, "splice:m.f:entry"), (0x1010, 0x1020, "splice:m.f:b0.1:Const (store_const)"),
+        (0x1020, 0x1030, "splice:m.f:b0.2:Return (return)"),
+        (0x1030, 0x1040, "splice:m.f:b0.2:Return (return) cold")]
+
+
 def _splice(*args: str, cwd=None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "splice", *args], capture_output=True, text=True,
                           timeout=120, cwd=cwd)

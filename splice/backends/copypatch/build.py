@@ -128,6 +128,8 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     "dict_update": ("dict_update", ["-DUPDATE"]),
     "dict_merge": ("dict_update", []),
     "unpack": ("unpack", []),
+    "unpack2": ("unpack", ["-DFIXED=2"]),
+    "unpack3": ("unpack", ["-DFIXED=3"]),
     "for_iter": ("for_iter", []),
     "check_float": ("float_unboxed", ["-DCHECK"]),
     "unbox_float": ("float_unboxed", ["-DUNBOX"]),
@@ -199,7 +201,7 @@ def _compile(template: str, defines: list[str], include: Path, abi_flags: list[s
 
 # Holes that hold small non-negative values, which the small code model puts
 # in 32-bit fields; every other hole and C data symbol is 64-bit (stencil.h).
-SMALL_HOLES = {"_JIT_ARG0", "_JIT_ARG1", "_JIT_ARG2", "_JIT_RES0", "_JIT_RES1",
+SMALL_HOLES = {"_JIT_ARG0", "_JIT_ARG1", "_JIT_ARG2", "_JIT_RES0", "_JIT_RES1", "_JIT_RES2",
                "_JIT_LOCATION", "_JIT_COUNT", "_JIT_SCRATCH"}
 # The 32-bit relative branches: call, jmp, jcc (the byte(s) before the field).
 _REL32_OPCODES = (b"\xe8", b"\xe9", *(bytes([0x0F, c]) for c in range(0x80, 0x90)))

@@ -227,6 +227,10 @@ def _format_value(em: Emitter, ins: Instr) -> None:
 
 
 def _unpack(em: Emitter, ins: Instr) -> None:
+    if ins.kind.name == "UnpackSequence" and len(ins.results) in (2, 3):
+        em.op(f"unpack{len(ins.results)}", ins, _JIT_ARG0=em.off(ins.args[0]),
+              **{f"_JIT_RES{i}": em.off(r) for i, r in enumerate(ins.results)})
+        return
     if ins.kind.name == "UnpackSequence":
         before, after = ins.attrs["count"], -1
     else:

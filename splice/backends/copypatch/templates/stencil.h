@@ -109,7 +109,7 @@ HELPER void splice_xdecref(PyObject *op)
  * `.ldata`, which clang reaches with a 64-bit `movabs`. */
 #define SMALL_HOLE extern __attribute__((weak)) char
 #define LARGE_HOLE extern __attribute__((weak, section(".ldata"))) char
-SMALL_HOLE _JIT_ARG0[], _JIT_ARG1[], _JIT_ARG2[], _JIT_RES0[], _JIT_RES1[];
+SMALL_HOLE _JIT_ARG0[], _JIT_ARG1[], _JIT_ARG2[], _JIT_RES0[], _JIT_RES1[], _JIT_RES2[];
 SMALL_HOLE _JIT_LOCATION[], _JIT_COUNT[], _JIT_SCRATCH[];
 LARGE_HOLE _JIT_OP0[], _JIT_OP1[], _JIT_OP2[], _JIT_OP3[], _JIT_LIST[], _JIT_CACHE[];
 #define HOLE(sym) ((uintptr_t)(sym))
@@ -122,6 +122,7 @@ LARGE_HOLE _JIT_OP0[], _JIT_OP1[], _JIT_OP2[], _JIT_OP3[], _JIT_LIST[], _JIT_CAC
 #define ARG2 SLOT_AT(HOLE(_JIT_ARG2))
 #define RES0 SLOT_AT(HOLE(_JIT_RES0))
 #define RES1 SLOT_AT(HOLE(_JIT_RES1))
+#define RES2 SLOT_AT(HOLE(_JIT_RES2))
 #define OP0 ((PyObject *)FAR(_JIT_OP0))
 #define OP1 ((PyObject *)FAR(_JIT_OP1))
 #define OP2 ((PyObject *)FAR(_JIT_OP2))

@@ -1,21 +1,50 @@
 /* Unpack ARG0 into the LIST slots: OP0 items before a starred target and
  * OP1 after it (-1: no starred target); ceval's UNPACK_SEQUENCE / UNPACK_EX
- * and unpack_iterable, with their messages. */
+ * and unpack_iterable, with their messages.  -DFIXED=2 or 3: exactly that
+ * many items, no starred target, into RES0.. (no slot list to read), with
+ * anything but an exact tuple or list of that size on the cold path. */
 #include "stencil.h"
+
+#ifdef FIXED
+# if FIXED == 2
+#  define TARGETS {&RES0, &RES1}
+# else
+#  define TARGETS {&RES0, &RES1, &RES2}
+# endif
+# define TARGET(i) (*targets_[i])
+#else
+# define TARGET(i) LISTED(i)
+#endif
 
 STENCIL
 {
-    SET_LOCATION();
     PyObject *v = ARG0;
+#ifdef FIXED
+    const int argcnt = FIXED, after = -1;
+    if (LIKELY((PyTuple_CheckExact(v) || PyList_CheckExact(v)) && Py_SIZE(v) == FIXED)) {
+        PyObject **items = PyTuple_CheckExact(v) ? ((PyTupleObject *)v)->ob_item : ((PyListObject *)v)->ob_item;
+        RES0 = Py_NewRef(items[0]);
+        RES1 = Py_NewRef(items[1]);
+# if FIXED == 3
+        RES2 = Py_NewRef(items[2]);
+# endif
+        CONTINUE();
+    }
+    COLD_PATH();
+    SET_LOCATION();
+    PyObject **targets_[] = TARGETS;
+#else
+    SET_LOCATION();
     int argcnt = (int)OPINT(_JIT_OP0), after = (int)OPINT(_JIT_OP1);
-    int i = 0;
     if (after == -1 && (PyTuple_CheckExact(v) || PyList_CheckExact(v)) && Py_SIZE(v) == argcnt) {
         PyObject **items = PyTuple_CheckExact(v) ? ((PyTupleObject *)v)->ob_item : ((PyListObject *)v)->ob_item;
-        for (; i < argcnt; i++) {
-            LISTED(i) = Py_NewRef(items[i]);
+        for (int j = 0; j < argcnt; j++) {
+            LISTED(j) = Py_NewRef(items[j]);
         }
         CONTINUE();
     }
+#endif
+    int i = 0;
     PyObject *it = PyObject_GetIter(v), *w;
     if (it == NULL) {
         if (PyErr_ExceptionMatches(PyExc_TypeError) && Py_TYPE(v)->tp_iter == NULL && !PySequence_Check(v)) {
@@ -37,7 +66,7 @@ STENCIL
             }
             goto error;
         }
-        LISTED(i) = w;
+        TARGET(i) = w;
     }
     if (after == -1) {
         w = PyIter_Next(it);
@@ -56,7 +85,7 @@ STENCIL
     if (l == NULL) {
         goto error;
     }
-    LISTED(i) = l;
+    TARGET(i) = l;
     i++;
     Py_ssize_t ll = PyList_GET_SIZE(l);
     if (ll < after) {
@@ -65,14 +94,14 @@ STENCIL
         goto error;
     }
     for (int j = after; j > 0; j--, i++) {
-        LISTED(i) = PyList_GET_ITEM(l, ll - j);
+        TARGET(i) = PyList_GET_ITEM(l, ll - j);
     }
     Py_SET_SIZE(l, ll - after);
     Py_DECREF(it);
     CONTINUE();
 error:
     for (int k = 0; k < i; k++) {
-        Py_DECREF(LISTED(k));
+        Py_DECREF(TARGET(k));
     }
     Py_XDECREF(it);
     ERROR();

@@ -1,9 +1,11 @@
-"""Subscripts specialised by feedback (templates/getitem_seq.c): ``c[i]``
-and ``c[i] = v`` on an exact list (or, loading, tuple) with a small
-non-negative int key take the fast path; everything else -- negative or
-huge keys, bools, subclasses, other containers, out-of-range indexes --
-must behave as the interpreter does.  Cases run in children (a crash fails
-with its stack), on the debug interpreter too when present."""
+"""Sequence stencils with a fast path: subscripts specialised by feedback
+(templates/getitem_seq.c: ``c[i]`` and ``c[i] = v`` on an exact list, or
+loading a tuple, with a small non-negative int key) and unpacking into two
+or three targets (templates/unpack.c -DFIXED: an exact tuple or list of
+that size).  Everything else -- negative or huge keys, bools, subclasses,
+other containers, out-of-range indexes, wrong sizes, iterators -- must
+behave as the interpreter does.  Cases run in children (a crash fails with
+its stack), on the debug interpreter too when present."""
 
 from __future__ import annotations
 
@@ -75,4 +77,56 @@ def test_list_store_and_load_match_the_interpreter(python: str) -> None:
         # Storing an item over itself (old is new) must not free it first.
         native["put"](c, 0, c[0])
         assert c[0] is new and sys.getrefcount(new) == before + 1
+    ''', python)
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+def test_unpacking_two_or_three_matches_the_interpreter(python: str) -> None:
+    run_warm('''
+        src = """
+        def two(s):
+            a, b = s
+            return b, a
+        def three(s):
+            a, (b, c), d = s, s[1:3], s
+            x, y, z = s
+            return z, y, x, a, b, c, d
+        def warm():
+            two((1, 2))
+            three([1, 2, 3])
+        """
+        plain, native = warm_both(src, ["two", "three"], {"two": ["unpack2"], "three": ["unpack3", "unpack2"]})
+
+        class T(tuple):
+            def __iter__(self):
+                return iter(("sub",) * len(self))
+
+        def gen(n):
+            yield from range(n)
+
+        def outcome(f, *args):
+            try:
+                return ("ok", f(*args))
+            except Exception as e:
+                return (type(e).__name__, str(e))
+
+        def scenario(ns):
+            out = []
+            for s in [(1, 2), [1, 2], (1, 2, 3), [1, 2, 3], (), [1], (1, 2, 3, 4), "ab", "abc", T((1, 2)),
+                      T((1, 2, 3)), {1: 0, 2: 0}, 5, None, range(3), range(2)]:
+                out.append(outcome(ns["two"], s))
+                out.append(outcome(ns["three"], s))
+            out.append(outcome(ns["two"], gen(2)))
+            out.append(outcome(ns["three"], gen(3)))
+            return out
+
+        same(scenario, plain, native)
+
+        # The items hold one reference more each while bound, none after.
+        items = [object(), object(), object()]
+        before = [sys.getrefcount(v) for v in items]
+        for _ in range(50):
+            native["three"](list(items))
+            native["two"](tuple(items[:2]))
+        assert [sys.getrefcount(v) for v in items] == before
     ''', python)
