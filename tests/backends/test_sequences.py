@@ -10,13 +10,27 @@ its stack), on the debug interpreter too when present."""
 from __future__ import annotations
 
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from children import PYTHONS  # noqa: E402
-from test_attribute_caches import run_warm  # noqa: E402
+from test_attribute_caches import run_warm as _run_warm  # noqa: E402
+
+# ``outcome(f, *args)``: f's result or its exception's type and message.
+OUTCOME = '''
+def outcome(f, *args):
+    try:
+        return ("ok", f(*args))
+    except Exception as e:
+        return (type(e).__name__, str(e))
+'''
+
+
+def run_warm(body: str, python: str) -> None:
+    _run_warm(OUTCOME + textwrap.dedent(body), python)
 
 
 @pytest.mark.parametrize("python", PYTHONS)
@@ -42,12 +56,6 @@ def test_list_store_and_load_match_the_interpreter(python: str) -> None:
 
         class D(dict):
             pass
-
-        def outcome(f, *args):
-            try:
-                return ("ok", f(*args))
-            except Exception as e:
-                return (type(e).__name__, str(e))
 
         def scenario(ns):
             put, bump = ns["put"], ns["bump"]
@@ -103,12 +111,6 @@ def test_unpacking_two_or_three_matches_the_interpreter(python: str) -> None:
 
         def gen(n):
             yield from range(n)
-
-        def outcome(f, *args):
-            try:
-                return ("ok", f(*args))
-            except Exception as e:
-                return (type(e).__name__, str(e))
 
         def scenario(ns):
             out = []
