@@ -536,6 +536,9 @@ def _nested_compiler(backend: str) -> Callable[[types.CodeType, types.FunctionTy
                 print(f"splice: nested {code.co_qualname} interpreted: {kind}{exc}", file=sys.stderr)
         else:
             _trampolines[trampoline] = (backend, code, compiled)
+            from ..tools import perfmap
+
+            perfmap.record(compiled, f"{parent.__module__}.{code.co_qualname}")
         done[code] = trampoline
         return trampoline
 

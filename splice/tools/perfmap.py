@@ -38,8 +38,16 @@ def record(compiled: Any, name: str) -> None:
     ranges = [(start, end, f"splice:{name}")]
     if PER_STENCIL:
         ranges = list(_pieces(compiled.symbols, start, end, f"splice:{name}:"))
+    record_ranges(ranges)
+
+
+def record_ranges(ranges: list[tuple[int, int, str]]) -> None:
+    """Append one line per (start, end, name) when ``SPLICE_PERF_MAP`` is set
+    (code outside any function too: the shared helpers)."""
+    if not ENABLED:
+        return
     with _lock, open(path(), "a", encoding="utf-8") as f:
-        f.writelines(f"{lo:x} {hi - lo:x} {label}\n" for lo, hi, label in ranges)
+        f.writelines(f"{lo:x} {hi - lo:x} {label}\n" for lo, hi, label in ranges if hi > lo)
 
 
 def _pieces(symbols: dict[str, int], start: int, end: int, prefix: str) -> Iterator[tuple[int, int, str]]:

@@ -82,6 +82,8 @@ def test_perf_map_line(fake_native, monkeypatch) -> None:
         assert open(path).read().endswith(line)
         perfmap.record(CompiledCode("interp", py_entry=print), "mod.other")  # no machine code: no line
         assert open(path).read().endswith(line)
+        perfmap.record_ranges([(0x2000, 0x2010, "splice:shared_call"), (0x2010, 0x2010, "splice:stubs")])
+        assert open(path).read().endswith(line + "2000 10 splice:shared_call\n")  # empty ranges left out
     finally:
         if before is None:
             os.unlink(path)

@@ -138,7 +138,7 @@ def test_unhinted_comparisons_agree_with_cpython(pairs) -> None:
 
 
 def test_unhinted_comparisons_use_the_numeric_stencils() -> None:
-    for func, stencil in zip(COMPARES, ["compare_any_lt", "compare_any_truth_ge", "compare_any_ne"]):
+    for func, stencil in zip(COMPARES, ["compare_any_lt", "compare_any_branch_ge", "compare_any_ne"]):
         code = compile_function(type(func)(func.__code__, func.__globals__))
         try:
             assert any(k.endswith(f"({stencil})") for k in code.symbols), sorted(code.symbols)
@@ -192,7 +192,7 @@ def _failure(f, *args):
 def test_fused_compare_truth_errors_point_where_the_interpreter_does() -> None:
     """A comparison fused with the truth test of its result: an error of the
     truth test is the branch's (its position, caret and lasti), an error of
-    the comparison is the comparison's (ge_branch runs compare_any_truth_ge:
+    the comparison is the comparison's (ge_branch runs compare_any_branch_ge:
     test_unhinted_comparisons_use_the_numeric_stencils)."""
     jitted = compiled(ge_branch)
     for args in [(_Odd(), 1), (_Odd(), "raise")]:
@@ -207,3 +207,60 @@ def test_fused_compare_truth_errors_point_where_the_interpreter_does() -> None:
     _failure(jitted, _Odd(), 1)
     plain, native = _Falsy.seen_at
     assert native - 2 * shift == plain
+
+
+class _Holder:
+    def __init__(self, value):
+        self.value = value
+
+
+def attr_branch(h, other):
+    if h.value:  # Truth of a temporary, its Decref, the Branch: truth_decref_branch
+        return "yes"
+    return "no"
+
+
+def local_branch(x, other):
+    if x:  # Truth of a local (borrowed: nothing to release): truth_branch
+        return "yes"
+    return "no"
+
+
+@pytest.mark.forked
+def test_fused_truth_branches_agree_and_release_their_operand() -> None:
+    import weakref
+
+    for func, stencil in [(attr_branch, "truth_decref_branch"), (local_branch, "truth_branch")]:
+        jitted = compiled(func)
+        code = compile_function(type(func)(func.__code__, func.__globals__))
+        try:
+            assert any(k.endswith(f"({stencil})") for k in code.symbols), sorted(code.symbols)
+        finally:
+            code.release()
+        wrap = (lambda v: _Holder(v)) if func is attr_branch else (lambda v: v)
+        for v in [True, False, None, 0, 1, -0.0, math.nan, "", "a", [], [0], _Falsy(), _Holder(1), 2**100]:
+            assert outcome(jitted, wrap(v), None) == outcome(func, wrap(v), None), (func.__name__, v)
+        assert _failure(jitted, wrap(_Falsy()), None) == _failure(func, wrap(_Falsy()), None)
+
+    # The temporary is released once on either path, and on the error path.
+    class Obj:
+        def __init__(self, truth):
+            self.truth = truth
+
+        def __bool__(self):
+            if self.truth is None:
+                raise ValueError("no truth")
+            return self.truth
+
+    jitted = compiled(attr_branch)
+    for truth in (True, False, None):
+        obj = Obj(truth)
+        ref = weakref.ref(obj)
+        h = _Holder(obj)
+        del obj
+        before = sys.getrefcount(ref())
+        outcome(jitted, h, None)
+        after = sys.getrefcount(ref())  # (outside the assert, which holds temporaries)
+        assert after == before, truth
+        del h
+        assert ref() is None

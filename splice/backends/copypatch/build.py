@@ -85,7 +85,7 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     **{f"binary_bits_{op}": ("binary_bits", [f"-DOP_{op.upper()}"]) for op in ("and", "or", "xor", "lshift", "rshift")},
     **{f"compare_{t}{fused}_{op}": ("compare_num", [f"-D{t.upper()}", f"-DCMP_OP=Py_{op.upper()}"]
                                     + (["-DTRUTH"] if fused else []))
-       for t in ("int", "float", "any") for fused in ("", "_truth") for op in _BRANCH_OPS},
+       for t in ("int", "float", "any") for fused in ("", "_branch") for op in _BRANCH_OPS},
     "getitem_list_int": ("getitem_seq", ["-DLIST_"]),
     "getitem_tuple_int": ("getitem_seq", ["-DTUPLE"]),
     "setitem_list_int": ("getitem_seq", ["-DLIST_", "-DSTORE"]),
@@ -102,6 +102,8 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     "is_op": ("is_op", []),
     "contains": ("contains", []),
     "truth": ("truth", []),
+    "truth_branch": ("truth", ["-DBRANCH"]),
+    "truth_decref_branch": ("truth", ["-DBRANCH", "-DDECREF"]),
     "branch_if_true": ("branch", ["-DWHEN=1"]),
     "branch_if_false": ("branch", ["-DWHEN=0"]),
     "jump": ("jump", []),

@@ -477,6 +477,10 @@ def _link_shared(tab: dict[str, Stencil]) -> dict[str, int]:
             patch(buf, code_at + off, kind, value + addend, field)
     block.write(0, bytes(buf))
     block.seal()
+    from ...tools import perfmap
+
+    perfmap.record_ranges([(base + layout[name][0], base + layout[name][0] + len(tab[name].code), f"splice:{name}")
+                           for name in helpers] + [(base + stubs_at, base + pos, "splice:stubs")])
     return linked
 
 

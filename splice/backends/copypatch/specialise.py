@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from ...ir import Instr
+from ...ir.values import Repr
 from .emitter import BINARY_FUNCS, Emitter, ObjRef, c_symbol
 
 _INT_OPS = {"add": "add", "iadd": "add", "sub": "sub", "isub": "sub", "mul": "mul", "imul": "mul"}
@@ -50,8 +51,9 @@ def _binary(em: Emitter, ins: Instr) -> int:
 
 
 def _fusable_truth(instrs: list[Instr], i: int) -> Instr | None:
-    """The Truth of ``instrs[i]``'s result when that is its only use:
-    Compare; Truth; Decref compare-result; Branch on the truth."""
+    """The Truth of ``instrs[i]``'s result when that is its only use and a
+    Branch the truth's only use: Compare; Truth; Decref compare-result;
+    Branch on the truth."""
     if i + 3 >= len(instrs):
         return None
     cmp, truth, dec, br = instrs[i:i + 4]
@@ -60,7 +62,8 @@ def _fusable_truth(instrs: list[Instr], i: int) -> Instr | None:
         return None
     if br.kind.name != "Branch" or br.args != [truth.result]:
         return None
-    if any(r in e.args for e in br.targets) or (truth.handler is not None and r in truth.handler.args):
+    if any(r in e.args or truth.result in e.args for e in br.targets) or \
+            (truth.handler is not None and r in truth.handler.args):
         return None
     if r not in truth.cleanup:
         return None
@@ -83,9 +86,35 @@ def _compare(em: Emitter, instrs: list[Instr], i: int) -> int:
     # releases it first).
     released = copy.copy(truth)
     released.cleanup = [v for v in truth.cleanup if v is not ins.result]
-    em.op(f"compare_{kind}_truth_{op}", ins, _JIT_RES0=em.off(truth.result), _JIT_TARGET1=em.error_label(released),
-          _JIT_OP1=(truth.offset or 0) + em.layout.location_shift, **holes)
-    return 3  # Compare, Truth, Decref; the Branch is emitted as usual
+    _then_branch(em, instrs[i + 3], f"compare_{kind}_branch_{op}", ins, _JIT_TARGET1=em.error_label(released),
+                 _JIT_OP1=(truth.offset or 0) + em.layout.location_shift, **holes)
+    return 4  # Compare, Truth, Decref, Branch
+
+
+def _then_branch(em: Emitter, br: Instr, stencil: str, ins: Instr, **holes: Any) -> None:
+    """``stencil`` for ``ins`` fused with the Branch ``br`` on its truth
+    value: it goes to the true edge itself, then come the false edge's
+    moves (as the plain Branch lowering does after branch_if_true)."""
+    on_true, on_false = br.targets
+    em.op(stencil, ins, _JIT_TARGET0=em.edge_target(on_true), **holes)
+    em.jump_edge(on_false)
+
+
+def _truth(em: Emitter, instrs: list[Instr], i: int) -> int:
+    """Truth; [Decref of its operand;] Branch on the truth value: one
+    stencil, which tests and jumps (and releases the operand after the
+    test, whose error path still holds it)."""
+    truth = instrs[i]
+    v, r = truth.args[0], truth.result
+    j = i + 1
+    decref = j < len(instrs) and instrs[j].kind.name == "Decref" and instrs[j].args == [v] and v.repr.is_object \
+        and v.repr is not Repr.NULLABLE
+    j += decref
+    br = instrs[j] if j < len(instrs) else None
+    if br is None or br.kind.name != "Branch" or br.args != [r] or any(r in e.args for e in br.targets):
+        return 0
+    _then_branch(em, br, "truth_decref_branch" if decref else "truth_branch", truth, _JIT_ARG0=em.off(v))
+    return j - i + 1
 
 
 def _item(em: Emitter, ins: Instr) -> int:
@@ -171,6 +200,8 @@ def specialise(em: Emitter, instrs: list[Instr], i: int) -> int:
         return _binary(em, ins)
     if name == "Compare":
         return _compare(em, instrs, i)
+    if name == "Truth":
+        return _truth(em, instrs, i)
     if name in ("GetAttr", "SetAttr"):
         return _attr(em, ins)
     if name == "LoadMethod":

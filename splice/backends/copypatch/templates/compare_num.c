@@ -3,10 +3,10 @@
  * feedback, either and their mixes (-DANY: a one-digit int is exact as a
  * double, so comparing doubles is what float's comparison with an int
  * gives, NaN included), else PyObject_RichCompare (with -DTRUTH, in the
- * shared helper compare_truth).  Result: a bool object in RES0, or with -DTRUTH (a Compare fused
- * with the Truth of its result) a C truth value in RES0; then a failing
- * truth test releases the object and goes to TARGET1 (the Truth's error
- * path, location OP1). */
+ * shared helper compare_truth).  Result: a bool object in RES0, or with
+ * -DTRUTH (a Compare fused with the Truth of its result and the Branch on
+ * that) a jump to TARGET0 when true; then a failing truth test releases
+ * the object and goes to TARGET1 (the Truth's error path, location OP1). */
 #include "stencil.h"
 
 #ifdef TRUTH
@@ -68,7 +68,9 @@ STENCIL
 #endif
     }
 #ifdef TRUTH
-    BOOL_AT(HOLE(_JIT_RES0)) = res;
+    if (res) {
+        GOTO(_JIT_TARGET0);
+    }
 #else
     RES0 = bool_object(res);
 #endif

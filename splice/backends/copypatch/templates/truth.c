@@ -1,4 +1,6 @@
-/* RES0 = bool(ARG0) as an unboxed C truth value. */
+/* RES0 = bool(ARG0) as an unboxed C truth value; with -DBRANCH (a Truth
+ * fused with the Branch on it) go to TARGET0 when true instead, releasing
+ * ARG0 first with -DDECREF (the Truth's operand dies between them). */
 #include "stencil.h"
 
 STENCIL
@@ -19,6 +21,15 @@ STENCIL
             ERROR();
         }
     }
+#ifdef BRANCH
+# ifdef DECREF
+    Py_DECREF(v);
+# endif
+    if (r) {
+        GOTO(_JIT_TARGET0);
+    }
+#else
     BOOL_AT(HOLE(_JIT_RES0)) = r;
+#endif
     CONTINUE();
 }
