@@ -72,6 +72,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("benchmark")
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--pieces", default="", metavar="STENCIL",
+                        help="also list the costliest pieces of this stencil (e.g. 'load_method_cached cold'): which sites")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "cg.%p")
@@ -89,17 +91,23 @@ def main() -> None:
     total = sum(costs.values())
     by_stencil: collections.Counter[str] = collections.Counter()
     by_function: collections.Counter[str] = collections.Counter()
+    by_piece: collections.Counter[str] = collections.Counter()
     for address, n in costs.items():
         i = bisect.bisect_right(starts, address) - 1
         if i < 0 or address >= ranges[i][0]:
             continue
         name = ranges[i][1]
         match = re.search(r"\((\w+)\)( cold)?$", name)
-        by_stencil[match.group(1) + (match.group(2) or "") if match else name.rsplit(":", 1)[-1]] += n
+        stencil = match.group(1) + (match.group(2) or "") if match else name.rsplit(":", 1)[-1]
+        by_stencil[stencil] += n
+        if stencil == args.pieces:
+            by_piece[name] += n
         by_function[name.split(":")[1]] += n
     jitted = sum(by_stencil.values())
     print(f"{args.benchmark}: {total:,} instructions, {jitted:,} ({jitted / total:.1%}) in compiled code")
-    for title, table in (("stencil", by_stencil), ("function", by_function)):
+    for title, table in (("stencil", by_stencil), ("function", by_function), ("piece", by_piece)):
+        if not table:
+            continue
         print(f"\n{title:<40} {'instructions':>14} {'share':>7}")
         for name, n in table.most_common(args.top):
             print(f"{name:<40} {n:>14,} {n / total:>7.1%}")
