@@ -92,6 +92,67 @@ def test_first_store_keeps_insertion_order(python: str) -> None:
 
 
 @pytest.mark.parametrize("python", PYTHONS)
+def test_method_on_instances_with_a_dict(python: str) -> None:
+    """Instances whose attributes live in a dict (once a type's shared keys
+    are used up, as go's Square's are, new instances start with one): the
+    inline probe of the dict finds a shadowing name, and an error raised by
+    a key's __eq__ during that probe is the interpreter's."""
+    run_warm('''
+        src = """
+        class Wide:
+            def __init__(self, i=None):
+                if i is not None:
+                    setattr(self, f"a{i}", i)   # 40 names use up the shared keys
+                else:
+                    self.extra = 0              # then a new name makes a dict
+            def m(self):
+                return "Wide.m"
+        def call(o):
+            return o.m()
+        def warm():
+            call(Wide())
+        for i in range(40):
+            Wide(i)
+        """
+        plain, native = warm_both(src, ["call"], {"call": ["load_method_cached"]})
+        import ctypes
+        w = native["Wide"]()
+        assert ctypes.c_void_p.from_address(id(w) - 32).value is None  # no values array: a dict
+
+        class Clash:
+            """A key with the name's hash whose comparison raises."""
+            def __hash__(self):
+                return hash("m")
+            def __eq__(self, other):
+                raise ValueError("compared")
+
+        def scenario(ns):
+            Wide, call = ns["Wide"], ns["call"]
+            out = [call(Wide()), call(Wide())]
+            w = Wide()
+            w.m = lambda: "instance"
+            out += [call(w), call(Wide())]
+            del w.m
+            out += [call(w)]
+            w.__dict__[Clash()] = 1
+            try:
+                out.append(call(w))
+            except ValueError as e:
+                out.append(("ValueError", str(e)))
+            out += [call(Wide())]
+            return out
+
+        same(scenario, plain, native)
+        w = native["Wide"]()
+        before = sys.getrefcount(w)
+        for _ in range(1000):
+            native["call"](w)
+        after = sys.getrefcount(w)
+        assert after == before, (before, after)
+    ''', python)
+
+
+@pytest.mark.parametrize("python", PYTHONS)
 def test_method_cache_sees_every_change(python: str) -> None:
     run_warm('''
         src = """

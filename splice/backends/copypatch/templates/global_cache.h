@@ -13,13 +13,17 @@ typedef struct {
     Py_ssize_t index;
 } global_cache;
 
-/* After the generic lookup found `v`: remember how to find it again. */
-HELPER void fill(global_cache *c, PyDictObject *g, PyDictObject *b, PyObject *name, PyObject *v)
+/* After the generic lookup found `v` (in globals when `in_globals`, else in
+ * builtins): remember how to find it again.  Only a global is looked for
+ * among the globals' entries: a builtin would cost a scan of all of them,
+ * on every miss (and every rebinding of any global makes the next load of
+ * a builtin miss). */
+HELPER void fill(global_cache *c, PyDictObject *g, PyDictObject *b, PyObject *name, PyObject *v, int in_globals)
 {
     c->globals_tag = 0;
     c->keys = NULL;
     PyDictKeysObject *keys = g->ma_keys;
-    if (g->ma_values == NULL && DK_IS_UNICODE(keys)) {
+    if (in_globals && g->ma_values == NULL && DK_IS_UNICODE(keys)) {
         PyDictUnicodeEntry *entries = DK_UNICODE_ENTRIES(keys);
         for (Py_ssize_t i = 0; i < keys->dk_nentries; i++) {
             if (entries[i].me_key == name) {

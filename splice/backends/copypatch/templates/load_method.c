@@ -56,6 +56,21 @@ STENCIL
     }
     COLD_PATH();
     SET_LOCATION();
+    if (k >= 0 && c[k].names == IN_DICT && *_PyObject_ValuesPointer(obj) == NULL &&
+        ((PyASCIIObject *)OP0)->hash != -1) {
+        /* An instance whose attributes moved to a dict (e.g. set after its
+         * type's shared keys filled up): the method unless the dict has the
+         * name, which one probe of its index says (may run a key's __eq__). */
+        PyObject *dict = *_PyObject_ManagedDictPointer(obj);
+        if (dict == NULL || _PyDict_GetItem_KnownHash(dict, OP0, ((PyASCIIObject *)OP0)->hash) == NULL) {
+            if (PyErr_Occurred()) {
+                ERROR();
+            }
+            RES0 = Py_NewRef(c[k].method);
+            RES1 = Py_NewRef(obj);
+            CONTINUE();
+        }
+    }
     int is_method = _JIT_SHARED_load_method_miss(obj, OP0, c, &meth);
 #else
     SET_LOCATION();

@@ -118,6 +118,7 @@ PyObject *_jit_stencil(PyObject *globals, PyObject *builtins, PyObject *name, gl
     PyObject *v;
     if (PyDict_CheckExact(globals) && PyDict_CheckExact(builtins)) {
         v = PyDict_GetItemWithError(globals, name);
+        int in_globals = v != NULL;
         if (v == NULL && !PyErr_Occurred()) {
             v = PyDict_GetItemWithError(builtins, name);
         }
@@ -129,7 +130,7 @@ PyObject *_jit_stencil(PyObject *globals, PyObject *builtins, PyObject *name, gl
         }
         Py_INCREF(v);
         if (c != NULL) {
-            fill(c, (PyDictObject *)globals, (PyDictObject *)builtins, name, v);
+            fill(c, (PyDictObject *)globals, (PyDictObject *)builtins, name, v, in_globals);
         }
         return v;
     }
