@@ -35,10 +35,8 @@ def record(compiled: Any, name: str) -> None:
     if not ENABLED or not getattr(compiled, "entry_address", None) or not compiled.size:
         return
     start, end = compiled.entry_address, compiled.entry_address + compiled.size
-    ranges = [(start, end, f"splice:{name}")]
-    if PER_STENCIL:
-        ranges = list(_pieces(compiled.symbols, start, end, f"splice:{name}:"))
-    record_ranges(ranges)
+    record_ranges(list(_pieces(compiled.symbols, start, end, f"splice:{name}:")) if PER_STENCIL
+                  else [(start, end, f"splice:{name}")])
 
 
 def record_ranges(ranges: list[tuple[int, int, str]]) -> None:

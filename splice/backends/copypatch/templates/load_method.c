@@ -24,10 +24,11 @@ STENCIL
 {
     PyObject *obj = ARG0, *meth = NULL;
 #ifdef CACHED
-    /* Inline: the common hit, an instance whose type is cached with its
-     * shared keys' count (or with no dict at all).  Everything else (class
-     * entries, instances whose attributes moved to a dict, misses) is the
-     * shared helper's: one copy per process keeps this stencil short. */
+    /* Inline: the hits on instances, the common one (a type cached with
+     * its shared keys' count, or with no dict at all) in the hot part, an
+     * instance whose attributes moved to a dict in the cold part.  Class
+     * entries and misses are the shared helper's: one copy per process
+     * keeps this stencil short. */
     method_cache *c = (method_cache *)FAR(_JIT_CACHE);
     PyTypeObject *tp = Py_TYPE(obj);
     uint32_t version = tp->tp_version_tag;

@@ -60,9 +60,9 @@ HELPER void fill(method_cache *c, PyObject *obj, PyObject *method, PyObject *nam
     }
     push(c, tp->tp_version_tag, names, method);
 }
-/* Everything but the inline hit (shared.c): the cache's class entries and
- * instances with a dict, else the generic lookup (as _PyObject_GetMethod:
- * *meth is NULL on error) and the cache refilled. */
+/* Everything but the inline hits (shared.c): the cache's class entries,
+ * else the generic lookup (as _PyObject_GetMethod: *meth is NULL on error)
+ * and the cache refilled. */
 extern int _JIT_SHARED_load_method_miss(PyObject *obj, PyObject *name, method_cache *c, PyObject **meth);
 
 #endif

@@ -59,41 +59,18 @@ int _jit_stencil(PyObject *o, PyObject *name, PyObject *value, attr_entry *e)
 #ifdef LOAD_METHOD_MISS
 int _jit_stencil(PyObject *obj, PyObject *name, method_cache *c, PyObject **meth)
 {
-    /* The cache's other hits (load_method.c takes the common one inline). */
-    PyTypeObject *tp = Py_TYPE(obj);
-    int on_class = tp == &PyType_Type;
-    uint32_t version = on_class ? ((PyTypeObject *)obj)->tp_version_tag : tp->tp_version_tag;
-    method_cache *e = NULL;
-    for (int i = 0; version != 0 && i < METHOD_ENTRIES; i++) {
-        if (c[i].version == version) {
-            e = &c[i];
-            break;
-        }
-    }
-    if (e != NULL && on_class) {
-        if (e->names == CLASS_PLAIN || e->names == CLASS_BIND) {
-            *meth = Py_NewRef(e->method);
-            return e->names == CLASS_BIND;
-        }
-    }
-    else if (e != NULL) {
-        int hit = e->names == NO_DICT;
-        if (e->names >= 0) {
-            hit = *_PyObject_ValuesPointer(obj) != NULL &&
-                  ((PyHeapTypeObject *)tp)->ht_cached_keys->dk_nentries == e->names;
-        }
-        else if (e->names == IN_DICT && *_PyObject_ValuesPointer(obj) == NULL) {
-            PyObject *dict = *_PyObject_ManagedDictPointer(obj);
-            PyObject *shadow = dict != NULL ? PyDict_GetItemWithError(dict, name) : NULL;
-            if (shadow == NULL && PyErr_Occurred()) {
-                *meth = NULL;
-                return 0;  /* the generic lookup fails the same way */
+    /* The cache's class entries (load_method.c takes the hits on instances
+     * inline, those whose attributes live in a dict too). */
+    if (Py_TYPE(obj) == &PyType_Type) {
+        uint32_t version = ((PyTypeObject *)obj)->tp_version_tag;
+        for (int i = 0; version != 0 && i < METHOD_ENTRIES; i++) {
+            if (c[i].version == version) {
+                if (c[i].names == CLASS_PLAIN || c[i].names == CLASS_BIND) {
+                    *meth = Py_NewRef(c[i].method);
+                    return c[i].names == CLASS_BIND;
+                }
+                break;
             }
-            hit = shadow == NULL;
-        }
-        if (hit) {
-            *meth = Py_NewRef(e->method);
-            return 1;
         }
     }
     /* A miss: the generic lookup (as _PyObject_GetMethod: *meth is NULL on
