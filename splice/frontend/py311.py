@@ -326,7 +326,22 @@ class _Decoder:
         pass
 
     def pop_top(self, arg: int, nxt: int) -> None:
-        self.stack.pop()
+        self.drop(self.stack.pop())
+
+    def drop(self, v: Value) -> None:
+        """The interpreter releases ``v`` here (a value that may be NULL
+        never reaches POP_TOP or an unwind in code it compiles)."""
+        if v.repr is Repr.OBJECT:
+            self.b.emit("Drop", v)
+
+    def unwind(self, operands: list[Value]) -> None:
+        """Before a raise: release what the interpreter's unwinding pops,
+        the stack above the handler's depth but the raise's own operands
+        (they leave the function with the exception)."""
+        depth = self.exc[3] if self.exc is not None else 0
+        for v in reversed(self.stack[depth:]):
+            if v not in operands:
+                self.drop(v)
 
     def push_null(self, arg: int, nxt: int) -> None:
         self.stack.append(self.b.emit("Null").result)
@@ -501,12 +516,16 @@ class _Decoder:
         return True
 
     def raise_varargs(self, arg: int, nxt: int) -> bool:
-        self.emit("Raise", *self.popn(arg))
+        operands = self.popn(arg)
+        self.unwind(operands)
+        self.emit("Raise", *operands)
         return True
 
     def reraise(self, arg: int, nxt: int) -> bool:
         exc = self.stack.pop()
-        self.emit("Reraise", exc, *([self.stack[-arg]] if arg else []))
+        operands = [exc, *([self.stack[-arg]] if arg else [])]
+        self.unwind(operands)
+        self.emit("Reraise", *operands)
         return True
 
     def jump_forward(self, arg: int, nxt: int) -> bool:

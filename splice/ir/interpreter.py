@@ -496,6 +496,7 @@ _IMPL: dict[str, Callable[..., Any]] = {
     "CheckInterrupts": _nothing,
     "Incref": _nothing,
     "Decref": _nothing,
+    "Drop": _nothing,
     "Raise": _a(_raise),
     "Reraise": lambda fr, ins, exc, *lasti: _reraise(exc),
     # Unboxed floats: FLOAT64 values are Python floats, BOOL values bools.

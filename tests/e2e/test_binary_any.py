@@ -221,7 +221,7 @@ def attr_branch(h, other):
 
 
 def local_branch(x, other):
-    if x:  # Truth of a local (borrowed: nothing to release): truth_branch
+    if x:  # Truth of a local, held while __bool__ may run, as on the interpreter's stack: truth_decref_branch
         return "yes"
     return "no"
 
@@ -230,7 +230,7 @@ def local_branch(x, other):
 def test_fused_truth_branches_agree_and_release_their_operand() -> None:
     import weakref
 
-    for func, stencil in [(attr_branch, "truth_decref_branch"), (local_branch, "truth_branch")]:
+    for func, stencil in [(attr_branch, "truth_decref_branch"), (local_branch, "truth_decref_branch")]:
         jitted = compiled(func)
         code = compile_function(type(func)(func.__code__, func.__globals__))
         try:

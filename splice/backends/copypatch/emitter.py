@@ -54,11 +54,19 @@ DIRECT = {
 }
 
 
-# Python frame depth beyond which the entry steps aside to the interpreter:
-# each native level costs ~0.6 KB of C stack (measured: an 8 MB stack
-# overflowed between 10,000 and 20,000 levels); interpreted 3.11 calls cost
-# none, so deep recursion (with a raised recursion limit) stays safe.
-MAX_NATIVE_DEPTH = 2500
+_STACK_KEY = ctypes.c_uint(0)
+_stack_key_made = False
+
+
+def stack_key() -> int:
+    """The pthread key under which native code keeps each thread's C stack
+    limit (templates/c_stack.h), created once per process (fork keeps it)."""
+    global _stack_key_made
+    if not _stack_key_made:
+        if ctypes.CDLL(None).pthread_key_create(ctypes.byref(_STACK_KEY), None) != 0:
+            raise EmitError("no pthread key left for the C stack limits")
+        _stack_key_made = True
+    return _STACK_KEY.value
 
 
 class EmitError(Exception):
@@ -334,10 +342,10 @@ class Emitter:
                 raise EmitError("a generator needs the generator entry layout")
             dispatch = Label("dispatch")
             self.emit("gen_entry", symbol="entry", _JIT_OP0=ObjRef(self.layout.step_aside),
-                      _JIT_OP1=MAX_NATIVE_DEPTH, _JIT_OP2=self.layout.spill_base * 8, _JIT_OP3=gen.spills,
+                      _JIT_OP1=stack_key(), _JIT_OP2=self.layout.spill_base * 8, _JIT_OP3=gen.spills,
                       _JIT_TARGET0=dispatch)
         else:
-            self.emit("entry", symbol="entry", _JIT_OP0=ObjRef(self.layout.step_aside), _JIT_OP1=MAX_NATIVE_DEPTH)
+            self.emit("entry", symbol="entry", _JIT_OP0=ObjRef(self.layout.step_aside), _JIT_OP1=stack_key())
         for b in self.fn.blocks:
             self.bind(self.block_label[b])
             i = 0
@@ -490,12 +498,12 @@ _CALL_CONFIG: list[Any] = []  # never freed: the shared block reads it
 def _call_config() -> int:
     """Address of what every direct call of the process shares (shared.c's
     call_config): the interned "__init__", splice's code-extra index, the
-    native depth limit, the spare data-stack chunk's address."""
+    pthread key of the C stack limits, the spare data-stack chunk's address."""
     from ...runtime import direct_calls
 
     if not _CALL_CONFIG:
         init = sys.intern("__init__")
-        _CALL_CONFIG[:] = [(ctypes.c_ssize_t * 4)(id(init), direct_calls.extra_index(), MAX_NATIVE_DEPTH,
+        _CALL_CONFIG[:] = [(ctypes.c_ssize_t * 4)(id(init), direct_calls.extra_index(), stack_key(),
                                                   direct_calls.spare_chunk_cell()), init]
     return ctypes.addressof(_CALL_CONFIG[0])
 

@@ -50,13 +50,23 @@ def _binary(em: Emitter, ins: Instr) -> int:
     return 1
 
 
-def _fusable_truth(instrs: list[Instr], i: int) -> Instr | None:
+def _fusable_truth(instrs: list[Instr], i: int) -> tuple[Instr, int, int] | None:
     """The Truth of ``instrs[i]``'s result when that is its only use and a
-    Branch the truth's only use: Compare; Truth; Decref compare-result;
-    Branch on the truth."""
-    if i + 3 >= len(instrs):
+    Branch the truth's only use: Compare; [Decref of its operands;] Truth;
+    Decref compare-result; Branch on the truth.  Returns the Truth, which
+    operands the compare releases (bit 0, bit 1) and the index of the Branch."""
+    cmp = instrs[i]
+    j, release = i + 1, 0
+    while j < len(instrs) and instrs[j].kind.name == "Decref":
+        v = instrs[j].args[0]
+        bit = 1 if v is cmp.args[0] else 2 if v is cmp.args[1] else 0
+        if not bit or release & bit or v.repr is Repr.NULLABLE:
+            return None
+        release |= bit
+        j += 1
+    if j + 2 >= len(instrs):
         return None
-    cmp, truth, dec, br = instrs[i:i + 4]
+    truth, dec, br = instrs[j:j + 3]
     r = cmp.result
     if truth.kind.name != "Truth" or truth.args != [r] or dec.kind.name != "Decref" or dec.args != [r]:
         return None
@@ -67,7 +77,7 @@ def _fusable_truth(instrs: list[Instr], i: int) -> Instr | None:
         return None
     if r not in truth.cleanup:
         return None
-    return truth
+    return truth, release, j + 2
 
 
 def _compare(em: Emitter, instrs: list[Instr], i: int) -> int:
@@ -78,17 +88,18 @@ def _compare(em: Emitter, instrs: list[Instr], i: int) -> int:
         return 0
     holes: dict[str, Any] = dict(_JIT_ARG0=em.off(ins.args[0]), _JIT_ARG1=em.off(ins.args[1]))
     op = ins.attrs["op"]
-    truth = _fusable_truth(instrs, i)
-    if truth is None:
+    fusable = _fusable_truth(instrs, i)
+    if fusable is None:
         em.op(f"compare_{kind}_{op}", ins, _JIT_RES0=em.off(ins.result), **holes)
         return 1
+    truth, release, branch = fusable
     # The truth test's error path without the compare result (the stencil
     # releases it first).
     released = copy.copy(truth)
     released.cleanup = [v for v in truth.cleanup if v is not ins.result]
-    _then_branch(em, instrs[i + 3], f"compare_{kind}_branch_{op}", ins, _JIT_TARGET1=em.error_label(released),
-                 _JIT_OP1=(truth.offset or 0) + em.layout.location_shift, **holes)
-    return 4  # Compare, Truth, Decref, Branch
+    _then_branch(em, instrs[branch], f"compare_{kind}_branch_{op}", ins, _JIT_TARGET1=em.error_label(released),
+                 _JIT_OP1=(truth.offset or 0) + em.layout.location_shift, _JIT_OP2=release, **holes)
+    return branch - i + 1  # Compare, its operands' Decrefs, Truth, Decref, Branch
 
 
 def _then_branch(em: Emitter, br: Instr, stencil: str, ins: Instr, **holes: Any) -> None:

@@ -17,6 +17,7 @@
 #include "stencil.h"
 #include "internal/pycore_ceval.h"
 #include "eval_breaker.h"
+#include "c_stack.h"
 
 /* Returned when the call must take the generic path (never an object). */
 #define NOT_DIRECT ((PyObject *)1)
@@ -159,12 +160,12 @@ HELPER void pop_frame(PyThreadState *tstate, PyObject **base, _PyStackChunk **sp
 
 /* Call `callable` (with `self` first when not NULL, then the `count`
  * arguments at `args`) directly if it is a compiled function that allows it
- * (`index`: the code-extra index of the records; `max_depth`: the Python
- * frame depth past which calls take the generic path, whose entry then
- * steps aside, as native recursion uses C stack: emitter.MAX_NATIVE_DEPTH);
+ * (`index`: the code-extra index of the records; `stack_key`: the pthread
+ * key of the C stack limits: with half the thread's C stack used, calls
+ * take the generic path, whose entry then steps aside, c_stack.h);
  * NOT_DIRECT otherwise. */
 HELPER PyObject *call_direct(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObject *callable, PyObject *self,
-                             PyObject **args, Py_ssize_t count, Py_ssize_t index, Py_ssize_t max_depth,
+                             PyObject **args, Py_ssize_t count, Py_ssize_t index, Py_ssize_t stack_key,
                              _PyStackChunk **spare)
 {
     if (self == NULL && Py_IS_TYPE(callable, &PyMethod_Type)) {
@@ -189,7 +190,7 @@ HELPER PyObject *call_direct(_PyInterpreterFrame *frame, PyThreadState *tstate, 
     if (missing < 0 || (missing > 0 && (defaults == NULL || PyTuple_GET_SIZE(defaults) < missing)) ||
         rec->code != (PyObject *)co ||
         tstate->cframe->use_tracing || tstate->interp->eval_frame != NULL ||
-        tstate->recursion_limit - tstate->recursion_remaining > (int)max_depth) {
+        c_stack_short(stack_key)) {
         return NOT_DIRECT;
     }
     if (tstate->recursion_remaining-- <= 0 && _Py_CheckRecursiveCall(tstate, "")) {

@@ -1,6 +1,8 @@
 /* f(*args, **kwargs): ARG0 callable, ARG1 args, ARG2 kwargs mapping or NULL
- * (ceval's CALL_FUNCTION_EX, in its order and with its messages). */
+ * (ceval's CALL_FUNCTION_EX, in its order and with its messages; then the
+ * eval breaker, as it checks it). */
 #include "stencil.h"
+#include "eval_breaker.h"
 
 STENCIL
 {
@@ -43,6 +45,13 @@ STENCIL
     Py_XDECREF(kwargs);
     if (r == NULL) {
         ERROR();
+    }
+    if (eval_breaker_set(tstate)) {  /* as CALL_FUNCTION_EX checks it, after every call */
+        COLD_PATH();
+        if (handle_eval_breaker(tstate) < 0) {
+            Py_DECREF(r);
+            ERROR();
+        }
     }
     RES0 = r;
     CONTINUE();

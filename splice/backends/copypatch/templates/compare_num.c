@@ -6,14 +6,17 @@
  * shared helper compare_truth).  Result: a bool object in RES0, or with
  * -DTRUTH (a Compare fused with the Truth of its result and the Branch on
  * that) a jump to TARGET0 when true; then a failing truth test releases
- * the object and goes to TARGET1 (the Truth's error path, location OP1). */
+ * the object and goes to TARGET1 (the Truth's error path, location OP1).
+ * With -DTRUTH, OP2 says which operands the comparison releases once it
+ * succeeded (bit 0: ARG0, bit 1: ARG1; local reads held while it could
+ * run code, passes/refcount.py), before the truth test. */
 #include "stencil.h"
 
 #ifdef TRUTH
 /* The generic comparison and truth test (shared.c): 0/1, -1 when the
  * comparison raised, -2 when the truth test did (location truth_at). */
 extern int _JIT_SHARED_compare_truth(_PyInterpreterFrame *frame, PyObject *a, PyObject *b, int op,
-                                     intptr_t truth_at);
+                                     intptr_t truth_at, int release);
 #endif
 
 #define CMP(x, y, op) ((op) == Py_LT ? (x) < (y) : (op) == Py_LE ? (x) <= (y) : (op) == Py_EQ ? (x) == (y) : \
@@ -51,13 +54,17 @@ STENCIL
 #endif
         SET_LOCATION();
 #ifdef TRUTH
-        res = _JIT_SHARED_compare_truth(frame, a, b, op, OPINT(_JIT_OP1));
+        res = _JIT_SHARED_compare_truth(frame, a, b, op, OPINT(_JIT_OP1), (int)OPINT(_JIT_OP2));
         if (res == -1) {
             ERROR();
         }
         if (res < 0) {
             GOTO(_JIT_TARGET1);
         }
+        if (res) {  /* the helper released the operands */
+            GOTO(_JIT_TARGET0);
+        }
+        CONTINUE();
 #else
         PyObject *r = PyObject_RichCompare(a, b, op);
         if (r == NULL) {
@@ -68,6 +75,12 @@ STENCIL
 #endif
     }
 #ifdef TRUTH
+    if (OPINT(_JIT_OP2) & 1) {
+        Py_DECREF(a);
+    }
+    if (OPINT(_JIT_OP2) & 2) {
+        Py_DECREF(b);
+    }
     if (res) {
         GOTO(_JIT_TARGET0);
     }

@@ -1,9 +1,10 @@
 /* The native entry: the `nb_invert` slot of the entry object the
  * trampoline's UNARY_INVERT applies (ordinary C ABI).  OP0: the
- * step-aside object; OP1: the Python frame depth beyond which the entry
- * steps aside too (native recursion uses C stack, interpreted
- * Python-to-Python calls in 3.11 do not, so deep recursion must run
- * interpreted to be as safe as without splice).  `self` holds the direct-call record
+ * step-aside object; OP1: the pthread key of the C stack limits: with
+ * half the thread's C stack used the entry steps aside too (native
+ * recursion uses C stack, interpreted Python-to-Python calls in 3.11 do
+ * not, so deep recursion must run interpreted to be as safe as without
+ * splice; c_stack.h).  `self` holds the direct-call record
  * (call_direct.h) right after its object header; its first field, the
  * trampoline code object this entry belongs to, is checked against the
  * frame so the native code never runs on a foreign frame (it steps aside).
@@ -14,6 +15,7 @@
  * at the start (site 0), where it also drops the Nones the trampoline
  * pushed; any other site goes to the dispatch (TARGET0). */
 #include "stencil.h"
+#include "c_stack.h"
 
 __attribute__((flatten)) PyObject *_jit_stencil(PyObject *self)
 {
@@ -34,8 +36,7 @@ __attribute__((flatten)) PyObject *_jit_stencil(PyObject *self)
         return _JIT_TARGET0(frame, slots, tstate);
     }
 #endif
-    if (tstate->cframe->use_tracing ||
-        tstate->recursion_limit - tstate->recursion_remaining > (int)OPINT(_JIT_OP1)) {
+    if (tstate->cframe->use_tracing || c_stack_short(OPINT(_JIT_OP1))) {
         return Py_NewRef(OP0);
     }
 #ifdef GENERATOR

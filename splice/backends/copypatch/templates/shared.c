@@ -139,7 +139,7 @@ PyObject *_jit_stencil(PyObject *globals, PyObject *builtins, PyObject *name, gl
  * given only matter when the class has no __init__ of its own, so an empty
  * tuple gives what type_call's would.  NOT_DIRECT: not such a class. */
 HELPER PyObject *new_instance(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObject *cls, PyObject **buf,
-                              Py_ssize_t count, PyObject *init_name, Py_ssize_t index, Py_ssize_t max_depth,
+                              Py_ssize_t count, PyObject *init_name, Py_ssize_t index, Py_ssize_t stack_key,
                               _PyStackChunk **spare)
 {
     PyTypeObject *tp = (PyTypeObject *)cls;
@@ -156,7 +156,7 @@ HELPER PyObject *new_instance(_PyInterpreterFrame *frame, PyThreadState *tstate,
     Py_XDECREF(no_args);
     PyObject *r = NULL;
     if (obj != NULL) {
-        r = call_direct(frame, tstate, init, obj, buf + 2, count, index, max_depth, spare);
+        r = call_direct(frame, tstate, init, obj, buf + 2, count, index, stack_key, spare);
         if (r == NOT_DIRECT) {
             buf[1] = obj;
             r = PyObject_Vectorcall(init, buf + 1, (count + 1) | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
@@ -177,9 +177,37 @@ HELPER PyObject *new_instance(_PyInterpreterFrame *frame, PyThreadState *tstate,
     return obj;
 }
 
+/* After a call that returned `r`, where the interpreter's CALL checks the
+ * eval breaker (every call it does not inline: anything but a Python
+ * function or a method of one), handle signals, pending calls and
+ * asynchronous exceptions: a KeyboardInterrupt from
+ * _thread.interrupt_main() is raised at the call, inside its `try`. */
+HELPER PyObject *after_call(PyObject *r, int inlined)
+{
+    if (r != NULL && !inlined) {
+        PyThreadState *tstate = _PyThreadState_UncheckedGet();
+        if (eval_breaker_set(tstate) && handle_eval_breaker(tstate) < 0) {
+            Py_DECREF(r);
+            return NULL;
+        }
+    }
+    return r;
+}
+
+/* Whether the interpreter's CALL would run `callable` by pushing a frame
+ * instead of calling it from C (3.11: Python functions, bound or not). */
+HELPER int inlined_by_interpreter(PyObject *callable)
+{
+    if (Py_IS_TYPE(callable, &PyMethod_Type)) {
+        callable = PyMethod_GET_FUNCTION(callable);
+    }
+    return Py_IS_TYPE(callable, &PyFunction_Type);
+}
+
 /* The generic call: PyObject_Vectorcall with `buf[2..2+count)` as the
  * positional and keyword arguments (buf[0..1] free:
- * PY_VECTORCALL_ARGUMENTS_OFFSET, self). */
+ * PY_VECTORCALL_ARGUMENTS_OFFSET, self), then the eval breaker as the
+ * interpreter checks it. */
 HELPER PyObject *vectorcall(PyObject *callable, PyObject *self, PyObject **buf, Py_ssize_t count,
                             PyObject *kwnames)
 {
@@ -193,7 +221,8 @@ HELPER PyObject *vectorcall(PyObject *callable, PyObject *self, PyObject **buf, 
     if (kwnames != NULL) {
         n -= PyTuple_GET_SIZE(kwnames);
     }
-    return PyObject_Vectorcall(callable, args, n | PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames);
+    PyObject *r = PyObject_Vectorcall(callable, args, n | PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames);
+    return after_call(r, inlined_by_interpreter(callable));
 }
 
 # ifdef KW
@@ -209,7 +238,7 @@ PyObject *_jit_stencil(PyObject *callable, PyObject *self, PyObject **buf, Py_ss
 typedef struct {
     PyObject *init_name;      /* "__init__", interned */
     Py_ssize_t index;         /* splice's code-extra index (call_direct.h) */
-    Py_ssize_t max_depth;     /* native frames before stepping aside */
+    Py_ssize_t stack_key;     /* the pthread key of the C stack limits (c_stack.h) */
     _PyStackChunk **spare;    /* the spare data-stack chunk */
 } call_config;
 LARGE_HOLE _JIT_CALL_CONFIG[];
@@ -225,14 +254,18 @@ PyObject *_jit_stencil(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObje
                        PyObject **buf, Py_ssize_t count)
 {
     const call_config *c = (const call_config *)FAR(_JIT_CALL_CONFIG);
-    PyObject *r = self == NULL && Py_IS_TYPE(callable, &PyType_Type)
-        ? new_instance(frame, tstate, callable, buf, count, c->init_name, c->index, c->max_depth, c->spare)
-        : call_direct(frame, tstate, callable, self, buf + 2, count, c->index, c->max_depth, c->spare);
-    if (r == NOT_DIRECT && DRAIN && self == NULL && count == 1 && PyGen_CheckExact(buf[2])) {
-        r = consume_generator(tstate, callable, (PyGenObject *)buf[2], c->index, c->max_depth);
+    int is_class = self == NULL && Py_IS_TYPE(callable, &PyType_Type);
+    PyObject *r = is_class
+        ? new_instance(frame, tstate, callable, buf, count, c->init_name, c->index, c->stack_key, c->spare)
+        : call_direct(frame, tstate, callable, self, buf + 2, count, c->index, c->stack_key, c->spare);
+    if (r != NOT_DIRECT) {  /* a class is called from C, a function inlined */
+        return after_call(r, !is_class);
     }
-    if (r != NOT_DIRECT) {
-        return r;
+    if (DRAIN && self == NULL && count == 1 && PyGen_CheckExact(buf[2])) {
+        r = consume_generator(tstate, callable, (PyGenObject *)buf[2], c->index, c->stack_key);
+        if (r != NOT_DIRECT) {  /* a builtin */
+            return after_call(r, 0);
+        }
     }
     return vectorcall(callable, self, buf, count, NULL);
 }
@@ -243,12 +276,19 @@ PyObject *_jit_stencil(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObje
 /* compare_num.c's generic path when fused with the truth test of its
  * result: 0/1, -1 when the comparison raised (the compare's location is
  * set), -2 when the truth test did (location truth_at, as the interpreter's
- * separate instruction would have). */
-int _jit_stencil(_PyInterpreterFrame *frame, PyObject *a, PyObject *b, int op, intptr_t truth_at)
+ * separate instruction would have).  Between the two, as the interpreter's
+ * COMPARE_OP does, it releases `a` (bit 0 of `release`) and `b` (bit 1). */
+int _jit_stencil(_PyInterpreterFrame *frame, PyObject *a, PyObject *b, int op, intptr_t truth_at, int release)
 {
     PyObject *r = PyObject_RichCompare(a, b, op);
     if (r == NULL) {
         return -1;
+    }
+    if (release & 1) {
+        Py_DECREF(a);
+    }
+    if (release & 2) {
+        Py_DECREF(b);
     }
     int res;
     if (r == Py_True || r == Py_False) {
