@@ -36,6 +36,9 @@ class _StepAside:
     def __repr__(self) -> str:
         return "<splice step-aside>"
 
+    def __reduce__(self) -> Any:
+        return _require_impl().reduce_step_aside(self)
+
 
 STEP_ASIDE = _StepAside()
 PY_NB_INVERT = 27  # typeslots.h
@@ -89,6 +92,7 @@ def _native_entry(compiled: CompiledCode, name: str) -> tuple[Any, Any]:
     checks its first field, the expected code, so it never runs on a
     foreign frame."""
     assert compiled.entry_address
+    impl = _require_impl()
     slots = (_PyTypeSlot * 2)((PY_NB_INVERT, compiled.entry_address), (0, None))
     spec = _PyTypeSpec(b"splice.entry", object.__basicsize__ + direct_calls.RECORD.size, 0, PY_TPFLAGS_DEFAULT,
                        slots)
@@ -98,6 +102,7 @@ def _native_entry(compiled: CompiledCode, name: str) -> tuple[Any, Any]:
     # CompiledCode object) stays alive while the type does: while the entry
     # object, hence any code object or running frame that can reach it, lives.
     cls.compiled = compiled
+    cls.__reduce__ = impl.reduce_entry  # pickled by value, the trampoline steps aside
     entry_obj = cls()
     return entry_obj, direct_calls.record_view(entry_obj)
 
@@ -112,7 +117,8 @@ def _python_entry(py_entry: Callable[[list[Any], dict, dict], Any], nslots: int)
         frame = getframe(1)
         return py_entry(frame_slots(frame, nslots), frame.f_globals, frame.f_builtins)
 
-    return type("splice_py_entry", (), {"__slots__": (), "__invert__": splice_py_entry})()
+    return type("splice_py_entry", (), {"__slots__": (), "__invert__": splice_py_entry,
+                                        "__reduce__": _require_impl().reduce_entry})()
 
 
 def install(func: Callable[..., Any], compiled: CompiledCode, original_code: types.CodeType) -> None:

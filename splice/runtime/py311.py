@@ -215,6 +215,25 @@ def _generator_program(shape: GeneratorShape) -> list[tuple[str, Any]]:
     return prog
 
 
+# What the trampoline's own constants become when its code object is
+# pickled by value (cloudpickle, hence joblib, loky, dask, ray): ints the
+# interpreter caches, chosen so that in any process, with splice or without,
+# ``~PICKLED_ENTRY is PICKLED_STEP_ASIDE``, never a yield site nor
+# PICKLED_RETURNED: the unpickled trampoline steps aside and runs the
+# original body in the interpreter.
+PICKLED_ENTRY, PICKLED_STEP_ASIDE, PICKLED_RETURNED = 1, -2, -3
+
+
+def reduce_entry(_entry: Any) -> tuple[type, tuple[int]]:
+    """``__reduce__`` of an entry object."""
+    return int, (PICKLED_ENTRY,)
+
+
+def reduce_step_aside(_sentinel: Any) -> tuple[type, tuple[int]]:
+    """``__reduce__`` of the step-aside object."""
+    return int, (PICKLED_STEP_ASIDE,)
+
+
 class _Returned:
     """What a generator's body returns to its trampoline when it finishes."""
 
@@ -222,6 +241,9 @@ class _Returned:
 
     def __repr__(self) -> str:
         return "<splice generator returned>"
+
+    def __reduce__(self) -> tuple[type, tuple[int]]:
+        return int, (PICKLED_RETURNED,)
 
 
 RETURNED = _Returned()
