@@ -3,39 +3,58 @@ fuzzer, plain against splice.
 
     python -m splice conformance [MODULE...] [--json PATH] [--markdown PATH] [--dbg]
     python -m splice conformance --ci            # the fast CI subset
+    python -m splice conformance --all [--shard K/N | --shard auto/N]
     python -m splice conformance --fuzz N --seed S [--dbg]
 
-The long fuzz mode (outside CI, hours) is ``--fuzz 100000 --seed long``; CI
-runs ``tests/conformance/test_ci_subset.py`` (``pytest -m conformance_ci``).
-Exit status 0 when everything matched CPython, 1 otherwise.
+``--all`` runs every test module of the interpreter's ``test`` package (about
+460 in 3.11.7, one to two hours on two cores); ``--shard auto/N`` runs the
+1/N of them that the checkout's commit picks, as
+``tests/conformance/test_rotating_shard.py`` does in every test run.  The long
+fuzz mode (outside CI, hours) is ``--fuzz 100000 --seed long``; CI runs
+``tests/conformance/test_ci_subset.py`` (``pytest -m conformance_ci``).
+Exit status 0 when no module differed, crashed or timed out under splice
+(modules the plain run did not finish do not count), 1 otherwise.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shlex
+import subprocess
 import sys
-import threading
+import time
 from pathlib import Path
 
-from . import report, runner
+from . import discover, report, runner
+from .common import interpreter
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m splice conformance", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("modules", nargs="*", metavar="MODULE",
-                   help="test modules (e.g. test_int); default: the 60 of issue 5")
+                   help="test modules (e.g. test_int); default: the default 60 modules")
     p.add_argument("--ci", action="store_true", help="the fast subset of modules run in CI")
+    p.add_argument("--all", action="store_true",
+                   help="every test module of the test package, as regrtest finds them")
+    p.add_argument("--shard", metavar="K/N",
+                   help="only shard K of N of the modules (K from 1); auto/N: K from the git commit")
+    p.add_argument("--recheck", action=argparse.BooleanOptionalAction, default=None,
+                   help="run a module that differs, crashes or times out under splice a second "
+                        "time and keep what both attempts saw (default: on with --all)")
     p.add_argument("--json", metavar="PATH", help="write every result, test by test, as JSON")
     p.add_argument("--markdown", metavar="PATH", help="write the table page (docs/conformance.md)")
     p.add_argument("--append", action="store_true",
                    help="append to the --markdown page as a section (e.g. a --dbg run)")
+    p.add_argument("--link-from", metavar="PAGE",
+                   help="put a one-line summary linking the --markdown page at the top of PAGE")
     p.add_argument("--dbg", action="store_true",
                    help="run children under python3.11-dbg and report refcount drift")
     p.add_argument("--timeout", type=float, default=900.0, help="seconds per module and run")
-    p.add_argument("--jobs", "-j", type=int, default=1, help="modules run in parallel")
+    p.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
+                   help="modules run in parallel (default: one per CPU)")
     p.add_argument("--backend", help="splice back end for the splice runs (default: copypatch)")
     fuzz = p.add_argument_group("differential fuzzer")
     fuzz.add_argument("--fuzz", type=int, metavar="N", help="fuzz N random programs instead")
@@ -61,36 +80,67 @@ def main(argv: list[str] | None = None) -> int:
                             save=args.save, max_minimize=args.max_minimize, json_path=args.json,
                             variants=tuple(args.variants.split(",")),
                             ignore=tuple(filter(None, args.ignore.split(","))))
-    modules = args.modules or (runner.CI_MODULES if args.ci else runner.DEFAULT_MODULES)
-    lock = threading.Lock()
-
-    def progress(r: runner.ModuleReport) -> None:
-        with lock:
-            print(report.console_line(r), flush=True)
-
-    print(report.console_header(), flush=True)
-    reports = runner.run_modules(modules, dbg=args.dbg, timeout=args.timeout, jobs=args.jobs,
-                                 backend=args.backend, progress=progress)
+    if args.all:
+        modules = discover.all_modules(interpreter(args.dbg))
+    else:
+        modules = args.modules or list(runner.CI_MODULES if args.ci else runner.DEFAULT_MODULES)
+    info = report.RunInfo(commit=_commit(), jobs=args.jobs, timeout=args.timeout,
+                          whole_suite=args.all,
+                          recheck=args.all if args.recheck is None else args.recheck)
+    if args.shard:
+        info.shard = discover.parse_shard(args.shard, info.commit)
+        modules = discover.shard(modules, *info.shard)
+    modules = discover.slow_first(modules)
+    start = time.monotonic()
+    shown = report.Progress(len(modules))
+    what = f"shard {info.shard[0]}/{info.shard[1]}: " if info.shard else ""
+    shown.header(f"{what}{len(modules)} modules, {args.jobs} at a time, {args.timeout:.0f} s each "
+                 f"per run{', rechecked' if info.recheck else ''}")
+    shown.header(report.console_header())
+    try:
+        reports = runner.run_modules(modules, dbg=args.dbg, timeout=args.timeout, jobs=args.jobs,
+                                     backend=args.backend, recheck=info.recheck,
+                                     progress=shown.done, started=shown.started)
+    finally:
+        shown.close()
+    info.seconds = time.monotonic() - start
     t = report.totals(reports)
-    print(f"\n{t['identical']}/{t['modules']} modules identical; {t['tests']} tests, "
-          f"{t['passed_plain']} passed plain, {t['passed_splice']} under splice, "
-          f"{t['differences']} differ")
+    print(f"\n{report.totals_sentence(t)}; {t['tests']} tests, {t['passed_plain']} passed plain, "
+          f"{t['passed_splice']} under splice, {t['differences']} differ; "
+          f"{report.duration(info.seconds)}")
+    failed = []
     for r in reports:
+        if r.status in runner.PLAIN_STATUSES:
+            continue
         for d in r.differences:
-            print(f"  {d.test}: plain {d.plain}, splice {d.spliced}  {d.detail}")
-        if r.status not in ("identical", "differs"):
-            run = r.spliced if r.spliced is not None and r.spliced.status != "ok" else r.plain
+            print(f"  {r.module} {d.test}: plain {d.plain}, splice {d.spliced}  {d.detail}")
+        if r.status not in ("identical", "differs", "flaky"):
+            failed.append(r)
+            run = r.spliced if r.spliced is not None else r.plain
             print(f"  {r.module}: {r.status}: {run.error}")
+        elif r.status == "differs":
+            failed.append(r)
+    plain = [f"{r.module} ({r.status})" for r in reports if r.status in runner.PLAIN_STATUSES]
+    if plain:
+        print(f"  not run under splice (plain did not finish): {', '.join(plain)}")
     if args.json:
         Path(args.json).write_text(json.dumps([r.to_json() for r in reports], indent=1))
     if args.markdown:
         command = "python -m splice conformance " + shlex.join(
             argv if argv is not None else sys.argv[1:])
-        page = report.markdown(reports, command, args.dbg, level=2 if args.append else 1)
-        with open(args.markdown, "a" if args.append else "w") as out:
-            out.write("\n" + page if args.append else page)
-    return 0 if t["identical"] == t["modules"] else 1
+        page = report.markdown(reports, command, args.dbg, level=2 if args.append else 1, info=info)
+        report.write_page(args.markdown, page, args.append)
+        if args.link_from:
+            target = os.path.relpath(args.markdown, os.path.dirname(args.link_from) or ".")
+            report.set_summary(args.link_from, report.summary_line(reports, target, info))
+    return 1 if failed else 0
 
+
+def _commit() -> str | None:
+    try:
+        return discover.head_commit()
+    except (OSError, subprocess.CalledProcessError):
+        return None
 
 if __name__ == "__main__":
     sys.exit(main())

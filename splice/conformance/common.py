@@ -109,20 +109,32 @@ def run_child(
     output: str | os.PathLike[str],
 ) -> ChildExit:
     """Run ``argv`` in its own process group with stdout and stderr to
-    ``output``; on timeout kill the whole group."""
+    ``output``; on timeout kill the whole group, and once the child has
+    ended kill what it left running in its group (a test's stray
+    grandchildren would otherwise compete with the next module)."""
     start = time.monotonic()
     with open(output, "wb") as out:
         proc = subprocess.Popen(
             argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out,
             stderr=subprocess.STDOUT, start_new_session=True,
         )
-        try:
-            rc: int | None = proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-            rc = None
-    return ChildExit(rc, time.monotonic() - start, tail(output))
+        # Wait without reaping, so that the group id stays the child's own
+        # until the group is killed.
+        exited = False
+        while not exited and time.monotonic() - start < timeout:
+            exited = os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+            if not exited:
+                time.sleep(0.05)
+        _kill_group(proc.pid)
+        rc: int | None = proc.wait()
+    return ChildExit(rc if exited else None, time.monotonic() - start, tail(output))
+
+
+def _kill_group(pgid: int) -> None:
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 def tail(path: str | os.PathLike[str], lines: int = 25, limit: int = 4000) -> str:

@@ -4,7 +4,9 @@
 
 Every test start and outcome is one line of ``PATH`` (see ``common.EventLog``),
 so a crash still tells which test was running.  The last event is ``done``
-(with splice's statistics and refcount totals) or ``import_error``.
+(with splice's statistics and refcount totals), ``import_error`` or
+``module_skipped`` (the module raised ``unittest.SkipTest`` on import, as
+modules for other platforms or resources regrtest does not enable do).
 """
 
 from __future__ import annotations
@@ -149,6 +151,9 @@ def run_module(name: str, log: EventLog, splice_on: bool, timeout: float, repeat
         module = importlib.import_module(name if "." in name else f"test.{name}")
         loader = unittest.TestLoader()
         suite = loader.loadTestsFromModule(module)
+    except unittest.SkipTest as exc:  # skipped wholesale (platform, resource denied)
+        log.emit(event="module_skipped", detail=f"{type(exc).__name__}: {exc}"[:300])
+        return
     except BaseException:
         log.emit(event="import_error", **_summary(sys.exc_info()))
         return

@@ -1,15 +1,19 @@
-"""Text renderings of a conformance run: the console line per module and the
-Markdown page committed as ``docs/conformance.md``."""
+"""Text renderings of a conformance run: the console line per module, the
+progress display, and the Markdown pages committed as ``docs/conformance.md``
+(the default modules) and ``docs/conformance_all.md`` (the whole suite)."""
 
 from __future__ import annotations
 
 import platform
 import sys
+import threading
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
-from .runner import DBG_REPEAT, ModuleReport
+from .runner import DBG_REPEAT, PLAIN_STATUSES, SPLICE_STATUSES, ModuleReport
 
 COLUMNS = ("module", "tests", "passed plain", "passed splice", "compiled", "fallbacks", "status")
 
@@ -29,7 +33,7 @@ def row(report: ModuleReport) -> list[str]:
 
 def console_line(report: ModuleReport) -> str:
     cells = row(report)
-    line = f"{cells[0]:<22} {cells[1]:>6} {cells[2]:>6} {cells[3]:>6} {cells[4]:>7} {cells[5]:>7}  {cells[6]}"
+    line = f"{cells[0]:<30} {cells[1]:>6} {cells[2]:>6} {cells[3]:>6} {cells[4]:>7} {cells[5]:>7}  {cells[6]}"
     s = report.summary()
     if s["refs_drift_plain"] is not None:
         line += f"  refs drift plain {s['refs_drift_plain']:+d}"
@@ -39,7 +43,7 @@ def console_line(report: ModuleReport) -> str:
 
 
 def console_header() -> str:
-    return (f"{'module':<22} {'tests':>6} {'plain':>6} {'splice':>6} {'compiled':>7} "
+    return (f"{'module':<30} {'tests':>6} {'plain':>6} {'splice':>6} {'compiled':>7} "
             f"{'fallbk':>7}  status")
 
 
@@ -47,9 +51,10 @@ def totals(reports: list[ModuleReport]) -> dict[str, int]:
     def add(key: str) -> int:
         return sum(r.summary()[key] or 0 for r in reports)
 
+    by_status = Counter(r.status for r in reports)
     return {
+        **{status: by_status[status] for status in SPLICE_STATUSES + PLAIN_STATUSES},
         "modules": len(reports),
-        "identical": sum(r.status == "identical" for r in reports),
         "tests": add("tests"),
         "passed_plain": add("passed_plain"),
         "passed_splice": add("passed_splice"),
@@ -59,28 +64,90 @@ def totals(reports: list[ModuleReport]) -> dict[str, int]:
     }
 
 
-def markdown(reports: list[ModuleReport], command: str, dbg: bool, level: int = 1) -> str:
+@dataclass
+class RunInfo:
+    """How a run was made, for the page's header."""
+
+    commit: str | None = None
+    seconds: float | None = None
+    jobs: int | None = None
+    timeout: float | None = None
+    whole_suite: bool = False  # every module of the test package (--all)
+    shard: tuple[int, int] | None = None
+    recheck: bool = False
+    started: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+
+
+def duration(seconds: float) -> str:
+    minutes = round(seconds / 60)
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
+
+
+def totals_sentence(t: dict[str, int]) -> str:
+    """Modules by outcome: under splice, then those the plain run decided."""
+    text = (f"{t['modules']} modules: {t['identical']} identical, {t['differs']} different, "
+            f"{t['crash']} crashed, {t['timeout']} timed out under splice")
+    extra = [f"{t['flaky']} flaky (a second attempt did not confirm the first's difference)"
+             if t["flaky"] else "",
+             f"{t['splice_error']} where splice failed to start" if t["splice_error"] else "",
+             f"{t['harness_error']} harness errors" if t["harness_error"] else ""]
+    text += "".join(f", {x}" for x in extra if x)
+    plain = [(t["skipped"], "skipped wholesale"), (t["import_error"], "failed to import"),
+             (t["plain crash"], "crashed"), (t["plain timeout"], "timed out"),
+             (t["plain harness_error"], "harness errors")]
+    plain = [(n, what) for n, what in plain if n]
+    if plain:
+        text += "; plain, " + ", ".join(f"{n} {what}" for n, what in plain) + " (not run under splice)"
+    return text
+
+
+def markdown(reports: list[ModuleReport], command: str, dbg: bool, level: int = 1,
+             info: RunInfo | None = None) -> str:
     """The whole page (or, with ``level`` 2, a section of one): how it was
     made, the table, the refcount drift (``dbg``), then every problem found."""
     h = "#" * level
+    info = info or RunInfo()
     t = totals(reports)
     python = ("Debian's python3.11-dbg with its own test package" if dbg
               else f"CPython {platform.python_version()}")
+    title = ("Conformance: the whole of CPython's regression suite under splice"
+             if info.whole_suite else "Conformance: CPython's regression suite under splice")
+    how = [f"at commit {info.commit[:7]}" if info.commit else "",
+           f"{info.jobs} modules at a time" if info.jobs else "",
+           f"{info.timeout:.0f} s per module and run" if info.timeout else "",
+           f"{duration(info.seconds)} in all" if info.seconds is not None else ""]
+    selection = ""
+    if info.whole_suite:
+        selection = (" The modules are every test module of the interpreter's `test` package "
+                     "as regrtest finds them (`test.libregrtest`; packages such as `test_asyncio` "
+                     "split into their modules), with regrtest's default resources (none of "
+                     "`-u`): a module skipped wholesale, failing to import, crashing or timing "
+                     "out plain is reported as such and not run under splice.")
+        if info.shard:
+            selection += f" This run is shard {info.shard[0]}/{info.shard[1]} of that list."
+    if info.recheck:
+        selection += (" A module whose splice run differed, crashed or timed out ran a second "
+                      "time, plain and splice; only differences both attempts saw count, and a "
+                      "module whose second attempt showed none is *flaky*.")
     out = [
-        f"{h} Conformance: CPython's regression suite under splice" + (" (debug build)" if dbg else ""),
+        f"{h} {title}" + (" (debug build)" if dbg else ""),
         "",
         "Generated by `splice/conformance` (do not edit by hand); regenerate with",
         "",
         f"    {command}",
         "",
-        f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {platform.machine()} {sys.platform}, "
-        f"{python}. Each module runs twice in a child process: plain, and with "
+        f"Run {info.started:%Y-%m-%d %H:%M} UTC on {platform.machine()} {sys.platform}, "
+        f"{python}" + "".join(f", {x}" for x in how if x) + ". Each module runs twice in a "
+        "child process: plain, and with "
         "`SPLICE=1 SPLICE_THRESHOLD=0` (every function compiled as early as possible; the "
         "child also compiles the library module under test and every module the test "
         "imports). *passed* counts passes and expected failures; *compiled* and *fallbacks* "
-        "come from `splice.stats()` in the splice child (– when splice did not report them).",
+        "come from `splice.stats()` in the splice child (– when splice did not report them)."
+        + selection,
         "",
-        f"**Totals:** {t['modules']} modules, {t['identical']} with identical outcomes; "
+        f"**Totals:** {totals_sentence(t)}; "
         f"{t['tests']} tests, {t['passed_plain']} passed plain, {t['passed_splice']} passed "
         f"under splice; {t['compiled']} functions compiled, {t['fallbacks']} fallbacks; "
         f"{t['differences']} tests with a different outcome.",
@@ -101,6 +168,107 @@ def markdown(reports: list[ModuleReport], command: str, dbg: bool, level: int = 
     if level == 1:
         out += ["", MACHINERY]
     return "\n".join(out) + "\n"
+
+
+# The one line at the top of docs/conformance.md that names the whole-suite
+# page and its figures (``--link-from``); regenerating the page keeps it.
+SUMMARY_MARK = "**Whole suite:**"
+
+
+def summary_line(reports: list[ModuleReport], page: str, info: RunInfo) -> str:
+    t = totals(reports)
+    when = f"{info.started:%Y-%m-%d}" + (f", commit {info.commit[:7]}" if info.commit else "")
+    took = f", {duration(info.seconds)} with {info.jobs} jobs" if info.seconds is not None else ""
+    shard = f" (shard {info.shard[0]}/{info.shard[1]})" if info.shard else ""
+    return f"{SUMMARY_MARK} [{page}]({page}){shard} ({when}{took}): {totals_sentence(t)}."
+
+
+def set_summary(path: str | Path, line: str) -> None:
+    """Put ``line`` right under the title of the page at ``path``, in place
+    of the summary line there."""
+    text = Path(path).read_text() if Path(path).exists() else ""
+    lines = [x for x in text.splitlines() if not x.startswith(SUMMARY_MARK)]
+    at = 1 if lines and lines[0].startswith("#") else 0
+    while at < len(lines) and not lines[at].strip():
+        at += 1
+    Path(path).write_text("\n".join(lines[:at] + [line, ""] + lines[at:]) + "\n")
+
+
+def write_page(path: str | Path, page: str, append: bool) -> None:
+    """Write (or append) a generated page, keeping the whole-suite summary
+    line that ``set_summary`` put in the file it replaces."""
+    path = Path(path)
+    old = path.read_text() if path.exists() else ""
+    if append:
+        path.write_text(old + "\n" + page)
+        return
+    path.write_text(page)
+    kept = [x for x in old.splitlines() if x.startswith(SUMMARY_MARK)]
+    if kept:
+        set_summary(path, kept[0])
+
+
+class Progress:
+    """Progress of a run: a ``rich`` bar (with the modules running and the
+    outcomes so far) when rich is installed and the output is a terminal,
+    else one numbered line per module; each finished module also prints its
+    console line."""
+
+    def __init__(self, total: int) -> None:
+        self.total, self.finished = total, 0
+        self.counts: Counter[str] = Counter()
+        self.running: list[str] = []
+        self._lock = threading.Lock()
+        self._bar: Any = None
+        try:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeElapsedColumn
+        except ImportError:
+            return
+        console = Console()
+        if not console.is_terminal:
+            return
+        self._bar = Bar(TextColumn("conformance"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        TextColumn("{task.fields[counts]}"), TextColumn("[dim]{task.fields[running]}"),
+                        console=console)
+        self._task = self._bar.add_task("", total=total, counts="", running="")
+        self._bar.start()
+
+    def header(self, text: str) -> None:
+        self._print(text if self._bar is not None else " " * (2 * len(str(self.total)) + 3) + text)
+
+    def started(self, module: str) -> None:
+        with self._lock:
+            self.running.append(module)
+            self._update()
+
+    def done(self, report: ModuleReport) -> None:
+        with self._lock:
+            if report.module in self.running:
+                self.running.remove(report.module)
+            self.finished += 1
+            self.counts[report.status] += 1
+            line = console_line(report)
+            if self._bar is None:
+                line = f"[{self.finished:>{len(str(self.total))}}/{self.total}] {line}"
+            self._print(line)
+            self._update()
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+    def _update(self) -> None:
+        if self._bar is not None:
+            counts = " ".join(f"{status} {n}" for status, n in self.counts.most_common())
+            self._bar.update(self._task, completed=self.finished, counts=counts,
+                             running=" ".join(self.running))
+
+    def _print(self, text: str) -> None:
+        if self._bar is not None:
+            self._bar.console.print(text, markup=False, highlight=False)
+        else:
+            print(text, flush=True)
 
 
 MACHINERY = """\
@@ -140,20 +308,43 @@ def _fallback_reasons(reports: list[ModuleReport], h: str, most: int = 20) -> li
 
 
 def _problems(reports: list[ModuleReport], h: str) -> list[str]:
+    """Every module with a splice-side problem, test by test; then the modules
+    the plain run did not finish, one line each."""
     out: list[str] = []
     for r in reports:
-        lines: list[str] = []
-        for run, label in ((r.plain, "plain"), (r.spliced, "splice")):
-            if run is not None and run.status not in ("ok",):
-                lines.append(f"- {label} run: **{run.status}**: {run.error}")
-                if run.status in ("crash", "timeout") and run.output_tail:
-                    lines += ["", "  ```", *("  " + x for x in run.output_tail.splitlines()[-12:]),
-                              "  ```"]
-        for d in r.differences:
-            lines.append(f"- `{d.test}`: plain {d.plain}, splice {d.spliced}"
-                         + (f" — {d.detail}" if d.detail else ""))
+        if r.status in PLAIN_STATUSES:
+            continue
+        lines = _run_problem(r.spliced, "splice run")
+        lines += [f"- `{d.test}`: plain {d.plain}, splice {d.spliced}"
+                  + (f" — {_one_line(d.detail)}" if d.detail else "") for d in r.differences]
+        if r.first is not None:
+            lines += _run_problem(r.first.spliced, "first attempt, splice run")
+            if r.first.status not in ("crash", "timeout"):
+                lines.append(f"- first attempt: {r.first.status}")
+            if r.unconfirmed:
+                lines.append("- differed in one attempt only: "
+                             + ", ".join(f"`{t}`" for t in r.unconfirmed[:20])
+                             + (f" and {len(r.unconfirmed) - 20} more" if len(r.unconfirmed) > 20 else ""))
         if lines:
             out += ["", f"{h}# {r.module}", "", *lines]
     if out:
-        out = ["", f"{h} Problems (import errors, crashes, timeouts, differing tests)", *out]
+        out = ["", f"{h} Problems under splice (crashes, timeouts, differing tests)", *out]
+    plain = [r for r in reports if r.status in PLAIN_STATUSES]
+    if plain:
+        out += ["", f"{h} Modules the plain run did not finish (not run under splice)", "",
+                "| module | plain run | why |", "|---|---|---|"]
+        out += [f"| {r.module} | {r.status} | {_one_line(r.plain.error)[:160]} |" for r in plain]
     return out
+
+
+def _run_problem(run: Any, label: str) -> list[str]:
+    if run is None or run.status == "ok":
+        return []
+    lines = [f"- {label}: **{run.status}**: {_one_line(run.error)}"]
+    if run.status in ("crash", "timeout") and run.output_tail:
+        lines += ["", "  ```", *("  " + x for x in run.output_tail.splitlines()[-12:]), "  ```"]
+    return lines
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split()).replace("|", "/")
