@@ -44,7 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--recheck", action=argparse.BooleanOptionalAction, default=None,
                    help="run a module that differs, crashes or times out under splice a second "
                         "time and keep what both attempts saw (default: on with --all)")
-    p.add_argument("--json", metavar="PATH", help="write every result, test by test, as JSON")
+    p.add_argument("--json", metavar="PATH",
+                   help="write every result, test by test, as JSON (PATH.partial fills up "
+                        "module by module while the run goes on)")
     p.add_argument("--markdown", metavar="PATH", help="write the table page (docs/conformance.md)")
     p.add_argument("--append", action="store_true",
                    help="append to the --markdown page as a section (e.g. a --dbg run)")
@@ -92,7 +94,8 @@ def main(argv: list[str] | None = None) -> int:
         modules = discover.shard(modules, *info.shard)
     modules = discover.slow_first(modules)
     start = time.monotonic()
-    shown = report.Progress(len(modules))
+    journal = Path(args.json + ".partial") if args.json else None
+    shown = report.Progress(len(modules), journal)
     what = f"shard {info.shard[0]}/{info.shard[1]}: " if info.shard else ""
     shown.header(f"{what}{len(modules)} modules, {args.jobs} at a time, {args.timeout:.0f} s each "
                  f"per run{', rechecked' if info.recheck else ''}")
@@ -125,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  not run under splice (plain did not finish): {', '.join(plain)}")
     if args.json:
         Path(args.json).write_text(json.dumps([r.to_json() for r in reports], indent=1))
+        Path(args.json + ".partial").unlink(missing_ok=True)
     if args.markdown:
         command = "python -m splice conformance " + shlex.join(
             argv if argv is not None else sys.argv[1:])

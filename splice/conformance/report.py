@@ -4,6 +4,7 @@ progress display, and the Markdown pages committed as ``docs/conformance.md``
 
 from __future__ import annotations
 
+import json
 import platform
 import sys
 import threading
@@ -212,10 +213,15 @@ class Progress:
     """Progress of a run: a ``rich`` bar (with the modules running and the
     outcomes so far) when rich is installed and the output is a terminal,
     else one numbered line per module; each finished module also prints its
-    console line."""
+    console line (and, with ``journal``, appends its JSON there)."""
 
-    def __init__(self, total: int) -> None:
+    def __init__(self, total: int, journal: str | Path | None = None) -> None:
         self.total, self.finished = total, 0
+        # Each finished module's JSON, one line each, as it ends: what a run
+        # cut short leaves.
+        self.journal = journal
+        if journal is not None:
+            Path(journal).write_text("")
         self.counts: Counter[str] = Counter()
         self.running: list[str] = []
         self._lock = threading.Lock()
@@ -251,8 +257,16 @@ class Progress:
             line = console_line(report)
             if self._bar is None:
                 line = f"[{self.finished:>{len(str(self.total))}}/{self.total}] {line}"
+            run = report.spliced if report.spliced is not None else report.plain
+            if run.status != "ok":
+                line += f": {_one_line(run.error)[:150]}"
             self._print(line)
+            for d in report.differences[:5]:
+                self._print(f"    {d.test}: plain {d.plain}, splice {d.spliced}")
             self._update()
+            if self.journal is not None:
+                with open(self.journal, "a") as out:
+                    out.write(json.dumps(report.to_json()) + "\n")
 
     def close(self) -> None:
         if self._bar is not None:
