@@ -188,7 +188,10 @@ def set_summary(path: str | Path, line: str) -> None:
     """Put ``line`` right under the title of the page at ``path``, in place
     of the summary line there."""
     text = Path(path).read_text() if Path(path).exists() else ""
-    lines = [x for x in text.splitlines() if not x.startswith(SUMMARY_MARK)]
+    old = text.splitlines()
+    # Without the old line and the blank line after it.
+    lines = [x for i, x in enumerate(old) if not x.startswith(SUMMARY_MARK)
+             and not (i and old[i - 1].startswith(SUMMARY_MARK) and not x.strip())]
     at = 1 if lines and lines[0].startswith("#") else 0
     while at < len(lines) and not lines[at].strip():
         at += 1
@@ -301,8 +304,12 @@ MACHINERY = """\
   over repeated calls after a warm-up; more drift than CPython is reported as a leak).
 * **W^X**: `tests/conformance/test_wx.py` reads `/proc/self/maps` after compiling and
   running, from inside running compiled code, and in a threshold-zero process.
+* **Whole suite**: `python -m splice conformance --all` runs every module of the `test`
+  package as regrtest finds it (`docs/conformance_all.md`); `--shard K/N` runs one
+  1/N slice of it, `--shard auto/N` the slice the checkout's commit picks.
 * **CI**: `pytest -m conformance_ci tests/conformance` (15 fast modules and a seeded
-  150-program fuzz run, about a minute and a half).
+  150-program fuzz run, about a minute and a half, and the commit's rotating shard of
+  the whole suite, `tests/conformance/test_rotating_shard.py`).
 * **Known divergences**: `tests/conformance/test_found.py`, minimal reproducers kept
   as strict known failures until fixed."""
 
