@@ -54,19 +54,26 @@ DIRECT = {
 }
 
 
-_STACK_KEY = ctypes.c_uint(0)
-_stack_key_made = False
+class _StackCache(ctypes.Structure):
+    """templates/c_stack.h's stack_cache."""
+
+    _fields_ = [("tstate", ctypes.c_void_p), ("id", ctypes.c_uint64), ("limit", ctypes.c_void_p),
+                ("key", ctypes.c_ssize_t)]
 
 
-def stack_key() -> int:
-    """The pthread key under which native code keeps each thread's C stack
-    limit (templates/c_stack.h), created once per process (fork keeps it)."""
-    global _stack_key_made
-    if not _stack_key_made:
-        if ctypes.CDLL(None).pthread_key_create(ctypes.byref(_STACK_KEY), None) != 0:
+_STACK_CACHE: list[_StackCache] = []  # never freed: native code reads and writes it
+
+
+def stack_cache() -> int:
+    """Address of the C stack limits native code checks before it goes a
+    level deeper (templates/c_stack.h): a pthread key, created once per
+    process (fork keeps it), and the last thread's limit."""
+    if not _STACK_CACHE:
+        key = ctypes.c_uint(0)
+        if ctypes.CDLL(None).pthread_key_create(ctypes.byref(key), None) != 0:
             raise EmitError("no pthread key left for the C stack limits")
-        _stack_key_made = True
-    return _STACK_KEY.value
+        _STACK_CACHE.append(_StackCache(None, 0, None, key.value))
+    return ctypes.addressof(_STACK_CACHE[0])
 
 
 class EmitError(Exception):
@@ -342,10 +349,10 @@ class Emitter:
                 raise EmitError("a generator needs the generator entry layout")
             dispatch = Label("dispatch")
             self.emit("gen_entry", symbol="entry", _JIT_OP0=ObjRef(self.layout.step_aside),
-                      _JIT_OP1=stack_key(), _JIT_OP2=self.layout.spill_base * 8, _JIT_OP3=gen.spills,
+                      _JIT_OP1=stack_cache(), _JIT_OP2=self.layout.spill_base * 8, _JIT_OP3=gen.spills,
                       _JIT_TARGET0=dispatch)
         else:
-            self.emit("entry", symbol="entry", _JIT_OP0=ObjRef(self.layout.step_aside), _JIT_OP1=stack_key())
+            self.emit("entry", symbol="entry", _JIT_OP0=ObjRef(self.layout.step_aside), _JIT_OP1=stack_cache())
         for b in self.fn.blocks:
             self.bind(self.block_label[b])
             i = 0
@@ -498,12 +505,12 @@ _CALL_CONFIG: list[Any] = []  # never freed: the shared block reads it
 def _call_config() -> int:
     """Address of what every direct call of the process shares (shared.c's
     call_config): the interned "__init__", splice's code-extra index, the
-    pthread key of the C stack limits, the spare data-stack chunk's address."""
+    C stack limits, the spare data-stack chunk's address."""
     from ...runtime import direct_calls
 
     if not _CALL_CONFIG:
         init = sys.intern("__init__")
-        _CALL_CONFIG[:] = [(ctypes.c_ssize_t * 4)(id(init), direct_calls.extra_index(), stack_key(),
+        _CALL_CONFIG[:] = [(ctypes.c_ssize_t * 4)(id(init), direct_calls.extra_index(), stack_cache(),
                                                   direct_calls.spare_chunk_cell()), init]
     return ctypes.addressof(_CALL_CONFIG[0])
 

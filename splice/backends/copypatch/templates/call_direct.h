@@ -160,12 +160,13 @@ HELPER void pop_frame(PyThreadState *tstate, PyObject **base, _PyStackChunk **sp
 
 /* Call `callable` (with `self` first when not NULL, then the `count`
  * arguments at `args`) directly if it is a compiled function that allows it
- * (`index`: the code-extra index of the records; `stack_key`: the pthread
- * key of the C stack limits: with half the thread's C stack used, calls
- * take the generic path, whose entry then steps aside, c_stack.h);
+ * (`index`: the code-extra index of the records; `c_stack`: the C stack
+ * limits: with half the thread's C stack used, calls take the generic
+ * path, whose entry then steps aside, c_stack.h; checked every
+ * C_STACK_EVERY levels);
  * NOT_DIRECT otherwise. */
 HELPER PyObject *call_direct(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObject *callable, PyObject *self,
-                             PyObject **args, Py_ssize_t count, Py_ssize_t index, Py_ssize_t stack_key,
+                             PyObject **args, Py_ssize_t count, Py_ssize_t index, stack_cache *c_stack,
                              _PyStackChunk **spare)
 {
     if (self == NULL && Py_IS_TYPE(callable, &PyMethod_Type)) {
@@ -190,7 +191,7 @@ HELPER PyObject *call_direct(_PyInterpreterFrame *frame, PyThreadState *tstate, 
     if (missing < 0 || (missing > 0 && (defaults == NULL || PyTuple_GET_SIZE(defaults) < missing)) ||
         rec->code != (PyObject *)co ||
         tstate->cframe->use_tracing || tstate->interp->eval_frame != NULL ||
-        c_stack_short(stack_key)) {
+        ((tstate->recursion_remaining & (C_STACK_EVERY - 1)) == 0 && c_stack_short(tstate, c_stack))) {
         return NOT_DIRECT;
     }
     if (tstate->recursion_remaining-- <= 0 && _Py_CheckRecursiveCall(tstate, "")) {

@@ -69,14 +69,14 @@ HELPER void finish_generator(PyThreadState *tstate, PyGenObject *gen, _PyInterpr
  * code-extra index of the records; only code without exception handlers
  * has one, so a generator the builtin leaves suspended, when it stops
  * early or fails, may be finished at once: dropping it would run nothing
- * of its own), tracing on, or with the C stack short (`stack_key`,
- * c_stack.h: where its entry would step aside). */
+ * of its own), tracing on, or with the C stack short (`c_stack`, c_stack.h:
+ * where its entry would step aside). */
 HELPER PyObject *consume_generator(PyThreadState *tstate, PyObject *callable, PyGenObject *gen, Py_ssize_t index,
-                                   Py_ssize_t stack_key)
+                                   stack_cache *c_stack)
 {
     int kind = consumer_kind(callable);
     if (kind < 0 || gen->gi_frame_state != FRAME_CREATED || tstate->cframe->use_tracing ||
-        c_stack_short(stack_key)) {
+        c_stack_short(tstate, c_stack)) {
         return NOT_DIRECT;
     }
     PyCodeObject *code = (PyCodeObject *)gen->gi_code;

@@ -1,6 +1,6 @@
 /* The native entry: the `nb_invert` slot of the entry object the
  * trampoline's UNARY_INVERT applies (ordinary C ABI).  OP0: the
- * step-aside object; OP1: the pthread key of the C stack limits: with
+ * step-aside object; OP1: the C stack limits (a stack_cache): with
  * half the thread's C stack used the entry steps aside too (native
  * recursion uses C stack, interpreted Python-to-Python calls in 3.11 do
  * not, so deep recursion must run interpreted to be as safe as without
@@ -36,7 +36,7 @@ __attribute__((flatten)) PyObject *_jit_stencil(PyObject *self)
         return _JIT_TARGET0(frame, slots, tstate);
     }
 #endif
-    if (tstate->cframe->use_tracing || c_stack_short(OPINT(_JIT_OP1))) {
+    if (tstate->cframe->use_tracing || c_stack_short(tstate, (stack_cache *)FAR(_JIT_OP1))) {
         return Py_NewRef(OP0);
     }
 #ifdef GENERATOR

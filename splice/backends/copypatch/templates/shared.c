@@ -139,7 +139,7 @@ PyObject *_jit_stencil(PyObject *globals, PyObject *builtins, PyObject *name, gl
  * given only matter when the class has no __init__ of its own, so an empty
  * tuple gives what type_call's would.  NOT_DIRECT: not such a class. */
 HELPER PyObject *new_instance(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObject *cls, PyObject **buf,
-                              Py_ssize_t count, PyObject *init_name, Py_ssize_t index, Py_ssize_t stack_key,
+                              Py_ssize_t count, PyObject *init_name, Py_ssize_t index, stack_cache *c_stack,
                               _PyStackChunk **spare)
 {
     PyTypeObject *tp = (PyTypeObject *)cls;
@@ -156,7 +156,7 @@ HELPER PyObject *new_instance(_PyInterpreterFrame *frame, PyThreadState *tstate,
     Py_XDECREF(no_args);
     PyObject *r = NULL;
     if (obj != NULL) {
-        r = call_direct(frame, tstate, init, obj, buf + 2, count, index, stack_key, spare);
+        r = call_direct(frame, tstate, init, obj, buf + 2, count, index, c_stack, spare);
         if (r == NOT_DIRECT) {
             buf[1] = obj;
             r = PyObject_Vectorcall(init, buf + 1, (count + 1) | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
@@ -238,7 +238,7 @@ PyObject *_jit_stencil(PyObject *callable, PyObject *self, PyObject **buf, Py_ss
 typedef struct {
     PyObject *init_name;      /* "__init__", interned */
     Py_ssize_t index;         /* splice's code-extra index (call_direct.h) */
-    Py_ssize_t stack_key;     /* the pthread key of the C stack limits (c_stack.h) */
+    stack_cache *c_stack;     /* the C stack limits (c_stack.h) */
     _PyStackChunk **spare;    /* the spare data-stack chunk */
 } call_config;
 LARGE_HOLE _JIT_CALL_CONFIG[];
@@ -256,13 +256,13 @@ PyObject *_jit_stencil(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObje
     const call_config *c = (const call_config *)FAR(_JIT_CALL_CONFIG);
     int is_class = self == NULL && Py_IS_TYPE(callable, &PyType_Type);
     PyObject *r = is_class
-        ? new_instance(frame, tstate, callable, buf, count, c->init_name, c->index, c->stack_key, c->spare)
-        : call_direct(frame, tstate, callable, self, buf + 2, count, c->index, c->stack_key, c->spare);
+        ? new_instance(frame, tstate, callable, buf, count, c->init_name, c->index, c->c_stack, c->spare)
+        : call_direct(frame, tstate, callable, self, buf + 2, count, c->index, c->c_stack, c->spare);
     if (r != NOT_DIRECT) {  /* a class is called from C, a function inlined */
         return after_call(r, !is_class);
     }
     if (DRAIN && self == NULL && count == 1 && PyGen_CheckExact(buf[2])) {
-        r = consume_generator(tstate, callable, (PyGenObject *)buf[2], c->index, c->stack_key);
+        r = consume_generator(tstate, callable, (PyGenObject *)buf[2], c->index, c->c_stack);
         if (r != NOT_DIRECT) {  /* a builtin */
             return after_call(r, 0);
         }
