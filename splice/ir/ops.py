@@ -109,8 +109,9 @@ KINDS: dict[str, OpKind] = _kinds(
     OpKind("DelItem", 2, nresults=0),
     # --- calls --------------------------------------------------------------
     OpKind("LoadMethod", 1, attrs=("name",), nresults=2, doc="results: callable, self-or-NULL"),
-    OpKind("Call", VARIADIC, attrs=("kwnames",),
-           doc="operands: callable, self-or-NULL, *args; kwnames names the trailing args"),
+    OpKind("Call", VARIADIC, attrs=("kwnames",), steals=ALL,
+           doc="operands: callable, self-or-NULL, *args; kwnames names the trailing args; all taken over, "
+               "as the interpreter's CALL moves them into the callee's frame or releases them after the call"),
     OpKind("CallEx", 3, doc="operands: callable, args (any iterable), kwargs mapping or NULL"),
     OpKind("MakeFunction", VARIADIC, attrs=("extras",),
            doc="operands: code, then the extras named in attr extras (defaults, kwdefaults, annotations, closure)"),
@@ -193,6 +194,12 @@ KINDS: dict[str, OpKind] = _kinds(
            doc="op: lt le eq ne gt ge"),
     OpKind("BoxInt", 1, operand_repr=Repr.INT64, runs_code=False, doc="a new int object (MemoryError only)"),
 )
+
+
+def is_null(v: Value) -> bool:
+    """A NULL made by ``Null``: taking it over takes no reference."""
+    d = v.definer
+    return isinstance(d, Instr) and d.kind.name == "Null"
 
 
 @dataclass(eq=False)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 
 from .function import Block, Function
-from .ops import Edge, Instr
+from .ops import Edge, Instr, is_null
 from .values import Value
 from .verifier import VerifyError
 
@@ -75,7 +75,7 @@ def check(fn: Function) -> None:
                 if a.repr.is_object and _owned_at_def(a) and state[a] < 1:
                     raise VerifyError(f"{where}: uses {a} after its last reference was released")
             for n, a in enumerate(ins.args):
-                if a.repr.is_object and ins.kind.steals_operand(n):
+                if a.repr.is_object and ins.kind.steals_operand(n) and not is_null(a):
                     _take(state, a, where)
             if ins.raises:
                 err = Counter(state)

@@ -32,6 +32,7 @@ from collections import Counter
 
 from ..errors import Unsupported
 from ..ir import Block, Edge, Function, Instr, KINDS
+from ..ir.ops import is_null
 from ..ir import liveness
 from ..ir.values import Value
 
@@ -172,7 +173,8 @@ def _steals(ins: Instr) -> Counter:
     """How many references ``ins`` consumes from each value."""
     if not ins.kind.steals:
         return _NO_STEALS
-    return Counter(a for i, a in enumerate(ins.args) if ins.kind.steals_operand(i) and a.repr.is_object)
+    return Counter(a for i, a in enumerate(ins.args)
+                   if ins.kind.steals_operand(i) and a.repr.is_object and not is_null(a))
 
 
 _NO_STEALS: Counter = Counter()

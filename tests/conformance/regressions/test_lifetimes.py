@@ -80,3 +80,33 @@ def test_discarded_results_are_released_where_the_interpreter_pops_them() -> Non
     for _ in range(2):
         statements()
     """)
+
+
+def test_an_argument_is_released_where_the_callee_unbinds_it() -> None:
+    """Was: the caller kept its own reference to `Obj()` until the call
+    returned; the interpreter moves arguments into the callee's frame."""
+    assert_same("""
+    class Obj:
+        def __del__(self):
+            print("freed")
+
+    def callee(x):
+        del x
+        print("after del")
+
+    def method_callee(self, x):
+        x = None
+        print("after rebinding")
+
+    class C:
+        m = method_callee
+
+    def caller():
+        callee(Obj())
+        C().m(Obj())
+        print("back")
+
+    JIT(callee); JIT(method_callee); JIT(caller)
+    for _ in range(2):
+        caller()
+    """)

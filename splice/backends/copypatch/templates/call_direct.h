@@ -159,7 +159,8 @@ HELPER void pop_frame(PyThreadState *tstate, PyObject **base, _PyStackChunk **sp
 }
 
 /* Call `callable` (with `self` first when not NULL, then the `count`
- * arguments at `args`) directly if it is a compiled function that allows it
+ * arguments at `args`; all of them stolen unless it returns NOT_DIRECT)
+ * directly if it is a compiled function that allows it
  * (`index`: the code-extra index of the records; `c_stack`: the C stack
  * limits: with half the thread's C stack used, calls take the generic
  * path, whose entry then steps aside, c_stack.h; checked every
@@ -169,7 +170,9 @@ HELPER PyObject *call_direct(_PyInterpreterFrame *frame, PyThreadState *tstate, 
                              PyObject **args, Py_ssize_t count, Py_ssize_t index, stack_cache *c_stack,
                              _PyStackChunk **spare)
 {
+    PyObject *method = NULL;  /* a bound method, given up for its function and self as PRECALL does */
     if (self == NULL && Py_IS_TYPE(callable, &PyMethod_Type)) {
+        method = callable;
         self = PyMethod_GET_SELF(callable);
         callable = PyMethod_GET_FUNCTION(callable);
     }
@@ -211,14 +214,22 @@ HELPER PyObject *call_direct(_PyInterpreterFrame *frame, PyThreadState *tstate, 
     }
     _PyInterpreterFrame *callee = (_PyInterpreterFrame *)base;
     tstate->datastack_top = top;
-    _PyFrame_InitializeSpecials(callee, (PyFunctionObject *)Py_NewRef(func), NULL, co->co_nlocalsplus);
+    if (method != NULL) {
+        Py_INCREF(func);
+        Py_INCREF(self);
+        Py_DECREF(method);
+    }
+    /* The frame takes the function, self and the arguments over, as the
+     * interpreter's inlined CALL does: a parameter the callee unbinds frees
+     * its object there and then. */
+    _PyFrame_InitializeSpecials(callee, func, NULL, co->co_nlocalsplus);
     PyObject **locals = callee->localsplus;
     int i = 0;
     if (self != NULL) {
-        locals[i++] = Py_NewRef(self);
+        locals[i++] = self;
     }
     for (Py_ssize_t j = 0; j < count; j++) {
-        locals[i++] = Py_NewRef(args[j]);
+        locals[i++] = args[j];
     }
     for (Py_ssize_t j = missing; j > 0; j--) {
         locals[i++] = Py_NewRef(PyTuple_GET_ITEM(defaults, PyTuple_GET_SIZE(defaults) - j));

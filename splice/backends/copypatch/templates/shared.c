@@ -130,6 +130,17 @@ PyObject *_jit_stencil(PyObject *globals, PyObject *builtins, PyObject *name, gl
 #endif
 
 #ifdef CALL
+/* Release what a call was given (as the interpreter's CALL clears its
+ * stack: the arguments, self first, then the callable). */
+HELPER void release_call(PyObject *callable, PyObject *self, PyObject **args, Py_ssize_t count)
+{
+    Py_XDECREF(self);
+    for (Py_ssize_t i = 0; i < count; i++) {
+        Py_DECREF(args[i]);
+    }
+    Py_DECREF(callable);
+}
+
 /* A class whose instances `type_call` would make with object_new (the
  * type's exact metaclass is `type`, no __new__ but object's) and initialise
  * with a Python __init__ (slot_tp_init): make it here, so a compiled
@@ -137,7 +148,8 @@ PyObject *_jit_stencil(PyObject *globals, PyObject *builtins, PyObject *name, gl
  * also sets up the values array of the instance's attributes, which a bare
  * tp_alloc would not, and refuses abstract classes); the arguments it is
  * given only matter when the class has no __init__ of its own, so an empty
- * tuple gives what type_call's would.  NOT_DIRECT: not such a class. */
+ * tuple gives what type_call's would.  NOT_DIRECT: not such a class (nothing
+ * taken); else the class and the arguments are released. */
 HELPER PyObject *new_instance(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObject *cls, PyObject **buf,
                               Py_ssize_t count, PyObject *init_name, Py_ssize_t index, stack_cache *c_stack,
                               _PyStackChunk **spare)
@@ -155,14 +167,19 @@ HELPER PyObject *new_instance(_PyInterpreterFrame *frame, PyThreadState *tstate,
     PyObject *obj = no_args != NULL ? tp->tp_new(tp, no_args, NULL) : NULL;
     Py_XDECREF(no_args);
     PyObject *r = NULL;
-    if (obj != NULL) {
-        r = call_direct(frame, tstate, init, obj, buf + 2, count, index, c_stack, spare);
+    if (obj == NULL) {
+        release_call(init, NULL, buf + 2, count);
+    }
+    else {
+        r = call_direct(frame, tstate, init, Py_NewRef(obj), buf + 2, count, index, c_stack, spare);
         if (r == NOT_DIRECT) {
             buf[1] = obj;
             r = PyObject_Vectorcall(init, buf + 1, (count + 1) | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+            Py_DECREF(obj);
+            release_call(init, NULL, buf + 2, count);
         }
     }
-    Py_DECREF(init);
+    Py_DECREF(cls);
     if (r == NULL) {
         Py_XDECREF(obj);
         return NULL;
@@ -206,8 +223,8 @@ HELPER int inlined_by_interpreter(PyObject *callable)
 
 /* The generic call: PyObject_Vectorcall with `buf[2..2+count)` as the
  * positional and keyword arguments (buf[0..1] free:
- * PY_VECTORCALL_ARGUMENTS_OFFSET, self), then the eval breaker as the
- * interpreter checks it. */
+ * PY_VECTORCALL_ARGUMENTS_OFFSET, self), everything it was given released
+ * after it, then the eval breaker as the interpreter checks it. */
 HELPER PyObject *vectorcall(PyObject *callable, PyObject *self, PyObject **buf, Py_ssize_t count,
                             PyObject *kwnames)
 {
@@ -222,7 +239,9 @@ HELPER PyObject *vectorcall(PyObject *callable, PyObject *self, PyObject **buf, 
         n -= PyTuple_GET_SIZE(kwnames);
     }
     PyObject *r = PyObject_Vectorcall(callable, args, n | PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames);
-    return after_call(r, inlined_by_interpreter(callable));
+    int inlined = inlined_by_interpreter(callable);
+    release_call(callable, self, buf + 2, count);
+    return after_call(r, inlined);
 }
 
 # ifdef KW
@@ -246,10 +265,11 @@ LARGE_HOLE _JIT_CALL_CONFIG[];
 #  ifndef DRAIN
 #   define DRAIN 0
 #  endif
-/* A positional call (vectorcall.c): direct when the callee allows it
- * (call_direct.h), a class made as new_instance does, a builtin draining
- * a fresh compiled generator (consume_generator.h; DRAIN: the argument is
- * a generator only this call holds), else PyObject_Vectorcall. */
+/* A positional call (vectorcall.c), which takes over the callable, self and
+ * the arguments: direct when the callee allows it (call_direct.h), a class
+ * made as new_instance does, a builtin draining a fresh compiled generator
+ * (consume_generator.h; DRAIN: the argument is a generator only this call
+ * holds), else PyObject_Vectorcall. */
 PyObject *_jit_stencil(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObject *callable, PyObject *self,
                        PyObject **buf, Py_ssize_t count)
 {
@@ -264,6 +284,7 @@ PyObject *_jit_stencil(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObje
     if (DRAIN && self == NULL && count == 1 && PyGen_CheckExact(buf[2])) {
         r = consume_generator(tstate, callable, (PyGenObject *)buf[2], c->index, c->c_stack);
         if (r != NOT_DIRECT) {  /* a builtin */
+            release_call(callable, NULL, buf + 2, 1);
             return after_call(r, 0);
         }
     }
