@@ -19,8 +19,6 @@
 #include "eval_breaker.h"
 #include "c_stack.h"
 
-/* Returned when the call must take the generic path (never an object). */
-#define NOT_DIRECT ((PyObject *)1)
 
 /* The record splice/runtime/direct.py writes into the entry's `self`
  * (its first field is what the entry checks its frame's code against). */

@@ -245,7 +245,8 @@ HELPER PyObject *vectorcall(PyObject *callable, PyObject *self, PyObject **buf, 
 }
 
 # ifdef KW
-/* A call with keyword arguments (vectorcall.c): never direct. */
+/* A call with keyword arguments (vectorcall.c), or kwnames NULL, a
+ * positional call that is not direct: the generic call. */
 PyObject *_jit_stencil(PyObject *callable, PyObject *self, PyObject **buf, Py_ssize_t count, PyObject *kwnames)
 {
     return vectorcall(callable, self, buf, count, kwnames);
@@ -267,9 +268,12 @@ LARGE_HOLE _JIT_CALL_CONFIG[];
 #  endif
 /* A positional call (vectorcall.c), which takes over the callable, self and
  * the arguments: direct when the callee allows it (call_direct.h), a class
- * made as new_instance does, a builtin draining a fresh compiled generator
- * (consume_generator.h; DRAIN: the argument is a generator only this call
- * holds), else PyObject_Vectorcall. */
+ * made as new_instance does; with DRAIN (the argument is a generator only
+ * this call holds) a builtin draining a fresh compiled generator
+ * (consume_generator.h), else PyObject_Vectorcall.  Without DRAIN,
+ * NOT_DIRECT (nothing taken) leaves the generic call to the stencil, which
+ * makes it through call_kw: this helper's frame stays small for the direct
+ * path it exists for. */
 PyObject *_jit_stencil(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObject *callable, PyObject *self,
                        PyObject **buf, Py_ssize_t count)
 {
@@ -281,7 +285,8 @@ PyObject *_jit_stencil(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObje
     if (r != NOT_DIRECT) {  /* a class is called from C, a function inlined */
         return after_call(r, !is_class);
     }
-    if (DRAIN && self == NULL && count == 1 && PyGen_CheckExact(buf[2])) {
+#  if DRAIN
+    if (self == NULL && count == 1 && PyGen_CheckExact(buf[2])) {
         r = consume_generator(tstate, callable, (PyGenObject *)buf[2], c->index, c->c_stack);
         if (r != NOT_DIRECT) {  /* a builtin */
             release_call(callable, NULL, buf + 2, 1);
@@ -289,6 +294,9 @@ PyObject *_jit_stencil(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObje
         }
     }
     return vectorcall(callable, self, buf, count, NULL);
+#  else
+    return NOT_DIRECT;
+#  endif
 }
 # endif
 #endif

@@ -53,6 +53,9 @@ extern __attribute__((section(".ldata"))) char generic_setattr_[] __asm__("PyObj
 #define JIT_CC __attribute__((preserve_none))
 #define HELPER static inline __attribute__((always_inline))
 
+/* Returned by a call helper when the call must take the generic path (never an object). */
+#define NOT_DIRECT ((PyObject *)1)
+
 typedef PyObject *(JIT_CC *jit_fn)(_PyInterpreterFrame *, PyObject **, PyThreadState *);
 
 #define JIT_ARGS _PyInterpreterFrame *frame, PyObject **slots, PyThreadState *tstate

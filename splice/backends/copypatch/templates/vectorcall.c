@@ -3,7 +3,8 @@
  * frame's scratch slots (SCRATCH[0..1] stay free for
  * PY_VECTORCALL_ARGUMENTS_OFFSET and self), then a shared helper calls
  * (shared.c): `call_kw`, or with -DDIRECT (no keywords) `call`, which calls
- * a compiled callee directly (call_direct.h).
+ * a compiled callee directly (call_direct.h), then `call_kw` for any other
+ * callee.
  * -DNARGS=n: COUNT is n, known when compiling, so the copies unroll.
  * -DDRAIN=1: the one argument is a generator made for this call alone (a
  * generator expression), which a builtin may drain natively
@@ -23,10 +24,9 @@
 # endif
 extern PyObject *CALL_DIRECT(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObject *callable, PyObject *self,
                              PyObject **buf, Py_ssize_t count);
-#else
+#endif
 extern PyObject *_JIT_SHARED_call_kw(PyObject *callable, PyObject *self, PyObject **buf, Py_ssize_t count,
                                      PyObject *kwnames);
-#endif
 
 STENCIL
 {
@@ -37,6 +37,11 @@ STENCIL
     }
 #ifdef DIRECT
     PyObject *r = CALL_DIRECT(frame, tstate, ARG0, ARG1, buf, COUNT);
+# if !DRAIN
+    if (r == NOT_DIRECT) {  /* not a compiled callee: the generic call */
+        r = _JIT_SHARED_call_kw(ARG0, ARG1, buf, COUNT, NULL);
+    }
+# endif
 #else
     PyObject *r = _JIT_SHARED_call_kw(ARG0, ARG1, buf, COUNT, OP0);
 #endif
