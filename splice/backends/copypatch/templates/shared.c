@@ -238,7 +238,23 @@ HELPER PyObject *vectorcall(PyObject *callable, PyObject *self, PyObject **buf, 
     if (kwnames != NULL) {
         n -= PyTuple_GET_SIZE(kwnames);
     }
-    PyObject *r = PyObject_Vectorcall(callable, args, n | PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames);
+    PyObject *r;
+    int flags = Py_IS_TYPE(callable, &PyCFunction_Type) ? PyCFunction_GET_FLAGS(callable) : 0;
+    if (flags == METH_FASTCALL && kwnames == NULL) {
+        /* As the interpreter's specialised PRECALL_NO_KW_BUILTIN_FAST and
+         * PRECALL_BUILTIN_FAST_WITH_KEYWORDS: the C function itself, without
+         * the recursion count PyObject_Vectorcall would add, so recursion
+         * through a builtin (next(map(f, ...))) reaches the same depth. */
+        r = ((_PyCFunctionFast)(void (*)(void))PyCFunction_GET_FUNCTION(callable))(
+            PyCFunction_GET_SELF(callable), args, n);
+    }
+    else if (flags == (METH_FASTCALL | METH_KEYWORDS)) {
+        r = ((_PyCFunctionFastWithKeywords)(void (*)(void))PyCFunction_GET_FUNCTION(callable))(
+            PyCFunction_GET_SELF(callable), args, n, kwnames);
+    }
+    else {
+        r = PyObject_Vectorcall(callable, args, n | PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames);
+    }
     int inlined = inlined_by_interpreter(callable);
     release_call(callable, self, buf + 2, count);
     return after_call(r, inlined);
