@@ -47,6 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", metavar="PATH",
                    help="write every result, test by test, as JSON (PATH.partial fills up "
                         "module by module while the run goes on)")
+    p.add_argument("--resume", action="store_true",
+                   help="with --json PATH: take the modules PATH.partial already holds from it "
+                        "and run the others (a run cut short; drop a module's line to rerun it)")
     p.add_argument("--markdown", metavar="PATH", help="write the table page (docs/conformance.md)")
     p.add_argument("--append", action="store_true",
                    help="append to the --markdown page as a section (e.g. a --dbg run)")
@@ -93,20 +96,30 @@ def main(argv: list[str] | None = None) -> int:
         info.shard = discover.parse_shard(args.shard, info.commit)
         modules = discover.shard(modules, *info.shard)
     modules = discover.slow_first(modules)
+    if args.resume and not args.json:
+        raise SystemExit("--resume needs --json PATH (it goes on from PATH.partial)")
     start = time.monotonic()
-    journal = Path(args.json + ".partial") if args.json else None
-    shown = report.Progress(len(modules), journal)
+    journal = report.Journal(args.json + ".partial", resume=args.resume) if args.json else None
+    earlier = {m: journal.done[m] for m in modules if m in journal.done} if journal else {}
+    todo = [m for m in modules if m not in earlier]
+    if journal is not None:
+        journal.start(info.commit)
+        info.earlier_modules, info.earlier_commits = len(earlier), journal.earlier_commits
+    shown = report.Progress(len(todo), journal)
     what = f"shard {info.shard[0]}/{info.shard[1]}: " if info.shard else ""
-    shown.header(f"{what}{len(modules)} modules, {args.jobs} at a time, {args.timeout:.0f} s each "
-                 f"per run{', rechecked' if info.recheck else ''}")
+    done = f" ({len(earlier)} more done earlier)" if earlier else ""
+    shown.header(f"{what}{len(todo)} modules{done}, {args.jobs} at a time, {args.timeout:.0f} s "
+                 f"each per run{', rechecked' if info.recheck else ''}")
     shown.header(report.console_header())
     try:
-        reports = runner.run_modules(modules, dbg=args.dbg, timeout=args.timeout, jobs=args.jobs,
-                                     backend=args.backend, recheck=info.recheck,
-                                     progress=shown.done, started=shown.started)
+        ran = runner.run_modules(todo, dbg=args.dbg, timeout=args.timeout, jobs=args.jobs,
+                                 backend=args.backend, recheck=info.recheck,
+                                 progress=shown.done, started=shown.started)
     finally:
         shown.close()
-    info.seconds = time.monotonic() - start
+    by_module = {**earlier, **{r.module: r for r in ran}}
+    reports = [by_module[m] for m in modules]
+    info.seconds = time.monotonic() - start + (journal.earlier_seconds if journal else 0.0)
     t = report.totals(reports)
     print(f"\n{report.totals_sentence(t)}; {t['tests']} tests, {t['passed_plain']} passed plain, "
           f"{t['passed_splice']} under splice, {t['differences']} differ; "

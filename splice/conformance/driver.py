@@ -18,6 +18,7 @@ import os
 import sys
 import time
 import traceback
+import types
 import unittest
 from typing import Any
 
@@ -119,7 +120,8 @@ def compile_library(splice: object, name: str, before: set[str]) -> list[str]:
     backend = os.environ.get("SPLICE_BACKEND") or "copypatch"
     done = []
     for mod_name, module in sorted(sys.modules.items()):
-        if module is None or mod_name.partition(".")[0] in HARNESS:
+        # sys.modules may hold other objects (typing.io is a class): skip them.
+        if not isinstance(module, types.ModuleType) or mod_name.partition(".")[0] in HARNESS:
             continue
         if mod_name in before and mod_name.partition(".")[0] != subject:
             continue

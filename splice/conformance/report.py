@@ -8,6 +8,7 @@ import json
 import platform
 import sys
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -77,6 +78,10 @@ class RunInfo:
     shard: tuple[int, int] | None = None
     recheck: bool = False
     started: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    # With --resume: modules taken from the journal of earlier runs of the
+    # command, and the commits those ran at.
+    earlier_modules: int = 0
+    earlier_commits: list[str] = field(default_factory=list)
 
 
 def duration(seconds: float) -> str:
@@ -128,6 +133,11 @@ def markdown(reports: list[ModuleReport], command: str, dbg: bool, level: int = 
                      "out plain is reported as such and not run under splice.")
         if info.shard:
             selection += f" This run is shard {info.shard[0]}/{info.shard[1]} of that list."
+    if info.earlier_modules:
+        commits = ", ".join(c[:7] for c in info.earlier_commits) or "an unknown commit"
+        selection += (f" {info.earlier_modules} of the modules come from the journal of an earlier "
+                      f"run of the same command (`--resume`), at {commits}; the time in all adds "
+                      "up both.")
     if info.recheck:
         selection += (" A module whose splice run differed, crashed or timed out ran a second "
                       "time, plain and splice; only differences both attempts saw count, and a "
@@ -212,19 +222,67 @@ def write_page(path: str | Path, page: str, append: bool) -> None:
         set_summary(path, kept[0])
 
 
+class Journal:
+    """``PATH.partial`` of a run with ``--json PATH``: one line per module as
+    it ends, so that a run cut short leaves what it finished and ``--resume``
+    goes on from there (drop a module's line to run it again).  A
+    ``{"segment": ...}`` line marks where each run started, with its commit
+    and time, so the time in all adds up the runs."""
+
+    def __init__(self, path: str | Path, resume: bool = False) -> None:
+        self.path = Path(path)
+        self.done: dict[str, ModuleReport] = {}
+        self.earlier_seconds = 0.0
+        self.earlier_commits: list[str] = []
+        if resume and self.path.exists():
+            self._read()
+        else:
+            self.path.write_text("")
+
+    def _read(self) -> None:
+        text = self.path.read_text()
+        start = last = None
+        for line in text.splitlines():
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError:  # the torn last line of a killed run
+                continue
+            if "segment" in data:
+                if start is not None and last is not None:
+                    self.earlier_seconds += last - start
+                start, last = data["segment"]["started"], None
+                commit = data["segment"].get("commit")
+                if commit and commit not in self.earlier_commits:
+                    self.earlier_commits.append(commit)
+            else:
+                report = ModuleReport.from_json(data)
+                self.done[report.module] = report
+                last = data.get("finished_at", last)
+        if start is not None and last is not None:
+            self.earlier_seconds += last - start
+        if text and not text.endswith("\n"):
+            self._write_line("")
+
+    def start(self, commit: str | None) -> None:
+        self._write_line(json.dumps({"segment": {"started": time.time(), "commit": commit}}))
+
+    def add(self, report: ModuleReport) -> None:
+        self._write_line(json.dumps({**report.to_json(), "finished_at": time.time()}))
+
+    def _write_line(self, line: str) -> None:
+        with open(self.path, "a") as out:
+            out.write(line + "\n")
+
+
 class Progress:
     """Progress of a run: a ``rich`` bar (with the modules running and the
     outcomes so far) when rich is installed and the output is a terminal,
     else one numbered line per module; each finished module also prints its
-    console line (and, with ``journal``, appends its JSON there)."""
+    console line (and, with a ``journal``, goes into it)."""
 
-    def __init__(self, total: int, journal: str | Path | None = None) -> None:
+    def __init__(self, total: int, journal: Journal | None = None) -> None:
         self.total, self.finished = total, 0
-        # Each finished module's JSON, one line each, as it ends: what a run
-        # cut short leaves.
         self.journal = journal
-        if journal is not None:
-            Path(journal).write_text("")
         self.counts: Counter[str] = Counter()
         self.running: list[str] = []
         self._lock = threading.Lock()
@@ -268,8 +326,7 @@ class Progress:
                 self._print(f"    {d.test}: plain {d.plain}, splice {d.spliced}")
             self._update()
             if self.journal is not None:
-                with open(self.journal, "a") as out:
-                    out.write(json.dumps(report.to_json()) + "\n")
+                self.journal.add(report)
 
     def close(self) -> None:
         if self._bar is not None:

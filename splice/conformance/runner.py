@@ -144,6 +144,15 @@ class ModuleReport:
             data["first_attempt"] = self.first.to_json()
         return data
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ModuleReport:
+        """The report ``to_json`` wrote (a resumed run reads its journal)."""
+        return cls(data["module"], Run(**data["plain"]),
+                   Run(**data["splice"]) if data["splice"] is not None else None,
+                   [Difference(**d) for d in data["differences"]],
+                   cls.from_json(data["first_attempt"]) if data.get("first_attempt") else None,
+                   data.get("unconfirmed", []))
+
 
 def run_once(module: str, *, splice_on: bool, dbg: bool, timeout: float,
              backend: str | None = None) -> Run:
@@ -229,8 +238,12 @@ def run_module(module: str, *, dbg: bool = False, timeout: float = 600.0,
     again, plain and splice: the report is the second attempt's, keeping only
     the differences both attempts saw; a second attempt that finishes with
     none is ``flaky`` (CPython's suite has timing-dependent tests, and a
-    loaded machine makes the plain run fail some too)."""
+    loaded machine makes the plain run fail some too).  A plain run that
+    crashed is retried too, once (a process killed from outside), and the
+    second attempt is the report."""
     first = _attempt(module, dbg, timeout, backend)
+    if recheck and first.status == "plain crash":
+        return _attempt(module, dbg, timeout, backend)
     if not recheck or first.status in PLAIN_STATUSES or first.status == "identical":
         return first
     second = _attempt(module, dbg, timeout, backend)

@@ -183,3 +183,23 @@ def test_cli_runs_one_shard_and_writes_its_reports(tmp_path: Path, capsys: pytes
     shown = capsys.readouterr().out
     assert "shard 2/3: 1 modules" in shown and "[1/1]" in shown  # plain progress lines off a terminal
     assert "This run is shard" not in page.read_text()  # not --all
+
+
+def test_a_resumed_run_takes_what_the_journal_holds(tmp_path: Path) -> None:
+    out = tmp_path / "r.json"
+    journal = report.Journal(str(out) + ".partial")
+    journal.start("ab" * 20)
+    ok = Run("ok", {"t.a": "pass"}, elapsed=1.0)
+    journal.add(ModuleReport(f"{FIXTURES}.crashes", ok, ok))  # not what a real run gives: taken as is
+    with open(journal.path, "a") as torn:
+        torn.write('{"module": "torn')  # the last line of a run killed mid-write
+    page = tmp_path / "all.md"
+    status = cli.main([f"{FIXTURES}.crashes", f"{FIXTURES}.broken", "--json", str(out), "--resume",
+                       "--markdown", str(page), "--timeout", "60"])
+    assert status == 0
+    got = {r["module"]: r["status"] for r in json.loads(out.read_text())}
+    assert got == {f"{FIXTURES}.crashes": "identical", f"{FIXTURES}.broken": "import_error"}
+    assert "1 of the modules come from the journal of an earlier run" in page.read_text()
+    assert "at abababa" in page.read_text()
+    resumed = report.Journal(str(out) + ".partial", resume=True)
+    assert resumed.done == {}  # a finished run removes its journal
