@@ -7,7 +7,7 @@ at interpreter start-up, as coverage.py's does), or by
 
 Detection costs near zero for code splice does not compile: no PEP 523 hook,
 no ``sys.settrace``/``sys.setprofile`` (each slows every call, and a profile
-function makes compiled code step aside).  A daemon thread wakes
+function makes compiled code step aside).  A thread wakes
 ``SPLICE_SAMPLE_HZ`` times a second (default 250), reads the Python stack
 of every other thread (``sys._current_frames()``, the innermost
 ``MAX_DEPTH`` frames) and counts a sample for each code object on it, once
@@ -34,10 +34,22 @@ and of the ``__main__`` script is hot at its first sample (functions that exist 
 once the module runs: the script's, closures).  Other code is not sampled:
 threshold 0 forces compilation of the program, not of its tools (a test
 runner, the standard library).
+
+The sampling thread is not one of the program's threads: it is started with
+``_thread.start_new_thread``, so ``threading.enumerate()`` and
+``threading.active_count()`` do not list it and the exit does not wait for
+it (it ends as a daemon thread does).  The automatic mode stays off in
+subinterpreters: ``Py_EndInterpreter`` aborts the process when a thread of
+the ending interpreter still runs, and splice is not made to work across
+interpreters.
+A fork waits for a compile in progress (``_compiling``), so that the child
+never inherits splice's or the import system's locks held by a thread that
+the fork left behind; the child starts its own sampler.
 """
 
 from __future__ import annotations
 
+import _thread
 import atexit
 import gc
 import importlib._bootstrap as _bootstrap
@@ -61,8 +73,9 @@ _SPLICE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.s
 _FUNCTION_CODE = 0x2  # CO_NEWLOCALS: function bodies have it, module and class bodies do not
 
 _sampler: "_Sampler | None" = None
-_original_load: Callable[[Any], types.ModuleType] | None = None
+_original_message: Callable[..., None] | None = None  # importlib's _verbose_message, while hooked
 _lock = threading.Lock()
+_compiling = threading.RLock()  # held while the automatic mode compiles; os.fork() waits for it
 
 
 def _env_int(name: str, default: int) -> int:
@@ -73,11 +86,11 @@ def _env_int(name: str, default: int) -> int:
         raise ValueError(f"{name} must be an integer, got {value!r}") from None
 
 
-class _Sampler(threading.Thread):
-    """Counts samples per code object and compiles the hot ones."""
+class _Sampler:
+    """Counts samples per code object and compiles the hot ones, in a thread
+    of its own that ``threading`` does not know (``start``)."""
 
     def __init__(self, threshold: int, hz: int, backend: str) -> None:
-        super().__init__(name="splice-sampler", daemon=True)
         self.setting, self.hz = threshold, hz
         self.threshold = max(1, threshold)
         self.user_only = threshold == 0  # threshold 0: the code of user modules only (see _in_scope)
@@ -89,6 +102,29 @@ class _Sampler(threading.Thread):
         self.sweeps: dict[int, int] = {}
         self.ignored: set[int] = set()
         self.counted = False  # whether the current sample counted a code object
+        self.alive = False
+
+    def start(self) -> None:
+        """Run ``run`` in a new thread started by ``_thread``, not ``threading``:
+        not in ``threading.enumerate()`` or ``active_count()`` (programs that
+        count their threads see what plain python shows them), and not
+        waited for at exit; like a daemon thread, it stops when it next needs
+        the GIL once the interpreter is finalizing (``atexit`` stops it before)."""
+        self.alive = True
+        try:
+            _thread.start_new_thread(self._main, ())
+        except BaseException:
+            self.alive = False
+            raise
+
+    def is_alive(self) -> bool:
+        return self.alive
+
+    def _main(self) -> None:
+        try:
+            self.run()
+        finally:
+            self.alive = False
 
     def run(self) -> None:
         """Sample every ``interval``; while samples find nothing to count (all
@@ -96,14 +132,22 @@ class _Sampler(threading.Thread):
         as generators), sample half as often each time, down to ``IDLE_HZ``:
         each sample takes the GIL from the program (nqueens, whose hot code is
         generators, ran 0.94x of plain at 250 samples a second and 0.99x at
-        20).  Any counted sample brings the rate back."""
-        me = threading.get_ident()
+        20).  Any counted sample brings the rate back.
+
+        Ends once no other thread is left: a child forked by a thread other
+        than the main one never finalizes, it ends when its last thread does,
+        and the sampler must not be that last thread (the child would never
+        exit)."""
+        me = _thread.get_ident()
         interval = self.interval
         while not self.stopping.wait(interval):
+            frames = sys._current_frames()  # the threads running Python code, this one included
+            if len(frames) == 1 and _only_thread():
+                return
             if not registry.enabled():
+                del frames  # a frame kept until the next sample would keep its locals alive
                 continue
             self.counted = False
-            frames = sys._current_frames()
             hot = [found for tid, frame in frames.items() if tid != me and not _in_splice(frame)
                    for found in self.sample_stack(frame)]
             del frames
@@ -158,13 +202,30 @@ class _Sampler(threading.Thread):
     def compile_hot(self, code: types.CodeType, globals_: dict[str, Any]) -> None:
         """Compile every function whose code is ``code``, with their warm
         callees; stop watching it when done."""
-        functions = _functions_using(code, globals_)
-        registry.compile_now(functions + _warm_callees(functions, globals_), self.backend)
+        with _compiling:
+            functions = _functions_using(code, globals_)
+            registry.compile_now(functions + _warm_callees(functions, globals_), self.backend)
         key = id(code)
         self.sweeps[key] = self.sweeps.get(key, 0) + 1
         compiled = any(registry.status(f) == registry.COMPILED for f in functions)
         if not compiled or self.sweeps[key] >= MAX_SWEEPS:
             self.ignored.add(key)
+
+
+def _only_thread() -> bool:
+    """True when no other thread of the process is alive (Linux's task list;
+    a thread that ended and led the process stays there as a zombie until the
+    process ends)."""
+    me = str(_thread.get_native_id())
+    try:
+        for task in os.listdir("/proc/self/task"):
+            if task != me:
+                with open(f"/proc/self/task/{task}/stat", "rb") as f:
+                    if f.read().rpartition(b")")[2].split()[0] != b"Z":  # the state, after "(comm)"
+                        return False
+    except OSError:  # a thread ended meanwhile: look again at the next sample
+        return False
+    return True
 
 
 def _functions_using(code: types.CodeType, globals_: dict[str, Any]) -> list[types.FunctionType]:
@@ -273,43 +334,70 @@ def _in_scope(module: types.ModuleType, excluded: tuple[str, ...]) -> bool:
     return bool(path) and not os.path.abspath(path).startswith(excluded)
 
 
+_LOADED = "import {!r} # {!r}"  # what _load_unlocked logs right after a new module executed
+
+
 def _install_import_hook(backend: str) -> None:
-    """Wrap importlib's ``_load_unlocked`` (every import executes a new module
-    through it, whatever finder found it) to jit each new module eagerly."""
-    global _original_load
-    if _original_load is not None:
+    """Compile each new module right after it executed.
+
+    Every import executes a new module through importlib's
+    ``_load_unlocked``, whatever finder found it (pytest's rewriting hook,
+    editable-install finders), and right after the module's code returned
+    ``_load_unlocked`` calls ``_verbose_message(_LOADED, name, loader)``:
+    that call is the hook.  So no frame of splice's is on the stack while a
+    module runs, and tracebacks, ``inspect.stack()`` and the frames
+    ``warnings`` counts for a ``stacklevel`` are plain python's (a Python
+    wrapper around ``_load_unlocked`` was a frame between the importer and
+    the module's code).  Loaders without ``exec_module`` (the legacy
+    ``load_module`` path, deprecated since 3.4) do not log it, and their
+    modules are not compiled at import.
+    """
+    global _original_message
+    if _original_message is not None:
         return
-    original = _original_load = _bootstrap._load_unlocked
+    original = _original_message = _bootstrap._verbose_message
     excluded = _excluded_dirs()
 
-    def _load_unlocked(spec: Any) -> types.ModuleType:
-        module = original(spec)
-        if registry.enabled() and _in_scope(module, excluded):
-            _user_files.add(module.__file__)
-            registry.jit_module(module, backend=backend, eager=True)
-        return module
+    def _verbose_message(message: str, *args: Any, verbosity: int = 1) -> None:
+        if message == _LOADED and args and registry.enabled():
+            _compile_module(sys.modules.get(args[0]), backend, excluded)
+        return original(message, *args, verbosity=verbosity)
 
-    _bootstrap._load_unlocked = _load_unlocked
+    _bootstrap._verbose_message = _verbose_message
+
+
+def _compile_module(module: object, backend: str, excluded: tuple[str, ...]) -> None:
+    """jit a module just imported eagerly, when it is user code.  Not an
+    object that a module put in its place in ``sys.modules``, nor a module
+    whose attribute reads run code (``importlib.util.LazyLoader``'s: reading
+    one would execute it before the program first touches it)."""
+    kind = type(module)
+    if (issubclass(kind, types.ModuleType) and kind.__getattribute__ is types.ModuleType.__getattribute__
+            and _in_scope(module, excluded)):  # type: ignore[arg-type]
+        with _compiling:
+            _user_files.add(module.__file__)  # type: ignore[arg-type]
+            registry.jit_module(module, backend=backend, eager=True)
 
 
 def _remove_import_hook() -> None:
-    global _original_load
-    if _original_load is not None:
-        _bootstrap._load_unlocked = _original_load
-        _original_load = None
+    global _original_message
+    if _original_message is not None:
+        _bootstrap._verbose_message = _original_message
+        _original_message = None
 
 
 # --- switching on and off ----------------------------------------------------
 
 
 def start(threshold: int | None = None, hz: int | None = None, backend: str | None = None) -> bool:
-    """Start (or reconfigure) the automatic mode; False under ``SPLICE_DISABLE``.
+    """Start (or reconfigure) the automatic mode; False under ``SPLICE_DISABLE``
+    and in a subinterpreter (where it stays off, see ``_in_main_interpreter``).
 
     Unset arguments come from ``SPLICE_THRESHOLD``, ``SPLICE_SAMPLE_HZ`` and
     ``SPLICE_BACKEND``, then the defaults.
     """
     global _sampler
-    if registry.DISABLED:
+    if registry.DISABLED or not _in_main_interpreter():
         return False
     threshold = _env_int("SPLICE_THRESHOLD", DEFAULT_THRESHOLD) if threshold is None else threshold
     hz = _env_int("SPLICE_SAMPLE_HZ", DEFAULT_HZ) if hz is None else hz
@@ -350,10 +438,43 @@ def autostart() -> None:
         print(f"splice: automatic mode not started: {exc}", file=sys.stderr)
 
 
+def _in_main_interpreter() -> bool:
+    """False in a subinterpreter (``_testcapi.run_in_subinterp``, mod_wsgi's
+    and other embedders' interpreters, which the ``.pth`` start-up hook runs
+    in too), where the automatic mode stays off: a sampler thread still
+    running when such an interpreter ends makes ``Py_EndInterpreter`` abort
+    the whole process ("not the last thread"), and splice's state and
+    compiled code are not made to be shared between interpreters."""
+    try:
+        import _xxsubinterpreters as interpreters  # 3.11's interpreter ids; 0.4 ms to load
+    except ImportError:  # a build without it: ask the C API
+        import ctypes
+
+        def api(name: str) -> Callable[[], int]:
+            return ctypes.PYFUNCTYPE(ctypes.c_void_p)((name, ctypes.pythonapi))
+
+        return api("PyInterpreterState_Get")() == api("PyInterpreterState_Main")()
+    return interpreters.get_current() == interpreters.get_main()
+
+
+def _before_fork() -> None:
+    """Let a compile in progress finish, and hold the next one back, until
+    the fork is done: a thread that does not exist in the child must not
+    hold locks there (splice's own, the import system's module locks that a
+    compile's imports take), or the child's next compile or import waits
+    forever."""
+    _compiling.acquire()
+
+
+def _after_fork_in_parent() -> None:
+    _compiling.release()
+
+
 def _after_fork_in_child() -> None:
     """Threads do not survive fork: give the child its own sampler (the import hook stays)."""
-    global _sampler, _lock
+    global _sampler, _lock, _compiling
     _lock = threading.Lock()
+    _compiling = threading.RLock()
     if _sampler is not None:
         _sampler = _Sampler(_sampler.setting, _sampler.hz, _sampler.backend)
         _sampler.start()
@@ -363,7 +484,8 @@ def _report_at_exit() -> None:
     print(f"splice: {registry.stats()}", file=sys.stderr)
 
 
-os.register_at_fork(after_in_child=_after_fork_in_child)
+os.register_at_fork(before=_before_fork, after_in_parent=_after_fork_in_parent,
+                    after_in_child=_after_fork_in_child)
 atexit.register(stop)
 if os.environ.get("SPLICE_STATS", "") not in ("", "0"):
     registry.stats()  # imports what it needs now: nothing is imported at exit, after compiled code may be gone
