@@ -25,6 +25,7 @@ import shlex
 import subprocess
 import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 from . import discover, report, runner
@@ -104,7 +105,9 @@ def main(argv: list[str] | None = None) -> int:
     todo = [m for m in modules if m not in earlier]
     if journal is not None:
         journal.start(info.commit)
-        info.earlier_modules, info.earlier_commits = len(earlier), journal.earlier_commits
+        info.resumed = len(earlier)
+        if journal.first_started is not None and earlier:
+            info.started = datetime.fromtimestamp(journal.first_started, timezone.utc)
     shown = report.Progress(len(todo), journal)
     what = f"shard {info.shard[0]}/{info.shard[1]}: " if info.shard else ""
     done = f" ({len(earlier)} more done earlier)" if earlier else ""
@@ -119,6 +122,10 @@ def main(argv: list[str] | None = None) -> int:
         shown.close()
     by_module = {**earlier, **{r.module: r for r in ran}}
     reports = [by_module[m] for m in modules]
+    for m in modules:
+        commit = journal.ran_at.get(m) if journal is not None and m in earlier else info.commit
+        if commit:
+            info.commits[commit] = info.commits.get(commit, 0) + 1
     info.seconds = time.monotonic() - start + (journal.earlier_seconds if journal else 0.0)
     t = report.totals(reports)
     print(f"\n{report.totals_sentence(t)}; {t['tests']} tests, {t['passed_plain']} passed plain, "

@@ -78,10 +78,18 @@ class RunInfo:
     shard: tuple[int, int] | None = None
     recheck: bool = False
     started: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
-    # With --resume: modules taken from the journal of earlier runs of the
-    # command, and the commits those ran at.
-    earlier_modules: int = 0
-    earlier_commits: list[str] = field(default_factory=list)
+    # With --resume: how many modules came from the journal of earlier runs
+    # of the command, and how many modules ran at each commit.
+    resumed: int = 0
+    commits: dict[str, int] = field(default_factory=dict)
+
+    def commit_text(self) -> str:
+        """"commit abc1234", or, for a resumed run that spans commits, each
+        commit with the number of modules run at it."""
+        if len(self.commits) > 1:
+            return "commits " + ", ".join(f"{c[:7]} ({n} modules)" for c, n in self.commits.items())
+        commit = next(iter(self.commits), None) or self.commit
+        return f"commit {commit[:7]}" if commit else ""
 
 
 def duration(seconds: float) -> str:
@@ -120,7 +128,7 @@ def markdown(reports: list[ModuleReport], command: str, dbg: bool, level: int = 
               else f"CPython {platform.python_version()}")
     title = ("Conformance: the whole of CPython's regression suite under splice"
              if info.whole_suite else "Conformance: CPython's regression suite under splice")
-    how = [f"at commit {info.commit[:7]}" if info.commit else "",
+    how = [f"at {info.commit_text()}" if info.commit_text() else "",
            f"{info.jobs} modules at a time" if info.jobs else "",
            f"{info.timeout:.0f} s per module and run" if info.timeout else "",
            f"{duration(info.seconds)} in all" if info.seconds is not None else ""]
@@ -133,11 +141,9 @@ def markdown(reports: list[ModuleReport], command: str, dbg: bool, level: int = 
                      "out plain is reported as such and not run under splice.")
         if info.shard:
             selection += f" This run is shard {info.shard[0]}/{info.shard[1]} of that list."
-    if info.earlier_modules:
-        commits = ", ".join(c[:7] for c in info.earlier_commits) or "an unknown commit"
-        selection += (f" {info.earlier_modules} of the modules come from the journal of an earlier "
-                      f"run of the same command (`--resume`), at {commits}; the time in all adds "
-                      "up both.")
+    if info.resumed:
+        selection += (f" {info.resumed} of the modules come from the journal of an earlier run "
+                      "of the same command (`--resume`); the time in all adds up the runs.")
     if info.recheck:
         selection += (" A module whose splice run differed, crashed or timed out ran a second "
                       "time, plain and splice; only differences both attempts saw count, and a "
@@ -188,7 +194,7 @@ SUMMARY_MARK = "**Whole suite:**"
 
 def summary_line(reports: list[ModuleReport], page: str, info: RunInfo) -> str:
     t = totals(reports)
-    when = f"{info.started:%Y-%m-%d}" + (f", commit {info.commit[:7]}" if info.commit else "")
+    when = f"{info.started:%Y-%m-%d}" + (f", {info.commit_text()}" if info.commit_text() else "")
     took = f", {duration(info.seconds)} with {info.jobs} jobs" if info.seconds is not None else ""
     shard = f" (shard {info.shard[0]}/{info.shard[1]})" if info.shard else ""
     return f"{SUMMARY_MARK} [{page}]({page}){shard} ({when}{took}): {totals_sentence(t)}."
@@ -227,13 +233,15 @@ class Journal:
     it ends, so that a run cut short leaves what it finished and ``--resume``
     goes on from there (drop a module's line to run it again).  A
     ``{"segment": ...}`` line marks where each run started, with its commit
-    and time, so the time in all adds up the runs."""
+    and time, so the time in all adds up the runs and each module's report
+    says which commit it ran at."""
 
     def __init__(self, path: str | Path, resume: bool = False) -> None:
         self.path = Path(path)
         self.done: dict[str, ModuleReport] = {}
+        self.ran_at: dict[str, str | None] = {}  # module -> commit
         self.earlier_seconds = 0.0
-        self.earlier_commits: list[str] = []
+        self.first_started: float | None = None
         if resume and self.path.exists():
             self._read()
         else:
@@ -241,7 +249,7 @@ class Journal:
 
     def _read(self) -> None:
         text = self.path.read_text()
-        start = last = None
+        start = last = commit = None
         for line in text.splitlines():
             try:
                 data = json.loads(line)
@@ -250,13 +258,13 @@ class Journal:
             if "segment" in data:
                 if start is not None and last is not None:
                     self.earlier_seconds += last - start
-                start, last = data["segment"]["started"], None
-                commit = data["segment"].get("commit")
-                if commit and commit not in self.earlier_commits:
-                    self.earlier_commits.append(commit)
+                start, last, commit = data["segment"]["started"], None, data["segment"].get("commit")
+                if self.first_started is None:
+                    self.first_started = start
             else:
                 report = ModuleReport.from_json(data)
                 self.done[report.module] = report
+                self.ran_at[report.module] = commit
                 last = data.get("finished_at", last)
         if start is not None and last is not None:
             self.earlier_seconds += last - start
