@@ -63,10 +63,10 @@ def test_compiled_del_of_cycle_collected_at_shutdown() -> None:
     assert proc.returncode == 0 and "__del__ called" in proc.stdout, proc.stderr[-800:]
 
 
-@pytest.mark.xfail(strict=True, reason="open: the threshold-0 import hook is a Python frame inside "
-                   "the import, so warnings with a stacklevel name runtime/auto.py "
-                   "(test_re.ImplementationTest.test_deprecated_modules)")
 def test_import_warning_names_the_importer() -> None:
+    """Fixed (5ed6c73): the threshold-0 import hook was a Python frame inside
+    the import, so warnings with a stacklevel named runtime/auto.py
+    (test_re.ImplementationTest.test_deprecated_modules)."""
     proc = run("""
         import splice
         splice.enable()

@@ -7,7 +7,24 @@
 STENCIL
 {
 #ifdef TRACEBACK
-    PyFrameObject *f = frame->frame_obj ? frame->frame_obj : PyEval_GetFrame();
+    PyFrameObject *f = frame->frame_obj;
+    if (f == NULL) {
+        /* As ceval's error label: when the frame object cannot be made, a
+         * MemoryError replaces the exception (PyEval_GetFrame clears its
+         * own, which would leave nothing to catch). */
+        PyObject *type, *value, *tb;
+        PyErr_Fetch(&type, &value, &tb);
+        f = PyEval_GetFrame();
+        if (f == NULL) {
+            Py_XDECREF(type);
+            Py_XDECREF(value);
+            Py_XDECREF(tb);
+            PyErr_NoMemory();
+        }
+        else {
+            PyErr_Restore(type, value, tb);
+        }
+    }
     if (f != NULL) {
         PyTraceBack_Here(f);
     }
