@@ -5,6 +5,7 @@ fuzzer, plain against splice.
     python -m splice conformance --ci            # the fast CI subset
     python -m splice conformance --all [--shard K/N | --shard auto/N]
     python -m splice conformance --fuzz N --seed S [--dbg]
+    python -m splice conformance --project NAME|all   # real projects' suites (projects.py)
 
 ``--all`` runs every test module of the interpreter's ``test`` package (about
 460 in 3.11.7, one to two hours on two cores); ``--shard auto/N`` runs the
@@ -62,6 +63,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
                    help="modules run in parallel (default: one per CPU)")
     p.add_argument("--backend", help="splice back end for the splice runs (default: copypatch)")
+    p.add_argument("--project", action="append", metavar="NAME",
+                   help="a real project's test suite instead (repeatable; 'all': every one, "
+                        "see splice/conformance/projects.py)")
     fuzz = p.add_argument_group("differential fuzzer")
     fuzz.add_argument("--fuzz", type=int, metavar="N", help="fuzz N random programs instead")
     fuzz.add_argument("--seed", default="0", help="fuzzer seed (programs are a function of it)")
@@ -79,6 +83,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.project:
+        from . import projects
+
+        return projects.main(args.project, timeout=args.timeout, backend=args.backend,
+                             json_path=args.json)
     if args.fuzz is not None:
         from . import fuzz
 
