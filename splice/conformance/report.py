@@ -372,9 +372,9 @@ MACHINERY = """\
 * **Whole suite**: `python -m splice conformance --all` runs every module of the `test`
   package as regrtest finds it (`docs/conformance_all.md`); `--shard K/N` runs one
   1/N slice of it, `--shard auto/N` the slice the checkout's commit picks.
-* **CI**: `pytest -m conformance_ci tests/conformance` (15 fast modules and a seeded
-  150-program fuzz run, about a minute and a half, and the commit's rotating shard of
-  the whole suite, `tests/conformance/test_rotating_shard.py`).
+* **CI**: `pytest -m conformance_ci tests/conformance`: 15 fast modules and a seeded
+  150-program fuzz run (about a minute and a half), and the commit's rotating shard, a
+  tenth of the whole suite (`tests/conformance/test_rotating_shard.py`, a few minutes).
 * **Known divergences**: `tests/conformance/test_found.py`, minimal reproducers kept
   as strict known failures until fixed."""
 
@@ -404,7 +404,7 @@ def _problems(reports: list[ModuleReport], h: str) -> list[str]:
         lines += [f"- `{d.test}`: plain {d.plain}, splice {d.spliced}"
                   + (f" — {_one_line(d.detail)}" if d.detail else "") for d in r.differences]
         if r.first is not None:
-            lines += _run_problem(r.first.spliced, "first attempt, splice run")
+            lines += _run_problem(r.first.spliced, "first attempt, splice run", tail=False)
             if r.first.status not in ("crash", "timeout"):
                 lines.append(f"- first attempt: {r.first.status}")
             if r.unconfirmed:
@@ -423,11 +423,11 @@ def _problems(reports: list[ModuleReport], h: str) -> list[str]:
     return out
 
 
-def _run_problem(run: Any, label: str) -> list[str]:
+def _run_problem(run: Any, label: str, tail: bool = True) -> list[str]:
     if run is None or run.status == "ok":
         return []
     lines = [f"- {label}: **{run.status}**: {_one_line(run.error)}"]
-    if run.status in ("crash", "timeout") and run.output_tail:
+    if tail and run.status in ("crash", "timeout") and run.output_tail:
         lines += ["", "  ```", *("  " + x for x in run.output_tail.splitlines()[-12:]), "  ```"]
     return lines
 

@@ -182,6 +182,7 @@ def run_once(module: str, *, splice_on: bool, dbg: bool, timeout: float,
     elif run.status == "ok" and end.returncode != 0:
         how = f"killed by {end.signal_name}" if end.signal_name else f"exit status {end.returncode}"
         run.status, run.error = "crash", f"{how} at interpreter exit, after all tests"
+        run.last_test = None  # no test was running
     return run
 
 
