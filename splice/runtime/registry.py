@@ -28,10 +28,29 @@ Code reassignment
     after that the function stays interpreted and ``explain`` says so.
     splice notices at the watcher's next sweep (once a second) or whenever
     the function is passed to ``jit`` or ``explain``.
+
+The watcher thread
+    It is not one of the program's threads: started with
+    ``_thread.start_new_thread``, it is absent from ``threading.enumerate()``
+    and ``threading.active_count()``, and the exit does not wait for it.  It
+    ends once it is the last thread left (a child forked by a thread other
+    than the main one ends when its last thread does, so the watcher must not
+    be that thread).  A fork waits for a compile in progress (``_compiling``,
+    held by every compile, whatever thread runs it), so that the child never
+    inherits locks held by a thread that does not exist there; the child
+    starts its own watcher when functions are warming up.
+
+Subinterpreters
+    splice compiles in the main interpreter only.  In a subinterpreter
+    ``jit`` leaves functions interpreted (``explain`` says why) and starts no
+    thread: ``Py_EndInterpreter`` aborts the process when a thread of the
+    ending interpreter still runs, and splice's state and compiled code are
+    not made to be shared between interpreters.
 """
 
 from __future__ import annotations
 
+import _thread
 import functools
 import os
 import sys
@@ -94,7 +113,13 @@ _compile_seconds: list[float] = []
 _compile_times: dict[str, float] = {}  # qualified name -> seconds of its last compile
 _compile_attempts = 0
 _wake = threading.Event()
-_watcher: threading.Thread | None = None
+_watching = False  # whether the watcher thread runs
+# Held while splice compiles (and while it imports what compiling needs):
+# os.fork() waits for it (``_before_fork``).  Taken before ``_lock``, never
+# while holding it.
+_compiling = threading.RLock()
+_main_interpreter: bool | None = None  # whether this is the main interpreter, once asked
+SUBINTERPRETER = "running in a subinterpreter: splice compiles in the main interpreter only"
 
 
 # --- the public API --------------------------------------------------------
@@ -113,15 +138,17 @@ def jit(func: F | None = None, /, *, backend: str = DEFAULT_BACKEND, eager: bool
         return functools.partial(jit, backend=backend, eager=eager)  # type: ignore[return-value]
     if DISABLED:
         return func
-    from ..backends import BACKENDS
+    with _compiling:  # its imports too: a fork must not leave their module locks held
+        from ..backends import BACKENDS
 
-    if backend not in BACKENDS:
-        raise ValueError(f"unknown splice back end {backend!r}; known: {', '.join(BACKENDS)}")
-    functions = _functions_of(func, "splice.jit")
-    if eager:
-        _prepare({backend})
-    for f in functions:
-        _register(f, backend, eager)
+        if backend not in BACKENDS:
+            raise ValueError(f"unknown splice back end {backend!r}; known: {', '.join(BACKENDS)}")
+        functions = _functions_of(func, "splice.jit")
+        main = in_main_interpreter()  # asked here, outside _lock: the first time, it imports
+        if main and eager:
+            _prepare({backend})
+        for f in functions:
+            _register(f, backend, eager)
     return func
 
 
@@ -159,7 +186,8 @@ def enable(auto: bool | None = None) -> None:
         if _pending:
             _ensure_watcher()
     if auto or (auto is None and _env_flag("SPLICE")):
-        from . import auto as auto_mode
+        with _compiling:
+            from . import auto as auto_mode
 
         auto_mode.start()
 
@@ -216,10 +244,13 @@ def explain(func: Callable[..., Any]) -> Explanation:
     name = f"{f.__module__}.{f.__qualname__}"
     if DISABLED:
         return Explanation(name, "disabled", "SPLICE_DISABLE is set in the environment")
-    with _lock:
+    main = in_main_interpreter()  # asked here, outside _lock: the first time, it imports
+    with _compiling, _lock:
         st = _states.get(f)
         if st is None and is_splice_code(f.__code__):
             st = _states[f] = _new_state(f, DEFAULT_BACKEND)
+        if st is None and not main:
+            return Explanation(name, "not jitted", SUBINTERPRETER)
         if st is None:
             reason, compiled = _trial_compile(f, DEFAULT_BACKEND)
             if compiled is not None and compiled.release is not None:
@@ -238,14 +269,16 @@ def explain(func: Callable[..., Any]) -> Explanation:
 
 def stats() -> dict[str, Any]:
     """Counts for the whole process: functions, compiles, fallbacks, time, bytes."""
-    with _lock:
-        states = list(_states.values())
-        times = list(_compile_seconds)
-    import statistics
-    from collections import Counter
+    with _compiling:  # not forked while this thread imports, or holds execmem's lock
+        with _lock:
+            states = list(_states.values())
+            times = list(_compile_seconds)
+        import statistics
+        from collections import Counter
 
-    from . import execmem
+        from . import execmem
 
+        executable_bytes = execmem.bytes_in_use()
     reasons = Counter(st.reason for st in states if st.status == INTERPRETED)
     return {
         "enabled": _enabled,
@@ -258,7 +291,7 @@ def stats() -> dict[str, Any]:
         "compile_time_total_s": sum(times),
         "compile_time_median_s": statistics.median(times) if times else 0.0,
         "compile_times_s": dict(_compile_times),
-        "executable_bytes": execmem.bytes_in_use(),
+        "executable_bytes": executable_bytes,
     }
 
 
@@ -272,20 +305,22 @@ def compile_now(functions: Iterable[types.FunctionType], backend: str = DEFAULT_
     decorator makes, say) are compiled once: the others get the same
     trampoline, as a function made from it would.
     """
-    _prepare({backend})
-    with _lock:
-        compiled: dict[tuple[int, int], FunctionState] = {}  # (id(code), id(globals)) -> a compiled state
-        for f in functions:
-            key = (id(f.__code__), id(f.__globals__))
-            twin = compiled.get(key)
-            if twin is not None and f not in _states:
-                f.__code__ = twin.installed
-                _states[f] = _new_state(f, backend)
-                continue
-            _register(f, backend, eager=True)
-            st = _states[f]
-            if st.installed is not None and f.__code__ is st.installed:
-                compiled[key] = st
+    with _compiling:
+        if in_main_interpreter():
+            _prepare({backend})
+        with _lock:
+            compiled: dict[tuple[int, int], FunctionState] = {}  # (id(code), id(globals)) -> a compiled state
+            for f in functions:
+                key = (id(f.__code__), id(f.__globals__))
+                twin = compiled.get(key)
+                if twin is not None and f not in _states:
+                    f.__code__ = twin.installed
+                    _states[f] = _new_state(f, backend)
+                    continue
+                _register(f, backend, eager=True)
+                st = _states[f]
+                if st.installed is not None and f.__code__ is st.installed:
+                    compiled[key] = st
 
 
 def status(f: types.FunctionType) -> str | None:
@@ -309,28 +344,65 @@ def poll() -> int:
     The watcher thread calls this (see ``_watch``); tests call it to make the
     warm-up deterministic.
     """
-    if _pending:
-        _prepare({st.backend for f in list(_pending) if (st := _states.get(f)) is not None})
     done = 0
-    with _lock:
-        for f in list(_pending):
-            st = _states.get(f)
-            if st is not None:
-                _sync(f, st)
-            if st is None or st.status != PENDING:
-                _pending.discard(f)
-            elif _enabled and warmed_up(f.__code__):
-                _pending.discard(f)
-                _compile(f, st)
-                done += 1
+    with _compiling:
+        if _pending:
+            _prepare({st.backend for f in list(_pending) if (st := _states.get(f)) is not None})
+        with _lock:
+            for f in list(_pending):
+                st = _states.get(f)
+                if st is not None:
+                    _sync(f, st)
+                if st is None or st.status != PENDING:
+                    _pending.discard(f)
+                elif _enabled and warmed_up(f.__code__):
+                    _pending.discard(f)
+                    _compile(f, st)
+                    done += 1
     return done
 
 
 def recheck() -> None:
     """Notice every jitted function whose ``__code__`` the user reassigned."""
-    with _lock:
+    with _compiling, _lock:
         for f, st in list(_states.items()):
             _sync(f, st)
+
+
+def in_main_interpreter() -> bool:
+    """False in a subinterpreter (``_testcapi.run_in_subinterp``, mod_wsgi's
+    and other embedders' interpreters), where splice compiles nothing and
+    starts no thread (see the module's docstring)."""
+    global _main_interpreter
+    if _main_interpreter is None:  # this module is imported anew in each interpreter
+        try:
+            import _xxsubinterpreters as interpreters  # 3.11's interpreter ids; 0.4 ms to load
+        except ImportError:  # a build without it: ask the C API
+            import ctypes
+
+            def api(name: str) -> Callable[[], int]:
+                return ctypes.PYFUNCTYPE(ctypes.c_void_p)((name, ctypes.pythonapi))
+
+            _main_interpreter = api("PyInterpreterState_Get")() == api("PyInterpreterState_Main")()
+        else:
+            _main_interpreter = interpreters.get_current() == interpreters.get_main()
+    return _main_interpreter
+
+
+def only_thread() -> bool:
+    """True when no other thread of the process is alive (Linux's task list;
+    a thread that ended and led the process stays there as a zombie until the
+    process ends).  False where there is no such list."""
+    me = str(_thread.get_native_id())
+    try:
+        for task in os.listdir("/proc/self/task"):
+            if task != me:
+                with open(f"/proc/self/task/{task}/stat", "rb") as f:
+                    if f.read().rpartition(b")")[2].split()[0] != b"Z":  # the state, after "(comm)"
+                        return False
+    except OSError:  # a thread ended meanwhile: look again later
+        return False
+    return True
 
 
 # --- internals ---------------------------------------------------------------
@@ -385,7 +457,9 @@ def _register(f: types.FunctionType, backend: str, eager: bool) -> None:
         if st.status != PENDING:
             return
         st.backend = backend
-        if _enabled and (eager or warmed_up(f.__code__)):
+        if not in_main_interpreter():
+            _decline(f, st)
+        elif _enabled and (eager or warmed_up(f.__code__)):
             _pending.discard(f)
             _compile(f, st)
         else:  # warming up, or waiting for enable()
@@ -417,6 +491,8 @@ def _sync(f: types.FunctionType, st: FunctionState) -> None:
     if st.compiles >= MAX_COMPILES:
         st.status = INTERPRETED
         st.reason = f"__code__ was reassigned after {MAX_COMPILES} compiles (the limit per function)"
+    elif not in_main_interpreter():
+        _decline(f, st)
     else:
         st.status = PENDING
         _pending.add(f)
@@ -458,7 +534,8 @@ def preload(backend: str) -> None:
     the switch interval (5 ms), so the first compile came 0.5-1 s late
     (richards: 14 of its runs, docs/activation.md).
     """
-    _prepare({backend})
+    with _compiling:
+        _prepare({backend})
 
 
 def _compile(f: types.FunctionType, st: FunctionState) -> None:
@@ -570,6 +647,14 @@ def _fallback(st: FunctionState, reason: str, detail: str | None = None) -> None
     st.status, st.reason, st.detail, st.compiled, st.installed = INTERPRETED, reason, detail, None, None
 
 
+def _decline(f: types.FunctionType, st: FunctionState) -> None:
+    """Leave ``f`` interpreted in a subinterpreter: no compile, no watcher."""
+    _pending.discard(f)
+    _fallback(st, SUBINTERPRETER)
+    if LOG:
+        print(f"splice: interpreted {f.__module__}.{f.__qualname__}: {SUBINTERPRETER}", file=sys.stderr)
+
+
 def _trial_compile(f: types.FunctionType, backend: str) -> tuple[str | None, Any]:
     """(reason it does not compile or None, the CompiledCode); nothing installed."""
     from ..errors import Unsupported
@@ -585,11 +670,15 @@ def _trial_compile(f: types.FunctionType, backend: str) -> tuple[str | None, Any
 
 
 def _ensure_watcher() -> None:
-    """Start the watcher thread (once per process) and wake it."""
-    global _watcher
-    if _watcher is None or not _watcher.is_alive():
-        _watcher = threading.Thread(target=_watch, name="splice-watcher", daemon=True)
-        _watcher.start()
+    """Start the watcher thread (one at a time) and wake it; none in a subinterpreter."""
+    global _watching
+    if not _watching and in_main_interpreter():
+        _watching = True
+        try:
+            _thread.start_new_thread(_watch, ())
+        except BaseException:
+            _watching = False
+            raise
     _wake.set()
 
 
@@ -597,26 +686,55 @@ def _watch() -> None:
     """Poll warming-up functions, every POLL_SECONDS at first, then less often
     (doubling up to RECHECK_SECONDS) while none of them warms up, so functions
     that are never called cost next to nothing; ``jit`` of a new function or a
-    compile brings the period back.  Looks for reassigned ``__code__`` once a second."""
-    last_recheck = time.monotonic()
-    delay = POLL_SECONDS
-    while True:
-        woken = _wake.wait(delay if _pending else RECHECK_SECONDS)
-        _wake.clear()
-        compiled = poll()
-        delay = POLL_SECONDS if woken or compiled else min(2 * delay, RECHECK_SECONDS)
-        now = time.monotonic()
-        if now - last_recheck >= RECHECK_SECONDS:
-            last_recheck = now
-            recheck()
+    compile brings the period back.  Looks for reassigned ``__code__`` once a second.
+
+    Runs in a thread ``threading`` does not know (``_ensure_watcher``); like a
+    daemon thread, it stops when it next needs the GIL once the interpreter
+    is finalizing.  Ends when no other thread is left (at most
+    ``RECHECK_SECONDS`` after the last one ended)."""
+    global _watching
+    try:
+        last_recheck = time.monotonic()
+        delay = POLL_SECONDS
+        while True:
+            woken = _wake.wait(delay if _pending else RECHECK_SECONDS)
+            _wake.clear()
+            if len(sys._current_frames()) == 1 and only_thread():
+                return
+            compiled = poll()
+            delay = POLL_SECONDS if woken or compiled else min(2 * delay, RECHECK_SECONDS)
+            now = time.monotonic()
+            if now - last_recheck >= RECHECK_SECONDS:
+                last_recheck = now
+                recheck()
+    finally:
+        _watching = False
+
+
+def _before_fork() -> None:
+    """Let a compile in progress finish, and hold the next one back, until
+    the fork is done: a thread that does not exist in the child must not
+    hold locks there (splice's own, the import system's module locks that a
+    compile's imports take), or the child's next compile or import waits
+    forever."""
+    _compiling.acquire()
+
+
+def _after_fork_in_parent() -> None:
+    _compiling.release()
 
 
 def _after_fork_in_child() -> None:
-    global _watcher, _lock
-    _watcher = None
+    """Threads do not survive fork: fresh locks, and a watcher of the child's own
+    when functions are warming up."""
+    global _lock, _compiling, _wake, _watching
     _lock = threading.RLock()
+    _compiling = threading.RLock()
+    _wake = threading.Event()
+    _watching = False
     if _pending:
         _ensure_watcher()
 
 
-os.register_at_fork(after_in_child=_after_fork_in_child)
+os.register_at_fork(before=_before_fork, after_in_parent=_after_fork_in_parent,
+                    after_in_child=_after_fork_in_child)
