@@ -138,7 +138,9 @@ def markdown(reports: list[ModuleReport], command: str, dbg: bool, level: int = 
                      "as regrtest finds them (`test.libregrtest`; packages such as `test_asyncio` "
                      "split into their modules), with regrtest's default resources (none of "
                      "`-u`): a module skipped wholesale, failing to import, crashing or timing "
-                     "out plain is reported as such and not run under splice.")
+                     "out plain is reported as such and not run under splice. Processes the "
+                     "tests start in isolated mode (`-I`, `-E`) ignore `PYTHONPATH` and import "
+                     "the installed splice, not necessarily this checkout's.")
         if info.shard:
             selection += f" This run is shard {info.shard[0]}/{info.shard[1]} of that list."
     if info.resumed:
