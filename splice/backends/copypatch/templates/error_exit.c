@@ -2,7 +2,12 @@
  * raising operation must not add a traceback entry, but the interpreter adds
  * one for this frame when the entry returns NULL; so drop the newest entry if
  * it is this frame's and point the frame at its location, and the
- * interpreter re-adds the same entry. */
+ * interpreter re-adds the same entry.  When the newest entry is not this
+ * frame's (a bare `raise` of an exception whose __traceback__ was cleared,
+ * or caught elsewhere), CPython adds none: the frame is pointed before its
+ * first traceable instruction, where the interpreter's error label takes it
+ * for a frame not yet started and adds none either (a generator's frame
+ * never counts as such: it gains the entry). */
 #include "stencil.h"
 
 STENCIL
@@ -21,6 +26,9 @@ STENCIL
         if (value != NULL && PyExceptionInstance_Check(value)) {
             PyException_SetTraceback(value, tb != NULL ? tb : Py_None);
         }
+    }
+    else {
+        frame->prev_instr = _PyCode_CODE(frame->f_code) + frame->f_code->_co_firsttraceable - 1;
     }
     PyErr_Restore(type, value, tb);
 #endif
