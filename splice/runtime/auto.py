@@ -42,7 +42,7 @@ it (it ends as a daemon thread does).  The automatic mode stays off in
 subinterpreters: ``Py_EndInterpreter`` aborts the process when a thread of
 the ending interpreter still runs, and splice is not made to work across
 interpreters.
-A fork waits for a compile in progress (``_compiling``), so that the child
+A fork waits for a compile in progress (``registry._compiling``), so that the child
 never inherits splice's or the import system's locks held by a thread that
 the fork left behind; the child starts its own sampler.
 """
@@ -75,7 +75,6 @@ _FUNCTION_CODE = 0x2  # CO_NEWLOCALS: function bodies have it, module and class 
 _sampler: "_Sampler | None" = None
 _original_message: Callable[..., None] | None = None  # importlib's _verbose_message, while hooked
 _lock = threading.Lock()
-_compiling = threading.RLock()  # held while the automatic mode compiles; os.fork() waits for it
 
 
 def _env_int(name: str, default: int) -> int:
@@ -142,7 +141,7 @@ class _Sampler:
         interval = self.interval
         while not self.stopping.wait(interval):
             frames = sys._current_frames()  # the threads running Python code, this one included
-            if len(frames) == 1 and _only_thread():
+            if len(frames) == 1 and registry.only_thread():
                 return
             if not registry.enabled():
                 del frames  # a frame kept until the next sample would keep its locals alive
@@ -202,7 +201,7 @@ class _Sampler:
     def compile_hot(self, code: types.CodeType, globals_: dict[str, Any]) -> None:
         """Compile every function whose code is ``code``, with their warm
         callees; stop watching it when done."""
-        with _compiling:
+        with registry._compiling:
             functions = _functions_using(code, globals_)
             registry.compile_now(functions + _warm_callees(functions, globals_), self.backend)
         key = id(code)
@@ -210,22 +209,6 @@ class _Sampler:
         compiled = any(registry.status(f) == registry.COMPILED for f in functions)
         if not compiled or self.sweeps[key] >= MAX_SWEEPS:
             self.ignored.add(key)
-
-
-def _only_thread() -> bool:
-    """True when no other thread of the process is alive (Linux's task list;
-    a thread that ended and led the process stays there as a zombie until the
-    process ends)."""
-    me = str(_thread.get_native_id())
-    try:
-        for task in os.listdir("/proc/self/task"):
-            if task != me:
-                with open(f"/proc/self/task/{task}/stat", "rb") as f:
-                    if f.read().rpartition(b")")[2].split()[0] != b"Z":  # the state, after "(comm)"
-                        return False
-    except OSError:  # a thread ended meanwhile: look again at the next sample
-        return False
-    return True
 
 
 def _functions_using(code: types.CodeType, globals_: dict[str, Any]) -> list[types.FunctionType]:
@@ -374,7 +357,7 @@ def _compile_module(module: object, backend: str, excluded: tuple[str, ...]) -> 
     kind = type(module)
     if (issubclass(kind, types.ModuleType) and kind.__getattribute__ is types.ModuleType.__getattribute__
             and _in_scope(module, excluded)):  # type: ignore[arg-type]
-        with _compiling:
+        with registry._compiling:
             _user_files.add(module.__file__)  # type: ignore[arg-type]
             registry.jit_module(module, backend=backend, eager=True)
 
@@ -391,13 +374,13 @@ def _remove_import_hook() -> None:
 
 def start(threshold: int | None = None, hz: int | None = None, backend: str | None = None) -> bool:
     """Start (or reconfigure) the automatic mode; False under ``SPLICE_DISABLE``
-    and in a subinterpreter (where it stays off, see ``_in_main_interpreter``).
+    and in a subinterpreter (where it stays off, see ``registry.in_main_interpreter``).
 
     Unset arguments come from ``SPLICE_THRESHOLD``, ``SPLICE_SAMPLE_HZ`` and
     ``SPLICE_BACKEND``, then the defaults.
     """
     global _sampler
-    if registry.DISABLED or not _in_main_interpreter():
+    if registry.DISABLED or not registry.in_main_interpreter():
         return False
     threshold = _env_int("SPLICE_THRESHOLD", DEFAULT_THRESHOLD) if threshold is None else threshold
     hz = _env_int("SPLICE_SAMPLE_HZ", DEFAULT_HZ) if hz is None else hz
@@ -438,43 +421,10 @@ def autostart() -> None:
         print(f"splice: automatic mode not started: {exc}", file=sys.stderr)
 
 
-def _in_main_interpreter() -> bool:
-    """False in a subinterpreter (``_testcapi.run_in_subinterp``, mod_wsgi's
-    and other embedders' interpreters, which the ``.pth`` start-up hook runs
-    in too), where the automatic mode stays off: a sampler thread still
-    running when such an interpreter ends makes ``Py_EndInterpreter`` abort
-    the whole process ("not the last thread"), and splice's state and
-    compiled code are not made to be shared between interpreters."""
-    try:
-        import _xxsubinterpreters as interpreters  # 3.11's interpreter ids; 0.4 ms to load
-    except ImportError:  # a build without it: ask the C API
-        import ctypes
-
-        def api(name: str) -> Callable[[], int]:
-            return ctypes.PYFUNCTYPE(ctypes.c_void_p)((name, ctypes.pythonapi))
-
-        return api("PyInterpreterState_Get")() == api("PyInterpreterState_Main")()
-    return interpreters.get_current() == interpreters.get_main()
-
-
-def _before_fork() -> None:
-    """Let a compile in progress finish, and hold the next one back, until
-    the fork is done: a thread that does not exist in the child must not
-    hold locks there (splice's own, the import system's module locks that a
-    compile's imports take), or the child's next compile or import waits
-    forever."""
-    _compiling.acquire()
-
-
-def _after_fork_in_parent() -> None:
-    _compiling.release()
-
-
 def _after_fork_in_child() -> None:
     """Threads do not survive fork: give the child its own sampler (the import hook stays)."""
-    global _sampler, _lock, _compiling
+    global _sampler, _lock
     _lock = threading.Lock()
-    _compiling = threading.RLock()
     if _sampler is not None:
         _sampler = _Sampler(_sampler.setting, _sampler.hz, _sampler.backend)
         _sampler.start()
@@ -484,8 +434,7 @@ def _report_at_exit() -> None:
     print(f"splice: {registry.stats()}", file=sys.stderr)
 
 
-os.register_at_fork(before=_before_fork, after_in_parent=_after_fork_in_parent,
-                    after_in_child=_after_fork_in_child)
+os.register_at_fork(after_in_child=_after_fork_in_child)  # after registry's: its compile lock is fresh
 atexit.register(stop)
 if os.environ.get("SPLICE_STATS", "") not in ("", "0"):
     registry.stats()  # imports what it needs now: nothing is imported at exit, after compiled code may be gone
