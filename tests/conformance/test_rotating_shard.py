@@ -59,8 +59,21 @@ KNOWN_DIFFERENCES: dict[str, set[str]] = {
     # tracing switched on inside a running compiled frame
     "test_sys_settrace": {"test_08_settrace_and_return", "test_09_settrace_and_raise",
                           "test_settrace_error", "test_testcapi_settrace_error"},
+    # faulthandler's dumps list the automatic mode's sampler thread; splice's
+    # own modules run in the traced thread and show in trace's counts
+    "test_faulthandler": {ANY},
+    "test_trace": {"test_coverage_ignore"},
+    # f_lineno of a frame an exception left through finally / a non-matching except
+    "test_exceptions": {"test_lineno_after_other_except", "test_lineno_in_try"},
+    # the line (and, once of two attempts, the depth) tracemalloc records for
+    # an allocation in compiled code
+    "test_tracemalloc": {"test_new_reference", "test_snapshot"},
 }
-KNOWN_CRASHES: dict[str, set[str]] = {}
+KNOWN_CRASHES: dict[str, set[str]] = {
+    # SIGSEGV at exit: the test's code-extra free function (a ctypes
+    # callback) is a compiled function called during the final collection
+    "test_code": {AT_EXIT},
+}
 KNOWN_HANGS: dict[str, set[str]] = {
     # intermittent: splice's start-up under _testcapi.set_nomemory
     "test_exceptions": {"test_memory_error_in_PyErr_PrintEx"},
@@ -71,23 +84,10 @@ KNOWN_HANGS: dict[str, set[str]] = {
 # where they belong; allowed here so that a shard fails only on what is new.
 # Remove an entry once it is fixed.
 FOUND_DIFFERENCES: dict[str, set[str]] = {
-    # faulthandler's dumps list the automatic mode's sampler thread
-    "test_faulthandler": {ANY},
-    # splice's own modules run in the traced thread and show in trace's counts
-    "test_trace": {"test_coverage_ignore"},
-    # f_lineno of a frame an exception left through finally / a non-matching except
-    "test_exceptions": {"test_lineno_after_other_except", "test_lineno_in_try"},
-    # the line (and, once of two attempts, the depth) tracemalloc records for
-    # an allocation in compiled code
-    "test_tracemalloc": {"test_new_reference", "test_snapshot"},
     # the last unraisable exception of a profiler's bad timer; print_callers output
     "test_cprofile": {"test_bad_counter_during_dealloc", "test_cprofile"},
 }
-FOUND_CRASHES: dict[str, set[str]] = {
-    # SIGSEGV at exit: the test's code-extra free function (a ctypes
-    # callback) runs on compiled functions' code objects during finalization
-    "test_code": {AT_EXIT},
-}
+FOUND_CRASHES: dict[str, set[str]] = {}
 
 
 def _method(test: str | None) -> str:
