@@ -28,4 +28,11 @@ def decode(code: CodeType, *, feedback: bool = True) -> ir.Function:
     raise Unsupported(f"no front end for Python {sys.version_info[0]}.{sys.version_info[1]}")
 
 
-__all__ = ["decode"]
+def prepare() -> None:
+    """Import the running interpreter's front end now (the automatic mode
+    does at start: a first compile under a tracer would trace the import)."""
+    if sys.version_info[:2] == (3, 11):
+        from . import py311  # noqa: F401
+
+
+__all__ = ["decode", "prepare"]

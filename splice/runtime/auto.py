@@ -353,13 +353,17 @@ def _compile_module(module: object, backend: str, excluded: tuple[str, ...]) -> 
     """jit a module just imported eagerly, when it is user code.  Not an
     object that a module put in its place in ``sys.modules``, nor a module
     whose attribute reads run code (``importlib.util.LazyLoader``'s: reading
-    one would execute it before the program first touches it)."""
+    one would execute it before the program first touches it).  Nor under
+    a trace or profile function: compiled code would step aside anyway, and
+    the tracer would see splice's compiler run in the importing thread (the
+    sampler compiles the module's code once it is hot)."""
     kind = type(module)
     if (issubclass(kind, types.ModuleType) and kind.__getattribute__ is types.ModuleType.__getattribute__
             and _in_scope(module, excluded)):  # type: ignore[arg-type]
         with registry._compiling:
             _user_files.add(module.__file__)  # type: ignore[arg-type]
-            registry.jit_module(module, backend=backend, eager=True)
+            if sys.gettrace() is None and sys.getprofile() is None:
+                registry.jit_module(module, backend=backend, eager=True)
 
 
 def _remove_import_hook() -> None:

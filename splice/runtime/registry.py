@@ -513,9 +513,11 @@ def _prepare(backends: set[str]) -> None:
     The automatic mode calls this when it starts (``preload``): see there.
     """
     try:
-        from .. import compiler  # noqa: F401
+        from .. import compiler, frontend  # noqa: F401
         from ..backends import BACKENDS
         from . import entry  # noqa: F401
+
+        frontend.prepare()
 
         for name in backends:
             prepare = getattr(BACKENDS[name], "prepare", None)
