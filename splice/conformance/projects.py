@@ -236,8 +236,8 @@ def _unpack(archive: Path, dest: Path) -> Path:
         with zipfile.ZipFile(archive) as z:
             z.extractall(tmp)
     else:
-        with tarfile.open(archive) as t:
-            t.extractall(tmp, filter="data")
+        with tarfile.open(archive) as t:  # the "data" filter exists from 3.11.4 on
+            t.extractall(tmp, **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))
     (top,) = tmp.iterdir()
     if dest.exists():
         shutil.rmtree(dest)
