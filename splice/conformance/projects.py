@@ -2,7 +2,7 @@
 
     python -m splice conformance --project NAME      # one project (repeatable)
     python -m splice conformance --project all       # every project in PROJECTS
-    python -m splice.conformance.projects [NAME...] [--mode zero|auto ...] [--json PATH]
+    python -m splice.conformance.projects [NAME...] [--mode zero|auto|one ...] [--json PATH]
 
 Each project of ``PROJECTS`` is a pure-Python package from PyPI at a pinned
 version whose source distribution carries its test suite.  On first use it is
@@ -19,7 +19,9 @@ as one JSON line, so a crash still leaves every finished test on disk.
 The suite then runs in child processes from the tree's root with pytest:
 once plain, once per splice mode (``zero``: ``SPLICE=1 SPLICE_THRESHOLD=0``,
 every function of the project and its tests compiled at import; ``auto``:
-``SPLICE=1``, hot functions compiled as the suite runs).  Outcomes are
+``SPLICE=1``, hot functions compiled as the suite runs; ``one``:
+``SPLICE_THRESHOLD=1``, every function the sampler sees, with CPython's
+type feedback).  Outcomes are
 compared test by test (pytest node ids); a run killed by a signal, one that
 stopped before pytest finished, and one past the timeout are reported as
 such.  Both runs get the same Hypothesis seed and an empty example database,
@@ -296,8 +298,9 @@ def _write_plugin(python: Path) -> Path:
 
 MODES = {
     "plain": {},
-    "zero": {"SPLICE": "1", "SPLICE_THRESHOLD": "0"},
-    "auto": {"SPLICE": "1"},
+    "zero": {"SPLICE": "1", "SPLICE_THRESHOLD": "0"},  # everything at import, no feedback
+    "auto": {"SPLICE": "1"},  # the default threshold
+    "one": {"SPLICE": "1", "SPLICE_THRESHOLD": "1"},  # every sampled function, with feedback
 }
 
 
