@@ -305,7 +305,11 @@ def _is_user_file(filename: str) -> bool:
 
 
 def _excluded_dirs() -> tuple[str, ...]:
-    dirs = list(site.getsitepackages()) + [site.getusersitepackages(), _SPLICE_DIR]
+    """Site-packages (a virtual environment's too: its ``.pth`` files, which
+    start splice, run before ``site.PREFIXES`` names it, but after
+    ``sys.prefix`` does), the user's site-packages and splice itself."""
+    dirs = [*site.getsitepackages(), *site.getsitepackages([sys.prefix, sys.exec_prefix]),
+            site.getusersitepackages(), _SPLICE_DIR]
     return tuple(os.path.join(os.path.abspath(d), "") for d in dirs if d)
 
 
