@@ -1,4 +1,4 @@
-"""Compile time per function over the pyperformance benchmarks of issue 3.
+"""Compile time per function over the twelve pyperformance benchmarks (docs/performance.md).
 
     python scripts/compile_times.py
 

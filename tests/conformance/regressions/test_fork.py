@@ -98,7 +98,10 @@ def test_multiprocessing(tmp_path, method: str) -> None:
     assert proc.stdout == 2 * line + "parent True\n", proc.stderr[-2000:]
 
 
-HELD = textwrap.dedent("""
+# A child that forks while another of its threads is in the middle of a
+# compile (`slowly` holds splice's code-memory lock meanwhile); each test
+# puts between the two how that compile starts.
+FORK_DURING_COMPILE_BEFORE = textwrap.dedent("""
     import faulthandler, os, sys, threading, time
     import splice
     from splice.runtime import execmem, registry
@@ -119,14 +122,8 @@ HELD = textwrap.dedent("""
             s += i
         return s
 
-    if sys.argv[1] == "sampler":
-        registry.compile_now = slowly(registry.compile_now)
-        while not started.is_set():
-            hot(300)
-    else:  # the threshold-0 import hook, compiling a module another thread imports
-        registry.jit_module = slowly(registry.jit_module)
-        threading.Thread(target=__import__, args=("imported",)).start()
-        started.wait()
+""")
+FORK_DURING_COMPILE_AFTER = textwrap.dedent("""
     pid = os.fork()  # the compile has begun in the other thread
     if pid == 0:
         faulthandler.dump_traceback_later(20, exit=True)
@@ -137,6 +134,16 @@ HELD = textwrap.dedent("""
     _, status = os.waitpid(pid, 0)
     print("child", os.waitstatus_to_exitcode(status))
 """)
+HELD = FORK_DURING_COMPILE_BEFORE + textwrap.dedent("""
+    if sys.argv[1] == "sampler":
+        registry.compile_now = slowly(registry.compile_now)
+        while not started.is_set():
+            hot(300)
+    else:  # the threshold-0 import hook, compiling a module another thread imports
+        registry.jit_module = slowly(registry.jit_module)
+        threading.Thread(target=__import__, args=("imported",)).start()
+        started.wait()
+""") + FORK_DURING_COMPILE_AFTER
 
 
 @pytest.mark.parametrize("where", ["sampler", "import hook"])

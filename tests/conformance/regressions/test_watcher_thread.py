@@ -26,6 +26,8 @@ import pytest
 
 from splice.conformance.common import child_env
 
+from .test_fork import FORK_DURING_COMPILE_AFTER, FORK_DURING_COMPILE_BEFORE
+
 
 def run(tmp_path, source: str, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     (tmp_path / "prog.py").write_text(textwrap.dedent(source))
@@ -182,27 +184,7 @@ def test_fork_from_a_thread_that_then_ends(tmp_path, child: str) -> None:
         proc.stdout + proc.stderr[-2000:]
 
 
-HELD = """
-    import faulthandler, os, sys, threading, time
-    import splice
-    from splice.runtime import execmem, registry
-
-    started = threading.Event()
-
-    def slowly(compile):  # a compile that holds splice's code-memory lock a while
-        def held(*args, **kwargs):
-            started.set()
-            with execmem._lock:
-                time.sleep(0.5)
-            return compile(*args, **kwargs)
-        return held
-
-    def hot(n):
-        s = 0
-        for i in range(n):
-            s += i
-        return s
-
+HELD = FORK_DURING_COMPILE_BEFORE + textwrap.dedent("""
     if sys.argv[1] == "watcher":  # the watcher compiles a function that warmed up
         registry._compile = slowly(registry._compile)
         splice.jit(hot)
@@ -216,16 +198,7 @@ HELD = """
         registry._trial_compile = slowly(registry._trial_compile)
         threading.Thread(target=splice.explain, args=(hot,)).start()
         started.wait()
-    pid = os.fork()  # the compile has begun in the other thread
-    if pid == 0:
-        faulthandler.dump_traceback_later(20, exit=True)
-        def fresh(x):
-            return x * 3
-        splice.jit(fresh, eager=True)
-        os._exit(0 if splice.explain(fresh).compiled and fresh(2) == 6 else 3)
-    _, status = os.waitpid(pid, 0)
-    print("child", os.waitstatus_to_exitcode(status))
-"""
+""") + FORK_DURING_COMPILE_AFTER
 
 
 @pytest.mark.parametrize("where", ["watcher", "jit", "explain"])
