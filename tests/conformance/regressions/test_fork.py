@@ -7,12 +7,11 @@ the parent's sampler is compiling."""
 from __future__ import annotations
 
 import subprocess
-import sys
 import textwrap
 
 import pytest
 
-from splice.conformance.common import child_env
+from .children import FORK_DURING_COMPILE_AFTER, FORK_DURING_COMPILE_BEFORE, WAIT_FOR_CHILD, run_program
 
 ENV = {"SPLICE": "1", "SPLICE_THRESHOLD": "5", "SPLICE_SAMPLE_HZ": "500"}
 
@@ -65,9 +64,7 @@ FORK = COMMON + textwrap.dedent("""
 
 
 def run(tmp_path, source: str, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    (tmp_path / "prog.py").write_text(source)
-    return subprocess.run([sys.executable, "-X", "faulthandler", "prog.py", *args], env={**child_env(False), **ENV, **env},
-                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    return run_program(tmp_path, source, *args, **{**ENV, **env})
 
 
 def test_os_fork(tmp_path) -> None:
@@ -98,42 +95,6 @@ def test_multiprocessing(tmp_path, method: str) -> None:
     assert proc.stdout == 2 * line + "parent True\n", proc.stderr[-2000:]
 
 
-# A child that forks while another of its threads is in the middle of a
-# compile (`slowly` holds splice's code-memory lock meanwhile); each test
-# puts between the two how that compile starts.
-FORK_DURING_COMPILE_BEFORE = textwrap.dedent("""
-    import faulthandler, os, sys, threading, time
-    import splice
-    from splice.runtime import execmem, registry
-
-    started = threading.Event()
-
-    def slowly(compile):  # a compile that holds splice's code-memory lock a while
-        def held(*args, **kwargs):
-            started.set()
-            with execmem._lock:
-                time.sleep(0.5)
-            return compile(*args, **kwargs)
-        return held
-
-    def hot(n):
-        s = 0
-        for i in range(n):
-            s += i
-        return s
-
-""")
-FORK_DURING_COMPILE_AFTER = textwrap.dedent("""
-    pid = os.fork()  # the compile has begun in the other thread
-    if pid == 0:
-        faulthandler.dump_traceback_later(20, exit=True)
-        def fresh(x):
-            return x * 3
-        splice.jit(fresh, eager=True)
-        os._exit(0 if splice.explain(fresh).compiled and fresh(2) == 6 else 3)
-    _, status = os.waitpid(pid, 0)
-    print("child", os.waitstatus_to_exitcode(status))
-""")
 HELD = FORK_DURING_COMPILE_BEFORE + textwrap.dedent("""
     if sys.argv[1] == "sampler":
         registry.compile_now = slowly(registry.compile_now)
@@ -199,20 +160,13 @@ def test_fork_while_the_sampler_compiles(tmp_path) -> None:
 
 FROM_A_THREAD = textwrap.dedent("""
     import os, threading, time
-
+""" + WAIT_FOR_CHILD + """
     def func():
         pid = os.fork()
         if pid == 0:  # this thread is the child's only one; the child ends when it does
             print("child", threading.main_thread() is threading.current_thread(), flush=True)
             return
-        start = time.monotonic()
-        while os.waitpid(pid, os.WNOHANG) == (0, 0):
-            if time.monotonic() > start + 20:
-                print("child still running after 20 s", flush=True)
-                os.kill(pid, 9)
-                return
-            time.sleep(0.01)
-        print("parent: the child ended", flush=True)
+        wait_for_child(pid)
 
     th = threading.Thread(target=func)
     th.start()

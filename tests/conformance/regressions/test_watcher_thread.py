@@ -18,22 +18,14 @@ sampler is tested in:
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import textwrap
 
 import pytest
 
-from splice.conformance.common import child_env
-
-from .test_fork import FORK_DURING_COMPILE_AFTER, FORK_DURING_COMPILE_BEFORE
+from .children import FORK_DURING_COMPILE_AFTER, FORK_DURING_COMPILE_BEFORE, WAIT_FOR_CHILD, run_program
 
 
-def run(tmp_path, source: str, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    (tmp_path / "prog.py").write_text(textwrap.dedent(source))
-    return subprocess.run([sys.executable, "-X", "faulthandler", "prog.py", *args],
-                          env={**child_env(False), **env}, cwd=tmp_path, capture_output=True, text=True,
-                          timeout=120)
+run = run_program
 
 
 UNTIL_COMPILED = """
@@ -145,7 +137,7 @@ def test_jit_in_a_subinterpreter(tmp_path, main: str) -> None:
 FROM_A_THREAD = """
     import os, sys, threading, time
     import splice
-""" + UNTIL_COMPILED + """
+""" + UNTIL_COMPILED + WAIT_FOR_CHILD + """
     @splice.jit
     def pending(x):  # warming up when the fork comes: the child starts a watcher for it
         return x + 1
@@ -156,14 +148,7 @@ FROM_A_THREAD = """
             status = until_compiled(pending) if sys.argv[1] == "called" else "not called"
             print("child", status, threading.main_thread() is threading.current_thread(), flush=True)
             return
-        start = time.monotonic()
-        while os.waitpid(pid, os.WNOHANG) == (0, 0):
-            if time.monotonic() > start + 20:
-                print("child still running after 20 s", flush=True)
-                os.kill(pid, 9)
-                return
-            time.sleep(0.01)
-        print("parent: the child ended", flush=True)
+        wait_for_child(pid)
 
     th = threading.Thread(target=func)
     th.start()
