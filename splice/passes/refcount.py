@@ -28,6 +28,7 @@ Rules (see docs/design.md, "Ownership conventions"):
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 
 from ..errors import Unsupported
@@ -89,7 +90,8 @@ def _promote_borrowed(fn: Function) -> set[Value]:
             v = ins.result
             last = last_use.get(v, i)
             rebound = any(i < w < last for w in writes.get(ins.attrs["slot"], ()))
-            if rebound or used_in.get(v, {b}) - {b} or any(c <= last for c in runs_code if c > i):
+            k = bisect.bisect_right(runs_code, i)  # the first code-running instruction after the read
+            if rebound or used_in.get(v, {b}) - {b} or (k < len(runs_code) and runs_code[k] <= last):
                 promoted.add(v)
                 out.append(_ref("Incref", v, ins))
             elif ins.attrs.get("bound"):
