@@ -3,10 +3,14 @@
 Native code calling a function whose ``__code__`` is a splice trampoline
 can skip ``PyObject_Vectorcall`` and the interpreter's run of the trampoline:
 it pushes the callee's frame and jumps to its native body
-(``templates/call_direct.h``).  It finds the body through a *code extra*
-(``_PyCode_SetExtra``) of the trampoline pointing at a small record stored
-in the entry object (right after its header), which the trampoline's
-constants keep alive exactly as long as the code object itself.  See docs/runtime.md.
+(``templates/call_direct.h``).  It finds the body through a small record stored in the entry object (right
+after its header), the trampoline's last constant, whose type derives from
+one base type per process (``entry_base``); the trampoline's constants keep
+it alive exactly as long as the code object itself.  Not a code extra
+(``_PyCode_SetExtra``): CPython 3.11 calls every registered extra's free
+function, with NULL, for each freed code object that has any extra, so a
+tool's free function would run for splice's trampolines, as late as the
+final garbage collection.  See docs/runtime.md.
 """
 
 from __future__ import annotations
@@ -20,8 +24,7 @@ from typing import Any
 RECORD = struct.Struct("=QQiiiiQ")
 CO_OPTIMIZED, CO_VARARGS, CO_VARKEYWORDS, CO_GENERATOR = 0x01, 0x04, 0x08, 0x20
 
-_index: int | None = None
-
+_ENTRY_BASE: list[type] = []
 
 # One data-stack chunk kept for reuse by direct calls (a pointer, GIL-guarded):
 # recursion that goes up and down across a chunk boundary would otherwise map
@@ -34,18 +37,39 @@ def spare_chunk_cell() -> int:
     return ctypes.addressof(_SPARE_CHUNK)
 
 
-def extra_index() -> int:
-    """This interpreter's code-extra index for splice records (requested once)."""
-    global _index
-    if _index is None:
-        request = ctypes.pythonapi._PyEval_RequestCodeExtraIndex
-        request.restype = ctypes.c_ssize_t
-        request.argtypes = [ctypes.c_void_p]
-        index = request(None)
-        if index < 0:
-            raise RuntimeError("no code-extra index left for splice")
-        _index = index
-    return _index
+class _PyTypeSlot(ctypes.Structure):
+    _fields_ = [("slot", ctypes.c_int), ("pfunc", ctypes.c_void_p)]
+
+
+class PyTypeSpec(ctypes.Structure):
+    _fields_ = [("name", ctypes.c_char_p), ("basicsize", ctypes.c_int), ("itemsize", ctypes.c_int),
+                ("flags", ctypes.c_uint), ("slots", ctypes.POINTER(_PyTypeSlot))]
+
+
+PY_NB_INVERT = 27  # typeslots.h
+PY_TPFLAGS_DEFAULT = 1 << 18  # Py_TPFLAGS_HAVE_VERSION_TAG
+PY_TPFLAGS_BASETYPE = 1 << 10
+
+_type_from_spec = ctypes.pythonapi.PyType_FromSpecWithBases
+_type_from_spec.restype = ctypes.py_object
+_type_from_spec.argtypes = [ctypes.c_void_p, ctypes.py_object]
+
+
+def entry_base() -> type:
+    """The base type of every entry object: its instances carry the record."""
+    if not _ENTRY_BASE:
+        slots = (_PyTypeSlot * 1)((0, None))
+        spec = PyTypeSpec(b"splice.entry", object.__basicsize__ + RECORD.size, 0,
+                          PY_TPFLAGS_DEFAULT | PY_TPFLAGS_BASETYPE, slots)
+        _ENTRY_BASE.append(_type_from_spec(ctypes.byref(spec), (object,)))
+    return _ENTRY_BASE[0]
+
+
+def entry_type(native_entry: int) -> type:
+    """A new entry type whose ``nb_invert`` is ``native_entry``."""
+    slots = (_PyTypeSlot * 2)((PY_NB_INVERT, native_entry), (0, None))
+    spec = PyTypeSpec(b"splice.entry", object.__basicsize__ + RECORD.size, 0, PY_TPFLAGS_DEFAULT, slots)
+    return _type_from_spec(ctypes.byref(spec), (entry_base(),))
 
 
 def direct_argcount(code: types.CodeType) -> int:
@@ -65,17 +89,10 @@ def record_view(entry_obj: Any) -> Any:
     return (ctypes.c_char * RECORD.size).from_address(id(entry_obj) + object.__basicsize__)
 
 
-_set_extra = ctypes.pythonapi._PyCode_SetExtra
-_set_extra.restype = ctypes.c_int
-_set_extra.argtypes = [ctypes.py_object, ctypes.c_ssize_t, ctypes.c_void_p]
-
-
 def attach(view: Any, trampoline: types.CodeType, body: int, call_index: int, resume_index: int,
            argcount: int, spills: int = 0, drain: int = 0) -> None:
-    """Fill the record and hang it on ``trampoline`` (body 0: no direct calls).
+    """Fill the record of ``trampoline``, whose last constant holds it (body 0: no direct calls).
     For a generator with a drain entry (builtins drain its fresh
     generators with it, consume_generator.h): its spill slots and that entry."""
     RECORD.pack_into(view, 0, id(trampoline), body, call_index, resume_index, argcount if body else -1,
                      spills, drain)
-    if body and _set_extra(trampoline, extra_index(), ctypes.addressof(view)) < 0:
-        raise RuntimeError("_PyCode_SetExtra failed")

@@ -11,7 +11,6 @@ version's bytecode and frame lives in ``runtime/py3XX.py``.
 
 from __future__ import annotations
 
-import ctypes
 import sys
 import types
 import weakref
@@ -41,23 +40,6 @@ class _StepAside:
 
 
 STEP_ASIDE = _StepAside()
-PY_NB_INVERT = 27  # typeslots.h
-PY_TPFLAGS_DEFAULT = 1 << 18  # Py_TPFLAGS_HAVE_VERSION_TAG
-
-
-class _PyTypeSlot(ctypes.Structure):
-    _fields_ = [("slot", ctypes.c_int), ("pfunc", ctypes.c_void_p)]
-
-
-class _PyTypeSpec(ctypes.Structure):
-    _fields_ = [("name", ctypes.c_char_p), ("basicsize", ctypes.c_int), ("itemsize", ctypes.c_int),
-                ("flags", ctypes.c_uint), ("slots", ctypes.POINTER(_PyTypeSlot))]
-
-
-_type_from_spec = ctypes.pythonapi.PyType_FromSpec
-_type_from_spec.restype = ctypes.py_object
-_type_from_spec.argtypes = [ctypes.c_void_p]
-
 
 @dataclass
 class _Installed:
@@ -85,18 +67,16 @@ def layout_for(code: types.CodeType, generator: GeneratorShape | None = None) ->
 
 
 def _native_entry(compiled: CompiledCode, name: str) -> tuple[Any, Any]:
-    """The entry object: the one instance of a small heap type whose
-    ``nb_invert`` is the native entry (``~entry`` is one C call from the
-    bytecode, without PRECALL/CALL).  The trampoline's direct-call record
-    follows its object header (filled in once the code exists); the entry
+    """The entry object: the one instance of a small heap type (derived
+    from ``direct_calls.entry_base``) whose ``nb_invert`` is the native
+    entry (``~entry`` is one C call from the bytecode, without
+    PRECALL/CALL).  The trampoline's direct-call record follows its object
+    header (filled in once the code exists); the entry
     checks its first field, the expected code, so it never runs on a
     foreign frame."""
     assert compiled.entry_address
     impl = _require_impl()
-    slots = (_PyTypeSlot * 2)((PY_NB_INVERT, compiled.entry_address), (0, None))
-    spec = _PyTypeSpec(b"splice.entry", object.__basicsize__ + direct_calls.RECORD.size, 0, PY_TPFLAGS_DEFAULT,
-                       slots)
-    cls = _type_from_spec(ctypes.byref(spec))
+    cls = direct_calls.entry_type(compiled.entry_address)
     cls.__qualname__ = f"entry of {name}"
     # The compiled code (whose machine code lives as long as the
     # CompiledCode object) stays alive while the type does: while the entry

@@ -121,13 +121,18 @@ class _Block:
 
     def __init__(self, code: types.CodeType, shape: GeneratorShape | None) -> None:
         self.code = code
-        self.consts: list[Any] = []  # appended after the original constants; entry and step-aside first
+        self.consts: list[Any] = []  # appended after the original constants; step-aside first
+        self.entry_slot = 0
         if shape is None:
             prog = [("LOAD_CONST", "entry"), ("UNARY_INVERT", 0), ("COPY", 1), ("LOAD_CONST", "aside"),
                     ("IS_OP", 0), ("POP_JUMP_FORWARD_IF_TRUE", "body"), ("RETURN_VALUE", 0), ("label", "body"),
                     ("POP_TOP", 0)]
         else:
             prog = _generator_program(shape)
+        self._assemble(prog, shape)  # learns the constants the block adds
+        # The entry goes after them all: the last constant, where native
+        # callers find its record (templates/call_direct.h's record_of).
+        self.entry_slot = len(self.consts)
         self.units, self.positions, self.handlers, self.call = self._assemble(prog, shape)
 
     @functools.cached_property
@@ -137,6 +142,8 @@ class _Block:
 
     def const(self, value: Any) -> int:
         """Index in the trampoline's co_consts of ``value`` (added after the original constants)."""
+        if value == "entry":
+            return len(self.code.co_consts) + self.entry_slot
         for i, c in enumerate(self.consts):
             if c is value or (type(c) is int and type(value) is int and c == value):
                 return len(self.code.co_consts) + i
@@ -160,8 +167,7 @@ class _Block:
         return _with_ext(_OP[op], arg), where
 
     def _assemble(self, prog: list[tuple[str, Any]], shape: GeneratorShape | None) -> tuple[Any, ...]:
-        self.const("entry")
-        self.const("aside")  # placeholders: build_trampoline puts the real objects at these two indices
+        self.const("aside")  # placeholder: build_trampoline puts the real object there, and the entry last
         width = [1] * len(prog)  # code units per instruction, grown until every argument fits
         labels: dict[str, int] = {}
         settled: dict[str, int] | None = None
@@ -370,8 +376,8 @@ def build_trampoline(code: types.CodeType, entry: Any, step_aside: Any, temp_slo
                      + _exc_item(depth << 1, 0) for start, size, target, depth in block.handlers)
     during = stack_during_call(shape)
     stack = max(code.co_stacksize, during + _STACK_DISPATCH, during + temp_slots)
-    consts = list(block.consts)
-    consts[0], consts[1] = entry, step_aside
+    consts = list(block.consts) + [entry]
+    consts[0] = step_aside
     return code.replace(
         co_code=bytes(b for u in new_units for b in u),
         co_consts=code.co_consts + tuple(consts),

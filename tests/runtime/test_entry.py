@@ -71,7 +71,7 @@ def test_trampoline_keeps_locations_and_handlers() -> None:
     assert [(e.start + 2 * shift, e.end + 2 * shift, e.target + 2 * shift, e.depth, e.lasti) for e in old_table] == \
         [(e.start, e.end, e.target, e.depth, e.lasti) for e in new_table]
     assert tramp.co_stacksize >= 41  # the entry object on the stack + temporaries
-    assert tramp.co_consts[-2:] == (print, entry.STEP_ASIDE)
+    assert tramp.co_consts[-2:] == (entry.STEP_ASIDE, print)  # the entry last: call_direct.h reads it there
     assert tramp.co_code[2 * (at + shift):] == code.co_code[2 * at:]
 
 
@@ -165,7 +165,7 @@ def test_native_entry_steps_aside_on_foreign_frames() -> None:
         def f(x):
             return x * 42
         entry.install(f, compile_function(f), f.__code__)
-        entry_obj = f.__code__.co_consts[-2]
+        entry_obj = f.__code__.co_consts[-1]
         assert f(1) == 42
         print("direct:", ~entry_obj is entry.STEP_ASIDE)
         g = types.FunctionType(f.__code__.replace(co_name="g"), globals())

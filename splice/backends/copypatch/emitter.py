@@ -504,13 +504,13 @@ _CALL_CONFIG: list[Any] = []  # never freed: the shared block reads it
 
 def _call_config() -> int:
     """Address of what every direct call of the process shares (shared.c's
-    call_config): the interned "__init__", splice's code-extra index, the
+    call_config): the interned "__init__", the entry objects' base type, the
     C stack limits, the spare data-stack chunk's address."""
     from ...runtime import direct_calls
 
     if not _CALL_CONFIG:
         init = sys.intern("__init__")
-        _CALL_CONFIG[:] = [(ctypes.c_ssize_t * 4)(id(init), direct_calls.extra_index(), stack_cache(),
+        _CALL_CONFIG[:] = [(ctypes.c_ssize_t * 4)(id(init), id(direct_calls.entry_base()), stack_cache(),
                                                   direct_calls.spare_chunk_cell()), init]
     return ctypes.addressof(_CALL_CONFIG[0])
 

@@ -32,11 +32,21 @@ typedef struct {
     unaryfunc drain;         /* a generator's drain entry, or NULL (consume_generator.h) */
 } splice_record;
 
-/* codeobject.c's private layout of co_extra (identical in every 3.11.x). */
-typedef struct {
-    Py_ssize_t ce_size;
-    void *ce_extras[1];
-} splice_code_extra;
+/* The record of a compiled function's trampoline `co`, or NULL: it follows
+ * the header of the entry object, the trampoline's last constant, whose type
+ * derives from `entry_base` (runtime/entry.py).  Not a code extra: 3.11
+ * calls every registered free function on each freed code object that has
+ * extras, so other tools' would run for splice's trampolines. */
+static inline const splice_record *record_of(PyCodeObject *co, PyTypeObject *entry_base)
+{
+    Py_ssize_t n = PyTuple_GET_SIZE(co->co_consts);
+    PyObject *last = n ? PyTuple_GET_ITEM(co->co_consts, n - 1) : NULL;
+    if (last == NULL || Py_TYPE(last)->tp_base != entry_base) {
+        return NULL;
+    }
+    const splice_record *rec = (const splice_record *)(last + 1);
+    return rec->code == (PyObject *)co ? rec : NULL;
+}
 
 /* The interpreter's traceback entry for a frame its code left with an
  * exception (ceval's `error:` label); `callee` is the current frame. */
@@ -159,13 +169,13 @@ HELPER void pop_frame(PyThreadState *tstate, PyObject **base, _PyStackChunk **sp
 /* Call `callable` (with `self` first when not NULL, then the `count`
  * arguments at `args`; all of them stolen unless it returns NOT_DIRECT)
  * directly if it is a compiled function that allows it
- * (`index`: the code-extra index of the records; `c_stack`: the C stack
+ * (`entry_base`: see record_of; `c_stack`: the C stack
  * limits: with half the thread's C stack used, calls take the generic
  * path, whose entry then steps aside, c_stack.h; checked every
  * C_STACK_EVERY levels);
  * NOT_DIRECT otherwise. */
 HELPER PyObject *call_direct(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObject *callable, PyObject *self,
-                             PyObject **args, Py_ssize_t count, Py_ssize_t index, stack_cache *c_stack,
+                             PyObject **args, Py_ssize_t count, PyTypeObject *entry_base, stack_cache *c_stack,
                              _PyStackChunk **spare)
 {
     PyObject *method = NULL;  /* a bound method, given up for its function and self as PRECALL does */
@@ -179,18 +189,13 @@ HELPER PyObject *call_direct(_PyInterpreterFrame *frame, PyThreadState *tstate, 
     }
     PyFunctionObject *func = (PyFunctionObject *)callable;
     PyCodeObject *co = (PyCodeObject *)func->func_code;
-    splice_code_extra *extra = co->co_extra;
-    if (extra == NULL || extra->ce_size <= index) {
-        return NOT_DIRECT;
-    }
-    const splice_record *rec = extra->ce_extras[index];
+    const splice_record *rec = record_of(co, entry_base);
     Py_ssize_t nargs = count + (self != NULL);
     /* Positional parameters left out take their defaults, as
      * initialize_locals binds them (no keyword-only parameters here). */
     PyObject *defaults = func->func_defaults;
     Py_ssize_t missing = rec == NULL ? -1 : rec->argcount - nargs;
     if (missing < 0 || (missing > 0 && (defaults == NULL || PyTuple_GET_SIZE(defaults) < missing)) ||
-        rec->code != (PyObject *)co ||
         tstate->cframe->use_tracing || tstate->interp->eval_frame != NULL ||
         ((tstate->recursion_remaining & (C_STACK_EVERY - 1)) == 0 && c_stack_short(tstate, c_stack))) {
         return NOT_DIRECT;

@@ -65,14 +65,14 @@ HELPER void finish_generator(PyThreadState *tstate, PyGenObject *gen, _PyInterpr
 /* `callable(gen)` by draining `gen` natively, or NOT_DIRECT when it is not
  * such a call: `callable` not one of the builtins above, `gen` already
  * started (the caller vouches that nothing else holds it), not made from
- * the trampoline of a compiled generator with a drain entry (`index`: the
- * code-extra index of the records; only code without exception handlers
+ * the trampoline of a compiled generator with a drain entry (`entry_base`:
+ * see call_direct.h's record_of; only code without exception handlers
  * has one, so a generator the builtin leaves suspended, when it stops
  * early or fails, may be finished at once: dropping it would run nothing
  * of its own), tracing on, or with the C stack short (`c_stack`, c_stack.h:
  * where its entry would step aside). */
-HELPER PyObject *consume_generator(PyThreadState *tstate, PyObject *callable, PyGenObject *gen, Py_ssize_t index,
-                                   stack_cache *c_stack)
+HELPER PyObject *consume_generator(PyThreadState *tstate, PyObject *callable, PyGenObject *gen,
+                                   PyTypeObject *entry_base, stack_cache *c_stack)
 {
     int kind = consumer_kind(callable);
     if (kind < 0 || gen->gi_frame_state != FRAME_CREATED || tstate->cframe->use_tracing ||
@@ -80,16 +80,12 @@ HELPER PyObject *consume_generator(PyThreadState *tstate, PyObject *callable, Py
         return NOT_DIRECT;
     }
     PyCodeObject *code = (PyCodeObject *)gen->gi_code;
-    splice_code_extra *extra = (splice_code_extra *)code->co_extra;
-    if (extra == NULL || index >= extra->ce_size) {
-        return NOT_DIRECT;
-    }
-    splice_record *rec = (splice_record *)extra->ce_extras[index];
-    if (rec == NULL || rec->code != (PyObject *)code || rec->drain == NULL) {
+    const splice_record *rec = record_of(code, entry_base);
+    if (rec == NULL || rec->drain == NULL) {
         return NOT_DIRECT;
     }
     Py_ssize_t nspill = rec->spills;
-    PyObject *entry = (PyObject *)((char *)rec - sizeof(PyObject));
+    PyObject *entry = (PyObject *)rec - 1;
     _PyInterpreterFrame *frame = (_PyInterpreterFrame *)gen->gi_iframe;
     PyObject **stack = frame->localsplus + code->co_nlocalsplus;
     Py_ssize_t depth = nspill + 2;  /* spill slots, sent value, site */

@@ -151,7 +151,7 @@ HELPER void release_call(PyObject *callable, PyObject *self, PyObject **args, Py
  * tuple gives what type_call's would.  NOT_DIRECT: not such a class (nothing
  * taken); else the class and the arguments are released. */
 HELPER PyObject *new_instance(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObject *cls, PyObject **buf,
-                              Py_ssize_t count, PyObject *init_name, Py_ssize_t index, stack_cache *c_stack,
+                              Py_ssize_t count, PyObject *init_name, PyTypeObject *entry_base, stack_cache *c_stack,
                               _PyStackChunk **spare)
 {
     PyTypeObject *tp = (PyTypeObject *)cls;
@@ -171,7 +171,7 @@ HELPER PyObject *new_instance(_PyInterpreterFrame *frame, PyThreadState *tstate,
         release_call(init, NULL, buf + 2, count);
     }
     else {
-        r = call_direct(frame, tstate, init, Py_NewRef(obj), buf + 2, count, index, c_stack, spare);
+        r = call_direct(frame, tstate, init, Py_NewRef(obj), buf + 2, count, entry_base, c_stack, spare);
         if (r == NOT_DIRECT) {
             buf[1] = obj;
             r = PyObject_Vectorcall(init, buf + 1, (count + 1) | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
@@ -273,7 +273,7 @@ PyObject *_jit_stencil(PyObject *callable, PyObject *self, PyObject **buf, Py_ss
  * as arguments, so each call site is short and takes no stack arguments. */
 typedef struct {
     PyObject *init_name;      /* "__init__", interned */
-    Py_ssize_t index;         /* splice's code-extra index (call_direct.h) */
+    PyTypeObject *entry_base; /* the entry objects' base type (call_direct.h's record_of) */
     stack_cache *c_stack;     /* the C stack limits (c_stack.h) */
     _PyStackChunk **spare;    /* the spare data-stack chunk */
 } call_config;
@@ -296,14 +296,14 @@ PyObject *_jit_stencil(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObje
     const call_config *c = (const call_config *)FAR(_JIT_CALL_CONFIG);
     int is_class = self == NULL && Py_IS_TYPE(callable, &PyType_Type);
     PyObject *r = is_class
-        ? new_instance(frame, tstate, callable, buf, count, c->init_name, c->index, c->c_stack, c->spare)
-        : call_direct(frame, tstate, callable, self, buf + 2, count, c->index, c->c_stack, c->spare);
+        ? new_instance(frame, tstate, callable, buf, count, c->init_name, c->entry_base, c->c_stack, c->spare)
+        : call_direct(frame, tstate, callable, self, buf + 2, count, c->entry_base, c->c_stack, c->spare);
     if (r != NOT_DIRECT) {  /* a class is called from C, a function inlined */
         return after_call(r, !is_class);
     }
 #  if DRAIN
     if (self == NULL && count == 1 && PyGen_CheckExact(buf[2])) {
-        r = consume_generator(tstate, callable, (PyGenObject *)buf[2], c->index, c->c_stack);
+        r = consume_generator(tstate, callable, (PyGenObject *)buf[2], c->entry_base, c->c_stack);
         if (r != NOT_DIRECT) {  /* a builtin */
             release_call(callable, NULL, buf + 2, 1);
             return after_call(r, 0);
