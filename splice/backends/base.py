@@ -97,6 +97,10 @@ class CompiledCode:
     # so the builtin runs the generator in one call (nb_invert ABI, as the
     # entry; 0: none).
     drain_address: int = 0
+    # Native back ends: the nb_invert function that a function's trampoline
+    # applies, when the entry has left with an exception, to learn where the
+    # frame is to stand (0: the trampoline has no such handler).
+    exit_address: int = 0
 
     def disassemble(self) -> str:
         """Text disassembly (capstone, when installed) or a hex dump."""

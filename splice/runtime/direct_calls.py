@@ -65,11 +65,17 @@ def entry_base() -> type:
     return _ENTRY_BASE[0]
 
 
+def invert_type(name: bytes, nb_invert: int, base: type = object) -> type:
+    """A new heap type whose ``nb_invert`` is the C function at ``nb_invert``
+    (``~obj`` is one C call from bytecode)."""
+    slots = (_PyTypeSlot * 2)((PY_NB_INVERT, nb_invert), (0, None))
+    spec = PyTypeSpec(name, base.__basicsize__, 0, PY_TPFLAGS_DEFAULT, slots)
+    return _type_from_spec(ctypes.byref(spec), (base,))
+
+
 def entry_type(native_entry: int) -> type:
     """A new entry type whose ``nb_invert`` is ``native_entry``."""
-    slots = (_PyTypeSlot * 2)((PY_NB_INVERT, native_entry), (0, None))
-    spec = PyTypeSpec(b"splice.entry", object.__basicsize__ + RECORD.size, 0, PY_TPFLAGS_DEFAULT, slots)
-    return _type_from_spec(ctypes.byref(spec), (entry_base(),))
+    return invert_type(b"splice.entry", native_entry, entry_base())
 
 
 def direct_argcount(code: types.CodeType) -> int:

@@ -87,6 +87,20 @@ def _native_entry(compiled: CompiledCode, name: str) -> tuple[Any, Any]:
     return entry_obj, direct_calls.record_view(entry_obj)
 
 
+_EXIT_OBJECTS: dict[int, Any] = {}
+
+
+def _exit_object(address: int) -> Any:
+    """The object whose ``nb_invert`` is the exit function at ``address``
+    (one per process and function; it never goes away, as the code)."""
+    obj = _EXIT_OBJECTS.get(address)
+    if obj is None:
+        cls = direct_calls.invert_type(b"splice.exit", address)
+        cls.__reduce__ = _require_impl().reduce_exit  # pickled by value, a no-op
+        obj = _EXIT_OBJECTS[address] = cls()
+    return obj
+
+
 def _python_entry(py_entry: Callable[[list[Any], dict, dict], Any], nslots: int) -> Callable[[], Any]:
     getframe, gettrace, getprofile = sys._getframe, sys.gettrace, sys.getprofile
     frame_slots = _require_impl().frame_slots
@@ -124,7 +138,9 @@ def make_trampoline(compiled: CompiledCode, original_code: types.CodeType) -> ty
         entry_obj, record = _native_entry(compiled, original_code.co_qualname)
     else:
         raise ValueError("compiled code has neither an entry address nor a py_entry")
-    trampoline = impl.build_trampoline(original_code, entry_obj, STEP_ASIDE, compiled.temp_slots, compiled.generator)
+    exit_obj = _exit_object(compiled.exit_address) if compiled.exit_address else None
+    trampoline = impl.build_trampoline(original_code, entry_obj, STEP_ASIDE, compiled.temp_slots, compiled.generator,
+                                       exit_obj)
     if record is not None:
         direct_calls.attach(record, trampoline, compiled.symbols.get("body", 0),
                             impl.call_index(original_code, compiled.generator),

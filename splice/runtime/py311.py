@@ -14,6 +14,16 @@ runs with the arguments bound, cells made and free variables copied.  When it
 returns ``step_aside`` (tracing or profiling is on) the original body runs in
 the interpreter.
 
+A function compiled to native code also has an exit handler, after the
+original code, for an exception leaving the entry (the exception table
+sends ``~entry`` there, with the location)::
+
+    LOAD_CONST exit; UNARY_INVERT; SWAP 2; RERAISE 1
+
+``~exit`` says where the frame is to stand as it leaves: where the
+interpreter would have left it, which a re-raise stashes
+(``templates/exit_stash.h``), else where it already stands.
+
 A generator's trampoline (after RETURN_GENERATOR; POP_TOP; RESUME) keeps
 the frame's stack as ``backends.base.EntryLayout`` describes, and does the
 suspending itself, one YIELD_VALUE per yield of the body (with that yield's
@@ -71,6 +81,9 @@ IFRAME_LOCALSPLUS = 72  # _PyInterpreterFrame.localsplus
 # Stack entries the trampoline needs beyond those it holds while the entry
 # runs: the result, a copy and a sentinel to compare it with.
 _STACK_DISPATCH = 2
+# A function's trampoline stack holds what its exit handler uses and, above
+# it, the two words of templates/exit_stash.h (EXIT_STASH_SLOT 4).
+_STACK_EXIT = 6
 
 
 def nlocalsplus(code: types.CodeType) -> int:
@@ -167,7 +180,9 @@ class _Block:
         return _with_ext(_OP[op], arg), where
 
     def _assemble(self, prog: list[tuple[str, Any]], shape: GeneratorShape | None) -> tuple[Any, ...]:
-        self.const("aside")  # placeholder: build_trampoline puts the real object there, and the entry last
+        self.const("aside")  # placeholders: build_trampoline puts the real objects there, and the entry last
+        if shape is None:
+            self.const("exit")
         width = [1] * len(prog)  # code units per instruction, grown until every argument fits
         labels: dict[str, int] = {}
         settled: dict[str, int] | None = None
@@ -233,6 +248,12 @@ PICKLED_ENTRY, PICKLED_STEP_ASIDE, PICKLED_RETURNED = 1, -2, -3
 def reduce_entry(_entry: Any) -> tuple[type, tuple[int]]:
     """``__reduce__`` of an entry object."""
     return int, (PICKLED_ENTRY,)
+
+
+def reduce_exit(_exit: Any) -> tuple[type, tuple[int]]:
+    """``__reduce__`` of an exit object (the unpickled trampoline steps aside
+    before its exit handler could run)."""
+    return int, (0,)
 
 
 def reduce_step_aside(_sentinel: Any) -> tuple[type, tuple[int]]:
@@ -361,8 +382,9 @@ def shift_exception_table(table: bytes, at: int, shift: int) -> bytes:
 
 
 def build_trampoline(code: types.CodeType, entry: Any, step_aside: Any, temp_slots: int,
-                     shape: GeneratorShape | None = None) -> types.CodeType:
-    """The code object to install as ``f.__code__`` (see module docstring)."""
+                     shape: GeneratorShape | None = None, exit: Any = None) -> types.CodeType:
+    """The code object to install as ``f.__code__`` (see module docstring);
+    ``exit``: a function's exit object (native back ends)."""
     at = prologue_end(code)
     block = _block(code, shape)
     units = _units(code)
@@ -372,12 +394,24 @@ def build_trampoline(code: types.CodeType, entry: Any, step_aside: Any, temp_slo
     # block would show tracers a line the original never reports (and the
     # native path always stores the user's location before anything can raise).
     new_positions = positions[:at] + block.positions + positions[at:]
-    table = b"".join(_exc_item(at + start, 128) + _exc_item(size, 0) + _exc_item(at + target, 0)
-                     + _exc_item(depth << 1, 0) for start, size, target, depth in block.handlers)
+    handlers = [(at + start, size, at + target, depth << 1) for start, size, target, depth in block.handlers]
     during = stack_during_call(shape)
     stack = max(code.co_stacksize, during + _STACK_DISPATCH, during + temp_slots)
     consts = list(block.consts) + [entry]
     consts[0] = step_aside
+    if shape is None:
+        consts[1] = exit
+    if exit is not None:
+        # The exit handler, after the original code (nothing falls into it):
+        # when the entry leaves with an exception, the frame stands where
+        # ``~exit`` says, as RERAISE 1 puts it (templates/exit_stash.h).
+        handlers.append((at + block.call, 1, len(new_units), 1))  # depth 0, lasti
+        new_units += _with_ext(_OP["LOAD_CONST"], len(code.co_consts) + 1) + [
+            (_OP["UNARY_INVERT"], 0), (_OP["SWAP"], 2), (_OP["RERAISE"], 1)]
+        new_positions += [(None, None, None, None)] * (len(new_units) - len(new_positions))
+        stack = max(stack, _STACK_EXIT)
+    table = b"".join(_exc_item(start, 128) + _exc_item(size, 0) + _exc_item(target, 0) + _exc_item(depth_lasti, 0)
+                     for start, size, target, depth_lasti in handlers)
     return code.replace(
         co_code=bytes(b for u in new_units for b in u),
         co_consts=code.co_consts + tuple(consts),

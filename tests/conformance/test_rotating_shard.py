@@ -63,8 +63,6 @@ KNOWN_DIFFERENCES: dict[str, set[str]] = {
     # own modules run in the traced thread and show in trace's counts
     "test_faulthandler": {ANY},
     "test_trace": {"test_coverage_ignore"},
-    # f_lineno of a frame an exception left through finally / a non-matching except
-    "test_exceptions": {"test_lineno_after_other_except", "test_lineno_in_try"},
     # the line (and, once of two attempts, the depth) tracemalloc records for
     # an allocation in compiled code
     "test_tracemalloc": {"test_new_reference", "test_snapshot"},

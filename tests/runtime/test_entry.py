@@ -71,8 +71,22 @@ def test_trampoline_keeps_locations_and_handlers() -> None:
     assert [(e.start + 2 * shift, e.end + 2 * shift, e.target + 2 * shift, e.depth, e.lasti) for e in old_table] == \
         [(e.start, e.end, e.target, e.depth, e.lasti) for e in new_table]
     assert tramp.co_stacksize >= 41  # the entry object on the stack + temporaries
-    assert tramp.co_consts[-2:] == (entry.STEP_ASIDE, print)  # the entry last: call_direct.h reads it there
+    # the entry last: call_direct.h reads it there; no exit object, no exit handler
+    assert tramp.co_consts[-3:] == (entry.STEP_ASIDE, None, print)
     assert tramp.co_code[2 * (at + shift):] == code.co_code[2 * at:]
+
+
+def test_exit_handler_follows_the_original_code() -> None:
+    code = sample.__code__
+    tramp = py311.build_trampoline(code, print, entry.STEP_ASIDE, temp_slots=0, exit=len)
+    assert tramp.co_consts[-2:] == (len, print)
+    ops = [i.opname for i in dis.get_instructions(tramp)][-4:]
+    assert ops == ["LOAD_CONST", "UNARY_INVERT", "SWAP", "RERAISE"]
+    call = 2 * py311.call_index(code)
+    first = dis._parse_exception_table(tramp)[0]
+    assert (first.start, first.end, first.target, first.depth, first.lasti) == (
+        call, call + 2, len(code.co_code) + 2 * py311.location_shift(code), 0, True)
+    assert tramp.co_stacksize >= 6  # templates/exit_stash.h's words above the handler's stack
 
 
 def test_many_constants_need_extended_args() -> None:

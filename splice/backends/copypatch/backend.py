@@ -8,7 +8,7 @@ from typing import Any
 from ...ir import Function
 from ...runtime import execmem
 from ..base import CompiledCode, EntryLayout
-from .emitter import Emitter, assemble
+from .emitter import Emitter, assemble, shared_address
 from .stencils import table
 
 
@@ -43,6 +43,7 @@ class CopyPatchBackend:
             backend=self.name, entry_address=mem.address, size=len(data), temp_slots=em.temp_slots,
             symbols=symbols, keepalive=keepalive, release=mem.release, generator=layout.generator,
             drain_address=drain_mem.address if drain_mem else 0,
+            exit_address=0 if fn.generator else shared_address(em.table, "exit_lasti"),
         )
         # The machine code lives as long as the CompiledCode (which every
         # installed entry keeps alive), so re-installing it is always safe.

@@ -183,7 +183,7 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     # which stencils call as _JIT_SHARED_<name> (emitter.shared_address).
     **{f"shared_{name}": ("shared", [f"-D{name.upper()}"])
        for name in ("getattr_miss", "setattr_miss", "load_method_miss", "load_global_miss", "call",
-                    "compare_truth")},
+                    "compare_truth", "exit_lasti")},
     "shared_call_drain": ("shared", ["-DCALL", "-DDRAIN=1"]),
     "shared_call_kw": ("shared", ["-DCALL", "-DKW"]),
 }

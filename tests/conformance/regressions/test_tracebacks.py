@@ -48,3 +48,58 @@ def test_bare_raise_of_an_exception_with_a_cleared_traceback() -> None:
     for _ in range(3):
         print(entries(f), entries(reraise_elsewhere))
     """)
+
+
+# Frames that leave by a re-raise, their tracebacks' lines and the lines their
+# frames stand at afterwards (called from the interpreter, and directly from
+# compiled code); CPython's test_exceptions PEP626Tests check the same.
+_LEAVING = """
+import sys
+
+def other_except():
+    try:
+        1/0
+    except TypeError as ex:
+        pass
+
+def in_try():
+    try:
+        1/0
+    finally:
+        pass
+
+def bare_raise_cleared():
+    try:
+        raise ValueError("x")
+    except ValueError as e:
+        e.__traceback__ = None
+        raise
+
+def caller(fn):
+    return fn()
+
+def lines(call, fn):
+    try:
+        call(fn)
+    except Exception as ex:
+        t, out = ex.__traceback__.tb_next, []
+        while t:
+            f = t.tb_frame
+            out.append((f.f_code.co_name, t.tb_lineno, f.f_lineno))
+            t = t.tb_next
+        return out
+
+for fn in (other_except, in_try, bare_raise_cleared, caller):
+    JIT(fn)
+for _ in range(2):
+    for fn in (other_except, in_try, bare_raise_cleared):
+        print(lines(lambda f: f(), fn), lines(caller, fn))
+"""
+
+
+def test_a_frame_left_by_a_reraise_stands_at_it() -> None:
+    """Was: f_lineno named the line that raised first, not the re-raise's
+    (the frame was put back at the traceback entry for the interpreter to
+    add it again), and a directly called function's bare raise of an
+    exception without traceback gave its caller a second entry."""
+    assert_same(_LEAVING)

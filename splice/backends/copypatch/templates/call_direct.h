@@ -7,7 +7,8 @@
  * arguments, no cells, no tracing, no PEP 523 hook, room in the data
  * stack), `call_direct` pushes its frame, calls its native body and pops
  * the frame itself.  The callee's trampoline code object carries a record
- * (a code extra, set by splice/runtime/direct.py) saying where its body is.
+ * (in its entry constant, set by splice/runtime/direct_calls.py) saying
+ * where its body is.
  * It is compiled once, into the shared helper `call` (shared.c): every call
  * site of every compiled function calls that one copy.
  */
@@ -18,9 +19,10 @@
 #include "internal/pycore_ceval.h"
 #include "eval_breaker.h"
 #include "c_stack.h"
+#include "exit_stash.h"
 
 
-/* The record splice/runtime/direct.py writes into the entry's `self`
+/* The record splice/runtime/direct_calls.py writes into the entry's `self`
  * (its first field is what the entry checks its frame's code against). */
 typedef struct {
     PyObject *code;          /* the trampoline code object */
@@ -254,7 +256,14 @@ HELPER PyObject *call_direct(_PyInterpreterFrame *frame, PyThreadState *tstate, 
     r = rec->body(callee, locals, tstate);
 unwind:
     if (r == NULL) {
-        add_traceback_entry();
+        /* As the interpreter's error label, then its exit handler. */
+        int unit = take_exit(callee);
+        if (unit < 0) {
+            add_traceback_entry();
+        }
+        else {
+            callee->prev_instr = _PyCode_CODE(co) + unit;
+        }
     }
     tstate->cframe->current_frame = frame;
     clear_frame(callee);

@@ -1,18 +1,23 @@
 /* Leave the function with the pending exception.  -DNO_TRACEBACK: the
- * raising operation must not add a traceback entry, but the interpreter adds
- * one for this frame when the entry returns NULL; so drop the newest entry if
- * it is this frame's and point the frame at its location, and the
- * interpreter re-adds the same entry.  When the newest entry is not this
- * frame's (a bare `raise` of an exception whose __traceback__ was cleared,
- * or caught elsewhere), CPython adds none: the frame is pointed before its
- * first traceable instruction, where the interpreter's error label takes it
- * for a frame not yet started and adds none either (a generator's frame
- * never counts as such: it gains the entry). */
+ * raising operation (a re-raise) must not add a traceback entry, but the
+ * interpreter adds one for this frame when the entry returns NULL.  A
+ * function's frame is stashed (exit_stash.h): it looks not yet started, so
+ * none is added, and is put back at the re-raise afterwards, where f_lineno
+ * reads it.  A generator's frame never looks not yet started: drop the
+ * newest entry if it is this frame's and point the frame at its location,
+ * and the interpreter re-adds the same entry; else (a bare `raise` of an
+ * exception whose __traceback__ was cleared, or caught elsewhere) it gains
+ * one, as in CPython. */
 #include "stencil.h"
+#include "exit_stash.h"
 
 STENCIL
 {
 #ifdef NO_TRACEBACK
+    if (frame->owner != FRAME_OWNED_BY_GENERATOR) {
+        stash_exit(frame);
+        return NULL;
+    }
     PyObject *type, *value, *tb;
     PyErr_Fetch(&type, &value, &tb);
     if (tb != NULL && PyTraceBack_Check(tb) &&

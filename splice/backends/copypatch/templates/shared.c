@@ -17,9 +17,28 @@
 #ifdef LOAD_GLOBAL_MISS
 #include "global_cache.h"
 #endif
+#ifdef EXIT_LASTI
+#include "exit_stash.h"
+#endif
 #ifdef CALL
 #include "call_direct.h"
 #include "consume_generator.h"
+#endif
+
+#ifdef EXIT_LASTI
+/* The nb_invert of the object the trampoline's exit handler applies `~` to
+ * (runtime/py311.py), in the frame the entry left with an exception: where
+ * the frame is to stand, an int for its RERAISE 1: the stashed location
+ * (exit_stash.h), else the one the unwinder pushed on the empty stack. */
+PyObject *_jit_stencil(PyObject *self)
+{
+    _PyInterpreterFrame *frame = PyThreadState_Get()->cframe->current_frame;
+    int unit = take_exit(frame);
+    if (unit >= 0) {
+        return PyLong_FromLong(unit);
+    }
+    return Py_NewRef(frame->localsplus[frame->f_code->co_nlocalsplus]);
+}
 #endif
 
 #ifdef GETATTR_MISS
