@@ -15,6 +15,17 @@ from ..ir import Function
 
 
 @dataclass(frozen=True)
+class TraceExitPoint:
+    """Where the native body of a function can hand over to the interpreter
+    (an IR TraceExit, numbered from 1 in this order): the code unit in the
+    original code where the interpreter goes on, and the depth of the value
+    stack it takes over."""
+
+    unit: int
+    depth: int
+
+
+@dataclass(frozen=True)
 class GeneratorShape:
     """What a compiled generator's trampoline must know: how many owned
     references the body holds across one yield at most (the frame keeps
@@ -101,6 +112,11 @@ class CompiledCode:
     # applies, when the entry has left with an exception, to learn where the
     # frame is to stand (0: the trampoline has no such handler).
     exit_address: int = 0
+    # Native back ends: the TraceExits, in site order, and the nb_invert
+    # function that the trampoline's dispatch applies to learn which one the
+    # body left at, and to take its stack over (0: none).
+    trace_exits: list[TraceExitPoint] = field(default_factory=list)
+    resume_address: int = 0
 
     def disassemble(self) -> str:
         """Text disassembly (capstone, when installed) or a hex dump."""

@@ -35,6 +35,8 @@ _CACHES = dis._inline_cache_entries  # type: ignore[attr-defined]
 _EXTENDED_ARG = OP["EXTENDED_ARG"]
 _RESUME = OP["RESUME"]
 _NULL_KIND = ir.KINDS["Null"]
+# TraceExits of one function: the trampoline's dispatch to them is a chain.
+MAX_TRACE_EXITS = 200
 
 _CO_GENERATOR, _CO_COROUTINE, _CO_ITERABLE_COROUTINE, _CO_ASYNC_GENERATOR = 0x20, 0x80, 0x100, 0x200
 _CO_VARARGS, _CO_VARKEYWORDS = 0x04, 0x08
@@ -209,6 +211,9 @@ class _Decoder:
         self.unit = 0
         self.kwnames: tuple[str, ...] | None = None
         self.precall_unit: int | None = None
+        # A call since the last TraceExit (in this block), and how many there are.
+        self.called = False
+        self.trace_exits = 0
         self.exc: tuple[int, int, int, int, bool] | None = None
         # Iterators whose source says what FOR_ITER will walk (3.11 does not specialize FOR_ITER).
         self.iter_hints: dict[Value, dict[str, Any]] = {}
@@ -300,6 +305,7 @@ class _Decoder:
         b.handler = None
         self.stack = [p if p is not None else b.emit("Null").result for p in shape]
         self.kwnames = self.precall_unit = None
+        self.called = False
         handlers = _HANDLERS
         instrs, starts, lines, exc_at = self.instrs, self.starts, self.lines, self.exc_at
         k = self.index[off]
@@ -314,6 +320,8 @@ class _Decoder:
                 raise Unsupported(f"{what} at line {lines[unit]}")
             if h(self, arg, nxt):
                 return  # the handler ended the block
+            if self.called and lines[nxt] is not None and lines[nxt] != lines[unit]:
+                self.trace_exit(nxt)
             if nxt in starts:
                 self.exc = None
                 b.emit("Jump", targets=[self.edge(nxt, self.stack)])
@@ -476,6 +484,19 @@ class _Decoder:
             hint = py311_feedback.hint(self.adaptive, self.precall_unit)
         s.append(self.value("Call", func, self_, *args, kwnames=self.kwnames, hint=hint))
         self.kwnames = self.precall_unit = None
+        self.called = True
+
+    def trace_exit(self, resume: int) -> None:
+        """Where the interpreter can take over if a call switched tracing or
+        profiling on: the start of the line after one (a generator's frame
+        has none; nor a stack holding NULL, which no tuple carries over)."""
+        self.called = False
+        if (self.fn.generator or self.kwnames is not None or self.trace_exits >= MAX_TRACE_EXITS
+                or any(_is_null(v) for v in self.stack)):
+            return
+        self.trace_exits += 1
+        self.b.handler = None
+        self.b.emit("TraceExit", *self.stack, resume=resume)
 
     def call_function_ex(self, arg: int, nxt: int) -> None:
         s = self.stack
@@ -484,6 +505,7 @@ class _Decoder:
         if not _is_null(null):
             raise Unsupported(f"CALL_FUNCTION_EX on a method at line {self.b.lineno}")
         s.append(self.value("CallEx", func, args, kwargs))
+        self.called = True
 
     def before_with(self, arg: int, nxt: int) -> None:
         self.stack += self.emit("WithEnter", self.stack.pop()).results

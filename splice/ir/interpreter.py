@@ -497,6 +497,7 @@ _IMPL: dict[str, Callable[..., Any]] = {
     "Incref": _nothing,
     "Decref": _nothing,
     "Drop": _nothing,
+    "TraceExit": _nothing,  # tracing is never switched on under the IR interpreter's own frames
     "Raise": _a(_raise),
     "Reraise": lambda fr, ins, exc, *lasti: _reraise(exc),
     # Unboxed floats: FLOAT64 values are Python floats, BOOL values bools.

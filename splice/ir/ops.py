@@ -157,6 +157,13 @@ KINDS: dict[str, OpKind] = _kinds(
     OpKind("Drop", 1, nresults=0, raises=False, steals=(0,), runs_code=True,
            doc="release a value where the interpreter pops it (a discarded result, a loop's iterator on "
                "return, what a raise unwinds), so it lives exactly as long as there"),
+    OpKind("TraceExit", VARIADIC, attrs=("resume",), nresults=0, raises=False, runs_code=False,
+           doc="a point where the interpreter can take over when tracing or profiling has been switched on "
+               "(after a call, at the start of a line): the snapshot is the operands, the value stack the "
+               "interpreter resumes with at code unit `resume`, locals being in their slots; a back end leaves "
+               "the function there, handing the stack over, and the interpreter runs the rest.  "
+               "passes.refcount sets transfer: per operand, whether its reference goes to the stack "
+               "(else the stack gets a new one), and cleanup: the owned values to release on leaving"),
     # --- reference counting (inserted by passes.refcount only) ---------------
     OpKind("Incref", 1, nresults=0, raises=False),
     OpKind("Decref", 1, nresults=0, raises=False),

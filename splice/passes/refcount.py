@@ -14,6 +14,9 @@ Rules (see docs/design.md, "Ownership conventions"):
 * A raising instruction's ``cleanup`` lists the owned references to drop if
   it fails, after handing the handler what its edge needs.
 * A ``Yield`` records in ``spill`` the owned references held across it.
+* A ``TraceExit`` records, per operand, whether leaving there hands the
+  operand's own reference to the interpreter's stack (``transfer``), and in
+  ``cleanup`` the other owned references to release.
 * A borrowed local read is promoted to owned (incref at definition) when
   the slot might be rebound before its last use, when it crosses a block
   boundary, or when code that is not the operation's own may run while it
@@ -213,7 +216,24 @@ def _fix_instruction(ins: Instr, live_after: set[Value], live_in, promoted) -> t
                 after.append(_ref("Decref", r, ins))
     if ins.raises:
         ins.cleanup = _cleanup(ins, live_after, steals, live_in, promoted)
+    if ins.kind.name == "TraceExit":
+        _trace_exit(ins, live_after, promoted)
     return before, after
+
+
+def _trace_exit(ins: Instr, live_after: set[Value], promoted: set[Value]) -> None:
+    """Leaving at ``ins``: each owned value held there gives its reference
+    to its first stack entry; the rest of the stack gets new ones."""
+    given: set[Value] = set()
+    transfer = []
+    for a in ins.args:
+        gives = a not in given and not is_null(a) and _is_owned(a, promoted)
+        transfer.append(gives)
+        if gives:
+            given.add(a)
+    ins.attrs["transfer"] = tuple(transfer)
+    ins.cleanup = sorted((v for v in live_after if liveness.is_tracked(v) and _is_owned(v, promoted)
+                          and v not in given), key=lambda v: v.id)
 
 
 def _cleanup(ins: Instr, live_after: set[Value], steals: Counter, live_in, promoted) -> list[Value]:

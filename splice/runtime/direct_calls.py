@@ -20,8 +20,9 @@ import struct
 import types
 from typing import Any
 
-# splice_record in call_direct.h: code, body, call_index, resume_index, argcount, spills, drain.
-RECORD = struct.Struct("=QQiiiiQ")
+# splice_record in call_direct.h: code, body, call_index, resume_index, argcount, spills, drain,
+# step_aside, dispatch_index (and padding).
+RECORD = struct.Struct("=QQiiiiQQii")
 CO_OPTIMIZED, CO_VARARGS, CO_VARKEYWORDS, CO_GENERATOR = 0x01, 0x04, 0x08, 0x20
 
 _ENTRY_BASE: list[type] = []
@@ -96,9 +97,11 @@ def record_view(entry_obj: Any) -> Any:
 
 
 def attach(view: Any, trampoline: types.CodeType, body: int, call_index: int, resume_index: int,
-           argcount: int, spills: int = 0, drain: int = 0) -> None:
+           argcount: int, step_aside: Any, dispatch_index: int, spills: int = 0, drain: int = 0) -> None:
     """Fill the record of ``trampoline``, whose last constant holds it (body 0: no direct calls).
-    For a generator with a drain entry (builtins drain its fresh
+    ``step_aside``: what the body returns when it leaves at a TraceExit,
+    ``dispatch_index``: the code unit where the interpreter then goes on
+    (-1: none).  For a generator with a drain entry (builtins drain its fresh
     generators with it, consume_generator.h): its spill slots and that entry."""
     RECORD.pack_into(view, 0, id(trampoline), body, call_index, resume_index, argcount if body else -1,
-                     spills, drain)
+                     spills, drain, id(step_aside), dispatch_index, 0)

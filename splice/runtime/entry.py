@@ -87,18 +87,34 @@ def _native_entry(compiled: CompiledCode, name: str) -> tuple[Any, Any]:
     return entry_obj, direct_calls.record_view(entry_obj)
 
 
-_EXIT_OBJECTS: dict[int, Any] = {}
+_INVERT_OBJECTS: dict[int, Any] = {}
 
 
-def _exit_object(address: int) -> Any:
-    """The object whose ``nb_invert`` is the exit function at ``address``
-    (one per process and function; it never goes away, as the code)."""
-    obj = _EXIT_OBJECTS.get(address)
+def _invert_object(name: bytes, address: int) -> Any:
+    """The object whose ``nb_invert`` is the C function at ``address`` (a
+    trampoline's exit or resume object: one per process and function; it
+    never goes away, as the code)."""
+    obj = _INVERT_OBJECTS.get(address)
     if obj is None:
-        cls = direct_calls.invert_type(b"splice.exit", address)
-        cls.__reduce__ = _require_impl().reduce_exit  # pickled by value, a no-op
-        obj = _EXIT_OBJECTS[address] = cls()
+        cls = direct_calls.invert_type(name, address)
+        cls.__reduce__ = _require_impl().reduce_helper  # pickled by value: the trampoline steps aside first
+        obj = _INVERT_OBJECTS[address] = cls()
     return obj
+
+
+class _NoResume:
+    """The resume object of code without TraceExits: the body never leaves early."""
+
+    __slots__ = ()
+
+    def __invert__(self) -> bool:
+        return False
+
+    def __reduce__(self) -> Any:
+        return _require_impl().reduce_helper(self)
+
+
+_NO_RESUME = _NoResume()
 
 
 def _python_entry(py_entry: Callable[[list[Any], dict, dict], Any], nslots: int) -> Callable[[], Any]:
@@ -138,13 +154,16 @@ def make_trampoline(compiled: CompiledCode, original_code: types.CodeType) -> ty
         entry_obj, record = _native_entry(compiled, original_code.co_qualname)
     else:
         raise ValueError("compiled code has neither an entry address nor a py_entry")
-    exit_obj = _exit_object(compiled.exit_address) if compiled.exit_address else None
+    exit_obj = _invert_object(b"splice.exit", compiled.exit_address) if compiled.exit_address else None
+    resume_obj = (_invert_object(b"splice.resume", compiled.resume_address) if compiled.resume_address
+                  else _NO_RESUME)
     trampoline = impl.build_trampoline(original_code, entry_obj, STEP_ASIDE, compiled.temp_slots, compiled.generator,
-                                       exit_obj)
+                                       exit_obj, resume_obj, compiled.trace_exits)
     if record is not None:
         direct_calls.attach(record, trampoline, compiled.symbols.get("body", 0),
                             impl.call_index(original_code, compiled.generator),
                             impl.prologue_end(original_code) - 1, direct_calls.direct_argcount(original_code),
+                            STEP_ASIDE, impl.dispatch_index(original_code, compiled.generator),
                             compiled.generator.spills if compiled.generator else 0, compiled.drain_address)
     return trampoline
 

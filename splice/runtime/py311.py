@@ -61,9 +61,9 @@ import ctypes
 import dis
 import functools
 import types
-from typing import Any
+from typing import Any, Sequence
 
-from ..backends.base import GeneratorShape
+from ..backends.base import GeneratorShape, TraceExitPoint
 from ..errors import Unsupported
 from ..ir.values import NULL
 
@@ -81,9 +81,9 @@ IFRAME_LOCALSPLUS = 72  # _PyInterpreterFrame.localsplus
 # Stack entries the trampoline needs beyond those it holds while the entry
 # runs: the result, a copy and a sentinel to compare it with.
 _STACK_DISPATCH = 2
-# A function's trampoline stack holds what its exit handler uses and, above
-# it, the two words of templates/exit_stash.h (EXIT_STASH_SLOT 4).
-_STACK_EXIT = 6
+# A function's trampoline stack holds what its exit handler and dispatch use
+# and, above it, the words of templates/exit_stash.h (slots 4 to 8).
+_STACK_EXIT = 9
 
 
 def nlocalsplus(code: types.CodeType) -> int:
@@ -136,10 +136,12 @@ class _Block:
         self.code = code
         self.consts: list[Any] = []  # appended after the original constants; step-aside first
         self.entry_slot = 0
+        # Code units after the block: the original ones (a function's dispatch follows them).
+        self.tail = len(code.co_code) // 2 - prologue_end(code)
         if shape is None:
             prog = [("LOAD_CONST", "entry"), ("UNARY_INVERT", 0), ("COPY", 1), ("LOAD_CONST", "aside"),
-                    ("IS_OP", 0), ("POP_JUMP_FORWARD_IF_TRUE", "body"), ("RETURN_VALUE", 0), ("label", "body"),
-                    ("POP_TOP", 0)]
+                    ("IS_OP", 0), ("POP_JUMP_FORWARD_IF_TRUE", "dispatch"), ("RETURN_VALUE", 0),
+                    ("label", "body"), ("POP_TOP", 0)]
         else:
             prog = _generator_program(shape)
         self._assemble(prog, shape)  # learns the constants the block adds
@@ -147,6 +149,28 @@ class _Block:
         # callers find its record (templates/call_direct.h's record_of).
         self.entry_slot = len(self.consts)
         self.units, self.positions, self.handlers, self.call = self._assemble(prog, shape)
+
+    def dispatch(self, exits: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """A function's dispatch, after the original code, where the block
+        sends ``step_aside``: to the original code's start, or, when the
+        native body left at TraceExit ``n`` (``exits[n - 1]``: its code unit
+        in the original code and its stack depth), there with its stack.
+        ``~resume`` (templates/exit_stash.h) says whether the body left at
+        one, then whether at the one asked about, and then gives the stack."""
+        prog: list[tuple[str, Any]] = []
+        if exits:
+            prog += [("LOAD_CONST", "resume"), ("UNARY_INVERT", 0), ("POP_JUMP_FORWARD_IF_FALSE", "plain")]
+            for n in range(1, len(exits) + 1):
+                prog += [("LOAD_CONST", "resume"), ("UNARY_INVERT", 0), ("POP_JUMP_FORWARD_IF_TRUE", f"exit{n}")]
+        prog += [("label", "plain"), ("JUMP_BACKWARD_NO_INTERRUPT", "body")]
+        start = len(self.units) + self.tail  # from the block's start
+        fixed = {"body": self.body - start}
+        for n, (unit, depth) in enumerate(exits, 1):
+            fixed[f"resume{n}"] = unit - prologue_end(self.code) + len(self.units) - start
+            prog += [("label", f"exit{n}"), ("POP_TOP", 0), ("LOAD_CONST", "resume"), ("UNARY_INVERT", 0)]
+            prog += [("UNPACK_SEQUENCE", depth), ("CACHE", 0)] if depth else [("POP_TOP", 0)]
+            prog += [("JUMP_BACKWARD_NO_INTERRUPT", f"resume{n}")]
+        return self._layout(prog, fixed)[0]
 
     @functools.cached_property
     def code_positions(self) -> list[tuple[Any, ...]]:
@@ -183,8 +207,25 @@ class _Block:
         self.const("aside")  # placeholders: build_trampoline puts the real objects there, and the entry last
         if shape is None:
             self.const("exit")
+            self.const("resume")
+        units, positions, labels = self._layout(prog, {}, self.tail)
+        handlers = []
+        if shape is None:
+            self.body = labels["body"]
+        else:
+            for n in range(1, len(shape.yields) + 1):
+                if shape.yields[n - 1] is not None:
+                    # YIELD_VALUE, and RESUME, where a pending signal's exception arrives
+                    handlers.append((labels[f"suspend{n}"], 2, labels[f"throw{n}"], shape.spills))
+        call = units.index((_OP["UNARY_INVERT"], 0))
+        return units, positions, handlers, call
+
+    def _layout(self, prog: list[tuple[str, Any]], fixed: dict[str, int],
+                tail: int = 0) -> tuple[list[tuple[int, int]], list[Any], dict[str, int]]:
+        """Code units and locations of ``prog``, its labels from its start;
+        ``fixed``: labels outside it; "dispatch" is ``tail`` units after it."""
         width = [1] * len(prog)  # code units per instruction, grown until every argument fits
-        labels: dict[str, int] = {}
+        labels: dict[str, int] = dict(fixed)
         settled: dict[str, int] | None = None
         while True:  # forward jumps use the previous round's labels: repeat until nothing moves
             units: list[tuple[int, int]] = []
@@ -200,17 +241,11 @@ class _Block:
                 encoded = [(_OP["EXTENDED_ARG"], 0)] * (width[k] - len(encoded)) + encoded
                 units += encoded
                 positions += [where] * len(encoded)
+            labels["dispatch"] = len(units) + tail
             if not grown and labels == settled:
                 break
             settled = dict(labels)
-        handlers = []
-        if shape is not None:
-            for n in range(1, len(shape.yields) + 1):
-                if shape.yields[n - 1] is not None:
-                    # YIELD_VALUE, and RESUME, where a pending signal's exception arrives
-                    handlers.append((labels[f"suspend{n}"], 2, labels[f"throw{n}"], shape.spills))
-        call = units.index((_OP["UNARY_INVERT"], 0))
-        return units, positions, handlers, call
+        return units, positions, labels
 
 
 def _generator_program(shape: GeneratorShape) -> list[tuple[str, Any]]:
@@ -250,10 +285,11 @@ def reduce_entry(_entry: Any) -> tuple[type, tuple[int]]:
     return int, (PICKLED_ENTRY,)
 
 
-def reduce_exit(_exit: Any) -> tuple[type, tuple[int]]:
-    """``__reduce__`` of an exit object (the unpickled trampoline steps aside
-    before its exit handler could run)."""
-    return int, (0,)
+def reduce_helper(_helper: Any) -> tuple[type, tuple[int]]:
+    """``__reduce__`` of a trampoline's exit and resume objects: -1, whose
+    ``~`` is 0, so the unpickled trampoline's dispatch (reached as it steps
+    aside) finds no TraceExit left and runs the original code."""
+    return int, (-1,)
 
 
 def reduce_step_aside(_sentinel: Any) -> tuple[type, tuple[int]]:
@@ -286,6 +322,11 @@ def call_index(code: types.CodeType, shape: GeneratorShape | None = None) -> int
     """Code unit of the trampoline instruction that calls the entry: the
     frame's ``prev_instr`` while native code runs."""
     return prologue_end(code) + _block(code, shape).call
+
+
+def dispatch_index(code: types.CodeType, shape: GeneratorShape | None = None) -> int:
+    """Code unit of a function's dispatch in its trampoline (-1: a generator has none)."""
+    return -1 if shape is not None else len(code.co_code) // 2 + location_shift(code)
 
 
 def stack_during_call(shape: GeneratorShape | None) -> int:
@@ -382,9 +423,11 @@ def shift_exception_table(table: bytes, at: int, shift: int) -> bytes:
 
 
 def build_trampoline(code: types.CodeType, entry: Any, step_aside: Any, temp_slots: int,
-                     shape: GeneratorShape | None = None, exit: Any = None) -> types.CodeType:
+                     shape: GeneratorShape | None = None, exit: Any = None, resume: Any = None,
+                     exits: Sequence[TraceExitPoint] = ()) -> types.CodeType:
     """The code object to install as ``f.__code__`` (see module docstring);
-    ``exit``: a function's exit object (native back ends)."""
+    ``exit``: a function's exit object, ``resume`` its resume object and
+    ``exits`` its TraceExits, in site order (native back ends)."""
     at = prologue_end(code)
     block = _block(code, shape)
     units = _units(code)
@@ -400,7 +443,11 @@ def build_trampoline(code: types.CodeType, entry: Any, step_aside: Any, temp_slo
     consts = list(block.consts) + [entry]
     consts[0] = step_aside
     if shape is None:
-        consts[1] = exit
+        consts[1], consts[2] = exit, resume
+        dispatch = block.dispatch([(e.unit, e.depth) for e in exits])
+        new_units += dispatch
+        stack = max(stack, _STACK_EXIT, *(e.depth + 2 for e in exits))
+    new_positions += [(None, None, None, None)] * (len(new_units) - len(new_positions))
     if exit is not None:
         # The exit handler, after the original code (nothing falls into it):
         # when the entry leaves with an exception, the frame stands where
@@ -409,7 +456,6 @@ def build_trampoline(code: types.CodeType, entry: Any, step_aside: Any, temp_slo
         new_units += _with_ext(_OP["LOAD_CONST"], len(code.co_consts) + 1) + [
             (_OP["UNARY_INVERT"], 0), (_OP["SWAP"], 2), (_OP["RERAISE"], 1)]
         new_positions += [(None, None, None, None)] * (len(new_units) - len(new_positions))
-        stack = max(stack, _STACK_EXIT)
     table = b"".join(_exc_item(start, 128) + _exc_item(size, 0) + _exc_item(target, 0) + _exc_item(depth_lasti, 0)
                      for start, size, target, depth_lasti in handlers)
     return code.replace(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from splice.backends.base import CompiledCode
+from splice.backends.base import CompiledCode, TraceExitPoint
 from splice.errors import Unsupported
 from splice.ir.values import NULL
 from splice.runtime import entry, py311
@@ -63,30 +63,55 @@ def test_trampoline_keeps_locations_and_handlers() -> None:
     tramp = py311.build_trampoline(code, print, entry.STEP_ASIDE, temp_slots=40)
     shift = py311.location_shift(code)
     at = py311.prologue_end(code)
+    end = len(code.co_code) // 2 + shift  # the dispatch follows the original code
     old, new = list(code.co_positions()), list(tramp.co_positions())
-    assert new[:at] == old[:at] and new[at + shift:] == old[at:]
-    assert set(new[at:at + shift]) == {(None, None, None, None)}  # no line event of its own
+    assert new[:at] == old[:at] and new[at + shift:end] == old[at:]
+    assert set(new[at:at + shift] + new[end:]) == {(None, None, None, None)}  # no line event of its own
     old_table = dis._parse_exception_table(code)
     new_table = dis._parse_exception_table(tramp)
     assert [(e.start + 2 * shift, e.end + 2 * shift, e.target + 2 * shift, e.depth, e.lasti) for e in old_table] == \
         [(e.start, e.end, e.target, e.depth, e.lasti) for e in new_table]
     assert tramp.co_stacksize >= 41  # the entry object on the stack + temporaries
-    # the entry last: call_direct.h reads it there; no exit object, no exit handler
-    assert tramp.co_consts[-3:] == (entry.STEP_ASIDE, None, print)
-    assert tramp.co_code[2 * (at + shift):] == code.co_code[2 * at:]
+    # the entry last: call_direct.h reads it there; no exit or resume object, no exit handler
+    assert tramp.co_consts[-4:] == (entry.STEP_ASIDE, None, None, print)
+    assert tramp.co_code[2 * (at + shift):2 * end] == code.co_code[2 * at:]
+    # without TraceExits the dispatch goes straight back to the original code
+    assert py311.dispatch_index(code) == end
+    back = [i for i in dis.get_instructions(tramp) if i.offset >= 2 * end]
+    assert [(i.opname, i.argval) for i in back] == [("JUMP_BACKWARD_NO_INTERRUPT", 2 * (at + shift - 1))]
 
 
 def test_exit_handler_follows_the_original_code() -> None:
     code = sample.__code__
     tramp = py311.build_trampoline(code, print, entry.STEP_ASIDE, temp_slots=0, exit=len)
-    assert tramp.co_consts[-2:] == (len, print)
+    assert tramp.co_consts[-3:] == (len, None, print)
     ops = [i.opname for i in dis.get_instructions(tramp)][-4:]
     assert ops == ["LOAD_CONST", "UNARY_INVERT", "SWAP", "RERAISE"]
     call = 2 * py311.call_index(code)
     first = dis._parse_exception_table(tramp)[0]
     assert (first.start, first.end, first.target, first.depth, first.lasti) == (
-        call, call + 2, len(code.co_code) + 2 * py311.location_shift(code), 0, True)
-    assert tramp.co_stacksize >= 6  # templates/exit_stash.h's words above the handler's stack
+        call, call + 2, len(tramp.co_code) - 8, 0, True)
+    assert tramp.co_stacksize >= 9  # templates/exit_stash.h's words above the handler's and dispatch's stack
+
+
+def test_dispatch_resumes_at_each_trace_exit_with_its_stack() -> None:
+    code = sample.__code__
+    shift, at = py311.location_shift(code), py311.prologue_end(code)
+    exits = [TraceExitPoint(at + 2, 0), TraceExitPoint(at + 4, 2)]
+    tramp = py311.build_trampoline(code, print, entry.STEP_ASIDE, temp_slots=0, exit=len, resume=abs, exits=exits)
+    assert tramp.co_consts[-3:] == (len, abs, print)
+    end = py311.dispatch_index(code)
+    got = [(i.opname, i.argval) for i in dis.get_instructions(tramp) if i.offset >= 2 * end][:-4]
+    assert got[0] == ("LOAD_CONST", abs)
+    assert [op for op, _ in got] == [
+        *["LOAD_CONST", "UNARY_INVERT", "POP_JUMP_FORWARD_IF_FALSE"],  # has the body left early?
+        *["LOAD_CONST", "UNARY_INVERT", "POP_JUMP_FORWARD_IF_TRUE"] * 2,  # at which TraceExit?
+        "JUMP_BACKWARD_NO_INTERRUPT",  # no: the original code's start
+        "POP_TOP", "LOAD_CONST", "UNARY_INVERT", "POP_TOP", "JUMP_BACKWARD_NO_INTERRUPT",  # no stack
+        "POP_TOP", "LOAD_CONST", "UNARY_INVERT", "UNPACK_SEQUENCE", "JUMP_BACKWARD_NO_INTERRUPT"]  # two entries
+    jumps = [arg for op, arg in got if op == "JUMP_BACKWARD_NO_INTERRUPT"]
+    assert jumps == [2 * (at + shift - 1), 2 * (at + 2 + shift), 2 * (at + 4 + shift)]
+    assert tramp.co_stacksize >= 9
 
 
 def test_many_constants_need_extended_args() -> None:

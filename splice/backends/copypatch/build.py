@@ -173,17 +173,21 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     "raise_bare": ("raise", ["-DBARE"]),
     "reraise": ("reraise", []),
     "reraise_lasti": ("reraise", ["-DLASTI"]),
+    "trace_exit": ("trace_exit", []),
+    "trace_exit_leave": ("trace_exit", ["-DLEAVE"]),
+    "trace_exit_return": ("trace_exit", ["-DRETURN"]),
     "error_exit": ("error_exit", []),
     "error_exit_notb": ("error_exit", ["-DNO_TRACEBACK"]),
     "error_catch": ("error_catch", []),
     "error_catch_tb": ("error_catch", ["-DTRACEBACK"]),
     "error_catch_lasti": ("error_catch", ["-DLASTI"]),
     "error_catch_tb_lasti": ("error_catch", ["-DTRACEBACK", "-DLASTI"]),
+    "error_catch_lasti_from": ("error_catch", ["-DLASTI", "-DFROM_SLOT"]),
     # Shared helpers (shared.c): ordinary C functions linked once per process,
     # which stencils call as _JIT_SHARED_<name> (emitter.shared_address).
     **{f"shared_{name}": ("shared", [f"-D{name.upper()}"])
        for name in ("getattr_miss", "setattr_miss", "load_method_miss", "load_global_miss", "call",
-                    "compare_truth", "exit_lasti")},
+                    "compare_truth", "exit_lasti", "trace_exit", "resume")},
     "shared_call_drain": ("shared", ["-DCALL", "-DDRAIN=1"]),
     "shared_call_kw": ("shared", ["-DCALL", "-DKW"]),
 }

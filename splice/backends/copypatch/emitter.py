@@ -18,7 +18,7 @@ from typing import Any
 
 from ...errors import Unsupported
 from ...ir import Block, Edge, Function, Instr, Repr, Value, liveness
-from ..base import EntryLayout
+from ..base import EntryLayout, TraceExitPoint
 from .stencils import Stencil, table
 
 # BinaryOp / UnaryOp / Compare -> the C API function CPython's instruction uses.
@@ -310,22 +310,33 @@ class Emitter:
         if h is None:
             key: Any = ("exit", cleanup, adds_tb)
         else:
-            key = ("catch", cleanup, adds_tb, id(h), ins.offset if h.lasti else None)
+            key = ("catch", cleanup, adds_tb, id(h), self._lasti_source(ins) if h.lasti else None)
         label = self.cold_keys.get(key)
         if label is None:
             label = self.cold_keys[key] = Label(f"error{len(self.cold_keys)}")
             self._cold_errors.append((label, ins, cleanup, adds_tb))
         return label
 
+    def _lasti_source(self, ins: Instr) -> Any:
+        """What a handler edge's location is: the raising instruction's
+        offset, or for a re-raise with a location, the slot of that int."""
+        if ins.kind.name == "Reraise" and len(ins.args) == 2:
+            return ("slot", self.off(ins.args[1]))
+        return ins.offset if ins.offset is not None else -1
+
     def _emit_error(self, label: Label, ins: Instr, cleanup: tuple[tuple[int, bool], ...], adds_tb: bool) -> None:
         self.bind(label)
         h = ins.handler
         if h is not None:
             params = h.block.params
-            name = "error_catch" + ("_tb" if adds_tb else "") + ("_lasti" if h.lasti else "")
+            source = self._lasti_source(ins) if h.lasti else None
+            name = ("error_catch" + ("_tb" if adds_tb else "") + ("_lasti" if h.lasti else "")
+                    + ("_from" if isinstance(source, tuple) else ""))
             holes: dict[str, Any] = {"_JIT_RES0": self.off(params[-1])}
-            if h.lasti:
-                holes.update(_JIT_RES1=self.off(params[-2]), _JIT_OP0=ins.offset if ins.offset is not None else -1)
+            if isinstance(source, tuple):
+                holes.update(_JIT_RES1=self.off(params[-2]), _JIT_ARG0=source[1])
+            elif h.lasti:
+                holes.update(_JIT_RES1=self.off(params[-2]), _JIT_OP0=source)
             self.emit(name, symbol=f"{label.name}:catch", **holes)
         for s, nullable in cleanup:
             self.emit("xdecref" if nullable else "decref", _JIT_ARG0=s * 8)
@@ -335,11 +346,33 @@ class Emitter:
             self.moves(h)
             self.jump(self.block_label[h.block])
 
+    # --- leaving for the interpreter -----------------------------------------
+    def trace_exit(self, ins: Instr) -> None:
+        """A TraceExit: the check here, the leaving code in the cold part."""
+        site = len(self.trace_exits) + 1
+        self.trace_exits.append(TraceExitPoint(ins.attrs["resume"], len(ins.args)))
+        leave, back = Label(f"trace_exit{site}"), Label(f"after_trace_exit{site}")
+        self.emit("trace_exit", symbol=self.current_symbol, _JIT_TARGET0=leave)
+        self.bind(back)
+        self._cold_exits.append((leave, back, ins, site))
+
+    def _emit_trace_exit(self, leave: Label, back: Label, ins: Instr, site: int) -> None:
+        """Hand the stack over (bit 0: a new reference), release the rest, leave."""
+        self.bind(leave)
+        listed = [self.off(a) | (not given) for a, given in zip(ins.args, ins.attrs["transfer"])]
+        self.emit("trace_exit_leave", symbol=f"{leave.name}:leave", _JIT_LIST=SlotList(listed),
+                  _JIT_COUNT=len(listed), _JIT_OP0=site, _JIT_TARGET0=back)
+        for v in ins.cleanup:
+            self.emit("xdecref" if v.repr is Repr.NULLABLE else "decref", _JIT_ARG0=self.off(v))
+        self.emit("trace_exit_return", symbol=f"{leave.name}:return", _JIT_OP0=ObjRef(self.layout.step_aside))
+
     # --- the function --------------------------------------------------------
     def run(self) -> None:
         from .lowering import lower  # lowering builds on this module
 
         self._cold_edges: list[tuple[Label, Edge]] = []
+        self._cold_exits: list[tuple[Label, Label, Instr, int]] = []
+        self.trace_exits: list[TraceExitPoint] = []
         self._cold_errors: list[tuple[Label, Instr, tuple[tuple[int, bool], ...], bool]] = []
         # Generators: (site, label of the code resuming there), filled by the Yields' lowering.
         self.resumes: list[tuple[int, Label]] = []
@@ -365,6 +398,8 @@ class Emitter:
             self.bind(label)
             self.moves(edge)
             self.jump(self.block_label[edge.block])
+        for exit_ in self._cold_exits:
+            self._emit_trace_exit(*exit_)
         done = 0
         while done < len(self._cold_errors):  # error paths never add new ones
             self._emit_error(*self._cold_errors[done])

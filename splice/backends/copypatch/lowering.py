@@ -345,6 +345,7 @@ LOWER: dict[str, Callable[[Emitter, Instr], None]] = {
     "UnpackSequence": _unpack, "UnpackEx": _unpack,
     "WithEnter": _with_enter, "ImportName": _import_name, "ImportFrom": _import_from,
     "Incref": _refcount("incref"), "Decref": _refcount("decref"), "Drop": _refcount("decref"),
+    "TraceExit": lambda em, ins: em.trace_exit(ins),
     "Jump": _jump, "Branch": _branch, "ForIter": _for_iter, "Return": _return, "Yield": _yield,
     "Raise": _raise, "Reraise": _reraise,
     **{kind: _call_api(stencil, func) for kind, (stencil, func) in SIMPLE_CALLS.items()},

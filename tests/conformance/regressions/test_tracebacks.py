@@ -103,3 +103,26 @@ def test_a_frame_left_by_a_reraise_stands_at_it() -> None:
     add it again), and a directly called function's bare raise of an
     exception without traceback gave its caller a second entry."""
     assert_same(_LEAVING)
+
+
+def test_a_reraise_hands_its_handler_the_location_it_restored() -> None:
+    """A re-raise inside an `except ... as` body goes through the name's
+    cleanup handler: the location pushed there is the one the inner
+    re-raise restored (CPython's test_lineno_in_named_except), not the
+    re-raise's own."""
+    assert_same("""
+    def in_named_except():
+        try:
+            1/0
+        except Exception as ex:
+            1/0
+            pass
+
+    JIT(in_named_except)
+    for _ in range(2):
+        try:
+            in_named_except()
+        except Exception as ex:
+            t = ex.__traceback__.tb_next
+            print(t.tb_frame.f_lineno, t.tb_lineno)
+    """)

@@ -32,6 +32,9 @@ typedef struct {
     int32_t argcount;        /* positional parameters (a direct call binds them, defaults filling the rest); -1: never direct */
     int32_t spills;          /* a generator's spill slots (generator.c) */
     unaryfunc drain;         /* a generator's drain entry, or NULL (consume_generator.h) */
+    PyObject *step_aside;    /* what the body returns when it leaves at a TraceExit */
+    int32_t dispatch_index;  /* code unit of the trampoline's dispatch, where the interpreter then goes on */
+    int32_t unused;
 } splice_record;
 
 /* The record of a compiled function's trampoline `co`, or NULL: it follows
@@ -254,6 +257,18 @@ HELPER PyObject *call_direct(_PyInterpreterFrame *frame, PyThreadState *tstate, 
     }
     callee->prev_instr = _PyCode_CODE(co) + rec->call_index;
     r = rec->body(callee, locals, tstate);
+    if (r == rec->step_aside) {
+        /* The body left at a TraceExit: the interpreter goes on from the
+         * trampoline's dispatch, with the step-aside object on the stack as
+         * the trampoline would have it, and returns the function's result
+         * (or fails, having added the frame's traceback entry). */
+        callee->localsplus[co->co_nlocalsplus] = r;
+        callee->stacktop = co->co_nlocalsplus + 1;
+        callee->prev_instr = _PyCode_CODE(co) + rec->dispatch_index - 1;
+        tstate->cframe->current_frame = frame;  /* the evaluator links the callee to it */
+        r = _PyEval_EvalFrameDefault(tstate, callee, 0);
+        goto done;
+    }
 unwind:
     if (r == NULL) {
         /* As the interpreter's error label, then its exit handler. */
@@ -265,6 +280,7 @@ unwind:
             callee->prev_instr = _PyCode_CODE(co) + unit;
         }
     }
+done:
     tstate->cframe->current_frame = frame;
     clear_frame(callee);
     pop_frame(tstate, base, spare);

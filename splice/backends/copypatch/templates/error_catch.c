@@ -1,7 +1,7 @@
 /* The start of a handler edge: -DTRACEBACK adds this frame's traceback
  * entry (as ceval's error label); then the exception is fetched, normalised
- * and stored in RES0; -DLASTI also stores the raising location (OP0, an int)
- * in RES1. */
+ * and stored in RES0; -DLASTI also stores the raising location (OP0, an int;
+ * -DFROM_SLOT: the int in slot ARG0) in RES1. */
 #include "stencil.h"
 
 STENCIL
@@ -36,7 +36,13 @@ STENCIL
     Py_XDECREF(type);
     Py_XDECREF(tb);
 #ifdef LASTI
+# ifdef FROM_SLOT
+    /* A re-raise with a location: RERAISE has put the frame back there, and
+     * the unwinder pushes where the frame stands, so the same int. */
+    PyObject *lasti = Py_NewRef(ARG0);
+# else
     PyObject *lasti = PyLong_FromLong((long)OPINT(_JIT_OP0));
+# endif
     if (lasti == NULL) {
         /* The interpreter gives up on the frame here as well. */
         Py_DECREF(value);

@@ -39,4 +39,50 @@ static inline int take_exit(_PyInterpreterFrame *frame)
     return (int)(intptr_t)s[0];
 }
 
+
+/* A TraceExit's hand-over (trace_exit.c): the function's native body
+ * leaves with the value stack as a tuple stashed in three words above
+ * those, and the trampoline's dispatch (runtime/py311.py) asks its resume
+ * object, one `~resume` at a time: has the body left at a TraceExit (the
+ * gate), is it the one numbered n (each further question counts the stashed
+ * number down), and finally for the tuple, whose reference it takes. */
+#define RESUME_STASH_SLOT 6
+#define RESUME_STASH_MAGIC ((uintptr_t)0x7e5a11e0c0ffee03u)
+#define RESUME_GATE_PASSED 1
+#define RESUME_TAKE 2
+
+static inline PyObject **resume_stash(_PyInterpreterFrame *frame)
+{
+    return frame->localsplus + frame->f_code->co_nlocalsplus + RESUME_STASH_SLOT;
+}
+
+static inline void stash_resume(_PyInterpreterFrame *frame, intptr_t site, PyObject *stack)
+{
+    PyObject **s = resume_stash(frame);
+    s[0] = (PyObject *)(site << 2);
+    s[1] = stack;
+    s[2] = (PyObject *)((uintptr_t)frame ^ RESUME_STASH_MAGIC);
+}
+
+/* The answer to the dispatch's next question (a new reference). */
+static inline PyObject *resume_step(_PyInterpreterFrame *frame)
+{
+    PyObject **s = resume_stash(frame);
+    if ((uintptr_t)s[2] != ((uintptr_t)frame ^ RESUME_STASH_MAGIC)) {
+        return Py_NewRef(Py_False);
+    }
+    uintptr_t state = (uintptr_t)s[0];
+    if (state == RESUME_TAKE) {
+        s[2] = NULL;
+        return s[1];
+    }
+    if ((state & 3) == 0) {
+        s[0] = (PyObject *)(state | RESUME_GATE_PASSED);
+        return Py_NewRef(Py_True);
+    }
+    uintptr_t n = state >> 2;
+    s[0] = (PyObject *)(n == 1 ? RESUME_TAKE : ((n - 1) << 2) | RESUME_GATE_PASSED);
+    return Py_NewRef(n == 1 ? Py_True : Py_False);
+}
+
 #endif

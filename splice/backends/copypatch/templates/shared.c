@@ -17,7 +17,7 @@
 #ifdef LOAD_GLOBAL_MISS
 #include "global_cache.h"
 #endif
-#ifdef EXIT_LASTI
+#if defined(EXIT_LASTI) || defined(TRACE_EXIT) || defined(RESUME)
 #include "exit_stash.h"
 #endif
 #ifdef CALL
@@ -38,6 +38,43 @@ PyObject *_jit_stencil(PyObject *self)
         return PyLong_FromLong(unit);
     }
     return Py_NewRef(frame->localsplus[frame->f_code->co_nlocalsplus]);
+}
+#endif
+
+#ifdef TRACE_EXIT
+/* trace_exit.c's hand-over: 0, or -1 (nothing taken, no exception) when the
+ * stack holds a NULL or the tuple cannot be made. */
+int _jit_stencil(_PyInterpreterFrame *frame, PyObject **slots, const uint32_t *list, Py_ssize_t count,
+                 intptr_t site)
+{
+    for (Py_ssize_t i = 0; i < count; i++) {
+        if (SLOT_AT(list[i] & ~1u) == NULL) {
+            return -1;
+        }
+    }
+    PyObject *stack = PyTuple_New(count);
+    if (stack == NULL) {
+        PyErr_Clear();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *v = SLOT_AT(list[i] & ~1u);
+        if (list[i] & 1) {
+            Py_INCREF(v);
+        }
+        /* UNPACK_SEQUENCE leaves item 0 on top */
+        PyTuple_SET_ITEM(stack, count - 1 - i, v);
+    }
+    stash_resume(frame, site, stack);
+    return 0;
+}
+#endif
+
+#ifdef RESUME
+/* The nb_invert of a trampoline's resume object (exit_stash.h). */
+PyObject *_jit_stencil(PyObject *self)
+{
+    return resume_step(PyThreadState_Get()->cframe->current_frame);
 }
 #endif
 

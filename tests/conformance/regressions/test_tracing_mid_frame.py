@@ -1,0 +1,93 @@
+"""Tracing and profiling switched on while a compiled function runs (what
+``pdb.set_trace()`` in a callee does): from the start of the next line the
+interpreter runs the rest of the function (IR ``TraceExit``, the
+trampoline's dispatch), so tracers and profilers see the events they see
+without splice.  Was: the compiled frame went on natively, and its line,
+``exception`` and C-call events were missing."""
+
+from .plain_vs_compiled import assert_same
+
+TRACE = """
+import sys
+events = []
+
+def tracer(frame, event, arg):
+    if frame.f_code.co_name in ("work", "helper", "outer"):
+        events.append((frame.f_code.co_name, event, frame.f_lineno))
+    return tracer
+
+def start():  # as pdb.set_trace() does: every running frame is traced
+    sys.settrace(tracer)
+    f = sys._getframe(1)
+    while f is not None:
+        f.f_trace = tracer
+        f = f.f_back
+
+def helper(x):
+    if x == 5:
+        raise ValueError(x)
+    return x * 2
+
+class CM:
+    def __enter__(self):
+        return self
+    def __exit__(self, *exc):
+        events.append(("exit", exc[0] is not None))
+
+def work(n):
+    t = 0
+    with CM():
+        for i in range(n):
+            if i == 3:
+                start()
+            try:
+                t += helper(i)
+            except ValueError:
+                t += 100
+    return t
+
+def outer(n):
+    r = work(n)  # a direct call between compiled functions
+    return r + 1
+
+JIT(work); JIT(outer)
+print(work(7))
+sys.settrace(None)
+print(events)
+events.clear()
+print(outer(7))
+sys.settrace(None)
+print(events)
+"""
+
+
+def test_settrace_in_a_callee_traces_the_rest_of_the_caller() -> None:
+    out = assert_same(TRACE)
+    assert "('work', 'exception'" in out and "('work', 'line'" in out
+
+
+def test_setprofile_in_a_callee_sees_the_rest_of_the_callers_c_calls() -> None:
+    out = assert_same("""
+    import sys
+    seen = []
+
+    def profiler(frame, event, arg):
+        if event.startswith("c_"):
+            seen.append((event, getattr(arg, "__name__", None)))
+        elif frame.f_code.co_name == "work":
+            seen.append((event, frame.f_lineno))
+
+    def work():
+        s = []
+        for i in range(3):
+            if i == 1:
+                sys.setprofile(profiler)
+            s.append(len(str(i)))
+        return sum(s)
+
+    JIT(work)
+    print(work())
+    sys.setprofile(None)
+    print(seen)
+    """)
+    assert "('c_call', 'append')" in out
