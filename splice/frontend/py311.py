@@ -305,7 +305,8 @@ class _Decoder:
         b.handler = None
         self.stack = [p if p is not None else b.emit("Null").result for p in shape]
         self.kwnames = self.precall_unit = None
-        self.called = False
+        # An exception handler may be reached from a call that switched tracing on.
+        self.called = block.is_handler
         handlers = _HANDLERS
         instrs, starts, lines, exc_at = self.instrs, self.starts, self.lines, self.exc_at
         k = self.index[off]

@@ -56,9 +56,6 @@ KNOWN_DIFFERENCES: dict[str, set[str]] = {
     "test_idle": {"test_dumps", "test_pickle_unpickle"},
     # automatic mode's background compiles show in gc.get_count()
     "test_gc": {"test_get_count"},
-    # tracing switched on inside a compiled function that a compiled caller
-    # called directly: the callee's return and exception events
-    "test_sys_settrace": {"test_08_settrace_and_return", "test_09_settrace_and_raise"},
     # faulthandler's dumps list the automatic mode's sampler thread; splice's
     # own modules run in the traced thread and show in trace's counts
     "test_faulthandler": {ANY},

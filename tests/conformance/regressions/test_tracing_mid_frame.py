@@ -91,3 +91,49 @@ def test_setprofile_in_a_callee_sees_the_rest_of_the_callers_c_calls() -> None:
     print(seen)
     """)
     assert "('c_call', 'append')" in out
+
+
+def test_a_directly_called_function_reports_its_end() -> None:
+    """CPython's test_sys_settrace `settrace_and_return` / `settrace_and_raise`
+    with every function compiled: the caller that a compiled function called
+    directly returns on the line of the call, or catches what the call
+    raised; no interpreter runs its frame, so native code reports its
+    `exception` and `return` events, and its handler runs in the interpreter."""
+    assert_same("""
+    import sys
+    events = []
+
+    def tracer(frame, event, arg):
+        if frame.f_code.co_name in ("and_return", "and_raise"):
+            events.append((frame.f_code.co_name, event, frame.f_lineno - frame.f_code.co_firstlineno))
+        return tracer
+
+    def _and_return():
+        sys.settrace(tracer)
+        sys._getframe().f_back.f_trace = tracer
+
+    def and_return():
+        _and_return()
+
+    def _and_raise():
+        sys.settrace(tracer)
+        sys._getframe().f_back.f_trace = tracer
+        raise RuntimeError
+
+    def and_raise():
+        try:
+            _and_raise()
+        except RuntimeError as exc:
+            pass
+
+    def run(f):
+        f()
+        sys.settrace(None)
+
+    for f in (_and_return, and_return, _and_raise, and_raise, run):
+        JIT(f)
+    for f in (and_return, and_raise):
+        run(f)
+        print(events)
+        events.clear()
+    """)

@@ -20,6 +20,7 @@
 #include "eval_breaker.h"
 #include "c_stack.h"
 #include "exit_stash.h"
+#include "trace_events.h"
 
 
 /* The record splice/runtime/direct_calls.py writes into the entry's `self`
@@ -64,6 +65,27 @@ HELPER void add_traceback_entry(void)
     if (f != NULL) {
         PyTraceBack_Here(f);
     }
+}
+
+/* What the interpreter reports as a frame it runs ends while tracing or
+ * profiling is on (ceval's call_exc_trace at its error label, then
+ * trace_function_exit), for a frame that no interpreter ran: the current
+ * one, ending with `r` (NULL: the pending exception).  Returns `r`, or NULL
+ * when a trace function failed (its exception replaces it, as there). */
+HELPER PyObject *trace_frame_exit(PyThreadState *tstate, PyObject *r)
+{
+    if (r == NULL) {
+        trace_exception(tstate);
+    }
+    Py_tracefunc funcs[2] = {tstate->c_tracefunc, tstate->c_profilefunc};
+    PyObject *objs[2] = {tstate->c_traceobj, tstate->c_profileobj};
+    for (int i = 0; i < 2; i++) {
+        if (funcs[i] != NULL && trace_event(tstate, funcs[i], objs[i], PyTrace_RETURN, r != NULL ? r : Py_None) < 0) {
+            Py_XDECREF(r);
+            r = NULL;
+        }
+    }
+    return r;
 }
 
 /* frame.c's take_ownership: a frame object outliving its frame gets a copy
@@ -279,6 +301,9 @@ unwind:
         else {
             callee->prev_instr = _PyCode_CODE(co) + unit;
         }
+    }
+    if (tstate->cframe->use_tracing) {  /* switched on while the body ran */
+        r = trace_frame_exit(tstate, r);
     }
 done:
     tstate->cframe->current_frame = frame;

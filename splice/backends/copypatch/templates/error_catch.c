@@ -1,8 +1,12 @@
 /* The start of a handler edge: -DTRACEBACK adds this frame's traceback
- * entry (as ceval's error label); then the exception is fetched, normalised
- * and stored in RES0; -DLASTI also stores the raising location (OP0, an int;
- * -DFROM_SLOT: the int in slot ARG0) in RES1. */
+ * entry and, with tracing switched on while the frame ran, reports its
+ * `exception` event (as ceval's error label); then the exception is
+ * fetched, normalised and stored in RES0; -DLASTI also stores the raising
+ * location (OP0, an int; -DFROM_SLOT: the int in slot ARG0) in RES1. */
 #include "stencil.h"
+#ifdef TRACEBACK
+#include "trace_events.h"
+#endif
 
 STENCIL
 {
@@ -27,6 +31,10 @@ STENCIL
     }
     if (f != NULL) {
         PyTraceBack_Here(f);
+    }
+    if (tstate->cframe->use_tracing) {  /* switched on while this frame ran */
+        COLD_PATH();
+        trace_exception(tstate);
     }
 #endif
     PyObject *type, *value, *tb;
