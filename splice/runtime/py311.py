@@ -4,8 +4,9 @@ The trampoline is the original code object with a short block inserted right
 after its prologue (MAKE_CELL / COPY_FREE_VARS and RESUME)::
 
     LOAD_CONST entry; UNARY_INVERT
-    COPY 1; LOAD_CONST step_aside; IS_OP 0; POP_JUMP_FORWARD_IF_TRUE 1
+    COPY 1; LOAD_CONST step_aside; IS_OP 0; POP_JUMP_FORWARD_IF_TRUE dispatch
     RETURN_VALUE
+  body:
     POP_TOP                      # then the original body, shifted
 
 ``~entry`` runs the entry (its type's ``nb_invert``: the cheapest way 3.11
@@ -14,9 +15,13 @@ runs with the arguments bound, cells made and free variables copied.  When it
 returns ``step_aside`` (tracing or profiling is on) the original body runs in
 the interpreter.
 
-A function compiled to native code also has an exit handler, after the
-original code, for an exception leaving the entry (the exception table
-sends ``~entry`` there, with the location)::
+After the original code, a function's trampoline has a dispatch and an
+exit handler.  The dispatch (``_Block.dispatch``) is where ``step_aside``
+leads: back to ``body``, or, when the native body left at a TraceExit
+because tracing was switched on, to that TraceExit's code unit with the
+value stack it handed over (docs/runtime.md, "Handing over to the
+interpreter").  The exit handler takes an exception leaving the entry (the
+exception table sends ``~entry`` there, with the location)::
 
     LOAD_CONST exit; UNARY_INVERT; SWAP 2; RERAISE 1
 
