@@ -552,16 +552,27 @@ class _Decoder:
         return True
 
     def jump_forward(self, arg: int, nxt: int) -> bool:
+        self.jump_trace_exit(nxt + arg)
         self.b.emit("Jump", targets=[self.edge(nxt + arg, self.stack)])
         return True
 
     def jump_backward(self, arg: int, nxt: int) -> bool:
+        self.jump_trace_exit(nxt - arg)
         self.emit("CheckInterrupts")
         return self.jump_backward_no_interrupt(arg, nxt)
 
     def jump_backward_no_interrupt(self, arg: int, nxt: int) -> bool:
         self.b.emit("Jump", targets=[self.edge(nxt - arg, self.stack)])
         return True
+
+    def jump_trace_exit(self, target: int) -> None:
+        """Before a jump after a call (the end of a loop's body, of a ``try``
+        or ``if`` body), a TraceExit at its target, where the interpreter
+        reports a ``line`` event too: a backward jump, or a forward one to
+        another line."""
+        line = self.lines[target]
+        if self.called and line is not None and (target < self.unit or line != self.lines[self.unit]):
+            self.trace_exit(target)
 
     def pop_jump_if(self, arg: int, nxt: int, sense: bool, none_test: bool) -> bool:
         """POP_JUMP_*_IF_*: ``arg`` is already signed; a backward one checks interrupts."""

@@ -137,3 +137,74 @@ def test_a_directly_called_function_reports_its_end() -> None:
         print(events)
         events.clear()
     """)
+
+
+def test_the_interpreter_takes_over_at_every_point_alike() -> None:
+    """Tracing switched on by the k-th statement-level call, for every k, in
+    a function whose value stack holds loop iterators, a `with` block's exit
+    and handler state there: each hand-over gives the interpreter the stack
+    it would have had, so results, the tracer's events and the objects'
+    lifetimes are the interpreter's."""
+    out = assert_same("""
+    import sys
+    events, calls, freed = [], [0], []
+
+    def tracer(frame, event, arg):
+        if frame.f_code.co_name == "work":
+            events.append((event, frame.f_lineno - frame.f_code.co_firstlineno))
+        return tracer
+
+    class Box:
+        def __init__(self, v):
+            self.v = v
+        def __del__(self):
+            freed.append(self.v)
+
+    def switch(at):
+        calls[0] += 1
+        if calls[0] == at:
+            sys.settrace(tracer)
+            sys._getframe(1).f_trace = tracer
+
+    def tick(x):
+        return x
+
+    class CM:
+        def __enter__(self):
+            return self
+        def __exit__(self, *exc):
+            return False
+
+    def work(n, at):
+        total = 0
+        box = Box(n)
+        with CM():
+            switch(at)
+            for i in range(n):
+                total += tick(i) * 2
+                switch(at)
+                for j in tick(range(i)):
+                    switch(at)
+                    total += tick(j)
+                try:
+                    if tick(i) == 2:
+                        raise KeyError(i)
+                    switch(at)
+                except KeyError as e:
+                    switch(at)
+                    total += tick(len(str(e)))
+                box = Box(tick(i))
+                switch(at)
+        switch(at)
+        return total, [tick(k) for k in range(2)], box.v
+
+    JIT(work)
+    for at in range(1, 24):
+        calls[0] = 0
+        events.clear()
+        freed.clear()
+        r = work(4, at)
+        sys.settrace(None)
+        print(at, r, events, freed)
+    """)
+    assert "('return'" in out
