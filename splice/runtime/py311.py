@@ -15,8 +15,8 @@ runs with the arguments bound, cells made and free variables copied.  When it
 returns ``step_aside`` (tracing or profiling is on) the original body runs in
 the interpreter.
 
-After the original code, a function's trampoline has a dispatch and an
-exit handler.  The dispatch (``_Block.dispatch``) is where ``step_aside``
+After the original code, a function's trampoline has a dispatch and,
+when the code has an exception table, an exit handler.  The dispatch (``_Block.dispatch``) is where ``step_aside``
 leads: back to ``body``, or, when the native body left at a TraceExit
 because tracing was switched on, to that TraceExit's code unit with the
 value stack it handed over (docs/runtime.md, "Handing over to the

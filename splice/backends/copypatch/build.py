@@ -178,6 +178,7 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     "trace_exit_return": ("trace_exit", ["-DRETURN"]),
     "error_exit": ("error_exit", []),
     "error_exit_notb": ("error_exit", ["-DNO_TRACEBACK"]),
+    "error_exit_stash": ("error_exit", ["-DSTASH"]),
     "error_catch": ("error_catch", []),
     "error_catch_tb": ("error_catch", ["-DTRACEBACK"]),
     "error_catch_lasti": ("error_catch", ["-DLASTI"]),

@@ -245,6 +245,15 @@ class Emitter:
         self.end_slot = n + 1 + scratch
 
     @property
+    def has_exit_handler(self) -> bool:
+        """Whether the trampoline gets an exit handler (runtime/py311.py): a
+        function with an exception table of its own (where re-raises
+        are).  Code without one gets none: the handler's table entry would
+        outlive a ``code.replace(co_code=...)`` of the trampoline, whose
+        new code (test_code's) then jumped past its end when it raised."""
+        return not self.fn.generator and self.fn.code is not None and bool(self.fn.code.co_exceptiontable)
+
+    @property
     def temp_slots(self) -> int:
         return self.end_slot - self.layout.temp_base
 
@@ -341,7 +350,8 @@ class Emitter:
         for s, nullable in cleanup:
             self.emit("xdecref" if nullable else "decref", _JIT_ARG0=s * 8)
         if h is None:
-            self.emit("error_exit" if adds_tb else "error_exit_notb", symbol=f"{label.name}:exit")
+            self.emit("error_exit" if adds_tb else "error_exit_stash" if self.has_exit_handler else "error_exit_notb",
+                      symbol=f"{label.name}:exit")
         else:
             self.moves(h)
             self.jump(self.block_label[h.block])

@@ -51,3 +51,29 @@ def test_free_function_storing_a_global_at_exit() -> None:
         print([k(5) for k in keep])
         keep.append(keep)  # a cycle: only the final collection frees them
     """))
+
+
+def test_code_replaced_in_a_compiled_function_raises_as_plain() -> None:
+    """test_code's test_code_new_empty: the code of a function that compiled
+    code made (a trampoline) replaced by three instructions that raise.
+    The trampoline's exception table stays with it; an entry of splice's
+    there (the exit handler's) sent the exception past the end of the new
+    code: SIGSEGV, or garbage run as bytecode."""
+    assert_same(textwrap.dedent("""
+        import dis
+
+        def make():
+            def f():
+                pass
+            return f
+
+        JIT(make)
+        f = make()
+        f.__code__ = f.__code__.replace(co_code=bytes([
+            dis.opmap["RESUME"], 0, dis.opmap["LOAD_ASSERTION_ERROR"], 0, dis.opmap["RAISE_VARARGS"], 1]))
+        for _ in range(2):
+            try:
+                f()
+            except AssertionError as e:
+                print("AssertionError")
+    """))

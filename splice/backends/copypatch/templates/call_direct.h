@@ -296,7 +296,9 @@ unwind:
         /* As the interpreter's error label, then its exit handler. */
         int unit = take_exit(callee);
         if (unit < 0) {
-            add_traceback_entry();
+            if (callee->prev_instr >= _PyCode_CODE(co) + co->_co_firsttraceable) {  /* not _PyFrame_IsIncomplete */
+                add_traceback_entry();
+            }
         }
         else {
             callee->prev_instr = _PyCode_CODE(co) + unit;

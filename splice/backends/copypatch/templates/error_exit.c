@@ -1,23 +1,24 @@
 /* Leave the function with the pending exception.  -DNO_TRACEBACK: the
  * raising operation (a re-raise) must not add a traceback entry, but the
- * interpreter adds one for this frame when the entry returns NULL.  A
- * function's frame is stashed (exit_stash.h): it looks not yet started, so
- * none is added, and is put back at the re-raise afterwards, where f_lineno
- * reads it.  A generator's frame never looks not yet started: drop the
+ * interpreter adds one for this frame when the entry returns NULL.  With
+ * -DSTASH (a function whose trampoline has an exit handler: one with an
+ * exception table of its own, runtime/py311.py) the frame is stashed
+ * (exit_stash.h): it looks not yet started, so none is added, and is put
+ * back at the re-raise afterwards, where f_lineno reads it.  Else drop the
  * newest entry if it is this frame's and point the frame at its location,
  * and the interpreter re-adds the same entry; else (a bare `raise` of an
- * exception whose __traceback__ was cleared, or caught elsewhere) it gains
- * one, as in CPython. */
+ * exception whose __traceback__ was cleared, or caught elsewhere) point
+ * the frame before its first traceable instruction, where the
+ * interpreter's error label takes it for one not yet started and adds
+ * none (a generator's frame never counts as such: it gains the entry). */
 #include "stencil.h"
 #include "exit_stash.h"
 
 STENCIL
 {
-#ifdef NO_TRACEBACK
-    if (frame->owner != FRAME_OWNED_BY_GENERATOR) {
-        stash_exit(frame);
-        return NULL;
-    }
+#if defined(STASH)
+    stash_exit(frame);
+#elif defined(NO_TRACEBACK)
     PyObject *type, *value, *tb;
     PyErr_Fetch(&type, &value, &tb);
     if (tb != NULL && PyTraceBack_Check(tb) &&
