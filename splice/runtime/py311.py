@@ -155,11 +155,11 @@ class _Block:
         self.entry_slot = len(self.consts)
         self.units, self.positions, self.handlers, self.call = self._assemble(prog, shape)
 
-    def dispatch(self, exits: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    def dispatch(self, exits: Sequence[TraceExitPoint]) -> list[tuple[int, int]]:
         """A function's dispatch, after the original code, where the block
         sends ``step_aside``: to the original code's start, or, when the
-        native body left at TraceExit ``n`` (``exits[n - 1]``: its code unit
-        in the original code and its stack depth), there with its stack.
+        native body left at TraceExit ``n`` (``exits[n - 1]``), there with
+        its stack.
         ``~resume`` (templates/exit_stash.h) says whether the body left at
         one, then whether at the one asked about, and then gives the stack."""
         prog: list[tuple[str, Any]] = []
@@ -170,10 +170,10 @@ class _Block:
         prog += [("label", "plain"), ("JUMP_BACKWARD_NO_INTERRUPT", "body")]
         start = len(self.units) + self.tail  # from the block's start
         fixed = {"body": self.body - start}
-        for n, (unit, depth) in enumerate(exits, 1):
-            fixed[f"resume{n}"] = unit - prologue_end(self.code) + len(self.units) - start
+        for n, e in enumerate(exits, 1):
+            fixed[f"resume{n}"] = e.unit - prologue_end(self.code) + len(self.units) - start
             prog += [("label", f"exit{n}"), ("POP_TOP", 0), ("LOAD_CONST", "resume"), ("UNARY_INVERT", 0)]
-            prog += [("UNPACK_SEQUENCE", depth), ("CACHE", 0)] if depth else [("POP_TOP", 0)]
+            prog += [("UNPACK_SEQUENCE", e.depth), ("CACHE", 0)] if e.depth else [("POP_TOP", 0)]
             prog += [("JUMP_BACKWARD_NO_INTERRUPT", f"resume{n}")]
         return self._layout(prog, fixed)[0]
 
@@ -449,18 +449,16 @@ def build_trampoline(code: types.CodeType, entry: Any, step_aside: Any, temp_slo
     consts[0] = step_aside
     if shape is None:
         consts[1], consts[2] = exit, resume
-        dispatch = block.dispatch([(e.unit, e.depth) for e in exits])
-        new_units += dispatch
+        new_units += block.dispatch(exits)
         stack = max(stack, _STACK_EXIT, *(e.depth + 2 for e in exits))
-    new_positions += [(None, None, None, None)] * (len(new_units) - len(new_positions))
     if exit is not None:
         # The exit handler, after the original code (nothing falls into it):
         # when the entry leaves with an exception, the frame stands where
         # ``~exit`` says, as RERAISE 1 puts it (templates/exit_stash.h).
         handlers.append((at + block.call, 1, len(new_units), 1))  # depth 0, lasti
-        new_units += _with_ext(_OP["LOAD_CONST"], len(code.co_consts) + 1) + [
+        new_units += _with_ext(_OP["LOAD_CONST"], block.const("exit")) + [
             (_OP["UNARY_INVERT"], 0), (_OP["SWAP"], 2), (_OP["RERAISE"], 1)]
-        new_positions += [(None, None, None, None)] * (len(new_units) - len(new_positions))
+    new_positions += [(None, None, None, None)] * (len(new_units) - len(new_positions))
     table = b"".join(_exc_item(start, 128) + _exc_item(size, 0) + _exc_item(target, 0) + _exc_item(depth_lasti, 0)
                      for start, size, target, depth_lasti in handlers)
     return code.replace(

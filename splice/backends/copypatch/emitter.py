@@ -319,33 +319,31 @@ class Emitter:
         if h is None:
             key: Any = ("exit", cleanup, adds_tb)
         else:
-            key = ("catch", cleanup, adds_tb, id(h), self._lasti_source(ins) if h.lasti else None)
+            key = ("catch", cleanup, adds_tb, id(h), (ins.offset, self._lasti_slot(ins)) if h.lasti else None)
         label = self.cold_keys.get(key)
         if label is None:
             label = self.cold_keys[key] = Label(f"error{len(self.cold_keys)}")
             self._cold_errors.append((label, ins, cleanup, adds_tb))
         return label
 
-    def _lasti_source(self, ins: Instr) -> Any:
-        """What a handler edge's location is: the raising instruction's
-        offset, or for a re-raise with a location, the slot of that int."""
-        if ins.kind.name == "Reraise" and len(ins.args) == 2:
-            return ("slot", self.off(ins.args[1]))
-        return ins.offset if ins.offset is not None else -1
+    def _lasti_slot(self, ins: Instr) -> int | None:
+        """The slot of a re-raise's location (an int), which its handler
+        edge passes on; None: the edge's location is the instruction's offset."""
+        return self.off(ins.args[1]) if ins.kind.name == "Reraise" and len(ins.args) == 2 else None
 
     def _emit_error(self, label: Label, ins: Instr, cleanup: tuple[tuple[int, bool], ...], adds_tb: bool) -> None:
         self.bind(label)
         h = ins.handler
         if h is not None:
             params = h.block.params
-            source = self._lasti_source(ins) if h.lasti else None
+            slot = self._lasti_slot(ins) if h.lasti else None
             name = ("error_catch" + ("_tb" if adds_tb else "") + ("_lasti" if h.lasti else "")
-                    + ("_from" if isinstance(source, tuple) else ""))
+                    + ("_from" if slot is not None else ""))
             holes: dict[str, Any] = {"_JIT_RES0": self.off(params[-1])}
-            if isinstance(source, tuple):
-                holes.update(_JIT_RES1=self.off(params[-2]), _JIT_ARG0=source[1])
+            if slot is not None:
+                holes.update(_JIT_RES1=self.off(params[-2]), _JIT_ARG0=slot)
             elif h.lasti:
-                holes.update(_JIT_RES1=self.off(params[-2]), _JIT_OP0=source)
+                holes.update(_JIT_RES1=self.off(params[-2]), _JIT_OP0=ins.offset if ins.offset is not None else -1)
             self.emit(name, symbol=f"{label.name}:catch", **holes)
         for s, nullable in cleanup:
             self.emit("xdecref" if nullable else "decref", _JIT_ARG0=s * 8)

@@ -19,6 +19,22 @@ def run_program(tmp_path, source: str, *args: str, **env: str) -> subprocess.Com
                           timeout=120)
 
 
+# What a program sees of its threads once splice has compiled in it: the
+# count and names in the main thread and in a worker (the program defines
+# threads()), then faulthandler's dump of every thread, which lists splice's
+# own thread too and must not crash (indented as the programs that include
+# it are, before dedenting).
+THREADS_SEEN = """
+    print("after compiling", threads(), threading.current_thread() is threading.main_thread())
+    seen = []
+    worker = threading.Thread(target=lambda: seen.append(threads()), name="worker")
+    worker.start()
+    worker.join()
+    print("in a worker", seen)
+    faulthandler.dump_traceback(all_threads=True)
+    print("dumped")
+"""
+
 # The parent's side of a fork: wait at most 20 s for the child to end
 # (indented as the programs that include it are, before dedenting).
 WAIT_FOR_CHILD = """

@@ -13,6 +13,8 @@ import pytest
 
 from splice.conformance.common import REPO_ROOT, child_env
 
+from .children import THREADS_SEEN
+
 
 def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-X", "faulthandler", *args], env={**child_env(False), **env},
@@ -35,15 +37,7 @@ COUNTS = textwrap.dedent("""
     end = time.monotonic() + 1.0  # long enough for the sampler to compile hot()
     while time.monotonic() < end:
         hot(300)
-    print("after compiling", threads(), threading.current_thread() is threading.main_thread())
-    seen = []
-    worker = threading.Thread(target=lambda: seen.append(threads()), name="worker")
-    worker.start()
-    worker.join()
-    print("in a worker", seen)
-    faulthandler.dump_traceback(all_threads=True)  # lists the sampler too; must not crash
-    print("dumped")
-""")
+""" + THREADS_SEEN)
 
 MODES = {
     "SPLICE=1": ([], {"SPLICE": "1", "SPLICE_LOG": "1"}),

@@ -22,7 +22,8 @@ import textwrap
 
 import pytest
 
-from .children import FORK_DURING_COMPILE_AFTER, FORK_DURING_COMPILE_BEFORE, WAIT_FOR_CHILD, run_program
+from .children import (FORK_DURING_COMPILE_AFTER, FORK_DURING_COMPILE_BEFORE, THREADS_SEEN, WAIT_FOR_CHILD,
+                       run_program)
 
 
 run = run_program
@@ -54,15 +55,7 @@ COUNTS = """
 """ + UNTIL_COMPILED + """
     print("warming up", threads())
     until_compiled(hot)
-    print("after compiling", threads(), threading.current_thread() is threading.main_thread())
-    seen = []
-    worker = threading.Thread(target=lambda: seen.append(threads()), name="worker")
-    worker.start()
-    worker.join()
-    print("in a worker", seen)
-    faulthandler.dump_traceback(all_threads=True)  # lists the watcher too; must not crash
-    print("dumped")
-"""
+""" + THREADS_SEEN
 
 
 def test_threads_seen_by_the_program_are_plain_pythons(tmp_path) -> None:
