@@ -214,6 +214,8 @@ class _Decoder:
         # A call since the last TraceExit (in this block), and how many there are.
         self.called = False
         self.trace_exits = 0
+        # Where a generator resumes after a yield (each such block starts as if after a call).
+        self.resumptions: set[int] = set()
         self.exc: tuple[int, int, int, int, bool] | None = None
         # Iterators whose source says what FOR_ITER will walk (3.11 does not specialize FOR_ITER).
         self.iter_hints: dict[Value, dict[str, Any]] = {}
@@ -305,8 +307,9 @@ class _Decoder:
         b.handler = None
         self.stack = [p if p is not None else b.emit("Null").result for p in shape]
         self.kwnames = self.precall_unit = None
-        # An exception handler may be reached from a call that switched tracing on.
-        self.called = block.is_handler
+        # An exception handler may be reached from a call that switched
+        # tracing on; a generator may be resumed after a tracer was set.
+        self.called = block.is_handler or off in self.resumptions
         handlers = _HANDLERS
         instrs, starts, lines, exc_at = self.instrs, self.starts, self.lines, self.exc_at
         k = self.index[off]
@@ -489,10 +492,11 @@ class _Decoder:
 
     def trace_exit(self, resume: int) -> None:
         """Where the interpreter can take over if a call switched tracing or
-        profiling on: the start of the line after one (a generator's frame
-        has none; nor a stack holding NULL, which no tuple carries over)."""
+        profiling on, or a generator was resumed with them on: the start of
+        the line after one (not with a stack holding NULL, which no tuple
+        carries over)."""
         self.called = False
-        if (self.fn.generator or self.kwnames is not None or self.trace_exits >= MAX_TRACE_EXITS
+        if (self.kwnames is not None or self.trace_exits >= MAX_TRACE_EXITS
                 or any(_is_null(v) for v in self.stack)):
             return
         self.trace_exits += 1
@@ -599,6 +603,7 @@ class _Decoder:
     def yield_value(self, arg: int, nxt: int) -> bool:
         ins = self.emit("Yield", self.stack.pop(), site=len(self.fn.yields()) + 1)
         ins.targets.append(self.edge(nxt, self.stack + [ins.result]))
+        self.resumptions.add(nxt)
         return True
 
     def get_iter(self, arg: int, nxt: int) -> None:

@@ -15,11 +15,12 @@ runs with the arguments bound, cells made and free variables copied.  When it
 returns ``step_aside`` (tracing or profiling is on) the original body runs in
 the interpreter.
 
-After the original code, a function's trampoline has a dispatch and,
-when the code has an exception table, an exit handler.  The dispatch (``_Block.dispatch``) is where ``step_aside``
-leads: back to ``body``, or, when the native body left at a TraceExit
-because tracing was switched on, to that TraceExit's code unit with the
-value stack it handed over (docs/runtime.md, "Handing over to the
+After the original code, a trampoline has a dispatch and, for a function
+whose code has an exception table, an exit handler.  The dispatch
+(``_Block.dispatch``) is where ``step_aside`` leads: back to ``body``, or,
+when the native body left at a TraceExit because tracing was switched on
+(or a generator was resumed with it on), to that TraceExit's code unit
+with the value stack it handed over (docs/runtime.md, "Handing over to the
 interpreter").  The exit handler takes an exception leaving the entry (the
 exception table sends ``~entry`` there, with the location)::
 
@@ -47,7 +48,9 @@ location, so a suspended generator's frame shows the user's line)::
     done:
         POP_TOP; POP_TOP; SWAP spills+1; BUILD_TUPLE spills; POP_TOP; RETURN_VALUE
     aside:
-        POP_TOP * (spills + 3)       # then the original body
+        POP_TOP * (spills + 2); JUMP_FORWARD dispatch
+    body:
+        POP_TOP                      # then the original body
 
 throw() and close() at yield n reach ``throw_n`` through the exception
 table (the interpreter has added the traceback entry of the yield's line)
@@ -86,9 +89,11 @@ IFRAME_LOCALSPLUS = 72  # _PyInterpreterFrame.localsplus
 # Stack entries the trampoline needs beyond those it holds while the entry
 # runs: the result, a copy and a sentinel to compare it with.
 _STACK_DISPATCH = 2
-# A function's trampoline stack holds what its exit handler and dispatch use
-# and, above it, the words of templates/exit_stash.h (slots 4 to 8).
-_STACK_EXIT = 9
+# A function's trampoline stack holds what its exit handler uses and the
+# exit stash of templates/exit_stash.h (slots 0 to 5); any trampoline's, at
+# its top, above those and what a generator's holds, the resume stash.
+_STACK_EXIT = 6
+_STACK_RESUME = 3
 
 
 def nlocalsplus(code: types.CodeType) -> int:
@@ -145,10 +150,10 @@ class _Block:
         self.tail = len(code.co_code) // 2 - prologue_end(code)
         if shape is None:
             prog = [("LOAD_CONST", "entry"), ("UNARY_INVERT", 0), ("COPY", 1), ("LOAD_CONST", "aside"),
-                    ("IS_OP", 0), ("POP_JUMP_FORWARD_IF_TRUE", "dispatch"), ("RETURN_VALUE", 0),
-                    ("label", "body"), ("POP_TOP", 0)]
+                    ("IS_OP", 0), ("POP_JUMP_FORWARD_IF_TRUE", "dispatch"), ("RETURN_VALUE", 0)]
         else:
             prog = _generator_program(shape)
+        prog += [("label", "body"), ("POP_TOP", 0)]
         self._assemble(prog, shape)  # learns the constants the block adds
         # The entry goes after them all: the last constant, where native
         # callers find its record (templates/call_direct.h's record_of).
@@ -156,10 +161,10 @@ class _Block:
         self.units, self.positions, self.handlers, self.call = self._assemble(prog, shape)
 
     def dispatch(self, exits: Sequence[TraceExitPoint]) -> list[tuple[int, int]]:
-        """A function's dispatch, after the original code, where the block
-        sends ``step_aside``: to the original code's start, or, when the
-        native body left at TraceExit ``n`` (``exits[n - 1]``), there with
-        its stack.
+        """The dispatch, after the original code, where the block sends
+        ``step_aside`` (with one entry of its stack left): to the original
+        code's start, or, when the native body left at TraceExit ``n``
+        (``exits[n - 1]``), there with its stack.
         ``~resume`` (templates/exit_stash.h) says whether the body left at
         one, then whether at the one asked about, and then gives the stack."""
         prog: list[tuple[str, Any]] = []
@@ -209,15 +214,15 @@ class _Block:
         return _with_ext(_OP[op], arg), where
 
     def _assemble(self, prog: list[tuple[str, Any]], shape: GeneratorShape | None) -> tuple[Any, ...]:
-        self.const("aside")  # placeholders: build_trampoline puts the real objects there, and the entry last
+        # Placeholders: build_trampoline puts the real objects there, and the entry last.
+        self.const("aside")
         if shape is None:
             self.const("exit")
-            self.const("resume")
+        self.const("resume")
         units, positions, labels = self._layout(prog, {}, self.tail)
         handlers = []
-        if shape is None:
-            self.body = labels["body"]
-        else:
+        self.body = labels["body"]
+        if shape is not None:
             for n in range(1, len(shape.yields) + 1):
                 if shape.yields[n - 1] is not None:
                     # YIELD_VALUE, and RESUME, where a pending signal's exception arrives
@@ -272,8 +277,8 @@ def _generator_program(shape: GeneratorShape) -> list[tuple[str, Any]]:
     prog += [("label", "done"), ("POP_TOP", 0), ("POP_TOP", 0)]
     if k:
         prog += [("SWAP", k + 1), ("BUILD_TUPLE", k), ("POP_TOP", 0)]
-    prog += [("RETURN_VALUE", 0), ("label", "aside")] + [("POP_TOP", 0)] * (k + 3)
-    return prog
+    prog += [("RETURN_VALUE", 0), ("label", "aside")] + [("POP_TOP", 0)] * (k + 2)
+    return prog + [("JUMP_FORWARD", "dispatch")]
 
 
 # What the trampoline's own constants become when its code object is
@@ -330,8 +335,8 @@ def call_index(code: types.CodeType, shape: GeneratorShape | None = None) -> int
 
 
 def dispatch_index(code: types.CodeType, shape: GeneratorShape | None = None) -> int:
-    """Code unit of a function's dispatch in its trampoline (-1: a generator has none)."""
-    return -1 if shape is not None else len(code.co_code) // 2 + location_shift(code)
+    """Code unit of the dispatch in a trampoline."""
+    return len(code.co_code) // 2 + location_shift(code, shape)
 
 
 def stack_during_call(shape: GeneratorShape | None) -> int:
@@ -446,11 +451,14 @@ def build_trampoline(code: types.CodeType, entry: Any, step_aside: Any, temp_slo
     during = stack_during_call(shape)
     stack = max(code.co_stacksize, during + _STACK_DISPATCH, during + temp_slots)
     consts = list(block.consts) + [entry]
-    consts[0] = step_aside
+    base = len(code.co_consts)
+    consts[block.const("aside") - base] = step_aside
+    consts[block.const("resume") - base] = resume
     if shape is None:
-        consts[1], consts[2] = exit, resume
-        new_units += block.dispatch(exits)
-        stack = max(stack, _STACK_EXIT, *(e.depth + 2 for e in exits))
+        consts[block.const("exit") - base] = exit
+    new_units += block.dispatch(exits)
+    below_resume = _STACK_EXIT if shape is None else during
+    stack = max(stack, below_resume + _STACK_RESUME, *(e.depth + 2 for e in exits))
     if exit is not None:
         # The exit handler, after the original code (nothing falls into it):
         # when the entry leaves with an exception, the frame stands where

@@ -44,7 +44,7 @@ class CopyPatchBackend:
             symbols=symbols, keepalive=keepalive, release=mem.release, generator=layout.generator,
             drain_address=drain_mem.address if drain_mem else 0,
             exit_address=shared_address(em.table, "exit_lasti") if em.has_exit_handler else 0,
-            trace_exits=em.trace_exits, resume_address=0 if fn.generator else shared_address(em.table, "resume"),
+            trace_exits=em.trace_exits, resume_address=shared_address(em.table, "resume"),
         )
         # The machine code lives as long as the CompiledCode (which every
         # installed entry keeps alive), so re-installing it is always safe.

@@ -156,6 +156,7 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     "gen_resume": ("generator", ["-DRESUME"]),
     "gen_dispatch": ("generator", ["-DDISPATCH"]),
     "gen_return": ("generator", ["-DRETURN"]),
+    "gen_aside": ("generator", ["-DASIDE"]),
     "gen_entry": ("entry", ["-DGENERATOR"]),
     "for_iter_list": ("for_iter", ["-DLIST_"]),
     "for_iter_tuple": ("for_iter", ["-DTUPLE"]),

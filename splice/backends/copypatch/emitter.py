@@ -356,7 +356,10 @@ class Emitter:
 
     # --- leaving for the interpreter -----------------------------------------
     def trace_exit(self, ins: Instr) -> None:
-        """A TraceExit: the check here, the leaving code in the cold part."""
+        """A TraceExit: the check here, the leaving code in the cold part
+        (none in a drain entry: no interpreter runs that frame)."""
+        if self.drain:
+            return
         site = len(self.trace_exits) + 1
         self.trace_exits.append(TraceExitPoint(ins.attrs["resume"], len(ins.args)))
         leave, back = Label(f"trace_exit{site}"), Label(f"after_trace_exit{site}")
@@ -372,7 +375,11 @@ class Emitter:
                   _JIT_COUNT=len(listed), _JIT_OP0=site, _JIT_TARGET0=back)
         for v in ins.cleanup:
             self.emit("xdecref" if v.repr is Repr.NULLABLE else "decref", _JIT_ARG0=self.off(v))
-        self.emit("trace_exit_return", symbol=f"{leave.name}:return", _JIT_OP0=ObjRef(self.layout.step_aside))
+        if self.fn.generator:
+            self.emit("gen_aside", symbol=f"{leave.name}:return", _JIT_OP2=ObjRef(self.layout.step_aside),
+                      **self.spill_holes())
+        else:
+            self.emit("trace_exit_return", symbol=f"{leave.name}:return", _JIT_OP0=ObjRef(self.layout.step_aside))
 
     # --- the function --------------------------------------------------------
     def run(self) -> None:

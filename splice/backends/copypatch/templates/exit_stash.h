@@ -40,20 +40,23 @@ static inline int take_exit(_PyInterpreterFrame *frame)
 }
 
 
-/* A TraceExit's hand-over (trace_exit.c): the function's native body
- * leaves with the value stack as a tuple stashed in three words above
- * those, and the trampoline's dispatch (runtime/py311.py) asks its resume
- * object, one `~resume` at a time: has the body left at a TraceExit (the
- * gate), is it the one numbered n (each further question counts the stashed
- * number down), and finally for the tuple, whose reference it takes. */
-#define RESUME_STASH_SLOT 6
+/* A TraceExit's hand-over (trace_exit.c): the native body leaves with the
+ * value stack as a tuple stashed in the top three words of the frame's
+ * value stack (above what a generator's trampoline keeps there and what a
+ * function's exit stash uses: runtime/py311.py sizes the stack), and the
+ * trampoline's dispatch (runtime/py311.py) asks its resume object, one
+ * `~resume` at a time: has the body left at a TraceExit (the gate), is it
+ * the one numbered n (each further question counts the stashed number
+ * down), and finally for the tuple, whose reference it takes. */
+#define RESUME_STASH_WORDS 3
 #define RESUME_STASH_MAGIC ((uintptr_t)0x7e5a11e0c0ffee03u)
 #define RESUME_GATE_PASSED 1
 #define RESUME_TAKE 2
 
 static inline PyObject **resume_stash(_PyInterpreterFrame *frame)
 {
-    return frame->localsplus + frame->f_code->co_nlocalsplus + RESUME_STASH_SLOT;
+    PyCodeObject *code = frame->f_code;
+    return frame->localsplus + code->co_nlocalsplus + code->co_stacksize - RESUME_STASH_WORDS;
 }
 
 static inline void stash_resume(_PyInterpreterFrame *frame, intptr_t site, PyObject *stack)

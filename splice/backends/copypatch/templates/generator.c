@@ -16,6 +16,9 @@
  * -DDISPATCH: go to TARGET0 when resuming at site OP2 (or throwing there).
  * -DRETURN: finish with ARG0 (stolen) as the generator's value: the spill
  *   slots get None (the trampoline pops them) and OP2 is the marker returned.
+ * -DASIDE: leave for the interpreter at a TraceExit (trace_exit.c has
+ *   stashed the value stack): as RETURN, with None as the sent value, and
+ *   OP2 the step-aside object, which sends the trampoline to its dispatch.
  * -DACCUMULATE: a yield of the drain entry (consume_generator.h): add ARG0
  *   (stolen) to what the builtin builds, in the two slots after the site,
  *   and go on with None as the sent value (RES0); when the builtin has its
@@ -72,11 +75,15 @@ STENCIL
         GOTO(_JIT_TARGET0);
     }
     CONTINUE();
-#elif defined(RETURN)
+#elif defined(RETURN) || defined(ASIDE)
     for (Py_ssize_t i = 0; i < NSPILL; i++) {
         SPILL[i] = Py_NewRef(Py_None);
     }
+#ifdef ASIDE
+    SENT = Py_NewRef(Py_None);
+#else
     SENT = ARG0;
+#endif
     return Py_NewRef(OP2);
 #endif
 }
