@@ -69,6 +69,8 @@ def _parser() -> argparse.ArgumentParser:
     fuzz = p.add_argument_group("differential fuzzer")
     fuzz.add_argument("--fuzz", type=int, metavar="N", help="fuzz N random programs instead")
     fuzz.add_argument("--seed", default="0", help="fuzzer seed (programs are a function of it)")
+    fuzz.add_argument("--start", type=int, default=0, metavar="K",
+                      help="first program index: programs K .. K+N-1 of the seed (a long run in parts)")
     fuzz.add_argument("--batch", type=int, default=200, help="programs per child process")
     fuzz.add_argument("--save", metavar="DIR",
                       help="where minimized regressions go (default tests/conformance/regressions)")
@@ -91,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.fuzz is not None:
         from . import fuzz
 
-        return fuzz.run_cli(n=args.fuzz, seed=args.seed, batch=args.batch, dbg=args.dbg,
+        return fuzz.run_cli(n=args.fuzz, seed=args.seed, start=args.start, batch=args.batch, dbg=args.dbg,
                             save=args.save, max_minimize=args.max_minimize, json_path=args.json,
                             variants=tuple(args.variants.split(",")),
                             ignore=tuple(filter(None, args.ignore.split(","))))

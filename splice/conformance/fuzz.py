@@ -301,6 +301,7 @@ def child_batch(seed: str, start: int, count: int, variants: tuple[str, ...], ev
 class FuzzReport:
     seed: str
     programs: int = 0
+    start: int = 0  # first program index
     checked: int = 0
     skipped: int = 0
     compiled: dict[str, int] = field(default_factory=dict)  # variant -> programs whose f compiled
@@ -313,15 +314,15 @@ def _child_argv(dbg: bool, *args: str) -> list[str]:
     return [interpreter(dbg), "-m", "splice.conformance.fuzz", *args]
 
 
-def fuzz(n: int, seed: str, *, batch: int = 200, dbg: bool = False,
+def fuzz(n: int, seed: str, *, start: int = 0, batch: int = 200, dbg: bool = False,
          variants: tuple[str, ...] = VARIANTS, ignore: tuple[str, ...] = (),
          batch_timeout: float = 600.0, progress: Callable[[str], None] | None = None) -> FuzzReport:
-    """Check programs ``0 .. n-1`` of ``seed`` in child processes."""
-    report = FuzzReport(seed, programs=n)
-    next_index = 0
+    """Check programs ``start .. start+n-1`` of ``seed`` in child processes."""
+    report = FuzzReport(seed, programs=n, start=start)
+    next_index, end_index = start, start + n
     with tempfile.TemporaryDirectory(prefix="splice-fuzz-") as tmp:
-        while next_index < n:
-            count = min(batch, n - next_index)
+        while next_index < end_index:
+            count = min(batch, end_index - next_index)
             events_path = Path(tmp, f"events-{next_index}.jsonl")
             argv = _child_argv(dbg, "--child", "--seed", seed, "--start", str(next_index),
                                "--count", str(count), "--events", str(events_path),
@@ -359,7 +360,7 @@ def fuzz(n: int, seed: str, *, batch: int = 200, dbg: bool = False,
                                                      f"{cause}: {end.output_tail[-600:]}"))
                 next_index = index + 1
             if progress is not None:
-                progress(f"{next_index}/{n} programs, {len(report.divergences)} divergences")
+                progress(f"{next_index - start}/{n} programs, {len(report.divergences)} divergences")
     return report
 
 
@@ -502,10 +503,10 @@ def child_check(case_path: str) -> int:
 
 def run_cli(*, n: int, seed: str, batch: int, dbg: bool, save: str | None, max_minimize: int,
             json_path: str | None, variants: tuple[str, ...] = VARIANTS,
-            ignore: tuple[str, ...] = ()) -> int:
+            ignore: tuple[str, ...] = (), start: int = 0) -> int:
     """``python -m splice conformance --fuzz N``: fuzz, minimize, save, report."""
     t0 = time.monotonic()
-    report = fuzz(n, seed, batch=batch, dbg=dbg, variants=variants, ignore=ignore,
+    report = fuzz(n, seed, start=start, batch=batch, dbg=dbg, variants=variants, ignore=ignore,
                   progress=lambda s: print(s, flush=True))
     print(f"\n{report.checked} programs checked, {report.skipped} skipped (too slow or broken "
           f"interpreted) in {time.monotonic() - t0:.0f} s; f compiled: "
