@@ -45,6 +45,8 @@ CALL_SHAPES = {
     "method": ("class C:\n    def callee_m(self, x):\n        return x\ncallee_m = C.callee_m\nc = C()\n"
                "def f(x):\n    return c.callee_m(x)\n"),
     "fib": "def callee(n):\n    return n if n < 2 else callee(n - 1) + callee(n - 2)\ndef f(x):\n    return callee(5)\n",
+    "keyword": "def callee(x, y=0):\n    return x\ndef f(x):\n    return callee(x, y=1)\n",
+    "kwonly": "def callee(x, *, tag=None):\n    return x\ndef f(x):\n    return callee(x)\n",
 }
 
 

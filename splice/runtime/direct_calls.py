@@ -79,15 +79,21 @@ def entry_type(native_entry: int) -> type:
     return invert_type(b"splice.entry", native_entry, entry_base())
 
 
+# direct_argcount of code with keyword-only parameters: every direct call
+# binds its arguments by name (call_direct.h's binds()).
+BINDS_BY_NAME = -2
+
+
 def direct_argcount(code: types.CodeType) -> int:
-    """Positional arguments a direct call binds, or -1 when binding needs
-    more than copying them (varargs, keyword-only, cells, free variables),
-    the frame needs a locals dict (code without CO_OPTIMIZED), or a call
-    makes a generator instead of running the body."""
+    """The code's positional parameters, BINDS_BY_NAME, or -1 when a direct
+    call cannot bind its arguments (``*args`` or ``**kwargs`` parameters, cells or free
+    variables, which the skipped prologue makes), the frame needs a locals
+    dict (code without CO_OPTIMIZED), or a call makes a generator instead
+    of running the body."""
     if (code.co_flags & (CO_VARARGS | CO_VARKEYWORDS | CO_GENERATOR) or not code.co_flags & CO_OPTIMIZED
-            or code.co_kwonlyargcount or code.co_cellvars or code.co_freevars):
+            or code.co_cellvars or code.co_freevars):
         return -1
-    return code.co_argcount
+    return BINDS_BY_NAME if code.co_kwonlyargcount else code.co_argcount
 
 
 def record_view(entry_obj: Any) -> Any:

@@ -31,7 +31,7 @@ def test_lowering_names_existing_stencils() -> None:
     source = Path(lowering.__file__).read_text() + Path(lowering.__file__).with_name("emitter.py").read_text()
     for name in tab:
         assert name in build.SPECS
-    for stencil in ("call_oo", "vectorcall", "error_catch_tb_lasti", "raise_bare", "branch_if_true"):
+    for stencil in ("call_oo", "vectorcall_keywords", "error_catch_tb_lasti", "raise_bare", "branch_if_true"):
         assert stencil in tab and stencil in source or stencil.startswith("error_catch")
 
 

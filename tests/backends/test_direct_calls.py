@@ -313,3 +313,80 @@ def test_defaults_fill_missing_positional_arguments(python: str) -> None:
             ns["f"].__defaults__ = (1, 2)
         assert outcome(native, "calls", 5) == outcome(plain, "calls", 5)
     ''', python)
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+def test_keyword_arguments_bind_as_the_interpreter_binds(python: str) -> None:
+    run('''
+        src = """
+        KD = ["kd"]
+        def f(a, b=1, c=2):
+            return (a, b, c)
+        def k(a, *, key=KD, req):
+            return (a, key, req)
+        def po(a, /, b=3):
+            return (a, b)
+        def many(a0=0, a1=1, a2=2, a3=3, a4=4, a5=5, a6=6, a7=7, a8=8, a9=9, a10=10, a11=11, a12=12,
+                 a13=13, a14=14, a15=15, a16=16):
+            return a0 + a16
+        def rec(n, *, acc=0):
+            return acc if n == 0 else rec(n - 1, acc=acc + n)
+        class P:
+            def __init__(self, x, *, y=0):
+                self.x, self.y = x, y
+            def m(self, u, *, w=9):
+                return (self.x, self.y, u, w)
+        def calls(n):
+            p = P(n, y=n + 1)
+            return [f(a=n), f(n, c=5), f(c=1, b=2, a=n), k(n, req=1), k(n, key=2, req=3), po(n, b=4),
+                    p.m(1), p.m(u=2, w=3), P.m(p, u=4), P(x=7).m(0), rec(300, acc=1),
+                    many(a16=1, a0=2), many(**{"a1": 5}), many(a0=1, a1=1, a2=1, a3=1, a4=1, a5=1, a6=1,
+                    a7=1, a8=1, a9=1, a10=1, a11=1, a12=1, a13=1, a14=1, a15=1, a16=1)]
+        def bad(which):
+            if which == 0:
+                return f(1, a=2)
+            if which == 1:
+                return f(1, d=2)
+            if which == 2:
+                return k(1)
+            if which == 3:
+                return po(a=1)
+            if which == 4:
+                return P(y=1)
+            return f(b=2)
+        def dying(x):
+            del x
+            return len(log)
+        def keeps(n):
+            return dying(x=Noisy(n))
+        log = []
+        class Noisy:
+            def __init__(self, n):
+                self.n = n
+            def __del__(self):
+                log.append(self.n)
+        """
+        plain, native = both(src)
+        assert entry.is_installed(native["k"]) and entry.is_installed(native["calls"])
+        assert native["calls"](4) == plain["calls"](4)
+        def outcome(ns, fn, *a):
+            try:
+                return ns[fn](*a)
+            except TypeError as e:
+                return ("TypeError", str(e))
+        for which in range(6):
+            assert outcome(native, "bad", which) == outcome(plain, "bad", which), which
+            assert outcome(native, "bad", which)[0] == "TypeError"
+        assert native["keeps"](1) == plain["keeps"](1) == 1  # freed at the callee's del
+        KD = native["KD"]
+        before = sys.getrefcount(KD)
+        for i in range(1000):
+            native["calls"](i)
+        assert sys.getrefcount(KD) == before
+        for ns in (plain, native):
+            ns["k"].__kwdefaults__ = None  # the defaults gone: the generic error
+        assert outcome(native, "calls", 1) == outcome(plain, "calls", 1)
+        for ns in (plain, native):
+            ns["k"].__kwdefaults__ = {"key": "new"}
+        assert native["calls"](5) == plain["calls"](5)
+    ''', python)

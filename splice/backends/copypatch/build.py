@@ -110,10 +110,10 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     "return": ("return", []),
     "load_method": ("load_method", []),
     "load_method_cached": ("load_method", ["-DCACHED"]),
-    "vectorcall": ("vectorcall", []),
-    "vectorcall_direct": ("vectorcall", ["-DDIRECT"]),
-    **{f"vectorcall_direct{n}": ("vectorcall", ["-DDIRECT", f"-DNARGS={n}"]) for n in range(4)},
-    "vectorcall_drain1": ("vectorcall", ["-DDIRECT", "-DNARGS=1", "-DDRAIN=1"]),
+    "vectorcall_keywords": ("vectorcall", ["-DKEYWORDS=1"]),
+    "vectorcall_direct": ("vectorcall", []),
+    **{f"vectorcall_direct{n}": ("vectorcall", [f"-DNARGS={n}"]) for n in range(4)},
+    "vectorcall_drain1": ("vectorcall", ["-DNARGS=1", "-DDRAIN=1"]),
     "call_ex": ("call_ex", []),
     "make_function": ("make_function", []),
     "build_tuple": ("build_seq", ["-DTUPLE"]),
@@ -191,6 +191,7 @@ SPECS: dict[str, tuple[str, list[str]]] = {
        for name in ("getattr_miss", "setattr_miss", "load_method_miss", "load_global_miss", "call",
                     "compare_truth", "exit_lasti", "trace_exit", "resume")},
     "shared_call_drain": ("shared", ["-DCALL", "-DDRAIN=1"]),
+    "shared_call_keywords": ("shared", ["-DCALL", "-DKEYWORDS=1"]),
     "shared_call_kw": ("shared", ["-DCALL", "-DKW"]),
 }
 

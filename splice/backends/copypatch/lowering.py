@@ -174,8 +174,8 @@ def _only_for(em: Emitter, ins: Instr) -> bool:
 def _call(em: Emitter, ins: Instr) -> None:
     kwnames = ins.attrs.get("kwnames") or None
     count = len(ins.args) - 2
-    # Positional calls may reach a compiled callee's native body directly.
-    stencil = "vectorcall" if kwnames else f"vectorcall_direct{count}" if count < 4 else "vectorcall_direct"
+    # Calls may reach a compiled callee's native body directly.
+    stencil = "vectorcall_keywords" if kwnames else f"vectorcall_direct{count}" if count < 4 else "vectorcall_direct"
     if not kwnames and count == 1 and _only_for(em, ins):
         stencil = "vectorcall_drain1"
     kw = {"_JIT_OP0": ObjRef(tuple(kwnames))} if kwnames else {}

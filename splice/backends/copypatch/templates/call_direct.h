@@ -3,9 +3,9 @@
  * A call through PyObject_Vectorcall enters a new _PyEval_EvalFrameDefault
  * and runs the callee's trampoline in the interpreter before its native
  * code.  When the callee is a compiled function that can take the call the
- * way 3.11's inlined Python-to-Python CALL does (exact positional
- * arguments, no cells, no tracing, no PEP 523 hook, room in the data
- * stack), `call_direct` pushes its frame, calls its native body and pops
+ * way 3.11's inlined Python-to-Python CALL does (arguments that bind to
+ * its parameters by position, by keyword or from defaults, no `*args` or
+ * `**kwargs` parameter, no cells, no tracing, no PEP 523 hook), `call_direct` pushes its frame, calls its native body and pops
  * the frame itself.  The callee's trampoline code object carries a record
  * (in its entry constant, set by splice/runtime/direct_calls.py) saying
  * where its body is.
@@ -30,7 +30,7 @@ typedef struct {
     jit_fn body;             /* the native body (the entry's continuation) */
     int32_t call_index;      /* code unit of the trampoline's call: prev_instr while the body runs */
     int32_t resume_index;    /* code unit of RESUME: prev_instr while the eval breaker is handled */
-    int32_t argcount;        /* positional parameters (a direct call binds them, defaults filling the rest); -1: never direct */
+    int32_t argcount;        /* co_argcount; -2: keyword-only parameters (binds() binds every call); -1: never direct */
     int32_t spills;          /* a generator's spill slots (generator.c) */
     unaryfunc drain;         /* a generator's drain entry, or NULL (consume_generator.h) */
     PyObject *step_aside;    /* what the body returns when it leaves at a TraceExit */
@@ -193,37 +193,93 @@ HELPER void pop_frame(PyThreadState *tstate, PyObject **base, _PyStackChunk **sp
     arena.free(arena.ctx, chunk, chunk->size);
 }
 
-/* Call `callable` (with `self` first when not NULL, then the `count`
- * arguments at `args`; all of them stolen unless it returns NOT_DIRECT)
- * directly if it is a compiled function that allows it
- * (`entry_base`: see record_of; `c_stack`: the C stack
- * limits: with half the thread's C stack used, calls take the generic
- * path, whose entry then steps aside, c_stack.h; checked every
- * C_STACK_EVERY levels);
- * NOT_DIRECT otherwise. */
-HELPER PyObject *call_direct(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObject *callable, PyObject *self,
-                             PyObject **args, Py_ssize_t count, PyTypeObject *entry_base, stack_cache *c_stack,
-                             _PyStackChunk **spare)
+/* Keyword arguments a direct call binds at most. */
+#define DIRECT_KEYWORDS 16
+
+/* The parameter of `co` that keyword `name` names (by identity: compiled
+ * calls and parameter names are interned), or -1. */
+static inline Py_ssize_t keyword_index(PyCodeObject *co, PyObject *name)
 {
-    PyObject *method = NULL;  /* a bound method, given up for its function and self as PRECALL does */
-    if (self == NULL && Py_IS_TYPE(callable, &PyMethod_Type)) {
-        method = callable;
-        self = PyMethod_GET_SELF(callable);
-        callable = PyMethod_GET_FUNCTION(callable);
+    Py_ssize_t total = co->co_argcount + co->co_kwonlyargcount;
+    for (Py_ssize_t j = co->co_posonlyargcount; j < total; j++) {
+        if (PyTuple_GET_ITEM(co->co_localsplusnames, j) == name) {
+            return j;
+        }
     }
-    if (!Py_IS_TYPE(callable, &PyFunction_Type)) {
-        return NOT_DIRECT;
+    return -1;
+}
+
+/* Whether a call of `func` (code `co`) with `nargs` positional arguments
+ * and the keywords `kwnames` (or none: NULL) binds as initialize_locals
+ * would bind it without an error: each keyword names a parameter that may
+ * be passed by keyword and has no positional argument; every other
+ * parameter has a default.  0 leaves the call to the generic path, which
+ * binds the rest or raises its TypeError.  Out of line: positional calls
+ * of code without keyword-only parameters never come here. */
+static __attribute__((noinline)) int binds(PyFunctionObject *func, PyCodeObject *co, Py_ssize_t nargs,
+                                           PyObject *kwnames)
+{
+    Py_ssize_t nkw = kwnames != NULL ? PyTuple_GET_SIZE(kwnames) : 0;
+    Py_ssize_t argcount = co->co_argcount, total = argcount + co->co_kwonlyargcount;
+    if (nkw > DIRECT_KEYWORDS || total >= 64 || nargs > argcount) {
+        return 0;
     }
-    PyFunctionObject *func = (PyFunctionObject *)callable;
-    PyCodeObject *co = (PyCodeObject *)func->func_code;
-    const splice_record *rec = record_of(co, entry_base);
-    Py_ssize_t nargs = count + (self != NULL);
-    /* Positional parameters left out take their defaults, as
-     * initialize_locals binds them (no keyword-only parameters here). */
+    uint64_t given = ((uint64_t)1 << nargs) - 1;
+    for (Py_ssize_t k = 0; k < nkw; k++) {
+        Py_ssize_t j = keyword_index(co, PyTuple_GET_ITEM(kwnames, k));
+        if (j < 0 || (given >> j) & 1) {
+            return 0;
+        }
+        given |= (uint64_t)1 << j;
+    }
+    Py_ssize_t ndefaults = func->func_defaults != NULL ? PyTuple_GET_SIZE(func->func_defaults) : 0;
+    for (Py_ssize_t j = nargs; j < total; j++) {
+        if ((given >> j) & 1) {
+            continue;
+        }
+        if (j < argcount ? j < argcount - ndefaults
+                         : func->func_kwdefaults == NULL ||
+                           PyDict_GetItem(func->func_kwdefaults, PyTuple_GET_ITEM(co->co_localsplusnames, j)) == NULL) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* After binds(): the keyword arguments `kwargs` (stolen) into their
+ * parameters of `locals` (NULL but the `nargs` positional ones), the
+ * defaults into the parameters left. */
+static __attribute__((noinline)) void bind_keywords(PyFunctionObject *func, PyCodeObject *co, PyObject **locals,
+                                                    Py_ssize_t nargs, PyObject *kwnames, PyObject **kwargs)
+{
+    Py_ssize_t nkw = kwnames != NULL ? PyTuple_GET_SIZE(kwnames) : 0;
+    for (Py_ssize_t k = 0; k < nkw; k++) {
+        locals[keyword_index(co, PyTuple_GET_ITEM(kwnames, k))] = kwargs[k];
+    }
+    Py_ssize_t argcount = co->co_argcount;
     PyObject *defaults = func->func_defaults;
-    Py_ssize_t missing = rec == NULL ? -1 : rec->argcount - nargs;
-    if (missing < 0 || (missing > 0 && (defaults == NULL || PyTuple_GET_SIZE(defaults) < missing)) ||
-        tstate->cframe->use_tracing || tstate->interp->eval_frame != NULL ||
+    for (Py_ssize_t j = nargs; j < argcount + co->co_kwonlyargcount; j++) {
+        if (locals[j] == NULL) {
+            locals[j] = Py_NewRef(j < argcount
+                ? PyTuple_GET_ITEM(defaults, PyTuple_GET_SIZE(defaults) - (argcount - j))
+                : PyDict_GetItem(func->func_kwdefaults, PyTuple_GET_ITEM(co->co_localsplusnames, j)));
+        }
+    }
+}
+
+/* The direct call of `func` (code `co`, record `rec`; `method`: the bound
+ * method it came from, or NULL) once call_direct has checked that its
+ * arguments bind: `self` (or NULL), then the `npos` positional arguments
+ * at `args`, then the keyword arguments named by `kwnames` (all stolen
+ * unless it returns NOT_DIRECT).  `simple` (a constant in each inlined
+ * copy): no keywords and no keyword-only parameters, so `missing`
+ * positional parameters take the last of the defaults. */
+HELPER PyObject *enter_direct(_PyInterpreterFrame *frame, PyThreadState *tstate, PyFunctionObject *func,
+                              PyCodeObject *co, const splice_record *rec, PyObject *method, PyObject *self,
+                              PyObject **args, Py_ssize_t npos, Py_ssize_t missing, PyObject *kwnames, int simple,
+                              stack_cache *c_stack, _PyStackChunk **spare)
+{
+    if (tstate->cframe->use_tracing || tstate->interp->eval_frame != NULL ||
         ((tstate->recursion_remaining & (C_STACK_EVERY - 1)) == 0 && c_stack_short(tstate, c_stack))) {
         return NOT_DIRECT;
     }
@@ -258,14 +314,21 @@ HELPER PyObject *call_direct(_PyInterpreterFrame *frame, PyThreadState *tstate, 
     if (self != NULL) {
         locals[i++] = self;
     }
-    for (Py_ssize_t j = 0; j < count; j++) {
+    for (Py_ssize_t j = 0; j < npos; j++) {
         locals[i++] = args[j];
     }
-    for (Py_ssize_t j = missing; j > 0; j--) {
-        locals[i++] = Py_NewRef(PyTuple_GET_ITEM(defaults, PyTuple_GET_SIZE(defaults) - j));
+    Py_ssize_t nargs = i;
+    if (simple) {
+        PyObject *defaults = func->func_defaults;
+        for (Py_ssize_t j = missing; j > 0; j--) {
+            locals[i++] = Py_NewRef(PyTuple_GET_ITEM(defaults, PyTuple_GET_SIZE(defaults) - j));
+        }
     }
     for (; i < co->co_nlocalsplus; i++) {
         locals[i] = NULL;
+    }
+    if (!simple) {
+        bind_keywords(func, co, locals, nargs, kwnames, args + npos);
     }
     callee->previous = frame;
     tstate->cframe->current_frame = callee;
@@ -313,6 +376,62 @@ done:
     pop_frame(tstate, base, spare);
     tstate->recursion_remaining++;
     return r;
+}
+
+/* call_direct's path for keyword arguments or keyword-only parameters
+ * (binds() checks them): out of line, so that the positional path stays
+ * as short as it was. */
+static __attribute__((noinline)) PyObject *enter_binding(
+    _PyInterpreterFrame *frame, PyThreadState *tstate, PyFunctionObject *func, PyCodeObject *co,
+    const splice_record *rec, PyObject *method, PyObject *self, PyObject **args, Py_ssize_t npos,
+    PyObject *kwnames, stack_cache *c_stack, _PyStackChunk **spare)
+{
+    if (!binds(func, co, npos + (self != NULL), kwnames)) {
+        return NOT_DIRECT;
+    }
+    return enter_direct(frame, tstate, func, co, rec, method, self, args, npos, 0, kwnames, 0, c_stack, spare);
+}
+
+/* Call `callable` (with `self` first when not NULL, then the `count`
+ * arguments at `args`, the last of them keyword arguments named by
+ * `kwnames` when not NULL; all of them stolen unless it returns NOT_DIRECT)
+ * directly if it is a compiled function that allows it
+ * (`entry_base`: see record_of; `c_stack`: the C stack
+ * limits: with half the thread's C stack used, calls take the generic
+ * path, whose entry then steps aside, c_stack.h; checked every
+ * C_STACK_EVERY levels);
+ * NOT_DIRECT otherwise. */
+HELPER PyObject *call_direct(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObject *callable, PyObject *self,
+                             PyObject **args, Py_ssize_t count, PyObject *kwnames, PyTypeObject *entry_base,
+                             stack_cache *c_stack, _PyStackChunk **spare)
+{
+    PyObject *method = NULL;  /* a bound method, given up for its function and self as PRECALL does */
+    if (self == NULL && Py_IS_TYPE(callable, &PyMethod_Type)) {
+        method = callable;
+        self = PyMethod_GET_SELF(callable);
+        callable = PyMethod_GET_FUNCTION(callable);
+    }
+    if (!Py_IS_TYPE(callable, &PyFunction_Type)) {
+        return NOT_DIRECT;
+    }
+    PyFunctionObject *func = (PyFunctionObject *)callable;
+    PyCodeObject *co = (PyCodeObject *)func->func_code;
+    const splice_record *rec = record_of(co, entry_base);
+    Py_ssize_t npos = count - (kwnames != NULL ? PyTuple_GET_SIZE(kwnames) : 0);
+    Py_ssize_t missing = rec == NULL ? -1 : rec->argcount - (npos + (self != NULL));
+    if (missing < 0 || kwnames != NULL) {
+        if (rec == NULL || rec->argcount == -1) {
+            return NOT_DIRECT;
+        }
+        return enter_binding(frame, tstate, func, co, rec, method, self, args, npos, kwnames, c_stack, spare);
+    }
+    /* Positional parameters left out take the last of the defaults, as
+     * initialize_locals binds them. */
+    PyObject *defaults = func->func_defaults;
+    if (missing > 0 && (defaults == NULL || PyTuple_GET_SIZE(defaults) < missing)) {
+        return NOT_DIRECT;
+    }
+    return enter_direct(frame, tstate, func, co, rec, method, self, args, npos, missing, NULL, 1, c_stack, spare);
 }
 
 #endif

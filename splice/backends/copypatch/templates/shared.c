@@ -207,8 +207,8 @@ HELPER void release_call(PyObject *callable, PyObject *self, PyObject **args, Py
  * tuple gives what type_call's would.  NOT_DIRECT: not such a class (nothing
  * taken); else the class and the arguments are released. */
 HELPER PyObject *new_instance(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObject *cls, PyObject **buf,
-                              Py_ssize_t count, PyObject *init_name, PyTypeObject *entry_base, stack_cache *c_stack,
-                              _PyStackChunk **spare)
+                              Py_ssize_t count, PyObject *kwnames, PyObject *init_name, PyTypeObject *entry_base,
+                              stack_cache *c_stack, _PyStackChunk **spare)
 {
     PyTypeObject *tp = (PyTypeObject *)cls;
     if (tp->tp_new != PyBaseObject_Type.tp_new) {
@@ -227,10 +227,11 @@ HELPER PyObject *new_instance(_PyInterpreterFrame *frame, PyThreadState *tstate,
         release_call(init, NULL, buf + 2, count);
     }
     else {
-        r = call_direct(frame, tstate, init, Py_NewRef(obj), buf + 2, count, entry_base, c_stack, spare);
+        r = call_direct(frame, tstate, init, Py_NewRef(obj), buf + 2, count, kwnames, entry_base, c_stack, spare);
         if (r == NOT_DIRECT) {
+            Py_ssize_t nargs = count - (kwnames != NULL ? PyTuple_GET_SIZE(kwnames) : 0);
             buf[1] = obj;
-            r = PyObject_Vectorcall(init, buf + 1, (count + 1) | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+            r = PyObject_Vectorcall(init, buf + 1, (nargs + 1) | PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames);
             Py_DECREF(obj);
             release_call(init, NULL, buf + 2, count);
         }
@@ -338,22 +339,28 @@ LARGE_HOLE _JIT_CALL_CONFIG[];
 #  ifndef DRAIN
 #   define DRAIN 0
 #  endif
-/* A positional call (vectorcall.c), which takes over the callable, self and
- * the arguments: direct when the callee allows it (call_direct.h), a class
+#  ifndef KEYWORDS
+#   define KEYWORDS 0
+#  endif
+/* A call (vectorcall.c), which takes over the callable, self and the
+ * arguments: direct when the callee allows it (call_direct.h), a class
  * made as new_instance does; with DRAIN (the argument is a generator only
  * this call holds) a builtin draining a fresh compiled generator
  * (consume_generator.h), else PyObject_Vectorcall.  Without DRAIN,
  * NOT_DIRECT (nothing taken) leaves the generic call to the stencil, which
  * makes it through call_kw: this helper's frame stays small for the direct
- * path it exists for. */
+ * path it exists for.  With KEYWORDS the call has keyword arguments, the
+ * last of `count`, named by the tuple in buf[0]. */
 PyObject *_jit_stencil(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObject *callable, PyObject *self,
                        PyObject **buf, Py_ssize_t count)
 {
     const call_config *c = (const call_config *)FAR(_JIT_CALL_CONFIG);
+    PyObject *kwnames = KEYWORDS ? buf[0] : NULL;
     int is_class = self == NULL && Py_IS_TYPE(callable, &PyType_Type);
     PyObject *r = is_class
-        ? new_instance(frame, tstate, callable, buf, count, c->init_name, c->entry_base, c->c_stack, c->spare)
-        : call_direct(frame, tstate, callable, self, buf + 2, count, c->entry_base, c->c_stack, c->spare);
+        ? new_instance(frame, tstate, callable, buf, count, kwnames, c->init_name, c->entry_base, c->c_stack,
+                       c->spare)
+        : call_direct(frame, tstate, callable, self, buf + 2, count, kwnames, c->entry_base, c->c_stack, c->spare);
     if (r != NOT_DIRECT) {  /* a class is called from C, a function inlined */
         return after_call(r, !is_class);
     }

@@ -2,9 +2,10 @@
  * keyword arguments, OP0 the kwnames tuple.  Arguments are gathered in the
  * frame's scratch slots (SCRATCH[0..1] stay free for
  * PY_VECTORCALL_ARGUMENTS_OFFSET and self), then a shared helper calls
- * (shared.c): `call_kw`, or with -DDIRECT (no keywords) `call`, which calls
- * a compiled callee directly (call_direct.h), then `call_kw` for any other
- * callee.
+ * (shared.c): `call`, which calls a compiled callee directly
+ * (call_direct.h), then `call_kw` for any other callee.
+ * -DKEYWORDS=1: a call with keyword arguments, whose kwnames `call_keywords`
+ * finds in SCRATCH[0] (read before anything may use that word).
  * -DNARGS=n: COUNT is n, known when compiling, so the copies unroll.
  * -DDRAIN=1: the one argument is a generator made for this call alone (a
  * generator expression), which a builtin may drain natively
@@ -16,15 +17,20 @@
 # define COUNT ((Py_ssize_t)NARGS)
 #endif
 
-#ifdef DIRECT
-# if DRAIN
-#  define CALL_DIRECT _JIT_SHARED_call_drain
-# else
-#  define CALL_DIRECT _JIT_SHARED_call
-# endif
+#ifndef KEYWORDS
+# define KEYWORDS 0
+#endif
+#if DRAIN
+# define CALL_DIRECT _JIT_SHARED_call_drain
+#elif KEYWORDS
+# define CALL_DIRECT _JIT_SHARED_call_keywords
+# define KWNAMES OP0
+#else
+# define CALL_DIRECT _JIT_SHARED_call
+# define KWNAMES NULL
+#endif
 extern PyObject *CALL_DIRECT(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObject *callable, PyObject *self,
                              PyObject **buf, Py_ssize_t count);
-#endif
 extern PyObject *_JIT_SHARED_call_kw(PyObject *callable, PyObject *self, PyObject **buf, Py_ssize_t count,
                                      PyObject *kwnames);
 
@@ -35,15 +41,14 @@ STENCIL
     for (Py_ssize_t i = 0; i < COUNT; i++) {
         buf[2 + i] = LISTED(i);
     }
-#ifdef DIRECT
+#if KEYWORDS
+    buf[0] = OP0;
+#endif
     PyObject *r = CALL_DIRECT(frame, tstate, ARG0, ARG1, buf, COUNT);
-# if !DRAIN
+#if !DRAIN
     if (r == NOT_DIRECT) {  /* not a compiled callee: the generic call */
-        r = _JIT_SHARED_call_kw(ARG0, ARG1, buf, COUNT, NULL);
+        r = _JIT_SHARED_call_kw(ARG0, ARG1, buf, COUNT, KWNAMES);
     }
-# endif
-#else
-    PyObject *r = _JIT_SHARED_call_kw(ARG0, ARG1, buf, COUNT, OP0);
 #endif
     if (r == NULL) {
         ERROR();
