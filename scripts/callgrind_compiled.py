@@ -3,6 +3,9 @@
     valgrind --tool=callgrind --cache-sim=yes --toggle-collect=starmap_next \
         python3.11 scripts/callgrind_compiled.py BENCHMARK [plain]
 
+BENCHMARK: a pyperformance benchmark of compiled_ab.CALLS, or one of
+``splice bench``'s kernels (``k_strings``).
+
 Warms the benchmark up with three runs, compiles every function it defines
 with ``splice.jit(eager=True)`` (unless ``plain``), runs it once, then
 runs it once more inside ``itertools.starmap`` so that callgrind counts
@@ -22,12 +25,18 @@ import types
 
 from compiled_ab import BENCHMARKS, CALLS
 
+KERNELS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "splice", "bench", "kernels")
+
 
 def main() -> None:
     name = sys.argv[1]
     plain = sys.argv[2:] == ["plain"]
-    mod = runpy.run_path(os.path.join(BENCHMARKS, f"bm_{name}", "run_benchmark.py"), run_name="bm")
-    run = CALLS[name]
+    if name.startswith("k_"):  # one of splice bench's kernels
+        mod = runpy.run_path(os.path.join(KERNELS, f"{name[2:]}.py"), run_name="bm")
+        run = lambda m: m["bench"]()  # noqa: E731
+    else:
+        mod = runpy.run_path(os.path.join(BENCHMARKS, f"bm_{name}", "run_benchmark.py"), run_name="bm")
+        run = CALLS[name]
     for _ in range(3):
         run(mod)
     if not plain:

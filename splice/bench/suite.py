@@ -58,7 +58,7 @@ PYPERFORMANCE: dict[str, str | None] = {
 
 HOT_PATH_IN_C = frozenset({"deepcopy", "json_dumps", "regex_v8"})
 
-KERNELS = ("int_loops", "float_loops", "recursion", "lists_dicts", "objects")
+KERNELS = ("int_loops", "float_loops", "recursion", "lists_dicts", "objects", "strings")
 KERNEL_PREFIX = "k_"
 
 

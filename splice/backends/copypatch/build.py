@@ -111,6 +111,9 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     "load_method": ("load_method", []),
     "load_method_cached": ("load_method", ["-DCACHED"]),
     "vectorcall_keywords": ("vectorcall", ["-DKEYWORDS=1"]),
+    **{f"concat_local{owned}{any_}": ("concat_local", flags + more)
+       for owned, flags in (("", []), ("_owned", ["-DOWNED"]))
+       for any_, more in (("", []), ("_any", ["-DANY"]))},
     "vectorcall_direct": ("vectorcall", []),
     **{f"vectorcall_direct{n}": ("vectorcall", [f"-DNARGS={n}"]) for n in range(4)},
     "vectorcall_drain1": ("vectorcall", ["-DNARGS=1", "-DDRAIN=1"]),

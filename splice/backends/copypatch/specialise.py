@@ -80,6 +80,44 @@ def _fusable_truth(instrs: list[Instr], i: int) -> tuple[Instr, int, int] | None
     return truth, release, j + 2
 
 
+def _concat_local(em: Emitter, instrs: list[Instr], i: int) -> int:
+    """``s += t`` / ``s = s + t`` on a local with str feedback or none:
+    LoadLocal s; ... BinaryOp add/iadd; Decrefs of its operands; StoreLocal
+    s of the result (its only use).  The BinaryOp and the read's Decref
+    become one stencil that extends the string in place
+    (templates/concat_local.c), as the interpreter does from a loop's
+    first iteration; without feedback it adds numbers as binary_any_add
+    would.  The other operand's Decref and the store follow as usual."""
+    ins = instrs[i]
+    types = _types(ins)
+    if ins.attrs["op"] not in ("add", "iadd") or types not in (None, ("str", "str")):
+        return 0
+    left, right, r = ins.args[0], ins.args[1], ins.result
+    read = left.definer
+    if not isinstance(read, Instr) or read.kind.name != "LoadLocal" or read.attrs.get("alias") or left is right:
+        return 0
+    j = i + 1
+    while j < len(instrs) and instrs[j].kind.name == "Decref" and instrs[j].args[0] in (left, right):
+        j += 1
+    released = [d.args[0] for d in instrs[i + 1:j]]
+    store = instrs[j] if j < len(instrs) else None
+    if (store is None or store.kind.name != "StoreLocal" or store.args != [r]
+            or store.attrs["slot"] != read.attrs["slot"] or em.users().get(r) != [store]
+            or len(set(released)) != len(released) or left.repr is Repr.NULLABLE):
+        return 0
+    owned = left in released
+    holes: dict[str, Any] = dict(_JIT_ARG0=em.off(left), _JIT_ARG1=em.off(right), _JIT_RES0=em.off(r),
+                                 _JIT_RES1=store.attrs["slot"] * 8, _JIT_OP3=c_symbol(BINARY_FUNCS[ins.attrs["op"]]))
+    if owned:
+        given_up = copy.copy(ins)  # the error path once the read's reference is given up
+        given_up.cleanup = [v for v in ins.cleanup if v is not left]
+        holes["_JIT_TARGET0"] = em.error_label(given_up)
+    em.op("concat_local" + ("_owned" if owned else "") + ("_any" if types is None else ""), ins, **holes)
+    if right in released:
+        em.emit("xdecref" if right.repr is Repr.NULLABLE else "decref", _JIT_ARG0=em.off(right))
+    return j - i  # the BinaryOp and the Decrefs; the StoreLocal follows
+
+
 def _compare(em: Emitter, instrs: list[Instr], i: int) -> int:
     ins = instrs[i]
     types = _types(ins)
@@ -208,7 +246,7 @@ def specialise(em: Emitter, instrs: list[Instr], i: int) -> int:
     ins = instrs[i]
     name = ins.kind.name
     if name == "BinaryOp":
-        return _binary(em, ins)
+        return _concat_local(em, instrs, i) or _binary(em, ins)
     if name == "Compare":
         return _compare(em, instrs, i)
     if name == "Truth":

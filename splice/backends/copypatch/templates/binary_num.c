@@ -19,22 +19,6 @@
 # define APPLY(x, y) ((x) / (y))
 #endif
 
-#ifdef ANY
-/* An exact float or one-digit int as a double (exact for both). */
-HELPER int as_double(PyObject *o, double *out)
-{
-    if (PyFloat_CheckExact(o)) {
-        *out = PyFloat_AS_DOUBLE(o);
-        return 1;
-    }
-    if (is_medium_int(o)) {
-        *out = (double)medium_value(o);
-        return 1;
-    }
-    return 0;
-}
-#endif
-
 STENCIL
 {
     PyObject *a = ARG0, *b = ARG1, *r;

@@ -278,6 +278,74 @@ HELPER int inlined_by_interpreter(PyObject *callable)
     return Py_IS_TYPE(callable, &PyFunction_Type);
 }
 
+/* A method descriptor (`s.upper()`, `str.upper(s)`) called as the
+ * interpreter's specialised PRECALL_*_METHOD_DESCRIPTOR_* forms call it:
+ * its C function itself, with the recursion count only for METH_NOARGS and
+ * METH_O, as there (and as method_vectorcall_* counts it), skipping
+ * PyObject_Vectorcall and the result check.  `args[0]` is self, of the
+ * descriptor's type or a subtype; NOT_DIRECT for other calling conventions
+ * or argument counts (the generic call raises what it raises). */
+HELPER PyObject *call_method_descriptor(PyMethodDescrObject *descr, PyObject **args, Py_ssize_t n,
+                                        PyObject *kwnames)
+{
+    PyMethodDef *def = descr->d_method;
+    int flags = def->ml_flags & ~METH_COEXIST;
+    PyObject *self = args[0];
+    if (kwnames == NULL && (flags == METH_NOARGS ? n == 1 : flags == METH_O && n == 2)) {
+        PyThreadState *tstate = _PyThreadState_UncheckedGet();
+        if (_Py_EnterRecursiveCallTstate(tstate, " while calling a Python object")) {
+            return NULL;
+        }
+        PyObject *r = def->ml_meth(self, n == 2 ? args[1] : NULL);
+        _Py_LeaveRecursiveCallTstate(tstate);
+        return r;
+    }
+    if (flags == METH_FASTCALL && kwnames == NULL) {
+        return ((_PyCFunctionFast)(void (*)(void))def->ml_meth)(self, args + 1, n - 1);
+    }
+    if (flags == (METH_FASTCALL | METH_KEYWORDS)) {
+        return ((_PyCFunctionFastWithKeywords)(void (*)(void))def->ml_meth)(self, args + 1, n - 1, kwnames);
+    }
+    return NOT_DIRECT;
+}
+
+/* A builtin function of the METH_FASTCALL conventions called as the
+ * interpreter's specialised PRECALL_NO_KW_BUILTIN_FAST and
+ * PRECALL_BUILTIN_FAST_WITH_KEYWORDS call it: the C function itself,
+ * without the recursion count PyObject_Vectorcall would add, so recursion
+ * through a builtin (next(map(f, ...))) reaches the same depth; NOT_DIRECT
+ * for other conventions. */
+HELPER PyObject *call_builtin(PyObject *callable, PyObject **args, Py_ssize_t n, PyObject *kwnames)
+{
+    int flags = PyCFunction_GET_FLAGS(callable);
+    if (flags == METH_FASTCALL && kwnames == NULL) {
+        return ((_PyCFunctionFast)(void (*)(void))PyCFunction_GET_FUNCTION(callable))(
+            PyCFunction_GET_SELF(callable), args, n);
+    }
+    if (flags == (METH_FASTCALL | METH_KEYWORDS)) {
+        return ((_PyCFunctionFastWithKeywords)(void (*)(void))PyCFunction_GET_FUNCTION(callable))(
+            PyCFunction_GET_SELF(callable), args, n, kwnames);
+    }
+    return NOT_DIRECT;
+}
+
+/* `str(x)`, `tuple(x)` and `type(x)` as the interpreter's specialised
+ * PRECALL_NO_KW_STR_1, _TUPLE_1 and _TYPE_1 make them (without a
+ * tuple of arguments and type_call); NOT_DIRECT for any other callable. */
+HELPER PyObject *call_type_1(PyObject *callable, PyObject *arg)
+{
+    if (callable == (PyObject *)&PyUnicode_Type) {
+        return PyObject_Str(arg);
+    }
+    if (callable == (PyObject *)&PyTuple_Type) {
+        return PySequence_Tuple(arg);
+    }
+    if (callable == (PyObject *)&PyType_Type) {
+        return Py_NewRef((PyObject *)Py_TYPE(arg));
+    }
+    return NOT_DIRECT;
+}
+
 /* The generic call: PyObject_Vectorcall with `buf[2..2+count)` as the
  * positional and keyword arguments (buf[0..1] free:
  * PY_VECTORCALL_ARGUMENTS_OFFSET, self), everything it was given released
@@ -295,21 +363,19 @@ HELPER PyObject *vectorcall(PyObject *callable, PyObject *self, PyObject **buf, 
     if (kwnames != NULL) {
         n -= PyTuple_GET_SIZE(kwnames);
     }
-    PyObject *r;
-    int flags = Py_IS_TYPE(callable, &PyCFunction_Type) ? PyCFunction_GET_FLAGS(callable) : 0;
-    if (flags == METH_FASTCALL && kwnames == NULL) {
-        /* As the interpreter's specialised PRECALL_NO_KW_BUILTIN_FAST and
-         * PRECALL_BUILTIN_FAST_WITH_KEYWORDS: the C function itself, without
-         * the recursion count PyObject_Vectorcall would add, so recursion
-         * through a builtin (next(map(f, ...))) reaches the same depth. */
-        r = ((_PyCFunctionFast)(void (*)(void))PyCFunction_GET_FUNCTION(callable))(
-            PyCFunction_GET_SELF(callable), args, n);
+    PyObject *r = NOT_DIRECT;
+    if (Py_IS_TYPE(callable, &PyMethodDescr_Type)) {
+        if (n >= 1 && PyObject_TypeCheck(args[0], ((PyMethodDescrObject *)callable)->d_common.d_type)) {
+            r = call_method_descriptor((PyMethodDescrObject *)callable, args, n, kwnames);
+        }
     }
-    else if (flags == (METH_FASTCALL | METH_KEYWORDS)) {
-        r = ((_PyCFunctionFastWithKeywords)(void (*)(void))PyCFunction_GET_FUNCTION(callable))(
-            PyCFunction_GET_SELF(callable), args, n, kwnames);
+    else if (Py_IS_TYPE(callable, &PyCFunction_Type)) {
+        r = call_builtin(callable, args, n, kwnames);
     }
-    else {
+    else if (n == 1 && kwnames == NULL && self == NULL) {
+        r = call_type_1(callable, args[0]);
+    }
+    if (r == NOT_DIRECT) {
         r = PyObject_Vectorcall(callable, args, n | PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames);
     }
     int inlined = inlined_by_interpreter(callable);

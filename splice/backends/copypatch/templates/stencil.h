@@ -31,6 +31,7 @@ FAR_DATA(PyTypeObject, PyDict_Type); FAR_DATA(PyTypeObject, PyFloat_Type);
 FAR_DATA(PyTypeObject, PyFunction_Type); FAR_DATA(PyTypeObject, PyGen_Type);
 FAR_DATA(PyTypeObject, PyListIter_Type); FAR_DATA(PyTypeObject, PyList_Type);
 FAR_DATA(PyTypeObject, PyLong_Type); FAR_DATA(PyTypeObject, PyMethod_Type);
+FAR_DATA(PyTypeObject, PyMethodDescr_Type);
 FAR_DATA(PyTypeObject, PyRangeIter_Type); FAR_DATA(PyTypeObject, PySet_Type);
 FAR_DATA(PyTypeObject, PyStaticMethod_Type); FAR_DATA(PyTypeObject, PyTraceBack_Type);
 FAR_DATA(PyTypeObject, PyTupleIter_Type); FAR_DATA(PyTypeObject, PyTuple_Type);
@@ -148,6 +149,19 @@ HELPER int is_medium_int(PyObject *o)
 HELPER Py_ssize_t medium_value(PyObject *o)
 {
     return (Py_ssize_t)Py_SIZE(o) * (Py_ssize_t)((PyLongObject *)o)->ob_digit[0];
+}
+/* An exact float or one-digit int as a double (exact for both). */
+HELPER int as_double(PyObject *o, double *out)
+{
+    if (PyFloat_CheckExact(o)) {
+        *out = PyFloat_AS_DOUBLE(o);
+        return 1;
+    }
+    if (is_medium_int(o)) {
+        *out = (double)medium_value(o);
+        return 1;
+    }
+    return 0;
 }
 
 /* Run-time caches (docs/copypatch.md) key on type versions: a type that has

@@ -1,0 +1,94 @@
+"""Calls of C callables the way the interpreter's specialised PRECALL forms
+make them (templates/shared.c: call_method_descriptor, call_builtin,
+call_type_1): method descriptors (`s.upper()`, `str.upper(s)`,
+`s.split(",", maxsplit=1)`), METH_FASTCALL builtins, and `str(x)`,
+`tuple(x)`, `type(x)`.  Compared with CPython on ordinary and awkward
+receivers and arguments: subclasses, the wrong type, errors raised inside,
+keywords, other calling conventions; and the recursion depth a method
+descriptor's recursion reaches."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.e2e.test_binary_any import compiled
+
+
+def methods(x, y):
+    return (x.upper(), x.lower().strip("a"), x.split(",", maxsplit=1), str.upper(x), x.startswith(y),
+            x.replace(y, "-"), x.count(y), "".join([x, y]), x.partition(y), x.encode("utf-8", "strict"))
+
+
+def type_calls(x, y):
+    return str(x), tuple(y), type(x), str(y), type(y)
+
+
+def wrong(x, y):
+    return str.upper(x)
+
+
+class StrSub(str):
+    def upper(self):
+        return "overridden"
+
+
+class BadStr:
+    def __str__(self):
+        raise ValueError("no str")
+
+
+class NotStr:
+    def __str__(self):
+        return 42
+
+
+CASES = [("a,b,c", ","), (StrSub("x,aY"), "a"), ("", ""), ("é,\U0001f600", "\U0001f600"), ("aaa", "a")]
+TYPE_CASES = [(1, "ab"), (StrSub("s"), [1, 2]), (BadStr(), (3,)), (NotStr(), range(3)), (2.5, "xy"),
+              (None, 5), (b"b", None)]
+
+
+def outcome(f, *args):
+    try:
+        return "ok", repr(f(*args))
+    except Exception as e:  # noqa: BLE001 - comparing any failure
+        return "raise", type(e).__name__, str(e)
+
+
+def test_method_descriptors_and_one_argument_type_calls_agree_with_cpython() -> None:
+    for func, cases in ((methods, CASES), (type_calls, TYPE_CASES), (wrong, [(1, 2), ("s", 0), (b"x", 0)])):
+        jitted = compiled(func)
+        for args in cases + [(a, b) for a, b in CASES[:2]]:
+            assert outcome(jitted, *args) == outcome(func, *args), (func.__name__, args)
+
+
+def test_recursion_through_a_method_descriptor_stops_where_plain_stops() -> None:
+    """A METH_O descriptor counts a recursion level, as the interpreter's
+    PRECALL_NO_KW_METHOD_DESCRIPTOR_O does: recursion through `set.add`
+    (METH_O) and the added key's __hash__ stops at the same depth."""
+    program = """
+import sys
+reached = [0]
+class K:
+    def __init__(self, n):
+        self.n = n
+    def __hash__(self):
+        return deep(self.n + 1)
+def deep(n):
+    reached[0] = max(reached[0], n)
+    s = set()
+    s.add(K(n))
+    return 0
+if sys.argv[1] == "jit":
+    import splice
+    for f in (deep, K.__hash__):
+        splice.jit(f, eager=True)
+try:
+    deep(0)
+except RecursionError:
+    pass
+print(reached[0])
+"""
+    out = [subprocess.run([sys.executable, "-c", program, mode], capture_output=True, text=True, check=True).stdout
+           for mode in ("plain", "jit")]
+    assert out[0] == out[1], out
