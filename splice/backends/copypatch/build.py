@@ -81,7 +81,7 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     "load_global_builtin": ("load_global", ["-DCACHED", "-DBUILTIN"]),
     **{f"binary_{t}_{op}": ("binary_num", [f"-D{t.upper()}", f"-DOP_{op.upper()}"])
        for t, ops in (("int", ("add", "sub", "mul")), ("float", ("add", "sub", "mul", "div")),
-                      ("any", ("add", "sub", "mul", "div"))) for op in ops},
+                      ("any", ("add", "sub", "mul", "div")), ("str", ("add",))) for op in ops},
     **{f"binary_bits_{op}": ("binary_bits", [f"-DOP_{op.upper()}"]) for op in ("and", "or", "xor", "lshift", "rshift")},
     **{f"compare_{t}{fused}_{op}": ("compare_num", [f"-D{t.upper()}", f"-DCMP_OP=Py_{op.upper()}"]
                                     + (["-DTRUTH"] if fused else []))

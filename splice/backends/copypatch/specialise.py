@@ -21,6 +21,7 @@ from .emitter import BINARY_FUNCS, Emitter, ObjRef, c_symbol
 
 _INT_OPS = {"add": "add", "iadd": "add", "sub": "sub", "isub": "sub", "mul": "mul", "imul": "mul"}
 _FLOAT_OPS = {**_INT_OPS, "truediv": "div", "itruediv": "div"}
+_STR_OPS = {"add": "add", "iadd": "add"}
 # Bit operations: CPython 3.11 never specialises them (no hint); binary_bits_*
 # has a one-digit int fast path.
 _BIT_OPS = {op: op for op in ("and", "or", "xor", "lshift", "rshift")}
@@ -32,12 +33,13 @@ def _types(ins: Instr) -> Any:
 
 
 def _binary(em: Emitter, ins: Instr) -> int:
-    """Arithmetic on the types the hint names; without a hint on numbers
+    """Arithmetic (and str concatenation) on the types the hint names; without a hint on numbers
     (binary_any_*: ints, floats and their mixes) for the four operators, and
     bit operations (binary_bits_*: one-digit ints)."""
     op = ins.attrs["op"]
     types = _types(ins)
-    table = {("int", "int"): ("int", _INT_OPS), ("float", "float"): ("float", _FLOAT_OPS)}.get(types)
+    table = {("int", "int"): ("int", _INT_OPS), ("float", "float"): ("float", _FLOAT_OPS),
+             ("str", "str"): ("str", _STR_OPS)}.get(types)
     if types is None and op in _FLOAT_OPS:
         table = ("any", _FLOAT_OPS)
     elif types in (None, ("int", "int")) and op in _BIT_OPS:

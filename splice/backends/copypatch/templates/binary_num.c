@@ -1,6 +1,7 @@
 /* RES0 = ARG0 <op> ARG1 specialised for exact ints (-DINT: add, sub, mul on
  * one-digit ints: the result fits a Py_ssize_t), exact floats (-DFLOAT: add,
- * sub, mul, div by nonzero), or whatever numbers come (-DANY, for sites
+ * sub, mul, div by nonzero), exact str (-DSTR: add, PyUnicode_Concat as
+ * BINARY_OP_ADD_UNICODE calls it), or whatever numbers come (-DANY, for sites
  * without feedback, such as float-int mixes CPython 3.11 does not
  * specialise: two one-digit ints as -DINT (true division: both exact as
  * doubles, one correctly rounded division, as int's own fast path), else
@@ -25,6 +26,10 @@ STENCIL
 #if defined(INT)
     if (LIKELY(is_medium_int(a) && is_medium_int(b))) {
         r = PyLong_FromSsize_t(APPLY(medium_value(a), medium_value(b)));
+    }
+#elif defined(STR)
+    if (LIKELY(PyUnicode_CheckExact(a) && PyUnicode_CheckExact(b))) {
+        r = PyUnicode_Concat(a, b);
     }
 #elif defined(FLOAT)
     if (LIKELY(PyFloat_CheckExact(a) && PyFloat_CheckExact(b))

@@ -309,15 +309,30 @@ HELPER PyObject *call_method_descriptor(PyMethodDescrObject *descr, PyObject **a
     return NOT_DIRECT;
 }
 
-/* A builtin function of the METH_FASTCALL conventions called as the
- * interpreter's specialised PRECALL_NO_KW_BUILTIN_FAST and
- * PRECALL_BUILTIN_FAST_WITH_KEYWORDS call it: the C function itself,
- * without the recursion count PyObject_Vectorcall would add, so recursion
- * through a builtin (next(map(f, ...))) reaches the same depth; NOT_DIRECT
- * for other conventions. */
+/* A builtin function called as the interpreter's specialised PRECALL
+ * forms call it: METH_FASTCALL ones (PRECALL_NO_KW_BUILTIN_FAST,
+ * PRECALL_BUILTIN_FAST_WITH_KEYWORDS) without the recursion count
+ * PyObject_Vectorcall would add, so recursion through a builtin
+ * (next(map(f, ...))) reaches the same depth; `len(x)` as
+ * PRECALL_NO_KW_LEN, without one either (recursion through __len__);
+ * other METH_O ones with one, as PRECALL_NO_KW_BUILTIN_O.  NOT_DIRECT for
+ * other conventions. */
 HELPER PyObject *call_builtin(PyObject *callable, PyObject **args, Py_ssize_t n, PyObject *kwnames)
 {
     int flags = PyCFunction_GET_FLAGS(callable);
+    if (flags == METH_O && n == 1 && kwnames == NULL) {
+        PyThreadState *tstate = _PyThreadState_UncheckedGet();
+        if (callable == tstate->interp->callable_cache.len) {
+            Py_ssize_t len = PyObject_Length(args[0]);
+            return len < 0 ? NULL : PyLong_FromSsize_t(len);
+        }
+        if (_Py_EnterRecursiveCallTstate(tstate, " while calling a Python object")) {
+            return NULL;
+        }
+        PyObject *r = PyCFunction_GET_FUNCTION(callable)(PyCFunction_GET_SELF(callable), args[0]);
+        _Py_LeaveRecursiveCallTstate(tstate);
+        return r;
+    }
     if (flags == METH_FASTCALL && kwnames == NULL) {
         return ((_PyCFunctionFast)(void (*)(void))PyCFunction_GET_FUNCTION(callable))(
             PyCFunction_GET_SELF(callable), args, n);
