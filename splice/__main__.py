@@ -29,8 +29,28 @@ commands:
 """
 
 
+RUN_HELP = """usage: python -m splice run [--threshold N] [--backend B] SCRIPT.py [ARGS]
+       python -m splice run [--threshold N] [--backend B] -m MODULE [ARGS]
+
+Run a program as python would, with its hot functions compiled
+automatically (docs/activation.md).  Options come before the program;
+everything after it is the program's own arguments.
+
+options:
+  -h, --help     show this help and exit
+  --threshold N  samples (250 a second) with a function on the stack that
+                 make it hot (0: compile every function of the program as
+                 early as possible); default SPLICE_THRESHOLD, else 10
+  --backend B    copypatch (native code) or interp (the IR interpreter);
+                 default SPLICE_BACKEND, else copypatch
+"""
+
+
 def _run(argv: list[str]) -> int:
     """``python -m splice run``: options first, then the program and its own arguments."""
+    if argv and argv[0] in ("-h", "--help"):
+        print(RUN_HELP, end="")
+        return 0
     threshold: int | None = None
     backend: str | None = None
     while argv and argv[0] in ("--threshold", "--backend"):
@@ -70,7 +90,9 @@ def _explain(argv: list[str]) -> int:
     from .runtime.registry import DEFAULT_BACKEND
     from .tools import explain
 
-    p = argparse.ArgumentParser(prog="python -m splice explain")
+    p = argparse.ArgumentParser(prog="python -m splice explain",
+                                epilog="exit status: 0 when the function compiles, 1 when it does not (the "
+                                       "report says why), 2 when TARGET cannot be found")
     p.add_argument("target", help="FILE.py:NAME or MODULE:NAME (NAME may be Class.method)")
     p.add_argument("--ir", action="store_true", help="print the IR after passes")
     p.add_argument("--asm", action="store_true", help="print the generated code")
@@ -81,11 +103,14 @@ def _explain(argv: list[str]) -> int:
     except (ValueError, AttributeError, ImportError, OSError) as exc:
         print(f"splice explain: {exc}", file=sys.stderr)
         return 2
-    print(explain.report(func, backend=args.backend, ir=args.ir, asm=args.asm), end="")
-    return 0
+    text = explain.report(func, backend=args.backend, ir=args.ir, asm=args.asm)
+    print(text, end="")
+    return 0 if text.splitlines()[1].startswith(explain.COMPILES) else 1
 
 
 def _info(argv: list[str]) -> int:
+    argparse.ArgumentParser(prog="python -m splice info",
+                            description="versions, back ends, stencil table, executable memory").parse_args(argv)
     import splice
 
     from .backends import available

@@ -40,6 +40,10 @@ def resolve(target: str) -> types.FunctionType:
     return obj
 
 
+# The start of a report's second line when the function compiles.
+COMPILES = "compiles: "
+
+
 def report(func: types.FunctionType, *, backend: str = DEFAULT_BACKEND, ir: bool = False, asm: bool = False) -> str:
     """Whether ``func`` compiles (or the reason), then optionally its IR after passes and its code."""
     from ..compiler import build_ir, compile_function
@@ -57,7 +61,7 @@ def report(func: types.FunctionType, *, backend: str = DEFAULT_BACKEND, ir: bool
         return "\n".join(lines)
     seconds = getattr(compiled, "compile_seconds", None)
     took = f", {seconds * 1e3:.2f} ms" if seconds is not None else ""
-    lines.append(f"compiles: {compiled.backend} back end, {compiled.size} bytes of code{took}")
+    lines.append(f"{COMPILES}{compiled.backend} back end, {compiled.size} bytes of code{took}")
     if ir:
         from ..ir import format_function
 

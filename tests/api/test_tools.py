@@ -120,7 +120,7 @@ def test_explain_command(tmp_path) -> None:
             raise SystemExit("must not run")
     """))
     out = _splice("explain", "prog.py:gen", cwd=tmp_path)
-    assert out.returncode == 0, out.stderr
+    assert out.returncode == 1, out.stderr  # it does not compile
     assert out.stdout.splitlines()[0].startswith("__splice_explain__.gen  (")
     assert "does not compile: yield from at line 3" in out.stdout
     out = _splice("explain", "prog.py:K.m", "--backend", "interp", "--ir", "--asm", cwd=tmp_path)
@@ -146,6 +146,11 @@ def test_info_command() -> None:
 def test_unknown_command_and_help() -> None:
     assert _splice().returncode == 2
     assert _splice("--help").returncode == 0
+    for command, says in (("run", "SCRIPT.py [ARGS]"), ("info", "executable memory"), ("explain", "exit status")):
+        out = _splice(command, "--help")
+        assert out.returncode == 0 and out.stdout.startswith(f"usage: python -m splice {command}"), (command, out)
+        assert says in out.stdout, out.stdout
+    assert _splice("info", "--frobnicate").returncode == 2
     bad = _splice("frobnicate")
     assert bad.returncode == 2 and "unknown command 'frobnicate'" in bad.stderr
 
@@ -159,3 +164,10 @@ def test_explain_asm_with_native_code(tmp_path, real_backend: str) -> None:
     assert "compiles: copypatch back end, " in out.stdout
     listing = out.stdout.split("code:\n", 1)[1]
     assert re.search(r"^  0x[0-9a-f]+  [0-9a-f]+ +\w+", listing, re.M), listing[:500]
+
+
+def test_run_help_states_the_defaults() -> None:
+    from splice.__main__ import RUN_HELP
+    from splice.runtime import auto
+
+    assert f"else {auto.DEFAULT_THRESHOLD}\n" in RUN_HELP and f"({auto.DEFAULT_HZ} a second)" in RUN_HELP
