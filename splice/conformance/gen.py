@@ -18,6 +18,10 @@ from dataclasses import dataclass
 PRELUDE = '''\
 import math
 LOG = []
+def copysign(x, y):
+    # A NaN made from two NaNs has the sign of one or the other as plain
+    # CPython's own specialisation state has it: seen as positive here.
+    return math.copysign(x, 1.0 if isinstance(y, float) and math.isnan(y) else y)
 class V:
     def __init__(self, v):
         self.v = v
@@ -178,7 +182,7 @@ class _Gen:
         if r < 0.72:
             return f"{self.rng.choice(BUILTINS1)}({e()})"
         if r < 0.76:
-            return f"{self.rng.choice(('min', 'max', 'math.copysign', 'math.fmod'))}({e()}, {e()})"
+            return f"{self.rng.choice(('min', 'max', 'copysign', 'math.fmod'))}({e()}, {e()})"
         if r < 0.80:
             return f"L[{self.index()}]"
         if r < 0.83:
