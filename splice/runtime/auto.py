@@ -60,6 +60,7 @@ import threading
 import types
 from typing import Any, Callable
 
+from ..backends import BACKENDS
 from . import registry
 
 DEFAULT_THRESHOLD = 10  # samples with the code object on the stack
@@ -77,12 +78,15 @@ _original_message: Callable[..., None] | None = None  # importlib's _verbose_mes
 _lock = threading.Lock()
 
 
-def _env_int(name: str, default: int) -> int:
+def _env_int(name: str, default: int, minimum: int) -> int:
     value = os.environ.get(name, "")
     try:
-        return int(value) if value else default
+        number = int(value) if value else default
     except ValueError:
         raise ValueError(f"{name} must be an integer, got {value!r}") from None
+    if number < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value!r}")
+    return number
 
 
 class _Sampler:
@@ -390,9 +394,11 @@ def start(threshold: int | None = None, hz: int | None = None, backend: str | No
     global _sampler
     if registry.DISABLED or not registry.in_main_interpreter():
         return False
-    threshold = _env_int("SPLICE_THRESHOLD", DEFAULT_THRESHOLD) if threshold is None else threshold
-    hz = _env_int("SPLICE_SAMPLE_HZ", DEFAULT_HZ) if hz is None else hz
+    threshold = _env_int("SPLICE_THRESHOLD", DEFAULT_THRESHOLD, 0) if threshold is None else threshold
+    hz = _env_int("SPLICE_SAMPLE_HZ", DEFAULT_HZ, 1) if hz is None else hz
     backend = backend or os.environ.get("SPLICE_BACKEND") or registry.DEFAULT_BACKEND
+    if backend not in BACKENDS:
+        raise ValueError(f"SPLICE_BACKEND: unknown back end {backend!r}; known: {', '.join(BACKENDS)}")
     registry.preload(backend)
     with _lock:
         if _sampler is not None:
@@ -421,8 +427,17 @@ def running() -> bool:
     return _sampler is not None
 
 
+_autostarted = False
+
+
 def autostart() -> None:
-    """Called by ``splice_autostart.pth`` when ``SPLICE`` is set: start, never fail start-up."""
+    """Called by ``splice_autostart.pth`` when ``SPLICE`` is set: start, never
+    fail start-up, and say what is wrong with a setting once (a venv's
+    site-packages and the base interpreter's may both hold the ``.pth``)."""
+    global _autostarted
+    if _autostarted:
+        return
+    _autostarted = True
     try:
         start()
     except Exception as exc:  # a broken setting must not stop the user's program

@@ -44,10 +44,16 @@ def test_run_propagates_to_subprocesses(tmp_path) -> None:
     assert out.stdout == "True\n"
 
 
-def test_bad_setting_does_not_break_startup() -> None:
-    out = python("-c", "print('ran')", env={"SPLICE": "1", "SPLICE_THRESHOLD": "lots"})
-    assert out.returncode == 0 and out.stdout == "ran\n"
-    assert "splice: automatic mode not started: SPLICE_THRESHOLD must be an integer" in out.stderr
+def test_bad_setting_does_not_break_startup_and_warns_once() -> None:
+    for setting, says in ((("SPLICE_THRESHOLD", "lots"), "SPLICE_THRESHOLD must be an integer, got 'lots'"),
+                          (("SPLICE_THRESHOLD", "-3"), "SPLICE_THRESHOLD must be at least 0, got '-3'"),
+                          (("SPLICE_SAMPLE_HZ", "0"), "SPLICE_SAMPLE_HZ must be at least 1, got '0'"),
+                          (("SPLICE_BACKEND", "llvm"), "SPLICE_BACKEND: unknown back end 'llvm'; known: copypatch")):
+        out = python("-c", "import splice.runtime.auto as a; a.autostart(); print('ran')",
+                     env={"SPLICE": "1", setting[0]: setting[1]})  # the .pth's start, then a second one
+        assert out.returncode == 0 and out.stdout == "ran\n", out
+        assert out.stderr.startswith(f"splice: automatic mode not started: {says}"), out.stderr
+        assert out.stderr.count("\n") == 1, out.stderr
 
 
 def test_threshold_zero_compiles_user_modules_at_import(tmp_path, real_backend: str) -> None:
