@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import os
 import platform
 import sys
@@ -140,10 +141,16 @@ def _stencil_table() -> str:
     return f"{stencils.abi()} ABI, {len(table)} stencils, {code} bytes of code ({stencils_generated.__file__})"
 
 
-def _delegate(module: str) -> Callable[[list[str]], int]:
-    """A command that imports ``module`` only when run and calls its ``main(argv)``."""
+def _delegate(module: str, extra: str = "", needs: tuple[str, ...] = ()) -> Callable[[list[str]], int]:
+    """A command that imports ``module`` only when run and calls its
+    ``main(argv)``; without the packages it ``needs`` (those of splice's
+    optional ``extra``) it says how to install them, in one line."""
 
     def run(argv: list[str]) -> int:
+        missing = [name for name in needs if importlib.util.find_spec(name) is None]
+        if missing:
+            print(f"splice: this command needs {', '.join(missing)}: pip install 'splice[{extra}]'", file=sys.stderr)
+            return 2
         return importlib.import_module(module).main(argv) or 0
 
     return run
@@ -153,7 +160,7 @@ COMMANDS = {
     "run": _run,
     "explain": _explain,
     "info": _info,
-    "bench": _delegate("splice.bench.cli"),
+    "bench": _delegate("splice.bench.cli", "bench", ("rich", "pyperf")),
     "conformance": _delegate("splice.conformance.cli"),
 }
 

@@ -25,7 +25,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         description="Run the benchmark suite under plain CPython, CPython + splice, "
                     "splice's hook alone, PyPy and Numba, side by side; report speedups "
                     "over CPython, compile cost and memory. Exit status 1 when any row "
-                    "failed (error, output mismatch, missing runtime, unknown name).")
+                    "failed (error, output mismatch, unknown name); a peer that is not installed "
+                    "(PyPy, Numba) is a skipped row, with how to install it.")
     parser.add_argument("--only", nargs="+", metavar="NAME", help="benchmarks to run")
     parser.add_argument("--runtime", nargs="+", metavar="NAME",
                         help="runtimes to run (cpython is always included)")

@@ -17,10 +17,10 @@ from rich.panel import Panel
 from rich.table import Table
 
 from . import stats
-from .results import MISMATCH, NOT_APPLICABLE, OK, REFUSED, Cell
+from .results import MISMATCH, NOT_APPLICABLE, OK, REFUSED, SKIPPED, Cell
 from .runtimes import REPO_ROOT, Runtime
 
-STATUS_STYLE = {OK: "green", REFUSED: "yellow", NOT_APPLICABLE: "dim", MISMATCH: "bold red"}
+STATUS_STYLE = {OK: "green", REFUSED: "yellow", NOT_APPLICABLE: "dim", SKIPPED: "dim", MISMATCH: "bold red"}
 SPLICE_ROWS = ("splice", "splice-hook")
 
 

@@ -9,11 +9,11 @@ from .stats import CompileSummary, RatioSummary, TimeSummary
 OK = "ok"
 ERROR = "error"  # failed, crashed or timed out under this runtime
 MISMATCH = "mismatch"  # output differs from plain CPython
-MISSING = "missing"  # the runtime is not installed
+SKIPPED = "skipped"  # an optional peer (PyPy, Numba) is not installed: the reason says how to get it
 UNKNOWN = "unknown"  # no benchmark of that name
 REFUSED = "refused"  # Numba cannot compile the kernel (expected, part of the story)
 NOT_APPLICABLE = "n/a"
-FAILURES = frozenset({ERROR, MISMATCH, MISSING, UNKNOWN})
+FAILURES = frozenset({ERROR, MISMATCH, UNKNOWN})
 
 
 @dataclasses.dataclass

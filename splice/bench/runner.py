@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import stats
-from .results import (ERROR, MISMATCH, MISSING, NOT_APPLICABLE, OK, REFUSED, UNKNOWN, Cell,
+from .results import (ERROR, MISMATCH, NOT_APPLICABLE, OK, REFUSED, SKIPPED, UNKNOWN, Cell,
                       RunResult)
 from .runtimes import Runtime, make_pypy_path
 from .suite import KERNEL_DIR, Benchmark
@@ -146,7 +146,7 @@ class Runner:
             if bench.unavailable:
                 cell.status, cell.reason = ERROR, bench.unavailable
             elif not rt.executable:
-                cell.status, cell.reason = MISSING, rt.missing_reason
+                cell.status, cell.reason = SKIPPED, rt.missing_reason
             elif (why := rt.not_applicable(bench)) is not None:
                 cell.status, cell.reason = NOT_APPLICABLE, why
             else:

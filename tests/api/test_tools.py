@@ -171,3 +171,15 @@ def test_run_help_states_the_defaults() -> None:
     from splice.runtime import auto
 
     assert f"else {auto.DEFAULT_THRESHOLD}\n" in RUN_HELP and f"({auto.DEFAULT_HZ} a second)" in RUN_HELP
+
+
+def test_a_missing_extra_is_one_line(monkeypatch, capsys) -> None:
+    import importlib.util
+
+    from splice.__main__ import main
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "rich" else real(name, *a))
+    assert main(["bench", "--quick"]) == 2
+    err = capsys.readouterr().err
+    assert err == "splice: this command needs rich: pip install 'splice[bench]'\n"
