@@ -123,6 +123,20 @@ def test_regenerated_stencils_are_identical() -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr[-4000:]
 
 
+def test_the_table_records_the_digest_of_its_inputs() -> None:
+    """The generated table's header names the digest of the templates,
+    build.py and the headers it was built from: a change to any of them
+    without a rebuild is found here, without clang."""
+    from splice.backends.copypatch import stencils_generated
+    from splice.backends.copypatch.stencils_generated import TABLES
+
+    text = Path(stencils_generated.__file__).read_text()
+    if not all((build.ABIS[abi][0] / "Python.h").exists() for abi in TABLES):
+        pytest.skip("the headers of every ABI in the table are needed to recompute its digest")
+    assert build.recorded_digest(text) == build.inputs_digest(list(TABLES)), "stale: rebuild the stencils"
+    assert build.recorded_digest("# inputs sha256: " + "0" * 64) == "0" * 64
+
+
 def test_every_table_has_the_same_stencils() -> None:
     from splice.backends.copypatch.stencils_generated import TABLES
 
