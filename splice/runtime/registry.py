@@ -78,8 +78,27 @@ def _env_flag(name: str) -> bool:
 
 # SPLICE_DISABLE=1: every entry point is a no-op (read once, at import).
 DISABLED = _env_flag("SPLICE_DISABLE")
-# SPLICE_LOG=1: one line on stderr per compile (compiled, or why not).
-LOG = _env_flag("SPLICE_LOG")
+# SPLICE_LOG: one line on stderr per event of the categories it names,
+# comma-separated ("1": every category).
+LOG_CATEGORIES = ("compiles", "fallbacks")
+
+
+def _log_categories(value: str) -> frozenset[str]:
+    """The categories ``SPLICE_LOG`` asks for; an unknown one is reported
+    once (this module is imported once per process)."""
+    if value in ("", "0"):
+        return frozenset()
+    if value == "1":
+        return frozenset(LOG_CATEGORIES)
+    wanted = {c.strip() for c in value.split(",") if c.strip()}
+    unknown = sorted(wanted - set(LOG_CATEGORIES))
+    if unknown:
+        print(f"splice: SPLICE_LOG: unknown category {', '.join(map(repr, unknown))}; "
+              f"known: {', '.join(LOG_CATEGORIES)} (or 1 for all)", file=sys.stderr)
+    return frozenset(wanted & set(LOG_CATEGORIES))
+
+
+LOG = _log_categories(os.environ.get("SPLICE_LOG", ""))
 
 PENDING, COMPILED, INTERPRETED = "pending", "compiled", "interpreted"
 
@@ -541,7 +560,7 @@ def preload(backend: str) -> None:
 
 
 def _compile(f: types.FunctionType, st: FunctionState) -> None:
-    """Compile and install ``f`` (timed, and logged with ``SPLICE_LOG=1``)."""
+    """Compile and install ``f`` (timed, and logged with ``SPLICE_LOG``)."""
     global _compile_attempts
     st.compiles += 1
     _compile_attempts += 1
@@ -554,13 +573,12 @@ def _compile(f: types.FunctionType, st: FunctionState) -> None:
         seconds = st.compiled.compile_seconds or seconds
         _compile_seconds.append(seconds)
         _compile_times[f"{f.__module__}.{f.__qualname__}"] = seconds
-    if LOG:
-        name = f"{f.__module__}.{f.__qualname__}"
-        if st.status == COMPILED:
-            size = getattr(st.compiled, "size", 0)
-            print(f"splice: compiled {name} ({st.backend}, {size} bytes, {seconds * 1e3:.2f} ms)", file=sys.stderr)
-        else:
-            print(f"splice: interpreted {name}: {st.reason}", file=sys.stderr)
+    name = f"{f.__module__}.{f.__qualname__}"
+    if st.status == COMPILED and "compiles" in LOG:
+        size = getattr(st.compiled, "size", 0)
+        print(f"splice: compiled {name} ({st.backend}, {size} bytes, {seconds * 1e3:.2f} ms)", file=sys.stderr)
+    elif st.status != COMPILED and "fallbacks" in LOG:
+        print(f"splice: interpreted {name}: {st.reason}", file=sys.stderr)
 
 
 def _compile_and_install(f: types.FunctionType, st: FunctionState) -> None:
@@ -610,7 +628,7 @@ def _nested_compiler(backend: str) -> Callable[[types.CodeType, types.FunctionTy
             compiled = compile_function(stand_in, code=code, backend=backend, nested=nested)
             trampoline = entry.make_trampoline(compiled, code)
         except Exception as exc:  # Unsupported, or a compiler bug: the nested code stays interpreted
-            if LOG:
+            if "fallbacks" in LOG:
                 kind = "" if isinstance(exc, Unsupported) else "internal compiler error: "
                 print(f"splice: nested {code.co_qualname} interpreted: {kind}{exc}", file=sys.stderr)
         else:
@@ -653,7 +671,7 @@ def _decline(f: types.FunctionType, st: FunctionState) -> None:
     """Leave ``f`` interpreted in a subinterpreter: no compile, no watcher."""
     _pending.discard(f)
     _fallback(st, SUBINTERPRETER)
-    if LOG:
+    if "fallbacks" in LOG:
         print(f"splice: interpreted {f.__module__}.{f.__qualname__}: {SUBINTERPRETER}", file=sys.stderr)
 
 

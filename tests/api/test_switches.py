@@ -151,7 +151,7 @@ def test_compile_now_compiles_shared_code_once(fake_compiler) -> None:
     assert [f(i) for i, f in enumerate(functions)] == [0, 2, 4, 6, 8] and fake_compiler.entries == 5
 
 
-def test_splice_log_prints_one_line_per_compile(tmp_path) -> None:
+def test_splice_log_prints_one_line_per_event_of_its_categories(tmp_path) -> None:
     script = tmp_path / "s.py"
     script.write_text(textwrap.dedent("""
         import splice
@@ -162,9 +162,18 @@ def test_splice_log_prints_one_line_per_compile(tmp_path) -> None:
         splice.jit(f, backend="interp", eager=True)
         splice.jit(g, backend="interp", eager=True)
     """))
-    env = dict(os.environ, SPLICE_LOG="1")
-    out = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr
-    first, second = out.stderr.splitlines()
+    def log(setting: str) -> list[str]:
+        env = dict(os.environ, SPLICE_LOG=setting)
+        out = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr
+        return out.stderr.splitlines()
+
+    first, second = log("1")
     assert re.fullmatch(r"splice: compiled __main__\.f \(interp, 0 bytes, \d+\.\d\d ms\)", first), first
     assert second.startswith("splice: interpreted __main__.g: ") and "generator" in second
+    (compiled,) = log("compiles")
+    assert compiled.startswith("splice: compiled __main__.f (interp, 0 bytes, "), compiled
+    assert log("fallbacks") == [second] and log("0") == []
+    warned, *rest = log("fallbacks,deopt")
+    assert warned == "splice: SPLICE_LOG: unknown category 'deopt'; known: compiles, fallbacks (or 1 for all)"
+    assert rest == [second]
