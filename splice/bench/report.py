@@ -227,11 +227,20 @@ def write_json(path: Path, data: dict[str, Any]) -> None:
 
 def plot(path: Path, cells: list[Cell], runtimes: list[Runtime]) -> None:
     """Speedup over CPython, log scale: one bar per runtime per benchmark."""
+    import matplotlib.pyplot as plt
+
+    fig = figure(cells, runtimes)
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def figure(cells: list[Cell], runtimes: list[Runtime]) -> Any:
+    """The matplotlib figure ``plot`` writes."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import FuncFormatter, LogLocator
 
     benchmarks = list(dict.fromkeys(c.benchmark for c in cells if c.runtime != "-"))
     others = [rt.name for rt in runtimes if rt.name != "cpython"]
@@ -248,6 +257,9 @@ def plot(path: Path, cells: list[Cell], runtimes: list[Runtime]) -> None:
         ax.bar(xs, [y - 1.0 for y in ys], width, bottom=1.0, label=name, color=f"C{i}")
     ax.axhline(1.0, color="black", linewidth=0.8)
     ax.set_yscale("log")
+    # Labelled ticks at 1, 2 and 5 of each decade (0.5x, 1x, 2x, 5x, 10x, ...),
+    # so a bar's height can be read off a log axis.
+    ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: f"{y:g}x"))
     ax.yaxis.set_minor_formatter(FuncFormatter(lambda y, _pos: ""))
     ax.set_xticks(range(len(benchmarks)), benchmarks, rotation=45, ha="right")
@@ -255,8 +267,7 @@ def plot(path: Path, cells: list[Cell], runtimes: list[Runtime]) -> None:
     ax.set_title("splice bench (missing bar: failed, refused or not applicable)")
     ax.legend()
     fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    return fig
 
 
 MARKER = "<!-- written by `splice bench --markdown`: everything below is replaced -->"

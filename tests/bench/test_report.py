@@ -110,6 +110,20 @@ def test_plot_writes_png(tmp_path):
     assert path.read_bytes()[:4] == b"\x89PNG"
 
 
+def test_plot_log_axis_has_labelled_ticks():
+    import matplotlib.pyplot as plt
+
+    fig = report.figure(synthetic_cells(), all_runtimes())
+    try:
+        fig.canvas.draw()
+        ax = fig.axes[0]
+        low, high = ax.get_ylim()
+        labels = [t.get_text() for t in ax.get_yticklabels() if low <= t.get_position()[1] <= high and t.get_text()]
+        assert {"1x", "2x"} <= set(labels), labels  # within one decade: more than its 1x
+    finally:
+        plt.close(fig)
+
+
 def test_formatting():
     assert report.fmt_time(0.0123) == "12.3 ms"
     assert report.fmt_time(2.5e-7) == "250 ns"
