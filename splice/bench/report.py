@@ -139,16 +139,25 @@ def summary(cells: list[Cell]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def results_table(cells: list[Cell]) -> Table:
-    """One row per benchmark and runtime, a section per benchmark."""
+# Below this console width the results table leaves out the memory columns
+# (the JSON and markdown reports keep them), so it fits 100 columns.
+COMPACT_BELOW = 140
+MEMORY_COLUMNS = ("peak RSS", "exec mem")
+
+
+def results_table(cells: list[Cell], width: int = COMPACT_BELOW) -> Table:
+    """One row per benchmark and runtime, a section per benchmark; on a
+    console narrower than COMPACT_BELOW, without the memory columns."""
     table = Table(title="splice bench: time per loop, speedup over plain CPython")
-    for column in RESULT_COLUMNS:
-        wraps = column in ("compile", "status")
-        table.add_column(column, no_wrap=not wraps, min_width=16 if wraps else None)
+    shown = [i for i, column in enumerate(RESULT_COLUMNS)
+             if width >= COMPACT_BELOW or column not in MEMORY_COLUMNS]
+    for i in shown:
+        wraps = RESULT_COLUMNS[i] in ("compile", "status")
+        table.add_column(RESULT_COLUMNS[i], no_wrap=not wraps, min_width=12 if wraps else None)
     for row in result_rows(cells):
         if row[0] and table.row_count:
             table.add_section()
-        table.add_row(*row)
+        table.add_row(*(row[i] for i in shown))
     return table
 
 
@@ -166,7 +175,7 @@ def summary_table(cells: list[Cell], runtimes: list[Runtime]) -> Table:
 
 def print_report(console: Console, cells: list[Cell], runtimes: list[Runtime]) -> None:
     """Both tables, then a loud banner for any splice output mismatch."""
-    console.print(results_table(cells))
+    console.print(results_table(cells, console.width))
     console.print(summary_table(cells, runtimes))
     mismatches = [c for c in cells if c.status == MISMATCH and c.runtime in SPLICE_ROWS]
     if mismatches:

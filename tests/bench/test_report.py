@@ -165,3 +165,17 @@ def test_without_pyperformance_its_rows_fail_and_kernels_run(tmp_path, monkeypat
     assert [(c.benchmark, c.status) for c in cells] == [
         ("nbody", ERROR), ("nbody", ERROR), ("k_recursion", OK), ("k_recursion", OK)]
     assert "pip install pyperformance" in cells[0].reason
+
+
+@pytest.mark.parametrize("width", [100, 200])
+def test_the_report_fits_the_console(width):
+    import io
+
+    from rich.console import Console
+
+    buf = io.StringIO()
+    report.print_report(Console(file=buf, width=width), synthetic_cells(), all_runtimes())
+    text = buf.getvalue()
+    assert max(len(line) for line in text.splitlines()) <= width
+    assert "mismatch" in text and "skipped" in text and "SIGSEGV" in text
+    assert ("peak RSS" in text) == (width >= report.COMPACT_BELOW)
