@@ -16,6 +16,8 @@ import os
 import threading
 from typing import Any, Iterator
 
+from . import jitdump
+
 ENABLED = os.environ.get("SPLICE_PERF_MAP", "") not in ("", "0")
 PER_STENCIL = os.environ.get("SPLICE_PERF_MAP", "") == "stencils"
 _lock = threading.Lock()
@@ -27,21 +29,29 @@ def path(pid: int | None = None) -> str:
 
 
 def record(compiled: Any, name: str) -> None:
-    """Append the entry for one compiled function when ``SPLICE_PERF_MAP=1``.
+    """Append the entry for one compiled function when ``SPLICE_PERF_MAP=1``
+    (and its jitdump record with ``SPLICE_PERF=jitdump``, ``jitdump``).
 
     Native code only (``entry_address`` and ``size``); the pid is read at
     write time so forked children write their own map.
     """
-    if not ENABLED or not getattr(compiled, "entry_address", None) or not compiled.size:
+    if not (ENABLED or jitdump.ENABLED) or not getattr(compiled, "entry_address", None) or not compiled.size:
         return
     start, end = compiled.entry_address, compiled.entry_address + compiled.size
-    record_ranges(list(_pieces(compiled.symbols, start, end, f"splice:{name}:")) if PER_STENCIL
-                  else [(start, end, f"splice:{name}")])
+    jitdump.record_ranges([(start, end, f"splice:{name}")])
+    _write_map(list(_pieces(compiled.symbols, start, end, f"splice:{name}:")) if PER_STENCIL
+               else [(start, end, f"splice:{name}")])
 
 
 def record_ranges(ranges: list[tuple[int, int, str]]) -> None:
-    """Append one line per (start, end, name) when ``SPLICE_PERF_MAP`` is set
-    (code outside any function too: the shared helpers)."""
+    """Name code outside any function (the shared helpers): one map line per
+    (start, end, name) when ``SPLICE_PERF_MAP`` is set, a jitdump record
+    with ``SPLICE_PERF=jitdump``."""
+    jitdump.record_ranges(ranges)
+    _write_map(ranges)
+
+
+def _write_map(ranges: list[tuple[int, int, str]]) -> None:
     if not ENABLED:
         return
     with _lock, open(path(), "a", encoding="utf-8") as f:
