@@ -94,16 +94,30 @@ def _explain(argv: list[str]) -> int:
     p = argparse.ArgumentParser(prog="python -m splice explain",
                                 epilog="exit status: 0 when the function compiles, 1 when it does not (the "
                                        "report says why), 2 when TARGET cannot be found")
-    p.add_argument("target", help="FILE.py:NAME or MODULE:NAME (NAME may be Class.method)")
+    p.add_argument("target", help="FILE.py:NAME or MODULE:NAME (NAME may be Class.method); with --html "
+                                  "also FILE.py or MODULE: every function it defines")
     p.add_argument("--ir", action="store_true", help="print the IR after passes")
     p.add_argument("--asm", action="store_true", help="print the generated code")
+    p.add_argument("--html", metavar="PATH", help="write a self-contained HTML report (source, IR, stencils, "
+                                                  "machine code, linked line by line) to PATH")
     p.add_argument("--backend", default=DEFAULT_BACKEND)
     args = p.parse_args(argv)
     try:
+        if args.html and ":" not in args.target:
+            from .tools import explain_html
+
+            functions = explain.defined_in(args.target)
+            explain_html.write(args.html, functions, args.target, args.backend)
+            print(f"splice explain: wrote {args.html} ({len(functions)} functions)")
+            return 0
         func = explain.resolve(args.target)
     except (ValueError, AttributeError, ImportError, OSError) as exc:
         print(f"splice explain: {exc}", file=sys.stderr)
         return 2
+    if args.html:
+        from .tools import explain_html
+
+        explain_html.write(args.html, [func], args.target, args.backend)
     text = explain.report(func, backend=args.backend, ir=args.ir, asm=args.asm)
     print(text, end="")
     return 0 if text.splitlines()[1].startswith(explain.COMPILES) else 1

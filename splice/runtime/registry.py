@@ -253,13 +253,20 @@ class Explanation(NamedTuple):
         return text + (f": {self.reason}" if self.reason else "")
 
 
-def explain(func: Callable[..., Any]) -> Explanation:
+def explain(func: Callable[..., Any], *, html: str | None = None) -> Explanation:
     """Whether ``func`` runs compiled code and, when it does not, exactly why.
 
     For a function splice was never asked to compile, a trial compile (not
-    installed, not counted) tells whether ``jit`` would succeed.
+    installed, not counted) tells whether ``jit`` would succeed.  ``html``:
+    also write a self-contained report to that path (its source, IR,
+    stencils and machine code, linked line by line: ``tools.explain_html``).
     """
     (f,) = _functions_of(func, "splice.explain", single=True)
+    if html is not None:
+        from ..tools import explain_html
+
+        st = _states.get(f)
+        explain_html.write(html, [f], f"{f.__module__}.{f.__qualname__}", st.backend if st else DEFAULT_BACKEND)
     name = f"{f.__module__}.{f.__qualname__}"
     if DISABLED:
         return Explanation(name, "disabled", "SPLICE_DISABLE is set in the environment")

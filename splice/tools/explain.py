@@ -19,15 +19,27 @@ from typing import Any
 from ..runtime.registry import DEFAULT_BACKEND
 
 
+def _namespace(where: str) -> dict[str, Any]:
+    """The globals of a script (run under another name than ``__main__``) or a module."""
+    if where.endswith(".py") or os.sep in where:
+        return runpy.run_path(where, run_name="__splice_explain__")
+    return vars(importlib.import_module(where))
+
+
+def defined_in(where: str) -> list[types.FunctionType]:
+    """Every function and method that the script or module ``where`` defines."""
+    from .explain_html import functions_of
+
+    namespace = _namespace(where)
+    return functions_of(namespace, namespace.get("__file__") or where)
+
+
 def resolve(target: str) -> types.FunctionType:
     """The function named by ``file.py:name`` or ``module:name``; ValueError otherwise."""
     where, sep, name = target.rpartition(":")
     if not sep or not where or not name:
         raise ValueError(f"expected FILE.py:NAME or MODULE:NAME, got {target!r}")
-    if where.endswith(".py") or os.sep in where:
-        namespace: dict[str, Any] = runpy.run_path(where, run_name="__splice_explain__")
-    else:
-        namespace = vars(importlib.import_module(where))
+    namespace = _namespace(where)
     head, *rest = name.split(".")
     if head not in namespace:
         raise ValueError(f"{where} has no {head!r}")
