@@ -1,5 +1,5 @@
 """Calls of C callables the way the interpreter's specialised PRECALL forms
-make them (templates/shared.c: call_method_descriptor, call_builtin,
+make them (templates/shared.c: call_c_callable, call_c_function,
 call_type_1): method descriptors (`s.upper()`, `str.upper(s)`,
 `s.split(",", maxsplit=1)`), METH_FASTCALL builtins, and `str(x)`,
 `tuple(x)`, `type(x)`.  Compared with CPython on ordinary and awkward

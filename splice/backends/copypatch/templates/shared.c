@@ -278,70 +278,58 @@ HELPER int inlined_by_interpreter(PyObject *callable)
     return Py_IS_TYPE(callable, &PyFunction_Type);
 }
 
-/* A method descriptor (`s.upper()`, `str.upper(s)`) called as the
- * interpreter's specialised PRECALL_*_METHOD_DESCRIPTOR_* forms call it:
- * its C function itself, with the recursion count only for METH_NOARGS and
- * METH_O, as there (and as method_vectorcall_* counts it), skipping
- * PyObject_Vectorcall and the result check.  `args[0]` is self, of the
- * descriptor's type or a subtype; NOT_DIRECT for other calling conventions
- * or argument counts (the generic call raises what it raises). */
-HELPER PyObject *call_method_descriptor(PyMethodDescrObject *descr, PyObject **args, Py_ssize_t n,
-                                        PyObject *kwnames)
+/* A C function of a method descriptor or a builtin, `meth` with `flags`,
+ * called on `self` and the `n` arguments at `args` as the interpreter's
+ * specialised PRECALL forms call it: METH_NOARGS and METH_O with the
+ * recursion count (as method_vectorcall_* and cfunction_vectorcall_* count
+ * it), METH_FASTCALL[|METH_KEYWORDS] without (PyObject_Vectorcall would
+ * add none either, and recursion through next(map(f, ...)) reaches the
+ * same depth), skipping PyObject_Vectorcall and the result check;
+ * NOT_DIRECT for other conventions or argument counts (the generic call
+ * raises what it raises). */
+HELPER PyObject *call_c_function(PyCFunction meth, int flags, PyObject *self, PyObject **args, Py_ssize_t n,
+                                 PyObject *kwnames)
 {
-    PyMethodDef *def = descr->d_method;
-    int flags = def->ml_flags & ~METH_COEXIST;
-    PyObject *self = args[0];
-    if (kwnames == NULL && (flags == METH_NOARGS ? n == 1 : flags == METH_O && n == 2)) {
+    flags &= ~METH_COEXIST;
+    if (kwnames == NULL && (flags == METH_NOARGS ? n == 0 : flags == METH_O && n == 1)) {
         PyThreadState *tstate = _PyThreadState_UncheckedGet();
         if (_Py_EnterRecursiveCallTstate(tstate, " while calling a Python object")) {
             return NULL;
         }
-        PyObject *r = def->ml_meth(self, n == 2 ? args[1] : NULL);
+        PyObject *r = meth(self, n == 1 ? args[0] : NULL);
         _Py_LeaveRecursiveCallTstate(tstate);
         return r;
     }
     if (flags == METH_FASTCALL && kwnames == NULL) {
-        return ((_PyCFunctionFast)(void (*)(void))def->ml_meth)(self, args + 1, n - 1);
+        return ((_PyCFunctionFast)(void (*)(void))meth)(self, args, n);
     }
     if (flags == (METH_FASTCALL | METH_KEYWORDS)) {
-        return ((_PyCFunctionFastWithKeywords)(void (*)(void))def->ml_meth)(self, args + 1, n - 1, kwnames);
+        return ((_PyCFunctionFastWithKeywords)(void (*)(void))meth)(self, args, n, kwnames);
     }
     return NOT_DIRECT;
 }
 
-/* A builtin function called as the interpreter's specialised PRECALL
- * forms call it: METH_FASTCALL ones (PRECALL_NO_KW_BUILTIN_FAST,
- * PRECALL_BUILTIN_FAST_WITH_KEYWORDS) without the recursion count
- * PyObject_Vectorcall would add, so recursion through a builtin
- * (next(map(f, ...))) reaches the same depth; `len(x)` as
- * PRECALL_NO_KW_LEN, without one either (recursion through __len__);
- * other METH_O ones with one, as PRECALL_NO_KW_BUILTIN_O.  NOT_DIRECT for
- * other conventions. */
-HELPER PyObject *call_builtin(PyObject *callable, PyObject **args, Py_ssize_t n, PyObject *kwnames)
+/* A method descriptor (`s.upper()`, `str.upper(s)`: `args[0]` is self, of
+ * the descriptor's type or a subtype) as PRECALL_*_METHOD_DESCRIPTOR_*; a
+ * builtin as PRECALL_NO_KW_BUILTIN_O / _FAST / BUILTIN_FAST_WITH_KEYWORDS,
+ * and `len(x)` as PRECALL_NO_KW_LEN, without a recursion count
+ * (recursion through __len__).  NOT_DIRECT for anything else. */
+HELPER PyObject *call_c_callable(PyObject *callable, PyObject **args, Py_ssize_t n, PyObject *kwnames)
 {
-    int flags = PyCFunction_GET_FLAGS(callable);
-    if (flags == METH_O && n == 1 && kwnames == NULL) {
-        PyThreadState *tstate = _PyThreadState_UncheckedGet();
-        if (callable == tstate->interp->callable_cache.len) {
-            Py_ssize_t len = PyObject_Length(args[0]);
-            return len < 0 ? NULL : PyLong_FromSsize_t(len);
+    if (Py_IS_TYPE(callable, &PyMethodDescr_Type)) {
+        PyMethodDescrObject *descr = (PyMethodDescrObject *)callable;
+        if (n < 1 || !PyObject_TypeCheck(args[0], descr->d_common.d_type)) {
+            return NOT_DIRECT;
         }
-        if (_Py_EnterRecursiveCallTstate(tstate, " while calling a Python object")) {
-            return NULL;
-        }
-        PyObject *r = PyCFunction_GET_FUNCTION(callable)(PyCFunction_GET_SELF(callable), args[0]);
-        _Py_LeaveRecursiveCallTstate(tstate);
-        return r;
+        return call_c_function(descr->d_method->ml_meth, descr->d_method->ml_flags, args[0], args + 1, n - 1,
+                               kwnames);
     }
-    if (flags == METH_FASTCALL && kwnames == NULL) {
-        return ((_PyCFunctionFast)(void (*)(void))PyCFunction_GET_FUNCTION(callable))(
-            PyCFunction_GET_SELF(callable), args, n);
+    if (n == 1 && kwnames == NULL && callable == _PyThreadState_UncheckedGet()->interp->callable_cache.len) {
+        Py_ssize_t len = PyObject_Length(args[0]);
+        return len < 0 ? NULL : PyLong_FromSsize_t(len);
     }
-    if (flags == (METH_FASTCALL | METH_KEYWORDS)) {
-        return ((_PyCFunctionFastWithKeywords)(void (*)(void))PyCFunction_GET_FUNCTION(callable))(
-            PyCFunction_GET_SELF(callable), args, n, kwnames);
-    }
-    return NOT_DIRECT;
+    return call_c_function(PyCFunction_GET_FUNCTION(callable), PyCFunction_GET_FLAGS(callable),
+                           PyCFunction_GET_SELF(callable), args, n, kwnames);
 }
 
 /* `str(x)`, `tuple(x)` and `type(x)` as the interpreter's specialised
@@ -379,13 +367,8 @@ HELPER PyObject *vectorcall(PyObject *callable, PyObject *self, PyObject **buf, 
         n -= PyTuple_GET_SIZE(kwnames);
     }
     PyObject *r = NOT_DIRECT;
-    if (Py_IS_TYPE(callable, &PyMethodDescr_Type)) {
-        if (n >= 1 && PyObject_TypeCheck(args[0], ((PyMethodDescrObject *)callable)->d_common.d_type)) {
-            r = call_method_descriptor((PyMethodDescrObject *)callable, args, n, kwnames);
-        }
-    }
-    else if (Py_IS_TYPE(callable, &PyCFunction_Type)) {
-        r = call_builtin(callable, args, n, kwnames);
+    if (Py_IS_TYPE(callable, &PyMethodDescr_Type) || Py_IS_TYPE(callable, &PyCFunction_Type)) {
+        r = call_c_callable(callable, args, n, kwnames);
     }
     else if (n == 1 && kwnames == NULL && self == NULL) {
         r = call_type_1(callable, args[0]);
