@@ -27,11 +27,17 @@ def _namespace(where: str) -> dict[str, Any]:
 
 
 def defined_in(where: str) -> list[types.FunctionType]:
-    """Every function and method that the script or module ``where`` defines."""
-    from .explain_html import functions_of
-
+    """Every function and method that the script or module ``where`` defines, in source order."""
     namespace = _namespace(where)
-    return functions_of(namespace, namespace.get("__file__") or where)
+    filename = namespace.get("__file__") or where
+    found: list[types.FunctionType] = []
+    for value in namespace.values():
+        for member in vars(value).values() if isinstance(value, type) else [value]:
+            member = getattr(member, "__func__", member)
+            if isinstance(member, types.FunctionType) and member.__code__.co_filename == filename \
+                    and member not in found:
+                found.append(member)
+    return sorted(found, key=lambda f: f.__code__.co_firstlineno)
 
 
 def resolve(target: str) -> types.FunctionType:

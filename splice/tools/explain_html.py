@@ -54,6 +54,9 @@ class FunctionReport:
     ir_after: str = ""
     machine_code: str = ""
     stencils: list[tuple[str, int]] = field(default_factory=list)  # (piece, bytes)
+    # (block id, index in the block) -> source line of that IR instruction
+    # (the emitter's symbols name pieces by them: "b3.2:BinaryOp (...)").
+    lines_of: dict[tuple[int, int], int] = field(default_factory=dict)
 
 
 def report_for(func: types.FunctionType, backend: str = DEFAULT_BACKEND) -> FunctionReport:
@@ -82,7 +85,10 @@ def report_for(func: types.FunctionType, backend: str = DEFAULT_BACKEND) -> Func
         rep.backend, rep.size = compiled.backend, compiled.size
         rep.compile_ms = compiled.compile_seconds * 1e3
         rep.ir_before = format_function(frontend.decode(code))
-        rep.ir_after = format_function(build_ir(func, code))
+        fn = build_ir(func, code)
+        rep.ir_after = format_function(fn)
+        rep.lines_of = {(b.id, i): ins.lineno for b in fn.blocks for i, ins in enumerate(b.instrs)
+                        if ins.lineno is not None}
         rep.machine_code = compiled.disassemble()
         addresses = sorted(compiled.symbols.items(), key=lambda kv: kv[1])
         end = (compiled.entry_address or 0) + compiled.size
@@ -147,7 +153,7 @@ def _section(index: int, rep: FunctionReport) -> str:
         return head + f'<p class="reason">not compiled: {html.escape(rep.reason)}</p>'
     seen: set[str] = set()
     ir = _ir_lines(fn_id, "ir", rep.ir_after, seen)
-    asm = _machine_lines(fn_id, rep.machine_code, _instruction_lines(rep.ir_after), seen)
+    asm = _machine_lines(fn_id, rep.machine_code, rep.lines_of, seen)
     before = _ir_lines(fn_id, "pre", rep.ir_before, seen)
     facts = (f"<p>compiled: {html.escape(rep.backend)} back end, {rep.size} bytes of code, "
              f"{rep.compile_ms:.2f} ms to compile; guards: none (this tier does not speculate)</p>")
@@ -167,24 +173,6 @@ def _key(symbol_line: str) -> tuple[int, int] | None:
     return (int(m.group(1)), int(m.group(2))) if m else None
 
 
-def _instruction_lines(ir_text: str) -> dict[tuple[int, int], int]:
-    """(block, index) -> source line, from the printed IR (instructions
-    numbered within each block as the emitter's symbols number them)."""
-    out: dict[tuple[int, int], int] = {}
-    block, index = -1, 0
-    for line in ir_text.splitlines():
-        head = re.match(r"^b(\d+)\(", line)
-        if head:
-            block, index = int(head.group(1)), 0
-            continue
-        if block >= 0 and line.startswith("    "):
-            m = _LINE.search(line)
-            if m:
-                out[(block, index)] = int(m.group(1))
-            index += 1
-    return out
-
-
 def render(reports: list[FunctionReport], title: str) -> str:
     """The whole page."""
     failed = [(i, r) for i, r in enumerate(reports) if r.reason is not None]
@@ -198,18 +186,6 @@ def render(reports: list[FunctionReport], title: str) -> str:
             + "".join(_section(i, r) for i, r in enumerate(reports)))
     return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>splice explain: '
             f"{html.escape(title)}</title><style>{CSS}</style></head><body>{body}</body></html>\n")
-
-
-def functions_of(namespace: dict, filename: str) -> list[types.FunctionType]:
-    """The functions and methods a script or module defines (in source order)."""
-    found: list[types.FunctionType] = []
-    for value in namespace.values():
-        members = list(vars(value).values()) if isinstance(value, type) else [value]
-        for m in members:
-            m = getattr(m, "__func__", m)
-            if isinstance(m, types.FunctionType) and m.__code__.co_filename == filename and m not in found:
-                found.append(m)
-    return sorted(found, key=lambda f: f.__code__.co_firstlineno)
 
 
 def write(path: str, functions: list[types.FunctionType], title: str, backend: str = DEFAULT_BACKEND) -> None:
