@@ -29,9 +29,7 @@ def test_no_work_periods_or_ticket_numbers() -> None:
         rel = path.relative_to(ROOT)
         if FORBIDDEN.search(str(rel)):
             found.append(f"file name {rel}")
-        # This file's own samples of what is forbidden are not a use of it.
-        if path.suffix not in TEXT or not path.is_file() or path.name == "stencils_generated.py" \
-                or path == Path(__file__).resolve():
+        if path.suffix not in TEXT or not path.is_file() or path.name == "stencils_generated.py":
             continue
         for n, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
             if FORBIDDEN.search(line):
@@ -40,7 +38,10 @@ def test_no_work_periods_or_ticket_numbers() -> None:
 
 
 def test_the_pattern_catches_what_it_must() -> None:
-    for text in ("Session 8 results", "see issue 5", "issue #12", "docs/benchmarks_session3.md", "ticket 40"):
+    # Made up from parts, so that this file holds no instance of what it forbids.
+    for word, tail in (("Session", " 8 results"), ("see issue", " 5"), ("issue", " #12"),
+                       ("docs/benchmarks_session", "3.md"), ("ticket", " 40")):
+        text = word + tail
         assert FORBIDDEN.search(text), text
     for text in ("a session of the sampler", "the issue with 3.11 is", "sessions"):
         assert not FORBIDDEN.search(text), text
