@@ -278,35 +278,43 @@ HELPER int inlined_by_interpreter(PyObject *callable)
     return Py_IS_TYPE(callable, &PyFunction_Type);
 }
 
-/* A C function of a method descriptor or a builtin, `meth` with `flags`,
- * called on `self` and the `n` arguments at `args` as the interpreter's
- * specialised PRECALL forms call it: METH_NOARGS and METH_O with the
- * recursion count (as method_vectorcall_* and cfunction_vectorcall_* count
- * it), METH_FASTCALL[|METH_KEYWORDS] without (PyObject_Vectorcall would
- * add none either, and recursion through next(map(f, ...)) reaches the
- * same depth), skipping PyObject_Vectorcall and the result check;
- * NOT_DIRECT for other conventions or argument counts (the generic call
- * raises what it raises). */
-HELPER PyObject *call_c_function(PyCFunction meth, int flags, PyObject *self, PyObject **args, Py_ssize_t n,
-                                 PyObject *kwnames)
+/* A C function of a method descriptor or a builtin (`callable`), `meth`
+ * with `flags`, called on `self` and the `n` arguments at `args` as the
+ * interpreter's specialised PRECALL forms call it: METH_NOARGS and METH_O
+ * with the recursion count (as method_vectorcall_* and
+ * cfunction_vectorcall_* count it), METH_FASTCALL[|METH_KEYWORDS] without
+ * (PyObject_Vectorcall would add none either, and recursion through
+ * next(map(f, ...)) reaches the same depth), without PyObject_Vectorcall.
+ * A result that contradicts the error indicator (NULL without an
+ * exception, as _testcapi's return_null_without_error gives) becomes
+ * PyObject_Vectorcall's SystemError.  NOT_DIRECT for other conventions or
+ * argument counts (the generic call raises what it raises). */
+HELPER PyObject *call_c_function(PyObject *callable, PyCFunction meth, int flags, PyObject *self, PyObject **args,
+                                 Py_ssize_t n, PyObject *kwnames)
 {
+    PyThreadState *tstate = _PyThreadState_UncheckedGet();
+    PyObject *r;
     flags &= ~METH_COEXIST;
     if (kwnames == NULL && (flags == METH_NOARGS ? n == 0 : flags == METH_O && n == 1)) {
-        PyThreadState *tstate = _PyThreadState_UncheckedGet();
         if (_Py_EnterRecursiveCallTstate(tstate, " while calling a Python object")) {
             return NULL;
         }
-        PyObject *r = meth(self, n == 1 ? args[0] : NULL);
+        r = meth(self, n == 1 ? args[0] : NULL);
         _Py_LeaveRecursiveCallTstate(tstate);
-        return r;
     }
-    if (flags == METH_FASTCALL && kwnames == NULL) {
-        return ((_PyCFunctionFast)(void (*)(void))meth)(self, args, n);
+    else if (flags == METH_FASTCALL && kwnames == NULL) {
+        r = ((_PyCFunctionFast)(void (*)(void))meth)(self, args, n);
     }
-    if (flags == (METH_FASTCALL | METH_KEYWORDS)) {
-        return ((_PyCFunctionFastWithKeywords)(void (*)(void))meth)(self, args, n, kwnames);
+    else if (flags == (METH_FASTCALL | METH_KEYWORDS)) {
+        r = ((_PyCFunctionFastWithKeywords)(void (*)(void))meth)(self, args, n, kwnames);
     }
-    return NOT_DIRECT;
+    else {
+        return NOT_DIRECT;
+    }
+    if ((r == NULL) == (tstate->curexc_type == NULL)) {
+        r = _Py_CheckFunctionResult(tstate, callable, r, NULL);
+    }
+    return r;
 }
 
 /* A method descriptor (`s.upper()`, `str.upper(s)`: `args[0]` is self, of
@@ -321,14 +329,14 @@ HELPER PyObject *call_c_callable(PyObject *callable, PyObject **args, Py_ssize_t
         if (n < 1 || !PyObject_TypeCheck(args[0], descr->d_common.d_type)) {
             return NOT_DIRECT;
         }
-        return call_c_function(descr->d_method->ml_meth, descr->d_method->ml_flags, args[0], args + 1, n - 1,
-                               kwnames);
+        return call_c_function(callable, descr->d_method->ml_meth, descr->d_method->ml_flags, args[0], args + 1,
+                               n - 1, kwnames);
     }
     if (n == 1 && kwnames == NULL && callable == _PyThreadState_UncheckedGet()->interp->callable_cache.len) {
         Py_ssize_t len = PyObject_Length(args[0]);
         return len < 0 ? NULL : PyLong_FromSsize_t(len);
     }
-    return call_c_function(PyCFunction_GET_FUNCTION(callable), PyCFunction_GET_FLAGS(callable),
+    return call_c_function(callable, PyCFunction_GET_FUNCTION(callable), PyCFunction_GET_FLAGS(callable),
                            PyCFunction_GET_SELF(callable), args, n, kwnames);
 }
 
