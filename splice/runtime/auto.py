@@ -9,8 +9,7 @@ Detection costs near zero for code splice does not compile: no PEP 523 hook,
 no ``sys.settrace``/``sys.setprofile`` (each slows every call, and a profile
 function makes compiled code step aside).  A thread wakes
 ``SPLICE_SAMPLE_HZ`` times a second (default 250), reads the Python stack
-of every other thread (``sys._current_frames()``, the innermost
-``MAX_DEPTH`` frames) and counts a sample for each code object on it, once
+of every other thread (the innermost ``MAX_DEPTH`` frames) and counts a sample for each code object on it, once
 per sample.  A code object reaching ``SPLICE_THRESHOLD`` samples (default
 10, i.e. about 40 ms of run time spent in it or in what it calls) is hot:
 the functions using it are found (among the functions and classes of its
@@ -35,10 +34,10 @@ once the module runs: the script's, closures).  Other code is not sampled:
 threshold 0 forces compilation of the program, not of its tools (a test
 runner, the standard library).
 
-The sampling thread is not one of the program's threads: it is started with
-``_thread.start_new_thread``, so ``threading.enumerate()`` and
-``threading.active_count()`` do not list it and the exit does not wait for
-it (it ends as a daemon thread does).  The automatic mode stays off in
+The sampling thread is not one of the program's threads: a C thread that
+holds a thread state only while it samples (threads.py), so nothing that
+lists the program's threads or reads their stacks sees it, and the exit
+does not wait for it (``atexit`` stops it).  The automatic mode stays off in
 subinterpreters: ``Py_EndInterpreter`` aborts the process when a thread of
 the ending interpreter still runs, and splice is not made to work across
 interpreters.
@@ -49,7 +48,6 @@ the fork left behind; the child starts its own sampler.
 
 from __future__ import annotations
 
-import _thread
 import atexit
 import gc
 import importlib._bootstrap as _bootstrap
@@ -61,7 +59,7 @@ import types
 from typing import Any, Callable
 
 from ..backends import BACKENDS
-from . import registry
+from . import registry, threads
 
 DEFAULT_THRESHOLD = 10  # samples with the code object on the stack
 DEFAULT_HZ = 250  # samples a second
@@ -90,8 +88,8 @@ def _env_int(name: str, default: int, minimum: int) -> int:
 
 
 class _Sampler:
-    """Counts samples per code object and compiles the hot ones, in a thread
-    of its own that ``threading`` does not know (``start``)."""
+    """Counts samples per code object and compiles the hot ones, called by a
+    thread of its own that the program does not see (``start``)."""
 
     def __init__(self, threshold: int, hz: int, backend: str) -> None:
         self.setting, self.hz = threshold, hz
@@ -99,85 +97,86 @@ class _Sampler:
         self.user_only = threshold == 0  # threshold 0: the code of user modules only (see _in_scope)
         self.interval = 1.0 / max(1, hz)
         self.backend = backend
-        self.stopping = threading.Event()
         self.counts: dict[int, int] = {}
         self.codes: dict[int, types.CodeType] = {}  # keeps every counted code alive: ids stay unique
         self.sweeps: dict[int, int] = {}
         self.ignored: set[int] = set()
         self.counted = False  # whether the current sample counted a code object
         self.alive = False
+        self.stopping = False
+        self.wait = self.interval
+        self.thread: threads.HiddenThread | None = None
 
     def start(self) -> None:
-        """Run ``run`` in a new thread started by ``_thread``, not ``threading``:
-        not in ``threading.enumerate()`` or ``active_count()`` (programs that
-        count their threads see what plain python shows them), and not
-        waited for at exit; like a daemon thread, it stops when it next needs
-        the GIL once the interpreter is finalizing (``atexit`` stops it before)."""
+        """Start sampling in a thread the program never sees (threads.py)."""
+        threads.load()
         self.alive = True
-        try:
-            _thread.start_new_thread(self._main, ())
-        except BaseException:
-            self.alive = False
-            raise
+        self.thread = threads.HiddenThread(self.tick, int(self.interval * 1e9))
+
+    def stop(self) -> None:
+        self.stopping = True
+        self.alive = False
+        if self.thread is not None:
+            self.thread.stop()
 
     def is_alive(self) -> bool:
         return self.alive
 
-    def _main(self) -> None:
-        try:
-            self.run()
-        finally:
+    def tick(self) -> int:
+        """One sample, run by the sampling thread: the wait before the next,
+        in nanoseconds, or -1 to end the thread.
+
+        While samples find nothing to count (all the program's hot code is
+        compiled, or is code splice declined, such as generators), sample
+        half as often each time, down to ``IDLE_HZ``: each sample takes the
+        GIL from the program (nqueens, whose hot code is generators, ran
+        0.94x of plain at 250 samples a second and 0.99x at 20).  Any counted
+        sample brings the rate back.  Ends once no other thread is left
+        (``threads.alone``)."""
+        if self.stopping:
+            return -1
+        if threads.alone():
             self.alive = False
-
-    def run(self) -> None:
-        """Sample every ``interval``; while samples find nothing to count (all
-        the program's hot code is compiled, or is code splice declined, such
-        as generators), sample half as often each time, down to ``IDLE_HZ``:
-        each sample takes the GIL from the program (nqueens, whose hot code is
-        generators, ran 0.94x of plain at 250 samples a second and 0.99x at
-        20).  Any counted sample brings the rate back.
-
-        Ends once no other thread is left: a child forked by a thread other
-        than the main one never finalizes, it ends when its last thread does,
-        and the sampler must not be that last thread (the child would never
-        exit)."""
-        me = _thread.get_ident()
-        interval = self.interval
-        while not self.stopping.wait(interval):
-            frames = sys._current_frames()  # the threads running Python code, this one included
-            if len(frames) == 1 and registry.only_thread():
-                return
-            if not registry.enabled():
-                del frames  # a frame kept until the next sample would keep its locals alive
-                continue
+            return -1
+        if registry.enabled():
+            found = threads.stacks(MAX_DEPTH)
             self.counted = False
-            hot = [found for tid, frame in frames.items() if tid != me and not _in_splice(frame)
-                   for found in self.sample_stack(frame)]
-            del frames
-            for code, globals_ in hot:
+            hot = self.sample_stacks(found)
+            del found  # nothing of the program's is kept until the next sample
+            for code, globals_ in hot or ():
                 self.compile_hot(code, globals_)
-            interval = self.next_interval(interval)
+            self.wait = self.next_interval(self.wait)
+        return int(self.wait * 1e9)
 
     def next_interval(self, interval: float) -> float:
         """The wait before the next sample: the base interval after a sample
         that counted a code object, else twice the last, at most 1/IDLE_HZ."""
         return self.interval if self.counted else min(interval * 2, max(self.interval, 1.0 / IDLE_HZ))
 
-    def sample_stack(self, frame: types.FrameType | None) -> list[tuple[types.CodeType, dict[str, Any]]]:
-        """Count one sample for each code on the stack (innermost ``MAX_DEPTH``
-        frames, a recursive code once); the codes that just became hot."""
-        hot = []
-        seen: set[int] = set()
-        for _ in range(MAX_DEPTH):
-            if frame is None:
-                break
-            key = id(frame.f_code)
-            if key not in self.ignored and key not in seen:  # cheap tests first
-                seen.add(key)
-                code = self.sample(frame.f_code)
-                if code is not None:
-                    hot.append((code, frame.f_globals))
-            frame = frame.f_back
+    def sample_stacks(self, found: tuple[Any, ...]) -> list[tuple[types.CodeType, dict[str, Any]]] | None:
+        """Count one sample for each code on each thread's stack (``found``:
+        ``threads.stacks``'s flat tuple; a recursive code once), except on
+        the stacks where splice itself runs; the codes that just became hot,
+        with their globals, or None.
+
+        A sample that finds nothing hot makes no list or small tuple: those
+        go to free lists when released, so each would count in the
+        program's ``gc.get_count()`` after its ``gc.collect()`` (which
+        empties the free lists) as an object made and never freed."""
+        hot = None
+        start = 0
+        while start < len(found):
+            end = found.index(None, start)
+            if not _in_splice(found, start, end):
+                seen: set[int] = set()
+                for i in range(start, end, 2):
+                    key = id(found[i])
+                    if key not in self.ignored and key not in seen:  # cheap tests first
+                        seen.add(key)
+                        if self.sample(found[i]) is not None:
+                            hot = hot or []
+                            hot.append((found[i], found[i + 1]))
+            start = end + 1
         return hot
 
     def sample(self, code: types.CodeType) -> types.CodeType | None:
@@ -278,16 +277,17 @@ def _module_functions(globals_: dict[str, Any]) -> list[types.FunctionType]:
     return out
 
 
-def _in_splice(frame: types.FrameType | None) -> bool:
-    """True when splice itself is running on this stack (compiling, or the
-    interp back end executing IR): what it calls is splice's work, not the
-    program's, and compiling it could make splice re-enter itself."""
-    while frame is not None:
-        if frame.f_code is _call_as_main.__code__ or frame.f_code is _exec_source.__code__:
+def _in_splice(found: tuple[Any, ...], start: int, end: int) -> bool:
+    """True when splice itself is running on the stack of ``found[start:end]``
+    (compiling, or the interp back end executing IR): what it calls is
+    splice's work, not the program's, and compiling it could make splice
+    re-enter itself."""
+    for i in range(start, end, 2):
+        code = found[i]
+        if code is _call_as_main.__code__ or code is _exec_source.__code__:
             return False  # below here: `splice run` starting the program
-        if frame.f_code.co_filename.startswith(_SPLICE_DIR):
+        if code.co_filename.startswith(_SPLICE_DIR):
             return True
-        frame = frame.f_back
     return False
 
 
@@ -402,7 +402,7 @@ def start(threshold: int | None = None, hz: int | None = None, backend: str | No
     registry.preload(backend)
     with _lock:
         if _sampler is not None:
-            _sampler.stopping.set()
+            _sampler.stop()
         if threshold == 0:
             _install_import_hook(backend)
         else:
@@ -417,7 +417,7 @@ def stop() -> None:
     global _sampler
     with _lock:
         if _sampler is not None:
-            _sampler.stopping.set()
+            _sampler.stop()
             _sampler = None
         _remove_import_hook()
 

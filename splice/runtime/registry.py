@@ -30,9 +30,10 @@ Code reassignment
     the function is passed to ``jit`` or ``explain``.
 
 The watcher thread
-    It is not one of the program's threads: started with
-    ``_thread.start_new_thread``, it is absent from ``threading.enumerate()``
-    and ``threading.active_count()``, and the exit does not wait for it.  It
+    It is not one of the program's threads: a C thread that holds a thread
+    state only while it polls (threads.py), it is absent from
+    ``threading.enumerate()``, ``sys._current_frames()`` and faulthandler's
+    dumps, and the exit does not wait for it (``atexit`` stops it).  It
     ends once it is the last thread left (a child forked by a thread other
     than the main one ends when its last thread does, so the watcher must not
     be that thread).  A fork waits for a compile in progress (``_compiling``,
@@ -50,7 +51,7 @@ Subinterpreters
 
 from __future__ import annotations
 
-import _thread
+import atexit
 import functools
 import os
 import sys
@@ -131,8 +132,10 @@ _enabled = not DISABLED
 _compile_seconds: list[float] = []
 _compile_times: dict[str, float] = {}  # qualified name -> seconds of its last compile
 _compile_attempts = 0
-_wake = threading.Event()
-_watching = False  # whether the watcher thread runs
+_watcher: "threads.HiddenThread | None" = None  # the watcher thread, while it runs
+_woken = False  # whether a ``jit`` asked the watcher for a round since its last
+_delay = POLL_SECONDS  # the watcher's period while functions warm up
+_last_recheck = 0.0  # time.monotonic() of the watcher's last look for reassigned __code__
 # Held while splice compiles (and while it imports what compiling needs):
 # os.fork() waits for it (``_before_fork``).  Taken before ``_lock``, never
 # while holding it.
@@ -415,22 +418,6 @@ def in_main_interpreter() -> bool:
     return _main_interpreter
 
 
-def only_thread() -> bool:
-    """True when no other thread of the process is alive (Linux's task list;
-    a thread that ended and led the process stays there as a zombie until the
-    process ends).  False where there is no such list."""
-    me = str(_thread.get_native_id())
-    try:
-        for task in os.listdir("/proc/self/task"):
-            if task != me:
-                with open(f"/proc/self/task/{task}/stat", "rb") as f:
-                    if f.read().rpartition(b")")[2].split()[0] != b"Z":  # the state, after "(comm)"
-                        return False
-    except OSError:  # a thread ended meanwhile: look again later
-        return False
-    return True
-
-
 # --- internals ---------------------------------------------------------------
 
 
@@ -697,45 +684,52 @@ def _trial_compile(f: types.FunctionType, backend: str) -> tuple[str | None, Any
 
 
 def _ensure_watcher() -> None:
-    """Start the watcher thread (one at a time) and wake it; none in a subinterpreter."""
-    global _watching
-    if not _watching and in_main_interpreter():
-        _watching = True
-        try:
-            _thread.start_new_thread(_watch, ())
-        except BaseException:
-            _watching = False
-            raise
-    _wake.set()
+    """Start the watcher thread (one at a time) or wake it; none in a subinterpreter."""
+    from . import threads
+
+    global _watcher, _woken
+    if not in_main_interpreter():
+        return
+    _woken = True
+    if _watcher is None:
+        _watcher = threads.HiddenThread(_watch, int(POLL_SECONDS * 1e9))
+    else:
+        _watcher.wake()
 
 
-def _watch() -> None:
-    """Poll warming-up functions, every POLL_SECONDS at first, then less often
-    (doubling up to RECHECK_SECONDS) while none of them warms up, so functions
-    that are never called cost next to nothing; ``jit`` of a new function or a
-    compile brings the period back.  Looks for reassigned ``__code__`` once a second.
+def _watch() -> int:
+    """One round of the watcher, run by its thread (``_ensure_watcher``;
+    threads.py): poll warming-up functions; the wait before the next round,
+    in nanoseconds, or -1 to end the thread.
 
-    Runs in a thread ``threading`` does not know (``_ensure_watcher``); like a
-    daemon thread, it stops when it next needs the GIL once the interpreter
-    is finalizing.  Ends when no other thread is left (at most
-    ``RECHECK_SECONDS`` after the last one ended)."""
-    global _watching
-    try:
-        last_recheck = time.monotonic()
-        delay = POLL_SECONDS
-        while True:
-            woken = _wake.wait(delay if _pending else RECHECK_SECONDS)
-            _wake.clear()
-            if len(sys._current_frames()) == 1 and only_thread():
-                return
-            compiled = poll()
-            delay = POLL_SECONDS if woken or compiled else min(2 * delay, RECHECK_SECONDS)
-            now = time.monotonic()
-            if now - last_recheck >= RECHECK_SECONDS:
-                last_recheck = now
-                recheck()
-    finally:
-        _watching = False
+    Polls every POLL_SECONDS at first, then less often (doubling up to
+    RECHECK_SECONDS) while none of them warms up, so functions that are
+    never called cost next to nothing; ``jit`` of a new function or a
+    compile brings the period back.  Looks for reassigned ``__code__`` once
+    a second.  Ends when no other thread is left."""
+    from . import threads
+
+    global _watcher, _woken, _delay, _last_recheck
+    if threads.alone():
+        _watcher = None
+        return -1
+    woken, _woken = _woken, False
+    compiled = poll()
+    _delay = POLL_SECONDS if woken or compiled else min(2 * _delay, RECHECK_SECONDS)
+    now = time.monotonic()
+    if now - _last_recheck >= RECHECK_SECONDS:
+        _last_recheck = now
+        recheck()
+    return int((_delay if _pending else RECHECK_SECONDS) * 1e9)
+
+
+def _stop_watcher() -> None:
+    """At exit: the watcher must not wake once Python is gone (an embedding
+    application may go on after finalizing it)."""
+    global _watcher
+    if _watcher is not None:
+        _watcher.stop()
+        _watcher = None
 
 
 def _before_fork() -> None:
@@ -754,14 +748,14 @@ def _after_fork_in_parent() -> None:
 def _after_fork_in_child() -> None:
     """Threads do not survive fork: fresh locks, and a watcher of the child's own
     when functions are warming up."""
-    global _lock, _compiling, _wake, _watching
+    global _lock, _compiling, _watcher
     _lock = threading.RLock()
     _compiling = threading.RLock()
-    _wake = threading.Event()
-    _watching = False
+    _watcher = None
     if _pending:
         _ensure_watcher()
 
 
 os.register_at_fork(before=_before_fork, after_in_parent=_after_fork_in_parent,
                     after_in_child=_after_fork_in_child)
+atexit.register(_stop_watcher)

@@ -98,7 +98,13 @@ def test_a_stack_sample_counts_every_code_on_it_once() -> None:
     sampler = auto._Sampler(threshold=2, hz=1, backend="interp")
 
     def leaf(n):
-        return sampler.sample_stack(sys._getframe()) if n == 0 else leaf(n - 1)
+        if n:
+            return leaf(n - 1)
+        frame, stack = sys._getframe(), []
+        while frame is not None:
+            stack += [frame.f_code, frame.f_globals]
+            frame = frame.f_back
+        return sampler.sample_stacks((*stack, None)) or []
 
     def caller():
         return leaf(3)

@@ -31,6 +31,7 @@ THREADS_SEEN = """
     worker.start()
     worker.join()
     print("in a worker", seen)
+    print("stacks", len(__import__("sys")._current_frames()))
     faulthandler.dump_traceback(all_threads=True)
     print("dumped")
 """

@@ -1,7 +1,11 @@
 """The automatic mode's sampling thread is not one of the program's threads:
-``threading.active_count()`` and ``threading.enumerate()`` give what plain
-python gives (the sampler used to be a ``threading.Thread`` and showed up as
-``splice-sampler``), and it still neither holds up nor breaks the exit."""
+``threading.active_count()``, ``threading.enumerate()``,
+``sys._current_frames()`` and faulthandler's dump of all threads give what
+plain python gives (the sampler used to be a ``threading.Thread`` named
+``splice-sampler``, then a ``_thread`` thread that faulthandler and
+``sys._current_frames()`` still listed), its reading of the stacks makes no
+frame objects (``gc.get_count()`` and ``gc.get_objects()`` saw them), and it
+still neither holds up nor breaks the exit."""
 
 from __future__ import annotations
 
@@ -57,6 +61,35 @@ def test_threads_seen_by_the_program_are_plain_pythons(tmp_path, mode: str) -> N
     assert proc.returncode == 0 and "Fatal" not in proc.stderr, proc.stderr[-2000:]
     assert proc.stdout == plain.stdout
     assert "splice: compiled __main__.hot" in proc.stderr, proc.stderr[-2000:]  # the sampler did run
+    assert "Current thread 0x" in proc.stderr and "\nThread 0x" not in proc.stderr, proc.stderr[-2000:]
+
+
+FRAME_OBJECTS = textwrap.dedent("""
+    import gc, time
+
+    def deep(n):
+        if n:
+            return deep(n - 1)
+        gc.disable()
+        gc.collect()
+        before = gc.get_count()[0]  # objects made since (minus those freed)
+        end = time.monotonic() + 0.3  # about 60 samples of these frames
+        while time.monotonic() < end:
+            pass
+        return gc.get_count()[0] - before
+
+    print([deep(20) for _ in range(3)][-1])  # the first: ctypes' and the tuple free list's first use
+""")
+
+
+def test_sampling_makes_no_frame_objects() -> None:
+    """Objects made while about 60 samples read a stack of 23 frames: 1 in
+    plain python (gc.get_count's own), 28 to 30 when a sample made frame
+    objects or a pair per frame."""
+    plain = run("-c", FRAME_OBJECTS)
+    proc = run("-c", FRAME_OBJECTS, SPLICE="1", SPLICE_THRESHOLD="1000000", SPLICE_SAMPLE_HZ="200")
+    assert proc.returncode == plain.returncode == 0, proc.stderr[-2000:]
+    assert int(proc.stdout) <= int(plain.stdout) + 2, (plain.stdout, proc.stdout)
 
 
 EXIT_WHILE_COMPILING = textwrap.dedent("""

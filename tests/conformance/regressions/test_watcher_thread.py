@@ -2,9 +2,10 @@
 up (the watcher), in every process and thread shape the automatic mode's
 sampler is tested in:
 
-* it is not one of the program's threads: ``threading.enumerate()`` and
-  ``threading.active_count()`` give what plain python gives (it was a
-  ``threading.Thread`` named ``splice-watcher``);
+* it is not one of the program's threads: ``threading.enumerate()``,
+  ``threading.active_count()``, ``sys._current_frames()`` and faulthandler's
+  dump give what plain python gives (it was a ``threading.Thread`` named
+  ``splice-watcher``, then a ``_thread`` thread the last two listed);
 * ``@splice.jit`` in a subinterpreter leaves the function interpreted and
   starts no thread (a watcher still running when the interpreter ended made
   ``Py_EndInterpreter`` abort the process: "not the last thread");
@@ -65,6 +66,7 @@ def test_threads_seen_by_the_program_are_plain_pythons(tmp_path) -> None:
     assert proc.returncode == 0 and "Fatal" not in proc.stderr, proc.stderr[-2000:]
     assert proc.stdout == plain.stdout
     assert "splice: compiled __main__.hot" in proc.stderr, proc.stderr[-2000:]  # the watcher did compile
+    assert "Current thread 0x" in proc.stderr and "\nThread 0x" not in proc.stderr, proc.stderr[-2000:]
 
 
 SUB = textwrap.dedent("""

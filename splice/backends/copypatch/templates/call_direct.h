@@ -279,7 +279,7 @@ HELPER PyObject *enter_direct(_PyInterpreterFrame *frame, PyThreadState *tstate,
                               PyObject **args, Py_ssize_t npos, Py_ssize_t missing, PyObject *kwnames, int simple,
                               stack_cache *c_stack, _PyStackChunk **spare)
 {
-    if (tstate->cframe->use_tracing || tstate->interp->eval_frame != NULL ||
+    if (INTERPRETER_NEEDED(tstate) || tstate->interp->eval_frame != NULL ||
         ((tstate->recursion_remaining & (C_STACK_EVERY - 1)) == 0 && c_stack_short(tstate, c_stack))) {
         return NOT_DIRECT;
     }

@@ -75,7 +75,7 @@ HELPER PyObject *consume_generator(PyThreadState *tstate, PyObject *callable, Py
                                    PyTypeObject *entry_base, stack_cache *c_stack)
 {
     int kind = consumer_kind(callable);
-    if (kind < 0 || gen->gi_frame_state != FRAME_CREATED || tstate->cframe->use_tracing ||
+    if (kind < 0 || gen->gi_frame_state != FRAME_CREATED || INTERPRETER_NEEDED(tstate) ||
         c_stack_short(tstate, c_stack)) {
         return NOT_DIRECT;
     }

@@ -36,7 +36,7 @@ __attribute__((flatten)) PyObject *_jit_stencil(PyObject *self)
         return _JIT_TARGET0(frame, slots, tstate);
     }
 #endif
-    if (tstate->cframe->use_tracing || c_stack_short(tstate, (stack_cache *)FAR(_JIT_OP1))) {
+    if (INTERPRETER_NEEDED(tstate) || c_stack_short(tstate, (stack_cache *)FAR(_JIT_OP1))) {
         return Py_NewRef(OP0);
     }
 #ifdef GENERATOR

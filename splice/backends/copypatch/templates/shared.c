@@ -483,3 +483,170 @@ int _jit_stencil(_PyInterpreterFrame *frame, PyObject *a, PyObject *b, int op, i
 }
 #endif
 
+
+#if defined(HIDDEN_THREAD) || defined(HIDDEN_THREAD_STATE) || defined(SAMPLE_STACKS)
+FAR_DATA(_PyRuntimeState, _PyRuntime);
+#define RUNTIME ((_PyRuntimeState *)FAR(&_PyRuntime))
+#endif
+
+#if defined(HIDDEN_THREAD) || defined(HIDDEN_THREAD_STATE)
+/* splice's own threads (runtime/threads.py) each have one thread state,
+ * kept out of the interpreter's list of threads except while the thread
+ * runs Python code, so that nothing that lists the program's threads (the
+ * dump of faulthandler, sys._current_frames(), threading) sees them
+ * between their rounds.  Linked and unlinked under the lock CPython's own
+ * thread states are added and removed under. */
+HELPER void hide_thread_state(PyThreadState *ts)
+{
+    PyThread_acquire_lock(RUNTIME->interpreters.mutex, WAIT_LOCK);
+    if (ts->prev != NULL) {
+        ts->prev->next = ts->next;
+    }
+    else {
+        ts->interp->threads.head = ts->next;
+    }
+    if (ts->next != NULL) {
+        ts->next->prev = ts->prev;
+    }
+    ts->prev = ts->next = NULL;
+    PyThread_release_lock(RUNTIME->interpreters.mutex);
+}
+
+HELPER void show_thread_state(PyThreadState *ts)
+{
+    PyThread_acquire_lock(RUNTIME->interpreters.mutex, WAIT_LOCK);
+    PyThreadState *head = ts->interp->threads.head;
+    ts->prev = NULL;
+    ts->next = head;
+    if (head != NULL) {
+        head->prev = ts;
+    }
+    ts->interp->threads.head = ts;
+    PyThread_release_lock(RUNTIME->interpreters.mutex);
+}
+#endif
+
+#ifdef HIDDEN_THREAD_STATE
+/* A thread state for a hidden thread, made by the thread starting it
+ * (which holds the GIL: tracemalloc's raw allocator, which 3.11 has take
+ * the GIL, crashes when a thread state is made for a thread without one),
+ * and hidden at once. */
+PyThreadState *_jit_stencil(void)
+{
+    PyThreadState *ts = PyThreadState_New(PyInterpreterState_Get());
+    if (ts != NULL) {
+        hide_thread_state(ts);
+    }
+    return ts;
+}
+#endif
+
+#ifdef HIDDEN_THREAD
+/* A hidden thread's body, started with pthread_create: wait `wait_ns` or
+ * until woken (`woken`, set with `cond` signalled), then call the Python
+ * callable `tick` with the GIL and the thread state `ts`
+ * (HIDDEN_THREAD_STATE); `tick` returns the next wait in nanoseconds, or a
+ * negative number to end the thread.  Once `stop` is set (by the runtime,
+ * at exit or on stopping; under `mutex`, with the GIL) the thread touches
+ * nothing of Python's again.  The layout is threads.py's _Config. */
+typedef struct {
+    PyObject *tick;
+    PyThreadState *ts;
+    int64_t wait_ns;
+    int32_t stop;
+    int32_t woken;
+    pthread_mutex_t mutex;
+    pthread_cond_t cond;  /* on CLOCK_MONOTONIC */
+} thread_config;
+_Static_assert(sizeof(pthread_mutex_t) == 40 && sizeof(pthread_cond_t) == 48, "threads.py's _Config");
+
+void *_jit_stencil(thread_config *config)
+{
+    PyThreadState *ts = config->ts;
+    for (;;) {
+        struct timespec deadline;
+        clock_gettime(CLOCK_MONOTONIC, &deadline);
+        int64_t ns = deadline.tv_nsec + config->wait_ns % 1000000000;
+        deadline.tv_sec += config->wait_ns / 1000000000 + ns / 1000000000;
+        deadline.tv_nsec = ns % 1000000000;
+        pthread_mutex_lock(&config->mutex);
+        while (!config->woken && !config->stop &&
+               pthread_cond_timedwait(&config->cond, &config->mutex, &deadline) == 0) {
+        }
+        config->woken = 0;
+        int stop = config->stop;
+        pthread_mutex_unlock(&config->mutex);
+        if (stop) {
+            return NULL;
+        }
+        PyThread_tss_set(&RUNTIME->gilstate.autoTSSkey, ts);
+        PyEval_RestoreThread(ts);  /* ends this thread when Python is finalizing */
+        show_thread_state(ts);
+        ts->thread_id = PyThread_get_thread_ident();
+        ts->native_thread_id = PyThread_get_thread_native_id();
+        long long next = -1;
+        if (!config->stop) {
+            PyObject *r = PyObject_CallNoArgs(config->tick);
+            if (r != NULL) {
+                next = PyLong_AsLongLong(r);
+                Py_DECREF(r);
+            }
+            if (PyErr_Occurred()) {
+                PyErr_WriteUnraisable(config->tick);
+                next = -1;
+            }
+        }
+        hide_thread_state(ts);
+        PyEval_SaveThread();
+        PyThread_tss_set(&RUNTIME->gilstate.autoTSSkey, NULL);
+        if (next < 0) {
+            return NULL;
+        }
+        config->wait_ns = next;
+    }
+}
+#endif
+
+#ifdef SAMPLE_STACKS
+/* The automatic mode's view of the stacks of the interpreter's other
+ * threads (runtime/threads.py): a flat tuple of each frame's code and
+ * globals, innermost first, at most `depth` frames a thread, each thread's
+ * followed by None (at most SAMPLE_MAX items in all).
+ * Read from the interpreter's frames as sys._current_frames() reads them,
+ * under the same lock, but without making a frame object for each frame
+ * (objects the program would count in gc.get_count()). */
+#define SAMPLE_MAX 3072
+
+PyObject *_jit_stencil(Py_ssize_t depth)
+{
+    PyObject *found[SAMPLE_MAX];
+    Py_ssize_t n = 0;
+    PyThreadState *me = PyThreadState_Get();
+    PyThread_acquire_lock(RUNTIME->interpreters.mutex, WAIT_LOCK);
+    for (PyThreadState *t = me->interp->threads.head; t != NULL; t = t->next) {
+        if (t == me || t->cframe == NULL) {
+            continue;
+        }
+        _PyInterpreterFrame *f = t->cframe->current_frame;
+        for (Py_ssize_t i = 0; f != NULL && i < depth && n + 3 <= SAMPLE_MAX; i++, f = f->previous) {
+            found[n++] = Py_NewRef(f->f_code);
+            found[n++] = Py_NewRef(f->f_globals);
+        }
+        if (n + 1 > SAMPLE_MAX) {
+            break;
+        }
+        found[n++] = Py_NewRef(Py_None);
+    }
+    PyThread_release_lock(RUNTIME->interpreters.mutex);
+    PyObject *sample = PyTuple_New(n);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (sample == NULL) {
+            Py_DECREF(found[i]);
+        }
+        else {
+            PyTuple_SET_ITEM(sample, i, found[i]);
+        }
+    }
+    return sample;
+}
+#endif

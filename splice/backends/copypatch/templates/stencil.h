@@ -16,6 +16,7 @@
 #include "internal/pycore_interp.h"
 #include "internal/pycore_dict.h"
 #include "internal/pycore_object.h"
+#include "internal/pycore_pymem.h"
 #include <stdint.h>
 
 /* Exported by libpython but declared only in headers we do not include. */
@@ -50,6 +51,14 @@ extern __attribute__((section(".ldata"))) char generic_setattr_[] __asm__("PyObj
 #define GENERIC_SETATTRO ((setattrofunc)(void *)generic_setattr_)
 #undef Py_None
 #define Py_None ((PyObject *)FAR(&_Py_NoneStruct))
+
+/* Whether the interpreter must run the code from here on: tracing or
+ * profiling is on, or tracemalloc is tracing (it takes the traceback of
+ * each allocation from the frames' instruction pointers, which native code
+ * sets only where an error or a call may need them). */
+FAR_DATA(struct _PyTraceMalloc_Config, _Py_tracemalloc_config);
+#define INTERPRETER_NEEDED(tstate) \
+    ((tstate)->cframe->use_tracing | ((struct _PyTraceMalloc_Config *)FAR(&_Py_tracemalloc_config))->tracing)
 
 #define JIT_CC __attribute__((preserve_none))
 #define HELPER static inline __attribute__((always_inline))

@@ -1,5 +1,5 @@
-/* A TraceExit (ir/ops.py): when tracing or profiling has been switched on
- * (by a call), the interpreter runs the rest of the function.  Plain: the
+/* A TraceExit (ir/ops.py): when tracing, profiling or tracemalloc has been
+ * switched on (by a call), the interpreter runs the rest of the function.  Plain: the
  * check, going to the leaving code (TARGET0, in the cold part).  -DLEAVE:
  * the value stack as a tuple (the LIST of its slots; bit 0 of an entry: the
  * stack gets a new reference, else the slot's own), stashed for the
@@ -23,7 +23,7 @@ STENCIL
 #elif defined(RETURN)
     return Py_NewRef(OP0);
 #else
-    if (tstate->cframe->use_tracing) {
+    if (INTERPRETER_NEEDED(tstate)) {
         COLD_PATH();
         GOTO(_JIT_TARGET0);
     }
