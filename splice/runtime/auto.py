@@ -49,6 +49,7 @@ the fork left behind; the child starts its own sampler.
 from __future__ import annotations
 
 import atexit
+import ctypes
 import gc
 import importlib._bootstrap as _bootstrap
 import os
@@ -342,6 +343,12 @@ def _install_import_hook(backend: str) -> None:
     the module's code).  Loaders without ``exec_module`` (the legacy
     ``load_module`` path, deprecated since 3.4) do not log it, and their
     modules are not compiled at import.
+
+    The hook is a builtin (``_dispatcher``): in a thread with a trace or
+    profile function it calls importlib's own function alone, so a tracer
+    sees no Python code of splice's (``trace``'s coverage listed auto.py
+    and registry.py when splice was not installed under ``sys.prefix``),
+    and compiles nothing: compiled code would step aside anyway.
     """
     global _original_message
     if _original_message is not None:
@@ -354,24 +361,44 @@ def _install_import_hook(backend: str) -> None:
             _compile_module(sys.modules.get(args[0]), backend, excluded)
         return original(message, *args, verbosity=verbosity)
 
-    _bootstrap._verbose_message = _verbose_message
+    _bootstrap._verbose_message = _dispatcher(_verbose_message, original)
+
+
+class _MethodDef(ctypes.Structure):
+    _fields_ = [("ml_name", ctypes.c_char_p), ("ml_meth", ctypes.c_void_p), ("ml_flags", ctypes.c_int),
+                ("ml_doc", ctypes.c_char_p)]
+
+
+_METH_VARARGS_KEYWORDS = 0x3
+_method_defs: list[_MethodDef] = []  # never freed: the builtins made from them point to them
+
+
+def _dispatcher(hook: Callable[..., Any], original: Callable[..., Any]) -> Any:
+    """A builtin named as ``original`` that calls ``original`` in a thread
+    with a trace or profile function set, else ``hook`` (the shared helper
+    ``import_message``, templates/shared.c)."""
+    from ..backends.copypatch.emitter import shared_address
+    from ..backends.copypatch.stencils import table
+
+    method = _MethodDef(original.__name__.encode(), shared_address(table(), "import_message"),
+                        _METH_VARARGS_KEYWORDS, None)
+    _method_defs.append(method)
+    new = ctypes.pythonapi.PyCFunction_NewEx
+    new.restype, new.argtypes = ctypes.py_object, [ctypes.c_void_p, ctypes.py_object, ctypes.c_void_p]
+    return new(ctypes.addressof(method), (hook, original), None)
 
 
 def _compile_module(module: object, backend: str, excluded: tuple[str, ...]) -> None:
     """jit a module just imported eagerly, when it is user code.  Not an
     object that a module put in its place in ``sys.modules``, nor a module
     whose attribute reads run code (``importlib.util.LazyLoader``'s: reading
-    one would execute it before the program first touches it).  Nor under
-    a trace or profile function: compiled code would step aside anyway, and
-    the tracer would see splice's compiler run in the importing thread (the
-    sampler compiles the module's code once it is hot)."""
+    one would execute it before the program first touches it)."""
     kind = type(module)
     if (issubclass(kind, types.ModuleType) and kind.__getattribute__ is types.ModuleType.__getattribute__
             and _in_scope(module, excluded)):  # type: ignore[arg-type]
         with registry._compiling:
             _user_files.add(module.__file__)  # type: ignore[arg-type]
-            if sys.gettrace() is None and sys.getprofile() is None:
-                registry.jit_module(module, backend=backend, eager=True)
+            registry.jit_module(module, backend=backend, eager=True)
 
 
 def _remove_import_hook() -> None:

@@ -194,7 +194,8 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     # which stencils call as _JIT_SHARED_<name> (emitter.shared_address).
     **{f"shared_{name}": ("shared", [f"-D{name.upper()}"])
        for name in ("getattr_miss", "setattr_miss", "load_method_miss", "load_global_miss", "call",
-                    "compare_truth", "exit_lasti", "trace_exit", "resume", "hidden_thread", "hidden_thread_state", "sample_stacks")},
+                    "compare_truth", "exit_lasti", "trace_exit", "resume", "hidden_thread", "hidden_thread_state", "sample_stacks",
+                    "import_message")},
     "shared_call_drain": ("shared", ["-DCALL", "-DDRAIN=1"]),
     "shared_call_keywords": ("shared", ["-DCALL", "-DKEYWORDS=1"]),
     "shared_call_kw": ("shared", ["-DCALL", "-DKW"]),

@@ -123,3 +123,19 @@ def test_lazy_and_replaced_modules(tmp_path) -> None:
     """))
     proc = same_as_plain(tmp_path, "main.py")
     assert proc.stdout == "imported\nlazy executes\n1\nobject\n", proc.stderr
+
+
+def test_a_tracer_sees_no_code_of_splices_at_import(tmp_path) -> None:
+    """CPython's test_trace ``test_coverage_ignore``: a ``trace`` coverage run
+    that ignores the interpreter's own directories listed splice's auto.py
+    and registry.py (splice is outside ``sys.base_prefix`` here, as in a
+    virtual environment): the hook ran as Python code under the tracer."""
+    (tmp_path / "traced.py").write_text("def f():\n    return 3\n")
+    (tmp_path / "main.py").write_text(textwrap.dedent("""
+        import sys, trace
+        tracer = trace.Trace(ignoredirs=[sys.base_prefix, sys.base_exec_prefix], trace=0, count=1)
+        tracer.runfunc(__import__, "traced")
+        print(sorted({filename.rpartition("/")[2] for filename, _ in tracer.results().counts}))
+    """))
+    proc = same_as_plain(tmp_path, "main.py")
+    assert proc.stdout == "['traced.py']\n", proc.stdout

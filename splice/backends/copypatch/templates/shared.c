@@ -650,3 +650,18 @@ PyObject *_jit_stencil(Py_ssize_t depth)
     return sample;
 }
 #endif
+
+#ifdef IMPORT_MESSAGE
+/* The threshold-0 import hook (runtime/auto.py) in importlib's
+ * `_verbose_message`: a builtin whose self is (hook, importlib's own
+ * function).  A thread with a trace or profile function set gets
+ * importlib's function alone, so a tracer (trace, coverage.py) sees what it
+ * sees without splice and none of splice's Python code; other threads get
+ * the hook. */
+PyObject *_jit_stencil(PyObject *self, PyObject *args, PyObject *kwargs)
+{
+    PyThreadState *tstate = PyThreadState_Get();
+    int traced = tstate->c_tracefunc != NULL || tstate->c_profilefunc != NULL;
+    return PyObject_Call(PyTuple_GET_ITEM(self, traced), args, kwargs);
+}
+#endif
