@@ -75,7 +75,7 @@ class Runner:
         self.settings = settings
         self.workdir = workdir
         self.progress = progress
-        self.pypy_path = make_pypy_path(workdir / "pypy-path")
+        self._pypy_path: Path | OSError | None = None  # made when a PyPy row first runs
         # The driver and the kernels run from copies outside the splice package:
         # splice's automatic mode leaves alone any stack with splice's own files on it.
         self.child = Path(shutil.copy(Path(__file__).with_name("child.py"),
@@ -83,6 +83,15 @@ class Runner:
         self.kernel_dir = Path(shutil.copytree(KERNEL_DIR, workdir / "kernels"))
         self.counter = 0
         self.interrupted = False
+
+    def pypy_path(self) -> Path | OSError:
+        """PyPy's PYTHONPATH entry (runtimes.make_pypy_path), or why there is none."""
+        if self._pypy_path is None:
+            try:
+                self._pypy_path = make_pypy_path(self.workdir / "pypy-path")
+            except OSError as exc:
+                self._pypy_path = exc
+        return self._pypy_path
 
     def count_processes(self, benchmarks: list[Benchmark], runtimes: list[Runtime]) -> int:
         """How many processes `run` will start (for a progress bar)."""
@@ -101,9 +110,14 @@ class Runner:
                 "warmups": warmups, "values": values, "settle": settle, "check": bench.check,
                 "numba": runtime.numba, "splice": runtime.splice, "clock": self.settings.clock,
                 "result": str(out)}
+        pypy_path = None
+        if runtime.name == "pypy":
+            pypy_path = self.pypy_path()
+            if isinstance(pypy_path, OSError):
+                return RunResult(ERROR, shorten(str(pypy_path)))
         try:
             proc = subprocess.run(runtime.command(self.child, json.dumps(spec)),
-                                  env=runtime.environ(self.pypy_path), capture_output=True,
+                                  env=runtime.environ(pypy_path), capture_output=True,
                                   text=True, timeout=self.settings.timeout, cwd=self.workdir)
         except subprocess.TimeoutExpired:
             return RunResult(ERROR, f"{TIMED_OUT} {self.settings.timeout:g} s")

@@ -7,10 +7,10 @@ the environment.
 from __future__ import annotations
 
 import dataclasses
-import importlib.metadata
 import importlib.util
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -90,17 +90,23 @@ def select(names: list[str] | None) -> tuple[list[Runtime], list[str]]:
     return [rt for rt in runtimes if rt.name in wanted], [n for n in names if n not in known]
 
 
-def make_pypy_path(directory: Path) -> Path:
-    """A PYTHONPATH entry giving PyPy this CPython's pure-Python pyperf.
+# The last pyperf that runs on Python 3.9 (Debian's pypy3 7.3.11): 2.11 needs
+# 3.11 (it reads its hooks with ``entry_points().select``, new in 3.10).
+PYPY_PYPERF = "2.10.0"
 
-    Debian's pypy3 ships no pyperf; linking the package and its dist-info
-    (its entry points are read at start-up) is enough.
+
+def make_pypy_path(directory: Path) -> Path:
+    """A PYTHONPATH entry giving PyPy a pyperf it can run.
+
+    Debian's pypy3 ships no pyperf, and this CPython's is too new for it:
+    pip installs ``PYPY_PYPERF`` (pure Python) into ``directory`` once.
+    OSError, with pip's last line, when it cannot.
     """
-    dist = importlib.metadata.distribution("pyperf")
-    package = Path(dist.locate_file("pyperf"))
-    directory.mkdir(parents=True, exist_ok=True)
-    for source in (package, *package.parent.glob(f"pyperf-{dist.version}.dist-info")):
-        link = directory / source.name
-        if not link.exists():
-            link.symlink_to(source)
+    if not (directory / "pyperf").is_dir():
+        proc = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                               "--no-deps", "--target", str(directory), f"pyperf=={PYPY_PYPERF}"],
+                              capture_output=True, text=True)
+        if proc.returncode != 0:
+            lines = proc.stderr.strip().splitlines() or [f"exit status {proc.returncode}"]
+            raise OSError(f"pip could not install pyperf {PYPY_PYPERF} for PyPy: {lines[-1]}")
     return directory

@@ -1,5 +1,6 @@
 """Smoke run of the real command: two benchmarks, every runtime, JSON complete."""
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -23,6 +24,8 @@ def test_quick_run_reports_every_row(tmp_path: Path):
     assert rows["nbody", "numba"]["status"] == "n/a"
     # settle runs happen in every row alike: nbody's state (checked) agrees
     assert rows["nbody", "splice"]["status"] == "ok", rows["nbody", "splice"]["reason"]
+    if shutil.which("pypy3"):  # Debian's pypy3 (Python 3.9) with a pyperf it can run
+        assert rows["nbody", "pypy"]["status"] == "ok", rows["nbody", "pypy"]["reason"]
     for row in rows.values():
         assert row["status"] in ("ok", "error", "mismatch", "skipped", "refused", "n/a")
         assert row["status"] == "ok" or row["reason"], row
