@@ -6,8 +6,9 @@ Started by `splice.bench.runner` as a script (never imported as part of the
     RUNTIME [-m splice run] child.py SPEC_JSON
 
 where SPEC_JSON holds: ``file`` (the benchmark script), ``kind``
-(``"pyperf"``: an unmodified pyperformance ``run_benchmark.py``;
-``"kernel"``: one of `splice/bench/kernels`), ``loops``, ``warmups``,
+(``"pyperf"``: an unmodified pyperformance ``run_benchmark.py``, with its
+``args``; ``"kernel"``: one of `splice/bench/kernels`; ``"realworld"``: one
+of `splice/bench/realworld`), ``loops``, ``warmups``,
 ``values``, ``check`` (Python statements binding ``checked``, run in the
 benchmark's namespace after timing), ``numba`` (compile the kernel's
 ``NUMBA`` functions with ``numba.njit``), ``splice`` (``true``: splice must
@@ -104,6 +105,16 @@ def make_runner_class(pyperf: object, kept: dict, loops: int, runs: int) -> type
             settle(lambda: time_func(loops, *args), runs, kept)
             return self._keep(super().bench_time_func(name, time_func, *args, **kwargs))
 
+        def bench_async_func(self, name, func, *args, **kwargs):
+            import asyncio
+
+            async def recorded(*call_args):
+                kept["returned"] = value = await func(*call_args)
+                return value
+
+            settle(lambda: [asyncio.run(func(*args)) for _ in range(loops)], runs, kept)
+            return self._keep(super().bench_async_func(name, recorded, *args, **kwargs))
+
         def _display_result(self, bench, checks=True):
             """Silent: the benchmark's own output is compared across runtimes."""
 
@@ -184,7 +195,7 @@ def run(spec: dict, result: dict) -> None:
     pyperf.Runner = make_runner_class(pyperf, kept, spec["loops"], spec.get("settle", 0))
     path = spec["file"]
     sys.path[0] = os.path.dirname(path)
-    sys.argv = [path, "--worker", "--worker-task", "0", "--quiet",
+    sys.argv = [path, *spec.get("args", ()), "--worker", "--worker-task", "0", "--quiet",
                 "--loops", str(spec["loops"]), "--warmups", str(spec["warmups"]),
                 "--values", str(spec["values"])]
     random.seed(0)
@@ -192,7 +203,7 @@ def run(spec: dict, result: dict) -> None:
     with contextlib.redirect_stdout(out):
         if spec["kind"] == "pyperf":
             namespace = runpy.run_path(path, run_name="__main__")
-        else:
+        else:  # a kernel or a realworld workload: NAME and bench()
             namespace = load_kernel(path)
             if spec["numba"]:
                 njit_kernel(namespace, result, path)

@@ -27,7 +27,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                     "over CPython, compile cost and memory. Exit status 1 when any row "
                     "failed (error, output mismatch, unknown name); a peer that is not installed "
                     "(PyPy, Numba) is a skipped row, with how to install it.")
-    parser.add_argument("--only", nargs="+", metavar="NAME", help="benchmarks to run")
+    parser.add_argument("--suite", choices=sorted(suite.SUITES), default="default",
+                        help="default: sixteen pyperformance benchmarks and splice's micro-kernels; "
+                             "pyperformance: every benchmark of pyperformance's manifest, its dependencies "
+                             "installed at the versions it pins; realworld: workloads of popular pure-Python "
+                             "libraries that pyperformance lacks (docs/benchmarks.md)")
+    parser.add_argument("--only", nargs="+", metavar="NAME", help="benchmarks of the suite to run")
     parser.add_argument("--runtime", nargs="+", metavar="NAME",
                         help="runtimes to run (cpython is always included)")
     parser.add_argument("--quick", action="store_true",
@@ -66,13 +71,14 @@ def settings_from(args: argparse.Namespace) -> Settings:
     return dataclasses.replace(base, **given)
 
 
-def print_list(console: Console) -> None:
-    """The benchmarks and runtimes known."""
-    table = Table(title="benchmarks")
+def print_list(console: Console, suite_name: str) -> None:
+    """The benchmarks of a suite and the runtimes known."""
+    table = Table(title=f"benchmarks of the {suite_name} suite")
     table.add_column("name")
     table.add_column("source")
-    for bench in suite.all_benchmarks():
-        table.add_row(bench.name, str(bench.path))
+    for bench in suite.SUITES[suite_name]():
+        table.add_row(bench.name, " ".join([str(bench.path), *bench.args]) +
+                      (f" [red]({bench.unavailable})" if bench.unavailable else ""))
     console.print(table)
     table = Table(title="runtimes")
     table.add_column("name")
@@ -91,10 +97,10 @@ def main(argv: list[str] | None = None) -> int:
     if not console.is_terminal:  # a log file: room for every column
         console = Console(width=max(console.width, WIDE))
     if args.list:
-        print_list(console)
+        print_list(console, args.suite)
         return 0
     settings = settings_from(args)
-    benchmarks, unknown = suite.select(args.only)
+    benchmarks, unknown = suite.select(args.only, args.suite)
     chosen, unknown_runtimes = runtimes.select(args.runtime)
     if unknown_runtimes:
         console.print(f"[red]unknown runtime(s): {', '.join(unknown_runtimes)}[/]")

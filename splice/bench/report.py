@@ -83,7 +83,7 @@ def status_text(cell: Cell, markup: bool = True) -> str:
 
 RESULT_COLUMNS = ("benchmark", "runtime", "time", "speedup", "peak RSS", "exec mem", "compile",
                   "status")
-SUMMARY_COLUMNS = ("runtime", "all", "pyperformance", "kernels", "ok", "failed", "what it is")
+SUMMARY_COLUMNS = ("runtime", "all", "programs", "kernels", "ok", "failed", "what it is")
 
 
 def result_rows(cells: list[Cell], markup: bool = True) -> list[list[str]]:
@@ -110,7 +110,7 @@ def summary_rows(cells: list[Cell], runtimes: list[Runtime]) -> list[list[str]]:
         entry = by_runtime.get(rt.name)
         if entry is None:
             continue
-        means = [entry[key] for key in ("geomean", "geomean_pyperformance", "geomean_kernels")]
+        means = [entry[key] for key in ("geomean", "geomean_programs", "geomean_kernels")]
         rows.append([rt.name, *("" if m is None or rt.name == "cpython" else f"{m:.2f}x"
                                 for m in means),
                      f"{entry['ok']}/{entry['rows']}", str(entry["failed"]), rt.description])
@@ -118,7 +118,8 @@ def summary_rows(cells: list[Cell], runtimes: list[Runtime]) -> list[list[str]]:
 
 
 def summary(cells: list[Cell]) -> dict[str, dict[str, Any]]:
-    """Per runtime: geometric-mean speedups (all, pyperformance, kernels) and counts."""
+    """Per runtime: geometric-mean speedups (all; programs: every row but the
+    micro-kernels, pyperformance's or realworld's; kernels) and counts."""
     out: dict[str, dict[str, Any]] = {}
     for cell in cells:
         if cell.runtime == "-" or cell.status == NOT_APPLICABLE:
@@ -132,9 +133,9 @@ def summary(cells: list[Cell]) -> dict[str, dict[str, Any]]:
     for entry in out.values():
         speedups = entry.pop("speedups")
         kernels = [v for k, v in speedups.items() if k.startswith("k_")]
-        pyperf = [v for k, v in speedups.items() if not k.startswith("k_")]
+        programs = [v for k, v in speedups.items() if not k.startswith("k_")]
         entry["geomean"] = stats.geometric_mean(speedups.values())
-        entry["geomean_pyperformance"] = stats.geometric_mean(pyperf)
+        entry["geomean_programs"] = stats.geometric_mean(programs)
         entry["geomean_kernels"] = stats.geometric_mean(kernels)
     return out
 

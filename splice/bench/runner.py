@@ -20,7 +20,8 @@ from . import stats
 from .results import (ERROR, MISMATCH, NOT_APPLICABLE, OK, REFUSED, SKIPPED, UNKNOWN, Cell,
                       RunResult)
 from .runtimes import Runtime, make_pypy_path
-from .suite import KERNEL_DIR, Benchmark
+from . import deps
+from .suite import KERNEL_DIR, REALWORLD_DIR, Benchmark
 
 BASELINE = "cpython"
 REASON_LIMIT = 300
@@ -81,6 +82,8 @@ class Runner:
         self.child = Path(shutil.copy(Path(__file__).with_name("child.py"),
                                       workdir / "splice_bench_child.py"))
         self.kernel_dir = Path(shutil.copytree(KERNEL_DIR, workdir / "kernels"))
+        self.realworld_dir = Path(shutil.copytree(REALWORLD_DIR, workdir / "realworld"))
+        self._deps: dict[str, Path | OSError] = {}  # requirements -> where they are installed
         self.counter = 0
         self.interrupted = False
 
@@ -92,6 +95,19 @@ class Runner:
             except OSError as exc:
                 self._pypy_path = exc
         return self._pypy_path
+
+    def deps(self, bench: Benchmark) -> Path | OSError | None:
+        """Where the benchmark's pinned dependencies are installed (deps.py),
+        why they could not be, or None when it has none."""
+        if not bench.requirements:
+            return None
+        if bench.requirements not in self._deps:
+            self.progress(f"{bench.name}: installing its dependencies", 0)
+            try:
+                self._deps[bench.requirements] = deps.install(bench.requirements)
+            except OSError as exc:
+                self._deps[bench.requirements] = exc
+        return self._deps[bench.requirements]
 
     def count_processes(self, benchmarks: list[Benchmark], runtimes: list[Runtime]) -> int:
         """How many processes `run` will start (for a progress bar)."""
@@ -105,8 +121,9 @@ class Runner:
         """Start one measured process and read its report."""
         self.counter += 1
         out = self.workdir / f"result-{self.counter}.json"
-        path = self.kernel_dir / bench.path.name if bench.kind == "kernel" else bench.path
-        spec = {"file": str(path), "kind": bench.kind, "loops": loops,
+        path = {"kernel": self.kernel_dir, "realworld": self.realworld_dir}.get(bench.kind)
+        path = path / bench.path.name if path else bench.path
+        spec = {"file": str(path), "kind": bench.kind, "args": list(bench.args), "loops": loops,
                 "warmups": warmups, "values": values, "settle": settle, "check": bench.check,
                 "numba": runtime.numba, "splice": runtime.splice, "clock": self.settings.clock,
                 "result": str(out)}
@@ -115,9 +132,12 @@ class Runner:
             pypy_path = self.pypy_path()
             if isinstance(pypy_path, OSError):
                 return RunResult(ERROR, shorten(str(pypy_path)))
+        deps = self.deps(bench)
+        if isinstance(deps, OSError):
+            return RunResult(ERROR, shorten(str(deps)))
         try:
             proc = subprocess.run(runtime.command(self.child, json.dumps(spec)),
-                                  env=runtime.environ(pypy_path), capture_output=True,
+                                  env=runtime.environ(pypy_path, deps), capture_output=True,
                                   text=True, timeout=self.settings.timeout, cwd=self.workdir)
         except subprocess.TimeoutExpired:
             return RunResult(ERROR, f"{TIMED_OUT} {self.settings.timeout:g} s")

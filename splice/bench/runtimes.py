@@ -39,6 +39,8 @@ class Runtime:
         """Why this runtime has no row for `bench`, or None when it has one."""
         if self.kernels_only and bench.kind != "kernel":
             return "Numba runs only the micro-kernels"
+        if self.name == "pypy" and bench.requirements:
+            return "its pinned dependencies are installed for this CPython only"
         return None
 
     def command(self, child: Path, spec_json: str) -> list[str]:
@@ -46,11 +48,14 @@ class Runtime:
         assert self.executable is not None, self.missing_reason
         return [self.executable, *self.prefix, str(child), spec_json]
 
-    def environ(self, pypy_path: Path | None) -> dict[str, str]:
-        """The child's environment: the parent's, minus any splice switch, plus ours."""
+    def environ(self, pypy_path: Path | None, deps: Path | None = None) -> dict[str, str]:
+        """The child's environment: the parent's, minus any splice switch, plus
+        ours; ``deps``: the benchmark's installed dependencies (deps.py)."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("SPLICE")}
         env["PYTHONHASHSEED"] = "0"
         env.update(self.env)
+        if deps is not None:
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(deps), env.get("PYTHONPATH")]))
         if self.splice:
             env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
         if self.name == "pypy" and pypy_path is not None:

@@ -1,4 +1,12 @@
-"""The benchmark suite: pyperformance benchmarks and splice's own kernels.
+"""The benchmark suites.
+
+* ``default``: sixteen pyperformance benchmarks and splice's own kernels.
+* ``pyperformance``: every benchmark of the installed pyperformance's
+  manifest, with the arguments it gives each script and its dependencies at
+  the versions it pins (deps.py).
+* ``realworld``: workloads of popular pure-Python libraries that
+  pyperformance does not have (``realworld/``), each on deterministic
+  generated input, its library pinned.
 
 pyperformance benchmarks run unmodified from the installed package's
 ``data-files/benchmarks/bm_<name>/run_benchmark.py``. Each entry may carry a
@@ -9,11 +17,14 @@ and anything printed are compared too.
 """
 from __future__ import annotations
 
+import ast
 import dataclasses
 import importlib.util
+import sys
 from pathlib import Path
 
 KERNEL_DIR = Path(__file__).parent / "kernels"
+REALWORLD_DIR = Path(__file__).parent / "realworld"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -26,6 +37,8 @@ class Benchmark:
     check: str | None = None
     hot_path_in_c: bool = False
     unavailable: str = ""  # why it cannot run here (its rows fail with this reason)
+    args: tuple[str, ...] = ()  # the script's own arguments (pyperformance's extra_opts)
+    requirements: str = ""  # pinned dependencies, as a pip requirements file (deps.py)
 
 
 # name -> check statements (None: the return value / self-check suffices).
@@ -82,9 +95,51 @@ def all_benchmarks() -> list[Benchmark]:
     return suite
 
 
-def select(names: list[str] | None) -> tuple[list[Benchmark], list[str]]:
-    """The benchmarks named (all when `names` is empty) and the unknown names."""
-    suite = all_benchmarks()
+def pyperformance_suite() -> list[Benchmark]:
+    """Every benchmark of the installed pyperformance's manifest."""
+    try:
+        from pyperformance import _manifest
+        from packaging.specifiers import SpecifierSet
+    except ImportError:
+        return [Benchmark(name, "pyperf", Path(), unavailable="pyperformance is not installed "
+                          "(pip install pyperformance)") for name in PYPERFORMANCE]
+    version = "%d.%d.%d" % sys.version_info[:3]
+    suite = []
+    for bench in sorted(_manifest.load_manifest(None).benchmarks, key=lambda b: b.name):
+        script = Path(bench.runscript)
+        source = script.read_text()
+        unavailable = ""
+        if bench.python and version not in SpecifierSet(bench.python):
+            unavailable = f"needs Python {bench.python}"
+        elif "bench_command(" in source:
+            unavailable = ("times a new process's command line (start-up, a tool run as a command): "
+                           "splice bench times code inside one process")
+        lockfile = Path(bench.requirements_lockfile or "")
+        requirements = lockfile.read_text() if lockfile.is_file() else ""
+        suite.append(Benchmark(bench.name, "pyperf", script, PYPERFORMANCE.get(bench.name),
+                               bench.name in HOT_PATH_IN_C, unavailable, tuple(bench.extra_opts or ()),
+                               requirements))
+    return suite
+
+
+def realworld_suite() -> list[Benchmark]:
+    """The workloads under ``realworld/``: each module's ``REQUIREMENTS``
+    pins its library (read without importing it: its library may be missing)."""
+    suite = []
+    for path in sorted(REALWORLD_DIR.glob("[!_]*.py")):
+        tree = ast.parse(path.read_text())
+        pins = next((node.value.value for node in tree.body if isinstance(node, ast.Assign)
+                     and [getattr(t, "id", None) for t in node.targets] == ["REQUIREMENTS"]), "")
+        suite.append(Benchmark(path.stem, "realworld", path, requirements=pins))
+    return suite
+
+
+SUITES = {"default": all_benchmarks, "pyperformance": pyperformance_suite, "realworld": realworld_suite}
+
+
+def select(names: list[str] | None, suite_name: str = "default") -> tuple[list[Benchmark], list[str]]:
+    """The benchmarks of a suite named (all when `names` is empty) and the unknown names."""
+    suite = SUITES[suite_name]()
     if not names:
         return suite, []
     by_name = {bench.name: bench for bench in suite}

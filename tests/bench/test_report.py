@@ -74,7 +74,7 @@ def test_summary_geometric_means():
     assert summary["splice"]["geomean"] == pytest.approx(2.075)
     assert summary["splice-hook"]["failed"] == 1
     assert summary["numba"] == {"rows": 1, "ok": 0, "failed": 0, "geomean": None,
-                                "geomean_pyperformance": None, "geomean_kernels": None}
+                                "geomean_programs": None, "geomean_kernels": None}
 
 
 def test_json_round_trips(tmp_path):
