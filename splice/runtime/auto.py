@@ -60,7 +60,7 @@ import types
 from typing import Any, Callable
 
 from ..backends import BACKENDS
-from . import registry, threads
+from . import execmem, registry, threads
 
 DEFAULT_THRESHOLD = 10  # samples with the code object on the stack
 DEFAULT_HZ = 250  # samples a second
@@ -370,7 +370,6 @@ class _MethodDef(ctypes.Structure):
 
 
 _METH_VARARGS_KEYWORDS = 0x3
-_method_defs: list[_MethodDef] = []  # never freed: the builtins made from them point to them
 
 
 def _dispatcher(hook: Callable[..., Any], original: Callable[..., Any]) -> Any:
@@ -382,7 +381,7 @@ def _dispatcher(hook: Callable[..., Any], original: Callable[..., Any]) -> Any:
 
     method = _MethodDef(original.__name__.encode(), shared_address(table(), "import_message"),
                         _METH_VARARGS_KEYWORDS, None)
-    _method_defs.append(method)
+    execmem.keep_forever(method)  # the builtin reads it, and imports may run until the end
     new = ctypes.pythonapi.PyCFunction_NewEx
     new.restype, new.argtypes = ctypes.py_object, [ctypes.c_void_p, ctypes.py_object, ctypes.c_void_p]
     return new(ctypes.addressof(method), (hook, original), None)

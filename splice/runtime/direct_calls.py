@@ -33,8 +33,48 @@ _ENTRY_BASE: list[type] = []
 _SPARE_CHUNK = ctypes.c_void_p(0)
 
 
+class _ArenaAllocator(ctypes.Structure):
+    """PyObjectArenaAllocator."""
+
+    _fields_ = [("ctx", ctypes.c_void_p), ("alloc", ctypes.c_void_p), ("free", ctypes.c_void_p)]
+
+
+class _ChunkCache(ctypes.Structure):
+    """templates/shared.c's chunk_cache."""
+
+    _fields_ = [("base", _ArenaAllocator), ("kept", ctypes.c_ssize_t), ("chunks", ctypes.c_void_p * 8)]
+
+
+_CHUNK_CACHE: list[_ChunkCache] = []
+
+
+def cache_chunks() -> None:
+    """Once compiled code runs: keep freed data-stack chunks for reuse (the
+    shared helpers ``chunk_alloc`` and ``chunk_free`` become the arena
+    allocator, around the one they replace).  A compiled frame is larger
+    than the interpreter's, so calls cross into a new chunk more often,
+    and CPython maps and unmaps a chunk at each crossing."""
+    if _CHUNK_CACHE:
+        return
+    from ..backends.copypatch.emitter import shared_address
+    from ..backends.copypatch.stencils import table
+
+    from . import execmem
+
+    cache = _ChunkCache()
+    ctypes.pythonapi.PyObject_GetArenaAllocator(ctypes.byref(cache.base))
+    execmem.keep_forever(cache)  # the arena allocator reads it until the process ends
+    _CHUNK_CACHE.append(cache)
+    mine = _ArenaAllocator(ctypes.addressof(cache), shared_address(table(), "chunk_alloc"),
+                           shared_address(table(), "chunk_free"))
+    ctypes.pythonapi.PyObject_SetArenaAllocator(ctypes.byref(mine))
+
+
 def spare_chunk_cell() -> int:
     """Address of the spare-chunk pointer the direct-call stencil reads and writes."""
+    from . import execmem
+
+    execmem.keep_forever(_SPARE_CHUNK)
     return ctypes.addressof(_SPARE_CHUNK)
 
 

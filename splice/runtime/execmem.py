@@ -129,3 +129,11 @@ def bytes_in_use() -> int:
 def bytes_mapped() -> int:
     """Bytes of pages currently mapped (sealed or not), page-rounded."""
     return _mapped
+
+
+def keep_forever(obj: object) -> None:
+    """Never free ``obj`` (a ctypes object whose memory native code reads or
+    writes, with what it keeps alive): a module's globals are freed at
+    shutdown, while compiled code, splice's threads and the arena allocator
+    may still run (the arena allocator until the very end)."""
+    ctypes.pythonapi.Py_IncRef(ctypes.py_object(obj))

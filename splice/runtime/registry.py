@@ -646,6 +646,10 @@ def _install(f: types.FunctionType, st: FunctionState) -> None:
         return
     st.installed = f.__code__
     _trampolines[st.installed] = (st.backend, st.code, st.compiled)
+    if st.backend == "copypatch":
+        from . import direct_calls
+
+        direct_calls.cache_chunks()
     from ..tools import perfmap
 
     perfmap.record(st.compiled, f"{f.__module__}.{f.__qualname__}")

@@ -29,6 +29,7 @@ from typing import Any, Callable
 
 from ..backends.copypatch.emitter import shared_address
 from ..backends.copypatch.stencils import table
+from . import execmem
 
 _CLOCK_MONOTONIC = 1
 
@@ -43,7 +44,6 @@ class _Config(ctypes.Structure):
 
 
 _libc = ctypes.CDLL(None)
-_KEEP: list[_Config] = []  # never freed: a thread may read its config after ``stop``
 
 
 class HiddenThread:
@@ -55,7 +55,7 @@ class HiddenThread:
         if not thread_state:
             raise MemoryError("no thread state for a thread of splice's")
         self.config = config = _Config(tick, thread_state, first_wait_ns, 0, 0)
-        _KEEP.append(config)
+        execmem.keep_forever(config)  # the thread may read it after ``stop``
         attr = ctypes.create_string_buffer(64)
         _libc.pthread_condattr_init(attr)
         _libc.pthread_condattr_setclock(attr, _CLOCK_MONOTONIC)

@@ -195,7 +195,7 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     **{f"shared_{name}": ("shared", [f"-D{name.upper()}"])
        for name in ("getattr_miss", "setattr_miss", "load_method_miss", "load_global_miss", "call",
                     "compare_truth", "exit_lasti", "trace_exit", "resume", "hidden_thread", "hidden_thread_state", "sample_stacks",
-                    "import_message")},
+                    "import_message", "chunk_alloc", "chunk_free")},
     "shared_call_drain": ("shared", ["-DCALL", "-DDRAIN=1"]),
     "shared_call_keywords": ("shared", ["-DCALL", "-DKEYWORDS=1"]),
     "shared_call_kw": ("shared", ["-DCALL", "-DKW"]),

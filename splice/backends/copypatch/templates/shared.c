@@ -665,3 +665,41 @@ PyObject *_jit_stencil(PyObject *self, PyObject *args, PyObject *kwargs)
     return PyObject_Call(PyTuple_GET_ITEM(self, traced), args, kwargs);
 }
 #endif
+
+#if defined(CHUNK_ALLOC) || defined(CHUNK_FREE)
+/* The arena allocator while compiled code runs (runtime/direct_calls.py):
+ * the one it replaced (`base`), with the last few freed blocks of one
+ * data-stack chunk's size kept for reuse.  CPython maps a new 16 KiB chunk
+ * each time a call crosses into one, and unmaps it when that call returns:
+ * a recursion going up and down across a chunk's end did an mmap and a
+ * munmap each time (pyparsing's parser: 400,000 pairs a second).  Called
+ * with the GIL held, as every arena allocation is. */
+#define CHUNK_BYTES (16 * 1024)  /* pystate.c's DATA_STACK_CHUNK_SIZE */
+#define CHUNKS_KEPT 8
+typedef struct {
+    PyObjectArenaAllocator base;
+    Py_ssize_t kept;
+    void *chunks[CHUNKS_KEPT];
+} chunk_cache;
+#endif
+
+#ifdef CHUNK_ALLOC
+void *_jit_stencil(chunk_cache *cache, size_t size)
+{
+    if (size == CHUNK_BYTES && cache->kept > 0) {
+        return cache->chunks[--cache->kept];
+    }
+    return cache->base.alloc(cache->base.ctx, size);
+}
+#endif
+
+#ifdef CHUNK_FREE
+void _jit_stencil(chunk_cache *cache, void *ptr, size_t size)
+{
+    if (size == CHUNK_BYTES && cache->kept < CHUNKS_KEPT) {
+        cache->chunks[cache->kept++] = ptr;
+        return;
+    }
+    cache->base.free(cache->base.ctx, ptr, size);
+}
+#endif
