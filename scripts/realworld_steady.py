@@ -1,0 +1,40 @@
+"""Steady-state time of one `splice bench --suite realworld` workload, in
+this process: its pinned library installed (splice/bench/deps.py), SETTLE
+runs first, then the CPU time per run over RUNS runs.
+
+    python scripts/realworld_steady.py pyparsing_arith 10 5
+    python -m splice run scripts/realworld_steady.py pyparsing_arith 10 5
+"""
+
+import importlib.util
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    name, settle, runs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    sys.path.insert(0, str(ROOT))
+    from splice.bench import deps, suite
+
+    bench = next(b for b in suite.realworld_suite() if b.name == name)
+    sys.path.insert(0, str(deps.install(bench.requirements)))
+    # A copy outside the splice package, as splice bench runs it: the
+    # automatic mode leaves alone the stacks that splice's own files are on.
+    copy = shutil.copy(bench.path, tempfile.mkdtemp())
+    spec = importlib.util.spec_from_file_location(name, copy)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for _ in range(settle):
+        module.bench()
+    start = time.process_time()
+    for _ in range(runs):
+        module.bench()
+    print(f"{name}: {(time.process_time() - start) / runs * 1000:.1f} ms a run")
+
+
+main()
