@@ -129,7 +129,10 @@ _pending: "weakref.WeakSet[types.FunctionType]" = weakref.WeakSet()
 _trampolines: "weakref.WeakKeyDictionary[types.CodeType, tuple[str, types.CodeType, Any]]" = \
     weakref.WeakKeyDictionary()
 _enabled = not DISABLED
-_compile_seconds: list[float] = []
+# Compile times, in memory that does not grow with the number of compiles (a
+# process that keeps making closures compiles without end): the sum, and
+# each function's last by qualified name.
+_compile_total = 0.0
 _compile_times: dict[str, float] = {}  # qualified name -> seconds of its last compile
 _compile_attempts = 0
 _watcher: "threads.HiddenThread | None" = None  # the watcher thread, while it runs
@@ -301,7 +304,7 @@ def stats() -> dict[str, Any]:
     with _compiling:  # not forked while this thread imports, or holds execmem's lock
         with _lock:
             states = list(_states.values())
-            times = list(_compile_seconds)
+            times = list(_compile_times.values())
         import statistics
         from collections import Counter
 
@@ -317,8 +320,8 @@ def stats() -> dict[str, Any]:
         "fallbacks": sum(reasons.values()),
         "fallback_reasons": dict(reasons.most_common()),
         "compiles": _compile_attempts,
-        "compile_time_total_s": sum(times),
-        "compile_time_median_s": statistics.median(times) if times else 0.0,
+        "compile_time_total_s": _compile_total,
+        "compile_time_median_s": statistics.median(times) if times else 0.0,  # of each function's last
         "compile_times_s": dict(_compile_times),
         "executable_bytes": executable_bytes,
     }
@@ -555,7 +558,7 @@ def preload(backend: str) -> None:
 
 def _compile(f: types.FunctionType, st: FunctionState) -> None:
     """Compile and install ``f`` (timed, and logged with ``SPLICE_LOG``)."""
-    global _compile_attempts
+    global _compile_attempts, _compile_total
     st.compiles += 1
     _compile_attempts += 1
     start = time.perf_counter()
@@ -565,7 +568,7 @@ def _compile(f: types.FunctionType, st: FunctionState) -> None:
         # Front end + passes + back end, as the compiler measured it (without
         # installing, and without the one-time loading of the back end).
         seconds = st.compiled.compile_seconds or seconds
-        _compile_seconds.append(seconds)
+        _compile_total += seconds
         _compile_times[f"{f.__module__}.{f.__qualname__}"] = seconds
     name = f"{f.__module__}.{f.__qualname__}"
     if st.status == COMPILED and "compiles" in LOG:

@@ -100,3 +100,24 @@ def test_stats_counts_compiles_and_fallbacks(fake_compiler) -> None:
     assert after["compile_time_median_s"] > 0
     assert set(after) >= {"enabled", "functions", "pending", "executable_bytes"}
     del ok, bad
+
+
+def test_compile_statistics_do_not_grow_with_the_number_of_compiles() -> None:
+    """A program that makes and compiles closures without end: what the
+    statistics keep stays the same size (a list of every compile's time
+    grew by one float each time)."""
+    import sys
+
+    def make(k):
+        def closure_for_stats(x):
+            return x + k
+        return closure_for_stats
+
+    splice.jit(make(0), eager=True)
+    kept = (len(registry._compile_times), sys.getrefcount(registry._compile_times))
+    before = splice.stats()["compiles"]
+    for k in range(1, 50):
+        splice.jit(make(k), eager=True)
+    assert splice.stats()["compiles"] == before + 49
+    assert (len(registry._compile_times), sys.getrefcount(registry._compile_times)) == kept
+    assert isinstance(registry._compile_total, float)
