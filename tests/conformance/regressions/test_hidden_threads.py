@@ -114,3 +114,32 @@ def test_exit_while_the_sampler_compiles() -> None:
         proc = run("-c", EXIT_WHILE_COMPILING, SPLICE="1", SPLICE_THRESHOLD="2", SPLICE_SAMPLE_HZ="1000")
         assert proc.returncode == 0 and proc.stdout == "done\n", proc.stderr[-2000:]
         assert proc.stderr == "", proc.stderr[-2000:]
+
+
+SIGNALS = textwrap.dedent("""
+    import os, signal, time
+
+    def hot(n):
+        s = 0
+        for i in range(n):
+            s += i
+        return s
+
+    end = time.monotonic() + 0.3  # the sampler running, and compiling hot()
+    while time.monotonic() < end:
+        hot(300)
+    signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGUSR1])
+    got = 0
+    for _ in range(200):
+        os.kill(os.getpid(), signal.SIGUSR1)
+        got += signal.sigtimedwait([signal.SIGUSR1], 0) is not None
+    print(got)
+""")
+
+
+def test_a_signal_sent_to_the_process_stays_pending_for_the_program() -> None:
+    """CPython's test_signal ``test_sigtimedwait_poll``: a signal the main
+    thread blocks and then waits for was taken by splice's sampling thread
+    (which blocked nothing), so ``sigtimedwait`` found none."""
+    proc = run("-c", SIGNALS, SPLICE="1", SPLICE_SAMPLE_HZ="1000")
+    assert proc.returncode == 0 and proc.stdout == "200\n", (proc.stdout, proc.stderr[-2000:])

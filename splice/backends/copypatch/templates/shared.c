@@ -489,6 +489,10 @@ FAR_DATA(_PyRuntimeState, _PyRuntime);
 #define RUNTIME ((_PyRuntimeState *)FAR(&_PyRuntime))
 #endif
 
+#ifdef HIDDEN_THREAD
+#include <signal.h>
+#endif
+
 #if defined(HIDDEN_THREAD) || defined(HIDDEN_THREAD_STATE)
 /* splice's own threads (runtime/threads.py) each have one thread state,
  * kept out of the interpreter's list of threads except while the thread
@@ -562,6 +566,12 @@ _Static_assert(sizeof(pthread_mutex_t) == 40 && sizeof(pthread_cond_t) == 48, "t
 
 void *_jit_stencil(thread_config *config)
 {
+    /* No signal for this thread: one sent to the process stays pending for
+     * the program's threads (sigwait, sigtimedwait: test_signal), as
+     * faulthandler's watchdog thread blocks them too. */
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, NULL);
     PyThreadState *ts = config->ts;
     for (;;) {
         struct timespec deadline;
