@@ -76,38 +76,38 @@ class Runner:
         self.settings = settings
         self.workdir = workdir
         self.progress = progress
-        self._pypy_path: Path | OSError | None = None  # made when a PyPy row first runs
         # The driver and the kernels run from copies outside the splice package:
         # splice's automatic mode leaves alone any stack with splice's own files on it.
         self.child = Path(shutil.copy(Path(__file__).with_name("child.py"),
                                       workdir / "splice_bench_child.py"))
         self.kernel_dir = Path(shutil.copytree(KERNEL_DIR, workdir / "kernels"))
         self.realworld_dir = Path(shutil.copytree(REALWORLD_DIR, workdir / "realworld"))
-        self._deps: dict[str, Path | OSError] = {}  # requirements -> where they are installed
+        # "pypy" or a requirements file -> where it is installed, made when first needed
+        self._installs: dict[str, Path | OSError] = {}
         self.counter = 0
         self.interrupted = False
 
     def pypy_path(self) -> Path | OSError:
         """PyPy's PYTHONPATH entry (runtimes.make_pypy_path), or why there is none."""
-        if self._pypy_path is None:
-            try:
-                self._pypy_path = make_pypy_path(self.workdir / "pypy-path")
-            except OSError as exc:
-                self._pypy_path = exc
-        return self._pypy_path
+        return self._installed("pypy", lambda: make_pypy_path(self.workdir / "pypy-path"))
 
     def deps(self, bench: Benchmark) -> Path | OSError | None:
         """Where the benchmark's pinned dependencies are installed (deps.py),
         why they could not be, or None when it has none."""
         if not bench.requirements:
             return None
-        if bench.requirements not in self._deps:
+        if bench.requirements not in self._installs:
             self.progress(f"{bench.name}: installing its dependencies", 0)
+        return self._installed(bench.requirements, lambda: deps.install(bench.requirements))
+
+    def _installed(self, key: str, install: Callable[[], Path]) -> Path | OSError:
+        """``install()``'s directory, or its OSError, once per run."""
+        if key not in self._installs:
             try:
-                self._deps[bench.requirements] = deps.install(bench.requirements)
+                self._installs[key] = install()
             except OSError as exc:
-                self._deps[bench.requirements] = exc
-        return self._deps[bench.requirements]
+                self._installs[key] = exc
+        return self._installs[key]
 
     def count_processes(self, benchmarks: list[Benchmark], runtimes: list[Runtime]) -> int:
         """How many processes `run` will start (for a progress bar)."""
@@ -132,12 +132,12 @@ class Runner:
             pypy_path = self.pypy_path()
             if isinstance(pypy_path, OSError):
                 return RunResult(ERROR, shorten(str(pypy_path)))
-        deps = self.deps(bench)
-        if isinstance(deps, OSError):
-            return RunResult(ERROR, shorten(str(deps)))
+        installed = self.deps(bench)
+        if isinstance(installed, OSError):
+            return RunResult(ERROR, shorten(str(installed)))
         try:
             proc = subprocess.run(runtime.command(self.child, json.dumps(spec)),
-                                  env=runtime.environ(pypy_path, deps), capture_output=True,
+                                  env=runtime.environ(pypy_path, installed), capture_output=True,
                                   text=True, timeout=self.settings.timeout, cwd=self.workdir)
         except subprocess.TimeoutExpired:
             return RunResult(ERROR, f"{TIMED_OUT} {self.settings.timeout:g} s")

@@ -136,11 +136,11 @@ class _Sampler:
         (``threads.alone``)."""
         if self.stopping:
             return -1
-        if threads.alone():
+        found = threads.stacks(MAX_DEPTH)
+        if threads.alone(found):
             self.alive = False
             return -1
         if registry.enabled():
-            found = threads.stacks(MAX_DEPTH)
             self.counted = False
             hot = self.sample_stacks(found)
             del found  # nothing of the program's is kept until the next sample

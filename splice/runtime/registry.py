@@ -717,7 +717,7 @@ def _watch() -> int:
     from . import threads
 
     global _watcher, _woken, _delay, _last_recheck
-    if threads.alone():
+    if threads.alone(threads.stacks(1)):
         _watcher = None
         return -1
     woken, _woken = _woken, False

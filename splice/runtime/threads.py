@@ -106,9 +106,9 @@ def stacks(depth: int) -> tuple[Any, ...]:
     return _sample_stacks(depth)
 
 
-def alone() -> bool:
+def alone(found: tuple[Any, ...]) -> bool:
     """True when no other thread of the process is alive: no other thread
-    runs Python code, and Linux's task list has no other live thread (a
+    runs Python code (``found``: a ``stacks`` sample), and Linux's task list has no other live thread (a
     thread that ended and led the process stays there as a zombie until the
     process ends).  False where there is no such list.
 
@@ -116,7 +116,6 @@ def alone() -> bool:
     main one never finalizes, it ends when its last thread does, and
     splice's thread must not be that last thread (the child would never
     exit)."""
-    found = stacks(1)
     if found.count(None) != len(found):
         return False
     me = str(_thread.get_native_id())
