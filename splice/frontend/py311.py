@@ -62,9 +62,6 @@ _NO_FALLTHROUGH = {OP[n] for n in ("RETURN_VALUE", "RAISE_VARARGS", "RERAISE", "
 
 # Opcodes refused, with the construct they belong to.
 _UNSUPPORTED = {
-    **{n: "match statement" for n in ("MATCH_CLASS", "MATCH_KEYS", "MATCH_MAPPING", "MATCH_SEQUENCE",
-                                      "GET_LEN")},
-    **{n: "except* clause" for n in ("CHECK_EG_MATCH", "PREP_RERAISE_STAR")},
     **{n: "async construct" for n in ("GET_AWAITABLE", "GET_AITER", "GET_ANEXT", "BEFORE_ASYNC_WITH",
                                       "END_ASYNC_FOR", "SEND", "ASYNC_GEN_WRAP")},
     "GET_YIELD_FROM_ITER": "yield from",
@@ -529,12 +526,29 @@ class _Decoder:
         t = self.stack.pop()
         self.stack.append(self.value("ExcMatch", self.stack[-1], t))
 
+    def check_eg_match(self, arg: int, nxt: int) -> None:
+        exc, types = self.popn(2)
+        self.stack += self.emit("ExcGroupMatch", exc, types).results
+
+    def prep_reraise_star(self, arg: int, nxt: int) -> None:
+        self.stack.append(self.value("PrepReraiseStar", *self.popn(2)))
+
     def import_name(self, arg: int, nxt: int) -> None:
         fromlist, level = self.stack.pop(), self.stack.pop()
         self.stack.append(self.value("ImportName", level, fromlist, name=self.names[arg]))
 
     def import_from(self, arg: int, nxt: int) -> None:
         self.stack.append(self.value("ImportFrom", self.stack[-1], name=self.names[arg]))
+
+    def match_class(self, arg: int, nxt: int) -> None:
+        subject, cls, names = self.popn(3)
+        self.stack.append(self.value("MatchClass", subject, cls, names, count=arg))
+
+    def match_keys(self, arg: int, nxt: int) -> None:
+        self.stack.append(self.value("MatchKeys", self.stack[-2], self.stack[-1]))
+
+    def get_len(self, arg: int, nxt: int) -> None:
+        self.stack.append(self.value("GetLen", self.stack[-1]))
 
     # --- control flow -----------------------------------------------------------
 
@@ -633,7 +647,8 @@ def _table() -> dict[int, Callable[..., Any]]:
             "DELETE_SUBSCR", "BUILD_CONST_KEY_MAP", "MAKE_FUNCTION", "FORMAT_VALUE", "MAP_ADD", "DICT_MERGE",
             "UNPACK_SEQUENCE", "UNPACK_EX", "COPY", "SWAP", "KW_NAMES", "PRECALL", "CALL", "CALL_FUNCTION_EX",
             "BEFORE_WITH", "WITH_EXCEPT_START", "PUSH_EXC_INFO", "POP_EXCEPT", "CHECK_EXC_MATCH",
-            "IMPORT_NAME", "IMPORT_FROM", "GET_ITER", "RETURN_VALUE", "RAISE_VARARGS", "RERAISE", "JUMP_FORWARD",
+            "CHECK_EG_MATCH", "PREP_RERAISE_STAR",
+            "IMPORT_NAME", "IMPORT_FROM", "MATCH_CLASS", "MATCH_KEYS", "GET_LEN", "GET_ITER", "RETURN_VALUE", "RAISE_VARARGS", "RERAISE", "JUMP_FORWARD",
             "JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT", "FOR_ITER", "YIELD_VALUE")
     }
     t["RESUME"] = t["CACHE"] = D.nop
@@ -664,6 +679,11 @@ def _table() -> dict[int, Callable[..., Any]]:
         return lambda self, arg, nxt: self.stack.append(self.value(kind, self.stack.pop()))
 
     t["LIST_TO_TUPLE"] = one("ListToTuple")
+
+    def shape(name: str) -> Callable[..., None]:
+        return lambda self, arg, nxt: self.stack.append(self.value("MatchShape", self.stack[-1], shape=name))
+
+    t["MATCH_MAPPING"], t["MATCH_SEQUENCE"] = shape("mapping"), shape("sequence")
 
     def build(kind: str) -> Callable[..., None]:
         return lambda self, arg, nxt: self.build(kind, arg)

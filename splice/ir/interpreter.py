@@ -95,7 +95,7 @@ def _unpacker(before: int, after: int | None) -> Callable[[Any], Any]:
         names = [f"a{i}" for i in range(before)]
         if after is not None:
             names += ["*r"] + [f"b{i}" for i in range(after)]
-        target = ", ".join(names) + ("," if len(names) == 1 else "")
+        target = f"({', '.join(names)}{',' if len(names) == 1 else ''})"  # () for none: a match's Cls()
         result = ", ".join(n.lstrip("*") for n in names) + ("," if len(names) == 1 else "")
         ns: dict[str, Any] = {}
         exec(f"def unpack(v):\n    {target} = v\n    return ({result})", ns)
@@ -218,6 +218,129 @@ def _exc_match(exc: BaseException, t: Any) -> bool:
             raise TypeError(CANNOT_CATCH)
     mro = type(exc).__mro__
     return any(x in mro for x in items)
+
+
+def _exc_group_match(exc: BaseException | None, t: Any) -> tuple[Any, Any]:
+    """CHECK_EG_MATCH: (what remains, what the except* clause takes) or (exc, None)."""
+    _exc_match(ValueError(), t)  # the types' own check
+    if any(issubclass(x, BaseExceptionGroup) for x in (t if isinstance(t, tuple) else (t,))):
+        raise TypeError("catching ExceptionGroup with except* is not allowed. Use except instead.")
+    taken: Any = None
+    rest: Any = None
+    if exc is None:
+        pass
+    elif _exc_match(exc, t):
+        taken = exc if isinstance(exc, BaseExceptionGroup) else BaseExceptionGroup("", (exc,))
+    elif isinstance(exc, BaseExceptionGroup):
+        taken, rest = exc.split(t)[:2]
+    if taken is None:
+        return exc, None
+    _set_handled(taken)
+    return rest, taken
+
+
+def _same_metadata(a: BaseException, b: BaseException) -> bool:
+    """CPython also compares the exceptions' ``notes`` fields, which 3.11
+    never sets (``__notes__`` lives in the instance dict)."""
+    return a.__traceback__ is b.__traceback__ and a.__cause__ is b.__cause__ and a.__context__ is b.__context__
+
+
+def _leaf_ids(e: BaseException, into: set[int]) -> set[int]:
+    if isinstance(e, BaseExceptionGroup):
+        for sub in e.exceptions:
+            _leaf_ids(sub, into)
+    else:
+        into.add(id(e))
+    return into
+
+
+def _prep_reraise_star(orig: BaseException, excs: list[Any]) -> Any:
+    """PREP_RERAISE_STAR: what a try-except* raises at its end.  Exceptions its
+    clauses re-raised keep their place in ``orig``'s nesting; new ones join
+    them as siblings in a new group."""
+    if not excs:
+        return None
+    if not isinstance(orig, BaseExceptionGroup):
+        return excs[0]  # a naked exception was wrapped: one clause ran
+    raised = [e for e in excs if e is not None and not _same_metadata(e, orig)]
+    kept: set[int] = set()
+    for e in excs:
+        if e is not None and _same_metadata(e, orig):
+            _leaf_ids(e, kept)
+    # The base class's subgroup (derive() called as CPython calls it, a subclass's subgroup() not).
+    reraised = BaseExceptionGroup.subgroup(orig, lambda e: not isinstance(e, BaseExceptionGroup) and id(e) in kept)
+    if not raised:
+        return reraised
+    if reraised is not None:
+        raised.append(reraised)
+    # Before 3.11.4 (gh-103590) even a single raised exception was wrapped.
+    return BaseExceptionGroup("", raised) if len(raised) > 1 or sys.version_info < (3, 11, 4) else raised[0]
+
+
+_MATCH_SELF = 1 << 22  # object.h's _Py_TPFLAGS_MATCH_SELF
+_SHAPES = {"mapping": 1 << 6, "sequence": 1 << 5}  # Py_TPFLAGS_MAPPING, Py_TPFLAGS_SEQUENCE
+
+
+def _tp_name(cls: type) -> str:
+    """A type's C-level name, as CPython's messages print it."""
+    if cls.__flags__ & (1 << 9) or cls.__module__ == "builtins":  # a heap type's tp_name is its __name__
+        return cls.__name__
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _match_class(subject: Any, cls: Any, names: tuple[str, ...], count: int) -> tuple[Any, ...] | None:
+    if not isinstance(cls, type):
+        raise TypeError("called match pattern must be a type")
+    if not isinstance(subject, cls):
+        return None
+    wanted: list[tuple[Any, bool]] = [(name, False) for name in names]  # (name, positional)
+    attrs: list[Any] = []
+    if count:
+        try:
+            match_args = cls.__match_args__
+        except AttributeError:
+            match_args = None
+        if match_args is not None and type(match_args) is not tuple:
+            raise TypeError(f"{_tp_name(cls)}.__match_args__ must be a tuple (got {_tp_name(type(match_args))})")
+        self_only = match_args is None and bool(cls.__flags__ & _MATCH_SELF)
+        allowed = 1 if self_only else len(match_args or ())
+        if allowed < count:
+            raise TypeError(f"{_tp_name(cls)}() accepts {allowed} positional sub-pattern{'' if allowed == 1 else 's'}"
+                            f" ({count} given)")
+        if self_only:
+            attrs.append(subject)
+        else:
+            wanted[:0] = [(name, True) for name in match_args[:count]]
+    seen: set[str] = set()
+    for name, positional in wanted:
+        if positional and type(name) is not str:
+            raise TypeError(f"__match_args__ elements must be strings (got {_tp_name(type(name))})")
+        if name in seen:
+            raise TypeError(f"{_tp_name(cls)}() got multiple sub-patterns for attribute {name!r}")
+        seen.add(name)
+        try:
+            attrs.append(getattr(subject, name))
+        except AttributeError:
+            return None
+    return tuple(attrs)
+
+
+def _match_keys(subject: Any, keys: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    if not keys:
+        return ()
+    get = subject.get
+    seen: set[Any] = set()
+    sentinel = object()
+    values = []
+    for key in keys:
+        if key in seen:
+            raise ValueError(f"mapping pattern checks duplicate key ({key!r})")
+        seen.add(key)
+        value = get(key, sentinel)
+        if value is sentinel:
+            return None
+        values.append(value)
+    return tuple(values)
 
 
 def _with_enter(mgr: Any) -> tuple[Any, Any]:
@@ -483,11 +606,17 @@ _IMPL: dict[str, Callable[..., Any]] = {
     "DictMerge": _a(_dict_merge),
     "UnpackSequence": lambda fr, ins, v: _unpacker(ins.attrs["count"], None)(v),
     "UnpackEx": lambda fr, ins, v: _unpacker(ins.attrs["before"], ins.attrs["after"])(v),
+    "MatchShape": lambda fr, ins, v: bool(type(v).__flags__ & _SHAPES[ins.attrs["shape"]]),
+    "MatchClass": lambda fr, ins, *a: _match_class(*a, ins.attrs["count"]),
+    "MatchKeys": _a(_match_keys),
+    "GetLen": _a(len),
     "GetIter": _a(iter),
     "ForIter": _a(_for_iter),
     "PushExcInfo": _push_exc_info,
     "PopExcInfo": _pop_exc_info,
     "ExcMatch": _a(_exc_match),
+    "ExcGroupMatch": _a(_exc_group_match),
+    "PrepReraiseStar": _a(_prep_reraise_star),
     "WithEnter": _a(_with_enter),
     "WithExceptStart": lambda fr, ins, exit_, exc: exit_(type(exc), exc, exc.__traceback__),
     "ImportName": lambda fr, ins, level, fromlist: _import_name(
@@ -587,6 +716,10 @@ def _run(fn: Function, slots: list[Any], globals: dict, builtins: dict) -> Any:
             else:
                 caught = None
                 edge = ins.handler
+                # A re-raise leaves the traceback as it was: this function's
+                # own Python frames must not be in it.
+                reraised = args[0] if name == "Reraise" else sys.exc_info()[1] if name == "Raise" and not args else None
+                reraised_tb = reraised.__traceback__ if reraised is not None else None
                 try:
                     if name == "Yield":
                         out = yield args[0]
@@ -595,6 +728,8 @@ def _run(fn: Function, slots: list[Any], globals: dict, builtins: dict) -> Any:
                 except BaseException as e:  # noqa: B902 - the IR decides what to catch
                     if edge is None:
                         return _Raised(e)
+                    if reraised is e:
+                        e.__traceback__ = reraised_tb
                     caught = e
                 if caught is not None and edge is not None:
                     incoming = [env[a] for a in edge.args]

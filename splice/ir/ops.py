@@ -136,6 +136,14 @@ KINDS: dict[str, OpKind] = _kinds(
     OpKind("UnpackSequence", 1, attrs=("count",), nresults=VARIADIC),
     OpKind("UnpackEx", 1, attrs=("before", "after"), nresults=VARIADIC,
            doc="results: before items, a list of the rest, after items"),
+    # --- pattern matching (match statements) -------------------------------
+    OpKind("MatchShape", 1, attrs=("shape",), raises=False,
+           doc="whether the subject's type is a mapping or a sequence for patterns (shape: mapping, sequence)"),
+    OpKind("MatchClass", 3, attrs=("count",),
+           doc="operands: subject, class, keyword names (a tuple); the attributes read for the count "
+               "positional and the keyword sub-patterns as a tuple, or None when the subject does not match"),
+    OpKind("MatchKeys", 2, doc="operands: subject, keys (a tuple); their values as a tuple, or None when one is absent"),
+    OpKind("GetLen", 1, doc="len(operand) as an int"),
     # --- iteration --------------------------------------------------------
     OpKind("GetIter", 1),
     OpKind("ForIter", 1, terminator=True, result_on_first_edge=True, doc="targets: body (item defined), exhausted"),
@@ -149,6 +157,12 @@ KINDS: dict[str, OpKind] = _kinds(
     OpKind("PushExcInfo", 1, raises=False, doc="make exc the handled exception; result: the previous one"),
     OpKind("PopExcInfo", 1, nresults=0, raises=False, steals=(0,), doc="restore the handled exception"),
     OpKind("ExcMatch", 2, doc="isinstance-style except-clause test, as a bool object"),
+    OpKind("ExcGroupMatch", 2, nresults=2,
+           doc="an except* clause's test, operands: exception (or None), types; results: what remains of the "
+               "exception and the exception group the clause takes, which becomes the handled exception; "
+               "when it takes nothing, the exception and None"),
+    OpKind("PrepReraiseStar", 2, doc="operands: the exception caught by try-except*, the list of what its "
+                                     "clauses raised or re-raised; the exception to raise at its end, or None"),
     OpKind("WithEnter", 1, nresults=2, doc="results: bound __exit__, result of __enter__"),
     OpKind("WithExceptStart", 2, doc="operands: bound __exit__, exception; calls exit(type, exc, tb)"),
     OpKind("ImportName", 2, attrs=("name",), doc="operands: level, fromlist"),

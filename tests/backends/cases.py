@@ -6,6 +6,8 @@ differential checker ``tests/backends/differential.py`` in a child process.
 
 import sys
 
+from tests.frontend import corpus
+
 G = 10
 
 
@@ -497,3 +499,9 @@ SPECIALISED = [
     (get_x, [(Point(1), 0)], [(Point(2), 0), (Point(3), 1), (SlotPoint(4), 0), (5, 0), (Point(6), 0)]),
     (use_globals, [(None,)], [(None,), ("rebind",), ("new",), (None,), ("shadow",), (None,)]),
 ]
+
+# The front end's match-statement and except* functions (every pattern kind,
+# exception-group splitting, and their errors).
+CASES += [case for case in corpus.CASES if case[0].__name__.startswith(("match_", "except_star"))]
+# Files whose frames the differential checker compares in tracebacks.
+FILES = {__file__, corpus.__file__}

@@ -25,7 +25,7 @@ def outcome(func, args):
     try:
         return ["ok", repr(func(*args))]
     except Exception as e:  # noqa: BLE001 - we compare whatever is raised
-        tb = [(f.name, f.lineno) for f in traceback.extract_tb(e.__traceback__) if f.filename == cases.__file__]
+        tb = [(f.name, f.lineno) for f in traceback.extract_tb(e.__traceback__) if f.filename in cases.FILES]
         cause = type(e.__cause__).__name__ if e.__cause__ else None
         return ["raised", type(e).__name__, str(e), tb, cause]
 

@@ -1015,3 +1015,274 @@ def kwargs_from_dict_subclasses(m):
 
 
 CASES += [(kwargs_from_dict_subclasses, [(LoudDict(x=1),), (LoudIterDict(y=2),), (LoudDict(a=1),)])]
+
+
+# --- match statements -------------------------------------------------------
+
+
+class MPoint:
+    __match_args__ = ("x", "y")
+
+    def __init__(self, x, y):
+        self.x, self.y = x, y
+
+    def __repr__(self):
+        return f"MPoint({self.x!r}, {self.y!r})"
+
+
+class MBadArgs:
+    __match_args__ = ["x"]
+    x = 1
+
+
+class MNotStr:
+    __match_args__ = ("x", 2)
+    x = 1
+
+
+class MLoud:
+    __match_args__ = ("a", "b")
+
+    @property
+    def a(self):
+        return note("get a", 1)
+
+    @property
+    def b(self):
+        raise ValueError("b fails")
+
+    @property
+    def c(self):
+        raise AttributeError("no c")
+
+
+class MMeta(type):
+    def __instancecheck__(cls, obj):
+        note("instancecheck", type(obj).__name__)
+        return isinstance(obj, (int, str))
+
+
+class MVirtual(metaclass=MMeta):
+    __match_args__ = ("real",)
+
+
+class MLen:
+    def __len__(self):
+        raise RuntimeError("no len")
+
+
+import collections.abc  # noqa: E402
+
+collections.abc.Sequence.register(MLen)
+
+
+class MMapping(dict):
+    def get(self, key, default=None):
+        note("get", key)
+        return super().get(key, default)
+
+
+class MMissing(dict):
+    def __missing__(self, key):
+        note("missing", key)
+        return 0
+
+
+class MGetFails(dict):
+    def get(self, key, default=None):
+        raise KeyError("get fails")
+
+
+def match_patterns(v):
+    match v:
+        case 0 | 1:
+            return "small"
+        case int(n) if n > 100:
+            return ("big", n)
+        case str() as s:
+            return ("str", s)
+        case [a, b, *rest]:
+            return ("seq", a, b, rest)
+        case (x,):
+            return ("one", x)
+        case [*_, "end"]:
+            return "ends"
+        case {"k": val, **others}:
+            return ("map", val, others)
+        case {"a": 1, "b": bb}:
+            return ("ab", bb)
+        case MPoint(x=0, y=yy):
+            return ("pt0", yy)
+        case MPoint(xx, MPoint(yy, _)):
+            return ("nested", xx, yy)
+        case MPoint(xx, yy):
+            return ("pt", xx, yy)
+        case float(f) | bool(f):
+            return ("num", f)
+        case MVirtual(real=r):
+            return ("virtual", r)
+        case _:
+            return "other"
+
+
+def match_errors(k, v):
+    match k, v:
+        case 0, object(a):
+            return a
+        case 1, MBadArgs(x):
+            return x
+        case 2, MNotStr(x, y):
+            return x, y
+        case 3, MPoint(x, y, z):
+            return z
+        case 4, MPoint(x, x=y):
+            return y
+        case 5, MLoud(a, b):
+            return a, b
+        case 6, MLoud(c=c):
+            return c
+        case 7, [x, y]:
+            return x, y
+        case 9, {"k": x}:
+            return x
+        case 10, v.real():
+            return "called"
+        case 11, MPoint(x=1) | MPoint(y=2):
+            return "either"
+        case 12, {MKeys.A: x, MKeys.B: y}:
+            return x, y
+    return "none"
+
+
+class MKeys:
+    A = 1
+    B = 1.0  # equal to A: a duplicate key found at run time
+
+
+def match_mappings(m):
+    match m:
+        case {"x": 1, "y": y}:
+            return ("xy", y)
+        case {"x": x, **rest}:
+            return ("rest", x, sorted(rest.items()))
+        case {}:
+            return "mapping"
+    return "no"
+
+
+CASES += [
+    (match_patterns, [(0,), (1,), (5,), (500,), ("hi",), ([1, 2, 3, 4],), ((9,),), ([0, "end"],), (["end"],),
+                      ({"k": 1, "z": 2},), ({"a": 1, "b": 3},), ({"a": 2, "b": 3},), (MPoint(0, 4),),
+                      (MPoint(1, MPoint(2, 3)),), (MPoint(1, 2),), (1.5,), (True,), (None,), ([1],), (b"xy",),
+                      (range(3),), (bytearray(b"ab"),), ("",), (7,), (2 ** 80,), (MMapping(k=5),), (2j,)]),
+    (match_errors, [(0, 1), (1, MBadArgs()), (2, MNotStr()), (3, MPoint(1, 2)), (4, MPoint(1, 2)),
+                    (5, MLoud()), (6, MLoud()), (7, MLen()), (9, MGetFails(z=1)), (9, MMissing(z=1)),
+                    (9, MMapping(k=2)), (10, 5), (11, MPoint(0, 2)), (12, {1: 2, 3: 4}), (13, None)]),
+    (match_mappings, [({"x": 1, "y": 2},), ({"x": 2, "z": 3, "w": 4},), ({},), ({"y": 1},), (MMissing(x=1),),
+                      ([1],), (MMapping(x=1, y=5),)]),
+]
+
+
+# --- except* ------------------------------------------------------------------
+
+
+class MBadSplit(ExceptionGroup):
+    def split(self, *args):
+        note("split", args)
+        return super().split(*args)
+
+
+def _eg_raise(k):
+    if k == 0:
+        raise ValueError("naked")
+    if k == 1:
+        raise ExceptionGroup("eg", [ValueError(1), TypeError(2), KeyError(3)])
+    if k == 2:
+        raise ExceptionGroup("outer", [ExceptionGroup("inner", [ValueError(4)]), OSError(5)])
+    if k == 3:
+        raise MBadSplit("custom", [ValueError(6), TypeError(7)])
+    if k == 4:
+        raise KeyError("only key")
+    return "no error"
+
+
+def except_star(k):
+    seen = []
+    try:
+        try:
+            r = _eg_raise(k)
+        except* ValueError as e:
+            seen.append(("value", repr(e), sys.exc_info()[1] is e))
+        except* (TypeError, OSError) as e:
+            seen.append(("type/os", repr(e)))
+            if k == 2:
+                raise RuntimeError("from handler")
+            if k == 1:
+                raise
+        else:
+            seen.append(("else", r))
+        finally:
+            seen.append("finally")
+    except BaseException as outer:
+        return seen, repr(outer), repr(outer.__context__), sys.exc_info()[1] is outer
+    return seen, sys.exc_info()
+
+
+def except_star_errors(k):
+    got = []
+    try:
+        raise ExceptionGroup("eg", [ValueError(1)])
+    except* ((ValueError, KeyError) if k == 0 else ExceptionGroup if k == 1 else int) as e:
+        got.append(repr(e))
+    return got
+
+
+class MDerived(ExceptionGroup):
+    def derive(self, excs):
+        note("derive", self.message, len(excs))
+        return MDerived(self.message + "'", excs)
+
+
+def _nested(depth):
+    eg = MDerived("leaf", [ValueError("deep"), TypeError("deep")])
+    for i in range(depth):
+        eg = MDerived(f"level{i}", [eg, KeyError(i)])
+    return eg
+
+
+def except_star_derive(k):
+    start = len(LOG)
+    try:
+        try:
+            if k == 0:
+                raise MDerived("top", [MDerived("mid", [ValueError(1), TypeError(2)]), OSError(3)])
+            if k == 1:
+                eg = MDerived("noted", [ValueError(4), TypeError(5)])
+                eg.add_note("a note")
+                raise eg
+            raise _nested(40 if k == 2 else 3)
+        except* ValueError:
+            raise
+        except* TypeError as e:
+            if k == 3:
+                raise ValueError("replaced") from None
+            raise
+        except* KeyError:
+            pass
+    except BaseException as got:
+        return repr(got), getattr(got, "__notes__", None), _take_log(start)
+    return "nothing", _take_log(start)
+
+
+def _take_log(start):
+    """The calls noted since ``start``, taken out of LOG."""
+    taken = LOG[start:]
+    del LOG[start:]
+    return taken
+
+
+CASES += [
+    (except_star_derive, [(0,), (1,), (2,), (3,)]),
+    (except_star, [(k,) for k in range(6)]),
+    (except_star_errors, [(0,), (1,), (2,)]),
+]

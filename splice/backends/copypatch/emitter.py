@@ -50,6 +50,7 @@ SIMPLE_CALLS = {
 DIRECT = {
     "ListExtend": "list_extend", "DictUpdate": "dict_update", "DictMerge": "dict_merge",
     "PushExcInfo": "push_exc_info", "PopExcInfo": "pop_exc_info", "ExcMatch": "exc_match",
+    "ExcGroupMatch": "exc_group_match",
     "WithExceptStart": "with_except_start", "CallEx": "call_ex", "Truth": "truth",
     "CheckInterrupts": "check_interrupts",
 }

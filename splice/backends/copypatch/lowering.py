@@ -15,10 +15,11 @@ from ...ir import Instr, Repr
 from ...runtime import direct_calls
 from . import unboxed, unboxed_ints
 from .emitter import (BINARY_FUNCS, COMPARE_OPS, CONVERSIONS, DIRECT, EXTRAS_ORDER, SIMPLE_CALLS, UNARY_FUNCS,
-                      EmitError, Emitter, Label, ObjRef, SlotList, c_symbol)
+                      EmitError, Emitter, Label, ObjRef, SlotList, c_symbol, shared_address)
 from .specialise import for_iter_stencil, specialise
 
-_INTERNED = {name: sys.intern(name) for name in ("__enter__", "__exit__", "__import__", "__name__", "__spec__")}
+_INTERNED = {name: sys.intern(name) for name in ("__enter__", "__exit__", "__import__", "__match_args__", "__name__",
+                                                   "__spec__", "get")}
 
 
 def _args(em: Emitter, ins: Instr) -> dict[str, Any]:
@@ -316,6 +317,34 @@ def _yield(em: Emitter, ins: Instr) -> None:
     em.jump_edge(ins.targets[0])
 
 
+# The type flags a mapping and a sequence pattern test (object.h's
+# Py_TPFLAGS_MAPPING and Py_TPFLAGS_SEQUENCE).
+_SHAPE_FLAGS = {"mapping": 1 << 6, "sequence": 1 << 5}
+
+
+def _match_shape(em: Emitter, ins: Instr) -> None:
+    em.op("match_shape", ins, _JIT_OP0=_SHAPE_FLAGS[ins.attrs["shape"]], **_args(em, ins))
+
+
+def _match_class(em: Emitter, ins: Instr) -> None:
+    em.op("match_class", ins, _JIT_OP0=ins.attrs["count"], _JIT_OP1=ObjRef(_INTERNED["__match_args__"]),
+          **_args(em, ins))
+
+
+def _match_keys(em: Emitter, ins: Instr) -> None:
+    em.op("match_keys", ins, _JIT_OP1=ObjRef(_INTERNED["get"]), **_args(em, ins))
+
+
+# Before 3.11.4 (gh-103590) a try-except* wrapped even a single exception
+# raised by its clauses in an ExceptionGroup.
+_WRAP_SINGLE_RAISED = sys.version_info < (3, 11, 4)
+
+
+def _prep_reraise_star(em: Emitter, ins: Instr) -> None:
+    em.op("call_ook", ins, _JIT_OP3=shared_address(em.table, "prep_reraise_star"),
+          _JIT_OP0=int(_WRAP_SINGLE_RAISED), **_args(em, ins))
+
+
 def _raise(em: Emitter, ins: Instr) -> None:
     stencil = ("raise_bare", "raise", "raise_cause")[len(ins.args)]
     em.op(stencil, ins, **_args(em, ins))
@@ -348,6 +377,9 @@ LOWER: dict[str, Callable[[Emitter, Instr], None]] = {
     "TraceExit": lambda em, ins: em.trace_exit(ins),
     "Jump": _jump, "Branch": _branch, "ForIter": _for_iter, "Return": _return, "Yield": _yield,
     "Raise": _raise, "Reraise": _reraise,
+    "MatchShape": _match_shape, "MatchClass": _match_class, "MatchKeys": _match_keys,
+    "GetLen": lambda em, ins: em.op("get_len", ins, **_args(em, ins)),
+    "PrepReraiseStar": _prep_reraise_star,
     **{kind: _call_api(stencil, func) for kind, (stencil, func) in SIMPLE_CALLS.items()},
     **{kind: _direct(stencil) for kind, stencil in DIRECT.items()},
     **unboxed.LOWER,

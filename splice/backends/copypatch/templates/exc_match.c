@@ -1,7 +1,15 @@
-/* RES0 = whether exception ARG0 matches ARG1 (ceval's CHECK_EXC_MATCH). */
+/* CHECK_EXC_MATCH: RES0 = whether exception ARG0 matches ARG1, as a bool.
+ * -DGROUP, CHECK_EG_MATCH (an except* clause): RES0 = the rest of ARG0 that
+ * ARG1 does not match and RES1 = the part it matches, as an exception
+ * group, which becomes the exception being handled; when nothing matches,
+ * RES0 = ARG0 and RES1 = None (shared helper exc_group_match). */
 #include "stencil.h"
 
 #define CANNOT_CATCH_MSG "catching classes that do not inherit from BaseException is not allowed"
+
+#ifdef GROUP
+extern PyObject *_JIT_SHARED_exc_group_match(PyObject *exc, PyObject *type, PyObject **match);
+#endif
 
 STENCIL
 {
@@ -21,6 +29,16 @@ STENCIL
         PyErr_SetString(PyExc_TypeError, CANNOT_CATCH_MSG);
         ERROR();
     }
+#ifdef GROUP
+    PyObject *match;
+    PyObject *rest = _JIT_SHARED_exc_group_match(ARG0, right, &match);
+    if (rest == NULL) {
+        ERROR();
+    }
+    RES0 = rest;
+    RES1 = match;
+#else
     RES0 = bool_object(PyErr_GivenExceptionMatches(ARG0, right));
+#endif
     CONTINUE();
 }

@@ -713,3 +713,468 @@ void _jit_stencil(chunk_cache *cache, void *ptr, size_t size)
     cache->base.free(cache->base.ctx, ptr, size);
 }
 #endif
+
+#ifdef MATCH_CLASS
+/* A class pattern `C(p0, .., k0=.., ..)`: the subject's attributes for its
+ * `count` positional and its keyword sub-patterns (`names`, a tuple of
+ * strings), as a tuple; None when the subject is not a C or lacks one of
+ * them (AttributeError); NULL with an exception for a malformed pattern or
+ * an attribute that raised anything else.  `match_args` is the interned
+ * "__match_args__".  Positional sub-patterns read the class's
+ * __match_args__, or the subject itself for the builtins that match
+ * themselves (_Py_TPFLAGS_MATCH_SELF) and define no __match_args__. */
+PyObject *_jit_stencil(PyObject *subject, PyObject *type, PyObject *names, Py_ssize_t count,
+                       PyObject *match_args_name)
+{
+    if (!PyType_Check(type)) {
+        PyErr_SetString(PyExc_TypeError, "called match pattern must be a type");
+        return NULL;
+    }
+    int is = PyObject_IsInstance(subject, type);
+    if (is <= 0) {
+        return is < 0 ? NULL : Py_NewRef(Py_None);
+    }
+    const char *tp_name = ((PyTypeObject *)type)->tp_name;
+    Py_ssize_t nnames = PyTuple_GET_SIZE(names);
+    PyObject *attrs = PyTuple_New(count + nnames);
+    PyObject *seen = PySet_New(NULL);
+    PyObject *match_args = NULL;
+    if (attrs == NULL || seen == NULL) {
+        goto fail;
+    }
+    int self_only = 0;
+    if (count) {
+        match_args = PyObject_GetAttr(type, match_args_name);
+        if (match_args == NULL) {
+            if (!PyErr_ExceptionMatches(PyExc_AttributeError)) {
+                goto fail;
+            }
+            PyErr_Clear();
+            self_only = PyType_HasFeature((PyTypeObject *)type, _Py_TPFLAGS_MATCH_SELF);
+        }
+        else if (!PyTuple_CheckExact(match_args)) {
+            PyErr_Format(PyExc_TypeError, "%s.__match_args__ must be a tuple (got %s)", tp_name,
+                         Py_TYPE(match_args)->tp_name);
+            goto fail;
+        }
+        Py_ssize_t allowed = self_only ? 1 : (match_args ? PyTuple_GET_SIZE(match_args) : 0);
+        if (allowed < count) {
+            PyErr_Format(PyExc_TypeError, "%s() accepts %zd positional sub-pattern%s (%zd given)", tp_name,
+                         allowed, allowed == 1 ? "" : "s", count);
+            goto fail;
+        }
+        if (self_only) {
+            PyTuple_SET_ITEM(attrs, 0, Py_NewRef(subject));
+        }
+    }
+    for (Py_ssize_t i = self_only; i < count + nnames; i++) {
+        PyObject *name = i < count ? PyTuple_GET_ITEM(match_args, i) : PyTuple_GET_ITEM(names, i - count);
+        if (i < count && !PyUnicode_CheckExact(name)) {
+            PyErr_Format(PyExc_TypeError, "__match_args__ elements must be strings (got %s)",
+                         Py_TYPE(name)->tp_name);
+            goto fail;
+        }
+        int dup = PySet_Contains(seen, name);
+        if (dup == 0) {
+            dup = PySet_Add(seen, name);
+        }
+        if (dup != 0) {
+            if (!PyErr_Occurred()) {
+                PyErr_Format(PyExc_TypeError, "%s() got multiple sub-patterns for attribute %R", tp_name, name);
+            }
+            goto fail;
+        }
+        PyObject *attr = PyObject_GetAttr(subject, name);
+        if (attr == NULL) {
+            if (!PyErr_ExceptionMatches(PyExc_AttributeError)) {
+                goto fail;
+            }
+            PyErr_Clear();
+            Py_XDECREF(match_args);
+            Py_DECREF(seen);
+            Py_DECREF(attrs);
+            return Py_NewRef(Py_None);
+        }
+        PyTuple_SET_ITEM(attrs, i, attr);
+    }
+    Py_XDECREF(match_args);
+    Py_DECREF(seen);
+    return attrs;
+fail:
+    Py_XDECREF(match_args);
+    Py_XDECREF(seen);
+    Py_XDECREF(attrs);
+    return NULL;
+}
+#endif
+
+#ifdef MATCH_KEYS
+/* A mapping pattern's keys (a tuple) looked up with the subject's `get`
+ * and a fresh sentinel, as the interpreter does (no __missing__ runs, no key
+ * is created): their values as a tuple, None when one is absent, NULL with
+ * an exception (a key given twice is a ValueError). */
+PyObject *_jit_stencil(PyObject *subject, PyObject *keys, PyObject *get_name)
+{
+    Py_ssize_t n = PyTuple_GET_SIZE(keys);
+    if (n == 0) {
+        return PyTuple_New(0);
+    }
+    PyObject *get = NULL, *seen = NULL, *sentinel = NULL, *values = NULL;
+    int unbound = _PyObject_GetMethod(subject, get_name, &get);
+    if (get == NULL) {
+        goto fail;
+    }
+    seen = PySet_New(NULL);
+    sentinel = seen == NULL ? NULL : PyObject_CallNoArgs((PyObject *)FAR(&PyBaseObject_Type));
+    values = sentinel == NULL ? NULL : PyTuple_New(n);
+    if (values == NULL) {
+        goto fail;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *key = PyTuple_GET_ITEM(keys, i);
+        int dup = PySet_Contains(seen, key);
+        if (dup == 0) {
+            dup = PySet_Add(seen, key);
+        }
+        if (dup != 0) {
+            if (!PyErr_Occurred()) {
+                PyErr_Format(PyExc_ValueError, "mapping pattern checks duplicate key (%R)", key);
+            }
+            goto fail;
+        }
+        PyObject *args[3] = {subject, key, sentinel};
+        PyObject *value = unbound ? PyObject_Vectorcall(get, args, 3, NULL)
+                                  : PyObject_Vectorcall(get, args + 1, 2, NULL);
+        if (value == NULL) {
+            goto fail;
+        }
+        if (value == sentinel) {
+            Py_DECREF(value);
+            Py_SETREF(values, Py_NewRef(Py_None));
+            break;
+        }
+        PyTuple_SET_ITEM(values, i, value);
+    }
+    Py_DECREF(get);
+    Py_DECREF(seen);
+    Py_DECREF(sentinel);
+    return values;
+fail:
+    Py_XDECREF(get);
+    Py_XDECREF(seen);
+    Py_XDECREF(sentinel);
+    Py_XDECREF(values);
+    return NULL;
+}
+#endif
+
+#ifdef EXC_GROUP_MATCH
+/* An except* clause whose types `type` (checked to be exception classes)
+ * meets the exception `exc` (None once earlier clauses took all of it):
+ * after the check that no type is an exception group, returns what
+ * remains of `exc` and sets *match to what the clause takes, an exception
+ * group made the exception being handled; returns `exc` with *match = None
+ * when it takes nothing; NULL with an exception. */
+PyObject *_jit_stencil(PyObject *exc, PyObject *type, PyObject **match)
+{
+    PyObject *group = PyExc_BaseExceptionGroup;
+    Py_ssize_t n = PyTuple_Check(type) ? PyTuple_GET_SIZE(type) : 1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int is = PyObject_IsSubclass(PyTuple_Check(type) ? PyTuple_GET_ITEM(type, i) : type, group);
+        if (is < 0) {
+            return NULL;
+        }
+        if (is) {
+            PyErr_SetString(PyExc_TypeError,
+                            "catching ExceptionGroup with except* is not allowed. Use except instead.");
+            return NULL;
+        }
+    }
+    PyObject *taken, *rest;
+    if (Py_IsNone(exc)) {
+        taken = Py_NewRef(Py_None);
+        rest = Py_NewRef(Py_None);
+    }
+    else if (PyErr_GivenExceptionMatches(exc, type)) {
+        if (PyObject_TypeCheck(exc, (PyTypeObject *)group)) {
+            taken = Py_NewRef(exc);
+        }
+        else {
+            PyObject *one = PyTuple_Pack(1, exc);
+            taken = one == NULL ? NULL : PyObject_CallFunction(group, "sO", "", one);
+            Py_XDECREF(one);
+            if (taken == NULL) {
+                return NULL;
+            }
+        }
+        rest = Py_NewRef(Py_None);
+    }
+    else if (PyObject_TypeCheck(exc, (PyTypeObject *)group)) {
+        PyObject *pair = PyObject_CallMethod(exc, "split", "(O)", type);
+        if (pair == NULL) {
+            return NULL;
+        }
+        /* 3.11 trusts split() here (a bad one crashes it, gh-128049);
+         * later releases raise this error. */
+        if (!PyTuple_CheckExact(pair) || PyTuple_GET_SIZE(pair) < 2) {
+            PyErr_Format(PyExc_TypeError, "%.200s.split must return a 2-tuple, got %.200s", Py_TYPE(exc)->tp_name,
+                         Py_TYPE(pair)->tp_name);
+            Py_DECREF(pair);
+            return NULL;
+        }
+        taken = Py_NewRef(PyTuple_GET_ITEM(pair, 0));
+        rest = Py_NewRef(PyTuple_GET_ITEM(pair, 1));
+        Py_DECREF(pair);
+    }
+    else {
+        taken = Py_NewRef(Py_None);
+        rest = Py_NewRef(Py_None);
+    }
+    *match = taken;
+    if (Py_IsNone(taken)) {
+        Py_DECREF(rest);
+        return Py_NewRef(exc);
+    }
+    PyErr_SetExcInfo(NULL, Py_NewRef(taken), NULL);
+    return rest;
+}
+#endif
+
+#ifdef PREP_RERAISE_STAR
+/* One group being walked: its next child, and what matched among its children. */
+typedef struct {
+    PyObject *group;
+    Py_ssize_t next;
+    PyObject *matches;
+} walk_level;
+
+/* The walk's stack of groups, grown as needed: 0, or -1 with an exception. */
+HELPER int walk_push(walk_level **levels, Py_ssize_t *depth, Py_ssize_t *cap, PyObject *group, int collect)
+{
+    if (*depth == *cap) {
+        Py_ssize_t more = *cap ? 2 * *cap : 16;
+        walk_level *grown = PyMem_Realloc(*levels, more * sizeof(walk_level));
+        if (grown == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        *levels = grown;
+        *cap = more;
+    }
+    PyObject *matches = collect ? PyList_New(0) : NULL;
+    if (collect && matches == NULL) {
+        return -1;
+    }
+    (*levels)[(*depth)++] = (walk_level){group, 0, matches};
+    return 0;
+}
+
+/* One step of a walk: WALK_UP when the innermost group has no child left
+ * (the caller pops it), WALK_DOWN after entering a child group, WALK_LEAF
+ * with the next child, a leaf, in *leaf (the caller then leaves the
+ * recursion level entered for it), -1 with an exception. */
+enum { WALK_UP, WALK_DOWN, WALK_LEAF };
+
+HELPER int walk_step(walk_level **levels, Py_ssize_t *depth, Py_ssize_t *cap, const char *where, int collect,
+                     PyObject **leaf)
+{
+    walk_level *top = &(*levels)[*depth - 1];
+    PyObject *children = ((PyBaseExceptionGroupObject *)top->group)->excs;
+    if (top->next == PyTuple_GET_SIZE(children)) {
+        return WALK_UP;
+    }
+    PyObject *e = PyTuple_GET_ITEM(children, top->next++);
+    if (Py_EnterRecursiveCall(where)) {
+        return -1;
+    }
+    if (!PyObject_TypeCheck(e, (PyTypeObject *)PyExc_BaseExceptionGroup)) {
+        *leaf = e;
+        return WALK_LEAF;
+    }
+    if (walk_push(levels, depth, cap, e, collect) < 0) {
+        Py_LeaveRecursiveCall();
+        return -1;
+    }
+    return WALK_DOWN;
+}
+
+/* exceptions.c's exceptiongroup_subset: `excs` (not empty) as a group derived
+ * from `group`, with its traceback, context, cause and a copy of its notes. */
+HELPER PyObject *derived_group(PyObject *group, PyObject *excs)
+{
+    PyObject *eg = PyObject_CallMethod(group, "derive", "(O)", excs);
+    if (eg == NULL) {
+        return NULL;
+    }
+    if (!PyObject_TypeCheck(eg, (PyTypeObject *)PyExc_BaseExceptionGroup)) {
+        PyErr_SetString(PyExc_TypeError, "derive must return an instance of BaseExceptionGroup");
+        goto fail;
+    }
+    PyObject *tb = PyException_GetTraceback(group);
+    if (tb != NULL) {
+        int err = PyException_SetTraceback(eg, tb);
+        Py_DECREF(tb);
+        if (err < 0) {
+            goto fail;
+        }
+    }
+    PyException_SetContext(eg, PyException_GetContext(group));
+    PyException_SetCause(eg, PyException_GetCause(group));
+    PyObject *notes = PyObject_GetAttrString(group, "__notes__");
+    if (notes == NULL) {
+        if (!PyErr_ExceptionMatches(PyExc_AttributeError)) {
+            goto fail;
+        }
+        PyErr_Clear();
+    }
+    else if (PySequence_Check(notes)) {
+        PyObject *copy = PySequence_List(notes);
+        Py_DECREF(notes);
+        if (copy == NULL || PyObject_SetAttrString(eg, "__notes__", copy) < 0) {
+            Py_XDECREF(copy);
+            goto fail;
+        }
+        Py_DECREF(copy);
+    }
+    else {
+        Py_DECREF(notes);  /* not a sequence: ignored, as split() does */
+    }
+    return eg;
+fail:
+    Py_DECREF(eg);
+    return NULL;
+}
+
+/* The end of a try-except*, CPython's _PyExc_PrepReraiseStar (which 3.11
+ * does not export): what it raises, from `orig` (what it caught) and `excs`
+ * (what its clauses raised or re-raised, None for a clause that raised
+ * nothing); None when nothing is to be raised.  Re-raised parts (the same
+ * traceback, cause, context and notes as `orig`) keep their place in
+ * `orig`'s nesting: the subgroup of `orig` made of their leaves, by
+ * identity, with derive() called bottom-up as split() calls it; new
+ * exceptions join that as siblings in a new group (even a single one when
+ * `wrap_single`, as before 3.11.4).  Groups are walked with
+ * an explicit stack (a shared helper is one function, never recursive),
+ * each level entered with Py_EnterRecursiveCall as CPython's recursion
+ * enters it, so nesting too deep fails with the same RecursionError. */
+PyObject *_jit_stencil(PyObject *orig, PyObject *excs, intptr_t wrap_single)
+{
+    PyObject *group_type = PyExc_BaseExceptionGroup;
+    Py_ssize_t n = PyList_GET_SIZE(excs);
+    if (n == 0) {
+        return Py_NewRef(Py_None);
+    }
+    if (!PyObject_TypeCheck(orig, (PyTypeObject *)group_type)) {
+        return Py_NewRef(PyList_GET_ITEM(excs, 0));  /* a naked exception, wrapped: one clause ran */
+    }
+    PyObject *raised = PyList_New(0), *reraised = PyList_New(0), *ids = PySet_New(NULL), *kept = NULL;
+    PyObject *result = NULL;
+    walk_level *levels = NULL;
+    Py_ssize_t depth = 0, cap = 0;
+    if (raised == NULL || reraised == NULL || ids == NULL) {
+        goto done;
+    }
+    PyBaseExceptionObject *o = (PyBaseExceptionObject *)orig;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyBaseExceptionObject *e = (PyBaseExceptionObject *)PyList_GET_ITEM(excs, i);
+        if (Py_IsNone((PyObject *)e)) {
+            continue;
+        }
+        int same = e->notes == o->notes && e->traceback == o->traceback && e->cause == o->cause
+                   && e->context == o->context;
+        if (PyList_Append(same ? reraised : raised, (PyObject *)e) < 0) {
+            goto done;
+        }
+    }
+    /* The ids of the re-raised groups' leaves. */
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(reraised); i++) {
+        if (walk_push(&levels, &depth, &cap, PyList_GET_ITEM(reraised, i), 0) < 0) {
+            goto done;
+        }
+        while (depth > 0) {
+            PyObject *leaf;
+            int step = walk_step(&levels, &depth, &cap, " in collect_exception_group_leaf_ids", 0, &leaf);
+            if (step == WALK_UP && --depth > 0) {
+                Py_LeaveRecursiveCall();
+            }
+            if (step != WALK_LEAF) {
+                if (step < 0) {
+                    goto done;
+                }
+                continue;
+            }
+            PyObject *id = PyLong_FromVoidPtr(leaf);
+            int err = id == NULL ? -1 : PySet_Add(ids, id);
+            Py_XDECREF(id);
+            Py_LeaveRecursiveCall();
+            if (err < 0) {
+                goto done;
+            }
+        }
+    }
+    /* The subgroup of orig of those leaves (None if none). */
+    if (walk_push(&levels, &depth, &cap, orig, 1) < 0) {
+        goto done;
+    }
+    while (depth > 0) {
+        PyObject *leaf;
+        int step = walk_step(&levels, &depth, &cap, " in exceptiongroup_split_recursive", 1, &leaf);
+        if (step < 0) {
+            goto done;
+        }
+        if (step == WALK_DOWN) {
+            continue;
+        }
+        walk_level *top = &levels[depth - 1];
+        if (step == WALK_LEAF) {
+            PyObject *id = PyLong_FromVoidPtr(leaf);
+            int in = id == NULL ? -1 : PySet_Contains(ids, id);
+            Py_XDECREF(id);
+            Py_LeaveRecursiveCall();
+            if (in < 0 || (in && PyList_Append(top->matches, leaf) < 0)) {
+                goto done;
+            }
+            continue;
+        }
+        PyObject *matched = PyList_GET_SIZE(top->matches) ? derived_group(top->group, top->matches)
+                                                          : Py_NewRef(Py_None);
+        Py_DECREF(top->matches);
+        if (--depth > 0) {
+            Py_LeaveRecursiveCall();
+        }
+        if (matched == NULL) {
+            goto done;
+        }
+        if (depth == 0) {
+            kept = matched;
+            break;
+        }
+        int err = Py_IsNone(matched) ? 0 : PyList_Append(levels[depth - 1].matches, matched);
+        Py_DECREF(matched);
+        if (err < 0) {
+            goto done;
+        }
+    }
+    if (PyList_GET_SIZE(raised) == 0) {
+        result = Py_NewRef(kept);
+    }
+    else if (Py_IsNone(kept) || PyList_Append(raised, kept) == 0) {
+        result = PyList_GET_SIZE(raised) > 1 || wrap_single ? PyObject_CallFunction(group_type, "sO", "", raised)
+                                             : Py_NewRef(PyList_GET_ITEM(raised, 0));
+    }
+done:
+    /* Left early: the levels still open (the walk of the leaves keeps no lists). */
+    for (; depth > 0; depth--) {
+        Py_XDECREF(levels[depth - 1].matches);
+        if (depth > 1) {
+            Py_LeaveRecursiveCall();
+        }
+    }
+    PyMem_Free(levels);
+    Py_XDECREF(raised);
+    Py_XDECREF(reraised);
+    Py_XDECREF(ids);
+    Py_XDECREF(kept);
+    return result;
+}
+#endif
