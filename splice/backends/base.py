@@ -29,11 +29,13 @@ class TraceExitPoint:
 class GeneratorShape:
     """What a compiled generator's trampoline must know: how many owned
     references the body holds across one yield at most (the frame keeps
-    them while the generator is suspended), and the original code offset
-    of each yield, by site number from 1 (None: the site was removed)."""
+    them while the generator is suspended), the original code offset of
+    each yield, by site number from 1 (None: the site was removed), and
+    which sites delegate (yield from: the trampoline runs the delegation)."""
 
     spills: int
     yields: tuple[int | None, ...]
+    delegating: frozenset[int] = frozenset()
 
     @staticmethod
     def of(fn: Function) -> "GeneratorShape | None":
@@ -43,7 +45,8 @@ class GeneratorShape:
         offsets: list[int | None] = [None] * max((y.attrs["site"] for y in ys), default=0)
         for y in ys:
             offsets[y.attrs["site"] - 1] = y.offset
-        return GeneratorShape(max((len(y.attrs["spill"]) for y in ys), default=0), tuple(offsets))
+        return GeneratorShape(max((len(y.attrs["spill"]) for y in ys), default=0), tuple(offsets),
+                              frozenset(y.attrs["site"] for y in ys if y.attrs["delegate"]))
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,6 @@ _NO_FALLTHROUGH = {OP[n] for n in ("RETURN_VALUE", "RAISE_VARARGS", "RERAISE", "
 _UNSUPPORTED = {
     **{n: "async construct" for n in ("GET_AWAITABLE", "GET_AITER", "GET_ANEXT", "BEFORE_ASYNC_WITH",
                                       "END_ASYNC_FOR", "SEND", "ASYNC_GEN_WRAP")},
-    "GET_YIELD_FROM_ITER": "yield from",
     **{n: "module or class body" for n in ("LOAD_NAME", "STORE_NAME", "DELETE_NAME", "LOAD_CLASSDEREF",
                                            "SETUP_ANNOTATIONS", "PRINT_EXPR", "IMPORT_STAR")},
     "LOAD_BUILD_CLASS": "class definition inside a function",
@@ -615,9 +614,28 @@ class _Decoder:
         return True
 
     def yield_value(self, arg: int, nxt: int) -> bool:
-        ins = self.emit("Yield", self.stack.pop(), site=len(self.fn.yields()) + 1)
+        ins = self.emit("Yield", self.stack.pop(), site=len(self.fn.yields()) + 1, delegate=False)
         ins.targets.append(self.edge(nxt, self.stack + [ins.result]))
         self.resumptions.add(nxt)
+        return True
+
+    def get_yield_from_iter(self, arg: int, nxt: int) -> None:
+        flags = self.fn.code.co_flags if self.fn.code is not None else 0
+        coroutine = bool(flags & (_CO_COROUTINE | _CO_ITERABLE_COROUTINE))
+        self.stack.append(self.value("GetYieldFromIter", self.stack.pop(), coroutine=coroutine))
+
+    def send(self, arg: int, nxt: int) -> bool:
+        """The loop of a yield from (SEND, YIELD_VALUE, RESUME 2, back to
+        SEND) as one delegating Yield; its result is the value SEND leaves
+        at its target when the delegation returns."""
+        receiver, _none = self.popn(2)
+        _, op, const, _ = self.instrs[self.index[self.unit] - 1]
+        if op != OP["LOAD_CONST"] or self.consts[const] is not None:
+            raise Unsupported(f"SEND without LOAD_CONST None before it at line {self.b.lineno}")
+        target = nxt + arg
+        ins = self.emit("Yield", receiver, site=len(self.fn.yields()) + 1, delegate=True)
+        ins.targets.append(self.edge(target, self.stack + [ins.result]))
+        self.resumptions.add(target)
         return True
 
     def get_iter(self, arg: int, nxt: int) -> None:
@@ -649,7 +667,8 @@ def _table() -> dict[int, Callable[..., Any]]:
             "BEFORE_WITH", "WITH_EXCEPT_START", "PUSH_EXC_INFO", "POP_EXCEPT", "CHECK_EXC_MATCH",
             "CHECK_EG_MATCH", "PREP_RERAISE_STAR",
             "IMPORT_NAME", "IMPORT_FROM", "MATCH_CLASS", "MATCH_KEYS", "GET_LEN", "GET_ITER", "RETURN_VALUE", "RAISE_VARARGS", "RERAISE", "JUMP_FORWARD",
-            "JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT", "FOR_ITER", "YIELD_VALUE")
+            "JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT", "FOR_ITER", "YIELD_VALUE", "GET_YIELD_FROM_ITER",
+            "SEND")
     }
     t["RESUME"] = t["CACHE"] = D.nop
 

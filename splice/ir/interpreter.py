@@ -277,6 +277,27 @@ def _prep_reraise_star(orig: BaseException, excs: list[Any]) -> Any:
     return BaseExceptionGroup("", raised) if len(raised) > 1 or sys.version_info < (3, 11, 4) else raised[0]
 
 
+class _Delegate:
+    """What a delegating Yield hands to Python's own ``yield from``: the
+    iterator GetYieldFromIter made, not iterated again."""
+
+    __slots__ = ("it",)
+
+    def __init__(self, it: Any) -> None:
+        self.it = it
+
+    def __iter__(self) -> Any:
+        return self.it
+
+
+def _get_yield_from_iter(v: Any, coroutine: bool) -> Any:
+    if type(v) is types.CoroutineType:
+        if not coroutine:
+            raise TypeError("cannot 'yield from' a coroutine object in a non-coroutine generator")
+        return v
+    return v if type(v) is types.GeneratorType else iter(v)
+
+
 _MATCH_SELF = 1 << 22  # object.h's _Py_TPFLAGS_MATCH_SELF
 _SHAPES = {"mapping": 1 << 6, "sequence": 1 << 5}  # Py_TPFLAGS_MAPPING, Py_TPFLAGS_SEQUENCE
 
@@ -611,6 +632,7 @@ _IMPL: dict[str, Callable[..., Any]] = {
     "MatchKeys": _a(_match_keys),
     "GetLen": _a(len),
     "GetIter": _a(iter),
+    "GetYieldFromIter": lambda fr, ins, v: _get_yield_from_iter(v, ins.attrs["coroutine"]),
     "ForIter": _a(_for_iter),
     "PushExcInfo": _push_exc_info,
     "PopExcInfo": _pop_exc_info,
@@ -670,8 +692,8 @@ def execute(fn: Function, slots: list[Any], globals: dict, builtins: dict) -> ob
 
 
 class _Raised:
-    """How ``_run`` (itself a Python generator) lets an exception out: a
-    StopIteration raised in a generator's frame would become RuntimeError."""
+    """How ``_run`` (itself a Python generator) lets a StopIteration out: raised
+    in a generator's frame, it would become RuntimeError."""
 
     def __init__(self, exc: BaseException) -> None:
         self.exc = exc
@@ -721,13 +743,17 @@ def _run(fn: Function, slots: list[Any], globals: dict, builtins: dict) -> Any:
                 reraised = args[0] if name == "Reraise" else sys.exc_info()[1] if name == "Raise" and not args else None
                 reraised_tb = reraised.__traceback__ if reraised is not None else None
                 try:
-                    if name == "Yield":
+                    if name == "Yield" and ins.attrs.get("delegate"):
+                        out = yield from _Delegate(args[0])
+                    elif name == "Yield":
                         out = yield args[0]
                     else:
                         out = _IMPL[name](fr, ins, *args)
                 except BaseException as e:  # noqa: B902 - the IR decides what to catch
                     if edge is None:
-                        return _Raised(e)
+                        if isinstance(e, StopIteration):
+                            return _Raised(e)
+                        raise  # as it is: close() and throw() let it out too
                     if reraised is e:
                         e.__traceback__ = reraised_tb
                     caught = e

@@ -148,11 +148,16 @@ KINDS: dict[str, OpKind] = _kinds(
     OpKind("GetIter", 1),
     OpKind("ForIter", 1, terminator=True, result_on_first_edge=True, doc="targets: body (item defined), exhausted"),
     # --- generators ------------------------------------------------------------
-    OpKind("Yield", 1, attrs=("site",), terminator=True, steals=(0,), result_on_first_edge=True,
+    OpKind("Yield", 1, attrs=("site", "delegate"), terminator=True, steals=(0,), result_on_first_edge=True,
            adds_traceback=False,
            doc="suspend the generator, handing out the operand; target: resume, where the result is the value "
                "sent in; raises what throw() or close() brings in at this point.  site numbers the yields of "
-               "a function from 1; passes.refcount sets spill: the owned values held across the suspension"),
+               "a function from 1; passes.refcount sets spill: the owned values held across the suspension.  "
+               "With delegate (yield from, await): the operand is an iterator that the generator delegates to "
+               "until it returns, and the result is what it returned; its exceptions arrive here"),
+    OpKind("GetYieldFromIter", 1, attrs=("coroutine",),
+           doc="what yield from delegates to: a generator (or, in a coroutine, a coroutine) as it is, else "
+               "iter(operand)"),
     # --- exceptions and with ------------------------------------------------
     OpKind("PushExcInfo", 1, raises=False, doc="make exc the handled exception; result: the previous one"),
     OpKind("PopExcInfo", 1, nresults=0, raises=False, steals=(0,), doc="restore the handled exception"),

@@ -43,6 +43,12 @@ location, so a suspended generator's frame shows the user's line)::
         JUMP_FORWARD aside
     yield_n:                         # YIELD_VALUE and RESUME: -> throw_n (exception table), depth spills
         POP_TOP; POP_TOP; YIELD_VALUE; RESUME 1; LOAD_CONST n; JUMP_BACKWARD_NO_INTERRUPT call
+    yield_n (a delegating site: yield from, with the delegate as the value):
+        POP_TOP; POP_TOP; LOAD_CONST None
+      send_n:                        # SEND to RESUME 2's jump: -> throw_n, depth spills
+        SEND returned_n; YIELD_VALUE; RESUME 2; JUMP_BACKWARD_NO_INTERRUPT send_n
+      returned_n:
+        LOAD_CONST n; JUMP_BACKWARD_NO_INTERRUPT call
     throw_n:
         LOAD_CONST -n; JUMP_BACKWARD_NO_INTERRUPT call
     done:
@@ -56,7 +62,12 @@ throw() and close() at yield n reach ``throw_n`` through the exception
 table (the interpreter has added the traceback entry of the yield's line)
 and hand the exception to the body as the sent value; so does an
 exception a pending signal raises at the RESUME after the yield (where
-CPython raises it too, inside the user's ``try``).
+CPython raises it too, inside the user's ``try``).  A delegating site is
+CPython's own ``yield from`` loop, so throw() and close() reach the
+delegate first (genobject.c finds it on top of the stack when RESUME 2
+follows the YIELD_VALUE) and an exception of the delegate reaches
+``throw_n``; when the delegation returns, its value goes to the body as
+the sent value.
 
 All 3.11 jumps are relative, so only the exception table
 and the location table need rewriting.  This is the only module of the
@@ -206,6 +217,9 @@ class _Block:
             arg = labels.get(arg, here) - here
         elif op == "JUMP_BACKWARD_NO_INTERRUPT":
             arg = here - labels[arg]
+        elif op == "SEND":  # (label, the yield's offset)
+            target, at = arg
+            arg, where = labels.get(target, here) - here, self.code_positions[at]
         elif op == "YIELD_VALUE":
             where, arg = self.code_positions[arg], 0
         elif op == "RESUME":  # after a yield: (oparg, the yield's offset)
@@ -225,8 +239,12 @@ class _Block:
         if shape is not None:
             for n in range(1, len(shape.yields) + 1):
                 if shape.yields[n - 1] is not None:
-                    # YIELD_VALUE, and RESUME, where a pending signal's exception arrives
-                    handlers.append((labels[f"suspend{n}"], 2, labels[f"throw{n}"], shape.spills))
+                    # YIELD_VALUE, and RESUME, where a pending signal's exception
+                    # arrives; a delegation's SEND too, and the loop's end, where
+                    # throw() leaves the frame when the delegate raises.  The
+                    # handler's depth leaves the delegate out.
+                    start = labels[f"suspend{n}"]
+                    handlers.append((start, labels[f"resumed{n}"] - start, labels[f"throw{n}"], shape.spills))
         call = units.index((_OP["UNARY_INVERT"], 0))
         return units, positions, handlers, call
 
@@ -271,8 +289,18 @@ def _generator_program(shape: GeneratorShape) -> list[tuple[str, Any]]:
     prog += [("COPY", 1), ("LOAD_CONST", ("v", RETURNED)), ("IS_OP", 0), ("POP_JUMP_FORWARD_IF_TRUE", "done"),
              ("JUMP_FORWARD", "aside")]
     for n in sites:
-        prog += [("label", f"yield{n}"), ("POP_TOP", 0), ("POP_TOP", 0), ("label", f"suspend{n}"),
-                 ("YIELD_VALUE", shape.yields[n - 1]), ("RESUME", (1, shape.yields[n - 1])), ("LOAD_CONST", ("v", n)), ("JUMP_BACKWARD_NO_INTERRUPT", "call"),
+        at = shape.yields[n - 1]
+        prog += [("label", f"yield{n}"), ("POP_TOP", 0), ("POP_TOP", 0)]
+        if n in shape.delegating:
+            # CPython's own loop, which throw() and close() know how to walk
+            # (genobject.c: the delegate on top of the stack, SEND right
+            # before YIELD_VALUE, RESUME 2 after it).
+            prog += [("LOAD_CONST", ("v", None)), ("label", f"suspend{n}"), ("SEND", (f"returned{n}", at)),
+                     ("YIELD_VALUE", at), ("RESUME", (2, at)), ("JUMP_BACKWARD_NO_INTERRUPT", f"suspend{n}"),
+                     ("label", f"returned{n}")]
+        else:
+            prog += [("label", f"suspend{n}"), ("YIELD_VALUE", at), ("RESUME", (1, at))]
+        prog += [("label", f"resumed{n}"), ("LOAD_CONST", ("v", n)), ("JUMP_BACKWARD_NO_INTERRUPT", "call"),
                  ("label", f"throw{n}"), ("LOAD_CONST", ("v", -n)), ("JUMP_BACKWARD_NO_INTERRUPT", "call")]
     prog += [("label", "done"), ("POP_TOP", 0), ("POP_TOP", 0)]
     if k:

@@ -7,16 +7,19 @@ from splice.errors import Unsupported
 from splice.runtime import registry
 
 
-def test_generator_stays_interpreted_with_the_front_ends_reason() -> None:
+def test_unsupported_construct_stays_interpreted_with_the_front_ends_reason() -> None:
     @splice.jit(eager=True)
     def gen(n):
+        class Local:
+            pass
         yield from range(n)
 
     why = splice.explain(gen)
     assert why.status == "interpreted" and not why.compiled
-    assert why.reason == "yield from at line 13"
+    assert why.reason == "class definition inside a function at line 13"
     assert list(gen(3)) == [0, 1, 2]
-    assert str(why).startswith(f"{__name__}.test_generator_stays_interpreted_with_the_front_ends_reason.<locals>.gen: interpreted: ")
+    assert str(why).startswith(
+        f"{__name__}.test_unsupported_construct_stays_interpreted_with_the_front_ends_reason.<locals>.gen: interpreted: ")
 
 
 def test_generators_compile_with_copypatch_only() -> None:

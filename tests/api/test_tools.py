@@ -111,18 +111,18 @@ def _splice(*args: str, cwd=None) -> subprocess.CompletedProcess:
 
 def test_explain_command(tmp_path) -> None:
     (tmp_path / "prog.py").write_text(textwrap.dedent("""
-        def gen():
-            yield from range(3)
+        def local():
+            class C: pass
         class K:
             def m(self, x):
                 return x + 1
         if __name__ == "__main__":
             raise SystemExit("must not run")
     """))
-    out = _splice("explain", "prog.py:gen", cwd=tmp_path)
+    out = _splice("explain", "prog.py:local", cwd=tmp_path)
     assert out.returncode == 1, out.stderr  # it does not compile
-    assert out.stdout.splitlines()[0].startswith("__splice_explain__.gen  (")
-    assert "does not compile: yield from at line 3" in out.stdout
+    assert out.stdout.splitlines()[0].startswith("__splice_explain__.local  (")
+    assert "does not compile: class definition inside a function at line 3" in out.stdout
     out = _splice("explain", "prog.py:K.m", "--backend", "interp", "--ir", "--asm", cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     assert "compiles: interp back end" in out.stdout

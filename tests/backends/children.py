@@ -60,3 +60,21 @@ def run(body: str, python: str = sys.executable) -> None:
     proc = subprocess.run([python, "-X", "faulthandler", "-c", source],
                           capture_output=True, text=True, timeout=600, cwd=ROOT)
     assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr[-4000:]
+
+
+# Child code: after ``settle`` runs of ``work``, ``runs`` more leave the
+# allocated blocks and (debug builds) the total reference count where they were.
+BALANCES = '''
+def balances(work, settle, runs):
+    for _ in range(settle):
+        work()
+    gc.collect()
+    blocks = sys.getallocatedblocks()
+    total = getattr(sys, "gettotalrefcount", lambda: 0)()
+    for _ in range(runs):
+        work()
+    gc.collect()
+    assert abs(sys.getallocatedblocks() - blocks) < 50, sys.getallocatedblocks() - blocks
+    if hasattr(sys, "gettotalrefcount"):
+        assert abs(sys.gettotalrefcount() - total) < 50, sys.gettotalrefcount() - total
+'''

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from children import PYTHONS, run  # noqa: E402
+from children import BALANCES, PYTHONS, run  # noqa: E402
 
 SOURCE = '''
 import sys
@@ -101,24 +101,6 @@ class CM:
         self.log.append("enter")
     def __exit__(self, *exc):
         self.log.append(("exit", exc[0].__name__ if exc[0] else None))
-'''
-
-
-# Child code: after ``settle`` runs of ``work``, ``runs`` more leave the
-# allocated blocks and (debug builds) the total reference count where they were.
-BALANCES = '''
-def balances(work, settle, runs):
-    for _ in range(settle):
-        work()
-    gc.collect()
-    blocks = sys.getallocatedblocks()
-    total = getattr(sys, "gettotalrefcount", lambda: 0)()
-    for _ in range(runs):
-        work()
-    gc.collect()
-    assert abs(sys.getallocatedblocks() - blocks) < 50, sys.getallocatedblocks() - blocks
-    if hasattr(sys, "gettotalrefcount"):
-        assert abs(sys.gettotalrefcount() - total) < 50, sys.gettotalrefcount() - total
 '''
 
 

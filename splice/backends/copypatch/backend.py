@@ -28,11 +28,12 @@ class CopyPatchBackend:
 
     def compile(self, fn: Function, layout: EntryLayout) -> CompiledCode:
         """Native code for ``fn``; its entry is an nb_invert slot function.
-        A generator without exception handlers also gets a drain entry
-        (docs/copypatch.md, "Generators")."""
+        A generator without exception handlers or delegation (yield from)
+        also gets a drain entry (docs/copypatch.md, "Generators")."""
         em, mem, data, symbols, keepalive = self._emit(fn, layout, drain=False)
         drain_mem = None
-        if fn.generator and fn.code is not None and not fn.code.co_exceptiontable:
+        if (fn.generator and fn.code is not None and not fn.code.co_exceptiontable
+                and not any(y.attrs["delegate"] for y in fn.yields())):
             try:
                 _, drain_mem, _, _, drain_keepalive = self._emit(fn, layout, drain=True)
             except BaseException:

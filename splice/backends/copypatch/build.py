@@ -107,6 +107,7 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     "match_class": ("match", ["-DCLASS_PATTERN"]),
     "match_keys": ("match", ["-DKEYS_PATTERN"]),
     "get_len": ("match", []),
+    "get_yield_from_iter": ("yield_from", []),
     "truth": ("truth", []),
     "truth_branch": ("truth", ["-DBRANCH"]),
     "truth_decref_branch": ("truth", ["-DBRANCH", "-DDECREF"]),

@@ -380,6 +380,8 @@ LOWER: dict[str, Callable[[Emitter, Instr], None]] = {
     "MatchShape": _match_shape, "MatchClass": _match_class, "MatchKeys": _match_keys,
     "GetLen": lambda em, ins: em.op("get_len", ins, **_args(em, ins)),
     "PrepReraiseStar": _prep_reraise_star,
+    "GetYieldFromIter": lambda em, ins: em.op("get_yield_from_iter", ins, _JIT_OP0=int(ins.attrs["coroutine"]),
+                                              **_args(em, ins)),
     **{kind: _call_api(stencil, func) for kind, (stencil, func) in SIMPLE_CALLS.items()},
     **{kind: _direct(stencil) for kind, stencil in DIRECT.items()},
     **unboxed.LOWER,

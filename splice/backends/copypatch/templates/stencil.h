@@ -30,6 +30,7 @@ PyAPI_FUNC(PyObject *) _PyObject_LookupSpecial(PyObject *, PyObject *);
 FAR_DATA(PyTypeObject, PyCFunction_Type); FAR_DATA(PyTypeObject, PyClassMethod_Type);
 FAR_DATA(PyTypeObject, PyDict_Type); FAR_DATA(PyTypeObject, PyFloat_Type);
 FAR_DATA(PyTypeObject, PyFunction_Type); FAR_DATA(PyTypeObject, PyGen_Type);
+FAR_DATA(PyTypeObject, PyCoro_Type);
 FAR_DATA(PyTypeObject, PyListIter_Type); FAR_DATA(PyTypeObject, PyList_Type);
 FAR_DATA(PyTypeObject, PyLong_Type); FAR_DATA(PyTypeObject, PyMethod_Type);
 FAR_DATA(PyTypeObject, PyMethodDescr_Type);
