@@ -4,9 +4,16 @@ runs first, then the CPU time per run over RUNS runs.
 
     python scripts/realworld_steady.py pyparsing_arith 10 5
     python -m splice run scripts/realworld_steady.py pyparsing_arith 10 5
+
+The measured runs go through ``itertools.starmap``, so that callgrind can
+count their instructions alone (pyenv's binary itself, not its shim):
+
+    valgrind --tool=callgrind --toggle-collect=starmap_next \
+        python3.11 [-m splice run] scripts/realworld_steady.py chess_moves 5 1
 """
 
 import importlib.util
+import itertools
 import shutil
 import sys
 import tempfile
@@ -32,8 +39,8 @@ def main() -> None:
     for _ in range(settle):
         module.bench()
     start = time.process_time()
-    for _ in range(runs):
-        module.bench()
+    for _ in itertools.starmap(module.bench, [()] * runs):
+        pass
     print(f"{name}: {(time.process_time() - start) / runs * 1000:.1f} ms a run")
 
 

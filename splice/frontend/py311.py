@@ -62,8 +62,8 @@ _NO_FALLTHROUGH = {OP[n] for n in ("RETURN_VALUE", "RAISE_VARARGS", "RERAISE", "
 
 # Opcodes refused, with the construct they belong to.
 _UNSUPPORTED = {
-    **{n: "async construct" for n in ("GET_AWAITABLE", "GET_AITER", "GET_ANEXT", "BEFORE_ASYNC_WITH",
-                                      "END_ASYNC_FOR", "SEND", "ASYNC_GEN_WRAP")},
+    **{n: "async construct" for n in ("GET_AITER", "GET_ANEXT", "BEFORE_ASYNC_WITH", "END_ASYNC_FOR",
+                                      "ASYNC_GEN_WRAP")},
     **{n: "module or class body" for n in ("LOAD_NAME", "STORE_NAME", "DELETE_NAME", "LOAD_CLASSDEREF",
                                            "SETUP_ANNOTATIONS", "PRINT_EXPR", "IMPORT_STAR")},
     "LOAD_BUILD_CLASS": "class definition inside a function",
@@ -136,8 +136,8 @@ class _Decoder:
         what = None
         if flags & _CO_ASYNC_GENERATOR:
             what = "async generator function"
-        elif flags & (_CO_COROUTINE | _CO_ITERABLE_COROUTINE):
-            what = "coroutine function"
+        elif flags & _CO_ITERABLE_COROUTINE:
+            what = "generator-based coroutine (types.coroutine)"
         if what:
             raise Unsupported(f"{what} (line {code.co_firstlineno})")
         self.consts = code.co_consts
@@ -197,7 +197,7 @@ class _Decoder:
             firstlineno=code.co_firstlineno, argcount=code.co_argcount,
             posonlyargcount=code.co_posonlyargcount, kwonlyargcount=code.co_kwonlyargcount,
             has_varargs=bool(flags & _CO_VARARGS), has_varkeywords=bool(flags & _CO_VARKEYWORDS),
-            slots=self.slots, code=code, generator=bool(flags & _CO_GENERATOR),
+            slots=self.slots, code=code, generator=bool(flags & (_CO_GENERATOR | _CO_COROUTINE)),
         )
         self.b = Builder(self.fn)
         # offset -> (block, entry shape: a param per stack slot, None for NULL)
@@ -624,10 +624,13 @@ class _Decoder:
         coroutine = bool(flags & (_CO_COROUTINE | _CO_ITERABLE_COROUTINE))
         self.stack.append(self.value("GetYieldFromIter", self.stack.pop(), coroutine=coroutine))
 
+    def get_awaitable(self, arg: int, nxt: int) -> None:
+        self.stack.append(self.value("GetAwaitable", self.stack.pop(), where=arg))
+
     def send(self, arg: int, nxt: int) -> bool:
-        """The loop of a yield from (SEND, YIELD_VALUE, RESUME 2, back to
-        SEND) as one delegating Yield; its result is the value SEND leaves
-        at its target when the delegation returns."""
+        """The loop of a yield from or an await (SEND, YIELD_VALUE, RESUME,
+        back to SEND) as one delegating Yield; its result is the value SEND
+        leaves at its target when the delegation returns."""
         receiver, _none = self.popn(2)
         _, op, const, _ = self.instrs[self.index[self.unit] - 1]
         if op != OP["LOAD_CONST"] or self.consts[const] is not None:
@@ -668,7 +671,7 @@ def _table() -> dict[int, Callable[..., Any]]:
             "CHECK_EG_MATCH", "PREP_RERAISE_STAR",
             "IMPORT_NAME", "IMPORT_FROM", "MATCH_CLASS", "MATCH_KEYS", "GET_LEN", "GET_ITER", "RETURN_VALUE", "RAISE_VARARGS", "RERAISE", "JUMP_FORWARD",
             "JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT", "FOR_ITER", "YIELD_VALUE", "GET_YIELD_FROM_ITER",
-            "SEND")
+            "GET_AWAITABLE", "SEND")
     }
     t["RESUME"] = t["CACHE"] = D.nop
 

@@ -287,7 +287,32 @@ class _Delegate:
         self.it = it
 
     def __iter__(self) -> Any:
-        return self.it
+        # A coroutine is no iterator: its __await__ wrapper hands on send/throw/close.
+        return self.it.__await__() if type(self.it) is types.CoroutineType else self.it
+
+
+def _is_coroutine(v: Any) -> bool:
+    return type(v) is types.CoroutineType or (type(v) is types.GeneratorType and bool(v.gi_code.co_flags & 0x100))
+
+
+def _get_awaitable(v: Any, where: int) -> Any:
+    await_ = getattr(type(v), "__await__", None)
+    if _is_coroutine(v):
+        it = v
+    elif await_ is not None:
+        it = await_(v)
+        if _is_coroutine(it):
+            raise TypeError("__await__() returned a coroutine")
+        if not hasattr(type(it), "__next__"):
+            raise TypeError(f"__await__() returned non-iterator of type '{_tp_name(type(it))}'")
+    elif where in (1, 2):
+        raise TypeError(f"'async with' received an object from __a{'enter' if where == 1 else 'exit'}__ that does "
+                        f"not implement __await__: {_tp_name(type(v))}")
+    else:
+        raise TypeError(f"object {_tp_name(type(v))} can't be used in 'await' expression")
+    if type(it) is types.CoroutineType and it.cr_await is not None:
+        raise RuntimeError("coroutine is being awaited already")
+    return it
 
 
 def _get_yield_from_iter(v: Any, coroutine: bool) -> Any:
@@ -633,6 +658,7 @@ _IMPL: dict[str, Callable[..., Any]] = {
     "GetLen": _a(len),
     "GetIter": _a(iter),
     "GetYieldFromIter": lambda fr, ins, v: _get_yield_from_iter(v, ins.attrs["coroutine"]),
+    "GetAwaitable": lambda fr, ins, v: _get_awaitable(v, ins.attrs["where"]),
     "ForIter": _a(_for_iter),
     "PushExcInfo": _push_exc_info,
     "PopExcInfo": _pop_exc_info,
@@ -680,6 +706,8 @@ def execute(fn: Function, slots: list[Any], globals: dict, builtins: dict) -> ob
     ``yield``; ``send``/``throw``/``close`` arrive there).
     """
     run = _run(fn, slots, globals, builtins)
+    if fn.generator and fn.code is not None and fn.code.co_flags & 0x80:
+        return _coroutine(run)
     if fn.generator:
         return _generator(run)
     try:
@@ -711,6 +739,23 @@ def _generator(run: Any) -> Any:
     """The generator a call of a generator function returns; a StopIteration
     the body lets out becomes RuntimeError here, as in CPython (PEP 479)."""
     return _outcome((yield from run))
+
+
+class _Awaited:
+    """Awaiting it runs ``run`` (a coroutine's body) as a delegate."""
+
+    __slots__ = ("run",)
+
+    def __init__(self, run: Any) -> None:
+        self.run = run
+
+    def __await__(self) -> Any:
+        return self.run
+
+
+async def _coroutine(run: Any) -> Any:
+    """The coroutine a call of a coroutine function returns."""
+    return _outcome(await _Awaited(run))
 
 
 def _run(fn: Function, slots: list[Any], globals: dict, builtins: dict) -> Any:

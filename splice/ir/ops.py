@@ -155,6 +155,9 @@ KINDS: dict[str, OpKind] = _kinds(
                "a function from 1; passes.refcount sets spill: the owned values held across the suspension.  "
                "With delegate (yield from, await): the operand is an iterator that the generator delegates to "
                "until it returns, and the result is what it returned; its exceptions arrive here"),
+    OpKind("GetAwaitable", 1, attrs=("where",),
+           doc="what an await delegates to: a coroutine as it is, else what __await__ returns (where: 1 or 2 "
+               "when an async with's __aenter__ or __aexit__ made the operand, for the error message)"),
     OpKind("GetYieldFromIter", 1, attrs=("coroutine",),
            doc="what yield from delegates to: a generator (or, in a coroutine, a coroutine) as it is, else "
                "iter(operand)"),

@@ -24,6 +24,8 @@ from typing import Any
 # step_aside, dispatch_index (and padding).
 RECORD = struct.Struct("=QQiiiiQQii")
 CO_OPTIMIZED, CO_VARARGS, CO_VARKEYWORDS, CO_GENERATOR = 0x01, 0x04, 0x08, 0x20
+# A call makes a generator, a coroutine or an async generator.
+CO_SUSPENDS = CO_GENERATOR | 0x80 | 0x100 | 0x200
 
 _ENTRY_BASE: list[type] = []
 
@@ -128,9 +130,9 @@ def direct_argcount(code: types.CodeType) -> int:
     """The code's positional parameters, BINDS_BY_NAME, or -1 when a direct
     call cannot bind its arguments (``*args`` or ``**kwargs`` parameters, cells or free
     variables, which the skipped prologue makes), the frame needs a locals
-    dict (code without CO_OPTIMIZED), or a call makes a generator instead
-    of running the body."""
-    if (code.co_flags & (CO_VARARGS | CO_VARKEYWORDS | CO_GENERATOR) or not code.co_flags & CO_OPTIMIZED
+    dict (code without CO_OPTIMIZED), or a call makes a generator (or a
+    coroutine) instead of running the body."""
+    if (code.co_flags & (CO_VARARGS | CO_VARKEYWORDS | CO_SUSPENDS) or not code.co_flags & CO_OPTIMIZED
             or code.co_cellvars or code.co_freevars):
         return -1
     return BINDS_BY_NAME if code.co_kwonlyargcount else code.co_argcount

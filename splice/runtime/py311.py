@@ -45,8 +45,8 @@ location, so a suspended generator's frame shows the user's line)::
         POP_TOP; POP_TOP; YIELD_VALUE; RESUME 1; LOAD_CONST n; JUMP_BACKWARD_NO_INTERRUPT call
     yield_n (a delegating site: yield from, with the delegate as the value):
         POP_TOP; POP_TOP; LOAD_CONST None
-      send_n:                        # SEND to RESUME 2's jump: -> throw_n, depth spills
-        SEND returned_n; YIELD_VALUE; RESUME 2; JUMP_BACKWARD_NO_INTERRUPT send_n
+      send_n:                        # SEND to RESUME's jump: -> throw_n, depth spills
+        SEND returned_n; YIELD_VALUE; RESUME 2 (3: await); JUMP_BACKWARD_NO_INTERRUPT send_n
       returned_n:
         LOAD_CONST n; JUMP_BACKWARD_NO_INTERRUPT call
     throw_n:
@@ -88,7 +88,7 @@ from ..ir.values import NULL
 
 _OP = dis.opmap
 _PROLOGUE_OPS = {_OP["MAKE_CELL"], _OP["COPY_FREE_VARS"], _OP["RETURN_GENERATOR"], _OP["POP_TOP"]}
-_UNSUPPORTED_FLAGS = {0x80: "coroutine", 0x100: "iterable coroutine", 0x200: "async generator"}
+_UNSUPPORTED_FLAGS = {0x100: "iterable coroutine", 0x200: "async generator"}
 # Sites beyond the small-int cache would not be the same object in the
 # trampoline's constants and the body's return value (IS_OP compares identity).
 MAX_YIELD_SITES = 250
@@ -163,7 +163,7 @@ class _Block:
             prog = [("LOAD_CONST", "entry"), ("UNARY_INVERT", 0), ("COPY", 1), ("LOAD_CONST", "aside"),
                     ("IS_OP", 0), ("POP_JUMP_FORWARD_IF_TRUE", "dispatch"), ("RETURN_VALUE", 0)]
         else:
-            prog = _generator_program(shape)
+            prog = _generator_program(code, shape)
         prog += [("label", "body"), ("POP_TOP", 0)]
         self._assemble(prog, shape)  # learns the constants the block adds
         # The entry goes after them all: the last constant, where native
@@ -216,6 +216,9 @@ class _Block:
         elif op.startswith(("POP_JUMP_FORWARD", "JUMP_FORWARD")):
             arg = labels.get(arg, here) - here
         elif op == "JUMP_BACKWARD_NO_INTERRUPT":
+            if isinstance(arg, tuple):  # (label, the yield's offset)
+                arg, at = arg
+                where = self.code_positions[at]
             arg = here - labels[arg]
         elif op == "SEND":  # (label, the yield's offset)
             target, at = arg
@@ -276,8 +279,9 @@ class _Block:
         return units, positions, labels
 
 
-def _generator_program(shape: GeneratorShape) -> list[tuple[str, Any]]:
+def _generator_program(code: types.CodeType, shape: GeneratorShape) -> list[tuple[str, Any]]:
     """The generator block (module docstring) as (opname, arg) with labels."""
+    units = _units(code)
     k = shape.spills
     sites = [n for n in range(1, len(shape.yields) + 1) if shape.yields[n - 1] is not None]
     if len(sites) > MAX_YIELD_SITES:
@@ -294,10 +298,14 @@ def _generator_program(shape: GeneratorShape) -> list[tuple[str, Any]]:
         if n in shape.delegating:
             # CPython's own loop, which throw() and close() know how to walk
             # (genobject.c: the delegate on top of the stack, SEND right
-            # before YIELD_VALUE, RESUME 2 after it).
+            # before YIELD_VALUE, RESUME 2 (yield from) or 3 (await) after it,
+            # as in the original code).
+            resume = units[at + 2]
+            assert resume[0] == _OP["RESUME"] and resume[1] >= 2, resume
             prog += [("LOAD_CONST", ("v", None)), ("label", f"suspend{n}"), ("SEND", (f"returned{n}", at)),
-                     ("YIELD_VALUE", at), ("RESUME", (2, at)), ("JUMP_BACKWARD_NO_INTERRUPT", f"suspend{n}"),
-                     ("label", f"returned{n}")]
+                     ("YIELD_VALUE", at), ("RESUME", (resume[1], at)),
+                     # where throw() leaves the frame when the delegate raises: its traceback line
+                     ("JUMP_BACKWARD_NO_INTERRUPT", (f"suspend{n}", at)), ("label", f"returned{n}")]
         else:
             prog += [("label", f"suspend{n}"), ("YIELD_VALUE", at), ("RESUME", (1, at))]
         prog += [("label", f"resumed{n}"), ("LOAD_CONST", ("v", n)), ("JUMP_BACKWARD_NO_INTERRUPT", "call"),

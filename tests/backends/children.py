@@ -51,7 +51,31 @@ def recursion_remaining():
 
 def tb_lines(exc):
     return [(f.name, f.lineno, f.line) for f in traceback.extract_tb(exc.__traceback__)]
+
+def caught(f, out, tracebacks=True):
+    """Append f()'s result, or what it raised (type, message and, unless
+    not asked, the traceback from its second frame)."""
+    try:
+        out.append(f())
+    except BaseException as e:
+        out.append(("raised", type(e).__name__, str(e), tb_lines(e)[1:] if tracebacks else None))
+
+def ir_namespace(src, flag):
+    """The source's namespace, its functions with code flag ``flag`` run by the IR interpreter."""
+    from splice.frontend import decode
+    from splice.ir import interpreter
+    ns = {"__name__": "m"}
+    exec(compile(src, "<case>", "exec"), ns)
+    for name, f in list(ns.items()):
+        if isinstance(f, types.FunctionType) and f.__code__.co_flags & flag:
+            ns[name] = lambda *a, f=f, fn=decode(f.__code__): interpreter.call(fn, f, *a)
+    return ns
 '''
+
+
+def both_source(source: str) -> str:
+    """Child code: ``plain`` and ``native`` namespaces of ``source``."""
+    return f"src = {source!r}\nplain, native = both(src)\n"
 
 
 def run(body: str, python: str = sys.executable) -> None:

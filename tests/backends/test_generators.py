@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from children import BALANCES, PYTHONS, run  # noqa: E402
+from children import BALANCES, PYTHONS, both_source, run  # noqa: E402
 
 SOURCE = '''
 import sys
@@ -104,13 +104,11 @@ class CM:
 '''
 
 
-def _both() -> str:
-    return f"src = {SOURCE!r}\nplain, native = both(src)\n"
 
 
 @pytest.mark.parametrize("python", PYTHONS)
 def test_values_send_throw_close_return(python: str) -> None:
-    run(_both() + '''
+    run(both_source(SOURCE) + '''
 for name in ("counter", "finalizing", "in_with", "divides", "pairs", "perms", "queens", "recursive", "empty"):
     assert inspect.getsource if True else None
 for ns in (plain, native):
@@ -176,7 +174,7 @@ assert a == b, (a, b)
 
 @pytest.mark.parametrize("python", PYTHONS)
 def test_suspended_generators_release_what_they_hold(python: str) -> None:
-    run(_both() + '''
+    run(both_source(SOURCE) + '''
 import weakref
 
 class Box:
@@ -207,7 +205,7 @@ for ns in (plain, native):
 
 @pytest.mark.parametrize("python", PYTHONS)
 def test_generator_reference_counts_balance(python: str) -> None:
-    run(_both() + BALANCES + '''
+    run(both_source(SOURCE) + BALANCES + '''
 def work(ns):
     for _ in range(200):
         list(ns["counter"](5))
@@ -230,7 +228,7 @@ balances(lambda: work(native), settle=1, runs=1)
 
 
 def test_tracing_steps_aside_at_the_start() -> None:
-    run(_both() + '''
+    run(both_source(SOURCE) + '''
 def events(ns):
     seen = []
     def tracer(frame, event, arg):
@@ -250,7 +248,7 @@ assert len(events(native)) > 4
 
 
 def test_generator_functions_are_never_called_directly() -> None:
-    run(_both() + '''
+    run(both_source(SOURCE) + '''
 src2 = """
 def gen(n):
     yield n

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from children import BALANCES, PYTHONS, run  # noqa: E402
+from children import BALANCES, PYTHONS, both_source, run  # noqa: E402
 
 SOURCE = '''
 import sys
@@ -112,10 +112,6 @@ def raising_outer():
 '''
 
 
-def _both() -> str:
-    return f"src = {SOURCE!r}\nplain, native = both(src)\n"
-
-
 DRIVE = '''
 # The IR interpreter's generators are its own frames, and hold a reference
 # to the delegate more: its tracebacks, f_lineno and reference counts differ.
@@ -127,12 +123,6 @@ def stop(g, out):
             out.append(next(g))
     except StopIteration as e:
         out.append(("stop", e.value))
-
-def caught(f, out):
-    try:
-        out.append(f())
-    except BaseException as e:
-        out.append(("raised", type(e).__name__, str(e), tb_lines(e)[1:] if TRACEBACKS else None))
 
 def drive(ns):
     out, log = [], []
@@ -158,10 +148,13 @@ def drive(ns):
     out.append(list(ns["over"](ns["NoThrow"](3))))
     g = ns["over"](ns["NoThrow"](3))
     next(g)
-    caught(lambda: g.send(1), out)
+    caught(lambda: g.send(1), out, TRACEBACKS)
     g = ns["over"](ns["NoThrow"](3))
     next(g)
-    caught(lambda: g.throw(IndexError("i")), out)
+    caught(lambda: g.throw(IndexError("i")), out, TRACEBACKS)
+    g = ns["over"](ns["inner"](3, []))
+    next(g)
+    caught(lambda: g.throw(IndexError("through")), out, TRACEBACKS)
     log = []
     g = ns["over"](ns["WithThrow"](3, log))
     out += [next(g), g.send("s"), g.throw(IndexError)]
@@ -169,15 +162,15 @@ def drive(ns):
     out.append(list(log))
     g = ns["deep"](30)
     out.append(next(g))
-    caught(lambda: g.send("x"), out)
+    caught(lambda: g.send("x"), out, TRACEBACKS)
     g = ns["delegating_bad_close"]()
     next(g)
-    caught(g.close, out)
-    caught(lambda: list(ns["from_coroutine"]()), out)
+    caught(g.close, out, TRACEBACKS)
+    caught(lambda: list(ns["from_coroutine"]()), out, TRACEBACKS)
     out.append(list(ns["in_loop"](4)))
     g = ns["in_loop"](4)
     stop(g, out)
-    caught(lambda: list(ns["raising_outer"]()), out)
+    caught(lambda: list(ns["raising_outer"]()), out, TRACEBACKS)
     g = ns["raising_outer"]()
     next(g)
     out.append(sys.getrefcount(g.gi_yieldfrom) if TRACEBACKS else None)
@@ -190,7 +183,7 @@ assert a == b, (a, b)
 
 @pytest.mark.parametrize("python", PYTHONS)
 def test_delegation_matches_the_interpreter(python: str) -> None:
-    run(_both() + '''
+    run(both_source(SOURCE) + '''
 names = ("inner", "outer", "over", "deep", "delegating_bad_close", "from_coroutine", "in_loop", "raising_outer")
 assert all(entry.is_installed(native[n]) for n in names), [n for n in names if not entry.is_installed(native[n])]
 ''' + DRIVE, python)
@@ -198,7 +191,7 @@ assert all(entry.is_installed(native[n]) for n in names), [n for n in names if n
 
 @pytest.mark.parametrize("python", PYTHONS)
 def test_delegation_reference_counts_balance(python: str) -> None:
-    run(_both() + BALANCES + '''
+    run(both_source(SOURCE) + BALANCES + '''
 def work(ns):
     for _ in range(100):
         log = []
@@ -223,15 +216,7 @@ balances(lambda: work(native), settle=1, runs=1)
 def test_the_ir_interpreter_delegates_as_the_interpreter_does() -> None:
     """The reference interpreter runs the same delegations (Python's own
     yield from over what GetYieldFromIter made)."""
-    run(_both() + '''
-from splice.frontend import decode
-from splice.ir import interpreter
-
-ir = {"__name__": "m"}
-exec(compile(src, "<case>", "exec"), ir)
-for name, f in list(ir.items()):
-    if isinstance(f, types.FunctionType) and f.__code__.co_flags & 0x20:
-        ir[name] = lambda *a, f=f, fn=decode(f.__code__): interpreter.call(fn, f, *a)
-native = ir
+    run(both_source(SOURCE) + '''
+native = ir = ir_namespace(src, 0x20)
 ''' + DRIVE)
 

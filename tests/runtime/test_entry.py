@@ -178,11 +178,11 @@ def test_install_checks_original(installed) -> None:
         entry.install(sample, CompiledCode("interp", py_entry=_fake), with_cells.__code__)
 
 
-def test_coroutines_are_refused() -> None:
-    async def coro():
-        return 1
+def test_async_generators_are_refused() -> None:
+    async def agen():
+        yield 1
     with pytest.raises(Unsupported):
-        entry.layout_for(coro.__code__)
+        entry.layout_for(agen.__code__)
 
 
 def test_frame_layout_matches_headers() -> None:

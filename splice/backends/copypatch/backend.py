@@ -6,7 +6,7 @@ import weakref
 from typing import Any
 
 from ...ir import Function
-from ...runtime import execmem
+from ...runtime import direct_calls, execmem
 from ..base import CompiledCode, EntryLayout
 from .emitter import Emitter, assemble, shared_address
 from .stencils import table
@@ -32,7 +32,8 @@ class CopyPatchBackend:
         also gets a drain entry (docs/copypatch.md, "Generators")."""
         em, mem, data, symbols, keepalive = self._emit(fn, layout, drain=False)
         drain_mem = None
-        if (fn.generator and fn.code is not None and not fn.code.co_exceptiontable
+        if (fn.generator and fn.code is not None and fn.code.co_flags & direct_calls.CO_GENERATOR
+                and not fn.code.co_exceptiontable
                 and not any(y.attrs["delegate"] for y in fn.yields())):
             try:
                 _, drain_mem, _, _, drain_keepalive = self._emit(fn, layout, drain=True)

@@ -108,6 +108,7 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     "match_keys": ("match", ["-DKEYS_PATTERN"]),
     "get_len": ("match", []),
     "get_yield_from_iter": ("yield_from", []),
+    "get_awaitable": ("yield_from", ["-DAWAITABLE"]),
     "truth": ("truth", []),
     "truth_branch": ("truth", ["-DBRANCH"]),
     "truth_decref_branch": ("truth", ["-DBRANCH", "-DDECREF"]),

@@ -7,6 +7,7 @@ the generic path with CPython's exact semantics.
 
 from __future__ import annotations
 
+import dis
 import sys
 from types import CodeType
 from typing import Any, Callable
@@ -18,6 +19,7 @@ from .emitter import (BINARY_FUNCS, COMPARE_OPS, CONVERSIONS, DIRECT, EXTRAS_ORD
                       EmitError, Emitter, Label, ObjRef, SlotList, c_symbol, shared_address)
 from .specialise import for_iter_stencil, specialise
 
+_RESUME = dis.opmap["RESUME"]  # templates/yield_from.c: what follows an await's YIELD_VALUE
 _INTERNED = {name: sys.intern(name) for name in ("__enter__", "__exit__", "__import__", "__match_args__", "__name__",
                                                    "__spec__", "get")}
 
@@ -382,6 +384,8 @@ LOWER: dict[str, Callable[[Emitter, Instr], None]] = {
     "PrepReraiseStar": _prep_reraise_star,
     "GetYieldFromIter": lambda em, ins: em.op("get_yield_from_iter", ins, _JIT_OP0=int(ins.attrs["coroutine"]),
                                               **_args(em, ins)),
+    "GetAwaitable": lambda em, ins: em.op("get_awaitable", ins, _JIT_OP0=ins.attrs["where"], _JIT_OP1=_RESUME,
+                                          **_args(em, ins)),
     **{kind: _call_api(stencil, func) for kind, (stencil, func) in SIMPLE_CALLS.items()},
     **{kind: _direct(stencil) for kind, stencil in DIRECT.items()},
     **unboxed.LOWER,
