@@ -62,8 +62,6 @@ _NO_FALLTHROUGH = {OP[n] for n in ("RETURN_VALUE", "RAISE_VARARGS", "RERAISE", "
 
 # Opcodes refused, with the construct they belong to.
 _UNSUPPORTED = {
-    **{n: "async construct" for n in ("GET_AITER", "GET_ANEXT", "BEFORE_ASYNC_WITH", "END_ASYNC_FOR",
-                                      "ASYNC_GEN_WRAP")},
     **{n: "module or class body" for n in ("LOAD_NAME", "STORE_NAME", "DELETE_NAME", "LOAD_CLASSDEREF",
                                            "SETUP_ANNOTATIONS", "PRINT_EXPR", "IMPORT_STAR")},
     "LOAD_BUILD_CLASS": "class definition inside a function",
@@ -133,13 +131,8 @@ class _Decoder:
 
     def __init__(self, code: CodeType, feedback: bool) -> None:
         flags = code.co_flags
-        what = None
-        if flags & _CO_ASYNC_GENERATOR:
-            what = "async generator function"
-        elif flags & _CO_ITERABLE_COROUTINE:
-            what = "generator-based coroutine (types.coroutine)"
-        if what:
-            raise Unsupported(f"{what} (line {code.co_firstlineno})")
+        if flags & _CO_ITERABLE_COROUTINE:
+            raise Unsupported(f"generator-based coroutine (types.coroutine) (line {code.co_firstlineno})")
         self.consts = code.co_consts
         self.names = code.co_names
         self.slots = _slots(code)
@@ -197,7 +190,8 @@ class _Decoder:
             firstlineno=code.co_firstlineno, argcount=code.co_argcount,
             posonlyargcount=code.co_posonlyargcount, kwonlyargcount=code.co_kwonlyargcount,
             has_varargs=bool(flags & _CO_VARARGS), has_varkeywords=bool(flags & _CO_VARKEYWORDS),
-            slots=self.slots, code=code, generator=bool(flags & (_CO_GENERATOR | _CO_COROUTINE)),
+            slots=self.slots, code=code,
+            generator=bool(flags & (_CO_GENERATOR | _CO_COROUTINE | _CO_ASYNC_GENERATOR)),
         )
         self.b = Builder(self.fn)
         # offset -> (block, entry shape: a param per stack slot, None for NULL)
@@ -509,7 +503,19 @@ class _Decoder:
         self.called = True
 
     def before_with(self, arg: int, nxt: int) -> None:
-        self.stack += self.emit("WithEnter", self.stack.pop()).results
+        self.stack += self.emit("WithEnter", self.stack.pop(), is_async=False).results
+
+    def before_async_with(self, arg: int, nxt: int) -> None:
+        self.stack += self.emit("WithEnter", self.stack.pop(), is_async=True).results
+
+    def get_anext(self, arg: int, nxt: int) -> None:
+        self.stack.append(self.value("GetANext", self.stack[-1]))
+
+    def end_async_for(self, arg: int, nxt: int) -> None:
+        """The handler of an async for's await: the loop ends (its async
+        iterator released) or the exception goes on."""
+        self.emit("EndAsyncFor", self.stack.pop())
+        self.drop(self.stack.pop())
 
     def with_except_start(self, arg: int, nxt: int) -> None:
         self.stack.append(self.value("WithExceptStart", self.stack[-4], self.stack[-1]))
@@ -669,9 +675,10 @@ def _table() -> dict[int, Callable[..., Any]]:
             "UNPACK_SEQUENCE", "UNPACK_EX", "COPY", "SWAP", "KW_NAMES", "PRECALL", "CALL", "CALL_FUNCTION_EX",
             "BEFORE_WITH", "WITH_EXCEPT_START", "PUSH_EXC_INFO", "POP_EXCEPT", "CHECK_EXC_MATCH",
             "CHECK_EG_MATCH", "PREP_RERAISE_STAR",
-            "IMPORT_NAME", "IMPORT_FROM", "MATCH_CLASS", "MATCH_KEYS", "GET_LEN", "GET_ITER", "RETURN_VALUE", "RAISE_VARARGS", "RERAISE", "JUMP_FORWARD",
+            "IMPORT_NAME", "IMPORT_FROM", "MATCH_CLASS", "MATCH_KEYS", "GET_LEN", "GET_ITER", "RETURN_VALUE",
+            "RAISE_VARARGS", "RERAISE", "JUMP_FORWARD",
             "JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT", "FOR_ITER", "YIELD_VALUE", "GET_YIELD_FROM_ITER",
-            "GET_AWAITABLE", "SEND")
+            "GET_AWAITABLE", "SEND", "BEFORE_ASYNC_WITH", "GET_ANEXT", "END_ASYNC_FOR")
     }
     t["RESUME"] = t["CACHE"] = D.nop
 
@@ -701,6 +708,8 @@ def _table() -> dict[int, Callable[..., Any]]:
         return lambda self, arg, nxt: self.stack.append(self.value(kind, self.stack.pop()))
 
     t["LIST_TO_TUPLE"] = one("ListToTuple")
+    t["GET_AITER"] = one("GetAIter")
+    t["ASYNC_GEN_WRAP"] = one("AsyncGenWrap")
 
     def shape(name: str) -> Callable[..., None]:
         return lambda self, arg, nxt: self.stack.append(self.value("MatchShape", self.stack[-1], shape=name))

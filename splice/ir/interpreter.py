@@ -295,21 +295,26 @@ def _is_coroutine(v: Any) -> bool:
     return type(v) is types.CoroutineType or (type(v) is types.GeneratorType and bool(v.gi_code.co_flags & 0x100))
 
 
-def _get_awaitable(v: Any, where: int) -> Any:
+def _awaitable_iter(v: Any) -> Any:
+    """A coroutine as it is, else what its __await__ returns (an iterator)."""
     await_ = getattr(type(v), "__await__", None)
     if _is_coroutine(v):
-        it = v
-    elif await_ is not None:
-        it = await_(v)
-        if _is_coroutine(it):
-            raise TypeError("__await__() returned a coroutine")
-        if not hasattr(type(it), "__next__"):
-            raise TypeError(f"__await__() returned non-iterator of type '{_tp_name(type(it))}'")
-    elif where in (1, 2):
+        return v
+    if await_ is None:
+        raise TypeError(f"object {_tp_name(type(v))} can't be used in 'await' expression")
+    it = await_(v)
+    if _is_coroutine(it):
+        raise TypeError("__await__() returned a coroutine")
+    if not hasattr(type(it), "__next__"):
+        raise TypeError(f"__await__() returned non-iterator of type '{_tp_name(type(it))}'")
+    return it
+
+
+def _get_awaitable(v: Any, where: int) -> Any:
+    if where in (1, 2) and getattr(type(v), "__await__", None) is None and not _is_coroutine(v):
         raise TypeError(f"'async with' received an object from __a{'enter' if where == 1 else 'exit'}__ that does "
                         f"not implement __await__: {_tp_name(type(v))}")
-    else:
-        raise TypeError(f"object {_tp_name(type(v))} can't be used in 'await' expression")
+    it = _awaitable_iter(v)
     if type(it) is types.CoroutineType and it.cr_await is not None:
         raise RuntimeError("coroutine is being awaited already")
     return it
@@ -389,15 +394,44 @@ def _match_keys(subject: Any, keys: tuple[Any, ...]) -> tuple[Any, ...] | None:
     return tuple(values)
 
 
-def _with_enter(mgr: Any) -> tuple[Any, Any]:
-    enter = _lookup_special(mgr, "__enter__")
+def _with_enter(mgr: Any, is_async: bool) -> tuple[Any, Any]:
+    a, protocol = ("a", "asynchronous context manager protocol") if is_async else ("", "context manager protocol")
+    enter = _lookup_special(mgr, f"__{a}enter__")
     if enter is NULL:
-        raise TypeError(f"'{_tp_name(type(mgr))}' object does not support the context manager protocol")
-    exit_ = _lookup_special(mgr, "__exit__")
+        raise TypeError(f"'{_tp_name(type(mgr))}' object does not support the {protocol}")
+    exit_ = _lookup_special(mgr, f"__{a}exit__")
     if exit_ is NULL:
-        raise TypeError(f"'{_tp_name(type(mgr))}' object does not support the context manager protocol "
-                        "(missed __exit__ method)")
+        raise TypeError(f"'{_tp_name(type(mgr))}' object does not support the {protocol} (missed __{a}exit__ method)")
     return exit_, enter()
+
+
+def _get_aiter(v: Any) -> Any:
+    aiter = getattr(type(v), "__aiter__", None)
+    if aiter is None:
+        raise TypeError(f"'async for' requires an object with __aiter__ method, got {_tp_name(type(v))}")
+    it = aiter(v)
+    if getattr(type(it), "__anext__", None) is None:
+        raise TypeError(f"'async for' received an object from __aiter__ that does not implement __anext__: "
+                        f"{_tp_name(type(it))}")
+    return it
+
+
+def _get_anext(it: Any) -> Any:
+    anext = getattr(type(it), "__anext__", None)
+    if anext is None:
+        raise TypeError(f"'async for' requires an iterator with __anext__ method, got {_tp_name(type(it))}")
+    nxt = anext(it)
+    if type(it) is types.AsyncGeneratorType:
+        return nxt
+    try:
+        return _awaitable_iter(nxt)
+    except TypeError as e:
+        raise TypeError(f"'async for' received an invalid object from __anext__: {_tp_name(type(nxt))}") from e
+
+
+def _end_async_for(exc: BaseException) -> None:
+    if not isinstance(exc, StopAsyncIteration):
+        _reraise(exc)
 
 
 def _import_name(level: Any, fromlist: Any, *, name: str, globals_: dict, builtins: dict) -> Any:
@@ -665,7 +699,11 @@ _IMPL: dict[str, Callable[..., Any]] = {
     "ExcMatch": _a(_exc_match),
     "ExcGroupMatch": _a(_exc_group_match),
     "PrepReraiseStar": _a(_prep_reraise_star),
-    "WithEnter": _a(_with_enter),
+    "WithEnter": lambda fr, ins, mgr: _with_enter(mgr, ins.attrs["is_async"]),
+    "GetAIter": _a(_get_aiter),
+    "GetANext": _a(_get_anext),
+    "EndAsyncFor": _a(_end_async_for),
+    "AsyncGenWrap": _a(lambda v: v),  # async generators do not run here (execute)
     "WithExceptStart": lambda fr, ins, exit_, exc: exit_(type(exc), exc, exc.__traceback__),
     "ImportName": lambda fr, ins, level, fromlist: _import_name(
         level, fromlist, name=ins.attrs["name"], globals_=fr.globals, builtins=fr.builtins),
@@ -705,6 +743,8 @@ def execute(fn: Function, slots: list[Any], globals: dict, builtins: dict) -> ob
     function the result is a generator running the body (``Yield`` is its
     ``yield``; ``send``/``throw``/``close`` arrive there).
     """
+    if fn.generator and fn.code is not None and fn.code.co_flags & 0x200:
+        raise NotImplementedError("the IR interpreter does not run async generators")
     run = _run(fn, slots, globals, builtins)
     if fn.generator and fn.code is not None and fn.code.co_flags & 0x80:
         return _coroutine(run)
@@ -785,7 +825,8 @@ def _run(fn: Function, slots: list[Any], globals: dict, builtins: dict) -> Any:
                 edge = ins.handler
                 # A re-raise leaves the traceback as it was: this function's
                 # own Python frames must not be in it.
-                reraised = args[0] if name == "Reraise" else sys.exc_info()[1] if name == "Raise" and not args else None
+                reraised = (args[0] if name in ("Reraise", "EndAsyncFor")
+                            else sys.exc_info()[1] if name == "Raise" and not args else None)
                 reraised_tb = reraised.__traceback__ if reraised is not None else None
                 try:
                     if name == "Yield" and ins.attrs.get("delegate"):

@@ -142,7 +142,8 @@ KINDS: dict[str, OpKind] = _kinds(
     OpKind("MatchClass", 3, attrs=("count",),
            doc="operands: subject, class, keyword names (a tuple); the attributes read for the count "
                "positional and the keyword sub-patterns as a tuple, or None when the subject does not match"),
-    OpKind("MatchKeys", 2, doc="operands: subject, keys (a tuple); their values as a tuple, or None when one is absent"),
+    OpKind("MatchKeys", 2,
+           doc="operands: subject, keys (a tuple); their values as a tuple, or None when one is absent"),
     OpKind("GetLen", 1, doc="len(operand) as an int"),
     # --- iteration --------------------------------------------------------
     OpKind("GetIter", 1),
@@ -158,6 +159,12 @@ KINDS: dict[str, OpKind] = _kinds(
     OpKind("GetAwaitable", 1, attrs=("where",),
            doc="what an await delegates to: a coroutine as it is, else what __await__ returns (where: 1 or 2 "
                "when an async with's __aenter__ or __aexit__ made the operand, for the error message)"),
+    OpKind("GetAIter", 1, doc="async for: the operand's __aiter__(), which must have __anext__"),
+    OpKind("GetANext", 1, doc="async for: what awaiting the async iterator's __anext__() delegates to"),
+    OpKind("EndAsyncFor", 1, nresults=0, steals=(0,), adds_traceback=False,
+           doc="the exception that ended an async for's await: StopAsyncIteration ends the loop; anything else "
+               "is raised again as it is"),
+    OpKind("AsyncGenWrap", 1, doc="the operand as what an async generator's yield hands to its caller"),
     OpKind("GetYieldFromIter", 1, attrs=("coroutine",),
            doc="what yield from delegates to: a generator (or, in a coroutine, a coroutine) as it is, else "
                "iter(operand)"),
@@ -171,7 +178,8 @@ KINDS: dict[str, OpKind] = _kinds(
                "when it takes nothing, the exception and None"),
     OpKind("PrepReraiseStar", 2, doc="operands: the exception caught by try-except*, the list of what its "
                                      "clauses raised or re-raised; the exception to raise at its end, or None"),
-    OpKind("WithEnter", 1, nresults=2, doc="results: bound __exit__, result of __enter__"),
+    OpKind("WithEnter", 1, attrs=("is_async",), nresults=2,
+           doc="results: bound __exit__, result of __enter__ (is_async: __aexit__, and __aenter__'s awaitable)"),
     OpKind("WithExceptStart", 2, doc="operands: bound __exit__, exception; calls exit(type, exc, tb)"),
     OpKind("ImportName", 2, attrs=("name",), doc="operands: level, fromlist"),
     OpKind("ImportFrom", 1, attrs=("name",)),

@@ -88,7 +88,7 @@ from ..ir.values import NULL
 
 _OP = dis.opmap
 _PROLOGUE_OPS = {_OP["MAKE_CELL"], _OP["COPY_FREE_VARS"], _OP["RETURN_GENERATOR"], _OP["POP_TOP"]}
-_UNSUPPORTED_FLAGS = {0x100: "iterable coroutine", 0x200: "async generator"}
+_UNSUPPORTED_FLAGS = {0x100: "iterable coroutine"}
 # Sites beyond the small-int cache would not be the same object in the
 # trampoline's constants and the body's return value (IS_OP compares identity).
 MAX_YIELD_SITES = 250

@@ -20,8 +20,8 @@ from .emitter import (BINARY_FUNCS, COMPARE_OPS, CONVERSIONS, DIRECT, EXTRAS_ORD
 from .specialise import for_iter_stencil, specialise
 
 _RESUME = dis.opmap["RESUME"]  # templates/yield_from.c: what follows an await's YIELD_VALUE
-_INTERNED = {name: sys.intern(name) for name in ("__enter__", "__exit__", "__import__", "__match_args__", "__name__",
-                                                   "__spec__", "get")}
+_INTERNED = {name: sys.intern(name) for name in ("__aenter__", "__aexit__", "__enter__", "__exit__", "__import__",
+                                                   "__match_args__", "__name__", "__spec__", "get")}
 
 
 def _args(em: Emitter, ins: Instr) -> dict[str, Any]:
@@ -249,8 +249,9 @@ def _direct(stencil: str) -> Callable[[Emitter, Instr], None]:
 
 
 def _with_enter(em: Emitter, ins: Instr) -> None:
-    em.op("with_enter", ins, _JIT_OP0=ObjRef(_INTERNED["__enter__"]), _JIT_OP1=ObjRef(_INTERNED["__exit__"]),
-          **_args(em, ins))
+    a = "a" if ins.attrs["is_async"] else ""
+    em.op("async_with_enter" if a else "with_enter", ins, _JIT_OP0=ObjRef(_INTERNED[f"__{a}enter__"]),
+          _JIT_OP1=ObjRef(_INTERNED[f"__{a}exit__"]), **_args(em, ins))
 
 
 def _import_name(em: Emitter, ins: Instr) -> None:
@@ -382,6 +383,10 @@ LOWER: dict[str, Callable[[Emitter, Instr], None]] = {
     "MatchShape": _match_shape, "MatchClass": _match_class, "MatchKeys": _match_keys,
     "GetLen": lambda em, ins: em.op("get_len", ins, **_args(em, ins)),
     "PrepReraiseStar": _prep_reraise_star,
+    "GetAIter": lambda em, ins: em.op("get_aiter", ins, **_args(em, ins)),
+    "GetANext": lambda em, ins: em.op("get_anext", ins, **_args(em, ins)),
+    "EndAsyncFor": lambda em, ins: em.op("end_async_for", ins, **_args(em, ins)),
+    "AsyncGenWrap": lambda em, ins: em.op("async_gen_wrap", ins, **_args(em, ins)),
     "GetYieldFromIter": lambda em, ins: em.op("get_yield_from_iter", ins, _JIT_OP0=int(ins.attrs["coroutine"]),
                                               **_args(em, ins)),
     "GetAwaitable": lambda em, ins: em.op("get_awaitable", ins, _JIT_OP0=ins.attrs["where"], _JIT_OP1=_RESUME,

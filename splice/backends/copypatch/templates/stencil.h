@@ -30,7 +30,7 @@ PyAPI_FUNC(PyObject *) _PyObject_LookupSpecial(PyObject *, PyObject *);
 FAR_DATA(PyTypeObject, PyCFunction_Type); FAR_DATA(PyTypeObject, PyClassMethod_Type);
 FAR_DATA(PyTypeObject, PyDict_Type); FAR_DATA(PyTypeObject, PyFloat_Type);
 FAR_DATA(PyTypeObject, PyFunction_Type); FAR_DATA(PyTypeObject, PyGen_Type);
-FAR_DATA(PyTypeObject, PyCoro_Type);
+FAR_DATA(PyTypeObject, PyCoro_Type); FAR_DATA(PyTypeObject, PyAsyncGen_Type);
 FAR_DATA(PyTypeObject, PyListIter_Type); FAR_DATA(PyTypeObject, PyList_Type);
 FAR_DATA(PyTypeObject, PyLong_Type); FAR_DATA(PyTypeObject, PyMethod_Type);
 FAR_DATA(PyTypeObject, PyMethodDescr_Type);
@@ -44,6 +44,7 @@ FAR_DATA(PyObject *, PyExc_AttributeError); FAR_DATA(PyObject *, PyExc_BaseExcep
 FAR_DATA(PyObject *, PyExc_ImportError);
 FAR_DATA(PyObject *, PyExc_KeyError); FAR_DATA(PyObject *, PyExc_NameError);
 FAR_DATA(PyObject *, PyExc_RuntimeError); FAR_DATA(PyObject *, PyExc_StopIteration);
+FAR_DATA(PyObject *, PyExc_StopAsyncIteration);
 FAR_DATA(PyObject *, PyExc_TypeError); FAR_DATA(PyObject *, PyExc_UnboundLocalError);
 FAR_DATA(PyObject *, PyExc_ValueError); FAR_DATA(PyObject *, PyExc_ZeroDivisionError);
 /* Functions compared as values (not called), by the same 64-bit route. */
