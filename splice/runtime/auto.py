@@ -70,6 +70,9 @@ MAX_CALLEES = 64  # warm callees compiled along with one hot function
 MAX_DEPTH = 32  # frames of a stack sampled, innermost first
 IDLE_HZ = 20  # samples a second at least, once samples stop finding code to count
 _SPLICE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+# The import system's code: a stack running it is importing a module.
+_IMPORT_SYSTEM = frozenset({_bootstrap._find_and_load.__code__.co_filename,
+                            _bootstrap._bootstrap_external.SourceLoader.get_code.__code__.co_filename})
 _FUNCTION_CODE = 0x2  # CO_NEWLOCALS: function bodies have it, module and class bodies do not
 
 _sampler: "_Sampler | None" = None
@@ -157,8 +160,8 @@ class _Sampler:
     def sample_stacks(self, found: tuple[Any, ...]) -> list[tuple[types.CodeType, dict[str, Any]]] | None:
         """Count one sample for each code on each thread's stack (``found``:
         ``threads.stacks``'s flat tuple; a recursive code once), except on
-        the stacks where splice itself runs; the codes that just became hot,
-        with their globals, or None.
+        the stacks where splice itself runs or a module is being imported;
+        the codes that just became hot, with their globals, or None.
 
         A sample that finds nothing hot makes no list or small tuple: those
         go to free lists when released, so each would count in the
@@ -168,7 +171,7 @@ class _Sampler:
         start = 0
         while start < len(found):
             end = found.index(None, start)
-            if not _in_splice(found, start, end):
+            if not _in_splice(found, start, end) and not _importing(found, start, end):
                 seen: set[int] = set()
                 for i in range(start, end, 2):
                     key = id(found[i])
@@ -290,6 +293,13 @@ def _in_splice(found: tuple[Any, ...], start: int, end: int) -> bool:
         if code.co_filename.startswith(_SPLICE_DIR):
             return True
     return False
+
+
+def _importing(found: tuple[Any, ...], start: int, end: int) -> bool:
+    """True when the stack of ``found[start:end]`` is importing a module: what
+    runs there (the import system itself, a module's own code and what it
+    calls once) is import-time work that will not run again."""
+    return any(found[i].co_filename in _IMPORT_SYSTEM for i in range(start, end, 2))
 
 
 def _eligible(code: types.CodeType) -> bool:

@@ -67,6 +67,38 @@ def test_hot_function_gets_compiled(tmp_path, real_backend: str) -> None:
     assert out.stdout == "compiled 44850\n"
 
 
+def test_import_time_work_is_left_alone(tmp_path, real_backend: str) -> None:
+    """What runs while a module is imported (the import system, a module's own
+    code and what it calls) does not count: it will not run again."""
+    (tmp_path / "slow_import.py").write_text(textwrap.dedent("""
+        import time
+        def setup(seconds):
+            t, deadline = 0, time.monotonic() + seconds
+            while time.monotonic() < deadline:
+                t += 1
+            return t
+        setup(0.5)
+    """))
+    (tmp_path / "main.py").write_text(textwrap.dedent("""
+        import time, splice
+        from splice.runtime import registry
+        import slow_import, json, email.mime.multipart, xml.dom.minidom, http.client, argparse, decimal
+        def hot(n):
+            t = 0
+            for i in range(n):
+                t += i
+            return t
+        deadline = time.monotonic() + 30
+        while registry.status(hot) != "compiled" and time.monotonic() < deadline:
+            hot(300)
+        print(splice.explain(hot).status, splice.explain(slow_import.setup).status)
+        print(sorted(f for f in splice.stats()["compile_times_s"] if "importlib" in f))
+    """))
+    out = python("-m", "splice", "run", "--threshold", "3", "--backend", real_backend, "main.py", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == "compiled not jitted\n[]\n"
+
+
 def test_directory_missing_file_and_ctrl_c_as_python(tmp_path) -> None:
     app = tmp_path / "appdir"
     app.mkdir()

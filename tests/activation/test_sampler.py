@@ -114,6 +114,15 @@ def test_a_stack_sample_counts_every_code_on_it_once() -> None:
     assert leaf.__code__ in hot and caller.__code__ in hot and hot.count(leaf.__code__) == 1
 
 
+def test_a_stack_that_is_importing_counts_nothing() -> None:
+    import importlib._bootstrap as bootstrap
+
+    sampler = auto._Sampler(threshold=1, hz=1, backend="interp")
+    stack = (plain.__code__, globals(), bootstrap._find_and_load.__code__, vars(bootstrap), None)
+    assert sampler.sample_stacks(stack) is None and not sampler.counts
+    assert sampler.sample_stacks(stack[:2] + (None,)) == [(plain.__code__, globals())]
+
+
 def test_sampling_slows_down_while_nothing_is_counted() -> None:
     sampler = auto._Sampler(threshold=10, hz=250, backend="copypatch")
     assert not sampler.counted
