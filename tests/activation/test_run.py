@@ -48,20 +48,23 @@ def test_module_form_equals_python_dash_m(tmp_path) -> None:
             (plain.returncode, plain.stdout, plain.stderr), target
 
 
+# A script's function made hot until the automatic mode compiles it.
+HOT = """
+import time, splice
+from splice.runtime import registry
+def hot(n):
+    t = 0
+    for i in range(n):
+        t += i
+    return t
+deadline = time.monotonic() + 30
+while registry.status(hot) != "compiled" and time.monotonic() < deadline:
+    assert hot(300) == 44850
+"""
+
+
 def test_hot_function_gets_compiled(tmp_path, real_backend: str) -> None:
-    (tmp_path / "hot.py").write_text(textwrap.dedent("""
-        import time, splice
-        from splice.runtime import registry
-        def hot(n):
-            t = 0
-            for i in range(n):
-                t += i
-            return t
-        deadline = time.monotonic() + 30
-        while registry.status(hot) != "compiled" and time.monotonic() < deadline:
-            assert hot(300) == 44850
-        print(splice.explain(hot).status, hot(300))
-    """))
+    (tmp_path / "hot.py").write_text(HOT + "print(splice.explain(hot).status, hot(300))\n")
     out = python("-m", "splice", "run", "--threshold", "3", "--backend", real_backend, "hot.py", cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     assert out.stdout == "compiled 44850\n"
@@ -79,21 +82,10 @@ def test_import_time_work_is_left_alone(tmp_path, real_backend: str) -> None:
             return t
         setup(0.5)
     """))
-    (tmp_path / "main.py").write_text(textwrap.dedent("""
-        import time, splice
-        from splice.runtime import registry
-        import slow_import, json, email.mime.multipart, xml.dom.minidom, http.client, argparse, decimal
-        def hot(n):
-            t = 0
-            for i in range(n):
-                t += i
-            return t
-        deadline = time.monotonic() + 30
-        while registry.status(hot) != "compiled" and time.monotonic() < deadline:
-            hot(300)
-        print(splice.explain(hot).status, splice.explain(slow_import.setup).status)
-        print(sorted(f for f in splice.stats()["compile_times_s"] if "importlib" in f))
-    """))
+    (tmp_path / "main.py").write_text(
+        "import slow_import, json, email.mime.multipart, xml.dom.minidom, http.client, argparse, decimal\n" + HOT
+        + "print(splice.explain(hot).status, splice.explain(slow_import.setup).status)\n"
+        + 'print(sorted(f for f in splice.stats()["compile_times_s"] if "importlib" in f))\n')
     out = python("-m", "splice", "run", "--threshold", "3", "--backend", real_backend, "main.py", cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     assert out.stdout == "compiled not jitted\n[]\n"
