@@ -93,6 +93,40 @@ class CM:
         LOG.append(("exit", t and t.__name__))
         return self.swallow
 K = 0
+def leaves(t):
+    if isinstance(t, (list, tuple)):
+        for x in t:
+            yield from leaves(x)
+        return len(t)
+    got = yield t
+    if got is not None:
+        LOG.append(("sent", got))
+    return 1
+def through(it):
+    r = yield from it
+    LOG.append(("returned", r))
+    return r
+class Tick:
+    def __init__(self, v):
+        self.v = v
+    def __await__(self):
+        got = yield self.v
+        return (got, self.v)
+async def acoro(v):
+    a = await Tick(v)
+    try:
+        b = await Tick(a)
+    except KeyError as e:
+        b = ("thrown", str(e))
+    return a, b
+def run(c, k):
+    out = [c.send(None)]
+    try:
+        out.append(c.send(k) if k % 2 else c.throw(KeyError(k)))
+        out.append(c.send(k))
+    except StopIteration as e:
+        out.append(("done", e.value))
+    return out
 '''
 
 INTS = ("0", "1", "-1", "2", "3", "7", "-5", "255", "2**31 - 1", "-2**31", "2**62", "2**63 - 1",
@@ -105,11 +139,16 @@ BITWISE = ("&", "|", "^")
 # A program's flavour picks its constants, inputs and operators, so that most
 # operations are well typed and programs run deep instead of stopping at the
 # first TypeError; "mixed" mixes everything, operator objects included.
+# "structured" is "mixed" with match statements, except*, and delegating
+# generators and coroutines (the prelude's leaves, through, acoro); only seeds
+# whose family is STRUCTURED make it, so other seeds' programs stay as they were.
 FLAVOURS = {
     "int": (INTS, ARITH + BITWISE),
     "float": (FLOATS, ARITH),
     "mixed": (INTS + FLOATS + OBJECTS, ARITH + BITWISE),
+    "structured": (INTS + FLOATS + OBJECTS, ARITH + BITWISE),
 }
+STRUCTURED = "structured"
 COMPARES = ("<", "<=", ">", ">=", "==", "!=")
 # Not hash(): since 3.10 the hash of a NaN is its identity, different per object.
 BUILTINS1 = ("abs", "int", "float", "round", "bool", "math.floor", "math.isnan", "math.fabs")
@@ -249,6 +288,9 @@ class _Gen:
 
     def stmt(self, indent: int, depth: int) -> None:
         rng = self.rng
+        if self.flavour == "structured" and depth < 3 and rng.random() < 0.25:
+            self.structured(indent)
+            return
         r = rng.random()
         compound = depth < 3
         if r < 0.25:
@@ -323,6 +365,46 @@ class _Gen:
                     exit_ = "break" if self.loop_depth and rng.random() < 0.5 else "return x0, LOG[:]"
                     self.emit(indent + 1, f"if {self.cond()}: {exit_}")
 
+    def structured(self, indent: int) -> None:
+        """A match statement, an except*, or a delegating generator or coroutine driven."""
+        rng = self.rng
+        r = rng.random()
+        if r < 0.45:
+            subject = rng.choice(("L", "D", "p", "(x0, x1)", "L[:2]", self.expr(1), "[x0, D]"))
+            self.emit(indent, f"match {subject}:")
+            cases = [f"case int() | float() as u if {self.cond(2)}:", "case [m0, *mrest]:", "case (m0, m1):",
+                     "case {'k': mv, **mr}:", "case {0: mv}:", "case P(x=px, y=0):", "case V(v=vv):",
+                     "case str() | None:", "case [[*_], _] | [_, {}]:"]
+            for case in rng.sample(cases, rng.randint(1, 4)):
+                self.emit(indent + 1, case)
+                self.emit(indent + 2, f"LOG.append(({case[5:12]!r}, {self.atom()}))")
+                if rng.random() < 0.5:
+                    self.stmt(indent + 2, depth=3)
+            if rng.random() < 0.7:
+                self.emit(indent + 1, "case _:")
+                self.emit(indent + 2, "LOG.append('no match')")
+        elif r < 0.65:
+            group = f"ExceptionGroup('eg', [ValueError({self.atom()}), KeyError({self.atom()})])"
+            self.emit(indent, "try:")
+            self.emit(indent + 1, f"raise {group} if {self.cond(1)} else {rng.choice(EXCEPTIONS[:4])}('x')")
+            for exc in rng.sample(("ValueError", "KeyError", "ZeroDivisionError", "(TypeError, KeyError)"),
+                                  rng.randint(1, 2)):
+                self.emit(indent, f"except* {exc} as eg:")
+                self.emit(indent + 1, "LOG.append(repr(eg))")
+                if rng.random() < 0.2:
+                    self.emit(indent + 1, f"if {self.cond(2)}: raise")
+        elif r < 0.85:
+            tree = rng.choice(("[x0, (x1, L[:2]), D.get(1, 0)]", "L", "(a, [b, [c]])", "[]", f"[{self.expr(1)}]"))
+            self.emit(indent, rng.choice((
+                f"LOG.append(list(through(leaves({tree}))))",
+                f"gx = through(leaves({tree}))",
+            )))
+            if self.lines[-1].lstrip().startswith("gx ="):
+                self.emit(indent, f"LOG.append(next(gx, 'empty'))")
+                self.emit(indent, f"LOG.append(gx.send({self.atom()}) if gx.gi_frame else 'closed')")
+        else:
+            self.emit(indent, f"LOG.append(run(acoro({self.atom()}), {rng.randint(0, 3)}))")
+
     def exceptions(self) -> str:
         picked = self.rng.sample(EXCEPTIONS, self.rng.randint(1, 3))
         return picked[0] if len(picked) == 1 else f"({', '.join(picked)})"
@@ -353,7 +435,9 @@ class _Gen:
 def generate(seed: str) -> Program:
     """The program for ``seed`` (deterministic)."""
     rng = random.Random(seed)
-    flavour = rng.choices(tuple(FLAVOURS), weights=(4, 3, 3))[0]
+    flavour = rng.choices(tuple(FLAVOURS), weights=(4, 3, 3, 0))[0]
+    if seed.partition(":")[0] == STRUCTURED:
+        flavour = "structured"
     g = _Gen(rng, flavour)
     g.emit(0, "def f(a, b, c):")
     g.emit(1, "global K")
@@ -372,5 +456,6 @@ def generate(seed: str) -> Program:
     g.block(1, rng.randint(4, 12))
     g.emit(1, "return x0, x1, x2, n, L, D, p.x, p.y")
     inputs = [", ".join(rng.choice(g.consts) for _ in range(3)) for _ in range(6)]
-    inputs[0] = {"int": "1, 2, 3", "float": "1.5, -0.0, 2.5", "mixed": "1, 2.5, V(3)"}[flavour]
+    inputs[0] = {"int": "1, 2, 3", "float": "1.5, -0.0, 2.5", "mixed": "1, 2.5, V(3)",
+                 "structured": "1, 2.5, V(3)"}[flavour]
     return Program(PRELUDE + "\n".join(g.lines) + "\n", inputs)
