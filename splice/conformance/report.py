@@ -365,7 +365,9 @@ MACHINERY = """\
   with the others) and `ir` (the IR interpreter back end): results, exception type,
   message and traceback line, and side effects.  Divergences and crashes are minimized
   by line deletion and saved under `tests/conformance/regressions/`.  Long mode:
-  `--fuzz 100000` (hours, outside CI).
+  `--fuzz 100000` (hours, outside CI).  The seed family `structured` adds `match`
+  statements, `except*`, and delegating generators and coroutines driven with
+  `send`/`throw` (`docs/conformance_divergences.md` has the runs).
 * **Reference counts**: `--dbg` runs every child under Debian's `python3.11-dbg` and
   reports `sys.gettotalrefcount()` drift per module (runner) or per variant (fuzzer,
   over repeated calls after a warm-up; more drift than CPython is reported as a leak).
