@@ -64,7 +64,6 @@ _NO_FALLTHROUGH = {OP[n] for n in ("RETURN_VALUE", "RAISE_VARARGS", "RERAISE", "
 _UNSUPPORTED = {
     **{n: "module or class body" for n in ("LOAD_NAME", "STORE_NAME", "DELETE_NAME", "LOAD_CLASSDEREF",
                                            "SETUP_ANNOTATIONS", "PRINT_EXPR", "IMPORT_STAR")},
-    "LOAD_BUILD_CLASS": "class definition inside a function",
 }
 
 
@@ -709,6 +708,7 @@ def _table() -> dict[int, Callable[..., Any]]:
 
     t["LIST_TO_TUPLE"] = one("ListToTuple")
     t["GET_AITER"] = one("GetAIter")
+    t["LOAD_BUILD_CLASS"] = lambda self, arg, nxt: self.stack.append(self.value("LoadBuildClass"))
     t["ASYNC_GEN_WRAP"] = one("AsyncGenWrap")
 
     def shape(name: str) -> Callable[..., None]:

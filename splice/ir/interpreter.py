@@ -434,6 +434,13 @@ def _end_async_for(exc: BaseException) -> None:
         _reraise(exc)
 
 
+def _load_build_class(builtins: Any) -> Any:
+    bc = _lookup(builtins, "__build_class__")
+    if bc is NULL:
+        raise NameError("__build_class__ not found")
+    return bc
+
+
 def _import_name(level: Any, fromlist: Any, *, name: str, globals_: dict, builtins: dict) -> Any:
     imp = _lookup(builtins, "__import__")
     if imp is NULL:
@@ -649,6 +656,7 @@ _IMPL: dict[str, Callable[..., Any]] = {
     "StoreCell": _store_cell,
     "DeleteCell": _Frame.delete_cell,
     "LoadGlobal": _Frame.load_global,
+    "LoadBuildClass": lambda fr, ins: _load_build_class(fr.builtins),
     "StoreGlobal": lambda fr, ins, v: fr.globals.__setitem__(ins.attrs["name"], v),
     "DeleteGlobal": _Frame.delete_global,
     "BinaryOp": lambda fr, ins, a, b: _OPERATORS[ins.attrs["op"]](a, b),

@@ -91,6 +91,7 @@ KINDS: dict[str, OpKind] = _kinds(
     OpKind("StoreCell", 1, attrs=("slot", "name"), nresults=0, raises=False, runs_code=True),
     OpKind("DeleteCell", attrs=("slot", "name"), nresults=0),
     OpKind("LoadGlobal", attrs=("name",), doc="globals, then builtins; NameError"),
+    OpKind("LoadBuildClass", doc="the frame's builtins' __build_class__ (a class statement); NameError"),
     OpKind("StoreGlobal", 1, attrs=("name",), nresults=0),
     OpKind("DeleteGlobal", attrs=("name",), nresults=0),
     # --- operators --------------------------------------------------------

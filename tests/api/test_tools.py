@@ -111,8 +111,8 @@ def _splice(*args: str, cwd=None) -> subprocess.CompletedProcess:
 
 def test_explain_command(tmp_path) -> None:
     (tmp_path / "prog.py").write_text(textwrap.dedent("""
-        def local():
-            class C: pass
+        @__import__("types").coroutine
+        def local(): yield
         class K:
             def m(self, x):
                 return x + 1
@@ -122,7 +122,7 @@ def test_explain_command(tmp_path) -> None:
     out = _splice("explain", "prog.py:local", cwd=tmp_path)
     assert out.returncode == 1, out.stderr  # it does not compile
     assert out.stdout.splitlines()[0].startswith("__splice_explain__.local  (")
-    assert "does not compile: class definition inside a function at line 3" in out.stdout
+    assert "does not compile: generator-based coroutine (types.coroutine) (line 2)" in out.stdout
     out = _splice("explain", "prog.py:K.m", "--backend", "interp", "--ir", "--asm", cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     assert "compiles: interp back end" in out.stdout

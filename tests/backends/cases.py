@@ -500,8 +500,9 @@ SPECIALISED = [
     (use_globals, [(None,)], [(None,), ("rebind",), ("new",), (None,), ("shadow",), (None,)]),
 ]
 
-# The front end's match-statement and except* functions (every pattern kind,
-# exception-group splitting, and their errors).
-CASES += [case for case in corpus.CASES if case[0].__name__.startswith(("match_", "except_star"))]
+# The front end's match-statement, except* and class-statement functions
+# (every pattern kind, exception-group splitting, __build_class__, and their errors).
+CASES += [case for case in corpus.CASES
+          if case[0].__name__.startswith(("match_", "except_star", "local_classes", "build_class_missing"))]
 # Files whose frames the differential checker compares in tracebacks.
 FILES = {__file__, corpus.__file__}

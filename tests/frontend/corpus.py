@@ -1286,3 +1286,63 @@ CASES += [
     (except_star, [(k,) for k in range(6)]),
     (except_star_errors, [(0,), (1,), (2,)]),
 ]
+
+
+# --- class statements inside functions (the body runs in the interpreter) ------
+
+
+class MMeta2(type):
+    def __new__(mcls, name, bases, ns, **kw):
+        note("meta", name, sorted(kw))
+        return super().__new__(mcls, name, bases, ns)
+
+
+def local_classes(k):
+    scale = k * 2
+
+    class Base:
+        def value(self):
+            return scale
+
+    class Child(Base, metaclass=MMeta2, flag=k):
+        items = [i * scale for i in range(3)]
+
+        def value(self):
+            return super().value() + 1
+
+        @property
+        def doubled(self):
+            return self.value() * 2
+
+    def deco(cls):
+        cls.tag = note("decorated", cls.__name__)
+        return cls
+
+    @deco
+    class Tagged:
+        pass
+
+    if k > 1:
+        class Bad(5):
+            pass
+    return Child().value(), Child().doubled, Child.items, Tagged.tag, Child.__qualname__
+
+
+def build_class_missing(k):
+    import builtins
+    saved = builtins.__build_class__
+    try:
+        if k:
+            del builtins.__build_class__
+
+        class Gone:
+            pass
+        return Gone.__name__
+    finally:
+        builtins.__build_class__ = saved
+
+
+CASES += [
+    (local_classes, [(0,), (1,), (2,)]),
+    (build_class_missing, [(0,), (1,)]),
+]

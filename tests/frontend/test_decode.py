@@ -17,7 +17,6 @@ def compile_function(src: str, name: str = "f"):
 
 @pytest.mark.parametrize("src,reason", [
     ("import types\n@types.coroutine\ndef f():\n    yield 1\n", "generator-based coroutine (types.coroutine) (line 2)"),
-    ("def f():\n    class C:\n        pass\n    return C\n", "class definition inside a function at line 2"),
 ])
 def test_unsupported_reasons(src, reason):
     with pytest.raises(Unsupported) as info:

@@ -108,6 +108,7 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     "match_keys": ("match", ["-DKEYS_PATTERN"]),
     "get_len": ("match", []),
     "get_yield_from_iter": ("yield_from", []),
+    "load_build_class": ("build_class", []),
     "get_awaitable": ("yield_from", ["-DAWAITABLE"]),
     "get_aiter": ("async_iter", ["-DAITER"]),
     "get_anext": ("async_iter", ["-DANEXT"]),

@@ -20,7 +20,7 @@ from .emitter import (BINARY_FUNCS, COMPARE_OPS, CONVERSIONS, DIRECT, EXTRAS_ORD
 from .specialise import for_iter_stencil, specialise
 
 _RESUME = dis.opmap["RESUME"]  # templates/yield_from.c: what follows an await's YIELD_VALUE
-_INTERNED = {name: sys.intern(name) for name in ("__aenter__", "__aexit__", "__enter__", "__exit__", "__import__",
+_INTERNED = {name: sys.intern(name) for name in ("__aenter__", "__aexit__", "__build_class__", "__enter__", "__exit__", "__import__",
                                                    "__match_args__", "__name__", "__spec__", "get")}
 
 
@@ -383,6 +383,8 @@ LOWER: dict[str, Callable[[Emitter, Instr], None]] = {
     "MatchShape": _match_shape, "MatchClass": _match_class, "MatchKeys": _match_keys,
     "GetLen": lambda em, ins: em.op("get_len", ins, **_args(em, ins)),
     "PrepReraiseStar": _prep_reraise_star,
+    "LoadBuildClass": lambda em, ins: em.op("load_build_class", ins, _JIT_OP0=ObjRef(_INTERNED["__build_class__"]),
+                                            **_args(em, ins)),
     "GetAIter": lambda em, ins: em.op("get_aiter", ins, **_args(em, ins)),
     "GetANext": lambda em, ins: em.op("get_anext", ins, **_args(em, ins)),
     "EndAsyncFor": lambda em, ins: em.op("end_async_for", ins, **_args(em, ins)),
