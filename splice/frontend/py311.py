@@ -67,6 +67,18 @@ _UNSUPPORTED = {
 }
 
 
+# The pairs of instructions 3.11's quickener fuses into one (specialize.c's
+# _PyCode_Quicken): entered at the first, the interpreter runs both with its
+# frame standing at the first, so an unbound local that the second loads is
+# reported at the first's line, and the first's exception handler takes it.
+# Compiled code stands where the quickened interpreter stands (jumping to the
+# second runs it alone, as compiled code does where a block starts there).
+_SUPERINSTRUCTIONS = frozenset({
+    (OP["LOAD_FAST"], OP["LOAD_FAST"]), (OP["STORE_FAST"], OP["LOAD_FAST"]), (OP["LOAD_CONST"], OP["LOAD_FAST"]),
+    (OP["STORE_FAST"], OP["STORE_FAST"]), (OP["LOAD_FAST"], OP["LOAD_CONST"]),
+})
+
+
 def _parse_exception_table(table: bytes) -> list[tuple[int, int, int, int, bool]]:
     """(start, end, target, depth, lasti) in code units (CPython's varint format)."""
     out = []
@@ -302,17 +314,23 @@ class _Decoder:
         handlers = _HANDLERS
         instrs, starts, lines, exc_at = self.instrs, self.starts, self.lines, self.exc_at
         k = self.index[off]
+        head = None  # the superinstruction whose second half comes next (_SUPERINSTRUCTIONS)
         while True:
             unit, op, arg, nxt = instrs[k]
-            self.unit = b.offset = unit
-            b.lineno = lines[unit]
-            self.exc = exc_at[unit]
+            self.unit = unit
+            at = unit if head is None else head  # where the interpreter's frame stands
+            b.offset, b.lineno, self.exc = at, lines[at], exc_at[at]
+            head = None
+            if (at == unit and nxt not in starts and k + 1 < len(instrs) and instrs[k + 1][0] == nxt
+                    and (op, instrs[k + 1][1]) in _SUPERINSTRUCTIONS):
+                head = unit
             h = handlers.get(op)
             if h is None:
                 what = _UNSUPPORTED.get(dis.opname[op], f"opcode {dis.opname[op]}")
                 raise Unsupported(f"{what} at line {lines[unit]}")
             if h(self, arg, nxt):
                 return  # the handler ended the block
+            b.offset, b.lineno = unit, lines[unit]
             if self.called and lines[nxt] is not None and lines[nxt] != lines[unit]:
                 self.trace_exit(nxt)
             if nxt in starts:
