@@ -332,13 +332,6 @@ _MATCH_SELF = 1 << 22  # object.h's _Py_TPFLAGS_MATCH_SELF
 _SHAPES = {"mapping": 1 << 6, "sequence": 1 << 5}  # Py_TPFLAGS_MAPPING, Py_TPFLAGS_SEQUENCE
 
 
-def _tp_name(cls: type) -> str:
-    """A type's C-level name, as CPython's messages print it."""
-    if cls.__flags__ & (1 << 9) or cls.__module__ == "builtins":  # a heap type's tp_name is its __name__
-        return cls.__name__
-    return f"{cls.__module__}.{cls.__qualname__}"
-
-
 def _match_class(subject: Any, cls: Any, names: tuple[str, ...], count: int) -> tuple[Any, ...] | None:
     if not isinstance(cls, type):
         raise TypeError("called match pattern must be a type")
