@@ -83,6 +83,8 @@ def compile_function(func: types.FunctionType, *, code: types.CodeType | None = 
     # CPU time of this thread: automatic mode compiles in a background thread
     # that waits for the GIL, and waiting is not compiling.
     start = time.thread_time()
+    if not getattr(be, "deopts", False):
+        skip_passes = skip_passes | passes.SPECULATIVE
     fn = build_ir(func, code, skip_passes=skip_passes, nested=nested)
     compiled = be.compile(fn, entry.layout_for(code, GeneratorShape.of(fn)))
     compiled.compile_seconds = time.thread_time() - start

@@ -26,6 +26,21 @@ class TraceExitPoint:
 
 
 @dataclass(frozen=True)
+class DeoptSite:
+    """One Deopt of compiled code: why its guard fails (the pass's words),
+    the source line, and how often the body has left there (``counter``
+    is a C uint64 the native code increments)."""
+
+    reason: str
+    lineno: int | None
+    counter: Any
+
+    @property
+    def count(self) -> int:
+        return int(self.counter.value)
+
+
+@dataclass(frozen=True)
 class GeneratorShape:
     """What a compiled generator's trampoline must know: how many owned
     references the body holds across one yield at most (the frame keeps
@@ -120,6 +135,8 @@ class CompiledCode:
     # body left at, and to take its stack over (0: none).
     trace_exits: list[TraceExitPoint] = field(default_factory=list)
     resume_address: int = 0
+    # The Deopts (their exits are among ``trace_exits``), with their counters.
+    deopts: list[DeoptSite] = field(default_factory=list)
 
     def disassemble(self) -> str:
         """Text disassembly (capstone, when installed) or a hex dump."""

@@ -27,7 +27,7 @@ from typing import Any, Callable
 
 from .. import ir
 from ..errors import Unsupported
-from ..ir import Block, Builder, Edge, Function, Instr, LocalSlot, Repr, Value
+from ..ir import Block, Builder, Edge, FrameState, Function, Instr, LocalSlot, Repr, Value
 from . import py311_feedback
 
 OP = dis.opmap
@@ -328,7 +328,12 @@ class _Decoder:
             if h is None:
                 what = _UNSUPPORTED.get(dis.opname[op], f"opcode {dis.opname[op]}")
                 raise Unsupported(f"{what} at line {lines[unit]}")
-            if h(self, arg, nxt):
+            emitted, stack = b.block.instrs, self.stack
+            first, before = len(emitted), list(stack)
+            ended = h(self, arg, nxt)
+            if len(emitted) > first and emitted[first].state is None:
+                emitted[first].state = FrameState(unit, before)
+            if ended:
                 return  # the handler ended the block
             b.offset, b.lineno = unit, lines[unit]
             if self.called and lines[nxt] is not None and lines[nxt] != lines[unit]:

@@ -6,12 +6,12 @@ oracle every back end is tested against.
 """
 
 from .function import Block, Builder, Function, LocalSlot
-from .ops import ALL, KINDS, Edge, Instr, OpKind
+from .ops import ALL, KINDS, Edge, FrameState, Instr, OpKind
 from .printer import format_function
 from .values import Repr, Value
 from .verifier import VerifyError, verify
 
 __all__ = [
-    "ALL", "KINDS", "Block", "Builder", "Edge", "Function", "Instr", "LocalSlot",
+    "ALL", "KINDS", "Block", "Builder", "Edge", "FrameState", "Function", "Instr", "LocalSlot",
     "OpKind", "Repr", "Value", "VerifyError", "format_function", "verify",
 ]

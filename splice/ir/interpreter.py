@@ -626,6 +626,15 @@ def _nothing(fr: _Frame, ins: Instr, *args: Any) -> None:
 
 
 _INT64_MIN, _INT64_MAX = -(1 << 63), (1 << 63) - 1
+_RANGE_ITER = type(iter(range(0)))
+
+
+def _slot_int(v: Any) -> bool:
+    return v is NULL or type(v) is int and _INT64_MIN <= v <= _INT64_MAX
+
+
+def _deopt(fr: "_Frame", ins: Instr, *stack: Any) -> None:
+    raise NotImplementedError("the IR interpreter cannot hand a frame to CPython's interpreter (Deopt)")
 
 
 def _int_op(op: str, a: int, b: int) -> Any:
@@ -730,6 +739,13 @@ _IMPL: dict[str, Callable[..., Any]] = {
     "IntOp": lambda fr, ins, a, b: _int_op(ins.attrs["op"], a, b),
     "IntCompare": lambda fr, ins, a, b: _OPERATORS[ins.attrs["op"]](a, b),
     "BoxInt": _a(int),
+    # Speculation (passes.int_loops; only for back ends that can leave for
+    # the interpreter, so this executor never meets a Deopt).
+    "EvalBreaker": lambda fr, ins: False,
+    "CheckSlotInt": lambda fr, ins: _slot_int(fr.slots[ins.attrs["slot"]]),
+    "CheckRangeIter": lambda fr, ins, v: type(v) is _RANGE_ITER,
+    "RangeNext": lambda fr, ins, it: next(it, _EXHAUSTED),
+    "Deopt": _deopt,
 }
 
 

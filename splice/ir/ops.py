@@ -14,7 +14,7 @@ Conventions
 * ``raises``: the operation may leave a pending exception; the instruction
   then continues at its ``handler`` edge, or leaves the function.
 * Terminators end a block; their ``targets`` are edges.
-* ``ForIter``'s single result is defined only on its first (body) edge; so is
+* ``ForIter``'s (and ``RangeNext``'s) single result is defined only on its first (body) edge; so is
   ``IntOp``'s, a *guard*: its second target is the exit taken when the fast
   path cannot go on (the unboxed result would not be exact), and ``Yield``'s
   (the value sent in when the generator resumes).
@@ -231,6 +231,20 @@ KINDS: dict[str, OpKind] = _kinds(
     OpKind("IntCompare", 2, attrs=("op",), result_repr=Repr.BOOL, operand_repr=Repr.INT64, raises=False,
            doc="op: lt le eq ne gt ge"),
     OpKind("BoxInt", 1, operand_repr=Repr.INT64, runs_code=False, doc="a new int object (MemoryError only)"),
+    # --- speculation (inserted by passes.int_loops) -------------------------------
+    OpKind("Deopt", VARIADIC, attrs=("resume", "reason"), nresults=0, terminator=True, steals=ALL,
+           runs_code=False,
+           doc="a failed guard: leave for the interpreter, which carries on at code unit `resume` with the "
+               "operands as its value stack (the snapshot; locals must be in their slots, boxed); `reason` "
+               "names the guard for explain and the log.  Raises MemoryError only, when the stack cannot "
+               "be handed over"),
+    OpKind("EvalBreaker", result_repr=Repr.BOOL, raises=False,
+           doc="whether the eval breaker is set: a CheckInterrupts here would run code"),
+    OpKind("CheckSlotInt", attrs=("slot", "name"), result_repr=Repr.BOOL, raises=False,
+           doc="the local's slot is empty or holds an exact int that fits in int64"),
+    OpKind("CheckRangeIter", 1, result_repr=Repr.BOOL, raises=False, doc="type(v) is range_iterator, exactly"),
+    OpKind("RangeNext", 1, result_repr=Repr.INT64, raises=False, terminator=True, result_on_first_edge=True,
+           doc="the next int of a checked range iterator, unboxed; targets: body (result defined), exhausted"),
 )
 
 
@@ -251,6 +265,17 @@ class Edge:
 
 
 @dataclass(eq=False)
+class FrameState:
+    """What the interpreter's frame holds before the bytecode an instruction
+    came from: that bytecode's code unit and the value stack, bottom first.
+    The front end records it on the first instruction of each bytecode; a
+    pass that speculates turns it into a ``Deopt``'s operands."""
+
+    unit: int
+    stack: list[Value]
+
+
+@dataclass(eq=False)
 class Instr:
     kind: OpKind
     args: list[Value]
@@ -267,6 +292,8 @@ class Instr:
     hint: dict[str, Any] | None = None
     # Filled by passes.refcount: owned values to release if this raises.
     cleanup: list[Value] = field(default_factory=list)
+    # Set by the front end on the first instruction of each bytecode.
+    state: FrameState | None = None
 
     @property
     def result(self) -> Value:

@@ -16,6 +16,8 @@ class CopyPatchBackend:
     """Copies one stencil per IR operation and patches its holes (microseconds, no compiler)."""
 
     name = "copypatch"
+    # It places Deopts: a guard's exit hands the frame to the interpreter (passes.SPECULATIVE).
+    deopts = True
 
     def prepare(self) -> None:
         """Load the stencil table and what emitting imports now, so the first
@@ -31,6 +33,7 @@ class CopyPatchBackend:
         A generator without exception handlers or delegation (yield from)
         also gets a drain entry (docs/copypatch.md, "Generators")."""
         em, mem, data, symbols, keepalive = self._emit(fn, layout, drain=False)
+        keepalive += [d.counter for d in em.deopts]
         drain_mem = None
         if (fn.generator and fn.code is not None and fn.code.co_flags & direct_calls.CO_GENERATOR
                 and not fn.code.co_exceptiontable
@@ -46,7 +49,7 @@ class CopyPatchBackend:
             symbols=symbols, keepalive=keepalive, release=mem.release, generator=layout.generator,
             drain_address=drain_mem.address if drain_mem else 0,
             exit_address=shared_address(em.table, "exit_lasti") if em.has_exit_handler else 0,
-            trace_exits=em.trace_exits, resume_address=shared_address(em.table, "resume"),
+            trace_exits=em.trace_exits, resume_address=shared_address(em.table, "resume"), deopts=em.deopts,
         )
         # The machine code lives as long as the CompiledCode (which every
         # installed entry keeps alive), so re-installing it is always safe.

@@ -19,7 +19,7 @@ from typing import Any
 
 from ...errors import Unsupported
 from ...ir import Block, Edge, Function, Instr, Repr, Value, liveness
-from ..base import EntryLayout, TraceExitPoint
+from ..base import DeoptSite, EntryLayout, TraceExitPoint
 from .stencils import Stencil, table
 
 # BinaryOp / UnaryOp / Compare -> the C API function CPython's instruction uses.
@@ -422,6 +422,17 @@ class Emitter:
         self.bind(back)
         self._cold_exits.append((leave, back, ins, site))
 
+    def deopt(self, ins: Instr) -> None:
+        """A Deopt: hand the stack over and leave; its counter counts it."""
+        if self.fn.generator:
+            raise EmitError("Deopt in a generator")
+        site = len(self.trace_exits) + 1
+        self.trace_exits.append(TraceExitPoint(ins.attrs["resume"], len(ins.args)))
+        counter = ctypes.c_uint64(0)
+        self.deopts.append(DeoptSite(ins.attrs["reason"], ins.lineno, counter))
+        self.op("deopt", ins, _JIT_LIST=SlotList([self.off(a) for a in ins.args]), _JIT_COUNT=len(ins.args),
+                _JIT_OP0=site, _JIT_OP1=ctypes.addressof(counter), _JIT_OP2=ObjRef(self.layout.step_aside))
+
     def _emit_trace_exit(self, leave: Label, back: Label, ins: Instr, site: int) -> None:
         """Hand the stack over (bit 0: a new reference), release the rest, leave."""
         self.bind(leave)
@@ -443,6 +454,7 @@ class Emitter:
         self._cold_edges: list[tuple[Label, Edge]] = []
         self._cold_exits: list[tuple[Label, Label, Instr, int]] = []
         self.trace_exits: list[TraceExitPoint] = []
+        self.deopts: list[DeoptSite] = []
         self._cold_errors: list[tuple[Label, Instr, tuple[tuple[int, bool], ...], bool]] = []
         # Generators: (site, label of the code resuming there), filled by the Yields' lowering.
         self.resumes: list[tuple[int, Label]] = []

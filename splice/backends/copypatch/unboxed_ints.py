@@ -1,4 +1,5 @@
-"""Lowering of the unboxed-int kinds (inserted by ``passes.unbox_ints``).
+"""Lowering of the unboxed-int kinds (inserted by ``passes.unbox_ints``) and
+of the speculation kinds of ``passes.int_loops``.
 
 INT64 values live in their slots as raw int64s, BOOL values as 0/1; neither
 is ever reference counted nor seen by the GC (slots past the frame's stack
@@ -17,10 +18,15 @@ INT_OPS = frozenset({"add", "sub", "mul", "floordiv", "mod", "and", "or", "xor",
 INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
 
 
+def _operands(em: Emitter, ins: Instr) -> dict[str, Any]:
+    """ARG holes: the operands' slots, or the local's own for CheckSlotInt."""
+    if ins.kind.name == "CheckSlotInt":
+        return {"_JIT_ARG0": ins.attrs["slot"] * 8}
+    return {f"_JIT_ARG{i}": em.off(a) for i, a in enumerate(ins.args)}
+
+
 def _holes(em: Emitter, ins: Instr) -> dict[str, Any]:
-    holes: dict[str, Any] = {f"_JIT_ARG{i}": em.off(a) for i, a in enumerate(ins.args)}
-    holes["_JIT_RES0"] = em.off(ins.result)
-    return holes
+    return {**_operands(em, ins), "_JIT_RES0": em.off(ins.result)}
 
 
 def _emit(em: Emitter, stencil: str, ins: Instr, **holes: Any) -> None:
@@ -64,7 +70,10 @@ def _int_compare(em: Emitter, ins: Instr) -> None:
 # edge follows); a comparison jumps to its true edge.
 FUSED_BRANCH: dict[str, tuple[Callable[[Instr], str], int]] = {
     "CheckInt": (lambda ins: "guard_int", 1),
+    "CheckSlotInt": (lambda ins: "guard_slot_int", 1),
+    "CheckRangeIter": (lambda ins: "guard_range_iter", 1),
     "IntCompare": (lambda ins: f"int_branch_{ins.attrs['op']}", 0),
+    "EvalBreaker": (lambda ins: "eval_breaker_branch", 0),
 }
 
 
@@ -77,14 +86,25 @@ def fuse(em: Emitter, instrs: list[Instr], i: int) -> int:
     if br.kind.name != "Branch" or br.args != [ins.result] or any(ins.result in e.args for e in br.targets):
         return 0
     stencil, away = FUSED_BRANCH[ins.kind.name]
-    holes = {f"_JIT_ARG{n}": em.off(a) for n, a in enumerate(ins.args)}
+    holes = _operands(em, ins)
     em.emit(stencil(ins), symbol=em.current_symbol, _JIT_TARGET0=em.edge_target(br.targets[away]), **holes)
     em.jump_edge(br.targets[1 - away])
     return 2
 
 
+def _range_next(em: Emitter, ins: Instr) -> None:
+    body, exhausted = ins.targets
+    em.emit("range_next", symbol=em.current_symbol, _JIT_TARGET0=em.edge_target(exhausted), **_holes(em, ins))
+    em.jump_edge(body)
+
+
 LOWER: dict[str, Callable[[Emitter, Instr], None]] = {
     "CheckInt": _simple("check_int"),
+    "CheckSlotInt": _simple("check_slot_int"),
+    "CheckRangeIter": _simple("check_range_iter"),
+    "EvalBreaker": _simple("eval_breaker"),
+    "RangeNext": _range_next,
+    "Deopt": lambda em, ins: em.deopt(ins),
     "UnboxInt": _unbox_int,
     "BoxInt": _simple("box_int"),
     "IntOp": _int_op,

@@ -5,6 +5,13 @@
 
 STENCIL
 {
+#if defined(TEST)  /* EvalBreaker: RES0 = whether it is set (a C truth value) */
+    BOOL_AT(HOLE(_JIT_RES0)) = eval_breaker_set(tstate) != 0;
+#elif defined(BRANCH)  /* EvalBreaker fused with its Branch: to TARGET0 when set */
+    if (eval_breaker_set(tstate)) {
+        GOTO(_JIT_TARGET0);
+    }
+#else
     if (eval_breaker_set(tstate)) {
         COLD_PATH();
         SET_LOCATION();
@@ -12,5 +19,6 @@ STENCIL
             ERROR();
         }
     }
+#endif
     CONTINUE();
 }

@@ -3,7 +3,11 @@
  * -DTUPLE (index into the sequence) or -DRANGE (compute the int), using the
  * iterator structs of 3.11's listobject.c / tupleobject.c / rangeobject.c,
  * which splice checks against live iterators before using these stencils
- * (copypatch/specialise.py). */
+ * (copypatch/specialise.py).
+ * -DCHECK_RANGE / -DGUARD_RANGE: CheckRangeIter, alone (RES0, a C truth
+ * value) or fused with its Branch (to TARGET0 unless ARG0 is an exact
+ * range iterator).  -DRANGE_NEXT: RangeNext, the next value of that
+ * iterator as a raw int64 in RES0, or TARGET0 when it is exhausted. */
 #include "stencil.h"
 
 typedef struct {
@@ -23,6 +27,22 @@ typedef struct {
 STENCIL
 {
     PyObject *it = ARG0;
+#if defined(CHECK_RANGE)
+    BOOL_AT(HOLE(_JIT_RES0)) = Py_TYPE(it) == &PyRangeIter_Type;
+    CONTINUE();
+#elif defined(GUARD_RANGE)
+    if (!LIKELY(Py_TYPE(it) == &PyRangeIter_Type)) {
+        GOTO(_JIT_TARGET0);
+    }
+    CONTINUE();
+#elif defined(RANGE_NEXT)
+    rangeiterobject *r = (rangeiterobject *)it;
+    if (r->index < r->len) {
+        *(int64_t *)&RES0 = (int64_t)(r->start + (unsigned long)(r->index++) * r->step);
+        CONTINUE();
+    }
+    GOTO(_JIT_TARGET0);
+#else
 #if defined(LIST_) || defined(TUPLE)
 # ifdef LIST_
     if (Py_TYPE(it) == &PyListIter_Type) {
@@ -73,4 +93,5 @@ STENCIL
         PyErr_Clear();
     }
     GOTO(_JIT_TARGET0);
+#endif
 }

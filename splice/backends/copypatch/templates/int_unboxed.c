@@ -2,6 +2,8 @@
  * -DCHECK   RES0 = ARG0 is an exact int whose value fits in int64 (C truth value)
  * -DGUARD   CheckInt fused with its Branch: to TARGET0 (the false edge)
  *           unless ARG0 is such an int, else continue (the true edge)
+ * -DCHECK_SLOT / -DGUARD_SLOT  CheckSlotInt, alone or fused with its Branch:
+ *           the local slot at offset ARG0 is empty or holds such an int
  * -DUNBOX   RES0 = the int64 of the checked int ARG0
  * -DBOX     RES0 = a new int object of ARG0 (MemoryError only)
  * -DCOMPARE RES0 = ARG0 <OP0> ARG1 (Py_LT..Py_GE) as a C truth value
@@ -63,6 +65,17 @@ STENCIL
     if (!LIKELY(int64_of(ARG0, &v))) {
         GOTO(_JIT_TARGET0);
     }
+#elif defined(CHECK_SLOT) || defined(GUARD_SLOT)
+    PyObject *o = ARG0;
+    int64_t v;
+    int ok = o == NULL || int64_of(o, &v);
+# ifdef CHECK_SLOT
+    BOOL_AT(HOLE(_JIT_RES0)) = ok;
+# else
+    if (!LIKELY(ok)) {
+        GOTO(_JIT_TARGET0);
+    }
+# endif
 #elif defined(UNBOX)
     int64_t v = 0;
     (void)int64_of(ARG0, &v);

@@ -1,0 +1,25 @@
+/* A Deopt (ir/ops.py): a guard failed, and the interpreter runs the rest of
+ * the function from the Deopt's code unit.  The value stack (the LIST of
+ * its slots, each giving its own reference) goes into a tuple stashed for
+ * the trampoline's dispatch with the exit's number (OP0), as a TraceExit's
+ * does (trace_exit.c); the exit's counter (OP1, a uint64_t) counts it, and
+ * the body returns the step-aside object (OP2).  When the tuple cannot be
+ * made, the references are released and MemoryError is raised here. */
+#include "stencil.h"
+
+extern int _JIT_SHARED_trace_exit(_PyInterpreterFrame *frame, PyObject **slots, const uint32_t *list,
+                                  Py_ssize_t count, intptr_t site);
+
+STENCIL
+{
+    if (_JIT_SHARED_trace_exit(frame, slots, LIST, COUNT, OPINT(_JIT_OP0)) < 0) {
+        for (Py_ssize_t i = 0; i < COUNT; i++) {
+            Py_DECREF(LISTED(i));
+        }
+        SET_LOCATION();
+        PyErr_NoMemory();
+        ERROR();
+    }
+    ++*(uint64_t *)FAR(_JIT_OP1);
+    return Py_NewRef(OP2);
+}
