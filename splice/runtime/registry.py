@@ -81,7 +81,10 @@ def _env_flag(name: str) -> bool:
 DISABLED = _env_flag("SPLICE_DISABLE")
 # SPLICE_LOG: one line on stderr per event of the categories it names,
 # comma-separated ("1": every category).
-LOG_CATEGORIES = ("compiles", "fallbacks")
+LOG_CATEGORIES = ("compiles", "fallbacks", "deopts")
+# Exits of one function's speculative code (Deopts) after which it is
+# compiled again without speculation: its guards keep failing.
+DEOPT_LIMIT = 100
 
 
 def _log_categories(value: str) -> frozenset[str]:
@@ -107,7 +110,8 @@ PENDING, COMPILED, INTERPRETED = "pending", "compiled", "interpreted"
 class FunctionState:
     """What splice knows about one function object."""
 
-    __slots__ = ("backend", "code", "status", "reason", "detail", "compiled", "installed", "compiles")
+    __slots__ = ("backend", "code", "status", "reason", "detail", "compiled", "installed", "compiles",
+                 "despeculated")
 
     def __init__(self, backend: str, code: types.CodeType) -> None:
         self.backend = backend
@@ -119,11 +123,15 @@ class FunctionState:
         self.compiled: Any = None  # the CompiledCode for ``code``
         self.installed: types.CodeType | None = None  # f.__code__ while the compiled code is installed
         self.compiles = 0
+        # Why the function was compiled again without speculation (None: it was not).
+        self.despeculated: str | None = None
 
 
 _lock = threading.RLock()
 _states: "weakref.WeakKeyDictionary[types.FunctionType, FunctionState]" = weakref.WeakKeyDictionary()
 _pending: "weakref.WeakSet[types.FunctionType]" = weakref.WeakSet()
+# Compiled functions whose code can leave for the interpreter (has Deopts).
+_speculating: "weakref.WeakSet[types.FunctionType]" = weakref.WeakSet()
 # Each live trampoline -> (back end, the user's code, its CompiledCode): a function
 # object created from a trampoline (FunctionType(f.__code__, ...)) runs compiled code.
 _trampolines: "weakref.WeakKeyDictionary[types.CodeType, tuple[str, types.CodeType, Any]]" = \
@@ -248,6 +256,8 @@ class Explanation(NamedTuple):
     compiles: int = 0
     size: int = 0
     detail: str | None = None  # internal compiler errors: the traceback
+    # The compiled code's speculation exits: (line, why its guard fails, how often it did).
+    deopts: tuple[tuple[int | None, str, int], ...] = ()
 
     @property
     def compiled(self) -> bool:
@@ -256,7 +266,10 @@ class Explanation(NamedTuple):
     def __str__(self) -> str:
         where = f" ({self.backend}, {self.size} bytes, compiled {self.compiles}x)" if self.compiled else ""
         text = f"{self.name}: {self.status}{where}"
-        return text + (f": {self.reason}" if self.reason else "")
+        text += f": {self.reason}" if self.reason else ""
+        for _, why, count in self.deopts:
+            text += f"\n  guard ({why}): failed {count}x"
+        return text
 
 
 def explain(func: Callable[..., Any], *, html: str | None = None) -> Explanation:
@@ -293,10 +306,13 @@ def explain(func: Callable[..., Any], *, html: str | None = None) -> Explanation
             reason = f"warming up: compiles once CPython has quickened it ({WARMUP_CALLS} calls or loop iterations)"
         elif st.status == COMPILED and not _enabled:
             reason = "compiled, but splice.disable() is in effect: running the original code"
+        elif st.status == COMPILED and st.despeculated:
+            reason = st.despeculated
         else:
             reason = st.reason
         size = getattr(st.compiled, "size", 0)
-        return Explanation(name, st.status, reason, st.backend, st.compiles, size, st.detail)
+        deopts = tuple((d.lineno, d.reason, d.count) for d in getattr(st.compiled, "deopts", ()))
+        return Explanation(name, st.status, reason, st.backend, st.compiles, size, st.detail, deopts)
 
 
 def stats() -> dict[str, Any]:
@@ -391,7 +407,25 @@ def poll() -> int:
                     _pending.discard(f)
                     _compile(f, st)
                     done += 1
+            for f in list(_speculating):
+                st = _states.get(f)
+                if st is None or st.status != COMPILED or st.despeculated:
+                    _speculating.discard(f)
+                elif sum(d.count for d in st.compiled.deopts) >= DEOPT_LIMIT:
+                    _speculating.discard(f)
+                    _despeculate(f, st)
+                    done += 1
     return done
+
+
+def _despeculate(f: types.FunctionType, st: FunctionState) -> None:
+    """Compile ``f`` again without speculation: its guards keep failing."""
+    worst = max(st.compiled.deopts, key=lambda d: d.count)
+    st.despeculated = (f"compiled again without speculation after {sum(d.count for d in st.compiled.deopts)} "
+                       f"exits to the interpreter, {worst.count} of them at {worst.reason}")
+    if "deopts" in LOG:
+        print(f"splice: {f.__module__}.{f.__qualname__}: {st.despeculated}", file=sys.stderr)
+    _compile(f, st)
 
 
 def recheck() -> None:
@@ -585,7 +619,12 @@ def _compile_and_install(f: types.FunctionType, st: FunctionState) -> None:
     try:
         from ..compiler import compile_function
 
-        compiled = compile_function(f, code=st.code, backend=st.backend, nested=_nested_compiler(st.backend))
+        from ..compiler import SKIP_PASSES
+        from ..passes import SPECULATIVE
+
+        skip = SKIP_PASSES | SPECULATIVE if st.despeculated else None
+        compiled = compile_function(f, code=st.code, backend=st.backend, nested=_nested_compiler(st.backend),
+                                    skip_passes=skip)
     except Unsupported as exc:
         _fallback(st, str(exc))
         return
@@ -649,6 +688,8 @@ def _install(f: types.FunctionType, st: FunctionState) -> None:
         return
     st.installed = f.__code__
     _trampolines[st.installed] = (st.backend, st.code, st.compiled)
+    if getattr(st.compiled, "deopts", None) and not st.despeculated:
+        _speculating.add(f)
     if st.backend == "copypatch":
         from . import direct_calls
 

@@ -1,0 +1,243 @@
+"""Speculative int loops (passes/int_loops.py): unboxed loop locals, the
+guards at a loop's entry and the exits (Deopt) that hand the frame to the
+interpreter.  Native against plain CPython in child processes: results,
+exceptions, traceback lines, the locals the frame shows, finalisation,
+with every guard made to fail in turn (the stress mode)."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from splice.compiler import build_ir
+from splice.ir import format_function
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from children import PYTHONS, both_source, run  # noqa: E402
+
+LOOPS = '''
+def acc(n, s=0):
+    for i in range(n):
+        s += i * i
+    return s
+
+def collatz(limit):
+    total = 0
+    for start in range(1, limit):
+        n = start
+        while n != 1:
+            if n % 2 == 0:
+                n = n // 2
+            else:
+                n = 3 * n + 1
+            total += 1
+    return total
+
+def mixed(n, k=3):
+    acc = 0
+    for i in range(n):
+        for j in range(50):
+            acc = (acc + ((i * j) ^ (i >> k)) % 1009) & 0xFFFFFFF
+    return acc
+
+def divs(n, d, start=0):
+    t = start
+    for i in range(n):
+        t += i // d - i % d
+    return t
+
+def shifts(n, k):
+    t = 1
+    for i in range(n):
+        t = (t << k) | 1
+    return t
+
+def grow(n, x=1, m=3):
+    while x < n:
+        x = x * m - 1
+    return x
+
+def countdown(a, b):
+    c = 0
+    while a > b:
+        a -= 1
+        if a == 17:
+            break
+        c += a & 7
+    return a, b, c, locals()
+
+def after(n, i="before"):
+    for i in range(n):
+        pass
+    return i
+
+def steps(a, b, step):
+    s = 0
+    for v in range(a, b, step):
+        s = s * 3 - v
+    return s
+'''
+
+EDGES = [0, 1, -1, 2, 3, 7, 17, 2**31, 2**62, 2**63 - 1, -2**63, 2**63, -2**63 - 1, 10**30]
+
+CALLS = '''
+E = EDGES
+calls = [("acc", (10,)), ("acc", (3_100_000,)), ("acc", (5, 2**62)), ("acc", (5, 0.5)), ("acc", (5, True)),
+         ("acc", (3, 10**30)), ("collatz", (200,)), ("mixed", (30,)), ("mixed", (3, -1)),
+         ("divs", (10, 0)), ("divs", (10, -3)), ("divs", (5, 2, 1.5)),
+         ("shifts", (70, 1)), ("shifts", (3, -1)), ("shifts", (3, 64)), ("grow", (10**30,)), ("grow", (5,)),
+         ("grow", (2**63, 2**62)), ("steps", (0, 100, 7)), ("steps", (50, -50, -3)), ("after", (0,)),
+         ("after", (3,)), ("countdown", (40, 3)), ("countdown", (5, 9))]
+calls += [("acc", (3, e)) for e in E] + [("grow", (e, 2)) for e in E] + [("divs", (4, e or 1, e)) for e in E]
+calls += [("shifts", (2, e % 70)) for e in E] + [("countdown", (e, e - 3)) for e in E if abs(e) < 2**64]
+def outcome(ns, name, args):
+    out = []
+    caught(lambda: ns[name](*args), out)
+    return out
+
+for name, args in calls:
+    p, n = outcome(plain, name, args), outcome(native, name, args)
+    assert p == n, (name, args, p, n)
+'''.replace("EDGES", repr(EDGES))
+
+
+def test_a_qualifying_loop_keeps_its_locals_unboxed():
+    ns = {}
+    exec(compile(LOOPS, "<loops>", "exec"), ns)
+    text = format_function(build_ir(ns["acc"]))
+    assert "RangeNext" in text and "IntOp[op='mul']" in text
+    assert text.count("Deopt[") == 3  # the entry, the multiplication, the addition
+    loop = text.split("# loop")[1].split("\nb")[1]  # the block after the header: one iteration's work
+    assert "BoxInt" not in loop and "StoreLocal" not in loop
+
+
+def test_a_loop_with_a_call_is_left_to_the_first_tier():
+    ns = {}
+    exec("def f(n):\n    s = 0\n    for i in range(n):\n        s += abs(i)\n    return s\n", ns)
+    assert "Deopt" not in format_function(build_ir(ns["f"]))
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+@pytest.mark.parametrize("stress", [0, 1, 2, 3])
+def test_native_agrees_with_plain_on_every_exit(python, stress):
+    run(f"from splice.passes import int_loops\nint_loops.STRESS = {stress}\n" + both_source(LOOPS) + CALLS, python)
+
+
+def test_int64_edges_from_hypothesis():
+    run(both_source(LOOPS) + '''
+def outcome(ns, name, args):
+    out = []
+    caught(lambda: ns[name](*args), out)
+    return out
+
+from hypothesis import given, settings, strategies as st
+edge = st.sampled_from([0, 1, -1, 2**62, 2**63 - 1, -2**63, 2**63, -2**63 - 1, 3037000499, 3037000500])
+ints = st.one_of(edge, st.integers(-2**64, 2**64), st.integers(-100, 100))
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(ints, ints, st.integers(-3, 40))
+def check(a, b, n):
+    for name, args in (("grow", (a, 1 + b % 5)), ("divs", (n, b, a)), ("countdown", (a, a - abs(n))),
+                       ("acc", (n, a)), ("steps", (a % 1000, b % 1000, (n or 1)))):
+        p, q = outcome(plain, name, args), outcome(native, name, args)
+        assert p == q, (name, args, p, q)
+
+check()
+''')
+
+
+def test_the_frame_shows_the_interpreters_locals_at_every_exit():
+    """A deopt mid-loop, a loop's end and a raise after it: the slots hold
+    what the interpreter's would, and the traceback names the same line."""
+    run(both_source('''
+def f(n, d):
+    s = 0
+    for i in range(n):
+        s += 100 // (d - i)
+    return s
+
+def frames(n, d):
+    try:
+        f(n, d)
+    except ZeroDivisionError as e:
+        tb = e.__traceback__.tb_next
+        return tb.tb_lineno, dict(tb.tb_frame.f_locals)
+''') + '''
+for d in (0, 3, 7, 50):
+    assert plain["frames"](10, d) == native["frames"](10, d), d
+''')
+
+
+def test_a_slot_holding_an_object_is_released_where_the_interpreter_releases_it():
+    run(both_source('''
+log = []
+
+class Noisy:
+    def __del__(self):
+        log.append("freed")
+
+def f(n):
+    i = Noisy()
+    for i in range(n):
+        log.append(i)
+    return i
+''') + '''
+for ns in (plain, native):
+    ns["log"].clear()
+    ns["f"](2)
+    ns["f"](0)
+assert plain["log"] == native["log"] == ["freed", 0, 1, "freed"], (plain["log"], native["log"])
+''')
+
+
+def test_a_signal_handler_sees_the_loops_locals():
+    run(both_source('''
+import signal
+
+def work(n):
+    s = 0
+    for i in range(n):
+        s += i
+    return s
+
+def seen(n):
+    got = []
+    def handler(signum, frame):
+        got.append((frame.f_code.co_name, dict(frame.f_locals)))
+        raise KeyboardInterrupt
+    old = signal.signal(signal.SIGALRM, handler)
+    signal.setitimer(signal.ITIMER_REAL, 0.01)
+    try:
+        work(n)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+    return got
+''') + '''
+(name, loc), = native["seen"](10**12)
+assert name == "work" and loc["s"] == loc["i"] * (loc["i"] + 1) // 2, loc
+''')
+
+
+def test_repeated_exits_compile_the_function_again_without_speculation():
+    run('''
+import splice
+from splice.runtime import registry
+
+def acc(n, s=0):
+    for i in range(n):
+        s += i * i
+    return s
+
+f = splice.jit(acc, eager=True)
+assert len(splice.explain(f).deopts) == 3
+for _ in range(registry.DEOPT_LIMIT):
+    assert f(10, 0.5) == 285.5
+assert splice.explain(f).deopts[0][2] == registry.DEOPT_LIMIT
+registry.poll()
+e = splice.explain(f)
+assert e.compiled and e.compiles == 2 and not e.deopts and "without speculation" in e.reason, e
+assert f(10, 0.5) == 285.5 and f(10) == 285
+''')
