@@ -4,41 +4,32 @@ interpreter.  Native against plain CPython in child processes: results,
 exceptions, traceback lines, the locals the frame shows, finalisation,
 with every guard made to fail in turn (the stress mode)."""
 
+import inspect
 import sys
 from pathlib import Path
 
 import pytest
 
+from splice.bench.kernels import int_loops as int_loops_kernel
 from splice.compiler import build_ir
 from splice.ir import format_function
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from children import PYTHONS, both_source, run  # noqa: E402
 
-LOOPS = '''
-def acc(n, s=0):
-    for i in range(n):
-        s += i * i
-    return s
-
-def collatz(limit):
-    total = 0
-    for start in range(1, limit):
-        n = start
-        while n != 1:
-            if n % 2 == 0:
-                n = n // 2
-            else:
-                n = 3 * n + 1
-            total += 1
-    return total
-
+# The int kernel's loops (collatz_steps, mixed_sum), and more.
+LOOPS = inspect.getsource(int_loops_kernel) + '''
 def mixed(n, k=3):
     acc = 0
     for i in range(n):
         for j in range(50):
             acc = (acc + ((i * j) ^ (i >> k)) % 1009) & 0xFFFFFFF
     return acc
+
+def acc(n, s=0):
+    for i in range(n):
+        s += i * i
+    return s
 
 def divs(n, d, start=0):
     t = start
@@ -83,7 +74,7 @@ EDGES = [0, 1, -1, 2, 3, 7, 17, 2**31, 2**62, 2**63 - 1, -2**63, 2**63, -2**63 -
 CALLS = '''
 E = EDGES
 calls = [("acc", (10,)), ("acc", (3_100_000,)), ("acc", (5, 2**62)), ("acc", (5, 0.5)), ("acc", (5, True)),
-         ("acc", (3, 10**30)), ("collatz", (200,)), ("mixed", (30,)), ("mixed", (3, -1)),
+         ("acc", (3, 10**30)), ("collatz_steps", (200,)), ("mixed_sum", (20,)), ("mixed", (30,)), ("mixed", (3, -1)),
          ("divs", (10, 0)), ("divs", (10, -3)), ("divs", (5, 2, 1.5)),
          ("shifts", (70, 1)), ("shifts", (3, -1)), ("shifts", (3, 64)), ("grow", (10**30,)), ("grow", (5,)),
          ("grow", (2**63, 2**62)), ("steps", (0, 100, 7)), ("steps", (50, -50, -3)), ("after", (0,)),
