@@ -147,8 +147,13 @@ FLAVOURS = {
     "float": (FLOATS, ARITH),
     "mixed": (INTS + FLOATS + OBJECTS, ARITH + BITWISE),
     "structured": (INTS + FLOATS + OBJECTS, ARITH + BITWISE),
+    "numeric": (INTS + FLOATS, ARITH + BITWISE),
 }
 STRUCTURED = "structured"
+# "numeric" adds loops of nothing but arithmetic on locals (accumulators,
+# counters, mid-loop rebinding, break), the loops splice speculates on;
+# only seeds of the NUMERIC family make it.
+NUMERIC = "numeric"
 COMPARES = ("<", "<=", ">", ">=", "==", "!=")
 # Not hash(): since 3.10 the hash of a NaN is its identity, different per object.
 BUILTINS1 = ("abs", "int", "float", "round", "bool", "math.floor", "math.isnan", "math.fabs")
@@ -291,6 +296,9 @@ class _Gen:
         if self.flavour == "structured" and depth < 3 and rng.random() < 0.25:
             self.structured(indent)
             return
+        if self.flavour == NUMERIC and depth < 3 and rng.random() < 0.3:
+            self.numeric_loop(indent)
+            return
         r = rng.random()
         compound = depth < 3
         if r < 0.25:
@@ -405,6 +413,32 @@ class _Gen:
         else:
             self.emit(indent, f"LOG.append(run(acoro({self.atom()}), {rng.randint(0, 3)}))")
 
+    def numeric_loop(self, indent: int) -> None:
+        """A loop of arithmetic on locals only (NUMERIC)."""
+        rng = self.rng
+        var = f"i{self.loop_depth}"
+        if rng.random() < 0.6:
+            self.emit(indent, f"for {var} in range({rng.choice(('5', '40', '-3', '2, 30, 7', '20, 0, -3'))}):")
+        else:
+            self.emit(indent, f"{var} = 0")
+            self.emit(indent, f"while {var} < {rng.randint(1, 30)}:")
+            self.emit(indent + 1, f"{var} += 1")
+        for _ in range(rng.randint(1, 3)):
+            target = rng.choice(("x0", "x1", "x2"))
+            self.emit(indent + 1, f"{target} {rng.choice(('=', '+=', '-=', '*='))} {self.numeric(2, var)}")
+            if rng.random() < 0.2:
+                self.emit(indent + 1, f"if {target} {rng.choice(COMPARES)} {rng.choice(self.consts)}: break")
+
+    def numeric(self, depth: int, var: str) -> str:
+        rng = self.rng
+        if depth == 0 or rng.random() < 0.3:
+            return rng.choice(("x0", "x1", "x2", var, var, "a", "b", rng.choice(self.consts)))
+        if rng.random() < 0.1:
+            return f"({self.numeric(depth - 1, var)} {rng.choice(('<<', '>>'))} {rng.randint(0, 70)})"
+        if rng.random() < 0.1:
+            return f"-{self.numeric(depth - 1, var)}"
+        return f"({self.numeric(depth - 1, var)} {rng.choice(self.binops)} {self.numeric(depth - 1, var)})"
+
     def exceptions(self) -> str:
         picked = self.rng.sample(EXCEPTIONS, self.rng.randint(1, 3))
         return picked[0] if len(picked) == 1 else f"({', '.join(picked)})"
@@ -435,9 +469,9 @@ class _Gen:
 def generate(seed: str) -> Program:
     """The program for ``seed`` (deterministic)."""
     rng = random.Random(seed)
-    flavour = rng.choices(tuple(FLAVOURS), weights=(4, 3, 3, 0))[0]
-    if seed.partition(":")[0] == STRUCTURED:
-        flavour = "structured"
+    flavour = rng.choices(tuple(FLAVOURS), weights=(4, 3, 3, 0, 0))[0]
+    if seed.partition(":")[0] in (STRUCTURED, NUMERIC):
+        flavour = seed.partition(":")[0]
     g = _Gen(rng, flavour)
     g.emit(0, "def f(a, b, c):")
     g.emit(1, "global K")
@@ -457,5 +491,5 @@ def generate(seed: str) -> Program:
     g.emit(1, "return x0, x1, x2, n, L, D, p.x, p.y")
     inputs = [", ".join(rng.choice(g.consts) for _ in range(3)) for _ in range(6)]
     inputs[0] = {"int": "1, 2, 3", "float": "1.5, -0.0, 2.5", "mixed": "1, 2.5, V(3)",
-                 "structured": "1, 2.5, V(3)"}[flavour]
+                 "structured": "1, 2.5, V(3)", "numeric": "1, 2, 0.5"}[flavour]
     return Program(PRELUDE + "\n".join(g.lines) + "\n", inputs)

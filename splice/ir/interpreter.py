@@ -739,10 +739,12 @@ _IMPL: dict[str, Callable[..., Any]] = {
     "IntOp": lambda fr, ins, a, b: _int_op(ins.attrs["op"], a, b),
     "IntCompare": lambda fr, ins, a, b: _OPERATORS[ins.attrs["op"]](a, b),
     "BoxInt": _a(int),
-    # Speculation (passes.int_loops; only for back ends that can leave for
+    # Speculation (passes.numeric_loops; only for back ends that can leave for
     # the interpreter, so this executor never meets a Deopt).
     "EvalBreaker": lambda fr, ins: False,
     "CheckSlotInt": lambda fr, ins: _slot_int(fr.slots[ins.attrs["slot"]]),
+    "CheckSlotFloat": lambda fr, ins: fr.slots[ins.attrs["slot"]] is NULL or type(fr.slots[ins.attrs["slot"]]) is float,
+    "IntToFloat": _a(float),
     "CheckRangeIter": lambda fr, ins, v: type(v) is _RANGE_ITER,
     "RangeNext": lambda fr, ins, it: next(it, _EXHAUSTED),
     "Deopt": _deopt,

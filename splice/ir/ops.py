@@ -231,7 +231,7 @@ KINDS: dict[str, OpKind] = _kinds(
     OpKind("IntCompare", 2, attrs=("op",), result_repr=Repr.BOOL, operand_repr=Repr.INT64, raises=False,
            doc="op: lt le eq ne gt ge"),
     OpKind("BoxInt", 1, operand_repr=Repr.INT64, runs_code=False, doc="a new int object (MemoryError only)"),
-    # --- speculation (inserted by passes.int_loops) -------------------------------
+    # --- speculation (inserted by passes.numeric_loops) -------------------------------
     OpKind("Deopt", VARIADIC, attrs=("resume", "reason"), nresults=0, terminator=True, steals=ALL,
            runs_code=False,
            doc="a failed guard: leave for the interpreter, which carries on at code unit `resume` with the "
@@ -242,6 +242,10 @@ KINDS: dict[str, OpKind] = _kinds(
            doc="whether the eval breaker is set: a CheckInterrupts here would run code"),
     OpKind("CheckSlotInt", attrs=("slot", "name"), result_repr=Repr.BOOL, raises=False,
            doc="the local's slot is empty or holds an exact int that fits in int64"),
+    OpKind("CheckSlotFloat", attrs=("slot", "name"), result_repr=Repr.BOOL, raises=False,
+           doc="the local's slot is empty or holds an exact float"),
+    OpKind("IntToFloat", 1, result_repr=Repr.FLOAT64, operand_repr=Repr.INT64, raises=False,
+           doc="float(v) of an unboxed int, correctly rounded"),
     OpKind("CheckRangeIter", 1, result_repr=Repr.BOOL, raises=False, doc="type(v) is range_iterator, exactly"),
     OpKind("RangeNext", 1, result_repr=Repr.INT64, raises=False, terminator=True, result_on_first_edge=True,
            doc="the next int of a checked range iterator, unboxed; targets: body (result defined), exhausted"),

@@ -157,6 +157,9 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     "float_compare": ("float_unboxed", ["-DCOMPARE"]),
     **{f"float_{op}": ("float_unboxed", [f"-DOP_{op.upper()}"]) for op in ("add", "sub", "mul", "div")},
     "guard_float": ("float_unboxed", ["-DGUARD"]),
+    "check_slot_float": ("float_unboxed", ["-DCHECK_SLOT"]),
+    "guard_slot_float": ("float_unboxed", ["-DGUARD_SLOT"]),
+    "int_to_float": ("float_unboxed", ["-DFROM_INT"]),
     **{f"float_branch_{op}": ("float_unboxed", [f"-DBRANCH_CMP={c}"])
        for op, c in _BRANCH_OPS.items()},
     "check_int": ("int_unboxed", ["-DCHECK"]),

@@ -1,5 +1,5 @@
 """Lowering of the unboxed-int kinds (inserted by ``passes.unbox_ints``) and
-of the speculation kinds of ``passes.int_loops``.
+of the speculation kinds of ``passes.numeric_loops``.
 
 INT64 values live in their slots as raw int64s, BOOL values as 0/1; neither
 is ever reference counted nor seen by the GC (slots past the frame's stack

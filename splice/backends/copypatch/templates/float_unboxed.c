@@ -6,6 +6,9 @@
  * -DCOMPARE RES0 = ARG0 <OP0> ARG1 (Py_LT..Py_GE, IEEE) as a C truth value
  * -DGUARD  CheckFloat fused with its Branch: to TARGET0 (the false edge)
  *          unless ARG0 is an exact float, else continue (the true edge)
+ * -DCHECK_SLOT / -DGUARD_SLOT  CheckSlotFloat, alone or fused with its
+ *          Branch: the local slot at offset ARG0 is empty or holds an exact float
+ * -DFROM_INT RES0 = the raw int64 ARG0 as a double (correctly rounded, as float(int))
  * -DBRANCH_CMP=<op>  FloatCompare fused with its Branch: to TARGET0 (the
  *          true edge) when ARG0 <op> ARG1 (IEEE), else continue
  * -DOP_ADD / _SUB / _MUL / _DIV  RES0 = ARG0 op ARG1; division by 0.0
@@ -24,6 +27,18 @@ STENCIL
     if (!LIKELY(PyFloat_CheckExact(ARG0))) {
         GOTO(_JIT_TARGET0);
     }
+#elif defined(CHECK_SLOT) || defined(GUARD_SLOT)
+    PyObject *o = ARG0;
+    int ok = o == NULL || PyFloat_CheckExact(o);
+# ifdef CHECK_SLOT
+    BOOL_AT(HOLE(_JIT_RES0)) = ok;
+# else
+    if (!LIKELY(ok)) {
+        GOTO(_JIT_TARGET0);
+    }
+# endif
+#elif defined(FROM_INT)
+    F64_AT(HOLE(_JIT_RES0)) = (double)*(int64_t *)((char *)slots + HOLE(_JIT_ARG0));
 #elif defined(BRANCH_CMP)
     if (A BRANCH_CMP B) {
         GOTO(_JIT_TARGET0);

@@ -1,22 +1,29 @@
-"""Speculation: a loop's int locals live unboxed across its iterations.
+"""Speculation: a loop's int and float locals live unboxed across its iterations.
 
 Why: the first tier keeps every local boxed in its frame slot, so a loop
 such as ``for i in range(n): s += i * i`` makes an int object for ``i``,
 for ``i * i`` and for ``s`` in every iteration, and checks and unboxes them
-again at the next read.  Here an innermost loop made only of int
-arithmetic, int comparisons, range iteration and loads and stores of
-locals keeps those locals as raw int64 values (block parameters) for as
-long as it runs, guarded once at its entry.
+again at the next read.  Here an innermost loop made only of int and
+float arithmetic, comparisons, range iteration and loads and stores of
+locals keeps those locals as raw int64 or double values (block
+parameters) for as long as it runs, guarded once at its entry.  Each
+local has one kind in the loop: what the loop stores into it, else what
+the interpreter's feedback saw it used as.
 
 How it stays exact: the loop is entered through a guard block.  Every
-local the loop reads before writing must hold an exact int within int64,
-every local it writes must be empty or hold one (so no object that a
-store would release, which could run a finaliser, is left in its slot
-longer than in the interpreter), and a ``for`` loop's iterator must be an
-exact range iterator.  When a guard fails there, or later an operation
-would leave int64 (an overflow), divide by zero or shift by a negative
-count, the function leaves for the interpreter (``Deopt``) at that
-bytecode, which then raises or computes the big int itself.  The frame it
+local the loop reads before writing must hold an exact int within int64
+(or an exact float, for a float local), every local it writes must be
+empty or hold one (so no object that a store would release, which could
+run a finaliser, is left in its slot longer than in the interpreter), and
+a ``for`` loop's iterator must be an exact range iterator.  Int
+operations compute what ``int``'s methods do, float operations what
+``float``'s do (an int operand of a float operation is converted as
+``float.__add__`` converts it: exactly rounded); comparisons compare two
+ints or two floats, never a mix (Python compares those exactly).  When a
+guard fails at the entry, or later an operation would leave int64 (an
+overflow), divide by zero or shift by a negative count, the function
+leaves for the interpreter (``Deopt``) at that bytecode, which then
+raises or computes the big int itself.  The frame it
 hands over is the interpreter's: the locals written since the entry are
 boxed into their slots first (each carries a written flag, so a slot the
 loop has not written keeps its object), and the value stack of that
@@ -40,11 +47,18 @@ from ..ir import Block, Builder, Edge, Function, Instr, Repr, Value
 from ..ir.ops import is_null
 
 INT_OPS = frozenset({"add", "sub", "mul", "floordiv", "mod", "and", "or", "xor", "lshift", "rshift"})
+FLOAT_OPS = frozenset({"add", "sub", "mul", "truediv"})
 CMP_OPS = frozenset({"lt", "le", "eq", "ne", "gt", "ge"})
 INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
 # Kinds a loop may hold; anything else leaves it to the first tier.
-_ALLOWED = frozenset({"LoadLocal", "StoreLocal", "Const", "BinaryOp", "Compare", "Truth", "Branch", "Jump",
-                      "ForIter", "CheckInterrupts"})
+_ALLOWED = frozenset({"LoadLocal", "StoreLocal", "Const", "BinaryOp", "UnaryOp", "Compare", "Truth", "Branch",
+                      "Jump", "ForIter", "CheckInterrupts"})
+NUMERIC = ("int", "float")
+_REPR = {"int": Repr.INT64, "float": Repr.FLOAT64}
+_CHECK = {"int": "CheckInt", "float": "CheckFloat"}
+_CHECK_SLOT = {"int": "CheckSlotInt", "float": "CheckSlotFloat"}
+_UNBOX = {"int": "UnboxInt", "float": "UnboxFloat"}
+_BOX = {"int": "BoxInt", "float": "BoxFloat"}
 
 
 def _stress() -> int:
@@ -58,15 +72,26 @@ STRESS = _stress()
 _guards_placed = 0
 
 
-def _int_op(ins: Instr) -> str | None:
+def _op(ins: Instr) -> str:
+    """A BinaryOp's operator, its in-place form as the plain one."""
     op = ins.attrs["op"]
-    op = op[1:] if op.startswith("i") and op[1:] in INT_OPS else op
-    return op if op in INT_OPS else None
+    return op[1:] if op.startswith("i") and op[1:] in INT_OPS | FLOAT_OPS else op
 
 
-def _fed_other_types(ins: Instr) -> bool:
+def _fed(ins: Instr) -> tuple[str, ...] | None:
+    """The operand types the interpreter saw, when it left feedback."""
     types = (ins.hint or {}).get("types")
-    return types is not None and tuple(types) != ("int", "int")
+    return tuple(types) if types is not None else None
+
+
+def _result_kind(ins: Instr, a: str, b: str) -> str | None:
+    """The kind of a BinaryOp's result from its operands' (None: not speculated)."""
+    op = _op(ins)
+    if a == b == "int":
+        return "int" if op in INT_OPS else None
+    if {a, b} <= set(NUMERIC) and op in FLOAT_OPS:
+        return "float"
+    return None
 
 
 def _predecessors(fn: Function) -> dict[Block, list[tuple[Block, Edge]]]:
@@ -108,100 +133,135 @@ class _Plan:
     fn: Function
     h: Block
     body: set[Block]
-    kind: dict[Value, str]  # "int", "bool" or "obj" for every value the loop defines
+    kind: dict[Value, str]  # "int", "float", "bool" or "obj" for every value the loop defines
+    local_kind: dict[int, str]  # "int" or "float" for every local the loop reads or writes
     stored: list[int]  # slots the loop writes
     live_in: list[int]  # slots it reads before writing (loaded at the entry)
     entry_edges: list[Edge] = field(default_factory=list)
 
 
+class _Reject(Exception):
+    """The loop does not qualify."""
+
+
 def _plan(fn: Function, h: Block, body: set[Block], preds) -> _Plan | None:
-    kind: dict[Value, str] = {}
+    try:
+        return _planned(fn, h, body, preds)
+    except _Reject:
+        return None
+
+
+def _check_shape(fn: Function, h: Block, body: set[Block], defined: set[Value]) -> None:
+    """Only the kinds this pass knows, on plain locals read where they are bound."""
+    for b in body:
+        for ins in b.instrs:
+            k = ins.kind.name
+            fed = _fed(ins)
+            if (k not in _ALLOWED
+                    or ins.handler is not None and any(a in defined for a in ins.handler.args)
+                    or k in ("LoadLocal", "StoreLocal") and fn.slots[ins.attrs["slot"]].kind != "local"
+                    or k == "LoadLocal" and not ins.attrs.get("bound")
+                    or k == "Const" and not (type(ins.attrs["value"]) is float or type(ins.attrs["value"]) is int
+                                             and INT64_MIN <= ins.attrs["value"] <= INT64_MAX)
+                    or k in ("BinaryOp", "UnaryOp") and ins.state is None
+                    or k == "UnaryOp" and ins.attrs["op"] != "neg"
+                    or k == "Compare" and ins.attrs["op"] not in CMP_OPS
+                    or fed is not None and not set(fed) <= set(NUMERIC)
+                    or k == "ForIter" and (b is not h or ins.args[0] not in h.params)):
+                raise _Reject
+
+
+def _planned(fn: Function, h: Block, body: set[Block], preds) -> _Plan:
     defined: set[Value] = set()
     for b in body:
         defined.update(b.params)
         for ins in b.instrs:
             defined.update(ins.results)
-    loads: set[int] = set()
-    stored: set[int] = set()
-    for b in body:
-        for ins in b.instrs:
-            k = ins.kind.name
-            if k not in _ALLOWED:
-                return None
-            if ins.handler is not None and any(a in defined for a in ins.handler.args):
-                return None
-            if k in ("LoadLocal", "StoreLocal"):
-                if fn.slots[ins.attrs["slot"]].kind != "local":
-                    return None
-                if k == "LoadLocal":
-                    if not ins.attrs.get("bound"):
-                        return None
-                    loads.add(ins.attrs["slot"])
-                    kind[ins.result] = "int"
-                else:
-                    stored.add(ins.attrs["slot"])
-            elif k == "Const":
-                v = ins.attrs["value"]
-                if type(v) is not int or not INT64_MIN <= v <= INT64_MAX:
-                    return None
-                kind[ins.result] = "int"
-            elif k == "BinaryOp":
-                if _int_op(ins) is None or _fed_other_types(ins) or ins.state is None:
-                    return None
-                kind[ins.result] = "int"
-            elif k == "Compare":
-                if ins.attrs["op"] not in CMP_OPS or _fed_other_types(ins):
-                    return None
-                kind[ins.result] = "bool"
-            elif k == "Truth":
-                kind[ins.result] = "bool"
-            elif k == "ForIter":
-                if b is not h or ins.args[0] not in h.params:
-                    return None
-                kind[ins.result] = "int"
-    # Block parameters take the kind of what the loop's edges pass them.
-    for p in h.params:
-        kind[p] = "obj"
+    _check_shape(fn, h, body, defined)
+    kind: dict[Value, str] = {p: "obj" for p in h.params}
+    local_kind: dict[int, str] = {}
+    loaded: dict[Value, int] = {}  # LoadLocal result -> its slot
+
+    def k_of(v: Value) -> str | None:
+        return kind.get(v, "obj" if v not in defined else None)
+
+    def settle(v: Value, k: str) -> bool:
+        if kind.get(v, k) != k:
+            raise _Reject
+        new = v not in kind
+        kind[v] = k
+        return new
+
+    def local(slot: int, k: str) -> bool:
+        if k not in NUMERIC or local_kind.get(slot, k) != k:
+            raise _Reject
+        new = slot not in local_kind
+        local_kind[slot] = k
+        return new
+
     changed = True
     while changed:
         changed = False
         for b in body:
             for ins in b.instrs:
+                k = ins.kind.name
+                args = [k_of(a) for a in ins.args]
+                fed = _fed(ins)
+                if fed is not None:  # feedback names the kind of a local read here
+                    for a, t in zip(ins.args, fed):
+                        if a in loaded and loaded[a] not in local_kind:
+                            changed |= local(loaded[a], t)
+                if k == "LoadLocal":
+                    loaded[ins.result] = ins.attrs["slot"]
+                    if ins.attrs["slot"] in local_kind:
+                        changed |= settle(ins.result, local_kind[ins.attrs["slot"]])
+                elif k == "StoreLocal" and args[0] is not None:
+                    changed |= local(ins.attrs["slot"], args[0])
+                elif k == "Const":
+                    changed |= settle(ins.result, "float" if type(ins.attrs["value"]) is float else "int")
+                elif k == "BinaryOp" and None not in args:
+                    rk = _result_kind(ins, *args)
+                    if rk is None:
+                        raise _Reject
+                    changed |= settle(ins.result, rk)
+                elif k == "BinaryOp" and _op(ins) in FLOAT_OPS and ("float" in args or _op(ins) == "truediv"):
+                    changed |= settle(ins.result, "float")  # whatever the other operand's number kind
+                elif k == "UnaryOp" and args[0] is not None:
+                    changed |= settle(ins.result, args[0])
+                elif k in ("Compare", "Truth"):
+                    changed |= settle(ins.result, "bool")
+                elif k == "ForIter":
+                    changed |= settle(ins.result, "int")
                 for e in ins.targets:
-                    if e.block not in body:
-                        continue
-                    for p, a in zip(e.block.params, e.args):
-                        ka = kind.get(a, "obj" if a not in defined else None)
-                        if ka is None:
-                            continue
-                        if p not in kind:
-                            kind[p], changed = ka, True
-                        elif kind[p] != ka:
-                            return None
+                    if e.block in body:
+                        for p, a in zip(e.block.params, e.args):
+                            if k_of(a) is not None:
+                                changed |= settle(p, k_of(a))
+        if not changed:  # a local nothing here tells the kind of: guessed (_guess)
+            unknown = sorted({s for s in loaded.values() if s not in local_kind})
+            if unknown:
+                slot, guess = _guess(fn, body, unknown)
+                changed = local(slot, guess)
     if any(v not in kind for v in defined):
-        return None
-
-    def k_of(v: Value) -> str:
-        return kind.get(v, "obj")
-
+        raise _Reject
+    stored: set[int] = set()
     for b in body:
         for ins in b.instrs:
             k = ins.kind.name
-            if k in ("BinaryOp", "Compare") and any(k_of(a) != "int" for a in ins.args):
-                return None
-            if k == "StoreLocal" and k_of(ins.args[0]) != "int":
-                return None
-            if k in ("Truth", "Branch") and k_of(ins.args[0]) != "bool":
-                return None
-            if k == "BinaryOp" and not _snapshot_ok(ins, k_of):
-                return None
-            for e in ins.targets:
-                if e.block not in body and any(k_of(a) != "obj" for a in e.args):
-                    return None
+            ks = [k_of(a) for a in ins.args]
+            if (k == "BinaryOp" and (not set(ks) <= set(NUMERIC) or _result_kind(ins, *ks) != kind[ins.result])
+                    or k in ("Compare", "UnaryOp") and (ks[0] not in NUMERIC or len(set(ks)) != 1)
+                    or k == "StoreLocal" and ks[0] != local_kind[ins.attrs["slot"]]
+                    or k in ("Truth", "Branch") and ks[0] != "bool"
+                    or k in ("BinaryOp", "UnaryOp") and not _snapshot_ok(ins, k_of)
+                    or any(e.block not in body and any(k_of(a) != "obj" for a in e.args) for e in ins.targets)):
+                raise _Reject
+            if k == "StoreLocal":
+                stored.add(ins.attrs["slot"])
     first = h.instrs[0] if h.instrs else None
     if first is None or not _snapshot_ok(first, k_of) or any(v in defined and v not in h.params
                                                            for v in first.state.stack):
-        return None
+        raise _Reject
     # Values the loop unboxes are used nowhere else.
     for b in fn.blocks:
         if b in body:
@@ -209,16 +269,38 @@ def _plan(fn: Function, h: Block, body: set[Block], preds) -> _Plan | None:
         for ins in b.instrs:
             edges = ins.targets + ([ins.handler] if ins.handler else [])
             if any(k_of(a) != "obj" for a in [*ins.args, *(a for e in edges for a in e.args)] if a in defined):
-                return None
+                raise _Reject
     entry = [e for p, e in preds[h] if p not in body]
     if not entry or any(p.terminator is None or e not in p.terminator.targets for p, e in preds[h] if p not in body):
-        return None
-    return _Plan(fn, h, body, kind, sorted(stored), _live_in(h, body, loads | stored), entry)
+        raise _Reject
+    slots = set(local_kind)
+    return _Plan(fn, h, body, kind, local_kind, sorted(stored), _live_in(h, body, slots), entry)
+
+
+def _guess(fn: Function, body: set[Block], unknown: list[int]) -> tuple[int, str]:
+    """A local of ``unknown`` and its kind, when nothing in the loop tells:
+    first one with evidence elsewhere (what the function stores into it
+    outside the loop, ``sign = 1.0``, or an argument's default value), then
+    one the loop only reads, then any; without evidence, an int, as most
+    loop variables are."""
+    stored_in_loop = {ins.attrs["slot"] for b in body for ins in b.instrs if ins.kind.name == "StoreLocal"}
+    func = fn.func
+    defaults = getattr(func, "__defaults__", None) or ()
+    first_default = fn.argcount - len(defaults)
+    for slot in unknown:
+        seen = {ins.args[0].pytype for b in fn.blocks if b not in body for ins in b.instrs
+                if ins.kind.name == "StoreLocal" and ins.attrs["slot"] == slot}
+        if first_default <= slot < fn.argcount:
+            seen.add(type(defaults[slot - first_default]))
+        if seen == {float} or seen == {int}:
+            return slot, "float" if seen == {float} else "int"
+    quiet = [s for s in unknown if s not in stored_in_loop]
+    return (quiet or unknown)[0], "int"
 
 
 def _snapshot_ok(ins: Instr, k_of) -> bool:
     st = ins.state
-    return st is not None and all(k_of(v) in ("int", "obj") and not is_null(v) and v.repr is not Repr.NULLABLE
+    return st is not None and all(k_of(v) in ("int", "float", "obj") and not is_null(v) and v.repr is not Repr.NULLABLE
                                   for v in st.stack)
 
 
@@ -280,7 +362,7 @@ class _Rewrite:
     def _add_env(self, b: Block) -> None:
         env = {}
         for s in self.p.stored:
-            v, f = self.fn.new_value(Repr.INT64), self.fn.new_value(Repr.INT64)
+            v, f = self.fn.new_value(_REPR[self.p.local_kind[s]]), self.fn.new_value(Repr.INT64)
             v.definer = f.definer = b
             b.params += [v, f]
             env[s] = (v, f)
@@ -319,7 +401,7 @@ class _Rewrite:
                 bld.emit("Branch", bld.value("IntCompare", flag, self.zero, op="ne"),
                          targets=[Edge(store), Edge(after)])
                 bld.block = store
-            bld.emit("StoreLocal", bld.value("BoxInt", val), slot=s, name=name)
+            bld.emit("StoreLocal", bld.value(_BOX[self.p.local_kind[s]], val), slot=s, name=name)
             if flag is not self.one:
                 bld.emit("Jump", targets=[Edge(after)])
                 bld.block = after
@@ -341,9 +423,51 @@ class _Rewrite:
         d = self.cold_block()
         bld = self.builder(d, ins, ins.handler)
         self.materialise(bld, env)
-        stack = [bld.value("BoxInt", self.map(v)) if self.p.kind.get(v) == "int" else v for v in ins.state.stack]
+        kinds = self.p.kind
+        stack = [bld.value(_BOX[kinds[v]], self.map(v)) if kinds.get(v) in _BOX else v for v in ins.state.stack]
         bld.emit("Deopt", *stack, resume=ins.state.unit, reason=reason)
         return d
+
+    def const(self, c: int | float) -> Value:
+        """An unboxed constant, made once in the entry block (which dominates the loop)."""
+        key = (type(c), c.hex() if type(c) is float else str(c))
+        if key not in self.consts:
+            unbox = "UnboxFloat" if type(c) is float else "UnboxInt"
+            self.consts[key] = self.bld_g.value(unbox, self.bld_g.value("Const", value=c))
+        return self.consts[key]
+
+    def _int_op(self, bld: Builder, ins: Instr, env, start: Block) -> Block:
+        """An int BinaryOp (or negation) as an IntOp whose exit leaves the function."""
+        if ins.kind.name == "UnaryOp":
+            op, (a, c) = "sub", (self.zero, self.map(ins.args[0]))
+        else:
+            op, (a, c) = _op(ins), (self.map(x) for x in ins.args)
+        fail = self.deopt_block(ins, env, f"line {ins.lineno}: {'neg' if ins.kind.name == 'UnaryOp' else op} "
+                                "leaves int64" + (", or by zero" if op in ("floordiv", "mod") else
+                                                  ", or a negative shift" if op in ("lshift", "rshift") else ""))
+        if op in ("floordiv", "mod", "lshift", "rshift"):
+            self.guard(bld, bld.value("IntCompare", c, self.zero,
+                                      op="ne" if op in ("floordiv", "mod") else "ge"), fail, start)
+        ok = self.fn.new_block()
+        self.fn.blocks.remove(ok)
+        self.hot_after.setdefault(start, []).append(ok)
+        self.nv[ins.result] = bld.emit("IntOp", a, c, op=op, targets=[Edge(ok), Edge(fail)]).result
+        bld.block = ok
+        return ok
+
+    def _float_op(self, bld: Builder, ins: Instr, env, start: Block) -> Block:
+        """A float BinaryOp (int operands converted as float's methods do) or negation."""
+        args = [self.map(x) for x in ins.args]
+        args = [bld.value("IntToFloat", v) if v.repr is Repr.INT64 else v for v in args]
+        if ins.kind.name == "UnaryOp":
+            self.nv[ins.result] = bld.value("FloatNeg", *args)
+            return start
+        op = _op(ins)
+        if op == "truediv":
+            fail = self.deopt_block(ins, env, f"line {ins.lineno}: float division by zero")
+            self.guard(bld, bld.value("FloatCompare", args[1], self.const(0.0), op="ne"), fail, start)
+        self.nv[ins.result] = bld.value("FloatOp", *args, op=op)
+        return start
 
     # --- the rewrite -------------------------------------------------------
     def run(self) -> None:
@@ -352,8 +476,8 @@ class _Rewrite:
         self.nparams = len(p.h.params)
         for b in loop_blocks:
             for v, k in ((v, p.kind[v]) for v in b.params):
-                if k == "int":
-                    v.repr = Repr.INT64
+                if k in _REPR:
+                    v.repr = _REPR[k]
             self._add_env(b)
         self._entry()
         for b in loop_blocks:
@@ -380,34 +504,39 @@ class _Rewrite:
         for e in p.entry_edges:
             e.block = g
         bld = self.builder(g, first)
-        self.zero = bld.value("UnboxInt", bld.value("Const", value=0))
-        self.one = bld.value("UnboxInt", bld.value("Const", value=1))
-        self.consts = {0: self.zero, 1: self.one}
+        self.bld_g = bld
+        self.consts: dict[tuple[type, str], Value] = {}
+        self.zero, self.one = self.const(0), self.const(1)
         for b in p.body:
             for ins in b.instrs:
-                c = ins.attrs.get("value") if ins.kind.name == "Const" else None
-                if c is not None and c not in self.consts:
-                    self.consts[c] = bld.value("UnboxInt", bld.value("Const", value=c))
+                if ins.kind.name == "Const":
+                    self.const(ins.attrs["value"])
+                elif ins.kind.name == "BinaryOp" and _op(ins) == "truediv" or "float" in p.local_kind.values():
+                    self.const(0.0)  # a divisor's test, a float local's placeholder
         outer = dict(zip(h.params[:self.nparams], g.params))
         fail = self.cold_block()
         fb = self.builder(fail, first, None)
         fb.emit("Deopt", *[outer.get(v, v) for v in first.state.stack], resume=first.state.unit,
-                reason=f"loop entry at line {first.lineno}: a local is no int within int64"
-                       + (" or the iterator no range" if first.kind.name == "ForIter" else ""))
+                reason=f"loop entry at line {first.lineno}: a local is no "
+                       + " or ".join(sorted({"int within int64" if k == "int" else k
+                                             for k in p.local_kind.values()}))
+                       + (", or the iterator no range" if first.kind.name == "ForIter" else ""))
         env = {}
         for s in p.live_in:
             name = fn.slots[s].name
+            k = p.local_kind[s]
             v = bld.value("LoadLocal", slot=s, name=name, bound=True)
-            self.guard(bld, bld.value("CheckInt", v), fail, g)
-            u = bld.value("UnboxInt", v)
+            self.guard(bld, bld.value(_CHECK[k], v), fail, g)
+            u = bld.value(_UNBOX[k], v)
             if s in p.stored:
                 env[s] = (u, self.zero)
             else:
                 self.invariant[s] = u
         for s in p.stored:
             if s not in env:
-                self.guard(bld, bld.value("CheckSlotInt", slot=s, name=fn.slots[s].name), fail, g)
-                env[s] = (self.zero, self.zero)
+                k = p.local_kind[s]
+                self.guard(bld, bld.value(_CHECK_SLOT[k], slot=s, name=fn.slots[s].name), fail, g)
+                env[s] = (self.zero if k == "int" else self.const(0.0), self.zero)
         term = h.terminator
         if term is not None and term.kind.name == "ForIter":
             self.guard(bld, bld.value("CheckRangeIter", outer[term.args[0]]), fail, g)
@@ -415,7 +544,6 @@ class _Rewrite:
         fn.blocks.insert(fn.blocks.index(h), g)
 
     def _block(self, b: Block) -> None:
-        fn = self.fn
         old, b.instrs = b.instrs, []
         env = dict(self.env_params[b])
         bld = self.builder(b, None)
@@ -429,24 +557,15 @@ class _Rewrite:
             elif k == "StoreLocal":
                 env[ins.attrs["slot"]] = (self.map(ins.args[0]), self.one)
             elif k == "Const":
-                self.nv[ins.result] = self.consts[ins.attrs["value"]]
-            elif k == "BinaryOp":
-                op = _int_op(ins)
-                a, c = (self.map(x) for x in ins.args)
-                fail = self.deopt_block(ins, env, f"line {ins.lineno}: {op} leaves int64"
-                                        + (", or by zero" if op in ("floordiv", "mod") else
-                                           ", or a negative shift" if op in ("lshift", "rshift") else ""))
-                if op in ("floordiv", "mod", "lshift", "rshift"):
-                    self.guard(bld, bld.value("IntCompare", c, self.zero,
-                                              op="ne" if op in ("floordiv", "mod") else "ge"), fail, start)
-                ok = fn.new_block()
-                fn.blocks.remove(ok)
-                self.hot_after.setdefault(start, []).append(ok)
-                self.nv[ins.result] = bld.emit("IntOp", a, c, op=op, targets=[Edge(ok), Edge(fail)]).result
-                bld.block, start = ok, ok
+                self.nv[ins.result] = self.const(ins.attrs["value"])
+            elif k in ("BinaryOp", "UnaryOp") and self.p.kind[ins.result] == "float":
+                start = self._float_op(bld, ins, env, start)
+            elif k in ("BinaryOp", "UnaryOp"):
+                start = self._int_op(bld, ins, env, start)
             elif k == "Compare":
                 a, c = (self.map(x) for x in ins.args)
-                self.nv[ins.result] = bld.value("IntCompare", a, c, op=ins.attrs["op"])
+                cmp = "IntCompare" if self.p.kind[ins.args[0]] == "int" else "FloatCompare"
+                self.nv[ins.result] = bld.value(cmp, a, c, op=ins.attrs["op"])
             elif k == "Truth":
                 self.nv[ins.result] = self.map(ins.args[0])
             elif k == "Branch":
@@ -475,7 +594,7 @@ class _Rewrite:
 
 
 def run(fn: Function) -> None:
-    """Keep the int locals of qualifying innermost loops unboxed (module docstring)."""
+    """Keep the int and float locals of qualifying innermost loops unboxed (module docstring)."""
     if fn.generator:
         return  # a generator's frame is resumed by its trampoline: no Deopt there yet
     for h in [b for b in fn.blocks if b.is_loop_header]:
