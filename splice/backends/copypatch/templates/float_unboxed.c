@@ -28,15 +28,7 @@ STENCIL
         GOTO(_JIT_TARGET0);
     }
 #elif defined(CHECK_SLOT) || defined(GUARD_SLOT)
-    PyObject *o = ARG0;
-    int ok = o == NULL || PyFloat_CheckExact(o);
-# ifdef CHECK_SLOT
-    BOOL_AT(HOLE(_JIT_RES0)) = ok;
-# else
-    if (!LIKELY(ok)) {
-        GOTO(_JIT_TARGET0);
-    }
-# endif
+    SLOT_VERDICT(ARG0 == NULL || PyFloat_CheckExact(ARG0));
 #elif defined(FROM_INT)
     F64_AT(HOLE(_JIT_RES0)) = (double)*(int64_t *)((char *)slots + HOLE(_JIT_ARG0));
 #elif defined(BRANCH_CMP)

@@ -66,16 +66,8 @@ STENCIL
         GOTO(_JIT_TARGET0);
     }
 #elif defined(CHECK_SLOT) || defined(GUARD_SLOT)
-    PyObject *o = ARG0;
     int64_t v;
-    int ok = o == NULL || int64_of(o, &v);
-# ifdef CHECK_SLOT
-    BOOL_AT(HOLE(_JIT_RES0)) = ok;
-# else
-    if (!LIKELY(ok)) {
-        GOTO(_JIT_TARGET0);
-    }
-# endif
+    SLOT_VERDICT(ARG0 == NULL || int64_of(ARG0, &v));
 #elif defined(UNBOX)
     int64_t v = 0;
     (void)int64_of(ARG0, &v);

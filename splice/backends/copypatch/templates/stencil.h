@@ -149,6 +149,14 @@ LARGE_HOLE _JIT_OP0[], _JIT_OP1[], _JIT_OP2[], _JIT_OP3[], _JIT_LIST[], _JIT_CAC
 #define SCRATCH ((PyObject **)((char *)slots + HOLE(_JIT_SCRATCH)))
 /* Unboxed C truth values live in slots as small integers. */
 #define BOOL_AT(off) (*(intptr_t *)((char *)slots + (off)))
+/* CheckSlotInt / CheckSlotFloat: whether the local slot ARG0 is empty or its
+ * value passes; alone (-DCHECK_SLOT: RES0, a C truth value) or fused with its
+ * Branch (-DGUARD_SLOT: to TARGET0 when not). */
+#ifdef CHECK_SLOT
+# define SLOT_VERDICT(ok) (BOOL_AT(HOLE(_JIT_RES0)) = (ok))
+#else
+# define SLOT_VERDICT(ok) do { if (!LIKELY(ok)) { GOTO(_JIT_TARGET0); } } while (0)
+#endif
 
 /* Keep the frame's location where the interpreter would have it. */
 #define SET_LOCATION() (frame->prev_instr = _PyCode_CODE(frame->f_code) + HOLE(_JIT_LOCATION))
