@@ -175,5 +175,5 @@ def test_splice_log_prints_one_line_per_event_of_its_categories(tmp_path) -> Non
     assert compiled.startswith("splice: compiled __main__.f (interp, 0 bytes, "), compiled
     assert log("fallbacks") == [second] and log("0") == []
     warned, *rest = log("fallbacks,deopt")
-    assert warned == "splice: SPLICE_LOG: unknown category 'deopt'; known: compiles, fallbacks (or 1 for all)"
+    assert warned == "splice: SPLICE_LOG: unknown category 'deopt'; known: compiles, fallbacks, deopts (or 1 for all)"
     assert rest == [second]

@@ -269,7 +269,11 @@ assert len(splice.explain(f).deopts) == 3
 for _ in range(registry.DEOPT_LIMIT):
     assert f(10, 0.5) == 285.5
 assert splice.explain(f).deopts[0][2] == registry.DEOPT_LIMIT
+import io
+registry.LOG, sys.stderr = frozenset({"deopts"}), io.StringIO()
 registry.poll()
+logged, sys.stderr = sys.stderr.getvalue(), sys.__stderr__
+assert logged.startswith("splice: __main__.acc: compiled again without speculation after 100 exits"), logged
 e = splice.explain(f)
 assert e.compiled and e.compiles == 2 and not e.deopts and "without speculation" in e.reason, e
 assert f(10, 0.5) == 285.5 and f(10) == 285
