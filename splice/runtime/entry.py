@@ -181,6 +181,12 @@ def is_installed(func: Callable[..., Any]) -> bool:
     return rec is not None and func.__code__ is rec.trampoline  # type: ignore[attr-defined]
 
 
+def installed_code(func: Callable[..., Any]) -> CompiledCode | None:
+    """The CompiledCode ``func`` runs while it is installed, else None."""
+    rec = _installed.get(func)
+    return rec.compiled if rec is not None and is_installed(func) else None
+
+
 def original_code(func: Callable[..., Any]) -> types.CodeType:
     """The code object ``func`` had before ``install``."""
     rec = _installed.get(func)

@@ -54,6 +54,8 @@ class FunctionReport:
     ir_after: str = ""
     machine_code: str = ""
     stencils: list[tuple[str, int]] = field(default_factory=list)  # (piece, bytes)
+    # The speculation guards: (line, why one fails, how often it failed in the installed code).
+    guards: list[tuple[int | None, str, int]] = field(default_factory=list)
     # (block id, index in the block) -> source line of that IR instruction
     # (the emitter's symbols name pieces by them: "b3.2:BinaryOp (...)").
     lines_of: dict[tuple[int, int], int] = field(default_factory=dict)
@@ -65,7 +67,7 @@ def report_for(func: types.FunctionType, backend: str = DEFAULT_BACKEND) -> Func
     from ..compiler import build_ir, compile_function
     from ..errors import Unsupported
     from ..ir import format_function
-    from ..runtime.entry import original_code
+    from ..runtime.entry import installed_code, original_code
 
     code = original_code(func)  # the user's, also when a trampoline is installed
     try:
@@ -84,6 +86,8 @@ def report_for(func: types.FunctionType, backend: str = DEFAULT_BACKEND) -> Func
     try:
         rep.backend, rep.size = compiled.backend, compiled.size
         rep.compile_ms = compiled.compile_seconds * 1e3
+        running = installed_code(func)  # its counters, when the function runs compiled code
+        rep.guards = [(d.lineno, d.reason, d.count) for d in (running or compiled).deopts]
         rep.ir_before = format_function(frontend.decode(code))
         fn = build_ir(func, code)
         rep.ir_after = format_function(fn)
@@ -156,7 +160,12 @@ def _section(index: int, rep: FunctionReport) -> str:
     asm = _machine_lines(fn_id, rep.machine_code, rep.lines_of, seen)
     before = _ir_lines(fn_id, "pre", rep.ir_before, seen)
     facts = (f"<p>compiled: {html.escape(rep.backend)} back end, {rep.size} bytes of code, "
-             f"{rep.compile_ms:.2f} ms to compile; guards: none (this tier does not speculate)</p>")
+             f"{rep.compile_ms:.2f} ms to compile; {len(rep.guards)} guards (speculation exits)</p>")
+    if rep.guards:
+        rows = "".join(f'<tr><td><a href="#{fn_id}-src-{line}">{line}</a></td><td>{html.escape(why)}</td>'
+                       f"<td>{count}</td></tr>" for line, why, count in rep.guards)
+        facts += (f'<table class="guards"><tr><th>line</th><th>guard: leaves for the interpreter when</th>'
+                  f"<th>failed</th></tr>{rows}</table>")
     stencils = "".join(f"<tr><td>{html.escape(name)}</td><td>{size}</td></tr>" for name, size in rep.stencils)
     panes = (f'<div class="panes"><div class="pane"><h3>source</h3><pre>{_source_lines(fn_id, rep, seen)}'
              f'</pre></div><div class="pane"><h3>IR after passes</h3><pre>{ir}</pre></div>'

@@ -63,7 +63,7 @@ def test_a_script_report_shows_every_function(tmp_path) -> None:
         assert f">{name} <small>(prog.py:" in text
     for part in ("<h3>source</h3>", "<h3>IR after passes</h3>", "<h3>machine code</h3>",
                  "<summary>IR before passes</summary>", "<summary>stencils (", "bytes of code",
-                 "ms to compile", "guards: none"):
+                 "ms to compile", "guards (speculation exits)"):
         assert text.count(part) == 3, part
     # `s += str(i)` (line 8): its source line links to its IR and its machine code
     assert re.search(r'<span id="f1-src-8">.*?</span> <a class="to" href="#f1-ir-8">IR</a> '
@@ -77,8 +77,7 @@ def test_one_function_and_the_api(tmp_path) -> None:
     assert out.returncode == 1 and "does not compile: generator-based coroutine" in out.stdout  # it does not compile
     assert "not compiled: generator-based coroutine (types.coroutine) (line 11)" in (tmp_path / "local.html").read_text()
 
-    def work(n):
-        total = 0
+    def work(n, total=0):
         for i in range(n):
             total += i * i
         return total
@@ -86,10 +85,14 @@ def test_one_function_and_the_api(tmp_path) -> None:
     for _ in range(10):
         work(10)
     splice.jit(work, eager=True)
+    assert work(3, 0.5) == work(3, 0.5) == 5.5  # the loop's entry guard fails twice
     assert splice.explain(work, html=str(tmp_path / "work.html")).compiled
     text = (tmp_path / "work.html").read_text()
     _check_page(text)
     assert "compiled (1)" in text and "work" in text and "total += i * i" in text
+    assert "3 guards (speculation exits)" in text
+    assert re.search(r'<tr><td><a href="#f0-src-\d+">\d+</a></td><td>loop entry at line \d+: a local is no '
+                     r'int within int64, or the iterator no range</td><td>2</td></tr>', text)
 
 
 def test_bad_targets_are_one_line(tmp_path) -> None:
