@@ -742,6 +742,7 @@ _IMPL: dict[str, Callable[..., Any]] = {
     # Speculation (passes.numeric_loops; only for back ends that can leave for
     # the interpreter, so this executor never meets a Deopt).
     "EvalBreaker": lambda fr, ins: False,
+    "InterpreterNeeded": lambda fr, ins: False,
     "CheckSlotInt": lambda fr, ins: _slot_int(fr.slots[ins.attrs["slot"]]),
     "CheckSlotFloat": lambda fr, ins: fr.slots[ins.attrs["slot"]] is NULL or type(fr.slots[ins.attrs["slot"]]) is float,
     "IntToFloat": _a(float),

@@ -238,6 +238,8 @@ KINDS: dict[str, OpKind] = _kinds(
                "operands as its value stack (the snapshot; locals must be in their slots, boxed); `reason` "
                "names the guard for explain and the log.  Raises MemoryError only, when the stack cannot "
                "be handed over"),
+    OpKind("InterpreterNeeded", result_repr=Repr.BOOL, raises=False,
+           doc="whether tracing, profiling or tracemalloc is on: a TraceExit here would leave"),
     OpKind("EvalBreaker", result_repr=Repr.BOOL, raises=False,
            doc="whether the eval breaker is set: a CheckInterrupts here would run code"),
     OpKind("CheckSlotInt", attrs=("slot", "name"), result_repr=Repr.BOOL, raises=False,

@@ -3,39 +3,46 @@
 Why: the first tier keeps every local boxed in its frame slot, so a loop
 such as ``for i in range(n): s += i * i`` makes an int object for ``i``,
 for ``i * i`` and for ``s`` in every iteration, and checks and unboxes them
-again at the next read.  Here an innermost loop made only of int and
-float arithmetic, comparisons, range iteration and loads and stores of
-locals keeps those locals as raw int64 or double values (block
-parameters) for as long as it runs, guarded once at its entry.  Each
-local has one kind in the loop: what the loop stores into it, else what
-the interpreter's feedback saw it used as.
+again at the next read.  Here an innermost loop keeps the locals it only
+does int or float arithmetic with as raw int64 or double values (block
+parameters) for as long as it runs, guarded once at its entry, iterates a
+range without making ints, and does that arithmetic and the comparisons
+unboxed.  Each such local has one kind in the loop: what the loop stores
+into it, else what the interpreter's feedback saw it used as, else what
+the function stores into it before the loop or an argument's default.
+Everything else in the loop (calls, attributes, subscripts, locals that
+hold other objects) stays as the first tier does it; an unboxed value it
+takes is boxed for it, and an object it gives to arithmetic the feedback
+calls int or float is checked to be one.
 
 How it stays exact: the loop is entered through a guard block.  Every
-local the loop reads before writing must hold an exact int within int64
-(or an exact float, for a float local), every local it writes must be
-empty or hold one (so no object that a store would release, which could
-run a finaliser, is left in its slot longer than in the interpreter), and
-a ``for`` loop's iterator must be an exact range iterator.  Int
-operations compute what ``int``'s methods do, float operations what
-``float``'s do (an int operand of a float operation is converted as
-``float.__add__`` converts it: exactly rounded); comparisons compare two
-ints or two floats, never a mix (Python compares those exactly).  When a
-guard fails at the entry, or later an operation would leave int64 (an
-overflow), divide by zero or shift by a negative count, the function
-leaves for the interpreter (``Deopt``) at that bytecode, which then
-raises or computes the big int itself.  The frame it
-hands over is the interpreter's: the locals written since the entry are
-boxed into their slots first (each carries a written flag, so a slot the
-loop has not written keeps its object), and the value stack of that
-bytecode, from the front end's ``FrameState``, is boxed too.  Wherever
-control leaves the loop (its exits) the written locals are stored, and
-before a signal handler can run (the eval breaker's slow path) as well,
+unboxed local the loop reads before writing must hold an exact int within
+int64 (or an exact float), every one it writes must be empty or hold one
+(so no object that a store would release, which could run a finaliser, is
+left in its slot longer than in the interpreter), and a ``for`` loop over
+``range`` must have an exact range iterator.  Int operations compute what
+``int``'s methods do, float operations what ``float``'s do (an int
+operand of a float operation is converted as ``float.__add__`` converts
+it: exactly rounded); comparisons compare two ints or two floats, never a
+mix (Python compares those exactly).  When a guard fails at the entry, or
+later an operand is not what the feedback said, an operation would leave
+int64 (an overflow), divide by zero or shift by a negative count, the
+function leaves for the interpreter (``Deopt``) at that bytecode, which
+then raises or computes the big int itself.  The frame it hands over is
+the interpreter's: the locals written since the entry are boxed into
+their slots first (each carries a written flag, so a slot the loop has not
+written keeps its object), and the value stack of that bytecode, from the
+front end's ``FrameState``, is boxed too.  The written locals are stored
+the same way wherever control leaves the loop, before anything that may
+run code or raise (a call, a generic operator, a signal handler at the
+eval breaker: anything that could look at the frame), and where a tracer
+switched on makes the interpreter take over (a TraceExit, here a guard),
 so every frame anyone can look at holds what the interpreter's would.
 
-What the interpreter saw decides whether to speculate: an operation whose
-feedback names other types than ints leaves its loop to the first tier.
-``SPLICE_DEOPT_STRESS=N`` makes every Nth guard this pass places fail
-always, to test the exits (``STRESS``).
+What the interpreter saw decides the kinds; a guard that keeps failing
+makes the runtime compile the function again without this pass
+(runtime/registry.py).  ``SPLICE_DEOPT_STRESS=N`` makes every Nth guard this
+pass places fail always, to test the exits (``STRESS``).
 """
 
 from __future__ import annotations
@@ -50,9 +57,6 @@ INT_OPS = frozenset({"add", "sub", "mul", "floordiv", "mod", "and", "or", "xor",
 FLOAT_OPS = frozenset({"add", "sub", "mul", "truediv"})
 CMP_OPS = frozenset({"lt", "le", "eq", "ne", "gt", "ge"})
 INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
-# Kinds a loop may hold; anything else leaves it to the first tier.
-_ALLOWED = frozenset({"LoadLocal", "StoreLocal", "Const", "BinaryOp", "UnaryOp", "Compare", "Truth", "Branch",
-                      "Jump", "ForIter", "CheckInterrupts"})
 NUMERIC = ("int", "float")
 _REPR = {"int": Repr.INT64, "float": Repr.FLOAT64}
 _CHECK = {"int": "CheckInt", "float": "CheckFloat"}
@@ -133,10 +137,14 @@ class _Plan:
     fn: Function
     h: Block
     body: set[Block]
-    kind: dict[Value, str]  # "int", "float", "bool" or "obj" for every value the loop defines
-    local_kind: dict[int, str]  # "int" or "float" for every local the loop reads or writes
-    stored: list[int]  # slots the loop writes
-    live_in: list[int]  # slots it reads before writing (loaded at the entry)
+    # Every value the loop defines: "int", "float" (unboxed), "bool" (a C truth
+    # value of an unboxed comparison) or "obj" (an object, as in the first tier).
+    kind: dict[Value, str]
+    local_kind: dict[int, str]  # "int" or "float": the locals held unboxed (the others stay in their slots)
+    speculated: set[Instr]  # the operations done unboxed
+    ranged: bool  # the header's ForIter walks a range iterator unboxed
+    stored: list[int]  # unboxed locals the loop writes
+    live_in: list[int]  # unboxed locals it reads before writing (loaded at the entry)
     entry_edges: list[Edge] = field(default_factory=list)
 
 
@@ -151,24 +159,183 @@ def _plan(fn: Function, h: Block, body: set[Block], preds) -> _Plan | None:
         return None
 
 
-def _check_shape(fn: Function, h: Block, body: set[Block], defined: set[Value]) -> None:
-    """Only the kinds this pass knows, on plain locals read where they are bound."""
+def _leaves_state(ins: Instr) -> bool:
+    """Whether a guard can leave at ``ins``: the front end recorded the frame
+    there and its stack holds no NULL (a tuple cannot carry one over)."""
+    st = ins.state
+    return st is not None and not any(is_null(v) or v.repr is not Repr.OBJECT for v in st.stack)
+
+
+def _ranged(h: Block, preds) -> bool:
+    """Whether what the header's ForIter walks comes from ``iter(range(...))``
+    (evidence for the guard at the entry; the guard decides)."""
+    term = h.terminator
+    if term is None or term.kind.name != "ForIter":
+        return False
+    i = h.params.index(term.args[0]) if term.args[0] in h.params else -1
+    for _, e in preds[h]:
+        d = e.args[i].definer if 0 <= i < len(e.args) else None
+        if isinstance(d, Instr) and d.kind.name == "GetIter":
+            call = d.args[0].definer
+            if isinstance(call, Instr) and call.kind.name == "Call":
+                callee = call.args[0].definer
+                if isinstance(callee, Instr) and callee.kind.name == "LoadGlobal" and callee.attrs["name"] == "range":
+                    return True
+    return False
+
+
+class _Typing:
+    """Kinds of the loop's values, given the locals that stay objects."""
+
+    def __init__(self, fn: Function, h: Block, body: set[Block], defined: set[Value], objects: set[int],
+                 ranged: bool) -> None:
+        self.fn, self.body, self.defined, self.objects = fn, body, defined, objects
+        self.kind: dict[Value, str] = {p: "obj" for p in h.params}
+        self.local_kind: dict[int, str] = {}
+        self.demote: set[int] = set()  # locals found to hold more than one kind
+        self.speculated: set[Instr] = set()
+        self.ranged = ranged
+        self.loaded: dict[Value, int] = {}
+        self.users: dict[Value, list[Instr]] = {}
+        for b in body:
+            for ins in b.instrs:
+                for a in ins.args:
+                    self.users.setdefault(a, []).append(ins)
+
+    def of(self, v: Value) -> str | None:
+        return self.kind.get(v, "obj" if v not in self.defined else None)
+
+    def settle(self, v: Value, k: str) -> bool:
+        old = self.kind.get(v)
+        if old == k:
+            return False
+        if old is not None:
+            raise _Reject  # a block parameter passed values of two kinds
+        self.kind[v] = k
+        return True
+
+    def local(self, slot: int, k: str) -> bool:
+        if slot in self.objects:
+            return False
+        old = self.local_kind.get(slot)
+        if k not in NUMERIC or old is not None and old != k:
+            self.demote.add(slot)
+            return False
+        self.local_kind[slot] = k
+        return old is None
+
+    def numeric_args(self, ins: Instr) -> list[str] | None:
+        """The kinds the operands are done in: numeric ones as they are, objects
+        as the feedback names them (a guard checks), None when not all are known
+        or an object has no numeric feedback."""
+        kinds = [self.of(a) for a in ins.args]
+        if None in kinds:
+            return None
+        fed = _fed(ins)
+        out = []
+        for i, k in enumerate(kinds):
+            if k in NUMERIC:
+                out.append(k)
+            elif k == "obj" and fed is not None and len(fed) == len(kinds) and fed[i] in NUMERIC:
+                out.append(fed[i])
+            else:
+                return []
+        return out
+
+    def step(self, ins: Instr) -> bool:
+        k = ins.kind.name
+        fed = _fed(ins)
+        changed = False
+        if fed is not None:  # feedback names the kind of a local read here
+            for a, t in zip(ins.args, fed):
+                if a in self.loaded and self.loaded[a] not in self.local_kind and t in NUMERIC:
+                    changed |= self.local(self.loaded[a], t)
+        if k == "LoadLocal":
+            s = ins.attrs["slot"]
+            self.loaded[ins.result] = s
+            if s in self.objects:
+                changed |= self.settle(ins.result, "obj")
+            elif s in self.local_kind:
+                changed |= self.settle(ins.result, self.local_kind[s])
+        elif k == "StoreLocal":
+            a = self.of(ins.args[0])
+            if a is not None:
+                changed |= self.local(ins.attrs["slot"], a)
+        elif k == "Const":
+            v = ins.attrs["value"]
+            changed |= self.settle(ins.result, "float" if type(v) is float else
+                                   "int" if type(v) is int and INT64_MIN <= v <= INT64_MAX else "obj")
+        elif k == "BinaryOp":
+            args = self.numeric_args(ins)
+            rk = _result_kind(ins, *args) if args and _leaves_state(ins) else None
+            if args is None and _op(ins) in FLOAT_OPS and "float" in [self.of(a) for a in ins.args]:
+                rk = "float"  # whatever the other operand's number kind; checked once it is known
+                args = []
+            if args is not None:
+                if rk is not None:
+                    self.speculated.add(ins)
+                else:
+                    self.speculated.discard(ins)
+                changed |= self.settle(ins.result, rk or "obj")
+        elif k == "UnaryOp":
+            a = self.of(ins.args[0])
+            if a is not None:
+                ok = a in NUMERIC and ins.attrs["op"] == "neg" and _leaves_state(ins)
+                if ok:
+                    self.speculated.add(ins)
+                changed |= self.settle(ins.result, a if ok else "obj")
+        elif k == "Compare":
+            args = self.numeric_args(ins)
+            if args is not None:
+                ok = (len(set(args)) == 1 and ins.attrs["op"] in CMP_OPS
+                      and all(u.kind.name == "Truth" for u in self.users.get(ins.result, ()))
+                      and (all(self.of(a) in NUMERIC for a in ins.args) or _leaves_state(ins)))
+                if ok:
+                    self.speculated.add(ins)
+                changed |= self.settle(ins.result, "bool" if ok else "obj")
+        elif k == "Truth":
+            a = self.of(ins.args[0])
+            if a is not None:
+                changed |= self.settle(ins.result, "bool" if a == "bool" else "cbool")
+        elif k == "ForIter" and self.ranged:
+            changed |= self.settle(ins.result, "int")
+        else:
+            for r in ins.results:
+                changed |= self.settle(r, "cbool" if r.repr is Repr.BOOL else "obj")
+        for e in ins.targets:
+            if e.block in self.body:
+                for p, a in zip(e.block.params, e.args):
+                    if self.of(a) is not None:
+                        changed |= self.settle(p, self.of(a))
+        return changed
+
+    def run(self) -> None:
+        changed = True
+        while changed:
+            changed = False
+            for b in self.body:
+                for ins in b.instrs:
+                    changed |= self.step(ins)
+            if not changed:  # a local nothing here tells the kind of: guessed (_guess)
+                unknown = sorted({s for s in self.loaded.values()
+                                  if s not in self.local_kind and s not in self.objects})
+                if unknown:
+                    slot, guess = _guess(self.fn, self.body, unknown)
+                    changed = self.local(slot, guess)
+
+
+def _object_locals(fn: Function, body: set[Block]) -> set[int]:
+    """Locals that stay in their slots whatever they hold: cells, free
+    variables, deleted ones and ones read where they may be unbound."""
+    out = set()
     for b in body:
         for ins in b.instrs:
             k = ins.kind.name
-            fed = _fed(ins)
-            if (k not in _ALLOWED
-                    or ins.handler is not None and any(a in defined for a in ins.handler.args)
-                    or k in ("LoadLocal", "StoreLocal") and fn.slots[ins.attrs["slot"]].kind != "local"
-                    or k == "LoadLocal" and not ins.attrs.get("bound")
-                    or k == "Const" and not (type(ins.attrs["value"]) is float or type(ins.attrs["value"]) is int
-                                             and INT64_MIN <= ins.attrs["value"] <= INT64_MAX)
-                    or k in ("BinaryOp", "UnaryOp") and ins.state is None
-                    or k == "UnaryOp" and ins.attrs["op"] != "neg"
-                    or k == "Compare" and ins.attrs["op"] not in CMP_OPS
-                    or fed is not None and not set(fed) <= set(NUMERIC)
-                    or k == "ForIter" and (b is not h or ins.args[0] not in h.params)):
-                raise _Reject
+            if k in ("LoadLocal", "StoreLocal", "DeleteLocal") and (
+                    k == "DeleteLocal" or fn.slots[ins.attrs["slot"]].kind != "local"
+                    or k == "LoadLocal" and not ins.attrs.get("bound")):
+                out.add(ins.attrs["slot"])
+    return out
 
 
 def _planned(fn: Function, h: Block, body: set[Block], preds) -> _Plan:
@@ -177,104 +344,46 @@ def _planned(fn: Function, h: Block, body: set[Block], preds) -> _Plan:
         defined.update(b.params)
         for ins in b.instrs:
             defined.update(ins.results)
-    _check_shape(fn, h, body, defined)
-    kind: dict[Value, str] = {p: "obj" for p in h.params}
-    local_kind: dict[int, str] = {}
-    loaded: dict[Value, int] = {}  # LoadLocal result -> its slot
-
-    def k_of(v: Value) -> str | None:
-        return kind.get(v, "obj" if v not in defined else None)
-
-    def settle(v: Value, k: str) -> bool:
-        if kind.get(v, k) != k:
-            raise _Reject
-        new = v not in kind
-        kind[v] = k
-        return new
-
-    def local(slot: int, k: str) -> bool:
-        if k not in NUMERIC or local_kind.get(slot, k) != k:
-            raise _Reject
-        new = slot not in local_kind
-        local_kind[slot] = k
-        return new
-
-    changed = True
-    while changed:
-        changed = False
-        for b in body:
-            for ins in b.instrs:
-                k = ins.kind.name
-                args = [k_of(a) for a in ins.args]
-                fed = _fed(ins)
-                if fed is not None:  # feedback names the kind of a local read here
-                    for a, t in zip(ins.args, fed):
-                        if a in loaded and loaded[a] not in local_kind:
-                            changed |= local(loaded[a], t)
-                if k == "LoadLocal":
-                    loaded[ins.result] = ins.attrs["slot"]
-                    if ins.attrs["slot"] in local_kind:
-                        changed |= settle(ins.result, local_kind[ins.attrs["slot"]])
-                elif k == "StoreLocal" and args[0] is not None:
-                    changed |= local(ins.attrs["slot"], args[0])
-                elif k == "Const":
-                    changed |= settle(ins.result, "float" if type(ins.attrs["value"]) is float else "int")
-                elif k == "BinaryOp" and None not in args:
-                    rk = _result_kind(ins, *args)
-                    if rk is None:
-                        raise _Reject
-                    changed |= settle(ins.result, rk)
-                elif k == "BinaryOp" and _op(ins) in FLOAT_OPS and ("float" in args or _op(ins) == "truediv"):
-                    changed |= settle(ins.result, "float")  # whatever the other operand's number kind
-                elif k == "UnaryOp" and args[0] is not None:
-                    changed |= settle(ins.result, args[0])
-                elif k in ("Compare", "Truth"):
-                    changed |= settle(ins.result, "bool")
-                elif k == "ForIter":
-                    changed |= settle(ins.result, "int")
-                for e in ins.targets:
-                    if e.block in body:
-                        for p, a in zip(e.block.params, e.args):
-                            if k_of(a) is not None:
-                                changed |= settle(p, k_of(a))
-        if not changed:  # a local nothing here tells the kind of: guessed (_guess)
-            unknown = sorted({s for s in loaded.values() if s not in local_kind})
-            if unknown:
-                slot, guess = _guess(fn, body, unknown)
-                changed = local(slot, guess)
-    if any(v not in kind for v in defined):
-        raise _Reject
-    stored: set[int] = set()
-    for b in body:
-        for ins in b.instrs:
-            k = ins.kind.name
-            ks = [k_of(a) for a in ins.args]
-            if (k == "BinaryOp" and (not set(ks) <= set(NUMERIC) or _result_kind(ins, *ks) != kind[ins.result])
-                    or k in ("Compare", "UnaryOp") and (ks[0] not in NUMERIC or len(set(ks)) != 1)
-                    or k == "StoreLocal" and ks[0] != local_kind[ins.attrs["slot"]]
-                    or k in ("Truth", "Branch") and ks[0] != "bool"
-                    or k in ("BinaryOp", "UnaryOp") and not _snapshot_ok(ins, k_of)
-                    or any(e.block not in body and any(k_of(a) != "obj" for a in e.args) for e in ins.targets)):
+            if ins.kind.name == "Yield" or ins.handler is not None and any(a in defined for a in ins.handler.args):
                 raise _Reject
-            if k == "StoreLocal":
-                stored.add(ins.attrs["slot"])
-    first = h.instrs[0] if h.instrs else None
-    if first is None or not _snapshot_ok(first, k_of) or any(v in defined and v not in h.params
-                                                           for v in first.state.stack):
+    objects = _object_locals(fn, body)
+    ranged = _ranged(h, preds)
+    while True:  # each round leaves one more local in its slot, until the kinds agree
+        t = _Typing(fn, h, body, defined, objects, ranged)
+        t.run()
+        if not t.demote:
+            break
+        objects |= t.demote
+    if any(v not in t.kind for v in defined):
         raise _Reject
-    # Values the loop unboxes are used nowhere else.
-    for b in fn.blocks:
+    kind = t.kind
+    if not t.local_kind and not ranged:
+        raise _Reject  # nothing would be unboxed across iterations
+    for ins in t.speculated:
+        if any(kind.get(v, "obj") not in ("int", "float", "obj") for v in ins.state.stack):
+            raise _Reject
+    first = h.instrs[0] if h.instrs else None
+    if first is None or not _leaves_state(first) or any(v in defined and v not in h.params
+                                                        for v in first.state.stack):
+        raise _Reject
+    for b in fn.blocks:  # values the loop unboxes are used nowhere else
+        edges_out = [] if b not in body else [e for ins in b.instrs for e in ins.targets if e.block not in body]
+        if any(kind.get(a, "obj") != "obj" for e in edges_out for a in e.args):
+            raise _Reject
         if b in body:
             continue
         for ins in b.instrs:
             edges = ins.targets + ([ins.handler] if ins.handler else [])
-            if any(k_of(a) != "obj" for a in [*ins.args, *(a for e in edges for a in e.args)] if a in defined):
+            if any(kind.get(a, "obj") != "obj" for a in [*ins.args, *(a for e in edges for a in e.args)]
+                   if a in defined):
                 raise _Reject
     entry = [e for p, e in preds[h] if p not in body]
     if not entry or any(p.terminator is None or e not in p.terminator.targets for p, e in preds[h] if p not in body):
         raise _Reject
-    slots = set(local_kind)
-    return _Plan(fn, h, body, kind, local_kind, sorted(stored), _live_in(h, body, slots), entry)
+    stored = sorted({ins.attrs["slot"] for b in body for ins in b.instrs
+                     if ins.kind.name == "StoreLocal" and ins.attrs["slot"] in t.local_kind})
+    return _Plan(fn, h, body, kind, t.local_kind, t.speculated, ranged, stored,
+                 _live_in(h, body, set(t.local_kind)), entry)
 
 
 def _guess(fn: Function, body: set[Block], unknown: list[int]) -> tuple[int, str]:
@@ -296,12 +405,6 @@ def _guess(fn: Function, body: set[Block], unknown: list[int]) -> tuple[int, str
             return slot, "float" if seen == {float} else "int"
     quiet = [s for s in unknown if s not in stored_in_loop]
     return (quiet or unknown)[0], "int"
-
-
-def _snapshot_ok(ins: Instr, k_of) -> bool:
-    st = ins.state
-    return st is not None and all(k_of(v) in ("int", "float", "obj") and not is_null(v) and v.repr is not Repr.NULLABLE
-                                  for v in st.stack)
 
 
 def _live_in(h: Block, body: set[Block], slots: set[int]) -> list[int]:
@@ -327,6 +430,20 @@ def _live_in(h: Block, body: set[Block], slots: set[int]) -> list[int]:
             if new != live[b]:
                 live[b], changed = new, True
     return sorted(live[h] & slots)
+
+
+class _Exit:
+    """The ways out of one speculated operation: one Deopt block per reason,
+    made when first asked for, all leaving at the operation's bytecode."""
+
+    def __init__(self, rw: "_Rewrite", ins: Instr, env) -> None:
+        self.rw, self.ins, self.env = rw, ins, env
+        self.blocks: dict[str, Block] = {}
+
+    def block(self, why: str) -> Block:
+        if why not in self.blocks:
+            self.blocks[why] = self.rw.deopt_block(self.ins, self.env, f"line {self.ins.lineno}: {why}")
+        return self.blocks[why]
 
 
 class _Rewrite:
@@ -397,7 +514,9 @@ class _Rewrite:
                 continue
             name = self.fn.slots[s].name
             if flag is not self.one:
-                store, after = self.cold_block(), self.cold_block()
+                store, after = self.cold_block(), self.fn.new_block()
+                self.fn.blocks.remove(after)
+                self.hot_after.setdefault(bld.block, []).append(after)
                 bld.emit("Branch", bld.value("IntCompare", flag, self.zero, op="ne"),
                          targets=[Edge(store), Edge(after)])
                 bld.block = store
@@ -436,37 +555,61 @@ class _Rewrite:
             self.consts[key] = self.bld_g.value(unbox, self.bld_g.value("Const", value=c))
         return self.consts[key]
 
+    def _operands(self, bld: Builder, ins: Instr, exit_: "_Exit", start: Block) -> list[Value]:
+        """``ins``'s operands unboxed: an object one (a list item, an
+        attribute) is checked to be of the kind the feedback names, else the
+        function leaves at ``ins``."""
+        fed = _fed(ins) or ()
+        out = []
+        for i, a in enumerate(ins.args):
+            v = self.map(a)
+            if v.repr.is_object:
+                k = fed[i]
+                self.guard(bld, bld.value(_CHECK[k], v), exit_.block(f"an operand is no {k}"), start)
+                v = bld.value(_UNBOX[k], v)
+            out.append(v)
+        return out
+
     def _int_op(self, bld: Builder, ins: Instr, env, start: Block) -> Block:
         """An int BinaryOp (or negation) as an IntOp whose exit leaves the function."""
-        if ins.kind.name == "UnaryOp":
-            op, (a, c) = "sub", (self.zero, self.map(ins.args[0]))
-        else:
-            op, (a, c) = _op(ins), (self.map(x) for x in ins.args)
-        fail = self.deopt_block(ins, env, f"line {ins.lineno}: {'neg' if ins.kind.name == 'UnaryOp' else op} "
-                                "leaves int64" + (", or by zero" if op in ("floordiv", "mod") else
-                                                  ", or a negative shift" if op in ("lshift", "rshift") else ""))
-        if op in ("floordiv", "mod", "lshift", "rshift"):
-            self.guard(bld, bld.value("IntCompare", c, self.zero,
-                                      op="ne" if op in ("floordiv", "mod") else "ge"), fail, start)
+        op = "sub" if ins.kind.name == "UnaryOp" else _op(ins)
+        exit_ = _Exit(self, ins, env)
+        args = self._operands(bld, ins, exit_, start)
+        a, c = (self.zero, args[0]) if ins.kind.name == "UnaryOp" else args
+        if op in ("floordiv", "mod"):
+            self.guard(bld, bld.value("IntCompare", c, self.zero, op="ne"), exit_.block("a zero divisor"), start)
+        elif op in ("lshift", "rshift"):
+            self.guard(bld, bld.value("IntCompare", c, self.zero, op="ge"), exit_.block("a negative shift"), start)
         ok = self.fn.new_block()
         self.fn.blocks.remove(ok)
         self.hot_after.setdefault(start, []).append(ok)
+        # mod and rshift never leave int64: their exit edge shares the divisor's or count's Deopt
+        what = "neg" if ins.kind.name == "UnaryOp" else op
+        fail = exit_.block({"mod": "a zero divisor", "rshift": "a negative shift"}.get(op, f"{what} leaves int64"))
         self.nv[ins.result] = bld.emit("IntOp", a, c, op=op, targets=[Edge(ok), Edge(fail)]).result
         bld.block = ok
         return ok
 
     def _float_op(self, bld: Builder, ins: Instr, env, start: Block) -> Block:
         """A float BinaryOp (int operands converted as float's methods do) or negation."""
-        args = [self.map(x) for x in ins.args]
+        exit_ = _Exit(self, ins, env)
+        args = self._operands(bld, ins, exit_, start)
         args = [bld.value("IntToFloat", v) if v.repr is Repr.INT64 else v for v in args]
         if ins.kind.name == "UnaryOp":
             self.nv[ins.result] = bld.value("FloatNeg", *args)
             return start
         op = _op(ins)
         if op == "truediv":
-            fail = self.deopt_block(ins, env, f"line {ins.lineno}: float division by zero")
-            self.guard(bld, bld.value("FloatCompare", args[1], self.const(0.0), op="ne"), fail, start)
+            self.guard(bld, bld.value("FloatCompare", args[1], self.const(0.0), op="ne"),
+                       exit_.block("float division by zero"), start)
         self.nv[ins.result] = bld.value("FloatOp", *args, op=op)
+        return start
+
+    def _compare(self, bld: Builder, ins: Instr, env, start: Block) -> Block:
+        """A comparison of two ints or two floats, unboxed."""
+        args = self._operands(bld, ins, _Exit(self, ins, env), start)
+        cmp = "IntCompare" if args[0].repr is Repr.INT64 else "FloatCompare"
+        self.nv[ins.result] = bld.value(cmp, *args, op=ins.attrs["op"])
         return start
 
     # --- the rewrite -------------------------------------------------------
@@ -486,7 +629,7 @@ class _Rewrite:
         for b in fn.blocks:
             layout.append(b)
             layout += self._chain(b)
-        fn.blocks = layout + self.cold
+        fn.blocks = layout + [x for c in self.cold for x in [c, *self._chain(c)]]
 
     def _chain(self, b: Block) -> list[Block]:
         out = []
@@ -509,7 +652,7 @@ class _Rewrite:
         self.zero, self.one = self.const(0), self.const(1)
         for b in p.body:
             for ins in b.instrs:
-                if ins.kind.name == "Const":
+                if ins.kind.name == "Const" and p.kind[ins.result] != "obj":
                     self.const(ins.attrs["value"])
                 elif ins.kind.name == "BinaryOp" and _op(ins) == "truediv" or "float" in p.local_kind.values():
                     self.const(0.0)  # a divisor's test, a float local's placeholder
@@ -517,10 +660,9 @@ class _Rewrite:
         fail = self.cold_block()
         fb = self.builder(fail, first, None)
         fb.emit("Deopt", *[outer.get(v, v) for v in first.state.stack], resume=first.state.unit,
-                reason=f"loop entry at line {first.lineno}: a local is no "
-                       + " or ".join(sorted({"int within int64" if k == "int" else k
-                                             for k in p.local_kind.values()}))
-                       + (", or the iterator no range" if first.kind.name == "ForIter" else ""))
+                reason=f"loop entry at line {first.lineno}: " + ", or ".join(
+                    ([f"a local is no {' or '.join(sorted({'int within int64' if k == 'int' else k for k in p.local_kind.values()}))}"]
+                     if p.local_kind else []) + (["the iterator no range"] if p.ranged else [])))
         env = {}
         for s in p.live_in:
             name = fn.slots[s].name
@@ -537,9 +679,8 @@ class _Rewrite:
                 k = p.local_kind[s]
                 self.guard(bld, bld.value(_CHECK_SLOT[k], slot=s, name=fn.slots[s].name), fail, g)
                 env[s] = (self.zero if k == "int" else self.const(0.0), self.zero)
-        term = h.terminator
-        if term is not None and term.kind.name == "ForIter":
-            self.guard(bld, bld.value("CheckRangeIter", outer[term.args[0]]), fail, g)
+        if p.ranged:
+            self.guard(bld, bld.value("CheckRangeIter", outer[h.terminator.args[0]]), fail, g)
         bld.emit("Jump", targets=[Edge(h, list(g.params) + self.env_args(env))])
         fn.blocks.insert(fn.blocks.index(h), g)
 
@@ -548,25 +689,24 @@ class _Rewrite:
         env = dict(self.env_params[b])
         bld = self.builder(b, None)
         start = b
+        p = self.p
         for ins in old:
             bld.offset, bld.lineno, bld.handler = ins.offset, ins.lineno, None
             k = ins.kind.name
-            if k == "LoadLocal":
-                s = ins.attrs["slot"]
-                self.nv[ins.result] = env[s][0] if s in env else self.invariant[s]
-            elif k == "StoreLocal":
-                env[ins.attrs["slot"]] = (self.map(ins.args[0]), self.one)
-            elif k == "Const":
+            slot = ins.attrs.get("slot") if k in ("LoadLocal", "StoreLocal") else None
+            if k == "LoadLocal" and slot in p.local_kind:
+                self.nv[ins.result] = env[slot][0] if slot in env else self.invariant[slot]
+            elif k == "StoreLocal" and slot in p.local_kind:
+                env[slot] = (self.map(ins.args[0]), self.one)
+            elif k == "Const" and p.kind[ins.result] != "obj":
                 self.nv[ins.result] = self.const(ins.attrs["value"])
-            elif k in ("BinaryOp", "UnaryOp") and self.p.kind[ins.result] == "float":
+            elif ins in p.speculated and p.kind[ins.result] == "float":
                 start = self._float_op(bld, ins, env, start)
-            elif k in ("BinaryOp", "UnaryOp"):
+            elif ins in p.speculated and k == "Compare":
+                start = self._compare(bld, ins, env, start)
+            elif ins in p.speculated:
                 start = self._int_op(bld, ins, env, start)
-            elif k == "Compare":
-                a, c = (self.map(x) for x in ins.args)
-                cmp = "IntCompare" if self.p.kind[ins.args[0]] == "int" else "FloatCompare"
-                self.nv[ins.result] = bld.value(cmp, a, c, op=ins.attrs["op"])
-            elif k == "Truth":
+            elif k == "Truth" and p.kind[ins.args[0]] == "bool":
                 self.nv[ins.result] = self.map(ins.args[0])
             elif k == "Branch":
                 t, f = ins.targets
@@ -574,7 +714,7 @@ class _Rewrite:
                          targets=[self.edge(t, env, ins), self.edge(f, env, ins)])
             elif k == "Jump":
                 bld.emit("Jump", targets=[self.edge(ins.targets[0], env, ins)])
-            elif k == "ForIter":
+            elif k == "ForIter" and p.ranged:
                 body, done = ins.targets
                 nxt = bld.emit("RangeNext", ins.args[0])
                 self.nv[ins.result] = nxt.result
@@ -587,11 +727,52 @@ class _Rewrite:
                 cb = self.builder(cold, ins, ins.handler)
                 self.materialise(cb, env)
                 cb.emit("CheckInterrupts")
-                clean = {s: (env[s][0], self.zero) for s in self.p.stored}
-                cb.emit("Jump", targets=[Edge(cont, self.env_args(clean))])
+                cb.emit("Jump", targets=[Edge(cont, self.env_args(self.cleaned(env)))])
                 bld.block, start = cont, cont
                 env = dict(self.env_params[cont])
+            elif k == "TraceExit":
+                start = self._trace_exit(bld, ins, env, start)
+            else:
+                env = self._generic(bld, ins, env)
 
+    def cleaned(self, env):
+        """The locals after ``materialise``: every slot up to date."""
+        return {s: (val, self.zero) for s, (val, _) in env.items()}
+
+    def _generic(self, bld: Builder, ins: Instr, env):
+        """``ins`` as the first tier does it, the locals stored first when it
+        may run code or raise (anything may then look at the frame); unboxed
+        operands boxed.  Returns the locals after it."""
+        if ins.kind.may_run_code or ins.raises:
+            bld.handler = ins.handler
+            self.materialise(bld, env)
+            env = self.cleaned(env)
+        bld.handler = ins.handler
+        args = []
+        for a in ins.args:
+            v = self.map(a)
+            args.append(bld.value(_BOX[self.p.kind[a]], v) if v.repr in (Repr.INT64, Repr.FLOAT64) else v)
+        ins.args = args
+        if ins.targets:
+            ins.targets = [self.edge(e, env, ins) for e in ins.targets]
+        bld.block.instrs.append(ins)
+        return env
+
+    def _trace_exit(self, bld: Builder, ins: Instr, env, start: Block) -> Block:
+        """A TraceExit as a guard: when tracing or profiling is on, store the
+        locals, box the stack and leave for the interpreter there."""
+        d = self.cold_block()
+        db = self.builder(d, ins)
+        self.materialise(db, env)
+        stack = [db.value(_BOX[self.p.kind[v]], self.map(v)) if self.map(v).repr in (Repr.INT64, Repr.FLOAT64)
+                 else self.map(v) for v in ins.args]
+        db.emit("Deopt", *stack, resume=ins.attrs["resume"], reason="tracing or profiling switched on")
+        cont = self.fn.new_block()
+        self.fn.blocks.remove(cont)
+        self.hot_after.setdefault(start, []).append(cont)
+        bld.emit("Branch", bld.value("InterpreterNeeded"), targets=[Edge(d), Edge(cont)])
+        bld.block = cont
+        return cont
 
 def run(fn: Function) -> None:
     """Keep the int and float locals of qualifying innermost loops unboxed (module docstring)."""

@@ -86,6 +86,37 @@ def fneg(n, sign=1.0, big=2**53 + 1):
         sign = -sign
     return acc
 
+def with_calls(xs, n):
+    s = 0
+    t = 0.0
+    for i in range(n):
+        s += i * 2
+        xs.append(s)
+        seen = locals()["s"]
+        t += len(xs) * 0.5
+    return s, t, seen, xs[-3:]
+
+def indexed(a, b):
+    t = 0.0
+    for i in range(len(a)):
+        t += a[i] * b[i]
+    return t
+
+def attrs(p, n):
+    k = 1
+    for i in range(n):
+        p.x = p.x + i * k
+        k = k * 3
+    return p.x, k
+
+def raises_mid(n, at):
+    s = 0
+    for i in range(n):
+        s += i
+        if i == at:
+            raise ValueError(s)
+    return s
+
 def steps(a, b, step):
     s = 0
     for v in range(a, b, step):
@@ -110,10 +141,17 @@ calls += [("fsum", (10,)), ("fsum", (5, nan)), ("fsum", (5, inf)), ("fsum", (5, 
           ("mandel", (nan, 0.0)), ("mandel", (0.25, 0.0, 1000)), ("mandel", (0.1, 0.1, 10, 1, 2)),
           ("fneg", (5,)), ("fneg", (5, -0.0)), ("fneg", (3, 1.0, 2**63 - 1)), ("fneg", (3, 1.0, 2**64)),
           ("fneg", (3, 1.0, 2**63 - 2)), ("fneg", (4, 1.0, -2**63)), ("fneg", (3, 1))]
+class P:
+    x = 0
+calls += [("with_calls", ([], 7)), ("with_calls", ([1.5], 0)), ("indexed", ([1.5, 2.0, -0.0], [2.0, 3.0, 4.0])),
+          ("indexed", ([1, 2], [3, 2**62])), ("indexed", ([1.5, "x"], [2.0, 3.0])), ("attrs", (P(), 50)),
+          ("raises_mid", (10, 5)), ("raises_mid", (3, 5)), ("with_calls", ((), 3))]
 calls += [("acc", (3, e)) for e in E] + [("grow", (e, 2)) for e in E] + [("divs", (4, e or 1, e)) for e in E]
 calls += [("shifts", (2, e % 70)) for e in E] + [("countdown", (e, e - 3)) for e in E if abs(e) < 2**64]
+import copy
+
 def outcome(ns, name, args):
-    out = []
+    out, args = [], copy.deepcopy(args)  # each run its own lists and objects
     caught(lambda: ns[name](*args), out)
     return out
 
@@ -133,7 +171,7 @@ def test_a_qualifying_loop_keeps_its_locals_unboxed():
     assert "BoxInt" not in loop and "StoreLocal" not in loop
 
 
-@pytest.mark.parametrize("name, exits", [("fsum", 3), ("mandel", 2), ("fneg", 2), ("mixed_sum", 7), ("divs", 5)])
+@pytest.mark.parametrize("name, exits", [("fsum", 3), ("mandel", 2), ("fneg", 2), ("mixed_sum", 7), ("divs", 6)])
 def test_float_and_int_loops_are_speculated_without_feedback(name, exits):
     """Kinds come from the loop's own stores, then from evidence (argument
     defaults, stores before the loop), then int."""
@@ -142,9 +180,56 @@ def test_float_and_int_loops_are_speculated_without_feedback(name, exits):
     assert format_function(build_ir(ns[name])).count("Deopt[") == exits
 
 
-def test_a_loop_with_a_call_is_left_to_the_first_tier():
+def test_with_feedback_objects_given_to_arithmetic_are_checked():
+    """Warm before compiling, so the feedback calls list items floats: a
+    list of ints or strings then fails the check and leaves at the multiplication."""
+    run(both_source(LOOPS) + '''
+for ns in (plain, native):
+    f = ns["indexed"]
+    for _ in range(10):
+        f([1.5, 2.5], [2.0, 4.0])
+from splice.runtime import entry
+entry.uninstall(native["indexed"])
+jit(native["indexed"])
+from splice.compiler import build_ir
+from splice.ir import format_function
+assert "CheckFloat" in format_function(build_ir(native["indexed"], entry.original_code(native["indexed"])))
+
+def outcome(f, args):
+    out = []
+    caught(lambda: f(*args), out)
+    return out
+
+for args in (([1.5, 2.0], [2.0, 3.0]), ([1, 2], [3, 4]), ([1.5, "x"], [2.0, 3.0]), ([], []), ([2.0] * 5, [0.5] * 5)):
+    p, q = outcome(plain["indexed"], args), outcome(native["indexed"], args)
+    assert repr(p) == repr(q), (args, p, q)
+''')
+
+
+def test_a_callee_sees_the_loops_locals():
+    run(both_source(LOOPS) + '''
+import sys
+def look():
+    seen = sys._getframe(1).f_locals
+    return seen["s"], seen["i"]
+
+def spy(n):
+    s = 0
+    out = []
+    for i in range(n):
+        s += i * i
+        out.append(look())
+    return out
+
+native["spy"] = types.FunctionType(spy.__code__, dict(globals()), "spy")
+jit(native["spy"])
+assert spy(5) == native["spy"](5) == [(0, 0), (1, 1), (5, 2), (14, 3), (30, 4)], native["spy"](5)
+''')
+
+
+def test_a_loop_over_objects_only_is_left_to_the_first_tier():
     ns = {}
-    exec("def f(n):\n    s = 0\n    for i in range(n):\n        s += abs(i)\n    return s\n", ns)
+    exec("def f(xs):\n    s = ''\n    for x in xs:\n        s += str(x)\n    return s\n", ns)
     assert "Deopt" not in format_function(build_ir(ns["f"]))
 
 

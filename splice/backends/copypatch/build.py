@@ -206,6 +206,8 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     "trace_exit": ("trace_exit", []),
     "trace_exit_leave": ("trace_exit", ["-DLEAVE"]),
     "trace_exit_return": ("trace_exit", ["-DRETURN"]),
+    "interpreter_needed": ("trace_exit", ["-DTEST"]),
+    "interpreter_needed_branch": ("trace_exit", ["-DBRANCH"]),
     "error_exit": ("error_exit", []),
     "error_exit_notb": ("error_exit", ["-DNO_TRACEBACK"]),
     "error_exit_stash": ("error_exit", ["-DSTASH"]),

@@ -74,6 +74,7 @@ FUSED_BRANCH: dict[str, tuple[Callable[[Instr], str], int]] = {
     "CheckRangeIter": (lambda ins: "guard_range_iter", 1),
     "IntCompare": (lambda ins: f"int_branch_{ins.attrs['op']}", 0),
     "EvalBreaker": (lambda ins: "eval_breaker_branch", 0),
+    "InterpreterNeeded": (lambda ins: "interpreter_needed_branch", 0),
 }
 
 
@@ -103,6 +104,7 @@ LOWER: dict[str, Callable[[Emitter, Instr], None]] = {
     "CheckSlotInt": _simple("check_slot_int"),
     "CheckRangeIter": _simple("check_range_iter"),
     "EvalBreaker": _simple("eval_breaker"),
+    "InterpreterNeeded": _simple("interpreter_needed"),
     "RangeNext": _range_next,
     "Deopt": lambda em, ins: em.deopt(ins),
     "UnboxInt": _unbox_int,
