@@ -34,6 +34,7 @@ class Runtime:
     numba: bool = False
     kernels_only: bool = False
     missing_reason: str = ""
+    on_request: bool = False  # only when named with --runtime
 
     def not_applicable(self, bench: Benchmark) -> str | None:
         """Why this runtime has no row for `bench`, or None when it has one."""
@@ -75,6 +76,9 @@ def all_runtimes() -> list[Runtime]:
         Runtime("splice-hook", "CPython + splice loaded, nothing compiled "
                 f"(SPLICE_THRESHOLD={NEVER_HOT})",
                 sys.executable, splice_run, (("SPLICE_THRESHOLD", NEVER_HOT),), splice=True),
+        Runtime("splice-tier1", "CPython + splice without speculation "
+                "(SPLICE_SKIP_PASSES=numeric_loops; --runtime only)",
+                sys.executable, splice_run, (("SPLICE_SKIP_PASSES", "numeric_loops"),), splice=True, on_request=True),
         Runtime("pypy", "PyPy (pypy3)", pypy,
                 missing_reason="pypy3 not found on PATH (apt-get install pypy3)"),
         Runtime("numba", "CPython + numba.njit on the kernels' hot functions",
@@ -89,7 +93,7 @@ def select(names: list[str] | None) -> tuple[list[Runtime], list[str]]:
     """The runtimes named (all when empty; cpython always first) and unknown names."""
     runtimes = all_runtimes()
     if not names:
-        return runtimes, []
+        return [rt for rt in runtimes if not rt.on_request], []
     known = {rt.name for rt in runtimes}
     wanted = {"cpython", *names}
     return [rt for rt in runtimes if rt.name in wanted], [n for n in names if n not in known]
