@@ -316,11 +316,15 @@ class _Typing:
             for b in self.body:
                 for ins in b.instrs:
                     changed |= self.step(ins)
-            if not changed:  # a local nothing here tells the kind of: guessed (_guess)
-                unknown = sorted({s for s in self.loaded.values()
+            if not changed:  # a local nothing here tells the kind of: guessed (_guess) if the loop
+                unknown = sorted({s for s in self.loaded.values()  # does arithmetic with it, else an object
                                   if s not in self.local_kind and s not in self.objects})
-                if unknown:
-                    slot, guess = _guess(self.fn, self.body, unknown)
+                arithmetic = [s for s in unknown if any(
+                    u.kind.name in ("BinaryOp", "UnaryOp", "Compare")
+                    for v, slot in self.loaded.items() if slot == s for u in self.users.get(v, ()))]
+                self.demote.update(s for s in unknown if s not in arithmetic)
+                if arithmetic:
+                    slot, guess = _guess(self.fn, self.body, arithmetic)
                     changed = self.local(slot, guess)
 
 
@@ -457,6 +461,9 @@ class _Rewrite:
         self.hot_after: dict[Block, list[Block]] = {}
         self.cold: list[Block] = []
         self.invariant: dict[int, Value] = {}
+        self.invariant_slot: dict[Value, int] = {}
+        # Unboxed values whose local's slot holds their box here (materialise).
+        self.in_slot: dict[Value, int] = {}
 
     # --- helpers -----------------------------------------------------------
     def map(self, v: Value) -> Value:
@@ -506,8 +513,10 @@ class _Rewrite:
         bld.handler = handler
         return bld
 
-    def materialise(self, bld: Builder, env) -> None:
-        """Box each written local into its slot (those whose flag is set)."""
+    def materialise(self, bld: Builder, env) -> dict[Value, int]:
+        """Box each written local into its slot (those whose flag is set);
+        the values whose slot now surely holds their box."""
+        stored = {}
         for s in self.p.stored:
             val, flag = env[s]
             if flag is self.zero:
@@ -524,6 +533,18 @@ class _Rewrite:
             if flag is not self.one:
                 bld.emit("Jump", targets=[Edge(after)])
                 bld.block = after
+            else:
+                stored[val] = s
+        return stored
+
+    def box(self, bld: Builder, v: Value, in_slot: dict[Value, int]) -> Value:
+        """An object for the unboxed ``v``: the one in a local's slot when that
+        holds it (the interpreter would use that very object), else a new box."""
+        slot = in_slot.get(v, self.invariant_slot.get(v))
+        if slot is not None:
+            return bld.value("LoadLocal", slot=slot, name=self.fn.slots[slot].name, bound=True)
+        kind = "int" if v.repr is Repr.INT64 else "float"
+        return bld.value(_BOX[kind], v)
 
     def guard(self, bld: Builder, cond: Value, fail: Block, like: Block) -> None:
         """Go on when ``cond`` holds, else to ``fail`` (always, for a stressed guard)."""
@@ -541,9 +562,9 @@ class _Rewrite:
         """Leave for the interpreter at ``ins``'s bytecode, the frame as there."""
         d = self.cold_block()
         bld = self.builder(d, ins, ins.handler)
-        self.materialise(bld, env)
+        in_slot = {**self.in_slot, **self.materialise(bld, env)}
         kinds = self.p.kind
-        stack = [bld.value(_BOX[kinds[v]], self.map(v)) if kinds.get(v) in _BOX else v for v in ins.state.stack]
+        stack = [self.box(bld, self.map(v), in_slot) if kinds.get(v) in _BOX else v for v in ins.state.stack]
         bld.emit("Deopt", *stack, resume=ins.state.unit, reason=reason)
         return d
 
@@ -674,6 +695,7 @@ class _Rewrite:
                 env[s] = (u, self.zero)
             else:
                 self.invariant[s] = u
+                self.invariant_slot[u] = s  # the slot keeps the object the loop reads unboxed
         for s in p.stored:
             if s not in env:
                 k = p.local_kind[s]
@@ -687,6 +709,7 @@ class _Rewrite:
     def _block(self, b: Block) -> None:
         old, b.instrs = b.instrs, []
         env = dict(self.env_params[b])
+        self.in_slot = {}
         bld = self.builder(b, None)
         start = b
         p = self.p
@@ -698,6 +721,7 @@ class _Rewrite:
                 self.nv[ins.result] = env[slot][0] if slot in env else self.invariant[slot]
             elif k == "StoreLocal" and slot in p.local_kind:
                 env[slot] = (self.map(ins.args[0]), self.one)
+                self.in_slot = {v: s for v, s in self.in_slot.items() if s != slot}
             elif k == "Const" and p.kind[ins.result] != "obj":
                 self.nv[ins.result] = self.const(ins.attrs["value"])
             elif ins in p.speculated and p.kind[ins.result] == "float":
@@ -730,6 +754,7 @@ class _Rewrite:
                 cb.emit("Jump", targets=[Edge(cont, self.env_args(self.cleaned(env)))])
                 bld.block, start = cont, cont
                 env = dict(self.env_params[cont])
+                self.in_slot = {}
             elif k == "TraceExit":
                 start = self._trace_exit(bld, ins, env, start)
             else:
@@ -745,14 +770,11 @@ class _Rewrite:
         operands boxed.  Returns the locals after it."""
         if ins.kind.may_run_code or ins.raises:
             bld.handler = ins.handler
-            self.materialise(bld, env)
+            self.in_slot.update(self.materialise(bld, env))
             env = self.cleaned(env)
         bld.handler = ins.handler
-        args = []
-        for a in ins.args:
-            v = self.map(a)
-            args.append(bld.value(_BOX[self.p.kind[a]], v) if v.repr in (Repr.INT64, Repr.FLOAT64) else v)
-        ins.args = args
+        args = [self.map(a) for a in ins.args]
+        ins.args = [self.box(bld, v, self.in_slot) if v.repr in (Repr.INT64, Repr.FLOAT64) else v for v in args]
         if ins.targets:
             ins.targets = [self.edge(e, env, ins) for e in ins.targets]
         bld.block.instrs.append(ins)
@@ -763,8 +785,8 @@ class _Rewrite:
         locals, box the stack and leave for the interpreter there."""
         d = self.cold_block()
         db = self.builder(d, ins)
-        self.materialise(db, env)
-        stack = [db.value(_BOX[self.p.kind[v]], self.map(v)) if self.map(v).repr in (Repr.INT64, Repr.FLOAT64)
+        in_slot = {**self.in_slot, **self.materialise(db, env)}
+        stack = [self.box(db, self.map(v), in_slot) if self.map(v).repr in (Repr.INT64, Repr.FLOAT64)
                  else self.map(v) for v in ins.args]
         db.emit("Deopt", *stack, resume=ins.attrs["resume"], reason="tracing or profiling switched on")
         cont = self.fn.new_block()
