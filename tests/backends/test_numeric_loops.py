@@ -182,8 +182,9 @@ def test_float_and_int_loops_are_speculated_without_feedback(name, exits):
 
 def test_with_feedback_objects_given_to_arithmetic_are_checked():
     """Warm before compiling, so the feedback calls list items floats: a
-    list of ints or strings then fails the check and leaves at the multiplication."""
-    run(both_source(LOOPS) + '''
+    list of ints or strings then fails the check and leaves at the multiplication
+    (a loop with subscripts: taken only with MIXED_LOOPS)."""
+    run("from splice.passes import numeric_loops\nnumeric_loops.MIXED_LOOPS = True\n" + both_source(LOOPS) + '''
 for ns in (plain, native):
     f = ns["indexed"]
     for _ in range(10):
@@ -193,7 +194,8 @@ entry.uninstall(native["indexed"])
 jit(native["indexed"])
 from splice.compiler import build_ir
 from splice.ir import format_function
-assert "CheckFloat" in format_function(build_ir(native["indexed"], entry.original_code(native["indexed"])))
+text = format_function(build_ir(native["indexed"], entry.original_code(native["indexed"])))
+assert "an operand is no float" in text, text
 
 def outcome(f, args):
     out = []
@@ -207,7 +209,7 @@ for args in (([1.5, 2.0], [2.0, 3.0]), ([1, 2], [3, 4]), ([1.5, "x"], [2.0, 3.0]
 
 
 def test_a_callee_sees_the_loops_locals():
-    run(both_source(LOOPS) + '''
+    run("from splice.passes import numeric_loops\nnumeric_loops.MIXED_LOOPS = True\n" + both_source(LOOPS) + '''
 import sys
 def look():
     seen = sys._getframe(1).f_locals
@@ -235,12 +237,15 @@ def test_a_loop_over_objects_only_is_left_to_the_first_tier():
 
 @pytest.mark.parametrize("python", PYTHONS)
 @pytest.mark.parametrize("stress", [0, 1, 2, 3])
-def test_native_agrees_with_plain_on_every_exit(python, stress):
-    run(f"from splice.passes import numeric_loops\nnumeric_loops.STRESS = {stress}\n" + both_source(LOOPS) + CALLS, python)
+@pytest.mark.parametrize("mixed", [False, True])
+def test_native_agrees_with_plain_on_every_exit(python, stress, mixed):
+    run(f"from splice.passes import numeric_loops\nnumeric_loops.STRESS = {stress}\n"
+        f"numeric_loops.MIXED_LOOPS = {mixed}\n" + both_source(LOOPS) + CALLS, python)
 
 
-def test_int64_edges_from_hypothesis():
-    run(both_source(LOOPS) + '''
+@pytest.mark.parametrize("mixed", [False, True])
+def test_int64_edges_from_hypothesis(mixed):
+    run(f"from splice.passes import numeric_loops\nnumeric_loops.MIXED_LOOPS = {mixed}\n" + both_source(LOOPS) + '''
 def outcome(ns, name, args):
     out = []
     caught(lambda: ns[name](*args), out)

@@ -174,6 +174,16 @@ def _only_for(em: Emitter, ins: Instr) -> bool:
     return all(u is ins or u.kind.name in ("Incref", "Decref") for u in users.get(arg, ()))
 
 
+# Calls the interpreter specialises to a few instructions (PRECALL_NO_KW_*,
+# named by the feedback): hint kind -> (stencil, the callable it checks for,
+# argument count).
+_SPECIALISED_CALLS = {
+    "list_append": ("vectorcall_list_append", list.__dict__["append"], 1),
+    "len": ("vectorcall_len", len, 1),
+    "isinstance": ("vectorcall_isinstance", isinstance, 2),
+}
+
+
 def _call(em: Emitter, ins: Instr) -> None:
     kwnames = ins.attrs.get("kwnames") or None
     count = len(ins.args) - 2
@@ -182,6 +192,9 @@ def _call(em: Emitter, ins: Instr) -> None:
     if not kwnames and count == 1 and _only_for(em, ins):
         stencil = "vectorcall_drain1"
     kw = {"_JIT_OP0": ObjRef(tuple(kwnames))} if kwnames else {}
+    specialised = _SPECIALISED_CALLS.get((ins.hint or {}).get("kind"))
+    if specialised is not None and not kwnames and count == specialised[2]:
+        stencil, kw = specialised[0], {"_JIT_OP0": ObjRef(specialised[1])}
     em.op(stencil, ins, _JIT_ARG0=em.off(ins.args[0]),
           _JIT_ARG1=em.off(ins.args[1]), _JIT_LIST=_slot_list(em, ins.args[2:]), _JIT_COUNT=count,
           _JIT_SCRATCH=em.scratch_slot * 8, _JIT_RES0=em.off(ins.result), **kw)

@@ -10,7 +10,12 @@
  * -DDRAIN=1: the one argument is a generator made for this call alone (a
  * generator expression), which a builtin may drain natively
  * (consume_generator.h; the helper `call_drain`): nothing else can reach
- * it, so it may be finished where the builtin stops. */
+ * it, so it may be finished where the builtin stops.
+ * -DLIST_APPEND, -DLEN, -DISINSTANCE (the interpreter's PRECALL_NO_KW_LIST_APPEND,
+ * _LEN and _ISINSTANCE): first, when the callable is OP0 (list.append with an
+ * exact list as self; the builtin len or isinstance, no self), what the
+ * interpreter's specialised call does, in the hot part; every other callable
+ * takes the generic call, in the cold part. */
 #include "stencil.h"
 #ifdef NARGS
 # undef COUNT
@@ -37,6 +42,58 @@ extern PyObject *_JIT_SHARED_call_kw(PyObject *callable, PyObject *self, PyObjec
 STENCIL
 {
     SET_LOCATION();
+#if defined(LIST_APPEND)
+    if (ARG0 == OP0 && ARG1 != NULL && PyList_CheckExact(ARG1)) {
+        PyListObject *list = (PyListObject *)ARG1;
+        PyObject *item = LISTED(0);
+        Py_ssize_t len = Py_SIZE(list);
+        int failed = 0;
+        if (list->allocated > len) {  /* as _PyList_AppendTakeRef, which 3.11 does not export */
+            PyList_SET_ITEM(list, len, item);
+            Py_SET_SIZE(list, len + 1);
+        }
+        else {
+            failed = PyList_Append((PyObject *)list, item) < 0;
+            Py_DECREF(item);
+        }
+        Py_DECREF(list);
+        Py_DECREF(ARG0);
+        if (failed) {
+            ERROR();
+        }
+        RES0 = Py_NewRef(Py_None);
+        CONTINUE();
+    }
+    COLD_PATH();
+#elif defined(LEN)
+    if (ARG0 == OP0 && ARG1 == NULL) {
+        PyObject *arg = LISTED(0);
+        Py_ssize_t n = PyObject_Length(arg);
+        PyObject *r = n < 0 ? NULL : PyLong_FromSsize_t(n);
+        Py_DECREF(arg);
+        Py_DECREF(ARG0);
+        if (r == NULL) {
+            ERROR();
+        }
+        RES0 = r;
+        CONTINUE();
+    }
+    COLD_PATH();
+#elif defined(ISINSTANCE)
+    if (ARG0 == OP0 && ARG1 == NULL) {
+        PyObject *inst = LISTED(0), *cls = LISTED(1);
+        int r = PyObject_IsInstance(inst, cls);
+        Py_DECREF(inst);
+        Py_DECREF(cls);
+        Py_DECREF(ARG0);
+        if (r < 0) {
+            ERROR();
+        }
+        RES0 = Py_NewRef(r ? Py_True : Py_False);
+        CONTINUE();
+    }
+    COLD_PATH();
+#endif
     PyObject **buf = SCRATCH;
     for (Py_ssize_t i = 0; i < COUNT; i++) {
         buf[2 + i] = LISTED(i);
