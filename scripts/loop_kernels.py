@@ -1,8 +1,9 @@
-"""Numeric loops: plain CPython, the first tier alone and the first tier
+"""Loop kernels: plain CPython, the first tier alone and the first tier
 with speculative numeric loops, side by side on the int and float kernels'
-functions and an accumulator loop.
+functions, accumulator loops, and loops of calls the interpreter
+specialises (list.append, len).
 
-    python scripts/numeric_loops.py [--rounds 9]
+    python scripts/loop_kernels.py [--rounds 9]
 
 Each round times every variant once (best of three calls), in turn; the
 table gives the median per variant and the speedups over plain.  The
@@ -38,7 +39,21 @@ def float_accumulate(n):
     return s
 
 
-CASES = [(accumulate, (300_000,)), (float_accumulate, (300_000,)), (int_loops.collatz_steps, (6000,)),
+def appending(n):
+    out = []
+    for i in range(n):
+        out.append(i)
+    return out
+
+
+def lengths(xs):
+    t = 0
+    for i in range(len(xs)):
+        t += len(xs[i])
+    return t
+
+
+CASES = [(appending, (200_000,)), (lengths, (["ab"] * 100_000,)), (accumulate, (300_000,)), (float_accumulate, (300_000,)), (int_loops.collatz_steps, (6000,)),
          (int_loops.mixed_sum, (1500,)), (float_loops.mandelbrot, (60, 50)), (float_loops.series, (200_000,))]
 
 
