@@ -747,6 +747,8 @@ _IMPL: dict[str, Callable[..., Any]] = {
     "CheckSlotFloat": lambda fr, ins: fr.slots[ins.attrs["slot"]] is NULL or type(fr.slots[ins.attrs["slot"]]) is float,
     "IntToFloat": _a(float),
     "CheckRangeIter": lambda fr, ins, v: type(v) is _RANGE_ITER,
+    "CheckSeq": lambda fr, ins, v: type(v) is (list if ins.attrs["container"] == "list" else tuple),
+    "SeqItem": lambda fr, ins, c, i: c[i] if -len(c) <= i < len(c) else _EXHAUSTED,
     "RangeNext": lambda fr, ins, it: next(it, _EXHAUSTED),
     "Deopt": _deopt,
 }

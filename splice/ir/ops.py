@@ -50,6 +50,8 @@ class OpKind:
     # Representation every operand must have: OBJECT accepts any object
     # (OBJECT or NULLABLE); an unboxed representation must match exactly.
     operand_repr: Repr = Repr.OBJECT
+    # Per operand, when they differ (overrides operand_repr).
+    operand_reprs: tuple[Repr, ...] | None = None
     # When set, only instructions whose ``op`` attribute is listed can raise.
     raising_ops: frozenset[str] | None = None
     # Terminators whose results exist on their first edge only (ForIter's
@@ -248,6 +250,12 @@ KINDS: dict[str, OpKind] = _kinds(
            doc="the local's slot is empty or holds an exact float"),
     OpKind("IntToFloat", 1, result_repr=Repr.FLOAT64, operand_repr=Repr.INT64, raises=False,
            doc="float(v) of an unboxed int, correctly rounded"),
+    OpKind("CheckSeq", 1, attrs=("container",), result_repr=Repr.BOOL, raises=False,
+           doc="type(v) is the container type (list or tuple), exactly"),
+    OpKind("SeqItem", 2, attrs=("container",), operand_reprs=(Repr.OBJECT, Repr.INT64), raises=False,
+           runs_code=False, terminator=True, result_on_first_edge=True,
+           doc="a checked list's or tuple's item at an unboxed index (negative from the end); a guard: "
+               "targets ok (result defined), exit (the index is out of range)"),
     OpKind("CheckRangeIter", 1, result_repr=Repr.BOOL, raises=False, doc="type(v) is range_iterator, exactly"),
     OpKind("RangeNext", 1, result_repr=Repr.INT64, raises=False, terminator=True, result_on_first_edge=True,
            doc="the next int of a checked range iterator, unboxed; targets: body (result defined), exhausted"),

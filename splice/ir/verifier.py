@@ -95,9 +95,9 @@ def verify(fn: Function) -> None:
                 raise VerifyError(f"{where}: {len(ins.args)} operands, expected {k.nargs}")
             if k.nresults != VARIADIC and len(ins.results) != k.nresults:
                 raise VerifyError(f"{where}: {len(ins.results)} results, expected {k.nresults}")
-            for a in ins.args:
+            for j, a in enumerate(ins.args):
                 available(a, b, i, where)
-                if not _repr_fits(a.repr, k.operand_repr):
+                if not _repr_fits(a.repr, k.operand_reprs[j] if k.operand_reprs else k.operand_repr):
                     raise VerifyError(f"{where}: operand {a} has representation {a.repr.value}")
             if ins.handler is not None:
                 if not ins.raises:

@@ -6,8 +6,9 @@ for ``i * i`` and for ``s`` in every iteration, and checks and unboxes them
 again at the next read.  Here an innermost loop keeps the locals it only
 does int or float arithmetic with as raw int64 or double values (block
 parameters) for as long as it runs, guarded once at its entry, iterates a
-range without making ints, and does that arithmetic and the comparisons
-unboxed.  Each such local has one kind in the loop: what the loop stores
+range without making ints, reads list and tuple items at an unboxed
+index without a call (where the feedback saw such reads), and does that
+arithmetic and the comparisons unboxed.  Each such local has one kind in the loop: what the loop stores
 into it, else what the interpreter's feedback saw it used as, else what
 the function stores into it before the loop or an argument's default.
 Everything else in the loop (calls, attributes, subscripts, locals that
@@ -303,6 +304,12 @@ class _Typing:
                 changed |= self.settle(ins.result, "bool" if a == "bool" else "cbool")
         elif k == "ForIter" and self.ranged:
             changed |= self.settle(ins.result, "int")
+        elif k == "GetItem" and _seq_hint(ins):  # a list's or tuple's item at an unboxed index: no code runs
+            if self.of(ins.args[1]) == "int" and self.of(ins.args[0]) == "obj" and _leaves_state(ins):
+                self.speculated.add(ins)
+            else:
+                self.speculated.discard(ins)
+            changed |= self.settle(ins.result, "obj")
         else:
             for r in ins.results:
                 changed |= self.settle(r, "cbool" if r.repr is Repr.BOOL else "obj")
@@ -332,15 +339,22 @@ class _Typing:
                     changed = self.local(slot, guess)
 
 
+def _seq_hint(ins: Instr) -> str | None:
+    """"list" or "tuple" when the interpreter indexed that by an int here."""
+    hint = ins.hint or {}
+    return hint.get("container") if hint.get("key") == "int" and hint.get("container") in ("list", "tuple") else None
+
+
 def _stores_locals_first(ins: Instr, t: "_Typing") -> bool:
     """Whether ``ins`` stays a first-tier instruction that may run code or
     raise, before which the rewrite stores the unboxed locals in every
     iteration.  Such loops are left to the first tier for now: storing costs
     what unboxing saves (a dot product over two lists, ``t += a[i] * b[i]``,
-    1.31x over plain against the first tier's 1.41x, scripts/numeric_loops.py),
-    and the extra block parameters make frames larger (tests/backends/test_frames.py).
-    The rewrite handles them; typed list accesses that run no code would make
-    them pay."""
+    1.31x over plain against the first tier's 1.41x, before list reads were
+    speculated), and the extra block parameters make frames larger
+    (tests/backends/test_frames.py).  The rewrite handles them; what runs no
+    code once speculated (a list's or tuple's item read at an int index, the
+    feedback naming it) does not count."""
     k = ins.kind.name
     if k in ("CheckInterrupts", "TraceExit", "Branch", "Jump") or ins in t.speculated:
         return False
@@ -651,6 +665,23 @@ class _Rewrite:
         self.nv[ins.result] = bld.value("FloatOp", *args, op=op)
         return start
 
+    def _seq_item(self, bld: Builder, ins: Instr, env, start: Block) -> Block:
+        """``c[i]`` for the list or tuple the feedback names, at an unboxed
+        index: a load, no call (anything else leaves the function)."""
+        kind = _seq_hint(ins)
+        exit_ = _Exit(self, ins, env)
+        container, index = self.map(ins.args[0]), self.map(ins.args[1])
+        self.guard(bld, bld.value("CheckSeq", container, container=kind), exit_.block(f"no {kind}"), start)
+        ok = self.fn.new_block()
+        self.fn.blocks.remove(ok)
+        self.hot_after.setdefault(start, []).append(ok)
+        item = bld.emit("SeqItem", container, index, container=kind,
+                        targets=[Edge(ok), Edge(exit_.block("an index out of range"))])
+        item.results = [ins.result]  # the value the loop's other instructions name
+        ins.result.definer = item
+        bld.block = ok
+        return ok
+
     def _compare(self, bld: Builder, ins: Instr, env, start: Block) -> Block:
         """A comparison of two ints or two floats, unboxed."""
         args = self._operands(bld, ins, _Exit(self, ins, env), start)
@@ -753,6 +784,8 @@ class _Rewrite:
                 start = self._float_op(bld, ins, env, start)
             elif ins in p.speculated and k == "Compare":
                 start = self._compare(bld, ins, env, start)
+            elif ins in p.speculated and k == "GetItem":
+                start = self._seq_item(bld, ins, env, start)
             elif ins in p.speculated:
                 start = self._int_op(bld, ins, env, start)
             elif k == "Truth" and p.kind[ins.args[0]] == "bool":

@@ -86,6 +86,12 @@ def fneg(n, sign=1.0, big=2**53 + 1):
         sign = -sign
     return acc
 
+def backwards(a, n):
+    t = 0
+    for i in range(n):
+        t += a[-1 - i] * i
+    return t
+
 def with_calls(xs, n):
     s = 0
     t = 0.0
@@ -180,32 +186,43 @@ def test_float_and_int_loops_are_speculated_without_feedback(name, exits):
     assert format_function(build_ir(ns[name])).count("Deopt[") == exits
 
 
-def test_with_feedback_objects_given_to_arithmetic_are_checked():
-    """Warm before compiling, so the feedback calls list items floats: a
-    list of ints or strings then fails the check and leaves at the multiplication
-    (a loop with subscripts: taken only with MIXED_LOOPS)."""
-    run("from splice.passes import numeric_loops\nnumeric_loops.MIXED_LOOPS = True\n" + both_source(LOOPS) + '''
-for ns in (plain, native):
-    f = ns["indexed"]
-    for _ in range(10):
-        f([1.5, 2.5], [2.0, 4.0])
-from splice.runtime import entry
-entry.uninstall(native["indexed"])
-jit(native["indexed"])
+@pytest.mark.parametrize("python", PYTHONS)
+def test_with_feedback_list_items_are_read_and_checked(python):
+    """Warm before compiling, so the feedback names list (or tuple) reads by
+    an int and float (or int) items: the loop reads items without a call
+    (SeqItem) and checks them; a list of ints or strings, a tuple, a list
+    subclass or an index out of range leaves for the interpreter there."""
+    run(both_source(LOOPS) + '''
 from splice.compiler import build_ir
 from splice.ir import format_function
-text = format_function(build_ir(native["indexed"], entry.original_code(native["indexed"])))
-assert "an operand is no float" in text, text
+for name, warm in (("indexed", ([1.5, 2.5], [2.0, 4.0])), ("backwards", ([3, 4, 5], 3))):
+    for ns in (plain, native):
+        for _ in range(10):
+            ns[name](*warm)
+    entry.uninstall(native[name])
+    jit(native[name])
+    text = format_function(build_ir(native[name], entry.original_code(native[name])))
+    assert "SeqItem" in text and "an index out of range" in text, text
 
 def outcome(f, args):
     out = []
     caught(lambda: f(*args), out)
     return out
 
-for args in (([1.5, 2.0], [2.0, 3.0]), ([1, 2], [3, 4]), ([1.5, "x"], [2.0, 3.0]), ([], []), ([2.0] * 5, [0.5] * 5)):
-    p, q = outcome(plain["indexed"], args), outcome(native["indexed"], args)
-    assert repr(p) == repr(q), (args, p, q)
-''')
+class L(list):
+    def __getitem__(self, i):
+        return 2.0
+
+cases = [("indexed", ([1.5, 2.0], [2.0, 3.0])), ("indexed", ([1, 2], [3, 4])), ("indexed", ([1.5, "x"], [2.0, 3.0])),
+         ("indexed", ([], [])), ("indexed", ([2.0] * 5, [0.5] * 5)), ("indexed", ((1.5, 2.5), [1.0, 1.0])),
+         ("indexed", (L([1.0, 1.0]), [1.0, 3.0])), ("indexed", ([1.0, 2.0, 3.0], [1.0])),
+         ("indexed", ([float("nan"), -0.0], [1.0, -1.0])), ("backwards", ([1, 2, 3], 3)), ("backwards", ([1, 2, 3], 4)),
+         ("backwards", ((7, 8), 2)), ("backwards", ([2**62, 2**62], 2)), ("backwards", ([1.5, 2], 2)),
+         ("backwards", (list(range(100)), 100))]
+for name, args in cases:
+    p, q = outcome(plain[name], args), outcome(native[name], args)
+    assert repr(p) == repr(q), (name, args, p, q)
+''', python)
 
 
 def test_a_callee_sees_the_loops_locals():

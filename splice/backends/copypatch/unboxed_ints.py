@@ -72,6 +72,7 @@ FUSED_BRANCH: dict[str, tuple[Callable[[Instr], str], int]] = {
     "CheckInt": (lambda ins: "guard_int", 1),
     "CheckSlotInt": (lambda ins: "guard_slot_int", 1),
     "CheckRangeIter": (lambda ins: "guard_range_iter", 1),
+    "CheckSeq": (lambda ins: f"guard_seq_{ins.attrs['container']}", 1),
     "IntCompare": (lambda ins: f"int_branch_{ins.attrs['op']}", 0),
     "EvalBreaker": (lambda ins: "eval_breaker_branch", 0),
     "InterpreterNeeded": (lambda ins: "interpreter_needed_branch", 0),
@@ -93,6 +94,13 @@ def fuse(em: Emitter, instrs: list[Instr], i: int) -> int:
     return 2
 
 
+def _seq_item(em: Emitter, ins: Instr) -> None:
+    ok, out_of_range = ins.targets
+    em.emit(f"seq_item_{ins.attrs['container']}", symbol=em.current_symbol,
+            _JIT_TARGET0=em.edge_target(out_of_range), **_holes(em, ins))
+    em.jump_edge(ok)
+
+
 def _range_next(em: Emitter, ins: Instr) -> None:
     body, exhausted = ins.targets
     em.emit("range_next", symbol=em.current_symbol, _JIT_TARGET0=em.edge_target(exhausted), **_holes(em, ins))
@@ -103,6 +111,9 @@ LOWER: dict[str, Callable[[Emitter, Instr], None]] = {
     "CheckInt": _simple("check_int"),
     "CheckSlotInt": _simple("check_slot_int"),
     "CheckRangeIter": _simple("check_range_iter"),
+    "CheckSeq": lambda em, ins: em.emit(f"check_seq_{ins.attrs['container']}", symbol=em.current_symbol,
+                                        **_holes(em, ins)),
+    "SeqItem": _seq_item,
     "EvalBreaker": _simple("eval_breaker"),
     "InterpreterNeeded": _simple("interpreter_needed"),
     "RangeNext": _range_next,

@@ -1,7 +1,12 @@
 /* For an exact list (-DLIST_) or tuple (-DTUPLE) and a non-negative
  * one-digit int in range (ceval's BINARY_SUBSCR_LIST_INT / _TUPLE_INT and
  * STORE_SUBSCR_LIST_INT): RES0 = ARG0[ARG1], or with -DSTORE ARG0[ARG1] =
- * ARG2 (a list only); anything else through PyObject_GetItem/SetItem. */
+ * ARG2 (a list only); anything else through PyObject_GetItem/SetItem.
+ * Speculation (passes.numeric_loops): -DCHECK_SEQ / -DGUARD_SEQ, CheckSeq
+ * alone (RES0, a C truth value) or fused with its Branch (to TARGET0 unless
+ * ARG0 is the exact type); -DITEM64, SeqItem: RES0 = ARG0[ARG1] for a raw
+ * int64 ARG1 (negative from the end, as the type's own indexing), or
+ * TARGET0 when it is out of range. */
 #include "stencil.h"
 
 #ifdef TUPLE
@@ -14,6 +19,24 @@
 
 STENCIL
 {
+#if defined(CHECK_SEQ)
+    BOOL_AT(HOLE(_JIT_RES0)) = CHECK(ARG0);
+#elif defined(GUARD_SEQ)
+    if (!LIKELY(CHECK(ARG0))) {
+        GOTO(_JIT_TARGET0);
+    }
+#elif defined(ITEM64)
+    PyObject *c = ARG0;
+    int64_t i = *(int64_t *)&ARG1;
+    Py_ssize_t n = Py_SIZE(c);
+    if (i < 0) {
+        i += n;
+    }
+    if ((uint64_t)i >= (uint64_t)n) {
+        GOTO(_JIT_TARGET0);
+    }
+    RES0 = Py_NewRef(ITEMS(c)[i]);
+#else
     PyObject *c = ARG0, *k = ARG1;
     if (LIKELY(CHECK(c) && PyLong_CheckExact(k) && (size_t)Py_SIZE(k) < 2U &&
                (Py_ssize_t)((PyLongObject *)k)->ob_digit[0] * Py_SIZE(k) < Py_SIZE(c))) {
@@ -41,5 +64,6 @@ STENCIL
         RES0 = r;
 #endif
     }
+#endif
     CONTINUE();
 }
