@@ -150,9 +150,9 @@ FLAVOURS = {
     "numeric": (INTS + FLOATS, ARITH + BITWISE),
 }
 STRUCTURED = "structured"
-# "numeric" adds loops of nothing but arithmetic on locals (accumulators,
-# counters, mid-loop rebinding, break), the loops splice speculates on;
-# only seeds of the NUMERIC family make it.
+# "numeric" adds loops of nothing but arithmetic on locals and reads of L
+# (accumulators, counters, mid-loop rebinding, break), the loops splice
+# speculates on; only seeds of the NUMERIC family make it.
 NUMERIC = "numeric"
 COMPARES = ("<", "<=", ">", ">=", "==", "!=")
 # Not hash(): since 3.10 the hash of a NaN is its identity, different per object.
@@ -432,6 +432,8 @@ class _Gen:
     def numeric(self, depth: int, var: str) -> str:
         rng = self.rng
         if depth == 0 or rng.random() < 0.3:
+            if rng.random() < 0.1:  # a list read (speculated once the interpreter has seen it)
+                return f"L[{rng.choice((0, 1, -1, 2, -3))}]"
             return rng.choice(("x0", "x1", "x2", var, var, "a", "b", rng.choice(self.consts)))
         if rng.random() < 0.1:
             return f"({self.numeric(depth - 1, var)} {rng.choice(('<<', '>>'))} {rng.randint(0, 70)})"
