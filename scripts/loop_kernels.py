@@ -1,7 +1,7 @@
 """Loop kernels: plain CPython, the first tier alone and the first tier
 with speculative numeric loops, side by side on the int and float kernels'
-functions, accumulator loops, and loops of calls the interpreter
-specialises (list.append, len).
+functions, accumulator loops, a dot product over lists, and loops of
+calls the interpreter specialises (list.append, len).
 
     python scripts/loop_kernels.py [--rounds 9]
 
@@ -53,7 +53,15 @@ def lengths(xs):
     return t
 
 
-CASES = [(appending, (200_000,)), (lengths, (["ab"] * 100_000,)), (accumulate, (300_000,)), (float_accumulate, (300_000,)), (int_loops.collatz_steps, (6000,)),
+def dot(a, b):
+    t = 0.0
+    for i in range(len(a)):
+        t += a[i] * b[i]
+    return t
+
+
+FLOATS = [i * 0.5 for i in range(100_000)]
+CASES = [(dot, (FLOATS, FLOATS)), (appending, (200_000,)), (lengths, (["ab"] * 100_000,)), (accumulate, (300_000,)), (float_accumulate, (300_000,)), (int_loops.collatz_steps, (6000,)),
          (int_loops.mixed_sum, (1500,)), (float_loops.mandelbrot, (60, 50)), (float_loops.series, (200_000,))]
 
 
