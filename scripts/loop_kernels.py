@@ -1,6 +1,6 @@
 """Loop kernels: plain CPython, the first tier alone and the first tier
 with speculative numeric loops, side by side on the int and float kernels'
-functions, accumulator loops, a dot product over lists, and loops of
+functions, accumulator loops, a dot product over lists, a sieve, and loops of
 calls the interpreter specialises (list.append, len).
 
     python scripts/loop_kernels.py [--rounds 9]
@@ -60,8 +60,18 @@ def dot(a, b):
     return t
 
 
+def sieve(n):
+    flags = [True] * n
+    flags[0] = flags[1] = False
+    for i in range(2, int(n ** 0.5) + 1):
+        if flags[i]:
+            for j in range(i * i, n, i):
+                flags[j] = False
+    return sum(flags)
+
+
 FLOATS = [i * 0.5 for i in range(100_000)]
-CASES = [(dot, (FLOATS, FLOATS)), (appending, (200_000,)), (lengths, (["ab"] * 100_000,)), (accumulate, (300_000,)), (float_accumulate, (300_000,)), (int_loops.collatz_steps, (6000,)),
+CASES = [(dot, (FLOATS, FLOATS)), (sieve, (200_000,)), (appending, (200_000,)), (lengths, (["ab"] * 100_000,)), (accumulate, (300_000,)), (float_accumulate, (300_000,)), (int_loops.collatz_steps, (6000,)),
          (int_loops.mixed_sum, (1500,)), (float_loops.mandelbrot, (60, 50)), (float_loops.series, (200_000,))]
 
 

@@ -633,6 +633,13 @@ def _slot_int(v: Any) -> bool:
     return v is NULL or type(v) is int and _INT64_MIN <= v <= _INT64_MAX
 
 
+def _seq_store(fr: "_Frame", ins: Instr, c: list, i: int, v: Any) -> Any:
+    if not -len(c) <= i < len(c) or type(c[i]) not in (int, float, str, bool, type(None)):
+        return _EXHAUSTED
+    c[i] = v
+    return None
+
+
 def _deopt(fr: "_Frame", ins: Instr, *stack: Any) -> None:
     raise NotImplementedError("the IR interpreter cannot hand a frame to CPython's interpreter (Deopt)")
 
@@ -749,6 +756,7 @@ _IMPL: dict[str, Callable[..., Any]] = {
     "CheckRangeIter": lambda fr, ins, v: type(v) is _RANGE_ITER,
     "CheckSeq": lambda fr, ins, v: type(v) is (list if ins.attrs["container"] == "list" else tuple),
     "SeqItem": lambda fr, ins, c, i: c[i] if -len(c) <= i < len(c) else _EXHAUSTED,
+    "SeqStore": _seq_store,
     "RangeNext": lambda fr, ins, it: next(it, _EXHAUSTED),
     "Deopt": _deopt,
 }
@@ -879,6 +887,8 @@ def _run(fn: Function, slots: list[Any], globals: dict, builtins: dict) -> Any:
                     else:
                         env[ins.results[0]] = out
                         nxt = ins.targets[0]
+                elif ins.kind.terminator and ins.targets:  # a guard without a result (SeqStore)
+                    nxt = ins.targets[1 if out is _EXHAUSTED else 0]
                 elif ins.kind.nresults == 1:
                     env[ins.results[0]] = out
                 elif ins.results:  # multi-result kinds return a sequence, even of one

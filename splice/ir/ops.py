@@ -256,6 +256,11 @@ KINDS: dict[str, OpKind] = _kinds(
            runs_code=False, terminator=True, result_on_first_edge=True,
            doc="a checked list's or tuple's item at an unboxed index (negative from the end); a guard: "
                "targets ok (result defined), exit (the index is out of range)"),
+    OpKind("SeqStore", 3, operand_reprs=(Repr.OBJECT, Repr.INT64, Repr.OBJECT), nresults=0, raises=False,
+           runs_code=False, terminator=True,
+           doc="a checked list's item at an unboxed index (negative from the end) set to the third operand; a "
+               "guard: targets ok, exit (the index is out of range, or the old item is not an exact int, float, "
+               "str, bool or None, whose release could run code)"),
     OpKind("CheckRangeIter", 1, result_repr=Repr.BOOL, raises=False, doc="type(v) is range_iterator, exactly"),
     OpKind("RangeNext", 1, result_repr=Repr.INT64, raises=False, terminator=True, result_on_first_edge=True,
            doc="the next int of a checked range iterator, unboxed; targets: body (result defined), exhausted"),

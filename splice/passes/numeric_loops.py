@@ -304,6 +304,10 @@ class _Typing:
                 changed |= self.settle(ins.result, "bool" if a == "bool" else "cbool")
         elif k == "ForIter" and self.ranged:
             changed |= self.settle(ins.result, "int")
+        elif k == "SetItem" and _seq_hint(ins) == "list":  # no code runs either, when the old item is plain
+            ok = (self.of(ins.args[1]) == "int" and self.of(ins.args[0]) == "obj"
+                  and self.of(ins.args[2]) in ("obj", *NUMERIC) and _leaves_state(ins))
+            (self.speculated.add if ok else self.speculated.discard)(ins)
         elif k == "GetItem" and _seq_hint(ins):  # a list's or tuple's item at an unboxed index: no code runs
             if self.of(ins.args[1]) == "int" and self.of(ins.args[0]) == "obj" and _leaves_state(ins):
                 self.speculated.add(ins)
@@ -682,6 +686,22 @@ class _Rewrite:
         bld.block = ok
         return ok
 
+    def _seq_store(self, bld: Builder, ins: Instr, env, start: Block) -> Block:
+        """``c[i] = v`` for a list at an unboxed index, when releasing the old
+        item cannot run code (else, or out of range, leave the function)."""
+        exit_ = _Exit(self, ins, env)
+        container, index, value = (self.map(a) for a in ins.args)
+        self.guard(bld, bld.value("CheckSeq", container, container="list"), exit_.block("no list"), start)
+        if not value.repr.is_object:
+            value = self.box(bld, value, self.in_slot)
+        ok = self.fn.new_block()
+        self.fn.blocks.remove(ok)
+        self.hot_after.setdefault(start, []).append(ok)
+        bld.emit("SeqStore", container, index, value,
+                 targets=[Edge(ok), Edge(exit_.block("an index out of range, or an old item to finalise"))])
+        bld.block = ok
+        return ok
+
     def _compare(self, bld: Builder, ins: Instr, env, start: Block) -> Block:
         """A comparison of two ints or two floats, unboxed."""
         args = self._operands(bld, ins, _Exit(self, ins, env), start)
@@ -780,12 +800,14 @@ class _Rewrite:
                 self.in_slot = {v: s for v, s in self.in_slot.items() if s != slot}
             elif k == "Const" and p.kind[ins.result] != "obj":
                 self.nv[ins.result] = self.const(ins.attrs["value"])
-            elif ins in p.speculated and p.kind[ins.result] == "float":
-                start = self._float_op(bld, ins, env, start)
-            elif ins in p.speculated and k == "Compare":
-                start = self._compare(bld, ins, env, start)
+            elif ins in p.speculated and k == "SetItem":
+                start = self._seq_store(bld, ins, env, start)
             elif ins in p.speculated and k == "GetItem":
                 start = self._seq_item(bld, ins, env, start)
+            elif ins in p.speculated and k == "Compare":
+                start = self._compare(bld, ins, env, start)
+            elif ins in p.speculated and p.kind[ins.result] == "float":
+                start = self._float_op(bld, ins, env, start)
             elif ins in p.speculated:
                 start = self._int_op(bld, ins, env, start)
             elif k == "Truth" and p.kind[ins.args[0]] == "bool":

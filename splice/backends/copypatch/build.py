@@ -94,6 +94,7 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     **{f"{what}_{c}": ("getitem_seq", [f"-D{'LIST_' if c == 'list' else 'TUPLE'}", flag])
        for c in ("list", "tuple")
        for what, flag in (("check_seq", "-DCHECK_SEQ"), ("guard_seq", "-DGUARD_SEQ"), ("seq_item", "-DITEM64"))},
+    "seq_store_list": ("getitem_seq", ["-DLIST_", "-DSTORE64"]),
     "getattr_instance": ("getattr_instance", []),
     "setattr_instance": ("getattr_instance", ["-DSTORE"]),
     "getattr_slot": ("getattr_slot", []),

@@ -101,6 +101,13 @@ def _seq_item(em: Emitter, ins: Instr) -> None:
     em.jump_edge(ok)
 
 
+def _seq_store(em: Emitter, ins: Instr) -> None:
+    ok, refused = ins.targets
+    em.emit("seq_store_list", symbol=em.current_symbol, _JIT_TARGET0=em.edge_target(refused),
+            **_operands(em, ins))
+    em.jump_edge(ok)
+
+
 def _range_next(em: Emitter, ins: Instr) -> None:
     body, exhausted = ins.targets
     em.emit("range_next", symbol=em.current_symbol, _JIT_TARGET0=em.edge_target(exhausted), **_holes(em, ins))
@@ -114,6 +121,7 @@ LOWER: dict[str, Callable[[Emitter, Instr], None]] = {
     "CheckSeq": lambda em, ins: em.emit(f"check_seq_{ins.attrs['container']}", symbol=em.current_symbol,
                                         **_holes(em, ins)),
     "SeqItem": _seq_item,
+    "SeqStore": _seq_store,
     "EvalBreaker": _simple("eval_breaker"),
     "InterpreterNeeded": _simple("interpreter_needed"),
     "RangeNext": _range_next,

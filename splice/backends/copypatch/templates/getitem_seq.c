@@ -6,7 +6,10 @@
  * alone (RES0, a C truth value) or fused with its Branch (to TARGET0 unless
  * ARG0 is the exact type); -DITEM64, SeqItem: RES0 = ARG0[ARG1] for a raw
  * int64 ARG1 (negative from the end, as the type's own indexing), or
- * TARGET0 when it is out of range. */
+ * TARGET0 when it is out of range; -DSTORE64 (a list), SeqStore: ARG0[ARG1] =
+ * ARG2, or TARGET0 when the index is out of range or releasing the old item
+ * could run code (only an exact int, float, str, bool or None is released
+ * here: their deallocation calls nothing). */
 #include "stencil.h"
 
 #ifdef TUPLE
@@ -25,6 +28,24 @@ STENCIL
     if (!LIKELY(CHECK(ARG0))) {
         GOTO(_JIT_TARGET0);
     }
+#elif defined(STORE64)
+    PyObject *c = ARG0;
+    int64_t i = *(int64_t *)&ARG1;
+    Py_ssize_t n = Py_SIZE(c);
+    if (i < 0) {
+        i += n;
+    }
+    if ((uint64_t)i >= (uint64_t)n) {
+        GOTO(_JIT_TARGET0);
+    }
+    PyObject **item = &ITEMS(c)[i], *old = *item;
+    PyTypeObject *t = Py_TYPE(old);
+    if (!LIKELY(t == &PyLong_Type || t == &PyFloat_Type || old == Py_True || old == Py_False || old == Py_None ||
+                t == &PyUnicode_Type)) {
+        GOTO(_JIT_TARGET0);
+    }
+    *item = Py_NewRef(ARG2);
+    Py_DECREF(old);
 #elif defined(ITEM64)
     PyObject *c = ARG0;
     int64_t i = *(int64_t *)&ARG1;
