@@ -28,7 +28,7 @@ STENCIL
     if (!LIKELY(CHECK(ARG0))) {
         GOTO(_JIT_TARGET0);
     }
-#elif defined(STORE64)
+#elif defined(STORE64) || defined(ITEM64)
     PyObject *c = ARG0;
     int64_t i = *(int64_t *)&ARG1;
     Py_ssize_t n = Py_SIZE(c);
@@ -38,7 +38,9 @@ STENCIL
     if ((uint64_t)i >= (uint64_t)n) {
         GOTO(_JIT_TARGET0);
     }
-    PyObject **item = &ITEMS(c)[i], *old = *item;
+    PyObject **item = &ITEMS(c)[i];
+# ifdef STORE64
+    PyObject *old = *item;
     PyTypeObject *t = Py_TYPE(old);
     if (!LIKELY(t == &PyLong_Type || t == &PyFloat_Type || old == Py_True || old == Py_False || old == Py_None ||
                 t == &PyUnicode_Type)) {
@@ -46,17 +48,9 @@ STENCIL
     }
     *item = Py_NewRef(ARG2);
     Py_DECREF(old);
-#elif defined(ITEM64)
-    PyObject *c = ARG0;
-    int64_t i = *(int64_t *)&ARG1;
-    Py_ssize_t n = Py_SIZE(c);
-    if (i < 0) {
-        i += n;
-    }
-    if ((uint64_t)i >= (uint64_t)n) {
-        GOTO(_JIT_TARGET0);
-    }
-    RES0 = Py_NewRef(ITEMS(c)[i]);
+# else
+    RES0 = Py_NewRef(*item);
+# endif
 #else
     PyObject *c = ARG0, *k = ARG1;
     if (LIKELY(CHECK(c) && PyLong_CheckExact(k) && (size_t)Py_SIZE(k) < 2U &&
