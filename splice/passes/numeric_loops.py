@@ -6,9 +6,10 @@ for ``i * i`` and for ``s`` in every iteration, and checks and unboxes them
 again at the next read.  Here an innermost loop keeps the locals it only
 does int or float arithmetic with as raw int64 or double values (block
 parameters) for as long as it runs, guarded once at its entry, iterates a
-range without making ints, reads list and tuple items at an unboxed
-index without a call (where the feedback saw such reads), and does that
-arithmetic and the comparisons unboxed.  Each such local has one kind in the loop: what the loop stores
+range without making ints, reads list and tuple items and writes list
+items at an unboxed index without a call (where the feedback saw such
+accesses; a write only when releasing the old item runs no code), and
+does that arithmetic and the comparisons unboxed.  Each such local has one kind in the loop: what the loop stores
 into it, else what the interpreter's feedback saw it used as, else what
 the function stores into it before the loop or an argument's default.
 Everything else in the loop (calls, attributes, subscripts, locals that
@@ -357,8 +358,8 @@ def _stores_locals_first(ins: Instr, t: "_Typing") -> bool:
     1.31x over plain against the first tier's 1.41x, before list reads were
     speculated), and the extra block parameters make frames larger
     (tests/backends/test_frames.py).  The rewrite handles them; what runs no
-    code once speculated (a list's or tuple's item read at an int index, the
-    feedback naming it) does not count."""
+    code once speculated (a list's or tuple's item read, or a list's written,
+    at an int index, the feedback naming it) does not count."""
     k = ins.kind.name
     if k in ("CheckInterrupts", "TraceExit", "Branch", "Jump") or ins in t.speculated:
         return False
