@@ -585,8 +585,11 @@ class _Rewrite:
         """An object for the unboxed ``v``: the one in a local's slot when that
         holds it (the interpreter would use that very object), else a new box."""
         slot = in_slot.get(v, self.invariant_slot.get(v))
-        if slot is not None:
-            return bld.value("LoadLocal", slot=slot, name=self.fn.slots[slot].name, bound=True)
+        if slot is not None:  # a read of a bound local: it cannot raise, so no handler edge
+            handler, bld.handler = bld.handler, None
+            read = bld.value("LoadLocal", slot=slot, name=self.fn.slots[slot].name, bound=True)
+            bld.handler = handler
+            return read
         kind = "int" if v.repr is Repr.INT64 else "float"
         return bld.value(_BOX[kind], v)
 

@@ -413,3 +413,28 @@ e = splice.explain(f)
 assert e.compiled and e.compiles == 2 and not e.deopts and "without speculation" in e.reason, e
 assert f(10, 0.5) == 285.5 and f(10) == 285
 ''')
+
+
+def test_a_loop_inside_try_compiles_with_its_guards():
+    """A read of a local (the object a store reuses) emitted where a handler
+    is in force must not carry the handler edge: it cannot raise (found by
+    the numeric fuzz family, seeds 2000-2599: compiles failed verification)."""
+    run('''
+def fill_k(a, n, k):
+    try:
+        for i in range(n):
+            a[i] = k
+    except IndexError:
+        return "short"
+    return a
+
+for _ in range(10):
+    fill_k([0, 0], 2, 1)
+from splice.compiler import build_ir
+from splice.ir import format_function
+assert "SeqStore" in format_function(build_ir(fill_k))
+plain = types.FunctionType(fill_k.__code__, globals(), "plain")
+jit(fill_k)
+for args in (([0, 0], 2, 5), ([0], 2, 5), ([1.5, None], 2, 7), (["x", 2], 2, 3)):
+    assert repr(plain(*map(list, args[:1]), *args[1:])) == repr(fill_k(*map(list, args[:1]), *args[1:])), args
+''')
