@@ -220,6 +220,12 @@ def check(program: Program, variants: tuple[str, ...], index: int = 0, seed: str
             divergences.append(Divergence(seed, index, variant, "compile-error", None,
                                           "compiles or stays interpreted", traceback.format_exc(limit=-3)))
             continue
+        import splice
+
+        reason = splice.explain(module.f).reason or ""
+        if reason.startswith("internal compiler error") and variant != "cpython":
+            divergences.append(Divergence(seed, index, variant, "compile-error", None,
+                                          "compiles or stays interpreted with a reason", reason))
         for args, want, alt in zip(program.inputs, expected, quickened):
             limit = max(2.0, 20 * want.seconds)
             try:

@@ -80,3 +80,17 @@ def test_fuzzer_flags_nondeterminism() -> None:
     program = gen.Program(source, ["1, 2, 3"])
     divergences, _ = fuzz.check(program, ("cpython",))
     assert [d.symptom for d in divergences] == ["result"]
+
+
+def test_fuzzer_flags_an_internal_compiler_error(monkeypatch) -> None:
+    """A compile that fails inside splice leaves the function interpreted (the
+    program still agrees) but is a bug: the fuzzer reports it."""
+    from splice import passes
+
+    def broken(fn) -> None:
+        raise RuntimeError("broken pass")
+
+    monkeypatch.setitem(passes.OPTIONAL, "numeric_loops", type("Broken", (), {"run": staticmethod(broken)}))
+    divergences, compiled = fuzz.check(gen.generate("machinery:error"), ("jit",))
+    assert compiled == {"jit": False}
+    assert [d.kind for d in divergences] == ["compile-error"] and "broken pass" in divergences[0].got
