@@ -418,7 +418,7 @@ def _get_anext(it: Any) -> Any:
         return nxt
     try:
         return _awaitable_iter(nxt)
-    except TypeError as e:
+    except BaseException as e:  # noqa: B902 - as GET_ANEXT, whatever it is becomes the cause
         raise TypeError(f"'async for' received an invalid object from __anext__: {_tp_name(type(nxt))}") from e
 
 

@@ -172,6 +172,16 @@ class BadEnter:
     async def __aexit__(self, *a):
         return False
 
+class RaisingAwait:
+    def __await__(self):
+        raise ValueError("no await")
+
+class BadNext:
+    def __aiter__(self):
+        return self
+    def __anext__(self):
+        return RaisingAwait()
+
 class Ticker:
     def __init__(self, n, fail_at=None):
         self.i, self.n, self.fail_at = 0, n, fail_at
@@ -229,6 +239,9 @@ async def bad(k):
     if k == 3:
         async for x in iter([1]):
             pass
+    if k == 4:  # what __await__ raises becomes the cause of a TypeError
+        async for x in BadNext():
+            pass
 '''
 
 
@@ -246,7 +259,7 @@ def drive(ns):
     out.append(asyncio.run(ns["collect"](ns["agen"](4))))
     out.append(asyncio.run(ns["collect"](ns["Ticker"](2))))
     out.append(asyncio.run(ns["comprehension"](5)))
-    for k in range(4):
+    for k in range(5):
         caught(lambda: asyncio.run(ns["bad"](k)), out, EXACT)
     return out
 
