@@ -12,10 +12,14 @@ accesses; a write only when releasing the old item runs no code), and
 does that arithmetic and the comparisons unboxed.  Each such local has one kind in the loop: what the loop stores
 into it, else what the interpreter's feedback saw it used as, else what
 the function stores into it before the loop or an argument's default.
-Everything else in the loop (calls, attributes, subscripts, locals that
-hold other objects) stays as the first tier does it; an unboxed value it
-takes is boxed for it, and an object it gives to arithmetic the feedback
-calls int or float is checked to be one.
+Everything else in the loop (locals that hold other objects, and, with
+``MIXED_LOOPS``, calls, attributes and other subscripts) stays as the
+first tier does it; an unboxed value it takes is boxed for it, and an
+object it gives to arithmetic the feedback calls int or float is checked
+to be one.  A loop holding an instruction that may run code or raise is
+left to the first tier unless ``MIXED_LOOPS`` is set: storing the locals
+before each such instruction costs what unboxing saves
+(``_stores_locals_first``).
 
 How it stays exact: the loop is entered through a guard block.  Every
 unboxed local the loop reads before writing must hold an exact int within
