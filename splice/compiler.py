@@ -28,13 +28,16 @@ NestedCompiler = Callable[[types.CodeType, types.FunctionType], "types.CodeType 
 
 
 def build_ir(func: types.FunctionType, code: types.CodeType | None = None,
-             *, skip_passes: frozenset[str] = frozenset(), nested: NestedCompiler | None = None) -> Function:
+             *, skip_passes: frozenset[str] = frozenset(), nested: NestedCompiler | None = None,
+             unspeculated: frozenset[int] = frozenset()) -> Function:
     """Decode ``func`` (or ``code``, its original code) and run the passes;
-    ``nested`` replaces the code constants of its MakeFunctions."""
+    ``nested`` replaces the code constants of its MakeFunctions;
+    ``unspeculated`` names loops (their header's code unit) not to speculate on."""
     code = code if code is not None else func.__code__
     fn = frontend.decode(code)
     fn.globals = func.__globals__
     fn.func = func
+    fn.unspeculated = unspeculated
     passes.run_all(fn, skip=skip_passes)
     if nested is not None:
         _replace_nested(fn, func, nested)
@@ -57,7 +60,8 @@ def _replace_nested(fn: Function, func: types.FunctionType, nested: NestedCompil
 def compile_function(func: types.FunctionType, *, code: types.CodeType | None = None,
                      backend: str = "copypatch",
                      skip_passes: frozenset[str] | None = None,
-                     nested: NestedCompiler | None = None) -> CompiledCode:
+                     nested: NestedCompiler | None = None,
+                     unspeculated: frozenset[int] = frozenset()) -> CompiledCode:
     """Compile ``func`` with ``backend``; raises Unsupported with the reason.
 
     ``code`` is the function's original code object when ``func.__code__``
@@ -85,7 +89,7 @@ def compile_function(func: types.FunctionType, *, code: types.CodeType | None = 
     start = time.thread_time()
     if not getattr(be, "deopts", False):
         skip_passes = skip_passes | passes.SPECULATIVE
-    fn = build_ir(func, code, skip_passes=skip_passes, nested=nested)
+    fn = build_ir(func, code, skip_passes=skip_passes, nested=nested, unspeculated=unspeculated)
     compiled = be.compile(fn, entry.layout_for(code, GeneratorShape.of(fn)))
     compiled.compile_seconds = time.thread_time() - start
     return compiled

@@ -28,12 +28,14 @@ class TraceExitPoint:
 @dataclass(frozen=True)
 class DeoptSite:
     """One Deopt of compiled code: why its guard fails (the pass's words),
-    the source line, and how often the body has left there (``counter``
-    is a C uint64 the native code increments)."""
+    the source line, how often the body has left there (``counter`` is a C
+    uint64 the native code increments), and which speculated loop it
+    belongs to."""
 
     reason: str
     lineno: int | None
     counter: Any
+    loop: int  # the code unit of the speculated loop's header
 
     @property
     def count(self) -> int:

@@ -76,6 +76,9 @@ class Function:
     globals: dict | None = None
     # The function object being compiled (recursive calls can go direct).
     func: Any = None
+    # Code units of loop headers that speculating passes must leave alone
+    # (their guards kept failing in an earlier compile).
+    unspeculated: frozenset[int] = frozenset()
     _next_value: int = 0
     _next_block: int = 0
 

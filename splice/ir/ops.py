@@ -234,12 +234,13 @@ KINDS: dict[str, OpKind] = _kinds(
            doc="op: lt le eq ne gt ge"),
     OpKind("BoxInt", 1, operand_repr=Repr.INT64, runs_code=False, doc="a new int object (MemoryError only)"),
     # --- speculation (inserted by passes.numeric_loops) -------------------------------
-    OpKind("Deopt", VARIADIC, attrs=("resume", "reason"), nresults=0, terminator=True, steals=ALL,
+    OpKind("Deopt", VARIADIC, attrs=("resume", "reason", "loop"), nresults=0, terminator=True, steals=ALL,
            runs_code=False,
            doc="a failed guard: leave for the interpreter, which carries on at code unit `resume` with the "
                "operands as its value stack (the snapshot; locals must be in their slots, boxed); `reason` "
-               "names the guard for explain and the log.  Raises MemoryError only, when the stack cannot "
-               "be handed over"),
+               "names the guard for explain and the log, `loop` the code unit of the speculated loop's "
+               "header (what a recompile stops speculating on).  Raises MemoryError only, when the stack "
+               "cannot be handed over"),
     OpKind("InterpreterNeeded", result_repr=Repr.BOOL, raises=False,
            doc="whether tracing, profiling or tracemalloc is on: a TraceExit here would leave"),
     OpKind("EvalBreaker", result_repr=Repr.BOOL, raises=False,

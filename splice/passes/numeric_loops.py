@@ -504,6 +504,7 @@ class _Rewrite:
     def __init__(self, plan: _Plan) -> None:
         self.p = plan
         self.fn = plan.fn
+        self.loop = plan.h.instrs[0].state.unit  # the loop's name in Deopts and in Function.unspeculated
         self.nv: dict[Value, Value] = {}
         self.env_params: dict[Block, dict[int, tuple[Value, Value]]] = {}
         self.hot_after: dict[Block, list[Block]] = {}
@@ -616,7 +617,7 @@ class _Rewrite:
         in_slot = {**self.in_slot, **self.materialise(bld, env)}
         kinds = self.p.kind
         stack = [self.box(bld, self.map(v), in_slot) if kinds.get(v) in _BOX else v for v in ins.state.stack]
-        bld.emit("Deopt", *stack, resume=ins.state.unit, reason=reason)
+        bld.emit("Deopt", *stack, resume=ins.state.unit, reason=reason, loop=self.loop)
         return d
 
     def const(self, c: int | float) -> Value:
@@ -764,7 +765,7 @@ class _Rewrite:
         outer = dict(zip(h.params[:self.nparams], g.params))
         fail = self.cold_block()
         fb = self.builder(fail, first, None)
-        fb.emit("Deopt", *[outer.get(v, v) for v in first.state.stack], resume=first.state.unit,
+        fb.emit("Deopt", *[outer.get(v, v) for v in first.state.stack], resume=first.state.unit, loop=self.loop,
                 reason=f"loop entry at line {first.lineno}: " + ", or ".join(
                     ([f"a local is no {' or '.join(sorted({'int within int64' if k == 'int' else k for k in p.local_kind.values()}))}"]
                      if p.local_kind else []) + (["the iterator no range"] if p.ranged else [])))
@@ -876,7 +877,7 @@ class _Rewrite:
         in_slot = {**self.in_slot, **self.materialise(db, env)}
         stack = [self.box(db, self.map(v), in_slot) if self.map(v).repr in (Repr.INT64, Repr.FLOAT64)
                  else self.map(v) for v in ins.args]
-        db.emit("Deopt", *stack, resume=ins.attrs["resume"], reason="tracing or profiling switched on")
+        db.emit("Deopt", *stack, resume=ins.attrs["resume"], reason="tracing or profiling switched on", loop=self.loop)
         cont = self.fn.new_block()
         self.fn.blocks.remove(cont)
         self.hot_after.setdefault(start, []).append(cont)
@@ -891,7 +892,8 @@ def run(fn: Function) -> None:
     for h in [b for b in fn.blocks if b.is_loop_header]:
         preds = _predecessors(fn)
         body = _natural_loop(fn, h, preds)
-        if body is None:
+        first = h.instrs[0] if h.instrs else None
+        if body is None or first is not None and first.state is not None and first.state.unit in fn.unspeculated:
             continue
         plan = _plan(fn, h, body, preds)
         if plan is not None:

@@ -83,7 +83,7 @@ DISABLED = _env_flag("SPLICE_DISABLE")
 # comma-separated ("1": every category).
 LOG_CATEGORIES = ("compiles", "fallbacks", "deopts")
 # Exits of one function's speculative code (Deopts) after which it is
-# compiled again without speculation: its guards keep failing.
+# compiled again without speculating on the loops they left (_despeculate).
 DEOPT_LIMIT = 100
 
 
@@ -111,7 +111,7 @@ class FunctionState:
     """What splice knows about one function object."""
 
     __slots__ = ("backend", "code", "status", "reason", "detail", "compiled", "installed", "compiles",
-                 "despeculated")
+                 "despeculated", "unspeculated")
 
     def __init__(self, backend: str, code: types.CodeType) -> None:
         self.backend = backend
@@ -123,8 +123,10 @@ class FunctionState:
         self.compiled: Any = None  # the CompiledCode for ``code``
         self.installed: types.CodeType | None = None  # f.__code__ while the compiled code is installed
         self.compiles = 0
-        # Why the function was compiled again without speculation (None: it was not).
+        # Why the function was compiled again with less speculation (None: it was not),
+        # and the loops (their header's code unit) no longer speculated on.
         self.despeculated: str | None = None
+        self.unspeculated: frozenset[int] = frozenset()
 
 
 _lock = threading.RLock()
@@ -409,7 +411,7 @@ def poll() -> int:
                     done += 1
             for f in list(_speculating):
                 st = _states.get(f)
-                if st is None or st.status != COMPILED or st.despeculated:
+                if st is None or st.status != COMPILED or not getattr(st.compiled, "deopts", None):
                     _speculating.discard(f)
                 elif sum(d.count for d in st.compiled.deopts) >= DEOPT_LIMIT:
                     _speculating.discard(f)
@@ -419,10 +421,18 @@ def poll() -> int:
 
 
 def _despeculate(f: types.FunctionType, st: FunctionState) -> None:
-    """Compile ``f`` again without speculation: its guards keep failing."""
-    worst = max(st.compiled.deopts, key=lambda d: d.count)
-    st.despeculated = (f"compiled again without speculation after {sum(d.count for d in st.compiled.deopts)} "
-                       f"exits to the interpreter, {worst.count} of them at {worst.reason}")
+    """Compile ``f`` again without speculating on the loops whose guards
+    failed (each recompile leaves out at least one more loop, so there are
+    at most as many as the function has loops)."""
+    deopts = st.compiled.deopts
+    failing = {d.loop for d in deopts if d.count}
+    worst = max(deopts, key=lambda d: d.count)
+    st.unspeculated |= failing
+    lines = sorted(min((d.lineno for d in deopts if d.loop == loop and d.lineno is not None), default=0)
+                   for loop in failing)  # each loop's first line
+    st.despeculated = (f"compiled again without speculating on the loop{'s' * (len(failing) > 1)} at line "
+                       f"{', '.join(map(str, lines))} after {sum(d.count for d in deopts)} exits to the "
+                       f"interpreter, {worst.count} of them at {worst.reason}")
     if "deopts" in LOG:
         print(f"splice: {f.__module__}.{f.__qualname__}: {st.despeculated}", file=sys.stderr)
     _compile(f, st)
@@ -619,12 +629,8 @@ def _compile_and_install(f: types.FunctionType, st: FunctionState) -> None:
     try:
         from ..compiler import compile_function
 
-        from ..compiler import SKIP_PASSES
-        from ..passes import SPECULATIVE
-
-        skip = SKIP_PASSES | SPECULATIVE if st.despeculated else None
         compiled = compile_function(f, code=st.code, backend=st.backend, nested=_nested_compiler(st.backend),
-                                    skip_passes=skip)
+                                    unspeculated=st.unspeculated)
     except Unsupported as exc:
         _fallback(st, str(exc))
         return
@@ -688,7 +694,7 @@ def _install(f: types.FunctionType, st: FunctionState) -> None:
         return
     st.installed = f.__code__
     _trampolines[st.installed] = (st.backend, st.code, st.compiled)
-    if getattr(st.compiled, "deopts", None) and not st.despeculated:
+    if getattr(st.compiled, "deopts", None):
         _speculating.add(f)
     if st.backend == "copypatch":
         from . import direct_calls

@@ -408,10 +408,40 @@ import io
 registry.LOG, sys.stderr = frozenset({"deopts"}), io.StringIO()
 registry.poll()
 logged, sys.stderr = sys.stderr.getvalue(), sys.__stderr__
-assert logged.startswith("splice: __main__.acc: compiled again without speculation after 100 exits"), logged
+assert logged.startswith("splice: __main__.acc: compiled again without speculating on the loop at line "), logged
 e = splice.explain(f)
-assert e.compiled and e.compiles == 2 and not e.deopts and "without speculation" in e.reason, e
+assert e.compiled and e.compiles == 2 and not e.deopts and "after 100 exits" in e.reason, e
 assert f(10, 0.5) == 285.5 and f(10) == 285
+''')
+
+
+def test_only_the_loop_whose_guards_fail_stops_being_speculated():
+    run('''
+import splice
+from splice.runtime import registry
+
+def two(n, s=0, t=0):
+    for i in range(n):
+        s += i * i
+    for j in range(n):
+        t += j * 3
+    return s, t
+
+f = splice.jit(two, eager=True)
+assert len({d[0] for d in splice.explain(f).deopts}) >= 2
+for _ in range(registry.DEOPT_LIMIT):
+    assert f(5, 0.5) == (30.5, 30)  # the first loop's entry guard fails, the second's holds
+registry.poll()
+first = two.__code__.co_firstlineno
+e = splice.explain(f)
+assert e.compiles == 2 and f"on the loop at line {first + 1} after" in e.reason, e
+assert e.deopts and {line for line, _, _ in e.deopts} == {first + 3, first + 4}, e  # the second loop's
+for _ in range(registry.DEOPT_LIMIT):
+    assert f(5, 0.5, 2**63) == (30.5, 2**63 + 30)  # now the second's fails too
+registry.poll()
+e = splice.explain(f)
+assert e.compiles == 3 and not e.deopts and f"on the loop at line {first + 3} after" in e.reason, e
+assert f(5) == (30, 30)
 ''')
 
 

@@ -429,7 +429,7 @@ class Emitter:
         site = len(self.trace_exits) + 1
         self.trace_exits.append(TraceExitPoint(ins.attrs["resume"], len(ins.args)))
         counter = ctypes.c_uint64(0)
-        self.deopts.append(DeoptSite(ins.attrs["reason"], ins.lineno, counter))
+        self.deopts.append(DeoptSite(ins.attrs["reason"], ins.lineno, counter, ins.attrs["loop"]))
         self.op("deopt", ins, _JIT_LIST=SlotList([self.off(a) for a in ins.args]), _JIT_COUNT=len(ins.args),
                 _JIT_OP0=site, _JIT_OP1=ctypes.addressof(counter), _JIT_OP2=ObjRef(self.layout.step_aside))
 
