@@ -518,11 +518,16 @@ class _Rewrite:
     def map(self, v: Value) -> Value:
         return self.nv.get(v, v)
 
-    def loop_block(self, like: Block) -> Block:
-        """A new block of the loop, after ``like`` in the layout, taking the written locals."""
+    def hot_block(self, like: Block) -> Block:
+        """A new block placed right after ``like`` (its chain) in the layout."""
         b = self.fn.new_block()
         self.fn.blocks.remove(b)
         self.hot_after.setdefault(like, []).append(b)
+        return b
+
+    def loop_block(self, like: Block) -> Block:
+        """A new block of the loop, after ``like`` in the layout, taking the written locals."""
+        b = self.hot_block(like)
         self._add_env(b)
         return b
 
@@ -572,9 +577,7 @@ class _Rewrite:
                 continue
             name = self.fn.slots[s].name
             if flag is not self.one:
-                store, after = self.cold_block(), self.fn.new_block()
-                self.fn.blocks.remove(after)
-                self.hot_after.setdefault(bld.block, []).append(after)
+                store, after = self.cold_block(), self.hot_block(bld.block)
                 bld.emit("Branch", bld.value("IntCompare", flag, self.zero, op="ne"),
                          targets=[Edge(store), Edge(after)])
                 bld.block = store
@@ -604,20 +607,23 @@ class _Rewrite:
         _guards_placed += 1
         if STRESS and _guards_placed % STRESS == 0:
             cond = bld.value("IntCompare", self.zero, self.zero, op="ne")
-        ok = self.fn.new_block()
-        self.fn.blocks.remove(ok)
-        self.hot_after.setdefault(like, []).append(ok)
+        ok = self.hot_block(like)
         bld.emit("Branch", cond, targets=[Edge(ok), Edge(fail)])
         bld.block = ok
 
     def deopt_block(self, ins: Instr, env, reason: str) -> Block:
         """Leave for the interpreter at ``ins``'s bytecode, the frame as there."""
+        return self.leave(ins, env, ins.state.stack, ins.state.unit, reason, ins.handler)
+
+    def leave(self, like: Instr, env, stack: list[Value], unit: int, reason: str, handler: Edge | None) -> Block:
+        """A block that stores the written locals, boxes ``stack`` and leaves
+        for the interpreter at code unit ``unit``."""
         d = self.cold_block()
-        bld = self.builder(d, ins, ins.handler)
+        bld = self.builder(d, like, handler)
         in_slot = {**self.in_slot, **self.materialise(bld, env)}
-        kinds = self.p.kind
-        stack = [self.box(bld, self.map(v), in_slot) if kinds.get(v) in _BOX else v for v in ins.state.stack]
-        bld.emit("Deopt", *stack, resume=ins.state.unit, reason=reason, loop=self.loop)
+        boxed = [self.map(v) for v in stack]
+        boxed = [v if v.repr.is_object else self.box(bld, v, in_slot) for v in boxed]
+        bld.emit("Deopt", *boxed, resume=unit, reason=reason, loop=self.loop)
         return d
 
     def const(self, c: int | float) -> Value:
@@ -653,9 +659,7 @@ class _Rewrite:
             self.guard(bld, bld.value("IntCompare", c, self.zero, op="ne"), exit_.block("a zero divisor"), start)
         elif op in ("lshift", "rshift"):
             self.guard(bld, bld.value("IntCompare", c, self.zero, op="ge"), exit_.block("a negative shift"), start)
-        ok = self.fn.new_block()
-        self.fn.blocks.remove(ok)
-        self.hot_after.setdefault(start, []).append(ok)
+        ok = self.hot_block(start)
         # mod and rshift never leave int64: their exit edge shares the divisor's or count's Deopt
         what = "neg" if ins.kind.name == "UnaryOp" else op
         fail = exit_.block({"mod": "a zero divisor", "rshift": "a negative shift"}.get(op, f"{what} leaves int64"))
@@ -685,9 +689,7 @@ class _Rewrite:
         exit_ = _Exit(self, ins, env)
         container, index = self.map(ins.args[0]), self.map(ins.args[1])
         self.guard(bld, bld.value("CheckSeq", container, container=kind), exit_.block(f"no {kind}"), start)
-        ok = self.fn.new_block()
-        self.fn.blocks.remove(ok)
-        self.hot_after.setdefault(start, []).append(ok)
+        ok = self.hot_block(start)
         item = bld.emit("SeqItem", container, index, container=kind,
                         targets=[Edge(ok), Edge(exit_.block("an index out of range"))])
         item.results = [ins.result]  # the value the loop's other instructions name
@@ -703,9 +705,7 @@ class _Rewrite:
         self.guard(bld, bld.value("CheckSeq", container, container="list"), exit_.block("no list"), start)
         if not value.repr.is_object:
             value = self.box(bld, value, self.in_slot)
-        ok = self.fn.new_block()
-        self.fn.blocks.remove(ok)
-        self.hot_after.setdefault(start, []).append(ok)
+        ok = self.hot_block(start)
         bld.emit("SeqStore", container, index, value,
                  targets=[Edge(ok), Edge(exit_.block("an index out of range, or an old item to finalise"))])
         bld.block = ok
@@ -756,12 +756,13 @@ class _Rewrite:
         self.bld_g = bld
         self.consts: dict[tuple[type, str], Value] = {}
         self.zero, self.one = self.const(0), self.const(1)
-        for b in p.body:
-            for ins in b.instrs:
-                if ins.kind.name == "Const" and p.kind[ins.result] != "obj":
-                    self.const(ins.attrs["value"])
-                elif ins.kind.name == "BinaryOp" and _op(ins) == "truediv" or "float" in p.local_kind.values():
-                    self.const(0.0)  # a divisor's test, a float local's placeholder
+        loop_instrs = [ins for b in p.body for ins in b.instrs]
+        for ins in loop_instrs:
+            if ins.kind.name == "Const" and p.kind[ins.result] != "obj":
+                self.const(ins.attrs["value"])
+        if "float" in p.local_kind.values() or any(i.kind.name == "BinaryOp" and _op(i) == "truediv"
+                                                   for i in loop_instrs):
+            self.const(0.0)  # a float local's placeholder, a divisor's test
         outer = dict(zip(h.params[:self.nparams], g.params))
         fail = self.cold_block()
         fb = self.builder(fail, first, None)
@@ -863,7 +864,7 @@ class _Rewrite:
             env = self.cleaned(env)
         bld.handler = ins.handler
         args = [self.map(a) for a in ins.args]
-        ins.args = [self.box(bld, v, self.in_slot) if v.repr in (Repr.INT64, Repr.FLOAT64) else v for v in args]
+        ins.args = [v if v.repr.is_object else self.box(bld, v, self.in_slot) for v in args]
         if ins.targets:
             ins.targets = [self.edge(e, env, ins) for e in ins.targets]
         bld.block.instrs.append(ins)
@@ -872,15 +873,8 @@ class _Rewrite:
     def _trace_exit(self, bld: Builder, ins: Instr, env, start: Block) -> Block:
         """A TraceExit as a guard: when tracing or profiling is on, store the
         locals, box the stack and leave for the interpreter there."""
-        d = self.cold_block()
-        db = self.builder(d, ins)
-        in_slot = {**self.in_slot, **self.materialise(db, env)}
-        stack = [self.box(db, self.map(v), in_slot) if self.map(v).repr in (Repr.INT64, Repr.FLOAT64)
-                 else self.map(v) for v in ins.args]
-        db.emit("Deopt", *stack, resume=ins.attrs["resume"], reason="tracing or profiling switched on", loop=self.loop)
-        cont = self.fn.new_block()
-        self.fn.blocks.remove(cont)
-        self.hot_after.setdefault(start, []).append(cont)
+        d = self.leave(ins, env, ins.args, ins.attrs["resume"], "tracing or profiling switched on", None)
+        cont = self.hot_block(start)
         bld.emit("Branch", bld.value("InterpreterNeeded"), targets=[Edge(d), Edge(cont)])
         bld.block = cont
         return cont
@@ -889,8 +883,8 @@ def run(fn: Function) -> None:
     """Keep the int and float locals of qualifying innermost loops unboxed (module docstring)."""
     if fn.generator:
         return  # a generator's frame is resumed by its trampoline: no Deopt there yet
+    preds = _predecessors(fn)
     for h in [b for b in fn.blocks if b.is_loop_header]:
-        preds = _predecessors(fn)
         body = _natural_loop(fn, h, preds)
         first = h.instrs[0] if h.instrs else None
         if body is None or first is not None and first.state is not None and first.state.unit in fn.unspeculated:
@@ -898,3 +892,4 @@ def run(fn: Function) -> None:
         plan = _plan(fn, h, body, preds)
         if plan is not None:
             _Rewrite(plan).run()
+            preds = _predecessors(fn)  # the rewrite added blocks and edges
