@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from ...ir import Instr, Repr
 from ...runtime import direct_calls
-from . import unboxed, unboxed_ints
+from . import guards, unboxed, unboxed_ints
 from .emitter import (BINARY_FUNCS, COMPARE_OPS, CONVERSIONS, DIRECT, EXTRAS_ORDER, SIMPLE_CALLS, UNARY_FUNCS,
                       EmitError, Emitter, Label, ObjRef, SlotList, c_symbol, shared_address)
 from .specialise import for_iter_stencil, specialise
@@ -417,7 +417,7 @@ def lower(em: Emitter, instrs: list[Instr], i: int) -> int:
     """Emit ``instrs[i]``: a specialised stencil when its hint allows (possibly
     fused with the following instructions), else the generic one.  Returns
     the number of instructions consumed."""
-    done = specialise(em, instrs, i) or unboxed.fuse(em, instrs, i) or unboxed_ints.fuse(em, instrs, i)
+    done = specialise(em, instrs, i) or guards.fuse(em, instrs, i)
     if done:
         return done
     ins = instrs[i]

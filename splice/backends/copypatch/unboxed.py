@@ -48,37 +48,8 @@ def _unbox_float(em: Emitter, ins: Instr) -> None:
         em.op("unbox_float", ins, **_holes(em, ins))
 
 
-def fuse(em: Emitter, instrs: list[Instr], i: int) -> int:
-    """CheckFloat, CheckSlotFloat or FloatCompare with the Branch on its
-    result, as one stencil; returns how many instructions were emitted (0: none)."""
-    if i + 1 >= len(instrs):
-        return 0
-    ins, br = instrs[i], instrs[i + 1]
-    name = ins.kind.name
-    if (name not in ("CheckFloat", "CheckSlotFloat", "FloatCompare") or br.kind.name != "Branch"
-            or br.args != [ins.result]):
-        return 0
-    if any(ins.result in e.args for e in br.targets):
-        return 0
-    on_true, on_false = br.targets
-    holes = {f"_JIT_ARG{n}": em.off(a) for n, a in enumerate(ins.args)}
-    if name != "FloatCompare":  # a guard: the fast (true) edge follows
-        if name == "CheckSlotFloat":
-            holes = {"_JIT_ARG0": ins.attrs["slot"] * 8}
-        em.emit("guard_float" if name == "CheckFloat" else "guard_slot_float", symbol=em.current_symbol,
-                _JIT_TARGET0=em.edge_target(on_false), **holes)
-        em.jump_edge(on_true)
-    else:
-        em.emit(f"float_branch_{ins.attrs['op']}", symbol=em.current_symbol,
-                _JIT_TARGET0=em.edge_target(on_true), **holes)
-        em.jump_edge(on_false)
-    return 2
-
-
 LOWER: dict[str, Callable[[Emitter, Instr], None]] = {
     "CheckFloat": _simple("check_float"),
-    "CheckSlotFloat": lambda em, ins: em.emit("check_slot_float", symbol=em.current_symbol,
-                                              _JIT_ARG0=ins.attrs["slot"] * 8, _JIT_RES0=em.off(ins.result)),
     "IntToFloat": lambda em, ins: em.emit("int_to_float", symbol=em.current_symbol, **_holes(em, ins)),
     "UnboxFloat": _unbox_float,
     "BoxFloat": _simple("box_float"),

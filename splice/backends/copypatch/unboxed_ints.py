@@ -13,20 +13,14 @@ from typing import Any, Callable
 
 from ...ir import Instr
 from .emitter import COMPARE_OPS, EmitError, Emitter
+from .guards import operands
 
 INT_OPS = frozenset({"add", "sub", "mul", "floordiv", "mod", "and", "or", "xor", "lshift", "rshift"})
 INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
 
 
-def _operands(em: Emitter, ins: Instr) -> dict[str, Any]:
-    """ARG holes: the operands' slots, or the local's own for CheckSlotInt."""
-    if ins.kind.name == "CheckSlotInt":
-        return {"_JIT_ARG0": ins.attrs["slot"] * 8}
-    return {f"_JIT_ARG{i}": em.off(a) for i, a in enumerate(ins.args)}
-
-
 def _holes(em: Emitter, ins: Instr) -> dict[str, Any]:
-    return {**_operands(em, ins), "_JIT_RES0": em.off(ins.result)}
+    return {**operands(em, ins), "_JIT_RES0": em.off(ins.result)}
 
 
 def _emit(em: Emitter, stencil: str, ins: Instr, **holes: Any) -> None:
@@ -65,35 +59,6 @@ def _int_compare(em: Emitter, ins: Instr) -> None:
     em.emit("int_compare", symbol=em.current_symbol, _JIT_OP0=COMPARE_OPS[ins.attrs["op"]], **_holes(em, ins))
 
 
-# Kinds fused with a Branch on their BOOL result: kind -> (stencil, which
-# edge the stencil jumps to).  A guard jumps away on failure (the fast, true
-# edge follows); a comparison jumps to its true edge.
-FUSED_BRANCH: dict[str, tuple[Callable[[Instr], str], int]] = {
-    "CheckInt": (lambda ins: "guard_int", 1),
-    "CheckSlotInt": (lambda ins: "guard_slot_int", 1),
-    "CheckRangeIter": (lambda ins: "guard_range_iter", 1),
-    "CheckSeq": (lambda ins: f"guard_seq_{ins.attrs['container']}", 1),
-    "IntCompare": (lambda ins: f"int_branch_{ins.attrs['op']}", 0),
-    "EvalBreaker": (lambda ins: "eval_breaker_branch", 0),
-    "InterpreterNeeded": (lambda ins: "interpreter_needed_branch", 0),
-}
-
-
-def fuse(em: Emitter, instrs: list[Instr], i: int) -> int:
-    """A kind of ``FUSED_BRANCH`` with the Branch on its result, as one
-    stencil; returns how many instructions were emitted (0: none)."""
-    if i + 1 >= len(instrs) or instrs[i].kind.name not in FUSED_BRANCH:
-        return 0
-    ins, br = instrs[i], instrs[i + 1]
-    if br.kind.name != "Branch" or br.args != [ins.result] or any(ins.result in e.args for e in br.targets):
-        return 0
-    stencil, away = FUSED_BRANCH[ins.kind.name]
-    holes = _operands(em, ins)
-    em.emit(stencil(ins), symbol=em.current_symbol, _JIT_TARGET0=em.edge_target(br.targets[away]), **holes)
-    em.jump_edge(br.targets[1 - away])
-    return 2
-
-
 def _seq_item(em: Emitter, ins: Instr) -> None:
     ok, out_of_range = ins.targets
     em.emit(f"seq_item_{ins.attrs['container']}", symbol=em.current_symbol,
@@ -104,7 +69,7 @@ def _seq_item(em: Emitter, ins: Instr) -> None:
 def _seq_store(em: Emitter, ins: Instr) -> None:
     ok, refused = ins.targets
     em.emit("seq_store_list", symbol=em.current_symbol, _JIT_TARGET0=em.edge_target(refused),
-            **_operands(em, ins))
+            **operands(em, ins))
     em.jump_edge(ok)
 
 
@@ -117,6 +82,7 @@ def _range_next(em: Emitter, ins: Instr) -> None:
 LOWER: dict[str, Callable[[Emitter, Instr], None]] = {
     "CheckInt": _simple("check_int"),
     "CheckSlotInt": _simple("check_slot_int"),
+    "CheckSlotFloat": _simple("check_slot_float"),
     "CheckRangeIter": _simple("check_range_iter"),
     "CheckSeq": lambda em, ins: em.emit(f"check_seq_{ins.attrs['container']}", symbol=em.current_symbol,
                                         **_holes(em, ins)),
