@@ -61,6 +61,9 @@ def dot(a, b):
 
 
 def sieve(n):
+    """k_lists_dicts' sieve, counting with sum(): the kernel's own lists its
+    primes with a comprehension, which makes ``flags`` a cell, and a loop
+    reading a cell is left to the first tier (LoadCell may raise)."""
     flags = [True] * n
     flags[0] = flags[1] = False
     for i in range(2, int(n ** 0.5) + 1):

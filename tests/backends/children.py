@@ -60,6 +60,13 @@ def caught(f, out, tracebacks=True):
     except BaseException as e:
         out.append(("raised", type(e).__name__, str(e), tb_lines(e)[1:] if tracebacks else None))
 
+def outcome(f, args):
+    """What caught records of f(*args), always from this one call site, so
+    tracebacks compare between a plain and a compiled namespace."""
+    out = []
+    caught(lambda: f(*args), out)
+    return out
+
 def ir_namespace(src, flag):
     """The source's namespace, its functions with code flag ``flag`` run by the IR interpreter."""
     from splice.frontend import decode

@@ -166,13 +166,8 @@ calls += [("acc", (3, e)) for e in E] + [("grow", (e, 2)) for e in E] + [("divs"
 calls += [("shifts", (2, e % 70)) for e in E] + [("countdown", (e, e - 3)) for e in E if abs(e) < 2**64]
 import copy
 
-def outcome(ns, name, args):
-    out, args = [], copy.deepcopy(args)  # each run its own lists and objects
-    caught(lambda: ns[name](*args), out)
-    return out
-
-for name, args in calls:
-    p, n = outcome(plain, name, args), outcome(native, name, args)
+for name, args in calls:  # each run its own lists and objects
+    p, n = outcome(plain[name], copy.deepcopy(args)), outcome(native[name], copy.deepcopy(args))
     assert repr(p) == repr(n), (name, args, p, n)
 '''.replace("EDGES", repr(EDGES))
 
@@ -214,11 +209,6 @@ for name, warm in (("indexed", ([1.5, 2.5], [2.0, 4.0])), ("backwards", ([3, 4, 
     jit(native[name])
     text = format_function(build_ir(native[name], entry.original_code(native[name])))
     assert ("SeqItem" in text or "SeqStore" in text) and "an index out of range" in text, text
-
-def outcome(f, args):
-    out = []
-    caught(lambda: f(*args), out)
-    return out
 
 class L(list):
     def __getitem__(self, i):
@@ -291,11 +281,6 @@ def test_native_agrees_with_plain_on_every_exit(python, stress, mixed):
 @pytest.mark.parametrize("mixed", [False, True])
 def test_int64_edges_from_hypothesis(mixed):
     run(f"from splice.passes import numeric_loops\nnumeric_loops.MIXED_LOOPS = {mixed}\n" + both_source(LOOPS) + '''
-def outcome(ns, name, args):
-    out = []
-    caught(lambda: ns[name](*args), out)
-    return out
-
 from hypothesis import given, settings, strategies as st
 edge = st.sampled_from([0, 1, -1, 2**62, 2**63 - 1, -2**63, 2**63, -2**63 - 1, 3037000499, 3037000500])
 ints = st.one_of(edge, st.integers(-2**64, 2**64), st.integers(-100, 100))
@@ -307,7 +292,7 @@ floats = st.one_of(st.floats(), st.sampled_from([0.0, -0.0, 1e308, -1e308, 5e-32
 def check(a, b, n, x, y):
     for name, args in (("fsum", (n, x, y)), ("fdiv", (n, x, y)), ("mandel", (x, y, n)), ("fneg", (n, x, a)),("grow", (a, 1 + b % 5)), ("divs", (n, b, a)), ("countdown", (a, a - abs(n))),
                        ("acc", (n, a)), ("steps", (a % 1000, b % 1000, (n or 1)))):
-        p, q = outcome(plain, name, args), outcome(native, name, args)
+        p, q = outcome(plain[name], args), outcome(native[name], args)
         assert repr(p) == repr(q), (name, args, p, q)
 
 check()
