@@ -25,19 +25,24 @@ SKIP_PASSES = frozenset(filter(None, os.environ.get("SPLICE_SKIP_PASSES", "").sp
 # comprehension, a lambda, a nested def): the code to make them from instead
 # (a trampoline, so they run compiled too), or None to keep it.
 NestedCompiler = Callable[[types.CodeType, types.FunctionType], "types.CodeType | None"]
+# Given a Deopt's reason, what its exit calls each time it is taken.
+DeoptCallback = Callable[[str], Callable[[], object]]
 
 
 def build_ir(func: types.FunctionType, code: types.CodeType | None = None,
              *, skip_passes: frozenset[str] = frozenset(), nested: NestedCompiler | None = None,
-             unspeculated: frozenset[int] = frozenset()) -> Function:
+             unspeculated: frozenset[int] = frozenset(),
+             on_deopt: DeoptCallback | None = None) -> Function:
     """Decode ``func`` (or ``code``, its original code) and run the passes;
     ``nested`` replaces the code constants of its MakeFunctions;
-    ``unspeculated`` names loops (their header's code unit) not to speculate on."""
+    ``unspeculated`` names loops (their header's code unit) not to speculate on;
+    ``on_deopt`` makes what each exit to the interpreter calls (Function.on_deopt)."""
     code = code if code is not None else func.__code__
     fn = frontend.decode(code)
     fn.globals = func.__globals__
     fn.func = func
     fn.unspeculated = unspeculated
+    fn.on_deopt = on_deopt
     passes.run_all(fn, skip=skip_passes)
     if nested is not None:
         _replace_nested(fn, func, nested)
@@ -61,7 +66,8 @@ def compile_function(func: types.FunctionType, *, code: types.CodeType | None = 
                      backend: str = "copypatch",
                      skip_passes: frozenset[str] | None = None,
                      nested: NestedCompiler | None = None,
-                     unspeculated: frozenset[int] = frozenset()) -> CompiledCode:
+                     unspeculated: frozenset[int] = frozenset(),
+                     on_deopt: DeoptCallback | None = None) -> CompiledCode:
     """Compile ``func`` with ``backend``; raises Unsupported with the reason.
 
     ``code`` is the function's original code object when ``func.__code__``
@@ -89,7 +95,8 @@ def compile_function(func: types.FunctionType, *, code: types.CodeType | None = 
     start = time.thread_time()
     if not getattr(be, "deopts", False):
         skip_passes = skip_passes | passes.SPECULATIVE
-    fn = build_ir(func, code, skip_passes=skip_passes, nested=nested, unspeculated=unspeculated)
+    fn = build_ir(func, code, skip_passes=skip_passes, nested=nested, unspeculated=unspeculated,
+                  on_deopt=on_deopt)
     compiled = be.compile(fn, entry.layout_for(code, GeneratorShape.of(fn)))
     compiled.compile_seconds = time.thread_time() - start
     return compiled

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from .ops import KINDS, VARIADIC, Edge, Instr, OpKind
 from .values import Repr, Value
@@ -79,6 +79,9 @@ class Function:
     # Code units of loop headers that speculating passes must leave alone
     # (their guards kept failing in an earlier compile).
     unspeculated: frozenset[int] = frozenset()
+    # Given a Deopt's reason, the callable its exit calls each time
+    # (``SPLICE_LOG=deopts`` writes a line); None: exits are only counted.
+    on_deopt: Callable[[str], Callable[[], object]] | None = None
     _next_value: int = 0
     _next_block: int = 0
 

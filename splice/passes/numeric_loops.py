@@ -68,6 +68,8 @@ _REPR = {"int": Repr.INT64, "float": Repr.FLOAT64}
 _CHECK = {"int": "CheckInt", "float": "CheckFloat"}
 _CHECK_SLOT = {"int": "CheckSlotInt", "float": "CheckSlotFloat"}
 _UNBOX = {"int": "UnboxInt", "float": "UnboxFloat"}
+# What a guard of each kind expects, in the words of explain and the log.
+_EXPECTED = {"int": "an int within int64", "float": "a float"}
 _BOX = {"int": "BoxInt", "float": "BoxFloat"}
 
 
@@ -644,7 +646,7 @@ class _Rewrite:
             v = self.map(a)
             if v.repr.is_object:
                 k = fed[i]
-                self.guard(bld, bld.value(_CHECK[k], v), exit_.block(f"an operand is no {k}"), start)
+                self.guard(bld, bld.value(_CHECK[k], v), exit_.block(f"an operand is not {_EXPECTED[k]}"), start)
                 v = bld.value(_UNBOX[k], v)
             out.append(v)
         return out
@@ -768,8 +770,8 @@ class _Rewrite:
         fb = self.builder(fail, first, None)
         fb.emit("Deopt", *[outer.get(v, v) for v in first.state.stack], resume=first.state.unit, loop=self.loop,
                 reason=f"loop entry at line {first.lineno}: " + ", or ".join(
-                    ([f"a local is no {' or '.join(sorted({'int within int64' if k == 'int' else k for k in p.local_kind.values()}))}"]
-                     if p.local_kind else []) + (["the iterator no range"] if p.ranged else [])))
+                    ([f"a local is not {' or '.join(sorted({_EXPECTED[k] for k in p.local_kind.values()}))}"]
+                     if p.local_kind else []) + (["the iterator is not a range"] if p.ranged else [])))
         env = {}
         for s in p.live_in:
             name = fn.slots[s].name

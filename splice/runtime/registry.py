@@ -81,7 +81,11 @@ def _env_flag(name: str) -> bool:
 DISABLED = _env_flag("SPLICE_DISABLE")
 # SPLICE_LOG: one line on stderr per event of the categories it names,
 # comma-separated ("1": every category).
-LOG_CATEGORIES = ("compiles", "fallbacks", "deopts")
+# compiles: each function compiled; fallbacks: each left to the interpreter,
+# with why; guards: each guard a compile placed, with what makes it fail;
+# deopts: each exit to the interpreter a guard takes, and each recompile
+# that stops speculating after too many.
+LOG_CATEGORIES = ("compiles", "fallbacks", "guards", "deopts")
 # Exits of one function's speculative code (Deopts) after which it is
 # compiled again without speculating on the loops they left (_despeculate).
 DEOPT_LIMIT = 100
@@ -615,10 +619,14 @@ def _compile(f: types.FunctionType, st: FunctionState) -> None:
         _compile_total += seconds
         _compile_times[f"{f.__module__}.{f.__qualname__}"] = seconds
     name = f"{f.__module__}.{f.__qualname__}"
-    if st.status == COMPILED and "compiles" in LOG:
-        size = getattr(st.compiled, "size", 0)
-        print(f"splice: compiled {name} ({st.backend}, {size} bytes, {seconds * 1e3:.2f} ms)", file=sys.stderr)
-    elif st.status != COMPILED and "fallbacks" in LOG:
+    if st.status == COMPILED:
+        if "compiles" in LOG:
+            size = getattr(st.compiled, "size", 0)
+            print(f"splice: compiled {name} ({st.backend}, {size} bytes, {seconds * 1e3:.2f} ms)", file=sys.stderr)
+        if "guards" in LOG:
+            for d in getattr(st.compiled, "deopts", ()):
+                print(f"splice: guard in {name}: {d.reason}", file=sys.stderr)
+    elif "fallbacks" in LOG:
         print(f"splice: interpreted {name}: {st.reason}", file=sys.stderr)
 
 
@@ -630,7 +638,8 @@ def _compile_and_install(f: types.FunctionType, st: FunctionState) -> None:
         from ..compiler import compile_function
 
         compiled = compile_function(f, code=st.code, backend=st.backend, nested=_nested_compiler(st.backend),
-                                    unspeculated=st.unspeculated)
+                                    unspeculated=st.unspeculated,
+                                    on_deopt=_deopt_logger(f) if "deopts" in LOG else None)
     except Unsupported as exc:
         _fallback(st, str(exc))
         return
@@ -703,6 +712,17 @@ def _install(f: types.FunctionType, st: FunctionState) -> None:
     from ..tools import perfmap
 
     perfmap.record(st.compiled, f"{f.__module__}.{f.__qualname__}")
+
+
+def _deopt_logger(f: types.FunctionType) -> Callable[[str], Callable[[], None]]:
+    """For ``SPLICE_LOG=deopts``: what each of ``f``'s exits calls when taken."""
+    name = f"{f.__module__}.{f.__qualname__}"
+
+    def at(reason: str) -> Callable[[], None]:
+        line = f"splice: {name} left for the interpreter: {reason}"
+        return lambda: print(line, file=sys.stderr)
+
+    return at
 
 
 def _traceback() -> str:

@@ -91,8 +91,8 @@ def test_one_function_and_the_api(tmp_path) -> None:
     _check_page(text)
     assert "compiled (1)" in text and "work" in text and "total += i * i" in text
     assert "3 guards (speculation exits)" in text
-    assert re.search(r'<tr><td><a href="#f0-src-\d+">\d+</a></td><td>loop entry at line \d+: a local is no '
-                     r'int within int64, or the iterator no range</td><td>2</td></tr>', text)
+    assert re.search(r'<tr><td><a href="#f0-src-\d+">\d+</a></td><td>loop entry at line \d+: a local is not '
+                     r'an int within int64, or the iterator is not a range</td><td>2</td></tr>', text)
 
 
 def test_bad_targets_are_one_line(tmp_path) -> None:

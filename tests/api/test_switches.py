@@ -175,5 +175,44 @@ def test_splice_log_prints_one_line_per_event_of_its_categories(tmp_path) -> Non
     assert compiled.startswith("splice: compiled __main__.f (interp, 0 bytes, "), compiled
     assert log("fallbacks") == [second] and log("0") == []
     warned, *rest = log("fallbacks,deopt")
-    assert warned == "splice: SPLICE_LOG: unknown category 'deopt'; known: compiles, fallbacks, deopts (or 1 for all)"
+    assert warned == ("splice: SPLICE_LOG: unknown category 'deopt'; "
+                      "known: compiles, fallbacks, guards, deopts (or 1 for all)")
     assert rest == [second]
+
+
+def test_splice_log_names_each_guard_placed_and_each_exit_taken(tmp_path) -> None:
+    script = tmp_path / "s.py"
+    script.write_text(textwrap.dedent("""
+        import sys
+        import splice
+        def acc(n, s=0):
+            for i in range(n):
+                s += i * i
+            return s
+        f = splice.jit(acc, eager=True)
+        assert f(10) == 285
+        assert f(10, 0.5) == 285.5  # the loop's entry guard fails: s is a float
+        class Broken:
+            def write(self, text):
+                raise OSError("no log today")
+        heard = []
+        sys.unraisablehook = lambda u: heard.append(type(u.exc_value).__name__)
+        sys.stderr = Broken()
+        assert f(10, 0.5) == 285.5  # a log line that cannot be written does not stop the exit
+        sys.stderr = sys.__stderr__
+        print(heard, file=sys.stderr)
+    """))
+
+    def log(setting: str) -> list[str]:
+        env = dict(os.environ, SPLICE_LOG=setting)
+        out = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr
+        return out.stderr.splitlines()
+
+    entry = "loop entry at line 5: a local is not an int within int64, or the iterator is not a range"
+    assert log("guards") == [f"splice: guard in __main__.acc: {entry}",
+                             "splice: guard in __main__.acc: line 6: mul leaves int64",
+                             "splice: guard in __main__.acc: line 6: add leaves int64", "[]"]
+    assert log("deopts") == [f"splice: __main__.acc left for the interpreter: {entry}", "['OSError']"]
+    compiled, heard = log("compiles,fallbacks")  # neither guards nor exits
+    assert compiled.startswith("splice: compiled __main__.acc (copypatch, ") and heard == "[]"

@@ -205,6 +205,7 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     "eval_breaker": ("check_interrupts", ["-DTEST"]),
     "eval_breaker_branch": ("check_interrupts", ["-DBRANCH"]),
     "deopt": ("deopt", []),
+    "deopt_logged": ("deopt", ["-DLOGGED"]),
     "raise": ("raise", []),
     "raise_cause": ("raise", ["-DCAUSE"]),
     "raise_bare": ("raise", ["-DBARE"]),

@@ -423,15 +423,20 @@ class Emitter:
         self._cold_exits.append((leave, back, ins, site))
 
     def deopt(self, ins: Instr) -> None:
-        """A Deopt: hand the stack over and leave; its counter counts it."""
+        """A Deopt: hand the stack over and leave; its counter counts it (and
+        ``Function.on_deopt``'s callable hears of it)."""
         if self.fn.generator:
             raise EmitError("Deopt in a generator")
         site = len(self.trace_exits) + 1
         self.trace_exits.append(TraceExitPoint(ins.attrs["resume"], len(ins.args)))
         counter = ctypes.c_uint64(0)
         self.deopts.append(DeoptSite(ins.attrs["reason"], ins.lineno, counter, ins.attrs["loop"]))
-        self.op("deopt", ins, _JIT_LIST=SlotList([self.off(a) for a in ins.args]), _JIT_COUNT=len(ins.args),
-                _JIT_OP0=site, _JIT_OP1=ctypes.addressof(counter), _JIT_OP2=ObjRef(self.layout.step_aside))
+        holes = dict(_JIT_LIST=SlotList([self.off(a) for a in ins.args]), _JIT_COUNT=len(ins.args),
+                     _JIT_OP0=site, _JIT_OP1=ctypes.addressof(counter), _JIT_OP2=ObjRef(self.layout.step_aside))
+        if self.fn.on_deopt is None:
+            self.op("deopt", ins, **holes)
+        else:
+            self.op("deopt_logged", ins, _JIT_OP3=ObjRef(self.fn.on_deopt(ins.attrs["reason"])), **holes)
 
     def _emit_trace_exit(self, leave: Label, back: Label, ins: Instr, site: int) -> None:
         """Hand the stack over (bit 0: a new reference), release the rest, leave."""

@@ -4,7 +4,10 @@
  * the trampoline's dispatch with the exit's number (OP0), as a TraceExit's
  * does (trace_exit.c); the exit's counter (OP1, a uint64_t) counts it, and
  * the body returns the step-aside object (OP2).  When the tuple cannot be
- * made, the references are released and MemoryError is raised here. */
+ * made, the references are released and MemoryError is raised here.
+ * LOGGED (SPLICE_LOG=deopts): the exit also calls OP3 with no arguments,
+ * which writes its line; what that call raises is reported as unraisable,
+ * as a finaliser's error is, and the exit goes on. */
 #include "stencil.h"
 
 extern int _JIT_SHARED_trace_exit(_PyInterpreterFrame *frame, PyObject **slots, const uint32_t *list,
@@ -21,5 +24,12 @@ STENCIL
         ERROR();
     }
     ++*(uint64_t *)FAR(_JIT_OP1);
+#ifdef LOGGED
+    PyObject *said = PyObject_CallNoArgs(OP3);
+    if (said == NULL) {
+        PyErr_WriteUnraisable(OP3);
+    }
+    Py_XDECREF(said);
+#endif
     return Py_NewRef(OP2);
 }

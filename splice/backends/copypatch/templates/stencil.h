@@ -142,6 +142,7 @@ LARGE_HOLE _JIT_OP0[], _JIT_OP1[], _JIT_OP2[], _JIT_OP3[], _JIT_LIST[], _JIT_CAC
 #define OP0 ((PyObject *)FAR(_JIT_OP0))
 #define OP1 ((PyObject *)FAR(_JIT_OP1))
 #define OP2 ((PyObject *)FAR(_JIT_OP2))
+#define OP3 ((PyObject *)FAR(_JIT_OP3))
 #define OPINT(sym) ((intptr_t)FAR(sym))
 #define LIST ((const uint32_t *)FAR(_JIT_LIST))
 #define COUNT ((Py_ssize_t)HOLE(_JIT_COUNT))
