@@ -105,3 +105,71 @@ def test_recursion_through_a_c_callable_stops_where_plain_stops(through: str) ->
     out = [subprocess.run([sys.executable, "-c", program, mode], capture_output=True, text=True, check=True).stdout
            for mode in ("plain", "jit")]
     assert out[0] == out[1], out
+
+
+def specialised(x, y, f):
+    """Each call site here is one the interpreter specialises for a C callee
+    when warmed with strs (x, y) and abs (f)."""
+    return (x.upper(), x.strip(y), x.partition(y), str(x), tuple(x), f(-3), len(x), x.count(y),
+            y.join([x, x]), max(len(x), 2))
+
+
+SPECIALISED_CASES = [
+    ("a,b", ","),  # the kinds the sites were warmed with
+    (StrSub("aXa"), "a"),  # a subclass: not the descriptor's exact type
+    (b"a,b", b","),  # another type's descriptors, other calling conventions (bytes.strip is METH_FASTCALL)
+    ([1, 2], 1),  # no upper: AttributeError before the call
+    ("abc", 5),  # a C function raising TypeError inside
+    (BadStr(), "s"),
+]
+
+
+def test_call_sites_specialised_for_a_c_callee_agree_with_cpython() -> None:
+    """Once the interpreter has specialised a call for a C callee (its
+    PRECALL_NO_KW_METHOD_DESCRIPTOR_*, _BUILTIN_*, _STR_1 and _TUPLE_1
+    forms), compiled code calls that callee as the form does
+    (vectorcall.c, -DC_CALLEE) and anything else through the generic call:
+    other receivers, subclasses, other calling conventions, errors, a
+    different callable at the same site (`f`: abs, then divmod with one
+    argument, then a METH_VARARGS|METH_KEYWORDS builtin, then a Python
+    function)."""
+    for _ in range(20):
+        specialised("a,b", ",", abs)
+    jitted = compiled(specialised)
+    from splice.runtime import registry
+
+    stencils = " ".join(registry._states[jitted].compiled.symbols)
+    for name in ("vectorcall_descriptor0", "vectorcall_descriptor1", "vectorcall_str1", "vectorcall_tuple1",
+                 "vectorcall_builtin1"):
+        assert name in stencils, name
+    for f in (abs, divmod, max, lambda v: v * 2):
+        for args in SPECIALISED_CASES:
+            assert outcome(jitted, *args, f) == outcome(specialised, *args, f), (args, f)
+
+
+def test_a_signal_during_a_specialised_c_call_is_handled_right_after_it() -> None:
+    """The interpreter checks the eval breaker after these calls: a
+    KeyboardInterrupt that a C callee makes pending (`signal.raise_signal`,
+    a METH_O builtin) is raised there, inside the `try` around the call,
+    not at a later instruction."""
+    program = """
+import signal, sys
+def f(n):
+    caught = 0
+    for _ in range(n):
+        try:
+            signal.raise_signal(signal.SIGINT)
+        except KeyboardInterrupt:
+            caught += 1
+    return caught
+f(20)
+if sys.argv[1] == "jit":
+    import splice
+    splice.jit(f, eager=True)
+    from splice.runtime import registry
+    assert "vectorcall_builtin1" in " ".join(registry._states[f].compiled.symbols)
+print(f(50))
+"""
+    out = [subprocess.run([sys.executable, "-c", program, mode], capture_output=True, text=True, check=True).stdout
+           for mode in ("plain", "jit")]
+    assert out == ["50\n", "50\n"], out

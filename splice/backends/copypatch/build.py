@@ -138,6 +138,10 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     "vectorcall_list_append": ("vectorcall", ["-DNARGS=1", "-DLIST_APPEND"]),
     "vectorcall_len": ("vectorcall", ["-DNARGS=1", "-DLEN"]),
     "vectorcall_isinstance": ("vectorcall", ["-DNARGS=2", "-DISINSTANCE"]),
+    **{f"vectorcall_{form}{n}": ("vectorcall", [f"-DNARGS={n}", f"-DC_CALLEE=C_{form.upper()}"])
+       for form in ("descriptor", "builtin") for n in range(4)},
+    "vectorcall_str1": ("vectorcall", ["-DNARGS=1", "-DC_CALLEE", "-DTYPE_CALL=PyObject_Str"]),
+    "vectorcall_tuple1": ("vectorcall", ["-DNARGS=1", "-DC_CALLEE", "-DTYPE_CALL=PySequence_Tuple"]),
     "call_ex": ("call_ex", []),
     "make_function": ("make_function", []),
     "build_tuple": ("build_seq", ["-DTUPLE"]),

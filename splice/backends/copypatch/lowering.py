@@ -184,6 +184,18 @@ _SPECIALISED_CALLS = {
 }
 
 
+# Calls the interpreter specialised for a C callee (hint kind -> stencil
+# family, the count of positional arguments appended): called as that form
+# calls it, without trying a direct call first.
+_C_CALLEES = {
+    **dict.fromkeys(("method_descriptor_noargs", "method_descriptor_o", "method_descriptor_fast",
+                     "method_descriptor_fast_with_keywords"), "vectorcall_descriptor"),
+    **dict.fromkeys(("builtin_o", "builtin_fast", "builtin_fast_with_keywords"), "vectorcall_builtin"),
+}
+# `str(x)` and `tuple(x)` as PRECALL_NO_KW_STR_1 and _TUPLE_1 make them.
+_TYPE_CALLS = {"str_1": ("vectorcall_str1", str), "tuple_1": ("vectorcall_tuple1", tuple)}
+
+
 def _call(em: Emitter, ins: Instr) -> None:
     kwnames = ins.attrs.get("kwnames") or None
     count = len(ins.args) - 2
@@ -192,9 +204,12 @@ def _call(em: Emitter, ins: Instr) -> None:
     if not kwnames and count == 1 and _only_for(em, ins):
         stencil = "vectorcall_drain1"
     kw = {"_JIT_OP0": ObjRef(tuple(kwnames))} if kwnames else {}
-    specialised = _SPECIALISED_CALLS.get((ins.hint or {}).get("kind"))
+    kind = (ins.hint or {}).get("kind")
+    specialised = _SPECIALISED_CALLS.get(kind) or (_TYPE_CALLS[kind] + (1,) if kind in _TYPE_CALLS else None)
     if specialised is not None and not kwnames and count == specialised[2]:
         stencil, kw = specialised[0], {"_JIT_OP0": ObjRef(specialised[1])}
+    elif kind in _C_CALLEES and not kwnames and count < 4 and stencil != "vectorcall_drain1":
+        stencil = f"{_C_CALLEES[kind]}{count}"
     em.op(stencil, ins, _JIT_ARG0=em.off(ins.args[0]),
           _JIT_ARG1=em.off(ins.args[1]), _JIT_LIST=_slot_list(em, ins.args[2:]), _JIT_COUNT=count,
           _JIT_SCRATCH=em.scratch_slot * 8, _JIT_RES0=em.off(ins.result), **kw)

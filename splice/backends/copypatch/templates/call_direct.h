@@ -125,6 +125,7 @@ HELPER void clear_frame(_PyInterpreterFrame *frame)
         }
         Py_DECREF(f);
     }
+    NOT_VECTORISED
     for (int i = 0; i < frame->stacktop; i++) {
         Py_XDECREF(frame->localsplus[i]);
     }
@@ -314,16 +315,21 @@ HELPER PyObject *enter_direct(_PyInterpreterFrame *frame, PyThreadState *tstate,
     if (self != NULL) {
         locals[i++] = self;
     }
+    /* Calls pass a few arguments: plain loops, which clang would otherwise
+     * vectorise with a preamble longer than the copies. */
+    NOT_VECTORISED
     for (Py_ssize_t j = 0; j < npos; j++) {
         locals[i++] = args[j];
     }
     Py_ssize_t nargs = i;
     if (simple) {
         PyObject *defaults = func->func_defaults;
+        NOT_VECTORISED
         for (Py_ssize_t j = missing; j > 0; j--) {
             locals[i++] = Py_NewRef(PyTuple_GET_ITEM(defaults, PyTuple_GET_SIZE(defaults) - j));
         }
     }
+    NOT_VECTORISED
     for (; i < co->co_nlocalsplus; i++) {
         locals[i] = NULL;
     }

@@ -65,6 +65,8 @@ FAR_DATA(struct _PyTraceMalloc_Config, _Py_tracemalloc_config);
 
 #define JIT_CC __attribute__((preserve_none))
 #define HELPER static inline __attribute__((always_inline))
+/* Before a loop over a handful of items: no vector preamble, no unrolling. */
+#define NOT_VECTORISED _Pragma("clang loop vectorize(disable) interleave(disable) unroll(disable)")
 
 /* Returned by a call helper when the call must take the generic path (never an object). */
 #define NOT_DIRECT ((PyObject *)1)

@@ -15,8 +15,22 @@
  * _LEN and _ISINSTANCE): first, when the callable is OP0 (list.append with an
  * exact list as self; the builtin len or isinstance, no self), what the
  * interpreter's specialised call does, in the hot part; every other callable
- * takes the generic call, in the cold part. */
+ * takes the generic call, in the cold part.
+ * -DC_CALLEE=C_DESCRIPTOR or C_BUILTIN (the interpreter's PRECALL forms for
+ * a method descriptor called on a self of its exact type, or a builtin
+ * function, with positional arguments): that callee called as the
+ * interpreter calls it (c_call.h), releasing what it was given, then the
+ * eval breaker as the interpreter checks it after such a call, without
+ * trying a direct call first; -DTYPE_CALL=f with C_CALLEE: `str(x)` or
+ * `tuple(x)` (OP0 the type) as PRECALL_NO_KW_STR_1 and _TUPLE_1 make them,
+ * f(x).  Any other callable takes the generic call, in the cold part. */
 #include "stencil.h"
+#ifdef C_CALLEE
+# include "c_call.h"
+# include "eval_breaker.h"
+# define C_DESCRIPTOR 1
+# define C_BUILTIN 2
+#endif
 #ifdef NARGS
 # undef COUNT
 # define COUNT ((Py_ssize_t)NARGS)
@@ -91,6 +105,58 @@ STENCIL
         }
         RES0 = Py_NewRef(r ? Py_True : Py_False);
         CONTINUE();
+    }
+    COLD_PATH();
+#elif defined(C_CALLEE)
+    {
+        PyObject *r = NOT_DIRECT;
+# ifdef TYPE_CALL
+        if (ARG0 == OP0 && ARG1 == NULL) {
+            r = TYPE_CALL(LISTED(0));
+        }
+# else
+        PyCFunction meth = NULL;
+        int flags = 0;
+        PyObject *bound = NULL;
+        if (C_CALLEE == C_DESCRIPTOR) {
+            PyMethodDescrObject *descr = (PyMethodDescrObject *)ARG0;
+            if (Py_IS_TYPE(descr, &PyMethodDescr_Type) && ARG1 != NULL && Py_IS_TYPE(ARG1, descr->d_common.d_type)) {
+                meth = descr->d_method->ml_meth;
+                flags = descr->d_method->ml_flags;
+                bound = ARG1;
+            }
+        }
+        else if (Py_IS_TYPE(ARG0, &PyCFunction_Type) && ARG1 == NULL) {
+            meth = PyCFunction_GET_FUNCTION(ARG0);
+            flags = PyCFunction_GET_FLAGS(ARG0);
+            bound = PyCFunction_GET_SELF(ARG0);
+        }
+        if (meth != NULL) {
+            PyObject **buf = SCRATCH;
+            for (Py_ssize_t i = 0; i < COUNT; i++) {
+                buf[i] = LISTED(i);
+            }
+            r = call_c_function(ARG0, meth, flags, bound, buf, COUNT, NULL);
+        }
+# endif
+        if (r != NOT_DIRECT) {
+            Py_XDECREF(ARG1);
+            for (Py_ssize_t i = 0; i < COUNT; i++) {
+                Py_DECREF(LISTED(i));
+            }
+            Py_DECREF(ARG0);
+            if (r != NULL && eval_breaker_set(tstate)) {
+                COLD_PATH();
+                if (handle_eval_breaker(tstate) < 0) {
+                    Py_CLEAR(r);
+                }
+            }
+            if (r == NULL) {
+                ERROR();
+            }
+            RES0 = r;
+            CONTINUE();
+        }
     }
     COLD_PATH();
 #endif
