@@ -111,7 +111,21 @@ def specialised(x, y, f):
     """Each call site here is one the interpreter specialises for a C callee
     when warmed with strs (x, y) and abs (f)."""
     return (x.upper(), x.strip(y), x.partition(y), str(x), tuple(x), f(-3), len(x), x.count(y),
-            y.join([x, x]), max(len(x), 2))
+            y.join([x, x]), max(len(x), 2), list(range(len(x))))
+
+
+def made(k, x):
+    """One call site the interpreter specialises for a class with a
+    vectorcall slot (PRECALL_BUILTIN_CLASS) when warmed with float."""
+    return k(x)
+
+
+class Plain:
+    def __init__(self, v):
+        self.v = v
+
+    def __repr__(self):
+        return f"Plain({self.v!r})"
 
 
 SPECIALISED_CASES = [
@@ -132,7 +146,8 @@ def test_call_sites_specialised_for_a_c_callee_agree_with_cpython() -> None:
     other receivers, subclasses, other calling conventions, errors, a
     different callable at the same site (`f`: abs, then divmod with one
     argument, then a METH_VARARGS|METH_KEYWORDS builtin, then a Python
-    function)."""
+    function; `k`: float, then other classes with and without a vectorcall
+    slot, a user class, builtin functions)."""
     for _ in range(20):
         specialised("a,b", ",", abs)
     jitted = compiled(specialised)
@@ -140,11 +155,18 @@ def test_call_sites_specialised_for_a_c_callee_agree_with_cpython() -> None:
 
     stencils = " ".join(registry._states[jitted].compiled.symbols)
     for name in ("vectorcall_descriptor0", "vectorcall_descriptor1", "vectorcall_str1", "vectorcall_tuple1",
-                 "vectorcall_builtin1"):
+                 "vectorcall_builtin1", "vectorcall_class1"):
         assert name in stencils, name
     for f in (abs, divmod, max, lambda v: v * 2):
         for args in SPECIALISED_CASES:
             assert outcome(jitted, *args, f) == outcome(specialised, *args, f), (args, f)
+    for _ in range(20):
+        made(float, "12")
+    jitted = compiled(made)
+    assert "vectorcall_class1" in " ".join(registry._states[jitted].compiled.symbols)
+    for k in (int, float, str, list, Plain, abs, range, bool, frozenset, type):
+        for x in ("12", "x", 3.5, None, [1], -4):
+            assert outcome(jitted, k, x) == outcome(made, k, x), (k, x)
 
 
 def test_a_signal_during_a_specialised_c_call_is_handled_right_after_it() -> None:

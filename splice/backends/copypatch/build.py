@@ -139,7 +139,7 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     "vectorcall_len": ("vectorcall", ["-DNARGS=1", "-DLEN"]),
     "vectorcall_isinstance": ("vectorcall", ["-DNARGS=2", "-DISINSTANCE"]),
     **{f"vectorcall_{form}{n}": ("vectorcall", [f"-DNARGS={n}", f"-DC_CALLEE=C_{form.upper()}"])
-       for form in ("descriptor", "builtin") for n in range(4)},
+       for form in ("descriptor", "builtin", "class") for n in range(4)},
     "vectorcall_str1": ("vectorcall", ["-DNARGS=1", "-DC_CALLEE", "-DTYPE_CALL=PyObject_Str"]),
     "vectorcall_tuple1": ("vectorcall", ["-DNARGS=1", "-DC_CALLEE", "-DTYPE_CALL=PySequence_Tuple"]),
     "call_ex": ("call_ex", []),

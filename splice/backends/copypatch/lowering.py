@@ -191,6 +191,7 @@ _C_CALLEES = {
     **dict.fromkeys(("method_descriptor_noargs", "method_descriptor_o", "method_descriptor_fast",
                      "method_descriptor_fast_with_keywords"), "vectorcall_descriptor"),
     **dict.fromkeys(("builtin_o", "builtin_fast", "builtin_fast_with_keywords"), "vectorcall_builtin"),
+    "builtin_class": "vectorcall_class",
 }
 # `str(x)` and `tuple(x)` as PRECALL_NO_KW_STR_1 and _TUPLE_1 make them.
 _TYPE_CALLS = {"str_1": ("vectorcall_str1", str), "tuple_1": ("vectorcall_tuple1", tuple)}

@@ -16,9 +16,10 @@
  * exact list as self; the builtin len or isinstance, no self), what the
  * interpreter's specialised call does, in the hot part; every other callable
  * takes the generic call, in the cold part.
- * -DC_CALLEE=C_DESCRIPTOR or C_BUILTIN (the interpreter's PRECALL forms for
- * a method descriptor called on a self of its exact type, or a builtin
- * function, with positional arguments): that callee called as the
+ * -DC_CALLEE=C_DESCRIPTOR, C_BUILTIN or C_CLASS (the interpreter's PRECALL
+ * forms for a method descriptor called on a self of its exact type, a
+ * builtin function, or a class with a vectorcall slot, such as `int(s)` and
+ * `range(n)`, with positional arguments): that callee called as the
  * interpreter calls it (c_call.h), releasing what it was given, then the
  * eval breaker as the interpreter checks it after such a call, without
  * trying a direct call first; -DTYPE_CALL=f with C_CALLEE: `str(x)` or
@@ -30,6 +31,7 @@
 # include "eval_breaker.h"
 # define C_DESCRIPTOR 1
 # define C_BUILTIN 2
+# define C_CLASS 3
 #endif
 #ifdef NARGS
 # undef COUNT
@@ -118,7 +120,17 @@ STENCIL
         PyCFunction meth = NULL;
         int flags = 0;
         PyObject *bound = NULL;
-        if (C_CALLEE == C_DESCRIPTOR) {
+        if (C_CALLEE == C_CLASS) {
+            PyTypeObject *tp = (PyTypeObject *)ARG0;
+            if (PyType_Check(tp) && ARG1 == NULL && tp->tp_vectorcall != NULL) {
+                PyObject **buf = SCRATCH;
+                for (Py_ssize_t i = 0; i < COUNT; i++) {
+                    buf[i] = LISTED(i);
+                }
+                r = tp->tp_vectorcall((PyObject *)tp, buf, COUNT, NULL);
+            }
+        }
+        else if (C_CALLEE == C_DESCRIPTOR) {
             PyMethodDescrObject *descr = (PyMethodDescrObject *)ARG0;
             if (Py_IS_TYPE(descr, &PyMethodDescr_Type) && ARG1 != NULL && Py_IS_TYPE(ARG1, descr->d_common.d_type)) {
                 meth = descr->d_method->ml_meth;
