@@ -121,21 +121,24 @@ def entry_type(native_entry: int) -> type:
     return invert_type(b"splice.entry", native_entry, entry_base())
 
 
-# direct_argcount of code with keyword-only parameters: every direct call
-# binds its arguments by name (call_direct.h's binds()).
+# direct_argcount of code with keyword-only, ``*args`` or ``**kwargs``
+# parameters: every direct call binds its arguments by name (call_direct.h's
+# binds() and collect()).
 BINDS_BY_NAME = -2
 
 
 def direct_argcount(code: types.CodeType) -> int:
     """The code's positional parameters, BINDS_BY_NAME, or -1 when a direct
-    call cannot bind its arguments (``*args`` or ``**kwargs`` parameters, cells or free
-    variables, which the skipped prologue makes), the frame needs a locals
-    dict (code without CO_OPTIMIZED), or a call makes a generator (or a
-    coroutine) instead of running the body."""
-    if (code.co_flags & (CO_VARARGS | CO_VARKEYWORDS | CO_SUSPENDS) or not code.co_flags & CO_OPTIMIZED
+    call cannot bind its arguments (cells or free variables, which the
+    skipped prologue makes), the frame needs a locals dict (code without
+    CO_OPTIMIZED), or a call makes a generator (or a coroutine) instead of
+    running the body."""
+    if (code.co_flags & CO_SUSPENDS or not code.co_flags & CO_OPTIMIZED
             or code.co_cellvars or code.co_freevars):
         return -1
-    return BINDS_BY_NAME if code.co_kwonlyargcount else code.co_argcount
+    if code.co_kwonlyargcount or code.co_flags & (CO_VARARGS | CO_VARKEYWORDS):
+        return BINDS_BY_NAME
+    return code.co_argcount
 
 
 def record_view(entry_obj: Any) -> Any:

@@ -390,3 +390,74 @@ def test_keyword_arguments_bind_as_the_interpreter_binds(python: str) -> None:
             ns["k"].__kwdefaults__ = {"key": "new"}
         assert native["calls"](5) == plain["calls"](5)
     ''', python)
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+def test_star_args_and_star_star_kwargs_bind_as_the_interpreter_binds(python: str) -> None:
+    run('''
+        src = """
+        def star(a, *args, k=1, **kw):
+            return (a, args, k, sorted(kw.items()))
+        def only(*args):
+            return args
+        def kws(**kw):
+            return list(kw.items())
+        def po(a, /, **kw):
+            return (a, kw)
+        class C:
+            def __init__(self, *a, **kw):
+                self.a, self.kw = a, kw
+            def m(self, *a, **kw):
+                return (type(self).__name__, a, kw)
+            def selfless(*a):
+                return len(a)
+        def calls(n):
+            c = C(n, z=n)
+            return [star(n), star(n, 2, 3), star(n, k=5), star(n, 2, z=3, k=4), star(a=n), star(n, n, y=n),
+                    only(), only(n, n), kws(), kws(b=1, a=2), po(n, a=5), c.a, c.kw, c.m(), c.m(1, q=2),
+                    c.selfless(), c.selfless(1, 2), C.m(c, 3), star(*[n, n]), star(**{"a": n, "x": 1})]
+        def bad(which):
+            if which == 0:
+                return star()
+            if which == 1:
+                return star(1, a=2)
+            if which == 2:
+                return star(1, k=2, **{"k": 3})
+            return only(x=1)
+        def dying(*args):
+            del args
+            return len(log)
+        def keeps(n):
+            return dying(Noisy(n))
+        log = []
+        class Noisy:
+            def __init__(self, n):
+                self.n = n
+            def __del__(self):
+                log.append(self.n)
+        def deep(x, *rest):
+            return deep(x, *rest) if False else deep(x)
+        """
+        plain, native = both(src)
+        for name in ("star", "only", "kws", "calls"):
+            assert entry.is_installed(native[name]), name
+        assert native["calls"](4) == plain["calls"](4)
+        def outcome(ns, fn, *a):
+            try:
+                return ns[fn](*a)
+            except (TypeError, RecursionError) as e:
+                return (type(e).__name__, str(e))
+        for which in range(4):
+            assert outcome(native, "bad", which) == outcome(plain, "bad", which), which
+            assert outcome(native, "bad", which)[0] == "TypeError"
+        assert native["keeps"](1) == plain["keeps"](1) == 1  # the tuple freed at the callee's del
+        token = object()
+        before = sys.getrefcount(token)
+        for i in range(300):
+            native["star"](token, token, k=token, z=token)
+            native["calls"](i)
+        assert sys.getrefcount(token) == before
+        for _ in range(3):  # the deepest call's arguments are released with its RecursionError
+            assert outcome(native, "deep", token) == outcome(plain, "deep", token)
+        assert sys.getrefcount(token) == before
+    ''', python)

@@ -212,22 +212,27 @@ static inline Py_ssize_t keyword_index(PyCodeObject *co, PyObject *name)
 
 /* Whether a call of `func` (code `co`) with `nargs` positional arguments
  * and the keywords `kwnames` (or none: NULL) binds as initialize_locals
- * would bind it without an error: each keyword names a parameter that may
- * be passed by keyword and has no positional argument; every other
- * parameter has a default.  0 leaves the call to the generic path, which
- * binds the rest or raises its TypeError.  Out of line: positional calls
- * of code without keyword-only parameters never come here. */
+ * would bind it without an error: positional arguments beyond the
+ * parameters go to a `*args` parameter; each keyword names a parameter
+ * that may be passed by keyword and has no positional argument, or goes to
+ * a `**kwargs` parameter; every other parameter has a default.  0 leaves
+ * the call to the generic path, which binds the rest or raises its
+ * TypeError.  Out of line: positional calls of code without keyword-only,
+ * `*args` or `**kwargs` parameters never come here. */
 static __attribute__((noinline)) int binds(PyFunctionObject *func, PyCodeObject *co, Py_ssize_t nargs,
                                            PyObject *kwnames)
 {
     Py_ssize_t nkw = kwnames != NULL ? PyTuple_GET_SIZE(kwnames) : 0;
     Py_ssize_t argcount = co->co_argcount, total = argcount + co->co_kwonlyargcount;
-    if (nkw > DIRECT_KEYWORDS || total >= 64 || nargs > argcount) {
+    if (nkw > DIRECT_KEYWORDS || total >= 64 || (nargs > argcount && !(co->co_flags & CO_VARARGS))) {
         return 0;
     }
-    uint64_t given = ((uint64_t)1 << nargs) - 1;
+    uint64_t given = ((uint64_t)1 << (nargs < argcount ? nargs : argcount)) - 1;
     for (Py_ssize_t k = 0; k < nkw; k++) {
         Py_ssize_t j = keyword_index(co, PyTuple_GET_ITEM(kwnames, k));
+        if (j < 0 && co->co_flags & CO_VARKEYWORDS) {
+            continue;  /* into **kwargs */
+        }
         if (j < 0 || (given >> j) & 1) {
             return 0;
         }
@@ -248,14 +253,21 @@ static __attribute__((noinline)) int binds(PyFunctionObject *func, PyCodeObject 
 }
 
 /* After binds(): the keyword arguments `kwargs` (stolen) into their
- * parameters of `locals` (NULL but the `nargs` positional ones), the
- * defaults into the parameters left. */
+ * parameters of `locals` (NULL but the `nargs` positional ones), or,
+ * already put in the `**kwargs` dict by collect(), released; the defaults
+ * into the parameters left. */
 static __attribute__((noinline)) void bind_keywords(PyFunctionObject *func, PyCodeObject *co, PyObject **locals,
                                                     Py_ssize_t nargs, PyObject *kwnames, PyObject **kwargs)
 {
     Py_ssize_t nkw = kwnames != NULL ? PyTuple_GET_SIZE(kwnames) : 0;
     for (Py_ssize_t k = 0; k < nkw; k++) {
-        locals[keyword_index(co, PyTuple_GET_ITEM(kwnames, k))] = kwargs[k];
+        Py_ssize_t j = keyword_index(co, PyTuple_GET_ITEM(kwnames, k));
+        if (j >= 0) {
+            locals[j] = kwargs[k];
+        }
+        else {
+            Py_DECREF(kwargs[k]);
+        }
     }
     Py_ssize_t argcount = co->co_argcount;
     PyObject *defaults = func->func_defaults;
@@ -268,6 +280,51 @@ static __attribute__((noinline)) void bind_keywords(PyFunctionObject *func, PyCo
     }
 }
 
+/* Release what a call was given (the callable, `self` or NULL, the `count`
+ * arguments at `args`) as the interpreter's CALL clears its stack: the
+ * arguments, self first, then the callable. */
+HELPER void give_back(PyObject *callable, PyObject *self, PyObject **args, Py_ssize_t count)
+{
+    Py_XDECREF(self);
+    for (Py_ssize_t i = 0; i < count; i++) {
+        Py_DECREF(args[i]);
+    }
+    Py_DECREF(callable);
+}
+
+/* After binds(), for code with `*args` or `**kwargs` parameters: the
+ * tuple of the `extra` positional arguments beyond its parameters (items
+ * left for enter_direct to fill) and the dict of the keywords that name no
+ * parameter (their values borrowed from `kwargs`), made before anything
+ * is taken over.  -1, with nothing made and no exception, when memory is
+ * short: the generic path then reports it. */
+static __attribute__((noinline)) int collect(PyCodeObject *co, Py_ssize_t extra, PyObject *kwnames,
+                                             PyObject **kwargs, PyObject **tuple, PyObject **dict)
+{
+    *tuple = *dict = NULL;
+    if (co->co_flags & CO_VARARGS && (*tuple = PyTuple_New(extra)) == NULL) {
+        goto failed;
+    }
+    if (co->co_flags & CO_VARKEYWORDS) {
+        if ((*dict = PyDict_New()) == NULL) {
+            goto failed;
+        }
+        Py_ssize_t nkw = kwnames != NULL ? PyTuple_GET_SIZE(kwnames) : 0;
+        for (Py_ssize_t k = 0; k < nkw; k++) {
+            PyObject *name = PyTuple_GET_ITEM(kwnames, k);
+            if (keyword_index(co, name) < 0 && PyDict_SetItem(*dict, name, kwargs[k]) < 0) {
+                goto failed;
+            }
+        }
+    }
+    return 0;
+failed:
+    Py_CLEAR(*tuple);
+    Py_CLEAR(*dict);
+    PyErr_Clear();
+    return -1;
+}
+
 /* The direct call of `func` (code `co`, record `rec`; `method`: the bound
  * method it came from, or NULL) once call_direct has checked that its
  * arguments bind: `self` (or NULL), then the `npos` positional arguments
@@ -278,14 +335,23 @@ static __attribute__((noinline)) void bind_keywords(PyFunctionObject *func, PyCo
 HELPER PyObject *enter_direct(_PyInterpreterFrame *frame, PyThreadState *tstate, PyFunctionObject *func,
                               PyCodeObject *co, const splice_record *rec, PyObject *method, PyObject *self,
                               PyObject **args, Py_ssize_t npos, Py_ssize_t missing, PyObject *kwnames, int simple,
-                              stack_cache *c_stack, _PyStackChunk **spare)
+                              stack_cache *c_stack, _PyStackChunk **spare, PyObject *varargs, PyObject *varkw)
 {
     if (INTERPRETER_NEEDED(tstate) || tstate->interp->eval_frame != NULL ||
         ((tstate->recursion_remaining & (C_STACK_EVERY - 1)) == 0 && c_stack_short(tstate, c_stack))) {
+        Py_XDECREF(varargs);
+        Py_XDECREF(varkw);
         return NOT_DIRECT;
     }
     if (tstate->recursion_remaining-- <= 0 && _Py_CheckRecursiveCall(tstate, "")) {
-        return NULL;  /* _Py_CheckRecursiveCall gave the count back */
+        /* _Py_CheckRecursiveCall gave the count back; what the frame would
+         * have taken over is released, as the interpreter's unwinding of
+         * the frame it pushed releases it. */
+        give_back(method != NULL ? method : (PyObject *)func, method != NULL ? NULL : self, args,
+                  npos + (kwnames != NULL ? PyTuple_GET_SIZE(kwnames) : 0));
+        Py_XDECREF(varargs);
+        Py_XDECREF(varkw);
+        return NULL;
     }
     /* Non-NULL: this code runs on a frame of the data stack. */
     size_t size = co->co_nlocalsplus + co->co_stacksize + FRAME_SPECIALS_SIZE;
@@ -295,6 +361,8 @@ HELPER PyObject *enter_direct(_PyInterpreterFrame *frame, PyThreadState *tstate,
         base = push_chunk(tstate, size, spare);
         if (base == NULL) {
             tstate->recursion_remaining++;
+            Py_XDECREF(varargs);
+            Py_XDECREF(varkw);
             return NOT_DIRECT;  /* the generic path reports the MemoryError */
         }
         top = base + size;
@@ -317,9 +385,14 @@ HELPER PyObject *enter_direct(_PyInterpreterFrame *frame, PyThreadState *tstate,
     }
     /* Calls pass a few arguments: plain loops, which clang would otherwise
      * vectorise with a preamble longer than the copies. */
+    Py_ssize_t extra = varargs != NULL ? PyTuple_GET_SIZE(varargs) : 0;
     NOT_VECTORISED
-    for (Py_ssize_t j = 0; j < npos; j++) {
+    for (Py_ssize_t j = 0; j < npos - extra; j++) {
         locals[i++] = args[j];
+    }
+    NOT_VECTORISED
+    for (Py_ssize_t j = 0; j < extra; j++) {
+        PyTuple_SET_ITEM(varargs, j, args[npos - extra + j]);
     }
     Py_ssize_t nargs = i;
     if (simple) {
@@ -334,6 +407,13 @@ HELPER PyObject *enter_direct(_PyInterpreterFrame *frame, PyThreadState *tstate,
         locals[i] = NULL;
     }
     if (!simple) {
+        Py_ssize_t star = co->co_argcount + co->co_kwonlyargcount;
+        if (varargs != NULL) {
+            locals[star++] = varargs;
+        }
+        if (varkw != NULL) {
+            locals[star] = varkw;
+        }
         bind_keywords(func, co, locals, nargs, kwnames, args + npos);
     }
     callee->previous = frame;
@@ -384,18 +464,31 @@ done:
     return r;
 }
 
-/* call_direct's path for keyword arguments or keyword-only parameters
- * (binds() checks them): out of line, so that the positional path stays
- * as short as it was. */
+/* call_direct's path for keyword arguments, keyword-only parameters,
+ * `*args` or `**kwargs` (binds() checks them; collect() makes the tuple and
+ * the dict): out of line, so that the positional path stays as short as it
+ * was. */
 static __attribute__((noinline)) PyObject *enter_binding(
     _PyInterpreterFrame *frame, PyThreadState *tstate, PyFunctionObject *func, PyCodeObject *co,
     const splice_record *rec, PyObject *method, PyObject *self, PyObject **args, Py_ssize_t npos,
     PyObject *kwnames, stack_cache *c_stack, _PyStackChunk **spare)
 {
-    if (!binds(func, co, npos + (self != NULL), kwnames)) {
+    Py_ssize_t nargs = npos + (self != NULL);
+    if (!binds(func, co, nargs, kwnames)) {
         return NOT_DIRECT;
     }
-    return enter_direct(frame, tstate, func, co, rec, method, self, args, npos, 0, kwnames, 0, c_stack, spare);
+    PyObject *varargs = NULL, *varkw = NULL;
+    if (co->co_flags & (CO_VARARGS | CO_VARKEYWORDS)) {
+        if (self != NULL && co->co_argcount == 0) {
+            return NOT_DIRECT;  /* self itself would go into *args */
+        }
+        Py_ssize_t extra = nargs > co->co_argcount ? nargs - co->co_argcount : 0;
+        if (collect(co, extra, kwnames, args + npos, &varargs, &varkw) < 0) {
+            return NOT_DIRECT;
+        }
+    }
+    return enter_direct(frame, tstate, func, co, rec, method, self, args, npos, 0, kwnames, 0, c_stack, spare,
+                        varargs, varkw);
 }
 
 /* Call `callable` (with `self` first when not NULL, then the `count`
@@ -437,7 +530,8 @@ HELPER PyObject *call_direct(_PyInterpreterFrame *frame, PyThreadState *tstate, 
     if (missing > 0 && (defaults == NULL || PyTuple_GET_SIZE(defaults) < missing)) {
         return NOT_DIRECT;
     }
-    return enter_direct(frame, tstate, func, co, rec, method, self, args, npos, missing, NULL, 1, c_stack, spare);
+    return enter_direct(frame, tstate, func, co, rec, method, self, args, npos, missing, NULL, 1, c_stack, spare,
+                        NULL, NULL);
 }
 
 #endif

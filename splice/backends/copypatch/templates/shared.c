@@ -187,17 +187,6 @@ PyObject *_jit_stencil(PyObject *globals, PyObject *builtins, PyObject *name, gl
 #endif
 
 #ifdef CALL
-/* Release what a call was given (as the interpreter's CALL clears its
- * stack: the arguments, self first, then the callable). */
-HELPER void release_call(PyObject *callable, PyObject *self, PyObject **args, Py_ssize_t count)
-{
-    Py_XDECREF(self);
-    for (Py_ssize_t i = 0; i < count; i++) {
-        Py_DECREF(args[i]);
-    }
-    Py_DECREF(callable);
-}
-
 /* A class whose instances `type_call` would make with object_new (the
  * type's exact metaclass is `type`, no __new__ but object's) and initialise
  * with a Python __init__ (slot_tp_init): make it here, so a compiled
@@ -225,7 +214,7 @@ HELPER PyObject *new_instance(_PyInterpreterFrame *frame, PyThreadState *tstate,
     Py_XDECREF(no_args);
     PyObject *r = NULL;
     if (obj == NULL) {
-        release_call(init, NULL, buf + 2, count);
+        give_back(init, NULL, buf + 2, count);
     }
     else {
         r = call_direct(frame, tstate, init, Py_NewRef(obj), buf + 2, count, kwnames, entry_base, c_stack, spare);
@@ -234,7 +223,7 @@ HELPER PyObject *new_instance(_PyInterpreterFrame *frame, PyThreadState *tstate,
             buf[1] = obj;
             r = PyObject_Vectorcall(init, buf + 1, (nargs + 1) | PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames);
             Py_DECREF(obj);
-            release_call(init, NULL, buf + 2, count);
+            give_back(init, NULL, buf + 2, count);
         }
     }
     Py_DECREF(cls);
@@ -347,7 +336,7 @@ HELPER PyObject *vectorcall(PyObject *callable, PyObject *self, PyObject **buf, 
         r = PyObject_Vectorcall(callable, args, n | PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames);
     }
     int inlined = inlined_by_interpreter(callable);
-    release_call(callable, self, buf + 2, count);
+    give_back(callable, self, buf + 2, count);
     return after_call(r, inlined);
 }
 
@@ -402,7 +391,7 @@ PyObject *_jit_stencil(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObje
     if (self == NULL && count == 1 && PyGen_CheckExact(buf[2])) {
         r = consume_generator(tstate, callable, (PyGenObject *)buf[2], c->entry_base, c->c_stack);
         if (r != NOT_DIRECT) {  /* a builtin */
-            release_call(callable, NULL, buf + 2, 1);
+            give_back(callable, NULL, buf + 2, 1);
             return after_call(r, 0);
         }
     }
