@@ -63,3 +63,42 @@ def test_signal_handler_runs_right_after_the_call() -> None:
         log.clear()
         print(f())
     """)
+
+
+def test_an_asynchronous_exception_handled_natively_leaves_no_eval_breaker_set() -> None:
+    """Was: a hang (test_threading's test_PyThreadState_SetAsyncExc run after
+    a test that left `threading.settrace` set).  Compiled code took the
+    asynchronous exception but left the interpreter-wide flag that one is
+    pending, so the eval breaker stayed set for every thread; the
+    interpreter, running a traced thread's frame, checks it again at the
+    frame's RESUME after handling it, and never got past."""
+    assert_same("""
+    import ctypes, threading, time
+
+    class AsyncExc(Exception):
+        pass
+
+    set_async_exc = ctypes.pythonapi.PyThreadState_SetAsyncExc
+    set_async_exc.argtypes = (ctypes.c_ulong, ctypes.py_object)
+
+    def raise_in_self():
+        try:
+            set_async_exc(threading.get_ident(), ctypes.py_object(AsyncExc))
+            while True:
+                pass
+        except AsyncExc:
+            return "caught"
+
+    def traced(frame, event, arg):
+        return traced
+
+    def in_traced_thread():
+        started = threading.Event()
+        t = threading.Thread(target=started.set, daemon=True)
+        t.start()
+        return started.wait(20)
+
+    print(JIT(raise_in_self)(), JIT(raise_in_self)())
+    threading.settrace(traced)
+    print(JIT(in_traced_thread)())
+    """, timeout=60)

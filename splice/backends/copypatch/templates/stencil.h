@@ -47,6 +47,7 @@ FAR_DATA(PyObject *, PyExc_RuntimeError); FAR_DATA(PyObject *, PyExc_StopIterati
 FAR_DATA(PyObject *, PyExc_StopAsyncIteration);
 FAR_DATA(PyObject *, PyExc_TypeError); FAR_DATA(PyObject *, PyExc_UnboundLocalError);
 FAR_DATA(PyObject *, PyExc_ValueError); FAR_DATA(PyObject *, PyExc_ZeroDivisionError);
+FAR_DATA(_PyRuntimeState, _PyRuntime);
 /* Functions compared as values (not called), by the same 64-bit route. */
 extern __attribute__((section(".ldata"))) char generic_getattr_[] __asm__("PyObject_GenericGetAttr");
 extern __attribute__((section(".ldata"))) char generic_setattr_[] __asm__("PyObject_GenericSetAttr");
