@@ -207,9 +207,11 @@ def _call(em: Emitter, ins: Instr) -> None:
     kw = {"_JIT_OP0": ObjRef(tuple(kwnames))} if kwnames else {}
     kind = (ins.hint or {}).get("kind")
     specialised = _SPECIALISED_CALLS.get(kind) or (_TYPE_CALLS[kind] + (1,) if kind in _TYPE_CALLS else None)
-    if specialised is not None and not kwnames and count == specialised[2]:
+    if stencil == "vectorcall_drain1":
+        pass  # `tuple(x for ...)`, `set(x for ...)`: drained natively, the faster way
+    elif specialised is not None and not kwnames and count == specialised[2]:
         stencil, kw = specialised[0], {"_JIT_OP0": ObjRef(specialised[1])}
-    elif kind in _C_CALLEES and not kwnames and count < 4 and stencil != "vectorcall_drain1":
+    elif kind in _C_CALLEES and not kwnames and count < 4:
         stencil = f"{_C_CALLEES[kind]}{count}"
     em.op(stencil, ins, _JIT_ARG0=em.off(ins.args[0]),
           _JIT_ARG1=em.off(ins.args[1]), _JIT_LIST=_slot_list(em, ins.args[2:]), _JIT_COUNT=count,
