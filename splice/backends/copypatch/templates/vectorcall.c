@@ -18,8 +18,8 @@
  * takes the generic call, in the cold part.
  * -DC_CALLEE=C_DESCRIPTOR, C_BUILTIN or C_CLASS (the interpreter's PRECALL
  * forms for a method descriptor called on a self of its exact type, a
- * builtin function, or a class with a vectorcall slot, such as `int(s)` and
- * `range(n)`, with positional arguments): that callee called as the
+ * builtin function, or a class with a vectorcall slot, such as `float(s)`
+ * and `range(n)`, with positional arguments): that callee called as the
  * interpreter calls it (c_call.h), releasing what it was given, then the
  * eval breaker as the interpreter checks it after such a call, without
  * trying a direct call first; -DTYPE_CALL=f with C_CALLEE: `str(x)` or
@@ -117,16 +117,16 @@ STENCIL
             r = TYPE_CALL(LISTED(0));
         }
 # else
+        PyObject **buf = SCRATCH;
+        for (Py_ssize_t i = 0; i < COUNT; i++) {
+            buf[i] = LISTED(i);
+        }
         PyCFunction meth = NULL;
         int flags = 0;
         PyObject *bound = NULL;
         if (C_CALLEE == C_CLASS) {
             PyTypeObject *tp = (PyTypeObject *)ARG0;
             if (PyType_Check(tp) && ARG1 == NULL && tp->tp_vectorcall != NULL) {
-                PyObject **buf = SCRATCH;
-                for (Py_ssize_t i = 0; i < COUNT; i++) {
-                    buf[i] = LISTED(i);
-                }
                 r = tp->tp_vectorcall((PyObject *)tp, buf, COUNT, NULL);
             }
         }
@@ -144,10 +144,6 @@ STENCIL
             bound = PyCFunction_GET_SELF(ARG0);
         }
         if (meth != NULL) {
-            PyObject **buf = SCRATCH;
-            for (Py_ssize_t i = 0; i < COUNT; i++) {
-                buf[i] = LISTED(i);
-            }
             r = call_c_function(ARG0, meth, flags, bound, buf, COUNT, NULL);
         }
 # endif
