@@ -181,6 +181,9 @@ _SPECIALISED_CALLS = {
     "list_append": ("vectorcall_list_append", list.__dict__["append"], 1),
     "len": ("vectorcall_len", len, 1),
     "isinstance": ("vectorcall_isinstance", isinstance, 2),
+    # `str(x)` and `tuple(x)` as PRECALL_NO_KW_STR_1 and _TUPLE_1 make them.
+    "str_1": ("vectorcall_str1", str, 1),
+    "tuple_1": ("vectorcall_tuple1", tuple, 1),
 }
 
 
@@ -193,8 +196,6 @@ _C_CALLEES = {
     **dict.fromkeys(("builtin_o", "builtin_fast", "builtin_fast_with_keywords"), "vectorcall_builtin"),
     "builtin_class": "vectorcall_class",
 }
-# `str(x)` and `tuple(x)` as PRECALL_NO_KW_STR_1 and _TUPLE_1 make them.
-_TYPE_CALLS = {"str_1": ("vectorcall_str1", str), "tuple_1": ("vectorcall_tuple1", tuple)}
 
 
 def _call(em: Emitter, ins: Instr) -> None:
@@ -206,7 +207,7 @@ def _call(em: Emitter, ins: Instr) -> None:
         stencil = "vectorcall_drain1"
     kw = {"_JIT_OP0": ObjRef(tuple(kwnames))} if kwnames else {}
     kind = (ins.hint or {}).get("kind")
-    specialised = _SPECIALISED_CALLS.get(kind) or (_TYPE_CALLS[kind] + (1,) if kind in _TYPE_CALLS else None)
+    specialised = _SPECIALISED_CALLS.get(kind)
     if stencil == "vectorcall_drain1":
         pass  # `tuple(x for ...)`, `set(x for ...)`: drained natively, the faster way
     elif specialised is not None and not kwnames and count == specialised[2]:
