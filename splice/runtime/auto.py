@@ -57,6 +57,7 @@ import site
 import sys
 import threading
 import types
+import weakref
 from typing import Any, Callable
 
 from ..backends import BACKENDS
@@ -102,7 +103,10 @@ class _Sampler:
         self.interval = 1.0 / max(1, hz)
         self.backend = backend
         self.counts: dict[int, int] = {}
-        self.codes: dict[int, types.CodeType] = {}  # keeps every counted code alive: ids stay unique
+        # A weak reference to each counted code: when a code object dies its
+        # id leaves every table (ids stay unique), and the sampler keeps
+        # nothing alive (a closure's code, or a trampoline and its machine code).
+        self.codes: dict[int, weakref.ref[types.CodeType]] = {}
         self.sweeps: dict[int, int] = {}
         self.ignored: set[int] = set()
         self.counted = False  # whether the current sample counted a code object
@@ -191,7 +195,7 @@ class _Sampler:
             if len(self.codes) >= MAX_CODES:  # e.g. a program that evals new code forever
                 for table in (self.counts, self.codes, self.sweeps, self.ignored):
                     table.clear()
-            self.codes[key] = code
+            self.codes[key] = weakref.ref(code, lambda _: self.forget(key))
             if (not _eligible(code) or code.co_filename.startswith(_SPLICE_DIR)
                     or (self.user_only and not _is_user_file(code.co_filename))):
                 self.ignored.add(key)
@@ -204,6 +208,12 @@ class _Sampler:
             return None
         self.counts[key] = 0
         return code
+
+    def forget(self, key: int) -> None:
+        """Drop a dead code object's id from every table (run when it dies, in any thread)."""
+        for table in (self.counts, self.codes, self.sweeps):
+            table.pop(key, None)
+        self.ignored.discard(key)
 
     def compile_hot(self, code: types.CodeType, globals_: dict[str, Any]) -> None:
         """Compile every function whose code is ``code``, with their warm

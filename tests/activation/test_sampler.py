@@ -137,3 +137,15 @@ def test_sampling_slows_down_while_nothing_is_counted() -> None:
     assert sampler.next_interval(interval) == sampler.interval
     slow = auto._Sampler(threshold=10, hz=5, backend="copypatch")  # below the idle rate already
     assert slow.next_interval(slow.interval) == slow.interval
+
+
+def test_a_counted_code_that_dies_leaves_every_table() -> None:
+    """The sampler kept every code it counted alive: a closure made per
+    call, or a trampoline with its machine code, leaked once sampled."""
+    sampler = auto._Sampler(threshold=5, hz=1, backend="interp")
+    code = compile("def fresh(): pass", "<fresh>", "exec").co_consts[0]
+    key = id(code)
+    assert sampler.sample(code) is None and key in sampler.counts and key in sampler.codes
+    del code
+    gc.collect()
+    assert key not in sampler.counts and key not in sampler.codes and key not in sampler.ignored

@@ -1,0 +1,48 @@
+"""Code the automatic mode sampled dies with the program's last reference
+to it: the sampler counts code objects by weak reference.  It held them
+strongly, so a class made per call whose ``__del__`` ran hot (test_gc's
+``test_trashcan``) left one trampoline, with its entry type and machine
+code, alive per call: 206 references a repetition on the debug build."""
+
+from .children import run_program
+
+PROGRAM = """
+    import gc, weakref
+
+    def make():
+        class Ouch:
+            n = 0
+            def __del__(self):
+                Ouch.n = Ouch.n + 1
+                if Ouch.n % 17 == 0:
+                    gc.collect()   # a sample sees __del__ on the stack: compiled
+        gc.enable()
+        for _ in range(2):
+            t = []
+            for _ in range(150):
+                t = [t, Ouch()]
+        gc.disable()
+        return weakref.ref(Ouch.__del__.__code__)
+
+    def entries():
+        return sum(1 for o in gc.get_objects()
+                   if isinstance(o, type) and o.__qualname__.endswith("Ouch.__del__"))
+
+    codes = []
+    for _ in range(6):
+        codes.append(make())
+        gc.collect()
+    import splice
+    print("compiled", splice.stats()["compiles"] > 2)
+    from splice.runtime.registry import is_splice_code
+    print("trampolines made", sum(r() is None or is_splice_code(r()) for r in codes) > 1)
+    print("trampolines alive", sum(r() is not None and is_splice_code(r()) for r in codes[:-1]))
+    print("entry types alive", entries() <= 1)  # at most the last, which a sample may hold
+"""
+
+
+def test_a_sampled_trampoline_dies_with_its_function(tmp_path) -> None:
+    done = run_program(tmp_path, PROGRAM, SPLICE="1", SPLICE_THRESHOLD="0")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["compiled True", "trampolines made True", "trampolines alive 0",
+                                          "entry types alive True"], done.stdout
