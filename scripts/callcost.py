@@ -47,6 +47,11 @@ CALL_SHAPES = {
     "fib": "def callee(n):\n    return n if n < 2 else callee(n - 1) + callee(n - 2)\ndef f(x):\n    return callee(5)\n",
     "keyword": "def callee(x, y=0):\n    return x\ndef f(x):\n    return callee(x, y=1)\n",
     "kwonly": "def callee(x, *, tag=None):\n    return x\ndef f(x):\n    return callee(x)\n",
+    # Called from C: a property's getter, __init__ through the type's call, map's function.
+    "property": ("class C:\n    @property\n    def callee_p(self):\n        return 1\ncallee_p = C.callee_p.fget\n"
+                 "c = C()\ndef f(x):\n    return c.callee_p\n"),
+    "init": "class C:\n    def __init__(self, x):\n        self.x = x\ncallee_i = C.__init__\ndef f(x):\n    return C(x)\n",
+    "map": "def callee(x):\n    return x\ndef f(x):\n    return sum(map(callee, (x, x, x)))\n",
 }
 
 

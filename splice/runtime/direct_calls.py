@@ -72,6 +72,16 @@ def cache_chunks() -> None:
     ctypes.pythonapi.PyObject_SetArenaAllocator(ctypes.byref(mine))
 
 
+def vectorcall_entry() -> int:
+    """The address of the vectorcall slot of compiled functions that take
+    direct calls (shared.c's ``vectorcall_entry``): calls from C reach
+    their native bodies the direct way."""
+    from ..backends.copypatch.emitter import shared_address
+    from ..backends.copypatch.stencils import table
+
+    return shared_address(table(), "vectorcall_entry")
+
+
 def spare_chunk_cell() -> int:
     """Address of the spare-chunk pointer the direct-call stencil reads and writes."""
     from . import execmem

@@ -140,6 +140,10 @@ def install(func: Callable[..., Any], compiled: CompiledCode, original_code: typ
     trampoline = make_trampoline(compiled, original_code)
     func.__code__ = trampoline  # type: ignore[attr-defined]
     _installed[func] = _Installed(original_code, trampoline, compiled)
+    if compiled.entry_address and direct_calls.direct_argcount(original_code) != -1:
+        # Calls from C (a property, __init__ through its class, map) enter
+        # the native body directly (shared.c's vectorcall_entry).
+        _require_impl().set_vectorcall(func, direct_calls.vectorcall_entry())
 
 
 def make_trampoline(compiled: CompiledCode, original_code: types.CodeType) -> types.CodeType:
@@ -173,6 +177,7 @@ def uninstall(func: Callable[..., Any]) -> None:
     rec = _installed.pop(func, None)
     if rec is not None:
         func.__code__ = rec.original  # type: ignore[attr-defined]
+        _require_impl().set_vectorcall(func, None)
 
 
 def is_installed(func: Callable[..., Any]) -> bool:

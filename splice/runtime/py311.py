@@ -97,6 +97,10 @@ MAX_YIELD_SITES = 250
 # checked against the C headers by tests/runtime/test_py311.py).
 FRAMEOBJECT_F_FRAME = object.__basicsize__ + 8  # PyFrameObject.f_frame
 IFRAME_LOCALSPLUS = 72  # _PyInterpreterFrame.localsplus
+# PyFunctionObject.vectorcall, after the header and 13 object pointers: what
+# a call from C goes through (the interpreter's CALL pushes a Python
+# function's frame itself, whatever the slot holds).
+FUNCTION_VECTORCALL = object.__basicsize__ + 13 * 8
 # Stack entries the trampoline needs beyond those it holds while the entry
 # runs: the result, a copy and a sentinel to compare it with.
 _STACK_DISPATCH = 2
@@ -105,6 +109,14 @@ _STACK_DISPATCH = 2
 # its top, above those and what a generator's holds, the resume stash.
 _STACK_EXIT = 6
 _STACK_RESUME = 3
+
+
+def set_vectorcall(func: types.FunctionType, address: int | None) -> None:
+    """Point ``func``'s vectorcall slot at the C function at ``address``
+    (None: CPython's own, ``_PyFunction_Vectorcall``)."""
+    if address is None:
+        address = ctypes.cast(ctypes.pythonapi._PyFunction_Vectorcall, ctypes.c_void_p).value
+    ctypes.c_void_p.from_address(id(func) + FUNCTION_VECTORCALL).value = address
 
 
 def nlocalsplus(code: types.CodeType) -> int:

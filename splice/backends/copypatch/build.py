@@ -234,7 +234,7 @@ SPECS: dict[str, tuple[str, list[str]]] = {
        for name in ("getattr_miss", "setattr_miss", "load_method_miss", "load_global_miss", "call",
                     "compare_truth", "exit_lasti", "trace_exit", "resume", "hidden_thread", "hidden_thread_state", "sample_stacks",
                     "import_message", "chunk_alloc", "chunk_free", "match_class", "match_keys",
-                    "exc_group_match", "prep_reraise_star")},
+                    "exc_group_match", "prep_reraise_star", "vectorcall_entry")},
     "shared_call_drain": ("shared", ["-DCALL", "-DDRAIN=1"]),
     "shared_call_keywords": ("shared", ["-DCALL", "-DKEYWORDS=1"]),
     "shared_call_kw": ("shared", ["-DCALL", "-DKW"]),

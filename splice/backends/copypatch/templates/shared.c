@@ -25,6 +25,21 @@
 #include "c_call.h"
 #include "consume_generator.h"
 #endif
+#ifdef VECTORCALL_ENTRY
+#include "call_direct.h"
+#endif
+#if defined(CALL) || defined(VECTORCALL_ENTRY)
+/* What every direct call of the process shares, filled in when the
+ * emitter links this helper (emitter._call_config): passed in memory, not
+ * as arguments, so each call site is short and takes no stack arguments. */
+typedef struct {
+    PyObject *init_name;      /* "__init__", interned */
+    PyTypeObject *entry_base; /* the entry objects' base type (call_direct.h's record_of) */
+    stack_cache *c_stack;     /* the C stack limits (c_stack.h) */
+    _PyStackChunk **spare;    /* the spare data-stack chunk */
+} call_config;
+LARGE_HOLE _JIT_CALL_CONFIG[];
+#endif
 
 #ifdef EXIT_LASTI
 /* The nb_invert of the object the trampoline's exit handler applies `~` to
@@ -348,17 +363,6 @@ PyObject *_jit_stencil(PyObject *callable, PyObject *self, PyObject **buf, Py_ss
     return vectorcall(callable, self, buf, count, kwnames);
 }
 # else
-/* What every direct call of the process shares, filled in when the
- * emitter links this helper (emitter._call_config): passed in memory, not
- * as arguments, so each call site is short and takes no stack arguments. */
-typedef struct {
-    PyObject *init_name;      /* "__init__", interned */
-    PyTypeObject *entry_base; /* the entry objects' base type (call_direct.h's record_of) */
-    stack_cache *c_stack;     /* the C stack limits (c_stack.h) */
-    _PyStackChunk **spare;    /* the spare data-stack chunk */
-} call_config;
-LARGE_HOLE _JIT_CALL_CONFIG[];
-
 #  ifndef DRAIN
 #   define DRAIN 0
 #  endif
@@ -401,6 +405,46 @@ PyObject *_jit_stencil(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObje
 #  endif
 }
 # endif
+#endif
+
+#ifdef VECTORCALL_ENTRY
+/* A compiled function's vectorcall slot (runtime/entry.py sets it): a call
+ * from C (a property's getter, `__init__` through its class's call, the
+ * function `map` or `sorted` calls, PyObject_Call) runs the native body on
+ * a frame pushed here, as a direct call between compiled functions does
+ * (call_direct.h), where _PyFunction_Vectorcall would start an interpreter
+ * loop to run the trampoline, whose entry then calls the same body.  The
+ * arguments are borrowed (the vectorcall convention) and call_direct takes
+ * them over, so each gets its own reference first.  Anything the direct
+ * path does not take (code that is no longer this trampoline after an
+ * assignment to `__code__`, tracing, a generator, arguments that do not
+ * bind) is _PyFunction_Vectorcall's, as without splice. */
+PyObject *_jit_stencil(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    const call_config *c = (const call_config *)FAR(_JIT_CALL_CONFIG);
+    PyFunctionObject *func = (PyFunctionObject *)callable;
+    const splice_record *rec = record_of((PyCodeObject *)func->func_code, c->entry_base);
+    if (rec != NULL && rec->argcount != -1) {
+        PyThreadState *tstate = _PyThreadState_UncheckedGet();
+        Py_ssize_t count = PyVectorcall_NARGS(nargsf) + (kwnames != NULL ? PyTuple_GET_SIZE(kwnames) : 0);
+        Py_INCREF(callable);
+        NOT_VECTORISED
+        for (Py_ssize_t i = 0; i < count; i++) {
+            Py_INCREF(args[i]);
+        }
+        PyObject *r = call_direct(tstate->cframe->current_frame, tstate, callable, NULL, (PyObject **)args, count,
+                                  kwnames, c->entry_base, c->c_stack, c->spare);
+        if (r != NOT_DIRECT) {
+            return r;
+        }
+        NOT_VECTORISED
+        for (Py_ssize_t i = 0; i < count; i++) {
+            Py_DECREF(args[i]);
+        }
+        Py_DECREF(callable);
+    }
+    return _PyFunction_Vectorcall(callable, args, nargsf, kwnames);
+}
 #endif
 
 #ifdef COMPARE_TRUTH
