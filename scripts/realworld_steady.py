@@ -4,6 +4,11 @@ runs first, then the CPU time per run over RUNS runs.
 
     python scripts/realworld_steady.py pyparsing_arith 10 5
     python -m splice run scripts/realworld_steady.py pyparsing_arith 10 5
+    python scripts/realworld_steady.py pyparsing_arith 10 5 pyparsing   # the library compiled
+
+A fourth argument names packages (comma-separated) whose every module is
+compiled with ``splice.jit_module(eager=True)`` after the settle runs,
+followed by one more run before the measured ones.
 
 The measured runs go through ``itertools.starmap``, so that callgrind can
 count their instructions alone (pyenv's binary itself, not its shim):
@@ -18,6 +23,7 @@ import shutil
 import sys
 import tempfile
 import time
+import types
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,6 +43,14 @@ def main() -> None:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     for _ in range(settle):
+        module.bench()
+    if len(sys.argv) > 4:
+        import splice
+
+        packages = set(sys.argv[4].split(","))
+        for full_name, m in list(sys.modules.items()):
+            if isinstance(m, types.ModuleType) and full_name.partition(".")[0] in packages:
+                splice.jit_module(m, eager=True)
         module.bench()
     start = time.process_time()
     for _ in itertools.starmap(module.bench, [()] * runs):
