@@ -52,6 +52,11 @@ CALL_SHAPES = {
                  "c = C()\ndef f(x):\n    return c.callee_p\n"),
     "init": "class C:\n    def __init__(self, x):\n        self.x = x\ncallee_i = C.__init__\ndef f(x):\n    return C(x)\n",
     "map": "def callee(x):\n    return x\ndef f(x):\n    return sum(map(callee, (x, x, x)))\n",
+    # Free variables: a closure, and zero-argument super() (a __class__ cell).
+    "closure": ("def make(k):\n    def callee_c(x):\n        return x + k\n    return callee_c\n"
+                "callee_c = make(1)\ndef f(x):\n    return callee_c(x)\n"),
+    "super": ("class A:\n    def __init__(self, x):\n        self.x = x\nclass B(A):\n    def __init__(self, x):\n"
+              "        super().__init__(x)\ncallee_a = A.__init__\ncallee_b = B.__init__\ndef f(x):\n    return B(x)\n"),
 }
 
 

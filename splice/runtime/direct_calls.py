@@ -139,12 +139,11 @@ BINDS_BY_NAME = -2
 
 def direct_argcount(code: types.CodeType) -> int:
     """The code's positional parameters, BINDS_BY_NAME, or -1 when a direct
-    call cannot bind its arguments (cells or free variables, which the
-    skipped prologue makes), the frame needs a locals dict (code without
+    call cannot run it: the frame needs a locals dict (code without
     CO_OPTIMIZED), or a call makes a generator (or a coroutine) instead of
-    running the body."""
-    if (code.co_flags & CO_SUSPENDS or not code.co_flags & CO_OPTIMIZED
-            or code.co_cellvars or code.co_freevars):
+    running the body.  Cells and free variables are made as the skipped
+    prologue makes them (call_direct.h's make_cells)."""
+    if code.co_flags & CO_SUSPENDS or not code.co_flags & CO_OPTIMIZED:
         return -1
     if code.co_kwonlyargcount or code.co_flags & (CO_VARARGS | CO_VARKEYWORDS):
         return BINDS_BY_NAME

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from children import PYTHONS, run  # noqa: E402
+from children import BALANCES, PYTHONS, run  # noqa: E402
 
 
 @pytest.mark.parametrize("python", PYTHONS)
@@ -456,4 +456,57 @@ def test_star_args_and_star_star_kwargs_bind_as_the_interpreter_binds(python: st
             (got,) = outcome(native["deep"], (token,))
             assert got[:2] == ("raised", "RecursionError"), got
         assert sys.getrefcount(token) == before
+    ''', python)
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+def test_cells_and_free_variables_are_made_as_the_prologue_makes_them(python: str) -> None:
+    """Closures, cell arguments and zero-argument super() (a `__class__`
+    free variable) take the direct path (from compiled code and from C):
+    it makes the cells and copies the closure as MAKE_CELL and
+    COPY_FREE_VARS do."""
+    run(BALANCES + '''
+        src = """
+        def counter(start):
+            count = start
+            def bump(step):
+                nonlocal count
+                count += step
+                return count
+            def peek():
+                return count
+            return bump, peek
+        def cell_arg(x, y=1):
+            def inner():
+                return x + y
+            x += 1
+            return inner() * 10 + (lambda: y)()
+        class Base:
+            def __init__(self, v):
+                self.v = v
+        class Sub(Base):
+            def __init__(self, v):
+                super().__init__(v * 2)
+            def doubled(self):
+                return super().__class__.__name__, self.v
+        def drive(f, n):
+            return [f(1) for _ in range(n)] + [f(step=2)]
+        def calls(n, bump, peek):
+            return [drive(bump, n), peek(), cell_arg(n), cell_arg(n, y=5), Sub(n).v, Sub(n).doubled(),
+                    list(map(bump, [1, 1])), sorted([3, 1], key=lambda v: v + peek())]
+        def fails(bump):
+            return bump("x")
+        """
+        plain, native = both(src)
+        from splice.runtime import direct_calls, py311
+        pb, pp = plain["counter"](5)
+        nb, np_ = native["counter"](5)
+        jit(nb, np_)
+        assert entry.is_installed(nb) and direct_calls.direct_argcount(entry.original_code(nb)) == 1
+        slot = lambda f: ctypes.c_void_p.from_address(id(f) + py311.FUNCTION_VECTORCALL).value
+        assert slot(nb) == slot(native["Sub"].__init__) == direct_calls.vectorcall_entry()
+        assert native["calls"](3, nb, np_) == plain["calls"](3, pb, pp)
+        assert outcome(native["fails"], (nb,)) == outcome(plain["fails"], (pb,))
+        assert (nb.__closure__[0].cell_contents, np_()) == (pb.__closure__[0].cell_contents, pp())
+        balances(lambda: native["calls"](2, nb, np_), 20, 200)
     ''', python)

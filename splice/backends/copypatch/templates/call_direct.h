@@ -17,6 +17,7 @@
 
 #include "stencil.h"
 #include "internal/pycore_ceval.h"
+#include "internal/pycore_code.h"
 #include "eval_breaker.h"
 #include "c_stack.h"
 #include "exit_stash.h"
@@ -280,6 +281,32 @@ static __attribute__((noinline)) void bind_keywords(PyFunctionObject *func, PyCo
     }
 }
 
+/* The prologue the interpreter runs before RESUME, which a direct call
+ * skips with the rest of the trampoline: MAKE_CELL gives each cell
+ * variable's slot a new cell holding what was bound there (an argument, or
+ * nothing), COPY_FREE_VARS puts the function's closure cells in the free
+ * variables' slots.  -1 with MemoryError from a cell that could not be
+ * made, the frame still looking not yet started (no traceback entry), as
+ * when the interpreter's MAKE_CELL fails. */
+static __attribute__((noinline)) int make_cells(PyFunctionObject *func, PyCodeObject *co, PyObject **locals)
+{
+    const char *kinds = PyBytes_AS_STRING(co->co_localspluskinds);
+    int free_at = co->co_nlocalsplus - co->co_nfreevars;
+    for (int i = 0; i < free_at; i++) {
+        if (kinds[i] & CO_FAST_CELL) {
+            PyObject *cell = PyCell_New(locals[i]);
+            if (cell == NULL) {
+                return -1;
+            }
+            Py_XSETREF(locals[i], cell);
+        }
+    }
+    for (int i = 0; i < co->co_nfreevars; i++) {
+        locals[free_at + i] = Py_NewRef(PyTuple_GET_ITEM(func->func_closure, i));
+    }
+    return 0;
+}
+
 /* Release what a call was given (the callable, `self` or NULL, the `count`
  * arguments at `args`) as the interpreter's CALL clears its stack: the
  * arguments, self first, then the callable. */
@@ -419,6 +446,10 @@ HELPER PyObject *enter_direct(_PyInterpreterFrame *frame, PyThreadState *tstate,
     callee->previous = frame;
     tstate->cframe->current_frame = callee;
     PyObject *r;
+    if ((co->co_ncellvars | co->co_nfreevars) && make_cells(func, co, locals) < 0) {
+        r = NULL;
+        goto unwind;
+    }
     if (eval_breaker_set(tstate)) {
         callee->prev_instr = _PyCode_CODE(co) + rec->resume_index;
         if (handle_eval_breaker(tstate) < 0) {
