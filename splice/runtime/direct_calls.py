@@ -72,6 +72,16 @@ def cache_chunks() -> None:
     ctypes.pythonapi.PyObject_SetArenaAllocator(ctypes.byref(mine))
 
 
+def takes_direct_calls(code: types.CodeType) -> bool:
+    """Whether ``code`` is a trampoline whose record allows direct calls
+    (what call_direct.h's record_of finds, with an argcount of its own)."""
+    last = code.co_consts[-1] if code.co_consts else None
+    if not _ENTRY_BASE or type(last).__base__ is not _ENTRY_BASE[0]:
+        return False
+    fields = RECORD.unpack_from(record_view(last))
+    return fields[0] == id(code) and fields[4] != -1
+
+
 def vectorcall_entry() -> int:
     """The address of the vectorcall slot of compiled functions that take
     direct calls (shared.c's ``vectorcall_entry``): calls from C reach

@@ -166,3 +166,31 @@ def test_frames_and_reference_counts_inside_a_callee_called_from_c(python: str) 
         balances(lambda: native["use"](native["seen"], o), 100, 1000)
         assert sys.getrefcount(o) == before
     ''', python)
+
+
+def test_functions_a_compiled_function_makes_are_entered_directly_from_c() -> None:
+    """A lambda or closure that compiled code makes from compiled nested code
+    gets the vectorcall slot too (make_function.c), so `sorted` calling it
+    as a key enters its native body directly."""
+    run('''
+        import splice
+        from splice.runtime import direct_calls, py311
+        src = """
+        def order(xs, k):
+            key = lambda v: (v % k, -v)
+            def scaled(v):
+                return v * k
+            return sorted(xs, key=key), list(map(scaled, xs)), key, scaled, (lambda: (yield k))
+        """
+        plain, native = {}, {}
+        exec(src, plain)
+        exec(src, native)
+        splice.jit(native["order"], eager=True)
+        assert splice.explain(native["order"]).compiled
+        *results, key, scaled, gen = native["order"]([5, 3, 8, 1], 3)
+        assert results == list(plain["order"]([5, 3, 8, 1], 3)[:2])
+        slot = lambda f: ctypes.c_void_p.from_address(id(f) + py311.FUNCTION_VECTORCALL).value
+        assert slot(key) == slot(scaled) == direct_calls.vectorcall_entry()
+        assert slot(gen) != direct_calls.vectorcall_entry()  # a generator: never a direct call
+        assert list(map(key, [4, 7])) == [(1, -4), (1, -7)] and list(gen()) == [3]
+    ''')

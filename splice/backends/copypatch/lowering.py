@@ -226,7 +226,11 @@ def _make_function(em: Emitter, ins: Instr) -> None:
         raise EmitError(f"unknown MakeFunction extras {sorted(unknown)}")
     present = [name for name in EXTRAS_ORDER if name in given]
     mask = sum(1 << EXTRAS_ORDER.index(name) for name in present)
+    code = ins.args[0].definer
+    value = code.attrs["value"] if isinstance(code, Instr) and code.kind.name == "Const" else None
+    direct = isinstance(value, CodeType) and direct_calls.takes_direct_calls(value)
     em.op("make_function", ins, _JIT_ARG0=em.off(ins.args[0]), _JIT_RES0=em.off(ins.result), _JIT_OP0=mask,
+          _JIT_OP1=direct_calls.vectorcall_entry() if direct else 0,
           _JIT_LIST=_slot_list(em, [given[name] for name in present]))
 
 
