@@ -148,12 +148,18 @@ FLAVOURS = {
     "mixed": (INTS + FLOATS + OBJECTS, ARITH + BITWISE),
     "structured": (INTS + FLOATS + OBJECTS, ARITH + BITWISE),
     "numeric": (INTS + FLOATS, ARITH + BITWISE),
+    "callbacks": (INTS + FLOATS + OBJECTS, ARITH + BITWISE),
 }
 STRUCTURED = "structured"
 # "numeric" adds loops of nothing but arithmetic on locals and reads of L
 # (accumulators, counters, mid-loop rebinding, break), the loops splice
 # speculates on; only seeds of the NUMERIC family make it.
 NUMERIC = "numeric"
+# "callbacks" is "mixed" whose calls also go through C into functions that
+# compiled code made or calls: the closure ``g``, a lambda and a bound
+# method given to map, sorted and max (calls from C enter compiled code
+# through its vectorcall slot); only seeds of the CALLBACKS family make it.
+CALLBACKS = "callbacks"
 COMPARES = ("<", "<=", ">", ">=", "==", "!=")
 # Not hash(): since 3.10 the hash of a NaN is its identity, different per object.
 BUILTINS1 = ("abs", "int", "float", "round", "bool", "math.floor", "math.isnan", "math.fabs")
@@ -269,6 +275,14 @@ class _Gen:
 
     def call(self) -> str:
         e = lambda: self.expr(2)  # noqa: E731
+        if self.flavour == CALLBACKS and self.rng.random() < 0.5:
+            return self.rng.choice((
+                "sum(map(g, L[:2]))",
+                "sorted(L[:3], key=g)[0]",
+                f"max(L[:2], key=lambda v: g(v) if v != {e()} else v)",
+                "list(map(p.m, L[:2]))[-1]",
+                f"min(map(lambda v, w: g(v) - w, L[:3], ({e()}, 1, 2)))",
+            ))
         return self.rng.choice((
             f"h({e()})",
             f"h({e()}, {e()})",
@@ -471,8 +485,8 @@ class _Gen:
 def generate(seed: str) -> Program:
     """The program for ``seed`` (deterministic)."""
     rng = random.Random(seed)
-    flavour = rng.choices(tuple(FLAVOURS), weights=(4, 3, 3, 0, 0))[0]
-    if seed.partition(":")[0] in (STRUCTURED, NUMERIC):
+    flavour = rng.choices(tuple(FLAVOURS), weights=(4, 3, 3, 0, 0, 0))[0]
+    if seed.partition(":")[0] in (STRUCTURED, NUMERIC, CALLBACKS):
         flavour = seed.partition(":")[0]
     g = _Gen(rng, flavour)
     g.emit(0, "def f(a, b, c):")
@@ -493,5 +507,5 @@ def generate(seed: str) -> Program:
     g.emit(1, "return x0, x1, x2, n, L, D, p.x, p.y")
     inputs = [", ".join(rng.choice(g.consts) for _ in range(3)) for _ in range(6)]
     inputs[0] = {"int": "1, 2, 3", "float": "1.5, -0.0, 2.5", "mixed": "1, 2.5, V(3)",
-                 "structured": "1, 2.5, V(3)", "numeric": "1, 2, 0.5"}[flavour]
+                 "structured": "1, 2.5, V(3)", "numeric": "1, 2, 0.5", "callbacks": "1, 2.5, V(3)"}[flavour]
     return Program(PRELUDE + "\n".join(g.lines) + "\n", inputs)
