@@ -194,3 +194,25 @@ def test_functions_a_compiled_function_makes_are_entered_directly_from_c() -> No
         assert slot(gen) != direct_calls.vectorcall_entry()  # a generator: never a direct call
         assert list(map(key, [4, 7])) == [(1, -4), (1, -7)] and list(gen()) == [3]
     ''')
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+def test_a_thread_whose_first_call_is_compiled_code(python: str) -> None:
+    """_thread.start_new_thread calls its function from C before any Python
+    frame has run on the new thread, which then has no data-stack chunk yet:
+    the direct call made the first one (it dereferenced the missing one and
+    crashed; test_threading's BarrierTests, whose threads run a closure)."""
+    run(_case('''
+        import _thread, threading
+        def work(out, done, n):
+            out.append(sum(map(lambda v: v * 2, range(n))))
+            done.release()
+        jit(work)
+        assert slot(work) == direct_calls.vectorcall_entry()
+        for _ in range(3):
+            out, done = [], threading.Lock()
+            done.acquire()
+            _thread.start_new_thread(work, (out, done, 50))
+            done.acquire()
+            assert out == [2450], out
+        '''), python)

@@ -164,13 +164,19 @@ HELPER PyObject **push_chunk(PyThreadState *tstate, size_t size, _PyStackChunk *
         }
     }
     _PyStackChunk *previous = tstate->datastack_chunk;
-    previous->top = tstate->datastack_top - &previous->data[0];
+    if (previous != NULL) {
+        previous->top = tstate->datastack_top - &previous->data[0];
+    }
     chunk->previous = previous;
     chunk->size = bytes;
     chunk->top = 0;
     tstate->datastack_chunk = chunk;
     tstate->datastack_limit = (PyObject **)((char *)chunk + bytes);
-    return &chunk->data[0];
+    /* A thread's first chunk (a call from C, such as _thread's bootstrap,
+     * before any Python frame ran on the thread): as pystate.c's push_chunk,
+     * the frame skips the first slot, so that popping it never frees the
+     * chunk (pop_frame frees a chunk whose first slot was the frame's). */
+    return &chunk->data[previous == NULL];
 }
 
 /* Pop the frame at ``base``: as _PyThreadState_PopFrame, releasing the
