@@ -67,6 +67,19 @@ def test_build_refuses_fields_the_emitter_cannot_patch_safely() -> None:
         build._check_fields("t", code, [(12, "pc32", "PyExc_TypeError", -4)])
 
 
+def test_build_refuses_a_define_the_headers_undefine(tmp_path) -> None:
+    """pycore_global_strings.h ends with #undef STR: a -DSTR variant of
+    binary_num.c was built as the numeric one, so str + str always took its
+    generic path.  The build now refuses such a name, and the str variant
+    calls PyUnicode_Concat on exact str as BINARY_OP_ADD_UNICODE does."""
+    include, flags = build.ABIS["release"]
+    assert "STR" in build._undefined_by_headers(include)
+    with pytest.raises(SystemExit, match="#undef STR"):
+        build._compile("binary_num", ["-DSTR", "-DOP_ADD"], include, flags, tmp_path / "out.o")
+    holes = {hole[2] for hole in table()["binary_str_add"].holes}
+    assert {"PyUnicode_Type", "PyUnicode_Concat"} <= holes and "PyFloat_Type" not in holes
+
+
 def test_far_c_functions_are_called_through_stubs() -> None:
     """Code lives in the low 2 GiB; a C function out of reach of a 32-bit
     call is reached through its stub in the shared block, one in reach directly."""

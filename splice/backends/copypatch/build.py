@@ -14,6 +14,7 @@ import argparse
 import hashlib
 import os
 import pprint
+import functools
 import re
 import subprocess
 import sys
@@ -81,7 +82,7 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     "load_global": ("load_global", []),
     "load_global_cached": ("load_global", ["-DCACHED"]),
     "load_global_builtin": ("load_global", ["-DCACHED", "-DBUILTIN"]),
-    **{f"binary_{t}_{op}": ("binary_num", [f"-D{t.upper()}", f"-DOP_{op.upper()}"])
+    **{f"binary_{t}_{op}": ("binary_num", [f"-D{t.upper()}_", f"-DOP_{op.upper()}"])
        for t, ops in (("int", ("add", "sub", "mul")), ("float", ("add", "sub", "mul", "div")),
                       ("any", ("add", "sub", "mul", "div")), ("str", ("add",))) for op in ops},
     **{f"binary_bits_{op}": ("binary_bits", [f"-DOP_{op.upper()}"]) for op in ("and", "or", "xor", "lshift", "rshift")},
@@ -244,7 +245,21 @@ SPECS: dict[str, tuple[str, list[str]]] = {
 _RELOC_KINDS = {0: "none", 1: "abs64", 2: "pc32", 4: "pc32", 10: "abs32", 11: "abs32s"}
 
 
+@functools.cache
+def _undefined_by_headers(include: Path) -> frozenset[str]:
+    """Macros some header of ``include`` #undefs: a -D define of that name
+    would silently vanish (pycore_global_strings.h undefines STR and ID, so a
+    -DSTR variant built as if the flag were absent)."""
+    names = set()
+    for header in include.rglob("*.h"):
+        names.update(re.findall(r"^\s*#\s*undef\s+(\w+)", header.read_text(errors="replace"), re.M))
+    return frozenset(names)
+
+
 def _compile(template: str, defines: list[str], include: Path, abi_flags: list[str], out: Path) -> None:
+    clash = {d[2:].partition("=")[0] for d in defines} & _undefined_by_headers(include)
+    if clash:
+        raise SystemExit(f"{template}: the C headers #undef {', '.join(sorted(clash))}; name the define otherwise")
     # __FILE__ (in assertion messages of the debug ABI) must not depend on
     # where the checkout lives, or the table would differ between checkouts.
     cmd = [CLANG, *CFLAGS, *abi_flags, *defines, f"-fmacro-prefix-map={TEMPLATES}=templates", f"-I{TEMPLATES}",

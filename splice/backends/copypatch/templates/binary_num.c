@@ -1,7 +1,7 @@
-/* RES0 = ARG0 <op> ARG1 specialised for exact ints (-DINT: add, sub, mul on
- * one-digit ints: the result fits a Py_ssize_t), exact floats (-DFLOAT: add,
- * sub, mul, div by nonzero), exact str (-DSTR: add, PyUnicode_Concat as
- * BINARY_OP_ADD_UNICODE calls it), or whatever numbers come (-DANY, for sites
+/* RES0 = ARG0 <op> ARG1 specialised for exact ints (-DINT_: add, sub, mul on
+ * one-digit ints: the result fits a Py_ssize_t), exact floats (-DFLOAT_: add,
+ * sub, mul, div by nonzero), exact str (-DSTR_: add, PyUnicode_Concat as
+ * BINARY_OP_ADD_UNICODE calls it), or whatever numbers come (-DANY_, for sites
  * without feedback, such as float-int mixes CPython 3.11 does not
  * specialise: two one-digit ints as -DINT (true division: both exact as
  * doubles, one correctly rounded division, as int's own fast path), else
@@ -23,15 +23,15 @@
 STENCIL
 {
     PyObject *a = ARG0, *b = ARG1, *r;
-#if defined(INT)
+#if defined(INT_)
     if (LIKELY(is_medium_int(a) && is_medium_int(b))) {
         r = PyLong_FromSsize_t(APPLY(medium_value(a), medium_value(b)));
     }
-#elif defined(STR)
+#elif defined(STR_)
     if (LIKELY(PyUnicode_CheckExact(a) && PyUnicode_CheckExact(b))) {
         r = PyUnicode_Concat(a, b);
     }
-#elif defined(FLOAT)
+#elif defined(FLOAT_)
     if (LIKELY(PyFloat_CheckExact(a) && PyFloat_CheckExact(b))
 # ifdef OP_DIV
         && PyFloat_AS_DOUBLE(b) != 0.0  /* the generic path raises ZeroDivisionError */
@@ -58,7 +58,7 @@ STENCIL
 # endif
 #endif
     else {
-#ifndef ANY  /* without feedback the generic path may well be the common one */
+#ifndef ANY_  /* without feedback the generic path may well be the common one */
         COLD_PATH();
 #endif
         SET_LOCATION();
