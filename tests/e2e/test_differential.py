@@ -91,7 +91,9 @@ def test_no_leaks(func, inputs):
     # One object kept per call would add 200 blocks per input in each half;
     # caches (free lists, method caches) and background work move the count
     # by a few dozen, so half a leak's growth is the bound.
-    baseline = blocks_kept(func)
+    # A negative baseline is a one-off release during the plain rounds (a
+    # cache of the test process emptied), not something calls give back.
+    baseline = max(blocks_kept(func), 0)
     assert blocks_kept(jitted) < baseline + 100 * len(inputs)
 
 
