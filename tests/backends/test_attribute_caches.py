@@ -659,3 +659,58 @@ def test_store_cache_respects_setattr(python: str) -> None:
 
         same(scenario, plain, native)
     ''', python)
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+def test_module_attributes_follow_every_change(python: str) -> None:
+    """An attribute of a module (LOAD_ATTR_MODULE feedback, getattr_module.c)
+    reads the module dict's entry while its keys keep their version:
+    rebinding shows, adding or deleting any key or a module __getattr__
+    leaves the fast path, and another object at the site is read generically."""
+    run_warm('''
+        import types
+        lib = types.ModuleType("lib")
+        lib.value, lib.other = 1, 2
+        sys.modules["lib"] = lib
+        src = """
+        import lib
+        def read(m):
+            return m.value
+        def warm():
+            read(lib)
+        """
+        plain, native = warm_both(src, ["read"], {"read": ["getattr_module"]})
+
+        def scenario(ns):
+            read, out = ns["read"], []
+            lib.value = 1
+            out += [read(lib), read(lib)]
+            lib.value = [2]                      # rebound: same keys
+            out += [read(lib)]
+            lib.extra = 3                        # a key added: the keys change version
+            out += [read(lib)]
+            del lib.extra
+            out += [read(lib)]
+            del lib.value
+            try:
+                read(lib)
+            except AttributeError as e:
+                out.append(("AttributeError", str(e)))
+            lib.__getattr__ = lambda name: ("module getattr", name)
+            out += [read(lib)]
+            del lib.__getattr__
+            lib.value = "back"
+            out += [read(lib), read(types.SimpleNamespace(value="not a module"))]
+            for i in range(50):                  # the dict's keys rebuilt
+                setattr(lib, f"v{i}", i)
+            out += [read(lib)]
+            return out
+
+        same(scenario, plain, native)
+        value = object()
+        lib.value = value
+        before = sys.getrefcount(value)
+        for _ in range(1000):
+            assert native["read"](lib) is value
+        assert sys.getrefcount(value) == before
+    ''', python)

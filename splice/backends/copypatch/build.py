@@ -98,6 +98,7 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     "seq_store_list": ("getitem_seq", ["-DLIST_", "-DSTORE64"]),
     "getattr_instance": ("getattr_instance", []),
     "setattr_instance": ("getattr_instance", ["-DSTORE"]),
+    "getattr_module": ("getattr_module", []),
     "getattr_slot": ("getattr_slot", []),
     "setattr_slot": ("getattr_slot", ["-DSTORE"]),
     "getattr_hint": ("getattr_hint", []),

@@ -187,10 +187,16 @@ def _item(em: Emitter, ins: Instr) -> int:
 def _attr(em: Emitter, ins: Instr) -> int:
     """GetAttr / SetAttr on an instance's values array (a run-time cache
     seeded with the hint), a __slots__ member or an instance dict (type
+    version guarded); GetAttr of a module's attribute (its dict's keys
     version guarded).  A site without feedback (CPython gave up
     specialising it: several classes meet there) gets the values-array
     cache empty, to fill with the classes it meets."""
     hint = ins.hint or {}
+    if hint.get("kind") == "module" and hint.get("keys_version") and ins.kind.name == "GetAttr":
+        # An attribute of a module, as LOAD_ATTR_MODULE reads it (getattr_module.c).
+        em.op("getattr_module", ins, _JIT_ARG0=em.off(ins.args[0]), _JIT_OP0=ObjRef(sys.intern(ins.attrs["name"])),
+              _JIT_OP1=hint["keys_version"], _JIT_OP2=hint["index"], _JIT_RES0=em.off(ins.result))
+        return 1
     kind = {"instance_value": "instance", "slot": "slot", "with_hint": "hint", None: "instance"}.get(hint.get("kind"))
     if kind is None or (hint and not hint.get("type_version")):
         return 0

@@ -33,7 +33,7 @@ FAR_DATA(PyTypeObject, PyFunction_Type); FAR_DATA(PyTypeObject, PyGen_Type);
 FAR_DATA(PyTypeObject, PyCoro_Type); FAR_DATA(PyTypeObject, PyAsyncGen_Type);
 FAR_DATA(PyTypeObject, PyListIter_Type); FAR_DATA(PyTypeObject, PyList_Type);
 FAR_DATA(PyTypeObject, PyLong_Type); FAR_DATA(PyTypeObject, PyMethod_Type);
-FAR_DATA(PyTypeObject, PyMethodDescr_Type);
+FAR_DATA(PyTypeObject, PyMethodDescr_Type); FAR_DATA(PyTypeObject, PyModule_Type);
 FAR_DATA(PyTypeObject, PyRangeIter_Type); FAR_DATA(PyTypeObject, PySet_Type);
 FAR_DATA(PyTypeObject, PyStaticMethod_Type); FAR_DATA(PyTypeObject, PyTraceBack_Type);
 FAR_DATA(PyTypeObject, PyTupleIter_Type); FAR_DATA(PyTypeObject, PyTuple_Type);

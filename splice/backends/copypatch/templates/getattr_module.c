@@ -1,0 +1,28 @@
+/* Attribute access with feedback "module": an attribute of a module (ceval's
+ * LOAD_ATTR_MODULE, `T.Keyword`, `os.sep`).  While the module's dict keeps
+ * keys of version OP1, the value is entry OP2 of those keys, when the entry
+ * still holds one; anything else (another object, a dict changed since)
+ * takes PyObject_GetAttr.  The interpreter's specialiser gives this
+ * feedback only for a module without a module-level __getattr__ and a name
+ * found in its dict, and a dict's keys get a new version (0 until asked)
+ * whenever a key is added or deleted, so the version names exactly those
+ * keys and the entry's place. */
+#include "stencil.h"
+#include "internal/pycore_moduleobject.h"
+
+STENCIL
+{
+    PyObject *o = ARG0;
+    if (LIKELY(PyModule_CheckExact(o))) {
+        PyDictKeysObject *keys = ((PyDictObject *)((PyModuleObject *)o)->md_dict)->ma_keys;
+        if (LIKELY(keys->dk_version == (uint32_t)OPINT(_JIT_OP1))) {
+            PyObject *r = DK_UNICODE_ENTRIES(keys)[OPINT(_JIT_OP2)].me_value;
+            if (LIKELY(r != NULL)) {
+                RES0 = Py_NewRef(r);
+                CONTINUE();
+            }
+        }
+    }
+    GENERIC_GETATTR();
+    CONTINUE();
+}
