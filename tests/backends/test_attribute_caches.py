@@ -676,10 +676,34 @@ def test_module_attributes_follow_every_change(python: str) -> None:
         import lib
         def read(m):
             return m.value
+        def call(m, x):
+            return m.func(x)
         def warm():
             read(lib)
+            call(lib, 1)
         """
-        plain, native = warm_both(src, ["read"], {"read": ["getattr_module"]})
+        lib.func = lambda x: ("func", x)
+        plain, native = warm_both(src, ["read", "call"], {"read": ["getattr_module"], "call": ["load_method_module"]})
+
+        def calls(ns):
+            call, out = ns["call"], []
+            lib.func = lambda x: ("func", x)
+            out += [call(lib, 1)]
+            lib.func = len                       # rebound to a builtin
+            out += [call(lib, "abc")]
+            lib.added = 0                        # the keys change version
+            out += [call(lib, "ab")]
+            del lib.added, lib.func
+            try:
+                call(lib, 2)
+            except AttributeError as e:
+                out.append(("AttributeError", str(e)))
+            out += [call(types.SimpleNamespace(func=abs), -3)]  # not a module
+            try:
+                call("a-b", "-")
+            except AttributeError as e:
+                out.append(("AttributeError", str(e)))
+            return out
 
         def scenario(ns):
             read, out = ns["read"], []
@@ -707,6 +731,7 @@ def test_module_attributes_follow_every_change(python: str) -> None:
             return out
 
         same(scenario, plain, native)
+        same(calls, plain, native)
         value = object()
         lib.value = value
         before = sys.getrefcount(value)

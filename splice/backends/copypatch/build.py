@@ -99,6 +99,7 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     "getattr_instance": ("getattr_instance", []),
     "setattr_instance": ("getattr_instance", ["-DSTORE"]),
     "getattr_module": ("getattr_module", []),
+    "load_method_module": ("getattr_module", ["-DMETHOD"]),
     "getattr_slot": ("getattr_slot", []),
     "setattr_slot": ("getattr_slot", ["-DSTORE"]),
     "getattr_hint": ("getattr_hint", []),

@@ -214,8 +214,15 @@ def _attr(em: Emitter, ins: Instr) -> int:
 
 def _load_method(em: Emitter, ins: Instr) -> int:
     """A method of an instance's type, cached at run time (see load_method.c);
-    also where there is no feedback (a site meeting several classes)."""
-    if (ins.hint or {}).get("kind") not in ("with_values", "no_dict", "with_dict", "class", None):
+    also where there is no feedback (a site meeting several classes).  A
+    module's function as LOAD_METHOD_MODULE finds it (getattr_module.c)."""
+    hint = ins.hint or {}
+    if hint.get("kind") == "module" and hint.get("keys_version"):
+        em.op("load_method_module", ins, _JIT_ARG0=em.off(ins.args[0]), _JIT_OP0=ObjRef(sys.intern(ins.attrs["name"])),
+              _JIT_OP1=hint["keys_version"], _JIT_OP2=hint["index"], _JIT_RES0=em.off(ins.results[0]),
+              _JIT_RES1=em.off(ins.results[1]))
+        return 1
+    if hint.get("kind") not in ("with_values", "no_dict", "with_dict", "class", None):
         return 0
     em.op("load_method_cached", ins, _JIT_OP0=ObjRef(sys.intern(ins.attrs["name"])), _JIT_CACHE=em.cache(),
           _JIT_ARG0=em.off(ins.args[0]), _JIT_RES0=em.off(ins.results[0]), _JIT_RES1=em.off(ins.results[1]))

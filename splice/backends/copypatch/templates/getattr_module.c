@@ -1,5 +1,7 @@
 /* Attribute access with feedback "module": an attribute of a module (ceval's
- * LOAD_ATTR_MODULE, `T.Keyword`, `os.sep`).  While the module's dict keeps
+ * LOAD_ATTR_MODULE, `T.Keyword`, `os.sep`; with -DMETHOD LOAD_METHOD_MODULE,
+ * `re.match(...)`: RES0 the attribute and RES1 NULL, as LOAD_METHOD gives a
+ * module's function).  While the module's dict keeps
  * keys of version OP1, the value is entry OP2 of those keys, when the entry
  * still holds one; anything else (another object, a dict changed since)
  * takes PyObject_GetAttr.  The interpreter's specialiser gives this
@@ -19,10 +21,25 @@ STENCIL
             PyObject *r = DK_UNICODE_ENTRIES(keys)[OPINT(_JIT_OP2)].me_value;
             if (LIKELY(r != NULL)) {
                 RES0 = Py_NewRef(r);
+#ifdef METHOD
+                RES1 = NULL;
+#endif
                 CONTINUE();
             }
         }
     }
+#ifdef METHOD
+    COLD_PATH();
+    SET_LOCATION();
+    PyObject *meth = NULL;
+    int is_method = _PyObject_GetMethod(o, OP0, &meth);
+    if (meth == NULL) {
+        ERROR();
+    }
+    RES0 = meth;
+    RES1 = is_method ? Py_NewRef(o) : NULL;
+#else
     GENERIC_GETATTR();
+#endif
     CONTINUE();
 }
