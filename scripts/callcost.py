@@ -52,6 +52,8 @@ CALL_SHAPES = {
                  "c = C()\ndef f(x):\n    return c.callee_p\n"),
     "init": "class C:\n    def __init__(self, x):\n        self.x = x\ncallee_i = C.__init__\ndef f(x):\n    return C(x)\n",
     "map": "def callee(x):\n    return x\ndef f(x):\n    return sum(map(callee, (x, x, x)))\n",
+    # A module's attribute and function (LOAD_ATTR_MODULE, LOAD_METHOD_MODULE).
+    "module": "import math\ndef f(x):\n    return math.floor(x) + math.pi\n",
     # Free variables: a closure, and zero-argument super() (a __class__ cell).
     "closure": ("def make(k):\n    def callee_c(x):\n        return x + k\n    return callee_c\n"
                 "callee_c = make(1)\ndef f(x):\n    return callee_c(x)\n"),
