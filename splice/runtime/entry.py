@@ -140,7 +140,7 @@ def install(func: Callable[..., Any], compiled: CompiledCode, original_code: typ
     trampoline = make_trampoline(compiled, original_code)
     func.__code__ = trampoline  # type: ignore[attr-defined]
     _installed[func] = _Installed(original_code, trampoline, compiled)
-    if compiled.entry_address and direct_calls.direct_argcount(original_code) != -1:
+    if direct_calls.takes_direct_calls(trampoline):
         # Calls from C (a property, __init__ through its class, map) enter
         # the native body directly (shared.c's vectorcall_entry).
         _require_impl().set_vectorcall(func, direct_calls.vectorcall_entry())

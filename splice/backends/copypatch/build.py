@@ -11,10 +11,10 @@ headers: Py_DEBUG / Py_REF_DEBUG).  See docs/copypatch.md.
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import os
 import pprint
-import functools
 import re
 import subprocess
 import sys

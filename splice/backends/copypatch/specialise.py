@@ -184,6 +184,19 @@ def _item(em: Emitter, ins: Instr) -> int:
     return 1
 
 
+def _module_attribute(em: Emitter, ins: Instr, stencil: str) -> int:
+    """An attribute of a module (GetAttr) or a module's function
+    (LoadMethod), read as LOAD_ATTR_MODULE / LOAD_METHOD_MODULE read it
+    (getattr_module.c), when the feedback says so."""
+    hint = ins.hint or {}
+    if hint.get("kind") != "module" or not hint.get("keys_version"):
+        return 0
+    results = {f"_JIT_RES{i}": em.off(r) for i, r in enumerate(ins.results)}
+    em.op(stencil, ins, _JIT_ARG0=em.off(ins.args[0]), _JIT_OP0=ObjRef(sys.intern(ins.attrs["name"])),
+          _JIT_OP1=hint["keys_version"], _JIT_OP2=hint["index"], **results)
+    return 1
+
+
 def _attr(em: Emitter, ins: Instr) -> int:
     """GetAttr / SetAttr on an instance's values array (a run-time cache
     seeded with the hint), a __slots__ member or an instance dict (type
@@ -192,10 +205,7 @@ def _attr(em: Emitter, ins: Instr) -> int:
     specialising it: several classes meet there) gets the values-array
     cache empty, to fill with the classes it meets."""
     hint = ins.hint or {}
-    if hint.get("kind") == "module" and hint.get("keys_version") and ins.kind.name == "GetAttr":
-        # An attribute of a module, as LOAD_ATTR_MODULE reads it (getattr_module.c).
-        em.op("getattr_module", ins, _JIT_ARG0=em.off(ins.args[0]), _JIT_OP0=ObjRef(sys.intern(ins.attrs["name"])),
-              _JIT_OP1=hint["keys_version"], _JIT_OP2=hint["index"], _JIT_RES0=em.off(ins.result))
+    if ins.kind.name == "GetAttr" and _module_attribute(em, ins, "getattr_module"):
         return 1
     kind = {"instance_value": "instance", "slot": "slot", "with_hint": "hint", None: "instance"}.get(hint.get("kind"))
     if kind is None or (hint and not hint.get("type_version")):
@@ -216,13 +226,9 @@ def _load_method(em: Emitter, ins: Instr) -> int:
     """A method of an instance's type, cached at run time (see load_method.c);
     also where there is no feedback (a site meeting several classes).  A
     module's function as LOAD_METHOD_MODULE finds it (getattr_module.c)."""
-    hint = ins.hint or {}
-    if hint.get("kind") == "module" and hint.get("keys_version"):
-        em.op("load_method_module", ins, _JIT_ARG0=em.off(ins.args[0]), _JIT_OP0=ObjRef(sys.intern(ins.attrs["name"])),
-              _JIT_OP1=hint["keys_version"], _JIT_OP2=hint["index"], _JIT_RES0=em.off(ins.results[0]),
-              _JIT_RES1=em.off(ins.results[1]))
+    if _module_attribute(em, ins, "load_method_module"):
         return 1
-    if hint.get("kind") not in ("with_values", "no_dict", "with_dict", "class", None):
+    if (ins.hint or {}).get("kind") not in ("with_values", "no_dict", "with_dict", "class", None):
         return 0
     em.op("load_method_cached", ins, _JIT_OP0=ObjRef(sys.intern(ins.attrs["name"])), _JIT_CACHE=em.cache(),
           _JIT_ARG0=em.off(ins.args[0]), _JIT_RES0=em.off(ins.results[0]), _JIT_RES1=em.off(ins.results[1]))

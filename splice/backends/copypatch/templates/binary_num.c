@@ -3,7 +3,7 @@
  * sub, mul, div by nonzero), exact str (-DSTR_: add, PyUnicode_Concat as
  * BINARY_OP_ADD_UNICODE calls it), or whatever numbers come (-DANY_, for sites
  * without feedback, such as float-int mixes CPython 3.11 does not
- * specialise: two one-digit ints as -DINT (true division: both exact as
+ * specialise: two one-digit ints as -DINT_ (true division: both exact as
  * doubles, one correctly rounded division, as int's own fast path), else
  * exact floats and one-digit ints as doubles, as float's methods convert
  * them).  Anything else takes the generic C API function OP3, so a wrong

@@ -21,14 +21,11 @@
 #include "exit_stash.h"
 #endif
 #ifdef CALL
-#include "call_direct.h"
 #include "c_call.h"
 #include "consume_generator.h"
 #endif
-#ifdef VECTORCALL_ENTRY
-#include "call_direct.h"
-#endif
 #if defined(CALL) || defined(VECTORCALL_ENTRY)
+#include "call_direct.h"
 /* What every direct call of the process shares, filled in when the
  * emitter links this helper (emitter._call_config): passed in memory, not
  * as arguments, so each call site is short and takes no stack arguments. */
