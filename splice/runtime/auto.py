@@ -103,9 +103,12 @@ class _Sampler:
         self.interval = 1.0 / max(1, hz)
         self.backend = backend
         self.counts: dict[int, int] = {}
-        # A weak reference to each counted code: when a code object dies its
-        # id leaves every table (ids stay unique), and the sampler keeps
-        # nothing alive (a closure's code, or a trampoline and its machine code).
+        # A weak reference to each counted code, so the sampler keeps nothing
+        # alive (a closure's code, or a trampoline and its machine code).  It
+        # has no callback: a callback is Python code run wherever a code object
+        # dies, which a tracer or profiler in that thread would see.  Instead
+        # a key whose code died (its id may be a new code's now) leaves every
+        # table when the sampler next meets that id (``refresh``).
         self.codes: dict[int, weakref.ref[types.CodeType]] = {}
         self.sweeps: dict[int, int] = {}
         self.ignored: set[int] = set()
@@ -179,11 +182,13 @@ class _Sampler:
                 seen: set[int] = set()
                 for i in range(start, end, 2):
                     key = id(found[i])
-                    if key not in self.ignored and key not in seen:  # cheap tests first
-                        seen.add(key)
-                        if self.sample(found[i]) is not None:
-                            hot = hot or []
-                            hot.append((found[i], found[i + 1]))
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    self.refresh(key, found[i])
+                    if key not in self.ignored and self.sample(found[i]) is not None:
+                        hot = hot or []
+                        hot.append((found[i], found[i + 1]))
             start = end + 1
         return hot
 
@@ -193,9 +198,12 @@ class _Sampler:
         n = self.counts.get(key)
         if n is None:
             if len(self.codes) >= MAX_CODES:  # e.g. a program that evals new code forever
-                for table in (self.counts, self.codes, self.sweeps, self.ignored):
-                    table.clear()
-            self.codes[key] = weakref.ref(code, lambda _: self.forget(key))
+                for dead in [k for k, ref in self.codes.items() if ref() is None]:
+                    self.forget(dead)
+                if len(self.codes) >= MAX_CODES:
+                    for table in (self.counts, self.codes, self.sweeps, self.ignored):
+                        table.clear()
+            self.codes[key] = weakref.ref(code)
             if (not _eligible(code) or code.co_filename.startswith(_SPLICE_DIR)
                     or (self.user_only and not _is_user_file(code.co_filename))):
                 self.ignored.add(key)
@@ -209,8 +217,15 @@ class _Sampler:
         self.counts[key] = 0
         return code
 
+    def refresh(self, key: int, code: types.CodeType) -> None:
+        """Forget the tables' entries for ``key`` (``id(code)``) when they
+        belonged to a code object that died and left its id to ``code``."""
+        ref = self.codes.get(key)
+        if ref is not None and ref() is not code:
+            self.forget(key)
+
     def forget(self, key: int) -> None:
-        """Drop a dead code object's id from every table (run when it dies, in any thread)."""
+        """Drop a dead code object's id from every table."""
         for table in (self.counts, self.codes, self.sweeps):
             table.pop(key, None)
         self.ignored.discard(key)

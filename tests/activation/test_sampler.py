@@ -139,13 +139,19 @@ def test_sampling_slows_down_while_nothing_is_counted() -> None:
     assert slow.next_interval(slow.interval) == slow.interval
 
 
-def test_a_counted_code_that_dies_leaves_every_table() -> None:
+def test_a_counted_code_that_dies_is_not_kept_and_leaves_every_table_when_its_id_returns() -> None:
     """The sampler kept every code it counted alive: a closure made per
-    call, or a trampoline with its machine code, leaked once sampled."""
+    call, or a trampoline with its machine code, leaked once sampled.  Its
+    id may come back as another code's, which then starts from nothing."""
     sampler = auto._Sampler(threshold=5, hz=1, backend="interp")
     code = compile("def fresh(): pass", "<fresh>", "exec").co_consts[0]
     key = id(code)
-    assert sampler.sample(code) is None and key in sampler.counts and key in sampler.codes
+    assert sampler.sample(code) is None and sampler.counts[key] == 1
     del code
     gc.collect()
+    assert sampler.codes[key]() is None
+    other = compile("def other(): pass", "<other>", "exec").co_consts[0]
+    sampler.refresh(key, other)  # as a sample does when ``other`` has the dead code's id
     assert key not in sampler.counts and key not in sampler.codes and key not in sampler.ignored
+    sampler.refresh(id(other), other)
+    assert sampler.sample(other) is None and sampler.counts[id(other)] == 1

@@ -2,7 +2,10 @@
 to it: the sampler counts code objects by weak reference.  It held them
 strongly, so a class made per call whose ``__del__`` ran hot (test_gc's
 ``test_trashcan``) left one trampoline, with its entry type and machine
-code, alive per call: 206 references a repetition on the debug build."""
+code, alive per call: 206 references a repetition on the debug build.
+Nor does the sampler run Python code when a code object dies: a weak
+reference callback did, and ``trace``'s coverage of a program (test_trace's
+``test_coverage_ignore``) listed splice's auto.py."""
 
 from .children import run_program
 
@@ -46,3 +49,27 @@ def test_a_sampled_trampoline_dies_with_its_function(tmp_path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["compiled True", "trampolines made True", "trampolines alive 0",
                                           "entry types alive True"], done.stdout
+
+
+TRACED = """
+    import sys, trace
+
+    def work(n):
+        return sum(i * i for i in range(n))
+
+    def program():
+        for _ in range(200):
+            exec(compile("def f(n):\\n    return work(n)\\nf(20000)", "<gen>", "exec"), globals())
+
+    program()                          # the sampler counts the codes exec makes, and they die
+    tracer = trace.Trace(trace=0, count=1)
+    tracer.runfunc(program)            # they die under the tracer now
+    files = {f for f, _ in tracer.results().counts}
+    print(sorted(f for f in files if "splice" in f))
+"""
+
+
+def test_a_sampled_code_dies_without_running_splice_code(tmp_path) -> None:
+    done = run_program(tmp_path, TRACED, SPLICE="1", SPLICE_SAMPLE_HZ="1000")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["[]"], done.stdout
