@@ -23,6 +23,7 @@ Limitations: tracebacks show this module's frames, not the user's lines;
 from __future__ import annotations
 
 import ctypes
+import math
 import operator
 import sys
 import types
@@ -640,6 +641,24 @@ def _seq_store(fr: "_Frame", ins: Instr, c: list, i: int, v: Any) -> Any:
     return None
 
 
+_LIST_ITER = type(iter([]))
+
+
+def _list_next(fr: "_Frame", ins: Instr, it: Any) -> Any:
+    """The next item, or _EXHAUSTED leaving the iterator as it is (not released)."""
+    return next(it) if it.__length_hint__() > 0 else _EXHAUSTED
+
+
+def _float_pow(fr: "_Frame", ins: Instr, a: float, b: float) -> Any:
+    if not (a > 0.0 and math.isfinite(a) and math.isfinite(b)):
+        return _EXHAUSTED
+    try:
+        r = a ** b
+    except OverflowError:
+        return _EXHAUSTED
+    return r if math.isfinite(r) and r >= sys.float_info.min else _EXHAUSTED
+
+
 def _deopt(fr: "_Frame", ins: Instr, *stack: Any) -> None:
     raise NotImplementedError("the IR interpreter cannot hand a frame to CPython's interpreter (Deopt)")
 
@@ -758,6 +777,12 @@ _IMPL: dict[str, Callable[..., Any]] = {
     "SeqItem": lambda fr, ins, c, i: c[i] if -len(c) <= i < len(c) else _EXHAUSTED,
     "SeqStore": _seq_store,
     "RangeNext": lambda fr, ins, it: next(it, _EXHAUSTED),
+    "CheckSeqLen": lambda fr, ins, v: len(v) == ins.attrs["count"],
+    "CheckListIter": lambda fr, ins, v: type(v) is _LIST_ITER,
+    "CheckSlotQuiet": lambda fr, ins: fr.slots[ins.attrs["slot"]] is NULL or type(fr.slots[ins.attrs["slot"]]) in (
+        int, float, str, bool, type(None)),
+    "ListNext": _list_next,
+    "FloatPow": _float_pow,
     "Deopt": _deopt,
 }
 

@@ -249,6 +249,9 @@ KINDS: dict[str, OpKind] = _kinds(
            doc="the local's slot is empty or holds an exact int that fits in int64"),
     OpKind("CheckSlotFloat", attrs=("slot", "name"), result_repr=Repr.BOOL, raises=False,
            doc="the local's slot is empty or holds an exact float"),
+    OpKind("CheckSlotQuiet", attrs=("slot", "name"), result_repr=Repr.BOOL, raises=False,
+           doc="the local's slot is empty, or releasing what it holds runs no code: another reference keeps "
+               "it, or it is an exact int, float, str, bool or None"),
     OpKind("IntToFloat", 1, result_repr=Repr.FLOAT64, operand_repr=Repr.INT64, raises=False,
            doc="float(v) of an unboxed int, correctly rounded"),
     OpKind("CheckSeq", 1, attrs=("container",), result_repr=Repr.BOOL, raises=False,
@@ -262,7 +265,18 @@ KINDS: dict[str, OpKind] = _kinds(
            doc="a checked list's item at an unboxed index (negative from the end) set to the third operand; a "
                "guard: targets ok, exit (the index is out of range, or the old item is not an exact int, float, "
                "str, bool or None, whose release could run code)"),
+    OpKind("CheckSeqLen", 1, attrs=("count",), result_repr=Repr.BOOL, raises=False,
+           doc="len(v) == count, for a checked list or tuple"),
     OpKind("CheckRangeIter", 1, result_repr=Repr.BOOL, raises=False, doc="type(v) is range_iterator, exactly"),
+    OpKind("CheckListIter", 1, result_repr=Repr.BOOL, raises=False, doc="type(v) is list_iterator, exactly"),
+    OpKind("ListNext", 1, raises=False, runs_code=False, terminator=True, result_on_first_edge=True,
+           doc="the next item of a checked list iterator; targets: body (result defined), exhausted (the "
+               "iterator is left as it is: the ForIter after it finds the end and releases the list)"),
+    OpKind("FloatPow", 2, result_repr=Repr.FLOAT64, operand_repr=Repr.FLOAT64, raises=False, runs_code=False,
+           terminator=True, result_on_first_edge=True,
+           doc="a guard: a ** b for a finite base above 0 and a finite exponent whose result is a normal "
+               "float (what float.__pow__ computes there: C's pow); targets: ok (result defined), exit "
+               "(anything else: the generic path decides, complex results and errors included)"),
     OpKind("RangeNext", 1, result_repr=Repr.INT64, raises=False, terminator=True, result_on_first_edge=True,
            doc="the next int of a checked range iterator, unboxed; targets: body (result defined), exhausted"),
 )

@@ -91,7 +91,7 @@ MIXED_LOOPS = False
 def _op(ins: Instr) -> str:
     """A BinaryOp's operator, its in-place form as the plain one."""
     op = ins.attrs["op"]
-    return op[1:] if op.startswith("i") and op[1:] in INT_OPS | FLOAT_OPS else op
+    return op[1:] if op.startswith("i") and op[1:] in INT_OPS | FLOAT_OPS | {"pow"} else op
 
 
 def _fed(ins: Instr) -> tuple[str, ...] | None:
@@ -105,7 +105,7 @@ def _result_kind(ins: Instr, a: str, b: str) -> str | None:
     op = _op(ins)
     if a == b == "int":
         return "int" if op in INT_OPS else None
-    if {a, b} <= set(NUMERIC) and op in FLOAT_OPS:
+    if {a, b} <= set(NUMERIC) and (op in FLOAT_OPS or op == "pow" and "float" in (a, b)):
         return "float"
     return None
 
@@ -155,6 +155,7 @@ class _Plan:
     local_kind: dict[int, str]  # "int" or "float": the locals held unboxed (the others stay in their slots)
     speculated: set[Instr]  # the operations done unboxed
     ranged: bool  # the header's ForIter walks a range iterator unboxed
+    listed: bool  # the header's ForIter walks a list iterator (guarded at the entry)
     stored: list[int]  # unboxed locals the loop writes
     live_in: list[int]  # unboxed locals it reads before writing (loaded at the entry)
     entry_edges: list[Edge] = field(default_factory=list)
@@ -196,17 +197,34 @@ def _ranged(h: Block, preds) -> bool:
     return False
 
 
+def _listed(h: Block, ranged: bool) -> bool:
+    """Whether the header's ForIter is taken to walk a list: nothing says it
+    walks something else (3.11 leaves no feedback on FOR_ITER; the front
+    end's hint comes from the iterable's definer).  A guess: the guard at
+    the entry decides, and a loop whose guard keeps failing is compiled
+    again without speculation (runtime/registry.py)."""
+    term = h.terminator
+    return (not ranged and term is not None and term.kind.name == "ForIter"
+            and (term.hint or {}).get("iter") in (None, "list"))
+
+
+def _unpacked(ins: Instr) -> str | None:
+    """"list" or "tuple" when the interpreter unpacked that here (feedback)."""
+    kind = (ins.hint or {}).get("container")
+    return kind if ins.kind.name == "UnpackSequence" and kind in ("list", "tuple") else None
+
+
 class _Typing:
     """Kinds of the loop's values, given the locals that stay objects."""
 
     def __init__(self, fn: Function, h: Block, body: set[Block], defined: set[Value], objects: set[int],
-                 ranged: bool) -> None:
+                 ranged: bool, listed: bool) -> None:
         self.fn, self.body, self.defined, self.objects = fn, body, defined, objects
         self.kind: dict[Value, str] = {p: "obj" for p in h.params}
         self.local_kind: dict[int, str] = {}
         self.demote: set[int] = set()  # locals found to hold more than one kind
         self.speculated: set[Instr] = set()
-        self.ranged = ranged
+        self.ranged, self.listed = ranged, listed
         self.loaded: dict[Value, int] = {}
         self.users: dict[Value, list[Instr]] = {}
         for b in body:
@@ -273,6 +291,12 @@ class _Typing:
             a = self.of(ins.args[0])
             if a is not None:
                 changed |= self.local(ins.attrs["slot"], a)
+            s = ins.attrs["slot"]
+            if (a == "obj" and (s in self.objects or s in self.demote) and self.fn.slots[s].kind == "local"
+                    and _leaves_state(ins)):
+                self.speculated.add(ins)  # an object local: stored as the first tier does, once a guard
+            else:                         # finds that releasing its old value runs no code
+                self.speculated.discard(ins)
         elif k == "Const":
             v = ins.attrs["value"]
             changed |= self.settle(ins.result, "float" if type(v) is float else
@@ -311,6 +335,14 @@ class _Typing:
                 changed |= self.settle(ins.result, "bool" if a == "bool" else "cbool")
         elif k == "ForIter" and self.ranged:
             changed |= self.settle(ins.result, "int")
+        elif k == "ForIter" and self.listed:
+            self.speculated.add(ins)
+            changed |= self.settle(ins.result, "obj")
+        elif _unpacked(ins):  # an exact list or tuple of the right size: no code runs
+            ok = self.of(ins.args[0]) == "obj" and _leaves_state(ins)
+            (self.speculated.add if ok else self.speculated.discard)(ins)
+            for r in ins.results:
+                changed |= self.settle(r, "obj")
         elif k == "SetItem" and _seq_hint(ins) == "list":  # no code runs either, when the old item is plain
             ok = (self.of(ins.args[1]) == "int" and self.of(ins.args[0]) == "obj"
                   and self.of(ins.args[2]) in ("obj", *NUMERIC) and _leaves_state(ins))
@@ -400,8 +432,9 @@ def _planned(fn: Function, h: Block, body: set[Block], preds) -> _Plan:
                 raise _Reject
     objects = _object_locals(fn, body)
     ranged = _ranged(h, preds)
+    listed = _listed(h, ranged)
     while True:  # each round leaves one more local in its slot, until the kinds agree
-        t = _Typing(fn, h, body, defined, objects, ranged)
+        t = _Typing(fn, h, body, defined, objects, ranged, listed)
         t.run()
         if not t.demote:
             break
@@ -436,7 +469,7 @@ def _planned(fn: Function, h: Block, body: set[Block], preds) -> _Plan:
         raise _Reject
     stored = sorted({ins.attrs["slot"] for b in body for ins in b.instrs
                      if ins.kind.name == "StoreLocal" and ins.attrs["slot"] in t.local_kind})
-    return _Plan(fn, h, body, kind, t.local_kind, t.speculated, ranged, stored,
+    return _Plan(fn, h, body, kind, t.local_kind, t.speculated, ranged, listed, stored,
                  _live_in(h, body, set(t.local_kind)), entry)
 
 
@@ -713,6 +746,62 @@ class _Rewrite:
         bld.block = ok
         return ok
 
+    def _float_pow(self, bld: Builder, ins: Instr, env, start: Block) -> Block:
+        """``a ** b`` in floats, where C's pow gives float.__pow__'s result
+        (FloatPow); anything else leaves the function."""
+        exit_ = _Exit(self, ins, env)
+        args = [bld.value("IntToFloat", v) if v.repr is Repr.INT64 else v
+                for v in self._operands(bld, ins, exit_, start)]
+        ok = self.hot_block(start)
+        self.nv[ins.result] = bld.emit("FloatPow", *args, targets=[
+            Edge(ok), Edge(exit_.block("a power with a base not above 0, or a result outside normal floats"))]).result
+        bld.block = ok
+        return ok
+
+    def _unpack(self, bld: Builder, ins: Instr, env, start: Block) -> Block:
+        """``a, b = seq`` for an exact list or tuple of that size (the
+        feedback names which): its items, no call (else leave the function)."""
+        kind, n = _unpacked(ins), ins.attrs["count"]
+        exit_ = _Exit(self, ins, env)
+        seq = self.map(ins.args[0])
+        self.guard(bld, bld.value("CheckSeq", seq, container=kind), exit_.block(f"no {kind}"), start)
+        self.guard(bld, bld.value("CheckSeqLen", seq, count=n), exit_.block(f"not {n} items"), start)
+        for i, r in enumerate(ins.results):
+            ok = self.hot_block(start)
+            item = bld.emit("SeqItem", seq, self.const(i), container=kind,
+                            targets=[Edge(ok), Edge(exit_.block(f"not {n} items"))])
+            item.results = [r]  # the values the loop's other instructions name
+            r.definer = item
+            bld.block = start = ok
+        return start
+
+    def _quiet_store(self, bld: Builder, ins: Instr, env, start: Block) -> Block:
+        """A store into an object local whose old value's release runs no
+        code (a guard checks; else leave the function, which stores it)."""
+        self.guard(bld, bld.value("CheckSlotQuiet", slot=ins.attrs["slot"], name=ins.attrs["name"]),
+                   _Exit(self, ins, env).block("releasing the old value of a local could run code"), start)
+        ins.args = [self.map(a) for a in ins.args]
+        bld.block.instrs.append(ins)
+        return bld.block
+
+    def _list_next(self, bld: Builder, ins: Instr, env) -> None:
+        """The header's ForIter over the list iterator the entry checked:
+        the next item, no call.  At the end the ForIter itself runs, after
+        the locals are stored: it releases the list, which may run code."""
+        body, done = ins.targets
+        it = self.map(ins.args[0])
+        end = self.cold_block()
+        nxt = bld.emit("ListNext", it)
+        self.nv[ins.result] = nxt.result
+        nxt.targets = [self.edge(body, env, ins), Edge(end)]
+        eb = self.builder(end, ins, ins.handler)
+        self.materialise(eb, env)
+        clean = self.cleaned(env)
+        again = eb.emit("ForIter", it, hint=ins.hint)
+        again.state = ins.state
+        again.targets = [Edge(body.block, [again.result if a is ins.result else self.map(a) for a in body.args]
+                              + self.env_args(clean)), self.edge(done, clean, ins)]
+
     def _compare(self, bld: Builder, ins: Instr, env, start: Block) -> Block:
         """A comparison of two ints or two floats, unboxed."""
         args = self._operands(bld, ins, _Exit(self, ins, env), start)
@@ -762,6 +851,9 @@ class _Rewrite:
         for ins in loop_instrs:
             if ins.kind.name == "Const" and p.kind[ins.result] != "obj":
                 self.const(ins.attrs["value"])
+            elif ins.kind.name == "UnpackSequence" and ins in p.speculated:
+                for i in range(ins.attrs["count"]):  # the items' indexes
+                    self.const(i)
         if "float" in p.local_kind.values() or any(i.kind.name == "BinaryOp" and _op(i) == "truediv"
                                                    for i in loop_instrs):
             self.const(0.0)  # a float local's placeholder, a divisor's test
@@ -771,7 +863,8 @@ class _Rewrite:
         fb.emit("Deopt", *[outer.get(v, v) for v in first.state.stack], resume=first.state.unit, loop=self.loop,
                 reason=f"loop entry at line {first.lineno}: " + ", or ".join(
                     ([f"a local is not {' or '.join(sorted({_EXPECTED[k] for k in p.local_kind.values()}))}"]
-                     if p.local_kind else []) + (["the iterator is not a range"] if p.ranged else [])))
+                     if p.local_kind else []) + (["the iterator is not a range"] if p.ranged else [])
+                    + (["the iterator is not a list's"] if p.listed else [])))
         env = {}
         for s in p.live_in:
             name = fn.slots[s].name
@@ -791,6 +884,8 @@ class _Rewrite:
                 env[s] = (self.zero if k == "int" else self.const(0.0), self.zero)
         if p.ranged:
             self.guard(bld, bld.value("CheckRangeIter", outer[h.terminator.args[0]]), fail, g)
+        if p.listed:
+            self.guard(bld, bld.value("CheckListIter", outer[h.terminator.args[0]]), fail, g)
         bld.emit("Jump", targets=[Edge(h, list(g.params) + self.env_args(env))])
         fn.blocks.insert(fn.blocks.index(h), g)
 
@@ -807,6 +902,8 @@ class _Rewrite:
             slot = ins.attrs.get("slot") if k in ("LoadLocal", "StoreLocal") else None
             if k == "LoadLocal" and slot in p.local_kind:
                 self.nv[ins.result] = env[slot][0] if slot in env else self.invariant[slot]
+            elif ins in p.speculated and k == "StoreLocal":
+                start = self._quiet_store(bld, ins, env, start)
             elif k == "StoreLocal" and slot in p.local_kind:
                 env[slot] = (self.map(ins.args[0]), self.one)
                 self.in_slot = {v: s for v, s in self.in_slot.items() if s != slot}
@@ -818,6 +915,12 @@ class _Rewrite:
                 start = self._seq_item(bld, ins, env, start)
             elif ins in p.speculated and k == "Compare":
                 start = self._compare(bld, ins, env, start)
+            elif ins in p.speculated and k == "UnpackSequence":
+                start = self._unpack(bld, ins, env, start)
+            elif ins in p.speculated and k == "ForIter":
+                self._list_next(bld, ins, env)
+            elif ins in p.speculated and k == "BinaryOp" and _op(ins) == "pow":
+                start = self._float_pow(bld, ins, env, start)
             elif ins in p.speculated and p.kind[ins.result] == "float":
                 start = self._float_op(bld, ins, env, start)
             elif ins in p.speculated:

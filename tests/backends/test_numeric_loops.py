@@ -453,3 +453,134 @@ jit(fill_k)
 for args in (([0, 0], 2, 5), ([0], 2, 5), ([1.5, None], 2, 7), (["x", 2], 2, 3)):
     assert repr(plain(*map(list, args[:1]), *args[1:])) == repr(fill_k(*map(list, args[:1]), *args[1:])), args
 ''')
+
+
+# Loops over lists, unpacking, powers and stores of objects (the shape of
+# pyperformance's nbody): run warm, so the feedback names the unpacked
+# containers.
+SEQ_LOOPS = '''
+import sys
+
+def pairs_energy(pairs, dt):
+    e = 0.0
+    for (([x1, y1], m1), ([x2, y2], m2)) in pairs:
+        dx = x1 - x2
+        dy = y1 - y2
+        mag = dt * ((dx * dx + dy * dy) ** (-1.5))
+        e += m1 * m2 * mag
+    return e
+
+def walk(bodies, dt):
+    for (r, [vx, vy], m) in bodies:
+        r[0] += dt * vx
+        r[1] += dt * vy * m
+    return bodies
+
+def powers(xs, p=0.5):
+    t = 0.0
+    for x in xs:
+        t += (x + 0.0) ** p
+    return t
+
+def last_item(xs):
+    s = 0.0
+    for x in xs:
+        s += x
+    return s, x
+
+def shared_iter(lst, extra):
+    it = iter(lst)
+    s = 0.0
+    for x in it:
+        s += x
+    lst.append(extra)
+    return s, next(it, "end"), list(it)
+
+def keep(items, o):
+    t = 0.0
+    for (a, v) in items:
+        t += v
+        o = a
+    return t, o
+
+log = []
+
+class Noisy:
+    def __init__(self, tag):
+        self.tag = tag
+    def __del__(self):
+        f = sys._getframe(1)
+        log.append(("freed", self.tag, f.f_code.co_name, f.f_lineno, f.f_locals.get("t")))
+'''
+
+SEQ_WARM = [("pairs_energy", lambda: ([(([1.0, 2.0], 3.0), ([4.0, 6.0], 5.0))] * 3, 0.01)),
+            ("walk", lambda: ([([0.0, 0.0], [1.0, 2.0], 3.0)] * 2, 0.5)),
+            ("powers", lambda: ([1.5, 2.5, 3.5], 2.5)), ("last_item", lambda: ([1.0, 2.0],)),
+            ("shared_iter", lambda: ([1.0, 2.0], 3.0)), ("keep", lambda: ([("a", 1.0), ("b", 2.0)], None))]
+
+SEQ_CASES = '''
+nan, inf = float("nan"), float("inf")
+P = lambda *xs: [tuple(x) for x in xs]
+cases = [("pairs_energy", (P((([1.0, 2.0], 3.0), ([4.0, 6.0], 5.0)), (([0.5, 0.5], 1.0), ([0.25, 1.0], 2.0))), 0.01)),
+         ("pairs_energy", (P((([1.0, 2.0], 3.0), ([1.0, 2.0], 5.0))), 0.01)),          # 0.0 ** -1.5
+         ("pairs_energy", (P((([1e-200, 0.0], 1.0), ([0.0, 0.0], 1.0))), 1.0)),        # an overflow
+         ("pairs_energy", (P((([1e200, 0.0], 1.0), ([0.0, 0.0], 1.0))), 1.0)),         # a subnormal result
+         ("pairs_energy", (P((([1, 2], 3), ([4, 6], 5))), 0.01)),                       # ints
+         ("pairs_energy", (P(((((1.0, 2.0)), 3.0), ([4.0, 6.0], 5.0))), 0.01)),         # a tuple, not a list
+         ("pairs_energy", (P((([1.0, 2.0, 9.0], 3.0), ([4.0, 6.0], 5.0))), 0.01)),     # three items
+         ("pairs_energy", ((P((([1.0, 2.0], 3.0), ([4.0, 6.0], 5.0)))[0],), 0.01)),     # a tuple to walk
+         ("pairs_energy", (iter(P((([1.0, 2.0], 3.0), ([4.0, 6.0], 5.0)))), 0.01)),     # an iterator
+         ("pairs_energy", ([], 0.01)), ("pairs_energy", (P((([nan, 2.0], 3.0), ([4.0, inf], 5.0))), 0.01)),
+         ("walk", ([([0.0, 0.0], [1.0, 2.0], 3.0), ([1.0, 1.0], [-1.0, 0.5], 0.5)], 0.5)),
+         ("walk", ([([0.0, 0.0], [1.0, 2.0], 3)], 0.5)), ("walk", ([([0.0, "x"], [1.0, 2.0], 3.0)], 0.5)),
+         ("walk", ([((0.0, 0.0), [1.0, 2.0], 3.0)], 0.5)), ("walk", ([([0.0, 0.0], [1.0, 2.0])], 0.5)),
+         ("powers", ([1.5, 2.5, 3.5], 2.5)), ("powers", ([1.5, -2.5], 0.5)), ("powers", ([1.5, -2.5], 2.0)),
+         ("powers", ([0.0, 1.0], -1.0)), ("powers", ([10.0], 400.0)), ("powers", ([10.0], -400.0)),
+         ("powers", ([2.0, 3.0], 2)), ("powers", ([2, 3], 2)), ("powers", ([2, 3], 0.5)), ("powers", ([inf, 2.0], 0.5)),
+         ("powers", ([nan, 1.0], 0.0)), ("powers", ([1.0, 4.0], nan)), ("powers", ([-0.0, 4.0], 3.0)),
+         ("powers", ([2.0], 1e-320)), ("powers", ((1.5, 2.5), 2.0)), ("powers", ({1.5: 0}, 2.0)),
+         ("last_item", ([1.0, 2.0, 4.5],)), ("last_item", ([1.0, "s"],)), ("last_item", ([2**62, 2**62],)),
+         ("shared_iter", ([1.0, 2.0], 3.0)), ("shared_iter", ([], 3.0)),
+         ("keep", ([("a", 1.0), ("b", 2.0)], None)), ("keep", ([("a", 1.0)], "z"))]
+for name, args in cases:
+    p, q = outcome(plain[name], copy.deepcopy(args)), outcome(native[name], copy.deepcopy(args))
+    assert repr(p) == repr(q), (name, args, p, q)
+logs = []
+for ns in (plain, native):   # finalisers run where the interpreter runs them
+    ns["log"].clear()
+    N = ns["Noisy"]
+    ns["keep"]([(N(1), 1.0), (N(2), 2.0)], N(0))
+    items = [N(3)]
+    ns["log"].append("loop over a fresh list")
+    ns["keep"]([(N(4), 0.5) for _ in range(2)], None)
+    ns["log"].append("end")
+    del items
+    logs.append(repr(ns["log"]))
+assert logs[0] == logs[1] and "freed" in logs[0], logs
+'''
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+@pytest.mark.parametrize("stress", [0, 1, 2, 3])
+def test_loops_over_lists_unpack_power_and_store_objects_as_the_interpreter(python, stress):
+    """The header's ForIter over a list iterator (guarded at the entry, the
+    list released by the interpreter's own ForIter at the end), unpacking
+    of exact lists and tuples, float ``**`` and stores of object locals
+    whose old value's release runs no code: speculated, and every exit
+    agrees with plain CPython (stress: every Nth guard fails)."""
+    run(f"from splice.passes import numeric_loops\nnumeric_loops.STRESS = {stress}\n" + both_source(SEQ_LOOPS) + f'''
+import copy
+from splice.compiler import build_ir
+from splice.ir import format_function
+warm = {[(n, w()) for n, w in SEQ_WARM]!r}
+for name, args in warm:
+    for ns in (plain, native):
+        for _ in range(10):
+            ns[name](*copy.deepcopy(args))
+    entry.uninstall(native[name])
+    jit(native[name])
+    text = format_function(build_ir(native[name], entry.original_code(native[name])))
+    assert "ListNext" in text, (name, text)
+text = format_function(build_ir(native["pairs_energy"], entry.original_code(native["pairs_energy"])))
+assert "FloatPow" in text and "CheckSeqLen" in text and "CheckSlotQuiet" in text, text
+''' + SEQ_CASES, python)

@@ -24,7 +24,10 @@ FUSED_BRANCH: dict[str, tuple[Callable[[Instr], str], int]] = {
     "CheckFloat": (lambda ins: "guard_float", 1),
     "CheckSlotInt": (lambda ins: "guard_slot_int", 1),
     "CheckSlotFloat": (lambda ins: "guard_slot_float", 1),
+    "CheckSlotQuiet": (lambda ins: "guard_slot_quiet", 1),
     "CheckRangeIter": (lambda ins: "guard_range_iter", 1),
+    "CheckListIter": (lambda ins: "guard_list_iter", 1),
+    "CheckSeqLen": (lambda ins: "guard_seq_len", 1),
     "CheckSeq": (lambda ins: f"guard_seq_{ins.attrs['container']}", 1),
     "IntCompare": (lambda ins: f"int_branch_{ins.attrs['op']}", 0),
     "FloatCompare": (lambda ins: f"float_branch_{ins.attrs['op']}", 0),
@@ -32,14 +35,18 @@ FUSED_BRANCH: dict[str, tuple[Callable[[Instr], str], int]] = {
     "InterpreterNeeded": (lambda ins: "interpreter_needed_branch", 0),
 }
 
-_SLOT_CHECKS = frozenset({"CheckSlotInt", "CheckSlotFloat"})
+_SLOT_CHECKS = frozenset({"CheckSlotInt", "CheckSlotFloat", "CheckSlotQuiet"})
 
 
 def operands(em: Emitter, ins: Instr) -> dict[str, Any]:
-    """ARG holes: the operands' slots, or the local's own for a slot check."""
+    """ARG holes: the operands' slots, or the local's own for a slot check
+    (and OP0, the length a CheckSeqLen expects)."""
     if ins.kind.name in _SLOT_CHECKS:
         return {"_JIT_ARG0": ins.attrs["slot"] * 8}
-    return {f"_JIT_ARG{i}": em.off(a) for i, a in enumerate(ins.args)}
+    holes = {f"_JIT_ARG{i}": em.off(a) for i, a in enumerate(ins.args)}
+    if ins.kind.name == "CheckSeqLen":
+        holes["_JIT_OP0"] = ins.attrs["count"]
+    return holes
 
 
 def fuse(em: Emitter, instrs: list[Instr], i: int) -> int:

@@ -48,6 +48,12 @@ def _unbox_float(em: Emitter, ins: Instr) -> None:
         em.op("unbox_float", ins, **_holes(em, ins))
 
 
+def _float_pow(em: Emitter, ins: Instr) -> None:
+    ok, exit_ = ins.targets
+    em.emit("float_pow", symbol=em.current_symbol, _JIT_TARGET0=em.edge_target(exit_), **_holes(em, ins))
+    em.jump_edge(ok)
+
+
 LOWER: dict[str, Callable[[Emitter, Instr], None]] = {
     "CheckFloat": _simple("check_float"),
     "IntToFloat": lambda em, ins: em.emit("int_to_float", symbol=em.current_symbol, **_holes(em, ins)),
@@ -55,5 +61,6 @@ LOWER: dict[str, Callable[[Emitter, Instr], None]] = {
     "BoxFloat": _simple("box_float"),
     "FloatNeg": _simple("float_neg"),
     "FloatOp": _float_op,
+    "FloatPow": _float_pow,
     "FloatCompare": _float_compare,
 }

@@ -73,16 +73,20 @@ def _seq_store(em: Emitter, ins: Instr) -> None:
     em.jump_edge(ok)
 
 
-def _range_next(em: Emitter, ins: Instr) -> None:
-    body, exhausted = ins.targets
-    em.emit("range_next", symbol=em.current_symbol, _JIT_TARGET0=em.edge_target(exhausted), **_holes(em, ins))
-    em.jump_edge(body)
+def _next(stencil: str) -> Callable[[Emitter, Instr], None]:
+    """RangeNext, ListNext: the body edge falls through, the exhausted one jumps."""
+    def lower(em: Emitter, ins: Instr) -> None:
+        body, exhausted = ins.targets
+        em.emit(stencil, symbol=em.current_symbol, _JIT_TARGET0=em.edge_target(exhausted), **_holes(em, ins))
+        em.jump_edge(body)
+    return lower
 
 
 LOWER: dict[str, Callable[[Emitter, Instr], None]] = {
     "CheckInt": _simple("check_int"),
     "CheckSlotInt": _simple("check_slot_int"),
     "CheckSlotFloat": _simple("check_slot_float"),
+    "CheckSlotQuiet": _simple("check_slot_quiet"),
     "CheckRangeIter": _simple("check_range_iter"),
     "CheckSeq": lambda em, ins: em.emit(f"check_seq_{ins.attrs['container']}", symbol=em.current_symbol,
                                         **_holes(em, ins)),
@@ -90,7 +94,10 @@ LOWER: dict[str, Callable[[Emitter, Instr], None]] = {
     "SeqStore": _seq_store,
     "EvalBreaker": _simple("eval_breaker"),
     "InterpreterNeeded": _simple("interpreter_needed"),
-    "RangeNext": _range_next,
+    "RangeNext": _next("range_next"),
+    "CheckListIter": _simple("check_list_iter"),
+    "ListNext": _next("list_next"),
+    "CheckSeqLen": _simple("check_seq_len"),
     "Deopt": lambda em, ins: em.deopt(ins),
     "UnboxInt": _unbox_int,
     "BoxInt": _simple("box_int"),

@@ -12,7 +12,10 @@
  * -DBRANCH_CMP=<op>  FloatCompare fused with its Branch: to TARGET0 (the
  *          true edge) when ARG0 <op> ARG1 (IEEE), else continue
  * -DOP_ADD / _SUB / _MUL / _DIV  RES0 = ARG0 op ARG1; division by 0.0
- *           raises ZeroDivisionError as float.__truediv__ does. */
+ *           raises ZeroDivisionError as float.__truediv__ does.
+ * -DPOW    FloatPow: RES0 = pow(ARG0, ARG1) (C's, as float.__pow__ calls
+ *          it) when ARG0 is finite and above 0, ARG1 finite and the result
+ *          a normal float, else TARGET0 (the generic path decides). */
 #include "stencil.h"
 
 #define F64_AT(off) (*(double *)((char *)slots + (off)))
@@ -51,6 +54,16 @@ STENCIL
     int op = (int)OPINT(_JIT_OP0);
     BOOL_AT(HOLE(_JIT_RES0)) = op == Py_LT ? a < b : op == Py_LE ? a <= b : op == Py_EQ ? a == b :
                                op == Py_NE ? a != b : op == Py_GT ? a > b : a >= b;
+#elif defined(POW)
+    double a = A, b = B;
+    if (!(a > 0.0 && isfinite(a) && isfinite(b))) {
+        GOTO(_JIT_TARGET0);
+    }
+    double r = pow(a, b);
+    if (!LIKELY(isnormal(r))) {
+        GOTO(_JIT_TARGET0);
+    }
+    F64_AT(HOLE(_JIT_RES0)) = r;
 #elif defined(OP_ADD)
     F64_AT(HOLE(_JIT_RES0)) = A + B;
 #elif defined(OP_SUB)

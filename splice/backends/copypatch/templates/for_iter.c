@@ -7,7 +7,12 @@
  * -DCHECK_RANGE / -DGUARD_RANGE: CheckRangeIter, alone (RES0, a C truth
  * value) or fused with its Branch (to TARGET0 unless ARG0 is an exact
  * range iterator).  -DRANGE_NEXT: RangeNext, the next value of that
- * iterator as a raw int64 in RES0, or TARGET0 when it is exhausted. */
+ * iterator as a raw int64 in RES0, or TARGET0 when it is exhausted.
+ * -DCHECK_LIST_ITER / -DGUARD_LIST_ITER: CheckListIter, alone or fused
+ * with its Branch (to TARGET0 unless ARG0 is an exact list iterator).
+ * -DLIST_NEXT: ListNext, the next item of that iterator in RES0, or TARGET0
+ * at its end, leaving the iterator as it is (the ForIter there releases
+ * the list, after the speculated loop stored its locals). */
 #include "stencil.h"
 
 typedef struct {
@@ -24,17 +29,31 @@ typedef struct {
     long len;
 } rangeiterobject;
 
+#if defined(CHECK_RANGE) || defined(GUARD_RANGE)
+# define CHECKED_TYPE PyRangeIter_Type
+#else
+# define CHECKED_TYPE PyListIter_Type
+#endif
+
 STENCIL
 {
     PyObject *it = ARG0;
-#if defined(CHECK_RANGE)
-    BOOL_AT(HOLE(_JIT_RES0)) = Py_TYPE(it) == &PyRangeIter_Type;
+#if defined(CHECK_RANGE) || defined(CHECK_LIST_ITER)
+    BOOL_AT(HOLE(_JIT_RES0)) = Py_TYPE(it) == &CHECKED_TYPE;
     CONTINUE();
-#elif defined(GUARD_RANGE)
-    if (!LIKELY(Py_TYPE(it) == &PyRangeIter_Type)) {
+#elif defined(GUARD_RANGE) || defined(GUARD_LIST_ITER)
+    if (!LIKELY(Py_TYPE(it) == &CHECKED_TYPE)) {
         GOTO(_JIT_TARGET0);
     }
     CONTINUE();
+#elif defined(LIST_NEXT)
+    seqiterobject *si = (seqiterobject *)it;
+    PyObject *seq = si->it_seq;
+    if (seq != NULL && si->it_index < Py_SIZE(seq)) {
+        RES0 = Py_NewRef(((PyListObject *)seq)->ob_item[si->it_index++]);
+        CONTINUE();
+    }
+    GOTO(_JIT_TARGET0);
 #elif defined(RANGE_NEXT)
     rangeiterobject *r = (rangeiterobject *)it;
     if (r->index < r->len) {

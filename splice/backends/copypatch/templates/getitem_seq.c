@@ -9,7 +9,9 @@
  * TARGET0 when it is out of range; -DSTORE64 (a list), SeqStore: ARG0[ARG1] =
  * ARG2, or TARGET0 when the index is out of range or releasing the old item
  * could run code (only an exact int, float, str, bool or None is released
- * here: their deallocation calls nothing). */
+ * here: their deallocation calls nothing); -DCHECK_LEN / -DGUARD_LEN,
+ * CheckSeqLen alone or fused with its Branch (to TARGET0 unless the size
+ * of the checked ARG0 is OP0). */
 #include "stencil.h"
 
 #ifdef TUPLE
@@ -22,7 +24,13 @@
 
 STENCIL
 {
-#if defined(CHECK_SEQ)
+#if defined(CHECK_LEN)
+    BOOL_AT(HOLE(_JIT_RES0)) = Py_SIZE(ARG0) == (Py_ssize_t)OPINT(_JIT_OP0);
+#elif defined(GUARD_LEN)
+    if (!LIKELY(Py_SIZE(ARG0) == (Py_ssize_t)OPINT(_JIT_OP0))) {
+        GOTO(_JIT_TARGET0);
+    }
+#elif defined(CHECK_SEQ)
     BOOL_AT(HOLE(_JIT_RES0)) = CHECK(ARG0);
 #elif defined(GUARD_SEQ)
     if (!LIKELY(CHECK(ARG0))) {
