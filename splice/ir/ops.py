@@ -234,13 +234,16 @@ KINDS: dict[str, OpKind] = _kinds(
            doc="op: lt le eq ne gt ge"),
     OpKind("BoxInt", 1, operand_repr=Repr.INT64, runs_code=False, doc="a new int object (MemoryError only)"),
     # --- speculation (inserted by passes.numeric_loops) -------------------------------
-    OpKind("Deopt", VARIADIC, attrs=("resume", "reason", "loop"), nresults=0, terminator=True, steals=ALL,
-           runs_code=False,
+    OpKind("Deopt", VARIADIC, attrs=("resume", "reason", "loop", "stack_locals", "stored"), nresults=0,
+           terminator=True, steals=ALL, runs_code=False,
            doc="a failed guard: leave for the interpreter, which carries on at code unit `resume` with the "
-               "operands as its value stack (the snapshot; locals must be in their slots, boxed); `reason` "
-               "names the guard for explain and the log, `loop` the code unit of the speculated loop's "
-               "header (what a recompile stops speculating on).  Raises MemoryError only, when the stack "
-               "cannot be handed over"),
+               "value stack the snapshot gives; `reason` names the guard for explain and the log, `loop` the "
+               "code unit of the speculated loop's header (what a recompile stops speculating on).  The "
+               "operands: the stack's objects, then a value and a written flag for each unboxed local of "
+               "`stored` ((slot, 'int' or 'float') each), boxed into its slot first when its flag is set; "
+               "`stack_locals` (one per stack entry, may be absent: none) names the slot whose object an entry "
+               "is (an unboxed local's value) or -1 (the next object operand).  Raises MemoryError only, when "
+               "a box or the stack cannot be made"),
     OpKind("InterpreterNeeded", result_repr=Repr.BOOL, raises=False,
            doc="whether tracing, profiling or tracemalloc is on: a TraceExit here would leave"),
     OpKind("EvalBreaker", result_repr=Repr.BOOL, raises=False,

@@ -38,6 +38,18 @@ def dominators(fn: Function) -> dict[Block, set[Block]]:
     return dom
 
 
+def deopt_operand_reprs(ins: Instr) -> list[Repr]:
+    """A Deopt's operands: the stack's objects, then each stored local's
+    unboxed value and its written flag (ops.py)."""
+    stored = ins.attrs.get("stored") or ()
+    entries = ins.attrs.get("stack_locals")
+    stack = len(ins.args) - 2 * len(stored) if entries is None else sum(1 for s in entries if s < 0)
+    out = [Repr.OBJECT] * stack
+    for _slot, kind in stored:
+        out += [Repr.FLOAT64 if kind == "float" else Repr.INT64, Repr.INT64]
+    return out
+
+
 def _repr_fits(have: Repr, want: Repr) -> bool:
     """Whether a value of representation ``have`` may go where ``want`` is expected."""
     return have.is_object if want is Repr.OBJECT else have is want
@@ -95,9 +107,12 @@ def verify(fn: Function) -> None:
                 raise VerifyError(f"{where}: {len(ins.args)} operands, expected {k.nargs}")
             if k.nresults != VARIADIC and len(ins.results) != k.nresults:
                 raise VerifyError(f"{where}: {len(ins.results)} results, expected {k.nresults}")
+            wants = deopt_operand_reprs(ins) if k.name == "Deopt" else k.operand_reprs
+            if wants is not None and len(wants) != len(ins.args):
+                raise VerifyError(f"{where}: {len(ins.args)} operands, expected {len(wants)}")
             for j, a in enumerate(ins.args):
                 available(a, b, i, where)
-                if not _repr_fits(a.repr, k.operand_reprs[j] if k.operand_reprs else k.operand_repr):
+                if not _repr_fits(a.repr, wants[j] if wants else k.operand_repr):
                     raise VerifyError(f"{where}: operand {a} has representation {a.repr.value}")
             if ins.handler is not None:
                 if not ins.raises:

@@ -6,10 +6,14 @@ for ``i * i`` and for ``s`` in every iteration, and checks and unboxes them
 again at the next read.  Here an innermost loop keeps the locals it only
 does int or float arithmetic with as raw int64 or double values (block
 parameters) for as long as it runs, guarded once at its entry, iterates a
-range without making ints, reads list and tuple items and writes list
-items at an unboxed index without a call (where the feedback saw such
-accesses; a write only when releasing the old item runs no code), and
-does that arithmetic and the comparisons unboxed.  Each such local has one kind in the loop: what the loop stores
+range without making ints, or a list without a call (a guess when the
+source does not say what it walks: the entry's guard decides), reads list
+and tuple items and writes list items at an unboxed index without a call
+(where the feedback saw such accesses; a write only when releasing the old
+item runs no code), unpacks exact lists and tuples, stores objects into
+locals whose old value's release runs no code (a guard checks each
+store), and does that arithmetic, float ``**`` and the comparisons
+unboxed.  Each such local has one kind in the loop: what the loop stores
 into it, else what the interpreter's feedback saw it used as, else what
 the function stores into it before the loop or an argument's default.
 Everything else in the loop (locals that hold other objects, and, with
@@ -651,14 +655,26 @@ class _Rewrite:
         return self.leave(ins, env, ins.state.stack, ins.state.unit, reason, ins.handler)
 
     def leave(self, like: Instr, env, stack: list[Value], unit: int, reason: str, handler: Edge | None) -> Block:
-        """A block that stores the written locals, boxes ``stack`` and leaves
-        for the interpreter at code unit ``unit``."""
+        """A block that leaves for the interpreter at code unit ``unit`` with
+        ``stack``: the Deopt boxes the written locals into their slots (one
+        stencil, where a branch, a box and a store for each local made the
+        exits half of a loop's code and compile time), and a stack entry
+        that is such a local's value is the object its slot then holds."""
         d = self.cold_block()
         bld = self.builder(d, like, handler)
-        in_slot = {**self.in_slot, **self.materialise(bld, env)}
-        boxed = [self.map(v) for v in stack]
-        boxed = [v if v.repr.is_object else self.box(bld, v, in_slot) for v in boxed]
-        bld.emit("Deopt", *boxed, resume=unit, reason=reason, loop=self.loop)
+        stored = [s for s in self.p.stored if env[s][1] is not self.zero]
+        local_of = {env[s][0]: s for s in stored}
+        operands, entries = [], []
+        for v in (self.map(x) for x in stack):
+            if not v.repr.is_object and v in local_of:
+                entries.append(local_of[v])
+                continue
+            operands.append(v if v.repr.is_object else self.box(bld, v, self.in_slot))
+            entries.append(-1)
+        for s in stored:
+            operands += env[s]
+        bld.emit("Deopt", *operands, resume=unit, reason=reason, loop=self.loop, stack_locals=tuple(entries),
+                 stored=tuple((s, self.p.local_kind[s]) for s in stored))
         return d
 
     def const(self, c: int | float) -> Value:

@@ -423,20 +423,40 @@ class Emitter:
         self._cold_exits.append((leave, back, ins, site))
 
     def deopt(self, ins: Instr) -> None:
-        """A Deopt: hand the stack over and leave; its counter counts it (and
-        ``Function.on_deopt``'s callable hears of it)."""
+        """A Deopt: store the written locals, hand the stack over and leave;
+        its counter counts it (and ``Function.on_deopt``'s callable hears of it)."""
         if self.fn.generator:
             raise EmitError("Deopt in a generator")
         site = len(self.trace_exits) + 1
-        self.trace_exits.append(TraceExitPoint(ins.attrs["resume"], len(ins.args)))
+        entries, listed = self._deopt_list(ins)
+        self.trace_exits.append(TraceExitPoint(ins.attrs["resume"], entries))
         counter = ctypes.c_uint64(0)
         self.deopts.append(DeoptSite(ins.attrs["reason"], ins.lineno, counter, ins.attrs["loop"]))
-        holes = dict(_JIT_LIST=SlotList([self.off(a) for a in ins.args]), _JIT_COUNT=len(ins.args),
+        holes = dict(_JIT_LIST=SlotList(listed), _JIT_COUNT=entries,
                      _JIT_OP0=site, _JIT_OP1=ctypes.addressof(counter), _JIT_OP2=ObjRef(self.layout.step_aside))
         if self.fn.on_deopt is None:
             self.op("deopt", ins, **holes)
         else:
             self.op("deopt_logged", ins, _JIT_OP3=ObjRef(self.fn.on_deopt(ins.attrs["reason"])), **holes)
+
+    def _deopt_list(self, ins: Instr) -> tuple[int, list[int]]:
+        """The stack's depth, and deopt.c's table: the slot of each stack
+        entry (an unboxed local's value: the local's own slot, low bit set,
+        a reference to be taken), then shared.c's ``deopt_store`` table: the
+        count of stored locals and for each its value's slot, its flag's slot
+        and its frame slot times two plus one for a float."""
+        stored = ins.attrs.get("stored") or ()
+        depth = len(ins.args) - 2 * len(stored)
+        objects = iter(ins.args[:depth])
+        entries = ins.attrs.get("stack_locals")
+        if entries is None:
+            entries = [-1] * depth
+        stack = [slot * 8 + 1 if slot >= 0 else self.off(next(objects)) for slot in entries]
+        table = [len(stored)]
+        for k, (slot, kind) in enumerate(stored):
+            table += [self.off(ins.args[depth + 2 * k]), self.off(ins.args[depth + 2 * k + 1]),
+                      slot * 2 + (kind == "float")]
+        return len(stack), stack + table
 
     def _emit_trace_exit(self, leave: Label, back: Label, ins: Instr, site: int) -> None:
         """Hand the stack over (bit 0: a new reference), release the rest, leave."""

@@ -83,6 +83,32 @@ int _jit_stencil(_PyInterpreterFrame *frame, PyObject **slots, const uint32_t *l
 }
 #endif
 
+#ifdef DEOPT_STORE
+/* deopt.c's stores: each unboxed local of ``table`` (its count, then for
+ * each its value's slot, its flag's slot, 0 when not written, and its
+ * frame slot times two plus one for a float) whose flag is set, boxed into
+ * its frame slot; 0, or -1 with MemoryError when a box cannot be made. */
+int _jit_stencil(PyObject **slots, const uint32_t *table)
+{
+    for (uint32_t k = 0; k < table[0]; k++) {
+        const uint32_t *t = table + 1 + 3 * k;
+        if (*(int64_t *)((char *)slots + t[1]) == 0) {
+            continue;
+        }
+        char *value = (char *)slots + t[0];
+        PyObject *box = (t[2] & 1) ? PyFloat_FromDouble(*(double *)value)
+                                   : PyLong_FromLongLong((long long)*(int64_t *)value);
+        if (box == NULL) {
+            return -1;
+        }
+        PyObject *old = SLOT_AT((t[2] >> 1) * 8);
+        SLOT_AT((t[2] >> 1) * 8) = box;
+        Py_XDECREF(old);
+    }
+    return 0;
+}
+#endif
+
 #ifdef RESUME
 /* The nb_invert of a trampoline's resume object (exit_stash.h). */
 PyObject *_jit_stencil(PyObject *self)
