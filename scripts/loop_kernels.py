@@ -1,7 +1,8 @@
 """Loop kernels: plain CPython, the first tier alone and the first tier
 with speculative numeric loops, side by side on the int and float kernels'
-functions, accumulator loops, a dot product over lists, a sieve, and loops of
-calls the interpreter specialises (list.append, len).
+functions, accumulator loops, a dot product over lists, a sieve, loops over
+lists with unpacking and ``**`` (nbody's shape), and loops of calls the
+interpreter specialises (list.append, len).
 
     python scripts/loop_kernels.py [--rounds 9]
 
@@ -60,6 +61,27 @@ def dot(a, b):
     return t
 
 
+def over_list(xs):
+    """A loop over a list: each item stored into a local, then added."""
+    t = 0.0
+    for x in xs:
+        t += x
+    return t
+
+
+def pairs(ps, dt=0.01):
+    """nbody's inner loop, in two dimensions: unpacking, a power, list writes."""
+    for (([x1, y1], v1, m1), ([x2, y2], v2, m2)) in ps:
+        dx = x1 - x2
+        dy = y1 - y2
+        mag = dt * ((dx * dx + dy * dy) ** (-1.5))
+        v1[0] -= dx * m2 * mag
+        v1[1] -= dy * m2 * mag
+        v2[0] += dx * m1 * mag
+        v2[1] += dy * m1 * mag
+    return ps[0][1]
+
+
 def sieve(n):
     """k_lists_dicts' sieve, counting with sum(): the kernel's own lists its
     primes with a comprehension, which makes ``flags`` a cell, and a loop
@@ -74,7 +96,9 @@ def sieve(n):
 
 
 FLOATS = [i * 0.5 for i in range(100_000)]
-CASES = [(dot, (FLOATS, FLOATS)), (sieve, (200_000,)), (appending, (200_000,)), (lengths, (["ab"] * 100_000,)), (accumulate, (300_000,)), (float_accumulate, (300_000,)), (int_loops.collatz_steps, (6000,)),
+BODIES = [([i * 1.0, i * 2.0 + 1.0], [0.0, 0.0], 1.0 + i) for i in range(30)]
+PAIRS = [(a, b) for i, a in enumerate(BODIES) for b in BODIES[i + 1:]] * 50
+CASES = [(over_list, (FLOATS,)), (pairs, (PAIRS,)), (dot, (FLOATS, FLOATS)), (sieve, (200_000,)), (appending, (200_000,)), (lengths, (["ab"] * 100_000,)), (accumulate, (300_000,)), (float_accumulate, (300_000,)), (int_loops.collatz_steps, (6000,)),
          (int_loops.mixed_sum, (1500,)), (float_loops.mandelbrot, (60, 50)), (float_loops.series, (200_000,))]
 
 

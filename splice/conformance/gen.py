@@ -149,12 +149,17 @@ FLAVOURS = {
     "structured": (INTS + FLOATS + OBJECTS, ARITH + BITWISE),
     "numeric": (INTS + FLOATS, ARITH + BITWISE),
     "callbacks": (INTS + FLOATS + OBJECTS, ARITH + BITWISE),
+    "sequences": (INTS + FLOATS, ARITH + BITWISE),
 }
 STRUCTURED = "structured"
 # "numeric" adds loops of nothing but arithmetic on locals and reads of L
 # (accumulators, counters, mid-loop rebinding, break), the loops splice
 # speculates on; only seeds of the NUMERIC family make it.
 NUMERIC = "numeric"
+# "sequences" is "numeric" whose loops also walk the list L or unpack the
+# pairs of the list Q, and whose arithmetic has ``**`` (the loops over
+# lists that splice speculates on); only seeds of the SEQUENCES family.
+SEQUENCES = "sequences"
 # "callbacks" is "mixed" whose calls also go through C into functions that
 # compiled code made or calls: the closure ``g``, a lambda and a bound
 # method given to map, sorted and max (calls from C enter compiled code
@@ -310,7 +315,7 @@ class _Gen:
         if self.flavour == "structured" and depth < 3 and rng.random() < 0.25:
             self.structured(indent)
             return
-        if self.flavour == NUMERIC and depth < 3 and rng.random() < 0.3:
+        if self.flavour in (NUMERIC, SEQUENCES) and depth < 3 and rng.random() < 0.3:
             self.numeric_loop(indent)
             return
         r = rng.random()
@@ -431,7 +436,12 @@ class _Gen:
         """A loop of arithmetic on locals only (NUMERIC)."""
         rng = self.rng
         var = f"i{self.loop_depth}"
-        if rng.random() < 0.6:
+        walk = rng.random() if self.flavour == SEQUENCES else 1.0
+        if walk < 0.25:
+            self.emit(indent, f"for {var} in L:")
+        elif walk < 0.45:
+            self.emit(indent, f"for ({var}, w{self.loop_depth}) in Q:")
+        elif rng.random() < 0.6:
             self.emit(indent, f"for {var} in range({rng.choice(('5', '40', '-3', '2, 30, 7', '20, 0, -3'))}):")
         else:
             self.emit(indent, f"{var} = 0")
@@ -449,6 +459,8 @@ class _Gen:
             if rng.random() < 0.1:  # a list read (speculated once the interpreter has seen it)
                 return f"L[{rng.choice((0, 1, -1, 2, -3))}]"
             return rng.choice(("x0", "x1", "x2", var, var, "a", "b", rng.choice(self.consts)))
+        if self.flavour == SEQUENCES and rng.random() < 0.1:
+            return f"({self.numeric(depth - 1, var)} ** {rng.choice(('0.5', '-1.5', '2', '3.0', '-0.5', '1e3'))})"
         if rng.random() < 0.1:
             return f"({self.numeric(depth - 1, var)} {rng.choice(('<<', '>>'))} {rng.randint(0, 70)})"
         if rng.random() < 0.1:
@@ -485,8 +497,8 @@ class _Gen:
 def generate(seed: str) -> Program:
     """The program for ``seed`` (deterministic)."""
     rng = random.Random(seed)
-    flavour = rng.choices(tuple(FLAVOURS), weights=(4, 3, 3, 0, 0, 0))[0]
-    if seed.partition(":")[0] in (STRUCTURED, NUMERIC, CALLBACKS):
+    flavour = rng.choices(tuple(FLAVOURS), weights=(4, 3, 3, 0, 0, 0, 0))[0]
+    if seed.partition(":")[0] in (STRUCTURED, NUMERIC, CALLBACKS, SEQUENCES):
         flavour = seed.partition(":")[0]
     g = _Gen(rng, flavour)
     g.emit(0, "def f(a, b, c):")
@@ -499,6 +511,8 @@ def generate(seed: str) -> Program:
     g.emit(1, f"L = [a, b, {g.const()}]")
     g.emit(1, f"D = {{0: a, 'k': {g.const()}}}")
     g.emit(1, "p = P(b)")
+    if flavour == SEQUENCES:
+        g.emit(1, f"Q = [(a, b), ({g.const()}, c), (b, {g.const()})]")
     g.emit(1, "def g(y):")
     g.emit(2, "nonlocal n")
     g.emit(2, "n = n + 1")
@@ -507,5 +521,6 @@ def generate(seed: str) -> Program:
     g.emit(1, "return x0, x1, x2, n, L, D, p.x, p.y")
     inputs = [", ".join(rng.choice(g.consts) for _ in range(3)) for _ in range(6)]
     inputs[0] = {"int": "1, 2, 3", "float": "1.5, -0.0, 2.5", "mixed": "1, 2.5, V(3)",
-                 "structured": "1, 2.5, V(3)", "numeric": "1, 2, 0.5", "callbacks": "1, 2.5, V(3)"}[flavour]
+                 "structured": "1, 2.5, V(3)", "numeric": "1, 2, 0.5", "callbacks": "1, 2.5, V(3)",
+                 "sequences": "1.5, 2.0, 0.5"}[flavour]
     return Program(PRELUDE + "\n".join(g.lines) + "\n", inputs)
