@@ -183,33 +183,47 @@ def _leaves_state(ins: Instr) -> bool:
     return st is not None and not any(is_null(v) or v.repr is not Repr.OBJECT for v in st.stack)
 
 
-def _ranged(h: Block, preds) -> bool:
-    """Whether what the header's ForIter walks comes from ``iter(range(...))``
-    (evidence for the guard at the entry; the guard decides)."""
+def _iterated(h: Block, preds) -> Instr | None:
+    """What defines the iterable the header's ForIter walks (the operand of
+    the GetIter before the loop), when that is an instruction."""
     term = h.terminator
     if term is None or term.kind.name != "ForIter":
-        return False
+        return None
     i = h.params.index(term.args[0]) if term.args[0] in h.params else -1
     for _, e in preds[h]:
         d = e.args[i].definer if 0 <= i < len(e.args) else None
         if isinstance(d, Instr) and d.kind.name == "GetIter":
-            call = d.args[0].definer
-            if isinstance(call, Instr) and call.kind.name == "Call":
-                callee = call.args[0].definer
-                if isinstance(callee, Instr) and callee.kind.name == "LoadGlobal" and callee.attrs["name"] == "range":
-                    return True
-    return False
+            source = d.args[0].definer
+            return source if isinstance(source, Instr) else None
+    return None
 
 
-def _listed(h: Block, ranged: bool) -> bool:
+def _called(source: Instr | None) -> str | None:
+    """The global's name, when ``source`` is a call of a global."""
+    if source is None or source.kind.name != "Call":
+        return None
+    callee = source.args[0].definer
+    return callee.attrs["name"] if isinstance(callee, Instr) and callee.kind.name == "LoadGlobal" else ""
+
+
+def _ranged(h: Block, preds) -> bool:
+    """Whether what the header's ForIter walks comes from ``iter(range(...))``
+    (evidence for the guard at the entry; the guard decides)."""
+    return _called(_iterated(h, preds)) == "range"
+
+
+def _listed(h: Block, preds, ranged: bool) -> bool:
     """Whether the header's ForIter is taken to walk a list: nothing says it
     walks something else (3.11 leaves no feedback on FOR_ITER; the front
-    end's hint comes from the iterable's definer).  A guess: the guard at
+    end's hint comes from the iterable's definer), and the iterable is not
+    what a call returned (``d.items()``, ``zip(...)``, a generator), unless
+    the call is ``list(...)`` or ``sorted(...)``.  A guess: the guard at
     the entry decides, and a loop whose guard keeps failing is compiled
     again without speculation (runtime/registry.py)."""
     term = h.terminator
     return (not ranged and term is not None and term.kind.name == "ForIter"
-            and (term.hint or {}).get("iter") in (None, "list"))
+            and (term.hint or {}).get("iter") in (None, "list")
+            and _called(_iterated(h, preds)) in (None, "list", "sorted"))
 
 
 def _unpacked(ins: Instr) -> str | None:
@@ -436,7 +450,7 @@ def _planned(fn: Function, h: Block, body: set[Block], preds) -> _Plan:
                 raise _Reject
     objects = _object_locals(fn, body)
     ranged = _ranged(h, preds)
-    listed = _listed(h, ranged)
+    listed = _listed(h, preds, ranged)
     while True:  # each round leaves one more local in its slot, until the kinds agree
         t = _Typing(fn, h, body, defined, objects, ranged, listed)
         t.run()

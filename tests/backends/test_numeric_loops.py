@@ -584,3 +584,40 @@ for name, args in warm:
 text = format_function(build_ir(native["pairs_energy"], entry.original_code(native["pairs_energy"])))
 assert "FloatPow" in text and "CheckSeqLen" in text and "CheckSlotQuiet" in text, text
 ''' + SEQ_CASES, python)
+
+
+def test_only_an_iterable_that_may_be_a_list_is_walked_as_one():
+    """A loop over what a call returns (``d.values()``, ``zip``, a
+    generator) is not taken to walk a list: its entry guard would fail at
+    every call; over a local, ``list(...)`` or ``sorted(...)`` it is."""
+    ns = {}
+    exec("""
+def over(xs):
+    t = 0.0
+    for x in xs:
+        t += x
+    return t
+
+def over_sorted(xs):
+    t = 0.0
+    for x in sorted(xs):
+        t += x
+    return t
+
+def over_values(d):
+    t = 0.0
+    for x in d.values():
+        t += x
+    return t
+
+def over_zip(a, b):
+    t = 0.0
+    for x in zip(a, b):
+        t += 1.0
+    return t
+""", ns)
+    for _ in range(20):  # the feedback names the float additions
+        ns["over"]([1.5, 2.5]), ns["over_sorted"]([1.5, 2.5]), ns["over_values"]({1: 1.5}), ns["over_zip"]([1], [2])
+    walked = {name: "ListNext" in format_function(build_ir(ns[name]))
+              for name in ("over", "over_sorted", "over_values", "over_zip")}
+    assert walked == {"over": True, "over_sorted": True, "over_values": False, "over_zip": False}, walked
