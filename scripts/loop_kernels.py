@@ -1,7 +1,8 @@
 """Loop kernels: plain CPython, the first tier alone and the first tier
 with speculative numeric loops, side by side on the int and float kernels'
 functions, accumulator loops, a dot product over lists, a sieve, loops over
-lists with unpacking and ``**`` (nbody's shape), and loops of calls the
+lists with unpacking and ``**`` (nbody's shape), attribute reads of the
+instances a list holds, and loops of calls the
 interpreter specialises (list.append, len).
 
     python scripts/loop_kernels.py [--rounds 9]
@@ -82,6 +83,20 @@ def pairs(ps, dt=0.01):
     return ps[0][1]
 
 
+class Body:
+    def __init__(self, x, m):
+        self.x = x
+        self.m = m
+
+
+def moment(bodies):
+    """Attribute reads of the instances in a list: ``t += b.x * b.m``."""
+    t = 0.0
+    for b in bodies:
+        t += b.x * b.m
+    return t
+
+
 def sieve(n):
     """k_lists_dicts' sieve, counting with sum(): the kernel's own lists its
     primes with a comprehension, which makes ``flags`` a cell, and a loop
@@ -98,7 +113,8 @@ def sieve(n):
 FLOATS = [i * 0.5 for i in range(100_000)]
 BODIES = [([i * 1.0, i * 2.0 + 1.0], [0.0, 0.0], 1.0 + i) for i in range(30)]
 PAIRS = [(a, b) for i, a in enumerate(BODIES) for b in BODIES[i + 1:]] * 50
-CASES = [(over_list, (FLOATS,)), (pairs, (PAIRS,)), (dot, (FLOATS, FLOATS)), (sieve, (200_000,)), (appending, (200_000,)), (lengths, (["ab"] * 100_000,)), (accumulate, (300_000,)), (float_accumulate, (300_000,)), (int_loops.collatz_steps, (6000,)),
+MASSES = [Body(i * 0.5, 1.0 + i % 7) for i in range(100_000)]
+CASES = [(over_list, (FLOATS,)), (pairs, (PAIRS,)), (moment, (MASSES,)), (dot, (FLOATS, FLOATS)), (sieve, (200_000,)), (appending, (200_000,)), (lengths, (["ab"] * 100_000,)), (accumulate, (300_000,)), (float_accumulate, (300_000,)), (int_loops.collatz_steps, (6000,)),
          (int_loops.mixed_sum, (1500,)), (float_loops.mandelbrot, (60, 50)), (float_loops.series, (200_000,))]
 
 

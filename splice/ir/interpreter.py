@@ -783,6 +783,7 @@ _IMPL: dict[str, Callable[..., Any]] = {
         int, float, str, bool, type(None)),
     "ListNext": _list_next,
     "FloatPow": _float_pow,
+    "InstanceAttr": lambda fr, ins, o: _EXHAUSTED,  # no type versions here: always the exit
     "Deopt": _deopt,
 }
 

@@ -275,6 +275,11 @@ KINDS: dict[str, OpKind] = _kinds(
     OpKind("ListNext", 1, raises=False, runs_code=False, terminator=True, result_on_first_edge=True,
            doc="the next item of a checked list iterator; targets: body (result defined), exhausted (the "
                "iterator is left as it is: the ForIter after it finds the end and releases the list)"),
+    OpKind("InstanceAttr", 1, attrs=("name", "type_version", "index"), raises=False, runs_code=False,
+           terminator=True, result_on_first_edge=True,
+           doc="a guard: the attribute `name` of an object whose type still has version `type_version`, read "
+               "from its values array at `index`, as LOAD_ATTR_INSTANCE_VALUE reads it; targets: ok (result "
+               "defined), exit (anything else: the generic path decides)"),
     OpKind("FloatPow", 2, result_repr=Repr.FLOAT64, operand_repr=Repr.FLOAT64, raises=False, runs_code=False,
            terminator=True, result_on_first_edge=True,
            doc="a guard: a ** b for a finite base above 0 and a finite exponent whose result is a normal "

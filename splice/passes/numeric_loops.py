@@ -10,7 +10,9 @@ range without making ints, or a list without a call (a guess when the
 source does not say what it walks: the entry's guard decides), reads list
 and tuple items and writes list items at an unboxed index without a call
 (where the feedback saw such accesses; a write only when releasing the old
-item runs no code), unpacks exact lists and tuples, stores objects into
+item runs no code), reads an instance's attribute where the interpreter
+found it (LOAD_ATTR_INSTANCE_VALUE's type version and index), unpacks
+exact lists and tuples, stores objects into
 locals whose old value's release runs no code (a guard checks each
 store), and does that arithmetic, float ``**`` and the comparisons
 unboxed.  Each such local has one kind in the loop: what the loop stores
@@ -226,6 +228,12 @@ def _listed(h: Block, preds, ranged: bool) -> bool:
             and _called(_iterated(h, preds)) in (None, "list", "sorted"))
 
 
+def _instance_attr(ins: Instr) -> bool:
+    """Whether the interpreter read this attribute from an instance's values
+    (LOAD_ATTR_INSTANCE_VALUE: the feedback has the type version and index)."""
+    return ins.kind.name == "GetAttr" and (ins.hint or {}).get("kind") == "instance_value"
+
+
 def _unpacked(ins: Instr) -> str | None:
     """"list" or "tuple" when the interpreter unpacked that here (feedback)."""
     kind = (ins.hint or {}).get("container")
@@ -355,6 +363,10 @@ class _Typing:
             changed |= self.settle(ins.result, "int")
         elif k == "ForIter" and self.listed:
             self.speculated.add(ins)
+            changed |= self.settle(ins.result, "obj")
+        elif _instance_attr(ins):  # an instance of the type the interpreter saw: a load, no code runs
+            ok = self.of(ins.args[0]) == "obj" and _leaves_state(ins)
+            (self.speculated.add if ok else self.speculated.discard)(ins)
             changed |= self.settle(ins.result, "obj")
         elif _unpacked(ins):  # an exact list or tuple of the right size: no code runs
             ok = self.of(ins.args[0]) == "obj" and _leaves_state(ins)
@@ -788,6 +800,22 @@ class _Rewrite:
         bld.block = ok
         return ok
 
+    def _attribute(self, bld: Builder, ins: Instr, env, start: Block) -> Block:
+        """``o.name`` read as the interpreter's LOAD_ATTR_INSTANCE_VALUE reads
+        it, the type version and index from its feedback (InstanceAttr); an
+        object of another type, or without that attribute in its values,
+        leaves the function."""
+        hint = ins.hint or {}
+        ok = self.hot_block(start)
+        load = bld.emit("InstanceAttr", self.map(ins.args[0]), name=ins.attrs["name"],
+                        type_version=hint["type_version"], index=hint["index"],
+                        targets=[Edge(ok), Edge(_Exit(self, ins, env).block(
+                            f"an attribute {ins.attrs['name']!r} not where the interpreter found it"))])
+        load.results = [ins.result]  # the value the loop's other instructions name
+        ins.result.definer = load
+        bld.block = ok
+        return ok
+
     def _unpack(self, bld: Builder, ins: Instr, env, start: Block) -> Block:
         """``a, b = seq`` for an exact list or tuple of that size (the
         feedback names which): its items, no call (else leave the function)."""
@@ -945,6 +973,8 @@ class _Rewrite:
                 start = self._seq_item(bld, ins, env, start)
             elif ins in p.speculated and k == "Compare":
                 start = self._compare(bld, ins, env, start)
+            elif ins in p.speculated and k == "GetAttr":
+                start = self._attribute(bld, ins, env, start)
             elif ins in p.speculated and k == "UnpackSequence":
                 start = self._unpack(bld, ins, env, start)
             elif ins in p.speculated and k == "ForIter":

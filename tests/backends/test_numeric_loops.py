@@ -621,3 +621,79 @@ def over_zip(a, b):
     walked = {name: "ListNext" in format_function(build_ir(ns[name]))
               for name in ("over", "over_sorted", "over_values", "over_zip")}
     assert walked == {"over": True, "over_sorted": True, "over_values": False, "over_zip": False}, walked
+
+
+ATTR_LOOPS = '''
+class P:
+    def __init__(self, x, m):
+        self.x = x
+        self.m = m
+
+class Q(P):
+    pass
+
+def moment(ps):
+    t = 0.0
+    for p in ps:
+        t += p.x * p.m
+    return t
+
+def heaviest(ps, best=0.0):
+    for i in range(len(ps)):
+        m = ps[i].m
+        if m > best:
+            best = m
+    return best
+'''
+
+ATTR_CASES = '''
+def fresh(ns, n=5):
+    return [ns["P"](i * 0.5, 1.0 + i) for i in range(n)]
+
+def run_case(ns, what):
+    ps = fresh(ns)
+    if what == "subclass":
+        ps[2] = ns["Q"](3.0, 4.0)
+    elif what == "dict":
+        ps[3].__dict__
+    elif what == "deleted":
+        del ps[1].m
+    elif what == "int":
+        ps[0].x = 2
+    elif what == "class changed":
+        ns["P"].extra = 1
+    elif what == "property":
+        ns["P"].m = property(lambda self: 7.5)
+    elif what == "empty":
+        ps = []
+    return outcome(ns["moment"], (ps,)), outcome(ns["heaviest"], (ps,))
+
+for what in ("plain", "subclass", "dict", "deleted", "int", "empty", "class changed", "property"):
+    p, q = run_case(plain, what), run_case(native, what)
+    assert repr(p) == repr(q), (what, p, q)
+'''
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+@pytest.mark.parametrize("stress", [0, 1, 2])
+def test_attribute_reads_in_a_loop_as_the_interpreter(python, stress):
+    """An attribute the interpreter read from an instance's values
+    (LOAD_ATTR_INSTANCE_VALUE) is read the same way in a speculated loop
+    (InstanceAttr: the type version and index from the feedback); another
+    type, a changed class, a materialised ``__dict__``, a deleted attribute
+    or a property leave for the interpreter there."""
+    run(f"from splice.passes import numeric_loops\nnumeric_loops.STRESS = {stress}\n" + both_source(ATTR_LOOPS) + '''
+from splice.compiler import build_ir
+from splice.ir import format_function
+for name in ("moment", "heaviest"):
+    # The two namespaces share the code object, hence its feedback: warm it
+    # (through plain's function, which runs it) on native's class, whose
+    # type version the compiled loop then expects.
+    ps = [native["P"](i * 0.5, 1.0 + i) for i in range(5)]
+    for _ in range(10):
+        plain[name](ps)
+    entry.uninstall(native[name])
+    jit(native[name])
+    text = format_function(build_ir(native[name], entry.original_code(native[name])))
+    assert "InstanceAttr" in text, (name, text)
+''' + ATTR_CASES, python)

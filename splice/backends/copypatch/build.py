@@ -100,6 +100,7 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     "seq_store_list": ("getitem_seq", ["-DLIST_", "-DSTORE64"]),
     "getattr_instance": ("getattr_instance", []),
     "setattr_instance": ("getattr_instance", ["-DSTORE"]),
+    "getattr_instance_speculated": ("getattr_instance", ["-DSPECULATED"]),
     "getattr_module": ("getattr_module", []),
     "load_method_module": ("getattr_module", ["-DMETHOD"]),
     "getattr_slot": ("getattr_slot", []),

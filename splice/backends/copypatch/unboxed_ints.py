@@ -82,6 +82,13 @@ def _next(stencil: str) -> Callable[[Emitter, Instr], None]:
     return lower
 
 
+def _instance_attr(em: Emitter, ins: Instr) -> None:
+    ok, exit_ = ins.targets
+    em.emit("getattr_instance_speculated", symbol=em.current_symbol, _JIT_TARGET0=em.edge_target(exit_),
+            _JIT_OP1=ins.attrs["type_version"], _JIT_OP2=ins.attrs["index"], **_holes(em, ins))
+    em.jump_edge(ok)
+
+
 LOWER: dict[str, Callable[[Emitter, Instr], None]] = {
     "CheckInt": _simple("check_int"),
     "CheckSlotInt": _simple("check_slot_int"),
@@ -98,6 +105,7 @@ LOWER: dict[str, Callable[[Emitter, Instr], None]] = {
     "CheckListIter": _simple("check_list_iter"),
     "ListNext": _next("list_next"),
     "CheckSeqLen": _simple("check_seq_len"),
+    "InstanceAttr": _instance_attr,
     "Deopt": lambda em, ins: em.deopt(ins),
     "UnboxInt": _unbox_int,
     "BoxInt": _simple("box_int"),

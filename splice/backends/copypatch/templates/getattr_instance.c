@@ -13,11 +13,27 @@
  * subclasses, or a class changed after compiling, stays fast).  A load also
  * keeps one class entry after them: `Cls.NAME` on a class (metaclass
  * `type`) is the object cached under the class's version (class_attribute
- * in stencil.h; ceval 3.12's LOAD_ATTR_CLASS). */
+ * in stencil.h; ceval 3.12's LOAD_ATTR_CLASS).
+ * -DSPECULATED: InstanceAttr, LOAD_ATTR_INSTANCE_VALUE's proof alone: the
+ * object's type has version OP1 and its values hold entry OP2, else
+ * TARGET0 (the function leaves for the interpreter). */
 #include "attr_cache.h"
 
 STENCIL
 {
+#ifdef SPECULATED
+    PyObject *o = ARG0;
+    PyTypeObject *tp = Py_TYPE(o);
+    if (LIKELY(tp->tp_version_tag == (uint32_t)OPINT(_JIT_OP1) && (tp->tp_flags & Py_TPFLAGS_MANAGED_DICT))) {
+        PyDictValues *values = *_PyObject_ValuesPointer(o);
+        PyObject *r = values != NULL ? values->values[OPINT(_JIT_OP2)] : NULL;
+        if (LIKELY(r != NULL)) {
+            RES0 = Py_NewRef(r);
+            CONTINUE();
+        }
+    }
+    GOTO(_JIT_TARGET0);
+#else
     PyObject *o = ARG0;
     attr_entry *e = (attr_entry *)FAR(_JIT_CACHE);
     PyTypeObject *tp = Py_TYPE(o);
@@ -77,4 +93,5 @@ STENCIL
     RES0 = r;
 #endif
     CONTINUE();
+#endif
 }
