@@ -157,8 +157,9 @@ STRUCTURED = "structured"
 # speculates on; only seeds of the NUMERIC family make it.
 NUMERIC = "numeric"
 # "sequences" is "numeric" whose loops also walk the list L or unpack the
-# pairs of the list Q, and whose arithmetic has ``**`` (the loops over
-# lists that splice speculates on); only seeds of the SEQUENCES family.
+# pairs of the list Q, and whose arithmetic has ``**`` and reads p's
+# attributes (the loops over lists that splice speculates on); only seeds
+# of the SEQUENCES family.
 SEQUENCES = "sequences"
 # "callbacks" is "mixed" whose calls also go through C into functions that
 # compiled code made or calls: the closure ``g``, a lambda and a bound
@@ -461,6 +462,8 @@ class _Gen:
             return rng.choice(("x0", "x1", "x2", var, var, "a", "b", rng.choice(self.consts)))
         if self.flavour == SEQUENCES and rng.random() < 0.1:
             return f"({self.numeric(depth - 1, var)} ** {rng.choice(('0.5', '-1.5', '2', '3.0', '-0.5', '1e3'))})"
+        if self.flavour == SEQUENCES and rng.random() < 0.1:
+            return rng.choice(("p.x", "p.y"))
         if rng.random() < 0.1:
             return f"({self.numeric(depth - 1, var)} {rng.choice(('<<', '>>'))} {rng.randint(0, 70)})"
         if rng.random() < 0.1:
