@@ -1,8 +1,8 @@
 """Loop kernels: plain CPython, the first tier alone and the first tier
 with speculative numeric loops, side by side on the int and float kernels'
 functions, accumulator loops, a dot product over lists, a sieve, loops over
-lists with unpacking and ``**`` (nbody's shape), attribute reads of the
-instances a list holds, and loops of calls the
+lists with unpacking and ``**`` (nbody's shape), attribute reads and
+writes of the instances a list holds, and loops of calls the
 interpreter specialises (list.append, len).
 
     python scripts/loop_kernels.py [--rounds 9]
@@ -97,6 +97,13 @@ def moment(bodies):
     return t
 
 
+def drift(bodies, dt=0.0):
+    """An attribute read and set per instance: ``b.x += b.m * dt``."""
+    for b in bodies:
+        b.x += b.m * dt
+    return bodies[0].x
+
+
 def sieve(n):
     """k_lists_dicts' sieve, counting with sum(): the kernel's own lists its
     primes with a comprehension, which makes ``flags`` a cell, and a loop
@@ -114,7 +121,7 @@ FLOATS = [i * 0.5 for i in range(100_000)]
 BODIES = [([i * 1.0, i * 2.0 + 1.0], [0.0, 0.0], 1.0 + i) for i in range(30)]
 PAIRS = [(a, b) for i, a in enumerate(BODIES) for b in BODIES[i + 1:]] * 50
 MASSES = [Body(i * 0.5, 1.0 + i % 7) for i in range(100_000)]
-CASES = [(over_list, (FLOATS,)), (pairs, (PAIRS,)), (moment, (MASSES,)), (dot, (FLOATS, FLOATS)), (sieve, (200_000,)), (appending, (200_000,)), (lengths, (["ab"] * 100_000,)), (accumulate, (300_000,)), (float_accumulate, (300_000,)), (int_loops.collatz_steps, (6000,)),
+CASES = [(over_list, (FLOATS,)), (pairs, (PAIRS,)), (moment, (MASSES,)), (drift, (MASSES,)), (dot, (FLOATS, FLOATS)), (sieve, (200_000,)), (appending, (200_000,)), (lengths, (["ab"] * 100_000,)), (accumulate, (300_000,)), (float_accumulate, (300_000,)), (int_loops.collatz_steps, (6000,)),
          (int_loops.mixed_sum, (1500,)), (float_loops.mandelbrot, (60, 50)), (float_loops.series, (200_000,))]
 
 

@@ -784,6 +784,7 @@ _IMPL: dict[str, Callable[..., Any]] = {
     "ListNext": _list_next,
     "FloatPow": _float_pow,
     "InstanceAttr": lambda fr, ins, o: _EXHAUSTED,  # no type versions here: always the exit
+    "InstanceStore": lambda fr, ins, o, v: _EXHAUSTED,
     "Deopt": _deopt,
 }
 

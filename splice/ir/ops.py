@@ -280,6 +280,11 @@ KINDS: dict[str, OpKind] = _kinds(
            doc="a guard: the attribute `name` of an object whose type still has version `type_version`, read "
                "from its values array at `index`, as LOAD_ATTR_INSTANCE_VALUE reads it; targets: ok (result "
                "defined), exit (anything else: the generic path decides)"),
+    OpKind("InstanceStore", 2, attrs=("name", "type_version", "index"), nresults=0, raises=False,
+           runs_code=False, terminator=True,
+           doc="a guard: the attribute `name` of an object whose type still has version `type_version` set, "
+               "at `index` of its values, to the second operand, when it has a value there whose release runs "
+               "no code (STORE_ATTR_INSTANCE_VALUE's proof); targets: ok, exit (anything else)"),
     OpKind("FloatPow", 2, result_repr=Repr.FLOAT64, operand_repr=Repr.FLOAT64, raises=False, runs_code=False,
            terminator=True, result_on_first_edge=True,
            doc="a guard: a ** b for a finite base above 0 and a finite exponent whose result is a normal "

@@ -10,8 +10,10 @@ range without making ints, or a list without a call (a guess when the
 source does not say what it walks: the entry's guard decides), reads list
 and tuple items and writes list items at an unboxed index without a call
 (where the feedback saw such accesses; a write only when releasing the old
-item runs no code), reads an instance's attribute where the interpreter
-found it (LOAD_ATTR_INSTANCE_VALUE's type version and index), unpacks
+item runs no code), reads and sets an instance's attribute where the
+interpreter found it (LOAD_ATTR_INSTANCE_VALUE's and
+STORE_ATTR_INSTANCE_VALUE's type version and index; a set only when
+releasing the old value runs no code), unpacks
 exact lists and tuples, stores objects into
 locals whose old value's release runs no code (a guard checks each
 store), and does that arithmetic, float ``**`` and the comparisons
@@ -229,9 +231,10 @@ def _listed(h: Block, preds, ranged: bool) -> bool:
 
 
 def _instance_attr(ins: Instr) -> bool:
-    """Whether the interpreter read this attribute from an instance's values
-    (LOAD_ATTR_INSTANCE_VALUE: the feedback has the type version and index)."""
-    return ins.kind.name == "GetAttr" and (ins.hint or {}).get("kind") == "instance_value"
+    """Whether the interpreter read (or wrote) this attribute in an
+    instance's values (LOAD_ATTR_INSTANCE_VALUE, STORE_ATTR_INSTANCE_VALUE:
+    the feedback has the type version and index)."""
+    return ins.kind.name in ("GetAttr", "SetAttr") and (ins.hint or {}).get("kind") == "instance_value"
 
 
 def _unpacked(ins: Instr) -> str | None:
@@ -364,10 +367,12 @@ class _Typing:
         elif k == "ForIter" and self.listed:
             self.speculated.add(ins)
             changed |= self.settle(ins.result, "obj")
-        elif _instance_attr(ins):  # an instance of the type the interpreter saw: a load, no code runs
-            ok = self.of(ins.args[0]) == "obj" and _leaves_state(ins)
+        elif _instance_attr(ins):  # an instance of the type the interpreter saw: no code runs
+            ok = (self.of(ins.args[0]) == "obj" and all(self.of(a) in ("obj", *NUMERIC) for a in ins.args[1:])
+                  and _leaves_state(ins))
             (self.speculated.add if ok else self.speculated.discard)(ins)
-            changed |= self.settle(ins.result, "obj")
+            for r in ins.results:
+                changed |= self.settle(r, "obj")
         elif _unpacked(ins):  # an exact list or tuple of the right size: no code runs
             ok = self.of(ins.args[0]) == "obj" and _leaves_state(ins)
             (self.speculated.add if ok else self.speculated.discard)(ins)
@@ -801,18 +806,25 @@ class _Rewrite:
         return ok
 
     def _attribute(self, bld: Builder, ins: Instr, env, start: Block) -> Block:
-        """``o.name`` read as the interpreter's LOAD_ATTR_INSTANCE_VALUE reads
-        it, the type version and index from its feedback (InstanceAttr); an
-        object of another type, or without that attribute in its values,
-        leaves the function."""
+        """``o.name`` read (or set) as the interpreter's
+        LOAD_ATTR_INSTANCE_VALUE reads it (STORE_ATTR_INSTANCE_VALUE sets it),
+        the type version and index from its feedback (InstanceAttr,
+        InstanceStore); an object of another type, without that attribute in
+        its values, or, for a store, whose old value's release could run
+        code, leaves the function."""
         hint = ins.hint or {}
+        args = [self.map(a) for a in ins.args]
+        args = [v if v.repr.is_object else self.box(bld, v, self.in_slot) for v in args]
         ok = self.hot_block(start)
-        load = bld.emit("InstanceAttr", self.map(ins.args[0]), name=ins.attrs["name"],
-                        type_version=hint["type_version"], index=hint["index"],
-                        targets=[Edge(ok), Edge(_Exit(self, ins, env).block(
-                            f"an attribute {ins.attrs['name']!r} not where the interpreter found it"))])
-        load.results = [ins.result]  # the value the loop's other instructions name
-        ins.result.definer = load
+        store = ins.kind.name == "SetAttr"
+        why = "whose old value's release could run code, or " if store else ""
+        op = bld.emit("InstanceStore" if store else "InstanceAttr", *args, name=ins.attrs["name"],
+                      type_version=hint["type_version"], index=hint["index"],
+                      targets=[Edge(ok), Edge(_Exit(self, ins, env).block(
+                          f"an attribute {ins.attrs['name']!r} {why}not where the interpreter found it"))])
+        if not store:
+            op.results = [ins.result]  # the value the loop's other instructions name
+            ins.result.definer = op
         bld.block = ok
         return ok
 
@@ -973,7 +985,7 @@ class _Rewrite:
                 start = self._seq_item(bld, ins, env, start)
             elif ins in p.speculated and k == "Compare":
                 start = self._compare(bld, ins, env, start)
-            elif ins in p.speculated and k == "GetAttr":
+            elif ins in p.speculated and k in ("GetAttr", "SetAttr"):
                 start = self._attribute(bld, ins, env, start)
             elif ins in p.speculated and k == "UnpackSequence":
                 start = self._unpack(bld, ins, env, start)

@@ -644,6 +644,21 @@ def heaviest(ps, best=0.0):
         if m > best:
             best = m
     return best
+
+def drift(ps, dt=0.5):
+    for p in ps:
+        p.x += p.m * dt
+    return [p.x for p in ps]
+
+log = []
+
+class Noisy:
+    def __add__(self, other):
+        return 1.0
+    def __mul__(self, other):
+        return 0.0
+    def __del__(self):
+        log.append("freed")
 '''
 
 ATTR_CASES = '''
@@ -666,9 +681,14 @@ def run_case(ns, what):
         ns["P"].m = property(lambda self: 7.5)
     elif what == "empty":
         ps = []
-    return outcome(ns["moment"], (ps,)), outcome(ns["heaviest"], (ps,))
+    elif what == "finaliser":
+        ps[1].x = ns["Noisy"]()
+        ps[1].m = 0
+        ns["log"].clear()
+    got = outcome(ns["moment"], (ps,)), outcome(ns["heaviest"], (ps,)), outcome(ns["drift"], (ps,))
+    return got + (list(ns["log"]),)
 
-for what in ("plain", "subclass", "dict", "deleted", "int", "empty", "class changed", "property"):
+for what in ("plain", "subclass", "dict", "deleted", "int", "empty", "finaliser", "class changed", "property"):
     p, q = run_case(plain, what), run_case(native, what)
     assert repr(p) == repr(q), (what, p, q)
 '''
@@ -685,7 +705,7 @@ def test_attribute_reads_in_a_loop_as_the_interpreter(python, stress):
     run(f"from splice.passes import numeric_loops\nnumeric_loops.STRESS = {stress}\n" + both_source(ATTR_LOOPS) + '''
 from splice.compiler import build_ir
 from splice.ir import format_function
-for name in ("moment", "heaviest"):
+for name in ("moment", "heaviest", "drift"):
     # The two namespaces share the code object, hence its feedback: warm it
     # (through plain's function, which runs it) on native's class, whose
     # type version the compiled loop then expects.
@@ -695,5 +715,5 @@ for name in ("moment", "heaviest"):
     entry.uninstall(native[name])
     jit(native[name])
     text = format_function(build_ir(native[name], entry.original_code(native[name])))
-    assert "InstanceAttr" in text, (name, text)
+    assert "InstanceAttr" in text and (name != "drift" or "InstanceStore" in text), (name, text)
 ''' + ATTR_CASES, python)

@@ -101,6 +101,7 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     "getattr_instance": ("getattr_instance", []),
     "setattr_instance": ("getattr_instance", ["-DSTORE"]),
     "getattr_instance_speculated": ("getattr_instance", ["-DSPECULATED"]),
+    "setattr_instance_speculated": ("getattr_instance", ["-DSPECULATED", "-DSTORE"]),
     "getattr_module": ("getattr_module", []),
     "load_method_module": ("getattr_module", ["-DMETHOD"]),
     "getattr_slot": ("getattr_slot", []),

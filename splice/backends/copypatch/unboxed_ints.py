@@ -82,11 +82,15 @@ def _next(stencil: str) -> Callable[[Emitter, Instr], None]:
     return lower
 
 
-def _instance_attr(em: Emitter, ins: Instr) -> None:
-    ok, exit_ = ins.targets
-    em.emit("getattr_instance_speculated", symbol=em.current_symbol, _JIT_TARGET0=em.edge_target(exit_),
-            _JIT_OP1=ins.attrs["type_version"], _JIT_OP2=ins.attrs["index"], **_holes(em, ins))
-    em.jump_edge(ok)
+def _instance(stencil: str) -> Callable[[Emitter, Instr], None]:
+    """InstanceAttr, InstanceStore: the ok edge falls through, the exit jumps."""
+    def lower(em: Emitter, ins: Instr) -> None:
+        ok, exit_ = ins.targets
+        holes = _holes(em, ins) if ins.results else operands(em, ins)
+        em.emit(stencil, symbol=em.current_symbol, _JIT_TARGET0=em.edge_target(exit_),
+                _JIT_OP1=ins.attrs["type_version"], _JIT_OP2=ins.attrs["index"], **holes)
+        em.jump_edge(ok)
+    return lower
 
 
 LOWER: dict[str, Callable[[Emitter, Instr], None]] = {
@@ -105,7 +109,8 @@ LOWER: dict[str, Callable[[Emitter, Instr], None]] = {
     "CheckListIter": _simple("check_list_iter"),
     "ListNext": _next("list_next"),
     "CheckSeqLen": _simple("check_seq_len"),
-    "InstanceAttr": _instance_attr,
+    "InstanceAttr": _instance("getattr_instance_speculated"),
+    "InstanceStore": _instance("setattr_instance_speculated"),
     "Deopt": lambda em, ins: em.deopt(ins),
     "UnboxInt": _unbox_int,
     "BoxInt": _simple("box_int"),

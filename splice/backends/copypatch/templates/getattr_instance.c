@@ -16,7 +16,9 @@
  * in stencil.h; ceval 3.12's LOAD_ATTR_CLASS).
  * -DSPECULATED: InstanceAttr, LOAD_ATTR_INSTANCE_VALUE's proof alone: the
  * object's type has version OP1 and its values hold entry OP2, else
- * TARGET0 (the function leaves for the interpreter). */
+ * TARGET0 (the function leaves for the interpreter); with -DSTORE,
+ * InstanceStore: entry OP2 becomes ARG1 when it holds a value whose
+ * release runs no code (releases_quietly), else TARGET0. */
 #include "attr_cache.h"
 
 STENCIL
@@ -27,10 +29,18 @@ STENCIL
     if (LIKELY(tp->tp_version_tag == (uint32_t)OPINT(_JIT_OP1) && (tp->tp_flags & Py_TPFLAGS_MANAGED_DICT))) {
         PyDictValues *values = *_PyObject_ValuesPointer(o);
         PyObject *r = values != NULL ? values->values[OPINT(_JIT_OP2)] : NULL;
+# ifdef STORE
+        if (LIKELY(r != NULL && releases_quietly(r))) {
+            values->values[OPINT(_JIT_OP2)] = Py_NewRef(ARG1);
+            Py_DECREF(r);
+            CONTINUE();
+        }
+# else
         if (LIKELY(r != NULL)) {
             RES0 = Py_NewRef(r);
             CONTINUE();
         }
+# endif
     }
     GOTO(_JIT_TARGET0);
 #else

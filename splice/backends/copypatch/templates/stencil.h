@@ -165,6 +165,15 @@ LARGE_HOLE _JIT_OP0[], _JIT_OP1[], _JIT_OP2[], _JIT_OP3[], _JIT_LIST[], _JIT_CAC
 /* Keep the frame's location where the interpreter would have it. */
 #define SET_LOCATION() (frame->prev_instr = _PyCode_CODE(frame->f_code) + HOLE(_JIT_LOCATION))
 
+/* Whether releasing a reference to `old` runs no code: another reference
+ * keeps it, or it is an exact int, float, str, bool or None, whose
+ * deallocation calls nothing (speculated stores check it). */
+HELPER int releases_quietly(PyObject *old)
+{
+    return Py_REFCNT(old) > 1 || PyLong_CheckExact(old) || PyFloat_CheckExact(old) || PyUnicode_CheckExact(old) ||
+           old == Py_True || old == Py_False || old == Py_None;
+}
+
 /* 3.11's "medium" ints: one digit at most, value = size * digit. */
 HELPER int is_medium_int(PyObject *o)
 {

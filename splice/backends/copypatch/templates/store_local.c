@@ -9,8 +9,7 @@ STENCIL
 {
 #if defined(CHECK_SLOT) || defined(GUARD_SLOT)
     PyObject *old = ARG0;
-    SLOT_VERDICT(old == NULL || Py_REFCNT(old) > 1 || PyLong_CheckExact(old) || PyFloat_CheckExact(old) ||
-                 PyUnicode_CheckExact(old) || old == Py_True || old == Py_False || old == Py_None);
+    SLOT_VERDICT(old == NULL || releases_quietly(old));
 #else
     PyObject *old = RES0;
     RES0 = ARG0;
