@@ -4,12 +4,22 @@ Hypothesis runs derandomized by default, so CI and a developer see the same
 examples on every run (a failure reproduces exactly); set
 ``HYPOTHESIS_PROFILE=explore`` to draw fresh examples, and use
 ``python -m splice conformance --fuzz`` for long randomized searches.
+
+A suite started in the background by a non-interactive shell (``cmd &``)
+inherits SIGINT ignored, and so would every child process, where CPython
+then raises no KeyboardInterrupt at all (plain and compiled alike): the
+tests of interrupts would fail for the way they were started.  SIGINT gets
+Python's default handler here, which a child's exec resets to the default.
 """
 
 import os
+import signal
 
 from hypothesis import settings
 
 settings.register_profile("ci", derandomize=True, deadline=None)
 settings.register_profile("explore", deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
