@@ -634,8 +634,12 @@ def _slot_int(v: Any) -> bool:
     return v is NULL or type(v) is int and _INT64_MIN <= v <= _INT64_MAX
 
 
+# The types whose release runs no code (what speculated stores check for).
+_QUIET = (int, float, str, bool, type(None))
+
+
 def _seq_store(fr: "_Frame", ins: Instr, c: list, i: int, v: Any) -> Any:
-    if not -len(c) <= i < len(c) or type(c[i]) not in (int, float, str, bool, type(None)):
+    if not -len(c) <= i < len(c) or type(c[i]) not in _QUIET:
         return _EXHAUSTED
     c[i] = v
     return None
@@ -779,8 +783,7 @@ _IMPL: dict[str, Callable[..., Any]] = {
     "RangeNext": lambda fr, ins, it: next(it, _EXHAUSTED),
     "CheckSeqLen": lambda fr, ins, v: len(v) == ins.attrs["count"],
     "CheckListIter": lambda fr, ins, v: type(v) is _LIST_ITER,
-    "CheckSlotQuiet": lambda fr, ins: fr.slots[ins.attrs["slot"]] is NULL or type(fr.slots[ins.attrs["slot"]]) in (
-        int, float, str, bool, type(None)),
+    "CheckSlotQuiet": lambda fr, ins: (v := fr.slots[ins.attrs["slot"]]) is NULL or type(v) in _QUIET,
     "ListNext": _list_next,
     "FloatPow": _float_pow,
     "InstanceAttr": lambda fr, ins, o: _EXHAUSTED,  # no type versions here: always the exit

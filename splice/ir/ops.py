@@ -241,7 +241,7 @@ KINDS: dict[str, OpKind] = _kinds(
                "code unit of the speculated loop's header (what a recompile stops speculating on).  The "
                "operands: the stack's objects, then a value and a written flag for each unboxed local of "
                "`stored` ((slot, 'int' or 'float') each), boxed into its slot first when its flag is set; "
-               "`stack_locals` (one per stack entry, may be absent: none) names the slot whose object an entry "
+               "`stack_locals` (one per stack entry) names the slot whose object an entry "
                "is (an unboxed local's value) or -1 (the next object operand).  Raises MemoryError only, when "
                "a box or the stack cannot be made"),
     OpKind("InterpreterNeeded", result_repr=Repr.BOOL, raises=False,

@@ -41,11 +41,8 @@ def dominators(fn: Function) -> dict[Block, set[Block]]:
 def deopt_operand_reprs(ins: Instr) -> list[Repr]:
     """A Deopt's operands: the stack's objects, then each stored local's
     unboxed value and its written flag (ops.py)."""
-    stored = ins.attrs.get("stored") or ()
-    entries = ins.attrs.get("stack_locals")
-    stack = len(ins.args) - 2 * len(stored) if entries is None else sum(1 for s in entries if s < 0)
-    out = [Repr.OBJECT] * stack
-    for _slot, kind in stored:
+    out = [Repr.OBJECT] * sum(1 for s in ins.attrs["stack_locals"] if s < 0)
+    for _slot, kind in ins.attrs["stored"]:
         out += [Repr.FLOAT64 if kind == "float" else Repr.INT64, Repr.INT64]
     return out
 

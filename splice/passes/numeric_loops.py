@@ -931,6 +931,7 @@ class _Rewrite:
         fail = self.cold_block()
         fb = self.builder(fail, first, None)
         fb.emit("Deopt", *[outer.get(v, v) for v in first.state.stack], resume=first.state.unit, loop=self.loop,
+                stack_locals=(-1,) * len(first.state.stack), stored=(),
                 reason=f"loop entry at line {first.lineno}: " + ", or ".join(
                     ([f"a local is not {' or '.join(sorted({_EXPECTED[k] for k in p.local_kind.values()}))}"]
                      if p.local_kind else []) + (["the iterator is not a range"] if p.ranged else [])

@@ -428,11 +428,11 @@ class Emitter:
         if self.fn.generator:
             raise EmitError("Deopt in a generator")
         site = len(self.trace_exits) + 1
-        entries, listed = self._deopt_list(ins)
-        self.trace_exits.append(TraceExitPoint(ins.attrs["resume"], entries))
+        depth, listed = self._deopt_list(ins)
+        self.trace_exits.append(TraceExitPoint(ins.attrs["resume"], depth))
         counter = ctypes.c_uint64(0)
         self.deopts.append(DeoptSite(ins.attrs["reason"], ins.lineno, counter, ins.attrs["loop"]))
-        holes = dict(_JIT_LIST=SlotList(listed), _JIT_COUNT=entries,
+        holes = dict(_JIT_LIST=SlotList(listed), _JIT_COUNT=depth,
                      _JIT_OP0=site, _JIT_OP1=ctypes.addressof(counter), _JIT_OP2=ObjRef(self.layout.step_aside))
         if self.fn.on_deopt is None:
             self.op("deopt", ins, **holes)
@@ -445,13 +445,10 @@ class Emitter:
         a reference to be taken), then shared.c's ``deopt_store`` table: the
         count of stored locals and for each its value's slot, its flag's slot
         and its frame slot times two plus one for a float."""
-        stored = ins.attrs.get("stored") or ()
+        stored = ins.attrs["stored"]
         depth = len(ins.args) - 2 * len(stored)
         objects = iter(ins.args[:depth])
-        entries = ins.attrs.get("stack_locals")
-        if entries is None:
-            entries = [-1] * depth
-        stack = [slot * 8 + 1 if slot >= 0 else self.off(next(objects)) for slot in entries]
+        stack = [slot * 8 + 1 if slot >= 0 else self.off(next(objects)) for slot in ins.attrs["stack_locals"]]
         table = [len(stored)]
         for k, (slot, kind) in enumerate(stored):
             table += [self.off(ins.args[depth + 2 * k]), self.off(ins.args[depth + 2 * k + 1]),
