@@ -70,9 +70,9 @@ class GeneratorShape:
 class EntryLayout:
     """What the runtime's entry tells a back end about the frame it runs on.
 
-    The native entry is an ``nb_invert`` slot function, ``PyObject *entry(
-    PyObject *self)``, applied by the trampoline code installed as
-    ``f.__code__`` to its entry object (``~entry``).  It finds
+    The native entry is a unary C function, ``PyObject *entry(PyObject
+    *self)``, which the trampoline code installed as ``f.__code__`` reaches
+    through its ``~True`` (runtime/direct_calls.py).  It finds
     its frame as the thread's current frame, whose locals already hold the
     bound arguments, cells and free variables.
     """
@@ -83,7 +83,8 @@ class EntryLayout:
     # First frame slot (index into the frame's localsplus) free for temporaries.
     temp_base: int
     # Object the entry returns (as a new reference) to make the trampoline run
-    # the original bytecode instead: done while a trace or profile function is set.
+    # the original bytecode instead: done while a trace or profile function is
+    # set (a function's entry also marks its frame: a function may return it).
     step_aside: Any
     # Generators only.  The trampoline calls the entry with the frame's stack
     # holding [spill slots..., sent value, site, entry] from slot
@@ -104,7 +105,8 @@ class CompiledCode:
     """The result of compiling one function with one back end."""
 
     backend: str
-    # Native back ends: address of the nb_invert entry, code size in bytes.
+    # Native back ends: address of the entry (a unary C function: what the
+    # trampoline's `~True` runs), code size in bytes.
     entry_address: int | None = None
     size: int = 0
     # Frame slots used for temporaries, beyond EntryLayout.temp_base.
@@ -125,18 +127,15 @@ class CompiledCode:
     generator: GeneratorShape | None = None
     # A generator's drain entry, when it has one: the same body with each
     # yield adding the value to what a builtin such as list() is building,
-    # so the builtin runs the generator in one call (nb_invert ABI, as the
-    # entry; 0: none).
+    # so the builtin runs the generator in one call (the entry's ABI; 0: none).
     drain_address: int = 0
-    # Native back ends: the nb_invert function that a function's trampoline
-    # applies, when the entry has left with an exception, to learn where the
-    # frame is to stand (0: the trampoline has no such handler).
-    exit_address: int = 0
-    # Native back ends: the TraceExits, in site order, and the nb_invert
-    # function that the trampoline's dispatch applies to learn which one the
-    # body left at, and to take its stack over (0: none).
+    # Native back ends: whether a function's trampoline has an exit handler,
+    # which asks, when the entry has left with an exception, where the frame
+    # is to stand.
+    exit_handler: bool = False
+    # Native back ends: the TraceExits, in site order (the trampoline's
+    # dispatch asks which one the body left at, and takes its stack over).
     trace_exits: list[TraceExitPoint] = field(default_factory=list)
-    resume_address: int = 0
     # The Deopts (their exits are among ``trace_exits``), with their counters.
     deopts: list[DeoptSite] = field(default_factory=list)
 

@@ -1,12 +1,22 @@
-"""The record that lets native callers call a compiled function directly.
+"""The record of a compiled trampoline, and how its bytecode reaches native code.
 
-Native code calling a function whose ``__code__`` is a splice trampoline
-can skip ``PyObject_Vectorcall`` and the interpreter's run of the trampoline:
-it pushes the callee's frame and jumps to its native body
-(``templates/call_direct.h``).  It finds the body through a small record stored in the entry object (right
-after its header), the trampoline's last constant, whose type derives from
-one base type per process (``entry_base``); the trampoline's constants keep
-it alive exactly as long as the code object itself.  Not a code extra
+A trampoline's constants are all values ``marshal`` can write: its
+instructions that call native code apply ``~`` to True or False, and its
+last constant is a number, its slot in one table per process (``register``).
+bool's ``nb_invert`` is the shared helper ``trampoline_invert``
+(templates/shared.c): in a frame whose code finds a record here, at one of
+the trampoline's own instructions, it runs the entry or answers the
+trampoline's questions; anywhere else it is int's ``~``.  The slot holds a
+weak reference to the trampoline, so a code object that merely carries the
+same number (a copy made by ``marshal``, pickling or ``code.replace()``)
+finds nothing, steps aside and runs its original code, as it would in a
+process without splice.
+
+Native callers use the record too: a call of a function whose ``__code__``
+is a trampoline can skip ``PyObject_Vectorcall`` and the interpreter's run
+of the trampoline: it pushes the callee's frame and jumps to its native
+body (``templates/call_direct.h``).  The record lives in a holder object
+(``entry_base``) right after its header.  Not a code extra
 (``_PyCode_SetExtra``): CPython 3.11 calls every registered extra's free
 function, with NULL, for each freed code object that has any extra, so a
 tool's free function would run for splice's trampolines, as late as the
@@ -18,11 +28,14 @@ from __future__ import annotations
 import ctypes
 import struct
 import types
+import weakref
 from typing import Any
 
+from ..errors import Unsupported
+
 # splice_record in call_direct.h: code, body, call_index, resume_index, argcount, spills, drain,
-# step_aside, dispatch_index (and padding).
-RECORD = struct.Struct("=QQiiiiQQii")
+# step_aside, dispatch_index, check_index, entry, exit_index (and padding).
+RECORD = struct.Struct("=QQiiiiQQiiQii")
 CO_OPTIMIZED, CO_VARARGS, CO_VARKEYWORDS, CO_GENERATOR = 0x01, 0x04, 0x08, 0x20
 # A call makes a generator, a coroutine or an async generator.
 CO_SUSPENDS = CO_GENERATOR | 0x80 | 0x100 | 0x200
@@ -73,13 +86,11 @@ def cache_chunks() -> None:
 
 
 def takes_direct_calls(code: types.CodeType) -> bool:
-    """Whether ``code`` is a trampoline whose record allows direct calls
-    (what call_direct.h's record_of finds, with an argcount of its own)."""
-    last = code.co_consts[-1] if code.co_consts else None
-    if not _ENTRY_BASE or type(last).__base__ is not _ENTRY_BASE[0]:
-        return False
-    fields = RECORD.unpack_from(record_view(last))
-    return fields[0] == id(code) and fields[4] != -1
+    """Whether ``code`` is a registered trampoline whose record allows
+    direct calls (what call_direct.h's record_of finds, with an argcount
+    of its own)."""
+    holder = _holder_of(code)
+    return holder is not None and RECORD.unpack_from(record_view(holder))[4] != -1
 
 
 def vectorcall_entry() -> int:
@@ -109,9 +120,7 @@ class PyTypeSpec(ctypes.Structure):
                 ("flags", ctypes.c_uint), ("slots", ctypes.POINTER(_PyTypeSlot))]
 
 
-PY_NB_INVERT = 27  # typeslots.h
 PY_TPFLAGS_DEFAULT = 1 << 18  # Py_TPFLAGS_HAVE_VERSION_TAG
-PY_TPFLAGS_BASETYPE = 1 << 10
 
 _type_from_spec = ctypes.pythonapi.PyType_FromSpecWithBases
 _type_from_spec.restype = ctypes.py_object
@@ -119,26 +128,141 @@ _type_from_spec.argtypes = [ctypes.c_void_p, ctypes.py_object]
 
 
 def entry_base() -> type:
-    """The base type of every entry object: its instances carry the record."""
+    """The type of the objects that hold records (the entry's ``self``)."""
     if not _ENTRY_BASE:
         slots = (_PyTypeSlot * 1)((0, None))
-        spec = PyTypeSpec(b"splice.entry", object.__basicsize__ + RECORD.size, 0,
-                          PY_TPFLAGS_DEFAULT | PY_TPFLAGS_BASETYPE, slots)
+        spec = PyTypeSpec(b"splice.record", object.__basicsize__ + RECORD.size, 0, PY_TPFLAGS_DEFAULT, slots)
         _ENTRY_BASE.append(_type_from_spec(ctypes.byref(spec), (object,)))
     return _ENTRY_BASE[0]
 
 
-def invert_type(name: bytes, nb_invert: int, base: type = object) -> type:
-    """A new heap type whose ``nb_invert`` is the C function at ``nb_invert``
-    (``~obj`` is one C call from bytecode)."""
-    slots = (_PyTypeSlot * 2)((PY_NB_INVERT, nb_invert), (0, None))
-    spec = PyTypeSpec(name, base.__basicsize__, 0, PY_TPFLAGS_DEFAULT, slots)
-    return _type_from_spec(ctypes.byref(spec), (base,))
+# --- the table of records -----------------------------------------------------
+
+class _Slot(ctypes.Structure):
+    """call_direct.h's record_slot."""
+
+    _fields_ = [("code_ref", ctypes.c_void_p), ("record", ctypes.c_void_p)]
 
 
-def entry_type(native_entry: int) -> type:
-    """A new entry type whose ``nb_invert`` is ``native_entry``."""
-    return invert_type(b"splice.entry", native_entry, entry_base())
+class _Table(ctypes.Structure):
+    """call_direct.h's record_table."""
+
+    _fields_ = [("slots", ctypes.c_void_p), ("count", ctypes.c_ssize_t)]
+
+
+_TABLE = _Table(None, 0)
+_SLOTS: list[Any] = []  # the current slot array (the table points into it)
+# Per slot, the weak reference to its trampoline (what the C table points
+# to), None while free.  Slot 0 stays unused: the number must be a
+# one-digit int (record_of).
+_REFS: list[weakref.ref | None] = [None]
+_FREE: list[int] = []
+_SCANNED_AT = [0]  # how many slots there were when dead ones were last looked for
+
+
+class Kept:
+    """What a live trampoline needs: its record's holder and what keeps its
+    native code alive (``name``: the trampoline's qualified name).  The weak
+    reference's callback is ``_KEEP.pop``, so no Python code runs where a
+    trampoline dies; a Kept refers to itself, so it goes at the next
+    garbage collection after that, as a type would, and what its native
+    code's release runs (a finalizer) runs there."""
+
+    __slots__ = ("holder", "keep", "name", "itself")
+
+    def __init__(self, holder: Any, keep: Any, name: str) -> None:
+        self.holder, self.keep, self.name, self.itself = holder, keep, name, self
+
+
+_KEEP: dict[weakref.ref, Kept] = {}
+
+
+def record_table() -> int:
+    """Address of the table (what call_direct.h's record_of reads)."""
+    from . import execmem
+
+    execmem.keep_forever(_TABLE)
+    return ctypes.addressof(_TABLE)
+
+
+def reserve() -> int:
+    """A free slot's number, for the trampoline about to be built.  Slots
+    whose trampoline has died are looked for each time the table has
+    doubled since the last look (so reserving is constant time on average)."""
+    if not _FREE and len(_REFS) >= 2 * _SCANNED_AT[0]:
+        for k, ref in enumerate(_REFS):
+            if ref is not None and ref() is None:
+                _SLOTS[0][k] = _Slot(None, None)
+                _REFS[k] = None
+                _FREE.append(k)
+        _SCANNED_AT[0] = len(_REFS)
+    if _FREE:
+        return _FREE.pop()
+    k = len(_REFS)
+    _REFS.append(None)
+    if k >= _TABLE.count:
+        grown = (_Slot * max(64, 2 * _TABLE.count))()
+        if _SLOTS:
+            ctypes.memmove(grown, _SLOTS[0], ctypes.sizeof(_Slot) * _TABLE.count)
+        _SLOTS[:] = [grown]
+        _TABLE.slots, _TABLE.count = ctypes.addressof(grown), len(grown)
+    return k
+
+
+def give_back(k: int) -> None:
+    """Free slot ``k``, reserved for a trampoline that was not built."""
+    _FREE.append(k)
+
+
+def register(k: int, trampoline: types.CodeType, keep: Any) -> Any:
+    """Slot ``k`` now names ``trampoline`` (``keep``: what its native code
+    needs alive); its record's holder, to be filled in by ``attach``."""
+    holder = entry_base()()
+    ref = weakref.ref(trampoline, _KEEP.pop)
+    _KEEP[ref] = Kept(holder, keep, trampoline.co_qualname)
+    _REFS[k] = ref
+    _SLOTS[0][k] = _Slot(id(ref), id(holder) + object.__basicsize__)
+    return holder
+
+
+def _holder_of(code: types.CodeType) -> Any:
+    last = code.co_consts[-1] if code.co_consts else None
+    if type(last) is not int or not 0 < last < len(_REFS):
+        return None
+    ref = _REFS[last]
+    return _KEEP[ref].holder if ref is not None and ref() is code else None
+
+
+# --- bool's ~ -----------------------------------------------------------------
+
+# PyTypeObject.tp_as_number (after the variable-size header and nine
+# pointers) and PyNumberMethods.nb_invert (the eleventh slot).
+_TP_AS_NUMBER = object.__basicsize__ + 8 + 9 * 8
+_NB_INVERT = 10 * 8
+
+
+def _nb_invert_cell(tp: type) -> Any:
+    numbers = ctypes.c_void_p.from_address(id(tp) + _TP_AS_NUMBER).value
+    if not numbers:
+        raise Unsupported(f"{tp.__name__} has no number methods")
+    return ctypes.c_void_p.from_address(numbers + _NB_INVERT)
+
+
+def use_trampoline_invert() -> None:
+    """Make bool's ``~`` the shared helper ``trampoline_invert`` (once per
+    process; never undone: elsewhere it is int's ``~``, whose result bool's
+    was)."""
+    from ..backends.copypatch.emitter import shared_address
+    from ..backends.copypatch.stencils import table
+
+    helper = shared_address(table(), "trampoline_invert")
+    cell = _nb_invert_cell(bool)
+    if cell.value == helper:
+        return
+    ints = _nb_invert_cell(int)
+    if cell.value != ints.value:
+        raise Unsupported("bool's ~ is not int's: native entries need it")
+    cell.value = helper
 
 
 # direct_argcount of code with keyword-only, ``*args`` or ``**kwargs``
@@ -160,18 +284,22 @@ def direct_argcount(code: types.CodeType) -> int:
     return code.co_argcount
 
 
-def record_view(entry_obj: Any) -> Any:
-    """A ctypes view of the record that follows the entry object's header
+def record_view(holder: Any) -> Any:
+    """A ctypes view of the record that follows the holder's header
     (objects never move, so its address stays valid while the object lives)."""
-    return (ctypes.c_char * RECORD.size).from_address(id(entry_obj) + object.__basicsize__)
+    return (ctypes.c_char * RECORD.size).from_address(id(holder) + object.__basicsize__)
 
 
-def attach(view: Any, trampoline: types.CodeType, body: int, call_index: int, resume_index: int,
-           argcount: int, step_aside: Any, dispatch_index: int, spills: int = 0, drain: int = 0) -> None:
-    """Fill the record of ``trampoline``, whose last constant holds it (body 0: no direct calls).
-    ``step_aside``: what the body returns when it leaves at a TraceExit,
-    ``dispatch_index``: the code unit where the interpreter then goes on
-    (-1: none).  For a generator with a drain entry (builtins drain its fresh
-    generators with it, consume_generator.h): its spill slots and that entry."""
-    RECORD.pack_into(view, 0, id(trampoline), body, call_index, resume_index, argcount if body else -1,
-                     spills, drain, id(step_aside), dispatch_index, 0)
+def attach(holder: Any, trampoline: types.CodeType, entry: int, body: int, call_index: int, resume_index: int,
+           argcount: int, step_aside: Any, dispatch_index: int, check_index: int, exit_index: int,
+           spills: int = 0, drain: int = 0) -> None:
+    """Fill the record of ``trampoline`` (body 0: no direct calls).
+    ``entry``: the native entry; ``step_aside``: what the body returns when
+    it leaves for the interpreter; ``dispatch_index``: the code unit where
+    the interpreter then goes on; ``check_index`` and ``exit_index``: the
+    code units of a function's check and exit handler (-1: none).  For a
+    generator with a drain entry (builtins drain its fresh generators with
+    it, consume_generator.h): its spill slots and that entry."""
+    RECORD.pack_into(record_view(holder), 0, id(trampoline), body, call_index, resume_index,
+                     argcount if body else -1, spills, drain, id(step_aside), dispatch_index, check_index, entry,
+                     exit_index, 0)

@@ -1,12 +1,13 @@
 """How a call of a compiled function reaches its compiled code (version-neutral).
 
 A trampoline code object is installed as ``func.__code__``; the function
-object itself is never replaced.  The trampoline applies ``~`` to an entry
-object (whose type's ``nb_invert`` is the native entry, or whose
-``__invert__`` runs the IR-interpreter back end) on the frame CPython has
-just pushed; when that returns ``STEP_ASIDE`` the original bytecode runs instead (tracing and
-profiling see an ordinary frame).  Everything specific to one CPython
-version's bytecode and frame lives in ``runtime/py3XX.py``.
+object itself is never replaced.  The trampoline applies ``~`` on the frame
+CPython has just pushed: to True for native code (runtime/direct_calls.py
+says how that reaches the entry) or to an entry object whose
+``__invert__`` runs the IR-interpreter back end.  When that returns the
+step-aside value the original bytecode runs instead (tracing and profiling
+see an ordinary frame).  Everything specific to one CPython version's
+bytecode and frame lives in ``runtime/py3XX.py``.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ else:  # pragma: no cover - other versions get their own module
 
 
 class _StepAside:
-    """The object the entry returns to make the trampoline run the original body."""
+    """The object a Python entry returns to make the trampoline run the original body."""
 
     __slots__ = ()
 
@@ -62,59 +63,8 @@ def layout_for(code: types.CodeType, generator: GeneratorShape | None = None) ->
     (for a generator, given the yields of its IR)."""
     impl = _require_impl()
     return EntryLayout(location_shift=impl.location_shift(code, generator), temp_base=impl.temp_base(code, generator),
-                       step_aside=STEP_ASIDE, generator=generator, spill_base=impl.nlocalsplus(code),
+                       step_aside=impl.STEP_ASIDE, generator=generator, spill_base=impl.nlocalsplus(code),
                        returned=impl.RETURNED)
-
-
-def _native_entry(compiled: CompiledCode, name: str) -> tuple[Any, Any]:
-    """The entry object: the one instance of a small heap type (derived
-    from ``direct_calls.entry_base``) whose ``nb_invert`` is the native
-    entry (``~entry`` is one C call from the bytecode, without
-    PRECALL/CALL).  The trampoline's direct-call record follows its object
-    header (filled in once the code exists); the entry
-    checks its first field, the expected code, so it never runs on a
-    foreign frame."""
-    assert compiled.entry_address
-    impl = _require_impl()
-    cls = direct_calls.entry_type(compiled.entry_address)
-    cls.__qualname__ = f"entry of {name}"
-    # The compiled code (whose machine code lives as long as the
-    # CompiledCode object) stays alive while the type does: while the entry
-    # object, hence any code object or running frame that can reach it, lives.
-    cls.compiled = compiled
-    cls.__reduce__ = impl.reduce_entry  # pickled by value, the trampoline steps aside
-    entry_obj = cls()
-    return entry_obj, direct_calls.record_view(entry_obj)
-
-
-_INVERT_OBJECTS: dict[int, Any] = {}
-
-
-def _invert_object(name: bytes, address: int) -> Any:
-    """The object whose ``nb_invert`` is the C function at ``address`` (a
-    trampoline's exit or resume object: one per process and function; it
-    never goes away, as the code)."""
-    obj = _INVERT_OBJECTS.get(address)
-    if obj is None:
-        cls = direct_calls.invert_type(name, address)
-        cls.__reduce__ = _require_impl().reduce_helper  # pickled by value: the trampoline steps aside first
-        obj = _INVERT_OBJECTS[address] = cls()
-    return obj
-
-
-class _NoResume:
-    """The resume object of code without TraceExits: the body never leaves early."""
-
-    __slots__ = ()
-
-    def __invert__(self) -> bool:
-        return False
-
-    def __reduce__(self) -> Any:
-        return _require_impl().reduce_helper(self)
-
-
-_NO_RESUME = _NoResume()
 
 
 def _python_entry(py_entry: Callable[[list[Any], dict, dict], Any], nslots: int) -> Callable[[], Any]:
@@ -152,23 +102,27 @@ def make_trampoline(compiled: CompiledCode, original_code: types.CodeType) -> ty
     nested in it (a function made from it runs compiled too)."""
     impl = _require_impl()
     if compiled.py_entry is not None:
-        entry_obj: Any = _python_entry(compiled.py_entry, impl.nlocalsplus(original_code))
-        record = None
-    elif compiled.entry_address:
-        entry_obj, record = _native_entry(compiled, original_code.co_qualname)
-    else:
+        return impl.build_trampoline(original_code, _python_entry(compiled.py_entry, impl.nlocalsplus(original_code)),
+                                     STEP_ASIDE, compiled.temp_slots, compiled.generator)
+    if not compiled.entry_address:
         raise ValueError("compiled code has neither an entry address nor a py_entry")
-    exit_obj = _invert_object(b"splice.exit", compiled.exit_address) if compiled.exit_address else None
-    resume_obj = (_invert_object(b"splice.resume", compiled.resume_address) if compiled.resume_address
-                  else _NO_RESUME)
-    trampoline = impl.build_trampoline(original_code, entry_obj, STEP_ASIDE, compiled.temp_slots, compiled.generator,
-                                       exit_obj, resume_obj, compiled.trace_exits)
-    if record is not None:
-        direct_calls.attach(record, trampoline, compiled.symbols.get("body", 0),
-                            impl.call_index(original_code, compiled.generator),
-                            impl.prologue_end(original_code) - 1, direct_calls.direct_argcount(original_code),
-                            STEP_ASIDE, impl.dispatch_index(original_code, compiled.generator),
-                            compiled.generator.spills if compiled.generator else 0, compiled.drain_address)
+    direct_calls.use_trampoline_invert()
+    number = direct_calls.reserve()
+    try:
+        trampoline = impl.build_trampoline(original_code, True, impl.STEP_ASIDE, compiled.temp_slots,
+                                           compiled.generator, compiled.exit_handler, compiled.trace_exits, number)
+    except BaseException:
+        direct_calls.give_back(number)
+        raise
+    # The compiled code (whose machine code lives as long as the
+    # CompiledCode object) stays alive while the trampoline does.
+    holder = direct_calls.register(number, trampoline, compiled)
+    shape = compiled.generator
+    direct_calls.attach(holder, trampoline, compiled.entry_address, compiled.symbols.get("body", 0),
+                        impl.call_index(original_code, shape), impl.prologue_end(original_code) - 1,
+                        direct_calls.direct_argcount(original_code), impl.STEP_ASIDE,
+                        impl.dispatch_index(original_code, shape), impl.check_index(original_code, shape),
+                        impl.exit_index(trampoline), shape.spills if shape else 0, compiled.drain_address)
     return trampoline
 
 

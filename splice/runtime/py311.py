@@ -3,30 +3,40 @@
 The trampoline is the original code object with a short block inserted right
 after its prologue (MAKE_CELL / COPY_FREE_VARS and RESUME)::
 
-    LOAD_CONST entry; UNARY_INVERT
-    COPY 1; LOAD_CONST step_aside; IS_OP 0; POP_JUMP_FORWARD_IF_TRUE dispatch
+    LOAD_CONST True; UNARY_INVERT
+    COPY 1; LOAD_CONST -2; IS_OP 0; POP_JUMP_FORWARD_IF_TRUE check
+    RETURN_VALUE
+  check:
+    LOAD_CONST True; UNARY_INVERT; POP_JUMP_FORWARD_IF_TRUE dispatch
     RETURN_VALUE
   body:
     POP_TOP                      # then the original body, shifted
 
-``~entry`` runs the entry (its type's ``nb_invert``: the cheapest way 3.11
-bytecode calls C code) on the frame CPython has just pushed, so the native code
-runs with the arguments bound, cells made and free variables copied.  When it
-returns ``step_aside`` (tracing or profiling is on) the original body runs in
-the interpreter.
+``~True`` runs the entry (bool's ``nb_invert`` is splice's
+``trampoline_invert``, runtime/direct_calls.py: in a registered
+trampoline, at this instruction, it calls the native entry; a unary slot is
+the cheapest way 3.11 bytecode calls C code) on the frame CPython has just
+pushed, so the native code runs with the arguments bound, cells made and
+free variables copied.  When it returns -2, which is what stepping aside
+returns (tracing or profiling is on), the check asks whether it stepped
+aside or the function returned -2; stepping aside, the original body runs
+in the interpreter.  Every constant the trampoline adds (True, False, -2,
+-1, 0, the yield sites and, last, the number of its record) is a value
+``marshal`` writes, and in a process without splice, or for a copy of the
+code, ``~True`` is -2 and ``~False`` is -1: the original body runs.
 
 After the original code, a trampoline has a dispatch and, for a function
 whose code has an exception table, an exit handler.  The dispatch
-(``_Block.dispatch``) is where ``step_aside`` leads: back to ``body``, or,
+(``_Block.dispatch``) is where stepping aside leads: back to ``body``, or,
 when the native body left at a TraceExit because tracing was switched on
 (or a generator was resumed with it on), to that TraceExit's code unit
 with the value stack it handed over (docs/runtime.md, "Handing over to the
 interpreter").  The exit handler takes an exception leaving the entry (the
-exception table sends ``~entry`` there, with the location)::
+exception table sends ``~True`` there, with the location)::
 
-    LOAD_CONST exit; UNARY_INVERT; SWAP 2; RERAISE 1
+    LOAD_CONST True; UNARY_INVERT; SWAP 2; RERAISE 1
 
-``~exit`` says where the frame is to stand as it leaves: where the
+whose ``~True`` says where the frame is to stand as it leaves: where the
 interpreter would have left it, which a re-raise stashes
 (``templates/exit_stash.h``), else where it already stands.
 
@@ -37,9 +47,9 @@ location, so a suspended generator's frame shows the user's line)::
 
         LOAD_CONST None * spills; LOAD_CONST None; LOAD_CONST 0
     call:
-        LOAD_CONST entry; UNARY_INVERT
+        LOAD_CONST True; UNARY_INVERT
         for each site n: COPY 1; LOAD_CONST n; IS_OP 0; POP_JUMP_FORWARD_IF_TRUE yield_n
-        COPY 1; LOAD_CONST returned; IS_OP 0; POP_JUMP_FORWARD_IF_TRUE done
+        COPY 1; LOAD_CONST -1 (returned); IS_OP 0; POP_JUMP_FORWARD_IF_TRUE done
         JUMP_FORWARD aside
     yield_n:                         # YIELD_VALUE and RESUME: -> throw_n (exception table), depth spills
         POP_TOP; POP_TOP; YIELD_VALUE; RESUME 1; LOAD_CONST n; JUMP_BACKWARD_NO_INTERRUPT call
@@ -109,6 +119,11 @@ _STACK_DISPATCH = 2
 # its top, above those and what a generator's holds, the resume stash.
 _STACK_EXIT = 6
 _STACK_RESUME = 3
+# What a native entry returns to step aside, and a generator's body to
+# finish (neither a yield site nor what a drain entry returns otherwise,
+# templates/consume_generator.h).
+STEP_ASIDE = -2
+RETURNED = -1
 
 
 def set_vectorcall(func: types.FunctionType, address: int | None) -> None:
@@ -173,26 +188,31 @@ class _Block:
         self.tail = len(code.co_code) // 2 - prologue_end(code)
         if shape is None:
             prog = [("LOAD_CONST", "entry"), ("UNARY_INVERT", 0), ("COPY", 1), ("LOAD_CONST", "aside"),
-                    ("IS_OP", 0), ("POP_JUMP_FORWARD_IF_TRUE", "dispatch"), ("RETURN_VALUE", 0)]
+                    ("IS_OP", 0), ("POP_JUMP_FORWARD_IF_TRUE", "check"), ("RETURN_VALUE", 0),
+                    ("label", "check"), ("LOAD_CONST", ("v", True)), ("UNARY_INVERT", 0),
+                    ("POP_JUMP_FORWARD_IF_TRUE", "dispatch"), ("RETURN_VALUE", 0)]
         else:
             prog = _generator_program(code, shape)
         prog += [("label", "body"), ("POP_TOP", 0)]
         self._assemble(prog, shape)  # learns the constants the block adds
-        # The entry goes after them all: the last constant, where native
-        # callers find its record (templates/call_direct.h's record_of).
+        # The entry goes after them all (then, for a native entry, the
+        # number of its record: the last constant, templates/call_direct.h's record_of).
         self.entry_slot = len(self.consts)
         self.units, self.positions, self.handlers, self.call = self._assemble(prog, shape)
+        inverts = [i for i, unit in enumerate(self.units) if unit == (_OP["UNARY_INVERT"], 0)]
+        self.check = inverts[1] if shape is None else None
 
     def dispatch(self, exits: Sequence[TraceExitPoint]) -> list[tuple[int, int]]:
         """The dispatch, after the original code, where the block sends
         ``step_aside`` (with one entry of its stack left): to the original
         code's start, or, when the native body left at TraceExit ``n``
         (``exits[n - 1]``), there with its stack.
-        ``~resume`` (templates/exit_stash.h) says whether the body left at
-        one, then whether at the one asked about, and then gives the stack."""
+        ``~False`` (templates/exit_stash.h) says whether the body left at
+        none (-1 in a process without splice), then whether at the one
+        asked about, and then gives the stack."""
         prog: list[tuple[str, Any]] = []
         if exits:
-            prog += [("LOAD_CONST", "resume"), ("UNARY_INVERT", 0), ("POP_JUMP_FORWARD_IF_FALSE", "plain")]
+            prog += [("LOAD_CONST", "resume"), ("UNARY_INVERT", 0), ("POP_JUMP_FORWARD_IF_TRUE", "plain")]
             for n in range(1, len(exits) + 1):
                 prog += [("LOAD_CONST", "resume"), ("UNARY_INVERT", 0), ("POP_JUMP_FORWARD_IF_TRUE", f"exit{n}")]
         prog += [("label", "plain"), ("JUMP_BACKWARD_NO_INTERRUPT", "body")]
@@ -329,45 +349,22 @@ def _generator_program(code: types.CodeType, shape: GeneratorShape) -> list[tupl
     return prog + [("JUMP_FORWARD", "dispatch")]
 
 
-# What the trampoline's own constants become when its code object is
-# pickled by value (cloudpickle, hence joblib, loky, dask, ray): ints the
-# interpreter caches, chosen so that in any process, with splice or without,
-# ``~PICKLED_ENTRY is PICKLED_STEP_ASIDE``, never a yield site nor
-# PICKLED_RETURNED: the unpickled trampoline steps aside and runs the
-# original body in the interpreter.
-PICKLED_ENTRY, PICKLED_STEP_ASIDE, PICKLED_RETURNED = 1, -2, -3
+# What a Python entry (the IR interpreter back end's) and its step-aside
+# object become when the trampoline is pickled by value (cloudpickle,
+# hence joblib, loky, dask, ray): ints such that ``~PICKLED_ENTRY is
+# PICKLED_STEP_ASIDE``, so the unpickled trampoline steps aside and runs
+# the original body, with or without splice in the loading process.
+PICKLED_ENTRY, PICKLED_STEP_ASIDE = 1, STEP_ASIDE
 
 
 def reduce_entry(_entry: Any) -> tuple[type, tuple[int]]:
-    """``__reduce__`` of an entry object."""
+    """``__reduce__`` of a Python entry object."""
     return int, (PICKLED_ENTRY,)
 
 
-def reduce_helper(_helper: Any) -> tuple[type, tuple[int]]:
-    """``__reduce__`` of a trampoline's exit and resume objects: -1, whose
-    ``~`` is 0, so the unpickled trampoline's dispatch (reached as it steps
-    aside) finds no TraceExit left and runs the original code."""
-    return int, (-1,)
-
-
 def reduce_step_aside(_sentinel: Any) -> tuple[type, tuple[int]]:
-    """``__reduce__`` of the step-aside object."""
+    """``__reduce__`` of a Python entry's step-aside object."""
     return int, (PICKLED_STEP_ASIDE,)
-
-
-class _Returned:
-    """What a generator's body returns to its trampoline when it finishes."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "<splice generator returned>"
-
-    def __reduce__(self) -> tuple[type, tuple[int]]:
-        return int, (PICKLED_RETURNED,)
-
-
-RETURNED = _Returned()
 
 
 def location_shift(code: types.CodeType, shape: GeneratorShape | None = None) -> int:
@@ -380,6 +377,22 @@ def call_index(code: types.CodeType, shape: GeneratorShape | None = None) -> int
     """Code unit of the trampoline instruction that calls the entry: the
     frame's ``prev_instr`` while native code runs."""
     return prologue_end(code) + _block(code, shape).call
+
+
+def check_index(code: types.CodeType, shape: GeneratorShape | None = None) -> int:
+    """Code unit of a function trampoline's check (-1 for a generator's)."""
+    check = _block(code, shape).check
+    return -1 if check is None else prologue_end(code) + check
+
+
+def exit_index(trampoline: types.CodeType) -> int:
+    """Code unit of the ``~True`` of ``trampoline``'s exit handler (its
+    last four instructions), -1 when it has none."""
+    units = _units(trampoline)
+    tail = [op for op, _ in units[-4:]]
+    if tail != [_OP["LOAD_CONST"], _OP["UNARY_INVERT"], _OP["SWAP"], _OP["RERAISE"]]:
+        return -1
+    return len(units) - 3
 
 
 def dispatch_index(code: types.CodeType, shape: GeneratorShape | None = None) -> int:
@@ -481,11 +494,13 @@ def shift_exception_table(table: bytes, at: int, shift: int) -> bytes:
 
 
 def build_trampoline(code: types.CodeType, entry: Any, step_aside: Any, temp_slots: int,
-                     shape: GeneratorShape | None = None, exit: Any = None, resume: Any = None,
-                     exits: Sequence[TraceExitPoint] = ()) -> types.CodeType:
-    """The code object to install as ``f.__code__`` (see module docstring);
-    ``exit``: a function's exit object, ``resume`` its resume object and
-    ``exits`` its TraceExits, in site order (native back ends)."""
+                     shape: GeneratorShape | None = None, exit_handler: bool = False,
+                     exits: Sequence[TraceExitPoint] = (), number: int | None = None) -> types.CodeType:
+    """The code object to install as ``f.__code__`` (see module docstring):
+    ``entry`` is what its call applies ``~`` to (True for a native entry),
+    ``step_aside`` what that returns to step aside; ``exit_handler``: a
+    function's exit handler, ``exits`` its TraceExits, in site order, and
+    ``number`` its record's (native back ends)."""
     at = prologue_end(code)
     block = _block(code, shape)
     units = _units(code)
@@ -498,19 +513,19 @@ def build_trampoline(code: types.CodeType, entry: Any, step_aside: Any, temp_slo
     handlers = [(at + start, size, at + target, depth << 1) for start, size, target, depth in block.handlers]
     during = stack_during_call(shape)
     stack = max(code.co_stacksize, during + _STACK_DISPATCH, during + temp_slots)
-    consts = list(block.consts) + [entry]
+    consts = list(block.consts) + [entry] + ([] if number is None else [number])
     base = len(code.co_consts)
     consts[block.const("aside") - base] = step_aside
-    consts[block.const("resume") - base] = resume
+    consts[block.const("resume") - base] = False
     if shape is None:
-        consts[block.const("exit") - base] = exit
+        consts[block.const("exit") - base] = True
     new_units += block.dispatch(exits)
     below_resume = _STACK_EXIT if shape is None else during
     stack = max(stack, below_resume + _STACK_RESUME, *(e.depth + 2 for e in exits))
-    if exit is not None:
+    if exit_handler:
         # The exit handler, after the original code (nothing falls into it):
         # when the entry leaves with an exception, the frame stands where
-        # ``~exit`` says, as RERAISE 1 puts it (templates/exit_stash.h).
+        # its ``~True`` says, as RERAISE 1 puts it (templates/exit_stash.h).
         handlers.append((at + block.call, 1, len(new_units), 1))  # depth 0, lasti
         new_units += _with_ext(_OP["LOAD_CONST"], block.const("exit")) + [
             (_OP["UNARY_INVERT"], 0), (_OP["SWAP"], 2), (_OP["RERAISE"], 1)]

@@ -53,9 +53,9 @@ def installed():
 
 def test_layout_is_cheap_and_consistent() -> None:
     layout = entry.layout_for(sample.__code__)
-    assert layout.location_shift == 8  # the inserted block
-    assert layout.temp_base == py311.nlocalsplus(sample.__code__) + 1  # the entry object on the stack
-    assert layout.step_aside is entry.STEP_ASIDE
+    assert layout.location_shift == 12  # the inserted block: the call, then the check
+    assert layout.temp_base == py311.nlocalsplus(sample.__code__) + 1  # the call's operand on the stack
+    assert layout.step_aside == -2 and layout.returned == -1  # marshallable
 
 
 def test_trampoline_keeps_locations_and_handlers() -> None:
@@ -71,9 +71,9 @@ def test_trampoline_keeps_locations_and_handlers() -> None:
     new_table = dis._parse_exception_table(tramp)
     assert [(e.start + 2 * shift, e.end + 2 * shift, e.target + 2 * shift, e.depth, e.lasti) for e in old_table] == \
         [(e.start, e.end, e.target, e.depth, e.lasti) for e in new_table]
-    assert tramp.co_stacksize >= 41  # the entry object on the stack + temporaries
-    # the entry last: call_direct.h reads it there; no exit or resume object, no exit handler
-    assert tramp.co_consts[-4:] == (entry.STEP_ASIDE, None, None, print)
+    assert tramp.co_stacksize >= 41  # the call's operand on the stack + temporaries
+    # step-aside, the exit handler's and the dispatch's operands (unused), the check's, then the entry
+    assert tramp.co_consts[-5:] == (entry.STEP_ASIDE, True, False, True, print)
     assert tramp.co_code[2 * (at + shift):2 * end] == code.co_code[2 * at:]
     # without TraceExits the dispatch goes straight back to the original code
     assert py311.dispatch_index(code) == end
@@ -83,10 +83,12 @@ def test_trampoline_keeps_locations_and_handlers() -> None:
 
 def test_exit_handler_follows_the_original_code() -> None:
     code = sample.__code__
-    tramp = py311.build_trampoline(code, print, entry.STEP_ASIDE, temp_slots=0, exit=len)
-    assert tramp.co_consts[-3:] == (len, None, print)
+    tramp = py311.build_trampoline(code, True, py311.STEP_ASIDE, temp_slots=0, exit_handler=True, number=7)
+    assert tramp.co_consts[-6:] == (-2, True, False, True, True, 7)  # the record's number last
     ops = [i.opname for i in dis.get_instructions(tramp)][-4:]
     assert ops == ["LOAD_CONST", "UNARY_INVERT", "SWAP", "RERAISE"]
+    assert py311.exit_index(tramp) == len(tramp.co_code) // 2 - 3
+    assert py311.exit_index(py311.build_trampoline(code, True, py311.STEP_ASIDE, temp_slots=0)) == -1
     call = 2 * py311.call_index(code)
     first = dis._parse_exception_table(tramp)[0]
     assert (first.start, first.end, first.target, first.depth, first.lasti) == (
@@ -98,13 +100,13 @@ def test_dispatch_resumes_at_each_trace_exit_with_its_stack() -> None:
     code = sample.__code__
     shift, at = py311.location_shift(code), py311.prologue_end(code)
     exits = [TraceExitPoint(at + 2, 0), TraceExitPoint(at + 4, 2)]
-    tramp = py311.build_trampoline(code, print, entry.STEP_ASIDE, temp_slots=0, exit=len, resume=abs, exits=exits)
-    assert tramp.co_consts[-3:] == (len, abs, print)
+    tramp = py311.build_trampoline(code, True, py311.STEP_ASIDE, temp_slots=0, exit_handler=True, exits=exits,
+                                   number=7)
     end = py311.dispatch_index(code)
     got = [(i.opname, i.argval) for i in dis.get_instructions(tramp) if i.offset >= 2 * end][:-4]
-    assert got[0] == ("LOAD_CONST", abs)
+    assert got[0] == ("LOAD_CONST", False)  # ~False: -1 without splice, where the first jump is taken
     assert [op for op, _ in got] == [
-        *["LOAD_CONST", "UNARY_INVERT", "POP_JUMP_FORWARD_IF_FALSE"],  # has the body left early?
+        *["LOAD_CONST", "UNARY_INVERT", "POP_JUMP_FORWARD_IF_TRUE"],  # has the body not left early?
         *["LOAD_CONST", "UNARY_INVERT", "POP_JUMP_FORWARD_IF_TRUE"] * 2,  # at which TraceExit?
         "JUMP_BACKWARD_NO_INTERRUPT",  # no: the original code's start
         "POP_TOP", "LOAD_CONST", "UNARY_INVERT", "POP_TOP", "JUMP_BACKWARD_NO_INTERRUPT",  # no stack
@@ -194,26 +196,34 @@ def test_frame_layout_matches_headers() -> None:
 
 
 def test_native_entry_steps_aside_on_foreign_frames() -> None:
-    """Native code never runs on a frame that is not its trampoline's: a
-    direct ~entry gets the step-aside object, and a code object derived
-    from the trampoline (code.replace) runs its original body."""
+    """Native code never runs on a frame that is not its trampoline's:
+    ``~True`` elsewhere is int's, and a code object derived from the
+    trampoline (code.replace, marshal) runs its original body, also after
+    the trampoline has died and its record's slot is used again."""
     source = textwrap.dedent("""
-        import types
+        import gc, marshal, types
         from splice.compiler import compile_function
         from splice.runtime import entry
         def f(x):
             return x * 42
         entry.install(f, compile_function(f), f.__code__)
-        entry_obj = f.__code__.co_consts[-1]
         assert f(1) == 42
-        print("direct:", ~entry_obj is entry.STEP_ASIDE)
+        print("direct:", ~True, ~False)
         g = types.FunctionType(f.__code__.replace(co_name="g"), globals())
         print("derived:", g(2))
+        h = types.FunctionType(marshal.loads(marshal.dumps(f.__code__)), globals())
+        print("marshalled:", h(3), h.__code__ == f.__code__)
+        entry.uninstall(f)
+        gc.collect()
+        def k(x):
+            return x - 1
+        entry.install(k, compile_function(k), k.__code__)
+        print("reused:", k.__code__.co_consts[-1] == g.__code__.co_consts[-1], g(2), k(2))
     """)
     proc = subprocess.run([sys.executable, "-X", "faulthandler", "-c", source], capture_output=True, text=True,
                           timeout=120, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr[-4000:]
-    assert proc.stdout == "direct: True\nderived: 84\n"
+    assert proc.stdout == "direct: -2 -1\nderived: 84\nmarshalled: 126 True\nreused: True 84 1\n"
 
 
 def test_reinstalling_compiled_code_is_safe_and_memory_is_freed_at_the_end() -> None:

@@ -8,7 +8,7 @@ from typing import Any
 from ...ir import Function
 from ...runtime import direct_calls, execmem
 from ..base import CompiledCode, EntryLayout
-from .emitter import Emitter, assemble, shared_address
+from .emitter import Emitter, assemble
 from .stencils import table
 
 
@@ -29,7 +29,7 @@ class CopyPatchBackend:
         table()
 
     def compile(self, fn: Function, layout: EntryLayout) -> CompiledCode:
-        """Native code for ``fn``; its entry is an nb_invert slot function.
+        """Native code for ``fn``; its entry is a unary C function.
         A generator without exception handlers or delegation (yield from)
         also gets a drain entry (docs/copypatch.md, "Generators")."""
         em, mem, data, symbols, keepalive = self._emit(fn, layout, drain=False)
@@ -48,8 +48,7 @@ class CopyPatchBackend:
             backend=self.name, entry_address=mem.address, size=len(data), temp_slots=em.temp_slots,
             symbols=symbols, keepalive=keepalive, release=mem.release, generator=layout.generator,
             drain_address=drain_mem.address if drain_mem else 0,
-            exit_address=shared_address(em.table, "exit_lasti") if em.has_exit_handler else 0,
-            trace_exits=em.trace_exits, resume_address=shared_address(em.table, "resume"), deopts=em.deopts,
+            exit_handler=em.has_exit_handler, trace_exits=em.trace_exits, deopts=em.deopts,
         )
         # The machine code lives as long as the CompiledCode (which every
         # installed entry keeps alive), so re-installing it is always safe.

@@ -245,7 +245,7 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     # which stencils call as _JIT_SHARED_<name> (emitter.shared_address).
     **{f"shared_{name}": ("shared", [f"-D{name.upper()}"])
        for name in ("getattr_miss", "setattr_miss", "load_method_miss", "load_global_miss", "call",
-                    "compare_truth", "exit_lasti", "trace_exit", "deopt_store", "resume", "hidden_thread", "hidden_thread_state", "sample_stacks",
+                    "compare_truth", "trampoline_invert", "trace_exit", "deopt_store", "hidden_thread", "hidden_thread_state", "sample_stacks",
                     "import_message", "chunk_alloc", "chunk_free", "match_class", "match_keys",
                     "exc_group_match", "prep_reraise_star", "vectorcall_entry")},
     "shared_call_drain": ("shared", ["-DCALL", "-DDRAIN=1"]),

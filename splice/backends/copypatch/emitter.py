@@ -643,15 +643,15 @@ _CALL_CONFIG: list[Any] = []  # never freed: the shared block reads it
 
 def _call_config() -> int:
     """Address of what every direct call of the process shares (shared.c's
-    call_config): the interned "__init__", the entry objects' base type, the
+    call_config): the interned "__init__", the trampolines' records, the
     C stack limits, the spare data-stack chunk's address."""
     from ...runtime import direct_calls, execmem
 
     if not _CALL_CONFIG:
         init = sys.intern("__init__")
-        _CALL_CONFIG[:] = [(ctypes.c_ssize_t * 4)(id(init), id(direct_calls.entry_base()), stack_cache(),
+        _CALL_CONFIG[:] = [(ctypes.c_ssize_t * 4)(id(init), direct_calls.record_table(), stack_cache(),
                                                   direct_calls.spare_chunk_cell()), init]
-        for kept in (*_CALL_CONFIG, direct_calls.entry_base()):
+        for kept in _CALL_CONFIG:
             execmem.keep_forever(kept)
     return ctypes.addressof(_CALL_CONFIG[0])
 

@@ -1,7 +1,7 @@
 """Code the automatic mode sampled dies with the program's last reference
 to it: the sampler counts code objects by weak reference.  It held them
 strongly, so a class made per call whose ``__del__`` ran hot (test_gc's
-``test_trashcan``) left one trampoline, with its entry type and machine
+``test_trashcan``) left one trampoline, with its record and machine
 code, alive per call: 206 references a repetition on the debug build.
 Nor does the sampler run Python code when a code object dies: a weak
 reference callback did, and ``trace``'s coverage of a program (test_trace's
@@ -28,8 +28,8 @@ PROGRAM = """
         return weakref.ref(Ouch.__del__.__code__)
 
     def entries():
-        return sum(1 for o in gc.get_objects()
-                   if isinstance(o, type) and o.__qualname__.endswith("Ouch.__del__"))
+        from splice.runtime.direct_calls import Kept
+        return sum(1 for o in gc.get_objects() if isinstance(o, Kept) and o.name.endswith("Ouch.__del__"))
 
     codes = []
     for _ in range(6):
@@ -40,7 +40,7 @@ PROGRAM = """
     from splice.runtime.registry import is_splice_code
     print("trampolines made", sum(r() is None or is_splice_code(r()) for r in codes) > 1)
     print("trampolines alive", sum(r() is not None and is_splice_code(r()) for r in codes[:-1]))
-    print("entry types alive", entries() <= 1)  # at most the last, which a sample may hold
+    print("records alive", entries() <= 1)  # at most the last, which a sample may hold
 """
 
 
@@ -48,7 +48,7 @@ def test_a_sampled_trampoline_dies_with_its_function(tmp_path) -> None:
     done = run_program(tmp_path, PROGRAM, SPLICE="1", SPLICE_THRESHOLD="0")
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["compiled True", "trampolines made True", "trampolines alive 0",
-                                          "entry types alive True"], done.stdout
+                                          "records alive True"], done.stdout
 
 
 TRACED = """

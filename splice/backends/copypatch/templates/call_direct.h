@@ -6,9 +6,9 @@
  * way 3.11's inlined Python-to-Python CALL does (arguments that bind to
  * its parameters by position, by keyword or from defaults, no `*args` or
  * `**kwargs` parameter, no cells, no tracing, no PEP 523 hook), `call_direct` pushes its frame, calls its native body and pops
- * the frame itself.  The callee's trampoline code object carries a record
- * (in its entry constant, set by splice/runtime/direct_calls.py) saying
- * where its body is.
+ * the frame itself.  The callee's trampoline code object has a record
+ * (found by its last constant, set by splice/runtime/direct_calls.py)
+ * saying where its body is.
  * It is compiled once, into the shared helper `call` (shared.c): every call
  * site of every compiled function calls that one copy.
  */
@@ -24,7 +24,8 @@
 #include "trace_events.h"
 
 
-/* The record splice/runtime/direct_calls.py writes into the entry's `self`
+/* The record splice/runtime/direct_calls.py writes into a holder object,
+ * right after its header: the entry is called with that holder as `self`
  * (its first field is what the entry checks its frame's code against). */
 typedef struct {
     PyObject *code;          /* the trampoline code object */
@@ -34,25 +35,51 @@ typedef struct {
     int32_t argcount;        /* co_argcount; -2: keyword-only parameters (binds() binds every call); -1: never direct */
     int32_t spills;          /* a generator's spill slots (generator.c) */
     unaryfunc drain;         /* a generator's drain entry, or NULL (consume_generator.h) */
-    PyObject *step_aside;    /* what the body returns when it leaves at a TraceExit */
+    PyObject *step_aside;    /* what the body returns when it leaves for the interpreter */
     int32_t dispatch_index;  /* code unit of the trampoline's dispatch, where the interpreter then goes on */
+    int32_t check_index;     /* code unit of a function's check (is a step-aside result one?) */
+    unaryfunc entry;         /* the native entry (entry.c), called with the holder */
+    int32_t exit_index;      /* code unit of the exit handler's question, -1: none */
     int32_t unused;
 } splice_record;
 
-/* The record of a compiled function's trampoline `co`, or NULL: it follows
- * the header of the entry object, the trampoline's last constant, whose type
- * derives from `entry_base` (runtime/entry.py).  Not a code extra: 3.11
- * calls every registered free function on each freed code object that has
- * extras, so other tools' would run for splice's trampolines. */
-static inline const splice_record *record_of(PyCodeObject *co, PyTypeObject *entry_base)
+/* Every compiled trampoline of the process, by the number that is its last
+ * constant (runtime/direct_calls.py): a weak reference to the trampoline,
+ * which the table keeps, and its record, alive while the trampoline is.
+ * The trampoline's constants are all marshallable values. */
+typedef struct {
+    PyObject *code_ref;
+    const splice_record *record;
+} record_slot;
+
+typedef struct {
+    const record_slot *slots;
+    Py_ssize_t count;
+} record_table;
+
+/* The record of a compiled function's trampoline `co`, or NULL.  Not a
+ * code extra: 3.11 calls every registered free function on each freed
+ * code object that has extras, so other tools' would run for splice's
+ * trampolines.  The weak reference, not the record's own pointer, says
+ * that `co` is the trampoline: a code object made later at the same
+ * address (`code.replace()` of a dead trampoline keeps its constants) has
+ * none. */
+static inline const splice_record *record_of(PyCodeObject *co, const record_table *records)
 {
     Py_ssize_t n = PyTuple_GET_SIZE(co->co_consts);
     PyObject *last = n ? PyTuple_GET_ITEM(co->co_consts, n - 1) : NULL;
-    if (last == NULL || Py_TYPE(last)->tp_base != entry_base) {
+    if (last == NULL || !PyLong_CheckExact(last) || Py_SIZE(last) != 1) {
         return NULL;
     }
-    const splice_record *rec = (const splice_record *)(last + 1);
-    return rec->code == (PyObject *)co ? rec : NULL;
+    size_t k = ((PyLongObject *)last)->ob_digit[0];
+    if (k >= (size_t)records->count) {
+        return NULL;
+    }
+    const record_slot *s = records->slots + k;
+    if (s->code_ref == NULL || ((PyWeakReference *)s->code_ref)->wr_object != (PyObject *)co) {
+        return NULL;
+    }
+    return s->record;
 }
 
 /* The interpreter's traceback entry for a frame its code left with an
@@ -465,7 +492,7 @@ HELPER PyObject *enter_direct(_PyInterpreterFrame *frame, PyThreadState *tstate,
     }
     callee->prev_instr = _PyCode_CODE(co) + rec->call_index;
     r = rec->body(callee, locals, tstate);
-    if (r == rec->step_aside) {
+    if (r == rec->step_aside && resume_pending(callee)) {
         /* The body left at a TraceExit: the interpreter goes on from the
          * trampoline's dispatch, with the step-aside object on the stack as
          * the trampoline would have it, and returns the function's result
@@ -532,13 +559,13 @@ static __attribute__((noinline)) PyObject *enter_binding(
  * arguments at `args`, the last of them keyword arguments named by
  * `kwnames` when not NULL; all of them stolen unless it returns NOT_DIRECT)
  * directly if it is a compiled function that allows it
- * (`entry_base`: see record_of; `c_stack`: the C stack
+ * (`records`: see record_of; `c_stack`: the C stack
  * limits: with half the thread's C stack used, calls take the generic
  * path, whose entry then steps aside, c_stack.h; checked every
  * C_STACK_EVERY levels);
  * NOT_DIRECT otherwise. */
 HELPER PyObject *call_direct(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObject *callable, PyObject *self,
-                             PyObject **args, Py_ssize_t count, PyObject *kwnames, PyTypeObject *entry_base,
+                             PyObject **args, Py_ssize_t count, PyObject *kwnames, const record_table *records,
                              stack_cache *c_stack, _PyStackChunk **spare)
 {
     PyObject *method = NULL;  /* a bound method, given up for its function and self as PRECALL does */
@@ -552,7 +579,7 @@ HELPER PyObject *call_direct(_PyInterpreterFrame *frame, PyThreadState *tstate, 
     }
     PyFunctionObject *func = (PyFunctionObject *)callable;
     PyCodeObject *co = (PyCodeObject *)func->func_code;
-    const splice_record *rec = record_of(co, entry_base);
+    const splice_record *rec = record_of(co, records);
     Py_ssize_t npos = count - (kwnames != NULL ? PyTuple_GET_SIZE(kwnames) : 0);
     Py_ssize_t missing = rec == NULL ? -1 : rec->argcount - (npos + (self != NULL));
     if (missing < 0 || kwnames != NULL) {

@@ -65,14 +65,14 @@ HELPER void finish_generator(PyThreadState *tstate, PyGenObject *gen, _PyInterpr
 /* `callable(gen)` by draining `gen` natively, or NOT_DIRECT when it is not
  * such a call: `callable` not one of the builtins above, `gen` already
  * started (the caller vouches that nothing else holds it), not made from
- * the trampoline of a compiled generator with a drain entry (`entry_base`:
+ * the trampoline of a compiled generator with a drain entry (`records`:
  * see call_direct.h's record_of; only code without exception handlers
  * has one, so a generator the builtin leaves suspended, when it stops
  * early or fails, may be finished at once: dropping it would run nothing
  * of its own), tracing on, or with the C stack short (`c_stack`, c_stack.h:
  * where its entry would step aside). */
 HELPER PyObject *consume_generator(PyThreadState *tstate, PyObject *callable, PyGenObject *gen,
-                                   PyTypeObject *entry_base, stack_cache *c_stack)
+                                   const record_table *records, stack_cache *c_stack)
 {
     int kind = consumer_kind(callable);
     if (kind < 0 || gen->gi_frame_state != FRAME_CREATED || INTERPRETER_NEEDED(tstate) ||
@@ -80,7 +80,7 @@ HELPER PyObject *consume_generator(PyThreadState *tstate, PyObject *callable, Py
         return NOT_DIRECT;
     }
     PyCodeObject *code = (PyCodeObject *)gen->gi_code;
-    const splice_record *rec = record_of(code, entry_base);
+    const splice_record *rec = record_of(code, records);
     if (rec == NULL || rec->drain == NULL) {
         return NOT_DIRECT;
     }
@@ -120,11 +120,12 @@ HELPER PyObject *consume_generator(PyThreadState *tstate, PyObject *callable, Py
     gen->gi_frame_state = FRAME_EXECUTING;
     frame->stacktop = -1;  /* as the interpreter keeps a running frame: the GC visits none of it */
     tstate->cframe->current_frame = frame;
-    /* The drain entry returns the returned marker (done), NULL (the body
-     * raised) or an int: 1 when the builtin has its answer (any/all), 0 when
-     * it failed; then the values the body held are in the spill slots, as
-     * at a suspension, and the generator, which nothing else holds, is
-     * finished here as dropping it would. */
+    /* The drain entry returns the returned marker, the int -1 (done;
+     * runtime/py311.py's RETURNED), NULL (the body raised) or the int 1 when
+     * the builtin has its answer (any/all), 0 when it failed; then the
+     * values the body held are in the spill slots, as at a suspension, and
+     * the generator, which nothing else holds, is finished here as dropping
+     * it would. */
     PyObject *r = rec->drain(entry);
     acc = stack[nspill + 2];
     if (r == NULL) {
@@ -135,10 +136,10 @@ HELPER PyObject *consume_generator(PyThreadState *tstate, PyObject *callable, Py
         Py_CLEAR(acc);
     }
     else {
-        if (PyLong_CheckExact(r) && medium_value(r) == 0) {
+        if (medium_value(r) == 0) {
             Py_CLEAR(acc);
         }
-        else if (!PyLong_CheckExact(r) && acc == NULL) {  /* max/min of nothing */
+        else if (medium_value(r) == -1 && acc == NULL) {  /* max/min of nothing */
             PyErr_Format(PyExc_ValueError, "%s() arg is an empty sequence", kind == CONSUME_MAX ? "max" : "min");
         }
         Py_DECREF(r);  /* the returned marker: the return value in the sent slot is dropped */

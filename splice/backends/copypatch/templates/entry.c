@@ -1,11 +1,13 @@
-/* The native entry: the `nb_invert` slot of the entry object the
- * trampoline's UNARY_INVERT applies (ordinary C ABI).  OP0: the
- * step-aside object; OP1: the C stack limits (a stack_cache): with
+/* The native entry: what the trampoline's `~True` calls (shared.c's
+ * trampoline_invert, with the holder of the trampoline's record as `self`;
+ * ordinary C ABI).  OP0: the step-aside result (the int -2; a function's
+ * entry marks the frame when it steps aside, exit_stash.h, since a
+ * function may return -2 itself); OP1: the C stack limits (a stack_cache): with
  * half the thread's C stack used the entry steps aside too (native
  * recursion uses C stack, interpreted Python-to-Python calls in 3.11 do
  * not, so deep recursion must run interpreted to be as safe as without
- * splice; c_stack.h).  `self` holds the direct-call record
- * (call_direct.h) right after its object header; its first field, the
+ * splice; c_stack.h).  `self` holds the record (call_direct.h) right
+ * after its object header; its first field, the
  * trampoline code object this entry belongs to, is checked against the
  * frame so the native code never runs on a foreign frame (it steps aside).
  *
@@ -16,6 +18,7 @@
  * pushed; any other site goes to the dispatch (TARGET0). */
 #include "stencil.h"
 #include "c_stack.h"
+#include "exit_stash.h"
 
 __attribute__((flatten)) PyObject *_jit_stencil(PyObject *self)
 {
@@ -23,9 +26,9 @@ __attribute__((flatten)) PyObject *_jit_stencil(PyObject *self)
     _PyInterpreterFrame *frame = tstate->cframe->current_frame;
     PyObject *expected = *(PyObject **)(self + 1);
     if (frame == NULL || (PyObject *)frame->f_code != expected) {
-        /* Not this trampoline's frame (a code object derived from it with
-         * code.replace(), or a direct ~entry): never run native code there;
-         * stepping aside makes a derived trampoline run its original body. */
+        /* Not this trampoline's frame: never run native code there.
+         * trampoline_invert found the record through this frame's code, so
+         * only a caller other than it could get here. */
         return Py_NewRef(OP0);
     }
     PyObject **slots = frame->localsplus;
@@ -37,6 +40,9 @@ __attribute__((flatten)) PyObject *_jit_stencil(PyObject *self)
     }
 #endif
     if (INTERPRETER_NEEDED(tstate) || c_stack_short(tstate, (stack_cache *)FAR(_JIT_OP1))) {
+#ifndef GENERATOR
+        mark_aside(frame);
+#endif
         return Py_NewRef(OP0);
     }
 #ifdef GENERATOR

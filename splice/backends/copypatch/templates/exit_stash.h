@@ -39,15 +39,40 @@ static inline int take_exit(_PyInterpreterFrame *frame)
     return (int)(intptr_t)s[0];
 }
 
+/* A function's entry that steps aside before its body runs marks the
+ * frame in the exit stash's second word, with its own scrambling: the
+ * step-aside result is the int -2 (runtime/py311.py), which a function
+ * can also return, and the trampoline's check asks (took_aside) which it
+ * was.  A body that leaves for the interpreter later has stashed its
+ * stack (resume_pending). */
+#define ASIDE_MAGIC ((uintptr_t)0x45a1de5eed0ff5e7u)
+
+static inline void mark_aside(_PyInterpreterFrame *frame)
+{
+    exit_stash(frame)[1] = (PyObject *)((uintptr_t)frame ^ ASIDE_MAGIC);
+}
+
+/* Whether the frame was marked (the mark is used up). */
+static inline int took_aside(_PyInterpreterFrame *frame)
+{
+    PyObject **s = exit_stash(frame);
+    if ((uintptr_t)s[1] != ((uintptr_t)frame ^ ASIDE_MAGIC)) {
+        return 0;
+    }
+    s[1] = NULL;
+    return 1;
+}
+
 
 /* A TraceExit's hand-over (trace_exit.c): the native body leaves with the
  * value stack as a tuple stashed in the top three words of the frame's
  * value stack (above what a generator's trampoline keeps there and what a
  * function's exit stash uses: runtime/py311.py sizes the stack), and the
- * trampoline's dispatch (runtime/py311.py) asks its resume object, one
- * `~resume` at a time: has the body left at a TraceExit (the gate), is it
- * the one numbered n (each further question counts the stashed number
- * down), and finally for the tuple, whose reference it takes. */
+ * trampoline's dispatch (runtime/py311.py) asks, one `~False` at a time
+ * (shared.c's trampoline_invert): has the body left at none (the gate: true
+ * when it has not, as `~False`, -1, is without splice), is it the one
+ * numbered n (each further question counts the stashed number down), and
+ * finally for the tuple, whose reference it takes. */
 #define RESUME_STASH_WORDS 3
 #define RESUME_STASH_MAGIC ((uintptr_t)0x7e5a11e0c0ffee03u)
 #define RESUME_GATE_PASSED 1
@@ -67,12 +92,17 @@ static inline void stash_resume(_PyInterpreterFrame *frame, intptr_t site, PyObj
     s[2] = (PyObject *)((uintptr_t)frame ^ RESUME_STASH_MAGIC);
 }
 
+static inline int resume_pending(_PyInterpreterFrame *frame)
+{
+    return (uintptr_t)resume_stash(frame)[2] == ((uintptr_t)frame ^ RESUME_STASH_MAGIC);
+}
+
 /* The answer to the dispatch's next question (a new reference). */
 static inline PyObject *resume_step(_PyInterpreterFrame *frame)
 {
     PyObject **s = resume_stash(frame);
-    if ((uintptr_t)s[2] != ((uintptr_t)frame ^ RESUME_STASH_MAGIC)) {
-        return Py_NewRef(Py_False);
+    if (!resume_pending(frame)) {
+        return Py_NewRef(Py_True);
     }
     uintptr_t state = (uintptr_t)s[0];
     if (state == RESUME_TAKE) {
@@ -81,7 +111,7 @@ static inline PyObject *resume_step(_PyInterpreterFrame *frame)
     }
     if ((state & 3) == 0) {
         s[0] = (PyObject *)(state | RESUME_GATE_PASSED);
-        return Py_NewRef(Py_True);
+        return Py_NewRef(Py_False);
     }
     uintptr_t n = state >> 2;
     s[0] = (PyObject *)(n == 1 ? RESUME_TAKE : ((n - 1) << 2) | RESUME_GATE_PASSED);

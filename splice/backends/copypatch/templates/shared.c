@@ -17,40 +17,64 @@
 #ifdef LOAD_GLOBAL_MISS
 #include "global_cache.h"
 #endif
-#if defined(EXIT_LASTI) || defined(TRACE_EXIT) || defined(RESUME)
+#if defined(TRACE_EXIT)
 #include "exit_stash.h"
 #endif
 #ifdef CALL
 #include "c_call.h"
 #include "consume_generator.h"
 #endif
-#if defined(CALL) || defined(VECTORCALL_ENTRY)
+#if defined(CALL) || defined(VECTORCALL_ENTRY) || defined(TRAMPOLINE_INVERT)
 #include "call_direct.h"
 /* What every direct call of the process shares, filled in when the
  * emitter links this helper (emitter._call_config): passed in memory, not
  * as arguments, so each call site is short and takes no stack arguments. */
 typedef struct {
     PyObject *init_name;      /* "__init__", interned */
-    PyTypeObject *entry_base; /* the entry objects' base type (call_direct.h's record_of) */
+    const record_table *records; /* the entry objects' base type (call_direct.h's record_of) */
     stack_cache *c_stack;     /* the C stack limits (c_stack.h) */
     _PyStackChunk **spare;    /* the spare data-stack chunk */
 } call_config;
 LARGE_HOLE _JIT_CALL_CONFIG[];
 #endif
 
-#ifdef EXIT_LASTI
-/* The nb_invert of the object the trampoline's exit handler applies `~` to
- * (runtime/py311.py), in the frame the entry left with an exception: where
- * the frame is to stand, an int for its RERAISE 1: the stashed location
- * (exit_stash.h), else the one the unwinder pushed on the empty stack. */
+#ifdef TRAMPOLINE_INVERT
+/* `nb_invert` of bool (runtime/direct_calls.py puts it there): how a
+ * trampoline's bytecode calls native code while its constants stay
+ * marshallable values.  In a trampoline whose record this frame's code
+ * finds, at one of the trampoline's own instructions: at the call, the
+ * entry; at a function's check, whether the -2 it returned means that it
+ * stepped aside (exit_stash.h); at the exit handler, where the frame is
+ * to stand, an int for its RERAISE 1: the stashed location, else the one
+ * the unwinder pushed on the empty stack; in the dispatch, the answer to
+ * its next question (exit_stash.h's resume_step).  Anywhere else, and in
+ * a process without splice, `~True` is -2 and `~False` is -1: the
+ * trampoline then runs its original code (runtime/py311.py). */
 PyObject *_jit_stencil(PyObject *self)
 {
-    _PyInterpreterFrame *frame = PyThreadState_Get()->cframe->current_frame;
-    int unit = take_exit(frame);
-    if (unit >= 0) {
-        return PyLong_FromLong(unit);
+    const call_config *c = (const call_config *)FAR(_JIT_CALL_CONFIG);
+    _PyInterpreterFrame *frame = _PyThreadState_UncheckedGet()->cframe->current_frame;
+    const splice_record *rec = frame != NULL ? record_of(frame->f_code, c->records) : NULL;
+    if (rec != NULL) {
+        int unit = (int)(frame->prev_instr - _PyCode_CODE(frame->f_code));
+        if (unit == rec->call_index) {
+            return rec->entry((PyObject *)rec - 1);
+        }
+        if (unit == rec->check_index) {
+            return Py_NewRef(took_aside(frame) || resume_pending(frame) ? Py_True : Py_False);
+        }
+        if (unit == rec->exit_index) {
+            int at = take_exit(frame);
+            if (at >= 0) {
+                return PyLong_FromLong(at);
+            }
+            return Py_NewRef(frame->localsplus[frame->f_code->co_nlocalsplus]);
+        }
+        if (unit > rec->dispatch_index) {
+            return resume_step(frame);
+        }
     }
-    return Py_NewRef(frame->localsplus[frame->f_code->co_nlocalsplus]);
+    return PyLong_Type.tp_as_number->nb_invert(self);
 }
 #endif
 
@@ -106,14 +130,6 @@ int _jit_stencil(PyObject **slots, const uint32_t *table)
         Py_XDECREF(old);
     }
     return 0;
-}
-#endif
-
-#ifdef RESUME
-/* The nb_invert of a trampoline's resume object (exit_stash.h). */
-PyObject *_jit_stencil(PyObject *self)
-{
-    return resume_step(PyThreadState_Get()->cframe->current_frame);
 }
 #endif
 
@@ -235,7 +251,7 @@ PyObject *_jit_stencil(PyObject *globals, PyObject *builtins, PyObject *name, gl
  * tuple gives what type_call's would.  NOT_DIRECT: not such a class (nothing
  * taken); else the class and the arguments are released. */
 HELPER PyObject *new_instance(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObject *cls, PyObject **buf,
-                              Py_ssize_t count, PyObject *kwnames, PyObject *init_name, PyTypeObject *entry_base,
+                              Py_ssize_t count, PyObject *kwnames, PyObject *init_name, const record_table *records,
                               stack_cache *c_stack, _PyStackChunk **spare)
 {
     PyTypeObject *tp = (PyTypeObject *)cls;
@@ -255,7 +271,7 @@ HELPER PyObject *new_instance(_PyInterpreterFrame *frame, PyThreadState *tstate,
         give_back(init, NULL, buf + 2, count);
     }
     else {
-        r = call_direct(frame, tstate, init, Py_NewRef(obj), buf + 2, count, kwnames, entry_base, c_stack, spare);
+        r = call_direct(frame, tstate, init, Py_NewRef(obj), buf + 2, count, kwnames, records, c_stack, spare);
         if (r == NOT_DIRECT) {
             Py_ssize_t nargs = count - (kwnames != NULL ? PyTuple_GET_SIZE(kwnames) : 0);
             buf[1] = obj;
@@ -408,15 +424,15 @@ PyObject *_jit_stencil(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObje
     PyObject *kwnames = KEYWORDS ? buf[0] : NULL;
     int is_class = self == NULL && Py_IS_TYPE(callable, &PyType_Type);
     PyObject *r = is_class
-        ? new_instance(frame, tstate, callable, buf, count, kwnames, c->init_name, c->entry_base, c->c_stack,
+        ? new_instance(frame, tstate, callable, buf, count, kwnames, c->init_name, c->records, c->c_stack,
                        c->spare)
-        : call_direct(frame, tstate, callable, self, buf + 2, count, kwnames, c->entry_base, c->c_stack, c->spare);
+        : call_direct(frame, tstate, callable, self, buf + 2, count, kwnames, c->records, c->c_stack, c->spare);
     if (r != NOT_DIRECT) {  /* a class is called from C, a function inlined */
         return after_call(r, !is_class);
     }
 #  if DRAIN
     if (self == NULL && count == 1 && PyGen_CheckExact(buf[2])) {
-        r = consume_generator(tstate, callable, (PyGenObject *)buf[2], c->entry_base, c->c_stack);
+        r = consume_generator(tstate, callable, (PyGenObject *)buf[2], c->records, c->c_stack);
         if (r != NOT_DIRECT) {  /* a builtin */
             give_back(callable, NULL, buf + 2, 1);
             return after_call(r, 0);
@@ -446,7 +462,7 @@ PyObject *_jit_stencil(PyObject *callable, PyObject *const *args, size_t nargsf,
 {
     const call_config *c = (const call_config *)FAR(_JIT_CALL_CONFIG);
     PyFunctionObject *func = (PyFunctionObject *)callable;
-    const splice_record *rec = record_of((PyCodeObject *)func->func_code, c->entry_base);
+    const splice_record *rec = record_of((PyCodeObject *)func->func_code, c->records);
     if (rec != NULL && rec->argcount != -1) {
         PyThreadState *tstate = _PyThreadState_UncheckedGet();
         Py_ssize_t count = PyVectorcall_NARGS(nargsf) + (kwnames != NULL ? PyTuple_GET_SIZE(kwnames) : 0);
@@ -456,7 +472,7 @@ PyObject *_jit_stencil(PyObject *callable, PyObject *const *args, size_t nargsf,
             Py_INCREF(args[i]);
         }
         PyObject *r = call_direct(tstate->cframe->current_frame, tstate, callable, NULL, (PyObject **)args, count,
-                                  kwnames, c->entry_base, c->c_stack, c->spare);
+                                  kwnames, c->records, c->c_stack, c->spare);
         if (r != NOT_DIRECT) {
             return r;
         }
