@@ -70,11 +70,12 @@ class GeneratorShape:
 class EntryLayout:
     """What the runtime's entry tells a back end about the frame it runs on.
 
-    The native entry is a unary C function, ``PyObject *entry(PyObject
-    *self)``, which the trampoline code installed as ``f.__code__`` reaches
-    through its ``~True`` (runtime/direct_calls.py).  It finds
-    its frame as the thread's current frame, whose locals already hold the
-    bound arguments, cells and free variables.
+    The native entry is a C function, ``PyObject *entry(PyObject *self,
+    _PyInterpreterFrame *frame, PyThreadState *tstate)``, which the
+    trampoline code installed as ``f.__code__`` reaches through its
+    ``~True`` (runtime/direct_calls.py) on the frame CPython has just
+    pushed, whose locals already hold the bound arguments, cells and free
+    variables.
     """
 
     # Code units the trampoline inserts before the original bytecode: the
@@ -105,8 +106,8 @@ class CompiledCode:
     """The result of compiling one function with one back end."""
 
     backend: str
-    # Native back ends: address of the entry (a unary C function: what the
-    # trampoline's `~True` runs), code size in bytes.
+    # Native back ends: address of the entry (what the trampoline's `~True`
+    # runs), code size in bytes.
     entry_address: int | None = None
     size: int = 0
     # Frame slots used for temporaries, beyond EntryLayout.temp_base.

@@ -144,17 +144,12 @@ class _Slot(ctypes.Structure):
     _fields_ = [("code_ref", ctypes.c_void_p), ("record", ctypes.c_void_p)]
 
 
-class _Table(ctypes.Structure):
-    """call_direct.h's record_table."""
-
-    _fields_ = [("slots", ctypes.c_void_p), ("count", ctypes.c_ssize_t)]
-
-
-_TABLE = _Table(None, 0)
-_SLOTS: list[Any] = []  # the current slot array (the table points into it)
-# Per slot, the weak reference to its trampoline (what the C table points
-# to), None while free.  Slot 0 stays unused: the number must be a
-# one-digit int (record_of).
+# call_direct.h's RECORD_SLOTS: live trampolines at most (pages of the
+# table that no slot in use falls in are never touched).
+RECORD_SLOTS = 1 << 16
+_SLOTS = (_Slot * RECORD_SLOTS)()
+# Per slot in use, the weak reference to its trampoline (what the C table
+# points to).  Slot 0 stays unused: the number must be a one-digit int.
 _REFS: list[weakref.ref | None] = [None]
 _FREE: list[int] = []
 _SCANNED_AT = [0]  # how many slots there were when dead ones were last looked for
@@ -181,8 +176,8 @@ def record_table() -> int:
     """Address of the table (what call_direct.h's record_of reads)."""
     from . import execmem
 
-    execmem.keep_forever(_TABLE)
-    return ctypes.addressof(_TABLE)
+    execmem.keep_forever(_SLOTS)
+    return ctypes.addressof(_SLOTS)
 
 
 def reserve() -> int:
@@ -192,21 +187,16 @@ def reserve() -> int:
     if not _FREE and len(_REFS) >= 2 * _SCANNED_AT[0]:
         for k, ref in enumerate(_REFS):
             if ref is not None and ref() is None:
-                _SLOTS[0][k] = _Slot(None, None)
+                _SLOTS[k] = _Slot(None, None)
                 _REFS[k] = None
                 _FREE.append(k)
         _SCANNED_AT[0] = len(_REFS)
     if _FREE:
         return _FREE.pop()
-    k = len(_REFS)
+    if len(_REFS) == RECORD_SLOTS:
+        raise Unsupported(f"more than {RECORD_SLOTS - 1} compiled functions alive at once")
     _REFS.append(None)
-    if k >= _TABLE.count:
-        grown = (_Slot * max(64, 2 * _TABLE.count))()
-        if _SLOTS:
-            ctypes.memmove(grown, _SLOTS[0], ctypes.sizeof(_Slot) * _TABLE.count)
-        _SLOTS[:] = [grown]
-        _TABLE.slots, _TABLE.count = ctypes.addressof(grown), len(grown)
-    return k
+    return len(_REFS) - 1
 
 
 def give_back(k: int) -> None:
@@ -221,7 +211,7 @@ def register(k: int, trampoline: types.CodeType, keep: Any) -> Any:
     ref = weakref.ref(trampoline, _KEEP.pop)
     _KEEP[ref] = Kept(holder, keep, trampoline.co_qualname)
     _REFS[k] = ref
-    _SLOTS[0][k] = _Slot(id(ref), id(holder) + object.__basicsize__)
+    _SLOTS[k] = _Slot(id(ref), id(holder) + object.__basicsize__)
     return holder
 
 

@@ -29,7 +29,7 @@ class CopyPatchBackend:
         table()
 
     def compile(self, fn: Function, layout: EntryLayout) -> CompiledCode:
-        """Native code for ``fn``; its entry is a unary C function.
+        """Native code for ``fn``; its entry is what the trampoline's ``~True`` runs.
         A generator without exception handlers or delegation (yield from)
         also gets a drain entry (docs/copypatch.md, "Generators")."""
         em, mem, data, symbols, keepalive = self._emit(fn, layout, drain=False)

@@ -24,6 +24,10 @@
 #include "trace_events.h"
 
 
+/* A native entry (entry.c): the record's holder, the frame the trampoline
+ * runs and its thread. */
+typedef PyObject *(*entry_fn)(PyObject *, _PyInterpreterFrame *, PyThreadState *);
+
 /* The record splice/runtime/direct_calls.py writes into a holder object,
  * right after its header: the entry is called with that holder as `self`
  * (its first field is what the entry checks its frame's code against). */
@@ -34,28 +38,26 @@ typedef struct {
     int32_t resume_index;    /* code unit of RESUME: prev_instr while the eval breaker is handled */
     int32_t argcount;        /* co_argcount; -2: keyword-only parameters (binds() binds every call); -1: never direct */
     int32_t spills;          /* a generator's spill slots (generator.c) */
-    unaryfunc drain;         /* a generator's drain entry, or NULL (consume_generator.h) */
+    entry_fn drain;          /* a generator's drain entry, or NULL (consume_generator.h) */
     PyObject *step_aside;    /* what the body returns when it leaves for the interpreter */
     int32_t dispatch_index;  /* code unit of the trampoline's dispatch, where the interpreter then goes on */
     int32_t check_index;     /* code unit of a function's check (is a step-aside result one?) */
-    unaryfunc entry;         /* the native entry (entry.c), called with the holder */
+    entry_fn entry;          /* the native entry (entry.c) */
     int32_t exit_index;      /* code unit of the exit handler's question, -1: none */
     int32_t unused;
 } splice_record;
 
 /* Every compiled trampoline of the process, by the number that is its last
- * constant (runtime/direct_calls.py): a weak reference to the trampoline,
- * which the table keeps, and its record, alive while the trampoline is.
- * The trampoline's constants are all marshallable values. */
+ * constant (runtime/direct_calls.py, whose RECORD_SLOTS is this one): a
+ * weak reference to the trampoline, which the table keeps, and its record,
+ * alive while the trampoline is.  The trampoline's constants are all
+ * marshallable values. */
+#define RECORD_SLOTS (1 << 16)
+
 typedef struct {
     PyObject *code_ref;
     const splice_record *record;
 } record_slot;
-
-typedef struct {
-    const record_slot *slots;
-    Py_ssize_t count;
-} record_table;
 
 /* The record of a compiled function's trampoline `co`, or NULL.  Not a
  * code extra: 3.11 calls every registered free function on each freed
@@ -63,19 +65,19 @@ typedef struct {
  * trampolines.  The weak reference, not the record's own pointer, says
  * that `co` is the trampoline: a code object made later at the same
  * address (`code.replace()` of a dead trampoline keeps its constants) has
- * none. */
-static inline const splice_record *record_of(PyCodeObject *co, const record_table *records)
+ * none.  Any int names some slot (its lowest digit, masked), whose weak
+ * reference then does not name `co`. */
+static inline const splice_record *record_of(PyCodeObject *co, const record_slot *records)
 {
     Py_ssize_t n = PyTuple_GET_SIZE(co->co_consts);
-    PyObject *last = n ? PyTuple_GET_ITEM(co->co_consts, n - 1) : NULL;
-    if (last == NULL || !PyLong_CheckExact(last) || Py_SIZE(last) != 1) {
+    if (n == 0) {
         return NULL;
     }
-    size_t k = ((PyLongObject *)last)->ob_digit[0];
-    if (k >= (size_t)records->count) {
+    PyObject *last = PyTuple_GET_ITEM(co->co_consts, n - 1);
+    if (!PyLong_CheckExact(last)) {
         return NULL;
     }
-    const record_slot *s = records->slots + k;
+    const record_slot *s = records + (((PyLongObject *)last)->ob_digit[0] & (RECORD_SLOTS - 1));
     if (s->code_ref == NULL || ((PyWeakReference *)s->code_ref)->wr_object != (PyObject *)co) {
         return NULL;
     }
@@ -565,7 +567,7 @@ static __attribute__((noinline)) PyObject *enter_binding(
  * C_STACK_EVERY levels);
  * NOT_DIRECT otherwise. */
 HELPER PyObject *call_direct(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObject *callable, PyObject *self,
-                             PyObject **args, Py_ssize_t count, PyObject *kwnames, const record_table *records,
+                             PyObject **args, Py_ssize_t count, PyObject *kwnames, const record_slot *records,
                              stack_cache *c_stack, _PyStackChunk **spare)
 {
     PyObject *method = NULL;  /* a bound method, given up for its function and self as PRECALL does */

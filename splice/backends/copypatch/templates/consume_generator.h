@@ -72,7 +72,7 @@ HELPER void finish_generator(PyThreadState *tstate, PyGenObject *gen, _PyInterpr
  * of its own), tracing on, or with the C stack short (`c_stack`, c_stack.h:
  * where its entry would step aside). */
 HELPER PyObject *consume_generator(PyThreadState *tstate, PyObject *callable, PyGenObject *gen,
-                                   const record_table *records, stack_cache *c_stack)
+                                   const record_slot *records, stack_cache *c_stack)
 {
     int kind = consumer_kind(callable);
     if (kind < 0 || gen->gi_frame_state != FRAME_CREATED || INTERPRETER_NEEDED(tstate) ||
@@ -126,7 +126,7 @@ HELPER PyObject *consume_generator(PyThreadState *tstate, PyObject *callable, Py
      * values the body held are in the spill slots, as at a suspension, and
      * the generator, which nothing else holds, is finished here as dropping
      * it would. */
-    PyObject *r = rec->drain(entry);
+    PyObject *r = rec->drain(entry, frame, tstate);
     acc = stack[nspill + 2];
     if (r == NULL) {
         add_traceback_entry();  /* ceval's error: label, for the generator's frame */

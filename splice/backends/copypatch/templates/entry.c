@@ -1,6 +1,6 @@
 /* The native entry: what the trampoline's `~True` calls (shared.c's
- * trampoline_invert, with the holder of the trampoline's record as `self`;
- * ordinary C ABI).  OP0: the step-aside result (the int -2; a function's
+ * trampoline_invert, with the holder of the trampoline's record as `self`,
+ * the current frame and the thread; ordinary C ABI).  OP0: the step-aside result (the int -2; a function's
  * entry marks the frame when it steps aside, exit_stash.h, since a
  * function may return -2 itself); OP1: the C stack limits (a stack_cache): with
  * half the thread's C stack used the entry steps aside too (native
@@ -20,10 +20,8 @@
 #include "c_stack.h"
 #include "exit_stash.h"
 
-__attribute__((flatten)) PyObject *_jit_stencil(PyObject *self)
+__attribute__((flatten)) PyObject *_jit_stencil(PyObject *self, _PyInterpreterFrame *frame, PyThreadState *tstate)
 {
-    PyThreadState *tstate = _PyThreadState_UncheckedGet();
-    _PyInterpreterFrame *frame = tstate->cframe->current_frame;
     PyObject *expected = *(PyObject **)(self + 1);
     if (frame == NULL || (PyObject *)frame->f_code != expected) {
         /* Not this trampoline's frame: never run native code there.

@@ -31,7 +31,7 @@
  * as arguments, so each call site is short and takes no stack arguments. */
 typedef struct {
     PyObject *init_name;      /* "__init__", interned */
-    const record_table *records; /* the entry objects' base type (call_direct.h's record_of) */
+    const record_slot *records; /* the trampolines' records (call_direct.h's record_of) */
     stack_cache *c_stack;     /* the C stack limits (c_stack.h) */
     _PyStackChunk **spare;    /* the spare data-stack chunk */
 } call_config;
@@ -50,15 +50,20 @@ LARGE_HOLE _JIT_CALL_CONFIG[];
  * its next question (exit_stash.h's resume_step).  Anywhere else, and in
  * a process without splice, `~True` is -2 and `~False` is -1: the
  * trampoline then runs its original code (runtime/py311.py). */
+FAR_DATA(_PyRuntimeState, _PyRuntime);
+
 PyObject *_jit_stencil(PyObject *self)
 {
     const call_config *c = (const call_config *)FAR(_JIT_CALL_CONFIG);
-    _PyInterpreterFrame *frame = _PyThreadState_UncheckedGet()->cframe->current_frame;
+    /* _PyThreadState_UncheckedGet without the call */
+    PyThreadState *tstate = (PyThreadState *)_Py_atomic_load_relaxed(
+        &((_PyRuntimeState *)FAR(&_PyRuntime))->gilstate.tstate_current);
+    _PyInterpreterFrame *frame = tstate->cframe->current_frame;
     const splice_record *rec = frame != NULL ? record_of(frame->f_code, c->records) : NULL;
     if (rec != NULL) {
         int unit = (int)(frame->prev_instr - _PyCode_CODE(frame->f_code));
         if (unit == rec->call_index) {
-            return rec->entry((PyObject *)rec - 1);
+            return rec->entry((PyObject *)rec - 1, frame, tstate);
         }
         if (unit == rec->check_index) {
             return Py_NewRef(took_aside(frame) || resume_pending(frame) ? Py_True : Py_False);
@@ -251,7 +256,7 @@ PyObject *_jit_stencil(PyObject *globals, PyObject *builtins, PyObject *name, gl
  * tuple gives what type_call's would.  NOT_DIRECT: not such a class (nothing
  * taken); else the class and the arguments are released. */
 HELPER PyObject *new_instance(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObject *cls, PyObject **buf,
-                              Py_ssize_t count, PyObject *kwnames, PyObject *init_name, const record_table *records,
+                              Py_ssize_t count, PyObject *kwnames, PyObject *init_name, const record_slot *records,
                               stack_cache *c_stack, _PyStackChunk **spare)
 {
     PyTypeObject *tp = (PyTypeObject *)cls;
