@@ -79,3 +79,30 @@ def test_returning_minus_two_under_a_tracer_and_from_c() -> None:
     sys.settrace(None)
     print(events)
     """)
+
+
+def test_generators_yielding_and_returning_the_protocol_values() -> None:
+    """A compiled generator's body returns yield sites, -1 (done) and -2
+    (stepped aside) to its trampoline; the user's own -1 and -2, yielded,
+    returned or drained by a builtin, are values like any other."""
+    assert_same("""
+    def gen(n):
+        for i in range(n):
+            yield i - 2
+        return -1
+    def ret(n):
+        r = yield from gen(n)
+        yield r
+        return -2
+    def drained(n):
+        return list(x for x in range(-2, n)), sum(x for x in range(-2, n)), max(x for x in range(-2, -1))
+
+    JIT(gen); JIT(ret); JIT(drained)
+    print(list(gen(3)), list(ret(2)), drained(1))
+    g = ret(1)
+    print(next(g), next(g))
+    try:
+        next(g)
+    except StopIteration as e:
+        print("returned", e.value)
+    """)
