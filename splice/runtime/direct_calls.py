@@ -1,16 +1,16 @@
 """The record of a compiled trampoline, and how its bytecode reaches native code.
 
 A trampoline's constants are all values ``marshal`` can write: its
-instructions that call native code apply ``~`` to True or False, and its
-last constant is a number, its slot in one table per process (``register``).
-bool's ``nb_invert`` is the shared helper ``trampoline_invert``
-(templates/shared.c): in a frame whose code finds a record here, at one of
+instructions that call native code apply ``~`` to True or False.  bool's
+``nb_invert`` is the shared helper ``trampoline_invert``
+(templates/shared.c): in a frame whose code has a record here, at one of
 the trampoline's own instructions, it runs the entry or answers the
-trampoline's questions; anywhere else it is int's ``~``.  The slot holds a
-weak reference to the trampoline, so a code object that merely carries the
-same number (a copy made by ``marshal``, pickling or ``code.replace()``)
-finds nothing, steps aside and runs its original code, as it would in a
-process without splice.
+trampoline's questions; anywhere else it is int's ``~``.  The records are
+in one table per process keyed by the trampoline's address, each with a
+weak reference to its trampoline, so a code object that merely looks the
+same (a copy made by ``marshal``, pickling or ``code.replace()``, or one
+made later where a dead trampoline was) finds nothing, steps aside and
+runs its original code, as it would in a process without splice.
 
 Native callers use the record too: a call of a function whose ``__code__``
 is a trampoline can skip ``PyObject_Vectorcall`` and the interpreter's run
@@ -144,32 +144,36 @@ class _Slot(ctypes.Structure):
     _fields_ = [("code_ref", ctypes.c_void_p), ("record", ctypes.c_void_p)]
 
 
-# call_direct.h's RECORD_SLOTS: live trampolines at most (pages of the
-# table that no slot in use falls in are never touched).
+# call_direct.h's RECORD_SLOTS and record_hash: an open-addressing table
+# keyed by the trampoline's address, at most half full (pages that no slot
+# in use falls in are never touched).
 RECORD_SLOTS = 1 << 16
 _SLOTS = (_Slot * RECORD_SLOTS)()
-# Per slot in use, the weak reference to its trampoline (what the C table
-# points to).  Slot 0 stays unused: the number must be a one-digit int.
-_REFS: list[weakref.ref | None] = [None]
-_FREE: list[int] = []
-_SCANNED_AT = [0]  # how many slots there were when dead ones were last looked for
+# The weak reference each slot in use points to (a dead one stays until its
+# slot is used again or cleared), by slot.
+_REFS: dict[int, weakref.ref] = {}
+_SCANNED_AT = [0]  # slots in use when those of dead trampolines were last cleared
+
+
+def _hash(code: types.CodeType) -> int:
+    return ((id(code) >> 4) * 0x9E3779B97F4A7C15 & (1 << 64) - 1) >> 48
 
 
 class Kept:
     """What a live trampoline needs: its record's holder and what keeps its
-    native code alive (``name``: the trampoline's qualified name).  The weak
-    reference's callback is ``_KEEP.pop``, so no Python code runs where a
-    trampoline dies; a Kept refers to itself, so it goes at the next
-    garbage collection after that, as a type would, and what its native
-    code's release runs (a finalizer) runs there."""
+    native code alive (``name``: the trampoline's qualified name).  It is
+    the one value of a dict of its own, keyed by the trampoline's weak
+    reference, whose callback is that dict's ``pop`` (one dict per
+    trampoline: two trampolines can be equal, and so their live weak
+    references), so no Python code runs where a trampoline dies; a Kept
+    refers to itself, so it goes at the next garbage collection after
+    that, as a type would, and what its native code's release runs (a
+    finalizer) runs there."""
 
     __slots__ = ("holder", "keep", "name", "itself")
 
     def __init__(self, holder: Any, keep: Any, name: str) -> None:
         self.holder, self.keep, self.name, self.itself = holder, keep, name, self
-
-
-_KEEP: dict[weakref.ref, Kept] = {}
 
 
 def record_table() -> int:
@@ -180,47 +184,51 @@ def record_table() -> int:
     return ctypes.addressof(_SLOTS)
 
 
-def reserve() -> int:
-    """A free slot's number, for the trampoline about to be built.  Slots
-    whose trampoline has died are looked for each time the table has
-    doubled since the last look (so reserving is constant time on average)."""
-    if not _FREE and len(_REFS) >= 2 * _SCANNED_AT[0]:
-        for k, ref in enumerate(_REFS):
-            if ref is not None and ref() is None:
-                _SLOTS[k] = _Slot(None, None)
-                _REFS[k] = None
-                _FREE.append(k)
-        _SCANNED_AT[0] = len(_REFS)
-    if _FREE:
-        return _FREE.pop()
-    if len(_REFS) == RECORD_SLOTS:
-        raise Unsupported(f"more than {RECORD_SLOTS - 1} compiled functions alive at once")
-    _REFS.append(None)
-    return len(_REFS) - 1
+def _clear_dead() -> None:
+    """Free the slots of dead trampolines that end a run of slots in use
+    (a lookup that ran past such a slot found a NULL right after it); the
+    others stay, to be used again."""
+    dead = sorted((k for k, ref in _REFS.items() if ref() is None), reverse=True)
+    changed = True
+    while changed:
+        changed = False
+        for k in dead:
+            if k in _REFS and _SLOTS[(k + 1) % RECORD_SLOTS].code_ref is None:
+                _SLOTS[k] = _Slot(None, None)  # before its weak reference goes: the C side reads it
+                del _REFS[k]
+                changed = True
 
 
-def give_back(k: int) -> None:
-    """Free slot ``k``, reserved for a trampoline that was not built."""
-    _FREE.append(k)
-
-
-def register(k: int, trampoline: types.CodeType, keep: Any) -> Any:
-    """Slot ``k`` now names ``trampoline`` (``keep``: what its native code
-    needs alive); its record's holder, to be filled in by ``attach``."""
+def register(trampoline: types.CodeType, keep: Any) -> Any:
+    """Enter ``trampoline`` (``keep``: what its native code needs alive);
+    its record's holder, to be filled in by ``attach``.  Dead trampolines'
+    slots are cleared each time the slots in use have doubled since the
+    last time, and when the table would be more than half full."""
+    if len(_REFS) >= 2 * _SCANNED_AT[0] or 2 * (len(_REFS) + 1) > RECORD_SLOTS:
+        _clear_dead()
+        _SCANNED_AT[0] = max(len(_REFS), 32)
+    if 2 * (len(_REFS) + 1) > RECORD_SLOTS:
+        raise Unsupported(f"more than {RECORD_SLOTS // 2} compiled functions alive at once")
+    k = _hash(trampoline)
+    while k in _REFS and _REFS[k]() is not None:
+        k = (k + 1) % RECORD_SLOTS
     holder = entry_base()()
-    ref = weakref.ref(trampoline, _KEEP.pop)
-    _KEEP[ref] = Kept(holder, keep, trampoline.co_qualname)
+    kept: dict[weakref.ref, Kept] = {}
+    ref = weakref.ref(trampoline, kept.pop)
+    kept[ref] = Kept(holder, keep, trampoline.co_qualname)
+    _SLOTS[k] = _Slot(id(ref), id(holder) + object.__basicsize__)  # before a dead reference it replaces goes
     _REFS[k] = ref
-    _SLOTS[k] = _Slot(id(ref), id(holder) + object.__basicsize__)
     return holder
 
 
 def _holder_of(code: types.CodeType) -> Any:
-    last = code.co_consts[-1] if code.co_consts else None
-    if type(last) is not int or not 0 < last < len(_REFS):
-        return None
-    ref = _REFS[last]
-    return _KEEP[ref].holder if ref is not None and ref() is code else None
+    k = _hash(code)
+    while k in _REFS:
+        ref = _REFS[k]
+        if ref() is code:
+            return ref.__callback__.__self__[ref].holder
+        k = (k + 1) % RECORD_SLOTS
+    return None
 
 
 # --- bool's ~ -----------------------------------------------------------------

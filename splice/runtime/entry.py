@@ -107,16 +107,11 @@ def make_trampoline(compiled: CompiledCode, original_code: types.CodeType) -> ty
     if not compiled.entry_address:
         raise ValueError("compiled code has neither an entry address nor a py_entry")
     direct_calls.use_trampoline_invert()
-    number = direct_calls.reserve()
-    try:
-        trampoline = impl.build_trampoline(original_code, True, impl.STEP_ASIDE, compiled.temp_slots,
-                                           compiled.generator, compiled.exit_handler, compiled.trace_exits, number)
-    except BaseException:
-        direct_calls.give_back(number)
-        raise
+    trampoline = impl.build_trampoline(original_code, True, impl.STEP_ASIDE, compiled.temp_slots,
+                                       compiled.generator, compiled.exit_handler, compiled.trace_exits)
     # The compiled code (whose machine code lives as long as the
     # CompiledCode object) stays alive while the trampoline does.
-    holder = direct_calls.register(number, trampoline, compiled)
+    holder = direct_calls.register(trampoline, compiled)
     shape = compiled.generator
     direct_calls.attach(holder, trampoline, compiled.entry_address, compiled.symbols.get("body", 0),
                         impl.call_index(original_code, shape), impl.prologue_end(original_code) - 1,

@@ -21,8 +21,7 @@ free variables copied.  When it returns -2, which is what stepping aside
 returns (tracing or profiling is on), the check asks whether it stepped
 aside or the function returned -2; stepping aside, the original body runs
 in the interpreter.  Every constant the trampoline adds (True, False, -2,
--1, 0, the yield sites and, last, the number of its record) is a value
-``marshal`` writes, and in a process without splice, or for a copy of the
+-1, 0, the yield sites) is a value ``marshal`` writes, and in a process without splice, or for a copy of the
 code, ``~True`` is -2 and ``~False`` is -1: the original body runs.
 
 After the original code, a trampoline has a dispatch and, for a function
@@ -195,8 +194,7 @@ class _Block:
             prog = _generator_program(code, shape)
         prog += [("label", "body"), ("POP_TOP", 0)]
         self._assemble(prog, shape)  # learns the constants the block adds
-        # The entry goes after them all (then, for a native entry, the
-        # number of its record: the last constant, templates/call_direct.h's record_of).
+        # The entry goes after them all.
         self.entry_slot = len(self.consts)
         self.units, self.positions, self.handlers, self.call = self._assemble(prog, shape)
         inverts = [i for i, unit in enumerate(self.units) if unit == (_OP["UNARY_INVERT"], 0)]
@@ -495,12 +493,12 @@ def shift_exception_table(table: bytes, at: int, shift: int) -> bytes:
 
 def build_trampoline(code: types.CodeType, entry: Any, step_aside: Any, temp_slots: int,
                      shape: GeneratorShape | None = None, exit_handler: bool = False,
-                     exits: Sequence[TraceExitPoint] = (), number: int | None = None) -> types.CodeType:
+                     exits: Sequence[TraceExitPoint] = ()) -> types.CodeType:
     """The code object to install as ``f.__code__`` (see module docstring):
     ``entry`` is what its call applies ``~`` to (True for a native entry),
     ``step_aside`` what that returns to step aside; ``exit_handler``: a
-    function's exit handler, ``exits`` its TraceExits, in site order, and
-    ``number`` its record's (native back ends)."""
+    function's exit handler and ``exits`` its TraceExits, in site order
+    (native back ends)."""
     at = prologue_end(code)
     block = _block(code, shape)
     units = _units(code)
@@ -513,7 +511,7 @@ def build_trampoline(code: types.CodeType, entry: Any, step_aside: Any, temp_slo
     handlers = [(at + start, size, at + target, depth << 1) for start, size, target, depth in block.handlers]
     during = stack_during_call(shape)
     stack = max(code.co_stacksize, during + _STACK_DISPATCH, during + temp_slots)
-    consts = list(block.consts) + [entry] + ([] if number is None else [number])
+    consts = list(block.consts) + [entry]
     base = len(code.co_consts)
     consts[block.const("aside") - base] = step_aside
     consts[block.const("resume") - base] = False

@@ -7,8 +7,8 @@
  * its parameters by position, by keyword or from defaults, no `*args` or
  * `**kwargs` parameter, no cells, no tracing, no PEP 523 hook), `call_direct` pushes its frame, calls its native body and pops
  * the frame itself.  The callee's trampoline code object has a record
- * (found by its last constant, set by splice/runtime/direct_calls.py)
- * saying where its body is.
+ * (found by its address, set by splice/runtime/direct_calls.py) saying
+ * where its body is.
  * It is compiled once, into the shared helper `call` (shared.c): every call
  * site of every compiled function calls that one copy.
  */
@@ -47,11 +47,13 @@ typedef struct {
     int32_t unused;
 } splice_record;
 
-/* Every compiled trampoline of the process, by the number that is its last
- * constant (runtime/direct_calls.py, whose RECORD_SLOTS is this one): a
- * weak reference to the trampoline, which the table keeps, and its record,
- * alive while the trampoline is.  The trampoline's constants are all
- * marshallable values. */
+/* Every compiled trampoline of the process, in one open-addressing table
+ * keyed by the code object's address (runtime/direct_calls.py, whose
+ * RECORD_SLOTS and record_hash are these): a weak reference to the
+ * trampoline, which the table keeps, and its record, alive while the
+ * trampoline is.  A slot whose trampoline has died keeps its (dead) weak
+ * reference until it is used again or ends a run of slots; a NULL one ends
+ * a lookup.  The table is never more than half full. */
 #define RECORD_SLOTS (1 << 16)
 
 typedef struct {
@@ -59,29 +61,30 @@ typedef struct {
     const splice_record *record;
 } record_slot;
 
+static inline size_t record_hash(const void *co)
+{
+    return (size_t)(((uint64_t)(uintptr_t)co >> 4) * 0x9e3779b97f4a7c15u >> 48);
+}
+
 /* The record of a compiled function's trampoline `co`, or NULL.  Not a
  * code extra: 3.11 calls every registered free function on each freed
  * code object that has extras, so other tools' would run for splice's
- * trampolines.  The weak reference, not the record's own pointer, says
- * that `co` is the trampoline: a code object made later at the same
- * address (`code.replace()` of a dead trampoline keeps its constants) has
- * none.  Any int names some slot (its lowest digit, masked), whose weak
- * reference then does not name `co`. */
+ * trampolines.  The weak reference, not an address kept in the slot, says
+ * that `co` is the trampoline: a code object made later at a dead
+ * trampoline's address has none. */
 static inline const splice_record *record_of(PyCodeObject *co, const record_slot *records)
 {
-    Py_ssize_t n = PyTuple_GET_SIZE(co->co_consts);
-    if (n == 0) {
-        return NULL;
+    size_t k = record_hash(co);
+    for (;;) {
+        const record_slot *s = records + k;
+        if (s->code_ref == NULL) {
+            return NULL;
+        }
+        if (((PyWeakReference *)s->code_ref)->wr_object == (PyObject *)co) {
+            return s->record;
+        }
+        k = (k + 1) & (RECORD_SLOTS - 1);
     }
-    PyObject *last = PyTuple_GET_ITEM(co->co_consts, n - 1);
-    if (!PyLong_CheckExact(last)) {
-        return NULL;
-    }
-    const record_slot *s = records + (((PyLongObject *)last)->ob_digit[0] & (RECORD_SLOTS - 1));
-    if (s->code_ref == NULL || ((PyWeakReference *)s->code_ref)->wr_object != (PyObject *)co) {
-        return NULL;
-    }
-    return s->record;
 }
 
 /* The interpreter's traceback entry for a frame its code left with an
