@@ -17,14 +17,12 @@ def _body(n):
 
 
 def _events(func, hook: str = "trace") -> list[tuple[str, int]]:
-    """(event, line) of ``func``'s frame; with ``hook="profile"`` calls of the
-    splice entry itself (a constant of the installed trampoline) are left out."""
+    """(event, line) of ``func``'s frame."""
     seen: list[tuple[str, int]] = []
     name = func.__code__.co_name
-    entry_objects = [c for c in func.__code__.co_consts if callable(c)]
 
     def tracer(frame, event, arg):
-        if frame.f_code.co_name == name and not any(arg is e for e in entry_objects):
+        if frame.f_code.co_name == name:
             seen.append((event, frame.f_lineno))
         return tracer
 
