@@ -24,6 +24,10 @@
 #include "c_call.h"
 #include "consume_generator.h"
 #endif
+#if defined(HIDDEN_THREAD) || defined(HIDDEN_THREAD_STATE) || defined(SAMPLE_STACKS) || defined(TRAMPOLINE_INVERT)
+FAR_DATA(_PyRuntimeState, _PyRuntime);
+#define RUNTIME ((_PyRuntimeState *)FAR(&_PyRuntime))
+#endif
 #if defined(CALL) || defined(VECTORCALL_ENTRY) || defined(TRAMPOLINE_INVERT)
 #include "call_direct.h"
 /* What every direct call of the process shares, filled in when the
@@ -50,14 +54,11 @@ LARGE_HOLE _JIT_CALL_CONFIG[];
  * its next question (exit_stash.h's resume_step).  Anywhere else, and in
  * a process without splice, `~True` is -2 and `~False` is -1: the
  * trampoline then runs its original code (runtime/py311.py). */
-FAR_DATA(_PyRuntimeState, _PyRuntime);
-
 PyObject *_jit_stencil(PyObject *self)
 {
     const call_config *c = (const call_config *)FAR(_JIT_CALL_CONFIG);
     /* _PyThreadState_UncheckedGet without the call */
-    PyThreadState *tstate = (PyThreadState *)_Py_atomic_load_relaxed(
-        &((_PyRuntimeState *)FAR(&_PyRuntime))->gilstate.tstate_current);
+    PyThreadState *tstate = (PyThreadState *)_Py_atomic_load_relaxed(&RUNTIME->gilstate.tstate_current);
     _PyInterpreterFrame *frame = tstate->cframe->current_frame;
     const splice_record *rec = frame != NULL ? record_of(frame->f_code, c->records) : NULL;
     if (rec != NULL) {
@@ -520,12 +521,6 @@ int _jit_stencil(_PyInterpreterFrame *frame, PyObject *a, PyObject *b, int op, i
     Py_DECREF(r);
     return res < 0 ? -2 : res;
 }
-#endif
-
-
-#if defined(HIDDEN_THREAD) || defined(HIDDEN_THREAD_STATE) || defined(SAMPLE_STACKS)
-FAR_DATA(_PyRuntimeState, _PyRuntime);
-#define RUNTIME ((_PyRuntimeState *)FAR(&_PyRuntime))
 #endif
 
 #ifdef HIDDEN_THREAD
