@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol
 
-from ..ir import Function
+from ..ir import Function, TrivialBody
 
 
 @dataclass(frozen=True)
@@ -139,6 +139,9 @@ class CompiledCode:
     trace_exits: list[TraceExitPoint] = field(default_factory=list)
     # The Deopts (their exits are among ``trace_exits``), with their counters.
     deopts: list[DeoptSite] = field(default_factory=list)
+    # A body that returns without running code (passes.trivial_body): direct
+    # calls may take its result without a frame.
+    trivial_body: TrivialBody | None = None
 
     def disassemble(self) -> str:
         """Text disassembly (capstone, when installed) or a hex dump."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
@@ -51,6 +52,24 @@ class LocalSlot:
     kind: str  # "local" | "cell" | "free"
 
 
+class TrivialKind(enum.IntEnum):
+    """What a trivial body returns (call_direct.h's TRIVIAL_* values)."""
+
+    CONST = 1  # a constant
+    ARG = 2  # one of its parameters
+    ATTR = 3  # an attribute of one of its parameters
+
+
+@dataclass(frozen=True)
+class TrivialBody:
+    """A body that computes its result without running code: a direct call
+    may return it without pushing a frame (passes/trivial_body.py)."""
+
+    kind: TrivialKind
+    slot: int = 0  # ARG, ATTR: the parameter's slot
+    value: Any = None  # CONST: the constant; ATTR: the attribute's name
+
+
 @dataclass(eq=False)
 class Function:
     """A function in IR form, plus what the runtime needs to run it."""
@@ -82,6 +101,8 @@ class Function:
     # Given a Deopt's reason, the callable its exit calls each time
     # (``SPLICE_LOG=deopts`` writes a line); None: exits are only counted.
     on_deopt: Callable[[str], Callable[[], object]] | None = None
+    # Set by passes.trivial_body when the whole body is one TrivialBody.
+    trivial_body: TrivialBody | None = None
     _next_value: int = 0
     _next_block: int = 0
 

@@ -8,7 +8,7 @@ counting is last so that no other pass has to preserve its invariants.
 from __future__ import annotations
 
 from ..ir import Function, verify
-from . import bound_locals, dce, direct_calls, numeric_loops, refcount, types, unbox_floats, unbox_ints
+from . import bound_locals, dce, direct_calls, numeric_loops, refcount, trivial_body, types, unbox_floats, unbox_ints
 
 # Optimisations that may be switched off (to measure what each buys).
 OPTIONAL = {"types": types, "bound_locals": bound_locals, "direct_calls": direct_calls,
@@ -18,7 +18,8 @@ SPECULATIVE = frozenset({"numeric_loops"})
 
 
 def run_all(fn: Function, *, skip: frozenset[str] = frozenset()) -> None:
-    """Run the optional passes not named in ``skip``, then refcounting, then verify."""
+    """Run the optional passes not named in ``skip``, then refcounting, then
+    verify; last, what the body's final shape tells the runtime."""
     unknown = set(skip) - set(OPTIONAL)
     if unknown:
         raise ValueError(f"cannot skip pass(es) {sorted(unknown)}; optional: {sorted(OPTIONAL)}")
@@ -27,3 +28,4 @@ def run_all(fn: Function, *, skip: frozenset[str] = frozenset()) -> None:
             p.run(fn)
     refcount.run(fn)
     verify(fn)
+    trivial_body.run(fn)

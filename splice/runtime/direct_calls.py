@@ -32,10 +32,13 @@ import weakref
 from typing import Any
 
 from ..errors import Unsupported
+from ..ir import TrivialBody
 
 # splice_record in call_direct.h: code, body, call_index, resume_index, argcount, spills, drain,
-# step_aside, dispatch_index, check_index, entry, exit_index (and padding).
-RECORD = struct.Struct("=QQiiiiQQiiQii")
+# step_aside, dispatch_index, check_index, entry, exit_index, trivial, trivial_slot (and padding),
+# trivial_value, then the attribute cache of a trivial ATTR body (attr_cache.h: four
+# entries of a type version and an index + 1).
+RECORD = struct.Struct("=QQiiiiQQiiQiiiiQ8I")
 CO_OPTIMIZED, CO_VARARGS, CO_VARKEYWORDS, CO_GENERATOR = 0x01, 0x04, 0x08, 0x20
 # A call makes a generator, a coroutine or an async generator.
 CO_SUSPENDS = CO_GENERATOR | 0x80 | 0x100 | 0x200
@@ -290,14 +293,18 @@ def record_view(holder: Any) -> Any:
 
 def attach(holder: Any, trampoline: types.CodeType, entry: int, body: int, call_index: int, resume_index: int,
            argcount: int, step_aside: Any, dispatch_index: int, check_index: int, exit_index: int,
-           spills: int = 0, drain: int = 0) -> None:
+           spills: int = 0, drain: int = 0, trivial: TrivialBody | None = None) -> None:
     """Fill the record of ``trampoline`` (body 0: no direct calls).
     ``entry``: the native entry; ``step_aside``: what the body returns when
     it leaves for the interpreter; ``dispatch_index``: the code unit where
     the interpreter then goes on; ``check_index`` and ``exit_index``: the
     code units of a function's check and exit handler (-1: none).  For a
     generator with a drain entry (builtins drain its fresh generators with
-    it, consume_generator.h): its spill slots and that entry."""
+    it, consume_generator.h): its spill slots and that entry.  ``trivial``:
+    what a direct call may return without a frame (passes.trivial_body);
+    its constant or attribute name stays alive with the trampoline (the
+    code's constants and names hold it)."""
+    kind, slot, value = (int(trivial.kind), trivial.slot, id(trivial.value)) if trivial is not None else (0, 0, 0)
     RECORD.pack_into(record_view(holder), 0, id(trampoline), body, call_index, resume_index,
                      argcount if body else -1, spills, drain, id(step_aside), dispatch_index, check_index, entry,
-                     exit_index, 0)
+                     exit_index, kind, slot, 0, value, *[0] * 8)

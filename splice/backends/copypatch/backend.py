@@ -34,6 +34,8 @@ class CopyPatchBackend:
         also gets a drain entry (docs/copypatch.md, "Generators")."""
         em, mem, data, symbols, keepalive = self._emit(fn, layout, drain=False)
         keepalive += [d.counter for d in em.deopts]
+        if fn.trivial_body is not None:  # the record names its constant or attribute name
+            keepalive.append(fn.trivial_body.value)
         drain_mem = None
         if (fn.generator and fn.code is not None and fn.code.co_flags & direct_calls.CO_GENERATOR
                 and not fn.code.co_exceptiontable
@@ -49,6 +51,7 @@ class CopyPatchBackend:
             symbols=symbols, keepalive=keepalive, release=mem.release, generator=layout.generator,
             drain_address=drain_mem.address if drain_mem else 0,
             exit_handler=em.has_exit_handler, trace_exits=em.trace_exits, deopts=em.deopts,
+            trivial_body=fn.trivial_body,
         )
         # The machine code lives as long as the CompiledCode (which every
         # installed entry keeps alive), so re-installing it is always safe.

@@ -22,6 +22,7 @@
 #include "c_stack.h"
 #include "exit_stash.h"
 #include "trace_events.h"
+#include "attr_cache.h"
 
 
 /* A native entry (entry.c): the record's holder, the frame the trampoline
@@ -44,8 +45,17 @@ typedef struct {
     int32_t check_index;     /* code unit of a function's check (is a step-aside result one?) */
     entry_fn entry;          /* the native entry (entry.c) */
     int32_t exit_index;      /* code unit of the exit handler's question, -1: none */
+    int32_t trivial;         /* a trivial body (run_trivial): TRIVIAL_*, 0: none */
+    int32_t trivial_slot;    /* TRIVIAL_ARG, TRIVIAL_ATTR: the parameter */
     int32_t unused;
+    PyObject *trivial_value; /* TRIVIAL_CONST: the constant; TRIVIAL_ATTR: the name (borrowed) */
+    attr_entry trivial_cache[ATTR_ENTRIES];  /* TRIVIAL_ATTR: where instances hold the attribute */
 } splice_record;
+
+/* ir.TrivialKind */
+#define TRIVIAL_CONST 1
+#define TRIVIAL_ARG 2
+#define TRIVIAL_ATTR 3
 
 /* Every compiled trampoline of the process, in one open-addressing table
  * keyed by the code object's address (runtime/direct_calls.py, whose
@@ -144,23 +154,34 @@ HELPER void take_ownership(PyFrameObject *f, _PyInterpreterFrame *frame)
     }
 }
 
+/* The frame object of a frame being cleared: released, or, when it
+ * outlives the frame, given a copy of it (1: nothing left to clear). */
+static __attribute__((noinline)) int release_frame_object(_PyInterpreterFrame *frame)
+{
+    PyFrameObject *f = frame->frame_obj;
+    frame->frame_obj = NULL;
+    if (Py_REFCNT(f) > 1) {
+        take_ownership(f, frame);
+        Py_DECREF(f);
+        return 1;
+    }
+    Py_DECREF(f);
+    return 0;
+}
+
 /* frame.c's _PyFrame_Clear for a thread-owned function frame that is no
  * longer current. */
 HELPER void clear_frame(_PyInterpreterFrame *frame)
 {
-    if (frame->frame_obj) {
-        PyFrameObject *f = frame->frame_obj;
-        frame->frame_obj = NULL;
-        if (Py_REFCNT(f) > 1) {
-            take_ownership(f, frame);
-            Py_DECREF(f);
-            return;
-        }
-        Py_DECREF(f);
+    if (frame->frame_obj != NULL && release_frame_object(frame)) {
+        return;
     }
+    /* (No frame object is left to reach this frame: a finalizer that a
+     * release runs cannot change its stacktop, so it is read once.) */
+    PyObject **end = frame->localsplus + frame->stacktop;
     NOT_VECTORISED
-    for (int i = 0; i < frame->stacktop; i++) {
-        Py_XDECREF(frame->localsplus[i]);
+    for (PyObject **p = frame->localsplus; p < end; p++) {
+        Py_XDECREF(*p);
     }
     Py_XDECREF(frame->f_locals);
     Py_DECREF(frame->f_func);
@@ -390,6 +411,51 @@ failed:
     return -1;
 }
 
+/* The end of a direct call that did not simply return a result (the
+ * frame `callee`, at `base`, pushed on `frame` for the body of record
+ * `rec`, returned `r`): a step-aside, an exception, or tracing switched on
+ * while the body ran.  Out of line, so that the frame of the common path
+ * stays small. */
+static __attribute__((noinline)) PyObject *leave_slowly(_PyInterpreterFrame *frame, PyThreadState *tstate,
+                                                        _PyInterpreterFrame *callee, const splice_record *rec,
+                                                        PyObject *r, PyObject **base, _PyStackChunk **spare)
+{
+    PyCodeObject *co = callee->f_code;
+    if (r != NULL && r == rec->step_aside && resume_pending(callee)) {
+        /* The body left at a TraceExit: the interpreter goes on from the
+         * trampoline's dispatch, with the step-aside object on the stack as
+         * the trampoline would have it, and returns the function's result
+         * (or fails, having added the frame's traceback entry). */
+        callee->localsplus[co->co_nlocalsplus] = r;
+        callee->stacktop = co->co_nlocalsplus + 1;
+        callee->prev_instr = _PyCode_CODE(co) + rec->dispatch_index - 1;
+        tstate->cframe->current_frame = frame;  /* the evaluator links the callee to it */
+        r = _PyEval_EvalFrameDefault(tstate, callee, 0);
+    }
+    else {
+        if (r == NULL) {
+            /* As the interpreter's error label, then its exit handler. */
+            int unit = take_exit(callee);
+            if (unit < 0) {
+                if (callee->prev_instr >= _PyCode_CODE(co) + co->_co_firsttraceable) {  /* not _PyFrame_IsIncomplete */
+                    add_traceback_entry();
+                }
+            }
+            else {
+                callee->prev_instr = _PyCode_CODE(co) + unit;
+            }
+        }
+        if (tstate->cframe->use_tracing) {  /* switched on while the body ran */
+            r = trace_frame_exit(tstate, r);
+        }
+    }
+    tstate->cframe->current_frame = frame;
+    clear_frame(callee);
+    pop_frame(tstate, base, spare);
+    tstate->recursion_remaining++;
+    return r;
+}
+
 /* The direct call of `func` (code `co`, record `rec`; `method`: the bound
  * method it came from, or NULL) once call_direct has checked that its
  * arguments bind: `self` (or NULL), then the `npos` positional arguments
@@ -497,39 +563,72 @@ HELPER PyObject *enter_direct(_PyInterpreterFrame *frame, PyThreadState *tstate,
     }
     callee->prev_instr = _PyCode_CODE(co) + rec->call_index;
     r = rec->body(callee, locals, tstate);
-    if (r == rec->step_aside && resume_pending(callee)) {
-        /* The body left at a TraceExit: the interpreter goes on from the
-         * trampoline's dispatch, with the step-aside object on the stack as
-         * the trampoline would have it, and returns the function's result
-         * (or fails, having added the frame's traceback entry). */
-        callee->localsplus[co->co_nlocalsplus] = r;
-        callee->stacktop = co->co_nlocalsplus + 1;
-        callee->prev_instr = _PyCode_CODE(co) + rec->dispatch_index - 1;
-        tstate->cframe->current_frame = frame;  /* the evaluator links the callee to it */
-        r = _PyEval_EvalFrameDefault(tstate, callee, 0);
-        goto done;
+    if (!LIKELY(r != rec->step_aside && r != NULL && !tstate->cframe->use_tracing)) {
+        return leave_slowly(frame, tstate, callee, rec, r, base, spare);
     }
-unwind:
-    if (r == NULL) {
-        /* As the interpreter's error label, then its exit handler. */
-        int unit = take_exit(callee);
-        if (unit < 0) {
-            if (callee->prev_instr >= _PyCode_CODE(co) + co->_co_firsttraceable) {  /* not _PyFrame_IsIncomplete */
-                add_traceback_entry();
-            }
-        }
-        else {
-            callee->prev_instr = _PyCode_CODE(co) + unit;
-        }
-    }
-    if (tstate->cframe->use_tracing) {  /* switched on while the body ran */
-        r = trace_frame_exit(tstate, r);
-    }
-done:
     tstate->cframe->current_frame = frame;
     clear_frame(callee);
     pop_frame(tstate, base, spare);
     tstate->recursion_remaining++;
+    return r;
+unwind:
+    return leave_slowly(frame, tstate, callee, rec, r, base, spare);
+}
+
+/* The attribute of `o` that a trivial body of record `rec` returns, when
+ * its cache places it in the values array of `o` (borrowed), else NULL,
+ * the cache then taught the type of `o` when it can be (attr_cache.h). */
+HELPER PyObject *trivial_attribute(splice_record *rec, PyObject *o)
+{
+    PyTypeObject *tp = Py_TYPE(o);
+    uint32_t index1 = 0;
+    for (int i = 0; i < ATTR_ENTRIES; i++) {
+        if (rec->trivial_cache[i].version == tp->tp_version_tag) {
+            index1 = rec->trivial_cache[i].index1;
+            break;
+        }
+    }
+    PyDictValues *values = index1 && (tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) ? *_PyObject_ValuesPointer(o) : NULL;
+    PyObject *r = values != NULL ? values->values[index1 - 1] : NULL;
+    if (r == NULL && index1 == 0) {
+        remember(rec->trivial_cache, o, rec->trivial_value, 0);
+    }
+    return r;
+}
+
+/* A direct call of a function whose body is trivial (passes/trivial_body.py),
+ * `self` (or NULL) and the `npos` arguments at `args` binding its
+ * parameters exactly: its result without a frame, the call's references
+ * then released as the frame's clearing releases them.  NOT_DIRECT
+ * (nothing taken) wherever the interpreter would run code with the
+ * callee's frame on the stack or raise (tracing, a PEP 523 hook, the eval
+ * breaker its RESUME checks, the recursion limit), or where the attribute
+ * is not in the values array the cache names: the call is then made. */
+HELPER PyObject *run_trivial(PyThreadState *tstate, PyFunctionObject *func, const splice_record *rec,
+                             PyObject *method, PyObject *self, PyObject **args, Py_ssize_t npos)
+{
+    if (INTERPRETER_NEEDED(tstate) || tstate->interp->eval_frame != NULL || tstate->recursion_remaining <= 0 ||
+        eval_breaker_set(tstate)) {
+        return NOT_DIRECT;
+    }
+    PyObject *r = rec->trivial_value;
+    if (rec->trivial != TRIVIAL_CONST) {
+        int slot = rec->trivial_slot;
+        r = self == NULL ? args[slot] : slot == 0 ? self : args[slot - 1];
+        if (rec->trivial == TRIVIAL_ATTR) {
+            r = trivial_attribute((splice_record *)rec, r);
+            if (r == NULL) {
+                return NOT_DIRECT;
+            }
+        }
+    }
+    Py_INCREF(r);
+    if (method != NULL) {  /* as enter_direct takes a bound method apart */
+        Py_INCREF(func);
+        Py_INCREF(self);
+        Py_DECREF(method);
+    }
+    give_back((PyObject *)func, self, args, npos);
     return r;
 }
 
@@ -598,6 +697,12 @@ HELPER PyObject *call_direct(_PyInterpreterFrame *frame, PyThreadState *tstate, 
     PyObject *defaults = func->func_defaults;
     if (missing > 0 && (defaults == NULL || PyTuple_GET_SIZE(defaults) < missing)) {
         return NOT_DIRECT;
+    }
+    if (rec->trivial && missing == 0) {
+        PyObject *r = run_trivial(tstate, func, rec, method, self, args, npos);
+        if (r != NOT_DIRECT) {
+            return r;
+        }
     }
     return enter_direct(frame, tstate, func, co, rec, method, self, args, npos, missing, NULL, 1, c_stack, spare,
                         NULL, NULL);

@@ -256,9 +256,9 @@ PyObject *_jit_stencil(PyObject *globals, PyObject *builtins, PyObject *name, gl
  * given only matter when the class has no __init__ of its own, so an empty
  * tuple gives what type_call's would.  NOT_DIRECT: not such a class (nothing
  * taken); else the class and the arguments are released. */
-HELPER PyObject *new_instance(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObject *cls, PyObject **buf,
-                              Py_ssize_t count, PyObject *kwnames, PyObject *init_name, const record_slot *records,
-                              stack_cache *c_stack, _PyStackChunk **spare)
+static __attribute__((noinline)) PyObject *new_instance(
+    _PyInterpreterFrame *frame, PyThreadState *tstate, PyObject *cls, PyObject **buf, Py_ssize_t count,
+    PyObject *kwnames, PyObject *init_name, const record_slot *records, stack_cache *c_stack, _PyStackChunk **spare)
 {
     PyTypeObject *tp = (PyTypeObject *)cls;
     if (tp->tp_new != PyBaseObject_Type.tp_new) {
@@ -428,13 +428,19 @@ PyObject *_jit_stencil(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObje
 {
     const call_config *c = (const call_config *)FAR(_JIT_CALL_CONFIG);
     PyObject *kwnames = KEYWORDS ? buf[0] : NULL;
-    int is_class = self == NULL && Py_IS_TYPE(callable, &PyType_Type);
-    PyObject *r = is_class
-        ? new_instance(frame, tstate, callable, buf, count, kwnames, c->init_name, c->records, c->c_stack,
-                       c->spare)
-        : call_direct(frame, tstate, callable, self, buf + 2, count, kwnames, c->records, c->c_stack, c->spare);
-    if (r != NOT_DIRECT) {  /* a class is called from C, a function inlined */
-        return after_call(r, !is_class);
+    PyObject *r;
+    if (self == NULL && Py_IS_TYPE(callable, &PyType_Type)) {
+        r = new_instance(frame, tstate, callable, buf, count, kwnames, c->init_name, c->records, c->c_stack,
+                         c->spare);
+        if (r != NOT_DIRECT) {  /* a class is called from C */
+            return after_call(r, 0);
+        }
+    }
+    else {
+        r = call_direct(frame, tstate, callable, self, buf + 2, count, kwnames, c->records, c->c_stack, c->spare);
+        if (r != NOT_DIRECT) {  /* a function, as the interpreter inlines it */
+            return r;
+        }
     }
 #  if DRAIN
     if (self == NULL && count == 1 && PyGen_CheckExact(buf[2])) {
