@@ -8,9 +8,11 @@ compiling."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import traceback
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +20,9 @@ import splice
 from splice.ir import TrivialKind
 
 from tests.e2e.test_binary_any import compiled
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+DEBUG_PYTHON = shutil.which("python3.11-dbg") or shutil.which("python3.11d")
 
 
 class Base:
@@ -232,3 +237,52 @@ def test_code_replaced_after_compiling() -> None:
         assert jitted(objs) == use(objs) and jitted(objs)[0][2] == "replaced"
     finally:
         Base.yes.__code__ = saved
+
+
+DRIFT = """
+import gc, sys
+class P:
+    def __init__(self, v):
+        self.v = v
+    def get(self):
+        return self.v
+    def me(self):
+        return self
+    def none(self):
+        return None
+class Q(P):
+    pass
+def loop(objs):
+    n = 0
+    for o in objs:
+        n += o.get() is not None
+        n += o.me() is o
+        n += o.none() is None
+        n += P(o).get() is o
+    return n
+def drift():
+    objs = [P([1]), Q("s"), P(2.5)]
+    for _ in range(3):
+        loop(objs)
+    gc.collect()
+    before = sys.gettotalrefcount()
+    for _ in range(50):
+        loop(objs)
+    gc.collect()
+    return sys.gettotalrefcount() - before
+plain = drift()
+import splice
+for f in (P.__init__, P.get, P.me, P.none, loop):
+    splice.jit(f, eager=True)
+    assert splice.explain(f).compiled, splice.explain(f)
+print(plain, drift())
+"""
+
+
+@pytest.mark.skipif(DEBUG_PYTHON is None, reason="Debian's python3.11-dbg is not installed")
+def test_no_reference_drift_on_the_debug_build() -> None:
+    proc = subprocess.run([DEBUG_PYTHON, "-X", "faulthandler", "-c", DRIFT], capture_output=True, text=True,
+                          timeout=300, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    plain, native = proc.stdout.split()
+    assert native == plain
