@@ -5,7 +5,7 @@ reference interpreter (``splice.ir.interpreter``) executes it and is the
 oracle every back end is tested against.
 """
 
-from .function import Block, Builder, Function, LocalSlot, TrivialBody, TrivialKind, TrivialStore
+from .function import Block, Builder, Function, LocalSlot, TrivialBody, TrivialKind
 from .ops import ALL, KINDS, Edge, FrameState, Instr, OpKind
 from .printer import format_function
 from .values import Repr, Value
@@ -13,5 +13,5 @@ from .verifier import VerifyError, verify
 
 __all__ = [
     "ALL", "KINDS", "Block", "Builder", "Edge", "FrameState", "Function", "Instr", "LocalSlot",
-    "OpKind", "Repr", "TrivialBody", "TrivialKind", "TrivialStore", "Value", "VerifyError", "format_function", "verify",
+    "OpKind", "Repr", "TrivialBody", "TrivialKind", "Value", "VerifyError", "format_function", "verify",
 ]

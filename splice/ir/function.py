@@ -58,19 +58,6 @@ class TrivialKind(enum.IntEnum):
     CONST = 1  # a constant
     ARG = 2  # one of its parameters
     ATTR = 3  # an attribute of one of its parameters
-    STORES = 4  # attributes of its parameters set (an `__init__`), then a constant
-
-
-@dataclass(frozen=True)
-class TrivialStore:
-    """``obj.name = value`` in a trivial body: ``obj`` a parameter's slot,
-    ``value`` a parameter's (``value_slot``) or, when that is -1, the
-    constant ``value``."""
-
-    obj_slot: int
-    name: str
-    value_slot: int = -1
-    value: Any = None
 
 
 @dataclass(frozen=True)
@@ -80,8 +67,7 @@ class TrivialBody:
 
     kind: TrivialKind
     slot: int = 0  # ARG, ATTR: the parameter's slot
-    value: Any = None  # CONST, STORES: the constant returned; ATTR: the attribute's name
-    stores: tuple[TrivialStore, ...] = ()  # STORES, in the body's order
+    value: Any = None  # CONST: the constant; ATTR: the attribute's name
 
 
 @dataclass(eq=False)

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import ctypes
 import struct
-import sys
 import types
 import weakref
 from typing import Any
@@ -36,12 +35,10 @@ from ..errors import Unsupported
 from ..ir import TrivialBody
 
 # splice_record in call_direct.h: code, body, call_index, resume_index, argcount, spills, drain,
-# step_aside, dispatch_index, check_index, entry, exit_index, trivial, trivial_slot,
-# trivial_nstores, trivial_value, trivial_stores, then the attribute cache of a trivial ATTR
-# body (attr_cache.h: four entries of a type version and an index + 1).
-RECORD = struct.Struct("=QQiiiiQQiiQiiiiQQ8I")
-# trivial_store in call_direct.h: name, constant value, obj_slot, value_slot, then its cache.
-TRIVIAL_STORE = struct.Struct("=QQii8I")
+# step_aside, dispatch_index, check_index, entry, exit_index, trivial, trivial_slot (and padding),
+# trivial_value, then the attribute cache of a trivial ATTR body (attr_cache.h: four
+# entries of a type version and an index + 1).
+RECORD = struct.Struct("=QQiiiiQQiiQiiiiQ8I")
 CO_OPTIMIZED, CO_VARARGS, CO_VARKEYWORDS, CO_GENERATOR = 0x01, 0x04, 0x08, 0x20
 # A call makes a generator, a coroutine or an async generator.
 CO_SUSPENDS = CO_GENERATOR | 0x80 | 0x100 | 0x200
@@ -296,8 +293,7 @@ def record_view(holder: Any) -> Any:
 
 def attach(holder: Any, trampoline: types.CodeType, entry: int, body: int, call_index: int, resume_index: int,
            argcount: int, step_aside: Any, dispatch_index: int, check_index: int, exit_index: int,
-           spills: int = 0, drain: int = 0, trivial: TrivialBody | None = None,
-           keepalive: list[Any] | None = None) -> None:
+           spills: int = 0, drain: int = 0, trivial: TrivialBody | None = None) -> None:
     """Fill the record of ``trampoline`` (body 0: no direct calls).
     ``entry``: the native entry; ``step_aside``: what the body returns when
     it leaves for the interpreter; ``dispatch_index``: the code unit where
@@ -306,20 +302,9 @@ def attach(holder: Any, trampoline: types.CodeType, entry: int, body: int, call_
     generator with a drain entry (builtins drain its fresh generators with
     it, consume_generator.h): its spill slots and that entry.  ``trivial``:
     what a direct call may return without a frame (passes.trivial_body);
-    its objects (constants, names) and the table of its stores go into
-    ``keepalive``, which lives as long as the trampoline."""
-    kind, slot, value, stores, table = 0, 0, 0, (), 0
-    if trivial is not None:
-        kind, slot, value, stores = int(trivial.kind), trivial.slot, id(trivial.value), trivial.stores
-        names = [sys.intern(st.name) for st in stores]
-        buffer = ctypes.create_string_buffer(TRIVIAL_STORE.size * len(stores))
-        for i, (st, name) in enumerate(zip(stores, names)):
-            TRIVIAL_STORE.pack_into(buffer, i * TRIVIAL_STORE.size, id(name), id(st.value), st.obj_slot,
-                                    st.value_slot, *[0] * 8)
-        table = ctypes.addressof(buffer) if stores else 0
-        if keepalive is None:
-            raise ValueError("a trivial body's objects need keeping alive")
-        keepalive += [trivial, buffer, *names]
+    its constant or attribute name stays alive with the trampoline (the
+    code's constants and names hold it)."""
+    kind, slot, value = (int(trivial.kind), trivial.slot, id(trivial.value)) if trivial is not None else (0, 0, 0)
     RECORD.pack_into(record_view(holder), 0, id(trampoline), body, call_index, resume_index,
                      argcount if body else -1, spills, drain, id(step_aside), dispatch_index, check_index, entry,
-                     exit_index, kind, slot, len(stores), value, table, *[0] * 8)
+                     exit_index, kind, slot, 0, value, *[0] * 8)

@@ -118,7 +118,7 @@ def make_trampoline(compiled: CompiledCode, original_code: types.CodeType) -> ty
                         direct_calls.direct_argcount(original_code), impl.STEP_ASIDE,
                         impl.dispatch_index(original_code, shape), impl.check_index(original_code, shape),
                         impl.exit_index(trampoline), shape.spills if shape else 0, compiled.drain_address,
-                        compiled.trivial_body, compiled.keepalive)
+                        compiled.trivial_body)
     return trampoline
 
 

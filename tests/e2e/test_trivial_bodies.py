@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import splice
-from splice.ir import TrivialBody, TrivialKind, TrivialStore
+from splice.ir import TrivialKind
 
 from tests.e2e.test_binary_any import compiled
 
@@ -126,24 +126,7 @@ def test_the_shapes_are_recognised() -> None:
         b = a
         return b
 
-    def init(self, x, y):
-        self.x = x
-        self.y = y
-        self.n = 0
-
-    def twice(self, x):
-        self.x = x
-        self.x = x
-
-    def computed(self, x):
-        self.x = x + 1
-
-    stores = frontend.decode(init.__code__)
-    run_all(stores)
-    assert stores.trivial_body == TrivialBody(TrivialKind.STORES, value=None, stores=(
-        TrivialStore(0, "x", 1), TrivialStore(0, "y", 2), TrivialStore(0, "n", value=0)))
     cases = [(attr, TrivialKind.ATTR, 0, "v"), (param, TrivialKind.ARG, 1, None),
-             (twice, None, 0, None), (computed, None, 0, None),
              (const, TrivialKind.CONST, 0, None), (cell, None, 0, None), (two_steps, None, 0, None),
              (local, None, 0, None), (use, None, 0, None)]
     for f, kind, slot, value in cases:
@@ -229,22 +212,19 @@ print(depth(0)[1], events)
 """
 
 
-def same_as_plain(program: str, functions: str) -> None:
-    """``program`` prints the same with ``functions`` (a tuple's source)
-    compiled where it says MODE as plain (each run in a child)."""
-    jit = (f"import splice\nfor f in {functions}:\n"
-           "    splice.jit(f, eager=True)\n    assert splice.explain(f).compiled\n")
-    outs = [subprocess.run([sys.executable, "-c", program.replace("MODE", mode)], capture_output=True, text=True,
-                           check=True).stdout for mode in ("", jit)]
-    assert outs[0] == outs[1]
-
-
-def test_finalisers_tracing_and_the_recursion_limit_as_plain() -> None:
+@pytest.mark.parametrize("mode", ["plain", "jit"])
+def test_finalisers_tracing_and_the_recursion_limit_as_plain(mode: str) -> None:
     """A temporary receiver dies after its getter returns, at the call, as
     when the frame is cleared; a tracer sees the callee's call and return
     events; recursion stops at the same depth (run in a child: tracing and
     a low recursion limit)."""
-    same_as_plain(PROGRAM, "(Noisy.get, Noisy.me, run, depth)")
+    jit = "import splice\nfor f in (Noisy.get, Noisy.me, run, depth): splice.jit(f, eager=True)\n"
+    outs = []
+    for m in ("plain", mode):
+        program = PROGRAM.replace("MODE", jit if m == "jit" else "")
+        outs.append(subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                                   check=True).stdout)
+    assert outs[0] == outs[1]
 
 
 def test_code_replaced_after_compiling() -> None:
@@ -306,46 +286,3 @@ def test_no_reference_drift_on_the_debug_build() -> None:
     assert proc.returncode == 0, proc.stderr[-4000:]
     plain, native = proc.stdout.split()
     assert native == plain
-
-
-STORES = """
-import sys
-events = []
-class Fin:
-    def __init__(self, tag):
-        self.tag = tag
-    def __del__(self):
-        events.append((self.tag, sys._getframe(1).f_code.co_name))
-class Point:
-    def __init__(self, x, y):
-        self.x = x
-        self.y = y
-        self.n = 0
-    def set(self, x):
-        self.x = x
-class Late(Point):
-    pass
-def run(k):
-    out = []
-    for i in range(k):
-        p = Point(i, str(i))
-        p.set(Fin(i))  # the Fin it replaces (from the last round) is released in set's frame
-        p.set(Fin(-i))
-        q = Late(1.5, p)
-        q.set(None)
-        q.set(i)
-        out.append((p.x.tag, p.y, p.n, q.x, q.y is p, sorted(vars(q)), list(vars(p))))
-    return out
-for _ in range(20):
-    run(2)
-MODE
-events.clear()
-print(run(5), events)
-"""
-
-
-def test_stores_made_without_a_frame_only_where_nothing_runs() -> None:
-    """`__init__` and a setter that store their arguments: the instance's
-    attributes, their insertion order, and a replaced value whose finaliser
-    runs (in the setter's frame, as plain: such a store takes the call)."""
-    same_as_plain(STORES, "(Point.__init__, Point.set, Fin.__init__, run)")

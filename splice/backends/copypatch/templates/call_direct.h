@@ -47,30 +47,15 @@ typedef struct {
     int32_t exit_index;      /* code unit of the exit handler's question, -1: none */
     int32_t trivial;         /* a trivial body (run_trivial): TRIVIAL_*, 0: none */
     int32_t trivial_slot;    /* TRIVIAL_ARG, TRIVIAL_ATTR: the parameter */
-    int32_t trivial_nstores; /* TRIVIAL_STORES: how many */
-    PyObject *trivial_value; /* TRIVIAL_CONST, _STORES: the constant; TRIVIAL_ATTR: the name (borrowed) */
-    struct trivial_store *trivial_stores;    /* TRIVIAL_STORES: the stores, in order */
+    int32_t unused;
+    PyObject *trivial_value; /* TRIVIAL_CONST: the constant; TRIVIAL_ATTR: the name (borrowed) */
     attr_entry trivial_cache[ATTR_ENTRIES];  /* TRIVIAL_ATTR: where instances hold the attribute */
 } splice_record;
-
-/* One `obj.name = value` of a TRIVIAL_STORES body (ir.TrivialStore). */
-typedef struct trivial_store {
-    PyObject *name;          /* interned */
-    PyObject *value;         /* the constant, when value_slot is -1 (borrowed) */
-    int32_t obj_slot;        /* the parameter set */
-    int32_t value_slot;      /* the parameter stored, or -1 */
-    attr_entry cache[ATTR_ENTRIES];  /* where instances hold the attribute */
-} trivial_store;
-
-/* The layouts runtime/direct_calls.py writes (RECORD, TRIVIAL_STORE). */
-_Static_assert(sizeof(splice_record) == 128, "splice_record is direct_calls.RECORD");
-_Static_assert(sizeof(trivial_store) == 56, "trivial_store is direct_calls.TRIVIAL_STORE");
 
 /* ir.TrivialKind */
 #define TRIVIAL_CONST 1
 #define TRIVIAL_ARG 2
 #define TRIVIAL_ATTR 3
-#define TRIVIAL_STORES 4
 
 /* Every compiled trampoline of the process, in one open-addressing table
  * keyed by the code object's address (runtime/direct_calls.py, whose
@@ -590,66 +575,25 @@ unwind:
     return leave_slowly(frame, tstate, callee, rec, r, base, spare);
 }
 
-/* Where `cache` places attribute `name` of `o`: its values array (the
- * entry at *index), else NULL, the cache then taught the type of `o` when
- * it can be (attr_cache.h; `store`: for setting it). */
-HELPER PyDictValues *trivial_values(attr_entry *cache, PyObject *o, PyObject *name, int store, Py_ssize_t *index)
+/* The attribute of `o` that a trivial body of record `rec` returns, when
+ * its cache places it in the values array of `o` (borrowed), else NULL,
+ * the cache then taught the type of `o` when it can be (attr_cache.h). */
+HELPER PyObject *trivial_attribute(splice_record *rec, PyObject *o)
 {
     PyTypeObject *tp = Py_TYPE(o);
     uint32_t index1 = 0;
     for (int i = 0; i < ATTR_ENTRIES; i++) {
-        if (cache[i].version == tp->tp_version_tag) {
-            index1 = cache[i].index1;
+        if (rec->trivial_cache[i].version == tp->tp_version_tag) {
+            index1 = rec->trivial_cache[i].index1;
             break;
         }
     }
     PyDictValues *values = index1 && (tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) ? *_PyObject_ValuesPointer(o) : NULL;
-    if (index1 == 0) {
-        remember(cache, o, name, store);
+    PyObject *r = values != NULL ? values->values[index1 - 1] : NULL;
+    if (r == NULL && index1 == 0) {
+        remember(rec->trivial_cache, o, rec->trivial_value, 0);
     }
-    *index = (Py_ssize_t)index1 - 1;
-    return values;
-}
-
-/* The attribute of `o` that a trivial body of record `rec` returns, when
- * its values array holds it (borrowed), else NULL. */
-HELPER PyObject *trivial_attribute(splice_record *rec, PyObject *o)
-{
-    Py_ssize_t index;
-    PyDictValues *values = trivial_values(rec->trivial_cache, o, rec->trivial_value, 0, &index);
-    return values != NULL ? values->values[index] : NULL;
-}
-
-/* The parameter in `slot` of a call of `self` (or NULL) and `args`. */
-#define TRIVIAL_PARAM(slot) (self == NULL ? args[slot] : (slot) == 0 ? self : args[(slot) - 1])
-
-/* The stores of a TRIVIAL_STORES body: 1 when made, 0 (nothing stored) when
- * one of them is not an entry of a values array or would release a value
- * whose release may run code.  All are checked before any is made. */
-HELPER int trivial_set(splice_record *rec, PyObject *self, PyObject **args)
-{
-    trivial_store *st = rec->trivial_stores;
-    for (int i = 0; i < rec->trivial_nstores; i++) {
-        Py_ssize_t index;
-        PyDictValues *values = trivial_values(st[i].cache, TRIVIAL_PARAM(st[i].obj_slot), st[i].name, 1, &index);
-        PyObject *old = values != NULL ? values->values[index] : NULL;
-        if (values == NULL || (old != NULL && !releases_quietly(old))) {
-            return 0;
-        }
-    }
-    for (int i = 0; i < rec->trivial_nstores; i++) {
-        Py_ssize_t index;
-        PyDictValues *values = trivial_values(st[i].cache, TRIVIAL_PARAM(st[i].obj_slot), st[i].name, 1, &index);
-        PyObject *old = values->values[index];
-        values->values[index] = Py_NewRef(st[i].value_slot < 0 ? st[i].value : TRIVIAL_PARAM(st[i].value_slot));
-        if (old == NULL) {
-            _PyDictValues_AddToInsertionOrder(values, index);
-        }
-        else {
-            Py_DECREF(old);
-        }
-    }
-    return 1;
+    return r;
 }
 
 /* A direct call of a function whose body is trivial (passes/trivial_body.py),
@@ -668,13 +612,9 @@ HELPER PyObject *run_trivial(PyThreadState *tstate, PyFunctionObject *func, cons
         return NOT_DIRECT;
     }
     PyObject *r = rec->trivial_value;
-    if (rec->trivial == TRIVIAL_STORES) {
-        if (!trivial_set((splice_record *)rec, self, args)) {
-            return NOT_DIRECT;
-        }
-    }
-    else if (rec->trivial != TRIVIAL_CONST) {
-        r = TRIVIAL_PARAM(rec->trivial_slot);
+    if (rec->trivial != TRIVIAL_CONST) {
+        int slot = rec->trivial_slot;
+        r = self == NULL ? args[slot] : slot == 0 ? self : args[slot - 1];
         if (rec->trivial == TRIVIAL_ATTR) {
             r = trivial_attribute((splice_record *)rec, r);
             if (r == NULL) {
