@@ -212,18 +212,15 @@ print(depth(0)[1], events)
 """
 
 
-@pytest.mark.parametrize("mode", ["plain", "jit"])
-def test_finalisers_tracing_and_the_recursion_limit_as_plain(mode: str) -> None:
+def test_finalisers_tracing_and_the_recursion_limit_as_plain() -> None:
     """A temporary receiver dies after its getter returns, at the call, as
     when the frame is cleared; a tracer sees the callee's call and return
-    events; recursion stops at the same depth (run in a child: tracing and
-    a low recursion limit)."""
-    jit = "import splice\nfor f in (Noisy.get, Noisy.me, run, depth): splice.jit(f, eager=True)\n"
-    outs = []
-    for m in ("plain", mode):
-        program = PROGRAM.replace("MODE", jit if m == "jit" else "")
-        outs.append(subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
-                                   check=True).stdout)
+    events; recursion stops at the same depth (run in children, plain and
+    compiled: tracing and a low recursion limit)."""
+    jit = ("import splice\nfor f in (Noisy.get, Noisy.me, run, depth):\n"
+           "    splice.jit(f, eager=True)\n    assert splice.explain(f).compiled\n")
+    outs = [subprocess.run([sys.executable, "-c", PROGRAM.replace("MODE", mode)], capture_output=True, text=True,
+                           check=True).stdout for mode in ("", jit)]
     assert outs[0] == outs[1]
 
 

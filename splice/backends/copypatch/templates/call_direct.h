@@ -52,6 +52,9 @@ typedef struct {
     attr_entry trivial_cache[ATTR_ENTRIES];  /* TRIVIAL_ATTR: where instances hold the attribute */
 } splice_record;
 
+/* The layout runtime/direct_calls.py writes (RECORD). */
+_Static_assert(sizeof(splice_record) == 120, "splice_record is direct_calls.RECORD");
+
 /* ir.TrivialKind */
 #define TRIVIAL_CONST 1
 #define TRIVIAL_ARG 2
