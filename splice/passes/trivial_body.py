@@ -23,7 +23,7 @@ def run(fn: Function) -> None:
     if fn.generator or len(fn.blocks) != 1 or any(s.kind != "local" for s in fn.slots):
         return
     ops = [ins for ins in fn.blocks[0].instrs if ins.kind.name not in ("Incref", "Decref")]
-    if not ops or ops[-1].kind.name != "Return" or ops[-1].args[0].definer is not ops[-2 if len(ops) > 1 else -1]:
+    if len(ops) < 2 or ops[-1].kind.name != "Return" or ops[-1].args[0].definer is not ops[-2]:
         return
     params = fn.argcount + fn.kwonlyargcount
     first = ops[0]

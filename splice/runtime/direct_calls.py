@@ -302,8 +302,8 @@ def attach(holder: Any, trampoline: types.CodeType, entry: int, body: int, call_
     generator with a drain entry (builtins drain its fresh generators with
     it, consume_generator.h): its spill slots and that entry.  ``trivial``:
     what a direct call may return without a frame (passes.trivial_body);
-    its constant or attribute name stays alive with the trampoline (the
-    code's constants and names hold it)."""
+    its constant or attribute name is borrowed: the compiled code keeps it
+    (CompiledCode.keepalive), and the trampoline keeps the compiled code."""
     kind, slot, value = (int(trivial.kind), trivial.slot, id(trivial.value)) if trivial is not None else (0, 0, 0)
     RECORD.pack_into(record_view(holder), 0, id(trampoline), body, call_index, resume_index,
                      argcount if body else -1, spills, drain, id(step_aside), dispatch_index, check_index, entry,

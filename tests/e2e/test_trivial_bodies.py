@@ -137,6 +137,25 @@ def test_the_shapes_are_recognised() -> None:
         assert got == ((kind, slot, value) if kind else None), f
 
 
+def test_records_carry_the_body_and_the_attribute_cache_fills() -> None:
+    """The trivial path is the one taken: each compiled callee's record
+    names its kind, and calling the getter teaches its attribute cache the
+    receiver's type (a record that never said so would pass every other
+    test here, on the slow path)."""
+    from splice.runtime import direct_calls
+
+    def record(f):
+        return direct_calls.RECORD.unpack(bytes(direct_calls.record_view(direct_calls._holder_of(f.__code__))))
+
+    kinds = [TrivialKind.ATTR, TrivialKind.ARG, TrivialKind.CONST, TrivialKind.ARG, TrivialKind.CONST]
+    assert [record(f)[12] for f in CALLEES] == kinds
+    assert record(compiled(use))[12] == 0
+    assert record(Base.second)[13] == 2
+    before = record(Base.get)[-8:]
+    compiled(use)([Other(1)])
+    assert record(Base.get)[-8:] != before
+
+
 def test_results_agree_across_receivers_that_change() -> None:
     jitted = compiled(use)
     groups = [[Base(1)], [Base(2), Sub(3), Other(4)] * 3, [Slotted(5)], [Dynamic()], [Sub(6), Slotted(7), Base(8)]]
