@@ -15,7 +15,7 @@ from typing import Callable
 from . import frontend, passes
 from .backends.base import CompiledCode, GeneratorShape
 from .errors import Unsupported
-from .ir import Function, refcheck
+from .ir import CalleeSource, Function, refcheck
 
 VERIFY_ALL = os.environ.get("SPLICE_VERIFY") == "1"
 SKIP_PASSES = frozenset(filter(None, os.environ.get("SPLICE_SKIP_PASSES", "").split(",")))
@@ -43,12 +43,28 @@ def build_ir(func: types.FunctionType, code: types.CodeType | None = None,
     fn.func = func
     fn.unspeculated = unspeculated
     fn.on_deopt = on_deopt
+    fn.callees = _callee_source
     passes.run_all(fn, skip=skip_passes)
     if nested is not None:
         _replace_nested(fn, func, nested)
     if VERIFY_ALL:
         refcheck.check(fn)
     return fn
+
+
+def _callee_source(func: types.FunctionType) -> CalleeSource | None:
+    """A callee as passes.inline_calls needs it: the code it runs (its
+    original when splice compiled it), decoded with its feedback."""
+    from .runtime import registry
+
+    original = registry.original_code(func)
+    try:
+        ir = frontend.decode(original)
+    except Unsupported:
+        return None
+    ir.globals = func.__globals__
+    ir.func = func
+    return CalleeSource(ir, func.__code__, original, frontend.class_version)
 
 
 def _replace_nested(fn: Function, func: types.FunctionType, nested: NestedCompiler) -> None:

@@ -29,13 +29,14 @@ class TraceExitPoint:
 class DeoptSite:
     """One Deopt of compiled code: why its guard fails (the pass's words),
     the source line, how often the body has left there (``counter`` is a C
-    uint64 the native code increments), and which speculated loop it
-    belongs to."""
+    uint64 the native code increments), and what speculation it belongs
+    to: a loop, or a call whose callee was inlined."""
 
     reason: str
     lineno: int | None
     counter: Any
-    loop: int  # the code unit of the speculated loop's header
+    site: int  # the code unit of the speculated loop's header, or of the inlined call
+    inlined: str | None = None  # the inlined callee's qualified name
 
     @property
     def count(self) -> int:

@@ -28,6 +28,16 @@ def decode(code: CodeType, *, feedback: bool = True) -> ir.Function:
     raise Unsupported(f"no front end for Python {sys.version_info[0]}.{sys.version_info[1]}")
 
 
+def class_version(cls: type) -> int:
+    """The version tag CPython's attribute cache gives ``cls`` now (0: none):
+    it changes whenever anything in the class's MRO does."""
+    if sys.version_info[:2] == (3, 11):
+        from . import py311_feedback
+
+        return py311_feedback.version_tag(cls)
+    raise Unsupported(f"no front end for Python {sys.version_info[0]}.{sys.version_info[1]}")
+
+
 def prepare() -> None:
     """Import the running interpreter's front end now (the automatic mode
     does at start: a first compile under a tracer would trace the import)."""
@@ -35,4 +45,4 @@ def prepare() -> None:
         from . import py311  # noqa: F401
 
 
-__all__ = ["decode", "prepare"]
+__all__ = ["class_version", "decode", "prepare"]

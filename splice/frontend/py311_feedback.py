@@ -9,7 +9,9 @@ fallback; a wrong or stale hint must never change behaviour.
 
 from __future__ import annotations
 
+import ctypes
 import dis
+import weakref
 from typing import Any, Callable
 
 _OPS = dis._all_opmap  # type: ignore[attr-defined]
@@ -57,13 +59,58 @@ def _global_builtin(code: bytes, i: int) -> dict[str, Any]:
             "builtin_keys_version": _u16(code, i + 5), "index": _u16(code, i + 2)}
 
 
+# PyTypeObject.tp_version_tag (an unsigned int after tp_del) on 64-bit 3.11.
+_TP_VERSION_TAG = 384
+# Version tag -> the class that has it, as last found; and tags not found
+# (the class changed since, or died: a tag is never given out again).
+_by_version: dict[int, "weakref.ref[type]"] = {}
+_lost_versions: set[int] = set()
+
+
+def version_tag(t: type) -> int:
+    return ctypes.c_uint32.from_address(id(t) + _TP_VERSION_TAG).value
+
+
+def _class_of_version(version: int) -> type | None:
+    """The class whose version tag is ``version`` now, or None.  A tag is
+    unique in the process, so the class found is the one the interpreter
+    saw, unchanged since.  Found among the subclasses of ``object`` (the
+    walk is done again only for a tag not met before)."""
+    ref = _by_version.get(version)
+    t = ref() if ref is not None else None
+    if t is not None and version_tag(t) == version:
+        return t
+    if version == 0 or version in _lost_versions:
+        return None
+    _by_version.clear()
+    todo, seen = [object], set()
+    while todo:
+        c = todo.pop()
+        for sub in type.__subclasses__(c):
+            if id(sub) not in seen:
+                seen.add(id(sub))
+                todo.append(sub)
+                tag = version_tag(sub)
+                if tag:
+                    _by_version[tag] = weakref.ref(sub)
+    ref = _by_version.get(version)
+    if ref is None:
+        _lost_versions.add(version)
+        return None
+    return ref()
+
+
 # _PyLoadMethodCache: counter, type_version[2], dict_offset, keys_version[2], descr[4].
 # ``descr`` is a borrowed pointer valid only while the type version holds, so
-# it is not turned into an object here: a pass re-resolves the name on the
-# guarded type instead.
+# it is not turned into an object here: the class with that version is named
+# (``type``, when it still has it), and a pass looks the name up on it.
 def _method(kind: str, keys: bool = False, dict_offset: bool = False) -> Callable[[bytes, int], dict[str, Any]]:
     def read(code: bytes, i: int) -> dict[str, Any]:
         h: dict[str, Any] = {"kind": kind, "type_version": _u32(code, i + 2)}
+        if kind in ("with_values", "no_dict", "with_dict"):
+            owner = _class_of_version(h["type_version"])
+            if owner is not None:
+                h["type"] = owner
         if keys:
             h["keys_version"] = _u32(code, i + 5)
         if dict_offset:

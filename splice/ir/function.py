@@ -70,6 +70,19 @@ class TrivialBody:
     value: Any = None  # CONST: the constant; ATTR: the attribute's name
 
 
+@dataclass(frozen=True)
+class CalleeSource:
+    """What passes.inline_calls is given of a callee (compiler.py makes
+    it): its IR as decoded, no pass run; the code its function holds now
+    (a trampoline, when compiled) and the code that runs; and how to read
+    a class's version tag (CPython's attribute cache sets it)."""
+
+    ir: "Function"
+    code: Any
+    original: Any
+    class_version: Callable[[type], int]
+
+
 @dataclass(eq=False)
 class Function:
     """A function in IR form, plus what the runtime needs to run it."""
@@ -101,6 +114,9 @@ class Function:
     # Given a Deopt's reason, the callable its exit calls each time
     # (``SPLICE_LOG=deopts`` writes a line); None: exits are only counted.
     on_deopt: Callable[[str], Callable[[], object]] | None = None
+    # Given a Python function, its source for inlining (None: not inlined);
+    # None: no call is inlined.
+    callees: Callable[[Any], CalleeSource | None] | None = None
     # Set by passes.trivial_body when the whole body is one TrivialBody.
     trivial_body: TrivialBody | None = None
     _next_value: int = 0

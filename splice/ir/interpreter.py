@@ -789,6 +789,13 @@ _IMPL: dict[str, Callable[..., Any]] = {
     "InstanceAttr": lambda fr, ins, o: _EXHAUSTED,  # no type versions here: always the exit
     "InstanceStore": lambda fr, ins, o, v: _EXHAUSTED,
     "Deopt": _deopt,
+    # Inlined calls (passes.inline_calls): no frames to skip here, so the call is made.
+    "CheckCallee": lambda fr, ins, f: False,
+    "CheckIs": lambda fr, ins, v: v is ins.attrs["value"],
+    "CheckTypeVersion": lambda fr, ins: False,
+    "GlobalAt": lambda fr, ins: _EXHAUSTED,
+    "CachedAttr": lambda fr, ins, o: _EXHAUSTED,
+    "BoxBool": _a(bool),
 }
 
 

@@ -234,11 +234,12 @@ KINDS: dict[str, OpKind] = _kinds(
            doc="op: lt le eq ne gt ge"),
     OpKind("BoxInt", 1, operand_repr=Repr.INT64, runs_code=False, doc="a new int object (MemoryError only)"),
     # --- speculation (inserted by passes.numeric_loops) -------------------------------
-    OpKind("Deopt", VARIADIC, attrs=("resume", "reason", "loop", "stack_locals", "stored"), nresults=0,
+    OpKind("Deopt", VARIADIC, attrs=("resume", "reason", "site", "inlined", "stack_locals", "stored"), nresults=0,
            terminator=True, steals=ALL, runs_code=False,
            doc="a failed guard: leave for the interpreter, which carries on at code unit `resume` with the "
-               "value stack the snapshot gives; `reason` names the guard for explain and the log, `loop` the "
-               "code unit of the speculated loop's header (what a recompile stops speculating on).  The "
+               "value stack the snapshot gives; `reason` names the guard for explain and the log, `site` the "
+               "code unit of what was speculated on, the loop's header or the inlined call (what a recompile "
+               "stops speculating on), `inlined` the qualified name of the function inlined there, or None.  The "
                "operands: the stack's objects, then a value and a written flag for each unboxed local of "
                "`stored` ((slot, 'int' or 'float') each), boxed into its slot first when its flag is set; "
                "`stack_locals` (one per stack entry) names the slot whose object an entry "
@@ -292,6 +293,28 @@ KINDS: dict[str, OpKind] = _kinds(
                "(anything else: the generic path decides, complex results and errors included)"),
     OpKind("RangeNext", 1, result_repr=Repr.INT64, raises=False, terminator=True, result_on_first_edge=True,
            doc="the next int of a checked range iterator, unboxed; targets: body (result defined), exhausted"),
+    # --- inlined calls (inserted by passes.inline_calls) ------------------------------
+    OpKind("CheckCallee", 2, attrs=("func", "code", "original"), result_repr=Repr.BOOL, raises=False,
+           doc="operands: callable, self-or-NULL (a LoadMethod's results); the callable is the function `func` "
+               "called as a method (self is not NULL), whose code is still `code` (its trampoline, when it was "
+               "compiled) or the `original` code it runs, and a frame pushed here could not be seen: no tracing, profiling or PEP 523 hook, the eval breaker clear (its RESUME would "
+               "run signal handlers), and recursion room left (its call would raise RecursionError)"),
+    OpKind("CheckIs", 1, attrs=("value",), result_repr=Repr.BOOL, raises=False,
+           doc="the operand is the object `value` (owned by the function)"),
+    OpKind("CachedAttr", 1, attrs=("name", "type_version", "index"), raises=False, runs_code=False,
+           terminator=True, result_on_first_edge=True,
+           doc="a guard: the attribute `name` of an object whose values array holds it where its class's "
+               "shared keys say, with no descriptor of its class in the way: InstanceAttr's proof for the "
+               "classes met, four of them cached (the first from `type_version` and `index` when not 0); "
+               "targets: ok (result defined), exit (anything else)"),
+    OpKind("CheckTypeVersion", attrs=("type", "version"), result_repr=Repr.BOOL, raises=False,
+           doc="the class `type` still has the version tag `version` (nothing in its MRO changed)"),
+    OpKind("GlobalAt", attrs=("globals", "name", "keys_version", "index"), raises=False, runs_code=False,
+           terminator=True, result_on_first_edge=True,
+           doc="a guard: the value of the global `name` of the dict `globals`, read at entry `index` while "
+               "its keys have version `keys_version`, as LOAD_GLOBAL_MODULE reads it; targets: ok (result "
+               "defined), exit (anything else)"),
+    OpKind("BoxBool", 1, operand_repr=Repr.BOOL, raises=False, doc="True or False for a C truth value"),
 )
 
 

@@ -8,13 +8,14 @@ counting is last so that no other pass has to preserve its invariants.
 from __future__ import annotations
 
 from ..ir import Function, verify
-from . import bound_locals, dce, direct_calls, numeric_loops, refcount, trivial_body, types, unbox_floats, unbox_ints
+from . import (bound_locals, dce, direct_calls, inline_calls, numeric_loops, refcount, trivial_body, types,
+               unbox_floats, unbox_ints)
 
 # Optimisations that may be switched off (to measure what each buys).
 OPTIONAL = {"types": types, "bound_locals": bound_locals, "direct_calls": direct_calls,
-            "numeric_loops": numeric_loops, "unbox_floats": unbox_floats, "unbox_ints": unbox_ints, "dce": dce}
+            "numeric_loops": numeric_loops, "inline_calls": inline_calls, "unbox_floats": unbox_floats, "unbox_ints": unbox_ints, "dce": dce}
 # Passes that place Deopts: only for back ends that can leave for the interpreter.
-SPECULATIVE = frozenset({"numeric_loops"})
+SPECULATIVE = frozenset({"numeric_loops", "inline_calls"})
 
 
 def run_all(fn: Function, *, skip: frozenset[str] = frozenset()) -> None:

@@ -704,7 +704,7 @@ class _Rewrite:
             entries.append(-1)
         for s in stored:
             operands += env[s]
-        bld.emit("Deopt", *operands, resume=unit, reason=reason, loop=self.loop, stack_locals=tuple(entries),
+        bld.emit("Deopt", *operands, resume=unit, reason=reason, site=self.loop, inlined=None, stack_locals=tuple(entries),
                  stored=tuple((s, self.p.local_kind[s]) for s in stored))
         return d
 
@@ -930,7 +930,7 @@ class _Rewrite:
         outer = dict(zip(h.params[:self.nparams], g.params))
         fail = self.cold_block()
         fb = self.builder(fail, first, None)
-        fb.emit("Deopt", *[outer.get(v, v) for v in first.state.stack], resume=first.state.unit, loop=self.loop,
+        fb.emit("Deopt", *[outer.get(v, v) for v in first.state.stack], resume=first.state.unit, site=self.loop, inlined=None,
                 stack_locals=(-1,) * len(first.state.stack), stored=(),
                 reason=f"loop entry at line {first.lineno}: " + ", or ".join(
                     ([f"a local is not {' or '.join(sorted({_EXPECTED[k] for k in p.local_kind.values()}))}"]

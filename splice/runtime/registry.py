@@ -87,7 +87,8 @@ DISABLED = _env_flag("SPLICE_DISABLE")
 # that stops speculating after too many.
 LOG_CATEGORIES = ("compiles", "fallbacks", "guards", "deopts")
 # Exits of one function's speculative code (Deopts) after which it is
-# compiled again without speculating on the loops they left (_despeculate).
+# compiled again without speculating on the loops they left, or inlining the calls
+# (_despeculate).
 DEOPT_LIMIT = 100
 
 
@@ -387,6 +388,13 @@ def status(f: types.FunctionType) -> str | None:
     return st.status
 
 
+def original_code(f: types.FunctionType) -> types.CodeType:
+    """The code ``f`` runs: its own, or, when it holds a trampoline of
+    splice's, the code compiled into it."""
+    known = _trampolines.get(f.__code__)
+    return known[1] if known is not None else f.__code__
+
+
 def is_splice_code(code: types.CodeType) -> bool:
     """True for a trampoline splice installed (its frames are already native)."""
     return code in _trampolines
@@ -426,17 +434,28 @@ def poll() -> int:
 
 def _despeculate(f: types.FunctionType, st: FunctionState) -> None:
     """Compile ``f`` again without speculating on the loops whose guards
-    failed (each recompile leaves out at least one more loop, so there are
-    at most as many as the function has loops)."""
+    failed, or inlining the calls whose guards did (each recompile leaves
+    out at least one more, so there are at most as many as the function
+    has loops and calls)."""
     deopts = st.compiled.deopts
-    failing = {d.loop for d in deopts if d.count}
+    failing = {d.site for d in deopts if d.count}
     worst = max(deopts, key=lambda d: d.count)
     st.unspeculated |= failing
-    lines = sorted(min((d.lineno for d in deopts if d.loop == loop and d.lineno is not None), default=0)
-                   for loop in failing)  # each loop's first line
-    st.despeculated = (f"compiled again without speculating on the loop{'s' * (len(failing) > 1)} at line "
-                       f"{', '.join(map(str, lines))} after {sum(d.count for d in deopts)} exits to the "
-                       f"interpreter, {worst.count} of them at {worst.reason}")
+    loops, calls = [], []
+    for site in sorted(failing):
+        at = [d for d in deopts if d.site == site]
+        line = min((d.lineno for d in at if d.lineno is not None), default=0)  # a loop's first line
+        if at[0].inlined is None:
+            loops.append(str(line))
+        else:
+            calls.append(f"{at[0].inlined} at line {line}")
+    what = []
+    if loops:
+        what.append(f"speculating on the loop{'s' * (len(loops) > 1)} at line {', '.join(loops)}")
+    if calls:
+        what.append(f"inlining {', '.join(calls)}")
+    st.despeculated = (f"compiled again without {' or '.join(what)} after {sum(d.count for d in deopts)} exits "
+                       f"to the interpreter, {worst.count} of them at {worst.reason}")
     if "deopts" in LOG:
         print(f"splice: {f.__module__}.{f.__qualname__}: {st.despeculated}", file=sys.stderr)
     _compile(f, st)

@@ -8,6 +8,7 @@ compiling."""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 import sys
@@ -217,18 +218,22 @@ def depth(n):
 for _ in range(20):
     run(1)
 MODE
+"""
+# The end of such a child program: run(3), then run(2) under a tracer that
+# notes the events of the functions named TRACED, then a low recursion limit.
+TRACED_RUN = """
 events.clear()
 run(3)
 def tracer(frame, event, arg):
-    if frame.f_code.co_name in ("get", "me", "run"):
+    if frame.f_code.co_name in TRACED:
         events.append((event, frame.f_code.co_name, frame.f_lineno))
     return tracer
 sys.settrace(tracer)
 run(2)
 sys.settrace(None)
 sys.setrecursionlimit(120)
-print(depth(0)[1], events)
 """
+PROGRAM += 'TRACED = ("get", "me", "run")' + TRACED_RUN + "print(depth(0)[1], events)\n"
 
 
 def test_finalisers_tracing_and_the_recursion_limit_as_plain() -> None:
@@ -243,16 +248,23 @@ def test_finalisers_tracing_and_the_recursion_limit_as_plain() -> None:
     assert outs[0] == outs[1]
 
 
+@contextlib.contextmanager
+def code_replaced(f, code):
+    """``f.__code__`` is ``code`` for the block's time."""
+    saved = f.__code__
+    f.__code__ = code
+    try:
+        yield
+    finally:
+        f.__code__ = saved
+
+
 def test_code_replaced_after_compiling() -> None:
     jitted = compiled(use)
     objs = [Base(1)]
     assert jitted(objs) == use(objs)
-    saved = Base.yes.__code__
-    try:
-        Base.yes.__code__ = (lambda self: "replaced").__code__
+    with code_replaced(Base.yes, (lambda self: "replaced").__code__):
         assert jitted(objs) == use(objs) and jitted(objs)[0][2] == "replaced"
-    finally:
-        Base.yes.__code__ = saved
 
 
 DRIFT = """

@@ -101,6 +101,7 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     "getattr_instance": ("getattr_instance", []),
     "setattr_instance": ("getattr_instance", ["-DSTORE"]),
     "getattr_instance_speculated": ("getattr_instance", ["-DSPECULATED"]),
+    "getattr_instance_cached": ("getattr_instance", ["-DCACHED"]),
     "setattr_instance_speculated": ("getattr_instance", ["-DSPECULATED", "-DSTORE"]),
     "getattr_module": ("getattr_module", []),
     "load_method_module": ("getattr_module", ["-DMETHOD"]),
@@ -221,6 +222,10 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     "check_interrupts": ("check_interrupts", []),
     "eval_breaker": ("check_interrupts", ["-DTEST"]),
     "eval_breaker_branch": ("check_interrupts", ["-DBRANCH"]),
+    **{f"{what}_{kind}": ("inline", [f"-D{kind.upper()}"] + (["-DGUARD"] if what == "guard" else []))
+       for what in ("check", "guard") for kind in ("callee", "is", "type_version")},
+    "global_at": ("inline", ["-DGLOBAL_AT"]),
+    "box_bool": ("inline", ["-DBOX_BOOL"]),
     "deopt": ("deopt", []),
     "deopt_logged": ("deopt", ["-DLOGGED"]),
     "raise": ("raise", []),

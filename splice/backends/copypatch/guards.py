@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from ...ir import Instr
-from .emitter import Emitter
+from .emitter import Emitter, ObjRef
 
 # Kind -> (its fused stencil, which edge the stencil jumps to).  A check
 # jumps away when it fails (the fast, true edge follows); a comparison and
@@ -33,19 +33,33 @@ FUSED_BRANCH: dict[str, tuple[Callable[[Instr], str], int]] = {
     "FloatCompare": (lambda ins: f"float_branch_{ins.attrs['op']}", 0),
     "EvalBreaker": (lambda ins: "eval_breaker_branch", 0),
     "InterpreterNeeded": (lambda ins: "interpreter_needed_branch", 0),
+    "CheckCallee": (lambda ins: "guard_callee", 1),
+    "CheckIs": (lambda ins: "guard_is", 1),
+    "CheckTypeVersion": (lambda ins: "guard_type_version", 1),
 }
 
 _SLOT_CHECKS = frozenset({"CheckSlotInt", "CheckSlotFloat", "CheckSlotQuiet"})
 
 
+# Kind -> the OP holes its attributes give (objects kept alive with the code).
+_ATTR_HOLES: dict[str, Callable[[Instr], dict[str, Any]]] = {
+    "CheckSeqLen": lambda ins: {"_JIT_OP0": ins.attrs["count"]},
+    "CheckCallee": lambda ins: {"_JIT_OP0": ObjRef(ins.attrs["func"]), "_JIT_OP1": ObjRef(ins.attrs["code"]),
+                                "_JIT_OP2": ObjRef(ins.attrs["original"])},
+    "CheckIs": lambda ins: {"_JIT_OP0": ObjRef(ins.attrs["value"])},
+    "CheckTypeVersion": lambda ins: {"_JIT_OP0": ObjRef(ins.attrs["type"]), "_JIT_OP1": ins.attrs["version"]},
+}
+
+
 def operands(em: Emitter, ins: Instr) -> dict[str, Any]:
-    """ARG holes: the operands' slots, or the local's own for a slot check
-    (and OP0, the length a CheckSeqLen expects)."""
+    """ARG holes: the operands' slots, or the local's own for a slot check;
+    and the OP holes of the kind's attributes (_ATTR_HOLES)."""
     if ins.kind.name in _SLOT_CHECKS:
         return {"_JIT_ARG0": ins.attrs["slot"] * 8}
     holes = {f"_JIT_ARG{i}": em.off(a) for i, a in enumerate(ins.args)}
-    if ins.kind.name == "CheckSeqLen":
-        holes["_JIT_OP0"] = ins.attrs["count"]
+    attr_holes = _ATTR_HOLES.get(ins.kind.name)
+    if attr_holes is not None:
+        holes.update(attr_holes(ins))
     return holes
 
 

@@ -1,5 +1,6 @@
 """Lowering of the unboxed-int kinds (inserted by ``passes.unbox_ints``) and
-of the speculation kinds of ``passes.numeric_loops``.
+of the speculation kinds of ``passes.numeric_loops`` and
+``passes.inline_calls``.
 
 INT64 values live in their slots as raw int64s, BOOL values as 0/1; neither
 is ever reference counted nor seen by the GC (slots past the frame's stack
@@ -9,10 +10,12 @@ edge when the exact result does not fit, and falls into the ok edge.
 
 from __future__ import annotations
 
+import struct
+import sys
 from typing import Any, Callable
 
 from ...ir import Instr
-from .emitter import COMPARE_OPS, EmitError, Emitter
+from .emitter import COMPARE_OPS, EmitError, Emitter, ObjRef
 from .guards import operands
 
 INT_OPS = frozenset({"add", "sub", "mul", "floordiv", "mod", "and", "or", "xor", "lshift", "rshift"})
@@ -93,6 +96,22 @@ def _instance(stencil: str) -> Callable[[Emitter, Instr], None]:
     return lower
 
 
+def _cached_attr(em: Emitter, ins: Instr) -> None:
+    ok, exit_ = ins.targets
+    seed = struct.pack("=II", ins.attrs["type_version"], ins.attrs["index"] + 1) if ins.attrs["type_version"] else b""
+    em.emit("getattr_instance_cached", symbol=em.current_symbol, _JIT_TARGET0=em.edge_target(exit_),
+            _JIT_CACHE=em.cache(seed), _JIT_OP0=ObjRef(sys.intern(ins.attrs["name"])), **_holes(em, ins))
+    em.jump_edge(ok)
+
+
+def _global_at(em: Emitter, ins: Instr) -> None:
+    ok, exit_ = ins.targets
+    em.emit("global_at", symbol=em.current_symbol, _JIT_TARGET0=em.edge_target(exit_),
+            _JIT_RES0=em.off(ins.result), _JIT_OP0=ObjRef(ins.attrs["globals"]),
+            _JIT_OP1=ins.attrs["keys_version"], _JIT_OP2=ins.attrs["index"])
+    em.jump_edge(ok)
+
+
 LOWER: dict[str, Callable[[Emitter, Instr], None]] = {
     "CheckInt": _simple("check_int"),
     "CheckSlotInt": _simple("check_slot_int"),
@@ -116,4 +135,10 @@ LOWER: dict[str, Callable[[Emitter, Instr], None]] = {
     "BoxInt": _simple("box_int"),
     "IntOp": _int_op,
     "IntCompare": _int_compare,
+    "CheckCallee": _simple("check_callee"),
+    "CheckIs": _simple("check_is"),
+    "CheckTypeVersion": _simple("check_type_version"),
+    "GlobalAt": _global_at,
+    "CachedAttr": _cached_attr,
+    "BoxBool": _simple("box_bool"),
 }

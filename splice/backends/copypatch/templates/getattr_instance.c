@@ -18,7 +18,11 @@
  * object's type has version OP1 and its values hold entry OP2, else
  * TARGET0 (the function leaves for the interpreter); with -DSTORE,
  * InstanceStore: entry OP2 becomes ARG1 when it holds a value whose
- * release runs no code (releases_quietly), else TARGET0. */
+ * release runs no code (releases_quietly), else TARGET0.
+ * -DCACHED: CachedAttr, a load with the cache whose miss runs no code: the
+ * object's class is cached when the proof holds for it and its values
+ * hold the attribute, and otherwise TARGET0 (the function leaves for the
+ * interpreter). */
 #include "attr_cache.h"
 
 STENCIL
@@ -89,6 +93,17 @@ STENCIL
         RES0 = Py_NewRef(r);
         CONTINUE();
     }
+#ifdef CACHED
+    COLD_PATH();  /* a miss: the object's class cached when the proof holds for it */
+    Py_ssize_t index = cacheable(o, OP0, 0);
+    r = index >= 0 ? (*_PyObject_ValuesPointer(o))->values[index] : NULL;
+    if (r != NULL) {
+        remember(e, o, OP0, 0);
+        RES0 = Py_NewRef(r);
+        CONTINUE();
+    }
+    GOTO(_JIT_TARGET0);
+#else
     COLD_PATH();  /* a class's attribute (the class entry) or a miss */
     class_entry *k = (class_entry *)(e + ATTR_ENTRIES);
     if (tp == &PyType_Type && k->version != 0 && ((PyTypeObject *)o)->tp_version_tag == k->version) {
@@ -101,6 +116,7 @@ STENCIL
         ERROR();
     }
     RES0 = r;
+#endif
 #endif
     CONTINUE();
 #endif

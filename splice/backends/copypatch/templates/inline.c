@@ -1,0 +1,51 @@
+/* The guards of an inlined call (passes/inline_calls.py): each gives a C
+ * truth value (RES0), or, fused with the Branch on it (-DGUARD), goes to
+ * TARGET0 (the false edge) when it fails and continues otherwise.
+ * -DCALLEE  CheckCallee: ARG0 is the function OP0 called with a self (ARG1
+ *           is not NULL), whose code is still OP1
+ *           (its trampoline) or OP2 (the code it runs), and a frame pushed
+ *           here could not be seen: no tracing,
+ *           profiling or tracemalloc, no PEP 523 hook, the eval breaker
+ *           clear (the callee's RESUME would run signal handlers), and
+ *           recursion room left (its call would raise RecursionError), as
+ *           call_direct.h's run_trivial asks.
+ * -DIS      CheckIs: ARG0 is the object OP0.
+ * -DTYPE_VERSION  CheckTypeVersion: the class OP0 still has version OP1.
+ * -DGLOBAL_AT  GlobalAt, a guard: RES0 = a new reference to the value at
+ *           entry OP2 of the dict OP0 while its keys have version OP1 (how
+ *           LOAD_GLOBAL_MODULE reads it), else TARGET0.
+ * -DBOX_BOOL  RES0 = True or False for the C truth value ARG0. */
+#include "eval_breaker.h"
+
+#ifdef GUARD
+# define VERDICT(ok) do { if (!LIKELY(ok)) { GOTO(_JIT_TARGET0); } } while (0)
+#else
+# define VERDICT(ok) (BOOL_AT(HOLE(_JIT_RES0)) = (ok))
+#endif
+
+STENCIL
+{
+#if defined(CALLEE)
+    PyObject *f = ARG0;
+    PyObject *co = ((PyFunctionObject *)OP0)->func_code;
+    VERDICT(f == OP0 && ARG1 != NULL && (co == OP1 || co == OP2) && !INTERPRETER_NEEDED(tstate) &&
+            tstate->interp->eval_frame == NULL && tstate->recursion_remaining > 0 && !eval_breaker_set(tstate));
+#elif defined(IS)
+    VERDICT(ARG0 == OP0);
+#elif defined(TYPE_VERSION)
+    VERDICT(((PyTypeObject *)OP0)->tp_version_tag == (uint32_t)OPINT(_JIT_OP1));
+#elif defined(GLOBAL_AT)
+    PyDictKeysObject *keys = ((PyDictObject *)OP0)->ma_keys;
+    if (LIKELY(keys->dk_version == (uint32_t)OPINT(_JIT_OP1))) {
+        PyObject *r = DK_UNICODE_ENTRIES(keys)[OPINT(_JIT_OP2)].me_value;
+        if (LIKELY(r != NULL)) {
+            RES0 = Py_NewRef(r);
+            CONTINUE();
+        }
+    }
+    GOTO(_JIT_TARGET0);
+#elif defined(BOX_BOOL)
+    RES0 = bool_object(BOOL_AT(HOLE(_JIT_ARG0)) != 0);
+#endif
+    CONTINUE();
+}

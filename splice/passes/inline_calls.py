@@ -1,0 +1,409 @@
+"""Inlined calls: a method whose body only reads, tests and returns runs in
+its caller, without a frame.
+
+Why: a call from compiled code to a compiled method costs about two
+hundred instructions of frame set-up and clearing, and the methods called
+most are often a line long: richards' ``isTaskHoldingOrWaiting`` (``return
+self.task_holding or (not self.packet_pending and self.task_waiting)``),
+deltablue's ``output`` (``if self.direction == Direction.FORWARD: return
+self.v2``).  Such a body, copied into the caller, is a few guarded loads.
+
+What is inlined: a call of a method that the interpreter found on the
+receiver's class (the LoadMethod's feedback names the class, and the name
+looks up to a plain function there), passing exactly its positional
+parameters, in a function that is not a generator.  The callee has no
+loops, exception handlers or cells and stores no locals; it reads its
+parameters and constants, attributes where the interpreter read them from
+an instance's values array (InstanceAttr), module globals where the
+interpreter found them (GlobalAt) and a class's plain attributes (under
+its version tag); it compares ints or floats where the feedback saw them,
+tests identity, the truth of True, False and None, ``not``, and returns.
+An instruction the interpreter never ran (no feedback) is an exit.
+
+How it stays exact: the caller first checks (CheckCallee) that the
+callable is that function with that code, called with a self, and that a
+frame pushed there could not be seen (no tracer or profiler, no PEP 523
+hook, the eval breaker clear, recursion room left); otherwise it makes
+the call as before.  Nothing in the inlined body runs code or raises:
+each speculation is a guard that leaves for the interpreter (a Deopt) at
+the call's bytecode with the caller's value stack as it was before the
+call, so the interpreter makes the call itself, and the callee's frame,
+its events and its errors are the interpreter's own.  After the body the
+self, the arguments and the function are released in the order the
+callee's frame clearing releases them.  Exits are counted per site; a
+site whose exits keep being taken is not inlined again
+(``Function.unspeculated`` names its call's code unit).
+"""
+
+from __future__ import annotations
+
+import types
+from typing import Any
+
+from ..ir import Block, Builder, CalleeSource, Edge, Function, Instr, Repr, Value
+from ..ir.ops import is_null
+
+# What a callee may hold, besides its terminators (Branch, Jump, Return).
+_BODY = frozenset({"LoadLocal", "Const", "GetAttr", "Truth", "UnaryOp", "Compare", "Is", "LoadGlobal",
+                   "TraceExit"})
+MAX_INSTRS = 40  # a callee's instructions, at most
+MAX_SITES = 16  # inlined calls per function, at most
+_CMP_KINDS = {("int", "int"): ("CheckInt", "UnboxInt", "IntCompare"),
+              ("float", "float"): ("CheckFloat", "UnboxFloat", "FloatCompare")}
+# Attributes of ``type`` itself: a class's attribute of one of these names
+# may be found on its metaclass first.
+_TYPE_NAMES = frozenset(dir(type))
+
+
+class _Decline(Exception):
+    """The callee (or the site) is not inlined."""
+
+
+def _lookup(cls: type, name: str) -> Any:
+    for klass in cls.__mro__:
+        if name in vars(klass):
+            return vars(klass)[name]
+    return None
+
+
+def _method_of(fn: Function, load: Instr) -> types.FunctionType | None:
+    """The plain function a LoadMethod finds: on the class its feedback
+    names; without one (a site that met several classes), the one function
+    every class of the module (and their subclasses) that has the name
+    finds, if there is one.  A guess either way: CheckCallee decides."""
+    name = load.attrs["name"]
+    owner = (load.hint or {}).get("type")
+    if owner is not None:
+        found = _lookup(owner, name)
+        return found if isinstance(found, types.FunctionType) else None
+    if fn.globals is None:
+        return None
+    todo = [v for v in list(fn.globals.values()) if isinstance(v, type)]
+    seen: set[int] = set()
+    found = None
+    while todo:
+        cls = todo.pop()
+        if id(cls) in seen:
+            continue
+        seen.add(id(cls))
+        todo += type.__subclasses__(cls)
+        f = _lookup(cls, name)
+        if f is None:
+            continue
+        if not isinstance(f, types.FunctionType) or (found is not None and f is not found):
+            return None
+        found = f
+    return found
+
+
+def _fits(value: Any, check: str) -> bool:
+    """Whether a constant is what ``check`` (CheckInt, CheckFloat) accepts."""
+    if check == "CheckInt":
+        return type(value) is int and -(1 << 63) <= value < 1 << 63
+    return type(value) is float
+
+
+def _class_attribute(cls: Any, name: str) -> tuple[bool, Any]:
+    """(True, value) when ``cls.name`` is a plain value found in the class's
+    own MRO: no metaclass but ``type``, no descriptor."""
+    if type(cls) is not type or name in _TYPE_NAMES:
+        return False, None
+    for klass in cls.__mro__:
+        if name in vars(klass):
+            value = vars(klass)[name]
+            return not hasattr(type(value), "__get__"), value
+    return False, None
+
+
+class _Inliner:
+    """Copies one callee's body into the caller at one call."""
+
+    def __init__(self, fn: Function, call: Instr, source: CalleeSource) -> None:
+        self.fn, self.call, self.callee, self.source = fn, call, source.ir, source
+        self.state = call.state
+        self.blocks: list[Block] = []  # the inlined body's blocks, in order
+        self.exits: list[Block] = []
+        self.values: dict[Value, Value] = {}
+        self.known: dict[Value, Any] = {}  # caller values known to be one object
+        self.bools: dict[Value, Value] = {}  # a BoxBool's result -> its C truth value
+        self.params = call.args[1:]  # self, then the arguments: the callee's slots
+
+    # --- building -------------------------------------------------------------
+    def block(self, nparams: int = 0) -> Block:
+        b = self.fn.new_block(nparams)
+        self.fn.blocks.remove(b)
+        self.blocks.append(b)
+        return b
+
+    def builder(self, b: Block) -> Builder:
+        bld = Builder(self.fn, b)
+        bld.offset, bld.lineno = self.call.offset, self.call.lineno
+        return bld
+
+    def exit(self, why: str) -> Block:
+        """A block that leaves for the interpreter at the call."""
+        b = self.fn.new_block()
+        self.fn.blocks.remove(b)
+        self.exits.append(b)
+        stack = self.state.stack
+        self.builder(b).emit("Deopt", *stack, resume=self.state.unit, site=self.state.unit,
+                             inlined=self.callee.qualname,
+                             reason=f"{self.callee.qualname}: {why}", stack_locals=[-1] * len(stack), stored=[])
+        return b
+
+    def guard(self, bld: Builder, cond: Value, why: str) -> None:
+        """Go on in a new block when ``cond`` holds, else leave."""
+        ok = self.block()
+        bld.emit("Branch", cond, targets=[Edge(ok), Edge(self.exit(why))])
+        bld.block = ok
+
+    def map(self, v: Value) -> Value:
+        return self.values[v]
+
+    def edge(self, e: Edge, blocks: dict[Block, Block]) -> Edge:
+        return Edge(blocks[e.block], [self.map(a) for a in e.args])
+
+    # --- the body -------------------------------------------------------------
+    def run(self) -> tuple[Block, Block]:
+        """The entry of the inlined body and the block it ends in, whose
+        parameter is the result (the references are released there)."""
+        callee = self.callee
+        blocks = {b: self.block(len(b.params)) for b in callee.blocks}
+        done = self.block(1)
+        for b in callee.blocks:
+            nb = blocks[b]
+            for p, q in zip(b.params, nb.params):
+                self.values[p] = q
+            bld = self.builder(nb)
+            instrs = b.instrs
+            for i, ins in enumerate(instrs):
+                name = ins.kind.name
+                if name == "Truth":
+                    br = instrs[i + 1] if i + 1 < len(instrs) else None
+                    if br is None or br.kind.name != "Branch" or br.args != [ins.result] or any(
+                            ins.result in e.args for e in br.targets):
+                        raise _Decline("a truth value used other than by a branch")
+                    t, f = (self.edge(e, blocks) for e in br.targets)
+                    self.branch_on_truth(bld, self.map(ins.args[0]), t, f)
+                    break
+                if name == "Branch":
+                    raise _Decline("a branch on a value not tested here")
+                if name == "Jump":
+                    bld.emit("Jump", targets=[self.edge(ins.targets[0], blocks)])
+                elif name == "Return":
+                    bld.emit("Jump", targets=[Edge(done, [self.map(ins.args[0])])])
+                else:
+                    self.instr(bld, ins)
+        return blocks[callee.entry], done
+
+    def instr(self, bld: Builder, ins: Instr) -> None:
+        name = ins.kind.name
+        if name == "TraceExit":
+            return
+        if name == "LoadLocal":
+            self.values[ins.result] = self.params[ins.attrs["slot"]]
+        elif name == "Const":
+            self.values[ins.result] = bld.value("Const", value=ins.attrs["value"])
+            self.known[self.values[ins.result]] = ins.attrs["value"]
+        elif name == "GetAttr":
+            self.values[ins.result] = self.attribute(bld, ins)
+        elif name == "LoadGlobal":
+            self.values[ins.result] = self.global_(bld, ins)
+        elif name == "Compare":
+            self.values[ins.result] = self.compare(bld, ins)
+        elif name == "Is":
+            self.values[ins.result] = bld.value("Is", *map(self.map, ins.args), invert=ins.attrs["invert"])
+        elif name == "UnaryOp" and ins.attrs["op"] == "not":
+            self.values[ins.result] = self.negation(bld, self.map(ins.args[0]))
+        else:
+            raise _Decline(f"{name} in the body")
+
+    def attribute(self, bld: Builder, ins: Instr) -> Value:
+        obj = self.map(ins.args[0])
+        name = ins.attrs["name"]
+        if obj in self.known:
+            found, value = _class_attribute(self.known[obj], name)
+            version = self.source.class_version(self.known[obj]) if found else 0
+            if not version:
+                raise _Decline(f"attribute {name} of a constant")
+            self.guard(bld, bld.value("CheckTypeVersion", type=self.known[obj], version=version),
+                       f"class {self.known[obj].__name__} changed")
+            r = bld.value("Const", value=value)
+            self.known[r] = value
+            return r
+        hint = ins.hint or {}
+        if hint and hint.get("kind") != "instance_value":
+            raise _Decline(f"attribute {name} not read from an instance's values")
+        ok = self.block()
+        read = bld.emit("CachedAttr", obj, name=name, type_version=hint.get("type_version", 0),
+                        index=hint.get("index", 0),
+                        targets=[Edge(ok), Edge(self.exit(f"attribute {name} not in an instance's values"))])
+        bld.block = ok
+        return read.result
+
+    def global_(self, bld: Builder, ins: Instr) -> Value:
+        hint = ins.hint or {}
+        name = ins.attrs["name"]
+        globals_ = self.callee.globals
+        if hint.get("kind") != "module" or globals_ is None or name not in globals_:
+            raise _Decline(f"global {name} not found in the module's globals")
+        ok = self.block()
+        read = bld.emit("GlobalAt", globals=globals_, name=name, keys_version=hint["keys_version"],
+                        index=hint["index"], targets=[Edge(ok), Edge(self.exit(f"global {name} changed"))])
+        bld.block = ok
+        value = globals_[name]
+        self.guard(bld, bld.value("CheckIs", read.result, value=value), f"global {name} rebound")
+        self.known[read.result] = value
+        return read.result
+
+    def compare(self, bld: Builder, ins: Instr) -> Value:
+        """A comparison of two ints within int64 or two floats, where the
+        feedback saw such; without feedback (3.11 specialises only a
+        comparison that a jump consumes) ints, else floats, else an exit."""
+        types_ = (ins.hint or {}).get("types")
+        if types_ is not None and types_ not in _CMP_KINDS:
+            raise _Decline("a comparison not of ints or of floats")
+        args = [self.map(a) for a in ins.args]
+        tries = [_CMP_KINDS[types_]] if types_ is not None else [
+            kinds for kinds in _CMP_KINDS.values()
+            if all(a not in self.known or _fits(self.known[a], kinds[0]) for a in args)]
+        if not tries:
+            raise _Decline("a comparison of constants")
+        after = self.block(1)
+        after.params[0].repr = Repr.BOOL
+        for k, (check, unbox, cmp) in enumerate(tries):
+            fail = self.exit("a comparison not of two ints or two floats") if k == len(tries) - 1 else self.block()
+            for a in args:
+                if a not in self.known:
+                    here = self.block()
+                    bld.emit("Branch", bld.value(check, a), targets=[Edge(here), Edge(fail)])
+                    bld.block = here
+            truth = bld.value(cmp, *(bld.value(unbox, a) for a in args), op=ins.attrs["op"])
+            bld.emit("Jump", targets=[Edge(after, [truth])])
+            bld.block = fail
+        bld.block = after
+        r = bld.value("BoxBool", after.params[0])
+        self.bools[r] = after.params[0]
+        return r
+
+    def branch_on_truth(self, bld: Builder, v: Value, t: Edge, f: Edge) -> None:
+        """Branch on ``v``'s truth: a comparison's own, else True, False
+        or None, anything else leaving."""
+        if v in self.bools:
+            bld.emit("Branch", self.bools[v], targets=[t, f])
+            return
+        tests = [(True, t), (False, f), (None, f)]
+        for k, (const, edge) in enumerate(tests):
+            last = k == len(tests) - 1
+            nxt = self.exit("a truth value not True, False or None") if last else self.block()
+            bld.emit("Branch", bld.value("CheckIs", v, value=const),
+                     targets=[Edge(edge.block, list(edge.args)), Edge(nxt)])  # an edge of its own each
+            bld.block = nxt
+
+    def negation(self, bld: Builder, v: Value) -> Value:
+        """``not v`` as an object."""
+        after = self.block(1)
+        yes = bld.value("Const", value=True)
+        no = bld.value("Const", value=False)
+        self.branch_on_truth(bld, v, Edge(after, [no]), Edge(after, [yes]))
+        bld.block = after
+        return after.params[0]
+
+
+def _site(fn: Function, call: Instr) -> tuple[types.FunctionType, CalleeSource] | None:
+    """The method a call would run and its source, when the call may be inlined."""
+    if call.kind.name != "Call" or call.attrs.get("kwnames") or call.state is None:
+        return None
+    if call.state.unit in fn.unspeculated or any(is_null(v) for v in call.state.stack):
+        return None  # its exits kept being taken; or a NULL the handed-over stack cannot carry
+    load = call.args[0].definer
+    if not isinstance(load, Instr) or load.kind.name != "LoadMethod" or call.args[1] is not load.results[1]:
+        return None
+    func = _method_of(fn, load)
+    if func is None or fn.callees is None:
+        return None
+    code = func.__code__
+    if (code.co_flags & _NOT_PLAIN or code.co_kwonlyargcount or code.co_cellvars or code.co_freevars
+            or code.co_argcount != len(call.args) - 1):
+        return None
+    source = fn.callees(func)
+    if source is None or len(source.ir.slots) != code.co_argcount or source.ir.generator:
+        return None
+    body = [ins for b in source.ir.blocks for ins in b.instrs]
+    if len(body) > MAX_INSTRS or any(b.is_handler or b.is_loop_header for b in source.ir.blocks):
+        return None
+    if any(ins.kind.name not in _BODY and not ins.kind.terminator for ins in body):
+        return None
+    return func, source
+
+
+# CO_VARARGS, CO_VARKEYWORDS, and the kinds of code a call does not simply run
+# (a generator, a coroutine, an async generator).
+_NOT_PLAIN = 0x04 | 0x08 | 0x20 | 0x80 | 0x100 | 0x200
+
+
+def _replace_uses(fn: Function, old: Value, new: Value) -> None:
+    def swap(vs: list[Value]) -> None:
+        for k, v in enumerate(vs):
+            if v is old:
+                vs[k] = new
+    for b in fn.blocks:
+        for ins in b.instrs:
+            swap(ins.args)
+            for e in ins.targets:
+                swap(e.args)
+            if ins.handler is not None:
+                swap(ins.handler.args)
+            if ins.state is not None:
+                swap(ins.state.stack)
+
+
+def _inline(fn: Function, b: Block, i: int, func: types.FunctionType, source: CalleeSource) -> Block:
+    """Replace the call ``b.instrs[i]`` by a check, the inlined body and the
+    call as it was; returns the block with the rest of ``b``.  Raises
+    _Decline, having changed nothing, when the body cannot be inlined."""
+    call = b.instrs[i]
+    inl = _Inliner(fn, call, source)
+    entry, done = inl.run()
+    post = fn.new_block(1)
+    fn.blocks.remove(post)
+    _replace_uses(fn, call.result, post.params[0])
+    post.instrs = b.instrs[i + 1:]
+    b.instrs = b.instrs[:i]
+    slow = fn.new_block()
+    fn.blocks.remove(slow)
+    slow.instrs = [call]
+    Builder(fn, slow).emit("Jump", targets=[Edge(post, [call.result])])
+    bld = inl.builder(b)
+    ok = bld.value("CheckCallee", call.args[0], call.args[1], func=func, code=source.code, original=source.original)
+    bld.emit("Branch", ok, targets=[Edge(entry), Edge(slow)])
+    # The frame's clearing: its locals (self, the arguments), then the function.
+    end = inl.builder(done)
+    for v in [*call.args[1:], call.args[0]]:
+        end.emit("Drop", v)
+    end.emit("Jump", targets=[Edge(post, [done.params[0]])])
+    at = fn.blocks.index(b) + 1
+    fn.blocks[at:at] = [*inl.blocks, post]
+    fn.blocks += [slow, *inl.exits]
+    return post
+
+
+def run(fn: Function) -> None:
+    """Inline the calls of small method bodies (see the module docstring)."""
+    if fn.generator or fn.callees is None:
+        return
+    sites = 0
+    work = list(fn.blocks)
+    while work and sites < MAX_SITES:
+        b = work.pop(0)
+        for i, ins in enumerate(b.instrs):
+            site = _site(fn, ins)
+            if site is None:
+                continue
+            try:
+                post = _inline(fn, b, i, *site)
+            except _Decline:
+                continue
+            sites += 1
+            work.insert(0, post)  # the rest of the block
+            break

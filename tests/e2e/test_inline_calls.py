@@ -1,0 +1,300 @@
+"""Inlined method calls (passes/inline_calls.py): a method whose body only
+reads attributes and globals, compares, tests and returns runs in its
+caller.  Compared with CPython: results and exceptions with their
+tracebacks across receivers, attributes, globals and classes that change
+under the call site, truth values that are not bools, references,
+tracing, the recursion limit, code replaced after compiling, and exits
+that keep being taken."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+import splice
+from splice import compiler
+from splice.passes import inline_calls
+
+from tests.e2e.test_trivial_bodies import TRACED_RUN, code_replaced, outcome
+
+
+class Direction:
+    NONE = 0
+    FORWARD = 1
+
+
+class State:
+    def __init__(self, holding=False, pending=True, waiting=False, direction=Direction.FORWARD):
+        self.holding, self.pending, self.waiting = holding, pending, waiting
+        self.direction = direction
+        self.v1, self.v2 = "v1", "v2"
+        self.size = 2.5
+
+    def busy(self):
+        return self.holding or (not self.pending and self.waiting)
+
+    def output(self):
+        if self.direction == Direction.FORWARD:
+            return self.v2
+        return self.v1
+
+    def is_set(self):
+        return self.direction != Direction.NONE
+
+    def bigger(self, other):
+        return self.size > other.size
+
+    def same(self, other):
+        return self is other
+
+
+class Sub(State):
+    pass
+
+
+class Slotted:
+    __slots__ = ("holding", "pending", "waiting")
+
+    def __init__(self):
+        self.holding, self.pending, self.waiting = False, True, False
+
+    busy = State.busy
+
+
+def use(objs):
+    out = []
+    for o in objs:
+        out.append((o.busy(), o.output(), o.is_set(), o.bigger(o), o.same(objs[0])))
+    return out
+
+
+def busy_only(objs):
+    out = []
+    for o in objs:
+        out.append(o.busy())
+    return out
+
+
+def compiled(func):
+    """A fresh copy of ``func`` compiled once its callees have run (their feedback)."""
+    g = type(func)(func.__code__, func.__globals__, func.__name__)
+    for _ in range(20):
+        use([State(), Sub(direction=Direction.NONE)])
+    splice.jit(g, eager=True)
+    assert splice.explain(g).compiled, str(splice.explain(g))
+    return g
+
+
+def inlined(f) -> set[str]:
+    """The callees inlined into compiled ``f``: named by its exits."""
+    return {reason.split(":")[0] for _, reason, _ in splice.explain(f).deopts}
+
+
+def test_the_sites_are_inlined() -> None:
+    jitted = compiled(use)
+    assert inlined(jitted) == {"State.busy", "State.output", "State.is_set", "State.bigger"}
+    # A callee that calls, stores, loops or raises is called, not inlined.
+
+    class Busy:
+        def work(self):
+            return len(self.items)
+
+        def store(self):
+            self.n = 1
+            return self.n
+
+        def loop(self):
+            for x in self.items:
+                return x
+            return None
+
+    def calls(b):
+        return b.work(), b.store(), b.loop()
+
+    b = Busy()
+    b.items = [1]
+    for _ in range(10):
+        calls(b)
+    f = splice.jit(type(calls)(calls.__code__, calls.__globals__), eager=True)
+    assert f(b) == calls(b) and not inlined(f)
+
+
+def test_the_callee_found_by_name_when_the_site_met_several_classes() -> None:
+    """Without feedback naming one class (a call site that met several), the
+    one function every class of the module finds under the name is
+    inlined; a name two classes define differently is not."""
+    def load_of(f):
+        from splice import frontend
+
+        fn = frontend.decode(f.__code__)
+        fn.globals = f.__globals__
+        return fn, [ins for b in fn.blocks for ins in b.instrs
+                    if ins.kind.name == "LoadMethod" and ins.attrs["name"] != "append"]
+
+    fn, loads = load_of(busy_only)
+    for load in loads:
+        load.hint = None
+    assert inline_calls._method_of(fn, loads[0]) is State.busy
+    fn, loads = load_of(lambda o: o.__init__())
+    loads[0].hint = None
+    assert inline_calls._method_of(fn, loads[0]) is None
+
+
+RECEIVERS = [
+    [State()], [State(holding=True)], [State(pending=False, waiting=True)],
+    [State(pending=False, waiting=[1])],  # a truth value that is not a bool
+    [State(holding=[], pending=0, waiting="")],
+    [State(direction=Direction.NONE)], [State(direction=1.0)],  # a float where an int was compared
+    [Sub(), State(), Sub(direction=Direction.NONE)],
+]
+
+
+def test_results_agree_across_receivers() -> None:
+    jitted = compiled(use)
+    for objs in RECEIVERS:
+        for _ in range(2):
+            assert outcome(jitted, objs) == outcome(use, objs), objs
+
+
+def test_attributes_classes_and_globals_that_change() -> None:
+    jitted = compiled(use)
+    s = State()
+    del s.waiting
+    s.pending = False  # busy() reads waiting now: AttributeError from the callee's line
+    assert outcome(jitted, [s]) == outcome(use, [s])
+    s = Sub()
+    Sub.holding = property(lambda self: "shadowed")  # a data descriptor of the class wins
+    try:
+        assert outcome(jitted, [s]) == outcome(use, [s]) and jitted([s])[0][0] == "shadowed"
+    finally:
+        del Sub.holding
+    saved, saved_class = Direction.FORWARD, Direction
+    Direction.FORWARD = 0  # a class attribute changed
+    try:
+        assert outcome(jitted, RECEIVERS[0]) == outcome(use, RECEIVERS[0])
+    finally:
+        Direction.FORWARD = saved
+    class Rebound:
+        NONE = 1
+        FORWARD = 0
+
+    globals()["Direction"] = Rebound  # the global rebound
+    try:
+        assert outcome(jitted, RECEIVERS[0]) == outcome(use, RECEIVERS[0])
+    finally:
+        globals()["Direction"] = saved_class
+    slotted = [Slotted()]
+    assert outcome(compiled(busy_only), slotted) == outcome(busy_only, slotted)
+
+
+def test_code_and_methods_replaced_after_compiling() -> None:
+    jitted = compiled(use)
+    objs = [State()]
+    with code_replaced(State.busy, (lambda self: "replaced").__code__):
+        assert jitted(objs) == use(objs) and jitted(objs)[0][0] == "replaced"
+    saved = State.__dict__["output"]
+    try:
+        State.output = lambda self: "method replaced"
+        assert jitted(objs) == use(objs) and jitted(objs)[0][1] == "method replaced"
+    finally:
+        State.output = saved
+    o = State()
+    o.busy = lambda: "an instance's own"
+    assert jitted([o]) == use([o])
+
+
+def test_references_are_released_as_the_frame_would() -> None:
+    jitted = compiled(use)
+    objs = [State(), Sub(holding=(1,)), State(pending=False, waiting=[2])]
+    values = [o.holding for o in objs] + [o.waiting for o in objs] + [o.v2 for o in objs]
+    jitted(objs)
+    before = [sys.getrefcount(v) for v in objs + values]
+    for _ in range(200):
+        jitted(objs)
+    assert [sys.getrefcount(v) for v in objs + values] == before
+
+
+PROGRAM = """
+import sys
+import splice
+events = []
+class Noisy:
+    def __init__(self, tag):
+        self.tag = tag
+        self.flag = True
+    def __del__(self):
+        events.append(("del", self.tag))
+    def on(self):
+        return self.flag and self.tag
+def run(n):
+    for i in range(n):
+        events.append(("got", Noisy(i).on()))
+def depth(n, o):
+    try:
+        return depth(n + 1, o)
+    except RecursionError:
+        return (n, o.on())
+for _ in range(20):
+    run(1)
+    depth(990, Noisy(0))
+MODE
+""" + 'TRACED = ("on", "run")' + TRACED_RUN + "print(depth(0, Noisy(-1))[1], events)\n"
+
+
+def test_finalisers_tracing_and_the_recursion_limit_as_plain() -> None:
+    """A temporary receiver dies after the inlined body, as when the frame
+    is cleared; a tracer sees the callee's events (the call is made); the
+    recursion limit is met at the same depth (children, plain and compiled)."""
+    jit = ("for f in (Noisy.on, run, depth):\n"
+           "    splice.jit(f, eager=True)\n    assert splice.explain(f).compiled\n"
+           "assert any('Noisy.on' in r for _, r, _ in splice.explain(run).deopts)\n")
+    outs = [subprocess.run([sys.executable, "-X", "faulthandler", "-c", PROGRAM.replace("MODE", mode)],
+                           capture_output=True, text=True, check=True).stdout for mode in ("", jit)]
+    assert outs[0] == outs[1]
+
+
+def test_exits_that_keep_being_taken_stop_the_inlining() -> None:
+    script = textwrap.dedent('''
+        import splice
+        from splice.runtime import registry
+
+        class P:
+            def __init__(self, flag):
+                self.flag = flag
+            def on(self):
+                return not self.flag
+
+        def count(objs):
+            n = 0
+            for o in objs:
+                if o.on():
+                    n += 1
+            return n
+
+        objs = [P(False), P(True)]
+        for _ in range(20):
+            count(objs)
+        f = splice.jit(count, eager=True)
+        assert any(r.startswith("P.on:") for _, r, _ in splice.explain(f).deopts)
+        odd = [P([1])]  # not a bool: the inlined truth test leaves
+        for _ in range(registry.DEOPT_LIMIT):
+            assert f(odd) == 0
+        registry.poll()
+        e = splice.explain(f)
+        assert e.compiles == 2 and "without inlining P.on at line" in e.reason, e
+        assert not e.deopts and f(odd) == 0 and f(objs) == 1
+        print("ok")
+    ''')
+    proc = subprocess.run([sys.executable, "-X", "faulthandler", "-c", script], capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stdout == "ok\n", proc.stderr[-3000:]
+
+
+@pytest.mark.parametrize("skip", [frozenset(), frozenset({"inline_calls"})])
+def test_the_ir_with_and_without_the_pass_verifies(skip) -> None:
+    use([State()])
+    fn = compiler.build_ir(use, skip_passes=skip)
+    names = {ins.kind.name for b in fn.blocks for ins in b.instrs}
+    assert ("CheckCallee" in names) == (not skip)
