@@ -45,11 +45,14 @@ from ..ir.ops import is_null
 
 # What a callee may hold, besides its terminators (Branch, Jump, Return).
 _BODY = frozenset({"LoadLocal", "Const", "GetAttr", "Truth", "UnaryOp", "Compare", "Is", "LoadGlobal",
-                   "TraceExit"})
+                   "BinaryOp", "Drop", "TraceExit"})
 MAX_INSTRS = 40  # a callee's instructions, at most
 MAX_SITES = 16  # inlined calls per function, at most
-_CMP_KINDS = {("int", "int"): ("CheckInt", "UnboxInt", "IntCompare"),
-              ("float", "float"): ("CheckFloat", "UnboxFloat", "FloatCompare")}
+# The two number kinds an inlined body computes with unboxed: per kind its
+# check, unbox, box and comparison.
+_NUMBERS = {"int": ("CheckInt", "UnboxInt", "BoxInt", "IntCompare"),
+            "float": ("CheckFloat", "UnboxFloat", "BoxFloat", "FloatCompare")}
+_ARITH = frozenset({"add", "sub", "mul"})
 # Attributes of ``type`` itself: a class's attribute of one of these names
 # may be found on its metaclass first.
 _TYPE_NAMES = frozenset(dir(type))
@@ -96,9 +99,9 @@ def _method_of(fn: Function, load: Instr) -> types.FunctionType | None:
     return found
 
 
-def _fits(value: Any, check: str) -> bool:
-    """Whether a constant is what ``check`` (CheckInt, CheckFloat) accepts."""
-    if check == "CheckInt":
+def _fits(value: Any, kind: str) -> bool:
+    """Whether a constant is an unboxed ``kind`` ("int": within int64, "float")."""
+    if kind == "int":
         return type(value) is int and -(1 << 63) <= value < 1 << 63
     return type(value) is float
 
@@ -126,6 +129,7 @@ class _Inliner:
         self.values: dict[Value, Value] = {}
         self.known: dict[Value, Any] = {}  # caller values known to be one object
         self.bools: dict[Value, Value] = {}  # a BoxBool's result -> its C truth value
+        self.numbers: dict[Value, tuple[str, Value]] = {}  # a box's result -> its kind and raw value
         self.params = call.args[1:]  # self, then the arguments: the callee's slots
 
     # --- building -------------------------------------------------------------
@@ -215,6 +219,10 @@ class _Inliner:
             self.values[ins.result] = bld.value("Is", *map(self.map, ins.args), invert=ins.attrs["invert"])
         elif name == "UnaryOp" and ins.attrs["op"] == "not":
             self.values[ins.result] = self.negation(bld, self.map(ins.args[0]))
+        elif name == "BinaryOp":
+            self.values[ins.result] = self.arithmetic(bld, ins)
+        elif name == "Drop":  # what the body made or read: its release runs no code
+            bld.emit("Drop", self.map(ins.args[0]))
         else:
             raise _Decline(f"{name} in the body")
 
@@ -256,35 +264,70 @@ class _Inliner:
         self.known[read.result] = value
         return read.result
 
-    def compare(self, bld: Builder, ins: Instr) -> Value:
-        """A comparison of two ints within int64 or two floats, where the
-        feedback saw such; without feedback (3.11 specialises only a
-        comparison that a jump consumes) ints, else floats, else an exit."""
+    def raw(self, bld: Builder, v: Value, kind: str, fail: Block) -> Value:
+        """``v`` unboxed as ``kind``; going to ``fail`` when it is not one."""
+        check, unbox = _NUMBERS[kind][:2]
+        if v in self.numbers and self.numbers[v][0] == kind:
+            return self.numbers[v][1]
+        if v not in self.known and v not in self.numbers:
+            here = self.block()
+            bld.emit("Branch", bld.value(check, v), targets=[Edge(here), Edge(fail)])
+            bld.block = here
+        return bld.value(unbox, v)
+
+    def kinds(self, ins: Instr, args: list[Value]) -> list[str]:
+        """The number kinds to try for an operation: the feedback's, else
+        (3.11 specialises a comparison only where a jump consumes it) int,
+        then float; those the operands already known do not rule out."""
         types_ = (ins.hint or {}).get("types")
-        if types_ is not None and types_ not in _CMP_KINDS:
-            raise _Decline("a comparison not of ints or of floats")
-        args = [self.map(a) for a in ins.args]
-        tries = [_CMP_KINDS[types_]] if types_ is not None else [
-            kinds for kinds in _CMP_KINDS.values()
-            if all(a not in self.known or _fits(self.known[a], kinds[0]) for a in args)]
+        if types_ is not None:
+            if types_ not in (("int", "int"), ("float", "float")):
+                raise _Decline(f"{ins.kind.name} not of ints or of floats")
+            tries = [types_[0]]
+        else:
+            tries = list(_NUMBERS)
+        tries = [k for k in tries if all(
+            (a not in self.known or _fits(self.known[a], k)) and (a not in self.numbers or self.numbers[a][0] == k)
+            for a in args)]
         if not tries:
-            raise _Decline("a comparison of constants")
+            raise _Decline(f"{ins.kind.name} of values known to be other numbers")
+        return tries
+
+    def compare(self, bld: Builder, ins: Instr) -> Value:
+        """A comparison of two ints within int64 or of two floats."""
+        args = [self.map(a) for a in ins.args]
+        tries = self.kinds(ins, args)
         after = self.block(1)
         after.params[0].repr = Repr.BOOL
-        for k, (check, unbox, cmp) in enumerate(tries):
+        for k, kind in enumerate(tries):
             fail = self.exit("a comparison not of two ints or two floats") if k == len(tries) - 1 else self.block()
-            for a in args:
-                if a not in self.known:
-                    here = self.block()
-                    bld.emit("Branch", bld.value(check, a), targets=[Edge(here), Edge(fail)])
-                    bld.block = here
-            truth = bld.value(cmp, *(bld.value(unbox, a) for a in args), op=ins.attrs["op"])
-            bld.emit("Jump", targets=[Edge(after, [truth])])
+            raws = [self.raw(bld, a, kind, fail) for a in args]
+            bld.emit("Jump", targets=[Edge(after, [bld.value(_NUMBERS[kind][3], *raws, op=ins.attrs["op"])])])
             bld.block = fail
         bld.block = after
         r = bld.value("BoxBool", after.params[0])
         self.bools[r] = after.params[0]
         return r
+
+    def arithmetic(self, bld: Builder, ins: Instr) -> Value:
+        """``+``, ``-``, ``*`` of two ints (leaving when the result leaves
+        int64) or two floats, as the feedback saw them."""
+        op = ins.attrs["op"].removeprefix("i")  # in place: the same for ints and floats
+        if op not in _ARITH or (ins.hint or {}).get("types") is None:
+            raise _Decline(f"{ins.attrs['op']} without feedback")
+        args = [self.map(a) for a in ins.args]
+        (kind,) = self.kinds(ins, args)
+        fail = self.exit(f"{op} not of two {kind}s")
+        raws = [self.raw(bld, a, kind, fail) for a in args]
+        if kind == "int":
+            ok = self.block()
+            r = bld.emit("IntOp", *raws, op=op, targets=[Edge(ok), Edge(self.exit(f"{op} leaves int64"))]).result
+            bld.block = ok
+        else:
+            r = bld.value("FloatOp", *raws, op=op)
+        box = bld.value(_NUMBERS[kind][2], r)
+        self.numbers[box] = (kind, r)
+        return box
 
     def branch_on_truth(self, bld: Builder, v: Value, t: Edge, f: Edge) -> None:
         """Branch on ``v``'s truth: a comparison's own, else True, False

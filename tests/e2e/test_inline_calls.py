@@ -50,6 +50,12 @@ class State:
     def same(self, other):
         return self is other
 
+    def score(self):
+        return self.size * 2.0 + self.size
+
+    def count(self):
+        return self.direction * 3 + 1
+
 
 class Sub(State):
     pass
@@ -67,7 +73,7 @@ class Slotted:
 def use(objs):
     out = []
     for o in objs:
-        out.append((o.busy(), o.output(), o.is_set(), o.bigger(o), o.same(objs[0])))
+        out.append((o.busy(), o.output(), o.is_set(), o.bigger(o), o.same(objs[0]), o.score(), o.count()))
     return out
 
 
@@ -95,7 +101,8 @@ def inlined(f) -> set[str]:
 
 def test_the_sites_are_inlined() -> None:
     jitted = compiled(use)
-    assert inlined(jitted) == {"State.busy", "State.output", "State.is_set", "State.bigger"}
+    assert inlined(jitted) == {"State.busy", "State.output", "State.is_set", "State.bigger", "State.score",
+                               "State.count"}
     # A callee that calls, stores, loops or raises is called, not inlined.
 
     class Busy:
@@ -149,7 +156,24 @@ RECEIVERS = [
     [State(holding=[], pending=0, waiting="")],
     [State(direction=Direction.NONE)], [State(direction=1.0)],  # a float where an int was compared
     [Sub(), State(), Sub(direction=Direction.NONE)],
+    [State(direction=2**62)], [State(direction=-2**63)],  # int64 overflow: the interpreter's big int
+    [State(direction=True)],  # an int subclass
+    [State(direction=2**70)],  # no int64 at all
 ]
+
+
+class Size:
+    def __mul__(self, other):
+        return "mul"
+
+    def __radd__(self, other):
+        return "radd"
+
+    def __gt__(self, other):
+        return "gt"
+
+
+SIZES = [1, -0.0, float("nan"), float("inf"), 2**80, Size()]
 
 
 def test_results_agree_across_receivers() -> None:
@@ -157,6 +181,14 @@ def test_results_agree_across_receivers() -> None:
     for objs in RECEIVERS:
         for _ in range(2):
             assert outcome(jitted, objs) == outcome(use, objs), objs
+
+
+def test_sizes_of_other_types() -> None:
+    jitted = compiled(use)
+    for size in SIZES:
+        s = State()
+        s.size = size
+        assert outcome(jitted, [s]) == outcome(use, [s]), size
 
 
 def test_attributes_classes_and_globals_that_change() -> None:
