@@ -790,7 +790,7 @@ _IMPL: dict[str, Callable[..., Any]] = {
     "InstanceStore": lambda fr, ins, o, v: _EXHAUSTED,
     "Deopt": _deopt,
     # Inlined calls (passes.inline_calls): no frames to skip here, so the call is made.
-    "CheckCallee": lambda fr, ins, f: False,
+    "CheckCallee": lambda fr, ins, *operands: False,
     "CheckIs": lambda fr, ins, v: v is ins.attrs["value"],
     "CheckTypeVersion": lambda fr, ins: False,
     "GlobalAt": lambda fr, ins: _EXHAUSTED,

@@ -294,9 +294,9 @@ KINDS: dict[str, OpKind] = _kinds(
     OpKind("RangeNext", 1, result_repr=Repr.INT64, raises=False, terminator=True, result_on_first_edge=True,
            doc="the next int of a checked range iterator, unboxed; targets: body (result defined), exhausted"),
     # --- inlined calls (inserted by passes.inline_calls) ------------------------------
-    OpKind("CheckCallee", 2, attrs=("func", "code", "original"), result_repr=Repr.BOOL, raises=False,
-           doc="operands: callable, self-or-NULL (a LoadMethod's results); the callable is the function `func` "
-               "called as a method (self is not NULL), whose code is still `code` (its trampoline, when it was "
+    OpKind("CheckCallee", VARIADIC, attrs=("func", "code", "original"), result_repr=Repr.BOOL, raises=False,
+           doc="operands: callable[, self-or-NULL] (a LoadMethod's results: then self must not be NULL); the "
+               "callable is the function `func`, whose code is still `code` (its trampoline, when it was "
                "compiled) or the `original` code it runs, and a frame pushed here could not be seen: no tracing, profiling or PEP 523 hook, the eval breaker clear (its RESUME would "
                "run signal handlers), and recursion room left (its call would raise RecursionError)"),
     OpKind("CheckIs", 1, attrs=("value",), result_repr=Repr.BOOL, raises=False,

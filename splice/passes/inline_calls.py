@@ -38,9 +38,10 @@ site whose exits keep being taken is not inlined again
 from __future__ import annotations
 
 import types
+from dataclasses import dataclass
 from typing import Any
 
-from ..ir import Block, Builder, CalleeSource, Edge, Function, Instr, Repr, Value
+from ..ir import Block, Builder, CalleeSource, Edge, FrameState, Function, Instr, Repr, Value
 from ..ir.ops import is_null
 
 # What a callee may hold, besides its terminators (Branch, Jump, Return).
@@ -52,7 +53,7 @@ MAX_SITES = 16  # inlined calls per function, at most
 # check, unbox, box and comparison.
 _NUMBERS = {"int": ("CheckInt", "UnboxInt", "BoxInt", "IntCompare"),
             "float": ("CheckFloat", "UnboxFloat", "BoxFloat", "FloatCompare")}
-_ARITH = frozenset({"add", "sub", "mul"})
+_ARITH = {"int": frozenset({"add", "sub", "mul", "floordiv"}), "float": frozenset({"add", "sub", "mul", "truediv"})}
 # Attributes of ``type`` itself: a class's attribute of one of these names
 # may be found on its metaclass first.
 _TYPE_NAMES = frozenset(dir(type))
@@ -121,16 +122,18 @@ def _class_attribute(cls: Any, name: str) -> tuple[bool, Any]:
 class _Inliner:
     """Copies one callee's body into the caller at one call."""
 
-    def __init__(self, fn: Function, call: Instr, source: CalleeSource) -> None:
-        self.fn, self.call, self.callee, self.source = fn, call, source.ir, source
-        self.state = call.state
+    def __init__(self, fn: Function, call: Instr, site: _Site) -> None:
+        self.fn, self.call, self.callee, self.source = fn, call, site.source.ir, site.source
+        self.state = site.state
         self.blocks: list[Block] = []  # the inlined body's blocks, in order
         self.exits: list[Block] = []
         self.values: dict[Value, Value] = {}
         self.known: dict[Value, Any] = {}  # caller values known to be one object
         self.bools: dict[Value, Value] = {}  # a BoxBool's result -> its C truth value
         self.numbers: dict[Value, tuple[str, Value]] = {}  # a box's result -> its kind and raw value
-        self.params = call.args[1:]  # self, then the arguments: the callee's slots
+        # (value, kind) -> its raw value, checked and unboxed in this block of the callee
+        self.checked: dict[tuple[Value, str], Value] = {}
+        self.params = site.params  # the callee's slots
 
     # --- building -------------------------------------------------------------
     def block(self, nparams: int = 0) -> Block:
@@ -179,6 +182,7 @@ class _Inliner:
             for p, q in zip(b.params, nb.params):
                 self.values[p] = q
             bld = self.builder(nb)
+            self.checked.clear()  # the checks of other blocks need not have been made on the way here
             instrs = b.instrs
             for i, ins in enumerate(instrs):
                 name = ins.kind.name
@@ -267,13 +271,18 @@ class _Inliner:
     def raw(self, bld: Builder, v: Value, kind: str, fail: Block) -> Value:
         """``v`` unboxed as ``kind``; going to ``fail`` when it is not one."""
         check, unbox = _NUMBERS[kind][:2]
-        if v in self.numbers and self.numbers[v][0] == kind:
-            return self.numbers[v][1]
-        if v not in self.known and v not in self.numbers:
+        if v in self.numbers or v in self.known:
+            if self.operand_kind(v) != kind:
+                raise _Decline(f"a {kind} operation on a value known to be something else")
+            if v in self.numbers:
+                return self.numbers[v][1]
+            return bld.value(unbox, v)
+        if (v, kind) not in self.checked:
             here = self.block()
             bld.emit("Branch", bld.value(check, v), targets=[Edge(here), Edge(fail)])
             bld.block = here
-        return bld.value(unbox, v)
+            self.checked[v, kind] = bld.value(unbox, v)
+        return self.checked[v, kind]
 
     def kinds(self, ins: Instr, args: list[Value]) -> list[str]:
         """The number kinds to try for an operation: the feedback's, else
@@ -309,16 +318,35 @@ class _Inliner:
         self.bools[r] = after.params[0]
         return r
 
+    def operand_kind(self, v: Value) -> str | None:
+        """"int" or "float" when ``v`` is known to be one: made so here, or a constant."""
+        if v in self.numbers:
+            return self.numbers[v][0]
+        return next((k for k in _NUMBERS if v in self.known and _fits(self.known[v], k)), None)
+
     def arithmetic(self, bld: Builder, ins: Instr) -> Value:
-        """``+``, ``-``, ``*`` of two ints (leaving when the result leaves
-        int64) or two floats, as the feedback saw them."""
+        """``+``, ``-``, ``*`` and ``//`` of two ints (leaving when the
+        result leaves int64 or the divisor is 0), ``+``, ``-``, ``*`` and
+        ``/`` of floats or a float and an int (converted as float's methods
+        convert it; leaving on a zero divisor): the kinds the feedback saw,
+        else those of operands made here or constant."""
         op = ins.attrs["op"].removeprefix("i")  # in place: the same for ints and floats
-        if op not in _ARITH or (ins.hint or {}).get("types") is None:
-            raise _Decline(f"{ins.attrs['op']} without feedback")
         args = [self.map(a) for a in ins.args]
-        (kind,) = self.kinds(ins, args)
-        fail = self.exit(f"{op} not of two {kind}s")
-        raws = [self.raw(bld, a, kind, fail) for a in args]
+        types_ = (ins.hint or {}).get("types")
+        kinds = tuple(types_) if types_ is not None else tuple(map(self.operand_kind, args))
+        kind = "int" if kinds == ("int", "int") else "float" if set(kinds) in ({"float"}, {"int", "float"}) else None
+        if kind is None or op not in _ARITH[kind]:
+            raise _Decline(f"{ins.attrs['op']} of {kinds}")
+        fail = self.exit(f"{op} not of {' and '.join(k or 'another' for k in kinds)}")
+        raws = [self.raw(bld, a, k, fail) for a, k in zip(args, kinds)]
+        if kind == "float":
+            raws = [bld.value("IntToFloat", r) if k == "int" else r for r, k in zip(raws, kinds)]
+        if op in ("floordiv", "truediv"):
+            zero = bld.value("Const", value=0 if kind == "int" else 0.0)
+            divisor = bld.value(_NUMBERS[kind][3], raws[1], bld.value(_NUMBERS[kind][1], zero), op="ne")
+            ok = self.block()
+            bld.emit("Branch", divisor, targets=[Edge(ok), Edge(self.exit("a zero divisor"))])
+            bld.block = ok
         if kind == "int":
             ok = self.block()
             r = bld.emit("IntOp", *raws, op=op, targets=[Edge(ok), Edge(self.exit(f"{op} leaves int64"))]).result
@@ -353,21 +381,41 @@ class _Inliner:
         return after.params[0]
 
 
-def _site(fn: Function, call: Instr) -> tuple[types.FunctionType, CalleeSource] | None:
-    """The method a call would run and its source, when the call may be inlined."""
-    if call.kind.name != "Call" or call.attrs.get("kwnames") or call.state is None:
+@dataclass
+class _Site:
+    """A call that may be inlined: the function it runs and its source, the
+    frame state an exit resumes the interpreter with, the callee's
+    parameters (self first, for a method) and what CheckCallee checks."""
+
+    func: types.FunctionType
+    source: CalleeSource
+    state: FrameState
+    params: list[Value]
+    checked: list[Value]
+
+
+def _site(fn: Function, instrs: list[Instr], i: int) -> _Site | None:
+    """The call as a _Site, when it may be inlined: a method the LoadMethod
+    finds (exits resume at the call), or a global function whose arguments
+    are locals and constants (exits resume at the load of the global: what
+    it and the arguments' loads read has not changed)."""
+    call = instrs[i]
+    if call.kind.name != "Call" or call.attrs.get("kwnames") or call.state is None or fn.callees is None:
         return None
-    if call.state.unit in fn.unspeculated or any(is_null(v) for v in call.state.stack):
-        return None  # its exits kept being taken; or a NULL the handed-over stack cannot carry
     load = call.args[0].definer
-    if not isinstance(load, Instr) or load.kind.name != "LoadMethod" or call.args[1] is not load.results[1]:
+    if not isinstance(load, Instr):
         return None
-    func = _method_of(fn, load)
-    if func is None or fn.callees is None:
+    if load.kind.name == "LoadMethod" and call.args[1] is load.results[1]:
+        func, state, params, checked = _method_of(fn, load), call.state, call.args[1:], call.args[:2]
+    elif load.kind.name == "LoadGlobal" and is_null(call.args[1]) and (call.hint or {}).get("kind") == "direct":
+        func, state, params, checked = call.hint["target"], _reloaded(instrs, i), call.args[2:], call.args[:1]
+    else:
         return None
+    if func is None or state is None or state.unit in fn.unspeculated or any(is_null(v) for v in state.stack):
+        return None  # its exits kept being taken; or a NULL the handed-over stack cannot carry
     code = func.__code__
     if (code.co_flags & _NOT_PLAIN or code.co_kwonlyargcount or code.co_cellvars or code.co_freevars
-            or code.co_argcount != len(call.args) - 1):
+            or code.co_argcount != len(params)):
         return None
     source = fn.callees(func)
     if source is None or len(source.ir.slots) != code.co_argcount or source.ir.generator:
@@ -377,7 +425,24 @@ def _site(fn: Function, call: Instr) -> tuple[types.FunctionType, CalleeSource] 
         return None
     if any(ins.kind.name not in _BODY and not ins.kind.terminator for ins in body):
         return None
-    return func, source
+    return _Site(func, source, state, list(params), list(checked))
+
+
+def _reloaded(instrs: list[Instr], i: int) -> FrameState | None:
+    """The state of the global's load when ``instrs[i]``, a call of it, only
+    follows it and loads of the locals and constants that are the
+    arguments: the interpreter, resuming there, makes them again, the same
+    (nothing ran in between)."""
+    call = instrs[i]
+    null = call.args[1].definer
+    start = next((k for k in range(i - 1, -1, -1) if instrs[k] is null), None)
+    if start is None or instrs[start + 1] is not call.args[0].definer:
+        return None
+    between = instrs[start + 2:i]
+    if [ins.result for ins in between] != call.args[2:] or any(
+            ins.kind.name not in ("LoadLocal", "Const") for ins in between):
+        return None
+    return null.state
 
 
 # CO_VARARGS, CO_VARKEYWORDS, and the kinds of code a call does not simply run
@@ -401,12 +466,12 @@ def _replace_uses(fn: Function, old: Value, new: Value) -> None:
                 swap(ins.state.stack)
 
 
-def _inline(fn: Function, b: Block, i: int, func: types.FunctionType, source: CalleeSource) -> Block:
+def _inline(fn: Function, b: Block, i: int, site: _Site) -> Block:
     """Replace the call ``b.instrs[i]`` by a check, the inlined body and the
     call as it was; returns the block with the rest of ``b``.  Raises
     _Decline, having changed nothing, when the body cannot be inlined."""
     call = b.instrs[i]
-    inl = _Inliner(fn, call, source)
+    inl = _Inliner(fn, call, site)
     entry, done = inl.run()
     post = fn.new_block(1)
     fn.blocks.remove(post)
@@ -418,11 +483,12 @@ def _inline(fn: Function, b: Block, i: int, func: types.FunctionType, source: Ca
     slow.instrs = [call]
     Builder(fn, slow).emit("Jump", targets=[Edge(post, [call.result])])
     bld = inl.builder(b)
-    ok = bld.value("CheckCallee", call.args[0], call.args[1], func=func, code=source.code, original=source.original)
+    ok = bld.value("CheckCallee", *site.checked, func=site.func, code=site.source.code,
+                   original=site.source.original)
     bld.emit("Branch", ok, targets=[Edge(entry), Edge(slow)])
     # The frame's clearing: its locals (self, the arguments), then the function.
     end = inl.builder(done)
-    for v in [*call.args[1:], call.args[0]]:
+    for v in [*site.params, call.args[0]]:
         end.emit("Drop", v)
     end.emit("Jump", targets=[Edge(post, [done.params[0]])])
     at = fn.blocks.index(b) + 1
@@ -439,12 +505,12 @@ def run(fn: Function) -> None:
     work = list(fn.blocks)
     while work and sites < MAX_SITES:
         b = work.pop(0)
-        for i, ins in enumerate(b.instrs):
-            site = _site(fn, ins)
+        for i in range(len(b.instrs)):
+            site = _site(fn, b.instrs, i)
             if site is None:
                 continue
             try:
-                post = _inline(fn, b, i, *site)
+                post = _inline(fn, b, i, site)
             except _Decline:
                 continue
             sites += 1

@@ -324,6 +324,40 @@ def test_exits_that_keep_being_taken_stop_the_inlining() -> None:
     assert proc.returncode == 0 and proc.stdout == "ok\n", proc.stderr[-3000:]
 
 
+def area(w, h):
+    return w * h + 1
+
+
+def eval_a(i, j):
+    return 1.0 / ((i + j) * (i + j + 1) // 2 + i + 1)
+
+
+def sums(pairs):
+    total = 0
+    for a, b in pairs:
+        total = total + (2 + area(a, b)) - eval_a(a, b) + area(a + 1, b)
+    return total
+
+
+PAIRS = [[(1, 2), (3, 4)], [(1.5, 2), (0.0, -0.0)], [(2**40, 2**40)], [(2**62, 1)], [(-1, 0)], [(0, -1)],
+         [(1, "x")], [(True, 2)], [(2**70, 1)], [(float("nan"), 1.0)], [(-(2**63), -1)]]
+
+
+def test_global_functions_are_inlined_where_their_arguments_are_loads() -> None:
+    for _ in range(20):
+        sums(PAIRS[0])
+    jitted = compiled(sums)
+    assert inlined(jitted) == {"area", "eval_a"}  # area(a + 1, b): not a load, so called
+    for pairs in PAIRS:
+        assert outcome(jitted, pairs) == outcome(sums, pairs), pairs
+    saved = globals()["area"]
+    globals()["area"] = lambda w, h: "rebound"
+    try:
+        assert outcome(jitted, PAIRS[1]) == outcome(sums, PAIRS[1])
+    finally:
+        globals()["area"] = saved
+
+
 @pytest.mark.parametrize("skip", [frozenset(), frozenset({"inline_calls"})])
 def test_the_ir_with_and_without_the_pass_verifies(skip) -> None:
     use([State()])

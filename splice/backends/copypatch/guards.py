@@ -33,7 +33,7 @@ FUSED_BRANCH: dict[str, tuple[Callable[[Instr], str], int]] = {
     "FloatCompare": (lambda ins: f"float_branch_{ins.attrs['op']}", 0),
     "EvalBreaker": (lambda ins: "eval_breaker_branch", 0),
     "InterpreterNeeded": (lambda ins: "interpreter_needed_branch", 0),
-    "CheckCallee": (lambda ins: "guard_callee", 1),
+    "CheckCallee": (lambda ins: "guard_method" if len(ins.args) == 2 else "guard_callee", 1),
     "CheckIs": (lambda ins: "guard_is", 1),
     "CheckTypeVersion": (lambda ins: "guard_type_version", 1),
 }

@@ -1,8 +1,8 @@
 /* The guards of an inlined call (passes/inline_calls.py): each gives a C
  * truth value (RES0), or, fused with the Branch on it (-DGUARD), goes to
  * TARGET0 (the false edge) when it fails and continues otherwise.
- * -DCALLEE  CheckCallee: ARG0 is the function OP0 called with a self (ARG1
- *           is not NULL), whose code is still OP1
+ * -DCALLEE  CheckCallee: ARG0 is the function OP0 (with -DSELF, called with
+ *           a self: ARG1 is not NULL), whose code is still OP1
  *           (its trampoline) or OP2 (the code it runs), and a frame pushed
  *           here could not be seen: no tracing,
  *           profiling or tracemalloc, no PEP 523 hook, the eval breaker
@@ -28,7 +28,12 @@ STENCIL
 #if defined(CALLEE)
     PyObject *f = ARG0;
     PyObject *co = ((PyFunctionObject *)OP0)->func_code;
-    VERDICT(f == OP0 && ARG1 != NULL && (co == OP1 || co == OP2) && !INTERPRETER_NEEDED(tstate) &&
+#ifdef SELF
+    int self = ARG1 != NULL;
+#else
+    int self = 1;
+#endif
+    VERDICT(f == OP0 && self && (co == OP1 || co == OP2) && !INTERPRETER_NEEDED(tstate) &&
             tstate->interp->eval_frame == NULL && tstate->recursion_remaining > 0 && !eval_breaker_set(tstate));
 #elif defined(IS)
     VERDICT(ARG0 == OP0);
