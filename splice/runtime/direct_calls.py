@@ -38,7 +38,7 @@ from ..ir import TrivialBody
 # step_aside, dispatch_index, check_index, entry, exit_index, trivial, trivial_slot (and padding),
 # trivial_value, then the attribute cache of a trivial ATTR body (attr_cache.h: four
 # entries of a type version and an index + 1).
-RECORD = struct.Struct("=QQiiiiQQiiQiiiiQ8I")
+RECORD = struct.Struct("=QQiiiiQQiiQiiiiQ8IQ")
 CO_OPTIMIZED, CO_VARARGS, CO_VARKEYWORDS, CO_GENERATOR = 0x01, 0x04, 0x08, 0x20
 # A call makes a generator, a coroutine or an async generator.
 CO_SUSPENDS = CO_GENERATOR | 0x80 | 0x100 | 0x200
@@ -293,7 +293,8 @@ def record_view(holder: Any) -> Any:
 
 def attach(holder: Any, trampoline: types.CodeType, entry: int, body: int, call_index: int, resume_index: int,
            argcount: int, step_aside: Any, dispatch_index: int, check_index: int, exit_index: int,
-           spills: int = 0, drain: int = 0, trivial: TrivialBody | None = None) -> None:
+           spills: int = 0, drain: int = 0, trivial: TrivialBody | None = None,
+           original: types.CodeType | None = None) -> None:
     """Fill the record of ``trampoline`` (body 0: no direct calls).
     ``entry``: the native entry; ``step_aside``: what the body returns when
     it leaves for the interpreter; ``dispatch_index``: the code unit where
@@ -303,8 +304,10 @@ def attach(holder: Any, trampoline: types.CodeType, entry: int, body: int, call_
     it, consume_generator.h): its spill slots and that entry.  ``trivial``:
     what a direct call may return without a frame (passes.trivial_body);
     its constant or attribute name is borrowed: the compiled code keeps it
-    (CompiledCode.keepalive), and the trampoline keeps the compiled code."""
+    (CompiledCode.keepalive), and the trampoline keeps the compiled code.
+    ``original``: the code compiled into it (borrowed too: the compiled
+    code keeps it), which an inlined call of the function checks for."""
     kind, slot, value = (int(trivial.kind), trivial.slot, id(trivial.value)) if trivial is not None else (0, 0, 0)
     RECORD.pack_into(record_view(holder), 0, id(trampoline), body, call_index, resume_index,
                      argcount if body else -1, spills, drain, id(step_aside), dispatch_index, check_index, entry,
-                     exit_index, kind, slot, 0, value, *[0] * 8)
+                     exit_index, kind, slot, 0, value, *[0] * 8, id(original) if original is not None else 0)

@@ -112,13 +112,14 @@ def make_trampoline(compiled: CompiledCode, original_code: types.CodeType) -> ty
     # The compiled code (whose machine code lives as long as the
     # CompiledCode object) stays alive while the trampoline does.
     holder = direct_calls.register(trampoline, compiled)
+    compiled.keepalive.append(original_code)  # the record names it
     shape = compiled.generator
     direct_calls.attach(holder, trampoline, compiled.entry_address, compiled.symbols.get("body", 0),
                         impl.call_index(original_code, shape), impl.prologue_end(original_code) - 1,
                         direct_calls.direct_argcount(original_code), impl.STEP_ASIDE,
                         impl.dispatch_index(original_code, shape), impl.check_index(original_code, shape),
                         impl.exit_index(trampoline), shape.spills if shape else 0, compiled.drain_address,
-                        compiled.trivial_body)
+                        compiled.trivial_body, original_code)
     return trampoline
 
 

@@ -358,6 +358,42 @@ def test_global_functions_are_inlined_where_their_arguments_are_loads() -> None:
         globals()["area"] = saved
 
 
+def test_a_callee_compiled_after_its_caller_stays_inlined() -> None:
+    """The caller inlined the callee's plain code; compiling the callee
+    puts a trampoline in its place, whose record names that code: the
+    inlined body still runs (its exit is taken, so it is counted)."""
+    script = textwrap.dedent('''
+        import splice
+
+        class P:
+            def __init__(self, flag):
+                self.flag = flag
+            def on(self):
+                return not self.flag
+
+        def count(objs):
+            n = 0
+            for o in objs:
+                if o.on():
+                    n += 1
+            return n
+
+        for _ in range(20):
+            count([P(False)])
+        f = splice.jit(count, eager=True)
+        splice.jit(P.on, eager=True)
+        assert splice.explain(P.on).compiled
+        assert f([P([1])]) == 0  # not a bool: the inlined truth test leaves
+        exits = lambda: sum(n for _, r, n in splice.explain(f).deopts if r.startswith("P.on:"))
+        assert exits() == 1, splice.explain(f)
+        P.on.__code__ = (lambda self: True).__code__  # no longer the code inlined: the call is made
+        assert f([P([1])]) == 1 and exits() == 1
+        print("ok")
+    ''')
+    proc = subprocess.run([sys.executable, "-X", "faulthandler", "-c", script], capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stdout == "ok\n", proc.stderr[-3000:]
+
+
 @pytest.mark.parametrize("skip", [frozenset(), frozenset({"inline_calls"})])
 def test_the_ir_with_and_without_the_pass_verifies(skip) -> None:
     use([State()])

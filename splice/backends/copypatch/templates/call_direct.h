@@ -50,10 +50,11 @@ typedef struct {
     int32_t unused;
     PyObject *trivial_value; /* TRIVIAL_CONST: the constant; TRIVIAL_ATTR: the name (borrowed) */
     attr_entry trivial_cache[ATTR_ENTRIES];  /* TRIVIAL_ATTR: where instances hold the attribute */
+    PyObject *original;      /* the code compiled into the trampoline (borrowed: the compiled code keeps it) */
 } splice_record;
 
 /* The layout runtime/direct_calls.py writes (RECORD). */
-_Static_assert(sizeof(splice_record) == 120, "splice_record is direct_calls.RECORD");
+_Static_assert(sizeof(splice_record) == 128, "splice_record is direct_calls.RECORD");
 
 /* ir.TrivialKind */
 #define TRIVIAL_CONST 1

@@ -2,8 +2,9 @@
  * truth value (RES0), or, fused with the Branch on it (-DGUARD), goes to
  * TARGET0 (the false edge) when it fails and continues otherwise.
  * -DCALLEE  CheckCallee: ARG0 is the function OP0 (with -DSELF, called with
- *           a self: ARG1 is not NULL), whose code is still OP1
- *           (its trampoline) or OP2 (the code it runs), and a frame pushed
+ *           a self: ARG1 is not NULL), whose code is still OP1 (its
+ *           trampoline) or OP2 (the code it runs), or a trampoline whose
+ *           record in the table OP3 says it runs OP2, and a frame pushed
  *           here could not be seen: no tracing,
  *           profiling or tracemalloc, no PEP 523 hook, the eval breaker
  *           clear (the callee's RESUME would run signal handlers), and
@@ -15,7 +16,7 @@
  *           entry OP2 of the dict OP0 while its keys have version OP1 (how
  *           LOAD_GLOBAL_MODULE reads it), else TARGET0.
  * -DBOX_BOOL  RES0 = True or False for the C truth value ARG0. */
-#include "eval_breaker.h"
+#include "call_direct.h"
 
 #ifdef GUARD
 # define VERDICT(ok) do { if (!LIKELY(ok)) { GOTO(_JIT_TARGET0); } } while (0)
@@ -28,6 +29,11 @@ STENCIL
 #if defined(CALLEE)
     PyObject *f = ARG0;
     PyObject *co = ((PyFunctionObject *)OP0)->func_code;
+    if (!LIKELY(co == OP1 || co == OP2)) {  /* compiled (again) since: a trampoline of the original */
+        COLD_PATH();
+        const splice_record *rec = record_of((PyCodeObject *)co, (const record_slot *)FAR(_JIT_OP3));
+        co = rec != NULL && rec->original == OP2 ? OP2 : NULL;
+    }
 #ifdef SELF
     int self = ARG1 != NULL;
 #else
