@@ -288,23 +288,28 @@ def test_finalisers_tracing_and_the_recursion_limit_as_plain() -> None:
     assert outs[0] == outs[1]
 
 
+# A child program's start: a method inlined into a loop that counts.
+COUNTING = textwrap.dedent('''
+    import splice
+
+    class P:
+        def __init__(self, flag):
+            self.flag = flag
+        def on(self):
+            return not self.flag
+
+    def count(objs):
+        n = 0
+        for o in objs:
+            if o.on():
+                n += 1
+        return n
+''')
+
+
 def test_exits_that_keep_being_taken_stop_the_inlining() -> None:
-    script = textwrap.dedent('''
-        import splice
+    script = COUNTING + textwrap.dedent('''
         from splice.runtime import registry
-
-        class P:
-            def __init__(self, flag):
-                self.flag = flag
-            def on(self):
-                return not self.flag
-
-        def count(objs):
-            n = 0
-            for o in objs:
-                if o.on():
-                    n += 1
-            return n
 
         objs = [P(False), P(True)]
         for _ in range(20):
@@ -362,21 +367,7 @@ def test_a_callee_compiled_after_its_caller_stays_inlined() -> None:
     """The caller inlined the callee's plain code; compiling the callee
     puts a trampoline in its place, whose record names that code: the
     inlined body still runs (its exit is taken, so it is counted)."""
-    script = textwrap.dedent('''
-        import splice
-
-        class P:
-            def __init__(self, flag):
-                self.flag = flag
-            def on(self):
-                return not self.flag
-
-        def count(objs):
-            n = 0
-            for o in objs:
-                if o.on():
-                    n += 1
-            return n
+    script = COUNTING + textwrap.dedent('''
 
         for _ in range(20):
             count([P(False)])
