@@ -33,6 +33,8 @@ self, the arguments and the function are released in the order the
 callee's frame clearing releases them.  Exits are counted per site; a
 site whose exits keep being taken is not inlined again
 (``Function.unspeculated`` names its call's code unit).
+``SPLICE_DEOPT_STRESS=N`` makes every Nth site inlined leave at once, to
+test the exits (as numeric_loops' guards).
 """
 
 from __future__ import annotations
@@ -43,11 +45,13 @@ from typing import Any
 
 from ..ir import Block, Builder, CalleeSource, Edge, FrameState, Function, Instr, Repr, Value
 from ..ir.ops import is_null
+from . import numeric_loops
 
 # What a callee may hold, besides its terminators (Branch, Jump, Return).
 _BODY = frozenset({"LoadLocal", "Const", "GetAttr", "Truth", "UnaryOp", "Compare", "Is", "LoadGlobal",
                    "BinaryOp", "Drop", "TraceExit"})
 MAX_INSTRS = 40  # a callee's instructions, at most
+_sites_inlined = 0  # in this process (SPLICE_DEOPT_STRESS counts them)
 MAX_SITES = 16  # inlined calls per function, at most
 # The two number kinds an inlined body computes with unboxed: per kind its
 # check, unbox, box and comparison.
@@ -470,9 +474,13 @@ def _inline(fn: Function, b: Block, i: int, site: _Site) -> Block:
     """Replace the call ``b.instrs[i]`` by a check, the inlined body and the
     call as it was; returns the block with the rest of ``b``.  Raises
     _Decline, having changed nothing, when the body cannot be inlined."""
+    global _sites_inlined
     call = b.instrs[i]
     inl = _Inliner(fn, call, site)
     entry, done = inl.run()
+    _sites_inlined += 1
+    if numeric_loops.STRESS and _sites_inlined % numeric_loops.STRESS == 0:
+        entry = inl.exit("stressed")  # SPLICE_DEOPT_STRESS: this site always leaves
     post = fn.new_block(1)
     fn.blocks.remove(post)
     _replace_uses(fn, call.result, post.params[0])

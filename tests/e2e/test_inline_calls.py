@@ -8,9 +8,11 @@ that keep being taken."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -18,7 +20,9 @@ import splice
 from splice import compiler
 from splice.passes import inline_calls
 
-from tests.e2e.test_trivial_bodies import TRACED_RUN, code_replaced, outcome
+from tests.e2e.test_trivial_bodies import DEBUG_PYTHON, TRACED_RUN, code_replaced, outcome
+
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 class Direction:
@@ -361,6 +365,76 @@ def test_global_functions_are_inlined_where_their_arguments_are_loads() -> None:
         assert outcome(jitted, PAIRS[1]) == outcome(sums, PAIRS[1])
     finally:
         globals()["area"] = saved
+
+
+STRESSED = """
+import splice
+from tests.e2e import test_inline_calls as t
+for _ in range(20):
+    t.use(t.RECEIVERS[0])
+    t.sums(t.PAIRS[0])
+plain = [t.outcome(t.use, objs) for objs in t.RECEIVERS] + [t.outcome(t.sums, p) for p in t.PAIRS]
+splice.jit(t.use, eager=True)
+splice.jit(t.sums, eager=True)
+compiled = [t.outcome(t.use, objs) for objs in t.RECEIVERS] + [t.outcome(t.sums, p) for p in t.PAIRS]
+assert compiled == plain, (compiled, plain)
+taken = sum(n for f in (t.use, t.sums) for _, r, n in splice.explain(f).deopts if r.endswith("stressed"))
+print(taken > 0)
+"""
+
+
+@pytest.mark.parametrize("every", [1, 2, 3])
+def test_every_exit_leaves_exactly(every) -> None:
+    """SPLICE_DEOPT_STRESS=N: every Nth site inlined leaves at once; the
+    results, exceptions and tracebacks stay the interpreter's."""
+    proc = subprocess.run([sys.executable, "-X", "faulthandler", "-c", STRESSED], capture_output=True, text=True,
+                          env={**os.environ, "SPLICE_DEOPT_STRESS": str(every)}, cwd=ROOT)
+    assert proc.returncode == 0 and proc.stdout == "True\n", proc.stderr[-3000:]
+
+
+DRIFT = """
+import gc, sys
+class P:
+    K = 3
+    def __init__(self, v):
+        self.v, self.flag, self.f = v, bool(v), 0.5 * v
+    def on(self):
+        return not self.flag and self.v
+    def scaled(self):
+        return self.f * 2.0 + self.v * P.K
+    def big(self):
+        return self.v * self.v > 10
+def loop(objs):
+    n = []
+    for o in objs:
+        n.append((o.on(), o.scaled(), o.big()))
+    return n
+def drift(objs):
+    for _ in range(3):
+        loop(objs)
+    gc.collect()
+    before = sys.gettotalrefcount()
+    for _ in range(50):
+        loop(objs)
+    gc.collect()
+    return sys.gettotalrefcount() - before
+objs = [P(0), P(1), P(2**40), P(2**62)]
+odd = P(1)
+odd.flag = [1]  # not a bool: the inlined truth test leaves
+plain = [drift(objs), drift(objs + [odd])]
+import splice
+splice.jit(loop, eager=True)
+assert splice.explain(loop).deopts, splice.explain(loop)
+print(plain == [drift(objs), drift(objs + [odd])], sum(n for _, _, n in splice.explain(loop).deopts) > 0)
+"""
+
+
+@pytest.mark.skipif(DEBUG_PYTHON is None, reason="Debian's python3.11-dbg is not installed")
+def test_no_reference_drift_on_the_debug_build() -> None:
+    proc = subprocess.run([DEBUG_PYTHON, "-X", "faulthandler", "-c", DRIFT], capture_output=True, text=True,
+                          timeout=300, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    assert proc.stdout == "True True\n"
 
 
 def test_a_callee_compiled_after_its_caller_stays_inlined() -> None:
