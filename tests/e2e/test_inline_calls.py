@@ -20,7 +20,7 @@ import splice
 from splice import compiler
 from splice.passes import inline_calls
 
-from tests.e2e.test_trivial_bodies import DEBUG_PYTHON, TRACED_RUN, code_replaced, outcome
+from tests.e2e.test_trivial_bodies import DEBUG_PYTHON, DRIFT_OF, TRACED_RUN, code_replaced, outcome
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -409,15 +409,7 @@ def loop(objs):
     for o in objs:
         n.append((o.on(), o.scaled(), o.big()))
     return n
-def drift(objs):
-    for _ in range(3):
-        loop(objs)
-    gc.collect()
-    before = sys.gettotalrefcount()
-    for _ in range(50):
-        loop(objs)
-    gc.collect()
-    return sys.gettotalrefcount() - before
+""" + DRIFT_OF + """
 objs = [P(0), P(1), P(2**40), P(2**62)]
 odd = P(1)
 odd.flag = [1]  # not a bool: the inlined truth test leaves
