@@ -7,6 +7,7 @@ version, passes, back ends from ``splice.backends.BACKENDS``).
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 import types
@@ -43,7 +44,7 @@ def build_ir(func: types.FunctionType, code: types.CodeType | None = None,
     fn.func = func
     fn.unspeculated = unspeculated
     fn.on_deopt = on_deopt
-    fn.callees = _callee_source
+    fn.callees = functools.lru_cache(maxsize=None)(_callee_source)  # each callee decoded once per compile
     passes.run_all(fn, skip=skip_passes)
     if nested is not None:
         _replace_nested(fn, func, nested)
@@ -52,12 +53,20 @@ def build_ir(func: types.FunctionType, code: types.CodeType | None = None,
     return fn
 
 
+# Code units of a callee worth decoding for inlining, at most (passes.inline_calls
+# takes 40 instructions at most; each bytecode is one to ten units with its caches).
+CALLEE_UNITS = 160
+
+
 def _callee_source(func: types.FunctionType) -> CalleeSource | None:
     """A callee as passes.inline_calls needs it: the code it runs (its
-    original when splice compiled it), decoded with its feedback."""
+    original when splice compiled it), decoded with its feedback; None
+    for one too long to be inlined."""
     from .runtime import registry
 
     original = registry.original_code(func)
+    if len(original.co_code) > 2 * CALLEE_UNITS:
+        return None
     try:
         ir = frontend.decode(original)
     except Unsupported:

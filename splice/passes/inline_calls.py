@@ -130,7 +130,7 @@ class _Inliner:
         self.fn, self.call, self.callee, self.source = fn, call, site.source.ir, site.source
         self.state = site.state
         self.blocks: list[Block] = []  # the inlined body's blocks, in order
-        self.exits: list[Block] = []
+        self.exits: dict[str, Block] = {}  # reason -> its exit
         self.values: dict[Value, Value] = {}
         self.known: dict[Value, Any] = {}  # caller values known to be one object
         self.bools: dict[Value, Value] = {}  # a BoxBool's result -> its C truth value
@@ -152,10 +152,13 @@ class _Inliner:
         return bld
 
     def exit(self, why: str) -> Block:
-        """A block that leaves for the interpreter at the call."""
+        """A block that leaves for the interpreter at the call: one for each
+        reason (every exit of the body hands over the same stack)."""
+        if why in self.exits:
+            return self.exits[why]
         b = self.fn.new_block()
         self.fn.blocks.remove(b)
-        self.exits.append(b)
+        self.exits[why] = b
         stack = self.state.stack
         self.builder(b).emit("Deopt", *stack, resume=self.state.unit, site=self.state.unit,
                              inlined=self.callee.qualname,
@@ -501,7 +504,7 @@ def _inline(fn: Function, b: Block, i: int, site: _Site) -> Block:
     end.emit("Jump", targets=[Edge(post, [done.params[0]])])
     at = fn.blocks.index(b) + 1
     fn.blocks[at:at] = [*inl.blocks, post]
-    fn.blocks += [slow, *inl.exits]
+    fn.blocks += [slow, *inl.exits.values()]
     return post
 
 

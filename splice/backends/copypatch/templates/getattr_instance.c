@@ -95,10 +95,8 @@ STENCIL
     }
 #ifdef CACHED
     COLD_PATH();  /* a miss: the object's class cached when the proof holds for it */
-    Py_ssize_t index = cacheable(o, OP0, 0);
-    r = index >= 0 ? (*_PyObject_ValuesPointer(o))->values[index] : NULL;
+    r = _JIT_SHARED_cached_attr_miss(o, OP0, e);
     if (r != NULL) {
-        remember(e, o, OP0, 0);
         RES0 = Py_NewRef(r);
         CONTINUE();
     }

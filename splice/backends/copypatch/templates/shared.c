@@ -8,7 +8,7 @@
  * instruction-cache misses where the interpreter had 74 K. */
 #include "stencil.h"
 
-#if defined(GETATTR_MISS) || defined(SETATTR_MISS)
+#if defined(GETATTR_MISS) || defined(SETATTR_MISS) || defined(CACHED_ATTR_MISS)
 #include "attr_cache.h"
 #endif
 #ifdef LOAD_METHOD_MISS
@@ -136,6 +136,21 @@ int _jit_stencil(PyObject **slots, const uint32_t *table)
         Py_XDECREF(old);
     }
     return 0;
+}
+#endif
+
+#ifdef CACHED_ATTR_MISS
+/* getattr_instance.c's -DCACHED miss: the attribute in the object's values
+ * (borrowed) with its class cached, when the proof holds for the class;
+ * else NULL, with no error set and no code run. */
+PyObject *_jit_stencil(PyObject *o, PyObject *name, attr_entry *e)
+{
+    Py_ssize_t index = cacheable(o, name, 0);
+    PyObject *r = index >= 0 ? (*_PyObject_ValuesPointer(o))->values[index] : NULL;
+    if (r != NULL) {
+        remember(e, o, name, 0);
+    }
+    return r;
 }
 #endif
 
