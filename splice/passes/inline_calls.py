@@ -209,7 +209,22 @@ class _Inliner:
                     bld.emit("Jump", targets=[Edge(done, [self.map(ins.args[0])])])
                 else:
                     self.instr(bld, ins)
+        self.drop_unused_boxes()
         return blocks[callee.entry], done
+
+    def drop_unused_boxes(self) -> None:
+        """Remove the boxes of numbers that only other numbers used (kept
+        unboxed): a box may raise MemoryError, so the pass that removes dead
+        code keeps it, and each would make and release an object."""
+        boxes = {box for box, _ in self.numbers.items()} | set(self.bools)
+        used: set[Value] = set()
+        for b in self.blocks:
+            for ins in b.instrs:
+                used.update(ins.args)
+                for e in ins.targets:
+                    used.update(e.args)
+        for b in self.blocks:
+            b.instrs = [ins for ins in b.instrs if not (ins.results and ins.results[0] in boxes - used)]
 
     def instr(self, bld: Builder, ins: Instr) -> None:
         name = ins.kind.name
@@ -446,8 +461,8 @@ def _reloaded(instrs: list[Instr], i: int) -> FrameState | None:
     if start is None or instrs[start + 1] is not call.args[0].definer:
         return None
     between = instrs[start + 2:i]
-    if [ins.result for ins in between] != call.args[2:] or any(
-            ins.kind.name not in ("LoadLocal", "Const") for ins in between):
+    if any(ins.kind.name not in ("LoadLocal", "Const") for ins in between) or [
+            ins.result for ins in between] != call.args[2:]:
         return None
     return null.state
 

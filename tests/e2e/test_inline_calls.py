@@ -8,6 +8,7 @@ that keep being taken."""
 
 from __future__ import annotations
 
+import collections
 import os
 import subprocess
 import sys
@@ -344,7 +345,7 @@ def eval_a(i, j):
 def sums(pairs):
     total = 0
     for a, b in pairs:
-        total = total + (2 + area(a, b)) - eval_a(a, b) + area(a + 1, b)
+        total = total + (2 + area(a, b)) - eval_a(a, b) + area(a + 1, b) + area(pairs.count(a), b)
     return total
 
 
@@ -356,7 +357,7 @@ def test_global_functions_are_inlined_where_their_arguments_are_loads() -> None:
     for _ in range(20):
         sums(PAIRS[0])
     jitted = compiled(sums)
-    assert inlined(jitted) == {"area", "eval_a"}  # area(a + 1, b): not a load, so called
+    assert inlined(jitted) == {"area", "eval_a"}  # area(a + 1, b), area(pairs.count(a), b): called
     for pairs in PAIRS:
         assert outcome(jitted, pairs) == outcome(sums, pairs), pairs
     saved = globals()["area"]
@@ -449,6 +450,18 @@ def test_a_callee_compiled_after_its_caller_stays_inlined() -> None:
     ''')
     proc = subprocess.run([sys.executable, "-X", "faulthandler", "-c", script], capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stdout == "ok\n", proc.stderr[-3000:]
+
+
+def test_only_the_results_are_boxed() -> None:
+    """The numbers an inlined body computes stay unboxed between its
+    operations: one box for each body's result (area's int, eval_a's float)."""
+    for _ in range(20):
+        sums(PAIRS[0])
+    def boxes(skip):
+        fn = compiler.build_ir(sums, skip_passes=skip)
+        return collections.Counter(ins.kind.name for b in fn.blocks for ins in b.instrs
+                                   if ins.kind.name in ("BoxInt", "BoxFloat"))
+    assert boxes(frozenset()) - boxes(frozenset({"inline_calls"})) == {"BoxFloat": 1, "BoxInt": 1}
 
 
 @pytest.mark.parametrize("skip", [frozenset(), frozenset({"inline_calls"})])
