@@ -792,6 +792,7 @@ _IMPL: dict[str, Callable[..., Any]] = {
     # Inlined calls (passes.inline_calls): no frames to skip here, so the call is made.
     "CheckCallee": lambda fr, ins, *operands: False,
     "CheckIs": lambda fr, ins, v: v is ins.attrs["value"],
+    "CheckNotNull": lambda fr, ins, v: v is not NULL,
     "CheckTypeVersion": lambda fr, ins: False,
     "GlobalAt": lambda fr, ins: _EXHAUSTED,
     "CachedAttr": lambda fr, ins, o: _EXHAUSTED,

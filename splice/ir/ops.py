@@ -299,6 +299,8 @@ KINDS: dict[str, OpKind] = _kinds(
                "callable is the function `func`, whose code is still `code` (its trampoline, when it was "
                "compiled) or the `original` code it runs, and a frame pushed here could not be seen: no tracing, profiling or PEP 523 hook, the eval breaker clear (its RESUME would "
                "run signal handlers), and recursion room left (its call would raise RecursionError)"),
+    OpKind("CheckNotNull", 1, result_repr=Repr.BOOL, raises=False,
+           doc="the operand (a LoadMethod's self-or-NULL) is not NULL"),
     OpKind("CheckIs", 1, attrs=("value",), result_repr=Repr.BOOL, raises=False,
            doc="the operand is the object `value` (owned by the function)"),
     OpKind("CachedAttr", 1, attrs=("name", "type_version", "index"), raises=False, runs_code=False,

@@ -433,8 +433,10 @@ def _site(fn: Function, instrs: list[Instr], i: int) -> _Site | None:
         func, state, params, checked = call.hint["target"], _reloaded(instrs, i), call.args[2:], call.args[:1]
     else:
         return None
-    if func is None or state is None or state.unit in fn.unspeculated or any(is_null(v) for v in state.stack):
-        return None  # its exits kept being taken; or a NULL the handed-over stack cannot carry
+    if func is None or state is None or state.unit in fn.unspeculated:
+        return None  # its exits kept being taken
+    if any(is_null(v) for v in state.stack):
+        return None  # a NULL, which the handed-over stack cannot carry (a tuple)
     code = func.__code__
     if (code.co_flags & _NOT_PLAIN or code.co_kwonlyargcount or code.co_cellvars or code.co_freevars
             or code.co_argcount != len(params)):
@@ -509,6 +511,13 @@ def _inline(fn: Function, b: Block, i: int, site: _Site) -> Block:
     slow.instrs = [call]
     Builder(fn, slow).emit("Jump", targets=[Edge(post, [call.result])])
     bld = inl.builder(b)
+    # A method load below that found an instance's attribute left a NULL
+    # (a method's self is CheckCallee's): the exits could not hand it over.
+    for v in site.state.stack:
+        if v.repr is Repr.NULLABLE and v not in site.checked:
+            here = inl.block()
+            bld.emit("Branch", bld.value("CheckNotNull", v), targets=[Edge(here), Edge(slow)])
+            bld.block = here
     ok = bld.value("CheckCallee", *site.checked, func=site.func, code=site.source.code,
                    original=site.source.original)
     bld.emit("Branch", ok, targets=[Edge(entry), Edge(slow)])

@@ -452,6 +452,37 @@ def test_a_callee_compiled_after_its_caller_stays_inlined() -> None:
     assert proc.returncode == 0 and proc.stdout == "ok\n", proc.stderr[-3000:]
 
 
+NULL_BELOW = """
+import splice
+class Incoming:
+    @property
+    def pending(self):
+        return 7
+class Proto:
+    def __init__(self, callback):
+        self.get_buffer = callback  # an instance's attribute: LoadMethod gives it and a NULL
+        self.incoming = Incoming()
+    def size(self):
+        return self.incoming.pending  # a property: the inlined read leaves for the interpreter
+    def read(self):
+        return self.get_buffer(self.size())
+p = Proto(lambda n: n * 2)
+for _ in range(20):
+    p.read()
+splice.jit(Proto.read, eager=True)
+print([p.read() for _ in range(3)])
+"""
+
+
+def test_no_inlining_under_a_call_whose_self_may_be_null() -> None:
+    """The exit of an inlined call hands the stack over in a tuple, which
+    cannot hold the NULL a method load leaves below it when it found an
+    instance's attribute: such a call is not inlined (it crashed in
+    asyncio's sslproto)."""
+    proc = subprocess.run([sys.executable, "-X", "faulthandler", "-c", NULL_BELOW], capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stdout == "[14, 14, 14]\n", proc.stderr[-3000:]
+
+
 def test_only_the_results_are_boxed() -> None:
     """The numbers an inlined body computes stay unboxed between its
     operations: one box for each body's result (area's int, eval_a's float)."""

@@ -36,6 +36,7 @@ FUSED_BRANCH: dict[str, tuple[Callable[[Instr], str], int]] = {
     "InterpreterNeeded": (lambda ins: "interpreter_needed_branch", 0),
     "CheckCallee": (lambda ins: "guard_method" if len(ins.args) == 2 else "guard_callee", 1),
     "CheckIs": (lambda ins: "guard_is", 1),
+    "CheckNotNull": (lambda ins: "guard_not_null", 1),
     "CheckTypeVersion": (lambda ins: "guard_type_version", 1),
 }
 

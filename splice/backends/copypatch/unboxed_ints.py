@@ -138,6 +138,7 @@ LOWER: dict[str, Callable[[Emitter, Instr], None]] = {
     "CheckCallee": lambda em, ins: _emit(em, "check_method" if len(ins.args) == 2 else "check_callee", ins,
                                          **_holes(em, ins)),
     "CheckIs": _simple("check_is"),
+    "CheckNotNull": _simple("check_not_null"),
     "CheckTypeVersion": _simple("check_type_version"),
     "GlobalAt": _global_at,
     "CachedAttr": _cached_attr,

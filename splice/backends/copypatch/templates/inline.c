@@ -11,6 +11,7 @@
  *           recursion room left (its call would raise RecursionError), as
  *           call_direct.h's run_trivial asks.
  * -DIS      CheckIs: ARG0 is the object OP0.
+ * -DNOT_NULL  CheckNotNull: ARG0 is not NULL.
  * -DTYPE_VERSION  CheckTypeVersion: the class OP0 still has version OP1.
  * -DGLOBAL_AT  GlobalAt, a guard: RES0 = a new reference to the value at
  *           entry OP2 of the dict OP0 while its keys have version OP1 (how
@@ -43,6 +44,8 @@ STENCIL
             tstate->interp->eval_frame == NULL && tstate->recursion_remaining > 0 && !eval_breaker_set(tstate));
 #elif defined(IS)
     VERDICT(ARG0 == OP0);
+#elif defined(NOT_NULL)
+    VERDICT(ARG0 != NULL);
 #elif defined(TYPE_VERSION)
     VERDICT(((PyTypeObject *)OP0)->tp_version_tag == (uint32_t)OPINT(_JIT_OP1));
 #elif defined(GLOBAL_AT)
