@@ -1,5 +1,5 @@
-"""Inlined calls: a method whose body only reads, tests and returns runs in
-its caller, without a frame.
+"""Inlined calls: a method or function whose body only reads, computes,
+tests and returns runs in its caller, without a frame.
 
 Why: a call from compiled code to a compiled method costs about two
 hundred instructions of frame set-up and clearing, and the methods called
@@ -8,26 +8,27 @@ self.task_holding or (not self.packet_pending and self.task_waiting)``),
 deltablue's ``output`` (``if self.direction == Direction.FORWARD: return
 self.v2``).  Such a body, copied into the caller, is a few guarded loads.
 
-What is inlined: a call of a method that the interpreter found on the
-receiver's class (the LoadMethod's feedback names the class, and the name
-looks up to a plain function there), passing exactly its positional
-parameters, in a function that is not a generator.  The callee has no
-loops, exception handlers or cells and stores no locals; it reads its
-parameters and constants, attributes where the interpreter read them from
-an instance's values array (InstanceAttr), module globals where the
-interpreter found them (GlobalAt) and a class's plain attributes (under
-its version tag); it compares ints or floats where the feedback saw them,
-tests identity, the truth of True, False and None, ``not``, and returns.
-An instruction the interpreter never ran (no feedback) is an exit.
+What is inlined, in a function that is not a generator: a call passing
+exactly the positional parameters of a method (the plain function found
+on the class the LoadMethod's feedback names, else by name among the
+module's classes) or of a global function whose arguments are locals and
+constants.  The callee has no loops, exception handlers or cells and
+stores no locals; it reads its parameters and constants, instance
+attributes from their values arrays (CachedAttr), module globals where the
+interpreter found them (GlobalAt) and a class's plain attributes (under its
+version tag); it computes with ints within int64 and floats, unboxed,
+compares them, tests identity, the truth of True, False and None, ``not``,
+and returns.
 
 How it stays exact: the caller first checks (CheckCallee) that the
-callable is that function with that code, called with a self, and that a
+callable is that function with that code (a method: called with a self),
+and that a
 frame pushed there could not be seen (no tracer or profiler, no PEP 523
 hook, the eval breaker clear, recursion room left); otherwise it makes
 the call as before.  Nothing in the inlined body runs code or raises:
 each speculation is a guard that leaves for the interpreter (a Deopt) at
-the call's bytecode with the caller's value stack as it was before the
-call, so the interpreter makes the call itself, and the callee's frame,
+the call's bytecode (a global function's: its load) with the caller's
+value stack as it was there, so the interpreter makes the call itself, and the callee's frame,
 its events and its errors are the interpreter's own.  After the body the
 self, the arguments and the function are released in the order the
 callee's frame clearing releases them.  Exits are counted per site; a
@@ -39,6 +40,7 @@ test the exits (as numeric_loops' guards).
 
 from __future__ import annotations
 
+import inspect
 import types
 from dataclasses import dataclass
 from typing import Any
@@ -67,11 +69,15 @@ class _Decline(Exception):
     """The callee (or the site) is not inlined."""
 
 
+_MISSING = object()
+
+
 def _lookup(cls: type, name: str) -> Any:
+    """``name`` in the dicts of ``cls``'s MRO, as the type's lookup finds it; else _MISSING."""
     for klass in cls.__mro__:
         if name in vars(klass):
             return vars(klass)[name]
-    return None
+    return _MISSING
 
 
 def _method_of(fn: Function, load: Instr) -> types.FunctionType | None:
@@ -96,7 +102,7 @@ def _method_of(fn: Function, load: Instr) -> types.FunctionType | None:
         seen.add(id(cls))
         todo += type.__subclasses__(cls)
         f = _lookup(cls, name)
-        if f is None:
+        if f is _MISSING:
             continue
         if not isinstance(f, types.FunctionType) or (found is not None and f is not found):
             return None
@@ -116,11 +122,8 @@ def _class_attribute(cls: Any, name: str) -> tuple[bool, Any]:
     own MRO: no metaclass but ``type``, no descriptor."""
     if type(cls) is not type or name in _TYPE_NAMES:
         return False, None
-    for klass in cls.__mro__:
-        if name in vars(klass):
-            value = vars(klass)[name]
-            return not hasattr(type(value), "__get__"), value
-    return False, None
+    value = _lookup(cls, name)
+    return value is not _MISSING and not hasattr(type(value), "__get__"), value
 
 
 class _Inliner:
@@ -216,7 +219,7 @@ class _Inliner:
         """Remove the boxes of numbers that only other numbers used (kept
         unboxed): a box may raise MemoryError, so the pass that removes dead
         code keeps it, and each would make and release an object."""
-        boxes = {box for box, _ in self.numbers.items()} | set(self.bools)
+        boxes = set(self.numbers) | set(self.bools)
         used: set[Value] = set()
         for b in self.blocks:
             for ins in b.instrs:
@@ -469,9 +472,9 @@ def _reloaded(instrs: list[Instr], i: int) -> FrameState | None:
     return null.state
 
 
-# CO_VARARGS, CO_VARKEYWORDS, and the kinds of code a call does not simply run
-# (a generator, a coroutine, an async generator).
-_NOT_PLAIN = 0x04 | 0x08 | 0x20 | 0x80 | 0x100 | 0x200
+# *args, **kwargs, and the kinds of code a call does not simply run.
+_NOT_PLAIN = (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS | inspect.CO_GENERATOR | inspect.CO_COROUTINE
+              | inspect.CO_ITERABLE_COROUTINE | inspect.CO_ASYNC_GENERATOR)
 
 
 def _replace_uses(fn: Function, old: Value, new: Value) -> None:

@@ -251,7 +251,7 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     # Shared helpers (shared.c): ordinary C functions linked once per process,
     # which stencils call as _JIT_SHARED_<name> (emitter.shared_address).
     **{f"shared_{name}": ("shared", [f"-D{name.upper()}"])
-       for name in ("getattr_miss", "cached_attr_miss", "setattr_miss", "load_method_miss", "load_global_miss", "call",
+       for name in ("getattr_miss", "cached_attr_miss", "runs_original", "setattr_miss", "load_method_miss", "load_global_miss", "call",
                     "compare_truth", "trampoline_invert", "trace_exit", "deopt_store", "hidden_thread", "hidden_thread_state", "sample_stacks",
                     "import_message", "chunk_alloc", "chunk_free", "match_class", "match_keys",
                     "exc_group_match", "prep_reraise_star", "vectorcall_entry")},

@@ -14,7 +14,6 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from ...ir import Instr
-from ...runtime import direct_calls
 from .emitter import Emitter, ObjRef
 
 # Kind -> (its fused stencil, which edge the stencil jumps to).  A check
@@ -47,7 +46,7 @@ _SLOT_CHECKS = frozenset({"CheckSlotInt", "CheckSlotFloat", "CheckSlotQuiet"})
 _ATTR_HOLES: dict[str, Callable[[Instr], dict[str, Any]]] = {
     "CheckSeqLen": lambda ins: {"_JIT_OP0": ins.attrs["count"]},
     "CheckCallee": lambda ins: {"_JIT_OP0": ObjRef(ins.attrs["func"]), "_JIT_OP1": ObjRef(ins.attrs["code"]),
-                                "_JIT_OP2": ObjRef(ins.attrs["original"]), "_JIT_OP3": direct_calls.record_table()},
+                                "_JIT_OP2": ObjRef(ins.attrs["original"])},
     "CheckIs": lambda ins: {"_JIT_OP0": ObjRef(ins.attrs["value"])},
     "CheckTypeVersion": lambda ins: {"_JIT_OP0": ObjRef(ins.attrs["type"]), "_JIT_OP1": ins.attrs["version"]},
 }

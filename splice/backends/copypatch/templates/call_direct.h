@@ -53,6 +53,17 @@ typedef struct {
     PyObject *original;      /* the code compiled into the trampoline (borrowed: the compiled code keeps it) */
 } splice_record;
 
+/* Whether a Python frame pushed now could go unseen, so that a call may
+ * skip it (run_trivial, an inlined call's CheckCallee): no tracing,
+ * profiling or tracemalloc, no PEP 523 hook, the eval breaker clear (the
+ * callee's RESUME would run signal handlers), recursion room left (the
+ * call would raise RecursionError). */
+HELPER int frame_unseen(PyThreadState *tstate)
+{
+    return !INTERPRETER_NEEDED(tstate) && tstate->interp->eval_frame == NULL && tstate->recursion_remaining > 0 &&
+           !eval_breaker_set(tstate);
+}
+
 /* The layout runtime/direct_calls.py writes (RECORD). */
 _Static_assert(sizeof(splice_record) == 128, "splice_record is direct_calls.RECORD");
 
@@ -611,8 +622,7 @@ HELPER PyObject *trivial_attribute(splice_record *rec, PyObject *o)
 HELPER PyObject *run_trivial(PyThreadState *tstate, PyFunctionObject *func, const splice_record *rec,
                              PyObject *method, PyObject *self, PyObject **args, Py_ssize_t npos)
 {
-    if (INTERPRETER_NEEDED(tstate) || tstate->interp->eval_frame != NULL || tstate->recursion_remaining <= 0 ||
-        eval_breaker_set(tstate)) {
+    if (!frame_unseen(tstate)) {
         return NOT_DIRECT;
     }
     PyObject *r = rec->trivial_value;

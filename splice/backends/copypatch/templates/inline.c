@@ -4,12 +4,9 @@
  * -DCALLEE  CheckCallee: ARG0 is the function OP0 (with -DSELF, called with
  *           a self: ARG1 is not NULL), whose code is still OP1 (its
  *           trampoline) or OP2 (the code it runs), or a trampoline whose
- *           record in the table OP3 says it runs OP2, and a frame pushed
- *           here could not be seen: no tracing,
- *           profiling or tracemalloc, no PEP 523 hook, the eval breaker
- *           clear (the callee's RESUME would run signal handlers), and
- *           recursion room left (its call would raise RecursionError), as
- *           call_direct.h's run_trivial asks.
+ *           record says it runs OP2 (the shared helper runs_original), and
+ *           a frame pushed here could go unseen (call_direct.h's
+ *           frame_unseen, as run_trivial asks).
  * -DIS      CheckIs: ARG0 is the object OP0.
  * -DNOT_NULL  CheckNotNull: ARG0 is not NULL.
  * -DTYPE_VERSION  CheckTypeVersion: the class OP0 still has version OP1.
@@ -18,6 +15,8 @@
  *           LOAD_GLOBAL_MODULE reads it), else TARGET0.
  * -DBOX_BOOL  RES0 = True or False for the C truth value ARG0. */
 #include "call_direct.h"
+
+extern int _JIT_SHARED_runs_original(PyObject *co, PyObject *original);
 
 #ifdef GUARD
 # define VERDICT(ok) do { if (!LIKELY(ok)) { GOTO(_JIT_TARGET0); } } while (0)
@@ -30,18 +29,17 @@ STENCIL
 #if defined(CALLEE)
     PyObject *f = ARG0;
     PyObject *co = ((PyFunctionObject *)OP0)->func_code;
-    if (!LIKELY(co == OP1 || co == OP2)) {  /* compiled (again) since: a trampoline of the original */
+    int same = co == OP1 || co == OP2;
+    if (!LIKELY(same)) {  /* compiled (again) since: a trampoline of the original */
         COLD_PATH();
-        const splice_record *rec = record_of((PyCodeObject *)co, (const record_slot *)FAR(_JIT_OP3));
-        co = rec != NULL && rec->original == OP2 ? OP2 : NULL;
+        same = _JIT_SHARED_runs_original(co, OP2);
     }
 #ifdef SELF
     int self = ARG1 != NULL;
 #else
     int self = 1;
 #endif
-    VERDICT(f == OP0 && self && (co == OP1 || co == OP2) && !INTERPRETER_NEEDED(tstate) &&
-            tstate->interp->eval_frame == NULL && tstate->recursion_remaining > 0 && !eval_breaker_set(tstate));
+    VERDICT(f == OP0 && self && same && frame_unseen(tstate));
 #elif defined(IS)
     VERDICT(ARG0 == OP0);
 #elif defined(NOT_NULL)

@@ -28,7 +28,7 @@
 FAR_DATA(_PyRuntimeState, _PyRuntime);
 #define RUNTIME ((_PyRuntimeState *)FAR(&_PyRuntime))
 #endif
-#if defined(CALL) || defined(VECTORCALL_ENTRY) || defined(TRAMPOLINE_INVERT)
+#if defined(CALL) || defined(VECTORCALL_ENTRY) || defined(TRAMPOLINE_INVERT) || defined(RUNS_ORIGINAL)
 #include "call_direct.h"
 /* What every direct call of the process shares, filled in when the
  * emitter links this helper (emitter._call_config): passed in memory, not
@@ -40,6 +40,18 @@ typedef struct {
     _PyStackChunk **spare;    /* the spare data-stack chunk */
 } call_config;
 LARGE_HOLE _JIT_CALL_CONFIG[];
+#endif
+
+#ifdef RUNS_ORIGINAL
+/* Whether `co` is a trampoline whose record says the code compiled into it
+ * is `original` (inline.c's CheckCallee, when the callee was compiled after
+ * its caller inlined its code). */
+int _jit_stencil(PyObject *co, PyObject *original)
+{
+    const call_config *c = (const call_config *)FAR(_JIT_CALL_CONFIG);
+    const splice_record *rec = record_of((PyCodeObject *)co, c->records);
+    return rec != NULL && rec->original == original;
+}
 #endif
 
 #ifdef TRAMPOLINE_INVERT
