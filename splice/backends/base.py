@@ -30,12 +30,14 @@ class DeoptSite:
     """One Deopt of compiled code: why its guard fails (the pass's words),
     the source line, how often the body has left there (``counter`` is a C
     uint64 the native code increments), and what speculation it belongs
-    to: a loop, or a call whose callee was inlined."""
+    to: a loop, a call whose callee was inlined, or a block compiled as an
+    exit because the interpreter had never run it."""
 
     reason: str
     lineno: int | None
     counter: Any
-    site: int  # the code unit of the speculated loop's header, or of the inlined call
+    speculated: str  # "loop", "call" or "block"
+    site: int  # the code unit of the speculated loop's header, of the inlined call, or of the block
     inlined: str | None = None  # the inlined callee's qualified name
 
     @property

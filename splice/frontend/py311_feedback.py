@@ -168,3 +168,31 @@ def hint(adaptive: bytes, unit: int) -> dict[str, Any] | None:
     """The hint for the instruction at code unit ``unit``, or None if not specialized."""
     read = HINTS.get(adaptive[2 * unit])
     return read(adaptive, unit) if read is not None else None
+
+
+# Instructions with an inline cache: the adaptive form the code's quickening
+# puts in, and the forms it specialises into.  The adaptive form's first
+# cache entry (the counter) is 0 until the instruction first runs: running it
+# either specialises it or backs the counter off, and a specialised
+# instruction that keeps missing goes back to the adaptive form with a
+# non-zero counter.
+# (Quickening also makes superinstructions, cacheless: they tell nothing.)
+_CACHED = {base: names for base, names in dis._specializations.items()  # type: ignore[attr-defined]
+           if dis._inline_cache_entries[_OPS[base]]}  # type: ignore[attr-defined]
+_ADAPTIVE = frozenset(_OPS[f"{base}_ADAPTIVE"] for base in _CACHED)
+_SPECIALISED = frozenset(_OPS[name] for names in _CACHED.values() for name in names if not name.endswith("_ADAPTIVE"))
+
+
+def ran(adaptive: bytes) -> dict[int, bool]:
+    """Code unit -> whether the interpreter has run the instruction there
+    since the code was quickened, for each instruction whose cache says so
+    (those without a cache, and code not quickened yet, tell nothing)."""
+    out = {}
+    for unit in range(len(adaptive) // 2):
+        op = adaptive[2 * unit]
+        if op in _ADAPTIVE:
+            out[unit] = _u16(adaptive, unit + 1) != 0
+        elif op in _SPECIALISED:
+            out[unit] = True
+    return out
+

@@ -103,6 +103,9 @@ class Function:
     blocks: list[Block] = field(default_factory=list)
     # The code object the IR was decoded from (for names, locations, feedback).
     code: Any = None
+    # Feedback: code unit -> whether the interpreter has run the instruction
+    # there, for the instructions whose inline cache tells (empty: nothing known).
+    ran: dict[int, bool] = field(default_factory=dict)
     # The globals the function runs with, when known at compile time: passes
     # that specialise on guarded globals read them (they never assume them).
     globals: dict | None = None

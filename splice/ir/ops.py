@@ -234,12 +234,14 @@ KINDS: dict[str, OpKind] = _kinds(
            doc="op: lt le eq ne gt ge"),
     OpKind("BoxInt", 1, operand_repr=Repr.INT64, runs_code=False, doc="a new int object (MemoryError only)"),
     # --- speculation (inserted by passes.numeric_loops) -------------------------------
-    OpKind("Deopt", VARIADIC, attrs=("resume", "reason", "site", "inlined", "stack_locals", "stored"), nresults=0,
+    OpKind("Deopt", VARIADIC, attrs=("resume", "reason", "speculated", "site", "inlined", "stack_locals", "stored"), nresults=0,
            terminator=True, steals=ALL, runs_code=False,
            doc="a failed guard: leave for the interpreter, which carries on at code unit `resume` with the "
-               "value stack the snapshot gives; `reason` names the guard for explain and the log, `site` the "
-               "code unit of what was speculated on, the loop's header or the inlined call (what a recompile "
-               "stops speculating on), `inlined` the qualified name of the function inlined there, or None.  The "
+               "value stack the snapshot gives; `reason` names the guard for explain and the log, `speculated` "
+               "what was speculated on ('loop', 'call': a call inlined, 'block': that a block never runs), "
+               "`site` its code unit, the loop's header, the inlined call or the block's start (what a "
+               "recompile stops speculating on), `inlined` the qualified name of the function inlined there, "
+               "or None.  The "
                "operands: the stack's objects, then a value and a written flag for each unboxed local of "
                "`stored` ((slot, 'int' or 'float') each), boxed into its slot first when its flag is set; "
                "`stack_locals` (one per stack entry) names the slot whose object an entry "

@@ -163,7 +163,7 @@ class _Inliner:
         self.fn.blocks.remove(b)
         self.exits[why] = b
         stack = self.state.stack
-        self.builder(b).emit("Deopt", *stack, resume=self.state.unit, site=self.state.unit,
+        self.builder(b).emit("Deopt", *stack, resume=self.state.unit, speculated="call", site=self.state.unit,
                              inlined=self.callee.qualname,
                              reason=f"{self.callee.qualname}: {why}", stack_locals=[-1] * len(stack), stored=[])
         return b

@@ -180,7 +180,7 @@ def _plan(fn: Function, h: Block, body: set[Block], preds) -> _Plan | None:
         return None
 
 
-def _leaves_state(ins: Instr) -> bool:
+def leaves_state(ins: Instr) -> bool:
     """Whether a guard can leave at ``ins``: the front end recorded the frame
     there and its stack holds no NULL (a tuple cannot carry one over)."""
     st = ins.state
@@ -322,7 +322,7 @@ class _Typing:
                 changed |= self.local(ins.attrs["slot"], a)
             s = ins.attrs["slot"]
             if (a == "obj" and (s in self.objects or s in self.demote) and self.fn.slots[s].kind == "local"
-                    and _leaves_state(ins)):
+                    and leaves_state(ins)):
                 self.speculated.add(ins)  # an object local: stored as the first tier does, once a guard
             else:                         # finds that releasing its old value runs no code
                 self.speculated.discard(ins)
@@ -332,7 +332,7 @@ class _Typing:
                                    "int" if type(v) is int and INT64_MIN <= v <= INT64_MAX else "obj")
         elif k == "BinaryOp":
             args = self.numeric_args(ins)
-            rk = _result_kind(ins, *args) if args and _leaves_state(ins) else None
+            rk = _result_kind(ins, *args) if args and leaves_state(ins) else None
             if args is None and _op(ins) in FLOAT_OPS and "float" in [self.of(a) for a in ins.args]:
                 rk = "float"  # whatever the other operand's number kind; checked once it is known
                 args = []
@@ -345,7 +345,7 @@ class _Typing:
         elif k == "UnaryOp":
             a = self.of(ins.args[0])
             if a is not None:
-                ok = a in NUMERIC and ins.attrs["op"] == "neg" and _leaves_state(ins)
+                ok = a in NUMERIC and ins.attrs["op"] == "neg" and leaves_state(ins)
                 if ok:
                     self.speculated.add(ins)
                 changed |= self.settle(ins.result, a if ok else "obj")
@@ -354,7 +354,7 @@ class _Typing:
             if args is not None:
                 ok = (len(set(args)) == 1 and ins.attrs["op"] in CMP_OPS
                       and all(u.kind.name == "Truth" for u in self.users.get(ins.result, ()))
-                      and (all(self.of(a) in NUMERIC for a in ins.args) or _leaves_state(ins)))
+                      and (all(self.of(a) in NUMERIC for a in ins.args) or leaves_state(ins)))
                 if ok:
                     self.speculated.add(ins)
                 changed |= self.settle(ins.result, "bool" if ok else "obj")
@@ -369,21 +369,21 @@ class _Typing:
             changed |= self.settle(ins.result, "obj")
         elif _instance_attr(ins):  # an instance of the type the interpreter saw: no code runs
             ok = (self.of(ins.args[0]) == "obj" and all(self.of(a) in ("obj", *NUMERIC) for a in ins.args[1:])
-                  and _leaves_state(ins))
+                  and leaves_state(ins))
             (self.speculated.add if ok else self.speculated.discard)(ins)
             for r in ins.results:
                 changed |= self.settle(r, "obj")
         elif _unpacked(ins):  # an exact list or tuple of the right size: no code runs
-            ok = self.of(ins.args[0]) == "obj" and _leaves_state(ins)
+            ok = self.of(ins.args[0]) == "obj" and leaves_state(ins)
             (self.speculated.add if ok else self.speculated.discard)(ins)
             for r in ins.results:
                 changed |= self.settle(r, "obj")
         elif k == "SetItem" and _seq_hint(ins) == "list":  # no code runs either, when the old item is plain
             ok = (self.of(ins.args[1]) == "int" and self.of(ins.args[0]) == "obj"
-                  and self.of(ins.args[2]) in ("obj", *NUMERIC) and _leaves_state(ins))
+                  and self.of(ins.args[2]) in ("obj", *NUMERIC) and leaves_state(ins))
             (self.speculated.add if ok else self.speculated.discard)(ins)
         elif k == "GetItem" and _seq_hint(ins):  # a list's or tuple's item at an unboxed index: no code runs
-            if self.of(ins.args[1]) == "int" and self.of(ins.args[0]) == "obj" and _leaves_state(ins):
+            if self.of(ins.args[1]) == "int" and self.of(ins.args[0]) == "obj" and leaves_state(ins):
                 self.speculated.add(ins)
             else:
                 self.speculated.discard(ins)
@@ -485,7 +485,7 @@ def _planned(fn: Function, h: Block, body: set[Block], preds) -> _Plan:
         if any(kind.get(v, "obj") not in ("int", "float", "obj") for v in ins.state.stack):
             raise _Reject
     first = h.instrs[0] if h.instrs else None
-    if first is None or not _leaves_state(first) or any(v in defined and v not in h.params
+    if first is None or not leaves_state(first) or any(v in defined and v not in h.params
                                                         for v in first.state.stack):
         raise _Reject
     for b in fn.blocks:  # values the loop unboxes are used nowhere else
@@ -704,7 +704,7 @@ class _Rewrite:
             entries.append(-1)
         for s in stored:
             operands += env[s]
-        bld.emit("Deopt", *operands, resume=unit, reason=reason, site=self.loop, inlined=None, stack_locals=tuple(entries),
+        bld.emit("Deopt", *operands, resume=unit, reason=reason, speculated="loop", site=self.loop, inlined=None, stack_locals=tuple(entries),
                  stored=tuple((s, self.p.local_kind[s]) for s in stored))
         return d
 
@@ -930,7 +930,8 @@ class _Rewrite:
         outer = dict(zip(h.params[:self.nparams], g.params))
         fail = self.cold_block()
         fb = self.builder(fail, first, None)
-        fb.emit("Deopt", *[outer.get(v, v) for v in first.state.stack], resume=first.state.unit, site=self.loop, inlined=None,
+        fb.emit("Deopt", *[outer.get(v, v) for v in first.state.stack], resume=first.state.unit, speculated="loop", site=self.loop,
+                inlined=None,
                 stack_locals=(-1,) * len(first.state.stack), stored=(),
                 reason=f"loop entry at line {first.lineno}: " + ", or ".join(
                     ([f"a local is not {' or '.join(sorted({_EXPECTED[k] for k in p.local_kind.values()}))}"]

@@ -434,26 +434,28 @@ def poll() -> int:
 
 def _despeculate(f: types.FunctionType, st: FunctionState) -> None:
     """Compile ``f`` again without speculating on the loops whose guards
-    failed, or inlining the calls whose guards did (each recompile leaves
-    out at least one more, so there are at most as many as the function
-    has loops and calls)."""
+    failed, inlining the calls whose guards did, or leaving out the blocks
+    that did run after all (each recompile leaves out at least one more, so
+    there are at most as many as the function has loops, calls and blocks)."""
     deopts = st.compiled.deopts
     failing = {d.site for d in deopts if d.count}
     worst = max(deopts, key=lambda d: d.count)
     st.unspeculated |= failing
-    loops, calls = [], []
+    loops, calls, blocks = [], [], []
     for site in sorted(failing):
         at = [d for d in deopts if d.site == site]
         line = min((d.lineno for d in at if d.lineno is not None), default=0)  # a loop's first line
-        if at[0].inlined is None:
-            loops.append(str(line))
-        else:
+        if at[0].speculated == "call":
             calls.append(f"{at[0].inlined} at line {line}")
+        else:
+            (loops if at[0].speculated == "loop" else blocks).append(str(line))
     what = []
     if loops:
         what.append(f"speculating on the loop{'s' * (len(loops) > 1)} at line {', '.join(loops)}")
     if calls:
         what.append(f"inlining {', '.join(calls)}")
+    if blocks:
+        what.append(f"leaving out the code at line {', '.join(blocks)}")
     st.despeculated = (f"compiled again without {' or '.join(what)} after {sum(d.count for d in deopts)} exits "
                        f"to the interpreter, {worst.count} of them at {worst.reason}")
     if "deopts" in LOG:

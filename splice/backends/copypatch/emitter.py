@@ -431,8 +431,8 @@ class Emitter:
         depth, listed = self._deopt_list(ins)
         self.trace_exits.append(TraceExitPoint(ins.attrs["resume"], depth))
         counter = ctypes.c_uint64(0)
-        self.deopts.append(DeoptSite(ins.attrs["reason"], ins.lineno, counter, ins.attrs["site"],
-                                    ins.attrs["inlined"]))
+        self.deopts.append(DeoptSite(ins.attrs["reason"], ins.lineno, counter, ins.attrs["speculated"],
+                                    ins.attrs["site"], ins.attrs["inlined"]))
         holes = dict(_JIT_LIST=SlotList(listed), _JIT_COUNT=depth,
                      _JIT_OP0=site, _JIT_OP1=ctypes.addressof(counter), _JIT_OP2=ObjRef(self.layout.step_aside))
         if self.fn.on_deopt is None:
