@@ -667,6 +667,10 @@ def _deopt(fr: "_Frame", ins: Instr, *stack: Any) -> None:
     raise NotImplementedError("the IR interpreter cannot hand a frame to CPython's interpreter (Deopt)")
 
 
+def _store_slot(fr: "_Frame", ins: Instr, o: Any, index: int, value: Any) -> None:
+    raise NotImplementedError("StoreSlot comes after a CachedSlot, which always exits here")
+
+
 def _int_op(op: str, a: int, b: int) -> Any:
     """IntOp: int's own result and errors (division by zero, negative shift
     count), or _EXHAUSTED (the exit edge) when the result does not fit in int64."""
@@ -796,6 +800,8 @@ _IMPL: dict[str, Callable[..., Any]] = {
     "CheckTypeVersion": lambda fr, ins: False,
     "GlobalAt": lambda fr, ins: _EXHAUSTED,
     "CachedAttr": lambda fr, ins, o: _EXHAUSTED,
+    "CachedSlot": lambda fr, ins, o: _EXHAUSTED,
+    "StoreSlot": _store_slot,
     "BoxBool": _a(bool),
 }
 

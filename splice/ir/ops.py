@@ -311,6 +311,16 @@ KINDS: dict[str, OpKind] = _kinds(
                "shared keys say, with no descriptor of its class in the way: InstanceAttr's proof for the "
                "classes met, four of them cached (the first from `type_version` and `index` when not 0); "
                "targets: ok (result defined), exit (anything else)"),
+    OpKind("CachedSlot", 1, attrs=("name", "type_version", "index"), result_repr=Repr.INT64, raises=False,
+           runs_code=False, terminator=True, result_on_first_edge=True,
+           doc="a guard: where a store of the attribute `name` goes in the object's values array (its index) "
+               "when STORE_ATTR_INSTANCE_VALUE's proof holds for its class (CachedAttr's cache, the first "
+               "entry from `type_version` and `index` when not 0) and the values hold a value there whose "
+               "release runs no code; targets: ok (result defined), exit (anything else)"),
+    OpKind("StoreSlot", 3, nresults=0, raises=False, runs_code=False,
+           operand_reprs=(Repr.OBJECT, Repr.INT64, Repr.OBJECT),
+           doc="entry `index` (the second operand, a CachedSlot's result) of the object's values becomes the "
+               "third operand, the old value released: nothing may run between the CachedSlot and this"),
     OpKind("CheckTypeVersion", attrs=("type", "version"), result_repr=Repr.BOOL, raises=False,
            doc="the class `type` still has the version tag `version` (nothing in its MRO changed)"),
     OpKind("GlobalAt", attrs=("globals", "name", "keys_version", "index"), raises=False, runs_code=False,

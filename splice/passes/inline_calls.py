@@ -50,7 +50,7 @@ from ..ir.ops import is_null
 from . import numeric_loops
 
 # What a callee may hold, besides its terminators (Branch, Jump, Return).
-_BODY = frozenset({"LoadLocal", "Const", "GetAttr", "Truth", "UnaryOp", "Compare", "Is", "LoadGlobal",
+_BODY = frozenset({"LoadLocal", "Const", "GetAttr", "SetAttr", "Truth", "UnaryOp", "Compare", "Is", "LoadGlobal",
                    "BinaryOp", "Drop", "TraceExit"})
 MAX_INSTRS = 40  # a callee's instructions, at most
 _sites_inlined = 0  # in this process (SPLICE_DEOPT_STRESS counts them)
@@ -141,6 +141,9 @@ class _Inliner:
         # (value, kind) -> its raw value, checked and unboxed in this block of the callee
         self.checked: dict[tuple[Value, str], Value] = {}
         self.params = site.params  # the callee's slots
+        # The body's stores, proven (CachedSlot) where they come and made at
+        # its return, after its last guard: attribute name -> (owner, index, value).
+        self.stores: dict[str, tuple[Value, Value, Value]] = {}
 
     # --- building -------------------------------------------------------------
     def block(self, nparams: int = 0) -> Block:
@@ -209,6 +212,8 @@ class _Inliner:
                 if name == "Jump":
                     bld.emit("Jump", targets=[self.edge(ins.targets[0], blocks)])
                 elif name == "Return":
+                    for owner, index, value in self.stores.values():
+                        bld.emit("StoreSlot", owner, index, value)
                     bld.emit("Jump", targets=[Edge(done, [self.map(ins.args[0])])])
                 else:
                     self.instr(bld, ins)
@@ -239,7 +244,11 @@ class _Inliner:
             self.values[ins.result] = bld.value("Const", value=ins.attrs["value"])
             self.known[self.values[ins.result]] = ins.attrs["value"]
         elif name == "GetAttr":
+            if ins.attrs["name"] in self.stores:
+                raise _Decline(f"attribute {ins.attrs['name']} read after it is stored")
             self.values[ins.result] = self.attribute(bld, ins)
+        elif name == "SetAttr":
+            self.store(bld, ins)
         elif name == "LoadGlobal":
             self.values[ins.result] = self.global_(bld, ins)
         elif name == "Compare":
@@ -258,7 +267,10 @@ class _Inliner:
     def attribute(self, bld: Builder, ins: Instr) -> Value:
         obj = self.map(ins.args[0])
         name = ins.attrs["name"]
-        if obj in self.known:
+        # (Not hasattr(obj, "__dict__"): asking makes 3.11 give the instance a dict.)
+        if obj in self.known and not isinstance(self.known[obj], type) and not type(self.known[obj]).__dictoffset__:
+            raise _Decline(f"attribute {name} of a constant")
+        if obj in self.known and isinstance(self.known[obj], type):
             found, value = _class_attribute(self.known[obj], name)
             version = self.source.class_version(self.known[obj]) if found else 0
             if not version:
@@ -277,6 +289,25 @@ class _Inliner:
                         targets=[Edge(ok), Edge(self.exit(f"attribute {name} not in an instance's values"))])
         bld.block = ok
         return read.result
+
+    def store(self, bld: Builder, ins: Instr) -> None:
+        """``owner.name = value``: proven here (a guard), made at the return.
+        Moving it there is exact: between the two only guards and reads of
+        other attributes run, none of which a store of ``name`` could change."""
+        name = ins.attrs["name"]
+        if len(self.callee.blocks) > 1 or name in self.stores:
+            raise _Decline(f"attribute {name} stored in a body that branches, or twice")
+        hint = ins.hint or {}
+        if hint and hint.get("kind") != "instance_value":
+            raise _Decline(f"attribute {name} not stored in an instance's values")
+        owner, value = map(self.map, ins.args)
+        ok = self.block()
+        index = bld.emit("CachedSlot", owner, name=name, type_version=hint.get("type_version", 0),
+                         index=hint.get("index", 0),
+                         targets=[Edge(ok), Edge(self.exit(f"attribute {name} not stored quietly in an instance's "
+                                                           "values"))])
+        bld.block = ok
+        self.stores[name] = (owner, index.result, value)
 
     def global_(self, bld: Builder, ins: Instr) -> Value:
         hint = ins.hint or {}

@@ -102,6 +102,7 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     "setattr_instance": ("getattr_instance", ["-DSTORE"]),
     "getattr_instance_speculated": ("getattr_instance", ["-DSPECULATED"]),
     "getattr_instance_cached": ("getattr_instance", ["-DCACHED"]),
+    "cached_slot": ("getattr_instance", ["-DSLOT"]),
     "setattr_instance_speculated": ("getattr_instance", ["-DSPECULATED", "-DSTORE"]),
     "getattr_module": ("getattr_module", []),
     "load_method_module": ("getattr_module", ["-DMETHOD"]),
@@ -228,6 +229,7 @@ SPECS: dict[str, tuple[str, list[str]]] = {
        for what in ("check", "guard")},
     "global_at": ("inline", ["-DGLOBAL_AT"]),
     "box_bool": ("inline", ["-DBOX_BOOL"]),
+    "store_slot": ("inline", ["-DSTORE_SLOT"]),
     "deopt": ("deopt", []),
     "deopt_logged": ("deopt", ["-DLOGGED"]),
     "raise": ("raise", []),
@@ -251,7 +253,7 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     # Shared helpers (shared.c): ordinary C functions linked once per process,
     # which stencils call as _JIT_SHARED_<name> (emitter.shared_address).
     **{f"shared_{name}": ("shared", [f"-D{name.upper()}"])
-       for name in ("getattr_miss", "cached_attr_miss", "runs_original", "setattr_miss", "load_method_miss", "load_global_miss", "call",
+       for name in ("getattr_miss", "cached_attr_miss", "cached_slot_miss", "runs_original", "setattr_miss", "load_method_miss", "load_global_miss", "call",
                     "compare_truth", "trampoline_invert", "trace_exit", "deopt_store", "hidden_thread", "hidden_thread_state", "sample_stacks",
                     "import_message", "chunk_alloc", "chunk_free", "match_class", "match_keys",
                     "exc_group_match", "prep_reraise_star", "vectorcall_entry")},

@@ -96,12 +96,17 @@ def _instance(stencil: str) -> Callable[[Emitter, Instr], None]:
     return lower
 
 
-def _cached_attr(em: Emitter, ins: Instr) -> None:
-    ok, exit_ = ins.targets
-    seed = struct.pack("=II", ins.attrs["type_version"], ins.attrs["index"] + 1) if ins.attrs["type_version"] else b""
-    em.emit("getattr_instance_cached", symbol=em.current_symbol, _JIT_TARGET0=em.edge_target(exit_),
-            _JIT_CACHE=em.cache(seed), _JIT_OP0=ObjRef(sys.intern(ins.attrs["name"])), **_holes(em, ins))
-    em.jump_edge(ok)
+def _cached(stencil: str) -> Callable[[Emitter, Instr], None]:
+    """CachedAttr, CachedSlot: a run-time cache seeded from the feedback;
+    the ok edge falls through, the exit jumps."""
+    def lower(em: Emitter, ins: Instr) -> None:
+        ok, exit_ = ins.targets
+        seed = (struct.pack("=II", ins.attrs["type_version"], ins.attrs["index"] + 1)
+                if ins.attrs["type_version"] else b"")
+        em.emit(stencil, symbol=em.current_symbol, _JIT_TARGET0=em.edge_target(exit_),
+                _JIT_CACHE=em.cache(seed), _JIT_OP0=ObjRef(sys.intern(ins.attrs["name"])), **_holes(em, ins))
+        em.jump_edge(ok)
+    return lower
 
 
 def _global_at(em: Emitter, ins: Instr) -> None:
@@ -141,6 +146,8 @@ LOWER: dict[str, Callable[[Emitter, Instr], None]] = {
     "CheckNotNull": _simple("check_not_null"),
     "CheckTypeVersion": _simple("check_type_version"),
     "GlobalAt": _global_at,
-    "CachedAttr": _cached_attr,
+    "CachedAttr": _cached("getattr_instance_cached"),
+    "CachedSlot": _cached("cached_slot"),
+    "StoreSlot": lambda em, ins: em.emit("store_slot", symbol=em.current_symbol, **operands(em, ins)),
     "BoxBool": _simple("box_bool"),
 }

@@ -48,6 +48,7 @@ HELPER void remember(attr_entry *e, PyObject *o, PyObject *name, int store)
  * nothing to learn. */
 extern PyObject *_JIT_SHARED_getattr_miss(PyObject *o, PyObject *name, attr_entry *e, int refill);
 extern PyObject *_JIT_SHARED_cached_attr_miss(PyObject *o, PyObject *name, attr_entry *e);
+extern Py_ssize_t _JIT_SHARED_cached_slot_miss(PyObject *o, PyObject *name, attr_entry *e);
 extern int _JIT_SHARED_setattr_miss(PyObject *o, PyObject *name, PyObject *value, attr_entry *e);
 
 #endif

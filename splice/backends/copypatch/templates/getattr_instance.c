@@ -22,7 +22,12 @@
  * -DCACHED: CachedAttr, a load with the cache whose miss runs no code: the
  * object's class is cached when the proof holds for it and its values
  * hold the attribute, and otherwise TARGET0 (the function leaves for the
- * interpreter). */
+ * interpreter).
+ * -DSLOT: CachedSlot, the store's proof with that cache (a miss caches the
+ * class when STORE_ATTR_INSTANCE_VALUE's proof holds for it, running no
+ * code): RES0 = the attribute's index in the object's values (a raw
+ * int64), when they hold a value there whose release runs no code
+ * (releases_quietly); else TARGET0. */
 #include "attr_cache.h"
 
 STENCIL
@@ -69,7 +74,19 @@ STENCIL
      * costs one instruction and keeps a wrong hint from ever reading a
      * pointer the object does not have.) */
     PyDictValues *values = index1 && (tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) ? *_PyObject_ValuesPointer(o) : NULL;
-#ifdef STORE
+#if defined(SLOT)
+    if (!LIKELY(index1 != 0)) {
+        COLD_PATH();
+        index1 = (uint32_t)(_JIT_SHARED_cached_slot_miss(o, OP0, e) + 1);
+        values = index1 ? *_PyObject_ValuesPointer(o) : NULL;
+    }
+    PyObject *old = values != NULL ? values->values[index1 - 1] : NULL;
+    if (LIKELY(old != NULL && releases_quietly(old))) {
+        *(int64_t *)((char *)slots + HOLE(_JIT_RES0)) = index1 - 1;
+        CONTINUE();
+    }
+    GOTO(_JIT_TARGET0);
+#elif defined(STORE)
     if (LIKELY(values != NULL)) {
         PyObject *old = values->values[index1 - 1];
         values->values[index1 - 1] = Py_NewRef(ARG1);

@@ -13,7 +13,10 @@
  * -DGLOBAL_AT  GlobalAt, a guard: RES0 = a new reference to the value at
  *           entry OP2 of the dict OP0 while its keys have version OP1 (how
  *           LOAD_GLOBAL_MODULE reads it), else TARGET0.
- * -DBOX_BOOL  RES0 = True or False for the C truth value ARG0. */
+ * -DBOX_BOOL  RES0 = True or False for the C truth value ARG0.
+ * -DSTORE_SLOT  StoreSlot: entry ARG1 (a raw int64) of ARG0's values
+ *           becomes ARG2, the old value released (CachedSlot proved, with
+ *           no code run since, that the release runs none). */
 #include "call_direct.h"
 
 extern int _JIT_SHARED_runs_original(PyObject *co, PyObject *original);
@@ -58,6 +61,12 @@ STENCIL
     GOTO(_JIT_TARGET0);
 #elif defined(BOX_BOOL)
     RES0 = bool_object(BOOL_AT(HOLE(_JIT_ARG0)) != 0);
+#elif defined(STORE_SLOT)
+    PyDictValues *values = *_PyObject_ValuesPointer(ARG0);
+    Py_ssize_t i = (Py_ssize_t)*(int64_t *)((char *)slots + HOLE(_JIT_ARG1));
+    PyObject *old = values->values[i];
+    values->values[i] = Py_NewRef(ARG2);
+    Py_DECREF(old);
 #endif
     CONTINUE();
 }

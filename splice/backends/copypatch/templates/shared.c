@@ -8,7 +8,7 @@
  * instruction-cache misses where the interpreter had 74 K. */
 #include "stencil.h"
 
-#if defined(GETATTR_MISS) || defined(SETATTR_MISS) || defined(CACHED_ATTR_MISS)
+#if defined(GETATTR_MISS) || defined(SETATTR_MISS) || defined(CACHED_ATTR_MISS) || defined(CACHED_SLOT_MISS)
 #include "attr_cache.h"
 #endif
 #ifdef LOAD_METHOD_MISS
@@ -163,6 +163,20 @@ PyObject *_jit_stencil(PyObject *o, PyObject *name, attr_entry *e)
         remember(e, o, name, 0);
     }
     return r;
+}
+#endif
+
+#ifdef CACHED_SLOT_MISS
+/* getattr_instance.c's -DSLOT miss: the attribute's index in the object's
+ * values with its class cached, when the store's proof holds for the
+ * class; else -1, with no error set and no code run. */
+Py_ssize_t _jit_stencil(PyObject *o, PyObject *name, attr_entry *e)
+{
+    Py_ssize_t index = cacheable(o, name, 1);
+    if (index >= 0) {
+        remember(e, o, name, 1);
+    }
+    return index;
 }
 #endif
 
