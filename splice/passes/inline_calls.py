@@ -1,5 +1,5 @@
 """Inlined calls: a method or function whose body only reads, computes,
-tests and returns runs in its caller, without a frame.
+tests, sets attributes and returns runs in its caller, without a frame.
 
 Why: a call from compiled code to a compiled method costs about two
 hundred instructions of frame set-up and clearing, and the methods called
@@ -18,7 +18,14 @@ attributes from their values arrays (CachedAttr), module globals where the
 interpreter found them (GlobalAt) and a class's plain attributes (under its
 version tag); it computes with ints within int64 and floats, unboxed,
 compares them, tests identity, the truth of True, False and None, ``not``,
-and returns.
+and returns.  A body that does not branch may also set instance attributes
+(richards' ``waitTask``: ``self.task_waiting = True; return self``), each
+name once: each store is proven where it comes (CachedSlot: the class
+allows it, the object's values array has the attribute, and releasing the
+old value runs no code), and all are made at the return (StoreSlot), after
+the body's last guard, so an exit never has a store to undo; moving them
+there is exact because in between only guards and reads of other names run
+(a read of a stored name from the same object gives the value stored).
 
 How it stays exact: the caller first checks (CheckCallee) that the
 callable is that function with that code (a method: called with a self),
@@ -244,9 +251,11 @@ class _Inliner:
             self.values[ins.result] = bld.value("Const", value=ins.attrs["value"])
             self.known[self.values[ins.result]] = ins.attrs["value"]
         elif name == "GetAttr":
-            if ins.attrs["name"] in self.stores:
-                raise _Decline(f"attribute {ins.attrs['name']} read after it is stored")
-            self.values[ins.result] = self.attribute(bld, ins)
+            stored = self.stores.get(ins.attrs["name"])
+            if stored is not None and stored[0] is not self.map(ins.args[0]):
+                raise _Decline(f"attribute {ins.attrs['name']} read after it is stored, maybe elsewhere")
+            # What the body stored in the same object is what it reads back.
+            self.values[ins.result] = stored[2] if stored is not None else self.attribute(bld, ins)
         elif name == "SetAttr":
             self.store(bld, ins)
         elif name == "LoadGlobal":

@@ -148,14 +148,17 @@ def test_a_global_rebound_and_a_class_changed() -> None:
         del Task.extra_class_attribute
 
 
-def _caught(f, objs):
+def _caught(f, *args):
     try:
-        return f(objs)
+        return f(*args)
     except BaseException as e:  # noqa: BLE001 -- compared, not handled
         return type(e).__name__, str(e)
 
 
-def test_a_store_read_back_is_not_inlined() -> None:
+def test_a_store_read_back() -> None:
+    """A body reads back what it stored in the same object (the value it
+    stored); a name stored twice, or read back from another object that
+    may be the same, is called."""
     class Counter:
         def __init__(self):
             self.n = 0
@@ -169,15 +172,25 @@ def test_a_store_read_back_is_not_inlined() -> None:
             self.n = v
             return v
 
-    def use(c):
-        return c.bump(), c.two(3)
+        def other(self, c):
+            self.n = 5
+            return c.n
 
-    c = Counter()
+    def use(c, d):
+        return c.bump(), c.two(3), c.bump(), c.other(d), c.other(c), c.n, d.n
+
     for _ in range(20):
-        use(c)
+        use(Counter(), Counter())
     g = splice.jit(type(use)(use.__code__, use.__globals__), eager=True)
-    assert not inlined(g)
-    assert g(Counter()) == use(Counter())
+    assert {name.rsplit(".", 2)[-2:][1] for name in inlined(g)} == {"bump"}, inlined(g)
+    c, p = Counter(), Counter()
+    assert _caught(g, c, Counter()) == _caught(use, p, Counter())
+    assert _caught(g, c, c) == _caught(use, p, p)  # other() reads back from the object it stored in
+    c = Counter()
+    c.n = 2**63 - 1
+    c2 = Counter()
+    c2.n = 2**63 - 1
+    assert _caught(g, c, Counter()) == _caught(use, c2, Counter())
 
 
 STRESSED = """
