@@ -81,14 +81,15 @@ _EXPECTED = {"int": "an int within int64", "float": "a float"}
 _BOX = {"int": "BoxInt", "float": "BoxFloat"}
 
 
-def _stress() -> int:
+def env_count(name: str) -> int:
+    """The environment variable ``name`` as a count (0 when unset or not one)."""
     try:
-        return max(0, int(os.environ.get("SPLICE_DEOPT_STRESS", "0")))
+        return max(0, int(os.environ.get(name, "0")))
     except ValueError:
         return 0
 
 
-STRESS = _stress()
+STRESS = env_count("SPLICE_DEOPT_STRESS")
 _guards_placed = 0
 # Whether to take loops that also hold first-tier instructions which may run
 # code or raise (calls, subscripts, attributes): off, as they do not pay yet

@@ -22,8 +22,9 @@ generator stay compiled; so does all of a function none of whose
 instructions is known to have run.  The exits are counted per block; a
 function whose exits keep being taken is compiled again with the blocks
 that ran (``Function.unspeculated`` names each by its first code unit).
-``EVERY`` (set by tests) makes every Nth block that could leave an exit
-whatever the feedback says, to test exits at every kind of block.
+``SPLICE_BLOCK_EXITS=N`` (``EVERY``) makes every Nth block that could leave
+an exit whatever the feedback says, to test exits at every kind of block
+with any program (the test suites, CPython's own, the fuzzer).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from __future__ import annotations
 from ..ir import Block, Builder, Function, Instr
 from . import numeric_loops
 
-EVERY = 0  # tests: every Nth block that could leave is an exit (0: only blocks never run)
+EVERY = numeric_loops.env_count("SPLICE_BLOCK_EXITS")  # every Nth block that could leave is an exit (0: only blocks never run)
 _blocks_seen = 0  # blocks that could be exits, in this process (EVERY counts them)
 
 
