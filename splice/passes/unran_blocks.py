@@ -32,7 +32,8 @@ from __future__ import annotations
 from ..ir import Block, Builder, Function, Instr
 from . import numeric_loops
 
-EVERY = numeric_loops.env_count("SPLICE_BLOCK_EXITS")  # every Nth block that could leave is an exit (0: only blocks never run)
+# Every Nth block that could leave is an exit, whatever the feedback (0: only blocks never run).
+EVERY = numeric_loops.env_count("SPLICE_BLOCK_EXITS")
 _blocks_seen = 0  # blocks that could be exits, in this process (EVERY counts them)
 
 
