@@ -208,3 +208,46 @@ def test_every_exit_leaves_before_any_store(every) -> None:
     proc = subprocess.run([sys.executable, "-X", "faulthandler", "-c", STRESSED], capture_output=True, text=True,
                           env={**os.environ, "SPLICE_DEOPT_STRESS": str(every)}, cwd=ROOT)
     assert proc.returncode == 0 and proc.stdout == "True\n", proc.stderr[-3000:]
+
+
+
+class Framed:
+    """Its finaliser records the frame it runs in."""
+
+    def __init__(self):
+        self.tag = "framed"
+
+    def __del__(self):
+        EVENTS.append(sys._getframe(1).f_code.co_name)
+
+
+class Holder:
+    def __init__(self):
+        self.a = Framed()
+        self.c = 0
+
+    def replace(self, v):
+        self.c = self.a.tag
+        self.a = v
+        return None
+
+
+def replace_in(h, v):
+    return h.replace(v)
+
+
+def test_a_finaliser_runs_in_the_callees_frame() -> None:
+    """Replacing the last reference to an object with ``__del__`` leaves
+    for the interpreter before any store: the finaliser runs inside the
+    callee's own frame, as without splice."""
+    for _ in range(20):
+        replace_in(Holder(), 5)
+    g = splice.jit(type(replace_in)(replace_in.__code__, replace_in.__globals__), eager=True)
+    assert any("Holder.replace" in name for name in inlined(g)), inlined(g)
+    outcomes = []
+    for f in (replace_in, g):
+        EVENTS.clear()
+        h = Holder()
+        f(h, 5)
+        outcomes.append((list(EVENTS), vars(h)))
+    assert outcomes[0] == outcomes[1] == (["replace"], {"a": 5, "c": "framed"}), outcomes
