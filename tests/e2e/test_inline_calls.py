@@ -21,7 +21,7 @@ import splice
 from splice import compiler
 from splice.passes import inline_calls
 
-from tests.e2e.test_trivial_bodies import DEBUG_PYTHON, DRIFT_OF, TRACED_RUN, code_replaced, outcome
+from tests.e2e.test_trivial_bodies import DEBUG_PYTHON, DRIFT_OF, TRACED_RUN, code_replaced, debug_output, outcome
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -426,10 +426,7 @@ print(plain == [drift(objs), drift(objs + [odd])], sum(n for _, _, n in splice.e
 
 @pytest.mark.skipif(DEBUG_PYTHON is None, reason="Debian's python3.11-dbg is not installed")
 def test_no_reference_drift_on_the_debug_build() -> None:
-    proc = subprocess.run([DEBUG_PYTHON, "-X", "faulthandler", "-c", DRIFT], capture_output=True, text=True,
-                          timeout=300, cwd=ROOT)
-    assert proc.returncode == 0, proc.stderr[-4000:]
-    assert proc.stdout == "True True\n"
+    assert debug_output(DRIFT) == "True True\n"
 
 
 def test_a_callee_compiled_after_its_caller_stays_inlined() -> None:

@@ -18,6 +18,7 @@ import pytest
 import splice
 
 from tests.e2e.test_inline_calls import inlined
+from tests.e2e.test_trivial_bodies import DEBUG_PYTHON, DRIFT_OF, debug_output
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -251,3 +252,34 @@ def test_a_finaliser_runs_in_the_callees_frame() -> None:
         f(h, 5)
         outcomes.append((list(EVENTS), vars(h)))
     assert outcomes[0] == outcomes[1] == (["replace"], {"a": 5, "c": "framed"}), outcomes
+
+
+DRIFT = """
+import gc, sys
+class T:
+    def __init__(self, v):
+        self.v, self.w, self.count = v, None, 0
+    def put(self, v):
+        self.count = self.count + 1
+        self.w = v
+        return self.v
+def loop(objs):
+    n = []
+    for o in objs:
+        n.append(o.put(o))
+    return n
+""" + DRIFT_OF + """
+objs = [T(0), T("x"), T(2**62)]
+odd = T(1)
+odd.count = 2**63 - 1  # its increment leaves int64: the exit, before any store
+plain = [drift(objs), drift(objs + [odd])]
+import splice
+splice.jit(loop, eager=True)
+assert "T.put" in str(splice.explain(loop)), splice.explain(loop)
+print(plain == [drift(objs), drift(objs + [odd])], sum(n for _, _, n in splice.explain(loop).deopts) > 0)
+"""
+
+
+@pytest.mark.skipif(DEBUG_PYTHON is None, reason="Debian's python3.11-dbg is not installed")
+def test_no_reference_drift_on_the_debug_build() -> None:
+    assert debug_output(DRIFT) == "True True\n"

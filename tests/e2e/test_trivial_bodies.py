@@ -312,10 +312,15 @@ print(plain, drift(objs))
 """
 
 
-@pytest.mark.skipif(DEBUG_PYTHON is None, reason="Debian's python3.11-dbg is not installed")
-def test_no_reference_drift_on_the_debug_build() -> None:
-    proc = subprocess.run([DEBUG_PYTHON, "-X", "faulthandler", "-c", DRIFT], capture_output=True, text=True,
+def debug_output(source: str) -> str:
+    """What ``source`` prints, run by the debug build in a child; it must not fail."""
+    proc = subprocess.run([DEBUG_PYTHON, "-X", "faulthandler", "-c", source], capture_output=True, text=True,
                           timeout=300, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr[-4000:]
-    plain, native = proc.stdout.split()
+    return proc.stdout
+
+
+@pytest.mark.skipif(DEBUG_PYTHON is None, reason="Debian's python3.11-dbg is not installed")
+def test_no_reference_drift_on_the_debug_build() -> None:
+    plain, native = debug_output(DRIFT).split()
     assert native == plain
