@@ -16,10 +16,15 @@ interpreter runs it and the rest of the call, as if it had run all of it.
 What says a block never ran is the feedback (``Function.ran``): the first
 instruction of the block whose inline cache tells (an instruction with a
 cache that the interpreter's quickening left unspecialised with its
-counter untouched).  A block with no such instruction, the entry, an
-exception handler, a block whose stack holds a NULL, and every block of a
-generator stay compiled; so does all of a function none of whose
-instructions is known to have run.  The exits are counted per block; a
+counter untouched).  Only a block before the last instruction known to
+have run counts: a function is often compiled during its first call (a
+loop in it made it hot), and what follows the point that call has reached
+has not run yet but will (richards' ``run()`` was compiled inside its
+first ``schedule()``, and the rest of its loop body left for the
+interpreter in every later call).  A block with no such instruction, the
+entry, an exception handler, a block whose stack holds a NULL, and every
+block of a generator stay compiled; so does all of a function none of
+whose instructions is known to have run.  The exits are counted per block; a
 function whose exits keep being taken is compiled again with the blocks
 that ran (``Function.unspeculated`` names each by its first code unit).
 ``SPLICE_BLOCK_EXITS=N`` (``EVERY``) makes every Nth block that could leave
@@ -46,11 +51,12 @@ def _first_state(b: Block) -> Instr | None:
     return None
 
 
-def _never_ran(fn: Function, b: Block) -> bool:
-    """What the first instruction of ``b`` whose cache tells says: not run."""
+def _never_ran(fn: Function, b: Block, horizon: int) -> bool:
+    """What the first instruction of ``b`` whose cache tells says: not run,
+    and something after it (``horizon``, the last instruction that ran) did."""
     for ins in b.instrs:
         if ins.state is not None and ins.state.unit in fn.ran:
-            return not fn.ran[ins.state.unit]
+            return not fn.ran[ins.state.unit] and ins.state.unit < horizon
     return False
 
 
@@ -59,13 +65,14 @@ def run(fn: Function) -> None:
     global _blocks_seen
     if fn.generator or not (EVERY or any(fn.ran.values())):
         return
+    horizon = max((unit for unit, ran in fn.ran.items() if ran), default=-1)
     for b in fn.blocks[1:]:
         first = None if b.is_handler else _first_state(b)
         if first is None or first.state.unit in fn.unspeculated:
             continue
         _blocks_seen += 1
         stressed = EVERY and _blocks_seen % EVERY == 0
-        if not (stressed or _never_ran(fn, b)):
+        if not (stressed or _never_ran(fn, b, horizon)):
             continue
         stack = first.state.stack
         b.instrs = []
