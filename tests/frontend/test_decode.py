@@ -121,6 +121,32 @@ def test_feedback_hints_after_warmup():
     assert all(i.hint is None for _, i in decode(f.__code__, feedback=False).instructions())
 
 
+def test_feedback_says_which_instructions_ran():
+    """Function.ran: an instruction with a cache ran once it is specialised
+    or its adaptive counter moved; superinstructions (cacheless, made by the
+    quickening itself) and code not yet quickened tell nothing."""
+    def f(o, flag):
+        if flag:
+            a = o.missing + len(o.items)
+            return a
+        b = o.items[0] + 1
+        return b
+
+    class O:
+        def __init__(self):
+            self.items = [1]
+    fresh = decode(f.__code__)
+    assert fresh.ran == {}
+    for _ in range(20):
+        f(O(), False)
+    fn = decode(f.__code__)
+    line = [position[0] for position in f.__code__.co_positions()]  # per code unit
+    first = f.__code__.co_firstlineno
+    assert {line[u] for u, r in fn.ran.items() if not r} == {first + 2}, fn.ran
+    assert {line[u] for u, r in fn.ran.items() if r} == {first + 4}, fn.ran
+    assert decode(f.__code__, feedback=False).ran == {}
+
+
 def test_decode_time_budget():
     codes = timing.sample(60)
     assert len(codes) == 60
