@@ -201,7 +201,7 @@ class _Decoder:
             firstlineno=code.co_firstlineno, argcount=code.co_argcount,
             posonlyargcount=code.co_posonlyargcount, kwonlyargcount=code.co_kwonlyargcount,
             has_varargs=bool(flags & _CO_VARARGS), has_varkeywords=bool(flags & _CO_VARKEYWORDS),
-            slots=self.slots, code=code, ran=py311_feedback.ran(self.adaptive) if feedback else {},
+            slots=self.slots, code=code, ran=py311_feedback.ran(raw, self.adaptive) if feedback else {},
             generator=bool(flags & (_CO_GENERATOR | _CO_COROUTINE | _CO_ASYNC_GENERATOR)),
         )
         self.b = Builder(self.fn)

@@ -183,16 +183,19 @@ _ADAPTIVE = frozenset(_OPS[f"{base}_ADAPTIVE"] for base in _CACHED)
 _SPECIALISED = frozenset(_OPS[name] for names in _CACHED.values() for name in names if not name.endswith("_ADAPTIVE"))
 
 
-def ran(adaptive: bytes) -> dict[int, bool]:
+def ran(code: bytes, adaptive: bytes) -> dict[int, bool]:
     """Code unit -> whether the interpreter has run the instruction there
     since the code was quickened, for each instruction whose cache says so
-    (those without a cache, and code not quickened yet, tell nothing)."""
+    (those without a cache, and code not quickened yet, tell nothing).
+    ``code`` (``co_code``) says where instructions start: a cache entry's
+    bytes are data that may look like an opcode."""
     out = {}
-    for unit in range(len(adaptive) // 2):
+    unit, n = 0, len(code) // 2
+    while unit < n:
         op = adaptive[2 * unit]
         if op in _ADAPTIVE:
             out[unit] = _u16(adaptive, unit + 1) != 0
         elif op in _SPECIALISED:
             out[unit] = True
+        unit += 1 + dis._inline_cache_entries[code[2 * unit]]  # type: ignore[attr-defined]
     return out
-

@@ -1,7 +1,9 @@
 """Structure of decoded IR, refusals with precise reasons, and the time budget."""
 
+import dis
 import statistics
 import sys
+import types
 
 import pytest
 
@@ -145,6 +147,28 @@ def test_feedback_says_which_instructions_ran():
     assert {line[u] for u, r in fn.ran.items() if not r} == {first + 2}, fn.ran
     assert {line[u] for u, r in fn.ran.items() if r} == {first + 4}, fn.ran
     assert decode(f.__code__, feedback=False).ran == {}
+
+
+def test_only_instruction_starts_say_whether_they_ran():
+    """A cache entry's bytes are data that may look like an opcode: only the
+    units where instructions start are read (quickened library code has
+    thousands of cache entries, some of which would read as opcodes)."""
+    import json
+    import textwrap
+
+    for _ in range(50):
+        json.dumps({"a": [1, 2.5, None]}, indent=1)
+        textwrap.wrap("hello world " * 10, 20)
+    functions = [f for m in (json.encoder, textwrap) for f in vars(m).values()
+                 if isinstance(f, types.FunctionType)]
+    functions += [f for m in (textwrap.TextWrapper,) for f in vars(m).values() if isinstance(f, types.FunctionType)]
+    seen = 0
+    for f in functions:
+        fn = decode(f.__code__)
+        starts = {i.offset // 2 for i in dis.get_instructions(f.__code__)}
+        assert set(fn.ran) <= starts, f.__qualname__
+        seen += len(fn.ran)
+    assert seen > 100
 
 
 def test_decode_time_budget():
