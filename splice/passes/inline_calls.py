@@ -276,19 +276,20 @@ class _Inliner:
     def attribute(self, bld: Builder, ins: Instr) -> Value:
         obj = self.map(ins.args[0])
         name = ins.attrs["name"]
-        # (Not hasattr(obj, "__dict__"): asking makes 3.11 give the instance a dict.)
-        if obj in self.known and not isinstance(self.known[obj], type) and not type(self.known[obj]).__dictoffset__:
-            raise _Decline(f"attribute {name} of a constant")
-        if obj in self.known and isinstance(self.known[obj], type):
-            found, value = _class_attribute(self.known[obj], name)
-            version = self.source.class_version(self.known[obj]) if found else 0
+        known = self.known.get(obj, _MISSING)
+        if isinstance(known, type):
+            found, value = _class_attribute(known, name)
+            version = self.source.class_version(known) if found else 0
             if not version:
                 raise _Decline(f"attribute {name} of a constant")
-            self.guard(bld, bld.value("CheckTypeVersion", type=self.known[obj], version=version),
-                       f"class {self.known[obj].__name__} changed")
+            self.guard(bld, bld.value("CheckTypeVersion", type=known, version=version), f"class {known.__name__} changed")
             r = bld.value("Const", value=value)
             self.known[r] = value
             return r
+        # A known instance is read through the cache (not hasattr(obj, "__dict__"):
+        # asking makes 3.11 give the instance a dict); other constants are not.
+        if known is not _MISSING and not type(known).__dictoffset__:
+            raise _Decline(f"attribute {name} of a constant")
         hint = ins.hint or {}
         if hint and hint.get("kind") != "instance_value":
             raise _Decline(f"attribute {name} not read from an instance's values")
