@@ -53,6 +53,7 @@ import ctypes
 import gc
 import importlib._bootstrap as _bootstrap
 import os
+import runpy
 import site
 import sys
 import threading
@@ -74,6 +75,10 @@ _SPLICE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.s
 # The import system's code: a stack running it is importing a module.
 _IMPORT_SYSTEM = frozenset({_bootstrap._find_and_load.__code__.co_filename,
                             _bootstrap._bootstrap_external.SourceLoader.get_code.__code__.co_filename})
+# The launcher's code: runpy runs the program's module once (``python -m``,
+# ``splice run``), so its functions stay on the stack for the whole run and
+# looked hot, but no call of them comes again to run compiled code.
+_LAUNCHER = runpy._run_code.__code__.co_filename
 _FUNCTION_CODE = 0x2  # CO_NEWLOCALS: function bodies have it, module and class bodies do not
 
 _sampler: "_Sampler | None" = None
@@ -204,7 +209,7 @@ class _Sampler:
                     for table in (self.counts, self.codes, self.sweeps, self.ignored):
                         table.clear()
             self.codes[key] = weakref.ref(code)
-            if (not _eligible(code) or code.co_filename.startswith(_SPLICE_DIR)
+            if (not _eligible(code) or code.co_filename.startswith(_SPLICE_DIR) or code.co_filename == _LAUNCHER
                     or (self.user_only and not _is_user_file(code.co_filename))):
                 self.ignored.add(key)
                 return None

@@ -123,6 +123,18 @@ def test_a_stack_that_is_importing_counts_nothing() -> None:
     assert sampler.sample_stacks(stack[:2] + (None,)) == [(plain.__code__, globals())]
 
 
+def test_the_launchers_code_is_never_hot() -> None:
+    """runpy's functions (``python -m``, ``splice run``) run the program once
+    and sit under every sample: they are not counted, the program's are."""
+    import runpy
+
+    sampler = auto._Sampler(threshold=1, hz=1, backend="interp")
+    stack = (plain.__code__, globals(), runpy._run_code.__code__, vars(runpy),
+             runpy._run_module_as_main.__code__, vars(runpy), None)
+    assert sampler.sample_stacks(stack) == [(plain.__code__, globals())]
+    assert runpy._run_code.__code__.co_filename == auto._LAUNCHER
+
+
 def test_sampling_slows_down_while_nothing_is_counted() -> None:
     sampler = auto._Sampler(threshold=10, hz=250, backend="copypatch")
     assert not sampler.counted
