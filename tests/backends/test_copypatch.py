@@ -158,9 +158,10 @@ def test_every_table_has_the_same_stencils() -> None:
 
 
 def test_deep_recursion_is_as_safe_as_the_interpreter() -> None:
-    """Native levels use C stack; past MAX_NATIVE_DEPTH frames the entry steps
-    aside, so a raised recursion limit works as in plain 3.11 (no crash), and
-    the default limit still gives RecursionError."""
+    """Native levels use C stack; past half the thread's stack calls take the
+    generic path and entries step aside, so a raised recursion limit works as
+    in plain 3.11 (no crash), and the default limit still gives
+    RecursionError."""
     source = """
 import sys
 from splice.compiler import compile_function

@@ -627,6 +627,8 @@ def _link_shared(tab: dict[str, Stencil]) -> dict[str, int]:
                 value = base + data_at
             elif what == _C_SYMBOL:
                 value = c_symbol(sym) if kind != "pc32" else _near(linked, sym, field)
+            elif what == _SHARED:  # one helper calling another (c_stack.h's refill)
+                value = linked[sym[len(SHARED_PREFIX):]]
             elif sym == "_JIT_CALL_CONFIG":
                 value = _call_config()
             else:

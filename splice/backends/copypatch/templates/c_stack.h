@@ -34,8 +34,13 @@ typedef struct {
 #define NO_STACK_LIMIT ((char *)1)
 
 /* This thread's limit: remembered under the key, else found now (half its
- * stack), then cached. */
-HELPER void refill_stack_cache(stack_cache *c, PyThreadState *tstate)
+ * stack), then cached.  A shared helper (shared.c), not inlined: the
+ * pthread_attr_t it needs would otherwise sit in the C frame of every entry
+ * and direct call, which native recursion stacks once per level. */
+extern void _JIT_SHARED_refill_stack_cache(stack_cache *c, PyThreadState *tstate);
+
+#ifdef REFILL_STACK_CACHE
+void _jit_stencil(stack_cache *c, PyThreadState *tstate)
 {
     pthread_key_t key = (pthread_key_t)c->key;
     char *limit = pthread_getspecific(key);
@@ -56,13 +61,14 @@ HELPER void refill_stack_cache(stack_cache *c, PyThreadState *tstate)
     c->id = tstate->id;
     c->limit = limit;
 }
+#endif
 
 /* Whether this thread has used half its C stack. */
 HELPER int c_stack_short(PyThreadState *tstate, stack_cache *c)
 {
     if (c->tstate != tstate || c->id != tstate->id) {
         COLD_PATH();
-        refill_stack_cache(c, tstate);
+        _JIT_SHARED_refill_stack_cache(c, tstate);
     }
     return (char *)__builtin_frame_address(0) < c->limit;
 }

@@ -207,6 +207,21 @@ HELPER void clear_frame(_PyInterpreterFrame *frame)
 #define CHUNK_BYTES (16 * 1024)
 #define CHUNK_OVERHEAD 1000
 
+/* A new chunk of `bytes` from the arena allocator pystate.c uses (`free`:
+ * NULL), or `free` given back to it (then NULL).  Out of line: the
+ * allocator's description is a local whose address a call takes, which
+ * in the shared helper would keep its last call from being a jump. */
+static __attribute__((noinline)) _PyStackChunk *arena_chunk(_PyStackChunk *free, size_t bytes)
+{
+    PyObjectArenaAllocator arena;
+    PyObject_GetArenaAllocator(&arena);
+    if (free != NULL) {
+        arena.free(arena.ctx, free, bytes);
+        return NULL;
+    }
+    return arena.alloc(arena.ctx, bytes);
+}
+
 /* A new data-stack chunk for a frame of ``size`` slots, made as pystate.c's
  * push_chunk makes one (with the same arena allocator, so either side may
  * free it), or the spare one (`*spare`: splice's, guarded by the GIL): frames
@@ -224,9 +239,7 @@ HELPER PyObject **push_chunk(PyThreadState *tstate, size_t size, _PyStackChunk *
         bytes = chunk->size;
     }
     else {
-        PyObjectArenaAllocator arena;
-        PyObject_GetArenaAllocator(&arena);
-        chunk = arena.alloc(arena.ctx, bytes);
+        chunk = arena_chunk(NULL, bytes);
         if (chunk == NULL) {
             return NULL;
         }
@@ -264,9 +277,7 @@ HELPER void pop_frame(PyThreadState *tstate, PyObject **base, _PyStackChunk **sp
         *spare = chunk;
         return;
     }
-    PyObjectArenaAllocator arena;
-    PyObject_GetArenaAllocator(&arena);
-    arena.free(arena.ctx, chunk, chunk->size);
+    arena_chunk(chunk, chunk->size);
 }
 
 /* Keyword arguments a direct call binds at most. */
@@ -395,7 +406,7 @@ HELPER void give_back(PyObject *callable, PyObject *self, PyObject **args, Py_ss
 
 /* After binds(), for code with `*args` or `**kwargs` parameters: the
  * tuple of the `extra` positional arguments beyond its parameters (items
- * left for enter_direct to fill) and the dict of the keywords that name no
+ * left for push_direct to fill) and the dict of the keywords that name no
  * parameter (their values borrowed from `kwargs`), made before anything
  * is taken over.  -1, with nothing made and no exception, when memory is
  * short: the generic path then reports it. */
@@ -471,23 +482,51 @@ static __attribute__((noinline)) PyObject *leave_slowly(_PyInterpreterFrame *fra
     return r;
 }
 
-/* The direct call of `func` (code `co`, record `rec`; `method`: the bound
- * method it came from, or NULL) once call_direct has checked that its
- * arguments bind: `self` (or NULL), then the `npos` positional arguments
- * at `args`, then the keyword arguments named by `kwnames` (all stolen
- * unless it returns NOT_DIRECT).  `simple` (a constant in each inlined
- * copy): no keywords and no keyword-only parameters, so `missing`
- * positional parameters take the last of the defaults. */
-HELPER PyObject *enter_direct(_PyInterpreterFrame *frame, PyThreadState *tstate, PyFunctionObject *func,
-                              PyCodeObject *co, const splice_record *rec, PyObject *method, PyObject *self,
-                              PyObject **args, Py_ssize_t npos, Py_ssize_t missing, PyObject *kwnames, int simple,
-                              stack_cache *c_stack, _PyStackChunk **spare, PyObject *varargs, PyObject *varkw)
+/* Run the native body on `callee`, a frame pushed and bound on `frame` for
+ * record `rec`, then pop it; the result of the call.  Out of line, and
+ * called last by the shared helper (a jump, not a call), so that while the
+ * body runs the C stack holds this small frame only: native recursion
+ * stacks one such frame per Python level, and a level that took the
+ * helper's frame too used 464 bytes, whose lines crowded the data cache. */
+static __attribute__((noinline)) PyObject *run_frame(_PyInterpreterFrame *frame, PyThreadState *tstate,
+                                                     _PyInterpreterFrame *callee, const splice_record *rec,
+                                                     _PyStackChunk **spare)
+{
+    PyObject *r = rec->body(callee, callee->localsplus, tstate);
+    if (!LIKELY(r != rec->step_aside && r != NULL && !tstate->cframe->use_tracing)) {
+        return leave_slowly(frame, tstate, callee, rec, r, (PyObject **)callee, spare);
+    }
+    tstate->cframe->current_frame = frame;
+    clear_frame(callee);
+    pop_frame(tstate, (PyObject **)callee, spare);
+    tstate->recursion_remaining++;
+    return r;
+}
+
+/* What push_direct returns for a call it did not take. */
+#define NO_FRAME ((_PyInterpreterFrame *)1)
+
+/* Push the frame of a direct call of `func` (code `co`, record `rec`;
+ * `method`: the bound method it came from, or NULL) once call_direct has
+ * checked that its arguments bind, and bind them: `self` (or NULL), then
+ * the `npos` positional arguments at `args`, then the keyword arguments
+ * named by `kwnames` (all stolen unless the call is not taken).  `simple`
+ * (a constant in each inlined copy): no keywords and no keyword-only
+ * parameters, so `missing` positional parameters take the last of the
+ * defaults.  Returns the frame, NO_FRAME (nothing taken) or NULL (an
+ * exception).  No out parameter: the address of a local of the shared
+ * helper, given to a call, would keep its last call from being a jump. */
+HELPER _PyInterpreterFrame *push_direct(_PyInterpreterFrame *frame, PyThreadState *tstate, PyFunctionObject *func,
+                                        PyCodeObject *co, const splice_record *rec, PyObject *method, PyObject *self,
+                                        PyObject **args, Py_ssize_t npos, Py_ssize_t missing, PyObject *kwnames,
+                                        int simple, stack_cache *c_stack, _PyStackChunk **spare, PyObject *varargs,
+                                        PyObject *varkw)
 {
     if (INTERPRETER_NEEDED(tstate) || tstate->interp->eval_frame != NULL ||
         ((tstate->recursion_remaining & (C_STACK_EVERY - 1)) == 0 && c_stack_short(tstate, c_stack))) {
         Py_XDECREF(varargs);
         Py_XDECREF(varkw);
-        return NOT_DIRECT;
+        return NO_FRAME;
     }
     if (tstate->recursion_remaining-- <= 0 && _Py_CheckRecursiveCall(tstate, "")) {
         /* _Py_CheckRecursiveCall gave the count back; what the frame would
@@ -509,7 +548,7 @@ HELPER PyObject *enter_direct(_PyInterpreterFrame *frame, PyThreadState *tstate,
             tstate->recursion_remaining++;
             Py_XDECREF(varargs);
             Py_XDECREF(varkw);
-            return NOT_DIRECT;  /* the generic path reports the MemoryError */
+            return NO_FRAME;  /* the generic path reports the MemoryError */
         }
         top = base + size;
     }
@@ -562,32 +601,29 @@ HELPER PyObject *enter_direct(_PyInterpreterFrame *frame, PyThreadState *tstate,
         }
         bind_keywords(func, co, locals, nargs, kwnames, args + npos);
     }
+    return callee;
+}
+
+/* The direct call of the frame push_direct made: cells, the eval breaker
+ * as the callee's RESUME checks it, then the body (run_frame, last). */
+HELPER PyObject *start_direct(_PyInterpreterFrame *frame, PyThreadState *tstate, _PyInterpreterFrame *callee,
+                              const splice_record *rec, _PyStackChunk **spare)
+{
+    PyCodeObject *co = callee->f_code;
     callee->previous = frame;
     tstate->cframe->current_frame = callee;
-    PyObject *r;
-    if ((co->co_ncellvars | co->co_nfreevars) && make_cells(func, co, locals) < 0) {
-        r = NULL;
-        goto unwind;
+    if ((co->co_ncellvars | co->co_nfreevars) &&
+            make_cells((PyFunctionObject *)callee->f_func, co, callee->localsplus) < 0) {
+        return leave_slowly(frame, tstate, callee, rec, NULL, (PyObject **)callee, spare);
     }
     if (eval_breaker_set(tstate)) {
         callee->prev_instr = _PyCode_CODE(co) + rec->resume_index;
         if (handle_eval_breaker(tstate) < 0) {
-            r = NULL;
-            goto unwind;
+            return leave_slowly(frame, tstate, callee, rec, NULL, (PyObject **)callee, spare);
         }
     }
     callee->prev_instr = _PyCode_CODE(co) + rec->call_index;
-    r = rec->body(callee, locals, tstate);
-    if (!LIKELY(r != rec->step_aside && r != NULL && !tstate->cframe->use_tracing)) {
-        return leave_slowly(frame, tstate, callee, rec, r, base, spare);
-    }
-    tstate->cframe->current_frame = frame;
-    clear_frame(callee);
-    pop_frame(tstate, base, spare);
-    tstate->recursion_remaining++;
-    return r;
-unwind:
-    return leave_slowly(frame, tstate, callee, rec, r, base, spare);
+    return run_frame(frame, tstate, callee, rec, spare);
 }
 
 /* The attribute of `o` that a trivial body of record `rec` returns, when
@@ -637,7 +673,7 @@ HELPER PyObject *run_trivial(PyThreadState *tstate, PyFunctionObject *func, cons
         }
     }
     Py_INCREF(r);
-    if (method != NULL) {  /* as enter_direct takes a bound method apart */
+    if (method != NULL) {  /* as push_direct takes a bound method apart */
         Py_INCREF(func);
         Py_INCREF(self);
         Py_DECREF(method);
@@ -646,31 +682,31 @@ HELPER PyObject *run_trivial(PyThreadState *tstate, PyFunctionObject *func, cons
     return r;
 }
 
-/* call_direct's path for keyword arguments, keyword-only parameters,
- * `*args` or `**kwargs` (binds() checks them; collect() makes the tuple and
- * the dict): out of line, so that the positional path stays as short as it
- * was. */
-static __attribute__((noinline)) PyObject *enter_binding(
+/* call_direct's push_direct for keyword arguments, keyword-only
+ * parameters, `*args` or `**kwargs` (binds() checks them; collect() makes
+ * the tuple and the dict): out of line, so that the positional path stays
+ * as short as it was. */
+static __attribute__((noinline)) _PyInterpreterFrame *push_binding(
     _PyInterpreterFrame *frame, PyThreadState *tstate, PyFunctionObject *func, PyCodeObject *co,
     const splice_record *rec, PyObject *method, PyObject *self, PyObject **args, Py_ssize_t npos,
     PyObject *kwnames, stack_cache *c_stack, _PyStackChunk **spare)
 {
     Py_ssize_t nargs = npos + (self != NULL);
     if (!binds(func, co, nargs, kwnames)) {
-        return NOT_DIRECT;
+        return NO_FRAME;
     }
     PyObject *varargs = NULL, *varkw = NULL;
     if (co->co_flags & (CO_VARARGS | CO_VARKEYWORDS)) {
         if (self != NULL && co->co_argcount == 0) {
-            return NOT_DIRECT;  /* self itself would go into *args */
+            return NO_FRAME;  /* self itself would go into *args */
         }
         Py_ssize_t extra = nargs > co->co_argcount ? nargs - co->co_argcount : 0;
         if (collect(co, extra, kwnames, args + npos, &varargs, &varkw) < 0) {
-            return NOT_DIRECT;
+            return NO_FRAME;
         }
     }
-    return enter_direct(frame, tstate, func, co, rec, method, self, args, npos, 0, kwnames, 0, c_stack, spare,
-                        varargs, varkw);
+    return push_direct(frame, tstate, func, co, rec, method, self, args, npos, 0, kwnames, 0, c_stack, spare,
+                       varargs, varkw);
 }
 
 /* Call `callable` (with `self` first when not NULL, then the `count`
@@ -700,26 +736,34 @@ HELPER PyObject *call_direct(_PyInterpreterFrame *frame, PyThreadState *tstate, 
     const splice_record *rec = record_of(co, records);
     Py_ssize_t npos = count - (kwnames != NULL ? PyTuple_GET_SIZE(kwnames) : 0);
     Py_ssize_t missing = rec == NULL ? -1 : rec->argcount - (npos + (self != NULL));
+    _PyInterpreterFrame *callee;
     if (missing < 0 || kwnames != NULL) {
         if (rec == NULL || rec->argcount == -1) {
             return NOT_DIRECT;
         }
-        return enter_binding(frame, tstate, func, co, rec, method, self, args, npos, kwnames, c_stack, spare);
+        callee = push_binding(frame, tstate, func, co, rec, method, self, args, npos, kwnames, c_stack, spare);
     }
-    /* Positional parameters left out take the last of the defaults, as
-     * initialize_locals binds them. */
-    PyObject *defaults = func->func_defaults;
-    if (missing > 0 && (defaults == NULL || PyTuple_GET_SIZE(defaults) < missing)) {
-        return NOT_DIRECT;
-    }
-    if (rec->trivial && missing == 0) {
-        PyObject *r = run_trivial(tstate, func, rec, method, self, args, npos);
-        if (r != NOT_DIRECT) {
-            return r;
+    else {
+        /* Positional parameters left out take the last of the defaults, as
+         * initialize_locals binds them. */
+        PyObject *defaults = func->func_defaults;
+        if (missing > 0 && (defaults == NULL || PyTuple_GET_SIZE(defaults) < missing)) {
+            return NOT_DIRECT;
         }
+        if (rec->trivial && missing == 0) {
+            PyObject *r = run_trivial(tstate, func, rec, method, self, args, npos);
+            if (r != NOT_DIRECT) {
+                return r;
+            }
+        }
+        callee = push_direct(frame, tstate, func, co, rec, method, self, args, npos, missing, NULL, 1, c_stack,
+                             spare, NULL, NULL);
     }
-    return enter_direct(frame, tstate, func, co, rec, method, self, args, npos, missing, NULL, 1, c_stack, spare,
-                        NULL, NULL);
+    if (callee == NULL || callee == NO_FRAME) {
+        return callee == NULL ? NULL : NOT_DIRECT;
+    }
+    /* Last, as the helper's last call: a jump (see run_frame). */
+    return start_direct(frame, tstate, callee, rec, spare);
 }
 
 #endif

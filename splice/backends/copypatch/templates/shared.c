@@ -20,6 +20,9 @@
 #if defined(TRACE_EXIT)
 #include "exit_stash.h"
 #endif
+#ifdef REFILL_STACK_CACHE
+#include "c_stack.h"
+#endif
 #ifdef CALL
 #include "c_call.h"
 #include "consume_generator.h"
@@ -478,10 +481,17 @@ PyObject *_jit_stencil(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObje
         }
     }
     else {
+#  if DRAIN
         r = call_direct(frame, tstate, callable, self, buf + 2, count, kwnames, c->records, c->c_stack, c->spare);
         if (r != NOT_DIRECT) {  /* a function, as the interpreter inlines it */
             return r;
         }
+#  else
+        /* A function, as the interpreter inlines it, or NOT_DIRECT: returned
+         * as it comes, so that the body's call is the helper's last (a jump,
+         * call_direct.h's run_frame). */
+        return call_direct(frame, tstate, callable, self, buf + 2, count, kwnames, c->records, c->c_stack, c->spare);
+#  endif
     }
 #  if DRAIN
     if (self == NULL && count == 1 && PyGen_CheckExact(buf[2])) {
