@@ -1,4 +1,5 @@
-"""Liveness of object values, the analysis under reference counting.
+"""Liveness of object values, the analysis under reference counting (or of
+every value, for the back end's frame slots: ``compute(fn, every=True)``).
 
 Uses are counted where they happen: operands at their instruction,
 normal-edge arguments at the terminator, handler-edge arguments (and what
@@ -44,7 +45,7 @@ def terminator_live_after(ins: Instr, live_in: dict[Block, set[Value]]) -> set[V
     return out
 
 
-def _summarise(b: Block) -> tuple[set[Value], set[Value], list[Block], list[Edge]]:
+def _summarise(b: Block, every: bool) -> tuple[set[Value], set[Value], list[Block], list[Edge]]:
     """(upward-exposed uses, definitions, handler blocks, normal edges) of a block."""
     gen: set[Value] = set()
     kill: set[Value] = set(b.params)
@@ -56,24 +57,25 @@ def _summarise(b: Block) -> tuple[set[Value], set[Value], list[Block], list[Edge
             uses += ins.handler.args
             handlers.append(ins.handler.block)
         for a in uses:
-            if a not in kill and is_tracked(a):
+            if a not in kill and (every or is_tracked(a)):
                 gen.add(a)
         kill.update(ins.results)
         edges += ins.targets
     # Edge arguments are used at the end of the block (ForIter's item is
     # defined by the terminator itself, so it is in ``kill`` already).
     for e in edges:
-        gen.update(a for a in e.args if a not in kill and is_tracked(a))
+        gen.update(a for a in e.args if a not in kill and (every or is_tracked(a)))
     return gen, kill, handlers, edges
 
 
-def compute(fn: Function) -> dict[Block, set[Value]]:
-    """Block -> object values live on entry (parameters included).
+def compute(fn: Function, every: bool = False) -> dict[Block, set[Value]]:
+    """Block -> object values (``every``: all values) live on entry
+    (parameters included).
 
     Block summaries make each round a few set operations per block; what a
     handler needs through dominance counts as used at the raising block.
     """
-    summary = {b: _summarise(b) for b in fn.blocks}
+    summary = {b: _summarise(b, every) for b in fn.blocks}
     live_in: dict[Block, set[Value]] = {b: set(summary[b][0]) for b in fn.blocks}
     changed = True
     while changed:

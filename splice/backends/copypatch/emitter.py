@@ -215,23 +215,18 @@ class Emitter:
         edge's arguments and what its target needs are used at the
         terminator, what a handler needs at the raising instruction), the
         start and end of each block it is live into, and, for a block
-        parameter, each jump or raise that writes it.  (Liveness follows
-        object values only: an unboxed value used outside its own block, or
-        on an edge, keeps a slot of its own.)  Two values share a
-        slot only when one's interval ends before the other's starts, so a
-        result never shares with an operand of its own instruction (a
-        stencil may write its result before its last read).
+        parameter, each jump or raise that writes it.  Unboxed values too:
+        the loop counters and sums of numeric code, each with a slot of its
+        own, took six of the 29 slots of a recursive descent's frame.  Two
+        values share a slot only when one's interval ends before the other's
+        starts, so a result never shares with an operand of its own
+        instruction (a stencil may write its result before its last read).
         """
-        live_in = liveness.compute(self.fn)
+        live_in = liveness.compute(self.fn, every=True)
         points: dict[Value, list[int]] = {}
         order: list[Value] = []  # pooled values, in definition order
 
-        home: dict[Value, Block | None] = {}  # unboxed values: their block; None: used elsewhere
-
-        def at(v: Value, pos: int, block: Block | None = None) -> None:
-            if not v.repr.is_object:
-                if home.get(v, block) is not block:
-                    home[v] = None
+        def at(v: Value, pos: int) -> None:
             found = points.get(v)
             if found is None:
                 points[v] = [pos, pos]
@@ -255,11 +250,10 @@ class Emitter:
             pos += 1
             for p in b.params:
                 order.append(p)
-                home[p] = None
                 at(p, start)
             for ins in b.instrs:
                 for v in [*ins.args, *ins.cleanup]:
-                    at(v, pos, b)
+                    at(v, pos)
                 for e in ins.targets:
                     for v in [*e.args, *liveness.edge_needs(e, live_in), *e.block.params]:
                         at(v, pos)
@@ -273,8 +267,7 @@ class Emitter:
                 else:
                     for r in ins.results:
                         order.append(r)
-                        home.setdefault(r, b)
-                        at(r, pos, b)
+                        at(r, pos)
                 if ins.kind.name in ("Call", "BuildString"):
                     scratch = max(scratch, len(ins.args) + 2)
                 pos += 1
@@ -286,9 +279,6 @@ class Emitter:
         free: list[int] = []  # a heap of slots whose last interval has ended
         active: list[tuple[int, int]] = []  # a heap of (end, slot)
         for v in sorted(order, key=lambda v: points[v][0]):  # stable: definition order breaks ties
-            if not v.repr.is_object and home[v] is None:
-                self.slot[v] = fresh()
-                continue
             begin, end = points[v]
             while active and active[0][0] < begin:
                 heapq.heappush(free, heapq.heappop(active)[1])
