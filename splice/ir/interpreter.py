@@ -705,6 +705,7 @@ _IMPL: dict[str, Callable[..., Any]] = {
     "SetAttr": lambda fr, ins, o, v: setattr(o, ins.attrs["name"], v),
     "DelAttr": _attr(delattr, "name"),
     "GetItem": _a(operator.getitem),
+    "GetSlice": _a(lambda container, start, stop: container[start:stop]),
     "SetItem": _a(operator.setitem),
     "DelItem": _a(operator.delitem),
     "LoadMethod": _attr(_load_method, "name"),

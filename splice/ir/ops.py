@@ -108,6 +108,7 @@ KINDS: dict[str, OpKind] = _kinds(
     OpKind("SetAttr", 2, attrs=("name",), nresults=0, doc="operands: object, value"),
     OpKind("DelAttr", 1, attrs=("name",), nresults=0),
     OpKind("GetItem", 2, doc="operands: container, key"),
+    OpKind("GetSlice", 3, doc="operands: container, start, stop: container[start:stop] (passes.slices)"),
     OpKind("SetItem", 3, nresults=0, doc="operands: container, key, value"),
     OpKind("DelItem", 2, nresults=0),
     # --- calls --------------------------------------------------------------

@@ -132,3 +132,65 @@ def test_unpacking_two_or_three_matches_the_interpreter(python: str) -> None:
             native["two"](tuple(items[:2]))
         assert [sys.getrefcount(v) for v in items] == before
     ''', python)
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+def test_slices_read_at_once_match_the_interpreter(python: str) -> None:
+    """``x[a:b]`` without a slice object (passes/slices.py, get_slice): the
+    same result object (the container itself for a whole exact str or
+    tuple, the shared empty ones), and for every other container, bound or
+    error the interpreter's own subscript."""
+    run_warm('''
+        src = """
+        def cut(x, a, b):
+            return x[a:b]
+        def ends(x, a):
+            return x[a:], x[:a], x[:]
+        def warm():
+            cut("abcdef", 1, 3)
+            ends([1, 2, 3], 1)
+        """
+        plain, native = warm_both(src, ["cut", "ends"], {"cut": ["get_slice"], "ends": ["get_slice"]})
+
+        class S(str):
+            def __getitem__(self, k):
+                return ("S", k.start, k.stop, k.step)
+
+        class L(list):
+            pass
+
+        class Index:
+            def __index__(self):
+                return 2
+
+        containers = ["abcdef", "", "\\u00e9\\u20acx\\U0001f600", [1, 2, 3], (1, 2, 3), (), b"bytes",
+                      bytearray(b"xy"), range(5), {1: 2}, 5, None, S("hey"), L([1, 2]), memoryview(b"abc")]
+        bounds = [None, 0, 1, -1, 2, 3, 100, -100, 2**30 - 1, 2**30, -2**30, 2**40, -2**70, True, 1.5, "x",
+                  Index()]
+
+        def scenario(ns):
+            cut, ends = ns["cut"], ns["ends"]
+            out = []
+            for x in containers:
+                for a in bounds:
+                    out.append(outcome(ends, x, a))
+                    for b in bounds:
+                        r = outcome(cut, x, a, b)
+                        out.append(r)
+                        if r[0] == "ok":
+                            out.append((type(r[1]).__name__, r[1] is x))
+            s, t = "abcdef", (1, 2)
+            out.append((cut(s, None, None) is s, cut(s, 0, 6) is s, cut(s, 0, 99) is s, cut(s, 4, 1) is "",
+                        cut(t, 0, 2) is t, cut(t, 2, 1) is (), cut([1], 0, 1) is not cut([1], 0, 1)))
+            return out
+
+        same(scenario, plain, native)
+
+        # The items hold one reference more each while sliced out, none after.
+        items = [object(), object(), object()]
+        before = [sys.getrefcount(v) for v in items]
+        for _ in range(50):
+            native["cut"](list(items), 1, None)
+            native["ends"](tuple(items), -2)
+        assert [sys.getrefcount(v) for v in items] == before
+    ''', python)

@@ -161,6 +161,7 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     "build_string": ("build_string", []),
     "build_slice2": ("build_slice", []),
     "build_slice3": ("build_slice", ["-DSTEP"]),
+    "get_slice": ("build_slice", ["-DGET"]),
     "format_value": ("format_value", []),
     "format_value_spec": ("format_value", ["-DSPEC"]),
     "list_extend": ("list_extend", []),

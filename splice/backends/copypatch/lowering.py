@@ -409,6 +409,7 @@ LOWER: dict[str, Callable[[Emitter, Instr], None]] = {
     "LoadMethod": _load_method, "Call": _call, "MakeFunction": _make_function,
     "BuildTuple": _listed("build_tuple"), "BuildList": _listed("build_list"), "BuildSet": _listed("build_set"),
     "BuildMap": _listed("build_map"), "BuildConstKeyMap": _const_key_map, "BuildSlice": _build_slice,
+    "GetSlice": _direct("get_slice"),
     "BuildString": _build_string, "FormatValue": _format_value,
     "UnpackSequence": _unpack, "UnpackEx": _unpack,
     "WithEnter": _with_enter, "ImportName": _import_name, "ImportFrom": _import_from,
