@@ -26,6 +26,7 @@ final garbage collection.  See docs/runtime.md.
 from __future__ import annotations
 
 import ctypes
+import mmap
 import struct
 import types
 import weakref
@@ -148,10 +149,12 @@ class _Slot(ctypes.Structure):
 
 
 # call_direct.h's RECORD_SLOTS and record_hash: an open-addressing table
-# keyed by the trampoline's address, at most half full (pages that no slot
-# in use falls in are never touched).
+# keyed by the trampoline's address, at most half full, in anonymous memory:
+# its pages read as zeros until written, so those no slot in use falls in
+# are never touched (a ctypes array zeroes its whole megabyte when made, a
+# millisecond of every process's start).
 RECORD_SLOTS = 1 << 16
-_SLOTS = (_Slot * RECORD_SLOTS)()
+_SLOTS = (_Slot * RECORD_SLOTS).from_buffer(mmap.mmap(-1, ctypes.sizeof(_Slot) * RECORD_SLOTS))
 # The weak reference each slot in use points to (a dead one stays until its
 # slot is used again or cleared), by slot.
 _REFS: dict[int, weakref.ref] = {}
