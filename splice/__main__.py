@@ -9,11 +9,9 @@
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import importlib.util
 import os
-import platform
 import sys
 from typing import Callable, Sequence
 
@@ -88,6 +86,8 @@ def _run(argv: list[str]) -> int:
 
 
 def _explain(argv: list[str]) -> int:
+    import argparse  # here, not at the top: ``run`` parses its own options, and starts sooner without it
+
     from .runtime.registry import DEFAULT_BACKEND
     from .tools import explain
 
@@ -124,6 +124,9 @@ def _explain(argv: list[str]) -> int:
 
 
 def _info(argv: list[str]) -> int:
+    import argparse
+    import platform
+
     argparse.ArgumentParser(prog="python -m splice info",
                             description="versions, back ends, stencil table, executable memory").parse_args(argv)
     import splice
