@@ -531,11 +531,12 @@ class Emitter:
     def op(self, stencil: str, ins: Instr, **holes: Any) -> None:
         """Emit the stencil of one instruction, with its location and error path."""
         if ins.kind.raises:
-            holes.setdefault("_JIT_LOCATION", (ins.offset or 0) + self.layout.location_shift)
+            holes.setdefault("_JIT_LOCATION", CODE_UNIT_BYTES * ((ins.offset or 0) + self.layout.location_shift))
             holes.setdefault("_JIT_ERROR", self.error_label(ins))
         self.emit(stencil, symbol=self.current_symbol, **holes)
 
 
+CODE_UNIT_BYTES = 2  # what SET_LOCATION's hole counts in (stencil.h)
 _CONTINUE, _HOLE, _TEXT, _COLD, _DATA, _C_SYMBOL, _SHARED = range(7)
 _MISSING = object()
 SHARED_PREFIX = "_JIT_SHARED_"

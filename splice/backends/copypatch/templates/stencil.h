@@ -162,8 +162,13 @@ LARGE_HOLE _JIT_OP0[], _JIT_OP1[], _JIT_OP2[], _JIT_OP3[], _JIT_LIST[], _JIT_CAC
 # define SLOT_VERDICT(ok) do { if (!LIKELY(ok)) { GOTO(_JIT_TARGET0); } } while (0)
 #endif
 
-/* Keep the frame's location where the interpreter would have it. */
-#define SET_LOCATION() (frame->prev_instr = _PyCode_CODE(frame->f_code) + HOLE(_JIT_LOCATION))
+/* Keep the frame's location where the interpreter would have it.  The hole
+ * holds the location's offset in bytes (emitter.op), so that the code's
+ * start and the offset make one addition of a constant (three instructions,
+ * 17 bytes, where the unit count took five and 26: every instruction that
+ * can raise has one). */
+#define SET_LOCATION() \
+    (frame->prev_instr = (_Py_CODEUNIT *)((char *)_PyCode_CODE(frame->f_code) + HOLE(_JIT_LOCATION)))
 
 /* Whether releasing a reference to `old` runs no code: another reference
  * keeps it, or it is an exact int, float, str, bool or None, whose
