@@ -2,9 +2,17 @@
 that passes a keyword argument (what parsing libraries do), 20,000 descents
 40 deep.  Timed whole, plain against ``python -m splice run``:
 
-    farm-bench -n 5 --vs "python scripts/keyword_recursion.py" -- \
+    farm-bench -n 5 --vs "python scripts/keyword_recursion.py" -- \\
         python -m splice run scripts/keyword_recursion.py
+
+``--steady plain|jit N``: 600 descents to warm up (then ``descend``
+compiled, for ``jit``), then N more, so that callgrind's difference between
+N and 0 counts the steady state alone:
+
+    valgrind --tool=callgrind --cache-sim=yes python3.11 scripts/keyword_recursion.py --steady jit 1000
 """
+
+import sys
 
 
 def descend(s, depth, *, tag=None):
@@ -23,6 +31,26 @@ def descend(s, depth, *, tag=None):
     return total + descend(s, depth - 1, tag=tag)
 
 
-if __name__ == "__main__":
-    for _ in range(20000):
+def descents(n):
+    for _ in range(n):
         descend("abcdef", 40, tag="x")
+
+
+def steady(mode, n):
+    descents(600)
+    if mode == "jit":
+        import splice
+        from splice.runtime import registry
+
+        splice.jit(descend)
+        descents(10)
+        registry.poll()
+        assert splice.explain(descend).compiled, splice.explain(descend)
+    descents(n)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--steady"]:
+        steady(sys.argv[2], int(sys.argv[3]))
+    else:
+        descents(20000)
