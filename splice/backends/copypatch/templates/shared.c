@@ -784,6 +784,45 @@ typedef struct {
 } chunk_cache;
 #endif
 
+#ifdef GET_SLICE
+/* A bound get_slice takes: None (`none`) or an exact int of at most one
+ * digit (so no clamping, no __index__). */
+HELPER int small_bound(PyObject *v, Py_ssize_t none, Py_ssize_t *out)
+{
+    if (v == Py_None) {
+        *out = none;
+        return 1;
+    }
+    if (PyLong_CheckExact(v) && (size_t)(Py_SIZE(v) + 1) <= 2) {
+        *out = medium_value(v);
+        return 1;
+    }
+    return 0;
+}
+
+/* container[start:stop] (build_slice.c -DGET) for an exact str, list or
+ * tuple and bounds small_bound takes, as unicode_subscript, list_subscript
+ * and tuple_subscript make it with a step of 1: the bounds adjusted to the
+ * length, then the same C API function, which returns the same objects
+ * (the container itself for a whole exact str or tuple, the shared empty
+ * str and tuple); NOT_DIRECT for anything else. */
+PyObject *_jit_stencil(PyObject *container, PyObject *start_bound, PyObject *stop_bound)
+{
+    Py_ssize_t start, stop;
+    PyTypeObject *tp = Py_TYPE(container);
+    if (!(tp == &PyUnicode_Type || tp == &PyList_Type || tp == &PyTuple_Type) ||
+            !small_bound(start_bound, 0, &start) || !small_bound(stop_bound, PY_SSIZE_T_MAX, &stop)) {
+        return NOT_DIRECT;
+    }
+    if (tp == &PyUnicode_Type) {
+        PySlice_AdjustIndices(PyUnicode_GET_LENGTH(container), &start, &stop, 1);
+        return PyUnicode_Substring(container, start, stop);
+    }
+    PySlice_AdjustIndices(Py_SIZE(container), &start, &stop, 1);
+    return tp == &PyList_Type ? PyList_GetSlice(container, start, stop) : PyTuple_GetSlice(container, start, stop);
+}
+#endif
+
 #ifdef CHUNK_ALLOC
 void *_jit_stencil(chunk_cache *cache, size_t size)
 {
