@@ -414,6 +414,22 @@ def fused_branch(a, b):
     return n
 
 
+def str_equality(a, b):
+    n = 0
+    if a == b:
+        n += 1
+    if a != b:
+        n += 10
+    return n, a == b, a != b
+
+
+class Same(str):
+    def __eq__(self, other):
+        return "same"
+
+    __hash__ = str.__hash__
+
+
 def index(seq, i):
     return seq[i]
 
@@ -493,6 +509,9 @@ SPECIALISED = [
     (fused_branch, [(1, 2), (2, 2)], [(1, 2), (3, 2), (2, 2), (2**40, 2**41), (1.0, 1), ("a", "b"), (Weird(), 1),
                                       (None, 1)]),
     (fused_branch, [(1.5, 2.5)], [(1.5, 2.5), (2.5, 2.5), (1, 2), (float("nan"), 1.0)]),
+    (str_equality, [("ab", "ab"), ("ab", "cd")], [("ab", "ab"), ("ab", "a" + "b"[:1]), ("", ""), ("\u00e9", "\u00e9"),
+                                                ("\u00e9", "e"), ("ab", "ac"), (Same("x"), "y"), ("y", Same("x")),
+                                                (1, 1), ("1", 1), (None, "a"), (1.0, 1)]),
     (index, [([1, 2, 3], 1)], [([1, 2, 3], 0), ([1, 2, 3], 2), ([1, 2, 3], 3), ([1, 2, 3], -1), ([1], 2**40),
                                ((1, 2), 1), ("abc", 1), ({1: "d"}, 1), ([1], True)]),
     (index, [((1, 2, 3), 1)], [((1, 2, 3), 2), ((1, 2, 3), 5), ([4, 5], 1), ((1, 2), -2)]),

@@ -91,6 +91,9 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     **{f"compare_{t}{fused}_{op}": ("compare_num", [f"-D{t.upper()}", f"-DCMP_OP=Py_{op.upper()}"]
                                     + (["-DTRUTH"] if fused else []))
        for t in ("int", "float", "any") for fused in ("", "_branch") for op in _BRANCH_OPS},
+    **{f"compare_str{fused}_{op}": ("compare_num", ["-DSTR_", f"-DCMP_OP=Py_{op.upper()}"]
+                                   + (["-DTRUTH"] if fused else []))
+       for fused in ("", "_branch") for op in ("eq", "ne")},
     "getitem_list_int": ("getitem_seq", ["-DLIST_"]),
     "getitem_tuple_int": ("getitem_seq", ["-DTUPLE"]),
     "setitem_list_int": ("getitem_seq", ["-DLIST_", "-DSTORE"]),

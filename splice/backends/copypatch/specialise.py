@@ -123,11 +123,13 @@ def _concat_local(em: Emitter, instrs: list[Instr], i: int) -> int:
 def _compare(em: Emitter, instrs: list[Instr], i: int) -> int:
     ins = instrs[i]
     types = _types(ins)
+    op = ins.attrs["op"]
     kind = "any" if types is None else {("int", "int"): "int", ("float", "float"): "float"}.get(types)
+    if types == ("str", "str") and op in ("eq", "ne"):
+        kind = "str"
     if kind is None:
         return 0
     holes: dict[str, Any] = dict(_JIT_ARG0=em.off(ins.args[0]), _JIT_ARG1=em.off(ins.args[1]))
-    op = ins.attrs["op"]
     fusable = _fusable_truth(instrs, i)
     if fusable is None:
         em.op(f"compare_{kind}_{op}", ins, _JIT_RES0=em.off(ins.result), **holes)

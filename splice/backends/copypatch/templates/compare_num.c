@@ -1,5 +1,6 @@
 /* Compare ARG0 and ARG1 with CMP_OP (Py_LT..Py_GE), specialised for exact
- * one-digit ints (-DINT), exact floats (-DFLOAT) or, for sites without
+ * one-digit ints (-DINT), exact floats (-DFLOAT), exact str with == or !=
+ * (-DSTR_: _PyUnicode_Equal, as COMPARE_OP_STR_JUMP) or, for sites without
  * feedback, either and their mixes (-DANY: a one-digit int is exact as a
  * double, so comparing doubles is what float's comparison with an int
  * gives, NaN included), else PyObject_RichCompare (with -DTRUTH, in the
@@ -36,6 +37,10 @@ STENCIL
 #elif defined(FLOAT)
     if (LIKELY(PyFloat_CheckExact(a) && PyFloat_CheckExact(b))) {
         res = CMP(PyFloat_AS_DOUBLE(a), PyFloat_AS_DOUBLE(b), op);
+    }
+#elif defined(STR_)
+    if (LIKELY(PyUnicode_CheckExact(a) && PyUnicode_CheckExact(b))) {
+        res = _PyUnicode_Equal(a, b) ^ (op == Py_NE);
     }
 #else
     int ai = is_medium_int(a), bi = is_medium_int(b);
