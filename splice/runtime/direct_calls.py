@@ -152,9 +152,12 @@ class _Slot(ctypes.Structure):
 # keyed by the trampoline's address, at most half full, in anonymous memory:
 # its pages read as zeros until written, so those no slot in use falls in
 # are never touched (a ctypes array zeroes its whole megabyte when made, a
-# millisecond of every process's start).
+# millisecond of every process's start).  Private: Python's anonymous maps
+# are shared by default, and a forked child's table must be its own (a
+# parent compiling on meanwhile rewrote the child's records, which crashed).
 RECORD_SLOTS = 1 << 16
-_SLOTS = (_Slot * RECORD_SLOTS).from_buffer(mmap.mmap(-1, ctypes.sizeof(_Slot) * RECORD_SLOTS))
+_SLOTS = (_Slot * RECORD_SLOTS).from_buffer(mmap.mmap(-1, ctypes.sizeof(_Slot) * RECORD_SLOTS,
+                                                      flags=mmap.MAP_PRIVATE))
 # The weak reference each slot in use points to (a dead one stays until its
 # slot is used again or cleared), by slot.
 _REFS: dict[int, weakref.ref] = {}

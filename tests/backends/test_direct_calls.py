@@ -510,3 +510,22 @@ def test_cells_and_free_variables_are_made_as_the_prologue_makes_them(python: st
         assert (nb.__closure__[0].cell_contents, np_()) == (pb.__closure__[0].cell_contents, pp())
         balances(lambda: native["calls"](2, nb, np_), 20, 200)
     ''', python)
+
+
+def test_a_forked_childs_record_table_is_its_own() -> None:
+    """The table of trampolines' records is anonymous memory: a child made
+    by fork gets its own copy, so what one process compiles never rewrites
+    the other's records (a shared map crashed children while the parent
+    compiled on)."""
+    run('''
+        import os
+        from splice.runtime import direct_calls
+        slots = direct_calls._SLOTS
+        free = next(i for i in range(direct_calls.RECORD_SLOTS) if slots[i].record is None)
+        pid = os.fork()
+        if pid == 0:
+            slots[free].record = 12345
+            os._exit(0 if slots[free].record == 12345 else 1)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0 and slots[free].record is None, slots[free].record
+    ''')
