@@ -17,19 +17,19 @@ every other container, bound and error is the interpreter's.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from ..ir import Function, Instr, KINDS
 
 
 def run(fn: Function) -> None:
     """Fuse each BuildSlice(start, stop) whose only reader is the next
     instruction, a GetItem taking it as the key."""
-    readers: dict[object, int] = {}
+    readers: Counter = Counter()  # operands and edge arguments
     for _, ins in fn.instructions():
-        for v in ins.args:
-            readers[v] = readers.get(v, 0) + 1
+        readers.update(ins.args)
         for e in ins.targets + ([ins.handler] if ins.handler else []):
-            for v in e.args:
-                readers[v] = readers.get(v, 0) + 2  # an edge keeps it: never fused
+            readers.update(e.args)
     for b in fn.blocks:
         out: list[Instr] = []
         instrs = b.instrs
@@ -39,7 +39,7 @@ def run(fn: Function) -> None:
             nxt = instrs[i + 1] if i + 1 < len(instrs) else None
             if (ins.kind.name == "BuildSlice" and len(ins.args) == 2 and nxt is not None
                     and nxt.kind.name == "GetItem" and nxt.args[1] is ins.result and nxt.args[0] is not ins.result
-                    and readers.get(ins.result) == 1):
+                    and readers[ins.result] == 1):
                 fused = Instr(KINDS["GetSlice"], [nxt.args[0], *ins.args], results=nxt.results,
                               handler=nxt.handler, offset=nxt.offset, lineno=nxt.lineno, state=ins.state)
                 for r in fused.results:

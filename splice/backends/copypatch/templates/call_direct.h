@@ -207,19 +207,22 @@ HELPER void clear_frame(_PyInterpreterFrame *frame)
 #define CHUNK_BYTES (16 * 1024)
 #define CHUNK_OVERHEAD 1000
 
-/* A new chunk of `bytes` from the arena allocator pystate.c uses (`free`:
- * NULL), or `free` given back to it (then NULL).  Out of line: the
- * allocator's description is a local whose address a call takes, which
- * in the shared helper would keep its last call from being a jump. */
-static __attribute__((noinline)) _PyStackChunk *arena_chunk(_PyStackChunk *free, size_t bytes)
+/* A chunk of `bytes` from the arena allocator pystate.c uses, and one given
+ * back to it.  Out of line: the allocator's description is a local whose
+ * address a call takes, which in the shared helper would keep its last
+ * call from being a jump. */
+static __attribute__((noinline)) _PyStackChunk *arena_alloc(size_t bytes)
 {
     PyObjectArenaAllocator arena;
     PyObject_GetArenaAllocator(&arena);
-    if (free != NULL) {
-        arena.free(arena.ctx, free, bytes);
-        return NULL;
-    }
     return arena.alloc(arena.ctx, bytes);
+}
+
+static __attribute__((noinline)) void arena_free(_PyStackChunk *chunk)
+{
+    PyObjectArenaAllocator arena;
+    PyObject_GetArenaAllocator(&arena);
+    arena.free(arena.ctx, chunk, chunk->size);
 }
 
 /* A new data-stack chunk for a frame of ``size`` slots, made as pystate.c's
@@ -239,7 +242,7 @@ HELPER PyObject **push_chunk(PyThreadState *tstate, size_t size, _PyStackChunk *
         bytes = chunk->size;
     }
     else {
-        chunk = arena_chunk(NULL, bytes);
+        chunk = arena_alloc(bytes);
         if (chunk == NULL) {
             return NULL;
         }
@@ -277,7 +280,7 @@ HELPER void pop_frame(PyThreadState *tstate, PyObject **base, _PyStackChunk **sp
         *spare = chunk;
         return;
     }
-    arena_chunk(chunk, chunk->size);
+    arena_free(chunk);
 }
 
 /* Keyword arguments a direct call binds at most. */
@@ -759,8 +762,11 @@ HELPER PyObject *call_direct(_PyInterpreterFrame *frame, PyThreadState *tstate, 
         callee = push_direct(frame, tstate, func, co, rec, method, self, args, npos, missing, NULL, 1, c_stack,
                              spare, NULL, NULL);
     }
-    if (callee == NULL || callee == NO_FRAME) {
-        return callee == NULL ? NULL : NOT_DIRECT;
+    if (callee == NO_FRAME) {
+        return NOT_DIRECT;
+    }
+    if (callee == NULL) {
+        return NULL;
     }
     /* Last, as the helper's last call: a jump (see run_frame). */
     return start_direct(frame, tstate, callee, rec, spare);

@@ -793,7 +793,7 @@ HELPER int small_bound(PyObject *v, Py_ssize_t none, Py_ssize_t *out)
         *out = none;
         return 1;
     }
-    if (PyLong_CheckExact(v) && (size_t)(Py_SIZE(v) + 1) <= 2) {
+    if (is_medium_int(v)) {
         *out = medium_value(v);
         return 1;
     }

@@ -165,7 +165,7 @@ LARGE_HOLE _JIT_OP0[], _JIT_OP1[], _JIT_OP2[], _JIT_OP3[], _JIT_LIST[], _JIT_CAC
 /* Keep the frame's location where the interpreter would have it.  The hole
  * holds the location's offset in bytes (emitter.op), so that the code's
  * start and the offset make one addition of a constant (three instructions,
- * 17 bytes, where the unit count took five and 26: every instruction that
+ * 15 bytes, where the unit count took five and 26: every instruction that
  * can raise has one). */
 #define SET_LOCATION() \
     (frame->prev_instr = (_Py_CODEUNIT *)((char *)_PyCode_CODE(frame->f_code) + HOLE(_JIT_LOCATION)))
