@@ -14,6 +14,7 @@ import types
 from typing import Callable
 
 from . import frontend, passes
+from .passes import bound_locals
 from .backends.base import CompiledCode, GeneratorShape
 from .errors import Unsupported
 from .ir import CalleeSource, Function, refcheck
@@ -33,13 +34,16 @@ DeoptCallback = Callable[[str], Callable[[], object]]
 def build_ir(func: types.FunctionType, code: types.CodeType | None = None,
              *, skip_passes: frozenset[str] = frozenset(), nested: NestedCompiler | None = None,
              unspeculated: frozenset[int] = frozenset(),
-             on_deopt: DeoptCallback | None = None) -> Function:
-    """Decode ``func`` (or ``code``, its original code) and run the passes;
+             on_deopt: DeoptCallback | None = None, osr_at: int | None = None) -> Function:
+    """Decode ``func`` (or ``code``, its original code) and run the passes
+    (``osr_at``: entered at that loop header, frontend.decode);
     ``nested`` replaces the code constants of its MakeFunctions;
     ``unspeculated`` names loops (their header's code unit) not to speculate on;
     ``on_deopt`` makes what each exit to the interpreter calls (Function.on_deopt)."""
     code = code if code is not None else func.__code__
-    fn = frontend.decode(code)
+    fn = frontend.decode(code, osr_at=osr_at)
+    if osr_at is not None and "bound_locals" not in skip_passes:
+        fn.osr_bound = bound_locals.bound_at(frontend.decode(code), osr_at)
     fn.globals = func.__globals__
     fn.func = func
     fn.unspeculated = unspeculated
@@ -92,11 +96,12 @@ def compile_function(func: types.FunctionType, *, code: types.CodeType | None = 
                      skip_passes: frozenset[str] | None = None,
                      nested: NestedCompiler | None = None,
                      unspeculated: frozenset[int] = frozenset(),
-                     on_deopt: DeoptCallback | None = None) -> CompiledCode:
+                     on_deopt: DeoptCallback | None = None, osr_at: int | None = None) -> CompiledCode:
     """Compile ``func`` with ``backend``; raises Unsupported with the reason.
 
     ``code`` is the function's original code object when ``func.__code__``
-    is already splice's trampoline.  ``skip_passes`` defaults to the
+    is already splice's trampoline.  ``osr_at``: native code entered at that
+    loop header on a frame the interpreter runs ``code`` on (runtime/osr.py).  ``skip_passes`` defaults to the
     comma-separated ``SPLICE_SKIP_PASSES`` (to measure what each pass buys).
     """
     if skip_passes is None:
@@ -120,9 +125,13 @@ def compile_function(func: types.FunctionType, *, code: types.CodeType | None = 
     start = time.thread_time()
     if not getattr(be, "deopts", False):
         skip_passes = skip_passes | passes.SPECULATIVE
+    if osr_at is not None and not getattr(be, "deopts", False):
+        raise Unsupported(f"the {backend} back end cannot hand a frame back to the interpreter")
     fn = build_ir(func, code, skip_passes=skip_passes, nested=nested, unspeculated=unspeculated,
-                  on_deopt=on_deopt)
-    compiled = be.compile(fn, entry.layout_for(code, GeneratorShape.of(fn)))
+                  on_deopt=on_deopt, osr_at=osr_at)
+    layout = entry.layout_for(code, GeneratorShape.of(fn)) if osr_at is None else entry.osr_layout(code)
+    compiled = be.compile(fn, layout)
+    compiled.osr_depth = sum(ins.kind.name == "LoadStack" for ins in fn.entry.instrs)
     compiled.compile_seconds = time.thread_time() - start
     return compiled
 

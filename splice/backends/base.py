@@ -23,6 +23,9 @@ class TraceExitPoint:
 
     unit: int
     depth: int
+    # A TraceExit (a line start, where the interpreter reports a line event),
+    # not a Deopt (a failed guard, anywhere).
+    line_start: bool = True
 
 
 @dataclass(frozen=True)
@@ -145,6 +148,8 @@ class CompiledCode:
     # A body that returns without running code (passes.trivial_body): direct
     # calls may take its result without a frame.
     trivial_body: TrivialBody | None = None
+    # Entered by on-stack replacement: the value stack entries it takes over.
+    osr_depth: int = 0
 
     def disassemble(self) -> str:
         """Text disassembly (capstone, when installed) or a hex dump."""

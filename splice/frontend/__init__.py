@@ -13,18 +13,20 @@ from .. import ir
 from ..errors import Unsupported
 
 
-def decode(code: CodeType, *, feedback: bool = True) -> ir.Function:
+def decode(code: CodeType, *, feedback: bool = True, osr_at: int | None = None) -> ir.Function:
     """Decode ``code`` into a verified IR function.
 
     ``feedback`` reads the specializing interpreter's quickened instructions
     into ``Instr.hint``; hints only pick faster paths, never semantics.
     Raises ``Unsupported`` (with a reason naming construct and line) for
     code this front end does not handle, or on an unknown Python version.
+    ``osr_at`` (a code unit where a loop starts) makes the IR's entry take
+    over a running frame there (on-stack replacement, ``Function.osr_entry``).
     """
     if sys.version_info[:2] == (3, 11):
         from . import py311
 
-        return py311.decode(code, feedback=feedback)
+        return py311.decode(code, feedback=feedback, osr_at=osr_at)
     raise Unsupported(f"no front end for Python {sys.version_info[0]}.{sys.version_info[1]}")
 
 

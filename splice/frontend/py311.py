@@ -140,7 +140,8 @@ def _iter_kind(src: Value) -> str | None:
 class _Decoder:
     """One decode: pass 1 in ``__init__``, pass 2 in ``run``."""
 
-    def __init__(self, code: CodeType, feedback: bool) -> None:
+    def __init__(self, code: CodeType, feedback: bool, osr_at: int | None = None) -> None:
+        self.osr_at = osr_at
         flags = code.co_flags
         if flags & _CO_ITERABLE_COROUTINE:
             raise Unsupported(f"generator-based coroutine (types.coroutine) (line {code.co_firstlineno})")
@@ -298,7 +299,65 @@ class _Decoder:
         for off in self.backward:
             if off in self.blocks:
                 self.blocks[off][0].is_loop_header = True
+        if self.osr_at is not None:
+            self.enter_at_loop(self.osr_at)
         return fn  # verified after the passes, before any back end (splice.passes.run_all)
+
+    def enter_at_loop(self, header: int) -> None:
+        """On-stack replacement: a new entry block that takes over the value
+        stack the interpreter's frame holds at the loop header ``header``
+        (its locals are in their slots already) and jumps there; the blocks
+        only the old entry reached are dropped."""
+        fn, b = self.fn, self.b
+        if fn.generator:
+            raise Unsupported("a generator's frame is not entered mid-function")
+        known = self.blocks.get(header)
+        if header not in self.backward or known is None:
+            raise Unsupported(f"no loop starts at code unit {header}")
+        if self.exc_at[header] is not None:
+            raise Unsupported(f"the loop at line {self.lines[header]} is inside a try or with block")
+        shape = known[1]
+        if any(p is None for p in shape):
+            raise Unsupported(f"NULL on the value stack at the loop at line {self.lines[header]}")
+        entry = fn.new_block()
+        b.block, b.handler = entry, None
+        b.offset, b.lineno = header, self.lines[header]
+        stack = []
+        for depth, p in enumerate(shape):
+            v = b.emit("LoadStack", slot=len(self.slots) + depth, depth=depth).result
+            if p in self.iter_hints:
+                self.iter_hints[v] = self.iter_hints[p]
+            stack.append(v)
+        b.emit("Jump", targets=[self.edge(header, stack)])
+        self.guess_range(known[0])
+        fn.blocks.remove(entry)
+        fn.blocks.insert(0, entry)
+        reached = [entry]
+        for blk in reached:
+            for s in blk.successors():
+                if s not in reached:
+                    reached.append(s)
+        fn.blocks = [blk for blk in fn.blocks if blk in reached]
+        fn.osr_entry = header
+
+    def guess_range(self, header: Block) -> None:
+        """A ``for`` loop at ``header`` over what ``range(...)`` made where the
+        loop was reached from the start: its ForIter's hint says so, though
+        that ``range`` ran too few times to leave feedback that it is the
+        builtin (a hint: the speculating pass guards the iterator's type)."""
+        term = header.terminator
+        if term is None or term.kind.name != "ForIter" or term.hint or term.args[0] not in header.params:
+            return
+        k = header.params.index(term.args[0])
+        for block in self.fn.blocks:
+            for e in block.terminator.targets if block.terminator is not None else ():
+                d = e.args[k].definer if e.block is header and k < len(e.args) else None
+                source = d.args[0].definer if type(d) is Instr and d.kind.name == "GetIter" else None
+                if type(source) is Instr and source.kind.name == "Call" and not source.attrs["kwnames"]:
+                    callee = source.args[0].definer
+                    if type(callee) is Instr and callee.kind.name == "LoadGlobal" and callee.attrs["name"] == "range":
+                        term.hint = {"iter": "range"}
+                        return
 
     def block(self, off: int) -> None:
         block, shape = self.blocks[off]
@@ -771,6 +830,7 @@ def _table() -> dict[int, Callable[..., Any]]:
 _HANDLERS = _table()
 
 
-def decode(code: CodeType, *, feedback: bool = True) -> Function:
-    """Decode a 3.11 code object into a verified IR function (see module doc)."""
-    return _Decoder(code, feedback).run()
+def decode(code: CodeType, *, feedback: bool = True, osr_at: int | None = None) -> Function:
+    """Decode a 3.11 code object into a verified IR function (see module doc);
+    ``osr_at``: entered at that loop header instead (``Function.osr_entry``)."""
+    return _Decoder(code, feedback, osr_at).run()

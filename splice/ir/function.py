@@ -120,6 +120,12 @@ class Function:
     # Given a Python function, its source for inlining (None: not inlined);
     # None: no call is inlined.
     callees: Callable[[Any], CalleeSource | None] | None = None
+    # On-stack replacement: the code unit of the loop header where the body
+    # is entered, on a frame the interpreter has been running (its locals in
+    # their slots, its value stack read by LoadStack); None: entered at the start.
+    osr_entry: int | None = None
+    # There: the slots every path from the start has bound (a bit per slot).
+    osr_bound: int = 0
     # Set by passes.trivial_body when the whole body is one TrivialBody.
     trivial_body: TrivialBody | None = None
     _next_value: int = 0

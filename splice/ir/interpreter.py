@@ -688,6 +688,7 @@ _IMPL: dict[str, Callable[..., Any]] = {
     "StoreLocal": _store_local,
     "DeleteLocal": _Frame.delete_local,
     "LoadClosure": lambda fr, ins: fr.slots[ins.attrs["slot"]],
+    "LoadStack": lambda fr, ins: fr.slots[ins.attrs["slot"]],
     "LoadCell": _Frame.load_cell,
     "StoreCell": _store_cell,
     "DeleteCell": _Frame.delete_cell,
@@ -812,7 +813,9 @@ def execute(fn: Function, slots: list[Any], globals: dict, builtins: dict) -> ob
 
     Unset slots are ``ir.values.NULL``; None is accepted too beyond the
     arguments (at entry only arguments are bound, so there None can only mean
-    an unset slot, as a ctypes read of a frame's NULL gives).  Exceptions leave as Python
+    an unset slot, as a ctypes read of a frame's NULL gives).  IR entered
+    at a loop (``Function.osr_entry``) finds the value stack after the
+    locals (LoadStack).  Exceptions leave as Python
     exceptions; handler edges are taken as the exception table says (edge
     args, then ``lasti`` if asked, then the exception).  For a generator
     function the result is a generator running the body (``Yield`` is its

@@ -85,6 +85,9 @@ KINDS: dict[str, OpKind] = _kinds(
     OpKind("Const", attrs=("value",), raises=False, borrowed=True, doc="a constant owned by the function"),
     OpKind("Null", result_repr=Repr.NULLABLE, raises=False, borrowed=True, doc="NULL: no self for a plain call"),
     OpKind("LoadLocal", attrs=("slot", "name"), borrowed=True, runs_code=False, doc="fast local; UnboundLocalError if unset"),
+    OpKind("LoadStack", attrs=("slot", "depth"), raises=False, runs_code=False,
+           doc="item ``depth`` of the value stack the interpreter left in its frame (``slot``: its localsplus "
+               "index), taken over at an on-stack replacement's entry"),
     OpKind("StoreLocal", 1, attrs=("slot", "name"), nresults=0, raises=False, steals=(0,), runs_code=True,
            doc="releases the slot's previous object"),
     OpKind("DeleteLocal", attrs=("slot", "name"), nresults=0),

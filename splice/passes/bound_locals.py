@@ -2,7 +2,7 @@
 
 Why: every ``LoadLocal`` must raise UnboundLocalError on an empty slot,
 which costs a test and drags an error path (and a handler edge) along.
-Arguments are always bound on entry, and most locals are assigned on every
+Arguments are always bound on entry (at the start), and most locals are assigned on every
 path before they are read; for those reads this pass sets
 ``attrs["bound"] = True`` and drops the handler edge, so back ends emit a
 plain load.  A must-analysis over slots as bit sets, forward, to a fixpoint.
@@ -27,10 +27,8 @@ def _transfer(b: Block, bound: int, at_raise: dict[Block, int] | None) -> int:
     return bound
 
 
-def run(fn: Function) -> None:
-    """Mark ``LoadLocal`` of definitely bound slots (``attrs["bound"]``)."""
-    nargs = fn.argcount + fn.kwonlyargcount + fn.has_varargs + fn.has_varkeywords
-    entry_state = (1 << nargs) - 1
+def _solve(fn: Function, entry_state: int) -> dict[Block, int]:
+    """The slots definitely bound on entry to each block."""
     preds: dict[Block, list[Block]] = {b: [] for b in fn.blocks}
     for b in fn.blocks:
         for ins in b.instrs:
@@ -55,6 +53,25 @@ def run(fn: Function) -> None:
                 new &= at_raise[b]
             if new != state_in[b]:
                 state_in[b], changed = new, True
+    return state_in
+
+
+def _args_bound(fn: Function) -> int:
+    return (1 << (fn.argcount + fn.kwonlyargcount + fn.has_varargs + fn.has_varkeywords)) - 1
+
+
+def bound_at(fn: Function, unit: int) -> int:
+    """The slots definitely bound where the block starting at code unit
+    ``unit`` starts, in ``fn`` as decoded from its start (every frame
+    standing there got there that way): what an on-stack replacement's
+    entry at that loop header knows (``Function.osr_bound``)."""
+    state_in = _solve(fn, _args_bound(fn))
+    return next((max(state, 0) for b, state in state_in.items() if b.instrs and b.instrs[0].offset == unit), 0)
+
+
+def run(fn: Function) -> None:
+    """Mark ``LoadLocal`` of definitely bound slots (``attrs["bound"]``)."""
+    state_in = _solve(fn, _args_bound(fn) if fn.osr_entry is None else fn.osr_bound)
     for b in fn.blocks:
         bound = state_in[b]
         for ins in b.instrs:

@@ -213,7 +213,15 @@ def _called(source: Instr | None) -> str | None:
 
 def _ranged(h: Block, preds) -> bool:
     """Whether what the header's ForIter walks comes from ``iter(range(...))``
-    (evidence for the guard at the entry; the guard decides)."""
+    (evidence for the guard at the entry; the guard decides), or, entered
+    by on-stack replacement, the front end's hint says so (it was the
+    source where the loop was reached from the start)."""
+    term = h.terminator
+    if term is not None and term.kind.name == "ForIter" and (term.hint or {}).get("iter") == "range":
+        i = h.params.index(term.args[0]) if term.args[0] in h.params else -1
+        if any(isinstance(d := e.args[i].definer, Instr) and d.kind.name == "LoadStack"
+               for _, e in preds[h] if 0 <= i < len(e.args)):
+            return True
     return _called(_iterated(h, preds)) == "range"
 
 

@@ -20,7 +20,7 @@ from ..ir import Function, TrivialBody, TrivialKind
 def run(fn: Function) -> None:
     """Set ``fn.trivial_body`` when the body is one trivial return."""
     fn.trivial_body = None
-    if fn.generator or len(fn.blocks) != 1 or any(s.kind != "local" for s in fn.slots):
+    if fn.generator or fn.osr_entry is not None or len(fn.blocks) != 1 or any(s.kind != "local" for s in fn.slots):
         return
     ops = [ins for ins in fn.blocks[0].instrs if ins.kind.name not in ("Incref", "Decref")]
     if len(ops) < 2 or ops[-1].kind.name != "Return" or ops[-1].args[0].definer is not ops[-2]:

@@ -70,6 +70,7 @@ MAX_SWEEPS = 8  # gc.get_referrers sweeps for one code object
 MAX_CODES = 100_000  # code objects the sampler remembers before it starts over
 MAX_CALLEES = 64  # warm callees compiled along with one hot function
 MAX_DEPTH = 32  # frames of a stack sampled, innermost first
+OSR_TRIES = 25  # samples on which a compiled function's running frame may move to it at a loop
 IDLE_HZ = 20  # samples a second at least, once samples stop finding code to count
 _SPLICE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 # The import system's code: a stack running it is importing a module.
@@ -117,6 +118,10 @@ class _Sampler:
         self.codes: dict[int, weakref.ref[types.CodeType]] = {}
         self.sweeps: dict[int, int] = {}
         self.ignored: set[int] = set()
+        # Hot code just compiled whose running frames may move to it at a
+        # loop (runtime/osr.py): id -> (the code, its functions, tries left).
+        self.osr_candidates: dict[int, tuple[weakref.ref[types.CodeType], list[weakref.ref], int]] = {}
+        self.osr_loaded = False  # runtime/osr.py imported (its request polled on every sample)
         self.counted = False  # whether the current sample counted a code object
         self.alive = False
         self.stopping = False
@@ -134,6 +139,10 @@ class _Sampler:
         self.alive = False
         if self.thread is not None:
             self.thread.stop()
+        if self.osr_loaded:  # how the last on-stack replacement ended, for SPLICE_LOG=osr
+            from . import osr
+
+            osr.poll()
 
     def is_alive(self) -> bool:
         return self.alive
@@ -161,6 +170,8 @@ class _Sampler:
             del found  # nothing of the program's is kept until the next sample
             for code, globals_ in hot or ():
                 self.compile_hot(code, globals_)
+            if self.osr_candidates or self.osr_loaded:
+                self.enter_running_frames()
             self.wait = self.next_interval(self.wait)
         return int(self.wait * 1e9)
 
@@ -244,8 +255,32 @@ class _Sampler:
         key = id(code)
         self.sweeps[key] = self.sweeps.get(key, 0) + 1
         compiled = any(registry.status(f) == registry.COMPILED for f in functions)
+        if compiled and code.co_flags & _FUNCTION_CODE:
+            self.osr_candidates[key] = (weakref.ref(code), [weakref.ref(f) for f in functions], OSR_TRIES)
         if not compiled or self.sweeps[key] >= MAX_SWEEPS:
             self.ignored.add(key)
+
+
+    def enter_running_frames(self) -> None:
+        """On-stack replacement (runtime/osr.py): the frames that still run
+        the interpreted code of a function just compiled move to its native
+        code at the loop they stand in, one at a time; each candidate is
+        tried on ``OSR_TRIES`` samples at most (its frame may be between
+        loops), and dropped once no frame runs it."""
+        from . import osr
+
+        self.osr_loaded = True
+        osr.poll()
+        for key, (ref, funcs, tries) in list(self.osr_candidates.items()):
+            if osr.busy():
+                return
+            code = ref()
+            functions = [f for f in (r() for r in funcs) if f is not None]
+            why = "gone" if code is None else osr.try_enter(code, functions, self.backend)
+            if why is None or why == osr.NO_FRAME or tries <= 1:
+                del self.osr_candidates[key]
+            else:
+                self.osr_candidates[key] = (ref, funcs, tries - 1)
 
 
 def _functions_using(code: types.CodeType, globals_: dict[str, Any]) -> list[types.FunctionType]:

@@ -67,6 +67,14 @@ def layout_for(code: types.CodeType, generator: GeneratorShape | None = None) ->
                        returned=impl.RETURNED)
 
 
+def osr_layout(code: types.CodeType) -> EntryLayout:
+    """The frame native code entered by on-stack replacement runs on: the
+    interpreter's own frame of ``code`` (no trampoline: locations as in
+    ``code``, temporaries after its value stack, runtime/osr.py)."""
+    impl = _require_impl()
+    return EntryLayout(location_shift=0, temp_base=impl.osr_temp_base(code), step_aside=impl.STEP_ASIDE)
+
+
 def _python_entry(py_entry: Callable[[list[Any], dict, dict], Any], nslots: int) -> Callable[[], Any]:
     getframe, gettrace, getprofile = sys._getframe, sys.gettrace, sys.getprofile
     frame_slots = _require_impl().frame_slots

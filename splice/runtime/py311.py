@@ -549,3 +549,47 @@ def frame_slots(frame: types.FrameType, count: int) -> list[Any]:
     assert iframe, "frame has no interpreter frame"
     raw = (ctypes.c_void_p * count).from_address(iframe + IFRAME_LOCALSPLUS)
     return [NULL if p is None else ctypes.cast(p, ctypes.py_object).value for p in raw]
+
+
+# --- on-stack replacement (runtime/osr.py) -------------------------------------
+
+_BACKWARD_JUMPS = frozenset(dis.opmap[n] for n in (
+    "JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT", "POP_JUMP_BACKWARD_IF_FALSE", "POP_JUMP_BACKWARD_IF_TRUE",
+    "POP_JUMP_BACKWARD_IF_NONE", "POP_JUMP_BACKWARD_IF_NOT_NONE"))
+
+
+def _instructions(code: types.CodeType) -> list[tuple[int, int, int, int]]:
+    """(first unit with its EXTENDED_ARGs, opcode, oparg, next unit) of each instruction."""
+    raw, out = code.co_code, []
+    i, ext, first = 0, 0, 0
+    while i < len(raw) // 2:
+        op, arg = raw[2 * i], raw[2 * i + 1] | ext
+        if op == dis.EXTENDED_ARG:
+            ext, i = arg << 8, i + 1
+            continue
+        nxt = i + 1 + dis._inline_cache_entries[op]  # type: ignore[attr-defined]
+        out.append((first, op, arg, nxt))
+        ext, i, first = 0, nxt, nxt
+    return out
+
+
+def osr_loop(code: types.CodeType, unit: int) -> int | None:
+    """The code unit where the innermost loop around ``unit`` starts (a
+    backward jump's target at or before it, the jump after it), or None."""
+    best = None
+    for first, op, arg, nxt in _instructions(code):
+        if op in _BACKWARD_JUMPS and nxt - arg <= unit <= first and (best is None or nxt - arg > best):
+            best = nxt - arg
+    return best
+
+
+def osr_return_unit(code: types.CodeType) -> int | None:
+    """The code unit of a RETURN_VALUE (where a frame entered by on-stack
+    replacement returns the native code's result), or None."""
+    return next((first for first, op, _, _ in _instructions(code) if op == dis.opmap["RETURN_VALUE"]), None)
+
+
+def osr_temp_base(code: types.CodeType) -> int:
+    """First slot free for native temporaries on a frame of ``code`` itself
+    (entered by on-stack replacement): after its whole value stack."""
+    return nlocalsplus(code) + code.co_stacksize

@@ -84,8 +84,9 @@ DISABLED = _env_flag("SPLICE_DISABLE")
 # compiles: each function compiled; fallbacks: each left to the interpreter,
 # with why; guards: each guard a compile placed, with what makes it fail;
 # deopts: each exit to the interpreter a guard takes, and each recompile
-# that stops speculating after too many.
-LOG_CATEGORIES = ("compiles", "fallbacks", "guards", "deopts")
+# that stops speculating after too many; osr: each on-stack replacement
+# (runtime/osr.py), armed and how it ended.
+LOG_CATEGORIES = ("compiles", "fallbacks", "guards", "deopts", "osr")
 # Exits of one function's speculative code (Deopts) after which it is
 # compiled again without speculating on the loops they left, or inlining the calls
 # (_despeculate).
@@ -658,9 +659,8 @@ def _compile_and_install(f: types.FunctionType, st: FunctionState) -> None:
     try:
         from ..compiler import compile_function
 
-        compiled = compile_function(f, code=st.code, backend=st.backend, nested=_nested_compiler(st.backend),
-                                    unspeculated=st.unspeculated,
-                                    on_deopt=_deopt_logger(f) if "deopts" in LOG else None)
+        compiled = compile_function(f, code=st.code, backend=st.backend, unspeculated=st.unspeculated,
+                                    **compile_options(f, st.backend))
     except Unsupported as exc:
         _fallback(st, str(exc))
         return
@@ -676,6 +676,18 @@ def _compile_and_install(f: types.FunctionType, st: FunctionState) -> None:
 # nested defs) -> its trampoline, or None when it stays interpreted: compiled
 # once per back end.
 _nested: "dict[str, weakref.WeakKeyDictionary[types.CodeType, types.CodeType | None]]" = {}
+
+
+def log(category: str, message: str) -> None:
+    """One line on stderr when ``SPLICE_LOG`` names ``category``."""
+    if category in LOG:
+        print(f"splice: {message}", file=sys.stderr)
+
+
+def compile_options(f: types.FunctionType, backend: str) -> dict[str, Any]:
+    """What every compile of ``f`` passes besides its code: its nested
+    code's compiler and its exits' logger."""
+    return {"nested": _nested_compiler(backend), "on_deopt": _deopt_logger(f) if "deopts" in LOG else None}
 
 
 def _nested_compiler(backend: str) -> Callable[[types.CodeType, types.FunctionType], types.CodeType | None]:

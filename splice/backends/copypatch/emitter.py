@@ -295,8 +295,10 @@ class Emitter:
         function with an exception table of its own (where re-raises
         are).  Code without one gets none: the handler's table entry would
         outlive a ``code.replace(co_code=...)`` of the trampoline, whose
-        new code (test_code's) then jumped past its end when it raised."""
-        return not self.fn.generator and self.fn.code is not None and bool(self.fn.code.co_exceptiontable)
+        new code (test_code's) then jumped past its end when it raised.
+        Code entered by on-stack replacement runs on the original code's
+        frame, which has no such handler either."""
+        return not self.fn.generator and self.fn.osr_entry is None and self.fn.code is not None and bool(self.fn.code.co_exceptiontable)
 
     @property
     def temp_slots(self) -> int:
@@ -419,7 +421,7 @@ class Emitter:
             raise EmitError("Deopt in a generator")
         site = len(self.trace_exits) + 1
         depth, listed = self._deopt_list(ins)
-        self.trace_exits.append(TraceExitPoint(ins.attrs["resume"], depth))
+        self.trace_exits.append(TraceExitPoint(ins.attrs["resume"], depth, line_start=False))
         counter = ctypes.c_uint64(0)
         self.deopts.append(DeoptSite(ins.attrs["reason"], ins.lineno, counter, ins.attrs["speculated"],
                                     ins.attrs["site"], ins.attrs["inlined"]))
@@ -622,6 +624,8 @@ def _link_shared(tab: dict[str, Stencil]) -> dict[str, int]:
                 value = linked[sym[len(SHARED_PREFIX):]]
             elif sym == "_JIT_CALL_CONFIG":
                 value = _call_config()
+            elif sym == "_JIT_OSR_REQUEST":
+                value = osr_request()
             else:
                 raise EmitError(f"shared helper {name} has a hole {sym}")
             patch(buf, code_at + off, kind, value + addend, field)
@@ -650,6 +654,22 @@ def _call_config() -> int:
         for kept in _CALL_CONFIG:
             execmem.keep_forever(kept)
     return ctypes.addressof(_CALL_CONFIG[0])
+
+
+# Bytes of templates/osr.h's osr_request (runtime/osr.py's Request).
+OSR_REQUEST_BYTES = 112
+_OSR_REQUEST: list[Any] = []  # never freed: the shared block reads it
+
+
+def osr_request() -> int:
+    """Address of the process's one on-stack replacement request, which the
+    shared helper osr_trace reads (zeroed: idle)."""
+    from ...runtime import execmem
+
+    if not _OSR_REQUEST:
+        _OSR_REQUEST.append(ctypes.create_string_buffer(OSR_REQUEST_BYTES))
+        execmem.keep_forever(_OSR_REQUEST[0])
+    return ctypes.addressof(_OSR_REQUEST[0])
 
 
 def _near(linked: dict[str, int], sym: str, field_address: int) -> int:

@@ -17,7 +17,7 @@
 #ifdef LOAD_GLOBAL_MISS
 #include "global_cache.h"
 #endif
-#if defined(TRACE_EXIT)
+#if defined(TRACE_EXIT) || defined(OSR_TRACE)
 #include "exit_stash.h"
 #endif
 #ifdef REFILL_STACK_CACHE
@@ -27,7 +27,11 @@
 #include "c_call.h"
 #include "consume_generator.h"
 #endif
-#if defined(HIDDEN_THREAD) || defined(HIDDEN_THREAD_STATE) || defined(SAMPLE_STACKS) || defined(TRAMPOLINE_INVERT)
+#if defined(OSR_TRACE) || defined(OSR_LOCATE) || defined(OSR_ARM) || defined(OSR_DISARM)
+#include "osr.h"
+#endif
+#if defined(HIDDEN_THREAD) || defined(HIDDEN_THREAD_STATE) || defined(SAMPLE_STACKS) || defined(TRAMPOLINE_INVERT) || \
+    defined(OSR_LOCATE) || defined(OSR_ARM) || defined(OSR_DISARM)
 FAR_DATA(_PyRuntimeState, _PyRuntime);
 #define RUNTIME ((_PyRuntimeState *)FAR(&_PyRuntime))
 #endif
@@ -1306,5 +1310,169 @@ done:
     Py_XDECREF(ids);
     Py_XDECREF(kept);
     return result;
+}
+#endif
+
+#ifdef OSR_LOCATE
+/* On-stack replacement (osr.h): find a frame running `q->code` on another
+ * thread (the innermost such frame of the first thread that has one), note
+ * the thread, the frame and its function in `q`, and return the code unit
+ * where it stands, or -1. */
+int _jit_stencil(osr_request *q)
+{
+    int unit = -1;
+    PyThreadState *me = PyThreadState_Get();
+    PyThread_acquire_lock(RUNTIME->interpreters.mutex, WAIT_LOCK);
+    for (PyThreadState *t = me->interp->threads.head; t != NULL && unit < 0; t = t->next) {
+        if (t == me || t->cframe == NULL) {
+            continue;
+        }
+        for (_PyInterpreterFrame *f = t->cframe->current_frame; f != NULL; f = f->previous) {
+            if ((PyObject *)f->f_code == q->code && f->owner == FRAME_OWNED_BY_THREAD) {
+                q->tstate = t;
+                q->frame = f;
+                q->func = (PyObject *)f->f_func;
+                unit = (int)(f->prev_instr - _PyCode_CODE(f->f_code));
+                break;
+            }
+        }
+    }
+    PyThread_release_lock(RUNTIME->interpreters.mutex);
+    return unit;
+}
+#endif
+
+#ifdef OSR_ARM
+/* Arm `q` (filled in by the runtime): when its thread and frame still run
+ * its code and function and the thread has no trace or profile function,
+ * the thread's next line event goes to osr_trace.  1 when armed. */
+int _jit_stencil(osr_request *q)
+{
+    PyThreadState *t = osr_thread(q, RUNTIME);
+    if (t == NULL || t->c_tracefunc != NULL || t->c_profilefunc != NULL || t->tracing || !osr_frame_alive(q, t)) {
+        return 0;
+    }
+    q->state = OSR_ARMED;
+    t->c_traceobj = NULL;
+    t->c_tracefunc = OSR_TRACE_FUNC;
+    t->cframe->use_tracing = 255;
+    return 1;
+}
+#endif
+
+#ifdef OSR_DISARM
+/* Take osr_trace off `q`'s thread, if it is still there (the loop header
+ * did not come in time, or the frame ended); the request is then missed. */
+void _jit_stencil(osr_request *q)
+{
+    PyThreadState *t = osr_thread(q, RUNTIME);
+    if (t != NULL && t->c_tracefunc == OSR_TRACE_FUNC) {
+        osr_untrace(t);
+    }
+    if (q->state == OSR_ARMED) {
+        q->state = OSR_MISSED;
+    }
+}
+#endif
+
+#ifdef OSR_TRACE
+LARGE_HOLE _JIT_OSR_REQUEST[];
+
+/* The trace function osr_arm sets: at the armed frame's line event at its
+ * loop header, it takes itself off and runs the native code entered there
+ * on the interpreter's own frame; the interpreter then goes on where the
+ * native code leaves the frame (docs/runtime.md, "On-stack replacement"). */
+int _jit_stencil(PyObject *obj, PyFrameObject *f, int what, PyObject *arg)
+{
+    osr_request *q = (osr_request *)_JIT_OSR_REQUEST;
+    PyThreadState *tstate = PyThreadState_Get();
+    _PyInterpreterFrame *frame = f->f_frame;
+    if (q->state != OSR_ARMED || tstate != q->tstate) {
+        osr_untrace(tstate);
+        return 0;
+    }
+    if (frame != q->frame) {
+        return 0;
+    }
+    PyCodeObject *co = (PyCodeObject *)q->code;
+    if (what == PyTrace_RETURN) {
+        osr_untrace(tstate);
+        q->state = OSR_MISSED;
+        return 0;
+    }
+    if (what != PyTrace_LINE || frame->prev_instr != _PyCode_CODE(co) + q->header) {
+        return 0;
+    }
+    osr_untrace(tstate);
+    int n = co->co_nlocalsplus;
+    PyObject **end = frame->localsplus + n + co->co_stacksize;
+    if (frame->f_code != co || (PyObject *)frame->f_func != q->func || frame->stacktop != n + q->depth ||
+        tstate->datastack_top != end || end + q->extra >= tstate->datastack_limit) {
+        q->state = OSR_MISSED;
+        return 0;
+    }
+    q->state = OSR_RUNNING;
+    tstate->datastack_top = end + q->extra;
+    frame->stacktop = n;  /* the stack's entries are the native code's now */
+    f->f_lineno = 0;      /* call_trace's: the line is the instruction pointer's again */
+    /* Not inside a trace function while the native code runs: a tracer the
+     * program sets then sees its calls (and makes the native code leave). */
+    tstate->tracing--;
+    tstate->cframe->use_tracing = 0;
+    PyObject *r = q->entry((PyObject *)q->holder, frame, tstate);
+    tstate->tracing++;
+    tstate->cframe->use_tracing = 0;
+    tstate->datastack_top = end;
+    q->state = OSR_DONE;
+    if (r == NULL) {
+        /* The native code stored where it raised, and added no traceback
+         * entry of this frame's: the interpreter's error path adds it; no
+         * handler covers the loop header (the front end checked). */
+        frame->stacktop = n;
+        q->outcome = OSR_RAISED;
+        return -1;
+    }
+    if (r == q->step_aside && took_aside(frame)) {
+        frame->stacktop = n + q->depth;  /* untouched: the interpreter goes on at the header */
+        q->outcome = OSR_STEPPED_ASIDE;
+        Py_DECREF(r);
+        return 0;
+    }
+    if (r == q->step_aside && resume_pending(frame)) {
+        /* An exit: the value stack of its code unit, as the trampoline's
+         * dispatch would put it back. */
+        PyObject **s = resume_stash(frame);
+        intptr_t site = (intptr_t)s[0] >> 2;
+        PyObject *stack = s[1];
+        s[2] = NULL;
+        Py_DECREF(r);
+        Py_ssize_t k = PyTuple_GET_SIZE(stack);
+        for (Py_ssize_t i = 0; i < k; i++) {
+            frame->localsplus[n + i] = Py_NewRef(PyTuple_GET_ITEM(stack, i));
+        }
+        Py_DECREF(stack);
+        int32_t unit = q->exit_units[site - 1];
+        frame->stacktop = n + (int)k;
+        frame->prev_instr = _PyCode_CODE(co) + (unit & ~OSR_LINE_START);
+        q->outcome = OSR_LEFT;
+        q->exit_taken = (int32_t)site;
+        if (unit & OSR_LINE_START && tstate->c_tracefunc != NULL && f->f_trace_lines) {
+            /* A tracer switched on (a TraceExit): the interpreter, which
+             * goes on from here without tracing this instruction, would
+             * have reported the line starting here, as the trampoline's
+             * jump there reports it. */
+            f->f_lineno = PyCode_Addr2Line(co, (unit & ~OSR_LINE_START) * (int)sizeof(_Py_CODEUNIT));
+            int err = tstate->c_tracefunc(tstate->c_traceobj, f, PyTrace_LINE, Py_None);
+            f->f_lineno = 0;
+            return err ? -1 : 0;
+        }
+        return 0;
+    }
+    /* Returned: the interpreter returns it from a RETURN_VALUE of the code. */
+    frame->localsplus[n] = r;
+    frame->stacktop = n + 1;
+    frame->prev_instr = _PyCode_CODE(co) + q->return_unit;
+    q->outcome = OSR_RETURNED;
+    return 0;
 }
 #endif

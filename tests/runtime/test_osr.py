@@ -1,0 +1,255 @@
+"""On-stack replacement (runtime/osr.py): a function the interpreter runs
+once moves to native code at its hot loop, and the program cannot tell.
+
+Each program runs twice in a child process, plain and under ``python -m
+splice run`` with a sampler quick enough to catch the loop early; stdout,
+stderr (tracebacks included) and the exit status must be identical, and
+``SPLICE_LOG=osr`` says how the native code ended.  The IR entered at a
+loop also runs through the reference interpreter.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from splice import compiler
+from splice.ir import interpreter, verify
+from splice.ir.values import NULL
+
+FAST_SAMPLER = {"SPLICE_THRESHOLD": "2", "SPLICE_SAMPLE_HZ": "1000", "SPLICE_LOG": "osr"}
+
+
+def _run(source: str, tmp_path, splice: bool) -> subprocess.CompletedProcess:
+    path = tmp_path / "prog.py"
+    path.write_text(textwrap.dedent(source))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SPLICE")}
+    if splice:
+        env.update(FAST_SAMPLER)
+        cmd = [sys.executable, "-X", "faulthandler", "-m", "splice", "run", str(path)]
+    else:
+        cmd = [sys.executable, "-X", "faulthandler", str(path)]
+    return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120, cwd=tmp_path)
+
+
+def _osr_lines(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.startswith("splice: on-stack replacement")]
+
+
+def _ended(log: list[str], how: str) -> bool:
+    """Whether the log says an on-stack replacement ended ``how``."""
+    return any(line.startswith("splice: on-stack replacement") and how in line.rpartition(": ")[2] for line in log)
+
+
+def _same(source: str, tmp_path) -> list[str]:
+    """Run ``source`` plain and under splice; assert they look the same; the OSR log lines."""
+    plain = _run(source, tmp_path, splice=False)
+    jit = _run(source, tmp_path, splice=True)
+    log = _osr_lines(jit.stderr)
+    rest = "\n".join(line for line in jit.stderr.splitlines() if not line.startswith("splice: "))
+    assert jit.stdout == plain.stdout
+    assert rest.strip() == plain.stderr.strip()
+    assert jit.returncode == plain.returncode
+    return log
+
+
+LOOP = """
+def main():
+    total = 0.0
+    for i in range(6_000_000):
+        total += (i % 7) * 0.5
+    print(total)
+    return total
+
+main()
+"""
+
+
+def test_a_loop_in_a_function_called_once_moves_to_native_code(tmp_path):
+    log = _same(LOOP, tmp_path)
+    assert any("armed at the loop at line 4" in line for line in log), log
+    assert _ended(log, "returned"), log
+
+
+def test_an_exception_raised_after_the_move_has_the_interpreters_traceback(tmp_path):
+    log = _same("""
+        import time
+        def main():
+            total = 0
+            start = time.perf_counter()
+            for i in range(50_000_000):
+                total += i % 3
+                if i % 1024 == 0 and time.perf_counter() - start > 0.4:
+                    raise ValueError(f"stopped at a multiple of 1024: {i % 1024}")
+            return total
+
+        main()
+    """, tmp_path)
+    assert _ended(log, "raised"), log
+
+
+def test_an_operand_the_speculation_did_not_expect_hands_the_frame_back(tmp_path):
+    # After about 0.4 s `total` becomes a Fraction: the unboxed loop leaves
+    # for the interpreter, which finishes the loop with it.
+    log = _same("""
+        import time
+        from fractions import Fraction
+        def main():
+            total = 0.0
+            start = time.perf_counter()
+            for i in range(40_000_000):
+                total += i * 0.25
+                if i % 4096 == 0 and time.perf_counter() - start > 0.4:
+                    total = Fraction(1, 3)
+                    break_at = i
+                    break
+            for j in range(1000):
+                total += j
+            print(total, break_at % 4096)
+
+        main()
+    """, tmp_path)
+    assert _ended(log, "left for the interpreter"), log
+
+
+def test_locals_read_through_the_frame_inside_the_moved_loop(tmp_path):
+    _same("""
+        import sys, time
+        def peek():
+            return dict(sys._getframe(1).f_locals)
+        def main():
+            seen = []
+            start = time.perf_counter()
+            x = 0
+            while time.perf_counter() - start < 0.5:
+                x += 1
+                if x % 100_000 == 0:
+                    seen.append(sorted(peek()))
+            print(seen[-1], len(seen) > 0)
+
+        main()
+    """, tmp_path)
+
+
+def test_a_tracer_set_inside_the_moved_loop_sees_the_rest_of_the_function(tmp_path):
+    log = _same("""
+        import sys, time
+        events = []
+        def tracer(frame, event, arg):
+            if frame.f_code.co_name in ("main", "helper"):
+                events.append((frame.f_code.co_name, event, frame.f_lineno))
+            return tracer
+        def helper(k):
+            k += 1
+            return k
+        def main():
+            start = time.perf_counter()
+            n = 0
+            for i in range(100_000_000):
+                n += 1
+                if i % 8192 == 0 and time.perf_counter() - start > 0.4:
+                    sys._getframe().f_trace = tracer  # as pdb.set_trace() does
+                    sys.settrace(tracer)
+                    break
+            n = helper(n)
+            sys.settrace(None)
+            return n > 0
+
+        print(main())
+        print(events)
+        assert events
+    """, tmp_path)
+    assert _ended(log, "left for the interpreter"), log
+
+
+def test_nested_loops_and_code_after_them(tmp_path):
+    log = _same("""
+        def main():
+            grid = [[(r * 31 + c) % 17 for c in range(300)] for r in range(300)]
+            best = 0
+            for rounds in range(60):
+                for row in grid:
+                    s = 0
+                    for v in row:
+                        s += v
+                    if s > best:
+                        best = s
+            print(best, rounds)
+            return best
+
+        main()
+    """, tmp_path)
+    assert _ended(log, "returned"), log
+
+
+def test_a_loop_inside_try_stays_with_the_interpreter(tmp_path):
+    log = _same("""
+        def main():
+            total = 0
+            try:
+                for i in range(5_000_000):
+                    total += i
+            finally:
+                print("done")
+            print(total)
+
+        main()
+    """, tmp_path)
+    assert not any("armed" in line for line in log), log
+
+
+def _at_header(func, body_line: int) -> int:
+    """The header of the loop whose body holds ``body_line``."""
+    from splice.runtime import py311
+
+    unit = next(start // 2 for start, _, line in func.__code__.co_lines() if line == body_line)
+    header = py311.osr_loop(func.__code__, unit)
+    assert header is not None
+    return header
+
+
+def _summing(n):
+    total = 0.0
+    count = 0
+    for i in range(n):
+        total += i * 0.5
+        count += 1
+    return total, count
+
+
+@pytest.mark.parametrize("start", [0, 1, 17, 99])
+def test_the_ir_entered_at_a_loop_continues_as_the_interpreter_would(start):
+    for _ in range(10):
+        _summing(100)
+    header = _at_header(_summing, _summing.__code__.co_firstlineno + 4)
+    fn = compiler.build_ir(_summing, osr_at=header, skip_passes=frozenset({"numeric_loops", "unran_blocks",
+                                                                            "inline_calls"}))
+    verify(fn)
+    assert fn.osr_entry == header
+    assert [ins.kind.name for ins in fn.entry.instrs] == ["LoadStack", "Jump"]
+    # The frame after `start` iterations: n, total, count, i, then the value stack (the range's iterator).
+    it = iter(range(100))
+    for _ in range(start):
+        next(it)
+    done = [k * 0.5 for k in range(start)]
+    slots = [100, sum(done), start, start - 1 if start else NULL, it]
+    result = interpreter.execute(fn, slots, _summing.__globals__, __builtins__ if isinstance(__builtins__, dict)
+                                 else vars(__builtins__))
+    assert result == _summing(100)
+
+
+def test_no_entry_into_a_generator_or_a_loop_that_does_not_exist():
+    def gen(n):
+        for i in range(n):
+            yield i
+
+    from splice.errors import Unsupported
+
+    with pytest.raises(Unsupported):
+        compiler.build_ir(gen, osr_at=_at_header(gen, gen.__code__.co_firstlineno + 2))
+    with pytest.raises(Unsupported):
+        compiler.build_ir(_summing, osr_at=0)
