@@ -176,7 +176,7 @@ def test_splice_log_prints_one_line_per_event_of_its_categories(tmp_path) -> Non
     assert log("fallbacks") == [second] and log("0") == []
     warned, *rest = log("fallbacks,deopt")
     assert warned == ("splice: SPLICE_LOG: unknown category 'deopt'; "
-                      "known: compiles, fallbacks, guards, deopts (or 1 for all)")
+                      "known: compiles, fallbacks, guards, deopts, osr (or 1 for all)")
     assert rest == [second]
 
 
