@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -21,18 +22,22 @@ from splice import compiler
 from splice.ir import interpreter, verify
 from splice.ir.values import NULL
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "backends"))
+from children import PYTHONS, ROOT  # noqa: E402
+
 FAST_SAMPLER = {"SPLICE_THRESHOLD": "2", "SPLICE_SAMPLE_HZ": "1000", "SPLICE_LOG": "osr"}
 
 
-def _run(source: str, tmp_path, splice: bool) -> subprocess.CompletedProcess:
+def _run(source: str, tmp_path, splice: bool, python: str) -> subprocess.CompletedProcess:
     path = tmp_path / "prog.py"
     path.write_text(textwrap.dedent(source))
     env = {k: v for k, v in os.environ.items() if not k.startswith("SPLICE")}
+    env["PYTHONPATH"] = str(ROOT)  # the debug build has no splice installed
     if splice:
         env.update(FAST_SAMPLER)
-        cmd = [sys.executable, "-X", "faulthandler", "-m", "splice", "run", str(path)]
+        cmd = [python, "-X", "faulthandler", "-m", "splice", "run", str(path)]
     else:
-        cmd = [sys.executable, "-X", "faulthandler", str(path)]
+        cmd = [python, "-X", "faulthandler", str(path)]
     return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120, cwd=tmp_path)
 
 
@@ -45,10 +50,11 @@ def _ended(log: list[str], how: str) -> bool:
     return any(line.startswith("splice: on-stack replacement") and how in line.rpartition(": ")[2] for line in log)
 
 
-def _same(source: str, tmp_path) -> list[str]:
-    """Run ``source`` plain and under splice; assert they look the same; the OSR log lines."""
-    plain = _run(source, tmp_path, splice=False)
-    jit = _run(source, tmp_path, splice=True)
+def _same(source: str, tmp_path, python: str) -> list[str]:
+    """Run ``source`` plain and under splice with ``python``; assert they
+    look the same; the OSR log lines."""
+    plain = _run(source, tmp_path, False, python)
+    jit = _run(source, tmp_path, True, python)
     log = _osr_lines(jit.stderr)
     rest = "\n".join(line for line in jit.stderr.splitlines() if not line.startswith("splice: "))
     assert jit.stdout == plain.stdout
@@ -69,13 +75,15 @@ main()
 """
 
 
-def test_a_loop_in_a_function_called_once_moves_to_native_code(tmp_path):
-    log = _same(LOOP, tmp_path)
+@pytest.mark.parametrize("python", PYTHONS)
+def test_a_loop_in_a_function_called_once_moves_to_native_code(tmp_path, python):
+    log = _same(LOOP, tmp_path, python)
     assert any("armed at the loop at line 4" in line for line in log), log
     assert _ended(log, "returned"), log
 
 
-def test_an_exception_raised_after_the_move_has_the_interpreters_traceback(tmp_path):
+@pytest.mark.parametrize("python", PYTHONS)
+def test_an_exception_raised_after_the_move_has_the_interpreters_traceback(tmp_path, python):
     log = _same("""
         import time
         def main():
@@ -88,11 +96,12 @@ def test_an_exception_raised_after_the_move_has_the_interpreters_traceback(tmp_p
             return total
 
         main()
-    """, tmp_path)
+    """, tmp_path, python)
     assert _ended(log, "raised"), log
 
 
-def test_an_operand_the_speculation_did_not_expect_hands_the_frame_back(tmp_path):
+@pytest.mark.parametrize("python", PYTHONS)
+def test_an_operand_the_speculation_did_not_expect_hands_the_frame_back(tmp_path, python):
     # After about 0.4 s `total` becomes a Fraction: the unboxed loop leaves
     # for the interpreter, which finishes the loop with it.
     log = _same("""
@@ -112,11 +121,12 @@ def test_an_operand_the_speculation_did_not_expect_hands_the_frame_back(tmp_path
             print(total, break_at % 4096)
 
         main()
-    """, tmp_path)
+    """, tmp_path, python)
     assert _ended(log, "left for the interpreter"), log
 
 
-def test_locals_read_through_the_frame_inside_the_moved_loop(tmp_path):
+@pytest.mark.parametrize("python", PYTHONS)
+def test_locals_read_through_the_frame_inside_the_moved_loop(tmp_path, python):
     _same("""
         import sys, time
         def peek():
@@ -132,10 +142,11 @@ def test_locals_read_through_the_frame_inside_the_moved_loop(tmp_path):
             print(seen[-1], len(seen) > 0)
 
         main()
-    """, tmp_path)
+    """, tmp_path, python)
 
 
-def test_a_tracer_set_inside_the_moved_loop_sees_the_rest_of_the_function(tmp_path):
+@pytest.mark.parametrize("python", PYTHONS)
+def test_a_tracer_set_inside_the_moved_loop_sees_the_rest_of_the_function(tmp_path, python):
     log = _same("""
         import sys, time
         events = []
@@ -162,11 +173,12 @@ def test_a_tracer_set_inside_the_moved_loop_sees_the_rest_of_the_function(tmp_pa
         print(main())
         print(events)
         assert events
-    """, tmp_path)
+    """, tmp_path, python)
     assert _ended(log, "left for the interpreter"), log
 
 
-def test_nested_loops_and_code_after_them(tmp_path):
+@pytest.mark.parametrize("python", PYTHONS)
+def test_nested_loops_and_code_after_them(tmp_path, python):
     log = _same("""
         def main():
             grid = [[(r * 31 + c) % 17 for c in range(300)] for r in range(300)]
@@ -182,11 +194,12 @@ def test_nested_loops_and_code_after_them(tmp_path):
             return best
 
         main()
-    """, tmp_path)
+    """, tmp_path, python)
     assert _ended(log, "returned"), log
 
 
-def test_a_loop_inside_try_stays_with_the_interpreter(tmp_path):
+@pytest.mark.parametrize("python", PYTHONS)
+def test_a_loop_inside_try_stays_with_the_interpreter(tmp_path, python):
     log = _same("""
         def main():
             total = 0
@@ -198,7 +211,7 @@ def test_a_loop_inside_try_stays_with_the_interpreter(tmp_path):
             print(total)
 
         main()
-    """, tmp_path)
+    """, tmp_path, python)
     assert not any("armed" in line for line in log), log
 
 
