@@ -139,10 +139,10 @@ class _Sampler:
         self.alive = False
         if self.thread is not None:
             self.thread.stop()
-        if self.osr_loaded:  # how the last on-stack replacement ended, for SPLICE_LOG=osr
+        if self.osr_loaded:  # no trace function left armed; how the last one ended (SPLICE_LOG=osr)
             from . import osr
 
-            osr.poll()
+            osr.poll(final=True)
 
     def is_alive(self) -> bool:
         return self.alive

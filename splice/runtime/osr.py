@@ -44,7 +44,7 @@ from ..backends.base import CompiledCode
 from ..backends.copypatch import emitter
 from ..backends.copypatch.stencils import table
 from ..errors import Unsupported
-from . import registry
+from . import execmem, registry
 
 if sys.version_info[:2] == (3, 11):
     from . import py311 as impl
@@ -156,8 +156,10 @@ def try_enter(code: types.CodeType, functions: list[types.FunctionType], backend
     return None
 
 
-def poll() -> None:
-    """One sampler tick: drop a request that is over, or that waited too long."""
+def poll(final: bool = False) -> None:
+    """One sampler tick: drop a request that is over, or that waited too
+    long.  ``final`` (the sampler stops, at exit): drop it now; native code
+    still running on another thread keeps its memory to the end."""
     global _pending
     p = _pending
     if p is None:
@@ -165,10 +167,12 @@ def poll() -> None:
     q = _request()
     if q.state == ARMED:
         p.ticks += 1
-        if p.ticks <= MAX_ARMED_TICKS:
+        if p.ticks <= MAX_ARMED_TICKS and not final:
             return
         _helper("osr_disarm")(ctypes.addressof(q))
     if q.state == RUNNING:
+        if final:
+            execmem.keep_forever(p)
         return
     what = "missed" if q.state == MISSED else OUTCOMES.get(q.outcome, "?")
     if q.state != MISSED and q.outcome == 3:

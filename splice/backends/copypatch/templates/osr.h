@@ -65,7 +65,7 @@ static inline PyThreadState *osr_thread(osr_request *q, _PyRuntimeState *runtime
     PyThreadState *me = PyThreadState_Get();
     PyThread_acquire_lock(runtime->interpreters.mutex, WAIT_LOCK);
     for (PyThreadState *t = me->interp->threads.head; t != NULL; t = t->next) {
-        if (t == q->tstate && t != me && t->cframe != NULL) {
+        if (t == q->tstate && t->cframe != NULL) {
             found = t;
         }
     }
