@@ -42,7 +42,7 @@ def build_ir(func: types.FunctionType, code: types.CodeType | None = None,
     ``on_deopt`` makes what each exit to the interpreter calls (Function.on_deopt)."""
     code = code if code is not None else func.__code__
     fn = frontend.decode(code, osr_at=osr_at)
-    if osr_at is not None and "bound_locals" not in skip_passes:
+    if osr_at is not None and fn.slots and "bound_locals" not in skip_passes:
         fn.osr_bound = bound_locals.bound_at(frontend.decode(code), osr_at)
     fn.globals = func.__globals__
     fn.func = func

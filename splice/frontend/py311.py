@@ -39,7 +39,7 @@ _NULL_KIND = ir.KINDS["Null"]
 MAX_TRACE_EXITS = 200
 
 _CO_GENERATOR, _CO_COROUTINE, _CO_ITERABLE_COROUTINE, _CO_ASYNC_GENERATOR = 0x20, 0x80, 0x100, 0x200
-_CO_VARARGS, _CO_VARKEYWORDS = 0x04, 0x08
+_CO_VARARGS, _CO_VARKEYWORDS, _CO_NEWLOCALS = 0x04, 0x08, 0x02
 
 # BINARY_OP's oparg indexes this list (CPython's NB_* order); names follow
 # the ``operator`` module, in-place forms prefixed with "i".
@@ -62,8 +62,7 @@ _NO_FALLTHROUGH = {OP[n] for n in ("RETURN_VALUE", "RAISE_VARARGS", "RERAISE", "
 
 # Opcodes refused, with the construct they belong to.
 _UNSUPPORTED = {
-    **{n: "module or class body" for n in ("LOAD_NAME", "STORE_NAME", "DELETE_NAME", "LOAD_CLASSDEREF",
-                                           "SETUP_ANNOTATIONS", "PRINT_EXPR", "IMPORT_STAR")},
+    **{n: "module or class body" for n in ("LOAD_CLASSDEREF", "SETUP_ANNOTATIONS", "PRINT_EXPR", "IMPORT_STAR")},
 }
 
 
@@ -143,6 +142,10 @@ class _Decoder:
     def __init__(self, code: CodeType, feedback: bool, osr_at: int | None = None) -> None:
         self.osr_at = osr_at
         flags = code.co_flags
+        if not flags & _CO_NEWLOCALS and osr_at is None:
+            # Module code runs once: only a loop in it is compiled, entered
+            # where the interpreter stands (on-stack replacement).
+            raise Unsupported(f"module or class body at line {code.co_firstlineno}")
         if flags & _CO_ITERABLE_COROUTINE:
             raise Unsupported(f"generator-based coroutine (types.coroutine) (line {code.co_firstlineno})")
         self.consts = code.co_consts
@@ -775,7 +778,8 @@ def _table() -> dict[int, Callable[..., Any]]:
         return lambda self, arg, nxt: self.simple(kind, name=self.names[arg])
 
     for name, kind in (("STORE_GLOBAL", "StoreGlobal"), ("DELETE_GLOBAL", "DeleteGlobal"),
-                       ("DELETE_ATTR", "DelAttr")):
+                       ("DELETE_ATTR", "DelAttr"), ("LOAD_NAME", "LoadName"), ("STORE_NAME", "StoreName"),
+                       ("DELETE_NAME", "DeleteName")):
         t[name] = named(kind)
 
     def unary(op: str) -> Callable[..., None]:

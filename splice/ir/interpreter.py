@@ -572,6 +572,10 @@ class _Frame:
                 raise NameError(f"name '{name}' is not defined", name=name)
         return v
 
+    def load_name(self, ins: Instr) -> Any:
+        """Module code (whose locals are its globals): as LoadGlobal."""
+        return self.load_global(ins)
+
     def delete_global(self, ins: Instr) -> None:
         name = ins.attrs["name"]
         if _lookup(self.globals, name) is NULL:
@@ -696,6 +700,9 @@ _IMPL: dict[str, Callable[..., Any]] = {
     "LoadBuildClass": lambda fr, ins: _load_build_class(fr.builtins),
     "StoreGlobal": lambda fr, ins, v: fr.globals.__setitem__(ins.attrs["name"], v),
     "DeleteGlobal": _Frame.delete_global,
+    "LoadName": _Frame.load_name,
+    "StoreName": lambda fr, ins, v: fr.globals.__setitem__(ins.attrs["name"], v),
+    "DeleteName": _Frame.delete_global,
     "BinaryOp": lambda fr, ins, a, b: _OPERATORS[ins.attrs["op"]](a, b),
     "UnaryOp": lambda fr, ins, a: _OPERATORS[ins.attrs["op"]](a),
     "Compare": lambda fr, ins, a, b: _OPERATORS[ins.attrs["op"]](a, b),

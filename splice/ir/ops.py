@@ -99,6 +99,10 @@ KINDS: dict[str, OpKind] = _kinds(
     OpKind("LoadBuildClass", doc="the frame's builtins' __build_class__ (a class statement); NameError"),
     OpKind("StoreGlobal", 1, attrs=("name",), nresults=0),
     OpKind("DeleteGlobal", attrs=("name",), nresults=0),
+    OpKind("LoadName", attrs=("name",), doc="module code: the frame's locals mapping, then globals, then builtins; "
+                                             "NameError"),
+    OpKind("StoreName", 1, attrs=("name",), nresults=0, doc="module code: into the frame's locals mapping"),
+    OpKind("DeleteName", attrs=("name",), nresults=0, doc="module code: from the frame's locals mapping; NameError"),
     # --- operators --------------------------------------------------------
     OpKind("BinaryOp", 2, attrs=("op",), doc="op: add sub mul ... or iadd isub ... (in-place)"),
     OpKind("UnaryOp", 1, attrs=("op",), doc="op: neg pos invert not"),

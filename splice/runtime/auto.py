@@ -220,7 +220,8 @@ class _Sampler:
                     for table in (self.counts, self.codes, self.sweeps, self.ignored):
                         table.clear()
             self.codes[key] = weakref.ref(code)
-            if (not _eligible(code) or code.co_filename.startswith(_SPLICE_DIR) or code.co_filename == _LAUNCHER
+            if (not (_eligible(code) or _module_code(code)) or code.co_filename.startswith(_SPLICE_DIR)
+                    or code.co_filename == _LAUNCHER
                     or (self.user_only and not _is_user_file(code.co_filename))):
                 self.ignored.add(key)
                 return None
@@ -248,11 +249,16 @@ class _Sampler:
 
     def compile_hot(self, code: types.CodeType, globals_: dict[str, Any]) -> None:
         """Compile every function whose code is ``code``, with their warm
-        callees; stop watching it when done."""
+        callees; stop watching it when done.  A module's code runs once:
+        only its loop is compiled, entered where its frame stands."""
+        key = id(code)
+        if _module_code(code):
+            self.osr_candidates[key] = (weakref.ref(code), [], OSR_TRIES)
+            self.ignored.add(key)
+            return
         with registry._compiling:
             functions = _functions_using(code, globals_)
             registry.compile_now(functions + _warm_callees(functions, globals_), self.backend)
-        key = id(code)
         self.sweeps[key] = self.sweeps.get(key, 0) + 1
         compiled = any(registry.status(f) == registry.COMPILED for f in functions)
         if compiled and code.co_flags & _FUNCTION_CODE:
@@ -370,6 +376,12 @@ def _importing(found: tuple[Any, ...], start: int, end: int) -> bool:
 def _eligible(code: types.CodeType) -> bool:
     """A function body splice may compile: not module/class code, not a trampoline."""
     return bool(code.co_flags & _FUNCTION_CODE) and not registry.is_splice_code(code)
+
+
+def _module_code(code: types.CodeType) -> bool:
+    """A module's code (not a class body): a loop in it may be entered
+    while it runs (runtime/osr.py)."""
+    return not code.co_flags & _FUNCTION_CODE and code.co_name == "<module>"
 
 
 # --- threshold 0: compile at import ------------------------------------------

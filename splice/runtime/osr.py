@@ -26,8 +26,7 @@ samples, or whose frame returned first, is dropped.
 
 What is never entered: generators; a loop inside a ``try`` or ``with``
 (the interpreter's error path would look for a handler at the header);
-a frame of a thread that has a trace or profile function; code without
-``RETURN_VALUE``.  One request at a time in the process; each code object
+a frame of a thread that has a trace or profile function.  One request at a time in the process; each code object
 is entered at most ``MAX_ENTRIES`` times.
 """
 
@@ -93,13 +92,18 @@ def _helper(name: str) -> Callable[..., Any]:
     """A shared helper (templates/shared.c), called with the GIL held."""
     fn = _helpers.get(name)
     if fn is None:
-        restype = None if name == "osr_disarm" else ctypes.c_int
+        restype = {"osr_disarm": None, "osr_locate": ctypes.py_object}.get(name, ctypes.c_int)
         fn = _helpers[name] = ctypes.PYFUNCTYPE(restype, ctypes.c_void_p)(emitter.shared_address(table(), name))
     return fn
 
 
 def _request() -> Request:
     return Request.from_address(emitter.osr_request())
+
+
+def _name(func: types.FunctionType) -> str:
+    """``module.qualname`` (the function 3.11 makes to run a module's code has no ``__module__``)."""
+    return f"{func.__globals__.get('__name__')}.{func.__qualname__}"
 
 
 def busy() -> bool:
@@ -109,7 +113,8 @@ def busy() -> bool:
 
 def try_enter(code: types.CodeType, functions: list[types.FunctionType], backend: str) -> str | None:
     """Enter native code at the loop where another thread's frame of ``code``
-    (run by one of ``functions``) stands; None when armed, else why not."""
+    (run by one of ``functions``; any, for a module's code: the function
+    3.11 makes to run it) stands; None when armed, else why not."""
     global _pending
     if _pending is not None:
         return "another on-stack replacement is under way"
@@ -118,18 +123,16 @@ def try_enter(code: types.CodeType, functions: list[types.FunctionType], backend
     q = _request()
     ctypes.memset(ctypes.addressof(q), 0, ctypes.sizeof(q))
     q.code = id(code)
-    unit = _helper("osr_locate")(ctypes.addressof(q))
-    if unit < 0:
+    found = _helper("osr_locate")(ctypes.addressof(q))
+    if found is None:
         return NO_FRAME
-    func = next((f for f in functions if id(f) == q.func), None)
-    if func is None:
+    unit, func = found
+    if functions and func not in functions:
         return "its frame runs another function object"
     header = impl.osr_loop(code, unit)
     if header is None:
         return "its frame is not in a loop"
-    return_unit = impl.osr_return_unit(code)
-    if return_unit is None:
-        return "its code has no RETURN_VALUE"
+    return_unit = impl.osr_return_unit(code)  # None: the code never returns (`while True:` at its end)
     if code.co_stacksize < 3:
         return "its value stack is too small for the exits' stash"
     try:
@@ -142,7 +145,7 @@ def try_enter(code: types.CodeType, functions: list[types.FunctionType], backend
     if compiled.osr_depth > 4:
         return "more than four values on the stack at the loop"
     units = (ctypes.c_int32 * max(1, len(compiled.trace_exits)))(*[e.unit | (e.line_start << 30) for e in compiled.trace_exits])
-    q.header, q.return_unit, q.depth = header, return_unit, compiled.osr_depth
+    q.header, q.return_unit, q.depth = header, -1 if return_unit is None else return_unit, compiled.osr_depth
     q.extra = compiled.temp_slots + 8  # with the exit stash's words (templates/exit_stash.h)
     q.entry, q.step_aside = compiled.entry_address, id(impl.STEP_ASIDE)
     q.exit_units = ctypes.addressof(units)
@@ -152,7 +155,7 @@ def try_enter(code: types.CodeType, functions: list[types.FunctionType], backend
         return "its thread has a trace or profile function, or the frame ended"
     _entries[id(code)] = _entries.get(id(code), 0) + 1
     _pending = _Pending(code, func, compiled, units, line)
-    registry.log("osr", f"on-stack replacement of {func.__module__}.{func.__qualname__} armed at the loop at line {line}")
+    registry.log("osr", f"on-stack replacement of {_name(func)} armed at the loop at line {line}")
     return None
 
 
@@ -177,7 +180,7 @@ def poll(final: bool = False) -> None:
     what = "missed" if q.state == MISSED else OUTCOMES.get(q.outcome, "?")
     if q.state != MISSED and q.outcome == 3:
         what += f" at exit {q.exit_taken}"
-    registry.log("osr", f"on-stack replacement of {p.func.__module__}.{p.func.__qualname__} at line {p.line}: {what}")
+    registry.log("osr", f"on-stack replacement of {_name(p.func)} at line {p.line}: {what}")
     q.state = IDLE
     _pending = None
 

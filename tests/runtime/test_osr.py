@@ -266,3 +266,55 @@ def test_no_entry_into_a_generator_or_a_loop_that_does_not_exist():
         compiler.build_ir(gen, osr_at=_at_header(gen, gen.__code__.co_firstlineno + 2))
     with pytest.raises(Unsupported):
         compiler.build_ir(_summing, osr_at=0)
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+def test_a_loop_in_module_code_moves_to_native_code(tmp_path, python):
+    log = _same("""
+        import time
+        total = 0
+        start = time.perf_counter()
+        for i in range(6_000_000):
+            total += i % 7
+            if i % 65536 == 0 and time.perf_counter() - start > 5:
+                break
+        print(total, i, sorted(k for k in globals() if not k.startswith("__")))
+        del start
+        print("start" in globals())
+    """, tmp_path, python)
+    assert any("of __main__.<module> armed at the loop at line 5" in line for line in log), log
+    assert _ended(log, "returned"), log
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+def test_a_name_error_in_moved_module_code_has_the_interpreters_traceback(tmp_path, python):
+    log = _same("""
+        import time
+        start = time.perf_counter()
+        n = 0
+        while True:
+            n += 1
+            if n % 4096 == 0 and time.perf_counter() - start > 0.4:
+                del n
+                print(n)
+    """, tmp_path, python)
+    assert _ended(log, "raised"), log
+
+
+def test_module_code_is_compiled_only_to_be_entered_at_a_loop():
+    code = compile("total = 0\nfor i in range(10):\n    total += i\nresult = total\n", "<m>", "exec")
+    from splice import frontend
+    from splice.errors import Unsupported
+    from splice.runtime import py311
+
+    with pytest.raises(Unsupported, match="module or class body at line 1"):
+        frontend.decode(code)
+    header = py311.osr_loop(code, next(s // 2 for s, _, line in code.co_lines() if line == 3))
+    fn = frontend.decode(code, osr_at=header)
+    verify(fn)
+    g = {"__builtins__": __builtins__, "total": 3, "i": 2}
+    it = iter(range(10))
+    for _ in range(3):
+        next(it)
+    interpreter.execute(fn, [it], g, vars(__builtins__) if not isinstance(__builtins__, dict) else __builtins__)
+    assert g["result"] == 3 + sum(range(3, 10)) and g["i"] == 9

@@ -115,6 +115,8 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     "setattr_hint": ("getattr_hint", ["-DSTORE"]),
     "store_global": ("store_global", ["-DSTORE"]),
     "delete_global": ("store_global", ["-DDELETE"]),
+    "store_name": ("names", ["-DSTORE"]),
+    "delete_name": ("names", ["-DDELETE"]),
     **{name: ("call", flags) for name, flags in _CALL.items()},
     "unary_not": ("unary_not", []),
     "is_op": ("is_op", []),

@@ -407,6 +407,10 @@ LOWER: dict[str, Callable[[Emitter, Instr], None]] = {
     "LoadCell": _cell("load_cell"), "StoreCell": _cell("store_cell"), "DeleteCell": _cell("delete_cell"),
     "LoadGlobal": _load_global, "StoreGlobal": _global("store_global"),
     "DeleteGlobal": _global("delete_global"),
+    # Module code is compiled only to be entered at a loop on a frame whose
+    # locals are its globals (runtime/osr.py): there LOAD_NAME finds what
+    # LOAD_GLOBAL finds, through the same cache.
+    "LoadName": _load_global, "StoreName": _global("store_name"), "DeleteName": _global("delete_name"),
     "BinaryOp": _binary, "UnaryOp": _unary, "Compare": _compare,
     "Is": _invert("is_op"), "Contains": _invert("contains"),
     "GetAttr": _getattr, "SetAttr": _setattr, "DelAttr": _delattr,

@@ -28,7 +28,7 @@ typedef PyObject *(*osr_entry_fn)(PyObject *, _PyInterpreterFrame *, PyThreadSta
 typedef struct {
     int32_t state;          /* OSR_IDLE ... OSR_MISSED */
     int32_t header;         /* code unit of the loop header */
-    int32_t return_unit;    /* code unit of a RETURN_VALUE of the code */
+    int32_t return_unit;    /* code unit of a RETURN_VALUE of the code, -1: it has none */
     int32_t depth;          /* value stack entries at the header */
     int32_t extra;          /* slots the native code uses beyond the frame's end */
     int32_t outcome;        /* OSR_RETURNED ... OSR_STEPPED_ASIDE, once done */

@@ -1315,10 +1315,11 @@ done:
 
 #ifdef OSR_LOCATE
 /* On-stack replacement (osr.h): find a frame running `q->code` on another
- * thread (the innermost such frame of the first thread that has one), note
- * the thread, the frame and its function in `q`, and return the code unit
- * where it stands, or -1. */
-int _jit_stencil(osr_request *q)
+ * thread (the innermost such frame of the first thread that has one; for
+ * code without fast locals only a module's, whose locals are its globals),
+ * note the thread, the frame and its function in `q`, and return the code
+ * unit where it stands and the function (a new reference), or None. */
+PyObject *_jit_stencil(osr_request *q)
 {
     int unit = -1;
     PyThreadState *me = PyThreadState_Get();
@@ -1328,7 +1329,8 @@ int _jit_stencil(osr_request *q)
             continue;
         }
         for (_PyInterpreterFrame *f = t->cframe->current_frame; f != NULL; f = f->previous) {
-            if ((PyObject *)f->f_code == q->code && f->owner == FRAME_OWNED_BY_THREAD) {
+            if ((PyObject *)f->f_code == q->code && f->owner == FRAME_OWNED_BY_THREAD &&
+                (f->f_code->co_flags & CO_NEWLOCALS || f->f_locals == f->f_globals)) {
                 q->tstate = t;
                 q->frame = f;
                 q->func = (PyObject *)f->f_func;
@@ -1338,7 +1340,7 @@ int _jit_stencil(osr_request *q)
         }
     }
     PyThread_release_lock(RUNTIME->interpreters.mutex);
-    return unit;
+    return unit < 0 ? Py_NewRef(Py_None) : Py_BuildValue("(iO)", unit, q->func);
 }
 #endif
 
@@ -1468,7 +1470,15 @@ int _jit_stencil(PyObject *obj, PyFrameObject *f, int what, PyObject *arg)
         }
         return 0;
     }
-    /* Returned: the interpreter returns it from a RETURN_VALUE of the code. */
+    /* Returned: the interpreter returns it from a RETURN_VALUE of the code
+     * (code without one has no return for the native code to make). */
+    if (q->return_unit < 0) {
+        Py_DECREF(r);
+        PyErr_SetString(PyExc_SystemError, "splice: a return from code without RETURN_VALUE");
+        frame->stacktop = n;
+        q->outcome = OSR_RAISED;
+        return -1;
+    }
     frame->localsplus[n] = r;
     frame->stacktop = n + 1;
     frame->prev_instr = _PyCode_CODE(co) + q->return_unit;

@@ -44,7 +44,7 @@ FAR_DATA(PyObject *, PyExc_AttributeError); FAR_DATA(PyObject *, PyExc_BaseExcep
 FAR_DATA(PyObject *, PyExc_ImportError);
 FAR_DATA(PyObject *, PyExc_KeyError); FAR_DATA(PyObject *, PyExc_NameError);
 FAR_DATA(PyObject *, PyExc_RuntimeError); FAR_DATA(PyObject *, PyExc_StopIteration);
-FAR_DATA(PyObject *, PyExc_StopAsyncIteration);
+FAR_DATA(PyObject *, PyExc_StopAsyncIteration); FAR_DATA(PyObject *, PyExc_SystemError);
 FAR_DATA(PyObject *, PyExc_TypeError); FAR_DATA(PyObject *, PyExc_UnboundLocalError);
 FAR_DATA(PyObject *, PyExc_ValueError); FAR_DATA(PyObject *, PyExc_ZeroDivisionError);
 FAR_DATA(_PyRuntimeState, _PyRuntime);
