@@ -317,8 +317,6 @@ class _Decoder:
         known = self.blocks.get(header)
         if header not in self.backward or known is None:
             raise Unsupported(f"no loop starts at code unit {header}")
-        if self.exc_at[header] is not None:
-            raise Unsupported(f"the loop at line {self.lines[header]} is inside a try or with block")
         shape = known[1]
         if any(p is None for p in shape):
             raise Unsupported(f"NULL on the value stack at the loop at line {self.lines[header]}")

@@ -19,15 +19,18 @@ to the interpreter as the trampoline's exits do: a result is returned by a
 ``RETURN_VALUE`` of the code; an exit (a failed guard, a tracer switched
 on) puts the value stack of its code unit back and the interpreter goes
 on there; an exception goes through the interpreter's error path, which
-adds the frame's traceback entry at the line that raised.  While armed,
+adds the frame's traceback entry at the line that raised (for a loop
+inside a handler's range, whose handler the error path would look for at
+the loop header, the trace function does what that path does and leaves
+by a ``RERAISE 1`` no handler covers).  While armed,
 the thread runs with tracing on (calls into compiled code step aside), for
 one loop iteration at most; a request not taken within ``MAX_ARMED_TICKS``
 samples, or whose frame returned first, is dropped.
 
 What is never entered: generators; a loop inside a ``try`` or ``with``
-(the interpreter's error path would look for a handler at the header);
-a frame of a thread that has a trace or profile function.  One request at a time in the process; each code object
-is entered at most ``MAX_ENTRIES`` times.
+in code without a ``RERAISE 1`` outside every handler; a frame of a
+thread that has a trace or profile function.  One request at a time in
+the process; each code object is entered at most ``MAX_ENTRIES`` times.
 """
 
 from __future__ import annotations
@@ -62,7 +65,7 @@ class Request(ctypes.Structure):
 
     _fields_ = [("state", ctypes.c_int32), ("header", ctypes.c_int32), ("return_unit", ctypes.c_int32),
                 ("depth", ctypes.c_int32), ("extra", ctypes.c_int32), ("outcome", ctypes.c_int32),
-                ("exit_taken", ctypes.c_int32), ("unused", ctypes.c_int32),
+                ("exit_taken", ctypes.c_int32), ("reraise_unit", ctypes.c_int32),
                 ("tstate", ctypes.c_void_p), ("frame", ctypes.c_void_p), ("func", ctypes.c_void_p),
                 ("code", ctypes.c_void_p), ("entry", ctypes.c_void_p), ("step_aside", ctypes.c_void_p),
                 ("exit_units", ctypes.c_void_p), ("holder", ctypes.c_void_p * 3)]
@@ -133,6 +136,9 @@ def try_enter(code: types.CodeType, functions: list[types.FunctionType], backend
     if header is None:
         return "its frame is not in a loop"
     return_unit = impl.osr_return_unit(code)  # None: the code never returns (`while True:` at its end)
+    reraise_unit = impl.osr_reraise_unit(code, header)
+    if reraise_unit is None:
+        return "its loop is inside a try or with block, and no RERAISE 1 is outside them"
     if code.co_stacksize < 3:
         return "its value stack is too small for the exits' stash"
     try:
@@ -146,6 +152,7 @@ def try_enter(code: types.CodeType, functions: list[types.FunctionType], backend
         return "more than four values on the stack at the loop"
     units = (ctypes.c_int32 * max(1, len(compiled.trace_exits)))(*[e.unit | (e.line_start << 30) for e in compiled.trace_exits])
     q.header, q.return_unit, q.depth = header, -1 if return_unit is None else return_unit, compiled.osr_depth
+    q.reraise_unit = reraise_unit
     q.extra = compiled.temp_slots + 8  # with the exit stash's words (templates/exit_stash.h)
     q.entry, q.step_aside = compiled.entry_address, id(impl.STEP_ASIDE)
     q.exit_units = ctypes.addressof(units)

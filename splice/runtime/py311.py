@@ -593,3 +593,23 @@ def osr_temp_base(code: types.CodeType) -> int:
     """First slot free for native temporaries on a frame of ``code`` itself
     (entered by on-stack replacement): after its whole value stack."""
     return nlocalsplus(code) + code.co_stacksize
+
+
+def _covered(code: types.CodeType) -> list[tuple[int, int]]:
+    """The code-unit ranges [start, end) the exception table covers."""
+    return [(start, start + size) for start, size, _, _ in _parse_exception_table(code.co_exceptiontable)]
+
+
+def osr_reraise_unit(code: types.CodeType, header: int) -> int | None:
+    """Where an exception that native code entered at ``header`` let escape
+    leaves the frame: -1 when no handler covers the header (the
+    interpreter's error path, which looks for one there, then finds none);
+    else a ``RERAISE 1`` that no handler covers (the end of an outermost
+    handler's cleanup), which leaves with the exception and its location
+    from the stack; None when the code has none."""
+    covered = _covered(code)
+    if not any(s <= header < e for s, e in covered):
+        return -1
+    return next((first for first, op, arg, _ in _instructions(code)
+                 if op == dis.opmap["RERAISE"] and arg == 1 and not any(s <= first < e for s, e in covered)), None)
+

@@ -33,7 +33,7 @@ typedef struct {
     int32_t extra;          /* slots the native code uses beyond the frame's end */
     int32_t outcome;        /* OSR_RETURNED ... OSR_STEPPED_ASIDE, once done */
     int32_t exit_taken;     /* OSR_LEFT: the exit's number */
-    int32_t unused;
+    int32_t reraise_unit;   /* -1: no handler covers the header; else a RERAISE 1 no handler covers */
     PyThreadState *tstate;  /* osr_locate's finds */
     _PyInterpreterFrame *frame;
     PyObject *func;         /* borrowed: compared, never used */

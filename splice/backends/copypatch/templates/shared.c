@@ -20,6 +20,9 @@
 #if defined(TRACE_EXIT) || defined(OSR_TRACE)
 #include "exit_stash.h"
 #endif
+#ifdef OSR_TRACE
+#include "trace_events.h"
+#endif
 #ifdef REFILL_STACK_CACHE
 #include "c_stack.h"
 #endif
@@ -1380,6 +1383,43 @@ void _jit_stencil(osr_request *q)
 #ifdef OSR_TRACE
 LARGE_HOLE _JIT_OSR_REQUEST[];
 
+/* An exception the native code let escape from a loop inside a handler's
+ * range: what the interpreter's error label does (the frame's traceback
+ * entry, a tracer's `exception` event), then the frame pointed at a
+ * `RERAISE 1` that no handler covers, with the location and the exception
+ * on its stack: the interpreter leaves the frame from there, where its
+ * error path would have looked for a handler at the loop header.  0 (the
+ * exception still pending, nothing done) when memory is short for the
+ * location. */
+HELPER int osr_leave_raising(PyThreadState *tstate, _PyInterpreterFrame *frame, PyFrameObject *f, osr_request *q)
+{
+    PyCodeObject *co = frame->f_code;
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyObject *lasti = PyLong_FromLong((long)(frame->prev_instr - _PyCode_CODE(co)));
+    if (lasti == NULL) {
+        PyErr_Clear();
+        PyErr_Restore(type, value, tb);
+        return 0;
+    }
+    PyErr_Restore(type, value, tb);
+    PyTraceBack_Here(f);
+    trace_exception(tstate);
+    PyErr_Fetch(&type, &value, &tb);
+    PyErr_NormalizeException(&type, &value, &tb);
+    if (tb != NULL) {
+        PyException_SetTraceback(value, tb);
+    }
+    Py_XDECREF(type);
+    Py_XDECREF(tb);
+    int n = co->co_nlocalsplus;
+    frame->localsplus[n] = lasti;
+    frame->localsplus[n + 1] = value;
+    frame->stacktop = n + 2;
+    frame->prev_instr = _PyCode_CODE(co) + q->reraise_unit;
+    return 1;
+}
+
 /* The trace function osr_arm sets: at the armed frame's line event at its
  * loop header, it takes itself off and runs the native code entered there
  * on the interpreter's own frame; the interpreter then goes on where the
@@ -1422,16 +1462,22 @@ int _jit_stencil(PyObject *obj, PyFrameObject *f, int what, PyObject *arg)
     tstate->tracing--;
     tstate->cframe->use_tracing = 0;
     PyObject *r = q->entry((PyObject *)q->holder, frame, tstate);
+    /* (Still not inside a trace function: a tracer's `exception` event.) */
+    int reraised = r == NULL && q->reraise_unit >= 0 && osr_leave_raising(tstate, frame, f, q);
     tstate->tracing++;
     tstate->cframe->use_tracing = 0;
     tstate->datastack_top = end;
     q->state = OSR_DONE;
     if (r == NULL) {
         /* The native code stored where it raised, and added no traceback
-         * entry of this frame's: the interpreter's error path adds it; no
-         * handler covers the loop header (the front end checked). */
-        frame->stacktop = n;
+         * entry of this frame's: the interpreter's error path adds it,
+         * where no handler covers the loop header; else the RERAISE does
+         * the rest. */
         q->outcome = OSR_RAISED;
+        if (reraised) {
+            return 0;
+        }
+        frame->stacktop = n;
         return -1;
     }
     if (r == q->step_aside && took_aside(frame)) {
