@@ -272,21 +272,24 @@ class _Sampler:
         the interpreted code of a function just compiled move to its native
         code at the loop they stand in, one at a time; each candidate is
         tried on ``OSR_TRIES`` samples at most (its frame may be between
-        loops), and dropped once no frame runs it."""
-        from . import osr
+        loops), and dropped once no frame runs it.  Under the compile lock,
+        which a fork waits for: a child must never inherit the module half
+        imported, or a compile's locks held."""
+        with registry._compiling:
+            from . import osr
 
-        self.osr_loaded = True
-        osr.poll()
-        for key, (ref, funcs, tries) in list(self.osr_candidates.items()):
-            if osr.busy():
-                return
-            code = ref()
-            functions = [f for f in (r() for r in funcs) if f is not None]
-            why = "gone" if code is None else osr.try_enter(code, functions, self.backend)
-            if why is None or why == osr.NO_FRAME or tries <= 1:
-                del self.osr_candidates[key]
-            else:
-                self.osr_candidates[key] = (ref, funcs, tries - 1)
+            self.osr_loaded = True
+            osr.poll()
+            for key, (ref, funcs, tries) in list(self.osr_candidates.items()):
+                if osr.busy():
+                    return
+                code = ref()
+                functions = [f for f in (r() for r in funcs) if f is not None]
+                why = "gone" if code is None else osr.try_enter(code, functions, self.backend)
+                if why is None or why == osr.NO_FRAME or tries <= 1:
+                    del self.osr_candidates[key]
+                else:
+                    self.osr_candidates[key] = (ref, funcs, tries - 1)
 
 
 def _functions_using(code: types.CodeType, globals_: dict[str, Any]) -> list[types.FunctionType]:

@@ -28,13 +28,13 @@ from children import PYTHONS, ROOT  # noqa: E402
 FAST_SAMPLER = {"SPLICE_THRESHOLD": "2", "SPLICE_SAMPLE_HZ": "1000", "SPLICE_LOG": "osr"}
 
 
-def _run(source: str, tmp_path, splice: bool, python: str) -> subprocess.CompletedProcess:
+def _run(source: str, tmp_path, splice: bool, python: str, **env_extra: str) -> subprocess.CompletedProcess:
     path = tmp_path / "prog.py"
     path.write_text(textwrap.dedent(source))
     env = {k: v for k, v in os.environ.items() if not k.startswith("SPLICE")}
     env["PYTHONPATH"] = str(ROOT)  # the debug build has no splice installed
     if splice:
-        env.update(FAST_SAMPLER)
+        env.update(FAST_SAMPLER, **env_extra)
         cmd = [python, "-X", "faulthandler", "-m", "splice", "run", str(path)]
     else:
         cmd = [python, "-X", "faulthandler", str(path)]
@@ -50,11 +50,11 @@ def _ended(log: list[str], how: str) -> bool:
     return any(line.startswith("splice: on-stack replacement") and how in line.rpartition(": ")[2] for line in log)
 
 
-def _same(source: str, tmp_path, python: str) -> list[str]:
-    """Run ``source`` plain and under splice with ``python``; assert they
-    look the same; the OSR log lines."""
+def _same(source: str, tmp_path, python: str, **env: str) -> list[str]:
+    """Run ``source`` plain and under splice with ``python`` (and ``env``);
+    assert they look the same; the OSR log lines."""
     plain = _run(source, tmp_path, False, python)
-    jit = _run(source, tmp_path, True, python)
+    jit = _run(source, tmp_path, True, python, **env)
     log = _osr_lines(jit.stderr)
     rest = "\n".join(line for line in jit.stderr.splitlines() if not line.startswith("splice: "))
     assert jit.stdout == plain.stdout
@@ -79,6 +79,30 @@ main()
 def test_a_loop_in_a_function_called_once_moves_to_native_code(tmp_path, python):
     log = _same(LOOP, tmp_path, python)
     assert any("armed at the loop at line 4" in line for line in log), log
+    assert _ended(log, "returned"), log
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+def test_every_guard_failing_hands_the_moved_frame_back_at_once(tmp_path, python):
+    log = _same(LOOP, tmp_path, python, SPLICE_DEOPT_STRESS="1")
+    assert _ended(log, "left for the interpreter"), log
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+def test_a_loop_on_another_thread_moves(tmp_path, python):
+    log = _same("""
+        import threading
+        results = []
+        def work(n):
+            total = 0.0
+            for i in range(n):
+                total += (i % 7) * 0.5
+            results.append(total)
+        t = threading.Thread(target=work, args=(6_000_000,))
+        t.start()
+        t.join()
+        print(results)
+    """, tmp_path, python)
     assert _ended(log, "returned"), log
 
 
