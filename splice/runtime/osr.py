@@ -24,8 +24,8 @@ inside a handler's range, whose handler the error path would look for at
 the loop header, the trace function does what that path does and leaves
 by a ``RERAISE 1`` no handler covers).  While armed,
 the thread runs with tracing on (calls into compiled code step aside), for
-one loop iteration at most; a request not taken within ``MAX_ARMED_TICKS``
-samples, or whose frame returned first, is dropped.
+one loop iteration at most; a request not taken within
+``MAX_ARMED_SECONDS``, or whose frame returned first, is dropped.
 
 What is never entered: generators; a loop inside a ``try`` or ``with``
 in code without a ``RERAISE 1`` outside every handler; a frame of a
@@ -37,8 +37,9 @@ from __future__ import annotations
 
 import ctypes
 import sys
+import time
 import types
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .. import compiler
@@ -51,7 +52,7 @@ from . import execmem, registry
 if sys.version_info[:2] == (3, 11):
     from . import py311 as impl
 
-MAX_ARMED_TICKS = 50  # samples a request may wait for its loop header
+MAX_ARMED_SECONDS = 0.2  # how long a request may wait for its loop header (its thread traces meanwhile)
 MAX_ENTRIES = 4  # on-stack replacements of one code object
 
 # templates/osr.h's states and outcomes.
@@ -83,7 +84,7 @@ class _Pending:
     compiled: CompiledCode
     exit_units: Any
     line: int
-    ticks: int = 0
+    armed_at: float = field(default_factory=time.monotonic)
 
 
 _pending: _Pending | None = None
@@ -176,8 +177,7 @@ def poll(final: bool = False) -> None:
         return
     q = _request()
     if q.state == ARMED:
-        p.ticks += 1
-        if p.ticks <= MAX_ARMED_TICKS and not final:
+        if time.monotonic() - p.armed_at <= MAX_ARMED_SECONDS and not final:
             return
         _helper("osr_disarm")(ctypes.addressof(q))
     if q.state == RUNNING:
@@ -188,6 +188,8 @@ def poll(final: bool = False) -> None:
     if q.state != MISSED and q.outcome == 3:
         what += f" at exit {q.exit_taken}"
     registry.log("osr", f"on-stack replacement of {_name(p.func)} at line {p.line}: {what}")
+    if q.state != MISSED:
+        registry.note_entry(p.func, p.line, what)
     q.state = IDLE
     _pending = None
 

@@ -266,6 +266,8 @@ class Explanation(NamedTuple):
     detail: str | None = None  # internal compiler errors: the traceback
     # The compiled code's speculation exits: (line, why its guard fails, how often it did).
     deopts: tuple[tuple[int | None, str, int], ...] = ()
+    # Frames that moved to native code at a loop while they ran (runtime/osr.py): (line, how it ended).
+    entered: tuple[tuple[int, str], ...] = ()
 
     @property
     def compiled(self) -> bool:
@@ -277,6 +279,8 @@ class Explanation(NamedTuple):
         text += f": {self.reason}" if self.reason else ""
         for _, why, count in self.deopts:
             text += f"\n  guard ({why}): failed {count}x"
+        for line, how in self.entered:
+            text += f"\n  a running frame entered at the loop at line {line}: {how}"
         return text
 
 
@@ -298,6 +302,9 @@ def explain(func: Callable[..., Any], *, html: str | None = None) -> Explanation
     if DISABLED:
         return Explanation(name, "disabled", "SPLICE_DISABLE is set in the environment")
     main = in_main_interpreter()  # asked here, outside _lock: the first time, it imports
+    osr = sys.modules.get(__package__ + ".osr")
+    if osr is not None:
+        osr.poll()  # a frame that moved and has ended is listed (note_entry)
     with _compiling, _lock:
         st = _states.get(f)
         if st is None and is_splice_code(f.__code__):
@@ -320,7 +327,8 @@ def explain(func: Callable[..., Any], *, html: str | None = None) -> Explanation
             reason = st.reason
         size = getattr(st.compiled, "size", 0)
         deopts = tuple((d.lineno, d.reason, d.count) for d in getattr(st.compiled, "deopts", ()))
-        return Explanation(name, st.status, reason, st.backend, st.compiles, size, st.detail, deopts)
+        return Explanation(name, st.status, reason, st.backend, st.compiles, size, st.detail, deopts,
+                           tuple(_entries.get(f, ())))
 
 
 def stats() -> dict[str, Any]:
@@ -676,6 +684,15 @@ def _compile_and_install(f: types.FunctionType, st: FunctionState) -> None:
 # nested defs) -> its trampoline, or None when it stays interpreted: compiled
 # once per back end.
 _nested: "dict[str, weakref.WeakKeyDictionary[types.CodeType, types.CodeType | None]]" = {}
+
+
+# Function -> its frames that on-stack replacement moved to native code: (line, how it ended).
+_entries: "weakref.WeakKeyDictionary[types.FunctionType, list[tuple[int, str]]]" = weakref.WeakKeyDictionary()
+
+
+def note_entry(f: types.FunctionType, line: int, how: str) -> None:
+    """Remember, for ``explain``, a frame of ``f`` entered at a loop (runtime/osr.py)."""
+    _entries.setdefault(f, []).append((line, how))
 
 
 def log(category: str, message: str) -> None:

@@ -370,3 +370,17 @@ def test_module_code_is_compiled_only_to_be_entered_at_a_loop():
         next(it)
     interpreter.execute(fn, [it], g, vars(__builtins__) if not isinstance(__builtins__, dict) else __builtins__)
     assert g["result"] == 3 + sum(range(3, 10)) and g["i"] == 9
+
+
+def test_explain_lists_the_frames_that_moved(tmp_path):
+    jit = _run("""
+        import splice
+        def main():
+            total = 0.0
+            for i in range(6_000_000):
+                total += (i % 7) * 0.5
+            return total
+        main()
+        print(splice.explain(main))
+    """, tmp_path, True, sys.executable)
+    assert "a running frame entered at the loop at line 5: returned" in jit.stdout, (jit.stdout, jit.stderr)
