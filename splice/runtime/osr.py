@@ -194,4 +194,6 @@ def poll(final: bool = False) -> None:
     _pending = None
 
 
+registry.osr_poll = poll  # last: explain polls only a module fully loaded
+
 __all__ = ["busy", "poll", "try_enter"]

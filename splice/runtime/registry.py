@@ -302,9 +302,8 @@ def explain(func: Callable[..., Any], *, html: str | None = None) -> Explanation
     if DISABLED:
         return Explanation(name, "disabled", "SPLICE_DISABLE is set in the environment")
     main = in_main_interpreter()  # asked here, outside _lock: the first time, it imports
-    osr = sys.modules.get(__package__ + ".osr")
-    if osr is not None:
-        osr.poll()  # a frame that moved and has ended is listed (note_entry)
+    if osr_poll is not None:
+        osr_poll()  # a frame that moved and has ended is listed (note_entry)
     with _compiling, _lock:
         st = _states.get(f)
         if st is None and is_splice_code(f.__code__):
@@ -688,6 +687,11 @@ _nested: "dict[str, weakref.WeakKeyDictionary[types.CodeType, types.CodeType | N
 
 # Function -> its frames that on-stack replacement moved to native code: (line, how it ended).
 _entries: "weakref.WeakKeyDictionary[types.FunctionType, list[tuple[int, str]]]" = weakref.WeakKeyDictionary()
+
+
+# runtime/osr.py's poll, once that module is loaded (it is imported only
+# when the automatic mode first has a running frame to move).
+osr_poll: Callable[[], None] | None = None
 
 
 def note_entry(f: types.FunctionType, line: int, how: str) -> None:
