@@ -333,11 +333,7 @@ class _Decoder:
         self.guess_range(known[0])
         fn.blocks.remove(entry)
         fn.blocks.insert(0, entry)
-        reached = [entry]
-        for blk in reached:
-            for s in blk.successors():
-                if s not in reached:
-                    reached.append(s)
+        reached = set(fn.reachable())
         fn.blocks = [blk for blk in fn.blocks if blk in reached]
         fn.osr_entry = header
 

@@ -139,6 +139,15 @@ class Function:
     def entry(self) -> Block:
         return self.blocks[0]
 
+    def reachable(self) -> list[Block]:
+        """The blocks reachable from the entry (normal and exceptional edges), entry first."""
+        seen = [self.entry]
+        for b in seen:
+            for s in b.successors():
+                if s not in seen:
+                    seen.append(s)
+        return seen
+
     def new_value(self, repr: Repr = Repr.OBJECT) -> Value:
         v = Value(self._next_value, repr)
         self._next_value += 1

@@ -12,18 +12,9 @@ from ..ir import Function
 PURE = frozenset({"Const", "Null", "LoadClosure", "Is"})
 
 
-def _reachable(fn: Function) -> list:
-    seen = [fn.entry]
-    for b in seen:
-        for s in b.successors():
-            if s not in seen:
-                seen.append(s)
-    return seen
-
-
 def run(fn: Function) -> None:
     """Drop unreachable blocks, then pure instructions whose results are unused."""
-    reachable = set(_reachable(fn))
+    reachable = set(fn.reachable())
     fn.blocks = [b for b in fn.blocks if b in reachable]
     changed = True
     while changed:
