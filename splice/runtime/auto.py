@@ -261,11 +261,10 @@ class _Sampler:
             registry.compile_now(functions + _warm_callees(functions, globals_), self.backend)
         self.sweeps[key] = self.sweeps.get(key, 0) + 1
         compiled = any(registry.status(f) == registry.COMPILED for f in functions)
-        if compiled and code.co_flags & _FUNCTION_CODE:
+        if compiled:
             self.osr_candidates[key] = (weakref.ref(code), [weakref.ref(f) for f in functions], OSR_TRIES)
         if not compiled or self.sweeps[key] >= MAX_SWEEPS:
             self.ignored.add(key)
-
 
     def enter_running_frames(self) -> None:
         """On-stack replacement (runtime/osr.py): the frames that still run

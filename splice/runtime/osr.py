@@ -58,6 +58,7 @@ MAX_ENTRIES = 4  # on-stack replacements of one code object
 # templates/osr.h's states and outcomes.
 IDLE, ARMED, RUNNING, DONE, MISSED = range(5)
 NO_FRAME = "no frame runs it"
+LINE_START = 1 << 30  # templates/osr.h's OSR_LINE_START: a line starts at the exit's code unit
 OUTCOMES = {1: "returned", 2: "raised", 3: "left for the interpreter", 4: "stepped aside"}
 
 
@@ -88,7 +89,7 @@ class _Pending:
 
 
 _pending: _Pending | None = None
-_entries: dict[int, int] = {}  # id(code) -> on-stack replacements made
+_made: dict[int, int] = {}  # id(code) -> on-stack replacements armed
 _helpers: dict[str, Callable[..., Any]] = {}
 
 
@@ -122,7 +123,7 @@ def try_enter(code: types.CodeType, functions: list[types.FunctionType], backend
     global _pending
     if _pending is not None:
         return "another on-stack replacement is under way"
-    if _entries.get(id(code), 0) >= MAX_ENTRIES:
+    if _made.get(id(code), 0) >= MAX_ENTRIES:
         return f"entered {MAX_ENTRIES} times already"
     q = _request()
     ctypes.memset(ctypes.addressof(q), 0, ctypes.sizeof(q))
@@ -151,7 +152,8 @@ def try_enter(code: types.CodeType, functions: list[types.FunctionType], backend
         return f"internal compiler error: {type(e).__name__}: {e}"
     if compiled.osr_depth > 4:
         return "more than four values on the stack at the loop"
-    units = (ctypes.c_int32 * max(1, len(compiled.trace_exits)))(*[e.unit | (e.line_start << 30) for e in compiled.trace_exits])
+    units = (ctypes.c_int32 * max(1, len(compiled.trace_exits)))(
+        *[e.unit | (LINE_START if e.line_start else 0) for e in compiled.trace_exits])
     q.header, q.return_unit, q.depth = header, -1 if return_unit is None else return_unit, compiled.osr_depth
     q.reraise_unit = reraise_unit
     q.extra = compiled.temp_slots + 8  # with the exit stash's words (templates/exit_stash.h)
@@ -161,7 +163,7 @@ def try_enter(code: types.CodeType, functions: list[types.FunctionType], backend
     line = next((ln for start, end, ln in code.co_lines() if start <= 2 * header < end), None) or code.co_firstlineno
     if not _helper("osr_arm")(ctypes.addressof(q)):
         return "its thread has a trace or profile function, or the frame ended"
-    _entries[id(code)] = _entries.get(id(code), 0) + 1
+    _made[id(code)] = _made.get(id(code), 0) + 1
     _pending = _Pending(code, func, compiled, units, line)
     registry.log("osr", f"on-stack replacement of {_name(func)} armed at the loop at line {line}")
     return None
