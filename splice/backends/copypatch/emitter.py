@@ -130,6 +130,52 @@ class CacheRef:
     initial: bytes = b""
 
 
+@dataclass(frozen=True)
+class Address:
+    """A hole value that is an address every process has its own of, by
+    name: a C symbol of the interpreter (``C_SYMBOL``), a shared helper of
+    the stencil table (``SHARED``), or the C stack limits native code checks
+    (``STACK_CACHE``).  A cached recipe names it; linking finds it anew."""
+
+    kind: str
+    name: str = ""
+
+
+C_SYMBOL, SHARED, STACK_CACHE = "c", "shared", "stack_cache"
+
+
+@dataclass(frozen=True)
+class CounterRef:
+    """A hole value that is the address of the function's ``index``-th Deopt
+    counter (``Emitter.deopts``)."""
+
+    index: int
+
+
+@dataclass(frozen=True)
+class Observed:
+    """A hole value that is a number the interpreter gave out in this
+    process: a class's version tag (``TYPE_VERSION``), a dict's keys
+    version (``KEYS_VERSION``), or where a name sits in a class's instance
+    values (``ATTR_INDEX``), among its ``__slots__`` (``SLOT_OFFSET``) or
+    in a dict's keys (``KEYS_INDEX``).  ``owner`` is the class or dict when
+    the compiler knew it; otherwise the class is the one whose version tag
+    is ``type_version`` and the dict is a module's whose keys version is
+    ``keys_version``.  The number holds in this process only: a cached
+    recipe names the owner, and linking it elsewhere reads the number anew
+    (backends/copypatch/recipe.py)."""
+
+    what: str
+    value: int
+    name: str = ""
+    owner: Any = None
+    type_version: int = 0
+    keys_version: int = 0
+
+
+TYPE_VERSION, KEYS_VERSION, ATTR_INDEX, SLOT_OFFSET, KEYS_INDEX = (
+    "type_version", "keys_version", "attr_index", "slot_offset", "keys_index")
+
 CACHE_BYTES = 64
 
 _sym_cache: dict[str, int] = {}
@@ -426,7 +472,7 @@ class Emitter:
         self.deopts.append(DeoptSite(ins.attrs["reason"], ins.lineno, counter, ins.attrs["speculated"],
                                     ins.attrs["site"], ins.attrs["inlined"]))
         holes = dict(_JIT_LIST=SlotList(listed), _JIT_COUNT=depth,
-                     _JIT_OP0=site, _JIT_OP1=ctypes.addressof(counter), _JIT_OP2=ObjRef(self.layout.step_aside))
+                     _JIT_OP0=site, _JIT_OP1=CounterRef(len(self.deopts) - 1), _JIT_OP2=ObjRef(self.layout.step_aside))
         if self.fn.on_deopt is None:
             self.op("deopt", ins, **holes)
         else:
@@ -479,10 +525,10 @@ class Emitter:
                 raise EmitError("a generator needs the generator entry layout")
             dispatch = Label("dispatch")
             self.emit("gen_entry", symbol="entry", _JIT_OP0=ObjRef(self.layout.step_aside),
-                      _JIT_OP1=stack_cache(), _JIT_OP2=self.layout.spill_base * 8, _JIT_OP3=gen.spills,
+                      _JIT_OP1=Address(STACK_CACHE), _JIT_OP2=self.layout.spill_base * 8, _JIT_OP3=gen.spills,
                       _JIT_TARGET0=dispatch)
         else:
-            self.emit("entry", symbol="entry", _JIT_OP0=ObjRef(self.layout.step_aside), _JIT_OP1=stack_cache())
+            self.emit("entry", symbol="entry", _JIT_OP0=ObjRef(self.layout.step_aside), _JIT_OP1=Address(STACK_CACHE))
         for b in self.fn.blocks:
             self.bind(self.block_label[b])
             i = 0
@@ -566,6 +612,17 @@ def shared_address(tab: dict[str, Stencil], name: str) -> int:
         return _linked(tab)[name]
     except KeyError:
         raise EmitError(f"no shared helper {name}") from None
+
+
+def address_of(tab: dict[str, Stencil], a: Address) -> int:
+    """This process's address for ``a``."""
+    if a.kind == C_SYMBOL:
+        return c_symbol(a.name)
+    if a.kind == SHARED:
+        return shared_address(tab, a.name)
+    if a.kind == STACK_CACHE:
+        return stack_cache()
+    raise EmitError(f"unknown address kind {a.kind!r}")
 
 
 def _link_shared(tab: dict[str, Stencil]) -> dict[str, int]:
@@ -784,6 +841,12 @@ def assemble(em: Emitter, base_of: Any) -> tuple[bytes, int, dict[str, int], lis
             address = ctypes.addressof(caches) + CACHE_BYTES * value.index
             (ctypes.c_char * len(value.initial)).from_address(address).raw = value.initial
             return address
+        if isinstance(value, Address):
+            return address_of(tab, value)
+        if isinstance(value, Observed):
+            return value.value
+        if isinstance(value, CounterRef):
+            return ctypes.addressof(em.deopts[value.index].counter)
         if isinstance(value, int):
             return value
         raise EmitError(f"bad hole value {value!r}")

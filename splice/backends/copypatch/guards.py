@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from ...ir import Instr
-from .emitter import Emitter, ObjRef
+from .emitter import TYPE_VERSION, Emitter, ObjRef, Observed
 
 # Kind -> (its fused stencil, which edge the stencil jumps to).  A check
 # jumps away when it fails (the fast, true edge follows); a comparison and
@@ -48,7 +48,8 @@ _ATTR_HOLES: dict[str, Callable[[Instr], dict[str, Any]]] = {
     "CheckCallee": lambda ins: {"_JIT_OP0": ObjRef(ins.attrs["func"]), "_JIT_OP1": ObjRef(ins.attrs["code"]),
                                 "_JIT_OP2": ObjRef(ins.attrs["original"])},
     "CheckIs": lambda ins: {"_JIT_OP0": ObjRef(ins.attrs["value"])},
-    "CheckTypeVersion": lambda ins: {"_JIT_OP0": ObjRef(ins.attrs["type"]), "_JIT_OP1": ins.attrs["version"]},
+    "CheckTypeVersion": lambda ins: {"_JIT_OP0": ObjRef(ins.attrs["type"]),
+                                     "_JIT_OP1": Observed(TYPE_VERSION, ins.attrs["version"], owner=ins.attrs["type"])},
 }
 
 

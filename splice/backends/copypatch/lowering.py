@@ -16,7 +16,7 @@ from ...ir import Instr, Repr
 from ...runtime import direct_calls
 from . import guards, unboxed, unboxed_ints
 from .emitter import (BINARY_FUNCS, COMPARE_OPS, CONVERSIONS, DIRECT, EXTRAS_ORDER, SIMPLE_CALLS, UNARY_FUNCS,
-                      EmitError, Emitter, Label, ObjRef, SlotList, c_symbol, shared_address)
+                      C_SYMBOL, SHARED, Address, EmitError, Emitter, Label, ObjRef, SlotList)
 from .specialise import for_iter_stencil, specialise
 
 _RESUME = dis.opmap["RESUME"]  # templates/yield_from.c: what follows an await's YIELD_VALUE
@@ -101,7 +101,7 @@ def _global(stencil: str) -> Callable[[Emitter, Instr], None]:
 
 def _call_api(stencil: str, func: str, **consts: Any) -> Callable[[Emitter, Instr], None]:
     def lower(em: Emitter, ins: Instr) -> None:
-        em.op(stencil, ins, _JIT_OP3=c_symbol(func), **consts, **_args(em, ins))
+        em.op(stencil, ins, _JIT_OP3=Address(C_SYMBOL, func), **consts, **_args(em, ins))
     return lower
 
 
@@ -110,9 +110,9 @@ def _binary(em: Emitter, ins: Instr) -> None:
     if op not in BINARY_FUNCS:
         raise EmitError(f"unknown binary operator {op}")
     if op in ("pow", "ipow"):
-        em.op("call_ook", ins, _JIT_OP3=c_symbol(BINARY_FUNCS[op]), _JIT_OP0=ObjRef(None), **_args(em, ins))
+        em.op("call_ook", ins, _JIT_OP3=Address(C_SYMBOL, BINARY_FUNCS[op]), _JIT_OP0=ObjRef(None), **_args(em, ins))
     else:
-        em.op("call_oo", ins, _JIT_OP3=c_symbol(BINARY_FUNCS[op]), **_args(em, ins))
+        em.op("call_oo", ins, _JIT_OP3=Address(C_SYMBOL, BINARY_FUNCS[op]), **_args(em, ins))
 
 
 def _unary(em: Emitter, ins: Instr) -> None:
@@ -120,13 +120,13 @@ def _unary(em: Emitter, ins: Instr) -> None:
     if op == "not":
         em.op("unary_not", ins, **_args(em, ins))
     elif op in UNARY_FUNCS:
-        em.op("call_o", ins, _JIT_OP3=c_symbol(UNARY_FUNCS[op]), **_args(em, ins))
+        em.op("call_o", ins, _JIT_OP3=Address(C_SYMBOL, UNARY_FUNCS[op]), **_args(em, ins))
     else:
         raise EmitError(f"unknown unary operator {op}")
 
 
 def _compare(em: Emitter, ins: Instr) -> None:
-    em.op("call_ook", ins, _JIT_OP3=c_symbol("PyObject_RichCompare"), _JIT_OP0=COMPARE_OPS[ins.attrs["op"]],
+    em.op("call_ook", ins, _JIT_OP3=Address(C_SYMBOL, "PyObject_RichCompare"), _JIT_OP0=COMPARE_OPS[ins.attrs["op"]],
           **_args(em, ins))
 
 
@@ -137,15 +137,15 @@ def _invert(stencil: str) -> Callable[[Emitter, Instr], None]:
 
 
 def _getattr(em: Emitter, ins: Instr) -> None:
-    em.op("call_ok", ins, _JIT_OP3=c_symbol("PyObject_GetAttr"), _JIT_OP0=_name(ins), **_args(em, ins))
+    em.op("call_ok", ins, _JIT_OP3=Address(C_SYMBOL, "PyObject_GetAttr"), _JIT_OP0=_name(ins), **_args(em, ins))
 
 
 def _setattr(em: Emitter, ins: Instr) -> None:
-    em.op("call_oko_i", ins, _JIT_OP3=c_symbol("PyObject_SetAttr"), _JIT_OP0=_name(ins), **_args(em, ins))
+    em.op("call_oko_i", ins, _JIT_OP3=Address(C_SYMBOL, "PyObject_SetAttr"), _JIT_OP0=_name(ins), **_args(em, ins))
 
 
 def _delattr(em: Emitter, ins: Instr) -> None:
-    em.op("call_okk_i", ins, _JIT_OP3=c_symbol("PyObject_SetAttr"), _JIT_OP0=_name(ins), _JIT_OP1=0,
+    em.op("call_okk_i", ins, _JIT_OP3=Address(C_SYMBOL, "PyObject_SetAttr"), _JIT_OP0=_name(ins), _JIT_OP1=0,
           **_args(em, ins))
 
 
@@ -234,7 +234,7 @@ def _make_function(em: Emitter, ins: Instr) -> None:
     value = code.attrs["value"] if isinstance(code, Instr) and code.kind.name == "Const" else None
     direct = isinstance(value, CodeType) and direct_calls.takes_direct_calls(value)
     em.op("make_function", ins, _JIT_ARG0=em.off(ins.args[0]), _JIT_RES0=em.off(ins.result), _JIT_OP0=mask,
-          _JIT_OP1=direct_calls.vectorcall_entry() if direct else 0,
+          _JIT_OP1=Address(SHARED, "vectorcall_entry") if direct else 0,
           _JIT_LIST=_slot_list(em, [given[name] for name in present]))
 
 
@@ -266,7 +266,7 @@ def _build_slice(em: Emitter, ins: Instr) -> None:
 def _format_value(em: Emitter, ins: Instr) -> None:
     conv = CONVERSIONS[ins.attrs.get("conversion")]
     em.op("format_value_spec" if len(ins.args) == 2 else "format_value", ins,
-          _JIT_OP0=c_symbol(conv) if conv else 0, **_args(em, ins))
+          _JIT_OP0=Address(C_SYMBOL, conv) if conv else 0, **_args(em, ins))
 
 
 def _unpack(em: Emitter, ins: Instr) -> None:
@@ -384,7 +384,7 @@ _WRAP_SINGLE_RAISED = sys.version_info < (3, 11, 4)
 
 
 def _prep_reraise_star(em: Emitter, ins: Instr) -> None:
-    em.op("call_ook", ins, _JIT_OP3=shared_address(em.table, "prep_reraise_star"),
+    em.op("call_ook", ins, _JIT_OP3=Address(SHARED, "prep_reraise_star"),
           _JIT_OP0=int(_WRAP_SINGLE_RAISED), **_args(em, ins))
 
 

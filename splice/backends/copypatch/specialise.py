@@ -17,7 +17,8 @@ from typing import Any
 
 from ...ir import Instr
 from ...ir.values import Repr
-from .emitter import BINARY_FUNCS, Emitter, ObjRef, c_symbol
+from .emitter import (ATTR_INDEX, BINARY_FUNCS, C_SYMBOL, KEYS_INDEX, KEYS_VERSION, SLOT_OFFSET, TYPE_VERSION,
+                      Address, Emitter, ObjRef, Observed)
 
 _INT_OPS = {"add": "add", "iadd": "add", "sub": "sub", "isub": "sub", "mul": "mul", "imul": "mul"}
 _FLOAT_OPS = {**_INT_OPS, "truediv": "div", "itruediv": "div"}
@@ -48,7 +49,7 @@ def _binary(em: Emitter, ins: Instr) -> int:
         return 0
     kind, ops = table
     em.op(f"binary_{kind}_{ops[op]}", ins, _JIT_ARG0=em.off(ins.args[0]), _JIT_ARG1=em.off(ins.args[1]),
-          _JIT_RES0=em.off(ins.result), _JIT_OP3=c_symbol(BINARY_FUNCS[op]))
+          _JIT_RES0=em.off(ins.result), _JIT_OP3=Address(C_SYMBOL, BINARY_FUNCS[op]))
     return 1
 
 
@@ -109,7 +110,7 @@ def _concat_local(em: Emitter, instrs: list[Instr], i: int) -> int:
         return 0
     owned = left in released
     holes: dict[str, Any] = dict(_JIT_ARG0=em.off(left), _JIT_ARG1=em.off(right), _JIT_RES0=em.off(r),
-                                 _JIT_RES1=store.attrs["slot"] * 8, _JIT_OP3=c_symbol(BINARY_FUNCS[ins.attrs["op"]]))
+                                 _JIT_RES1=store.attrs["slot"] * 8, _JIT_OP3=Address(C_SYMBOL, BINARY_FUNCS[ins.attrs["op"]]))
     if owned:
         given_up = copy.copy(ins)  # the error path once the read's reference is given up
         given_up.cleanup = [v for v in ins.cleanup if v is not left]
@@ -194,8 +195,10 @@ def _module_attribute(em: Emitter, ins: Instr, stencil: str) -> int:
     if hint.get("kind") != "module" or not hint.get("keys_version"):
         return 0
     results = {f"_JIT_RES{i}": em.off(r) for i, r in enumerate(ins.results)}
-    em.op(stencil, ins, _JIT_ARG0=em.off(ins.args[0]), _JIT_OP0=ObjRef(sys.intern(ins.attrs["name"])),
-          _JIT_OP1=hint["keys_version"], _JIT_OP2=hint["index"], **results)
+    name, version = ins.attrs["name"], hint["keys_version"]
+    em.op(stencil, ins, _JIT_ARG0=em.off(ins.args[0]), _JIT_OP0=ObjRef(sys.intern(name)),
+          _JIT_OP1=Observed(KEYS_VERSION, version, name, keys_version=version),
+          _JIT_OP2=Observed(KEYS_INDEX, hint["index"], name, keys_version=version), **results)
     return 1
 
 
@@ -216,7 +219,11 @@ def _attr(em: Emitter, ins: Instr) -> int:
     if kind == "instance":
         holes["_JIT_CACHE"] = em.cache(struct.pack("=II", hint["type_version"], hint["index"] + 1) if hint else b"")
     else:
-        holes.update(_JIT_OP1=hint["type_version"], _JIT_OP2=hint["offset" if kind == "slot" else "hint"])
+        version = hint["type_version"]
+        holes["_JIT_OP1"] = Observed(TYPE_VERSION, version, type_version=version)
+        # A dict's hint is checked where it is used (getattr_hint.c): any number is safe.
+        holes["_JIT_OP2"] = (Observed(SLOT_OFFSET, hint["offset"], ins.attrs["name"], type_version=version)
+                             if kind == "slot" else hint["hint"])
     if ins.kind.name == "SetAttr":
         em.op(f"setattr_{kind}", ins, _JIT_ARG1=em.off(ins.args[1]), **holes)
     else:

@@ -15,7 +15,7 @@ import sys
 from typing import Any, Callable
 
 from ...ir import Instr
-from .emitter import COMPARE_OPS, EmitError, Emitter, ObjRef
+from .emitter import ATTR_INDEX, COMPARE_OPS, KEYS_INDEX, KEYS_VERSION, TYPE_VERSION, EmitError, Emitter, ObjRef, Observed
 from .guards import operands
 
 INT_OPS = frozenset({"add", "sub", "mul", "floordiv", "mod", "and", "or", "xor", "lshift", "rshift"})
@@ -90,8 +90,10 @@ def _instance(stencil: str) -> Callable[[Emitter, Instr], None]:
     def lower(em: Emitter, ins: Instr) -> None:
         ok, exit_ = ins.targets
         holes = _holes(em, ins) if ins.results else operands(em, ins)
+        version = ins.attrs["type_version"]
         em.emit(stencil, symbol=em.current_symbol, _JIT_TARGET0=em.edge_target(exit_),
-                _JIT_OP1=ins.attrs["type_version"], _JIT_OP2=ins.attrs["index"], **holes)
+                _JIT_OP1=Observed(TYPE_VERSION, version, type_version=version),
+                _JIT_OP2=Observed(ATTR_INDEX, ins.attrs["index"], ins.attrs["name"], type_version=version), **holes)
         em.jump_edge(ok)
     return lower
 
@@ -113,7 +115,8 @@ def _global_at(em: Emitter, ins: Instr) -> None:
     ok, exit_ = ins.targets
     em.emit("global_at", symbol=em.current_symbol, _JIT_TARGET0=em.edge_target(exit_),
             _JIT_RES0=em.off(ins.result), _JIT_OP0=ObjRef(ins.attrs["globals"]),
-            _JIT_OP1=ins.attrs["keys_version"], _JIT_OP2=ins.attrs["index"])
+            _JIT_OP1=Observed(KEYS_VERSION, ins.attrs["keys_version"], ins.attrs["name"], ins.attrs["globals"]),
+            _JIT_OP2=Observed(KEYS_INDEX, ins.attrs["index"], ins.attrs["name"], ins.attrs["globals"]))
     em.jump_edge(ok)
 
 
