@@ -1,9 +1,10 @@
-"""Command line: ``python -m splice run|explain|info|bench|conformance``.
+"""Command line: ``python -m splice run|explain|info|cache|bench|conformance``.
 
 * ``run [--threshold N] script.py [args]`` / ``run -m module [args]``: run a
   program as ``python`` would, with hot functions compiled automatically.
 * ``explain FILE.py:NAME | MODULE:NAME [--ir] [--asm] [--backend B]``.
 * ``info``: versions, back ends, stencil table, executable memory.
+* ``cache info|clear``: the warm-start cache.
 * ``bench ...`` / ``conformance ...``: the benchmark and conformance tools.
 """
 
@@ -23,6 +24,7 @@ commands:
   explain TARGET [--ir] [--asm] [--backend B]
                       does FILE.py:NAME or MODULE:NAME compile? why not?
   info                versions, back ends, stencil table, executable memory
+  cache info|clear    the warm-start cache: where, how big; empty it
   bench ARGS          the benchmark suite (splice.bench)
   conformance ARGS    CPython's test suite, plain against splice (splice.conformance)
 """
@@ -146,6 +148,27 @@ def _info(argv: list[str]) -> int:
     return 0
 
 
+def _cache(argv: list[str]) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m splice cache",
+                                     description="the warm-start cache of compiled functions (docs/runtime.md)")
+    parser.add_argument("action", choices=("info", "clear"))
+    args = parser.parse_args(argv)
+    from .runtime import codecache
+
+    if args.action == "clear":
+        print(f"removed {codecache.clear()} entries from {codecache.directory()}")
+        return 0
+    root = codecache.usable_directory(create=False)
+    found = codecache.entries(root) if root is not None else []
+    state = "on" if codecache.enabled() else "off (SPLICE_CACHE=0)"
+    print(f"cache: {state}")
+    print(f"directory: {codecache.directory()}{'' if root is not None else ' (not there yet, or not usable)'}")
+    print(f"entries: {len(found)}, {sum(e.size for e in found)} bytes (bound {codecache.limit_bytes()} bytes)")
+    return 0
+
+
 def _stencil_table() -> str:
     """Which copy-and-patch table this interpreter uses, and how big it is."""
     try:
@@ -177,6 +200,7 @@ COMMANDS = {
     "run": _run,
     "explain": _explain,
     "info": _info,
+    "cache": _cache,
     "bench": _delegate("splice.bench.cli", "bench", ("rich", "pyperf")),
     "conformance": _delegate("splice.conformance.cli"),
 }

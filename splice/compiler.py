@@ -96,18 +96,22 @@ def compile_function(func: types.FunctionType, *, code: types.CodeType | None = 
                      skip_passes: frozenset[str] | None = None,
                      nested: NestedCompiler | None = None,
                      unspeculated: frozenset[int] = frozenset(),
-                     on_deopt: DeoptCallback | None = None, osr_at: int | None = None) -> CompiledCode:
+                     on_deopt: DeoptCallback | None = None, osr_at: int | None = None,
+                     cache: bool = False) -> CompiledCode:
     """Compile ``func`` with ``backend``; raises Unsupported with the reason.
 
     ``code`` is the function's original code object when ``func.__code__``
     is already splice's trampoline.  ``osr_at``: native code entered at that
     loop header on a frame the interpreter runs ``code`` on (runtime/osr.py).  ``skip_passes`` defaults to the
     comma-separated ``SPLICE_SKIP_PASSES`` (to measure what each pass buys).
+    ``cache``: link the code from the warm-start cache when it has it, and
+    keep what was compiled there (runtime/codecache.py; off with
+    ``SPLICE_CACHE=0``).
     """
     if skip_passes is None:
         skip_passes = SKIP_PASSES
     from .backends import BACKENDS
-    from .runtime import entry
+    from .runtime import codecache, entry
 
     if not isinstance(func, types.FunctionType):
         raise TypeError(f"splice compiles Python functions, not {type(func).__name__}")
@@ -127,12 +131,22 @@ def compile_function(func: types.FunctionType, *, code: types.CodeType | None = 
         skip_passes = skip_passes | passes.SPECULATIVE
     if osr_at is not None and not getattr(be, "deopts", False):
         raise Unsupported(f"the {backend} back end cannot hand a frame back to the interpreter")
+    warm = None
+    if cache and osr_at is None and on_deopt is None and hasattr(be, "link"):
+        warm = codecache.Entry.of(func, code, be, skip_passes, unspeculated, nested)
+        compiled = warm.link() if warm is not None else None
+        if compiled is not None:
+            compiled.compile_seconds = time.thread_time() - start
+            return compiled
     fn = build_ir(func, code, skip_passes=skip_passes, nested=nested, unspeculated=unspeculated,
                   on_deopt=on_deopt, osr_at=osr_at)
     layout = entry.layout_for(code, GeneratorShape.of(fn)) if osr_at is None else entry.osr_layout(code)
     compiled = be.compile(fn, layout)
     compiled.osr_depth = sum(ins.kind.name == "LoadStack" for ins in fn.entry.instrs)
     compiled.compile_seconds = time.thread_time() - start
+    if warm is not None:
+        warm.store(compiled)
+    compiled.recipe = None
     return compiled
 
 

@@ -150,12 +150,26 @@ class CompiledCode:
     trivial_body: TrivialBody | None = None
     # Entered by on-stack replacement: the value stack entries it takes over.
     osr_depth: int = 0
+    # What the back end needs to write this code to the warm-start cache
+    # (its ``recipe``); dropped once written, or when nothing will be.
+    recipe: Any = None
+    # Linked from the warm-start cache rather than compiled.
+    cached: bool = False
 
     def disassemble(self) -> str:
         """Text disassembly (capstone, when installed) or a hex dump."""
         from ..tools.disasm import disassemble
 
         return disassemble(self)
+
+
+class Stale(Exception):
+    """A cached recipe that cannot be linked here and now (why, in words):
+    the function is compiled instead."""
+
+
+class NotCacheable(Exception):
+    """Compiled code that has no recipe another process could link (why)."""
 
 
 class Backend(Protocol):
@@ -167,3 +181,7 @@ class Backend(Protocol):
 
     # Optional: ``prepare() -> None`` loads what every compile needs (tables,
     # libraries) once, so that compile times measure compiling.
+    # Optional, for the warm-start cache (runtime/codecache.py): ``digest()``,
+    # what its code depends on besides the IR; ``recipe(compiled, context)``,
+    # the compiled code as data (NotCacheable); ``link(data, context,
+    # layout_of)``, compiled code from that data (Stale).

@@ -40,6 +40,16 @@ def class_version(cls: type) -> int:
     raise Unsupported(f"no front end for Python {sys.version_info[0]}.{sys.version_info[1]}")
 
 
+def class_of_version(version: int) -> type | None:
+    """The class whose version tag is ``version`` now, or None (a tag is
+    never given out twice in a process)."""
+    if sys.version_info[:2] == (3, 11):
+        from . import py311_feedback
+
+        return py311_feedback.class_of_version(version)
+    raise Unsupported(f"no front end for Python {sys.version_info[0]}.{sys.version_info[1]}")
+
+
 def prepare() -> None:
     """Import the running interpreter's front end now (the automatic mode
     does at start: a first compile under a tracer would trace the import)."""
@@ -47,4 +57,4 @@ def prepare() -> None:
         from . import py311  # noqa: F401
 
 
-__all__ = ["class_version", "decode", "prepare"]
+__all__ = ["class_of_version", "class_version", "decode", "prepare"]

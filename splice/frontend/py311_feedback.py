@@ -71,7 +71,7 @@ def version_tag(t: type) -> int:
     return ctypes.c_uint32.from_address(id(t) + _TP_VERSION_TAG).value
 
 
-def _class_of_version(version: int) -> type | None:
+def class_of_version(version: int) -> type | None:
     """The class whose version tag is ``version`` now, or None.  A tag is
     unique in the process, so the class found is the one the interpreter
     saw, unchanged since.  Found among the subclasses of ``object`` (the
@@ -108,7 +108,7 @@ def _method(kind: str, keys: bool = False, dict_offset: bool = False) -> Callabl
     def read(code: bytes, i: int) -> dict[str, Any]:
         h: dict[str, Any] = {"kind": kind, "type_version": _u32(code, i + 2)}
         if kind in ("with_values", "no_dict", "with_dict"):
-            owner = _class_of_version(h["type_version"])
+            owner = class_of_version(h["type_version"])
             if owner is not None:
                 h["type"] = owner
         if keys:

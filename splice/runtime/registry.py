@@ -117,7 +117,7 @@ class FunctionState:
     """What splice knows about one function object."""
 
     __slots__ = ("backend", "code", "status", "reason", "detail", "compiled", "installed", "compiles",
-                 "despeculated", "unspeculated")
+                 "despeculated", "unspeculated", "cache")
 
     def __init__(self, backend: str, code: types.CodeType) -> None:
         self.backend = backend
@@ -133,6 +133,7 @@ class FunctionState:
         # and the loops (their header's code unit) no longer speculated on.
         self.despeculated: str | None = None
         self.unspeculated: frozenset[int] = frozenset()
+        self.cache = True  # linked from / kept in the warm-start cache (jit(cache=False) says no)
 
 
 _lock = threading.RLock()
@@ -166,7 +167,8 @@ SUBINTERPRETER = "running in a subinterpreter: splice compiles in the main inter
 # --- the public API --------------------------------------------------------
 
 
-def jit(func: F | None = None, /, *, backend: str = DEFAULT_BACKEND, eager: bool = False) -> F | Callable[[F], F]:
+def jit(func: F | None = None, /, *, backend: str = DEFAULT_BACKEND, eager: bool = False,
+        cache: bool = True) -> F | Callable[[F], F]:
     """Compile ``func`` (after warm-up, or now with ``eager=True``); return ``func`` itself.
 
     Accepts a function, a bound method (its ``__func__`` is compiled, for
@@ -174,9 +176,11 @@ def jit(func: F | None = None, /, *, backend: str = DEFAULT_BACKEND, eager: bool
     (every function defined in its body).  Anything else raises TypeError.
     Functions the compiler does not support keep running in the interpreter;
     ``explain`` gives the reason.  With ``SPLICE_DISABLE=1`` it does nothing.
+    ``cache=False``: neither link the code from the warm-start cache nor keep
+    it there (runtime/codecache.py; ``SPLICE_CACHE=0`` for every function).
     """
     if func is None:
-        return functools.partial(jit, backend=backend, eager=eager)  # type: ignore[return-value]
+        return functools.partial(jit, backend=backend, eager=eager, cache=cache)  # type: ignore[return-value]
     if DISABLED:
         return func
     with _compiling:  # its imports too: a fork must not leave their module locks held
@@ -189,11 +193,12 @@ def jit(func: F | None = None, /, *, backend: str = DEFAULT_BACKEND, eager: bool
         if main and eager:
             _prepare({backend})
         for f in functions:
-            _register(f, backend, eager)
+            _register(f, backend, eager, cache)
     return func
 
 
-def jit_module(module: types.ModuleType, *, backend: str = DEFAULT_BACKEND, eager: bool = False) -> types.ModuleType:
+def jit_module(module: types.ModuleType, *, backend: str = DEFAULT_BACKEND, eager: bool = False,
+               cache: bool = True) -> types.ModuleType:
     """Apply ``jit`` to every function and class method defined in ``module``.
 
     Only objects whose ``__module__`` is the module's name count, so
@@ -205,7 +210,7 @@ def jit_module(module: types.ModuleType, *, backend: str = DEFAULT_BACKEND, eage
         raise TypeError(f"splice.jit_module expects a module, got {type(module).__name__}")
     for obj in list(vars(module).values()):
         if isinstance(obj, (types.FunctionType, type)) and getattr(obj, "__module__", None) == module.__name__:
-            jit(obj, backend=backend, eager=eager)
+            jit(obj, backend=backend, eager=eager, cache=cache)
     return module
 
 
@@ -403,6 +408,12 @@ def original_code(f: types.FunctionType) -> types.CodeType:
     return known[1] if known is not None else f.__code__
 
 
+def trampoline_original(code: types.CodeType) -> types.CodeType | None:
+    """The code compiled into trampoline ``code``; None for other code."""
+    known = _trampolines.get(code)
+    return known[1] if known is not None else None
+
+
 def is_splice_code(code: types.CodeType) -> bool:
     """True for a trampoline splice installed (its frames are already native)."""
     return code in _trampolines
@@ -540,7 +551,7 @@ def functions_in_class(cls: type, seen: set[int]) -> Iterable[types.FunctionType
             yield from functions_in_class(obj, seen)
 
 
-def _register(f: types.FunctionType, backend: str, eager: bool) -> None:
+def _register(f: types.FunctionType, backend: str, eager: bool, cache: bool = True) -> None:
     with _lock:
         st = _states.get(f)
         if st is None:
@@ -549,7 +560,7 @@ def _register(f: types.FunctionType, backend: str, eager: bool) -> None:
             _sync(f, st)
         if st.status != PENDING:
             return
-        st.backend = backend
+        st.backend, st.cache = backend, cache
         if not in_main_interpreter():
             _decline(f, st)
         elif _enabled and (eager or warmed_up(f.__code__)):
@@ -607,10 +618,11 @@ def _prepare(backends: set[str]) -> None:
     """
     try:
         from .. import compiler, frontend  # noqa: F401
-        from ..backends import BACKENDS
-        from . import entry  # noqa: F401
+        from ..backends import BACKENDS, naming  # noqa: F401
+        from . import codecache, entry  # noqa: F401
 
         frontend.prepare()
+        codecache.prepare()
 
         for name in backends:
             prepare = getattr(BACKENDS[name], "prepare", None)
@@ -651,7 +663,8 @@ def _compile(f: types.FunctionType, st: FunctionState) -> None:
     if st.status == COMPILED:
         if "compiles" in LOG:
             size = getattr(st.compiled, "size", 0)
-            print(f"splice: compiled {name} ({st.backend}, {size} bytes, {seconds * 1e3:.2f} ms)", file=sys.stderr)
+            how = ", from the cache" if getattr(st.compiled, "cached", False) else ""
+            print(f"splice: compiled {name} ({st.backend}, {size} bytes, {seconds * 1e3:.2f} ms{how})", file=sys.stderr)
         if "guards" in LOG:
             for d in getattr(st.compiled, "deopts", ()):
                 print(f"splice: guard in {name}: {d.reason}", file=sys.stderr)
@@ -667,7 +680,7 @@ def _compile_and_install(f: types.FunctionType, st: FunctionState) -> None:
         from ..compiler import compile_function
 
         compiled = compile_function(f, code=st.code, backend=st.backend, unspeculated=st.unspeculated,
-                                    **compile_options(f, st.backend))
+                                    cache=st.cache, **compile_options(f, st.backend))
     except Unsupported as exc:
         _fallback(st, str(exc))
         return
@@ -730,7 +743,9 @@ def _nested_compiler(backend: str) -> Callable[[types.CodeType, types.FunctionTy
         stand_in = types.FunctionType(code, parent.__globals__, code.co_name, None,
                                       tuple(types.CellType() for _ in code.co_freevars) or None)
         try:
-            compiled = compile_function(stand_in, code=code, backend=backend, nested=nested)
+            parent_state = _states.get(parent)  # its own code is cached only when the parent's is
+            compiled = compile_function(stand_in, code=code, backend=backend, nested=nested,
+                                        cache=parent_state is None or parent_state.cache)
             trampoline = entry.make_trampoline(compiled, code)
         except Exception as exc:  # Unsupported, or a compiler bug: the nested code stays interpreted
             if "fallbacks" in LOG:

@@ -110,7 +110,7 @@ def test_unpatched_hole_is_an_error() -> None:
     getattr_piece = next(p for p in em.asm.pieces if p.stencil == "getattr_instance")
     del getattr_piece.holes["_JIT_OP0"]
     with pytest.raises(EmitError, match="_JIT_OP0"):
-        assemble(em, lambda size: 0x10000)
+        assemble(em.asm, em.table, lambda size: 0x10000)
 
 
 def test_symbols_cover_blocks_and_instructions() -> None:

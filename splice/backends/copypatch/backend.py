@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import weakref
-from typing import Any
+from typing import Any, Callable
 
 from ...ir import Function
 from ...runtime import direct_calls, execmem
-from ..base import CompiledCode, EntryLayout
-from .emitter import Emitter, assemble
+from .. import naming
+from ..base import CompiledCode, EntryLayout, GeneratorShape, NotCacheable
+from . import recipe, stencils
+from .emitter import Assembly, Emitter, assemble
 from .stencils import table
 
 
@@ -32,26 +34,65 @@ class CopyPatchBackend:
         """Native code for ``fn``; its entry is what the trampoline's ``~True`` runs.
         A generator without exception handlers or delegation (yield from)
         also gets a drain entry (docs/copypatch.md, "Generators")."""
-        em, mem, data, symbols, keepalive = self._emit(fn, layout, drain=False)
-        keepalive += [d.counter for d in em.deopts]
-        if fn.trivial_body is not None:  # the record names its constant or attribute name
-            keepalive.append(fn.trivial_body.value)
-        drain_mem = None
+        em = Emitter(fn, layout, drain=False)
+        em.run()
+        drain = None
         if (fn.generator and fn.code is not None and fn.code.co_flags & direct_calls.CO_GENERATOR
                 and not fn.code.co_exceptiontable
                 and not any(y.attrs["delegate"] for y in fn.yields())):
+            drain = Emitter(fn, layout, drain=True)
+            drain.run()
+        compiled = self._place(em.asm, drain.asm if drain is not None else None)
+        compiled.temp_slots, compiled.generator = em.temp_slots, layout.generator
+        compiled.exit_handler, compiled.trace_exits, compiled.deopts = em.has_exit_handler, em.trace_exits, em.deopts
+        compiled.trivial_body = fn.trivial_body
+        if fn.trivial_body is not None:  # the record names its constant or attribute name
+            compiled.keepalive.append(fn.trivial_body.value)
+        compiled.recipe = (em.asm, drain.asm if drain is not None else None)
+        return compiled
+
+    def digest(self) -> str:
+        """What the code it makes depends on besides the IR: the stencil
+        table (its inputs' digest) and the ABI."""
+        return f"{stencils.abi()}|{stencils.digest()}"
+
+    def recipe(self, compiled: CompiledCode, ctx: naming.Context) -> bytes:
+        """What the warm-start cache keeps of ``compiled`` (recipe.py);
+        NotCacheable when it cannot."""
+        if compiled.recipe is None:
+            raise NotCacheable("its recipe was not kept")
+        return recipe.encode(compiled.recipe, recipe.meta_of(compiled), ctx)
+
+    def link(self, data: bytes, ctx: naming.Context,
+             layout_of: Callable[[GeneratorShape | None], EntryLayout]) -> CompiledCode:
+        """Native code from a cached recipe, every name found and every
+        observed number proved in this process; Stale when it cannot."""
+        (main, drain), meta = recipe.decode(data, ctx)
+        shape = recipe.generator(meta)
+        compiled = self._place(main, drain)
+        compiled.temp_slots, compiled.generator = int(meta["temp_slots"]), layout_of(shape).generator
+        compiled.exit_handler, compiled.trace_exits = bool(meta["exit_handler"]), recipe.trace_exits(meta)
+        compiled.deopts = recipe.deopts(meta, main.counters)
+        compiled.trivial_body = meta["trivial_body"]
+        if compiled.trivial_body is not None:
+            compiled.keepalive.append(compiled.trivial_body.value)
+        return compiled
+
+    def _place(self, main: Assembly, drain: Assembly | None) -> CompiledCode:
+        """Lay out and place an assembly (and a drain entry's) in executable memory."""
+        mem, data, symbols, keepalive = self._assemble(main)
+        keepalive += main.counters
+        drain_mem = None
+        if drain is not None:
             try:
-                _, drain_mem, _, _, drain_keepalive = self._emit(fn, layout, drain=True)
+                drain_mem, _, _, drain_keepalive = self._assemble(drain)
             except BaseException:
                 mem.release()
                 raise
             keepalive += drain_keepalive
         compiled = CompiledCode(
-            backend=self.name, entry_address=mem.address, size=len(data), temp_slots=em.temp_slots,
-            symbols=symbols, keepalive=keepalive, release=mem.release, generator=layout.generator,
-            drain_address=drain_mem.address if drain_mem else 0,
-            exit_handler=em.has_exit_handler, trace_exits=em.trace_exits, deopts=em.deopts,
-            trivial_body=fn.trivial_body,
+            backend=self.name, entry_address=mem.address, size=len(data), symbols=symbols, keepalive=keepalive,
+            release=mem.release, drain_address=drain_mem.address if drain_mem else 0,
         )
         # The machine code lives as long as the CompiledCode (which every
         # installed entry keeps alive), so re-installing it is always safe.
@@ -62,9 +103,7 @@ class CopyPatchBackend:
         return compiled
 
     @staticmethod
-    def _emit(fn: Function, layout: EntryLayout, drain: bool) -> tuple[Any, ...]:
-        em = Emitter(fn, layout, drain)
-        em.run()
+    def _assemble(asm: Assembly) -> tuple[Any, ...]:
         block: list[execmem.CodeBlock] = []
 
         def allocate(size: int) -> int:
@@ -72,7 +111,7 @@ class CopyPatchBackend:
             return block[0].address
 
         try:
-            data, code_size, symbols, keepalive = assemble(em, allocate)
+            data, code_size, symbols, keepalive = assemble(asm, table(), allocate)
             mem = block[0]
             mem.write(0, data)
             mem.seal()
@@ -80,4 +119,4 @@ class CopyPatchBackend:
             for b in block:
                 b.release()
             raise
-        return em, mem, data, symbols, keepalive
+        return mem, data, symbols, keepalive

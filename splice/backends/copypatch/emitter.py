@@ -218,12 +218,15 @@ def patch(buf: bytearray, offset: int, kind: str, value: int, field_address: int
 
 @dataclass
 class Assembly:
-    """Emitted pieces before layout."""
+    """Emitted pieces before layout: all that ``assemble`` needs (a cached
+    recipe is turned back into one, backends/copypatch/recipe.py)."""
 
     pieces: list[Piece] = field(default_factory=list)
     labels: dict[int, int] = field(default_factory=dict)  # id(label) -> piece index
     pending: list[Label] = field(default_factory=list)
-    keepalive: list[Any] = field(default_factory=list)
+    caches: int = 0  # run-time caches (CacheRef indexes)
+    counters: list[Any] = field(default_factory=list)  # the Deopts' counters (CounterRef indexes)
+    blocks: dict[str, Label] = field(default_factory=dict)  # symbol ("b<id>") -> the block's label
 
 
 class Emitter:
@@ -240,7 +243,7 @@ class Emitter:
         self.slot: dict[Value, int] = {}
         self.block_label: dict[Block, Label] = {b: Label(f"b{b.id}") for b in fn.blocks}
         self.cold_keys: dict[Any, Label] = {}
-        self.caches = 0
+        self.asm.blocks = {label.name: label for label in self.block_label.values()}
         self._assign_slots()
 
     # --- slots -----------------------------------------------------------
@@ -357,8 +360,8 @@ class Emitter:
         """A fresh run-time cache for one instruction."""
         if len(initial) > CACHE_BYTES:
             raise EmitError("initial cache contents larger than a cache")
-        self.caches += 1
-        return CacheRef(self.caches - 1, initial)
+        self.asm.caches += 1
+        return CacheRef(self.asm.caches - 1, initial)
 
     # --- pieces ------------------------------------------------------------
     def bind(self, label: Label) -> None:
@@ -469,6 +472,7 @@ class Emitter:
         depth, listed = self._deopt_list(ins)
         self.trace_exits.append(TraceExitPoint(ins.attrs["resume"], depth, line_start=False))
         counter = ctypes.c_uint64(0)
+        self.asm.counters.append(counter)
         self.deopts.append(DeoptSite(ins.attrs["reason"], ins.lineno, counter, ins.attrs["speculated"],
                                     ins.attrs["site"], ins.attrs["inlined"]))
         holes = dict(_JIT_LIST=SlotList(listed), _JIT_COUNT=depth,
@@ -770,13 +774,12 @@ def _what(sym: str) -> int:
     return _OWN_PARTS.get(sym, _C_SYMBOL)
 
 
-def assemble(em: Emitter, base_of: Any) -> tuple[bytes, int, dict[str, int], list[Any]]:
+def assemble(asm: Assembly, tab: dict[str, Stencil], base_of: Any) -> tuple[bytes, int, dict[str, int], list[Any]]:
     """Lay out and patch: returns (bytes, entry offset, symbols, keepalive).
 
     ``base_of(size)`` allocates the final memory and returns its address;
     patching happens after, against that address.
     """
-    asm, tab = em.asm, em.table
     if asm.pending:
         raise EmitError("label bound past the last piece")
     pieces = asm.pieces
@@ -817,7 +820,7 @@ def assemble(em: Emitter, base_of: Any) -> tuple[bytes, int, dict[str, int], lis
     base = base_of(total)
     buf = bytearray(total)
     keepalive: list[Any] = []
-    caches = (ctypes.c_char * (CACHE_BYTES * em.caches))() if em.caches else None
+    caches = (ctypes.c_char * (CACHE_BYTES * asm.caches))() if asm.caches else None
     keepalive.append(caches)
     list_addr = {id(v): base + o for o, v in lists}
     for o, v in lists:
@@ -836,7 +839,7 @@ def assemble(em: Emitter, base_of: Any) -> tuple[bytes, int, dict[str, int], lis
         if isinstance(value, SlotList):
             return list_addr.get(id(value), 0)
         if isinstance(value, CacheRef):
-            if caches is None or not 0 <= value.index < em.caches:
+            if caches is None or not 0 <= value.index < asm.caches:
                 raise EmitError(f"cache {value.index} was never allocated")
             address = ctypes.addressof(caches) + CACHE_BYTES * value.index
             (ctypes.c_char * len(value.initial)).from_address(address).raw = value.initial
@@ -846,7 +849,7 @@ def assemble(em: Emitter, base_of: Any) -> tuple[bytes, int, dict[str, int], lis
         if isinstance(value, Observed):
             return value.value
         if isinstance(value, CounterRef):
-            return ctypes.addressof(em.deopts[value.index].counter)
+            return ctypes.addressof(asm.counters[value.index])
         if isinstance(value, int):
             return value
         raise EmitError(f"bad hole value {value!r}")
@@ -897,9 +900,9 @@ def assemble(em: Emitter, base_of: Any) -> tuple[bytes, int, dict[str, int], lis
                 _PACK[kind](buf, at, value - (base + at if kind == "pc32" else 0))
             except struct.error:
                 patch(buf, at, kind, value, base + at)  # says why, or packs a negative abs64
-    for b, label in em.block_label.items():
+    for name, label in asm.blocks.items():
         if id(label) in asm.labels:
-            symbols[f"b{b.id}"] = base + starts[asm.labels[id(label)]]
+            symbols[name] = base + starts[asm.labels[id(label)]]
     # The entry's continuation: where direct calls from native code enter.
     symbols["body"] = base + starts[targets[0]]
     return bytes(buf), code_size, symbols, keepalive

@@ -46,3 +46,17 @@ def table(which: str | None = None) -> dict[str, Stencil]:
         raise Unsupported(f"no stencil table for the {which} ABI")
     return {name: Stencil(bytes.fromhex(code), bytes.fromhex(data), tuple(tuple(h) for h in holes), tail, hot)
             for name, (code, data, holes, tail, hot) in TABLES[which].items()}
+
+
+@lru_cache(maxsize=None)
+def digest() -> str:
+    """The digest of the table's inputs (templates, build script, headers,
+    clang), from the generated file's header: what its code depends on."""
+    import os
+
+    path = os.path.join(os.path.dirname(__file__), "stencils_generated.py")
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("# inputs sha256: "):
+                return line.split()[3]
+    raise Unsupported("the stencil table has no inputs digest")

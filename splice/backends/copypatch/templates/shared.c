@@ -1532,3 +1532,62 @@ int _jit_stencil(PyObject *obj, PyFrameObject *f, int what, PyObject *arg)
     return 0;
 }
 #endif
+
+#ifdef OBSERVE
+/* The numbers the interpreter's specialiser would find now, for linking a
+ * cached recipe in this process (backends/copypatch/recipe.py), each as
+ * the specialiser proves it: `what` 0: class `owner`'s version tag (after
+ * looking `name` up on it, which gives a class without a tag one); 1: dict
+ * `owner`'s keys version (0 while it has none: only the specialiser gives
+ * them out); 2: the entry of `name` among dict `owner`'s keys, holding a
+ * value; 3: where `name` sits in the instance values of class `owner`,
+ * read and written there as getattr_instance.c does (no attribute of that
+ * name on the class, the generic getattr and setattr); 4: the offset of
+ * class `owner`'s __slots__ member `name`, an object slot that can be set.
+ * -1: there is no such number now. */
+#include "structmember.h"
+Py_ssize_t _jit_stencil(int what, PyObject *owner, PyObject *name)
+{
+    if (what == 0 || what == 3 || what == 4) {
+        if (!PyType_Check(owner) || !PyUnicode_CheckExact(name)) {
+            return -1;
+        }
+        PyTypeObject *tp = (PyTypeObject *)owner;
+        PyObject *found = _PyType_Lookup(tp, name);
+        if (!has_version(tp)) {
+            return -1;
+        }
+        if (what == 0) {
+            return tp->tp_version_tag;
+        }
+        if (tp->tp_getattro != GENERIC_GETATTRO || tp->tp_setattro != GENERIC_SETATTRO) {
+            return -1;
+        }
+        if (what == 3) {
+            if (found != NULL || !(tp->tp_flags & Py_TPFLAGS_MANAGED_DICT)) {
+                return -1;
+            }
+            Py_ssize_t index = shared_key_index(tp, name);
+            return index >= 0 && index < UINT16_MAX ? index : -1;
+        }
+        if (found == NULL || !Py_IS_TYPE(found, &PyMemberDescr_Type)) {
+            return -1;
+        }
+        PyMemberDef *m = ((PyMemberDescrObject *)found)->d_member;
+        return m->type == T_OBJECT_EX && !(m->flags & READONLY) && m->offset >= 0 && m->offset < UINT16_MAX
+               ? m->offset : -1;
+    }
+    if (!PyDict_CheckExact(owner)) {
+        return -1;
+    }
+    PyDictKeysObject *keys = ((PyDictObject *)owner)->ma_keys;
+    if (what == 1) {
+        return keys->dk_version;
+    }
+    if (what != 2 || !PyUnicode_CheckExact(name) || ((PyDictObject *)owner)->ma_values != NULL) {
+        return -1;
+    }
+    Py_ssize_t index = keys_index(keys, name);
+    return index >= 0 && index < UINT16_MAX && DK_UNICODE_ENTRIES(keys)[index].me_value != NULL ? index : -1;
+}
+#endif

@@ -34,6 +34,7 @@ FAR_DATA(PyTypeObject, PyCoro_Type); FAR_DATA(PyTypeObject, PyAsyncGen_Type);
 FAR_DATA(PyTypeObject, PyListIter_Type); FAR_DATA(PyTypeObject, PyList_Type);
 FAR_DATA(PyTypeObject, PyLong_Type); FAR_DATA(PyTypeObject, PyMethod_Type);
 FAR_DATA(PyTypeObject, PyMethodDescr_Type); FAR_DATA(PyTypeObject, PyModule_Type);
+FAR_DATA(PyTypeObject, PyMemberDescr_Type);
 FAR_DATA(PyTypeObject, PyRangeIter_Type); FAR_DATA(PyTypeObject, PySet_Type);
 FAR_DATA(PyTypeObject, PyStaticMethod_Type); FAR_DATA(PyTypeObject, PyTraceBack_Type);
 FAR_DATA(PyTypeObject, PyTupleIter_Type); FAR_DATA(PyTypeObject, PyTuple_Type);
@@ -220,9 +221,16 @@ HELPER int same_hash(PyObject *a, PyObject *b)
 /* Where `name` is among a heap type's shared instance keys (the keys of
  * every instance whose attributes live in a values array): its index; -1:
  * not there; -2: no shared keys to look in, nothing proved. */
+HELPER Py_ssize_t keys_index(PyDictKeysObject *keys, PyObject *name);
 HELPER Py_ssize_t shared_key_index(PyTypeObject *tp, PyObject *name)
 {
-    PyDictKeysObject *keys = ((PyHeapTypeObject *)tp)->ht_cached_keys;
+    return keys_index(((PyHeapTypeObject *)tp)->ht_cached_keys, name);
+}
+
+/* Where string `name` is among string-only dict keys `keys`: its entry's
+ * index; -1: not there; -2: no such keys to look in, nothing proved. */
+HELPER Py_ssize_t keys_index(PyDictKeysObject *keys, PyObject *name)
+{
     if (keys == NULL || !DK_IS_UNICODE(keys)) {
         return -2;
     }
