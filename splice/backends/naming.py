@@ -20,7 +20,9 @@ JSON list:
 * ``["m", module]``, ``["md", module]``: a module of ``sys.modules``, its dict;
 * ``["q", module, qualname]``: an object reached from a module through
   module and class dicts (a function, a class, a method, a class
-  attribute, a builtin type's method descriptor);
+  attribute, a builtin type's method descriptor); ``["gq", qualname]``
+  the same from the function's own globals (a module run as a script
+  under another name, code run by ``exec``);
 * ``["nested", i, ...]``: the trampoline of a nested code constant (the
   nested function compiled too), made anew by the context's nested compiler;
 * ``["fcode", f]``, ``["orig", f, digest]``: what function ``f`` (a name)
@@ -189,9 +191,9 @@ def name_of(obj: Any, ctx: Context) -> Name:
                 return ["md", module_name]
     qualified = _qualified(obj)
     if qualified is not None:
-        candidate = ["q", *qualified]
-        if _found(candidate, ctx) is obj:
-            return candidate
+        for candidate in (["gq", qualified[1]], ["q", *qualified]):
+            if _found(candidate, ctx) is obj:
+                return candidate
     for module_name in ctx.modules:
         module = sys.modules.get(module_name)
         for key, value in list(getattr(module, "__dict__", {}).items()):
@@ -265,15 +267,19 @@ def _found(name: Name, ctx: Context) -> Any:
         if kind == "md":
             module = sys.modules.get(name[1])
             return getattr(module, "__dict__", _NOTHING) if isinstance(module, types.ModuleType) else _NOTHING
-        if kind == "q":
-            module = sys.modules.get(name[1])
-            if module is None and name[1] == "builtins":
-                module = builtins
-            obj = getattr(module, "__dict__", None)
-            if obj is None:
+        if kind in ("q", "gq"):
+            if kind == "gq":
+                namespace, qualname = ctx.func.__globals__, name[1]
+            else:
+                module = sys.modules.get(name[1])
+                if module is None and name[1] == "builtins":
+                    module = builtins
+                namespace, qualname = getattr(module, "__dict__", None), name[2]
+            if namespace is None:
                 return _NOTHING
-            obj = obj.get(name[2].split(".")[0], _NOTHING)
-            for part in name[2].split(".")[1:]:
+            first, *rest = qualname.split(".")
+            obj = namespace.get(first, _NOTHING)
+            for part in rest:
                 obj = _class_attribute(obj, part)
             return obj
     except (IndexError, KeyError, TypeError, ValueError):

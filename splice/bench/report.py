@@ -21,7 +21,7 @@ from .results import MISMATCH, NOT_APPLICABLE, OK, REFUSED, SKIPPED, Cell
 from .runtimes import REPO_ROOT, Runtime
 
 STATUS_STYLE = {OK: "green", REFUSED: "yellow", NOT_APPLICABLE: "dim", SKIPPED: "dim", MISMATCH: "bold red"}
-SPLICE_ROWS = ("splice", "splice-hook", "splice-tier1")
+SPLICE_ROWS = ("splice", "splice-warm", "splice-hook", "splice-tier1")
 
 
 def fmt_time(seconds: float) -> str:

@@ -35,6 +35,9 @@ class Runtime:
     kernels_only: bool = False
     missing_reason: str = ""
     on_request: bool = False  # only when named with --runtime
+    # splice's warm-start cache: off (every process compiles), or the run's own
+    # directory, filled by one untimed process before the row's first (runner.py).
+    warm_cache: bool = False
 
     def not_applicable(self, bench: Benchmark) -> str | None:
         """Why this runtime has no row for `bench`, or None when it has one."""
@@ -49,12 +52,16 @@ class Runtime:
         assert self.executable is not None, self.missing_reason
         return [self.executable, *self.prefix, str(child), spec_json]
 
-    def environ(self, pypy_path: Path | None, deps: Path | None = None) -> dict[str, str]:
+    def environ(self, pypy_path: Path | None, deps: Path | None = None,
+                cache_dir: Path | None = None) -> dict[str, str]:
         """The child's environment: the parent's, minus any splice switch, plus
-        ours; ``deps``: the benchmark's installed dependencies (deps.py)."""
+        ours; ``deps``: the benchmark's installed dependencies (deps.py);
+        ``cache_dir``: the warm-start cache of a ``warm_cache`` row."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("SPLICE")}
         env["PYTHONHASHSEED"] = "0"
         env.update(self.env)
+        if self.splice:
+            env.update({"SPLICE_CACHE_DIR": str(cache_dir)} if self.warm_cache and cache_dir else {"SPLICE_CACHE": "0"})
         if deps is not None:
             env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(deps), env.get("PYTHONPATH")]))
         if self.splice:
@@ -71,8 +78,10 @@ def all_runtimes() -> list[Runtime]:
     has_numba = importlib.util.find_spec("numba") is not None
     return [
         Runtime("cpython", f"plain CPython {sys.version.split()[0]}", sys.executable),
-        Runtime("splice", "CPython + splice, automatic (python -m splice run)",
+        Runtime("splice", "CPython + splice, automatic (python -m splice run), a first run: nothing cached",
                 sys.executable, splice_run, splice=True),
+        Runtime("splice-warm", "CPython + splice, automatic, a later run: compiled code linked from the "
+                "warm-start cache", sys.executable, splice_run, splice=True, warm_cache=True),
         Runtime("splice-hook", "CPython + splice loaded, nothing compiled "
                 f"(SPLICE_THRESHOLD={NEVER_HOT})",
                 sys.executable, splice_run, (("SPLICE_THRESHOLD", NEVER_HOT),), splice=True),

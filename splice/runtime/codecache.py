@@ -30,6 +30,7 @@ import os
 import stat
 import sys
 import tempfile
+import time
 import types
 import warnings
 from dataclasses import dataclass
@@ -55,6 +56,7 @@ _warned: set[str] = set()
 _dir_checked: dict[str, bool] = {}
 _stores = 0  # entries written by this process since the size was last checked
 TRIM_EVERY = 32  # stores between two looks at the total size
+TOUCH_SECONDS = 3600  # a hit marks an entry used again once its last use is this old
 
 
 def _env_flag_off(name: str) -> bool:
@@ -179,18 +181,18 @@ def _read(root: Path, name: str) -> bytes | None:
         if not stat.S_ISREG(st.st_mode) or not _safe(st):
             _warn_once(str(path), f"cache file {path} is not owned by this user only, or others may write to it")
             return None
-        with os.fdopen(fd, "rb", closefd=False) as f:
-            data = f.read()
+        data = os.read(fd, st.st_size + 1)
     finally:
         os.close(fd)
     payload = _unwrap(data)
     if payload is None:
         _remove(path)
         return None
-    try:
-        os.utime(path)  # recently used: the last to be evicted
-    except OSError:
-        pass
+    if time.time() - st.st_mtime > TOUCH_SECONDS:
+        try:
+            os.utime(path)  # recently used: among the last to be evicted
+        except OSError:
+            pass
     return payload
 
 

@@ -628,6 +628,9 @@ def _prepare(backends: set[str]) -> None:
             prepare = getattr(BACKENDS[name], "prepare", None)
             if prepare is not None:
                 prepare()
+            digest = getattr(BACKENDS[name], "digest", None)
+            if digest is not None and codecache.enabled():
+                digest()  # the warm-start cache's keys need it: read once, here
     except Exception:  # _compile meets the same failure under the lock and records it
         pass
 

@@ -72,8 +72,8 @@ def test_median_or_none():
 def test_rotation_interleaves_runtimes():
     runtimes = all_runtimes()[:3]
     orders = [[rt.name for rt in rotated(runtimes, i)] for i in range(3)]
-    assert orders[0] == ["cpython", "splice", "splice-hook"]
-    assert orders[1] == ["splice", "splice-hook", "cpython"]
+    assert orders[0] == ["cpython", "splice", "splice-warm"]
+    assert orders[1] == ["splice", "splice-warm", "cpython"]
     # every runtime occupies every position once over len(runtimes) runs
     for position in range(3):
-        assert {order[position] for order in orders} == {"cpython", "splice", "splice-hook"}
+        assert {order[position] for order in orders} == {"cpython", "splice", "splice-warm"}

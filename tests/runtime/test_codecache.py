@@ -45,7 +45,9 @@ def _run(source: str, tmp_path: Path, cache: Path, *, auto: bool = False, **env:
     """``source`` run with ``jit_module`` after a warm-up (``auto``: by the
     automatic mode instead)."""
     prog = tmp_path / "prog.py"
-    prog.write_text(textwrap.dedent(source).replace("JIT = True", f"JIT = {not auto}"))
+    # The automatic mode needs a longer run to find the functions hot.
+    prog.write_text(textwrap.dedent(source).replace("JIT, ROUNDS = True, 60", f"JIT, ROUNDS = {not auto}, "
+                                                    f"{600 if auto else 60}"))
     full = {k: v for k, v in os.environ.items() if not k.startswith("SPLICE")}
     full.update(PYTHONPATH=str(ROOT), SPLICE_CACHE_DIR=str(cache), SPLICE_LOG="compiles", SPLICE_SAMPLE_HZ="1000",
                 **env)
@@ -125,10 +127,10 @@ PROGRAM = """
         if JIT:
             import splice, sys
             splice.jit_module(sys.modules[__name__], eager=True)
-        rounds(bodies, 60)
+        rounds(bodies, ROUNDS)
         print(step([Body(Vec(1, 2))], 3))
 
-    JIT = True
+    JIT, ROUNDS = True, 60
     main()
 """
 EXPLICIT = {"__main__.step", "__main__.norm", "__main__.squares", "__main__.gen", "__main__.risky",

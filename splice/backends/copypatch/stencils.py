@@ -55,8 +55,9 @@ def digest() -> str:
     import os
 
     path = os.path.join(os.path.dirname(__file__), "stencils_generated.py")
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if line.startswith("# inputs sha256: "):
-                return line.split()[3]
+    with open(path, "rb") as f:
+        head = f.read(1024).decode("ascii", "replace")
+    for line in head.splitlines():
+        if line.startswith("# inputs sha256: "):
+            return line.split()[3]
     raise Unsupported("the stencil table has no inputs digest")
