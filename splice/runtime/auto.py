@@ -23,7 +23,10 @@ an interpreted callee would cost it a full interpreter entry, where the
 interpreter calling it would have inlined the call, so a hot function is
 compiled with the neighbourhood it calls (docs/activation.md).  The same
 code can be hot again later (closures created after the first sweep); it
-is swept again, at most ``MAX_SWEEPS`` times.
+is swept again, at most ``MAX_SWEEPS`` times.  Code the warm-start cache
+has an entry for (runtime/codecache.py: an earlier run compiled it) is hot
+at its first sample: linking it costs little, and its feedback is the
+entry's.
 
 ``SPLICE_THRESHOLD=0`` compiles every function as early as possible: each
 module imported afterwards has all its functions and methods compiled right
@@ -62,7 +65,7 @@ import weakref
 from typing import Any, Callable
 
 from ..backends import BACKENDS
-from . import execmem, registry, threads
+from . import codecache, execmem, registry, threads
 
 DEFAULT_THRESHOLD = 10  # samples with the code object on the stack
 DEFAULT_HZ = 250  # samples a second
@@ -226,6 +229,11 @@ class _Sampler:
                 self.ignored.add(key)
                 return None
             n = 0
+            if codecache.cached(code, BACKENDS[self.backend]):
+                # Compiled in an earlier run: linked now, not after THRESHOLD samples.
+                self.counted = True
+                self.counts[key] = 0
+                return code
         n += 1
         self.counted = True
         if n < self.threshold:

@@ -370,6 +370,34 @@ def _options(skip_passes: frozenset[str], unspeculated: frozenset[int], nested: 
     return f"{sorted(skip_passes)}|{sorted(unspeculated)}|{nested}|{env}"
 
 
+def _name(code: types.CodeType, backend: object, skip_passes: frozenset[str], unspeculated: frozenset[int],
+          nested: bool) -> str:
+    salt = (f"{_source_fingerprint()}|{getattr(backend, 'name', '')}|"
+            f"{backend.digest()}|{_options(skip_passes, unspeculated, nested)}")  # type: ignore[attr-defined]
+    return key(code, salt)
+
+
+def has_entries() -> bool:
+    """Whether the cache is on and has any entry (one directory listing)."""
+    global _known
+    if not enabled():
+        return False
+    if _known is None:
+        root = usable_directory(create=False)
+        _known = {e.name for e in entries(root)} if root is not None else set()
+    return bool(_known)
+
+
+def cached(code: types.CodeType, backend: object) -> bool:
+    """Whether the cache has an entry for ``code`` as a function is first
+    compiled (no pass skipped, nothing unspeculated, nested code compiled
+    too): then it can be linked before the interpreter has warmed it up,
+    its feedback being what the entry was compiled from."""
+    if not has_entries() or not hasattr(backend, "digest"):
+        return False
+    return _name(code, backend, frozenset(), frozenset(), True) in (_known or ())
+
+
 @dataclass
 class Entry:
     """One function's place in the cache, while it is compiled or linked."""
@@ -390,11 +418,10 @@ class Entry:
         from ..backends import naming
         from . import registry
 
-        salt = (f"{_source_fingerprint()}|{getattr(backend, 'name', '')}|"
-                f"{backend.digest()}|{_options(skip_passes, unspeculated, nested is not None)}")
         context = naming.Context(func, code, trampoline_original=registry.trampoline_original,
                                  nested=nested, modules=[func.__module__] if isinstance(func.__module__, str) else [])
-        return Entry(key(code, salt), func, code, backend, context)
+        return Entry(_name(code, backend, skip_passes, unspeculated, nested is not None), func, code, backend,
+                     context)
 
     def link(self) -> object | None:
         """The compiled code linked from the cache, or None (no entry, or a stale one)."""

@@ -190,7 +190,7 @@ def jit(func: F | None = None, /, *, backend: str = DEFAULT_BACKEND, eager: bool
             raise ValueError(f"unknown splice back end {backend!r}; known: {', '.join(BACKENDS)}")
         functions = _functions_of(func, "splice.jit")
         main = in_main_interpreter()  # asked here, outside _lock: the first time, it imports
-        if main and eager:
+        if main and (eager or (cache and _cache_has_entries())):  # compiling, or linking from the cache now
             _prepare({backend})
         for f in functions:
             _register(f, backend, eager, cache)
@@ -566,6 +566,8 @@ def _register(f: types.FunctionType, backend: str, eager: bool, cache: bool = Tr
         elif _enabled and (eager or warmed_up(f.__code__)):
             _pending.discard(f)
             _compile(f, st)
+        elif _enabled and _link_early(f, st):
+            _pending.discard(f)
         else:  # warming up, or waiting for enable()
             _pending.add(f)
             _ensure_watcher()
@@ -673,6 +675,43 @@ def _compile(f: types.FunctionType, st: FunctionState) -> None:
                 print(f"splice: guard in {name}: {d.reason}", file=sys.stderr)
     elif "fallbacks" in LOG:
         print(f"splice: interpreted {name}: {st.reason}", file=sys.stderr)
+
+
+def _cache_has_entries() -> bool:
+    from . import codecache
+
+    return codecache.has_entries()
+
+
+def _link_early(f: types.FunctionType, st: FunctionState) -> bool:
+    """Before ``f`` has warmed up: link its code from the warm-start cache,
+    whose entry remembers the feedback of the run that compiled it (every
+    assumption is checked again as it links, and guarded as it runs); True
+    when it is installed.  Without an entry it warms up as usual."""
+    from . import codecache
+
+    if not st.cache or not codecache.has_entries():
+        return False
+    from ..backends import BACKENDS  # loaded: jit() prepared the back end, seeing entries
+
+    if not codecache.cached(st.code, BACKENDS[st.backend]):
+        return False
+    try:
+        from ..compiler import compile_function
+
+        compiled = compile_function(f, code=st.code, backend=st.backend, cache=True, cached_only=True,
+                                    **compile_options(f, st.backend))
+    except Exception:  # linking failed: the function warms up and compiles as usual
+        return False
+    if compiled is None:
+        return False
+    st.compiles += 1
+    st.compiled, st.status = compiled, COMPILED
+    _install(f, st)
+    if "compiles" in LOG:
+        print(f"splice: compiled {f.__module__}.{f.__qualname__} ({st.backend}, {compiled.size} bytes, "
+              f"{compiled.compile_seconds * 1e3:.2f} ms, from the cache, before warm-up)", file=sys.stderr)
+    return True
 
 
 def _compile_and_install(f: types.FunctionType, st: FunctionState) -> None:

@@ -396,3 +396,41 @@ def test_names_find_what_they_named():
         find(["orig", name_of(_f, ctx), "0" * 64], ctx)
     with pytest.raises(Unnamed):
         name_of(object(), ctx)
+
+
+# --- feedback ahead of warm-up ------------------------------------------------------
+
+
+def test_a_cached_function_is_linked_before_it_warms_up(tmp_path):
+    cache = tmp_path / "cache"
+    prog = tmp_path / "early.py"
+    prog.write_text(textwrap.dedent("""
+        import splice
+        @splice.jit
+        def f(n):
+            t = 0
+            for i in range(n):
+                t += i * i
+            return t
+        print(splice.explain(f).status, f(10))
+        for _ in range(20):
+            f(10)
+        import splice.runtime.registry
+        splice.runtime.registry.poll()
+        print(splice.explain(f).status, f(1000))
+    """))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SPLICE")}
+    env.update(PYTHONPATH=str(ROOT), SPLICE_CACHE_DIR=str(cache))
+    runs = [subprocess.run([sys.executable, str(prog)], capture_output=True, text=True, env=env, timeout=120)
+            for _ in range(2)]
+    assert runs[0].stdout.split() == ["pending", "285", "compiled", "332833500"], runs[0].stderr
+    assert runs[1].stdout.split() == ["compiled", "285", "compiled", "332833500"], runs[1].stderr
+
+
+def test_the_sampler_links_cached_code_at_its_first_sample(tmp_path):
+    cache = tmp_path / "cache"
+    first = _run(PROGRAM, tmp_path, cache, auto=True)
+    assert _compiled(first.stderr), first.stderr
+    never_hot = _run(PROGRAM, tmp_path, cache, auto=True, SPLICE_THRESHOLD="1000000000")
+    assert _linked(never_hot.stderr) and not _compiled(never_hot.stderr), never_hot.stderr
+    assert never_hot.stdout == first.stdout
