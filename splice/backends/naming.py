@@ -170,6 +170,10 @@ def name_of(obj: Any, ctx: Context) -> Name:
     if isinstance(obj, types.CodeType):
         original = ctx.trampoline_original(obj)
         at = ctx.consts().get(id(original)) if original is not None else None
+        if at is None and original is not None:
+            # The nested compiler keeps one trampoline for equal code objects:
+            # this one may have been made for an equal constant of another load.
+            at = next((path for path in ctx.consts().values() if _found(path, ctx) == original), None)
         if at is not None:
             return ["nested", *at[1:]]
         raise Unnamed(f"code object {obj.co_qualname}")

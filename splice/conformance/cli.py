@@ -74,8 +74,8 @@ def _parser() -> argparse.ArgumentParser:
     fuzz.add_argument("--batch", type=int, default=200, help="programs per child process")
     fuzz.add_argument("--save", metavar="DIR",
                       help="where minimized regressions go (default tests/conformance/regressions)")
-    fuzz.add_argument("--variants", default="jit,warm,guard,ir",
-                      help="compiled variants compared with CPython (jit, warm, guard, ir)")
+    fuzz.add_argument("--variants", default="jit,warm,guard,cached,ir",
+                      help="compiled variants compared with CPython (jit, warm, guard, cached, ir)")
     fuzz.add_argument("--ignore", default="", metavar="FIELDS",
                       help="comma-separated fields not compared (result, exception, line, log)")
     fuzz.add_argument("--max-minimize", type=int, default=5,

@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +63,15 @@ def interpreter(dbg: bool) -> str:
     return path
 
 
+_CACHE_DIR: list[str] = []
+
+
+def _cache_dir() -> str:
+    if not _CACHE_DIR:
+        _CACHE_DIR.append(tempfile.mkdtemp(prefix="splice-conformance-cache-"))
+    return _CACHE_DIR[0]
+
+
 def child_env(splice_on: bool, backend: str | None = None) -> dict[str, str]:
     """Environment for a child: this repo first on PYTHONPATH; splice forced to
     compile everything as early as possible (with ``backend``), or absent."""
@@ -70,6 +80,7 @@ def child_env(splice_on: bool, backend: str | None = None) -> dict[str, str]:
     env["PYTHONPATH"] = str(REPO_ROOT) + (os.pathsep + path if path else "")
     env["PYTHONFAULTHANDLER"] = "1"
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["SPLICE_CACHE_DIR"] = _cache_dir()  # the run's own warm-start cache, which its children share
     if splice_on:
         env["SPLICE"] = "1"
         env["SPLICE_THRESHOLD"] = "0"

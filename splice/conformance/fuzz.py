@@ -4,7 +4,9 @@ Every program runs on the same inputs under plain CPython (the oracle) and
 under each variant: ``jit`` (copy-and-patch, compiled eagerly, without type
 feedback), ``warm`` (copy-and-patch after CPython has quickened the code on
 all inputs, so the feedback-specialized stencils run), ``guard`` (quickened on
-the first input only, so the other inputs' types fail its guards) and ``ir``
+the first input only, so the other inputs' types fail its guards), ``cached``
+(as ``warm``, then the same program loaded again and its code linked from
+the warm-start cache, every name found anew in the new module) and ``ir``
 (the IR interpreter back end).  Results, exception type, message and traceback line, and the global
 side-effect log are compared.  Batches run in child processes, so a crash
 only costs its batch; the parent restarts after the program that crashed.
@@ -32,7 +34,7 @@ from typing import Any, Callable
 from .common import EventLog, REPO_ROOT, child_env, interpreter, read_events, run_child, total_refcount
 from .gen import Program, generate
 
-VARIANTS = ("jit", "warm", "guard", "ir")
+VARIANTS = ("jit", "warm", "guard", "cached", "ir")
 FILENAME = "<fuzzprog>"
 BASELINE_SECONDS = 1.0  # a program slower than this interpreted is skipped
 REGRESSIONS = REPO_ROOT / "tests" / "conformance" / "regressions"
@@ -179,15 +181,25 @@ def prepare(source: str, variant: str, inputs: list[str]) -> tuple[types.ModuleT
     import splice
 
     backend = "interp" if variant == "ir" else "copypatch"
-    if variant in ("warm", "guard"):
-        for _ in range(3 if variant == "warm" else 10):  # 3.11 quickens after 8 calls or back-edges
-            for args in (inputs if variant == "warm" else inputs[:1]):
-                try:
-                    observe(module, args, BASELINE_SECONDS)
-                except (Exception, _Timeout):
-                    pass
+    if variant == "cached":  # compiled once, kept in the cache; linked into a fresh load below
+        _quicken(module, inputs, 3)
+        splice.jit_module(module, backend=backend, eager=True)
+        module = load(source)
+    if variant in ("warm", "guard", "cached"):
+        _quicken(module, inputs if variant != "guard" else inputs[:1], 10 if variant == "guard" else 3)
     splice.jit_module(module, backend=backend, eager=True)
     return module, bool(splice.explain(module.f).compiled)
+
+
+def _quicken(module: types.ModuleType, inputs: list[str], rounds: int) -> None:
+    """Run ``module.f`` on ``inputs`` ``rounds`` times, so that CPython
+    quickens it (3.11 does after 8 calls or back-edges)."""
+    for _ in range(rounds):
+        for args in inputs:
+            try:
+                observe(module, args, BASELINE_SECONDS)
+            except (Exception, _Timeout):
+                pass
 
 
 def check(program: Program, variants: tuple[str, ...], index: int = 0, seed: str = "",

@@ -35,7 +35,7 @@ def test_cpython_suite_subset_identical_under_splice() -> None:
 
 
 @pytest.mark.parametrize("variants, ignore", [
-    (("jit", "warm", "guard"), ()),
+    (("jit", "warm", "guard", "cached"), ()),
     # Traceback lines under the IR interpreter are the open
     # test_found.test_interp_backend_traceback_line; compare everything else.
     (("ir",), ("line",)),
