@@ -113,6 +113,21 @@ def test_unpatched_hole_is_an_error() -> None:
         assemble(em.asm, em.table, lambda size: 0x10000)
 
 
+@pytest.mark.parametrize("value", [1 << 40, -(1 << 40), 1 << 64])
+def test_a_hole_value_that_does_not_fit_is_refused(value: int) -> None:
+    """The native patching loop (shared.c's patch_pieces) range checks every
+    hole as patch() does: a slot offset is a signed 32-bit field."""
+    def f(a):
+        return a.x
+    fn = build_ir(f)
+    em = Emitter(fn, entry.layout_for(f.__code__))
+    em.run()
+    getattr_piece = next(p for p in em.asm.pieces if p.stencil == "getattr_instance")
+    getattr_piece.holes["_JIT_ARG0"] = value
+    with pytest.raises(EmitError, match="does not fit"):
+        assemble(em.asm, em.table, lambda size: 0x10000)
+
+
 def test_symbols_cover_blocks_and_instructions() -> None:
     from splice.compiler import compile_function
 

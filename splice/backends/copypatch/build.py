@@ -263,7 +263,7 @@ SPECS: dict[str, tuple[str, list[str]]] = {
                     "compare_truth", "trampoline_invert", "trace_exit", "deopt_store", "hidden_thread", "hidden_thread_state", "sample_stacks",
                     "import_message", "chunk_alloc", "chunk_free", "match_class", "match_keys",
                     "exc_group_match", "prep_reraise_star", "vectorcall_entry", "refill_stack_cache", "get_slice",
-                    "osr_locate", "osr_arm", "osr_disarm", "osr_trace", "observe")},
+                    "osr_locate", "osr_arm", "osr_disarm", "osr_trace", "observe", "patch_pieces")},
     "shared_call_drain": ("shared", ["-DCALL", "-DDRAIN=1"]),
     "shared_call_keywords": ("shared", ["-DCALL", "-DKEYWORDS=1"]),
     "shared_call_kw": ("shared", ["-DCALL", "-DKW"]),

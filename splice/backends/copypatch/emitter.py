@@ -10,6 +10,7 @@ patched with a range-checked value and no hole may stay unpatched.
 
 from __future__ import annotations
 
+import array
 import ctypes
 import heapq
 import struct
@@ -746,8 +747,6 @@ def _near(linked: dict[str, int], sym: str, field_address: int) -> int:
     return stub
 
 
-# kind -> how to write a value that fits (struct.error when it does not).
-_PACK = {kind: struct.Struct(fmt).pack_into for kind, (_, fmt) in FIELD.items()}
 _classified_cache: dict[int, list[tuple[int, str, int, str, int]]] = {}
 
 
@@ -761,6 +760,76 @@ def _classified(st: Stencil) -> list[tuple[int, str, int, str, int]]:
 
 
 _OWN_PARTS = {".text": _TEXT, ".cold": _COLD, ".data": _DATA}
+
+
+class _HolePlan(ctypes.Structure):
+    """shared.c's hole_plan."""
+
+    _fields_ = [("off", ctypes.c_uint32), ("kind", ctypes.c_uint8), ("what", ctypes.c_uint8),
+                ("slot", ctypes.c_uint16), ("addend", ctypes.c_int64), ("target", ctypes.c_int64),
+                ("stub", ctypes.c_int64)]
+
+
+class _StencilPlan(ctypes.Structure):
+    """shared.c's stencil_plan."""
+
+    _fields_ = [("code", ctypes.c_void_p), ("length", ctypes.c_int64), ("hot", ctypes.c_int64),
+                ("holes", ctypes.c_void_p), ("count", ctypes.c_int64)]
+
+
+_PLAN_KINDS = {"abs64": 0, "abs32": 1, "abs32s": 2, "pc32": 3}
+_PLAN_WHAT = {_HOLE: 0, _CONTINUE: 1, _TEXT: 2, _COLD: 3, _DATA: 4, _SHARED: 5, _C_SYMBOL: 5}
+# id(stencil) -> (its plan's address, the names of its value holes, what the plan points into)
+_plans: dict[int, tuple[int, tuple[str, ...], Any]] = {}
+
+
+def _plan(tab: dict[str, Stencil], st: Stencil) -> tuple[int, tuple[str, ...]]:
+    """A stencil as patch_pieces reads it, made once per process: its code,
+    and each hole with what fills it; an address the process knows already
+    (a C symbol, a shared helper, a C function's jump stub) is written in.
+    The names: the holes a piece gives values for, in the order it gives them."""
+    got = _plans.get(id(st))
+    if got is None:
+        linked = _linked(tab)
+        names: list[str] = []
+        holes = []
+        for off, kind, what, sym, addend in _classified(st):
+            hole = _HolePlan(off, _PLAN_KINDS[kind], _PLAN_WHAT[what], 0, addend, 0, 0)
+            if what == _HOLE:
+                if sym not in names:
+                    names.append(sym)
+                hole.slot = names.index(sym)
+            elif what == _SHARED:
+                hole.target = shared_address(tab, sym[len(SHARED_PREFIX):])
+            elif what == _C_SYMBOL:
+                hole.target = c_symbol(sym)
+                hole.stub = linked.get("plt:" + sym, 0) if kind == "pc32" else 0
+            holes.append(hole)
+        array_ = (_HolePlan * max(1, len(holes)))(*holes)
+        code = ctypes.create_string_buffer(st.code, max(1, len(st.code)))
+        plan = _StencilPlan(ctypes.addressof(code), len(st.code), st.hot, ctypes.addressof(array_), len(holes))
+        got = _plans[id(st)] = (ctypes.addressof(plan), tuple(names), (plan, array_, code))
+    return got[0], got[1]
+
+
+_patch_fn: list[Any] = []
+
+
+def _patch_pieces() -> Any:
+    if not _patch_fn:
+        _patch_fn.append(ctypes.PYFUNCTYPE(ctypes.c_ssize_t, ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64,
+                                           ctypes.c_void_p, ctypes.c_int64, ctypes.c_void_p)(
+            shared_address(table(), "patch_pieces")))
+    return _patch_fn[0]
+
+
+def _failure(tab: dict[str, Stencil], p: Piece, hole: int) -> str:
+    """Why patch_pieces refused a piece (a bug, never user error)."""
+    holes = _classified(tab[p.stencil])
+    if hole >= len(holes):
+        return f"{p.stencil} ({p.symbol}) does not fit where the layout put it"
+    off, kind, _, sym, _ = holes[hole]
+    return f"hole {sym} ({kind}) of {p.stencil} at {off} ({p.symbol}): its value does not fit the field"
 
 
 def _what(sym: str) -> int:
@@ -785,37 +854,38 @@ def assemble(asm: Assembly, tab: dict[str, Stencil], base_of: Any) -> tuple[byte
     pieces = asm.pieces
     n = len(pieces)
 
-    targets = [i + 1 if p.cont is None else asm.labels[id(p.cont)] for i, p in enumerate(pieces)]
-    sizes = []
-    for i, p in enumerate(pieces):
-        st = tab[p.stencil]
-        falls = st.tail is not None and targets[i] == i + 1
-        sizes.append(st.tail if falls else st.hot)
-    # Every piece's hot part in order, then their cold parts (splitting.py).
-    starts, cold_starts = [], []
+    labels = asm.labels
+    stencils = [tab[p.stencil] for p in pieces]
+    # Every piece's hot part in order, then their cold parts (splitting.py),
+    # the stencils' data, the slot lists (each a SlotList, always _JIT_LIST).
+    targets, sizes, starts = [], [], []
     pos = 0
-    for s in sizes:
+    for i, p in enumerate(pieces):
+        st = stencils[i]
+        t = i + 1 if p.cont is None else labels[id(p.cont)]
+        targets.append(t)
+        size = st.tail if st.tail is not None and t == i + 1 else st.hot
+        sizes.append(size)
         starts.append(pos)
-        pos += s
-    for p in pieces:
-        st = tab[p.stencil]
+        pos += size
+    cold_starts = []
+    for st in stencils:
         cold_starts.append(pos)
         pos += len(st.code) - st.hot
     code_size = pos
     data_at: dict[str, int] = {}
-    for p in pieces:
-        st = tab[p.stencil]
+    lists: list[tuple[int, SlotList]] = []
+    for p, st in zip(pieces, stencils):
         if st.data and p.stencil not in data_at:
             pos += -pos % 16
             data_at[p.stencil] = pos
             pos += len(st.data)
-    lists: list[tuple[int, SlotList]] = []
     for p in pieces:
-        for v in p.holes.values():
-            if isinstance(v, SlotList) and v.offsets:
-                pos += -pos % 8
-                lists.append((pos, v))
-                pos += 4 * len(v.offsets)
+        v = p.holes.get("_JIT_LIST")
+        if v is not None and v.offsets:
+            pos += -pos % 8
+            lists.append((pos, v))
+            pos += 4 * len(v.offsets)
     total = max(pos, 1)
     base = base_of(total)
     buf = bytearray(total)
@@ -828,7 +898,6 @@ def assemble(asm: Assembly, tab: dict[str, Stencil], base_of: Any) -> tuple[byte
     for name, o in data_at.items():
         buf[o:o + len(tab[name].data)] = tab[name].data
     symbols: dict[str, int] = {}
-    linked = _linked(tab)
 
     def resolve(value: Any) -> int:
         if isinstance(value, Label):
@@ -854,52 +923,41 @@ def assemble(asm: Assembly, tab: dict[str, Stencil], base_of: Any) -> tuple[byte
             return value
         raise EmitError(f"bad hole value {value!r}")
 
+    # The holes are written natively (shared.c's patch_pieces, from each
+    # stencil's _plan); here each piece gets its place and its own values.
+    plans = array.array("q")
+    values = array.array("q")
     for i, p in enumerate(pieces):
-        st = tab[p.stencil]
-        start, size, cold_start, hot = starts[i], sizes[i], cold_starts[i], st.hot
-        buf[start:start + size] = st.code[:size]
-        buf[cold_start:cold_start + len(st.code) - hot] = st.code[hot:]
+        st = stencils[i]
+        got = _plans.get(id(st))
+        plan, names = (got[0], got[1]) if got is not None else _plan(tab, st)
+        t = targets[i]
+        plans.extend((plan, starts[i], sizes[i], cold_starts[i], starts[t] if t < n else -1,
+                      data_at.get(p.stencil, 0), len(values)))
+        holes = p.holes
+        for name in names:
+            value = holes.get(name, _MISSING)
+            if type(value) is not int:  # slot offsets and constants (most holes) are ready
+                if value is _MISSING:
+                    raise EmitError(f"hole {name} of {p.stencil} left unpatched ({p.symbol})")
+                value = resolve(value)
+            try:
+                values.append(value)
+            except OverflowError:  # a 64-bit field takes unsigned values too
+                if not 1 << 63 <= value < 1 << 64:
+                    raise EmitError(f"value {value:#x} of hole {name} does not fit a 64-bit field") from None
+                values.append(value - (1 << 64))
         if p.symbol:
             # An instruction ("b<block>.<index>:<kind>") is named with its stencil.
             name = f"{p.symbol} ({p.stencil})" if p.symbol.startswith("b") else p.symbol
-            symbols.setdefault(name, base + start)
-            if len(st.code) > hot:
-                symbols.setdefault(name + " cold", base + cold_start)
-        for off, kind, what, sym, addend in _classified(st):
-            if off >= hot:
-                at = cold_start + off - hot
-            elif off < size:
-                at = start + off
-            else:
-                continue  # inside the elided tail jump
-            if what == _HOLE:
-                value = p.holes.get(sym, _MISSING)
-                if type(value) is not int:  # slot offsets and constants (most holes) are ready
-                    if value is _MISSING:
-                        raise EmitError(f"hole {sym} of {p.stencil} left unpatched ({p.symbol})")
-                    value = resolve(value)
-            elif what == _CONTINUE:
-                t = targets[i]
-                if t >= n:
-                    raise EmitError(f"{p.stencil} continues past the end of the code")
-                value = base + starts[t]
-            elif what == _TEXT:
-                value = base + start
-            elif what == _COLD:
-                value = base + cold_start
-            elif what == _DATA:
-                value = base + data_at[p.stencil]
-            elif what == _SHARED:
-                value = shared_address(tab, sym[len(SHARED_PREFIX):])
-            elif kind == "pc32":
-                value = _near(linked, sym, base + at)
-            else:
-                value = c_symbol(sym)
-            value += addend
-            try:  # struct refuses values outside the field: the range check
-                _PACK[kind](buf, at, value - (base + at if kind == "pc32" else 0))
-            except struct.error:
-                patch(buf, at, kind, value, base + at)  # says why, or packs a negative abs64
+            symbols.setdefault(name, base + starts[i])
+            if len(st.code) > st.hot:
+                symbols.setdefault(name + " cold", base + cold_starts[i])
+    if pieces:
+        failed = _patch_pieces()(ctypes.addressof((ctypes.c_char * total).from_buffer(buf)), total, base,
+                                 plans.buffer_info()[0], n, values.buffer_info()[0] if values else 0)
+        if failed >= 0:
+            raise EmitError(_failure(tab, pieces[failed >> 16], failed & 0xFFFF))
     for name, label in asm.blocks.items():
         if id(label) in asm.labels:
             symbols[name] = base + starts[asm.labels[id(label)]]

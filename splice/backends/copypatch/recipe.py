@@ -187,7 +187,8 @@ def _decode_assembly(raw: dict[str, Any], ctx: naming.Context) -> Assembly:
     for stencil, cont, symbol, holes in raw["pieces"]:
         if stencil not in tab:
             raise Stale(f"no stencil {stencil} in this table")
-        decoded = {str(hole): _decode_value(value, labels, ctx, objects, observed) for hole, value in holes.items()}
+        decoded = {hole: value if type(value) is int else _decode_value(value, labels, ctx, objects, observed)
+                   for hole, value in holes.items()}
         asm.pieces.append(Piece(stencil, decoded, labels[cont] if cont is not None else None, symbol))
     asm.blocks = {str(name): labels[n] for name, n in raw["blocks"].items()}
     if not all(0 <= at < len(asm.pieces) for at in asm.labels.values()):
@@ -203,7 +204,7 @@ def _decode_value(raw: Any, labels: list[Label], ctx: naming.Context, objects: d
     if tag == "L":
         return labels[raw[1]]
     if tag == "O":
-        key = json.dumps(raw[1])
+        key = repr(raw[1])
         if key not in objects:
             objects[key] = naming.find(raw[1], ctx)
         return ObjRef(objects[key])
@@ -217,7 +218,7 @@ def _decode_value(raw: Any, labels: list[Label], ctx: naming.Context, objects: d
         return CounterRef(int(raw[1]))
     if tag == "V":
         what, name, owner_name = str(raw[1]), str(raw[2]), raw[3]
-        key = (what, name, json.dumps(owner_name))
+        key = (what, name, repr(owner_name))
         number = observed.get(key)
         if number is None:
             owner = naming.find(owner_name, ctx)

@@ -1591,3 +1591,114 @@ Py_ssize_t _jit_stencil(int what, PyObject *owner, PyObject *name)
     return index >= 0 && index < UINT16_MAX && DK_UNICODE_ENTRIES(keys)[index].me_value != NULL ? index : -1;
 }
 #endif
+
+#ifdef PATCH_PIECES
+/* The emitter's patching loop (emitter.assemble), run natively: copy each
+ * piece's stencil (its hot part where the layout put it, its cold part
+ * after every hot part) and write every hole, each value range checked as
+ * emitter.patch checks it.  The layout, and each piece's values for its
+ * own holes, come from the emitter; the rest is worked out here.  -1 when
+ * every hole fits; else the failing piece's index times 65536 plus its
+ * hole's index, and nothing is to be run. */
+enum { ABS64, ABS32, ABS32S, PC32 };
+enum { VALUE, NEXT, TEXT, COLD, DATA, SYMBOL };
+typedef struct {
+    uint32_t off;     /* in the stencil's code */
+    uint8_t kind;     /* ABS64 .. PC32 */
+    uint8_t what;     /* VALUE .. SYMBOL */
+    uint16_t slot;    /* VALUE: which of the piece's values */
+    int64_t addend;
+    int64_t target;   /* SYMBOL: its address */
+    int64_t stub;     /* SYMBOL: a jump to it within 32-bit reach of the code (0: none) */
+} hole_plan;
+_Static_assert(sizeof(hole_plan) == 32, "emitter._HolePlan");
+typedef struct {
+    const uint8_t *code;
+    int64_t length;   /* of the code */
+    int64_t hot;      /* code[hot:] is the cold part */
+    const hole_plan *holes;
+    int64_t count;
+} stencil_plan;
+typedef struct {
+    const stencil_plan *st;
+    int64_t start, size, cold_start;
+    int64_t next;     /* where the piece continues (its _JIT_CONTINUE); -1: past the end */
+    int64_t data_at;
+    int64_t first;    /* its first value */
+} piece_plan;
+
+HELPER int fits(int kind, int64_t v)
+{
+    switch (kind) {
+    case ABS64: return 1;
+    case ABS32: return v >= 0 && v <= (int64_t)UINT32_MAX;
+    default: return v >= INT32_MIN && v <= INT32_MAX;
+    }
+}
+
+Py_ssize_t _jit_stencil(uint8_t *buf, int64_t length, int64_t base, const piece_plan *pieces, int64_t n,
+                        const int64_t *values)
+{
+    for (int64_t i = 0; i < n; i++) {
+        const piece_plan *p = &pieces[i];
+        const stencil_plan *st = p->st;
+        int64_t cold = st->length - st->hot;
+        if (p->start < 0 || p->size < 0 || p->size > st->hot || p->start + p->size > length ||
+            p->cold_start < 0 || p->cold_start + cold > length) {
+            return i * 65536 + 65535;
+        }
+        __builtin_memcpy(buf + p->start, st->code, (size_t)p->size);
+        __builtin_memcpy(buf + p->cold_start, st->code + st->hot, (size_t)cold);
+        for (int64_t h = 0; h < st->count; h++) {
+            const hole_plan *hp = &st->holes[h];
+            int64_t at;
+            if (hp->off >= st->hot) {
+                at = p->cold_start + hp->off - st->hot;
+            }
+            else if (hp->off < p->size) {
+                at = p->start + hp->off;
+            }
+            else {
+                continue;  /* inside the elided tail jump */
+            }
+            int64_t v;
+            switch (hp->what) {
+            case VALUE: v = values[p->first + hp->slot]; break;
+            case NEXT:
+                if (p->next < 0) {
+                    return i * 65536 + h;
+                }
+                v = base + p->next;
+                break;
+            case TEXT: v = base + p->start; break;
+            case COLD: v = base + p->cold_start; break;
+            case DATA: v = base + p->data_at; break;
+            default:
+                v = hp->target;
+                if (hp->kind == PC32 && !fits(PC32, v + hp->addend - (base + at))) {
+                    v = hp->stub;
+                    if (v == 0) {
+                        return i * 65536 + h;
+                    }
+                }
+            }
+            v += hp->addend;
+            if (hp->kind == PC32) {
+                v -= base + at;
+            }
+            int size = hp->kind == ABS64 ? 8 : 4;
+            if (!fits(hp->kind, v) || at < 0 || at + size > length) {
+                return i * 65536 + h;
+            }
+            if (size == 8) {
+                __builtin_memcpy(buf + at, &v, 8);
+            }
+            else {
+                uint32_t w = (uint32_t)v;
+                __builtin_memcpy(buf + at, &w, 4);
+            }
+        }
+    }
+    return -1;
+}
+#endif
