@@ -101,13 +101,17 @@ def test_far_c_functions_are_called_through_stubs() -> None:
     assert bytes((ctypes.c_char * 14).from_address(stub).raw) == emitter._STUB + struct.pack("<Q", target)
 
 
-def test_unpatched_hole_is_an_error() -> None:
+def _getattr_piece() -> tuple[Emitter, object]:
+    """The emitted pieces of ``lambda a: a.x``, and its getattr piece."""
     def f(a):
         return a.x
-    fn = build_ir(f)
-    em = Emitter(fn, entry.layout_for(f.__code__))
+    em = Emitter(build_ir(f), entry.layout_for(f.__code__))
     em.run()
-    getattr_piece = next(p for p in em.asm.pieces if p.stencil == "getattr_instance")
+    return em, next(p for p in em.asm.pieces if p.stencil == "getattr_instance")
+
+
+def test_unpatched_hole_is_an_error() -> None:
+    em, getattr_piece = _getattr_piece()
     del getattr_piece.holes["_JIT_OP0"]
     with pytest.raises(EmitError, match="_JIT_OP0"):
         assemble(em.asm, em.table, lambda size: 0x10000)
@@ -117,12 +121,7 @@ def test_unpatched_hole_is_an_error() -> None:
 def test_a_hole_value_that_does_not_fit_is_refused(value: int) -> None:
     """The native patching loop (shared.c's patch_pieces) range checks every
     hole as patch() does: a slot offset is a signed 32-bit field."""
-    def f(a):
-        return a.x
-    fn = build_ir(f)
-    em = Emitter(fn, entry.layout_for(f.__code__))
-    em.run()
-    getattr_piece = next(p for p in em.asm.pieces if p.stencil == "getattr_instance")
+    em, getattr_piece = _getattr_piece()
     getattr_piece.holes["_JIT_ARG0"] = value
     with pytest.raises(EmitError, match="does not fit"):
         assemble(em.asm, em.table, lambda size: 0x10000)
