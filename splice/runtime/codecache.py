@@ -313,12 +313,6 @@ def clear() -> int:
     return n
 
 
-def names() -> set[str]:
-    """The names of the entries there are (one directory listing)."""
-    root = usable_directory(create=False)
-    return {e.name for e in entries(root)} if root is not None else set()
-
-
 # --- entries of compiled functions ---------------------------------------------
 
 

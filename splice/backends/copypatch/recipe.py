@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ctypes
 import json
+import sys
 from typing import Any, Callable
 
 from ...frontend import class_of_version
@@ -139,8 +140,6 @@ def _owner(value: Observed) -> Any:
         if cls is None:
             raise NotCacheable(f"the class with version tag {value.type_version} is gone")
         return cls
-    import sys
-
     for module in list(sys.modules.values()):
         d = getattr(module, "__dict__", None)
         if type(d) is dict and observe(KEYS_VERSION, d, "") == value.keys_version:
