@@ -32,11 +32,10 @@ def main() -> None:
     cold: collections.Counter[str] = collections.Counter()  # bytes in the cold parts
     assemble = emitter.assemble
 
-    def counting(em, base_of):  # type: ignore[no-untyped-def]
-        out = assemble(em, base_of)
-        asm = em.asm
+    def counting(asm, tab, base_of):  # type: ignore[no-untyped-def]
+        out = assemble(asm, tab, base_of)
         for i, p in enumerate(asm.pieces):
-            st = em.table[p.stencil]
+            st = tab[p.stencil]
             follows = (i + 1 if p.cont is None else asm.labels[id(p.cont)]) == i + 1
             per_stencil[p.stencil] += st.tail if st.tail is not None and follows else st.hot
             cold[p.stencil] += len(st.code) - st.hot
