@@ -23,6 +23,8 @@ JSON list:
   attribute, a builtin type's method descriptor); ``["gq", qualname]``
   the same from the function's own globals (a module run as a script
   under another name, code run by ``exec``);
+* ``["typed", type, name]``: what ``name`` finds, when its type is still
+  ``type`` (every name of a global, builtin or attribute is wrapped so);
 * ``["nested", i, ...]``: the trampoline of a nested code constant (the
   nested function compiled too), made anew by the context's nested compiler;
 * ``["fcode", f]``, ``["orig", f, digest]``: what function ``f`` (a name)
@@ -158,7 +160,23 @@ def _qualified(obj: Any) -> tuple[str, str] | None:
 
 
 def name_of(obj: Any, ctx: Context) -> Name:
-    """A name for ``obj`` that ``find`` turns back into it; Unnamed if none."""
+    """A name for ``obj`` that ``find`` turns back into it; Unnamed if none.
+    A name found through a namespace (a global, a builtin, a module's or a
+    class's attribute) also says the object's type, which ``find`` checks:
+    a class attribute that was a plain value and is a descriptor in
+    another run (its class changed while the code did not) is not it."""
+    named = _untyped_name(obj, ctx)
+    if named[0] in ("g", "b", "q", "gq"):
+        return ["typed", _type_tag(obj), named]
+    return named
+
+
+def _type_tag(obj: Any) -> str:
+    t = type(obj)
+    return f"{t.__module__}.{t.__qualname__}"
+
+
+def _untyped_name(obj: Any, ctx: Context) -> Name:
     named = _value_name(obj)
     if named is not None:
         return named
@@ -230,6 +248,9 @@ _NOTHING = object()
 def _found(name: Name, ctx: Context) -> Any:
     try:
         kind = name[0]
+        if kind == "typed":
+            obj = _found(name[2], ctx)
+            return obj if obj is not _NOTHING and _type_tag(obj) == name[1] else _NOTHING
         if kind == "v":
             _, what, value = name
             if what == "const":

@@ -434,3 +434,17 @@ def test_the_sampler_links_cached_code_at_its_first_sample(tmp_path):
     never_hot = _run(PROGRAM, tmp_path, cache, auto=True, SPLICE_THRESHOLD="1000000000")
     assert _linked(never_hot.stderr) and not _compiled(never_hot.stderr), never_hot.stderr
     assert never_hot.stdout == first.stdout
+
+
+class _Outer:
+    class Inner:
+        pass
+
+
+def test_a_name_is_missing_once_what_it_named_changed_type(monkeypatch):
+    ctx = Context(_f, _f.__code__)
+    name = name_of(_Outer.Inner, ctx)
+    assert name[0] == "typed" and find(name, ctx) is _Outer.Inner
+    monkeypatch.setattr(_Outer, "Inner", classmethod(lambda cls: 1))  # a descriptor now
+    with pytest.raises(Missing):
+        find(name, ctx)
