@@ -21,7 +21,7 @@ import pytest
 
 from splice import compiler
 from splice.backends.base import Stale
-from splice.backends.copypatch import backend as copypatch_backend, stencils
+from splice.backends.copypatch import backend as copypatch_backend, recipe, stencils
 from splice.backends.naming import Context, Missing, Unnamed, code_digest, find, name_of
 from splice.compiler import compile_function
 from splice.runtime import codecache, entry
@@ -373,7 +373,7 @@ def test_a_recipe_that_names_a_missing_stencil_or_is_malformed_is_stale():
     with pytest.raises(Stale, match="no stencil"):
         _link(be, json.dumps(doc).encode(), use)
     with pytest.raises(Stale, match="malformed"):
-        _link(be, b'{"format": 1, "main": 3, "drain": null, "meta": {}}', use)
+        _link(be, json.dumps({"format": recipe.FORMAT, "main": 3, "drain": None, "meta": {}}).encode(), use)
 
 
 def test_a_recipe_is_stale_once_the_class_it_read_changed():

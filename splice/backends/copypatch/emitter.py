@@ -101,7 +101,9 @@ class Label:
 @dataclass
 class Piece:
     stencil: str
-    holes: dict[str, Any]
+    # name -> value (the emitter's); or the values in the stencil's hole
+    # order (``hole_names``: a recipe's), a tuple when every one is an int.
+    holes: dict[str, Any] | list[Any] | tuple[int, ...]
     # Where _JIT_CONTINUE goes: None = the next piece.
     cont: Label | None = None
     symbol: str | None = None
@@ -791,13 +793,11 @@ def _plan(tab: dict[str, Stencil], st: Stencil) -> tuple[int, tuple[str, ...]]:
     got = _plans.get(id(st))
     if got is None:
         linked = _linked(tab)
-        names: list[str] = []
+        names = hole_names(st)
         holes = []
         for off, kind, what, sym, addend in _classified(st):
             hole = _HolePlan(off, _PLAN_KINDS[kind], _PLAN_WHAT[what], 0, addend, 0, 0)
             if what == _HOLE:
-                if sym not in names:
-                    names.append(sym)
                 hole.slot = names.index(sym)
             elif what == _SHARED:
                 hole.target = shared_address(tab, sym[len(SHARED_PREFIX):])
@@ -808,8 +808,21 @@ def _plan(tab: dict[str, Stencil], st: Stencil) -> tuple[int, tuple[str, ...]]:
         array_ = (_HolePlan * max(1, len(holes)))(*holes)
         code = ctypes.create_string_buffer(st.code, max(1, len(st.code)))
         plan = _StencilPlan(ctypes.addressof(code), len(st.code), st.hot, ctypes.addressof(array_), len(holes))
-        got = _plans[id(st)] = (ctypes.addressof(plan), tuple(names), (plan, array_, code))
+        got = _plans[id(st)] = (ctypes.addressof(plan), names, (plan, array_, code))
     return got[0], got[1]
+
+
+_hole_names: dict[int, tuple[str, ...]] = {}
+
+
+def hole_names(st: Stencil) -> tuple[str, ...]:
+    """The stencil's ``_JIT_*`` holes a piece gives values for, in the order
+    it gives them (each name once, in the order the holes come)."""
+    names = _hole_names.get(id(st))
+    if names is None:
+        names = _hole_names[id(st)] = tuple(dict.fromkeys(sym for _, _, what, sym, _ in _classified(st)
+                                                           if what == _HOLE))
+    return names
 
 
 _patch_fn: list[Any] = []
@@ -821,6 +834,18 @@ def _patch_pieces() -> Any:
                                            ctypes.c_void_p, ctypes.c_int64, ctypes.c_void_p)(
             shared_address(table(), "patch_pieces")))
     return _patch_fn[0]
+
+
+def _extended(values: array.array, ints: tuple[int, ...]) -> bool:
+    """Append a piece's values when they are all ints that fit int64 (else
+    nothing, False: the caller takes them one at a time)."""
+    start = len(values)
+    try:
+        values.extend(ints)
+    except (OverflowError, TypeError):
+        del values[start:]  # what it appended before the one that did not fit
+        return False
+    return True
 
 
 def _failure(tab: dict[str, Stencil], p: Piece, hole: int) -> str:
@@ -881,11 +906,14 @@ def assemble(asm: Assembly, tab: dict[str, Stencil], base_of: Any) -> tuple[byte
             data_at[p.stencil] = pos
             pos += len(st.data)
     for p in pieces:
-        v = p.holes.get("_JIT_LIST")
-        if v is not None and v.offsets:
-            pos += -pos % 8
-            lists.append((pos, v))
-            pos += 4 * len(v.offsets)
+        holes = p.holes
+        if type(holes) is tuple:
+            continue
+        for v in ((holes.get("_JIT_LIST"),) if type(holes) is dict else holes):
+            if isinstance(v, SlotList) and v.offsets:
+                pos += -pos % 8
+                lists.append((pos, v))
+                pos += 4 * len(v.offsets)
     total = max(pos, 1)
     base = base_of(total)
     buf = bytearray(total)
@@ -935,18 +963,22 @@ def assemble(asm: Assembly, tab: dict[str, Stencil], base_of: Any) -> tuple[byte
         plans.extend((plan, starts[i], sizes[i], cold_starts[i], starts[t] if t < n else -1,
                       data_at.get(p.stencil, 0), len(values)))
         holes = p.holes
-        for name in names:
-            value = holes.get(name, _MISSING)
-            if type(value) is not int:  # slot offsets and constants (most holes) are ready
-                if value is _MISSING:
-                    raise EmitError(f"hole {name} of {p.stencil} left unpatched ({p.symbol})")
-                value = resolve(value)
-            try:
-                values.append(value)
-            except OverflowError:  # a 64-bit field takes unsigned values too
-                if not 1 << 63 <= value < 1 << 64:
-                    raise EmitError(f"value {value:#x} of hole {name} does not fit a 64-bit field") from None
-                values.append(value - (1 << 64))
+        if type(holes) is dict:
+            holes = [holes.get(name, _MISSING) for name in names]
+        elif len(holes) != len(names):
+            raise EmitError(f"{p.stencil} given {len(holes)} values for {len(names)} holes ({p.symbol})")
+        if type(holes) is not tuple or not _extended(values, holes):
+            for name, value in zip(names, holes):
+                if type(value) is not int:  # slot offsets and constants (most holes) are ready
+                    if value is _MISSING:
+                        raise EmitError(f"hole {name} of {p.stencil} left unpatched ({p.symbol})")
+                    value = resolve(value)
+                try:
+                    values.append(value)
+                except OverflowError:  # a 64-bit field takes unsigned values too
+                    if not 1 << 63 <= value < 1 << 64:
+                        raise EmitError(f"value {value:#x} of hole {name} does not fit a 64-bit field") from None
+                    values.append(value - (1 << 64))
         if p.symbol:
             # An instruction ("b<block>.<index>:<kind>") is named with its stencil.
             name = f"{p.symbol} ({p.stencil})" if p.symbol.startswith("b") else p.symbol

@@ -31,10 +31,10 @@ from ...ir import TrivialBody, TrivialKind
 from .. import naming
 from ..base import DeoptSite, GeneratorShape, NotCacheable, Stale, TraceExitPoint
 from .emitter import (ATTR_INDEX, KEYS_INDEX, KEYS_VERSION, SLOT_OFFSET, TYPE_VERSION, Address, Assembly, CacheRef,
-                      CounterRef, Label, ObjRef, Observed, Piece, SlotList, shared_address)
+                      CounterRef, Label, ObjRef, Observed, Piece, SlotList, hole_names, shared_address)
 from .stencils import table
 
-FORMAT = 1
+FORMAT = 2  # 2: each piece's values in its stencil's hole order
 # The stencils whose OP0..OP2 are an inlined call's guard: the callee, the
 # code it held, the code whose body was inlined.
 CALLEE_GUARDS = frozenset({"check_callee", "check_method", "guard_callee", "guard_method"})
@@ -88,17 +88,25 @@ def _encode_assembly(asm: Assembly, ctx: naming.Context) -> dict[str, Any]:
             bound.append(asm.labels[id(lab)])
         return n
 
+    tab = table()
     pieces = []
     for p in asm.pieces:
-        holes = {}
+        # The values in the stencil's hole order, ints in place; the others
+        # (0 in place) by their slot, written by name.
+        values, named = [], {}
         callee = p.stencil in CALLEE_GUARDS
-        for hole, value in p.holes.items():
+        for slot, hole in enumerate(hole_names(tab[p.stencil])):
+            value = p.holes[hole]
+            if type(value) is int:
+                values.append(value)
+                continue
+            values.append(0)
             if callee and hole in ("_JIT_OP1", "_JIT_OP2"):
                 code_name, original_name = naming.callee_names(p.holes["_JIT_OP0"].obj, p.holes["_JIT_OP2"].obj, ctx)
-                holes[hole] = ["O", code_name if hole == "_JIT_OP1" else original_name]
+                named[str(slot)] = ["O", code_name if hole == "_JIT_OP1" else original_name]
             else:
-                holes[hole] = _encode_value(value, label, ctx)
-        pieces.append([p.stencil, label(p.cont) if p.cont is not None else None, p.symbol, holes])
+                named[str(slot)] = _encode_value(value, label, ctx)
+        pieces.append([p.stencil, label(p.cont) if p.cont is not None else None, p.symbol, values, named])
     blocks = {name: label(lab) for name, lab in asm.blocks.items() if id(lab) in asm.labels}
     return {"pieces": pieces, "labels": bound, "blocks": blocks, "caches": asm.caches,
             "counters": len(asm.counters)}
@@ -183,12 +191,18 @@ def _decode_assembly(raw: dict[str, Any], ctx: naming.Context) -> Assembly:
         asm.labels[id(lab)] = int(at)
     objects: dict[str, Any] = {}  # a name's JSON -> what it found (each name looked up once)
     observed: dict[tuple[str, str, str], int] = {}
-    for stencil, cont, symbol, holes in raw["pieces"]:
-        if stencil not in tab:
+    for stencil, cont, symbol, values, named in raw["pieces"]:
+        st = tab.get(stencil)
+        if st is None:
             raise Stale(f"no stencil {stencil} in this table")
-        decoded = {hole: value if type(value) is int else _decode_value(value, labels, ctx, objects, observed)
-                   for hole, value in holes.items()}
-        asm.pieces.append(Piece(stencil, decoded, labels[cont] if cont is not None else None, symbol))
+        if len(values) != len(hole_names(st)):
+            raise Stale(f"{stencil} given {len(values)} values for {len(hole_names(st))} holes")
+        holes: list[Any] | tuple[int, ...] = tuple(values)
+        if named:
+            holes = list(values)
+            for slot, value in named.items():
+                holes[int(slot)] = _decode_value(value, labels, ctx, objects, observed)
+        asm.pieces.append(Piece(stencil, holes, labels[cont] if cont is not None else None, symbol))
     asm.blocks = {str(name): labels[n] for name, n in raw["blocks"].items()}
     if not all(0 <= at < len(asm.pieces) for at in asm.labels.values()):
         raise Stale("a label outside the recipe")
