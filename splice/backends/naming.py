@@ -10,7 +10,8 @@ JSON list:
 
 * ``["v", kind, value]``: an object whose identity is its value: None,
   True, False, Ellipsis, a small int (CPython keeps one of each), an
-  interned string;
+  interned string; and, when nothing else names it, a float or an int a
+  pass made (a constant, whose value is all that is used of it);
 * ``["k", i, j, ...]``: a constant of the compiled code (``co_consts[i]``,
   then item ``j`` of that constant: a nested code object's constants, a
   tuple's items);
@@ -221,6 +222,10 @@ def _untyped_name(obj: Any, ctx: Context) -> Name:
         for key, value in list(getattr(module, "__dict__", {}).items()):
             if value is obj and type(key) is str:
                 return ["q", module_name, key]
+    if type(obj) is float:  # a constant a pass made (0.0 for a float sum): its value is all it is
+        return ["v", "float", obj.hex()]
+    if type(obj) is int:
+        return ["v", "bigint", str(obj)]
     raise Unnamed(f"{type(obj).__name__} object {_short(obj)}")
 
 
@@ -259,6 +264,10 @@ def _found(name: Name, ctx: Context) -> Any:
                 return value
             if what == "str" and type(value) is str:
                 return sys.intern(value)
+            if what == "float" and type(value) is str:
+                return float.fromhex(value)
+            if what == "bigint" and type(value) is str:
+                return int(value)
             return _NOTHING
         if kind == "k":
             obj: Any = ctx.code

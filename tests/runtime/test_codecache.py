@@ -448,3 +448,10 @@ def test_a_name_is_missing_once_what_it_named_changed_type(monkeypatch):
     monkeypatch.setattr(_Outer, "Inner", classmethod(lambda cls: 1))  # a descriptor now
     with pytest.raises(Missing):
         find(name, ctx)
+
+
+@pytest.mark.parametrize("value", [0.0, -0.0, float("inf"), 1.5e-300, 10**40])
+def test_a_number_a_pass_made_is_named_by_its_value(value):
+    ctx = Context(_f, _f.__code__)
+    found = find(name_of(value, ctx), ctx)
+    assert type(found) is type(value) and repr(found) == repr(value)
