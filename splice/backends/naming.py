@@ -143,7 +143,8 @@ def _value_name(obj: Any) -> Name | None:
     if type(obj) is int and -5 <= obj <= 256:
         return ["v", "int", obj]
     if type(obj) is str and sys.intern(obj) is obj:
-        return ["v", "str", obj]
+        # As UTF-8 bytes: JSON would read two escaped surrogates back as one character.
+        return ["v", "str", obj.encode("utf-8", "surrogatepass").hex()]
     return None
 
 
@@ -263,7 +264,7 @@ def _found(name: Name, ctx: Context) -> Any:
             if what == "int" and type(value) is int and -5 <= value <= 256:
                 return value
             if what == "str" and type(value) is str:
-                return sys.intern(value)
+                return sys.intern(bytes.fromhex(value).decode("utf-8", "surrogatepass"))
             if what == "float" and type(value) is str:
                 return float.fromhex(value)
             if what == "bigint" and type(value) is str:

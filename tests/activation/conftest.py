@@ -12,8 +12,9 @@ import pytest
 
 def python(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
            timeout: float = 120) -> subprocess.CompletedProcess:
-    """Run ``python args...`` with a clean SPLICE* environment plus ``env``."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith("SPLICE")}
+    """Run ``python args...`` with a clean SPLICE* environment plus ``env``
+    (the run's private warm-start cache kept: tests/conftest.py)."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith("SPLICE") or k == "SPLICE_CACHE_DIR"}
     return subprocess.run([sys.executable, *args], cwd=cwd, env={**base, **(env or {})},
                           capture_output=True, text=True, timeout=timeout)
 

@@ -455,3 +455,11 @@ def test_a_number_a_pass_made_is_named_by_its_value(value):
     ctx = Context(_f, _f.__code__)
     found = find(name_of(value, ctx), ctx)
     assert type(found) is type(value) and repr(found) == repr(value)
+
+
+def test_an_interned_string_of_lone_surrogates_keeps_them():
+    """JSON reads an escaped surrogate pair back as one character."""
+    value = sys.intern("[\ud800\udc80]")
+    ctx = Context(_f, _f.__code__)
+    name = name_of(value, ctx)
+    assert find(json.loads(json.dumps(name)), ctx) == value

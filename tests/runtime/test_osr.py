@@ -32,7 +32,7 @@ FAST_SAMPLER = {"SPLICE_THRESHOLD": "2", "SPLICE_SAMPLE_HZ": "1000", "SPLICE_LOG
 def _run(source: str, tmp_path, splice: bool, python: str, **env_extra: str) -> subprocess.CompletedProcess:
     path = tmp_path / "prog.py"
     path.write_text(textwrap.dedent(source))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SPLICE")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SPLICE") or k == "SPLICE_CACHE_DIR"}
     env["PYTHONPATH"] = str(ROOT)  # the debug build has no splice installed
     if splice:
         env.update(FAST_SAMPLER, **env_extra)

@@ -68,7 +68,9 @@ def encode(assemblies: tuple[Assembly, Assembly | None], meta: dict[str, Any], c
                "meta": {**meta, "trivial_body": _encode_trivial(meta.get("trivial_body"), ctx)}}
     except naming.Unnamed as exc:
         raise NotCacheable(f"it refers to a {exc} that has no name another run could find") from None
-    return json.dumps(doc, separators=(",", ":")).encode()
+    # Strings as they are, lone surrogates too: JSON's escapes would read a
+    # surrogate pair back as one character.
+    return json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogatepass")
 
 
 def _encode_trivial(trivial: TrivialBody | None, ctx: naming.Context) -> Any:
@@ -162,7 +164,7 @@ def decode(data: bytes, ctx: naming.Context) -> tuple[tuple[Assembly, Assembly |
     """The assemblies and plain data of a recipe, every name found and every
     observed number proved anew; Stale when something is not as it was."""
     try:
-        doc = json.loads(data)
+        doc = json.loads(data.decode("utf-8", "surrogatepass"))
         if not isinstance(doc, dict) or doc.get("format") != FORMAT:
             raise Stale("a recipe of another format")
         meta = dict(doc["meta"])
