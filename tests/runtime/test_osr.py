@@ -390,3 +390,28 @@ def test_explain_lists_the_frames_that_moved(tmp_path):
         print(splice.explain(main))
     """, tmp_path, True, sys.executable)
     assert "a running frame entered at the loop at line 5: returned" in jit.stdout, (jit.stdout, jit.stderr)
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+def test_an_enclosing_loop_whose_next_round_never_ran_goes_on(tmp_path, python):
+    """Entered at an inner loop during the first round of the enclosing one:
+    that loop's next round had never run when the code was compiled, and
+    as an exit it handed the interpreter a wrong value stack (FOR_ITER
+    crashed: CPython's test_threaded_import, cfimport.py)."""
+    log = _same("""
+        def main():
+            total = 0
+            for j in range(3):
+                items = []
+                for i in range(30):
+                    items.append(i)
+                for it in items:
+                    s = 0
+                    for k in range(100000):
+                        s += k ^ it
+                    total += s
+            print(total)
+
+        main()
+    """, tmp_path, python)
+    assert _ended(log, "returned"), log
