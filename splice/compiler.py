@@ -97,7 +97,7 @@ def compile_function(func: types.FunctionType, *, code: types.CodeType | None = 
                      nested: NestedCompiler | None = None,
                      unspeculated: frozenset[int] = frozenset(),
                      on_deopt: DeoptCallback | None = None, osr_at: int | None = None,
-                     cache: bool = False, cached_only: bool = False) -> CompiledCode | None:
+                     cache: bool = False, cached_only: bool = False) -> CompiledCode:
     """Compile ``func`` with ``backend``; raises Unsupported with the reason.
 
     ``code`` is the function's original code object when ``func.__code__``
@@ -106,9 +106,9 @@ def compile_function(func: types.FunctionType, *, code: types.CodeType | None = 
     comma-separated ``SPLICE_SKIP_PASSES`` (to measure what each pass buys).
     ``cache``: link the code from the warm-start cache when it has it, and
     keep what was compiled there (runtime/codecache.py; off with
-    ``SPLICE_CACHE=0``); ``cached_only``: only link, None when the cache
-    cannot give the code (a function not warmed up yet is linked, or left
-    to warm up: compiled now, it would have no feedback).
+    ``SPLICE_CACHE=0``); ``cached_only``: only link, Unsupported when the
+    cache cannot give the code (a function not warmed up yet is linked, or
+    left to warm up: compiled now, it would have no feedback).
     """
     if skip_passes is None:
         skip_passes = SKIP_PASSES
@@ -147,7 +147,7 @@ def compile_function(func: types.FunctionType, *, code: types.CodeType | None = 
             compiled.compile_seconds = time.thread_time() - start
             return compiled
     if cached_only:
-        return None
+        raise Unsupported("not in the warm-start cache")
     fn = build_ir(func, code, skip_passes=skip_passes, nested=nested, unspeculated=unspeculated,
                   on_deopt=on_deopt, osr_at=osr_at)
     layout = entry.layout_for(code, GeneratorShape.of(fn)) if osr_at is None else entry.osr_layout(code)

@@ -701,14 +701,12 @@ def _link_early(f: types.FunctionType, st: FunctionState) -> bool:
 
         compiled = compile_function(f, code=st.code, backend=st.backend, cache=True, cached_only=True,
                                     **compile_options(f, st.backend))
-    except Exception:  # linking failed: the function warms up and compiles as usual
-        return False
-    if compiled is None:
+    except Exception:  # not linked (Unsupported), or failed: the function warms up and compiles as usual
         return False
     st.compiles += 1
     st.compiled, st.status = compiled, COMPILED
     _install(f, st)
-    if "compiles" in LOG:
+    if "compiles" in LOG and st.status == COMPILED:
         print(f"splice: compiled {f.__module__}.{f.__qualname__} ({st.backend}, {compiled.size} bytes, "
               f"{compiled.compile_seconds * 1e3:.2f} ms, from the cache, before warm-up)", file=sys.stderr)
     return True
