@@ -46,6 +46,7 @@ import builtins
 import hashlib
 import sys
 import types
+import weakref
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -113,9 +114,20 @@ def _feed_constant(value: object, out: "hashlib._Hash") -> None:
         out.update(repr((type(value).__qualname__, value)).encode("utf-8", "surrogatepass") + b"\x00")
 
 
+_digests: "weakref.WeakKeyDictionary[types.CodeType, str]" = weakref.WeakKeyDictionary()
+
+
 def code_digest(code: types.CodeType) -> str:
     """A digest of a code object's content: bytecode, constants, names,
-    flags, line and exception tables, file and qualified name."""
+    flags, line and exception tables, file and qualified name (worked out
+    once per code: the sampler, the key and an inlined callee's name ask)."""
+    digest = _digests.get(code)
+    if digest is None:
+        digest = _digests[code] = _digest(code)
+    return digest
+
+
+def _digest(code: types.CodeType) -> str:
     out = hashlib.sha256()
     for part in (code.co_code, code.co_linetable, code.co_exceptiontable):
         out.update(b"%d:" % len(part) + part)

@@ -150,6 +150,15 @@ def _quick_gil() -> Iterator[None]:
 _known: set[str] | None = None
 
 
+def _listing() -> set[str]:
+    """The names of the entries there are, listed once (``_known``)."""
+    global _known
+    if _known is None:
+        root = usable_directory(create=False)
+        _known = {e.name for e in entries(root)} if root is not None else set()
+    return _known
+
+
 def _path(root: Path, name: str) -> Path:
     return root / (name + SUFFIX)
 
@@ -158,13 +167,8 @@ def load(name: str) -> bytes | None:
     """The payload stored under ``name``, or None (no entry, or one that
     cannot be trusted: not the user's own, writable by others, truncated,
     corrupt; a damaged one is removed, so the next store rewrites it)."""
-    global _known
     root = usable_directory(create=False)
-    if root is None:
-        return None
-    if _known is None:
-        _known = {e.name for e in entries(root)}
-    if name not in _known:
+    if root is None or name not in _listing():
         return None
     with _quick_gil():
         return _read(root, name)
@@ -350,12 +354,9 @@ def prepare() -> None:
     """Work out what every key shares, and list the entries there are, now
     (registry._prepare, in the thread that starts splice), so that
     compiles do not."""
-    global _known
     if enabled():
         _source_fingerprint()
-        root = usable_directory(create=False)
-        if root is not None and _known is None:
-            _known = {e.name for e in entries(root)}
+        _listing()
 
 
 def _options(skip_passes: frozenset[str], unspeculated: frozenset[int], nested: bool) -> str:
@@ -373,13 +374,7 @@ def _name(code: types.CodeType, backend: object, skip_passes: frozenset[str], un
 
 def has_entries() -> bool:
     """Whether the cache is on and has any entry (one directory listing)."""
-    global _known
-    if not enabled():
-        return False
-    if _known is None:
-        root = usable_directory(create=False)
-        _known = {e.name for e in entries(root)} if root is not None else set()
-    return bool(_known)
+    return enabled() and bool(_listing())
 
 
 def cached(code: types.CodeType, backend: object) -> bool:
@@ -389,7 +384,7 @@ def cached(code: types.CodeType, backend: object) -> bool:
     its feedback being what the entry was compiled from."""
     if not has_entries() or not hasattr(backend, "digest"):
         return False
-    return _name(code, backend, frozenset(), frozenset(), True) in (_known or ())
+    return _name(code, backend, frozenset(), frozenset(), True) in _listing()
 
 
 @dataclass

@@ -185,12 +185,13 @@ def jit(func: F | None = None, /, *, backend: str = DEFAULT_BACKEND, eager: bool
         return func
     with _compiling:  # its imports too: a fork must not leave their module locks held
         from ..backends import BACKENDS
+        from . import codecache
 
         if backend not in BACKENDS:
             raise ValueError(f"unknown splice back end {backend!r}; known: {', '.join(BACKENDS)}")
         functions = _functions_of(func, "splice.jit")
         main = in_main_interpreter()  # asked here, outside _lock: the first time, it imports
-        if main and (eager or (cache and _cache_has_entries())):  # compiling, or linking from the cache now
+        if main and (eager or (cache and codecache.has_entries())):  # compiling, or linking from the cache now
             _prepare({backend})
         for f in functions:
             _register(f, backend, eager, cache)
@@ -675,12 +676,6 @@ def _compile(f: types.FunctionType, st: FunctionState) -> None:
                 print(f"splice: guard in {name}: {d.reason}", file=sys.stderr)
     elif "fallbacks" in LOG:
         print(f"splice: interpreted {name}: {st.reason}", file=sys.stderr)
-
-
-def _cache_has_entries() -> bool:
-    from . import codecache
-
-    return codecache.has_entries()
 
 
 def _link_early(f: types.FunctionType, st: FunctionState) -> bool:

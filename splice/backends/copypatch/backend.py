@@ -42,12 +42,9 @@ class CopyPatchBackend:
                 and not any(y.attrs["delegate"] for y in fn.yields())):
             drain = Emitter(fn, layout, drain=True)
             drain.run()
-        compiled = self._place(em.asm, drain.asm if drain is not None else None)
-        compiled.temp_slots, compiled.generator = em.temp_slots, layout.generator
-        compiled.exit_handler, compiled.trace_exits, compiled.deopts = em.has_exit_handler, em.trace_exits, em.deopts
-        compiled.trivial_body = fn.trivial_body
-        if fn.trivial_body is not None:  # the record names its constant or attribute name
-            compiled.keepalive.append(fn.trivial_body.value)
+        compiled = self._place(em.asm, drain.asm if drain is not None else None, temp_slots=em.temp_slots,
+                               generator=layout.generator, exit_handler=em.has_exit_handler,
+                               trace_exits=em.trace_exits, deopts=em.deopts, trivial_body=fn.trivial_body)
         compiled.recipe = (em.asm, drain.asm if drain is not None else None)
         return compiled
 
@@ -68,20 +65,19 @@ class CopyPatchBackend:
         """Native code from a cached recipe, every name found and every
         observed number proved in this process; Stale when it cannot."""
         (main, drain), meta = recipe.decode(data, ctx)
-        shape = recipe.generator(meta)
-        compiled = self._place(main, drain)
-        compiled.temp_slots, compiled.generator = int(meta["temp_slots"]), layout_of(shape).generator
-        compiled.exit_handler, compiled.trace_exits = bool(meta["exit_handler"]), recipe.trace_exits(meta)
-        compiled.deopts = recipe.deopts(meta, main.counters)
-        compiled.trivial_body = meta["trivial_body"]
-        if compiled.trivial_body is not None:
-            compiled.keepalive.append(compiled.trivial_body.value)
-        return compiled
+        return self._place(main, drain, temp_slots=int(meta["temp_slots"]),
+                           generator=layout_of(recipe.generator(meta)).generator,
+                           exit_handler=bool(meta["exit_handler"]), trace_exits=recipe.trace_exits(meta),
+                           deopts=recipe.deopts(meta, main.counters), trivial_body=meta["trivial_body"])
 
-    def _place(self, main: Assembly, drain: Assembly | None) -> CompiledCode:
-        """Lay out and place an assembly (and a drain entry's) in executable memory."""
+    def _place(self, main: Assembly, drain: Assembly | None, **fields: Any) -> CompiledCode:
+        """Lay out and place an assembly (and a drain entry's) in executable
+        memory; ``fields``: the CompiledCode's plain data (exits, Deopts, ...)."""
         mem, data, symbols, keepalive = self._assemble(main)
         keepalive += main.counters
+        trivial = fields.get("trivial_body")
+        if trivial is not None:  # the record names its constant or attribute name
+            keepalive.append(trivial.value)
         drain_mem = None
         if drain is not None:
             try:
@@ -92,7 +88,7 @@ class CopyPatchBackend:
             keepalive += drain_keepalive
         compiled = CompiledCode(
             backend=self.name, entry_address=mem.address, size=len(data), symbols=symbols, keepalive=keepalive,
-            release=mem.release, drain_address=drain_mem.address if drain_mem else 0,
+            release=mem.release, drain_address=drain_mem.address if drain_mem else 0, **fields,
         )
         # The machine code lives as long as the CompiledCode (which every
         # installed entry keeps alive), so re-installing it is always safe.
