@@ -133,12 +133,6 @@ def compile_function(func: types.FunctionType, *, code: types.CodeType | None = 
         skip_passes = skip_passes | passes.SPECULATIVE
     if osr_at is not None and not getattr(be, "deopts", False):
         raise Unsupported(f"the {backend} back end cannot hand a frame back to the interpreter")
-    if osr_at is not None:
-        # Code entered at a loop compiles the blocks that never ran as code,
-        # not as exits: such an exit at an enclosing loop's header handed the
-        # interpreter a wrong value stack (CPython's test_threaded_import,
-        # cfimport.py, crashed in FOR_ITER), a fault not found yet.
-        skip_passes = skip_passes | {"unran_blocks"}
     warm = None
     if cache and osr_at is None and on_deopt is None and hasattr(be, "link"):
         warm = codecache.Entry.of(func, code, be, skip_passes, unspeculated, nested)

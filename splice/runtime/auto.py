@@ -564,7 +564,7 @@ def autostart() -> None:
     try:
         start()
     except Exception as exc:  # a broken setting must not stop the user's program
-        print(f"splice: automatic mode not started: {exc}", file=sys.stderr)
+        registry.say(f"automatic mode not started: {exc}")
 
 
 def _after_fork_in_child() -> None:
@@ -577,7 +577,7 @@ def _after_fork_in_child() -> None:
 
 
 def _report_at_exit() -> None:
-    print(f"splice: {registry.stats()}", file=sys.stderr)
+    registry.say(registry.stats())
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child)  # after registry's: its compile lock is fresh

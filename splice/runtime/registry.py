@@ -103,8 +103,8 @@ def _log_categories(value: str) -> frozenset[str]:
     wanted = {c.strip() for c in value.split(",") if c.strip()}
     unknown = sorted(wanted - set(LOG_CATEGORIES))
     if unknown:
-        print(f"splice: SPLICE_LOG: unknown category {', '.join(map(repr, unknown))}; "
-              f"known: {', '.join(LOG_CATEGORIES)} (or 1 for all)", file=sys.stderr)
+        say(f"SPLICE_LOG: unknown category {', '.join(map(repr, unknown))}; "
+            f"known: {', '.join(LOG_CATEGORIES)} (or 1 for all)")
     return frozenset(wanted & set(LOG_CATEGORIES))
 
 
@@ -478,8 +478,7 @@ def _despeculate(f: types.FunctionType, st: FunctionState) -> None:
         what.append(f"leaving out the code at line {', '.join(blocks)}")
     st.despeculated = (f"compiled again without {' or '.join(what)} after {sum(d.count for d in deopts)} exits "
                        f"to the interpreter, {worst.count} of them at {worst.reason}")
-    if "deopts" in LOG:
-        print(f"splice: {f.__module__}.{f.__qualname__}: {st.despeculated}", file=sys.stderr)
+    log("deopts", f"{f.__module__}.{f.__qualname__}: {st.despeculated}")
     _compile(f, st)
 
 
@@ -670,12 +669,12 @@ def _compile(f: types.FunctionType, st: FunctionState) -> None:
         if "compiles" in LOG:
             size = getattr(st.compiled, "size", 0)
             how = ", from the cache" if getattr(st.compiled, "cached", False) else ""
-            print(f"splice: compiled {name} ({st.backend}, {size} bytes, {seconds * 1e3:.2f} ms{how})", file=sys.stderr)
+            say(f"compiled {name} ({st.backend}, {size} bytes, {seconds * 1e3:.2f} ms{how})")
         if "guards" in LOG:
             for d in getattr(st.compiled, "deopts", ()):
-                print(f"splice: guard in {name}: {d.reason}", file=sys.stderr)
-    elif "fallbacks" in LOG:
-        print(f"splice: interpreted {name}: {st.reason}", file=sys.stderr)
+                say(f"guard in {name}: {d.reason}")
+    else:
+        log("fallbacks", f"interpreted {name}: {st.reason}")
 
 
 def _link_early(f: types.FunctionType, st: FunctionState) -> bool:
@@ -701,9 +700,9 @@ def _link_early(f: types.FunctionType, st: FunctionState) -> bool:
     st.compiles += 1
     st.compiled, st.status = compiled, COMPILED
     _install(f, st)
-    if "compiles" in LOG and st.status == COMPILED:
-        print(f"splice: compiled {f.__module__}.{f.__qualname__} ({st.backend}, {compiled.size} bytes, "
-              f"{compiled.compile_seconds * 1e3:.2f} ms, from the cache, before warm-up)", file=sys.stderr)
+    if st.status == COMPILED:
+        log("compiles", f"compiled {f.__module__}.{f.__qualname__} ({st.backend}, {compiled.size} bytes, "
+            f"{compiled.compile_seconds * 1e3:.2f} ms, from the cache, before warm-up)")
     return True
 
 
@@ -747,10 +746,17 @@ def note_entry(f: types.FunctionType, line: int, how: str) -> None:
     _entries.setdefault(f, []).append((line, how))
 
 
+def say(message: str) -> None:
+    """One line of splice's on stderr, written whole in one call: another
+    thread's output (a traceback being printed) may land before or after
+    it, never inside it."""
+    sys.stderr.write(f"splice: {message}\n")
+
+
 def log(category: str, message: str) -> None:
-    """One line on stderr when ``SPLICE_LOG`` names ``category``."""
+    """:func:`say` ``message`` when ``SPLICE_LOG`` names ``category``."""
     if category in LOG:
-        print(f"splice: {message}", file=sys.stderr)
+        say(message)
 
 
 def compile_options(f: types.FunctionType, backend: str) -> dict[str, Any]:
@@ -785,7 +791,7 @@ def _nested_compiler(backend: str) -> Callable[[types.CodeType, types.FunctionTy
         except Exception as exc:  # Unsupported, or a compiler bug: the nested code stays interpreted
             if "fallbacks" in LOG:
                 kind = "" if isinstance(exc, Unsupported) else "internal compiler error: "
-                print(f"splice: nested {code.co_qualname} interpreted: {kind}{exc}", file=sys.stderr)
+                say(f"nested {code.co_qualname} interpreted: {kind}{exc}")
         else:
             _trampolines[trampoline] = (backend, code, compiled)
             from ..tools import perfmap
@@ -823,8 +829,8 @@ def _deopt_logger(f: types.FunctionType) -> Callable[[str], Callable[[], None]]:
     name = f"{f.__module__}.{f.__qualname__}"
 
     def at(reason: str) -> Callable[[], None]:
-        line = f"splice: {name} left for the interpreter: {reason}"
-        return lambda: print(line, file=sys.stderr)
+        line = f"{name} left for the interpreter: {reason}"
+        return lambda: say(line)
 
     return at
 
@@ -843,8 +849,7 @@ def _decline(f: types.FunctionType, st: FunctionState) -> None:
     """Leave ``f`` interpreted in a subinterpreter: no compile, no watcher."""
     _pending.discard(f)
     _fallback(st, SUBINTERPRETER)
-    if "fallbacks" in LOG:
-        print(f"splice: interpreted {f.__module__}.{f.__qualname__}: {SUBINTERPRETER}", file=sys.stderr)
+    log("fallbacks", f"interpreted {f.__module__}.{f.__qualname__}: {SUBINTERPRETER}")
 
 
 def _trial_compile(f: types.FunctionType, backend: str) -> tuple[str | None, Any]:

@@ -395,13 +395,16 @@ def test_explain_lists_the_frames_that_moved(tmp_path):
 @pytest.mark.parametrize("python", PYTHONS)
 def test_an_enclosing_loop_whose_next_round_never_ran_goes_on(tmp_path, python):
     """Entered at an inner loop during the first round of the enclosing one:
-    that loop's next round had never run when the code was compiled, and
-    as an exit it handed the interpreter a wrong value stack (FOR_ITER
-    crashed: CPython's test_threaded_import, cfimport.py)."""
+    that loop's next round had never run when the code was compiled, so it
+    is an exit whose value stack holds two entries (the iterator, then the
+    next item).  They once went back in the wrong order: the item in the
+    iterator's place, and FOR_ITER crashed (CPython's test_threaded_import,
+    cfimport.py)."""
     log = _same("""
         def main():
             total = 0
             for j in range(3):
+                print(type(j).__name__, j)
                 items = []
                 for i in range(30):
                     items.append(i)
@@ -414,4 +417,4 @@ def test_an_enclosing_loop_whose_next_round_never_ran_goes_on(tmp_path, python):
 
         main()
     """, tmp_path, python)
-    assert _ended(log, "returned"), log
+    assert _ended(log, "left for the interpreter at exit"), log

@@ -1488,7 +1488,8 @@ int _jit_stencil(PyObject *obj, PyFrameObject *f, int what, PyObject *arg)
     }
     if (r == q->step_aside && resume_pending(frame)) {
         /* An exit: the value stack of its code unit, as the trampoline's
-         * dispatch would put it back. */
+         * dispatch would put it back (the tuple holds it top first, in the
+         * order UNPACK_SEQUENCE pushes: trace_exit). */
         PyObject **s = resume_stash(frame);
         intptr_t site = (intptr_t)s[0] >> 2;
         PyObject *stack = s[1];
@@ -1496,7 +1497,7 @@ int _jit_stencil(PyObject *obj, PyFrameObject *f, int what, PyObject *arg)
         Py_DECREF(r);
         Py_ssize_t k = PyTuple_GET_SIZE(stack);
         for (Py_ssize_t i = 0; i < k; i++) {
-            frame->localsplus[n + i] = Py_NewRef(PyTuple_GET_ITEM(stack, i));
+            frame->localsplus[n + i] = Py_NewRef(PyTuple_GET_ITEM(stack, k - 1 - i));
         }
         Py_DECREF(stack);
         int32_t unit = q->exit_units[site - 1];
