@@ -54,8 +54,12 @@ QUICK_SWITCH = 20e-6
 
 _warned: set[str] = set()
 _dir_checked: dict[str, bool] = {}
-_stores = 0  # entries written by this process since the size was last checked
-TRIM_EVERY = 32  # stores between two looks at the total size
+# A store whose name starts with this brings the total size back under the
+# bound: names are digests, so one store in 256 does, whichever process
+# makes it (a look at the size stats every entry; a process that stores a
+# few entries would otherwise never look, and one in every process would
+# cost each the stat of thousands of files).
+TRIM_PREFIX = "00"
 TOUCH_SECONDS = 3600  # a hit marks an entry used again once its last use is this old
 
 
@@ -155,8 +159,18 @@ def _listing() -> set[str]:
     global _known
     if _known is None:
         root = usable_directory(create=False)
-        _known = {e.name for e in entries(root)} if root is not None else set()
+        _known = _names(root) if root is not None else set()
     return _known
+
+
+def _names(root: Path) -> set[str]:
+    """The names of the entries in ``root``: the directory read, no file's
+    status asked (a process starts with this; ``entries`` stats each, and
+    ``load`` checks the one it reads)."""
+    try:
+        return {name[:-len(SUFFIX)] for name in os.listdir(root) if name.endswith(SUFFIX)}
+    except OSError:
+        return set()
 
 
 def _path(root: Path, name: str) -> Path:
@@ -217,18 +231,15 @@ def _unwrap(data: bytes) -> bytes | None:
 def store(name: str, payload: bytes) -> bool:
     """Keep ``payload`` under ``name`` (atomically: a temporary file renamed
     over the entry); False when there is no usable directory or the write
-    failed.  Every ``TRIM_EVERY`` stores the total size is brought back
+    failed.  A store named with ``TRIM_PREFIX`` brings the total size back
     under the bound."""
-    global _stores
     with _quick_gil():
         root = usable_directory(create=True)
         if root is None or not _write(root, name, payload):
             return False
     if _known is not None:
         _known.add(name)
-    _stores += 1
-    if _stores >= TRIM_EVERY:
-        _stores = 0
+    if name.startswith(TRIM_PREFIX):
         with _quick_gil():
             trim(root)
     return True
