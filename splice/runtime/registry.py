@@ -93,6 +93,13 @@ LOG_CATEGORIES = ("compiles", "fallbacks", "guards", "deopts", "osr")
 DEOPT_LIMIT = 100
 
 
+def say(message: str) -> None:
+    """One line of splice's on stderr, written whole in one call: another
+    thread's output (a traceback being printed) may land before or after
+    it, never inside it."""
+    sys.stderr.write(f"splice: {message}\n")
+
+
 def _log_categories(value: str) -> frozenset[str]:
     """The categories ``SPLICE_LOG`` asks for; an unknown one is reported
     once (this module is imported once per process)."""
@@ -744,13 +751,6 @@ osr_poll: Callable[[], None] | None = None
 def note_entry(f: types.FunctionType, line: int, how: str) -> None:
     """Remember, for ``explain``, a frame of ``f`` entered at a loop (runtime/osr.py)."""
     _entries.setdefault(f, []).append((line, how))
-
-
-def say(message: str) -> None:
-    """One line of splice's on stderr, written whole in one call: another
-    thread's output (a traceback being printed) may land before or after
-    it, never inside it."""
-    sys.stderr.write(f"splice: {message}\n")
 
 
 def log(category: str, message: str) -> None:
