@@ -8,6 +8,7 @@ a module that implements ``Backend`` and registering it in ``BACKENDS``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol
 
@@ -119,7 +120,7 @@ class CompiledCode:
     # Frame slots used for temporaries, beyond EntryLayout.temp_base.
     temp_slots: int = 0
     # name -> address, for disassembly, perf maps and debuggers.
-    symbols: dict[str, int] = field(default_factory=dict)
+    symbols: Mapping[str, int] = field(default_factory=dict)
     # Python back ends: a callable taking the frame's initial slot values, its
     # globals and its builtins (those of the function the frame runs: a
     # function made from the trampoline under other globals uses its own).

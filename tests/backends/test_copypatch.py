@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from splice.backends.copypatch import build, lowering
-from splice.backends.copypatch.emitter import EmitError, Emitter, assemble, patch
+from splice.backends.copypatch.emitter import EmitError, Emitter, assemble, flatten, patch
 from splice.backends.copypatch.stencils import table
 from splice.compiler import build_ir
 from splice.ir import KINDS
@@ -114,7 +114,7 @@ def test_unpatched_hole_is_an_error() -> None:
     em, getattr_piece = _getattr_piece()
     del getattr_piece.holes["_JIT_OP0"]
     with pytest.raises(EmitError, match="_JIT_OP0"):
-        assemble(em.asm, em.table, lambda size: 0x10000)
+        assemble(flatten(em.asm, em.table), em.table, lambda size: 0x10000)
 
 
 @pytest.mark.parametrize("value", [1 << 40, -(1 << 40), 1 << 64])
@@ -124,7 +124,7 @@ def test_a_hole_value_that_does_not_fit_is_refused(value: int) -> None:
     em, getattr_piece = _getattr_piece()
     getattr_piece.holes["_JIT_ARG0"] = value
     with pytest.raises(EmitError, match="does not fit"):
-        assemble(em.asm, em.table, lambda size: 0x10000)
+        assemble(flatten(em.asm, em.table), em.table, lambda size: 0x10000)
 
 
 def test_symbols_cover_blocks_and_instructions() -> None:

@@ -369,7 +369,7 @@ def test_a_recipe_that_names_a_missing_stencil_or_is_malformed_is_stale():
     _warm(use, [P(1)])
     be, kept, ctx = _kept(use)
     doc = json.loads(be.recipe(kept, ctx))
-    doc["main"]["pieces"][0][0] = "no_such_stencil"
+    doc["main"]["stencils"][0] = "no_such_stencil"
     with pytest.raises(Stale, match="no stencil"):
         _link(be, json.dumps(doc).encode(), use)
     with pytest.raises(Stale, match="malformed"):

@@ -8,9 +8,9 @@ from typing import Any, Callable
 from ...ir import Function
 from ...runtime import direct_calls, execmem
 from .. import naming
-from ..base import CompiledCode, EntryLayout, GeneratorShape, NotCacheable
+from ..base import CompiledCode, EntryLayout, GeneratorShape, NotCacheable, Stale
 from . import recipe, stencils
-from .emitter import Assembly, Emitter, assemble
+from .emitter import EmitError, Emitter, Flat, assemble, flatten
 from .stencils import table
 
 
@@ -42,10 +42,12 @@ class CopyPatchBackend:
                 and not any(y.attrs["delegate"] for y in fn.yields())):
             drain = Emitter(fn, layout, drain=True)
             drain.run()
-        compiled = self._place(em.asm, drain.asm if drain is not None else None, temp_slots=em.temp_slots,
-                               generator=layout.generator, exit_handler=em.has_exit_handler,
-                               trace_exits=em.trace_exits, deopts=em.deopts, trivial_body=fn.trivial_body)
-        compiled.recipe = (em.asm, drain.asm if drain is not None else None)
+        main = flatten(em.asm, table())
+        drained = flatten(drain.asm, table()) if drain is not None else None
+        compiled = self._place(main, drained, temp_slots=em.temp_slots, generator=layout.generator,
+                               exit_handler=em.has_exit_handler, trace_exits=em.trace_exits, deopts=em.deopts,
+                               trivial_body=fn.trivial_body)
+        compiled.recipe = (main, drained)
         return compiled
 
     def digest(self) -> str:
@@ -65,12 +67,15 @@ class CopyPatchBackend:
         """Native code from a cached recipe, every name found and every
         observed number proved in this process; Stale when it cannot."""
         (main, drain), meta = recipe.decode(data, ctx)
-        return self._place(main, drain, temp_slots=int(meta["temp_slots"]),
-                           generator=layout_of(recipe.generator(meta)).generator,
-                           exit_handler=bool(meta["exit_handler"]), trace_exits=recipe.trace_exits(meta),
-                           deopts=recipe.deopts(meta, main.counters), trivial_body=meta["trivial_body"])
+        try:
+            return self._place(main, drain, temp_slots=int(meta["temp_slots"]),
+                               generator=layout_of(recipe.generator(meta)).generator,
+                               exit_handler=bool(meta["exit_handler"]), trace_exits=recipe.trace_exits(meta),
+                               deopts=recipe.deopts(meta, main.counters), trivial_body=meta["trivial_body"])
+        except EmitError as exc:  # a recipe that does not lay out: compiled anew
+            raise Stale(f"a recipe that does not lay out ({exc})") from None
 
-    def _place(self, main: Assembly, drain: Assembly | None, **fields: Any) -> CompiledCode:
+    def _place(self, main: Flat, drain: Flat | None, **fields: Any) -> CompiledCode:
         """Lay out and place an assembly (and a drain entry's) in executable
         memory; ``fields``: the CompiledCode's plain data (exits, Deopts, ...)."""
         mem, data, symbols, keepalive = self._assemble(main)
@@ -99,7 +104,7 @@ class CopyPatchBackend:
         return compiled
 
     @staticmethod
-    def _assemble(asm: Assembly) -> tuple[Any, ...]:
+    def _assemble(flat: Flat) -> tuple[Any, ...]:
         block: list[execmem.CodeBlock] = []
 
         def allocate(size: int) -> int:
@@ -107,7 +112,7 @@ class CopyPatchBackend:
             return block[0].address
 
         try:
-            data, code_size, symbols, keepalive = assemble(asm, table(), allocate)
+            data, code_size, symbols, keepalive = assemble(flat, table(), allocate)
             mem = block[0]
             mem.write(0, data)
             mem.seal()

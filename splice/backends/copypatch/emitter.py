@@ -11,10 +11,13 @@ patched with a range-checked value and no hole may stay unpatched.
 from __future__ import annotations
 
 import array
+import bisect
 import ctypes
 import heapq
+import itertools
 import struct
 import sys
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,9 +104,7 @@ class Label:
 @dataclass
 class Piece:
     stencil: str
-    # name -> value (the emitter's); or the values in the stencil's hole
-    # order (``hole_names``: a recipe's), a tuple when every one is an int.
-    holes: dict[str, Any] | list[Any] | tuple[int, ...]
+    holes: dict[str, Any]  # name -> value
     # Where _JIT_CONTINUE goes: None = the next piece.
     cont: Label | None = None
     symbol: str | None = None
@@ -219,10 +220,17 @@ def patch(buf: bytearray, offset: int, kind: str, value: int, field_address: int
     struct.pack_into(fmt, buf, offset, value)
 
 
+@dataclass(frozen=True)
+class Start:
+    """A hole value that is the address where a piece starts (a label, once
+    the pieces are flat)."""
+
+    index: int
+
+
 @dataclass
 class Assembly:
-    """Emitted pieces before layout: all that ``assemble`` needs (a cached
-    recipe is turned back into one, backends/copypatch/recipe.py)."""
+    """Emitted pieces before layout (``flatten`` makes what ``assemble`` lays out)."""
 
     pieces: list[Piece] = field(default_factory=list)
     labels: dict[int, int] = field(default_factory=dict)  # id(label) -> piece index
@@ -230,6 +238,51 @@ class Assembly:
     caches: int = 0  # run-time caches (CacheRef indexes)
     counters: list[Any] = field(default_factory=list)  # the Deopts' counters (CounterRef indexes)
     blocks: dict[str, Label] = field(default_factory=dict)  # symbol ("b<id>") -> the block's label
+
+
+@dataclass
+class Flat:
+    """An assembly as ``assemble`` lays it out: the pieces as lists with one
+    entry per piece, and all their values in one list.  A cached recipe is
+    this, and links back into this with few objects made (recipe.py): a
+    link made one object per piece before, and the objects a thread makes
+    start the program's garbage collections (the young generation's
+    collections, which walk the program's young objects, were most of a
+    link in a program that had just made a large list)."""
+
+    stencils: list[str]
+    targets: list[int]  # where each piece's _JIT_CONTINUE goes: a piece, or len(stencils) for past the end
+    symbols: list[str | None]
+    values: list[Any]  # each piece's values in its stencil's hole order (hole_names), piece after piece
+    blocks: dict[str, int]  # a block's symbol -> its first piece
+    caches: int = 0  # run-time caches (CacheRef indexes)
+    counters: list[Any] = field(default_factory=list)  # the Deopts' counters (CounterRef indexes)
+    keep: list[Any] = field(default_factory=list)  # objects whose addresses are among the values already
+
+
+def flatten(asm: Assembly, tab: dict[str, Stencil]) -> Flat:
+    """``asm`` as lists (labels become the pieces they are bound to)."""
+    if asm.pending:
+        raise EmitError("label bound past the last piece")
+    labels = asm.labels
+
+    def bound(label: Label) -> int:
+        at = labels.get(id(label))
+        if at is None:
+            raise EmitError(f"label {label.name} never bound")
+        return at
+
+    values: list[Any] = []
+    for p in asm.pieces:
+        holes = p.holes
+        values += [holes.get(name, _MISSING) for name in hole_names(tab[p.stencil])]
+    for k in [k for k, v in enumerate(values) if type(v) is Label]:
+        values[k] = Start(bound(values[k]))
+    return Flat([p.stencil for p in asm.pieces],
+                [i + 1 if p.cont is None else bound(p.cont) for i, p in enumerate(asm.pieces)],
+                [p.symbol for p in asm.pieces], values,
+                {name: labels[id(label)] for name, label in asm.blocks.items() if id(label) in labels},
+                asm.caches, asm.counters)
 
 
 class Emitter:
@@ -764,52 +817,58 @@ def _classified(st: Stencil) -> list[tuple[int, str, int, str, int]]:
 _OWN_PARTS = {".text": _TEXT, ".cold": _COLD, ".data": _DATA}
 
 
-class _HolePlan(ctypes.Structure):
-    """shared.c's hole_plan."""
-
-    _fields_ = [("off", ctypes.c_uint32), ("kind", ctypes.c_uint8), ("what", ctypes.c_uint8),
-                ("slot", ctypes.c_uint16), ("addend", ctypes.c_int64), ("target", ctypes.c_int64),
-                ("stub", ctypes.c_int64)]
-
-
-class _StencilPlan(ctypes.Structure):
-    """shared.c's stencil_plan."""
-
-    _fields_ = [("code", ctypes.c_void_p), ("length", ctypes.c_int64), ("hot", ctypes.c_int64),
-                ("holes", ctypes.c_void_p), ("count", ctypes.c_int64)]
+# shared.c's hole_plan: offset, kind, what fills it, value slot, addend,
+# target address, jump stub (32 bytes, natural alignment).
+_HOLE_PLAN = struct.Struct("<IBBHqqq")
+# shared.c's stencil_plan: code, length, hot part's length, holes, count.
+_STENCIL_PLAN = struct.Struct("<qqqqq")
 
 
 _PLAN_KINDS = {"abs64": 0, "abs32": 1, "abs32s": 2, "pc32": 3}
 _PLAN_WHAT = {_HOLE: 0, _CONTINUE: 1, _TEXT: 2, _COLD: 3, _DATA: 4, _SHARED: 5, _C_SYMBOL: 5}
-# id(stencil) -> (its plan's address, the names of its value holes, what the plan points into)
-_plans: dict[int, tuple[int, tuple[str, ...], Any]] = {}
+_plans: dict[int, _Planned] = {}  # id(stencil) -> its plan
 
 
-def _plan(tab: dict[str, Stencil], st: Stencil) -> tuple[int, tuple[str, ...]]:
+@dataclass(frozen=True, slots=True)
+class _Planned:
+    """A stencil as ``assemble`` lays it out and patch_pieces reads it."""
+
+    plan: int  # the address of its stencil_plan
+    names: tuple[str, ...]  # the holes a piece gives values for (hole_names)
+    hot: int  # the hot part's length
+    tail: int  # the hot part's length when the next piece follows it (no trailing jump)
+    cold: int  # the cold part's length
+    keep: Any  # what the plan points into
+
+
+def _plan(tab: dict[str, Stencil], st: Stencil) -> _Planned:
     """A stencil as patch_pieces reads it, made once per process: its code,
     and each hole with what fills it; an address the process knows already
-    (a C symbol, a shared helper, a C function's jump stub) is written in.
-    The names: the holes a piece gives values for, in the order it gives them."""
+    (a C symbol, a shared helper, a C function's jump stub) is written in."""
     got = _plans.get(id(st))
     if got is None:
         linked = _linked(tab)
         names = hole_names(st)
-        holes = []
-        for off, kind, what, sym, addend in _classified(st):
-            hole = _HolePlan(off, _PLAN_KINDS[kind], _PLAN_WHAT[what], 0, addend, 0, 0)
+        holes = bytearray(_HOLE_PLAN.size * max(1, len(st.holes)))
+        for i, (off, kind, what, sym, addend) in enumerate(_classified(st)):
+            slot = target = stub = 0
             if what == _HOLE:
-                hole.slot = names.index(sym)
+                slot = names.index(sym)
             elif what == _SHARED:
-                hole.target = shared_address(tab, sym[len(SHARED_PREFIX):])
+                target = shared_address(tab, sym[len(SHARED_PREFIX):])
             elif what == _C_SYMBOL:
-                hole.target = c_symbol(sym)
-                hole.stub = linked.get("plt:" + sym, 0) if kind == "pc32" else 0
-            holes.append(hole)
-        array_ = (_HolePlan * max(1, len(holes)))(*holes)
+                target = c_symbol(sym)
+                stub = linked.get("plt:" + sym, 0) if kind == "pc32" else 0
+            _HOLE_PLAN.pack_into(holes, i * _HOLE_PLAN.size, off, _PLAN_KINDS[kind], _PLAN_WHAT[what], slot, addend,
+                                 target, stub)
+        holes_ = ctypes.create_string_buffer(bytes(holes), len(holes))
         code = ctypes.create_string_buffer(st.code, max(1, len(st.code)))
-        plan = _StencilPlan(ctypes.addressof(code), len(st.code), st.hot, ctypes.addressof(array_), len(holes))
-        got = _plans[id(st)] = (ctypes.addressof(plan), names, (plan, array_, code))
-    return got[0], got[1]
+        plan = ctypes.create_string_buffer(_STENCIL_PLAN.pack(ctypes.addressof(code), len(st.code), st.hot,
+                                                              ctypes.addressof(holes_), len(st.holes)))
+        got = _plans[id(st)] = _Planned(ctypes.addressof(plan), names, st.hot,
+                                        st.hot if st.tail is None else st.tail, len(st.code) - st.hot,
+                                        (plan, holes_, code))
+    return got
 
 
 _hole_names: dict[int, tuple[str, ...]] = {}
@@ -836,25 +895,13 @@ def _patch_pieces() -> Any:
     return _patch_fn[0]
 
 
-def _extended(values: array.array, ints: tuple[int, ...]) -> bool:
-    """Append a piece's values when they are all ints that fit int64 (else
-    nothing, False: the caller takes them one at a time)."""
-    start = len(values)
-    try:
-        values.extend(ints)
-    except (OverflowError, TypeError):
-        del values[start:]  # what it appended before the one that did not fit
-        return False
-    return True
-
-
-def _failure(tab: dict[str, Stencil], p: Piece, hole: int) -> str:
+def _failure(tab: dict[str, Stencil], stencil: str, symbol: str | None, hole: int) -> str:
     """Why patch_pieces refused a piece (a bug, never user error)."""
-    holes = _classified(tab[p.stencil])
+    holes = _classified(tab[stencil])
     if hole >= len(holes):
-        return f"{p.stencil} ({p.symbol}) does not fit where the layout put it"
+        return f"{stencil} ({symbol}) does not fit where the layout put it"
     off, kind, _, sym, _ = holes[hole]
-    return f"hole {sym} ({kind}) of {p.stencil} at {off} ({p.symbol}): its value does not fit the field"
+    return f"hole {sym} ({kind}) of {stencil} at {off} ({symbol}): its value does not fit the field"
 
 
 def _what(sym: str) -> int:
@@ -868,131 +915,173 @@ def _what(sym: str) -> int:
     return _OWN_PARTS.get(sym, _C_SYMBOL)
 
 
-def assemble(asm: Assembly, tab: dict[str, Stencil], base_of: Any) -> tuple[bytes, int, dict[str, int], list[Any]]:
+def assemble(flat: Flat, tab: dict[str, Stencil], base_of: Any) -> tuple[bytes, int, Symbols, list[Any]]:
     """Lay out and patch: returns (bytes, entry offset, symbols, keepalive).
 
     ``base_of(size)`` allocates the final memory and returns its address;
-    patching happens after, against that address.
+    patching happens after, against that address.  A link from the cache
+    runs this for every function, so it works on whole lists at a time: a
+    Python statement per piece costs a link more than the native patching.
     """
-    if asm.pending:
-        raise EmitError("label bound past the last piece")
-    pieces = asm.pieces
-    n = len(pieces)
-
-    labels = asm.labels
-    stencils = [tab[p.stencil] for p in pieces]
+    n = len(flat.stencils)
+    stencils = [tab[name] for name in flat.stencils]
+    planned = [_plans.get(id(st)) or _plan(tab, st) for st in stencils]
+    offsets = list(itertools.accumulate([len(pl.names) for pl in planned], initial=0))
+    targets = flat.targets
+    if len(flat.values) != offsets[n] or len(targets) != n or len(flat.symbols) != n:
+        raise EmitError(f"{n} pieces with {len(flat.values)} values for {offsets[n]} holes, {len(targets)} "
+                        f"continuations and {len(flat.symbols)} symbols")
+    if targets and not (0 <= min(targets) and max(targets) <= n):
+        raise EmitError("a piece continues outside the code")
     # Every piece's hot part in order, then their cold parts (splitting.py),
     # the stencils' data, the slot lists (each a SlotList, always _JIT_LIST).
-    targets, sizes, starts = [], [], []
-    pos = 0
-    for i, p in enumerate(pieces):
-        st = stencils[i]
-        t = i + 1 if p.cont is None else labels[id(p.cont)]
-        targets.append(t)
-        size = st.tail if st.tail is not None and t == i + 1 else st.hot
-        sizes.append(size)
-        starts.append(pos)
-        pos += size
-    cold_starts = []
-    for st in stencils:
-        cold_starts.append(pos)
-        pos += len(st.code) - st.hot
-    code_size = pos
+    sizes = [pl.tail if t == i + 1 else pl.hot for i, (t, pl) in enumerate(zip(targets, planned))]
+    starts = list(itertools.accumulate(sizes, initial=0))
+    cold_starts = list(itertools.accumulate([pl.cold for pl in planned], initial=starts[n]))
+    pos = code_size = cold_starts[n]
     data_at: dict[str, int] = {}
+    for name in dict.fromkeys([name for name, st in zip(flat.stencils, stencils) if st.data]):
+        pos += -pos % 16
+        data_at[name] = pos
+        pos += len(tab[name].data)
+    values = list(flat.values)
     lists: list[tuple[int, SlotList]] = []
-    for p, st in zip(pieces, stencils):
-        if st.data and p.stencil not in data_at:
-            pos += -pos % 16
-            data_at[p.stencil] = pos
-            pos += len(st.data)
-    for p in pieces:
-        holes = p.holes
-        if type(holes) is tuple:
-            continue
-        for v in ((holes.get("_JIT_LIST"),) if type(holes) is dict else holes):
-            if isinstance(v, SlotList) and v.offsets:
-                pos += -pos % 8
-                lists.append((pos, v))
-                pos += 4 * len(v.offsets)
+    unready = [k for k, v in enumerate(values) if type(v) is not int]  # slot offsets and constants are ready
+    for k in unready:
+        v = values[k]
+        if isinstance(v, SlotList) and v.offsets:
+            pos += -pos % 8
+            lists.append((pos, v))
+            pos += 4 * len(v.offsets)
     total = max(pos, 1)
     base = base_of(total)
     buf = bytearray(total)
-    keepalive: list[Any] = []
-    caches = (ctypes.c_char * (CACHE_BYTES * asm.caches))() if asm.caches else None
+    keepalive: list[Any] = list(flat.keep)
+    caches = (ctypes.c_char * (CACHE_BYTES * flat.caches))() if flat.caches else None
     keepalive.append(caches)
     list_addr = {id(v): base + o for o, v in lists}
     for o, v in lists:
         struct.pack_into(f"<{len(v.offsets)}I", buf, o, *v.offsets)
     for name, o in data_at.items():
         buf[o:o + len(tab[name].data)] = tab[name].data
-    symbols: dict[str, int] = {}
 
-    def resolve(value: Any) -> int:
-        if isinstance(value, Label):
-            return base + starts[asm.labels[id(value)]]
-        if isinstance(value, ObjRef):
+    def hole(k: int) -> str:
+        i = bisect.bisect_right(offsets, k) - 1
+        return f"hole {planned[i].names[k - offsets[i]]} of {flat.stencils[i]} ({flat.symbols[i]})"
+
+    for k in unready:
+        value = values[k]
+        if value is _MISSING:
+            raise EmitError(f"{hole(k)} left unpatched")
+        if isinstance(value, Start):
+            if not 0 <= value.index < n:
+                raise EmitError(f"{hole(k)} names a piece outside the code")
+            values[k] = base + starts[value.index]
+        elif isinstance(value, ObjRef):
             keepalive.append(value.obj)
-            return id(value.obj)
-        if isinstance(value, SlotList):
-            return list_addr.get(id(value), 0)
-        if isinstance(value, CacheRef):
-            if caches is None or not 0 <= value.index < asm.caches:
+            values[k] = id(value.obj)
+        elif isinstance(value, SlotList):
+            values[k] = list_addr.get(id(value), 0)
+        elif isinstance(value, CacheRef):
+            if caches is None or not 0 <= value.index < flat.caches:
                 raise EmitError(f"cache {value.index} was never allocated")
             address = ctypes.addressof(caches) + CACHE_BYTES * value.index
             (ctypes.c_char * len(value.initial)).from_address(address).raw = value.initial
-            return address
-        if isinstance(value, Address):
-            return address_of(tab, value)
-        if isinstance(value, Observed):
-            return value.value
-        if isinstance(value, CounterRef):
-            return ctypes.addressof(asm.counters[value.index])
-        if isinstance(value, int):
-            return value
-        raise EmitError(f"bad hole value {value!r}")
-
+            values[k] = address
+        elif isinstance(value, Address):
+            values[k] = address_of(tab, value)
+        elif isinstance(value, Observed):
+            values[k] = value.value
+        elif isinstance(value, CounterRef):
+            values[k] = ctypes.addressof(flat.counters[value.index])
+        elif isinstance(value, int):
+            values[k] = int(value)
+        else:
+            raise EmitError(f"bad hole value {value!r}")
+    try:
+        patched = array.array("q", values)
+    except OverflowError:  # a 64-bit field takes unsigned values too
+        for k, value in enumerate(values):
+            if not -(1 << 63) <= value < 1 << 63:
+                if not 1 << 63 <= value < 1 << 64:
+                    raise EmitError(f"value {value:#x} of {hole(k)} does not fit a 64-bit field") from None
+                values[k] = value - (1 << 64)
+        patched = array.array("q", values)
     # The holes are written natively (shared.c's patch_pieces, from each
-    # stencil's _plan); here each piece gets its place and its own values.
-    plans = array.array("q")
-    values = array.array("q")
-    for i, p in enumerate(pieces):
-        st = stencils[i]
-        got = _plans.get(id(st))
-        plan, names = (got[0], got[1]) if got is not None else _plan(tab, st)
-        t = targets[i]
-        plans.extend((plan, starts[i], sizes[i], cold_starts[i], starts[t] if t < n else -1,
-                      data_at.get(p.stencil, 0), len(values)))
-        holes = p.holes
-        if type(holes) is dict:
-            holes = [holes.get(name, _MISSING) for name in names]
-        elif len(holes) != len(names):
-            raise EmitError(f"{p.stencil} given {len(holes)} values for {len(names)} holes ({p.symbol})")
-        if type(holes) is not tuple or not _extended(values, holes):
-            for name, value in zip(names, holes):
-                if type(value) is not int:  # slot offsets and constants (most holes) are ready
-                    if value is _MISSING:
-                        raise EmitError(f"hole {name} of {p.stencil} left unpatched ({p.symbol})")
-                    value = resolve(value)
-                try:
-                    values.append(value)
-                except OverflowError:  # a 64-bit field takes unsigned values too
-                    if not 1 << 63 <= value < 1 << 64:
-                        raise EmitError(f"value {value:#x} of hole {name} does not fit a 64-bit field") from None
-                    values.append(value - (1 << 64))
-        if p.symbol:
-            # An instruction ("b<block>.<index>:<kind>") is named with its stencil.
-            name = f"{p.symbol} ({p.stencil})" if p.symbol.startswith("b") else p.symbol
-            symbols.setdefault(name, base + starts[i])
-            if len(st.code) > st.hot:
-                symbols.setdefault(name + " cold", base + cold_starts[i])
-    if pieces:
+    # stencil's _plan); here each piece gets its place and its values: the
+    # plan's seven columns, filled one at a time.
+    plans = array.array("q", bytes(8 * _PIECE_COLUMNS * n))
+    plans[0::_PIECE_COLUMNS] = array.array("q", [pl.plan for pl in planned])
+    plans[1::_PIECE_COLUMNS] = array.array("q", starts[:n])
+    plans[2::_PIECE_COLUMNS] = array.array("q", sizes)
+    plans[3::_PIECE_COLUMNS] = array.array("q", cold_starts[:n])
+    plans[4::_PIECE_COLUMNS] = array.array("q", [starts[t] if t < n else -1 for t in targets])
+    if data_at:
+        plans[5::_PIECE_COLUMNS] = array.array("q", [data_at.get(name, 0) for name in flat.stencils])
+    plans[6::_PIECE_COLUMNS] = array.array("q", offsets[:n])
+    if n:
         failed = _patch_pieces()(ctypes.addressof((ctypes.c_char * total).from_buffer(buf)), total, base,
-                                 plans.buffer_info()[0], n, values.buffer_info()[0] if values else 0)
+                                 plans.buffer_info()[0], n, patched.buffer_info()[0] if patched else 0)
         if failed >= 0:
-            raise EmitError(_failure(tab, pieces[failed >> 16], failed & 0xFFFF))
-    for name, label in asm.blocks.items():
-        if id(label) in asm.labels:
-            symbols[name] = base + starts[asm.labels[id(label)]]
+            i, h = failed >> 16, failed & 0xFFFF
+            raise EmitError(_failure(tab, flat.stencils[i], flat.symbols[i], h))
     # The entry's continuation: where direct calls from native code enter.
-    symbols["body"] = base + starts[targets[0]]
-    return bytes(buf), code_size, symbols, keepalive
+    body = base + starts[targets[0]] if n else base
+    return bytes(buf), code_size, Symbols(body, _SymbolSource(base, flat, planned, starts, cold_starts)), keepalive
+
+
+_PIECE_COLUMNS = 7  # shared.c's piece_plan, in int64s
+
+
+@dataclass
+class _SymbolSource:
+    """What a function's symbols are worked out from, when first asked for."""
+
+    base: int
+    flat: Flat
+    planned: list[_Planned]
+    starts: list[int]
+    cold_starts: list[int]
+
+    def table(self) -> dict[str, int]:
+        symbols: dict[str, int] = {}
+        for i, (symbol, stencil, pl) in enumerate(zip(self.flat.symbols, self.flat.stencils, self.planned)):
+            if symbol:
+                # An instruction ("b<block>.<index>:<kind>") is named with its stencil.
+                name = f"{symbol} ({stencil})" if symbol.startswith("b") else symbol
+                symbols.setdefault(name, self.base + self.starts[i])
+                if pl.cold:
+                    symbols.setdefault(name + " cold", self.base + self.cold_starts[i])
+        for name, i in self.flat.blocks.items():
+            if 0 <= i < len(self.flat.stencils):
+                symbols[name] = self.base + self.starts[i]
+        return symbols
+
+
+class Symbols(Mapping[str, int]):
+    """A function's symbols, name -> address: ``body`` (where direct calls
+    enter) at once, as installing the code asks for it; every piece's and
+    block's when first asked for (disassembly, perf maps, explain), which
+    most compiled functions never are."""
+
+    def __init__(self, body: int, source: _SymbolSource) -> None:
+        self._body = body
+        self._source: _SymbolSource | None = source
+        self._table: dict[str, int] | None = None
+
+    def _all(self) -> dict[str, int]:
+        if self._table is None:
+            assert self._source is not None
+            self._table = self._source.table()
+            self._table["body"] = self._body
+            self._source = None
+        return self._table
+
+    def __getitem__(self, name: str) -> int:
+        return self._body if name == "body" else self._all()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())

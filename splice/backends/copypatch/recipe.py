@@ -24,17 +24,18 @@ from __future__ import annotations
 import ctypes
 import json
 import sys
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ...frontend import class_of_version
 from ...ir import TrivialBody, TrivialKind
 from .. import naming
 from ..base import DeoptSite, GeneratorShape, NotCacheable, Stale, TraceExitPoint
-from .emitter import (ATTR_INDEX, KEYS_INDEX, KEYS_VERSION, SLOT_OFFSET, TYPE_VERSION, Address, Assembly, CacheRef,
-                      CounterRef, Label, ObjRef, Observed, Piece, SlotList, hole_names, shared_address)
+from .emitter import (ATTR_INDEX, KEYS_INDEX, KEYS_VERSION, SLOT_OFFSET, TYPE_VERSION, Address, CacheRef, CounterRef,
+                      EmitError, Flat, ObjRef, Observed, SlotList, Start, address_of, hole_names, shared_address)
 from .stencils import table
 
-FORMAT = 2  # 2: each piece's values in its stencil's hole order
+FORMAT = 3  # 3: the pieces as lists (emitter.Flat)
 # The stencils whose OP0..OP2 are an inlined call's guard: the callee, the
 # code it held, the code whose body was inlined.
 CALLEE_GUARDS = frozenset({"check_callee", "check_method", "guard_callee", "guard_method"})
@@ -57,14 +58,14 @@ def observe(what: str, owner: Any, name: str) -> int:
 # --- encoding ----------------------------------------------------------------
 
 
-def encode(assemblies: tuple[Assembly, Assembly | None], meta: dict[str, Any], ctx: naming.Context) -> bytes:
-    """The recipe of one compiled function: its assembly (and its drain
+def encode(flats: tuple[Flat, Flat | None], meta: dict[str, Any], ctx: naming.Context) -> bytes:
+    """The recipe of one compiled function: its flat assembly (and its drain
     entry's), and ``meta`` (the CompiledCode's plain data, from the back
     end); NotCacheable when a value has no name another process could find."""
-    main, drain = assemblies
+    main, drain = flats
     try:
-        doc = {"format": FORMAT, "main": _encode_assembly(main, ctx),
-               "drain": _encode_assembly(drain, ctx) if drain is not None else None,
+        doc = {"format": FORMAT, "main": _encode_flat(main, ctx),
+               "drain": _encode_flat(drain, ctx) if drain is not None else None,
                "meta": {**meta, "trivial_body": _encode_trivial(meta.get("trivial_body"), ctx)}}
     except naming.Unnamed as exc:
         raise NotCacheable(f"it refers to a {exc} that has no name another run could find") from None
@@ -79,48 +80,36 @@ def _encode_trivial(trivial: TrivialBody | None, ctx: naming.Context) -> Any:
     return [int(trivial.kind), trivial.slot, naming.name_of(trivial.value, ctx) if trivial.value is not None else None]
 
 
-def _encode_assembly(asm: Assembly, ctx: naming.Context) -> dict[str, Any]:
-    labels: dict[int, int] = {}  # id(label) -> its number
-    bound: list[int] = []  # label number -> piece index
-
-    def label(lab: Label) -> int:
-        n = labels.get(id(lab))
-        if n is None:
-            n = labels[id(lab)] = len(bound)
-            bound.append(asm.labels[id(lab)])
-        return n
-
+def _encode_flat(flat: Flat, ctx: naming.Context) -> dict[str, Any]:
+    """The lists as they are; the values with each that is not an int (0 in
+    its place) written by name under its index."""
     tab = table()
-    pieces = []
-    for p in asm.pieces:
-        # The values in the stencil's hole order, ints in place; the others
-        # (0 in place) by their slot, written by name.
-        values, named = [], {}
-        callee = p.stencil in CALLEE_GUARDS
-        for slot, hole in enumerate(hole_names(tab[p.stencil])):
-            value = p.holes[hole]
+    named: dict[str, Any] = {}
+    offset = 0
+    for stencil in flat.stencils:
+        names = hole_names(tab[stencil])
+        callee = stencil in CALLEE_GUARDS
+        for slot, hole in enumerate(names):
+            value = flat.values[offset + slot]
             if type(value) is int:
-                values.append(value)
                 continue
-            values.append(0)
             if callee and hole in ("_JIT_OP1", "_JIT_OP2"):
-                code_name, original_name = naming.callee_names(p.holes["_JIT_OP0"].obj, p.holes["_JIT_OP2"].obj, ctx)
-                named[str(slot)] = ["O", code_name if hole == "_JIT_OP1" else original_name]
+                code_name, original_name = naming.callee_names(flat.values[offset + names.index("_JIT_OP0")].obj,
+                                                               flat.values[offset + names.index("_JIT_OP2")].obj, ctx)
+                named[str(offset + slot)] = ["O", code_name if hole == "_JIT_OP1" else original_name]
             else:
-                named[str(slot)] = _encode_value(value, label, ctx)
-        pieces.append([p.stencil, label(p.cont) if p.cont is not None else None, p.symbol, values, named])
-    blocks = {name: label(lab) for name, lab in asm.blocks.items() if id(lab) in asm.labels}
-    return {"pieces": pieces, "labels": bound, "blocks": blocks, "caches": asm.caches,
-            "counters": len(asm.counters)}
+                named[str(offset + slot)] = _encode_value(value, ctx)
+        offset += len(names)
+    return {"stencils": flat.stencils, "targets": flat.targets, "symbols": flat.symbols,
+            "values": [v if type(v) is int else 0 for v in flat.values], "named": named, "blocks": flat.blocks,
+            "caches": flat.caches, "counters": len(flat.counters)}
 
 
-def _encode_value(value: Any, label: Callable[[Label], int], ctx: naming.Context) -> Any:
-    if type(value) is int:
-        return value
+def _encode_value(value: Any, ctx: naming.Context) -> Any:
     if isinstance(value, bool):
         return int(value)
-    if isinstance(value, Label):
-        return ["L", label(value)]
+    if isinstance(value, Start):
+        return ["L", value.index]
     if isinstance(value, ObjRef):
         return ["O", naming.name_of(value.obj, ctx)]
     if isinstance(value, SlotList):
@@ -160,8 +149,8 @@ def _owner(value: Observed) -> Any:
 # --- linking -----------------------------------------------------------------
 
 
-def decode(data: bytes, ctx: naming.Context) -> tuple[tuple[Assembly, Assembly | None], dict[str, Any]]:
-    """The assemblies and plain data of a recipe, every name found and every
+def decode(data: bytes, ctx: naming.Context) -> tuple[tuple[Flat, Flat | None], dict[str, Any]]:
+    """The flat assemblies and plain data of a recipe, every name found and every
     observed number proved anew; Stale when something is not as it was."""
     try:
         doc = json.loads(data.decode("utf-8", "surrogatepass"))
@@ -169,8 +158,8 @@ def decode(data: bytes, ctx: naming.Context) -> tuple[tuple[Assembly, Assembly |
             raise Stale("a recipe of another format")
         meta = dict(doc["meta"])
         meta["trivial_body"] = _decode_trivial(meta.get("trivial_body"), ctx)
-        main = _decode_assembly(doc["main"], ctx)
-        drain = _decode_assembly(doc["drain"], ctx) if doc["drain"] is not None else None
+        main = _decode_flat(doc["main"], ctx)
+        drain = _decode_flat(doc["drain"], ctx) if doc["drain"] is not None else None
     except naming.Missing as exc:
         raise Stale(str(exc)) from None
     except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
@@ -185,64 +174,80 @@ def _decode_trivial(raw: Any, ctx: naming.Context) -> TrivialBody | None:
     return TrivialBody(TrivialKind(kind), int(slot), naming.find(value, ctx) if value is not None else None)
 
 
-def _decode_assembly(raw: dict[str, Any], ctx: naming.Context) -> Assembly:
+def _decode_flat(raw: dict[str, Any], ctx: naming.Context) -> Flat:
+    """The lists as they were stored, and each named value found: a handful
+    of objects whatever the function's size (``Flat``)."""
     tab = table()
-    labels = [Label(f"l{i}") for i in range(len(raw["labels"]))]
-    asm = Assembly(caches=int(raw["caches"]), counters=[ctypes.c_uint64(0) for _ in range(int(raw["counters"]))])
-    for lab, at in zip(labels, raw["labels"]):
-        asm.labels[id(lab)] = int(at)
-    objects: dict[str, Any] = {}  # a name's JSON -> what it found (each name looked up once)
-    observed: dict[tuple[str, str, str], int] = {}
-    for stencil, cont, symbol, values, named in raw["pieces"]:
+    stencils, targets, symbols, values = raw["stencils"], raw["targets"], raw["symbols"], raw["values"]
+    counts = {}  # stencil -> how many values each of its pieces gives
+    for stencil in set(stencils):
         st = tab.get(stencil)
         if st is None:
             raise Stale(f"no stencil {stencil} in this table")
-        if len(values) != len(hole_names(st)):
-            raise Stale(f"{stencil} given {len(values)} values for {len(hole_names(st))} holes")
-        holes: list[Any] | tuple[int, ...] = tuple(values)
-        if named:
-            holes = list(values)
-            for slot, value in named.items():
-                holes[int(slot)] = _decode_value(value, labels, ctx, objects, observed)
-        asm.pieces.append(Piece(stencil, holes, labels[cont] if cont is not None else None, symbol))
-    asm.blocks = {str(name): labels[n] for name, n in raw["blocks"].items()}
-    if not all(0 <= at < len(asm.pieces) for at in asm.labels.values()):
-        raise Stale("a label outside the recipe")
-    return asm
+        counts[stencil] = len(hole_names(st))
+    n = len(stencils)
+    if len(values) != sum(map(counts.__getitem__, stencils)) or len(targets) != n or len(symbols) != n:
+        raise Stale("pieces, values, continuations and symbols that do not match")
+    blocks = {str(name): int(at) for name, at in raw["blocks"].items()}
+    if not all(0 <= at < n for at in blocks.values()):
+        raise Stale("a block outside the recipe")
+    flat = Flat(stencils, targets, symbols, values, blocks, int(raw["caches"]),
+                [ctypes.c_uint64(0) for _ in range(int(raw["counters"]))])
+    linking = _Linking(flat, ctx)
+    for k, value in raw["named"].items():
+        values[int(k)] = linking.value(value)
+    return flat
 
 
-def _decode_value(raw: Any, labels: list[Label], ctx: naming.Context, objects: dict[str, Any],
-                  observed: dict[tuple[str, str, str], int]) -> Any:
-    if type(raw) is int:
-        return raw
-    tag = raw[0]
-    if tag == "L":
-        return labels[raw[1]]
-    if tag == "O":
-        key = repr(raw[1])
-        if key not in objects:
-            objects[key] = naming.find(raw[1], ctx)
-        return ObjRef(objects[key])
-    if tag == "S":
-        return SlotList([int(x) for x in raw[1]])
-    if tag == "C":
-        return CacheRef(int(raw[1]))
-    if tag == "A":
-        return Address(str(raw[1]), str(raw[2]))
-    if tag == "N":
-        return CounterRef(int(raw[1]))
-    if tag == "V":
-        what, name, owner_name = str(raw[1]), str(raw[2]), raw[3]
-        key = (what, name, repr(owner_name))
-        number = observed.get(key)
-        if number is None:
-            owner = naming.find(owner_name, ctx)
-            number = observe(what, owner, name)
-            if number < 0 or (number == 0 and what in (TYPE_VERSION, KEYS_VERSION)):
-                raise Stale(f"no {what.replace('_', ' ')} for {name or owner_name!r} now")
-            observed[key] = number
-        return Observed(what, number, name)
-    raise Stale(f"an unknown hole value {raw!r}")
+@dataclass
+class _Linking:
+    """What linking one flat assembly has found so far: each name and each
+    observed number is looked up once.  A value whose address or number is
+    known here is an int at once (``assemble`` has nothing left to do for
+    it); a piece's start, slot lists and run-time caches wait for the layout."""
+
+    flat: Flat
+    ctx: naming.Context
+    objects: dict[str, int] = field(default_factory=dict)  # a name's JSON -> the object's address
+    observed: dict[tuple[str, str, str], int] = field(default_factory=dict)
+
+    def value(self, raw: Any) -> Any:
+        if type(raw) is int:
+            return raw
+        tag = raw[0]
+        if tag == "L":
+            return Start(int(raw[1]))
+        if tag == "O":
+            key = repr(raw[1])
+            address = self.objects.get(key)
+            if address is None:
+                obj = naming.find(raw[1], self.ctx)
+                self.flat.keep.append(obj)
+                address = self.objects[key] = id(obj)
+            return address
+        if tag == "S":
+            return SlotList([int(x) for x in raw[1]])
+        if tag == "C":
+            return CacheRef(int(raw[1]))
+        if tag == "A":
+            try:
+                return address_of(table(), Address(str(raw[1]), str(raw[2])))
+            except EmitError as exc:
+                raise Stale(str(exc)) from None
+        if tag == "N":
+            return ctypes.addressof(self.flat.counters[int(raw[1])])
+        if tag == "V":
+            what, name, owner_name = str(raw[1]), str(raw[2]), raw[3]
+            key = (what, name, repr(owner_name))
+            number = self.observed.get(key)
+            if number is None:
+                owner = naming.find(owner_name, self.ctx)
+                number = observe(what, owner, name)
+                if number < 0 or (number == 0 and what in (TYPE_VERSION, KEYS_VERSION)):
+                    raise Stale(f"no {what.replace('_', ' ')} for {name or owner_name!r} now")
+                self.observed[key] = number
+            return number
+        raise Stale(f"an unknown hole value {raw!r}")
 
 
 def meta_of(compiled: Any) -> dict[str, Any]:
