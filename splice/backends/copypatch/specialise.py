@@ -17,7 +17,7 @@ from typing import Any
 
 from ...ir import Instr
 from ...ir.values import Repr
-from .emitter import (ATTR_INDEX, BINARY_FUNCS, C_SYMBOL, KEYS_INDEX, KEYS_VERSION, SLOT_OFFSET, TYPE_VERSION,
+from .emitter import (BINARY_FUNCS, C_SYMBOL, KEYS_INDEX, KEYS_VERSION, SLOT_OFFSET, TYPE_VERSION,
                       Address, Emitter, ObjRef, Observed)
 
 _INT_OPS = {"add": "add", "iadd": "add", "sub": "sub", "isub": "sub", "mul": "mul", "imul": "mul"}
