@@ -148,29 +148,28 @@ def _quick_gil() -> Iterator[None]:
         sys.setswitchinterval(interval)
 
 
-# The entries there were when the directory was first listed, and those
-# this process stored since: a name not among them is not looked for on
-# disk (an entry another process stores meanwhile is found in the next run).
-_known: set[str] | None = None
+# What this process found out about the entries: whether a name's file is
+# there (asked once per name), and whether there is any entry at all.  A
+# process never lists the directory: with thousands of entries a listing
+# cost every start 10-30 ms, where a look for one name costs microseconds.
+_present: dict[str, bool] = {}
+_any: bool | None = None
 
 
-def _listing() -> set[str]:
-    """The names of the entries there are, listed once (``_known``)."""
-    global _known
-    if _known is None:
+def _exists(name: str) -> bool:
+    """Whether the entry ``name`` is there (a regular file; ``load`` checks the rest)."""
+    got = _present.get(name)
+    if got is None:
         root = usable_directory(create=False)
-        _known = _names(root) if root is not None else set()
-    return _known
-
-
-def _names(root: Path) -> set[str]:
-    """The names of the entries in ``root``: the directory read, no file's
-    status asked (a process starts with this; ``entries`` stats each, and
-    ``load`` checks the one it reads)."""
-    try:
-        return {name[:-len(SUFFIX)] for name in os.listdir(root) if name.endswith(SUFFIX)}
-    except OSError:
-        return set()
+        got = False
+        if root is not None:
+            with _quick_gil():
+                try:
+                    got = stat.S_ISREG(os.lstat(_path(root, name)).st_mode)
+                except OSError:
+                    pass
+        _present[name] = got
+    return got
 
 
 def _path(root: Path, name: str) -> Path:
@@ -182,10 +181,13 @@ def load(name: str) -> bytes | None:
     cannot be trusted: not the user's own, writable by others, truncated,
     corrupt; a damaged one is removed, so the next store rewrites it)."""
     root = usable_directory(create=False)
-    if root is None or name not in _listing():
+    if root is None or _present.get(name) is False:
         return None
     with _quick_gil():
-        return _read(root, name)
+        data = _read(root, name)
+    if data is not None:
+        _present[name] = True
+    return data
 
 
 def _read(root: Path, name: str) -> bytes | None:
@@ -233,12 +235,12 @@ def store(name: str, payload: bytes) -> bool:
     over the entry); False when there is no usable directory or the write
     failed.  A store named with ``TRIM_PREFIX`` brings the total size back
     under the bound."""
+    global _any
     with _quick_gil():
         root = usable_directory(create=True)
         if root is None or not _write(root, name, payload):
             return False
-    if _known is not None:
-        _known.add(name)
+    _present[name] = _any = True
     if name.startswith(TRIM_PREFIX):
         with _quick_gil():
             trim(root)
@@ -311,8 +313,9 @@ def trim(root: Path, limit: int | None = None) -> int:
 
 def clear() -> int:
     """Remove every entry (and leftover temporary file); the number of entries removed."""
-    global _known
-    _known = None
+    global _any
+    _present.clear()
+    _any = None
     root = usable_directory(create=False)
     if root is None:
         return 0
@@ -367,7 +370,7 @@ def prepare() -> None:
     compiles do not."""
     if enabled():
         _source_fingerprint()
-        _listing()
+        has_entries()
 
 
 def _options(skip_passes: frozenset[str], unspeculated: frozenset[int], nested: bool) -> str:
@@ -384,8 +387,21 @@ def _name(code: types.CodeType, backend: object, skip_passes: frozenset[str], un
 
 
 def has_entries() -> bool:
-    """Whether the cache is on and has any entry (one directory listing)."""
-    return enabled() and bool(_listing())
+    """Whether the cache is on and has any entry (the directory read up
+    to its first entry, once)."""
+    global _any
+    if not enabled():
+        return False
+    if _any is None:
+        root = usable_directory(create=False)
+        _any = False
+        if root is not None:
+            try:
+                with os.scandir(root) as it:
+                    _any = any(e.name.endswith(SUFFIX) for e in it)
+            except OSError:
+                pass
+    return _any
 
 
 def cached(code: types.CodeType, backend: object) -> bool:
@@ -395,7 +411,7 @@ def cached(code: types.CodeType, backend: object) -> bool:
     its feedback being what the entry was compiled from."""
     if not has_entries() or not hasattr(backend, "digest"):
         return False
-    return _name(code, backend, frozenset(), frozenset(), True) in _listing()
+    return _exists(_name(code, backend, frozenset(), frozenset(), True))
 
 
 @dataclass

@@ -36,7 +36,8 @@ def cache_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("SPLICE_CACHE_DIR", str(path))
     monkeypatch.delenv("SPLICE_CACHE", raising=False)
     monkeypatch.setattr(codecache, "_dir_checked", {})
-    monkeypatch.setattr(codecache, "_known", None)
+    monkeypatch.setattr(codecache, "_present", {})
+    monkeypatch.setattr(codecache, "_any", None)
     monkeypatch.setattr(codecache, "_warned", set())
     return path
 
