@@ -117,6 +117,9 @@ def compile_function(func: types.FunctionType, *, code: types.CodeType | None = 
 
     if not isinstance(func, types.FunctionType):
         raise TypeError(f"splice compiles Python functions, not {type(func).__name__}")
+    why = frontend.unsupported()
+    if why is not None:
+        raise Unsupported(why)
     code = code if code is not None else func.__code__
     try:
         be = BACKENDS[backend]

@@ -12,6 +12,7 @@ import importlib
 import threading
 from collections.abc import Iterator, Mapping
 
+from .. import frontend
 from .base import Backend
 
 # name -> "module:attribute" of a class whose instances implement Backend.
@@ -55,7 +56,11 @@ BACKENDS: Mapping[str, Backend] = _Backends(_WHERE)
 
 
 def available() -> dict[str, str | None]:
-    """Each back end's name -> None when it loads here, else why it does not."""
+    """Each back end's name -> None when it loads here, else why it does not
+    (every one, on an interpreter splice does not compile for)."""
+    why = frontend.unsupported()
+    if why is not None:
+        return dict.fromkeys(BACKENDS, why)
     out: dict[str, str | None] = {}
     for name in BACKENDS:
         try:

@@ -6,11 +6,38 @@ running interpreter so the IR, passes and back ends stay version-neutral.
 
 from __future__ import annotations
 
+import os
 import sys
+import sysconfig
 from types import CodeType
 
 from .. import ir
 from ..errors import Unsupported
+
+
+def unsupported() -> str | None:
+    """Why splice cannot compile for the running interpreter, or None: a
+    version with no front end, or a build without the GIL (compiled code
+    relies on it, as the interpreter of a GIL build does)."""
+    if sysconfig.get_config_var("Py_GIL_DISABLED"):
+        return "the free-threaded build (no GIL) is not supported"
+    if sys.version_info[:2] != (3, 11):
+        return f"no front end for Python {sys.version_info[0]}.{sys.version_info[1]} (splice supports 3.11)"
+    return None
+
+
+def interpreter_jit() -> str | None:
+    """Whether the running CPython has its own experimental JIT (3.13 on),
+    from how it was configured and ``PYTHON_JIT``; None before 3.13."""
+    if sys.version_info < (3, 13):
+        return None
+    args = (sysconfig.get_config_var("CONFIG_ARGS") or "").replace("'", " ").split()
+    given = [a.partition("=")[2] or "yes" for a in args if a.startswith("--enable-experimental-jit")]
+    mode = given[-1] if given else "no"
+    if mode in ("no", "interpreter"):
+        return f"CPython's own JIT is not built in (--enable-experimental-jit={mode})"
+    on = os.environ.get("PYTHON_JIT", "0" if mode == "yes-off" else "1") != "0"
+    return f"CPython's own JIT is built in and {'on' if on else 'off'} (--enable-experimental-jit={mode}, PYTHON_JIT)"
 
 
 def decode(code: CodeType, *, feedback: bool = True, osr_at: int | None = None) -> ir.Function:
@@ -57,4 +84,4 @@ def prepare() -> None:
         from . import py311  # noqa: F401
 
 
-__all__ = ["class_of_version", "class_version", "decode", "prepare"]
+__all__ = ["class_of_version", "class_version", "decode", "interpreter_jit", "prepare", "unsupported"]

@@ -64,6 +64,7 @@ import types
 import weakref
 from typing import Any, Callable
 
+from .. import frontend
 from ..backends import BACKENDS
 from . import codecache, execmem, registry, threads
 
@@ -508,8 +509,10 @@ def _remove_import_hook() -> None:
 
 
 def start(threshold: int | None = None, hz: int | None = None, backend: str | None = None) -> bool:
-    """Start (or reconfigure) the automatic mode; False under ``SPLICE_DISABLE``
-    and in a subinterpreter (where it stays off, see ``registry.in_main_interpreter``).
+    """Start (or reconfigure) the automatic mode; False under ``SPLICE_DISABLE``,
+    in a subinterpreter (where it stays off, see ``registry.in_main_interpreter``)
+    and on an interpreter splice cannot compile for (``frontend.unsupported``,
+    said in one line on stderr: the program runs as it would without splice).
 
     Unset arguments come from ``SPLICE_THRESHOLD``, ``SPLICE_SAMPLE_HZ`` and
     ``SPLICE_BACKEND``, then the defaults.
@@ -522,6 +525,10 @@ def start(threshold: int | None = None, hz: int | None = None, backend: str | No
     backend = backend or os.environ.get("SPLICE_BACKEND") or registry.DEFAULT_BACKEND
     if backend not in BACKENDS:
         raise ValueError(f"SPLICE_BACKEND: unknown back end {backend!r}; known: {', '.join(BACKENDS)}")
+    why = frontend.unsupported()
+    if why is not None:  # the program runs as it would without splice
+        registry.say(f"automatic mode not started: {why}")
+        return False
     registry.preload(backend)
     with _lock:
         if _sampler is not None:
