@@ -33,12 +33,14 @@ DeoptCallback = Callable[[str], Callable[[], object]]
 
 def build_ir(func: types.FunctionType, code: types.CodeType | None = None,
              *, skip_passes: frozenset[str] = frozenset(), nested: NestedCompiler | None = None,
-             unspeculated: frozenset[int] = frozenset(),
+             unspeculated: frozenset[int] = frozenset(), resumed: frozenset[int] = frozenset(),
              on_deopt: DeoptCallback | None = None, osr_at: int | None = None) -> Function:
     """Decode ``func`` (or ``code``, its original code) and run the passes
     (``osr_at``: entered at that loop header, frontend.decode);
     ``nested`` replaces the code constants of its MakeFunctions;
     ``unspeculated`` names loops (their header's code unit) not to speculate on;
+    ``resumed``: code units where the interpreter took over from exits of
+    earlier code compiled from ``code`` (Function.resumed);
     ``on_deopt`` makes what each exit to the interpreter calls (Function.on_deopt)."""
     code = code if code is not None else func.__code__
     fn = frontend.decode(code, osr_at=osr_at)
@@ -47,6 +49,7 @@ def build_ir(func: types.FunctionType, code: types.CodeType | None = None,
     fn.globals = func.__globals__
     fn.func = func
     fn.unspeculated = unspeculated
+    fn.resumed = resumed
     fn.on_deopt = on_deopt
     fn.callees = functools.lru_cache(maxsize=None)(_callee_source)  # each callee decoded once per compile
     passes.run_all(fn, skip=skip_passes)
@@ -97,7 +100,8 @@ def compile_function(func: types.FunctionType, *, code: types.CodeType | None = 
                      nested: NestedCompiler | None = None,
                      unspeculated: frozenset[int] = frozenset(),
                      on_deopt: DeoptCallback | None = None, osr_at: int | None = None,
-                     cache: bool = False, cached_only: bool = False) -> CompiledCode:
+                     cache: bool = False, cached_only: bool = False,
+                     resumed: frozenset[int] = frozenset()) -> CompiledCode:
     """Compile ``func`` with ``backend``; raises Unsupported with the reason.
 
     ``code`` is the function's original code object when ``func.__code__``
@@ -108,7 +112,8 @@ def compile_function(func: types.FunctionType, *, code: types.CodeType | None = 
     keep what was compiled there (runtime/codecache.py; off with
     ``SPLICE_CACHE=0``); ``cached_only``: only link, Unsupported when the
     cache cannot give the code (a function not warmed up yet is linked, or
-    left to warm up: compiled now, it would have no feedback).
+    left to warm up: compiled now, it would have no feedback);
+    ``resumed``: as ``build_ir``'s.
     """
     if skip_passes is None:
         skip_passes = SKIP_PASSES
@@ -146,7 +151,7 @@ def compile_function(func: types.FunctionType, *, code: types.CodeType | None = 
     if cached_only:
         raise Unsupported("not in the warm-start cache")
     fn = build_ir(func, code, skip_passes=skip_passes, nested=nested, unspeculated=unspeculated,
-                  on_deopt=on_deopt, osr_at=osr_at)
+                  resumed=resumed, on_deopt=on_deopt, osr_at=osr_at)
     layout = entry.layout_for(code, GeneratorShape.of(fn)) if osr_at is None else entry.osr_layout(code)
     compiled = be.compile(fn, layout)
     compiled.osr_depth = sum(ins.kind.name == "LoadStack" for ins in fn.entry.instrs)

@@ -114,6 +114,11 @@ class Function:
     # Code units of loop headers that speculating passes must leave alone
     # (their guards kept failing in an earlier compile).
     unspeculated: frozenset[int] = frozenset()
+    # Code units where the interpreter took over from exits of an earlier
+    # compile at blocks that had never run: it ran on from there, through
+    # blocks whose caches it did not touch (it ran the trampoline's copy of
+    # the code), so no block reachable from there is left out again.
+    resumed: frozenset[int] = frozenset()
     # Given a Deopt's reason, the callable its exit calls each time
     # (``SPLICE_LOG=deopts`` writes a line); None: exits are only counted.
     on_deopt: Callable[[str], Callable[[], object]] | None = None

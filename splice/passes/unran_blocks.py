@@ -26,7 +26,12 @@ entry, an exception handler, a block whose stack holds a NULL, and every
 block of a generator stay compiled; so does all of a function none of
 whose instructions is known to have run.  The exits are counted per block; a
 function whose exits keep being taken is compiled again with the blocks
-that ran (``Function.unspeculated`` names each by its first code unit).
+that ran (``Function.unspeculated`` names each by its first code unit), and
+with every block reachable from them (``Function.resumed``): after such an
+exit the interpreter ran on in the trampoline's copy of the code, whose
+caches are not the ones the feedback reads, so the next compile cannot tell
+what else ran (mako's template rendering was compiled again six times
+over, one block at a time).
 ``SPLICE_BLOCK_EXITS=N`` (``EVERY``) makes every Nth block that could leave
 an exit whatever the feedback says, to test exits at every kind of block
 with any program (the test suites, CPython's own, the fuzzer).
@@ -60,15 +65,28 @@ def _never_ran(fn: Function, b: Block, horizon: int) -> bool:
     return False
 
 
+def _reachable(fn: Function, starts: list[Block]) -> set[Block]:
+    """The blocks reachable from ``starts`` (those included)."""
+    seen: set[Block] = set()
+    todo = list(starts)
+    while todo:
+        b = todo.pop()
+        if b not in seen:
+            seen.add(b)
+            todo += b.successors()
+    return seen
+
+
 def run(fn: Function) -> None:
     """Compile each block the interpreter never ran as an exit (see the module docstring)."""
     global _blocks_seen
     if fn.generator or not (EVERY or any(fn.ran.values())):
         return
     horizon = max((unit for unit, ran in fn.ran.items() if ran), default=-1)
+    after_resumes = _reachable(fn, [b for b in fn.blocks if (s := _first_state(b)) and s.state.unit in fn.resumed])
     for b in fn.blocks[1:]:
         first = None if b.is_handler else _first_state(b)
-        if first is None or first.state.unit in fn.unspeculated:
+        if first is None or first.state.unit in fn.unspeculated or b in after_resumes:
             continue
         _blocks_seen += 1
         stressed = EVERY and _blocks_seen % EVERY == 0

@@ -60,6 +60,7 @@ import runpy
 import site
 import sys
 import threading
+import time
 import types
 import weakref
 from typing import Any, Callable
@@ -76,6 +77,9 @@ MAX_CALLEES = 64  # warm callees compiled along with one hot function
 MAX_DEPTH = 32  # frames of a stack sampled, innermost first
 OSR_TRIES = 25  # samples on which a compiled function's running frame may move to it at a loop
 IDLE_HZ = 20  # samples a second at least, once samples stop finding code to count
+# How often the sampler looks at the exit counts of the code it compiled
+# (registry.despeculate_failing): each look reads every counter.
+DESPECULATE_SECONDS = 0.05
 _SPLICE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 # The import system's code: a stack running it is importing a module.
 _IMPORT_SYSTEM = frozenset({_bootstrap._find_and_load.__code__.co_filename,
@@ -127,6 +131,7 @@ class _Sampler:
         self.osr_candidates: dict[int, tuple[weakref.ref[types.CodeType], list[weakref.ref], int]] = {}
         self.osr_loaded = False  # runtime/osr.py imported (its request polled on every sample)
         self.counted = False  # whether the current sample counted a code object
+        self.next_despeculation = 0.0  # time.monotonic() of the next look at exit counts
         self.alive = False
         self.stopping = False
         self.wait = self.interval
@@ -176,6 +181,10 @@ class _Sampler:
                 self.compile_hot(code, globals_)
             if self.osr_candidates or self.osr_loaded:
                 self.enter_running_frames()
+            now = time.monotonic()
+            if now >= self.next_despeculation:
+                self.next_despeculation = now + DESPECULATE_SECONDS
+                registry.despeculate_failing()
             self.wait = self.next_interval(self.wait)
         return int(self.wait * 1e9)
 

@@ -91,6 +91,11 @@ LOG_CATEGORIES = ("compiles", "fallbacks", "guards", "deopts", "osr")
 # compiled again without speculating on the loops they left, or inlining the calls
 # (_despeculate).
 DEOPT_LIMIT = 100
+# Exits at blocks compiled as exits because they had never run, after which
+# it is compiled again with them: such an exit proves the block runs, and
+# the interpreter runs the rest of each call that takes it (a template
+# engine's render function took one on most calls).
+BLOCK_EXIT_LIMIT = 10
 
 
 def say(message: str) -> None:
@@ -124,7 +129,7 @@ class FunctionState:
     """What splice knows about one function object."""
 
     __slots__ = ("backend", "code", "status", "reason", "detail", "compiled", "installed", "compiles",
-                 "despeculated", "unspeculated", "cache")
+                 "despeculated", "unspeculated", "resumed", "cache")
 
     def __init__(self, backend: str, code: types.CodeType) -> None:
         self.backend = backend
@@ -140,6 +145,9 @@ class FunctionState:
         # and the loops (their header's code unit) no longer speculated on.
         self.despeculated: str | None = None
         self.unspeculated: frozenset[int] = frozenset()
+        # The blocks (their first code unit) that had never run and whose
+        # exits were taken: the interpreter ran on from there (Function.resumed).
+        self.resumed: frozenset[int] = frozenset()
         self.cache = True  # linked from / kept in the warm-start cache (jit(cache=False) says no)
 
 
@@ -448,14 +456,27 @@ def poll() -> int:
                     _pending.discard(f)
                     _compile(f, st)
                     done += 1
-            for f in list(_speculating):
-                st = _states.get(f)
-                if st is None or st.status != COMPILED or not getattr(st.compiled, "deopts", None):
-                    _speculating.discard(f)
-                elif sum(d.count for d in st.compiled.deopts) >= DEOPT_LIMIT:
-                    _speculating.discard(f)
-                    _despeculate(f, st)
-                    done += 1
+            done += despeculate_failing()
+    return done
+
+
+def despeculate_failing() -> int:
+    """Compile again each function whose speculative code has left for the
+    interpreter ``DEOPT_LIMIT`` times, or ``BLOCK_EXIT_LIMIT`` times at
+    blocks that had never run (``_despeculate``); how many.  The
+    watcher polls it for ``jit``'s functions, the automatic mode's sampler
+    for the functions it compiled (no watcher runs for those)."""
+    done = 0
+    with _compiling, _lock:
+        for f in list(_speculating):
+            st = _states.get(f)
+            if st is None or st.status != COMPILED or not getattr(st.compiled, "deopts", None):
+                _speculating.discard(f)
+            elif (sum(d.count for d in st.compiled.deopts) >= DEOPT_LIMIT
+                  or sum(d.count for d in st.compiled.deopts if d.speculated == "block") >= BLOCK_EXIT_LIMIT):
+                _speculating.discard(f)
+                _despeculate(f, st)
+                done += 1
     return done
 
 
@@ -468,6 +489,7 @@ def _despeculate(f: types.FunctionType, st: FunctionState) -> None:
     failing = {d.site for d in deopts if d.count}
     worst = max(deopts, key=lambda d: d.count)
     st.unspeculated |= failing
+    st.resumed |= {d.site for d in deopts if d.count and d.speculated == "block"}
     loops, calls, blocks = [], [], []
     for site in sorted(failing):
         at = [d for d in deopts if d.site == site]
@@ -601,6 +623,7 @@ def _sync(f: types.FunctionType, st: FunctionState) -> None:
         entry.uninstall(f)
         f.__code__ = current
     st.code, st.compiled, st.installed, st.reason, st.detail = current, None, None, None, None
+    st.resumed = frozenset()
     if st.compiles >= MAX_COMPILES:
         st.status = INTERPRETED
         st.reason = f"__code__ was reassigned after {MAX_COMPILES} compiles (the limit per function)"
@@ -721,7 +744,8 @@ def _compile_and_install(f: types.FunctionType, st: FunctionState) -> None:
         from ..compiler import compile_function
 
         compiled = compile_function(f, code=st.code, backend=st.backend, unspeculated=st.unspeculated,
-                                    cache=st.cache, **compile_options(f, st.backend))
+                                    resumed=st.resumed, cache=st.cache,
+                                    **compile_options(f, st.backend))
     except Unsupported as exc:
         _fallback(st, str(exc))
         return

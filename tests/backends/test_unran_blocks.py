@@ -6,6 +6,8 @@ lines, locals and reference counts are the interpreter's; with real
 feedback, the blocks that never ran are exits, counted, and a function
 whose exits keep being taken is compiled again with them."""
 
+import os
+import subprocess
 import sys
 import textwrap
 from pathlib import Path
@@ -244,3 +246,74 @@ def test_generators_unquickened_code_and_code_not_reached_keep_every_block() -> 
             got = sum(1 for _, ins in fn.instructions() if ins.kind.name == "Deopt")
             assert got == exits, (f.__name__, got)
         """)
+
+
+def test_a_block_exit_taken_a_few_times_recompiles_with_what_follows_it() -> None:
+    """``BLOCK_EXIT_LIMIT`` exits at a block that had never run, not
+    ``DEOPT_LIMIT``, make the recompile; it keeps every block reachable from
+    there, since the interpreter ran on from the exit in the trampoline's
+    copy of the code, whose caches the feedback does not read: a second
+    never-run block on that path is no exit in the next compile (it once
+    took a recompile of its own, one block at a time)."""
+    run("""
+        import splice
+        from splice.runtime import registry
+
+        def two(x, flag):
+            t = x + 1
+            if flag:
+                t = t * 3          # never runs while the interpreter warms up
+            t = t - 2
+            if flag:
+                t = t * 5          # nor this, on the same path
+            return t - 1
+
+        FIRST = two.__code__.co_firstlineno + 3
+        for _ in range(20):
+            two(1, False)
+        splice.jit(two, eager=True)
+        st = registry._states[two]
+        lines = sorted(d.lineno for d in st.compiled.deopts if d.speculated == "block")
+        assert lines == [FIRST, FIRST + 3], lines
+        for _ in range(registry.BLOCK_EXIT_LIMIT):
+            assert two(1, True) == 19
+        assert registry.BLOCK_EXIT_LIMIT < registry.DEOPT_LIMIT
+        registry.poll()
+        assert st.resumed and f"without leaving out the code at line {FIRST}" in str(splice.explain(two))
+        assert not [d for d in st.compiled.deopts if d.speculated == "block"]
+        assert two(1, True) == 19 and two(1, False) == -1
+        """)
+
+
+def test_the_automatic_mode_recompiles_code_whose_block_exits_are_taken(tmp_path) -> None:
+    """Nothing polled the exit counts of what the automatic mode compiled
+    (the watcher runs for ``jit``'s functions only): a block exit taken on
+    every call stayed an exit for the rest of the run."""
+    prog = tmp_path / "prog.py"
+    prog.write_text(textwrap.dedent("""
+        import time
+        import splice
+
+        def f(n, flag):
+            t = 0
+            if flag:
+                t += 1
+            for i in range(n):
+                t += i
+            return t
+
+        end = time.perf_counter() + 0.5
+        while time.perf_counter() < end:
+            f(200, False)
+        end = time.perf_counter() + 0.5
+        while time.perf_counter() < end:
+            f(200, True)
+        e = splice.explain(f)
+        print(e.status, e.reason)
+        """))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SPLICE") or k == "SPLICE_CACHE_DIR"}
+    env.update(SPLICE_THRESHOLD="2", SPLICE_SAMPLE_HZ="1000", SPLICE_CACHE="0")
+    proc = subprocess.run([sys.executable, "-X", "faulthandler", "-m", "splice", "run", str(prog)],
+                          capture_output=True, text=True, timeout=120, env=env, cwd=str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("compiled compiled again without leaving out the code at line 8"), proc.stdout
