@@ -154,8 +154,12 @@ class FunctionState:
 _lock = threading.RLock()
 _states: "weakref.WeakKeyDictionary[types.FunctionType, FunctionState]" = weakref.WeakKeyDictionary()
 _pending: "weakref.WeakSet[types.FunctionType]" = weakref.WeakSet()
-# Compiled functions whose code can leave for the interpreter (has Deopts).
-_speculating: "weakref.WeakSet[types.FunctionType]" = weakref.WeakSet()
+# Compiled functions whose code can leave for the interpreter (has Deopts):
+# a weak reference to each, and its state.  A plain list, read by index:
+# the automatic mode's sampler looks at it every 50 ms, and a look that
+# finds nothing to do makes no object (one would show in the program's
+# gc.get_count()).
+_speculating: "list[tuple[weakref.ref[types.FunctionType], FunctionState]]" = []
 # Each live trampoline -> (back end, the user's code, its CompiledCode): a function
 # object created from a trampoline (FunctionType(f.__code__, ...)) runs compiled code.
 _trampolines: "weakref.WeakKeyDictionary[types.CodeType, tuple[str, types.CodeType, Any]]" = \
@@ -466,18 +470,39 @@ def despeculate_failing() -> int:
     blocks that had never run (``_despeculate``); how many.  The
     watcher polls it for ``jit``'s functions, the automatic mode's sampler
     for the functions it compiled (no watcher runs for those)."""
-    done = 0
+    if not _speculating:
+        return 0
     with _compiling, _lock:
-        for f in list(_speculating):
-            st = _states.get(f)
-            if st is None or st.status != COMPILED or not getattr(st.compiled, "deopts", None):
-                _speculating.discard(f)
-            elif (sum(d.count for d in st.compiled.deopts) >= DEOPT_LIMIT
-                  or sum(d.count for d in st.compiled.deopts if d.speculated == "block") >= BLOCK_EXIT_LIMIT):
-                _speculating.discard(f)
+        for i in range(len(_speculating)):  # no iterator object (a range's is not the collector's)
+            ref, st = _speculating[i]
+            if ref() is None or st.status != COMPILED or _failing(st.compiled.deopts):
+                break
+        else:
+            return 0
+        done = 0
+        for ref, st in list(_speculating):
+            f = ref()
+            if f is None or st.status != COMPILED:
+                _speculating.remove((ref, st))
+            elif _failing(st.compiled.deopts):
+                _speculating.remove((ref, st))
                 _despeculate(f, st)
                 done += 1
     return done
+
+
+def _failing(deopts: list[Any]) -> bool:
+    """Whether these exits were taken ``DEOPT_LIMIT`` times, or
+    ``BLOCK_EXIT_LIMIT`` times at blocks that had never run (read by index,
+    making no object)."""
+    total = blocks = 0
+    for i in range(len(deopts)):
+        d = deopts[i]
+        n = d.count
+        total += n
+        if d.speculated == "block":
+            blocks += n
+    return total >= DEOPT_LIMIT or blocks >= BLOCK_EXIT_LIMIT
 
 
 def _despeculate(f: types.FunctionType, st: FunctionState) -> None:
@@ -837,8 +862,8 @@ def _install(f: types.FunctionType, st: FunctionState) -> None:
         return
     st.installed = f.__code__
     _trampolines[st.installed] = (st.backend, st.code, st.compiled)
-    if getattr(st.compiled, "deopts", None):
-        _speculating.add(f)
+    if getattr(st.compiled, "deopts", None) and not any(ref() is f for ref, _ in _speculating):
+        _speculating.append((weakref.ref(f), st))
     if st.backend == "copypatch":
         from . import direct_calls
 
