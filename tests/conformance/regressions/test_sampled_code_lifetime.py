@@ -20,7 +20,7 @@ PROGRAM = """
                 if Ouch.n % 17 == 0:
                     gc.collect()   # a sample sees __del__ on the stack: compiled
         gc.enable()
-        for _ in range(2):
+        for _ in range(4):  # long enough for samples to find each class's __del__
             t = []
             for _ in range(150):
                 t = [t, Ouch()]
@@ -45,7 +45,7 @@ PROGRAM = """
 
 
 def test_a_sampled_trampoline_dies_with_its_function(tmp_path) -> None:
-    done = run_program(tmp_path, PROGRAM, SPLICE="1", SPLICE_THRESHOLD="0")
+    done = run_program(tmp_path, PROGRAM, SPLICE="1", SPLICE_THRESHOLD="0", SPLICE_SAMPLE_HZ="1000")
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["compiled True", "trampolines made True", "trampolines alive 0",
                                           "records alive True"], done.stdout
