@@ -1027,7 +1027,9 @@ def assemble(flat: Flat, tab: dict[str, Stencil], base_of: Any) -> tuple[bytes, 
             raise EmitError(_failure(tab, flat.stencils[i], flat.symbols[i], h))
     # The entry's continuation: where direct calls from native code enter.
     body = base + starts[targets[0]] if n else base
-    return bytes(buf), code_size, Symbols(body, _SymbolSource(base, flat, planned, starts, cold_starts)), keepalive
+    source = _SymbolSource(base, flat.symbols, flat.stencils, [pl.cold > 0 for pl in planned], starts, cold_starts,
+                           flat.blocks)
+    return bytes(buf), code_size, Symbols(body, source), keepalive
 
 
 _PIECE_COLUMNS = 7  # shared.c's piece_plan, in int64s
@@ -1035,25 +1037,29 @@ _PIECE_COLUMNS = 7  # shared.c's piece_plan, in int64s
 
 @dataclass
 class _SymbolSource:
-    """What a function's symbols are worked out from, when first asked for."""
+    """What a function's symbols are worked out from, when first asked for
+    (lists of strings, ints and bools: nothing of the values, which would
+    keep objects the collector walks alive as long as the code)."""
 
     base: int
-    flat: Flat
-    planned: list[_Planned]
+    symbols: list[str | None]  # each piece's
+    stencils: list[str]
+    cold: list[bool]  # whether each piece has a cold part
     starts: list[int]
     cold_starts: list[int]
+    blocks: dict[str, int]  # a block's symbol -> its first piece
 
     def table(self) -> dict[str, int]:
         symbols: dict[str, int] = {}
-        for i, (symbol, stencil, pl) in enumerate(zip(self.flat.symbols, self.flat.stencils, self.planned)):
+        for i, (symbol, stencil, cold) in enumerate(zip(self.symbols, self.stencils, self.cold)):
             if symbol:
                 # An instruction ("b<block>.<index>:<kind>") is named with its stencil.
                 name = f"{symbol} ({stencil})" if symbol.startswith("b") else symbol
                 symbols.setdefault(name, self.base + self.starts[i])
-                if pl.cold:
+                if cold:
                     symbols.setdefault(name + " cold", self.base + self.cold_starts[i])
-        for name, i in self.flat.blocks.items():
-            if 0 <= i < len(self.flat.stencils):
+        for name, i in self.blocks.items():
+            if 0 <= i < len(self.stencils):
                 symbols[name] = self.base + self.starts[i]
         return symbols
 
