@@ -176,20 +176,16 @@ def _decode_trivial(raw: Any, ctx: naming.Context) -> TrivialBody | None:
 
 def _decode_flat(raw: dict[str, Any], ctx: naming.Context) -> Flat:
     """The lists as they were stored, and each named value found: a handful
-    of objects whatever the function's size (``Flat``)."""
+    of objects whatever the function's size (``Flat``).  Whether the values
+    and continuations fit the pieces ``assemble`` checks, as it does for a
+    fresh compile."""
     tab = table()
     stencils, targets, symbols, values = raw["stencils"], raw["targets"], raw["symbols"], raw["values"]
-    counts = {}  # stencil -> how many values each of its pieces gives
-    for stencil in set(stencils):
-        st = tab.get(stencil)
-        if st is None:
-            raise Stale(f"no stencil {stencil} in this table")
-        counts[stencil] = len(hole_names(st))
-    n = len(stencils)
-    if len(values) != sum(map(counts.__getitem__, stencils)) or len(targets) != n or len(symbols) != n:
-        raise Stale("pieces, values, continuations and symbols that do not match")
+    missing = next((stencil for stencil in set(stencils) if stencil not in tab), None)
+    if missing is not None:
+        raise Stale(f"no stencil {missing} in this table")
     blocks = {str(name): int(at) for name, at in raw["blocks"].items()}
-    if not all(0 <= at < n for at in blocks.values()):
+    if not all(0 <= at < len(stencils) for at in blocks.values()):
         raise Stale("a block outside the recipe")
     flat = Flat(stencils, targets, symbols, values, blocks, int(raw["caches"]),
                 [ctypes.c_uint64(0) for _ in range(int(raw["counters"]))])
