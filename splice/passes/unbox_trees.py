@@ -359,9 +359,13 @@ def _jump(e: Edge, like: Instr) -> Instr:
 
 
 def _replace_uses(b: Block, old: Value, new: Value) -> int:
-    """Replace ``old`` by ``new`` in ``b``; returns how many uses were replaced."""
+    """Replace ``old`` by ``new`` in ``b``; returns how many uses were replaced.
+    Frame states name ``new`` too (not counted as uses): it is what holds
+    the interpreter's stack entry there on every path, for a later exit."""
     n = 0
     for ins in b.instrs:
+        if ins.state is not None:
+            ins.state.stack = [new if a is old else a for a in ins.state.stack]
         n += ins.args.count(old)
         ins.args = [new if a is old else a for a in ins.args]
         for e in ins.targets + ([ins.handler] if ins.handler else []):

@@ -507,27 +507,30 @@ def _failing(deopts: list[Any]) -> bool:
 
 def _despeculate(f: types.FunctionType, st: FunctionState) -> None:
     """Compile ``f`` again without speculating on the loops whose guards
-    failed, inlining the calls whose guards did, or leaving out the blocks
-    that did run after all (each recompile leaves out at least one more, so
-    there are at most as many as the function has loops, calls and blocks)."""
+    failed, inlining the calls whose guards did, reading the attributes
+    whose guards did from values arrays, or leaving out the blocks that did
+    run after all (each recompile leaves out at least one more, so there are
+    at most as many as the function has loops, calls, reads and blocks)."""
     deopts = st.compiled.deopts
     failing = {d.site for d in deopts if d.count}
     worst = max(deopts, key=lambda d: d.count)
     st.unspeculated |= failing
     st.resumed |= {d.site for d in deopts if d.count and d.speculated == "block"}
-    loops, calls, blocks = [], [], []
+    loops, calls, blocks, reads = [], [], [], []
     for site in sorted(failing):
         at = [d for d in deopts if d.site == site]
         line = min((d.lineno for d in at if d.lineno is not None), default=0)  # a loop's first line
         if at[0].speculated == "call":
             calls.append(f"{at[0].inlined} at line {line}")
         else:
-            (loops if at[0].speculated == "loop" else blocks).append(str(line))
+            {"loop": loops, "attr": reads}.get(at[0].speculated, blocks).append(str(line))
     what = []
     if loops:
         what.append(f"speculating on the loop{'s' * (len(loops) > 1)} at line {', '.join(loops)}")
     if calls:
         what.append(f"inlining {', '.join(calls)}")
+    if reads:
+        what.append(f"reading the attribute{'s' * (len(reads) > 1)} at line {', '.join(reads)} from values arrays")
     if blocks:
         what.append(f"leaving out the code at line {', '.join(blocks)}")
     st.despeculated = (f"compiled again without {' or '.join(what)} after {sum(d.count for d in deopts)} exits "

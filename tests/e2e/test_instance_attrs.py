@@ -1,0 +1,156 @@
+"""Instance attribute reads as guards (passes/instance_attrs.py): a read the
+interpreter found in an instance's values array is made from there, and
+anything else leaves for the interpreter at the read.  Compared with
+CPython: results and exceptions with their tracebacks across receivers
+whose attribute is somewhere else (a property, ``__getattr__``, a dict,
+slots, missing), references, the reference count a getter sees, and exits
+that keep being taken."""
+
+from __future__ import annotations
+
+import sys
+
+import splice
+from splice import compiler
+from splice.runtime import registry
+
+from tests.e2e.test_trivial_bodies import outcome
+
+
+class Point:
+    def __init__(self, x, y):
+        self.x, self.y = x, y
+
+
+class Sub(Point):
+    pass
+
+
+class Prop(Point):
+    def __init__(self, y):
+        self.y = y
+
+    @property
+    def x(self):
+        return sys.getrefcount(self)
+
+
+class Dynamic:
+    def __init__(self, y):
+        self.y = y
+
+    def __getattr__(self, name):
+        return len(name) * 1.5
+
+
+class Slotted:
+    __slots__ = ("x", "y")
+
+    def __init__(self, x, y):
+        self.x, self.y = x, y
+
+
+def norm(p, q):
+    return p.x * q.x + p.y * q.y
+
+
+def describe(p, tag):
+    try:
+        return [tag, p.x, tag + str(p.y)]
+    except AttributeError as e:
+        return ["missing", str(e)]
+
+
+def compiled(func):
+    """A fresh copy of ``func`` compiled once the interpreter has specialised its reads."""
+    g = type(func)(func.__code__, func.__globals__, func.__name__)
+    for _ in range(20):
+        func(Point(1.0, 2.0), Point(3.0, 4.0)) if func is norm else func(Point(1.0, 2.0), "t")
+    splice.jit(g, eager=True)
+    assert splice.explain(g).compiled, str(splice.explain(g))
+    return g
+
+
+def guarded(f) -> set[str]:
+    """The attributes compiled ``f`` reads through guards (its exits say so)."""
+    return {why.split("'")[1] for _, why, _ in splice.explain(f).deopts if "not in an instance's values" in why}
+
+
+def dict_backed(x, y):
+    p = Point(x, y)
+    p.__dict__  # noqa: B018 - the instance's values become a dict
+    return p
+
+
+def without_y(x):
+    p = Point(x, 0)
+    del p.y
+    return p
+
+
+RECEIVERS = [
+    (Point(1.0, 2.0), Point(3.0, 4.0)),
+    (Point(-0.0, float("nan")), Point(float("inf"), 2**70)),
+    (Sub(1, 2), Point(3, 4)),
+    (Prop(2.0), Point(1, 1)),
+    (Dynamic(3.0), Point(2, 2)),
+    (Slotted(5, 6), Point(1, 1)),
+    (dict_backed(1.0, 2.0), Point(1.0, 1.0)),
+    (without_y(1.0), Point(1.0, 1.0)),
+    (Point("a", "b"), Point(2, 3)),
+]
+
+
+def test_the_reads_are_guards() -> None:
+    assert guarded(compiled(norm)) == {"x", "y"}
+    # `str(p.y)`: the stack under that read holds the NULL of the call of `str`.
+    assert guarded(compiled(describe)) == {"x"}
+
+
+def test_the_pass_can_be_switched_off() -> None:
+    g = type(norm)(norm.__code__, norm.__globals__)
+    for _ in range(20):
+        norm(Point(1.0, 2.0), Point(3.0, 4.0))
+    compiled_code = compiler.compile_function(g, skip_passes=frozenset({"instance_attrs"}))
+    assert not any("not in an instance's values" in d.reason for d in compiled_code.deopts)
+
+
+def test_results_agree_across_receivers() -> None:
+    f, d = compiled(norm), compiled(describe)
+    for p, q in RECEIVERS:
+        for _ in range(2):
+            assert outcome(f, p, q) == outcome(norm, p, q), (p, q)
+            assert outcome(d, p, "tag") == outcome(describe, p, "tag"), p
+
+
+def test_references_are_released_as_the_frame_would() -> None:
+    f = compiled(norm)
+    objs = [Point(1.5, 2.5), Point(3.5, 4.5), dict_backed(5.5, 6.5)]
+    values = [o.x for o in objs] + [o.y for o in objs]
+    for p in objs:
+        f(p, objs[0])
+    before = [sys.getrefcount(v) for v in objs + values]
+    for _ in range(50):
+        for p in objs:
+            f(p, objs[1])
+    assert [sys.getrefcount(v) for v in objs + values] == before
+
+
+def test_a_getter_reached_through_an_exit_sees_the_interpreters_count() -> None:
+    f = compiled(norm)
+    p, q = Prop(1.0), Point(2.0, 3.0)
+    assert f(p, q) == norm(p, q)
+
+
+def test_exits_that_keep_being_taken_recompile_without_the_guard() -> None:
+    f = compiled(norm)
+    p, q = dict_backed(1.0, 2.0), Point(3.0, 4.0)
+    for _ in range(registry.DEOPT_LIMIT + 10):
+        assert f(p, q) == norm(p, q)
+    registry.poll()
+    st = registry._states[f]
+    line = norm.__code__.co_firstlineno + 1
+    assert f"without reading the attribute at line {line} from values arrays" in str(splice.explain(f))
+    # p.x left every time (the reads after it never ran): the other three are still guards.
+    assert [why for _, why, _ in splice.explain(f).deopts].count(f"line {line}: attribute 'x' not in an instance's values") == 1
+    assert f(p, q) == norm(p, q) and f(q, q) == norm(q, q)
