@@ -811,6 +811,10 @@ _IMPL: dict[str, Callable[..., Any]] = {
     "CachedAttr": lambda fr, ins, o: _EXHAUSTED,
     "CachedSlot": lambda fr, ins, o: _EXHAUSTED,
     "StoreSlot": _store_slot,
+    # No version tags here: the identity and the metaclass decide.
+    "CheckClass": lambda fr, ins, v: v is ins.attrs["cls"] and type(v) is type,
+    "NewInstance": lambda fr, ins: object.__new__(ins.attrs["cls"]),
+    "InitAttr": lambda fr, ins, o, value: object.__setattr__(o, ins.attrs["name"], value),
     "BoxBool": _a(bool),
 }
 

@@ -313,6 +313,17 @@ KINDS: dict[str, OpKind] = _kinds(
            doc="the operand (a LoadMethod's self-or-NULL) is not NULL"),
     OpKind("CheckIs", 1, attrs=("value",), result_repr=Repr.BOOL, raises=False,
            doc="the operand is the object `value` (owned by the function)"),
+    # --- instances made in their caller (inserted by passes.class_calls) -------------
+    OpKind("CheckClass", 1, attrs=("cls", "version"), result_repr=Repr.BOOL, raises=False,
+           doc="the operand is the class `cls`, whose metaclass is still exactly type and whose version tag is "
+               "still `version`"),
+    OpKind("NewInstance", attrs=("cls",), runs_code=True,
+           doc="an instance of `cls` made as object_new makes it, its values array empty; raises MemoryError "
+               "only, and the allocation may start a collection, which runs finalisers"),
+    OpKind("InitAttr", 2, attrs=("cls", "name", "index"), nresults=0, raises=False, runs_code=False,
+           doc="entry `index` of the empty values array of an instance of `cls` NewInstance made becomes the second "
+               "operand (a new reference), joining the attributes' insertion order, as the first "
+               "STORE_ATTR_INSTANCE_VALUE of `name` does"),
     OpKind("CachedAttr", 1, attrs=("name", "type_version", "index"), raises=False, runs_code=False,
            terminator=True, result_on_first_edge=True,
            doc="a guard: the attribute `name` of an object whose values array holds it where its class's "

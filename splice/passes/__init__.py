@@ -8,15 +8,17 @@ counting is last so that no other pass has to preserve its invariants.
 from __future__ import annotations
 
 from ..ir import Function, verify
-from . import (bound_locals, dce, direct_calls, inline_calls, instance_attrs, numeric_loops, refcount, slices,
-               trivial_body, types, unbox_floats, unbox_ints, unran_blocks)
+from . import (bound_locals, class_calls, dce, direct_calls, inline_calls, instance_attrs, numeric_loops, refcount,
+               slices, trivial_body, types, unbox_floats, unbox_ints, unran_blocks)
 
 # Optimisations that may be switched off (to measure what each buys).
 OPTIONAL = {"unran_blocks": unran_blocks, "types": types, "bound_locals": bound_locals, "direct_calls": direct_calls,
-            "numeric_loops": numeric_loops, "inline_calls": inline_calls, "unbox_floats": unbox_floats, "unbox_ints": unbox_ints, "slices": slices,
+            "numeric_loops": numeric_loops, "inline_calls": inline_calls,
+            "class_calls": class_calls, "unbox_floats": unbox_floats, "unbox_ints": unbox_ints, "slices": slices,
             "instance_attrs": instance_attrs, "dce": dce}
-# Passes that place Deopts: only for back ends that can leave for the interpreter.
-SPECULATIVE = frozenset({"unran_blocks", "numeric_loops", "inline_calls", "instance_attrs"})
+# Passes that place Deopts, or guards on version tags and frames: only for back ends that
+# can leave for the interpreter.
+SPECULATIVE = frozenset({"unran_blocks", "numeric_loops", "inline_calls", "class_calls", "instance_attrs"})
 
 
 def run_all(fn: Function, *, skip: frozenset[str] = frozenset()) -> None:

@@ -230,12 +230,14 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     "eval_breaker": ("check_interrupts", ["-DTEST"]),
     "eval_breaker_branch": ("check_interrupts", ["-DBRANCH"]),
     **{f"{what}_{kind}": ("inline", [f"-D{kind.upper()}"] + (["-DGUARD"] if what == "guard" else []))
-       for what in ("check", "guard") for kind in ("callee", "is", "not_null", "type_version")},
+       for what in ("check", "guard") for kind in ("callee", "is", "not_null", "type_version", "class")},
     **{f"{what}_method": ("inline", ["-DCALLEE", "-DSELF"] + (["-DGUARD"] if what == "guard" else []))
        for what in ("check", "guard")},
     "global_at": ("inline", ["-DGLOBAL_AT"]),
     "box_bool": ("inline", ["-DBOX_BOOL"]),
     "store_slot": ("inline", ["-DSTORE_SLOT"]),
+    "new_instance": ("inline", ["-DNEW_INSTANCE"]),
+    "init_attr": ("inline", ["-DINIT_ATTR"]),
     "deopt": ("deopt", []),
     "deopt_logged": ("deopt", ["-DLOGGED"]),
     "raise": ("raise", []),

@@ -37,6 +37,7 @@ FUSED_BRANCH: dict[str, tuple[Callable[[Instr], str], int]] = {
     "CheckIs": (lambda ins: "guard_is", 1),
     "CheckNotNull": (lambda ins: "guard_not_null", 1),
     "CheckTypeVersion": (lambda ins: "guard_type_version", 1),
+    "CheckClass": (lambda ins: "guard_class", 1),
 }
 
 _SLOT_CHECKS = frozenset({"CheckSlotInt", "CheckSlotFloat", "CheckSlotQuiet"})
@@ -50,6 +51,9 @@ _ATTR_HOLES: dict[str, Callable[[Instr], dict[str, Any]]] = {
     "CheckIs": lambda ins: {"_JIT_OP0": ObjRef(ins.attrs["value"])},
     "CheckTypeVersion": lambda ins: {"_JIT_OP0": ObjRef(ins.attrs["type"]),
                                      "_JIT_OP1": Observed(TYPE_VERSION, ins.attrs["version"], owner=ins.attrs["type"])},
+    "CheckClass": lambda ins: {"_JIT_OP0": ObjRef(ins.attrs["cls"]),
+                               "_JIT_OP1": Observed(TYPE_VERSION, ins.attrs["version"], owner=ins.attrs["cls"])},
+    "NewInstance": lambda ins: {"_JIT_OP0": ObjRef(ins.attrs["cls"])},
 }
 
 

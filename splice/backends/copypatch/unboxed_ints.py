@@ -152,5 +152,10 @@ LOWER: dict[str, Callable[[Emitter, Instr], None]] = {
     "CachedAttr": _cached("getattr_instance_cached"),
     "CachedSlot": _cached("cached_slot"),
     "StoreSlot": lambda em, ins: em.emit("store_slot", symbol=em.current_symbol, **operands(em, ins)),
+    "CheckClass": _simple("check_class"),
+    "NewInstance": lambda em, ins: em.op("new_instance", ins, _JIT_RES0=em.off(ins.result), **operands(em, ins)),
+    "InitAttr": lambda em, ins: em.emit("init_attr", symbol=em.current_symbol, **operands(em, ins),
+                                        _JIT_OP0=Observed(ATTR_INDEX, ins.attrs["index"], ins.attrs["name"],
+                                                          owner=ins.attrs["cls"])),
     "BoxBool": _simple("box_bool"),
 }

@@ -16,7 +16,14 @@
  * -DBOX_BOOL  RES0 = True or False for the C truth value ARG0.
  * -DSTORE_SLOT  StoreSlot: entry ARG1 (a raw int64) of ARG0's values
  *           becomes ARG2, the old value released (CachedSlot proved, with
- *           no code run since, that the release runs none). */
+ *           no code run since, that the release runs none).
+ * -DCLASS   CheckClass (passes/class_calls.py): ARG0 is the class OP0, its
+ *           metaclass exactly type, its version still OP1.
+ * -DNEW_INSTANCE  NewInstance: RES0 = an instance of the class OP0 as
+ *           object_new makes it (CheckClass proved that it is the one
+ *           type_call would use), or ERROR (MemoryError).
+ * -DINIT_ATTR  InitAttr: entry OP0 of the empty values array of ARG0 (made
+ *           by NewInstance) becomes ARG1, joining the insertion order. */
 #include "call_direct.h"
 
 extern int _JIT_SHARED_runs_original(PyObject *co, PyObject *original);
@@ -49,6 +56,22 @@ STENCIL
     VERDICT(ARG0 != NULL);
 #elif defined(TYPE_VERSION)
     VERDICT(((PyTypeObject *)OP0)->tp_version_tag == (uint32_t)OPINT(_JIT_OP1));
+#elif defined(CLASS)
+    VERDICT(ARG0 == OP0 && Py_IS_TYPE(OP0, &PyType_Type) &&
+            ((PyTypeObject *)OP0)->tp_version_tag == (uint32_t)OPINT(_JIT_OP1));
+#elif defined(NEW_INSTANCE)
+    SET_LOCATION();  /* the allocation may start a collection */
+    PyObject *no_args = PyTuple_New(0);  /* the empty tuple: never fails */
+    PyObject *r = PyBaseObject_Type.tp_new((PyTypeObject *)OP0, no_args, NULL);
+    Py_DECREF(no_args);
+    if (r == NULL) {
+        ERROR();
+    }
+    RES0 = r;
+#elif defined(INIT_ATTR)
+    PyDictValues *values = *_PyObject_ValuesPointer(ARG0);
+    values->values[OPINT(_JIT_OP0)] = Py_NewRef(ARG1);
+    _PyDictValues_AddToInsertionOrder(values, OPINT(_JIT_OP0));
 #elif defined(GLOBAL_AT)
     PyDictKeysObject *keys = ((PyDictObject *)OP0)->ma_keys;
     if (LIKELY(keys->dk_version == (uint32_t)OPINT(_JIT_OP1))) {
