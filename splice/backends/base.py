@@ -27,6 +27,9 @@ class TraceExitPoint:
     # A TraceExit (a line start, where the interpreter reports a line event),
     # not a Deopt (a failed guard, anywhere).
     line_start: bool = True
+    # The stack entries (from the bottom) that are NULL: the hand-over's
+    # tuple holds None there, and the dispatch puts the NULL back.
+    nulls: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,10 @@ Which reads: those whose feedback names an instance value, in code that
 can leave for the interpreter (not a generator's, whose frame its
 trampoline resumes), whose value stack every path to the read has made in
 the read's own block (so that the exit's snapshot names values defined
-there) and holds no NULL (the stack is handed over as a tuple).  A body
+there).  A NULL on that stack (``Vector(self.x - other.x, ...)``: the
+call's) is handed over as None and put back by the trampoline's dispatch;
+code entered at a loop (on-stack replacement), whose exits put the stack
+back without the dispatch, keeps the reads under a NULL as they were.  A body
 that is one such read (``return self.x``) is left to passes.trivial_body,
 whose frameless call is cheaper still.
 """
@@ -53,12 +56,14 @@ def _trivial(fn: Function) -> bool:
 
 def _candidate(fn: Function, ins: Instr, made: set[Value]) -> bool:
     """Whether ``ins`` is a read to speculate on, its value stack made in
-    ``made`` (the values defined on every path to it, in its block)."""
+    ``made`` (the values defined on every path to it, in its block), with
+    no NULL in code entered at a loop."""
     if ins.kind.name != "GetAttr" or (ins.hint or {}).get("kind") != "instance_value":
         return False
     state = ins.state
+    nulls_handed_over = fn.osr_entry is None  # code entered at a loop hands its stack over as it is
     return (state is not None and state.unit == ins.offset and state.unit not in fn.unspeculated
-            and all(v in made and not is_null(v) for v in state.stack))
+            and all(v in made and (nulls_handed_over or not is_null(v)) for v in state.stack))
 
 
 def _exit(fn: Function, ins: Instr, reads: dict[Value, int]) -> Block:

@@ -220,6 +220,10 @@ class _Block:
             fixed[f"resume{n}"] = e.unit - prologue_end(self.code) + len(self.units) - start
             prog += [("label", f"exit{n}"), ("POP_TOP", 0), ("LOAD_CONST", "resume"), ("UNARY_INVERT", 0)]
             prog += [("UNPACK_SEQUENCE", e.depth), ("CACHE", 0)] if e.depth else [("POP_TOP", 0)]
+            for at in e.nulls:  # the None standing for a NULL, replaced by one
+                down = e.depth - at  # 1: the top
+                fix = [("POP_TOP", 0), ("PUSH_NULL", 0)]
+                prog += fix if down == 1 else [("SWAP", down), *fix, ("SWAP", down)]
             prog += [("JUMP_BACKWARD_NO_INTERRUPT", f"resume{n}")]
         return self._layout(prog, fixed)[0]
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from ...errors import Unsupported
 from ...ir import Block, Edge, Function, Instr, Repr, Value, liveness
+from ...ir.ops import is_null
 from ..base import DeoptSite, EntryLayout, TraceExitPoint
 from .stencils import Stencil, table
 
@@ -181,6 +182,9 @@ TYPE_VERSION, KEYS_VERSION, ATTR_INDEX, SLOT_OFFSET, KEYS_INDEX = (
     "type_version", "keys_version", "attr_index", "slot_offset", "keys_index")
 
 CACHE_BYTES = 64
+# A Deopt's stack entry that is NULL (bit 1; a slot's offset is a multiple
+# of 8): shared.c's trace_exit puts None in the tuple for it.
+_NULL_ENTRY = 2
 
 _sym_cache: dict[str, int] = {}
 
@@ -526,7 +530,10 @@ class Emitter:
             raise EmitError("Deopt in a generator")
         site = len(self.trace_exits) + 1
         depth, listed = self._deopt_list(ins)
-        self.trace_exits.append(TraceExitPoint(ins.attrs["resume"], depth, line_start=False))
+        nulls = tuple(i for i, entry in enumerate(listed[:depth]) if entry == _NULL_ENTRY)
+        if nulls and self.fn.osr_entry is not None:  # osr.py puts the stack back without the dispatch
+            raise EmitError("a NULL on the stack of an exit from code entered at a loop")
+        self.trace_exits.append(TraceExitPoint(ins.attrs["resume"], depth, line_start=False, nulls=nulls))
         counter = ctypes.c_uint64(0)
         self.asm.counters.append(counter)
         self.deopts.append(DeoptSite(ins.attrs["reason"], ins.lineno, counter, ins.attrs["speculated"],
@@ -541,18 +548,23 @@ class Emitter:
     def _deopt_list(self, ins: Instr) -> tuple[int, list[int]]:
         """The stack's depth, and deopt.c's table: the slot of each stack
         entry (an unboxed local's value: the local's own slot, low bit set,
-        a reference to be taken), then shared.c's ``deopt_store`` table: the
+        a reference to be taken; a NULL: ``_NULL_ENTRY``, None in the
+        hand-over's tuple), then shared.c's ``deopt_store`` table: the
         count of stored locals and for each its value's slot, its flag's slot
         and its frame slot times two plus one for a float."""
         stored = ins.attrs["stored"]
         depth = len(ins.args) - 2 * len(stored)
         objects = iter(ins.args[:depth])
-        stack = [slot * 8 + 1 if slot >= 0 else self.off(next(objects)) for slot in ins.attrs["stack_locals"]]
+        stack = [slot * 8 + 1 if slot >= 0 else self._stack_entry(next(objects)) for slot in ins.attrs["stack_locals"]]
         table = [len(stored)]
         for k, (slot, kind) in enumerate(stored):
             table += [self.off(ins.args[depth + 2 * k]), self.off(ins.args[depth + 2 * k + 1]),
                       slot * 2 + (kind == "float")]
         return len(stack), stack + table
+
+    def _stack_entry(self, v: Value) -> int:
+        """A Deopt's stack entry for the object ``v``: its slot, or, for a NULL, ``_NULL_ENTRY``."""
+        return _NULL_ENTRY if is_null(v) else self.off(v)
 
     def _emit_trace_exit(self, leave: Label, back: Label, ins: Instr, site: int) -> None:
         """Hand the stack over (bit 0: a new reference), release the rest, leave."""

@@ -35,7 +35,7 @@ from .emitter import (ATTR_INDEX, KEYS_INDEX, KEYS_VERSION, SLOT_OFFSET, TYPE_VE
                       EmitError, Flat, ObjRef, Observed, SlotList, Start, address_of, hole_names, shared_address)
 from .stencils import table
 
-FORMAT = 3  # 3: the pieces as lists (emitter.Flat)
+FORMAT = 4  # 3: the pieces as lists (emitter.Flat); 4: NULL stack entries at exits
 # The stencils whose OP0..OP2 are an inlined call's guard: the callee, the
 # code it held, the code whose body was inlined.
 CALLEE_GUARDS = frozenset({"check_callee", "check_method", "guard_callee", "guard_method"})
@@ -252,7 +252,7 @@ def meta_of(compiled: Any) -> dict[str, Any]:
     return {
         "temp_slots": compiled.temp_slots,
         "exit_handler": compiled.exit_handler,
-        "trace_exits": [[t.unit, t.depth, t.line_start] for t in compiled.trace_exits],
+        "trace_exits": [[t.unit, t.depth, t.line_start, list(t.nulls)] for t in compiled.trace_exits],
         "deopts": [[d.reason, d.lineno, d.speculated, d.site, d.inlined] for d in compiled.deopts],
         "generator": [gen.spills, list(gen.yields), sorted(gen.delegating)] if gen is not None else None,
         "trivial_body": compiled.trivial_body,
@@ -260,7 +260,8 @@ def meta_of(compiled: Any) -> dict[str, Any]:
 
 
 def trace_exits(meta: dict[str, Any]) -> list[TraceExitPoint]:
-    return [TraceExitPoint(int(unit), int(depth), bool(line)) for unit, depth, line in meta["trace_exits"]]
+    return [TraceExitPoint(int(unit), int(depth), bool(line), tuple(int(n) for n in nulls))
+            for unit, depth, line, nulls in meta["trace_exits"]]
 
 
 def deopts(meta: dict[str, Any], counters: list[Any]) -> list[DeoptSite]:

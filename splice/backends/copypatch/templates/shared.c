@@ -107,13 +107,16 @@ PyObject *_jit_stencil(PyObject *self)
 #endif
 
 #ifdef TRACE_EXIT
-/* trace_exit.c's hand-over: 0, or -1 (nothing taken, no exception) when the
- * stack holds a NULL or the tuple cannot be made. */
+/* trace_exit.c's and deopt.c's hand-over: 0, or -1 (nothing taken, no
+ * exception) when the stack holds a NULL in a slot or the tuple cannot be
+ * made.  An entry with bit 1 set is a NULL the emitter knew of (a Deopt's):
+ * None stands for it in the tuple, and the trampoline's dispatch for that
+ * exit puts the NULL back (runtime/py311.py). */
 int _jit_stencil(_PyInterpreterFrame *frame, PyObject **slots, const uint32_t *list, Py_ssize_t count,
                  intptr_t site)
 {
     for (Py_ssize_t i = 0; i < count; i++) {
-        if (SLOT_AT(list[i] & ~1u) == NULL) {
+        if (!(list[i] & 2) && SLOT_AT(list[i] & ~1u) == NULL) {
             return -1;
         }
     }
@@ -123,9 +126,15 @@ int _jit_stencil(_PyInterpreterFrame *frame, PyObject **slots, const uint32_t *l
         return -1;
     }
     for (Py_ssize_t i = 0; i < count; i++) {
-        PyObject *v = SLOT_AT(list[i] & ~1u);
-        if (list[i] & 1) {
-            Py_INCREF(v);
+        PyObject *v;
+        if (list[i] & 2) {
+            v = Py_NewRef(Py_None);
+        }
+        else {
+            v = SLOT_AT(list[i] & ~1u);
+            if (list[i] & 1) {
+                Py_INCREF(v);
+            }
         }
         /* UNPACK_SEQUENCE leaves item 0 on top */
         PyTuple_SET_ITEM(stack, count - 1 - i, v);
