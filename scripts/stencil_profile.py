@@ -1,6 +1,6 @@
 """Where compiled code spends its instructions, stencil by stencil.
 
-    python scripts/stencil_profile.py BENCHMARK [--top 25]
+    python scripts/stencil_profile.py BENCHMARK [--top 25] [--event I1mr]
 
 Runs ``scripts/callgrind_compiled.py BENCHMARK`` under callgrind with
 ``--dump-instr=yes`` and ``SPLICE_PERF_MAP=stencils`` (one perf-map line
@@ -26,14 +26,17 @@ PYTHON = os.path.realpath(os.path.join(sys.base_prefix, "bin", "python3.11"))
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def instruction_costs(path: str) -> collections.Counter[int]:
-    """Self cost (first event, Ir) per instruction address of a callgrind
-    output written with ``--dump-instr=yes``.  Call lines' inclusive costs
-    are skipped; positions may be absolute, relative (+n/-n) or repeated (*)."""
+def instruction_costs(path: str, event: str = "Ir") -> collections.Counter[int]:
+    """Self cost of ``event`` (Ir: instructions; I1mr: first-level
+    instruction-cache misses, with ``--cache-sim=yes``) per instruction
+    address of a callgrind output written with ``--dump-instr=yes``.  Call
+    lines' inclusive costs are skipped; positions may be absolute, relative
+    (+n/-n) or repeated (*)."""
     costs: collections.Counter[int] = collections.Counter()
     address = 0
     skip_next = False
     columns = 1  # position columns before the costs ("positions: instr line")
+    index = 0  # the event's column among the costs ("events: Ir ...")
     with open(path) as f:
         for line in f:
             c = line[0]
@@ -41,6 +44,8 @@ def instruction_costs(path: str) -> collections.Counter[int]:
                 skip_next = line.startswith("calls=")
                 if line.startswith("positions:"):
                     columns = len(line.split()) - 1
+                elif line.startswith("events:"):
+                    index = line.split()[1:].index(event)
                 continue
             fields = line.split()
             pos = fields[0]
@@ -53,7 +58,7 @@ def instruction_costs(path: str) -> collections.Counter[int]:
             if skip_next:
                 skip_next = False
                 continue
-            costs[address] += int(fields[columns]) if len(fields) > columns else 0
+            costs[address] += int(fields[columns + index]) if len(fields) > columns + index else 0
     return costs
 
 
@@ -74,17 +79,20 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--pieces", default="", metavar="STENCIL",
                         help="also list the costliest pieces of this stencil (e.g. 'load_method_cached cold'): which sites")
+    parser.add_argument("--event", default="Ir", choices=("Ir", "I1mr"),
+                        help="what to charge: instructions (Ir) or first-level instruction-cache misses (I1mr)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "cg.%p")
         env = dict(os.environ, SPLICE_PERF_MAP="stencils")
-        subprocess.run(["valgrind", "--tool=callgrind", "--dump-instr=yes", "--toggle-collect=starmap_next",
+        sim = ["--cache-sim=yes"] if args.event != "Ir" else []
+        subprocess.run(["valgrind", "--tool=callgrind", *sim, "--dump-instr=yes", "--toggle-collect=starmap_next",
                         f"--callgrind-out-file={out}", PYTHON, os.path.join(HERE, "callgrind_compiled.py"),
                         args.benchmark], env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                        cwd=HERE)
         (result,) = glob.glob(os.path.join(tmp, "cg.*"))
         pid = int(result.rsplit(".", 1)[1])
-        costs = instruction_costs(result)
+        costs = instruction_costs(result, args.event)
     map_path = f"/tmp/perf-{pid}.map"
     starts, ranges = read_map(map_path)
     os.unlink(map_path)
@@ -104,7 +112,8 @@ def main() -> None:
             by_piece[name] += n
         by_function[name.split(":")[1]] += n
     jitted = sum(by_stencil.values())
-    print(f"{args.benchmark}: {total:,} instructions, {jitted:,} ({jitted / total:.1%}) in compiled code")
+    what = "instructions" if args.event == "Ir" else "first-level instruction-cache misses"
+    print(f"{args.benchmark}: {total:,} {what}, {jitted:,} ({jitted / total:.1%}) in compiled code")
     for title, table in (("stencil", by_stencil), ("function", by_function), ("piece", by_piece)):
         if not table:
             continue
