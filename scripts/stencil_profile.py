@@ -117,7 +117,7 @@ def main() -> None:
     for title, table in (("stencil", by_stencil), ("function", by_function), ("piece", by_piece)):
         if not table:
             continue
-        print(f"\n{title:<40} {'instructions':>14} {'share':>7}")
+        print(f"\n{title:<40} {args.event:>14} {'share':>7}")
         for name, n in table.most_common(args.top):
             print(f"{name:<40} {n:>14,} {n / total:>7.1%}")
 
