@@ -38,16 +38,13 @@ none is freed earlier than the interpreter's frame would free it.
 
 from __future__ import annotations
 
+import inspect
 import types
 from typing import Any
 
 from ..ir import Block, Builder, CalleeSource, Edge, Function, Instr, Value
 from ..ir.ops import is_null
-
-# CPython's type flags (Include/object.h, 3.11)
-_MANAGED_DICT = 1 << 4
-_HEAPTYPE = 1 << 9
-_IS_ABSTRACT = 1 << 20
+from .inline_calls import NOT_PLAIN
 
 _MISSING = object()
 
@@ -62,17 +59,18 @@ def _lookup(cls: type, name: str) -> Any:
 
 def _plain_class(cls: Any) -> bool:
     """Whether type_call would make an instance of ``cls`` with object_new
-    and then call its ``__init__``, with no finaliser to run."""
-    return (type(cls) is type and cls.__flags__ & (_MANAGED_DICT | _HEAPTYPE) == _MANAGED_DICT | _HEAPTYPE
-            and not cls.__flags__ & _IS_ABSTRACT and _lookup(cls, "__new__") is object.__dict__["__new__"]
-            and _lookup(cls, "__del__") is _MISSING)
+    and then call its ``__init__``, with no finaliser to run.  (That its
+    instances keep their attributes in values arrays, ``_stores`` learns
+    from the stores' feedback.)"""
+    return (type(cls) is type and not inspect.isabstract(cls)
+            and _lookup(cls, "__new__") is object.__dict__["__new__"] and _lookup(cls, "__del__") is _MISSING)
 
 
 def _stores(source: CalleeSource, cls: type, nargs: int) -> list[tuple[str, int, int | None, Any]] | None:
     """``__init__``'s stores as (name, index, parameter or None, constant),
     when its body is only those, then ``return None``; else None."""
     code = source.original
-    if (code.co_flags & (0x04 | 0x08 | 0x20 | 0x80 | 0x100 | 0x200) or code.co_kwonlyargcount or code.co_cellvars
+    if (code.co_flags & NOT_PLAIN or code.co_kwonlyargcount or code.co_cellvars
             or code.co_freevars or code.co_argcount != nargs + 1):
         return None
     version = source.class_version(cls)

@@ -482,7 +482,7 @@ def _site(fn: Function, instrs: list[Instr], i: int) -> _Site | None:
     if any(is_null(v) for v in state.stack):
         return None  # a NULL, which the handed-over stack cannot carry (a tuple)
     code = func.__code__
-    if (code.co_flags & _NOT_PLAIN or code.co_kwonlyargcount or code.co_cellvars or code.co_freevars
+    if (code.co_flags & NOT_PLAIN or code.co_kwonlyargcount or code.co_cellvars or code.co_freevars
             or code.co_argcount != len(params)):
         return None
     source = fn.callees(func)
@@ -514,7 +514,8 @@ def _reloaded(instrs: list[Instr], i: int) -> FrameState | None:
 
 
 # *args, **kwargs, and the kinds of code a call does not simply run.
-_NOT_PLAIN = (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS | inspect.CO_GENERATOR | inspect.CO_COROUTINE
+# Code flags of functions no call is inlined for (nor made in a caller: class_calls).
+NOT_PLAIN = (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS | inspect.CO_GENERATOR | inspect.CO_COROUTINE
               | inspect.CO_ITERABLE_COROUTINE | inspect.CO_ASYNC_GENERATOR)
 
 
