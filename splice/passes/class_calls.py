@@ -44,7 +44,7 @@ from typing import Any
 
 from ..ir import Block, Builder, CalleeSource, Edge, Function, Instr, Value
 from ..ir.ops import is_null
-from .inline_calls import NOT_PLAIN
+from .inline_calls import NOT_PLAIN, replace_uses
 
 _MISSING = object()
 
@@ -132,14 +132,7 @@ def _make(fn: Function, b: Block, i: int, cls: type, init: types.FunctionType, s
     call = b.instrs[i]
     post = fn.new_block(1)
     fn.blocks.remove(post)
-    result = post.params[0]
-    for blk in fn.blocks:
-        for ins in blk.instrs:
-            ins.args = [result if a is call.result else a for a in ins.args]
-            for e in ins.targets + ([ins.handler] if ins.handler else []):
-                e.args = [result if a is call.result else a for a in e.args]
-            if ins.state is not None:
-                ins.state.stack = [result if a is call.result else a for a in ins.state.stack]
+    replace_uses(fn, call.result, post.params[0])
     post.instrs, b.instrs = b.instrs[i + 1:], b.instrs[:i]
     slow, fast, checked = fn.new_block(), fn.new_block(), fn.new_block()
     for blk in (slow, fast, checked):

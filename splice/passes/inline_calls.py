@@ -519,7 +519,8 @@ NOT_PLAIN = (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS | inspect.CO_GENERATOR 
               | inspect.CO_ITERABLE_COROUTINE | inspect.CO_ASYNC_GENERATOR)
 
 
-def _replace_uses(fn: Function, old: Value, new: Value) -> None:
+def replace_uses(fn: Function, old: Value, new: Value) -> None:
+    """Every use of ``old`` in ``fn`` (operands, edges, frame states) becomes ``new``."""
     def swap(vs: list[Value]) -> None:
         for k, v in enumerate(vs):
             if v is old:
@@ -548,7 +549,7 @@ def _inline(fn: Function, b: Block, i: int, site: _Site) -> Block:
         entry = inl.exit("stressed")  # SPLICE_DEOPT_STRESS: this site always leaves
     post = fn.new_block(1)
     fn.blocks.remove(post)
-    _replace_uses(fn, call.result, post.params[0])
+    replace_uses(fn, call.result, post.params[0])
     post.instrs = b.instrs[i + 1:]
     b.instrs = b.instrs[:i]
     slow = fn.new_block()
