@@ -90,14 +90,20 @@ def _exit(fn: Function, ins: Instr, reads: dict[Value, int]) -> Block:
     return d
 
 
+def _block_after(fn: Function, b: Block) -> Block:
+    """A new block placed right after ``b`` in the layout."""
+    new = fn.new_block()
+    fn.blocks.remove(new)
+    fn.blocks.insert(fn.blocks.index(b) + 1, new)
+    return new
+
+
 def _split(fn: Function, b: Block, i: int, reads: dict[Value, int]) -> Block:
     """Make ``b``'s instruction ``i`` a CachedAttr ending ``b``; the rest of
     ``b`` moves to a new block placed right after it, which is returned."""
     ins = b.instrs[i]
     hint = ins.hint or {}
-    rest = fn.new_block()
-    fn.blocks.remove(rest)
-    fn.blocks.insert(fn.blocks.index(b) + 1, rest)
+    rest = _block_after(fn, b)
     rest.instrs, b.instrs = b.instrs[i + 1:], b.instrs[:i]
     bld = Builder(fn, b)
     bld.offset, bld.lineno = ins.offset, ins.lineno
@@ -106,9 +112,7 @@ def _split(fn: Function, b: Block, i: int, reads: dict[Value, int]) -> Block:
     _reads_speculated += 1
     if numeric_loops.STRESS and _reads_speculated % numeric_loops.STRESS == 0:  # this read always leaves
         zero = bld.value("UnboxInt", bld.value("Const", value=0))
-        go_on = fn.new_block()
-        fn.blocks.remove(go_on)
-        fn.blocks.insert(fn.blocks.index(b) + 1, go_on)
+        go_on = _block_after(fn, b)
         bld.emit("Branch", bld.value("IntCompare", zero, zero, op="ne"), targets=[Edge(go_on), Edge(leave)])
         bld.block = go_on
     read = bld.emit("CachedAttr", ins.args[0], name=ins.attrs["name"], type_version=hint["type_version"],
