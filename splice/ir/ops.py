@@ -304,11 +304,15 @@ KINDS: dict[str, OpKind] = _kinds(
     OpKind("RangeNext", 1, result_repr=Repr.INT64, raises=False, terminator=True, result_on_first_edge=True,
            doc="the next int of a checked range iterator, unboxed; targets: body (result defined), exhausted"),
     # --- inlined calls (inserted by passes.inline_calls) ------------------------------
-    OpKind("CheckCallee", VARIADIC, attrs=("func", "code", "original"), result_repr=Repr.BOOL, raises=False,
+    OpKind("CheckCallee", VARIADIC, attrs=("func", "code", "original", "depth"), result_repr=Repr.BOOL, raises=False,
            doc="operands: callable[, self-or-NULL] (a LoadMethod's results: then self must not be NULL); the "
                "callable is the function `func`, whose code is still `code` (its trampoline, when it was "
                "compiled) or the `original` code it runs, and a frame pushed here could not be seen: no tracing, profiling or PEP 523 hook, the eval breaker clear (its RESUME would "
-               "run signal handlers), and recursion room left (its call would raise RecursionError)"),
+               "run signal handlers), and recursion room left for `depth` frames (this call's and those of the "
+               "inlined calls it is made from: its call would raise RecursionError)"),
+    OpKind("CheckMethod", 1, attrs=("name", "func"), result_repr=Repr.BOOL, raises=False, runs_code=False,
+           doc="LOAD_METHOD of `name` on the operand would find the plain function `func` on its class, the "
+               "operand its self: nothing of the operand's own (its values array, no dict) holds the name"),
     OpKind("CheckNotNull", 1, result_repr=Repr.BOOL, raises=False,
            doc="the operand (a LoadMethod's self-or-NULL) is not NULL"),
     OpKind("CheckIs", 1, attrs=("value",), result_repr=Repr.BOOL, raises=False,

@@ -150,7 +150,7 @@ def _make(fn: Function, b: Block, i: int, cls: type, init: types.FunctionType, s
     bld.emit("Branch", ok, targets=[Edge(checked), Edge(slow)])
     bld = builder(checked)
     ok = bld.value("CheckCallee", bld.value("Const", value=init), func=init, code=source.code,
-                   original=source.original)
+                   original=source.original, depth=1)
     bld.emit("Branch", ok, targets=[Edge(fast), Edge(slow)])
     bld = builder(fast)
     if call.handler is not None:

@@ -26,6 +26,13 @@ old value runs no code), and all are made at the return (StoreSlot), after
 the body's last guard, so an exit never has a store to undo; moving them
 there is exact because in between only guards and reads of other names run
 (a read of a stored name from the same object gives the value stored).
+A call the body makes of a method of an object (``other.mustBeVector()``,
+the function LOAD_METHOD finds on the class the feedback names, proven by
+CheckMethod: the object's class still has it, nothing of the object's own
+shadows it) or of a global function is inlined in turn when its body
+qualifies and does not store: its exits leave at the outermost call, and
+its CheckCallee asks recursion room for every frame the inlined code
+stands for, so the limit is met where the interpreter meets it.
 
 How it stays exact: the caller first checks (CheckCallee) that the
 callable is that function with that code (a method: called with a self),
@@ -58,8 +65,9 @@ from . import numeric_loops
 
 # What a callee may hold, besides its terminators (Branch, Jump, Return).
 _BODY = frozenset({"LoadLocal", "Const", "GetAttr", "SetAttr", "Truth", "UnaryOp", "Compare", "Is", "LoadGlobal",
-                   "BinaryOp", "Drop", "TraceExit"})
-MAX_INSTRS = 40  # a callee's instructions, at most
+                   "BinaryOp", "Drop", "TraceExit", "LoadMethod", "Null", "Call"})
+MAX_INSTRS = 40  # a callee's instructions, at most (with those of the calls it inlines)
+MAX_DEPTH = 3  # calls inlined in an inlined body, in an inlined body, ...
 _sites_inlined = 0  # in this process (SPLICE_DEOPT_STRESS counts them)
 MAX_SITES = 16  # inlined calls per function, at most
 # The two number kinds an inlined body computes with unboxed: per kind its
@@ -77,6 +85,7 @@ class _Decline(Exception):
 
 
 _MISSING = object()
+_NO_SELF = Value(-1)  # what a callee's Null maps to: the self of a call of a plain function
 
 
 def _lookup(cls: type, name: str) -> Any:
@@ -134,29 +143,45 @@ def _class_attribute(cls: Any, name: str) -> tuple[bool, Any]:
 
 
 class _Inliner:
-    """Copies one callee's body into the caller at one call."""
+    """Copies one callee's body into the caller at one call; ``parent``:
+    the inliner of the body this call is in, when it is a call made by an
+    inlined body (whose exits, facts and stores this one shares)."""
 
-    def __init__(self, fn: Function, call: Instr, site: _Site) -> None:
+    def __init__(self, fn: Function, call: Instr, site: _Site, parent: _Inliner | None = None) -> None:
         self.fn, self.call, self.callee, self.source = fn, call, site.source.ir, site.source
         self.state = site.state
-        self.blocks: list[Block] = []  # the inlined body's blocks, in order
-        self.exits: dict[str, Block] = {}  # reason -> its exit
+        self.parent = parent
+        self.depth = parent.depth + 1 if parent is not None else 1  # the frames the inlined code stands for
         self.values: dict[Value, Value] = {}
-        self.known: dict[Value, Any] = {}  # caller values known to be one object
-        self.bools: dict[Value, Value] = {}  # a BoxBool's result -> its C truth value
-        self.numbers: dict[Value, tuple[str, Value]] = {}  # a box's result -> its kind and raw value
         # (value, kind) -> its raw value, checked and unboxed in this block of the callee
         self.checked: dict[tuple[Value, str], Value] = {}
         self.params = site.params  # the callee's slots
+        if parent is not None:
+            self.blocks, self.cold, self.exits, self.stores = parent.blocks, parent.cold, parent.exits, parent.stores
+            self.known, self.bools, self.numbers = parent.known, parent.bools, parent.numbers
+            self.attributes, self.mixed = parent.attributes, parent.mixed
+            self.budget = parent.budget
+            return
+        self.blocks: list[Block] = []  # the inlined body's blocks, in order
+        self.cold: list[Block] = []  # its blocks run rarely (an int where floats were seen)
+        self.exits: dict[str, Block] = {}  # reason -> its exit
+        self.known: dict[Value, Any] = {}  # caller values known to be one object
+        self.bools: dict[Value, Value] = {}  # a BoxBool's result -> its C truth value
+        self.numbers: dict[Value, tuple[str, Value]] = {}  # a box's result -> its kind and raw value
+        self.attributes: set[Value] = set()  # instances' attributes the body read
+        self.mixed: set[Value] = set()  # results that are an int or a float (arithmetic)
         # The body's stores, proven (CachedSlot) where they come and made at
         # its return, after its last guard: attribute name -> (owner, index, value).
         self.stores: dict[str, tuple[Value, Value, Value]] = {}
+        self.budget = [MAX_INSTRS - _size(self.callee)]  # instructions the calls it inlines may still bring
 
     # --- building -------------------------------------------------------------
-    def block(self, nparams: int = 0) -> Block:
+    def block(self, nparams: int = 0, cold: bool = False) -> Block:
+        """A new block of the body; ``cold``: one rarely run, laid out after
+        the caller's code with the exits."""
         b = self.fn.new_block(nparams)
         self.fn.blocks.remove(b)
-        self.blocks.append(b)
+        (self.cold if cold else self.blocks).append(b)
         return b
 
     def builder(self, b: Block) -> Builder:
@@ -166,7 +191,11 @@ class _Inliner:
 
     def exit(self, why: str) -> Block:
         """A block that leaves for the interpreter at the call: one for each
-        reason (every exit of the body hands over the same stack)."""
+        reason (every exit of the body hands over the same stack).  An
+        inlined body's callee leaves at its caller's call, where no frame
+        was pushed yet and nothing has run."""
+        if self.parent is not None:
+            return self.parent.exit(f"{self.callee.qualname}: {why}")
         if why in self.exits:
             return self.exits[why]
         b = self.fn.new_block()
@@ -219,12 +248,14 @@ class _Inliner:
                 if name == "Jump":
                     bld.emit("Jump", targets=[self.edge(ins.targets[0], blocks)])
                 elif name == "Return":
-                    for owner, index, value in self.stores.values():
-                        bld.emit("StoreSlot", owner, index, value)
+                    if self.parent is None:  # (a callee's stores are its caller's, made at its return)
+                        for owner, index, value in self.stores.values():
+                            bld.emit("StoreSlot", owner, index, value)
                     bld.emit("Jump", targets=[Edge(done, [self.map(ins.args[0])])])
                 else:
-                    self.instr(bld, ins)
-        self.drop_unused_boxes()
+                    bld = self.instr(bld, ins)
+        if self.parent is None:
+            self.drop_unused_boxes()
         return blocks[callee.entry], done
 
     def drop_unused_boxes(self) -> None:
@@ -233,15 +264,28 @@ class _Inliner:
         code keeps it, and each would make and release an object."""
         boxes = set(self.numbers) | set(self.bools)
         used: set[Value] = set()
-        for b in self.blocks:
+        for b in self.blocks + self.cold:
             for ins in b.instrs:
                 used.update(ins.args)
                 for e in ins.targets:
                     used.update(e.args)
-        for b in self.blocks:
+        for b in self.blocks + self.cold:
             b.instrs = [ins for ins in b.instrs if not (ins.results and ins.results[0] in boxes - used)]
 
-    def instr(self, bld: Builder, ins: Instr) -> None:
+    def instr(self, bld: Builder, ins: Instr) -> Builder:
+        """Copy one instruction; the builder of the block the body goes on in."""
+        name = ins.kind.name
+        if name == "LoadMethod":
+            self.values[ins.results[0]], self.values[ins.results[1]] = self.method(bld, ins)
+        elif name == "Null":
+            self.values[ins.result] = _NO_SELF
+        elif name == "Call":
+            bld = self.nested_call(bld, ins)
+        else:
+            self.plain_instr(bld, ins)
+        return bld
+
+    def plain_instr(self, bld: Builder, ins: Instr) -> None:
         name = ins.kind.name
         if name == "TraceExit":
             return
@@ -273,6 +317,50 @@ class _Inliner:
         else:
             raise _Decline(f"{name} in the body")
 
+    def method(self, bld: Builder, ins: Instr) -> tuple[Value, Value]:
+        """``obj.name`` of a method call: the plain function LOAD_METHOD
+        finds on the class the feedback names, proven (CheckMethod), and
+        the object as its self."""
+        obj = self.map(ins.args[0])
+        name = ins.attrs["name"]
+        hint = ins.hint or {}
+        func = _lookup(hint["type"], name) if hint.get("kind") in ("with_values", "no_dict") and "type" in hint else None
+        if not isinstance(func, types.FunctionType):
+            raise _Decline(f"method {name} not a function found on an instance's class")
+        self.guard(bld, bld.value("CheckMethod", obj, name=name, func=func), f"method {name} not {func.__qualname__}")
+        callable_ = bld.value("Const", value=func)
+        self.known[callable_] = func
+        return callable_, obj
+
+    def nested_call(self, bld: Builder, ins: Instr) -> Builder:
+        """A call the body makes of a function known here (a method
+        CheckMethod proved, a global function), inlined in turn: its body
+        copied after a check of its code, leaving at the outermost call.
+        What the call would have taken over that the body made is released
+        after it, as the callee's frame clearing would release it."""
+        func = self.known.get(self.map(ins.args[0]))
+        self_ = self.map(ins.args[1])
+        params = ([] if self_ is _NO_SELF else [self_]) + [self.map(a) for a in ins.args[2:]]
+        source = _source_of(self.fn, func, len(params)) if isinstance(func, types.FunctionType) else None
+        if ins.attrs.get("kwnames") or source is None or self.depth >= MAX_DEPTH:
+            raise _Decline("a call in the body that is not inlined in turn")
+        self.budget[0] -= _size(source.ir)
+        if self.budget[0] < 0:
+            raise _Decline("the calls in the body too long to inline")
+        self.guard(bld, bld.value("CheckCallee", self.map(ins.args[0]), func=func, code=source.code,
+                                  original=source.original, depth=self.depth + 1),
+                   f"{func.__qualname__} not the function inlined")
+        inner = _Inliner(self.fn, self.call, _Site(func, source, self.state, params, []), parent=self)
+        entry, done = inner.run()
+        bld.emit("Jump", targets=[Edge(entry)])
+        self.values[ins.result] = done.params[0]
+        bld = self.builder(done)
+        for a in ins.args:
+            d = a.definer
+            if isinstance(d, Instr) and not d.kind.borrowed and d.kind.name not in ("LoadMethod", "Null"):
+                bld.emit("Drop", self.map(a))  # made by the body: the frame would have released it
+        return bld
+
     def attribute(self, bld: Builder, ins: Instr) -> Value:
         obj = self.map(ins.args[0])
         name = ins.attrs["name"]
@@ -298,6 +386,7 @@ class _Inliner:
                         index=hint.get("index", 0),
                         targets=[Edge(ok), Edge(self.exit(f"attribute {name} not in an instance's values"))])
         bld.block = ok
+        self.attributes.add(read.result)
         return read.result
 
     def store(self, bld: Builder, ins: Instr) -> None:
@@ -305,8 +394,8 @@ class _Inliner:
         Moving it there is exact: between the two only guards and reads of
         other attributes run, none of which a store of ``name`` could change."""
         name = ins.attrs["name"]
-        if len(self.callee.blocks) > 1 or name in self.stores:
-            raise _Decline(f"attribute {name} stored in a body that branches, or twice")
+        if len(self.callee.blocks) > 1 or name in self.stores or self.parent is not None:
+            raise _Decline(f"attribute {name} stored in a body that branches, or twice, or by a callee")
         hint = ins.hint or {}
         if hint and hint.get("kind") != "instance_value":
             raise _Decline(f"attribute {name} not stored in an instance's values")
@@ -394,34 +483,114 @@ class _Inliner:
         """``+``, ``-``, ``*`` and ``//`` of two ints (leaving when the
         result leaves int64 or the divisor is 0), ``+``, ``-``, ``*`` and
         ``/`` of floats or a float and an int (converted as float's methods
-        convert it; leaving on a zero divisor): the kinds the feedback saw,
-        else those of operands made here or constant."""
+        convert it; leaving on a zero divisor).  Operands made here or
+        constant have their kind, the others the feedback's; one the
+        feedback says nothing of, beside one known to be an int or a float,
+        is tried as that kind (a float beside a float may also be an int).
+        Operands read from attributes (or made of them) vary more than the
+        feedback shows (``v.z * w.z`` meets ints and floats when some
+        vectors hold ints): where it saw ints, floats are tried next and
+        the result is boxed, of either kind; where it saw floats, an int
+        beside a float is taken too."""
         op = ins.attrs["op"].removeprefix("i")  # in place: the same for ints and floats
         args = [self.map(a) for a in ins.args]
-        types_ = (ins.hint or {}).get("types")
-        kinds = tuple(types_) if types_ is not None else tuple(map(self.operand_kind, args))
-        kind = "int" if kinds == ("int", "int") else "float" if set(kinds) in ({"float"}, {"int", "float"}) else None
-        if kind is None or op not in _ARITH[kind]:
-            raise _Decline(f"{ins.attrs['op']} of {kinds}")
-        fail = self.exit(f"{op} not of {' and '.join(k or 'another' for k in kinds)}")
-        raws = [self.raw(bld, a, k, fail) for a, k in zip(args, kinds)]
-        if kind == "float":
-            raws = [bld.value("IntToFloat", r) if k == "int" else r for r, k in zip(raws, kinds)]
-        if op in ("floordiv", "truediv"):
-            zero = bld.value("Const", value=0 if kind == "int" else 0.0)
-            divisor = bld.value(_NUMBERS[kind][3], raws[1], bld.value(_NUMBERS[kind][1], zero), op="ne")
-            ok = self.block()
-            bld.emit("Branch", divisor, targets=[Edge(ok), Edge(self.exit("a zero divisor"))])
-            bld.block = ok
-        if kind == "int":
-            ok = self.block()
-            r = bld.emit("IntOp", *raws, op=op, targets=[Edge(ok), Edge(self.exit(f"{op} leaves int64"))]).result
-            bld.block = ok
-        else:
-            r = bld.value("FloatOp", *raws, op=op)
-        box = bld.value(_NUMBERS[kind][2], r)
-        self.numbers[box] = (kind, r)
-        return box
+        types_ = (ins.hint or {}).get("types") or (None, None)
+        known = tuple(map(self.operand_kind, args))
+        guess = tuple(k or t for k, t in zip(known, types_))
+        tries = [kind for kind, ok in (
+            ("int", all(g == "int" or (g is None and "int" in known) for g in guess) and op in _ARITH["int"]),
+            ("float", all(g in ("int", "float") or (g is None and "float" in known) for g in guess)
+             and known != ("int", "int") and op in _ARITH["float"])) if ok]
+        varied = known == (None, None) and any(a in self.attributes or a in self.mixed for a in args)
+        if tries == ["int", "float"] and not varied:
+            tries = ["int"]
+        if not tries:
+            raise _Decline(f"{ins.attrs['op']} of {guess}")
+        fail = self.exit(f"{op} not of {' and '.join(k or 'another' for k in guess)}")
+        saved = dict(self.checked)  # what the first try checks holds on its path only
+        after = self.block(1) if len(tries) > 1 else None
+        for n, kind in enumerate(tries):
+            last = n == len(tries) - 1
+            nxt = fail if last else self.block()
+            if kind == "int":
+                raws = [self.raw(bld, a, "int", nxt) for a in args]
+            elif varied:
+                raws = self.float_pair(bld, args, nxt)  # floats, or an int beside a float
+            else:
+                raws = [self.float_operand(bld, a, k, g, o, nxt) for a, k, g, o in zip(args, known, guess, known[::-1])]
+            if op in ("floordiv", "truediv"):
+                zero = bld.value("Const", value=0 if kind == "int" else 0.0)
+                divisor = bld.value(_NUMBERS[kind][3], raws[1], bld.value(_NUMBERS[kind][1], zero), op="ne")
+                ok = self.block()
+                bld.emit("Branch", divisor, targets=[Edge(ok), Edge(self.exit("a zero divisor"))])
+                bld.block = ok
+            if kind == "int":
+                ok = self.block()
+                r = bld.emit("IntOp", *raws, op=op, targets=[Edge(ok), Edge(self.exit(f"{op} leaves int64"))]).result
+                bld.block = ok
+            else:
+                r = bld.value("FloatOp", *raws, op=op)
+            box = bld.value(_NUMBERS[kind][2], r)
+            if after is None:
+                self.numbers[box] = (kind, r)
+                return box
+            bld.emit("Jump", targets=[Edge(after, [box])])
+            bld.block = nxt
+            self.checked = dict(saved)
+        bld.block = after
+        self.mixed.add(after.params[0])
+        return after.params[0]
+
+    def float_operand(self, bld: Builder, v: Value, known: str | None, guess: str | None, other: str | None,
+                      fail: Block) -> Value:
+        """An operand of a float operation as a float64, as float's methods
+        take it: an int known here converted; beside an operand known to be
+        a float (``other``), one the feedback does not call a float or one
+        of either kind checked to be a float or an int; else checked to be
+        a float."""
+        if known == "int":
+            return bld.value("IntToFloat", self.raw(bld, v, "int", fail))
+        if known is None and other == "float" and (guess != "float" or v in self.mixed):
+            return self.float_or_int(bld, v, fail)
+        return self.raw(bld, v, "float", fail)
+
+    def float_pair(self, bld: Builder, args: list[Value], fail: Block) -> list[Value]:
+        """Two operands of either kind as float64s, as float's methods take
+        them: two floats, or a float and an int within int64 (converted);
+        anything else (two ints included) goes to ``fail``."""
+        a, b = args
+        pair = self.block(2)
+        for p in pair.params:
+            p.repr = Repr.FLOAT64
+        a_float, a_other, a_int, b_float = self.block(), self.block(cold=True), self.block(cold=True), self.block(cold=True)
+        bld.emit("Branch", bld.value("CheckFloat", a), targets=[Edge(a_float), Edge(a_other)])
+        bld.block = a_float
+        ra = bld.value("UnboxFloat", a)
+        bld.emit("Jump", targets=[Edge(pair, [ra, self.float_or_int(bld, b, fail)])])
+        bld.block = a_other
+        bld.emit("Branch", bld.value("CheckInt", a), targets=[Edge(a_int), Edge(fail)])
+        bld.block = a_int
+        ra = bld.value("IntToFloat", bld.value("UnboxInt", a))
+        bld.emit("Branch", bld.value("CheckFloat", b), targets=[Edge(b_float), Edge(fail)])
+        bld.block = b_float
+        bld.emit("Jump", targets=[Edge(pair, [ra, bld.value("UnboxFloat", b)])])
+        bld.block = pair
+        return list(pair.params)
+
+    def float_or_int(self, bld: Builder, v: Value, fail: Block) -> Value:
+        """``v``, a float or an int within int64 (converted), as a float64."""
+        after = self.block(1)
+        after.params[0].repr = Repr.FLOAT64
+        is_float, other, is_int = self.block(), self.block(cold=True), self.block(cold=True)
+        bld.emit("Branch", bld.value("CheckFloat", v), targets=[Edge(is_float), Edge(other)])
+        bld.block = is_float
+        bld.emit("Jump", targets=[Edge(after, [bld.value("UnboxFloat", v)])])
+        bld.block = other
+        bld.emit("Branch", bld.value("CheckInt", v), targets=[Edge(is_int), Edge(fail)])
+        bld.block = is_int
+        bld.emit("Jump", targets=[Edge(after, [bld.value("IntToFloat", bld.value("UnboxInt", v))])])
+        bld.block = after
+        return after.params[0]
 
     def branch_on_truth(self, bld: Builder, v: Value, t: Edge, f: Edge) -> None:
         """Branch on ``v``'s truth: a comparison's own, else True, False
@@ -481,19 +650,30 @@ def _site(fn: Function, instrs: list[Instr], i: int) -> _Site | None:
         return None  # its exits kept being taken
     if any(is_null(v) for v in state.stack):
         return None  # a NULL, which the handed-over stack cannot carry (a tuple)
+    source = _source_of(fn, func, len(params))
+    return _Site(func, source, state, list(params), list(checked)) if source is not None else None
+
+
+def _size(ir: Function) -> int:
+    return sum(len(b.instrs) for b in ir.blocks)
+
+
+def _source_of(fn: Function, func: types.FunctionType, nparams: int) -> CalleeSource | None:
+    """The callee's source when its body may be inlined at a call passing
+    ``nparams`` positional arguments (self included): exactly its
+    parameters, no cells, loops, handlers, or operations but _BODY's."""
     code = func.__code__
     if (code.co_flags & NOT_PLAIN or code.co_kwonlyargcount or code.co_cellvars or code.co_freevars
-            or code.co_argcount != len(params)):
+            or code.co_argcount != nparams):
         return None
     source = fn.callees(func)
     if source is None or len(source.ir.slots) != code.co_argcount or source.ir.generator:
         return None
-    body = [ins for b in source.ir.blocks for ins in b.instrs]
-    if len(body) > MAX_INSTRS or any(b.is_handler or b.is_loop_header for b in source.ir.blocks):
+    if _size(source.ir) > MAX_INSTRS or any(b.is_handler or b.is_loop_header for b in source.ir.blocks):
         return None
-    if any(ins.kind.name not in _BODY and not ins.kind.terminator for ins in body):
+    if any(ins.kind.name not in _BODY and not ins.kind.terminator for b in source.ir.blocks for ins in b.instrs):
         return None
-    return _Site(func, source, state, list(params), list(checked))
+    return source
 
 
 def _reloaded(instrs: list[Instr], i: int) -> FrameState | None:
@@ -565,7 +745,7 @@ def _inline(fn: Function, b: Block, i: int, site: _Site) -> Block:
             bld.emit("Branch", bld.value("CheckNotNull", v), targets=[Edge(here), Edge(slow)])
             bld.block = here
     ok = bld.value("CheckCallee", *site.checked, func=site.func, code=site.source.code,
-                   original=site.source.original)
+                   original=site.source.original, depth=1)
     bld.emit("Branch", ok, targets=[Edge(entry), Edge(slow)])
     # The frame's clearing: its locals (self, the arguments), then the function.
     end = inl.builder(done)
@@ -574,7 +754,7 @@ def _inline(fn: Function, b: Block, i: int, site: _Site) -> Block:
     end.emit("Jump", targets=[Edge(post, [done.params[0]])])
     at = fn.blocks.index(b) + 1
     fn.blocks[at:at] = [*inl.blocks, post]
-    fn.blocks += [slow, *inl.exits.values()]
+    fn.blocks += [slow, *inl.exits.values(), *inl.cold]
     return post
 
 

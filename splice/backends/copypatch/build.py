@@ -230,7 +230,7 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     "eval_breaker": ("check_interrupts", ["-DTEST"]),
     "eval_breaker_branch": ("check_interrupts", ["-DBRANCH"]),
     **{f"{what}_{kind}": ("inline", [f"-D{kind.upper()}"] + (["-DGUARD"] if what == "guard" else []))
-       for what in ("check", "guard") for kind in ("callee", "is", "not_null", "type_version", "class")},
+       for what in ("check", "guard") for kind in ("callee", "is", "not_null", "type_version", "class", "method_of")},
     **{f"{what}_method": ("inline", ["-DCALLEE", "-DSELF"] + (["-DGUARD"] if what == "guard" else []))
        for what in ("check", "guard")},
     "global_at": ("inline", ["-DGLOBAL_AT"]),
@@ -261,7 +261,7 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     # Shared helpers (shared.c): ordinary C functions linked once per process,
     # which stencils call as _JIT_SHARED_<name> (emitter.shared_address).
     **{f"shared_{name}": ("shared", [f"-D{name.upper()}"])
-       for name in ("getattr_miss", "cached_attr_miss", "cached_slot_miss", "runs_original", "setattr_miss", "load_method_miss", "load_global_miss", "call",
+       for name in ("getattr_miss", "cached_attr_miss", "cached_slot_miss", "runs_original", "setattr_miss", "load_method_miss", "method_of_miss", "load_global_miss", "call",
                     "compare_truth", "trampoline_invert", "trace_exit", "deopt_store", "hidden_thread", "hidden_thread_state", "sample_stacks",
                     "import_message", "chunk_alloc", "chunk_free", "match_class", "match_keys",
                     "exc_group_match", "prep_reraise_star", "vectorcall_entry", "refill_stack_cache", "get_slice",

@@ -11,6 +11,7 @@ affected.
 
 from __future__ import annotations
 
+import sys
 from typing import Any, Callable
 
 from ...ir import Instr
@@ -38,6 +39,7 @@ FUSED_BRANCH: dict[str, tuple[Callable[[Instr], str], int]] = {
     "CheckNotNull": (lambda ins: "guard_not_null", 1),
     "CheckTypeVersion": (lambda ins: "guard_type_version", 1),
     "CheckClass": (lambda ins: "guard_class", 1),
+    "CheckMethod": (lambda ins: "guard_method_of", 1),
 }
 
 _SLOT_CHECKS = frozenset({"CheckSlotInt", "CheckSlotFloat", "CheckSlotQuiet"})
@@ -47,7 +49,8 @@ _SLOT_CHECKS = frozenset({"CheckSlotInt", "CheckSlotFloat", "CheckSlotQuiet"})
 _ATTR_HOLES: dict[str, Callable[[Instr], dict[str, Any]]] = {
     "CheckSeqLen": lambda ins: {"_JIT_OP0": ins.attrs["count"]},
     "CheckCallee": lambda ins: {"_JIT_OP0": ObjRef(ins.attrs["func"]), "_JIT_OP1": ObjRef(ins.attrs["code"]),
-                                "_JIT_OP2": ObjRef(ins.attrs["original"])},
+                                "_JIT_OP2": ObjRef(ins.attrs["original"]), "_JIT_OP3": ins.attrs["depth"] - 1},
+    "CheckMethod": lambda ins: {"_JIT_OP0": ObjRef(sys.intern(ins.attrs["name"])), "_JIT_OP1": ObjRef(ins.attrs["func"])},
     "CheckIs": lambda ins: {"_JIT_OP0": ObjRef(ins.attrs["value"])},
     "CheckTypeVersion": lambda ins: {"_JIT_OP0": ObjRef(ins.attrs["type"]),
                                      "_JIT_OP1": Observed(TYPE_VERSION, ins.attrs["version"], owner=ins.attrs["type"])},
@@ -66,6 +69,8 @@ def operands(em: Emitter, ins: Instr) -> dict[str, Any]:
     attr_holes = _ATTR_HOLES.get(ins.kind.name)
     if attr_holes is not None:
         holes.update(attr_holes(ins))
+    if ins.kind.name == "CheckMethod":  # its proofs, cached per site
+        holes["_JIT_CACHE"] = em.cache()
     return holes
 
 

@@ -153,6 +153,7 @@ LOWER: dict[str, Callable[[Emitter, Instr], None]] = {
     "CachedSlot": _cached("cached_slot"),
     "StoreSlot": lambda em, ins: em.emit("store_slot", symbol=em.current_symbol, **operands(em, ins)),
     "CheckClass": _simple("check_class"),
+    "CheckMethod": _simple("check_method_of"),
     "NewInstance": lambda em, ins: em.op("new_instance", ins, _JIT_RES0=em.off(ins.result), **operands(em, ins)),
     "InitAttr": lambda em, ins: em.emit("init_attr", symbol=em.current_symbol, **operands(em, ins),
                                         _JIT_OP0=Observed(ATTR_INDEX, ins.attrs["index"], ins.attrs["name"],

@@ -23,8 +23,16 @@
  *           object_new makes it (CheckClass proved that it is the one
  *           type_call would use), or ERROR (MemoryError).
  * -DINIT_ATTR  InitAttr: entry OP0 of the empty values array of ARG0 (made
- *           by NewInstance) becomes ARG1, joining the insertion order. */
+ *           by NewInstance) becomes ARG1, joining the insertion order.
+ * -DMETHOD_OF  CheckMethod: LOAD_METHOD of the name OP0 on ARG0 would find
+ *           the function OP1 on its class, with ARG0 as self: CACHE's newest
+ *           entry (method_cache.h) proves it, else the shared helper
+ *           method_of_miss, which then caches the proof. */
 #include "call_direct.h"
+#ifdef METHOD_OF
+# include "method_cache.h"
+extern int _JIT_SHARED_method_of_miss(PyObject *obj, PyObject *name, PyObject *func, method_cache *c);
+#endif
 
 extern int _JIT_SHARED_runs_original(PyObject *co, PyObject *original);
 
@@ -49,7 +57,18 @@ STENCIL
 #else
     int self = 1;
 #endif
-    VERDICT(f == OP0 && self && same && frame_unseen(tstate));
+    /* OP3: the inlined frames already standing for calls below this one
+     * (an inlined callee's callees): each would have taken recursion room. */
+    VERDICT(f == OP0 && self && same && frame_unseen(tstate) && tstate->recursion_remaining > (int)OPINT(_JIT_OP3));
+#elif defined(METHOD_OF)
+    method_cache *c = (method_cache *)FAR(_JIT_CACHE);
+    uint32_t version = Py_TYPE(ARG0)->tp_version_tag;
+    int found = version != 0 && c[0].version == version && shadow_free(&c[0], ARG0);
+    if (!LIKELY(found)) {
+        COLD_PATH();
+        found = _JIT_SHARED_method_of_miss(ARG0, OP0, OP1, c);
+    }
+    VERDICT(found);
 #elif defined(IS)
     VERDICT(ARG0 == OP0);
 #elif defined(NOT_NULL)

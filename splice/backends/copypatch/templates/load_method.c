@@ -45,15 +45,10 @@ STENCIL
             }
         }
     }
-    if (k >= 0) {
-        int32_t names = c[k].names;
-        if (LIKELY(names == NO_DICT ||
-                   (names >= 0 && *_PyObject_ValuesPointer(obj) != NULL &&
-                    ((PyHeapTypeObject *)tp)->ht_cached_keys->dk_nentries == names))) {
-            RES0 = Py_NewRef(c[k].method);
-            RES1 = Py_NewRef(obj);
-            CONTINUE();
-        }
+    if (k >= 0 && LIKELY(shadow_free(&c[k], obj))) {
+        RES0 = Py_NewRef(c[k].method);
+        RES1 = Py_NewRef(obj);
+        CONTINUE();
     }
     COLD_PATH();
     SET_LOCATION();

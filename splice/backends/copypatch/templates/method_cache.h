@@ -60,6 +60,17 @@ HELPER void fill(method_cache *c, PyObject *obj, PyObject *method, PyObject *nam
     }
     push(c, tp->tp_version_tag, names, method);
 }
+/* Whether entry `e`, which has the version of obj's type, proves that
+ * obj's own attributes cannot hold the entry's name: a type with no dict,
+ * or obj's attributes in its values array while the shared keys still
+ * have the count recorded (they only grow, and did not have the name). */
+HELPER int shadow_free(const method_cache *e, PyObject *obj)
+{
+    int32_t names = e->names;
+    return names == NO_DICT || (names >= 0 && *_PyObject_ValuesPointer(obj) != NULL &&
+                                ((PyHeapTypeObject *)Py_TYPE(obj))->ht_cached_keys->dk_nentries == names);
+}
+
 /* Everything but the inline hits (shared.c): the cache's class entries,
  * else the generic lookup (as _PyObject_GetMethod: *meth is NULL on error)
  * and the cache refilled. */

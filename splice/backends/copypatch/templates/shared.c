@@ -11,7 +11,7 @@
 #if defined(GETATTR_MISS) || defined(SETATTR_MISS) || defined(CACHED_ATTR_MISS) || defined(CACHED_SLOT_MISS)
 #include "attr_cache.h"
 #endif
-#ifdef LOAD_METHOD_MISS
+#if defined(LOAD_METHOD_MISS) || defined(METHOD_OF_MISS)
 #include "method_cache.h"
 #endif
 #ifdef LOAD_GLOBAL_MISS
@@ -263,6 +263,19 @@ int _jit_stencil(PyObject *obj, PyObject *name, method_cache *c, PyObject **meth
         fill_class(c, obj, name);
     }
     return is_method;
+}
+#endif
+
+#ifdef METHOD_OF_MISS
+/* inline.c's CheckMethod when its cache's newest entry does not prove it:
+ * whether LOAD_METHOD of `name` on `obj` finds the plain function `func` on
+ * obj's class, nothing of obj's own in the way, proved as a method cache
+ * entry is (fill), which the cache then holds for obj's class. */
+int _jit_stencil(PyObject *obj, PyObject *name, PyObject *func, method_cache *c)
+{
+    fill(c, obj, func, name);
+    uint32_t version = Py_TYPE(obj)->tp_version_tag;
+    return version != 0 && c[0].version == version && c[0].method == func && shadow_free(&c[0], obj);
 }
 #endif
 
