@@ -452,11 +452,13 @@ def render(tables: dict[str, dict[str, Stencil]]) -> str:
 
 
 def generate() -> str:
-    """Build every ABI's table whose headers are present."""
-    tables = {abi: build_table(abi) for abi, (inc, _) in ABIS.items() if (inc / "Python.h").exists()}
-    if "release" not in tables:
-        raise RuntimeError("release headers missing")
-    return render(tables)
+    """Build every ABI's table; refused while an ABI's headers are missing
+    (a file written without one would drop a table splice runs with)."""
+    missing = [f"{abi} ({inc})" for abi, (inc, _) in ABIS.items() if not (inc / "Python.h").exists()]
+    if missing:
+        raise RuntimeError(f"headers missing for {', '.join(missing)}; the debug ABI's come with Debian's "
+                           "python3.11-dbg")
+    return render({abi: build_table(abi) for abi in ABIS})
 
 
 def main(argv: list[str] | None = None) -> int:
