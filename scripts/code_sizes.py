@@ -32,14 +32,14 @@ def main() -> None:
     cold: collections.Counter[str] = collections.Counter()  # bytes in the cold parts
     assemble = emitter.assemble
 
-    def counting(asm, tab, base_of):  # type: ignore[no-untyped-def]
-        out = assemble(asm, tab, base_of)
-        for i, p in enumerate(asm.pieces):
-            st = tab[p.stencil]
-            follows = (i + 1 if p.cont is None else asm.labels[id(p.cont)]) == i + 1
-            per_stencil[p.stencil] += st.tail if st.tail is not None and follows else st.hot
-            cold[p.stencil] += len(st.code) - st.hot
-            count[p.stencil] += 1
+    def counting(flat, tab, base_of):  # type: ignore[no-untyped-def]
+        out = assemble(flat, tab, base_of)
+        for i, name in enumerate(flat.stencils):
+            st = tab[name]
+            follows = flat.targets[i] == i + 1
+            per_stencil[name] += st.tail if st.tail is not None and follows else st.hot
+            cold[name] += len(st.code) - st.hot
+            count[name] += 1
         return out
 
     backend.assemble = counting

@@ -38,72 +38,12 @@ none is freed earlier than the interpreter's frame would free it.
 
 from __future__ import annotations
 
-import inspect
 import types
-from typing import Any
 
-from ..ir import Block, Builder, CalleeSource, Edge, Function, Instr, Value
+from ..ir import Block, Builder, CalleeSource, Edge, Function, Instr
 from ..ir.ops import is_null
-from .inline_calls import NOT_PLAIN, replace_uses
-
-_MISSING = object()
-
-
-def _lookup(cls: type, name: str) -> Any:
-    """``name`` as ``_PyType_Lookup`` finds it on ``cls`` (no descriptor called)."""
-    for k in cls.__mro__:
-        if name in k.__dict__:
-            return k.__dict__[name]
-    return _MISSING
-
-
-def _plain_class(cls: Any) -> bool:
-    """Whether type_call would make an instance of ``cls`` with object_new
-    and then call its ``__init__``, with no finaliser to run.  (That its
-    instances keep their attributes in values arrays, ``_stores`` learns
-    from the stores' feedback.)"""
-    return (type(cls) is type and not inspect.isabstract(cls)
-            and _lookup(cls, "__new__") is object.__dict__["__new__"] and _lookup(cls, "__del__") is _MISSING)
-
-
-def _stores(source: CalleeSource, cls: type, nargs: int) -> list[tuple[str, int, int | None, Any]] | None:
-    """``__init__``'s stores as (name, index, parameter or None, constant),
-    when its body is only those, then ``return None``; else None."""
-    code = source.original
-    if (code.co_flags & NOT_PLAIN or code.co_kwonlyargcount or code.co_cellvars
-            or code.co_freevars or code.co_argcount != nargs + 1):
-        return None
-    version = source.class_version(cls)
-    fn = source.ir
-    if len(fn.blocks) != 1 or not version:
-        return None
-    stores, names, params = [], set(), set()
-    for ins in fn.blocks[0].instrs:
-        kind = ins.kind.name
-        if kind in ("LoadLocal", "Const"):
-            continue
-        if kind == "Return":
-            d = ins.args[0].definer
-            ok = isinstance(d, Instr) and d.kind.name == "Const" and d.attrs["value"] is None
-            return stores if ok and params == set(range(1, nargs + 1)) else None
-        if kind != "SetAttr":
-            return None
-        owner, value = (a.definer for a in ins.args)
-        hint = ins.hint or {}
-        name = ins.attrs["name"]
-        if (not (isinstance(owner, Instr) and owner.kind.name == "LoadLocal" and owner.attrs["slot"] == 0)
-                or hint.get("kind") != "instance_value" or hint.get("type_version") != version or name in names):
-            return None
-        names.add(name)
-        if isinstance(value, Instr) and value.kind.name == "LoadLocal" and 0 < value.attrs["slot"] <= nargs:
-            params.add(value.attrs["slot"])
-            stores.append((name, hint["index"], value.attrs["slot"], None))
-        elif isinstance(value, Instr) and value.kind.name == "Const":
-            stores.append((name, hint["index"], None, value.attrs["value"]))
-        else:
-            return None
-    return None
-
+from .callee_shapes import init_stores, lookup, plain_class
+from .inline_calls import replace_uses
 
 def _site(fn: Function, call: Instr) -> tuple[type, types.FunctionType, CalleeSource, list] | None:
     """The class, its ``__init__``, that function's source and its stores, for a call to take."""
@@ -113,15 +53,15 @@ def _site(fn: Function, call: Instr) -> tuple[type, types.FunctionType, CalleeSo
     if not (isinstance(load, Instr) and load.kind.name == "LoadGlobal") or fn.globals is None or fn.callees is None:
         return None
     cls = fn.globals.get(load.attrs["name"])
-    if not _plain_class(cls):
+    if not plain_class(cls):
         return None
-    init = _lookup(cls, "__init__")
+    init = lookup(cls, "__init__")
     if not isinstance(init, types.FunctionType):
         return None
     source = fn.callees(init)
     if source is None or source.ir.generator:
         return None
-    stores = _stores(source, cls, len(call.args) - 2)
+    stores = init_stores(source, cls, len(call.args) - 2)
     return None if stores is None else (cls, init, source, stores)
 
 

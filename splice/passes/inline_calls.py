@@ -54,7 +54,6 @@ test the exits (as numeric_loops' guards).
 
 from __future__ import annotations
 
-import inspect
 import types
 from dataclasses import dataclass
 from typing import Any
@@ -62,6 +61,7 @@ from typing import Any
 from ..ir import Block, Builder, CalleeSource, Edge, FrameState, Function, Instr, Repr, Value
 from ..ir.ops import is_null
 from . import numeric_loops
+from .callee_shapes import MISSING, NOT_PLAIN, lookup
 
 # What a callee may hold, besides its terminators (Branch, Jump, Return).
 _BODY = frozenset({"LoadLocal", "Const", "GetAttr", "SetAttr", "Truth", "UnaryOp", "Compare", "Is", "LoadGlobal",
@@ -84,16 +84,7 @@ class _Decline(Exception):
     """The callee (or the site) is not inlined."""
 
 
-_MISSING = object()
 _NO_SELF = Value(-1)  # what a callee's Null maps to: the self of a call of a plain function
-
-
-def _lookup(cls: type, name: str) -> Any:
-    """``name`` in the dicts of ``cls``'s MRO, as the type's lookup finds it; else _MISSING."""
-    for klass in cls.__mro__:
-        if name in vars(klass):
-            return vars(klass)[name]
-    return _MISSING
 
 
 def _method_of(fn: Function, load: Instr) -> types.FunctionType | None:
@@ -104,7 +95,7 @@ def _method_of(fn: Function, load: Instr) -> types.FunctionType | None:
     name = load.attrs["name"]
     owner = (load.hint or {}).get("type")
     if owner is not None:
-        found = _lookup(owner, name)
+        found = lookup(owner, name)
         return found if isinstance(found, types.FunctionType) else None
     if fn.globals is None:
         return None
@@ -117,8 +108,8 @@ def _method_of(fn: Function, load: Instr) -> types.FunctionType | None:
             continue
         seen.add(id(cls))
         todo += type.__subclasses__(cls)
-        f = _lookup(cls, name)
-        if f is _MISSING:
+        f = lookup(cls, name)
+        if f is MISSING:
             continue
         if not isinstance(f, types.FunctionType) or (found is not None and f is not found):
             return None
@@ -138,8 +129,8 @@ def _class_attribute(cls: Any, name: str) -> tuple[bool, Any]:
     own MRO: no metaclass but ``type``, no descriptor."""
     if type(cls) is not type or name in _TYPE_NAMES:
         return False, None
-    value = _lookup(cls, name)
-    return value is not _MISSING and not hasattr(type(value), "__get__"), value
+    value = lookup(cls, name)
+    return value is not MISSING and not hasattr(type(value), "__get__"), value
 
 
 class _Inliner:
@@ -324,7 +315,7 @@ class _Inliner:
         obj = self.map(ins.args[0])
         name = ins.attrs["name"]
         hint = ins.hint or {}
-        func = _lookup(hint["type"], name) if hint.get("kind") in ("with_values", "no_dict") and "type" in hint else None
+        func = lookup(hint["type"], name) if hint.get("kind") in ("with_values", "no_dict") and "type" in hint else None
         if not isinstance(func, types.FunctionType):
             raise _Decline(f"method {name} not a function found on an instance's class")
         self.guard(bld, bld.value("CheckMethod", obj, name=name, func=func), f"method {name} not {func.__qualname__}")
@@ -364,7 +355,7 @@ class _Inliner:
     def attribute(self, bld: Builder, ins: Instr) -> Value:
         obj = self.map(ins.args[0])
         name = ins.attrs["name"]
-        known = self.known.get(obj, _MISSING)
+        known = self.known.get(obj, MISSING)
         if isinstance(known, type):
             found, value = _class_attribute(known, name)
             version = self.source.class_version(known) if found else 0
@@ -376,7 +367,7 @@ class _Inliner:
             return r
         # A known instance is read through the cache (not hasattr(obj, "__dict__"):
         # asking makes 3.11 give the instance a dict); other constants are not.
-        if known is not _MISSING and not type(known).__dictoffset__:
+        if known is not MISSING and not type(known).__dictoffset__:
             raise _Decline(f"attribute {name} of a constant")
         hint = ins.hint or {}
         if hint and hint.get("kind") != "instance_value":
@@ -691,12 +682,6 @@ def _reloaded(instrs: list[Instr], i: int) -> FrameState | None:
             ins.result for ins in between] != call.args[2:]:
         return None
     return null.state
-
-
-# *args, **kwargs, and the kinds of code a call does not simply run.
-# Code flags of functions no call is inlined for (nor made in a caller: class_calls).
-NOT_PLAIN = (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS | inspect.CO_GENERATOR | inspect.CO_COROUTINE
-              | inspect.CO_ITERABLE_COROUTINE | inspect.CO_ASYNC_GENERATOR)
 
 
 def replace_uses(fn: Function, old: Value, new: Value) -> None:
