@@ -815,6 +815,7 @@ _IMPL: dict[str, Callable[..., Any]] = {
     # No version tags here: the identity and the metaclass decide.
     "CheckClass": lambda fr, ins, v: v is ins.attrs["cls"] and type(v) is type,
     "NewInstance": lambda fr, ins: object.__new__(ins.attrs["cls"]),
+    "TryNewInstance": lambda fr, ins: object.__new__(ins.attrs["cls"]),
     "InitAttr": lambda fr, ins, o, value: object.__setattr__(o, ins.attrs["name"], value),
     "BoxBool": _a(bool),
 }

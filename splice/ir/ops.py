@@ -324,6 +324,10 @@ KINDS: dict[str, OpKind] = _kinds(
     OpKind("NewInstance", attrs=("cls",), runs_code=True,
            doc="an instance of `cls` made as object_new makes it, its values array empty; raises MemoryError "
                "only, and the allocation may start a collection, which runs finalisers"),
+    OpKind("TryNewInstance", attrs=("cls",), raises=False, runs_code=True, terminator=True, result_on_first_edge=True,
+           doc="NewInstance where an inlined body returns the instance: when memory is short, the error is "
+               "cleared and the second edge taken (an exit: the interpreter makes the call again and meets "
+               "the error in the callee's frame); targets: ok (result defined), exit"),
     OpKind("InitAttr", 2, attrs=("cls", "name", "index"), nresults=0, raises=False, runs_code=False,
            doc="entry `index` of the empty values array of an instance of `cls` NewInstance made becomes the second "
                "operand (a new reference), joining the attributes' insertion order, as the first "

@@ -61,7 +61,7 @@ from typing import Any
 from ..ir import Block, Builder, CalleeSource, Edge, FrameState, Function, Instr, Repr, Value
 from ..ir.ops import is_null
 from . import numeric_loops
-from .callee_shapes import MISSING, NOT_PLAIN, lookup
+from .callee_shapes import MISSING, NOT_PLAIN, init_stores, lookup, plain_class
 
 # What a callee may hold, besides its terminators (Branch, Jump, Return).
 _BODY = frozenset({"LoadLocal", "Const", "GetAttr", "SetAttr", "Truth", "UnaryOp", "Compare", "Is", "LoadGlobal",
@@ -147,6 +147,7 @@ class _Inliner:
         # (value, kind) -> its raw value, checked and unboxed in this block of the callee
         self.checked: dict[tuple[Value, str], Value] = {}
         self.params = site.params  # the callee's slots
+        self.returned: Value | None = None  # what the body returns right after the instruction being copied
         if parent is not None:
             self.blocks, self.cold, self.exits, self.stores = parent.blocks, parent.cold, parent.exits, parent.stores
             self.known, self.bools, self.numbers = parent.known, parent.bools, parent.numbers
@@ -244,6 +245,8 @@ class _Inliner:
                             bld.emit("StoreSlot", owner, index, value)
                     bld.emit("Jump", targets=[Edge(done, [self.map(ins.args[0])])])
                 else:
+                    rest = [x for x in instrs[i + 1:] if x.kind.name != "TraceExit"]
+                    self.returned = rest[0].args[0] if len(rest) == 1 and rest[0].kind.name == "Return" else None
                     bld = self.instr(bld, ins)
         if self.parent is None:
             self.drop_unused_boxes()
@@ -330,6 +333,8 @@ class _Inliner:
         What the call would have taken over that the body made is released
         after it, as the callee's frame clearing would release it."""
         func = self.known.get(self.map(ins.args[0]))
+        if isinstance(func, type):
+            return self.construction(bld, ins, func)
         self_ = self.map(ins.args[1])
         params = ([] if self_ is _NO_SELF else [self_]) + [self.map(a) for a in ins.args[2:]]
         source = _source_of(self.fn, func, len(params)) if isinstance(func, types.FunctionType) else None
@@ -346,10 +351,46 @@ class _Inliner:
         bld.emit("Jump", targets=[Edge(entry)])
         self.values[ins.result] = done.params[0]
         bld = self.builder(done)
+        self.release_taken(bld, ins)
+        return bld
+
+    def release_taken(self, bld: Builder, ins: Instr) -> None:
+        """After a call copied here: what it would have taken over that the
+        body made (an attribute read, a number, a global function) released,
+        as the callee's frame clearing would release it."""
         for a in ins.args:
             d = a.definer
             if isinstance(d, Instr) and not d.kind.borrowed and d.kind.name not in ("LoadMethod", "Null"):
-                bld.emit("Drop", self.map(a))  # made by the body: the frame would have released it
+                bld.emit("Drop", self.map(a))
+
+    def construction(self, bld: Builder, ins: Instr, cls: type) -> Builder:
+        """``return Cls(args)`` at the end of the outermost inlined body, of a
+        class class_calls would make in a caller (callee_shapes.init_stores):
+        its guards (CheckClass, CheckCallee on ``__init__``) first, then the
+        instance (TryNewInstance: short of memory it leaves, nothing else
+        made yet, for the interpreter to make the call again) and its
+        stores.  Nothing may follow that could leave."""
+        args = [self.map(a) for a in ins.args[2:]]
+        init = lookup(cls, "__init__")
+        source = self.fn.callees(init) if isinstance(init, types.FunctionType) else None
+        stores = init_stores(source, cls, len(args)) if plain_class(cls) and source is not None else None
+        if (stores is None or self.parent is not None or self.returned is not ins.result or ins.attrs.get("kwnames")
+                or self.map(ins.args[1]) is not _NO_SELF):
+            raise _Decline(f"{cls.__name__}(...) made other than as the body's result, or not plainly")
+        self.guard(bld, bld.value("CheckClass", self.map(ins.args[0]), cls=cls, version=source.class_version(cls)),
+                   f"class {cls.__name__} changed")
+        self.guard(bld, bld.value("CheckCallee", bld.value("Const", value=init), func=init, code=source.code,
+                                  original=source.original, depth=self.depth + 1),
+                   f"{init.__qualname__} not the function inlined")
+        ok = self.block()
+        obj = bld.emit("TryNewInstance", cls=cls,
+                       targets=[Edge(ok), Edge(self.exit(f"no memory for a {cls.__name__}"))]).result
+        bld.block = ok
+        for name, index, param, const in stores:
+            value = args[param - 1] if param is not None else bld.value("Const", value=const)
+            bld.emit("InitAttr", obj, value, cls=cls, name=name, index=index)
+        self.values[ins.result] = obj
+        self.release_taken(bld, ins)
         return bld
 
     def attribute(self, bld: Builder, ins: Instr) -> Value:

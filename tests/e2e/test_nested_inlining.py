@@ -158,3 +158,65 @@ def test_the_recursion_limit_is_met_at_the_same_depth() -> None:
                            capture_output=True, text=True) for mode in ("", jit)]
     assert outs[1].returncode == 0, outs[1].stderr[-3000:]
     assert outs[0].stdout == outs[1].stdout
+
+
+class P3:
+    def __init__(self, x, y, z):
+        self.x, self.y, self.z = x, y, z
+
+    def scaled(self, f):
+        return P3(self.x * f, self.y * f, self.z * f)
+
+    def shifted(self, other):
+        return P3(self.x + other.x, self.y + other.y, 0)
+
+
+def moved(ps, f):
+    out = []
+    for p in ps:
+        q = p.scaled(f)
+        out.append((q.x, q.y, q.z, p.shifted(q).x))
+    return out
+
+
+def compiled_moved():
+    g = type(moved)(moved.__code__, moved.__globals__, "moved")
+    for _ in range(30):
+        moved([P3(1.5, 2.5, 0.5), P3(-1.0, 0.0, 2.0)], 2.0)
+    splice.jit(g, eager=True)
+    assert splice.explain(g).compiled, str(splice.explain(g))
+    return g
+
+
+def test_an_inlined_body_makes_the_instance_it_returns() -> None:
+    jitted = compiled_moved()
+    fn = compiler.build_ir(moved)
+    made = [ins for b in fn.blocks for ins in b.instrs if ins.kind.name == "TryNewInstance"]
+    assert len(made) == 2 and all(ins.attrs["cls"] is P3 for ins in made)
+    for ps, f in [([P3(1.5, 2.5, 0.5)], 2.0), ([P3(1, 2, 3)], 2), ([P3(1.5, 2, 3)], 0.5), ([P3(2**62, 1, 1)], 4),
+                  ([P3("a", "b", "c")], 2), ([P3(1.0, 2.0, 3.0)], "x"), ([P3(float("nan"), -0.0, 1.0)], -0.0)]:
+        assert outcome(jitted, ps, f) == outcome(moved, ps, f), (ps, f)
+
+
+def test_the_class_changed_or_rebound_under_the_inlined_construction() -> None:
+    jitted = compiled_moved()
+    ps = [P3(1.5, 2.5, 0.5)]
+    P3.extra = 1  # a new version tag
+    try:
+        assert outcome(jitted, ps, 2.0) == outcome(moved, ps, 2.0)
+    finally:
+        del P3.extra
+    init = P3.__init__
+    try:
+        P3.__init__ = lambda self, x, y, z: setattr(self, "x", ("init", x)) or setattr(self, "y", y) or \
+            setattr(self, "z", z)
+        assert outcome(jitted, ps, 2.0) == outcome(moved, ps, 2.0)
+    finally:
+        P3.__init__ = init
+    saved = globals()["P3"]
+    try:
+        globals()["P3"] = lambda x, y, z: saved(("rebound", x), y, z)
+        assert outcome(jitted, ps, 2.0) == outcome(moved, ps, 2.0)
+    finally:
+        globals()["P3"] = saved
+    assert jitted(ps, 2.0) == moved(ps, 2.0)

@@ -237,6 +237,7 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     "box_bool": ("inline", ["-DBOX_BOOL"]),
     "store_slot": ("inline", ["-DSTORE_SLOT"]),
     "new_instance": ("inline", ["-DNEW_INSTANCE"]),
+    "try_new_instance": ("inline", ["-DNEW_INSTANCE", "-DGUARD"]),
     "init_attr": ("inline", ["-DINIT_ATTR"]),
     "deopt": ("deopt", []),
     "deopt_logged": ("deopt", ["-DLOGGED"]),

@@ -651,9 +651,13 @@ class Emitter:
     def op(self, stencil: str, ins: Instr, **holes: Any) -> None:
         """Emit the stencil of one instruction, with its location and error path."""
         if ins.kind.raises:
-            holes.setdefault("_JIT_LOCATION", CODE_UNIT_BYTES * ((ins.offset or 0) + self.layout.location_shift))
+            holes.setdefault("_JIT_LOCATION", self.location(ins))
             holes.setdefault("_JIT_ERROR", self.error_label(ins))
         self.emit(stencil, symbol=self.current_symbol, **holes)
+
+    def location(self, ins: Instr) -> int:
+        """SET_LOCATION's hole for ``ins``: its code unit, in bytes."""
+        return CODE_UNIT_BYTES * ((ins.offset or 0) + self.layout.location_shift)
 
 
 CODE_UNIT_BYTES = 2  # what SET_LOCATION's hole counts in (stencil.h)

@@ -111,6 +111,13 @@ def _cached(stencil: str) -> Callable[[Emitter, Instr], None]:
     return lower
 
 
+def _try_new_instance(em: Emitter, ins: Instr) -> None:
+    ok, exit_ = ins.targets
+    em.emit("try_new_instance", symbol=em.current_symbol, _JIT_TARGET0=em.edge_target(exit_),
+            _JIT_RES0=em.off(ins.result), _JIT_OP0=ObjRef(ins.attrs["cls"]), _JIT_LOCATION=em.location(ins))
+    em.jump_edge(ok)
+
+
 def _global_at(em: Emitter, ins: Instr) -> None:
     ok, exit_ = ins.targets
     em.emit("global_at", symbol=em.current_symbol, _JIT_TARGET0=em.edge_target(exit_),
@@ -155,6 +162,7 @@ LOWER: dict[str, Callable[[Emitter, Instr], None]] = {
     "CheckClass": _simple("check_class"),
     "CheckMethod": _simple("check_method_of"),
     "NewInstance": lambda em, ins: em.op("new_instance", ins, _JIT_RES0=em.off(ins.result), **operands(em, ins)),
+    "TryNewInstance": _try_new_instance,
     "InitAttr": lambda em, ins: em.emit("init_attr", symbol=em.current_symbol, **operands(em, ins),
                                         _JIT_OP0=Observed(ATTR_INDEX, ins.attrs["index"], ins.attrs["name"],
                                                           owner=ins.attrs["cls"])),

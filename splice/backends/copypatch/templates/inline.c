@@ -21,7 +21,8 @@
  *           metaclass exactly type, its version still OP1.
  * -DNEW_INSTANCE  NewInstance: RES0 = an instance of the class OP0 as
  *           object_new makes it (CheckClass proved that it is the one
- *           type_call would use), or ERROR (MemoryError).
+ *           type_call would use), or ERROR (MemoryError); with -DGUARD
+ *           (TryNewInstance) the error cleared and TARGET0 instead.
  * -DINIT_ATTR  InitAttr: entry OP0 of the empty values array of ARG0 (made
  *           by NewInstance) becomes ARG1, joining the insertion order.
  * -DMETHOD_OF  CheckMethod: LOAD_METHOD of the name OP0 on ARG0 would find
@@ -84,7 +85,12 @@ STENCIL
     PyObject *r = PyBaseObject_Type.tp_new((PyTypeObject *)OP0, no_args, NULL);
     Py_DECREF(no_args);
     if (r == NULL) {
+# ifdef GUARD
+        PyErr_Clear();  /* TryNewInstance: the interpreter makes the call again */
+        GOTO(_JIT_TARGET0);
+# else
         ERROR();
+# endif
     }
     RES0 = r;
 #elif defined(INIT_ATTR)
