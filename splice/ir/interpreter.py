@@ -805,6 +805,7 @@ _IMPL: dict[str, Callable[..., Any]] = {
     # Inlined calls (passes.inline_calls): no frames to skip here, so the call is made.
     "CheckCallee": lambda fr, ins, *operands: False,
     "CheckMethod": lambda fr, ins, o: False,
+    "CheckCode": lambda fr, ins: False,
     "CheckIs": lambda fr, ins, v: v is ins.attrs["value"],
     "CheckNotNull": lambda fr, ins, v: v is not NULL,
     "CheckTypeVersion": lambda fr, ins: False,

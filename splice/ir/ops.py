@@ -309,7 +309,10 @@ KINDS: dict[str, OpKind] = _kinds(
                "callable is the function `func`, whose code is still `code` (its trampoline, when it was "
                "compiled) or the `original` code it runs, and a frame pushed here could not be seen: no tracing, profiling or PEP 523 hook, the eval breaker clear (its RESUME would "
                "run signal handlers), and recursion room left for `depth` frames (this call's and those of the "
-               "inlined calls it is made from: its call would raise RecursionError)"),
+               "calls inlined in its body: their calls would raise RecursionError)"),
+    OpKind("CheckCode", 0, attrs=("func", "code", "original"), result_repr=Repr.BOOL, raises=False, runs_code=False,
+           doc="the function `func` still runs `code` (its trampoline, when it was compiled) or the `original` "
+               "code: a call an inlined body makes, inlined too (the outer CheckCallee found room for its frame)"),
     OpKind("CheckMethod", 1, attrs=("name", "func"), result_repr=Repr.BOOL, raises=False, runs_code=False,
            doc="LOAD_METHOD of `name` on the operand would find the plain function `func` on its class, the "
                "operand its self: nothing of the operand's own (its values array, no dict) holds the name"),

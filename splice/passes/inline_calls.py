@@ -30,9 +30,10 @@ A call the body makes of a method of an object (``other.mustBeVector()``,
 the function LOAD_METHOD finds on the class the feedback names, proven by
 CheckMethod: the object's class still has it, nothing of the object's own
 shadows it) or of a global function is inlined in turn when its body
-qualifies and does not store: its exits leave at the outermost call, and
-its CheckCallee asks recursion room for every frame the inlined code
-stands for, so the limit is met where the interpreter meets it.
+qualifies and does not store: its exits leave at the outermost call, its
+code is checked (CheckCode), and the outermost CheckCallee asks recursion
+room for every frame the inlined code stands for (else the call is made,
+and the limit is met where the interpreter meets it).
 
 How it stays exact: the caller first checks (CheckCallee) that the
 callable is that function with that code (a method: called with a self),
@@ -149,6 +150,7 @@ class _Inliner:
         self.params = site.params  # the callee's slots
         self.returned: Value | None = None  # what the body returns right after the instruction being copied
         if parent is not None:
+            self.frames = parent.frames
             self.blocks, self.cold, self.exits, self.stores = parent.blocks, parent.cold, parent.exits, parent.stores
             self.known, self.bools, self.numbers = parent.known, parent.bools, parent.numbers
             self.attributes, self.mixed = parent.attributes, parent.mixed
@@ -166,6 +168,7 @@ class _Inliner:
         # its return, after its last guard: attribute name -> (owner, index, value).
         self.stores: dict[str, tuple[Value, Value, Value]] = {}
         self.budget = [MAX_INSTRS - _size(self.callee)]  # instructions the calls it inlines may still bring
+        self.frames = [1]  # the most frames the inlined code stands for at once (its CheckCallee's depth)
 
     # --- building -------------------------------------------------------------
     def block(self, nparams: int = 0, cold: bool = False) -> Block:
@@ -343,9 +346,9 @@ class _Inliner:
         self.budget[0] -= _size(source.ir)
         if self.budget[0] < 0:
             raise _Decline("the calls in the body too long to inline")
-        self.guard(bld, bld.value("CheckCallee", self.map(ins.args[0]), func=func, code=source.code,
-                                  original=source.original, depth=self.depth + 1),
+        self.guard(bld, bld.value("CheckCode", func=func, code=source.code, original=source.original),
                    f"{func.__qualname__} not the function inlined")
+        self.frames[0] = max(self.frames[0], self.depth + 1)
         inner = _Inliner(self.fn, self.call, _Site(func, source, self.state, params, []), parent=self)
         entry, done = inner.run()
         bld.emit("Jump", targets=[Edge(entry)])
@@ -366,7 +369,7 @@ class _Inliner:
     def construction(self, bld: Builder, ins: Instr, cls: type) -> Builder:
         """``return Cls(args)`` at the end of the outermost inlined body, of a
         class class_calls would make in a caller (callee_shapes.init_stores):
-        its guards (CheckClass, CheckCallee on ``__init__``) first, then the
+        its guards (CheckClass, CheckCode on ``__init__``) first, then the
         instance (TryNewInstance: short of memory it leaves, nothing else
         made yet, for the interpreter to make the call again) and its
         stores.  Nothing may follow that could leave."""
@@ -379,9 +382,9 @@ class _Inliner:
             raise _Decline(f"{cls.__name__}(...) made other than as the body's result, or not plainly")
         self.guard(bld, bld.value("CheckClass", self.map(ins.args[0]), cls=cls, version=source.class_version(cls)),
                    f"class {cls.__name__} changed")
-        self.guard(bld, bld.value("CheckCallee", bld.value("Const", value=init), func=init, code=source.code,
-                                  original=source.original, depth=self.depth + 1),
+        self.guard(bld, bld.value("CheckCode", func=init, code=source.code, original=source.original),
                    f"{init.__qualname__} not the function inlined")
+        self.frames[0] = max(self.frames[0], self.depth + 1)
         ok = self.block()
         obj = bld.emit("TryNewInstance", cls=cls,
                        targets=[Edge(ok), Edge(self.exit(f"no memory for a {cls.__name__}"))]).result
@@ -771,7 +774,7 @@ def _inline(fn: Function, b: Block, i: int, site: _Site) -> Block:
             bld.emit("Branch", bld.value("CheckNotNull", v), targets=[Edge(here), Edge(slow)])
             bld.block = here
     ok = bld.value("CheckCallee", *site.checked, func=site.func, code=site.source.code,
-                   original=site.source.original, depth=1)
+                   original=site.source.original, depth=inl.frames[0])
     bld.emit("Branch", ok, targets=[Edge(entry), Edge(slow)])
     # The frame's clearing: its locals (self, the arguments), then the function.
     end = inl.builder(done)

@@ -70,9 +70,12 @@ def test_a_call_in_an_inlined_body_is_inlined_with_a_method_check() -> None:
     fn = compiler.build_ir(total)
     checks = [ins for b in fn.blocks for ins in b.instrs if ins.kind.name == "CheckMethod"]
     assert {c.attrs["name"] for c in checks} >= {"must_be_vec", "dot"}
-    # Recursion room for each frame the inlined code stands for.
-    depths = {ins.attrs["depth"] for b in fn.blocks for ins in b.instrs if ins.kind.name == "CheckCallee"}
-    assert depths >= {1, 2, 3}
+    # The inner calls' code checked; recursion room for every frame the inlined code stands for.
+    assert {ins.attrs["func"] for b in fn.blocks for ins in b.instrs if ins.kind.name == "CheckCode"} == {
+        Vec.dot, Vec.must_be_vec}
+    depths = {ins.attrs["func"]: ins.attrs["depth"] for b in fn.blocks for ins in b.instrs
+              if ins.kind.name == "CheckCallee"}
+    assert depths == {Vec.dot: 2, Vec.norm2: 3}
 
 
 CASES = [

@@ -230,7 +230,7 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     "eval_breaker": ("check_interrupts", ["-DTEST"]),
     "eval_breaker_branch": ("check_interrupts", ["-DBRANCH"]),
     **{f"{what}_{kind}": ("inline", [f"-D{kind.upper()}"] + (["-DGUARD"] if what == "guard" else []))
-       for what in ("check", "guard") for kind in ("callee", "is", "not_null", "type_version", "class", "method_of")},
+       for what in ("check", "guard") for kind in ("callee", "is", "not_null", "type_version", "class", "method_of", "code")},
     **{f"{what}_method": ("inline", ["-DCALLEE", "-DSELF"] + (["-DGUARD"] if what == "guard" else []))
        for what in ("check", "guard")},
     "global_at": ("inline", ["-DGLOBAL_AT"]),

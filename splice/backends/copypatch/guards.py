@@ -40,6 +40,7 @@ FUSED_BRANCH: dict[str, tuple[Callable[[Instr], str], int]] = {
     "CheckTypeVersion": (lambda ins: "guard_type_version", 1),
     "CheckClass": (lambda ins: "guard_class", 1),
     "CheckMethod": (lambda ins: "guard_method_of", 1),
+    "CheckCode": (lambda ins: "guard_code", 1),
 }
 
 _SLOT_CHECKS = frozenset({"CheckSlotInt", "CheckSlotFloat", "CheckSlotQuiet"})
@@ -51,6 +52,8 @@ _ATTR_HOLES: dict[str, Callable[[Instr], dict[str, Any]]] = {
     "CheckCallee": lambda ins: {"_JIT_OP0": ObjRef(ins.attrs["func"]), "_JIT_OP1": ObjRef(ins.attrs["code"]),
                                 "_JIT_OP2": ObjRef(ins.attrs["original"]), "_JIT_OP3": ins.attrs["depth"] - 1},
     "CheckMethod": lambda ins: {"_JIT_OP0": ObjRef(sys.intern(ins.attrs["name"])), "_JIT_OP1": ObjRef(ins.attrs["func"])},
+    "CheckCode": lambda ins: {"_JIT_OP0": ObjRef(ins.attrs["func"]), "_JIT_OP1": ObjRef(ins.attrs["code"]),
+                              "_JIT_OP2": ObjRef(ins.attrs["original"])},
     "CheckIs": lambda ins: {"_JIT_OP0": ObjRef(ins.attrs["value"])},
     "CheckTypeVersion": lambda ins: {"_JIT_OP0": ObjRef(ins.attrs["type"]),
                                      "_JIT_OP1": Observed(TYPE_VERSION, ins.attrs["version"], owner=ins.attrs["type"])},

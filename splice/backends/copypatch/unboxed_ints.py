@@ -161,6 +161,7 @@ LOWER: dict[str, Callable[[Emitter, Instr], None]] = {
     "StoreSlot": lambda em, ins: em.emit("store_slot", symbol=em.current_symbol, **operands(em, ins)),
     "CheckClass": _simple("check_class"),
     "CheckMethod": _simple("check_method_of"),
+    "CheckCode": _simple("check_code"),
     "NewInstance": lambda em, ins: em.op("new_instance", ins, _JIT_RES0=em.off(ins.result), **operands(em, ins)),
     "TryNewInstance": _try_new_instance,
     "InitAttr": lambda em, ins: em.emit("init_attr", symbol=em.current_symbol, **operands(em, ins),

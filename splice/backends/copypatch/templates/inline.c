@@ -7,6 +7,8 @@
  *           record says it runs OP2 (the shared helper runs_original), and
  *           a frame pushed here could go unseen (call_direct.h's
  *           frame_unseen, as run_trivial asks).
+ * -DCODE    CheckCode: the function OP0 still runs OP1 or OP2, as CheckCallee
+ *           checks it (a call an inlined body makes, inlined too).
  * -DIS      CheckIs: ARG0 is the object OP0.
  * -DNOT_NULL  CheckNotNull: ARG0 is not NULL.
  * -DTYPE_VERSION  CheckTypeVersion: the class OP0 still has version OP1.
@@ -45,22 +47,26 @@ extern int _JIT_SHARED_runs_original(PyObject *co, PyObject *original);
 
 STENCIL
 {
-#if defined(CALLEE)
-    PyObject *f = ARG0;
+#if defined(CALLEE) || defined(CODE)
     PyObject *co = ((PyFunctionObject *)OP0)->func_code;
     int same = co == OP1 || co == OP2;
     if (!LIKELY(same)) {  /* compiled (again) since: a trampoline of the original */
         COLD_PATH();
         same = _JIT_SHARED_runs_original(co, OP2);
     }
+# ifdef CODE
+    VERDICT(same);
+# else
+    PyObject *f = ARG0;
 #ifdef SELF
     int self = ARG1 != NULL;
 #else
     int self = 1;
 #endif
-    /* OP3: the inlined frames already standing for calls below this one
-     * (an inlined callee's callees): each would have taken recursion room. */
+    /* OP3: the frames of the calls inlined in the body below this one
+     * (CheckCode's), each of which would have taken recursion room. */
     VERDICT(f == OP0 && self && same && frame_unseen(tstate) && tstate->recursion_remaining > (int)OPINT(_JIT_OP3));
+# endif
 #elif defined(METHOD_OF)
     method_cache *c = (method_cache *)FAR(_JIT_CACHE);
     uint32_t version = Py_TYPE(ARG0)->tp_version_tag;
