@@ -8,13 +8,17 @@ met at the same depth."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import splice
 from splice import compiler
 
 from tests.e2e.test_trivial_bodies import outcome
+
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 class Vec:
@@ -223,3 +227,45 @@ def test_the_class_changed_or_rebound_under_the_inlined_construction() -> None:
     finally:
         globals()["P3"] = saved
     assert jitted(ps, 2.0) == moved(ps, 2.0)
+
+
+CACHED = """
+import splice
+from splice.runtime import codecache
+class Vec:
+    def __init__(self, x, y):
+        self.x, self.y = x, y
+    def me(self):
+        return self
+    def dot(self, other):
+        other.me()
+        return self.x * other.x + self.y * other.y
+    def scaled(self, f):
+        return Vec(self.x * f, self.y * f)
+def total(vs):
+    t = 0.0
+    for a in vs:
+        for b in vs:
+            t = t + a.dot(b) + a.scaled(2.0).x
+    return t
+vs = [Vec(1.5, 2.0), Vec(-0.5, 3.0)]
+for _ in range(30):
+    total(vs)
+splice.jit(total, eager=True)
+e = splice.explain(total)
+assert e.compiled and any("Vec.dot: Vec.me not" in r for _, r, _ in e.deopts), e
+print(total(vs), total([Vec(1, 2), Vec(3, 4.5)]), codecache.counts["stored"], codecache.counts["linked"])
+"""
+
+
+def test_inlined_calls_and_instances_are_kept_in_the_warm_cache(tmp_path) -> None:
+    """The inner calls' checks and the instances' guards name what they
+    hold, so the code is cached, and a second process links it, proved anew."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SPLICE")}
+    env.update(SPLICE_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=str(ROOT))
+    runs = [subprocess.run([sys.executable, "-X", "faulthandler", "-c", CACHED], capture_output=True, text=True,
+                           env=env, cwd=tmp_path) for _ in range(2)]
+    for r in runs:
+        assert r.returncode == 0, r.stderr[-3000:]
+    first, second = (r.stdout.split() for r in runs)
+    assert first[:2] == second[:2] and first[2:] == ["1", "0"] and second[2:] == ["0", "1"], (first, second)

@@ -38,7 +38,7 @@ from .stencils import table
 FORMAT = 4  # 3: the pieces as lists (emitter.Flat); 4: NULL stack entries at exits
 # The stencils whose OP0..OP2 are an inlined call's guard: the callee, the
 # code it held, the code whose body was inlined.
-CALLEE_GUARDS = frozenset({"check_callee", "check_method", "guard_callee", "guard_method"})
+CALLEE_GUARDS = frozenset({"check_callee", "check_method", "guard_callee", "guard_method", "check_code", "guard_code"})
 _OBSERVE = {TYPE_VERSION: 0, KEYS_VERSION: 1, KEYS_INDEX: 2, ATTR_INDEX: 3, SLOT_OFFSET: 4}
 
 
