@@ -337,7 +337,7 @@ class _Gen:
             self.emit(indent, rng.choice((
                 f"LOG.append({self.expr()})",
                 f'LOG.append(f"{{{self.expr()}!r:>12}}")',
-                f"LOG.append([y * 2 for y in L if y])",
+                "LOG.append([y * 2 for y in L if y])",
                 f"LOG.append(L[{rng.choice(('1:', ':-1', '::2', '::-1', '1:3'))}])",
             )))
         elif r < 0.52:
@@ -428,7 +428,7 @@ class _Gen:
                 f"gx = through(leaves({tree}))",
             )))
             if self.lines[-1].lstrip().startswith("gx ="):
-                self.emit(indent, f"LOG.append(next(gx, 'empty'))")
+                self.emit(indent, "LOG.append(next(gx, 'empty'))")
                 self.emit(indent, f"LOG.append(gx.send({self.atom()}) if gx.gi_frame else 'closed')")
         else:
             self.emit(indent, f"LOG.append(run(acoro({self.atom()}), {rng.randint(0, 3)}))")

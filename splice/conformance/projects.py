@@ -41,7 +41,6 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import time
 import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
