@@ -143,18 +143,17 @@ class _Inliner:
         self.fn, self.call, self.callee, self.source = fn, call, site.source.ir, site.source
         self.state = site.state
         self.parent = parent
+        self.root: _Inliner = parent.root if parent is not None else self  # the outermost body's inliner
         self.depth = parent.depth + 1 if parent is not None else 1  # the frames the inlined code stands for
         self.values: dict[Value, Value] = {}
         # (value, kind) -> its raw value, checked and unboxed in this block of the callee
         self.checked: dict[tuple[Value, str], Value] = {}
         self.params = site.params  # the callee's slots
-        self.returned: Value | None = None  # what the body returns right after the instruction being copied
+        self.returned: Value | None = None  # what the block being copied returns right after making it
         if parent is not None:
-            self.frames = parent.frames
             self.blocks, self.cold, self.exits, self.stores = parent.blocks, parent.cold, parent.exits, parent.stores
             self.known, self.bools, self.numbers = parent.known, parent.bools, parent.numbers
             self.attributes, self.mixed = parent.attributes, parent.mixed
-            self.budget = parent.budget
             return
         self.blocks: list[Block] = []  # the inlined body's blocks, in order
         self.cold: list[Block] = []  # its blocks run rarely (an int where floats were seen)
@@ -167,8 +166,8 @@ class _Inliner:
         # The body's stores, proven (CachedSlot) where they come and made at
         # its return, after its last guard: attribute name -> (owner, index, value).
         self.stores: dict[str, tuple[Value, Value, Value]] = {}
-        self.budget = [MAX_INSTRS - _size(self.callee)]  # instructions the calls it inlines may still bring
-        self.frames = [1]  # the most frames the inlined code stands for at once (its CheckCallee's depth)
+        self.budget = MAX_INSTRS - _size(self.callee)  # instructions the calls it inlines may still bring
+        self.frames = 1  # the most frames the inlined code stands for at once (its CheckCallee's depth)
 
     # --- building -------------------------------------------------------------
     def block(self, nparams: int = 0, cold: bool = False) -> Block:
@@ -228,6 +227,11 @@ class _Inliner:
             bld = self.builder(nb)
             self.checked.clear()  # the checks of other blocks need not have been made on the way here
             instrs = b.instrs
+            made = [x for x in instrs if x.kind.name != "TraceExit"]
+            last = made[-1] if made and made[-1].kind.name == "Return" else None
+            # The value the block returns when the instruction before its Return made it.
+            self.returned = (last.args[0] if last is not None and len(made) > 1 and made[-2].results
+                             and made[-2].results[0] is last.args[0] else None)
             for i, ins in enumerate(instrs):
                 name = ins.kind.name
                 if name == "Truth":
@@ -248,8 +252,6 @@ class _Inliner:
                             bld.emit("StoreSlot", owner, index, value)
                     bld.emit("Jump", targets=[Edge(done, [self.map(ins.args[0])])])
                 else:
-                    rest = [x for x in instrs[i + 1:] if x.kind.name != "TraceExit"]
-                    self.returned = rest[0].args[0] if len(rest) == 1 and rest[0].kind.name == "Return" else None
                     bld = self.instr(bld, ins)
         if self.parent is None:
             self.drop_unused_boxes()
@@ -343,12 +345,12 @@ class _Inliner:
         source = _source_of(self.fn, func, len(params)) if isinstance(func, types.FunctionType) else None
         if ins.attrs.get("kwnames") or source is None or self.depth >= MAX_DEPTH:
             raise _Decline("a call in the body that is not inlined in turn")
-        self.budget[0] -= _size(source.ir)
-        if self.budget[0] < 0:
+        self.root.budget -= _size(source.ir)
+        if self.root.budget < 0:
             raise _Decline("the calls in the body too long to inline")
         self.guard(bld, bld.value("CheckCode", func=func, code=source.code, original=source.original),
                    f"{func.__qualname__} not the function inlined")
-        self.frames[0] = max(self.frames[0], self.depth + 1)
+        self.root.frames = max(self.root.frames, self.depth + 1)
         inner = _Inliner(self.fn, self.call, _Site(func, source, self.state, params, []), parent=self)
         entry, done = inner.run()
         bld.emit("Jump", targets=[Edge(entry)])
@@ -384,7 +386,7 @@ class _Inliner:
                    f"class {cls.__name__} changed")
         self.guard(bld, bld.value("CheckCode", func=init, code=source.code, original=source.original),
                    f"{init.__qualname__} not the function inlined")
-        self.frames[0] = max(self.frames[0], self.depth + 1)
+        self.root.frames = max(self.root.frames, self.depth + 1)
         ok = self.block()
         obj = bld.emit("TryNewInstance", cls=cls,
                        targets=[Edge(ok), Edge(self.exit(f"no memory for a {cls.__name__}"))]).result
@@ -774,7 +776,7 @@ def _inline(fn: Function, b: Block, i: int, site: _Site) -> Block:
             bld.emit("Branch", bld.value("CheckNotNull", v), targets=[Edge(here), Edge(slow)])
             bld.block = here
     ok = bld.value("CheckCallee", *site.checked, func=site.func, code=site.source.code,
-                   original=site.source.original, depth=inl.frames[0])
+                   original=site.source.original, depth=inl.frames)
     bld.emit("Branch", ok, targets=[Edge(entry), Edge(slow)])
     # The frame's clearing: its locals (self, the arguments), then the function.
     end = inl.builder(done)
