@@ -69,8 +69,7 @@ STENCIL
 # endif
 #elif defined(METHOD_OF)
     method_cache *c = (method_cache *)FAR(_JIT_CACHE);
-    uint32_t version = Py_TYPE(ARG0)->tp_version_tag;
-    int found = version != 0 && c[0].version == version && shadow_free(&c[0], ARG0);
+    int found = entry_holds(&c[0], ARG0);
     if (!LIKELY(found)) {
         COLD_PATH();
         found = _JIT_SHARED_method_of_miss(ARG0, OP0, OP1, c);

@@ -71,6 +71,14 @@ HELPER int shadow_free(const method_cache *e, PyObject *obj)
                                 ((PyHeapTypeObject *)Py_TYPE(obj))->ht_cached_keys->dk_nentries == names);
 }
 
+/* Whether entry `e` proves LOAD_METHOD's lookup on obj: obj's type has the
+ * entry's version (a valid one), and shadow_free. */
+HELPER int entry_holds(const method_cache *e, PyObject *obj)
+{
+    uint32_t version = Py_TYPE(obj)->tp_version_tag;
+    return version != 0 && e->version == version && shadow_free(e, obj);
+}
+
 /* Everything but the inline hits (shared.c): the cache's class entries,
  * else the generic lookup (as _PyObject_GetMethod: *meth is NULL on error)
  * and the cache refilled. */

@@ -274,8 +274,7 @@ int _jit_stencil(PyObject *obj, PyObject *name, method_cache *c, PyObject **meth
 int _jit_stencil(PyObject *obj, PyObject *name, PyObject *func, method_cache *c)
 {
     fill(c, obj, func, name);
-    uint32_t version = Py_TYPE(obj)->tp_version_tag;
-    return version != 0 && c[0].version == version && c[0].method == func && shadow_free(&c[0], obj);
+    return c[0].method == func && entry_holds(&c[0], obj);
 }
 #endif
 
