@@ -11,8 +11,9 @@ So each is a C library thread (``pthread_create``) running the shared
 helper ``hidden_thread`` (templates/shared.c): it waits, then takes its
 thread state and the GIL for one call of its ``tick`` only, and gives both
 back.  The thread state, made by ``hidden_thread_state`` in the thread
-that starts it, is in the interpreter's list of threads only during a
-``tick``.
+that starts it, is never in the interpreter's list of threads, not even
+during a ``tick``: a tick that compiles runs Python code for milliseconds,
+handing the GIL back and forth, and the program would see it then.
 
 The sampler reads the stacks with the shared helper ``sample_stacks``,
 which walks the interpreter's frames as ``sys._current_frames()`` does

@@ -64,6 +64,34 @@ def test_threads_seen_by_the_program_are_plain_pythons(tmp_path, mode: str) -> N
     assert "Current thread 0x" in proc.stderr and "\nThread 0x" not in proc.stderr, proc.stderr[-2000:]
 
 
+WHILE_COMPILING = textwrap.dedent("""
+    import sys, time
+    fs = []
+    for k in range(40):
+        ns = {"__name__": "made"}
+        exec(f"def f{k}(n):\\n    s = 0\\n    for i in range(n):\\n        s += i * {k}\\n    return s", ns)
+        fs.append(ns[f"f{k}"])
+    most = 1
+    end = time.monotonic() + 1.0
+    while time.monotonic() < end:
+        for f in fs:
+            f(50)
+            most = max(most, len(sys._current_frames()))
+    print(most)
+""")
+
+
+def test_the_sampler_is_not_seen_while_it_compiles() -> None:
+    """The sampler runs Python code (the compiler) with the GIL handed back
+    and forth: ``sys._current_frames()`` listed it then (its thread state
+    was in the interpreter's list during each of its rounds), as a slow
+    machine's first run of the tests above found."""
+    proc = run("-c", WHILE_COMPILING, SPLICE="1", SPLICE_THRESHOLD="2", SPLICE_SAMPLE_HZ="1000", SPLICE_LOG="1")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "splice: compiled made.f" in proc.stderr, proc.stderr[-2000:]  # the sampler did compile meanwhile
+    assert proc.stdout == "1\n", proc.stdout
+
+
 FRAME_OBJECTS = textwrap.dedent("""
     import gc, time
 

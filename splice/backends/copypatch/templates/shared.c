@@ -612,15 +612,21 @@ int _jit_stencil(_PyInterpreterFrame *frame, PyObject *a, PyObject *b, int op, i
 #include <signal.h>
 #endif
 
-#if defined(HIDDEN_THREAD) || defined(HIDDEN_THREAD_STATE)
-/* splice's own threads (runtime/threads.py) each have one thread state,
- * kept out of the interpreter's list of threads except while the thread
- * runs Python code, so that nothing that lists the program's threads (the
- * dump of faulthandler, sys._current_frames(), threading) sees them
- * between their rounds.  Linked and unlinked under the lock CPython's own
- * thread states are added and removed under. */
-HELPER void hide_thread_state(PyThreadState *ts)
+#ifdef HIDDEN_THREAD_STATE
+/* A thread state for one of splice's own threads (runtime/threads.py),
+ * made by the thread starting it (which holds the GIL: tracemalloc's raw
+ * allocator, which 3.11 has take the GIL, crashes when a thread state is
+ * made for a thread without one), and taken out of the interpreter's list
+ * of threads at once, under the lock CPython's own thread states are added
+ * and removed under: nothing that lists the program's threads (the dump of
+ * faulthandler, sys._current_frames(), threading) ever sees it, not even
+ * while the thread runs Python code. */
+PyThreadState *_jit_stencil(void)
 {
+    PyThreadState *ts = PyThreadState_New(PyInterpreterState_Get());
+    if (ts == NULL) {
+        return NULL;
+    }
     PyThread_acquire_lock(RUNTIME->interpreters.mutex, WAIT_LOCK);
     if (ts->prev != NULL) {
         ts->prev->next = ts->next;
@@ -633,33 +639,6 @@ HELPER void hide_thread_state(PyThreadState *ts)
     }
     ts->prev = ts->next = NULL;
     PyThread_release_lock(RUNTIME->interpreters.mutex);
-}
-
-HELPER void show_thread_state(PyThreadState *ts)
-{
-    PyThread_acquire_lock(RUNTIME->interpreters.mutex, WAIT_LOCK);
-    PyThreadState *head = ts->interp->threads.head;
-    ts->prev = NULL;
-    ts->next = head;
-    if (head != NULL) {
-        head->prev = ts;
-    }
-    ts->interp->threads.head = ts;
-    PyThread_release_lock(RUNTIME->interpreters.mutex);
-}
-#endif
-
-#ifdef HIDDEN_THREAD_STATE
-/* A thread state for a hidden thread, made by the thread starting it
- * (which holds the GIL: tracemalloc's raw allocator, which 3.11 has take
- * the GIL, crashes when a thread state is made for a thread without one),
- * and hidden at once. */
-PyThreadState *_jit_stencil(void)
-{
-    PyThreadState *ts = PyThreadState_New(PyInterpreterState_Get());
-    if (ts != NULL) {
-        hide_thread_state(ts);
-    }
     return ts;
 }
 #endif
@@ -710,7 +689,6 @@ void *_jit_stencil(thread_config *config)
         }
         PyThread_tss_set(&RUNTIME->gilstate.autoTSSkey, ts);
         PyEval_RestoreThread(ts);  /* ends this thread when Python is finalizing */
-        show_thread_state(ts);
         ts->thread_id = PyThread_get_thread_ident();
         ts->native_thread_id = PyThread_get_thread_native_id();
         long long next = -1;
@@ -725,7 +703,6 @@ void *_jit_stencil(thread_config *config)
                 next = -1;
             }
         }
-        hide_thread_state(ts);
         PyEval_SaveThread();
         PyThread_tss_set(&RUNTIME->gilstate.autoTSSkey, NULL);
         if (next < 0) {
