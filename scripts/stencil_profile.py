@@ -1,8 +1,10 @@
 """Where compiled code spends its instructions, stencil by stencil.
 
     python scripts/stencil_profile.py BENCHMARK [--top 25] [--event I1mr]
+    python scripts/stencil_profile.py --realworld WORKLOAD   # e.g. jinja2_render
 
-Runs ``scripts/callgrind_compiled.py BENCHMARK`` under callgrind with
+Runs ``scripts/callgrind_compiled.py BENCHMARK`` (with ``--realworld``,
+``scripts/callgrind_realworld.py WORKLOAD``: the library compiled) under callgrind with
 ``--dump-instr=yes`` and ``SPLICE_PERF_MAP=stencils`` (one perf-map line
 per piece of compiled code), then charges every instruction executed in
 compiled code to its piece: totals per stencil (hot and cold parts apart)
@@ -77,6 +79,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("benchmark")
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--realworld", action="store_true",
+                        help="BENCHMARK names a --suite realworld workload, run by callgrind_realworld.py")
     parser.add_argument("--pieces", default="", metavar="STENCIL",
                         help="also list the costliest pieces of this stencil (e.g. 'load_method_cached cold'): which sites")
     parser.add_argument("--event", default="Ir", choices=("Ir", "I1mr"),
@@ -87,7 +91,7 @@ def main() -> None:
         env = dict(os.environ, SPLICE_PERF_MAP="stencils")
         sim = ["--cache-sim=yes"] if args.event != "Ir" else []
         subprocess.run(["valgrind", "--tool=callgrind", *sim, "--dump-instr=yes", "--toggle-collect=starmap_next",
-                        f"--callgrind-out-file={out}", PYTHON, os.path.join(HERE, "callgrind_compiled.py"),
+                        f"--callgrind-out-file={out}", PYTHON, os.path.join(HERE, "callgrind_realworld.py" if args.realworld else "callgrind_compiled.py"),
                         args.benchmark], env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                        cwd=HERE)
         (result,) = glob.glob(os.path.join(tmp, "cg.*"))

@@ -58,6 +58,15 @@ def outcome(f, a, b):
         return "raise", type(e).__name__, str(e)
 
 
+def assert_uses(func, stencil: str) -> None:
+    """``func`` compiled without feedback runs ``stencil`` somewhere."""
+    code = compile_function(type(func)(func.__code__, func.__globals__))
+    try:
+        assert any(k.endswith(f"({stencil})") for k in code.symbols), sorted(code.symbols)
+    finally:
+        code.release()
+
+
 def compiled(func):
     g = type(func)(func.__code__, func.__globals__, func.__name__)
     splice.jit(g, eager=True)  # no warm-up: no feedback, so binary_any_*
@@ -92,11 +101,7 @@ def test_unhinted_arithmetic_uses_the_numeric_stencils() -> None:
     # adds numbers as binary_any_add does (tests/e2e/test_concat_local.py).
     for func, stencil in zip(FUNCS, ["binary_any_add", "binary_any_sub", "binary_any_mul", "binary_any_div",
                                      "concat_local_owned_any"]):
-        code = compile_function(type(func)(func.__code__, func.__globals__))
-        try:
-            assert any(k.endswith(f"({stencil})") for k in code.symbols), sorted(code.symbols)
-        finally:
-            code.release()
+        assert_uses(func, stencil)
 
 
 @pytest.mark.forked
@@ -142,11 +147,7 @@ def test_unhinted_comparisons_agree_with_cpython(pairs) -> None:
 
 def test_unhinted_comparisons_use_the_numeric_stencils() -> None:
     for func, stencil in zip(COMPARES, ["compare_any_lt", "compare_any_branch_ge", "compare_any_ne"]):
-        code = compile_function(type(func)(func.__code__, func.__globals__))
-        try:
-            assert any(k.endswith(f"({stencil})") for k in code.symbols), sorted(code.symbols)
-        finally:
-            code.release()
+        assert_uses(func, stencil)
 
 
 @pytest.mark.forked
@@ -235,11 +236,7 @@ def test_fused_truth_branches_agree_and_release_their_operand() -> None:
 
     for func, stencil in [(attr_branch, "truth_decref_branch"), (local_branch, "truth_decref_branch")]:
         jitted = compiled(func)
-        code = compile_function(type(func)(func.__code__, func.__globals__))
-        try:
-            assert any(k.endswith(f"({stencil})") for k in code.symbols), sorted(code.symbols)
-        finally:
-            code.release()
+        assert_uses(func, stencil)
         wrap = (lambda v: _Holder(v)) if func is attr_branch else (lambda v: v)
         for v in [True, False, None, 0, 1, -0.0, math.nan, "", "a", [], [0], _Falsy(), _Holder(1), 2**100]:
             assert outcome(jitted, wrap(v), None) == outcome(func, wrap(v), None), (func.__name__, v)

@@ -9,8 +9,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from splice.compiler import compile_function
-from tests.e2e.test_binary_any import IntSub, agree, allocations_settle, compiled, outcome
+from tests.e2e.test_binary_any import IntSub, agree, allocations_settle, assert_uses, compiled, outcome
 
 
 def band(a, b):
@@ -57,11 +56,7 @@ def sane(func, b) -> bool:
 
 def test_bit_operations_use_the_bits_stencils() -> None:
     for func, op in zip(FUNCS, ["and", "or", "xor", "lshift", "rshift", "lshift", "and"]):
-        code = compile_function(type(func)(func.__code__, func.__globals__))
-        try:
-            assert any(k.endswith(f"(binary_bits_{op})") for k in code.symbols), sorted(code.symbols)
-        finally:
-            code.release()
+        assert_uses(func, f"binary_bits_{op}")
 
 
 @pytest.mark.forked

@@ -23,7 +23,7 @@ import tempfile
 from pathlib import Path
 
 from . import splitting
-from .stencils import Stencil
+from .stencils import Stencil, release_suffix
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -120,7 +120,12 @@ SPECS: dict[str, tuple[str, list[str]]] = {
     **{name: ("call", flags) for name, flags in _CALL.items()},
     "unary_not": ("unary_not", []),
     "is_op": ("is_op", []),
+    **{f"{test}_branch{release_suffix(n)}": ("is_op", ["-DBRANCH", f"-DRELEASE={n}", f"-DINVERT={int(test == 'is_not')}"])
+       for n in range(4) for test in ("is_op", "is_not")},
     "contains": ("contains", []),
+    **{f"{test}_branch{release_suffix(n)}": ("contains", ["-DBRANCH", f"-DRELEASE={n}",
+                                                          f"-DINVERT={int(test == 'not_contains')}"])
+       for n in range(4) for test in ("contains", "not_contains")},
     "match_shape": ("match", ["-DSHAPE"]),
     "match_class": ("match", ["-DCLASS_PATTERN"]),
     "match_keys": ("match", ["-DKEYS_PATTERN"]),

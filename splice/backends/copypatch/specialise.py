@@ -19,6 +19,7 @@ from ...ir import Instr
 from ...ir.values import Repr
 from .emitter import (BINARY_FUNCS, C_SYMBOL, KEYS_INDEX, KEYS_VERSION, SLOT_OFFSET, TYPE_VERSION,
                       Address, Emitter, ObjRef, Observed)
+from .stencils import release_suffix
 
 _INT_OPS = {"add": "add", "iadd": "add", "sub": "sub", "isub": "sub", "mul": "mul", "imul": "mul"}
 _FLOAT_OPS = {**_INT_OPS, "truediv": "div", "itruediv": "div"}
@@ -143,6 +144,23 @@ def _compare(em: Emitter, instrs: list[Instr], i: int) -> int:
     _then_branch(em, instrs[branch], f"compare_{kind}_branch_{op}", ins, _JIT_TARGET1=em.error_label(released),
                  _JIT_OP1=(truth.offset or 0) + em.layout.location_shift, _JIT_OP2=release, **holes)
     return branch - i + 1  # Compare, its operands' Decrefs, Truth, Decref, Branch
+
+
+def _identity_or_membership(em: Emitter, instrs: list[Instr], i: int) -> int:
+    """``a is b`` or ``a in b`` (or their inversions) whose bool only a
+    Branch tests (``if x is None:``, ``if key in d:``): one stencil that
+    compares (or asks ``PySequence_Contains``), releases the operands and
+    jumps, without the bool object, whose truth test cannot fail."""
+    ins = instrs[i]
+    fusable = _fusable_truth(instrs, i)
+    if fusable is None:
+        return 0
+    _, release, branch = fusable
+    invert = bool(ins.attrs["invert"])
+    test = ("is_not" if invert else "is_op") if ins.kind.name == "Is" else ("not_contains" if invert else "contains")
+    _then_branch(em, instrs[branch], test + "_branch" + release_suffix(release), ins,
+                 _JIT_ARG0=em.off(ins.args[0]), _JIT_ARG1=em.off(ins.args[1]))
+    return branch - i + 1  # Is or Contains, its operands' Decrefs, Truth, Decref, Branch
 
 
 def _then_branch(em: Emitter, br: Instr, stencil: str, ins: Instr, **holes: Any) -> None:
@@ -281,6 +299,8 @@ def specialise(em: Emitter, instrs: list[Instr], i: int) -> int:
         return _compare(em, instrs, i)
     if name == "Truth":
         return _truth(em, instrs, i)
+    if name in ("Is", "Contains"):
+        return _identity_or_membership(em, instrs, i)
     if name in ("GetAttr", "SetAttr"):
         return _attr(em, ins)
     if name == "LoadMethod":

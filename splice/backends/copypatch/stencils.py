@@ -61,3 +61,10 @@ def digest() -> str:
         if line.startswith("# inputs sha256: "):
             return line.split()[3]
     raise Unsupported("the stencil table has no inputs digest")
+
+
+def release_suffix(release: int) -> str:
+    """The name suffix of a fused test that releases its operands
+    ``release`` names (bit 0: the first, bit 1: the second): known when
+    the stencil is built, so the test of the bits is not in the code."""
+    return ("", "_release_a", "_release_b", "_release_ab")[release]

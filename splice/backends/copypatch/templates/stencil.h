@@ -163,6 +163,13 @@ LARGE_HOLE _JIT_OP0[], _JIT_OP1[], _JIT_OP2[], _JIT_OP3[], _JIT_LIST[], _JIT_CAC
 # define SLOT_VERDICT(ok) do { if (!LIKELY(ok)) { GOTO(_JIT_TARGET0); } } while (0)
 #endif
 
+/* A fused test's operands released once it succeeded, as the
+ * interpreter releases them before its jump: RELEASE (a stencil's
+ * -DRELEASE, specialise.py's release_suffix) names the first with bit 0
+ * and the second with bit 1. */
+#define RELEASE_OPERANDS(a, b) \
+    do { if (RELEASE & 1) { Py_DECREF(a); } if (RELEASE & 2) { Py_DECREF(b); } } while (0)
+
 /* Keep the frame's location where the interpreter would have it.  The hole
  * holds the location's offset in bytes (emitter.op), so that the code's
  * start and the offset make one addition of a constant (three instructions,
