@@ -94,6 +94,20 @@ def test_warm_callees_are_bounded(monkeypatch) -> None:
     assert len(auto._warm_callees([ns["hot"]], ns)) == 1
 
 
+def test_callees_compile_before_the_functions_that_call_them(monkeypatch) -> None:
+    """Compiled first, a callee's trampoline is the code its callers inline
+    and check; compiled after them, it would fail their quick check at
+    every call."""
+    ns = _module(CALLEES)
+    for _ in range(20):
+        ns["hot"](5)
+    order: list[str] = []
+    monkeypatch.setattr(auto.registry, "compile_now", lambda fs, backend: order.extend(f.__qualname__ for f in fs))
+    auto._Sampler(threshold=1, hz=1, backend="interp").compile_hot(ns["hot"].__code__, ns)
+    assert order[-1] == "hot", order
+    assert order.index("Point.norm") < order.index("helper"), order  # helper calls p.norm()
+
+
 def test_a_stack_sample_counts_every_code_on_it_once() -> None:
     sampler = auto._Sampler(threshold=2, hz=1, backend="interp")
 
