@@ -276,7 +276,7 @@ class _Sampler:
             return
         with registry._compiling:
             functions = _functions_using(code, globals_)
-            registry.compile_now(_compile_order(functions, _warm_callees(functions, globals_)), self.backend)
+            registry.compile_now([*registry.callees_first(_warm_callees(functions, globals_)), *functions], self.backend)
         self.sweeps[key] = self.sweeps.get(key, 0) + 1
         compiled = any(registry.status(f) == registry.COMPILED for f in functions)
         if compiled:
@@ -340,7 +340,7 @@ def _warm_callees(functions: list[types.FunctionType], globals_: dict[str, Any])
     todo = list(functions)
     found: list[types.FunctionType] = []
     while todo and len(found) < MAX_CALLEES:
-        for name in sorted(_names(todo.pop().__code__)):
+        for name in sorted(registry.names_used(todo.pop().__code__)):
             for f in by_name.get(name, ()):
                 if id(f) in seen or len(found) >= MAX_CALLEES:
                     continue
@@ -350,28 +350,6 @@ def _warm_callees(functions: list[types.FunctionType], globals_: dict[str, Any])
                     found.append(f)
                     todo.append(f)
     return found
-
-
-def _compile_order(functions: list[types.FunctionType],
-                   callees: list[types.FunctionType]) -> list[types.FunctionType]:
-    """The hot ``functions`` and their warm ``callees`` (callers before
-    callees, as ``_warm_callees`` finds them) in the order to compile
-    them: the callees deepest first, the hot functions last.  A caller
-    that inlines a callee checks at each call that the callee's code is
-    the code it inlined; compiled afterwards, the callee holds a new
-    trampoline, and every call then took the shared helper that reads the
-    trampoline's record (about 25 instructions a level: 13% of a loop
-    calling a method that calls another)."""
-    return [*reversed(callees), *functions]
-
-
-def _names(code: types.CodeType) -> set[str]:
-    """The names ``code`` and the code nested in it (comprehensions, lambdas) use."""
-    names = set(code.co_names)
-    for const in code.co_consts:
-        if isinstance(const, types.CodeType):
-            names |= _names(const)
-    return names
 
 
 def _module_functions(globals_: dict[str, Any]) -> list[types.FunctionType]:

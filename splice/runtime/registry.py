@@ -59,7 +59,7 @@ import threading
 import time
 import types
 import weakref
-from typing import Any, Callable, Iterable, NamedTuple, TypeVar
+from typing import Any, Callable, Iterable, Iterator, NamedTuple, TypeVar
 
 # Imports beyond these are made where used: this module is loaded at start-up
 # of every process when SPLICE=1, and start-up time is part of the overhead.
@@ -450,6 +450,7 @@ def poll() -> int:
         if _pending:
             _prepare({st.backend for f in list(_pending) if (st := _states.get(f)) is not None})
         with _lock:
+            ready: list[types.FunctionType] = []
             for f in list(_pending):
                 st = _states.get(f)
                 if st is not None:
@@ -458,10 +459,59 @@ def poll() -> int:
                     _pending.discard(f)
                 elif _enabled and warmed_up(f.__code__):
                     _pending.discard(f)
-                    _compile(f, st)
-                    done += 1
+                    ready.append(f)
+            for f in callees_first(ready):
+                _compile(f, _states[f])
+                done += 1
             done += despeculate_failing()
     return done
+
+
+def names_used(code: types.CodeType) -> set[str]:
+    """The names ``code`` and the code nested in it (comprehensions, lambdas) use."""
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= names_used(const)
+    return names
+
+
+def callees_first(functions: list[types.FunctionType]) -> list[types.FunctionType]:
+    """``functions`` in the order to compile them: each after those of them
+    its code names (by name: the callees it may call; a class's name
+    stands for its ``__init__``), the deepest first;
+    the functions of a cycle in any order.  A caller that inlines a callee
+    checks at each call that the callee's code is the code it inlined; a
+    callee compiled after it holds a new trampoline, and every such call
+    then took the shared helper that reads the trampoline's record
+    (docs/performance.md, "Compile order in the automatic mode")."""
+    by_name: dict[str, list[types.FunctionType]] = {}
+    for f in functions:
+        by_name.setdefault(f.__name__, []).append(f)
+        owner = f.__qualname__.rpartition(".")[0].rpartition(".")[2]
+        if f.__name__ == "__init__" and owner:
+            by_name.setdefault(owner, []).append(f)  # calling the class runs it
+
+    def callees(f: types.FunctionType) -> Iterator[types.FunctionType]:
+        return iter([g for name in sorted(names_used(f.__code__)) for g in by_name.get(name, ())])
+
+    seen: set[int] = set()
+    order: list[types.FunctionType] = []
+    for root in functions:
+        if id(root) in seen:
+            continue
+        seen.add(id(root))
+        stack = [(root, callees(root))]
+        while stack:  # depth first, each function after its callees
+            f, todo = stack[-1]
+            g = next((g for g in todo if id(g) not in seen), None)
+            if g is None:
+                stack.pop()
+                order.append(f)
+            else:
+                seen.add(id(g))
+                stack.append((g, callees(g)))
+    return order
 
 
 def despeculate_failing() -> int:

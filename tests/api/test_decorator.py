@@ -86,6 +86,23 @@ def test_lazy_compiles_after_warm_up(fake_compiler) -> None:
     assert f(1) == 2 and fake_compiler.entries == 1
 
 
+def test_a_round_compiles_callees_before_their_callers(fake_compiler) -> None:
+    """Warmed up in the same round, the callee compiles first, whatever
+    order the pending set holds them in: compiled after its caller, its new
+    trampoline would fail the check of every call the caller inlined."""
+    namespace: dict = {"__name__": "round_case"}
+    exec("def leaf(x):\n    return x + 1\n"
+         "def middle(x):\n    return leaf(x) * 2\n"
+         "def top(x):\n    return middle(x) - 1\n", namespace)
+    leaf, middle, top = namespace["leaf"], namespace["middle"], namespace["top"]
+    for f in (top, middle, leaf):
+        splice.jit(f)
+    for i in range(registry.WARMUP_CALLS):
+        top(i)
+    registry.poll()
+    assert [code.co_name for code in fake_compiler.compiled] == ["leaf", "middle", "top"]
+
+
 def test_watcher_thread_compiles_without_help(fake_compiler) -> None:
     import time
 
