@@ -46,9 +46,10 @@ def _run(source: str, tmp_path: Path, cache: Path, *, auto: bool = False, **env:
     """``source`` run with ``jit_module`` after a warm-up (``auto``: by the
     automatic mode instead)."""
     prog = tmp_path / "prog.py"
-    # The automatic mode needs a longer run to find the functions hot.
+    # The automatic mode needs a longer run to find the functions hot (600
+    # rounds, about half a second, once ended before its first compile).
     prog.write_text(textwrap.dedent(source).replace("JIT, ROUNDS = True, 60", f"JIT, ROUNDS = {not auto}, "
-                                                    f"{600 if auto else 60}"))
+                                                    f"{1500 if auto else 60}"))
     full = {k: v for k, v in os.environ.items() if not k.startswith("SPLICE")}
     full.update(PYTHONPATH=str(ROOT), SPLICE_CACHE_DIR=str(cache), SPLICE_LOG="compiles", SPLICE_SAMPLE_HZ="1000",
                 **env)
