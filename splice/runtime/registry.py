@@ -493,7 +493,7 @@ def callees_first(functions: list[types.FunctionType]) -> list[types.FunctionTyp
             by_name.setdefault(owner, []).append(f)  # calling the class runs it
 
     def callees(f: types.FunctionType) -> Iterator[types.FunctionType]:
-        return iter([g for name in sorted(names_used(f.__code__)) for g in by_name.get(name, ())])
+        return (g for name in sorted(names_used(f.__code__)) for g in by_name.get(name, ()))
 
     seen: set[int] = set()
     order: list[types.FunctionType] = []
