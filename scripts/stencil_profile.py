@@ -2,11 +2,14 @@
 
     python scripts/stencil_profile.py BENCHMARK [--top 25] [--event I1mr]
     python scripts/stencil_profile.py --realworld WORKLOAD   # e.g. jinja2_render
+    python scripts/stencil_profile.py --auto [--realworld] NAME   # what the automatic mode compiled
 
 Runs ``scripts/callgrind_compiled.py BENCHMARK`` (with ``--realworld``,
 ``scripts/callgrind_realworld.py WORKLOAD``: the library compiled) under callgrind with
 ``--dump-instr=yes`` and ``SPLICE_PERF_MAP=stencils`` (one perf-map line
-per piece of compiled code), then charges every instruction executed in
+per piece of compiled code), or with ``--auto`` ``python -m splice run
+scripts/callgrind_auto.py BENCHMARK 120`` (``realworld_steady.py WORKLOAD
+40 1``: the functions the automatic mode chose, with its feedback), then charges every instruction executed in
 compiled code to its piece: totals per stencil (hot and cold parts apart)
 and per compiled function, beside the process total.  callgrind counts
 are exact, so two commits compare without the wall clock's noise.
@@ -81,6 +84,8 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--realworld", action="store_true",
                         help="BENCHMARK names a --suite realworld workload, run by callgrind_realworld.py")
+    parser.add_argument("--auto", action="store_true",
+                        help="profile what the automatic mode compiles (python -m splice run), not every function")
     parser.add_argument("--pieces", default="", metavar="STENCIL",
                         help="also list the costliest pieces of this stencil (e.g. 'load_method_cached cold'): which sites")
     parser.add_argument("--event", default="Ir", choices=("Ir", "I1mr"),
@@ -90,10 +95,14 @@ def main() -> None:
         out = os.path.join(tmp, "cg.%p")
         env = dict(os.environ, SPLICE_PERF_MAP="stencils")
         sim = ["--cache-sim=yes"] if args.event != "Ir" else []
-        subprocess.run(["valgrind", "--tool=callgrind", *sim, "--dump-instr=yes", "--toggle-collect=starmap_next",
-                        f"--callgrind-out-file={out}", PYTHON, os.path.join(HERE, "callgrind_realworld.py" if args.realworld else "callgrind_compiled.py"),
-                        args.benchmark], env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       cwd=HERE)
+        if args.auto:
+            script = ["-m", "splice", "run", os.path.join(HERE, "realworld_steady.py"), args.benchmark, "40", "1"] \
+                if args.realworld else ["-m", "splice", "run", os.path.join(HERE, "callgrind_auto.py"), args.benchmark, "120"]
+        else:
+            script = [os.path.join(HERE, "callgrind_realworld.py" if args.realworld else "callgrind_compiled.py"), args.benchmark]
+        subprocess.run(["valgrind", "--tool=callgrind", *sim, "--dump-instr=yes", "--collect-atstart=no",
+                        "--toggle-collect=starmap_next", f"--callgrind-out-file={out}", PYTHON, *script],
+                       env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=HERE)
         (result,) = glob.glob(os.path.join(tmp, "cg.*"))
         pid = int(result.rsplit(".", 1)[1])
         costs = instruction_costs(result, args.event)
