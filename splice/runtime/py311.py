@@ -47,9 +47,10 @@ location, so a suspended generator's frame shows the user's line)::
         LOAD_CONST None * spills; LOAD_CONST None; LOAD_CONST 0
     call:
         LOAD_CONST True; UNARY_INVERT
-        for each site n: COPY 1; LOAD_CONST n; IS_OP 0; POP_JUMP_FORWARD_IF_TRUE yield_n
-        COPY 1; LOAD_CONST -1 (returned); IS_OP 0; POP_JUMP_FORWARD_IF_TRUE done
-        JUMP_FORWARD aside
+        up to 8 sites: for each site n, then -1 (returned): COPY 1; LOAD_CONST n;
+            IS_OP 0; POP_JUMP_FORWARD_IF_TRUE yield_n (done); JUMP_FORWARD aside
+        more: a binary search over -2 (aside), -1 (done) and the sites, each step
+            COPY 1; LOAD_CONST m; COMPARE_OP <; POP_JUMP_FORWARD_IF_TRUE, each leaf a JUMP_FORWARD
     yield_n:                         # YIELD_VALUE and RESUME: -> throw_n (exception table), depth spills
         POP_TOP; POP_TOP; YIELD_VALUE; RESUME 1; LOAD_CONST n; JUMP_BACKWARD_NO_INTERRUPT call
     yield_n (a delegating site: yield from, with the delegate as the value):
@@ -98,9 +99,11 @@ from ..ir.values import NULL
 _OP = dis.opmap
 _PROLOGUE_OPS = {_OP["MAKE_CELL"], _OP["COPY_FREE_VARS"], _OP["RETURN_GENERATOR"], _OP["POP_TOP"]}
 _UNSUPPORTED_FLAGS = {0x100: "iterable coroutine"}
-# Sites beyond the small-int cache would not be the same object in the
-# trampoline's constants and the body's return value (IS_OP compares identity).
+# Sites stay within the small-int cache: the body returns one of them at
+# every suspension, which is then never an allocation.
 MAX_YIELD_SITES = 250
+# Yield sites a generator's block tests in turn; beyond them, a binary search.
+LINEAR_SITES = 8
 
 # Frame layout (identical in 3.11.0-3.11.x release and Debian's Py_DEBUG build;
 # checked against the C headers by tests/runtime/test_py311.py).
@@ -155,6 +158,16 @@ def prologue_end(code: types.CodeType) -> int:
         if op not in _PROLOGUE_OPS:
             break
     raise Unsupported(f"unexpected prologue in {code.co_name}")
+
+
+def _forward(labels: dict[str, int], label: str, here: int) -> int:
+    """A forward jump's distance from ``here`` to ``label`` as the layout's
+    previous round placed it: never negative, since the label moves at
+    least as far as the jump does from one round to the next.  A negative
+    distance, encoded, would widen the jump with EXTENDED_ARGs for good,
+    and an EXTENDED_ARG before the jump keeps the interpreter from fusing a
+    COMPARE_OP with it."""
+    return max(0, labels.get(label, here) - here)
 
 
 def _with_ext(op: int, arg: int) -> list[tuple[int, int]]:
@@ -248,7 +261,7 @@ class _Block:
         if op == "LOAD_CONST":
             arg = self.const(arg[1]) if isinstance(arg, tuple) else self.const(arg)
         elif op.startswith(("POP_JUMP_FORWARD", "JUMP_FORWARD")):
-            arg = labels.get(arg, here) - here
+            arg = _forward(labels, arg, here)
         elif op == "JUMP_BACKWARD_NO_INTERRUPT":
             if isinstance(arg, tuple):  # (label, the yield's offset)
                 arg, at = arg
@@ -256,7 +269,7 @@ class _Block:
             arg = here - labels[arg]
         elif op == "SEND":  # (label, the yield's offset)
             target, at = arg
-            arg, where = labels.get(target, here) - here, self.code_positions[at]
+            arg, where = _forward(labels, target, here), self.code_positions[at]
         elif op == "YIELD_VALUE":
             where, arg = self.code_positions[arg], 0
         elif op == "RESUME":  # after a yield: (oparg, the yield's offset)
@@ -322,10 +335,7 @@ def _generator_program(code: types.CodeType, shape: GeneratorShape) -> list[tupl
         raise Unsupported(f"more than {MAX_YIELD_SITES} yields in one generator")
     prog: list[tuple[str, Any]] = [("LOAD_CONST", ("v", None))] * (k + 1) + [("LOAD_CONST", ("v", 0))]
     prog += [("label", "call"), ("LOAD_CONST", "entry"), ("UNARY_INVERT", 0)]
-    for n in sites:
-        prog += [("COPY", 1), ("LOAD_CONST", ("v", n)), ("IS_OP", 0), ("POP_JUMP_FORWARD_IF_TRUE", f"yield{n}")]
-    prog += [("COPY", 1), ("LOAD_CONST", ("v", RETURNED)), ("IS_OP", 0), ("POP_JUMP_FORWARD_IF_TRUE", "done"),
-             ("JUMP_FORWARD", "aside")]
+    prog += _site_search([(STEP_ASIDE, "aside"), (RETURNED, "done"), *((n, f"yield{n}") for n in sites)])
     for n in sites:
         at = shape.yields[n - 1]
         prog += [("label", f"yield{n}"), ("POP_TOP", 0), ("POP_TOP", 0)]
@@ -349,6 +359,36 @@ def _generator_program(code: types.CodeType, shape: GeneratorShape) -> list[tupl
         prog += [("SWAP", k + 1), ("BUILD_TUPLE", k), ("POP_TOP", 0)]
     prog += [("RETURN_VALUE", 0), ("label", "aside")] + [("POP_TOP", 0)] * (k + 2)
     return prog + [("JUMP_FORWARD", "dispatch")]
+
+
+def _site_search(keys: list[tuple[int, str]]) -> list[tuple[str, Any]]:
+    """Where the entry's result (on top of the stack, kept) sends the block:
+    ``keys`` are (value, label) in increasing value, -2 (aside) and -1
+    (done) first; the result is always one of them.  A few sites are
+    tested in turn by identity (COPY 1; LOAD_CONST n; IS_OP 0;
+    POP_JUMP_FORWARD_IF_TRUE), the first site first, then -1; more are
+    found by a binary search, each step ``<`` on small ints (COPY 1;
+    LOAD_CONST; COMPARE_OP; POP_JUMP_FORWARD_IF_TRUE, which the interpreter
+    specialises into one instruction with the jump, a little dearer than
+    the identity test).  The chain over 23 sites made a resumption cost
+    about 1,300 instructions of interpreted bytecode (docs/performance.md,
+    "What a resumption costs")."""
+    if len(keys) <= LINEAR_SITES + 2:
+        prog: list[tuple[str, Any]] = []
+        for value, label in keys[2:] + keys[1:2]:
+            prog += [("COPY", 1), ("LOAD_CONST", ("v", value)), ("IS_OP", 0), ("POP_JUMP_FORWARD_IF_TRUE", label)]
+        return prog + [("JUMP_FORWARD", keys[0][1])]
+    return _binary_search(keys)
+
+
+def _binary_search(keys: list[tuple[int, str]]) -> list[tuple[str, Any]]:
+    if len(keys) == 1:
+        return [("JUMP_FORWARD", keys[0][1])]
+    half = len(keys) // 2
+    lower = f"below{keys[half][0]}"
+    return [("COPY", 1), ("LOAD_CONST", ("v", keys[half][0])), ("COMPARE_OP", dis.cmp_op.index("<")),
+            ("CACHE", 0), ("CACHE", 0), ("POP_JUMP_FORWARD_IF_TRUE", lower), *_binary_search(keys[half:]),
+            ("label", lower), *_binary_search(keys[:half])]
 
 
 # What a Python entry (the IR interpreter back end's) and its step-aside
