@@ -57,6 +57,18 @@ def decode(code: CodeType, *, feedback: bool = True, osr_at: int | None = None) 
     raise Unsupported(f"no front end for Python {sys.version_info[0]}.{sys.version_info[1]}")
 
 
+def resumes_more_than_it_works(code: CodeType) -> str | None:
+    """Why the automatic mode leaves ``code`` to the interpreter although it
+    compiles: a generator that yields more than it works between yields
+    (its compiled resumptions would cost more than its body saves), or
+    None.  None on an interpreter with no front end."""
+    if sys.version_info[:2] == (3, 11):
+        from . import py311
+
+        return py311.resumes_more_than_it_works(code)
+    return None
+
+
 def class_version(cls: type) -> int:
     """The version tag CPython's attribute cache gives ``cls`` now (0: none):
     it changes whenever anything in the class's MRO does."""

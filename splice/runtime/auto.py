@@ -236,6 +236,10 @@ class _Sampler:
             if (not (_eligible(code) or _module_code(code)) or code.co_filename.startswith(_SPLICE_DIR)
                     or code.co_filename == _LAUNCHER
                     or (self.user_only and not _is_user_file(code.co_filename))):
+                why = frontend.resumes_more_than_it_works(code)
+                if why is not None:
+                    registry.log("compiles", f"left interpreted {code.co_qualname} "
+                                             f"({code.co_filename}:{code.co_firstlineno}): {why}")
                 self.ignored.add(key)
                 return None
             n = 0
@@ -385,8 +389,11 @@ def _importing(found: tuple[Any, ...], start: int, end: int) -> bool:
 
 
 def _eligible(code: types.CodeType) -> bool:
-    """A function body splice may compile: not module/class code, not a trampoline."""
-    return bool(code.co_flags & _FUNCTION_CODE) and not registry.is_splice_code(code)
+    """A function body splice may compile, and whose compiled code would be
+    faster: not module/class code, not a trampoline, not a generator that
+    yields more than it works (``frontend.resumes_more_than_it_works``)."""
+    return (bool(code.co_flags & _FUNCTION_CODE) and not registry.is_splice_code(code)
+            and frontend.resumes_more_than_it_works(code) is None)
 
 
 def _module_code(code: types.CodeType) -> bool:

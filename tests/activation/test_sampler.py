@@ -181,3 +181,57 @@ def test_a_counted_code_that_dies_is_not_kept_and_leaves_every_table_when_its_id
     assert key not in sampler.counts and key not in sampler.codes and key not in sampler.ignored
     sampler.refresh(id(other), other)
     assert sampler.sample(other) is None and sampler.counts[id(other)] == 1
+
+
+GENERATORS = '''
+def dense(n):
+    yield "<h1>"
+    yield str(n)
+    yield "</h1>"
+    for i in range(n):
+        yield "<td>"
+        yield str(i)
+        yield "</td>"
+
+def working(rows):
+    for row in rows:
+        total = 0
+        for x in row:
+            if x % 3 == 0:
+                total += x * x
+            elif x % 3 == 1:
+                total -= x
+            else:
+                total += x // 2
+        if total > 10:
+            total = total * 2 - 1
+        yield total
+
+def caller(n):
+    return "".join(dense(n)) + str(sum(x * 2 for x in range(n)))
+'''
+
+
+def test_a_generator_that_yields_more_than_it_works_stays_interpreted(capsys, monkeypatch) -> None:
+    """A compiled generator pays at every resumption more than the
+    interpreter does (docs/performance.md, "What a resumption costs"): the
+    automatic mode leaves one whose yields are dense in its code to the
+    interpreter, says so once with SPLICE_LOG=compiles, and still compiles
+    a generator that works between yields, generator expressions (which
+    builtins drain natively) and the functions around them."""
+    ns = _module(GENERATORS)
+    genexpr = next(c for c in ns["caller"].__code__.co_consts if getattr(c, "co_name", "") == "<genexpr>")
+    dense, working = ns["dense"].__code__, ns["working"].__code__
+    assert "a generator of 6 yield(s)" in auto.frontend.resumes_more_than_it_works(dense)
+    for code in (working, genexpr, ns["caller"].__code__):
+        assert auto.frontend.resumes_more_than_it_works(code) is None, code
+    assert not auto._eligible(dense) and auto._eligible(working) and auto._eligible(genexpr)
+
+    monkeypatch.setattr(auto.registry, "LOG", frozenset({"compiles"}))
+    sampler = auto._Sampler(threshold=1, hz=1, backend="interp")
+    stack = (dense, ns, working, ns, ns["caller"].__code__, ns, None)
+    for _ in range(3):
+        sampler.sample_stacks(stack)
+    assert id(dense) in sampler.ignored and id(working) not in sampler.ignored
+    logged = [line for line in capsys.readouterr().err.splitlines() if "left interpreted" in line]
+    assert len(logged) == 1 and "dense (<callees>:2)" in logged[0], logged
