@@ -16,6 +16,7 @@ import traceback
 import types
 from typing import Any
 
+from .. import frontend
 from ..runtime.registry import DEFAULT_BACKEND
 
 
@@ -80,6 +81,9 @@ def report(func: types.FunctionType, *, backend: str = DEFAULT_BACKEND, ir: bool
     seconds = getattr(compiled, "compile_seconds", None)
     took = f", {seconds * 1e3:.2f} ms" if seconds is not None else ""
     lines.append(f"{COMPILES}{compiled.backend} back end, {compiled.size} bytes of code{took}")
+    why = frontend.resumes_more_than_it_works(code)
+    if why is not None:
+        lines.append(f"the automatic mode leaves it interpreted: {why}")
     if ir:
         from ..ir import format_function
 

@@ -116,6 +116,10 @@ def test_explain_command(tmp_path) -> None:
         class K:
             def m(self, x):
                 return x + 1
+        def tags(x):
+            yield "<b>"
+            yield x
+            yield "</b>"
         if __name__ == "__main__":
             raise SystemExit("must not run")
     """))
@@ -128,6 +132,11 @@ def test_explain_command(tmp_path) -> None:
     assert "compiles: interp back end" in out.stdout
     assert "IR after passes:" in out.stdout and "function K.m" in out.stdout
     assert "<interp back end: no machine code>" in out.stdout
+    assert "automatic mode" not in out.stdout
+    out = _splice("explain", "prog.py:tags", cwd=tmp_path)
+    assert out.returncode == 0 and "compiles: copypatch back end" in out.stdout, out.stdout + out.stderr
+    assert re.search(r"^the automatic mode leaves it interpreted: a generator of 3 yield\(s\) in \d+ code units: "
+                     r"resumed compiled, it would cost more than its body saves$", out.stdout, re.M), out.stdout
     out = _splice("explain", "json:dumps", "--backend", "interp")
     assert out.returncode == 0 and out.stdout.startswith("json.dumps  (")
     out = _splice("explain", "prog.py:missing", cwd=tmp_path)
