@@ -299,6 +299,24 @@ static inline Py_ssize_t keyword_index(PyCodeObject *co, PyObject *name)
     return -1;
 }
 
+/* `func`'s default for keyword-only parameter `name` (borrowed), or NULL:
+ * PyDict_GetItem without its saving and restoring of the error state
+ * (no error is pending in a call), through the hash an exact str caches
+ * (parameter names are interned): about a third of its cost. */
+static inline PyObject *kwdefault(PyFunctionObject *func, PyObject *name)
+{
+    PyObject *d = func->func_kwdefaults;
+    Py_hash_t hash = PyUnicode_CheckExact(name) ? ((PyASCIIObject *)name)->hash : -1;
+    if (d == NULL || hash == -1) {
+        return d == NULL ? NULL : PyDict_GetItem(d, name);
+    }
+    PyObject *v = _PyDict_GetItem_KnownHash(d, name, hash);
+    if (v == NULL && PyErr_Occurred()) {
+        PyErr_Clear();  /* as PyDict_GetItem: a key whose comparison raised is not found */
+    }
+    return v;
+}
+
 /* Whether a call of `func` (code `co`) with `nargs` positional arguments
  * and the keywords `kwnames` (or none: NULL) binds as initialize_locals
  * would bind it without an error: positional arguments beyond the
@@ -333,8 +351,7 @@ static __attribute__((noinline)) int binds(PyFunctionObject *func, PyCodeObject 
             continue;
         }
         if (j < argcount ? j < argcount - ndefaults
-                         : func->func_kwdefaults == NULL ||
-                           PyDict_GetItem(func->func_kwdefaults, PyTuple_GET_ITEM(co->co_localsplusnames, j)) == NULL) {
+                         : kwdefault(func, PyTuple_GET_ITEM(co->co_localsplusnames, j)) == NULL) {
             return 0;
         }
     }
@@ -364,7 +381,7 @@ static __attribute__((noinline)) void bind_keywords(PyFunctionObject *func, PyCo
         if (locals[j] == NULL) {
             locals[j] = Py_NewRef(j < argcount
                 ? PyTuple_GET_ITEM(defaults, PyTuple_GET_SIZE(defaults) - (argcount - j))
-                : PyDict_GetItem(func->func_kwdefaults, PyTuple_GET_ITEM(co->co_localsplusnames, j)));
+                : kwdefault(func, PyTuple_GET_ITEM(co->co_localsplusnames, j)));
         }
     }
 }
@@ -712,31 +729,14 @@ static __attribute__((noinline)) _PyInterpreterFrame *push_binding(
                        varargs, varkw);
 }
 
-/* Call `callable` (with `self` first when not NULL, then the `count`
- * arguments at `args`, the last of them keyword arguments named by
- * `kwnames` when not NULL; all of them stolen unless it returns NOT_DIRECT)
- * directly if it is a compiled function that allows it
- * (`records`: see record_of; `c_stack`: the C stack
- * limits: with half the thread's C stack used, calls take the generic
- * path, whose entry then steps aside, c_stack.h; checked every
- * C_STACK_EVERY levels);
- * NOT_DIRECT otherwise. */
-HELPER PyObject *call_direct(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObject *callable, PyObject *self,
-                             PyObject **args, Py_ssize_t count, PyObject *kwnames, const record_slot *records,
-                             stack_cache *c_stack, _PyStackChunk **spare)
+/* The direct call of `func` (code `co`, whose record is `rec`, or NULL:
+ * not a compiled function's), `method` the bound method it came from or
+ * NULL, as call_direct describes. */
+HELPER PyObject *call_recorded(_PyInterpreterFrame *frame, PyThreadState *tstate, PyFunctionObject *func,
+                               PyCodeObject *co, const splice_record *rec, PyObject *method, PyObject *self,
+                               PyObject **args, Py_ssize_t count, PyObject *kwnames, stack_cache *c_stack,
+                               _PyStackChunk **spare)
 {
-    PyObject *method = NULL;  /* a bound method, given up for its function and self as PRECALL does */
-    if (self == NULL && Py_IS_TYPE(callable, &PyMethod_Type)) {
-        method = callable;
-        self = PyMethod_GET_SELF(callable);
-        callable = PyMethod_GET_FUNCTION(callable);
-    }
-    if (!Py_IS_TYPE(callable, &PyFunction_Type)) {
-        return NOT_DIRECT;
-    }
-    PyFunctionObject *func = (PyFunctionObject *)callable;
-    PyCodeObject *co = (PyCodeObject *)func->func_code;
-    const splice_record *rec = record_of(co, records);
     Py_ssize_t npos = count - (kwnames != NULL ? PyTuple_GET_SIZE(kwnames) : 0);
     Py_ssize_t missing = rec == NULL ? -1 : rec->argcount - (npos + (self != NULL));
     _PyInterpreterFrame *callee;
@@ -770,6 +770,34 @@ HELPER PyObject *call_direct(_PyInterpreterFrame *frame, PyThreadState *tstate, 
     }
     /* Last, as the helper's last call: a jump (see run_frame). */
     return start_direct(frame, tstate, callee, rec, spare);
+}
+
+/* Call `callable` (with `self` first when not NULL, then the `count`
+ * arguments at `args`, the last of them keyword arguments named by
+ * `kwnames` when not NULL; all of them stolen unless it returns NOT_DIRECT)
+ * directly if it is a compiled function that allows it
+ * (`records`: see record_of; `c_stack`: the C stack
+ * limits: with half the thread's C stack used, calls take the generic
+ * path, whose entry then steps aside, c_stack.h; checked every
+ * C_STACK_EVERY levels);
+ * NOT_DIRECT otherwise. */
+HELPER PyObject *call_direct(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObject *callable, PyObject *self,
+                             PyObject **args, Py_ssize_t count, PyObject *kwnames, const record_slot *records,
+                             stack_cache *c_stack, _PyStackChunk **spare)
+{
+    PyObject *method = NULL;  /* a bound method, given up for its function and self as PRECALL does */
+    if (self == NULL && Py_IS_TYPE(callable, &PyMethod_Type)) {
+        method = callable;
+        self = PyMethod_GET_SELF(callable);
+        callable = PyMethod_GET_FUNCTION(callable);
+    }
+    if (!Py_IS_TYPE(callable, &PyFunction_Type)) {
+        return NOT_DIRECT;
+    }
+    PyFunctionObject *func = (PyFunctionObject *)callable;
+    PyCodeObject *co = (PyCodeObject *)func->func_code;
+    return call_recorded(frame, tstate, func, co, record_of(co, records), method, self, args, count, kwnames,
+                         c_stack, spare);
 }
 
 #endif

@@ -562,8 +562,8 @@ PyObject *_jit_stencil(PyObject *callable, PyObject *const *args, size_t nargsf,
         for (Py_ssize_t i = 0; i < count; i++) {
             Py_INCREF(args[i]);
         }
-        PyObject *r = call_direct(tstate->cframe->current_frame, tstate, callable, NULL, (PyObject **)args, count,
-                                  kwnames, c->records, c->c_stack, c->spare);
+        PyObject *r = call_recorded(tstate->cframe->current_frame, tstate, func, (PyCodeObject *)func->func_code,
+                                    rec, NULL, NULL, (PyObject **)args, count, kwnames, c->c_stack, c->spare);
         if (r != NOT_DIRECT) {
             return r;
         }
