@@ -235,3 +235,31 @@ def test_a_generator_that_yields_more_than_it_works_stays_interpreted(capsys, mo
     assert id(dense) in sampler.ignored and id(working) not in sampler.ignored
     logged = [line for line in capsys.readouterr().err.splitlines() if "left interpreted" in line]
     assert len(logged) == 1 and "dense (<callees>:2)" in logged[0], logged
+
+
+def test_a_coroutine_that_awaits_more_than_it_works_stays_interpreted() -> None:
+    ns = _module('''
+async def fib(n):
+    if n <= 1:
+        return n
+    return await fib(n - 1) + await fib(n - 2)
+
+async def busy(xs):
+    total = 0
+    for x in xs:
+        if x % 3 == 0:
+            total += x * x
+        elif x % 3 == 1:
+            total -= x
+        else:
+            total += x // 2
+        if total > 100:
+            total = total // 2 - 1
+        elif total < -100:
+            total = -total // 2
+    return await fib(total % 5)
+''')
+    why = auto.frontend.resumes_more_than_it_works(ns["fib"].__code__)
+    assert why is not None and why.startswith("a coroutine of 2 await(s) in "), why
+    assert auto.frontend.resumes_more_than_it_works(ns["busy"].__code__) is None
+    assert not auto._eligible(ns["fib"].__code__) and auto._eligible(ns["busy"].__code__)
