@@ -59,9 +59,9 @@ def decode(code: CodeType, *, feedback: bool = True, osr_at: int | None = None) 
 
 def resumes_more_than_it_works(code: CodeType) -> str | None:
     """Why the automatic mode leaves ``code`` to the interpreter although it
-    compiles: a generator that yields more than it works between yields
-    (its compiled resumptions would cost more than its body saves), or
-    None.  None on an interpreter with no front end."""
+    compiles: a generator or coroutine that yields (or awaits) more than it
+    works in between (its compiled resumptions would cost more than its
+    body saves), or None.  None on an interpreter with no front end."""
     if sys.version_info[:2] == (3, 11):
         from . import py311
 

@@ -390,8 +390,9 @@ def _importing(found: tuple[Any, ...], start: int, end: int) -> bool:
 
 def _eligible(code: types.CodeType) -> bool:
     """A function body splice may compile, and whose compiled code would be
-    faster: not module/class code, not a trampoline, not a generator that
-    yields more than it works (``frontend.resumes_more_than_it_works``)."""
+    faster: not module/class code, not a trampoline, not a generator or
+    coroutine that yields more than it works
+    (``frontend.resumes_more_than_it_works``)."""
     return (bool(code.co_flags & _FUNCTION_CODE) and not registry.is_splice_code(code)
             and frontend.resumes_more_than_it_works(code) is None)
 
