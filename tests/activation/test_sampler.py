@@ -183,17 +183,8 @@ def test_a_counted_code_that_dies_is_not_kept_and_leaves_every_table_when_its_id
     assert sampler.sample(other) is None and sampler.counts[id(other)] == 1
 
 
-GENERATORS = '''
-def dense(n):
-    yield "<h1>"
-    yield str(n)
-    yield "</h1>"
-    for i in range(n):
-        yield "<td>"
-        yield str(i)
-        yield "</td>"
-
-def working(rows):
+# A loop that works between two suspensions, for a generator and a coroutine.
+WORK = """
     for row in rows:
         total = 0
         for x in row:
@@ -205,11 +196,26 @@ def working(rows):
                 total += x // 2
         if total > 10:
             total = total * 2 - 1
-        yield total
+"""
+
+GENERATORS = '''
+def dense(n):
+    yield "<h1>"
+    yield str(n)
+    yield "</h1>"
+    for i in range(n):
+        yield "<td>"
+        yield str(i)
+        yield "</td>"
 
 def caller(n):
     return "".join(dense(n)) + str(sum(x * 2 for x in range(n)))
-'''
+
+async def fib(n):
+    if n <= 1:
+        return n
+    return await fib(n - 1) + await fib(n - 2)
+''' + "def working(rows):" + WORK + "        yield total\n" + "async def busy(rows):" + WORK + "        await fib(total % 5)\n"
 
 
 def test_a_generator_that_yields_more_than_it_works_stays_interpreted(capsys, monkeypatch) -> None:
@@ -238,27 +244,7 @@ def test_a_generator_that_yields_more_than_it_works_stays_interpreted(capsys, mo
 
 
 def test_a_coroutine_that_awaits_more_than_it_works_stays_interpreted() -> None:
-    ns = _module('''
-async def fib(n):
-    if n <= 1:
-        return n
-    return await fib(n - 1) + await fib(n - 2)
-
-async def busy(xs):
-    total = 0
-    for x in xs:
-        if x % 3 == 0:
-            total += x * x
-        elif x % 3 == 1:
-            total -= x
-        else:
-            total += x // 2
-        if total > 100:
-            total = total // 2 - 1
-        elif total < -100:
-            total = -total // 2
-    return await fib(total % 5)
-''')
+    ns = _module(GENERATORS)
     why = auto.frontend.resumes_more_than_it_works(ns["fib"].__code__)
     assert why is not None and why.startswith("a coroutine of 2 await(s) in "), why
     assert auto.frontend.resumes_more_than_it_works(ns["busy"].__code__) is None
