@@ -335,7 +335,7 @@ _SHAPES = {"mapping": 1 << 6, "sequence": 1 << 5}  # Py_TPFLAGS_MAPPING, Py_TPFL
 
 def _match_class(subject: Any, cls: Any, names: tuple[str, ...], count: int) -> tuple[Any, ...] | None:
     if not isinstance(cls, type):
-        raise TypeError("called match pattern must be a type")
+        raise TypeError(f"called match pattern must be a {'type' if sys.version_info < (3, 12) else 'class'}")
     if not isinstance(subject, cls):
         return None
     wanted: list[tuple[Any, bool]] = [(name, False) for name in names]  # (name, positional)
@@ -547,6 +547,11 @@ class _Frame:
             raise self.unbound(ins.attrs["slot"])
         return v
 
+    def take_local(self, ins: Instr) -> Any:
+        v = self.slots[ins.attrs["slot"]]
+        self.slots[ins.attrs["slot"]] = NULL
+        return v
+
     def delete_local(self, ins: Instr) -> None:
         self.load_local(ins)
         self.slots[ins.attrs["slot"]] = NULL
@@ -691,6 +696,7 @@ _IMPL: dict[str, Callable[..., Any]] = {
     "LoadLocal": _Frame.load_local,
     "StoreLocal": _store_local,
     "DeleteLocal": _Frame.delete_local,
+    "TakeLocal": _Frame.take_local,
     "LoadClosure": lambda fr, ins: fr.slots[ins.attrs["slot"]],
     "LoadStack": lambda fr, ins: fr.slots[ins.attrs["slot"]],
     "LoadCell": _Frame.load_cell,

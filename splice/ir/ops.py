@@ -91,6 +91,10 @@ KINDS: dict[str, OpKind] = _kinds(
     OpKind("StoreLocal", 1, attrs=("slot", "name"), nresults=0, raises=False, steals=(0,), runs_code=True,
            doc="releases the slot's previous object"),
     OpKind("DeleteLocal", attrs=("slot", "name"), nresults=0),
+    OpKind("TakeLocal", attrs=("slot", "name"), result_repr=Repr.NULLABLE, raises=False, runs_code=False,
+           doc="the local's object, or NULL when it is unbound, its reference moved out of the slot, which is "
+               "left unbound (an inlined comprehension saves the variable it shadows; a StoreLocal of the "
+               "result puts it back)"),
     OpKind("LoadClosure", attrs=("slot", "name"), raises=False, borrowed=True, doc="the cell object itself"),
     OpKind("LoadCell", attrs=("slot", "name"), doc="the cell's content"),
     OpKind("StoreCell", 1, attrs=("slot", "name"), nresults=0, raises=False, runs_code=True),
