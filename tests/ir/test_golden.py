@@ -10,6 +10,7 @@ and review the diff.  Decoded without feedback so the text is stable.
 
 import os
 import pathlib
+import sys
 
 import pytest
 
@@ -17,6 +18,9 @@ from splice.frontend import decode
 from splice.ir import format_function
 
 GOLDEN = pathlib.Path(__file__).parent / "golden"
+# Offsets and lines are the bytecode's: each CPython version after 3.11 has its own folder.
+if sys.version_info[:2] != (3, 11):
+    GOLDEN /= f"py{sys.version_info[0]}{sys.version_info[1]}"
 
 
 def add(a, b):

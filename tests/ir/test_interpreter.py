@@ -151,8 +151,8 @@ def test_every_kind_is_implemented():
 
 
 def test_call_a_comprehension_body():
-    """Comprehension code takes an argument named ``.0``: binding must not need identifiers."""
-    outer = (lambda xs: [x * 2 for x in xs]).__code__
+    """A generator expression's code takes an argument named ``.0``: binding must not need identifiers."""
+    outer = (lambda xs: (x * 2 for x in xs)).__code__
     body = next(c for c in outer.co_consts if isinstance(c, types.CodeType))
     f = types.FunctionType(body, {})
-    assert interpreter.call(decode(body), f, iter([1, 2])) == [2, 4]
+    assert list(interpreter.call(decode(body), f, iter([1, 2]))) == [2, 4]

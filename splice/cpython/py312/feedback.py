@@ -200,8 +200,10 @@ def ran(code: bytes, adaptive: bytes) -> dict[int, bool]:
     """Code unit -> whether the interpreter has run the instruction there
     since the code was made, for each instruction whose cache says so
     (those without a cache tell nothing, nor does one sys.monitoring
-    instruments).  ``code`` (``co_code``) says where instructions start: a
-    cache entry's bytes are data that may look like an opcode."""
+    instruments), once one of them has run: before that, nothing is known
+    (as of 3.11 code not yet quickened).  ``code`` (``co_code``) says where
+    instructions start: a cache entry's bytes are data that may look like
+    an opcode."""
     out = {}
     unit, n = 0, len(code) // 2
     while unit < n:
@@ -211,11 +213,11 @@ def ran(code: bytes, adaptive: bytes) -> dict[int, bool]:
         elif op in _SPECIALISED:
             out[unit] = True
         unit += 1 + _CACHES[base]
-    return out
+    return out if any(out.values()) else {}
 
 
 def warmed_up(code: CodeType) -> bool:
     """True once the interpreter has run one of ``code``'s instructions
     that keep feedback (3.12 quickens code when it is made, so a difference
     from ``co_code`` tells nothing)."""
-    return any(ran(code.co_code, code._co_code_adaptive).values())  # type: ignore[attr-defined]
+    return bool(ran(code.co_code, code._co_code_adaptive))  # type: ignore[attr-defined]
