@@ -1346,3 +1346,67 @@ CASES += [
     (local_classes, [(0,), (1,), (2,)]),
     (build_class_missing, [(0,), (1,)]),
 ]
+
+
+# --- comprehensions: since 3.12 inlined in the function (PEP 709), the ------
+# --- variable they shadow saved before and put back after, also on errors --
+
+
+def comprehension_shadowing(xs):
+    x = "outer"
+    ys = [x * 2 for x in xs]
+    d = {x: i for i, x in enumerate(xs)}
+    s = {x for x in xs if x}
+    return x, ys, d, sorted(s)
+
+
+def comprehension_raising(xs):
+    x = "kept"
+    try:
+        return [1 // x for x in xs]
+    except ZeroDivisionError as e:
+        return x, str(e)
+
+
+def comprehension_unbound_after(xs):
+    ys = [y + 1 for y in xs]
+    try:
+        return ys, y
+    except UnboundLocalError as e:
+        return ys, str(e)
+
+
+def nested_comprehensions(n):
+    i = -1
+    grid = [[i * j for j in range(n)] for i in range(n)]
+    return i, grid, [[k for k in row if k] for row in grid]
+
+
+def comprehension_in_loop_and_try(xs):
+    out = []
+    for x in xs:
+        try:
+            out.append([x // y for y in xs if note("y", y) is not None])
+        finally:
+            note("x", x)
+    return out, x
+
+
+class Derived2(Base):
+    def hello(self, x):
+        return ("derived2", super(Derived2, self).hello(x), super(Derived2, self).hello.__name__)
+
+
+def super_two_args(k):
+    return super(int, k).real, super(int, k).bit_length()
+
+
+CASES += [
+    (comprehension_shadowing, [([1, 2],), ([],)]),
+    (comprehension_raising, [([1, 2],), ([1, 0],)]),
+    (comprehension_unbound_after, [([1],)]),
+    (nested_comprehensions, [(0,), (3,)]),
+    (comprehension_in_loop_and_try, [([1, 2],), ([1, 0],)]),
+    (Derived2.hello, [(Derived2(), 1), (Base(), 2)]),
+    (super_two_args, [(True,), ("s",)]),
+]

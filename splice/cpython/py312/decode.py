@@ -75,8 +75,13 @@ _NO_FALLTHROUGH = {OP[n] for n in ("RETURN_VALUE", "RETURN_CONST", "RAISE_VARARG
 _MODULE_OR_CLASS = "module or class body"
 _TYPE_PARAMS = "type parameters or type alias (PEP 695)"
 # Opcodes refused, with the construct they belong to.
-_UNSUPPORTED = {n: _MODULE_OR_CLASS for n in ("SETUP_ANNOTATIONS", "LOAD_LOCALS", "LOAD_FROM_DICT_OR_GLOBALS",
-                                              "LOAD_FROM_DICT_OR_DEREF")}
+_UNSUPPORTED = {
+    **{n: _MODULE_OR_CLASS for n in ("SETUP_ANNOTATIONS", "LOAD_LOCALS", "LOAD_FROM_DICT_OR_GLOBALS",
+                                     "LOAD_FROM_DICT_OR_DEREF")},
+    # In the body (the prologue's are CPython's): a fresh cell for each run
+    # of an inlined comprehension whose variable a closure in it captures.
+    "MAKE_CELL": "a comprehension variable captured by a closure (an inlined comprehension's cell)",
+}
 
 # CALL_INTRINSIC_1 / CALL_INTRINSIC_2 operands (pycore_intrinsics.h): the
 # IR kind (and attributes) each decodes into, or the construct refused.
