@@ -133,16 +133,16 @@ def _info(argv: list[str]) -> int:
                             description="versions, back ends, stencil table, executable memory").parse_args(argv)
     import splice
 
-    from . import frontend
+    from . import cpython
     from .backends import available
     from .runtime import execmem
 
     print(f"splice {splice.__version__}")
     print(f"python {platform.python_version()} ({sys.implementation.name}, {sys.implementation.cache_tag}, "
           f"abiflags {sys.abiflags!r}, {platform.machine()}, {platform.system()})")
-    why = frontend.unsupported()
+    why = cpython.unsupported()
     print(f"compiles here: {'yes' if why is None else 'no, ' + why + '; programs run as without splice'}")
-    own_jit = frontend.interpreter_jit()
+    own_jit = cpython.interpreter_jit()
     if own_jit is not None:
         print(own_jit)
     for name, problem in available().items():

@@ -13,9 +13,10 @@ import time
 import types
 from typing import Callable
 
-from . import frontend, passes
+from . import cpython, frontend, passes
 from .passes import bound_locals
-from .backends.base import CompiledCode, GeneratorShape
+from .backends.base import CompiledCode
+from .contract import GeneratorShape
 from .errors import Unsupported
 from .ir import CalleeSource, Function, refcheck
 
@@ -122,7 +123,7 @@ def compile_function(func: types.FunctionType, *, code: types.CodeType | None = 
 
     if not isinstance(func, types.FunctionType):
         raise TypeError(f"splice compiles Python functions, not {type(func).__name__}")
-    why = frontend.unsupported()
+    why = cpython.unsupported()
     if why is not None:
         raise Unsupported(why)
     code = code if code is not None else func.__code__

@@ -1,5 +1,6 @@
 """Stages import only downward: the pipeline's order, lowest first, is
 ``STAGES``; a module may import its own stage and the stages below it.
+And what knows one CPython version stays in that version's package.
 
 The imports that still go up are listed in ``UPWARD`` with why, each one
 to be removed (docs/design.md, "Stages and layering"); a new upward import
@@ -13,10 +14,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent / "splice"
 
-# Lowest first.  "errors" is shared by every stage; "api" is the package
-# itself (splice/__init__.py); the command line sits on top.
-STAGES = ("errors", "ir", "frontend", "passes", "backends", "runtime", "compiler", "tools", "api", "bench",
-          "conformance", "__main__")
+# Lowest first.  "errors" is shared by every stage; "contract" holds what
+# the back ends, the runtime and the version packages agree on; "cpython"
+# is one package per CPython version; "api" is the package itself
+# (splice/__init__.py); the command line sits on top.
+STAGES = ("errors", "ir", "contract", "cpython", "frontend", "passes", "backends", "runtime", "compiler", "tools",
+          "api", "bench", "conformance", "__main__")
 
 # (importing stage, imported stage) -> the modules that do it, and why.
 UPWARD = {
@@ -82,3 +85,60 @@ def test_the_scan_sees_every_import_form() -> None:
     assert ("splice.runtime.registry", "splice.frontend") in found  # from .. import compiler, frontend
     assert ("splice.ir.function", "splice.ir.values") in found  # from .values import ...
     assert _stage("splice.runtime.registry") == "runtime" and _stage("splice") == "api"
+
+
+# Modules outside splice/cpython that still know a CPython version, and why.
+VERSION_AWARE = {
+    "splice/ir/interpreter.py": "the reference interpreter wraps a lone exception raised in except* as "
+                                "3.11.0-3.11.3 did (below the version packages, so it asks sys.version_info)",
+    "splice/backends/copypatch/lowering.py": "the same except* wrapping, which the stencil is told",
+    "splice/backends/copypatch/stencils.py": "the stencil table is built for 3.11's headers: the table per "
+                                             "version belongs to the version packages",
+}
+# Module-level names of the interpreter's bytecode (dis and opcode).
+_BYTECODE_MODULES = {"dis", "opcode", "_opcode"}
+
+
+def _version_knowledge(tree: ast.AST) -> list[str]:
+    """What in a module names bytecode or a version: ``sys.version_info``,
+    the ``dis``/``opcode`` modules' tables, quickened code, or a string
+    that is an opcode's name."""
+    import dis
+
+    opnames = set(dis.opmap) | set(getattr(dis, "_specialized_instructions", ()))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr == "version_info":
+            found.append(f"line {node.lineno}: sys.version_info")
+        elif isinstance(node, ast.Attribute) and node.attr == "_co_code_adaptive":
+            found.append(f"line {node.lineno}: quickened code")
+        elif isinstance(node, ast.Import) and any(a.name in _BYTECODE_MODULES for a in node.names):
+            found.append(f"line {node.lineno}: imports the bytecode tables")
+        elif isinstance(node, ast.ImportFrom) and node.module in _BYTECODE_MODULES:
+            found.append(f"line {node.lineno}: imports the bytecode tables")
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in opnames:
+            found.append(f"line {node.lineno}: the opcode name {node.value!r}")
+    return found
+
+
+def test_version_knowledge_stays_in_the_version_packages() -> None:
+    knowing = {}
+    for path in ROOT.rglob("*.py"):
+        rel = path.relative_to(ROOT.parent).as_posix()
+        if rel.startswith("splice/cpython/") or path.name == "stencils_generated.py":
+            continue
+        found = _version_knowledge(ast.parse(path.read_text()))
+        if found:
+            knowing[rel] = found
+    new = {rel: found for rel, found in knowing.items() if rel not in VERSION_AWARE}
+    assert not new, f"version knowledge outside splice/cpython: {new}"
+    gone = set(VERSION_AWARE) - set(knowing)
+    assert not gone, f"listed modules that no longer know a version (take them off VERSION_AWARE): {gone}"
+
+
+def test_the_version_scan_finds_each_form() -> None:
+    tree = ast.parse("import dis\nimport sys\nv = sys.version_info\nc = f.__code__._co_code_adaptive\n"
+                     "op = 'LOAD_FAST'\nfrom opcode import opmap\nok = 'load_fast'\n")
+    assert sorted(_version_knowledge(tree)) == [
+        "line 1: imports the bytecode tables", "line 3: sys.version_info", "line 4: quickened code",
+        "line 5: the opcode name 'LOAD_FAST'", "line 6: imports the bytecode tables"]

@@ -12,7 +12,7 @@ import importlib
 import threading
 from collections.abc import Iterator, Mapping
 
-from .. import frontend
+from .. import cpython
 from .base import Backend
 
 # name -> "module:attribute" of a class whose instances implement Backend.
@@ -58,7 +58,7 @@ BACKENDS: Mapping[str, Backend] = _Backends(_WHERE)
 def available() -> dict[str, str | None]:
     """Each back end's name -> None when it loads here, else why it does not
     (every one, on an interpreter splice does not compile for)."""
-    why = frontend.unsupported()
+    why = cpython.unsupported()
     if why is not None:
         return dict.fromkeys(BACKENDS, why)
     out: dict[str, str | None] = {}

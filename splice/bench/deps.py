@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -27,7 +28,7 @@ def install(requirements: str) -> Path:
     """The directory holding ``requirements`` (a requirements file's text)
     installed for this Python; OSError with pip's last line when pip fails."""
     key = hashlib.sha256(f"{sys.version}\n{requirements}".encode()).hexdigest()[:16]
-    target = cache_dir() / f"py{sys.version_info[0]}{sys.version_info[1]}-{key}"
+    target = cache_dir() / f"py{''.join(platform.python_version_tuple()[:2])}-{key}"
     if (target / ".complete").exists():
         return target
     target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

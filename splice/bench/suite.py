@@ -20,7 +20,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import importlib.util
-import sys
+import platform
 from pathlib import Path
 
 KERNEL_DIR = Path(__file__).parent / "kernels"
@@ -103,7 +103,7 @@ def pyperformance_suite() -> list[Benchmark]:
     except ImportError:
         return [Benchmark(name, "pyperf", Path(), unavailable="pyperformance is not installed "
                           "(pip install pyperformance)") for name in PYPERFORMANCE]
-    version = "%d.%d.%d" % sys.version_info[:3]
+    version = platform.python_version()
     suite = []
     for bench in sorted(_manifest.load_manifest(None).benchmarks, key=lambda b: b.name):
         script = Path(bench.runscript)

@@ -65,7 +65,7 @@ import types
 import weakref
 from typing import Any, Callable
 
-from .. import frontend
+from .. import cpython, frontend
 from ..backends import BACKENDS
 from . import codecache, execmem, registry, threads
 
@@ -519,7 +519,7 @@ def _remove_import_hook() -> None:
 def start(threshold: int | None = None, hz: int | None = None, backend: str | None = None) -> bool:
     """Start (or reconfigure) the automatic mode; False under ``SPLICE_DISABLE``,
     in a subinterpreter (where it stays off, see ``registry.in_main_interpreter``)
-    and on an interpreter splice cannot compile for (``frontend.unsupported``,
+    and on an interpreter splice cannot compile for (``cpython.unsupported``,
     said in one line on stderr: the program runs as it would without splice).
 
     Unset arguments come from ``SPLICE_THRESHOLD``, ``SPLICE_SAMPLE_HZ`` and
@@ -533,7 +533,7 @@ def start(threshold: int | None = None, hz: int | None = None, backend: str | No
     backend = backend or os.environ.get("SPLICE_BACKEND") or registry.DEFAULT_BACKEND
     if backend not in BACKENDS:
         raise ValueError(f"SPLICE_BACKEND: unknown back end {backend!r}; known: {', '.join(BACKENDS)}")
-    why = frontend.unsupported()
+    why = cpython.unsupported()
     if why is not None:  # the program runs as it would without splice
         registry.say(f"automatic mode not started: {why}")
         return False

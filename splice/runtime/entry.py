@@ -7,7 +7,7 @@ says how that reaches the entry) or to an entry object whose
 ``__invert__`` runs the IR-interpreter back end.  When that returns the
 step-aside value the original bytecode runs instead (tracing and profiling
 see an ordinary frame).  Everything specific to one CPython version's
-bytecode and frame lives in ``runtime/py3XX.py``.
+bytecode and frame lives in its package, ``splice.cpython.py3XX``.
 """
 
 from __future__ import annotations
@@ -18,14 +18,12 @@ import weakref
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from ..backends.base import CompiledCode, EntryLayout, GeneratorShape
+from .. import cpython
+from ..backends.base import CompiledCode
+from ..contract import EntryLayout, GeneratorShape
 from ..errors import Unsupported
 from . import direct_calls
 
-if sys.version_info[:2] == (3, 11):
-    from . import py311 as _impl
-else:  # pragma: no cover - other versions get their own module
-    _impl = None
 
 
 class _StepAside:
@@ -37,7 +35,7 @@ class _StepAside:
         return "<splice step-aside>"
 
     def __reduce__(self) -> Any:
-        return _require_impl().reduce_step_aside(self)
+        return implementation().reduce_step_aside(self)
 
 
 STEP_ASIDE = _StepAside()
@@ -52,16 +50,18 @@ class _Installed:
 _installed: "weakref.WeakKeyDictionary[Callable[..., Any], _Installed]" = weakref.WeakKeyDictionary()
 
 
-def _require_impl() -> Any:
-    if _impl is None:
-        raise Unsupported(f"no entry for Python {sys.version_info[0]}.{sys.version_info[1]}")
-    return _impl
+def implementation() -> Any:
+    """The running interpreter's entry (its version package's trampoline)."""
+    why = cpython.unsupported()
+    if why is not None:
+        raise Unsupported(why)
+    return cpython.running().trampoline
 
 
 def layout_for(code: types.CodeType, generator: GeneratorShape | None = None) -> EntryLayout:
     """What the back end must know about the frame its code will run on
     (for a generator, given the yields of its IR)."""
-    impl = _require_impl()
+    impl = implementation()
     return EntryLayout(location_shift=impl.location_shift(code, generator), temp_base=impl.temp_base(code, generator),
                        step_aside=impl.STEP_ASIDE, generator=generator, spill_base=impl.nlocalsplus(code),
                        returned=impl.RETURNED)
@@ -71,13 +71,13 @@ def osr_layout(code: types.CodeType) -> EntryLayout:
     """The frame native code entered by on-stack replacement runs on: the
     interpreter's own frame of ``code`` (no trampoline: locations as in
     ``code``, temporaries after its value stack, runtime/osr.py)."""
-    impl = _require_impl()
+    impl = implementation()
     return EntryLayout(location_shift=0, temp_base=impl.osr_temp_base(code), step_aside=impl.STEP_ASIDE)
 
 
 def _python_entry(py_entry: Callable[[list[Any], dict, dict], Any], nslots: int) -> Callable[[], Any]:
     getframe, gettrace, getprofile = sys._getframe, sys.gettrace, sys.getprofile
-    frame_slots = _require_impl().frame_slots
+    frame_slots = implementation().frame_slots
 
     def splice_py_entry(self: Any) -> Any:
         if gettrace() is not None or getprofile() is not None:
@@ -86,7 +86,7 @@ def _python_entry(py_entry: Callable[[list[Any], dict, dict], Any], nslots: int)
         return py_entry(frame_slots(frame, nslots), frame.f_globals, frame.f_builtins)
 
     return type("splice_py_entry", (), {"__slots__": (), "__invert__": splice_py_entry,
-                                        "__reduce__": _require_impl().reduce_entry})()
+                                        "__reduce__": implementation().reduce_entry})()
 
 
 def install(func: Callable[..., Any], compiled: CompiledCode, original_code: types.CodeType) -> None:
@@ -101,14 +101,14 @@ def install(func: Callable[..., Any], compiled: CompiledCode, original_code: typ
     if direct_calls.takes_direct_calls(trampoline):
         # Calls from C (a property, __init__ through its class, map) enter
         # the native body directly (shared.c's vectorcall_entry).
-        _require_impl().set_vectorcall(func, direct_calls.vectorcall_entry())
+        implementation().set_vectorcall(func, direct_calls.vectorcall_entry())
 
 
 def make_trampoline(compiled: CompiledCode, original_code: types.CodeType) -> types.CodeType:
     """The code object that runs ``compiled``: what ``install`` puts in a
     function, and what a compiled function's MakeFunction uses for the code
     nested in it (a function made from it runs compiled too)."""
-    impl = _require_impl()
+    impl = implementation()
     if compiled.py_entry is not None:
         return impl.build_trampoline(original_code, _python_entry(compiled.py_entry, impl.nlocalsplus(original_code)),
                                      STEP_ASIDE, compiled.temp_slots, compiled.generator)
@@ -136,7 +136,7 @@ def uninstall(func: Callable[..., Any]) -> None:
     rec = _installed.pop(func, None)
     if rec is not None:
         func.__code__ = rec.original  # type: ignore[attr-defined]
-        _require_impl().set_vectorcall(func, None)
+        implementation().set_vectorcall(func, None)
 
 
 def is_installed(func: Callable[..., Any]) -> bool:

@@ -36,7 +36,6 @@ the process; each code object is entered at most ``MAX_ENTRIES`` times.
 from __future__ import annotations
 
 import ctypes
-import sys
 import time
 import types
 from dataclasses import dataclass, field
@@ -47,10 +46,8 @@ from ..backends.base import CompiledCode
 from ..backends.copypatch import emitter
 from ..backends.copypatch.stencils import table
 from ..errors import Unsupported
-from . import execmem, registry
+from . import entry, execmem, registry
 
-if sys.version_info[:2] == (3, 11):
-    from . import py311 as impl
 
 MAX_ARMED_SECONDS = 0.2  # how long a request may wait for its loop header (its thread traces meanwhile)
 MAX_ENTRIES = 4  # on-stack replacements of one code object
@@ -134,6 +131,7 @@ def try_enter(code: types.CodeType, functions: list[types.FunctionType], backend
     unit, func = found
     if functions and func not in functions:
         return "its frame runs another function object"
+    impl = entry.implementation()
     header = impl.osr_loop(code, unit)
     if header is None:
         return "its frame is not in a loop"

@@ -61,6 +61,8 @@ import types
 import weakref
 from typing import Any, Callable, Iterable, Iterator, NamedTuple, TypeVar
 
+from .. import cpython
+
 # Imports beyond these are made where used: this module is loaded at start-up
 # of every process when SPLICE=1, and start-up time is part of the overhead.
 
@@ -714,8 +716,8 @@ def _sync(f: types.FunctionType, st: FunctionState) -> None:
 
 
 def warmed_up(code: types.CodeType) -> bool:
-    """True once CPython has quickened ``code`` (its adaptive bytecode differs)."""
-    return code._co_code_adaptive != code.co_code  # type: ignore[attr-defined]
+    """True once CPython has quickened ``code`` (its version package says how to tell)."""
+    return cpython.running().warmed_up(code)
 
 
 def _prepare(backends: set[str]) -> None:

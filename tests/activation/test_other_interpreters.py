@@ -10,11 +10,12 @@ import glob
 import os
 import subprocess
 import sys
+import sysconfig
 import textwrap
 
 import pytest
 
-from splice import frontend
+from splice import cpython
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -48,7 +49,7 @@ def test_splice_run_runs_the_program_and_says_why_once(tmp_path, version):
     plain = _run(version, "prog.py", cwd=str(tmp_path))
     jit = _run(version, "-m", "splice", "run", "prog.py", cwd=str(tmp_path))
     assert (jit.returncode, jit.stdout) == (plain.returncode, plain.stdout) == (3, "328350\n")
-    assert jit.stderr == f"splice: automatic mode not started: no front end for Python {version} (splice supports 3.11)\n"
+    assert jit.stderr == f"splice: automatic mode not started: splice does not compile for Python {version} yet (it supports 3.11)\n"
 
 
 @pytest.mark.parametrize("version", OTHERS)
@@ -69,21 +70,20 @@ def test_jit_functions_stay_interpreted_with_the_reason(tmp_path, version):
 def test_info_says_splice_does_not_compile_here(tmp_path, version):
     got = _run(version, "-m", "splice", "info", cwd=str(tmp_path))
     assert got.returncode == 0, got.stderr
-    assert f"compiles here: no, no front end for Python {version}" in got.stdout
+    assert f"compiles here: no, splice does not compile for Python {version} yet" in got.stdout
     assert "back end copypatch: unavailable" in got.stdout
     assert ("CPython's own JIT" in got.stdout) == (version >= "3.13")
 
 
 def test_this_interpreter_is_supported_and_has_no_jit_of_its_own():
-    assert frontend.unsupported() is None
-    assert frontend.interpreter_jit() is None
+    assert cpython.unsupported() is None
+    assert cpython.interpreter_jit() is None
 
 
 def test_a_free_threaded_build_is_refused(monkeypatch):
-    real = frontend.sysconfig.get_config_var
-    monkeypatch.setattr(frontend.sysconfig, "get_config_var",
-                        lambda name: 1 if name == "Py_GIL_DISABLED" else real(name))
-    assert frontend.unsupported() == "the free-threaded build (no GIL) is not supported"
+    real = sysconfig.get_config_var
+    monkeypatch.setattr(sysconfig, "get_config_var", lambda name: 1 if name == "Py_GIL_DISABLED" else real(name))
+    assert cpython.unsupported() == "the free-threaded build (no GIL) is not supported"
 
 
 @pytest.mark.parametrize("config, env, said", [
@@ -95,10 +95,10 @@ def test_a_free_threaded_build_is_refused(monkeypatch):
     ("'--enable-experimental-jit=interpreter'", None, "not built in (--enable-experimental-jit=interpreter)"),
 ])
 def test_cpython_own_jit_is_read_from_its_configuration(monkeypatch, config, env, said):
-    monkeypatch.setattr(frontend.sys, "version_info", (3, 13, 0, "final", 0))
-    monkeypatch.setattr(frontend.sysconfig, "get_config_var", lambda name: config if name == "CONFIG_ARGS" else None)
+    monkeypatch.setattr(sys, "version_info", (3, 13, 0, "final", 0))
+    monkeypatch.setattr(sysconfig, "get_config_var", lambda name: config if name == "CONFIG_ARGS" else None)
     if env is None:
         monkeypatch.delenv("PYTHON_JIT", raising=False)
     else:
         monkeypatch.setenv("PYTHON_JIT", env)
-    assert said in frontend.interpreter_jit()
+    assert said in cpython.interpreter_jit()

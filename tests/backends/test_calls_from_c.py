@@ -59,7 +59,8 @@ def _case(body: str) -> str:
         exec({CALLERS!r})
         plain, native = both({CALLEES!r})
         import functools
-        from splice.runtime import direct_calls, py311
+        from splice.cpython.py311 import trampoline as py311
+        from splice.runtime import direct_calls
         jit(native["P"].__dict__["double"].fget)  # a property: both() compiles the class's functions
         def slot(f):
             return ctypes.c_void_p.from_address(id(f) + py311.FUNCTION_VECTORCALL).value
@@ -174,7 +175,8 @@ def test_functions_a_compiled_function_makes_are_entered_directly_from_c() -> No
     as a key enters its native body directly."""
     run('''
         import splice
-        from splice.runtime import direct_calls, py311
+        from splice.cpython.py311 import trampoline as py311
+        from splice.runtime import direct_calls
         src = """
         def order(xs, k):
             key = lambda v: (v % k, -v)

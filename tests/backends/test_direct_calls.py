@@ -498,7 +498,8 @@ def test_cells_and_free_variables_are_made_as_the_prologue_makes_them(python: st
             return bump("x")
         """
         plain, native = both(src)
-        from splice.runtime import direct_calls, py311
+        from splice.cpython.py311 import trampoline as py311
+        from splice.runtime import direct_calls
         pb, pp = plain["counter"](5)
         nb, np_ = native["counter"](5)
         jit(nb, np_)

@@ -53,10 +53,20 @@ def test_literal_match_decodes_as_comparisons():
     assert {i.kind.name for _, i in fn.instructions()} >= {"Compare", "Branch"}
 
 
-def test_wrong_version(monkeypatch):
-    monkeypatch.setattr(sys, "version_info", (3, 12, 0, "final", 0))
-    with pytest.raises(Unsupported, match="no front end for Python 3.12"):
-        decode((lambda: 0).__code__)
+def test_a_version_without_a_package(monkeypatch):
+    """A CPython version splice has no package for decodes nothing, and
+    says why (the package is looked up once per process)."""
+    from splice import cpython
+
+    cpython._package.cache_clear()
+    monkeypatch.setattr(sys, "version_info", (3, 99, 0, "final", 0))
+    try:
+        with pytest.raises(Unsupported, match="no support for Python 3.99"):
+            decode((lambda: 0).__code__)
+        assert cpython.unsupported() == "splice does not compile for Python 3.99 yet (it supports 3.11)"
+    finally:
+        monkeypatch.undo()
+        cpython._package.cache_clear()
 
 
 def test_locations_and_slots():

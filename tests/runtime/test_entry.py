@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from splice.backends.base import CompiledCode, TraceExitPoint
+from splice.backends.base import CompiledCode
+from splice.contract import TraceExitPoint
+from splice.cpython.py311 import trampoline as py311
 from splice.errors import Unsupported
 from splice.ir.values import NULL
-from splice.runtime import entry, py311
+from splice.runtime import entry
 
 ROOT = Path(__file__).resolve().parents[2]
 

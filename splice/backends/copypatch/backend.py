@@ -8,7 +8,8 @@ from typing import Any, Callable
 from ...ir import Function
 from ...runtime import direct_calls, execmem
 from .. import naming
-from ..base import CompiledCode, EntryLayout, GeneratorShape, NotCacheable, Stale
+from ..base import CompiledCode, NotCacheable, Stale
+from ...contract import EntryLayout, GeneratorShape
 from . import recipe, stencils
 from .emitter import EmitError, Emitter, Flat, assemble, flatten
 from .stencils import table

@@ -24,7 +24,7 @@ from typing import Any
 from ...errors import Unsupported
 from ...ir import Block, Edge, Function, Instr, Repr, Value, liveness
 from ...ir.ops import is_null
-from ..base import DeoptSite, EntryLayout, TraceExitPoint
+from ...contract import DeoptSite, EntryLayout, TraceExitPoint
 from .stencils import Stencil, table
 
 # BinaryOp / UnaryOp / Compare -> the C API function CPython's instruction uses.
@@ -400,7 +400,7 @@ class Emitter:
 
     @property
     def has_exit_handler(self) -> bool:
-        """Whether the trampoline gets an exit handler (runtime/py311.py): a
+        """Whether the trampoline gets an exit handler (cpython/py311/trampoline.py): a
         function with an exception table of its own (where re-raises
         are).  Code without one gets none: the handler's table entry would
         outlive a ``code.replace(co_code=...)`` of the trampoline, whose

@@ -7,11 +7,11 @@ the generic path with CPython's exact semantics.
 
 from __future__ import annotations
 
-import dis
 import sys
 from types import CodeType
 from typing import Any, Callable
 
+from ... import cpython
 from ...ir import Instr, Repr
 from ...runtime import direct_calls
 from . import guards, unboxed, unboxed_ints
@@ -19,7 +19,6 @@ from .emitter import (BINARY_FUNCS, COMPARE_OPS, CONVERSIONS, DIRECT, EXTRAS_ORD
                       C_SYMBOL, SHARED, Address, EmitError, Emitter, Label, ObjRef, SlotList)
 from .specialise import for_iter_stencil, specialise
 
-_RESUME = dis.opmap["RESUME"]  # templates/yield_from.c: what follows an await's YIELD_VALUE
 _INTERNED = {name: sys.intern(name) for name in ("__aenter__", "__aexit__", "__build_class__", "__enter__", "__exit__", "__import__",
                                                    "__match_args__", "__name__", "__spec__", "get")}
 
@@ -436,8 +435,9 @@ LOWER: dict[str, Callable[[Emitter, Instr], None]] = {
     "AsyncGenWrap": lambda em, ins: em.op("async_gen_wrap", ins, **_args(em, ins)),
     "GetYieldFromIter": lambda em, ins: em.op("get_yield_from_iter", ins, _JIT_OP0=int(ins.attrs["coroutine"]),
                                               **_args(em, ins)),
-    "GetAwaitable": lambda em, ins: em.op("get_awaitable", ins, _JIT_OP0=ins.attrs["where"], _JIT_OP1=_RESUME,
-                                          **_args(em, ins)),
+    # templates/yield_from.c checks for the opcode that follows an await's YIELD_VALUE.
+    "GetAwaitable": lambda em, ins: em.op("get_awaitable", ins, _JIT_OP0=ins.attrs["where"],
+                                          _JIT_OP1=cpython.running().RESUME, **_args(em, ins)),
     **{kind: _call_api(stencil, func) for kind, (stencil, func) in SIMPLE_CALLS.items()},
     **{kind: _direct(stencil) for kind, stencil in DIRECT.items()},
     **unboxed.LOWER,

@@ -30,7 +30,8 @@ from typing import Any, Callable
 from ...frontend import class_of_version
 from ...ir import TrivialBody, TrivialKind
 from .. import naming
-from ..base import DeoptSite, GeneratorShape, NotCacheable, Stale, TraceExitPoint
+from ..base import NotCacheable, Stale
+from ...contract import DeoptSite, GeneratorShape, TraceExitPoint
 from .emitter import (ATTR_INDEX, KEYS_INDEX, KEYS_VERSION, SLOT_OFFSET, TYPE_VERSION, Address, CacheRef, CounterRef,
                       EmitError, Flat, ObjRef, Observed, SlotList, Start, address_of, hole_names, shared_address)
 from .stencils import table

@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from ...ir import Function
-from ..base import CompiledCode, EntryLayout
+from ..base import CompiledCode
+from ...contract import EntryLayout
 
 
 class InterpBackend:

@@ -25,10 +25,11 @@ import heapq
 from types import CodeType
 from typing import Any, Callable
 
-from .. import ir
-from ..errors import Unsupported
-from ..ir import Block, Builder, Edge, FrameState, Function, Instr, LocalSlot, Repr, Value
-from . import py311_feedback
+from ... import ir
+from ...errors import Unsupported
+from ...ir import Block, Builder, Edge, FrameState, Function, Instr, LocalSlot, Repr, Value
+from ..code_tables import Handler, parse_exception_table
+from . import feedback as _feedback
 
 OP = dis.opmap
 _CACHES = dis._inline_cache_entries  # type: ignore[attr-defined]
@@ -76,31 +77,6 @@ _SUPERINSTRUCTIONS = frozenset({
     (OP["LOAD_FAST"], OP["LOAD_FAST"]), (OP["STORE_FAST"], OP["LOAD_FAST"]), (OP["LOAD_CONST"], OP["LOAD_FAST"]),
     (OP["STORE_FAST"], OP["STORE_FAST"]), (OP["LOAD_FAST"], OP["LOAD_CONST"]),
 })
-
-
-def _parse_exception_table(table: bytes) -> list[tuple[int, int, int, int, bool]]:
-    """(start, end, target, depth, lasti) in code units (CPython's varint format)."""
-    out = []
-    pos, n = 0, len(table)
-
-    def varint() -> int:
-        nonlocal pos
-        b = table[pos]
-        pos += 1
-        val = b & 63
-        while b & 64:
-            b = table[pos]
-            pos += 1
-            val = (val << 6) | (b & 63)
-        return val
-
-    while pos < n:
-        start = varint()
-        end = start + varint()
-        target = varint()
-        dl = varint()
-        out.append((start, end, target, dl >> 1, bool(dl & 1)))
-    return out
 
 
 def _slots(code: CodeType) -> list[LocalSlot]:
@@ -191,10 +167,9 @@ class _Decoder:
         self.instrs = instrs
         self.index = index
         self.exc_at: list[Any] = [None] * (n + 1)
-        for entry in _parse_exception_table(code.co_exceptiontable):
-            s, e = entry[0], entry[1]
-            self.exc_at[s:e] = [entry] * (e - s)
-            starts.add(entry[2])
+        for entry in parse_exception_table(code.co_exceptiontable):
+            self.exc_at[entry.start:entry.end] = [entry] * (entry.end - entry.start)
+            starts.add(entry.target)
         self.starts = starts
         self.backward = backward
         self.lines: list[int | None] = [None] * (n + 1)
@@ -205,7 +180,7 @@ class _Decoder:
             firstlineno=code.co_firstlineno, argcount=code.co_argcount,
             posonlyargcount=code.co_posonlyargcount, kwonlyargcount=code.co_kwonlyargcount,
             has_varargs=bool(flags & _CO_VARARGS), has_varkeywords=bool(flags & _CO_VARKEYWORDS),
-            slots=self.slots, code=code, ran=py311_feedback.ran(raw, self.adaptive) if feedback else {},
+            slots=self.slots, code=code, ran=_feedback.ran(raw, self.adaptive) if feedback else {},
             generator=bool(flags & (_CO_GENERATOR | _CO_COROUTINE | _CO_ASYNC_GENERATOR)),
         )
         self.b = Builder(self.fn)
@@ -221,7 +196,7 @@ class _Decoder:
         self.trace_exits = 0
         # Where a generator resumes after a yield (each such block starts as if after a call).
         self.resumptions: set[int] = set()
-        self.exc: tuple[int, int, int, int, bool] | None = None
+        self.exc: Handler | None = None
         # Iterators whose source says what FOR_ITER will walk (3.11 does not specialize FOR_ITER).
         self.iter_hints: dict[Value, dict[str, Any]] = {}
 
@@ -266,10 +241,10 @@ class _Decoder:
         b = self.b
         exc = self.exc
         if exc is not None and ir.KINDS[kind].raises:
-            if len(self.stack) < exc[3]:
+            if len(self.stack) < exc.depth:
                 raise Unsupported(f"stack below handler depth at offset {self.unit} (line {b.lineno})")
-            b.handler = self.edge(exc[2], self.stack[:exc[3]], 1 + exc[4], handler=True)
-            b.handler.lasti = exc[4]
+            b.handler = self.edge(exc.target, self.stack[:exc.depth], 1 + exc.lasti, handler=True)
+            b.handler.lasti = exc.lasti
         else:
             b.handler = None
         return b.emit(kind, *args, hint=hint, **kw)
@@ -278,7 +253,7 @@ class _Decoder:
         return self.emit(kind, *args, **kw).result
 
     def hint(self) -> dict[str, Any] | None:
-        return py311_feedback.hint(self.adaptive, self.unit) if self.adaptive is not None else None
+        return _feedback.hint(self.adaptive, self.unit) if self.adaptive is not None else None
 
     # --- pass 2 ----------------------------------------------------------------
 
@@ -418,7 +393,7 @@ class _Decoder:
         """Before a raise: release what the interpreter's unwinding pops,
         the stack above the handler's depth but the raise's own operands
         (they leave the function with the exception)."""
-        depth = self.exc[3] if self.exc is not None else 0
+        depth = self.exc.depth if self.exc is not None else 0
         for v in reversed(self.stack[depth:]):
             if v not in operands:
                 self.drop(v)
@@ -553,7 +528,7 @@ class _Decoder:
         func, self_ = (second, first) if _is_null(first) else (first, second)
         hint = self.hint()
         if hint is None and self.adaptive is not None and self.precall_unit is not None:
-            hint = py311_feedback.hint(self.adaptive, self.precall_unit)
+            hint = _feedback.hint(self.adaptive, self.precall_unit)
         s.append(self.value("Call", func, self_, *args, kwnames=self.kwnames, hint=hint))
         self.kwnames = self.precall_unit = None
         self.called = True

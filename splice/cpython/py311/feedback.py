@@ -12,6 +12,7 @@ from __future__ import annotations
 import ctypes
 import dis
 import weakref
+from types import CodeType
 from typing import Any, Callable
 
 _OPS = dis._all_opmap  # type: ignore[attr-defined]
@@ -199,3 +200,9 @@ def ran(code: bytes, adaptive: bytes) -> dict[int, bool]:
             out[unit] = True
         unit += 1 + dis._inline_cache_entries[code[2 * unit]]  # type: ignore[attr-defined]
     return out
+
+
+def warmed_up(code: CodeType) -> bool:
+    """True once the interpreter has quickened ``code``: its adaptive
+    bytecode differs from ``co_code`` from then on."""
+    return code._co_code_adaptive != code.co_code  # type: ignore[attr-defined]

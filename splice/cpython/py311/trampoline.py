@@ -92,9 +92,10 @@ import functools
 import types
 from typing import Any, Sequence
 
-from ..backends.base import GeneratorShape, TraceExitPoint
-from ..errors import Unsupported
-from ..ir.values import NULL
+from ...contract import GeneratorShape, TraceExitPoint
+from ...errors import Unsupported
+from ...ir.values import NULL
+from .. import code_tables
 
 _OP = dis.opmap
 _PROLOGUE_OPS = {_OP["MAKE_CELL"], _OP["COPY_FREE_VARS"], _OP["RETURN_GENERATOR"], _OP["POP_TOP"]}
@@ -106,7 +107,7 @@ MAX_YIELD_SITES = 250
 LINEAR_SITES = 8
 
 # Frame layout (identical in 3.11.0-3.11.x release and Debian's Py_DEBUG build;
-# checked against the C headers by tests/runtime/test_py311.py).
+# checked against a live frame by tests/runtime/test_entry.py).
 FRAMEOBJECT_F_FRAME = object.__basicsize__ + 8  # PyFrameObject.f_frame
 IFRAME_LOCALSPLUS = 72  # _PyInterpreterFrame.localsplus
 # PyFunctionObject.vectorcall, after the header and 13 object pointers: what
@@ -284,7 +285,7 @@ class _Block:
             self.const("exit")
         self.const("resume")
         units, positions, labels = self._layout(prog, {}, self.tail)
-        handlers = []
+        handlers: list[code_tables.Handler] = []
         self.body = labels["body"]
         if shape is not None:
             for n in range(1, len(shape.yields) + 1):
@@ -293,8 +294,8 @@ class _Block:
                     # arrives; a delegation's SEND too, and the loop's end, where
                     # throw() leaves the frame when the delegate raises.  The
                     # handler's depth leaves the delegate out.
-                    start = labels[f"suspend{n}"]
-                    handlers.append((start, labels[f"resumed{n}"] - start, labels[f"throw{n}"], shape.spills))
+                    handlers.append(code_tables.Handler(labels[f"suspend{n}"], labels[f"resumed{n}"],
+                                                        labels[f"throw{n}"], shape.spills, False))
         call = units.index((_OP["UNARY_INVERT"], 0))
         return units, positions, handlers, call
 
@@ -455,86 +456,6 @@ def temp_base(code: types.CodeType, shape: GeneratorShape | None = None) -> int:
     return nlocalsplus(code) + stack_during_call(shape)
 
 
-# --- 3.11 varint formats ------------------------------------------------------
-
-def _loc_varint(value: int) -> bytes:
-    out = bytearray()
-    while value >= 64:
-        out.append((value & 63) | 64)
-        value >>= 6
-    out.append(value)
-    return bytes(out)
-
-
-def _loc_svarint(value: int) -> bytes:
-    return _loc_varint(((-value) << 1) | 1 if value < 0 else value << 1)
-
-
-def encode_locations(positions: list[tuple[Any, Any, Any, Any]], firstlineno: int) -> bytes:
-    """3.11 ``co_linetable`` for per-code-unit (line, end_line, col, end_col)."""
-    out = bytearray()
-    prev_line = firstlineno
-    i = 0
-    while i < len(positions):
-        pos = positions[i]
-        n = 1
-        while n < 8 and i + n < len(positions) and positions[i + n] == pos:
-            n += 1
-        line, end_line, col, end_col = pos
-        if line is None:
-            out.append(0x80 | (15 << 3) | (n - 1))
-        else:
-            out.append(0x80 | (14 << 3) | (n - 1))
-            out += _loc_svarint(line - prev_line)
-            out += _loc_varint((end_line if end_line is not None else line) - line)
-            out += _loc_varint(0 if col is None else col + 1)
-            out += _loc_varint(0 if end_col is None else end_col + 1)
-            prev_line = line
-        i += n
-    return bytes(out)
-
-
-def _parse_exception_table(table: bytes) -> list[list[int]]:
-    entries: list[list[int]] = []
-    it = iter(table)
-    for first in it:
-        fields = []
-        byte = first
-        for k in range(4):
-            if k:
-                byte = next(it)
-            value = byte & 63
-            while byte & 64:
-                byte = next(it)
-                value = (value << 6) | (byte & 63)
-            fields.append(value)
-        entries.append(fields)  # start, size, target, depth_lasti
-    return entries
-
-
-def _exc_item(value: int, msb: int) -> bytes:
-    chunks = [value & 63]
-    value >>= 6
-    while value:
-        chunks.append((value & 63) | 64)
-        value >>= 6
-    chunks.reverse()
-    chunks[0] |= msb
-    return bytes(chunks)
-
-
-def shift_exception_table(table: bytes, at: int, shift: int) -> bytes:
-    """Move entries at or after code unit ``at`` by ``shift`` units."""
-    out = bytearray()
-    for start, size, target, depth_lasti in _parse_exception_table(table):
-        if start >= at:
-            start += shift
-        if target >= at:
-            target += shift
-        out += _exc_item(start, 128) + _exc_item(size, 0) + _exc_item(target, 0) + _exc_item(depth_lasti, 0)
-    return bytes(out)
-
-
 def build_trampoline(code: types.CodeType, entry: Any, step_aside: Any, temp_slots: int,
                      shape: GeneratorShape | None = None, exit_handler: bool = False,
                      exits: Sequence[TraceExitPoint] = ()) -> types.CodeType:
@@ -552,7 +473,7 @@ def build_trampoline(code: types.CodeType, entry: Any, step_aside: Any, temp_slo
     # block would show tracers a line the original never reports (and the
     # native path always stores the user's location before anything can raise).
     new_positions = positions[:at] + block.positions + positions[at:]
-    handlers = [(at + start, size, at + target, depth << 1) for start, size, target, depth in block.handlers]
+    handlers = [h.shifted(0, at) for h in block.handlers]
     during = stack_during_call(shape)
     stack = max(code.co_stacksize, during + _STACK_DISPATCH, during + temp_slots)
     consts = list(block.consts) + [entry]
@@ -568,17 +489,17 @@ def build_trampoline(code: types.CodeType, entry: Any, step_aside: Any, temp_slo
         # The exit handler, after the original code (nothing falls into it):
         # when the entry leaves with an exception, the frame stands where
         # its ``~True`` says, as RERAISE 1 puts it (templates/exit_stash.h).
-        handlers.append((at + block.call, 1, len(new_units), 1))  # depth 0, lasti
+        handlers.append(code_tables.Handler(at + block.call, at + block.call + 1, len(new_units), 0, True))
         new_units += _with_ext(_OP["LOAD_CONST"], block.const("exit")) + [
             (_OP["UNARY_INVERT"], 0), (_OP["SWAP"], 2), (_OP["RERAISE"], 1)]
     new_positions += [(None, None, None, None)] * (len(new_units) - len(new_positions))
-    table = b"".join(_exc_item(start, 128) + _exc_item(size, 0) + _exc_item(target, 0) + _exc_item(depth_lasti, 0)
-                     for start, size, target, depth_lasti in handlers)
+    table = code_tables.encode_exception_table(handlers)
     return code.replace(
         co_code=bytes(b for u in new_units for b in u),
         co_consts=code.co_consts + tuple(consts),
-        co_linetable=encode_locations(new_positions, code.co_firstlineno),
-        co_exceptiontable=table + shift_exception_table(code.co_exceptiontable, at, len(block.units)),
+        co_linetable=code_tables.encode_locations(new_positions, code.co_firstlineno),
+        co_exceptiontable=table + code_tables.encode_exception_table(
+            [h.shifted(at, len(block.units)) for h in code_tables.parse_exception_table(code.co_exceptiontable)]),
         co_stacksize=stack,
     )
 
@@ -641,7 +562,7 @@ def osr_temp_base(code: types.CodeType) -> int:
 
 def _covered(code: types.CodeType) -> list[tuple[int, int]]:
     """The code-unit ranges [start, end) the exception table covers."""
-    return [(start, start + size) for start, size, _, _ in _parse_exception_table(code.co_exceptiontable)]
+    return [(h.start, h.end) for h in code_tables.parse_exception_table(code.co_exceptiontable)]
 
 
 def osr_reraise_unit(code: types.CodeType, header: int) -> int | None:

@@ -159,8 +159,8 @@ STORM = textwrap.dedent("""
 def test_fork_while_the_sampler_compiles(tmp_path) -> None:
     """Forks back to back while the parent's sampler keeps compiling new hot
     functions, and each child compiles one more: no hang, no crash.  Before
-    the fix a child hung in five runs of six, in ``frontend.decode``'s
-    ``from . import py311``, on a module lock the parent's sampler held."""
+    the fix a child hung in five runs of six, in the front end's import of
+    its version module, on a module lock the parent's sampler held."""
     proc = run(tmp_path, STORM, SPLICE_THRESHOLD="1", SPLICE_SAMPLE_HZ="1000")
     assert proc.returncode == 0 and proc.stdout == "forks True True\n", proc.stdout + proc.stderr[-2000:]
 

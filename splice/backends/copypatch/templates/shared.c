@@ -75,7 +75,7 @@ int _jit_stencil(PyObject *co, PyObject *original)
  * the unwinder pushed on the empty stack; in the dispatch, the answer to
  * its next question (exit_stash.h's resume_step).  Anywhere else, and in
  * a process without splice, `~True` is -2 and `~False` is -1: the
- * trampoline then runs its original code (runtime/py311.py). */
+ * trampoline then runs its original code (cpython/py311/trampoline.py). */
 PyObject *_jit_stencil(PyObject *self)
 {
     const call_config *c = (const call_config *)FAR(_JIT_CALL_CONFIG);
@@ -111,7 +111,7 @@ PyObject *_jit_stencil(PyObject *self)
  * exception) when the stack holds a NULL in a slot or the tuple cannot be
  * made.  An entry with bit 1 set is a NULL the emitter knew of (a Deopt's):
  * None stands for it in the tuple, and the trampoline's dispatch for that
- * exit puts the NULL back (runtime/py311.py). */
+ * exit puts the NULL back (cpython/py311/trampoline.py). */
 int _jit_stencil(_PyInterpreterFrame *frame, PyObject **slots, const uint32_t *list, Py_ssize_t count,
                  intptr_t site)
 {
