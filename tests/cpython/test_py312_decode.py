@@ -34,7 +34,7 @@ class Derived(Base):
         return super().m
 
     def two_args(self):
-        return super(Derived, self).m()
+        return super(Derived, self).m()  # noqa: UP008 - the two-argument form
 
 
 def test_load_super_attr_is_the_call_of_super_then_the_load():
@@ -59,7 +59,7 @@ def test_a_generators_stopiteration_wrapper_is_left_to_the_ir():
     """The handler that turns StopIteration into RuntimeError is the IR
     generator's own behaviour: no instruction gets an edge to it."""
     def g(xs):
-        for x in xs:
+        for x in xs:  # noqa: UP028 - a plain yield
             yield x
     fn = decode(g.__code__, feedback=False)
     assert fn.generator and not any(b.is_handler for b in fn.blocks)
@@ -83,7 +83,7 @@ def test_inlined_comprehension_saves_and_puts_back_its_variable():
 ])
 def test_refusals_name_the_construct(src, reason):
     ns: dict = {}
-    exec(compile(src, "<case>", "exec"), ns)
+    exec(compile(src, "<case>", "exec"), ns)  # noqa: S102 - the case's own source
     code = ns["f"].__code__ if "f" in ns else next(c for c in compile(src, "<case>", "exec").co_consts
                                                   if hasattr(c, "co_code"))
     with pytest.raises(Unsupported, match=reason.replace("(", r"\(").replace(")", r"\)")):

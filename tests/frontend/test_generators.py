@@ -34,7 +34,7 @@ def guarded(log):
 
 def leaks_stopiteration():
     yield 1
-    raise StopIteration("inside")
+    raise StopIteration("inside")  # noqa: PLR1708 - what PEP 479 turns into RuntimeError
 
 
 def delegating(n, log):
