@@ -333,9 +333,25 @@ _MATCH_SELF = 1 << 22  # object.h's _Py_TPFLAGS_MATCH_SELF
 _SHAPES = {"mapping": 1 << 6, "sequence": 1 << 5}  # Py_TPFLAGS_MAPPING, Py_TPFLAGS_SEQUENCE
 
 
+def _not_a_class_message() -> str:
+    """CPython's own words for a class pattern whose class is no class
+    (they changed between versions)."""
+    no_class = None
+    try:
+        match None:
+            case no_class():
+                pass
+    except TypeError as e:
+        return str(e)
+    raise AssertionError("a class pattern of None matched")
+
+
+_NOT_A_CLASS = _not_a_class_message()
+
+
 def _match_class(subject: Any, cls: Any, names: tuple[str, ...], count: int) -> tuple[Any, ...] | None:
     if not isinstance(cls, type):
-        raise TypeError(f"called match pattern must be a {'type' if sys.version_info < (3, 12) else 'class'}")
+        raise TypeError(_NOT_A_CLASS)
     if not isinstance(subject, cls):
         return None
     wanted: list[tuple[Any, bool]] = [(name, False) for name in names]  # (name, positional)
