@@ -11,4 +11,5 @@ from .feedback import class_of_version, version_tag, warmed_up
 RESUME = dis.opmap["RESUME"]
 trampoline = None
 
-__all__ = ["RESUME", "class_of_version", "decode", "resumes_more_than_it_works", "trampoline", "version_tag", "warmed_up"]
+__all__ = ["RESUME", "class_of_version", "decode", "resumes_more_than_it_works", "trampoline", "version_tag",
+           "warmed_up"]

@@ -717,12 +717,6 @@ class _Decoder:
         ins.targets += [self.edge(nxt, self.stack + [ins.result]), exhausted]
         return True
 
-    def load_fast(self, arg: int, nxt: int) -> None:
-        """A cell's own slot is loaded as the cell (3.12 builds closures with
-        LOAD_CLOSURE too, but a LOAD_FAST of a cell slot means the same)."""
-        kind = "LoadLocal" if self.slots[arg].kind == "local" else "LoadClosure"
-        self.simple(kind, slot=arg, name=self.slots[arg].name)
-
 
 def _table() -> dict[int, Callable[..., Any]]:
     """opcode -> handler; the families share one handler through a small closure."""
@@ -730,7 +724,7 @@ def _table() -> dict[int, Callable[..., Any]]:
     t: dict[str, Callable[..., Any]] = {
         name: getattr(D, name.lower()) for name in (
             "NOP", "POP_TOP", "END_FOR", "PUSH_NULL", "LOAD_CONST", "LOAD_ASSERTION_ERROR", "LOAD_GLOBAL",
-            "LOAD_ATTR", "LOAD_SUPER_ATTR", "STORE_ATTR", "LOAD_FAST",
+            "LOAD_ATTR", "LOAD_SUPER_ATTR", "STORE_ATTR",
             "BINARY_OP", "COMPARE_OP", "IS_OP", "CONTAINS_OP", "BINARY_SUBSCR", "STORE_SUBSCR",
             "DELETE_SUBSCR", "BINARY_SLICE", "STORE_SLICE", "BUILD_CONST_KEY_MAP", "MAKE_FUNCTION",
             "FORMAT_VALUE", "MAP_ADD", "DICT_MERGE",
@@ -748,8 +742,9 @@ def _table() -> dict[int, Callable[..., Any]]:
     def slot(kind: str) -> Callable[..., None]:
         return lambda self, arg, nxt: self.simple(kind, slot=arg, name=self.slots[arg].name)
 
-    for name, kind in (("LOAD_FAST_CHECK", "LoadLocal"), ("LOAD_FAST_AND_CLEAR", "TakeLocal"),
-                       ("STORE_FAST", "StoreLocal"), ("DELETE_FAST", "DeleteLocal"),
+    for name, kind in (("LOAD_FAST", "LoadLocal"), ("LOAD_FAST_CHECK", "LoadLocal"),
+                       ("LOAD_FAST_AND_CLEAR", "TakeLocal"), ("STORE_FAST", "StoreLocal"),
+                       ("DELETE_FAST", "DeleteLocal"),
                        ("LOAD_DEREF", "LoadCell"), ("STORE_DEREF", "StoreCell"), ("DELETE_DEREF", "DeleteCell"),
                        ("LOAD_CLOSURE", "LoadClosure")):
         t[name] = slot(kind)
