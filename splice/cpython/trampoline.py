@@ -1,4 +1,11 @@
-"""CPython 3.11 specifics of the entry: the trampoline code object and frame layout.
+"""The entry of the versions whose entry is a trampoline code object (3.11
+and 3.12), and the frame layout it relies on.
+
+Each such version's package makes one ``Trampolines`` from its ``Dialect``
+(the few facts its bytecode and frame differ in); everything else here
+reads the running interpreter's ``dis``.  The blocks below are written in
+3.11's opcode names; 3.12 spells the forward conditional jump
+``POP_JUMP_IF_TRUE``.
 
 The trampoline is the original code object with a short block inserted right
 after its prologue (MAKE_CELL / COPY_FREE_VARS and RESUME)::
@@ -79,9 +86,8 @@ follows the YIELD_VALUE) and an exception of the delegate reaches
 ``throw_n``; when the delegation returns, its value goes to the body as
 the sent value.
 
-All 3.11 jumps are relative, so only the exception table
-and the location table need rewriting.  This is the only module of the
-runtime that knows 3.11's bytecode and frame layout.
+All jumps are relative, so only the exception table and the location
+table need rewriting.
 """
 
 from __future__ import annotations
@@ -90,14 +96,19 @@ import ctypes
 import dis
 import functools
 import types
+from dataclasses import dataclass
 from typing import Any, Sequence
 
-from ...contract import GeneratorShape, TraceExitPoint
-from ...errors import Unsupported
-from ...ir.values import NULL
-from .. import code_tables
+from ..contract import GeneratorShape, TraceExitPoint
+from ..errors import Unsupported
+from ..ir.values import NULL
+from . import code_tables
 
 _OP = dis.opmap
+_CACHES = dis._inline_cache_entries  # type: ignore[attr-defined]
+# COMPARE_OP's argument for ``<`` as this interpreter's compiler writes it
+# (3.12 adds bits the specialiser reads).
+_LESS_THAN = next(i.arg for i in dis.get_instructions(compile("a < b", "", "eval")) if i.opname == "COMPARE_OP")
 _PROLOGUE_OPS = {_OP["MAKE_CELL"], _OP["COPY_FREE_VARS"], _OP["RETURN_GENERATOR"], _OP["POP_TOP"]}
 _UNSUPPORTED_FLAGS = {0x100: "iterable coroutine"}
 # Sites stay within the small-int cache: the body returns one of them at
@@ -106,14 +117,27 @@ MAX_YIELD_SITES = 250
 # Yield sites a generator's block tests in turn; beyond them, a binary search.
 LINEAR_SITES = 8
 
-# Frame layout (identical in 3.11.0-3.11.x release and Debian's Py_DEBUG build;
-# checked against a live frame by tests/runtime/test_entry.py).
-FRAMEOBJECT_F_FRAME = object.__basicsize__ + 8  # PyFrameObject.f_frame
-IFRAME_LOCALSPLUS = 72  # _PyInterpreterFrame.localsplus
-# PyFunctionObject.vectorcall, after the header and 13 object pointers: what
-# a call from C goes through (the interpreter's CALL pushes a Python
-# function's frame itself, whatever the slot holds).
-FUNCTION_VECTORCALL = object.__basicsize__ + 13 * 8
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """What one version's trampolines and frames differ in."""
+
+    # The forward jump taken when the top of the stack is true.
+    jump_if_true: str
+    # The jumps that go backward (the ends of loops, for on-stack replacement).
+    backward_jumps: frozenset[str]
+    # Whether generators get a trampoline (a version whose suspension
+    # bytecode the generator block is not written for has none).
+    generators: bool
+    # Byte offsets: PyFrameObject.f_frame, _PyInterpreterFrame.localsplus and
+    # PyFunctionObject.vectorcall (what a call from C goes through; the
+    # interpreter's CALL pushes a Python function's frame itself, whatever
+    # the slot holds).  tests/runtime/test_entry.py checks them on a live frame.
+    frameobject_f_frame: int
+    iframe_localsplus: int
+    function_vectorcall: int
+
 # Stack entries the trampoline needs beyond those it holds while the entry
 # runs: the result, a copy and a sentinel to compare it with.
 _STACK_DISPATCH = 2
@@ -129,12 +153,12 @@ STEP_ASIDE = -2
 RETURNED = -1
 
 
-def set_vectorcall(func: types.FunctionType, address: int | None) -> None:
+def _set_vectorcall(dialect: Dialect, func: types.FunctionType, address: int | None) -> None:
     """Point ``func``'s vectorcall slot at the C function at ``address``
     (None: CPython's own, ``_PyFunction_Vectorcall``)."""
     if address is None:
         address = ctypes.cast(ctypes.pythonapi._PyFunction_Vectorcall, ctypes.c_void_p).value
-    ctypes.c_void_p.from_address(id(func) + FUNCTION_VECTORCALL).value = address
+    ctypes.c_void_p.from_address(id(func) + dialect.function_vectorcall).value = address
 
 
 def nlocalsplus(code: types.CodeType) -> int:
@@ -182,10 +206,10 @@ def _with_ext(op: int, arg: int) -> list[tuple[int, int]]:
 
 
 @functools.lru_cache(maxsize=64)
-def _block(code: types.CodeType, shape: GeneratorShape | None) -> "_Block":
+def _block(code: types.CodeType, shape: GeneratorShape | None, dialect: Dialect) -> "_Block":
     """The block for ``code``: layout_for, call_index and build_trampoline
     all need it for one compile (read only: build_trampoline copies its constants)."""
-    return _Block(code, shape)
+    return _Block(code, shape, dialect)
 
 
 class _Block:
@@ -193,17 +217,21 @@ class _Block:
     entries (start, size, target, depth; units from the block's start) and
     the unit of the UNARY_INVERT that calls the entry."""
 
-    def __init__(self, code: types.CodeType, shape: GeneratorShape | None) -> None:
+    def __init__(self, code: types.CodeType, shape: GeneratorShape | None, dialect: Dialect) -> None:
+        if shape is not None and not dialect.generators:
+            raise Unsupported(f"generators have no entry on this version yet ({code.co_name}, "
+                              f"line {code.co_firstlineno})")
         self.code = code
+        self.dialect = dialect
         self.consts: list[Any] = []  # appended after the original constants; step-aside first
         self.entry_slot = 0
         # Code units after the block: the original ones (a function's dispatch follows them).
         self.tail = len(code.co_code) // 2 - prologue_end(code)
         if shape is None:
             prog = [("LOAD_CONST", "entry"), ("UNARY_INVERT", 0), ("COPY", 1), ("LOAD_CONST", "aside"),
-                    ("IS_OP", 0), ("POP_JUMP_FORWARD_IF_TRUE", "check"), ("RETURN_VALUE", 0),
+                    ("IS_OP", 0), ("JUMP_IF_TRUE", "check"), ("RETURN_VALUE", 0),
                     ("label", "check"), ("LOAD_CONST", ("v", True)), ("UNARY_INVERT", 0),
-                    ("POP_JUMP_FORWARD_IF_TRUE", "dispatch"), ("RETURN_VALUE", 0)]
+                    ("JUMP_IF_TRUE", "dispatch"), ("RETURN_VALUE", 0)]
         else:
             prog = _generator_program(code, shape)
         prog += [("label", "body"), ("POP_TOP", 0)]
@@ -224,16 +252,16 @@ class _Block:
         asked about, and then gives the stack."""
         prog: list[tuple[str, Any]] = []
         if exits:
-            prog += [("LOAD_CONST", "resume"), ("UNARY_INVERT", 0), ("POP_JUMP_FORWARD_IF_TRUE", "plain")]
+            prog += [("LOAD_CONST", "resume"), ("UNARY_INVERT", 0), ("JUMP_IF_TRUE", "plain")]
             for n in range(1, len(exits) + 1):
-                prog += [("LOAD_CONST", "resume"), ("UNARY_INVERT", 0), ("POP_JUMP_FORWARD_IF_TRUE", f"exit{n}")]
+                prog += [("LOAD_CONST", "resume"), ("UNARY_INVERT", 0), ("JUMP_IF_TRUE", f"exit{n}")]
         prog += [("label", "plain"), ("JUMP_BACKWARD_NO_INTERRUPT", "body")]
         start = len(self.units) + self.tail  # from the block's start
         fixed = {"body": self.body - start}
         for n, e in enumerate(exits, 1):
             fixed[f"resume{n}"] = e.unit - prologue_end(self.code) + len(self.units) - start
             prog += [("label", f"exit{n}"), ("POP_TOP", 0), ("LOAD_CONST", "resume"), ("UNARY_INVERT", 0)]
-            prog += [("UNPACK_SEQUENCE", e.depth), ("CACHE", 0)] if e.depth else [("POP_TOP", 0)]
+            prog += [("UNPACK_SEQUENCE", e.depth)] if e.depth else [("POP_TOP", 0)]
             for at in e.nulls:  # the None standing for a NULL, replaced by one
                 down = e.depth - at  # 1: the top
                 fix = [("POP_TOP", 0), ("PUSH_NULL", 0)]
@@ -257,11 +285,14 @@ class _Block:
         return len(self.code.co_consts) + len(self.consts) - 1
 
     def _encode(self, op: str, arg: Any, here: int, labels: dict[str, int]) -> tuple[list[tuple[int, int]], Any]:
-        """One instruction at unit ``here`` (its end, for jumps): its units and location."""
+        """One instruction ending at unit ``here`` (after its inline caches,
+        where a jump counts from): its units without the caches, and its
+        location.  ``JUMP_IF_TRUE`` is the version's forward conditional jump."""
         where = (None, None, None, None)
         if op == "LOAD_CONST":
             arg = self.const(arg[1]) if isinstance(arg, tuple) else self.const(arg)
-        elif op.startswith(("POP_JUMP_FORWARD", "JUMP_FORWARD")):
+        elif op in ("JUMP_IF_TRUE", "JUMP_FORWARD"):
+            op = self.dialect.jump_if_true if op == "JUMP_IF_TRUE" else op
             arg = _forward(labels, arg, here)
         elif op == "JUMP_BACKWARD_NO_INTERRUPT":
             if isinstance(arg, tuple):  # (label, the yield's offset)
@@ -314,10 +345,12 @@ class _Block:
                 if op == "label":
                     labels[arg] = len(units)
                     continue
-                encoded, where = self._encode(op, arg, len(units) + width[k], labels)
+                caches = _CACHES[_OP[self.dialect.jump_if_true if op == "JUMP_IF_TRUE" else op]]
+                encoded, where = self._encode(op, arg, len(units) + width[k] + caches, labels)
                 if len(encoded) > width[k]:
                     width[k], grown = len(encoded), True
                 encoded = [(_OP["EXTENDED_ARG"], 0)] * (width[k] - len(encoded)) + encoded
+                encoded += [(_OP["CACHE"], 0)] * caches
                 units += encoded
                 positions += [where] * len(encoded)
             labels["dispatch"] = len(units) + tail
@@ -377,7 +410,7 @@ def _site_search(keys: list[tuple[int, str]]) -> list[tuple[str, Any]]:
     if len(keys) <= LINEAR_SITES + 2:
         prog: list[tuple[str, Any]] = []
         for value, label in keys[2:] + keys[1:2]:
-            prog += [("COPY", 1), ("LOAD_CONST", ("v", value)), ("IS_OP", 0), ("POP_JUMP_FORWARD_IF_TRUE", label)]
+            prog += [("COPY", 1), ("LOAD_CONST", ("v", value)), ("IS_OP", 0), ("JUMP_IF_TRUE", label)]
         return prog + [("JUMP_FORWARD", keys[0][1])]
     return _binary_search(keys)
 
@@ -387,9 +420,8 @@ def _binary_search(keys: list[tuple[int, str]]) -> list[tuple[str, Any]]:
         return [("JUMP_FORWARD", keys[0][1])]
     half = len(keys) // 2
     lower = f"below{keys[half][0]}"
-    return [("COPY", 1), ("LOAD_CONST", ("v", keys[half][0])), ("COMPARE_OP", dis.cmp_op.index("<")),
-            ("CACHE", 0), ("CACHE", 0), ("POP_JUMP_FORWARD_IF_TRUE", lower), *_binary_search(keys[half:]),
-            ("label", lower), *_binary_search(keys[:half])]
+    return [("COPY", 1), ("LOAD_CONST", ("v", keys[half][0])), ("COMPARE_OP", _LESS_THAN),
+            ("JUMP_IF_TRUE", lower), *_binary_search(keys[half:]), ("label", lower), *_binary_search(keys[:half])]
 
 
 # What a Python entry (the IR interpreter back end's) and its step-aside
@@ -410,21 +442,21 @@ def reduce_step_aside(_sentinel: Any) -> tuple[type, tuple[int]]:
     return int, (PICKLED_STEP_ASIDE,)
 
 
-def location_shift(code: types.CodeType, shape: GeneratorShape | None = None) -> int:
+def _location_shift(dialect: Dialect, code: types.CodeType, shape: GeneratorShape | None = None) -> int:
     """Code units inserted before the original body."""
     prologue_end(code)
-    return len(_block(code, shape).units)
+    return len(_block(code, shape, dialect).units)
 
 
-def call_index(code: types.CodeType, shape: GeneratorShape | None = None) -> int:
+def _call_index(dialect: Dialect, code: types.CodeType, shape: GeneratorShape | None = None) -> int:
     """Code unit of the trampoline instruction that calls the entry: the
     frame's ``prev_instr`` while native code runs."""
-    return prologue_end(code) + _block(code, shape).call
+    return prologue_end(code) + _block(code, shape, dialect).call
 
 
-def check_index(code: types.CodeType, shape: GeneratorShape | None = None) -> int:
+def _check_index(dialect: Dialect, code: types.CodeType, shape: GeneratorShape | None = None) -> int:
     """Code unit of a function trampoline's check (-1 for a generator's)."""
-    check = _block(code, shape).check
+    check = _block(code, shape, dialect).check
     return -1 if check is None else prologue_end(code) + check
 
 
@@ -438,9 +470,9 @@ def exit_index(trampoline: types.CodeType) -> int:
     return len(units) - 3
 
 
-def dispatch_index(code: types.CodeType, shape: GeneratorShape | None = None) -> int:
+def _dispatch_index(dialect: Dialect, code: types.CodeType, shape: GeneratorShape | None = None) -> int:
     """Code unit of the dispatch in a trampoline."""
-    return len(code.co_code) // 2 + location_shift(code, shape)
+    return len(code.co_code) // 2 + _location_shift(dialect, code, shape)
 
 
 def stack_during_call(shape: GeneratorShape | None) -> int:
@@ -456,16 +488,16 @@ def temp_base(code: types.CodeType, shape: GeneratorShape | None = None) -> int:
     return nlocalsplus(code) + stack_during_call(shape)
 
 
-def build_trampoline(code: types.CodeType, entry: Any, step_aside: Any, temp_slots: int,
-                     shape: GeneratorShape | None = None, exit_handler: bool = False,
-                     exits: Sequence[TraceExitPoint] = ()) -> types.CodeType:
+def _build_trampoline(dialect: Dialect, code: types.CodeType, entry: Any, step_aside: Any, temp_slots: int,
+                      shape: GeneratorShape | None = None, exit_handler: bool = False,
+                      exits: Sequence[TraceExitPoint] = ()) -> types.CodeType:
     """The code object to install as ``f.__code__`` (see module docstring):
     ``entry`` is what its call applies ``~`` to (True for a native entry),
     ``step_aside`` what that returns to step aside; ``exit_handler``: a
     function's exit handler and ``exits`` its TraceExits, in site order
     (native back ends)."""
     at = prologue_end(code)
-    block = _block(code, shape)
+    block = _block(code, shape, dialect)
     units = _units(code)
     new_units = units[:at] + block.units + units[at:]
     positions = list(code.co_positions())
@@ -504,24 +536,19 @@ def build_trampoline(code: types.CodeType, entry: Any, step_aside: Any, temp_slo
     )
 
 
-def frame_slots(frame: types.FrameType, count: int) -> list[Any]:
+def _frame_slots(dialect: Dialect, frame: types.FrameType, count: int) -> list[Any]:
     """The first ``count`` localsplus slots of a live frame (``ir.values.NULL`` for NULL).
 
     Unlike ``f_locals`` this returns cells as cell objects, exactly what the
     frame holds (the IR interpreter's initial slot list).
     """
-    iframe = ctypes.c_void_p.from_address(id(frame) + FRAMEOBJECT_F_FRAME).value
+    iframe = ctypes.c_void_p.from_address(id(frame) + dialect.frameobject_f_frame).value
     assert iframe, "frame has no interpreter frame"
-    raw = (ctypes.c_void_p * count).from_address(iframe + IFRAME_LOCALSPLUS)
+    raw = (ctypes.c_void_p * count).from_address(iframe + dialect.iframe_localsplus)
     return [NULL if p is None else ctypes.cast(p, ctypes.py_object).value for p in raw]
 
 
 # --- on-stack replacement (runtime/osr.py) -------------------------------------
-
-_BACKWARD_JUMPS = frozenset(dis.opmap[n] for n in (
-    "JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT", "POP_JUMP_BACKWARD_IF_FALSE", "POP_JUMP_BACKWARD_IF_TRUE",
-    "POP_JUMP_BACKWARD_IF_NONE", "POP_JUMP_BACKWARD_IF_NOT_NONE"))
-
 
 def _instructions(code: types.CodeType) -> list[tuple[int, int, int, int]]:
     """(first unit with its EXTENDED_ARGs, opcode, oparg, next unit) of each instruction."""
@@ -532,18 +559,19 @@ def _instructions(code: types.CodeType) -> list[tuple[int, int, int, int]]:
         if op == dis.EXTENDED_ARG:
             ext, i = arg << 8, i + 1
             continue
-        nxt = i + 1 + dis._inline_cache_entries[op]  # type: ignore[attr-defined]
+        nxt = i + 1 + _CACHES[op]
         out.append((first, op, arg, nxt))
         ext, i, first = 0, nxt, nxt
     return out
 
 
-def osr_loop(code: types.CodeType, unit: int) -> int | None:
+def _osr_loop(dialect: Dialect, code: types.CodeType, unit: int) -> int | None:
     """The code unit where the innermost loop around ``unit`` starts (a
     backward jump's target at or before it, the jump after it), or None."""
     best = None
     for first, op, arg, nxt in _instructions(code):
-        if op in _BACKWARD_JUMPS and nxt - arg <= unit <= first and (best is None or nxt - arg > best):
+        backward = dis.opname[op] in dialect.backward_jumps
+        if backward and nxt - arg <= unit <= first and (best is None or nxt - arg > best):
             best = nxt - arg
     return best
 
@@ -578,3 +606,33 @@ def osr_reraise_unit(code: types.CodeType, header: int) -> int | None:
     return next((first for first, op, arg, _ in _instructions(code)
                  if op == dis.opmap["RERAISE"] and arg == 1 and not any(s <= first < e for s, e in covered)), None)
 
+
+
+class Trampolines:
+    """The entry of one version (``splice.runtime.entry`` calls it through
+    the version package's ``trampoline``): the functions above, bound to
+    its dialect."""
+
+    STEP_ASIDE = STEP_ASIDE
+    RETURNED = RETURNED
+    nlocalsplus = staticmethod(nlocalsplus)
+    prologue_end = staticmethod(prologue_end)
+    temp_base = staticmethod(temp_base)
+    exit_index = staticmethod(exit_index)
+    reduce_entry = staticmethod(reduce_entry)
+    reduce_step_aside = staticmethod(reduce_step_aside)
+    osr_return_unit = staticmethod(osr_return_unit)
+    osr_temp_base = staticmethod(osr_temp_base)
+    osr_reraise_unit = staticmethod(osr_reraise_unit)
+
+    def __init__(self, dialect: Dialect) -> None:
+        self.dialect = dialect
+        bound = functools.partial
+        self.set_vectorcall = bound(_set_vectorcall, dialect)
+        self.location_shift = bound(_location_shift, dialect)
+        self.call_index = bound(_call_index, dialect)
+        self.check_index = bound(_check_index, dialect)
+        self.dispatch_index = bound(_dispatch_index, dialect)
+        self.build_trampoline = bound(_build_trampoline, dialect)
+        self.frame_slots = bound(_frame_slots, dialect)
+        self.osr_loop = bound(_osr_loop, dialect)

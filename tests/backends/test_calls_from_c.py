@@ -59,11 +59,11 @@ def _case(body: str) -> str:
         exec({CALLERS!r})
         plain, native = both({CALLEES!r})
         import functools
-        from splice.cpython.py311 import trampoline as py311
+        from splice.cpython import running
         from splice.runtime import direct_calls
         jit(native["P"].__dict__["double"].fget)  # a property: both() compiles the class's functions
         def slot(f):
-            return ctypes.c_void_p.from_address(id(f) + py311.FUNCTION_VECTORCALL).value
+            return ctypes.c_void_p.from_address(id(f) + running().trampoline.dialect.function_vectorcall).value
         {body}
     """
 
@@ -175,7 +175,7 @@ def test_functions_a_compiled_function_makes_are_entered_directly_from_c() -> No
     as a key enters its native body directly."""
     run('''
         import splice
-        from splice.cpython.py311 import trampoline as py311
+        from splice.cpython import running
         from splice.runtime import direct_calls
         src = """
         def order(xs, k):
@@ -191,7 +191,7 @@ def test_functions_a_compiled_function_makes_are_entered_directly_from_c() -> No
         assert splice.explain(native["order"]).compiled
         *results, key, scaled, gen = native["order"]([5, 3, 8, 1], 3)
         assert results == list(plain["order"]([5, 3, 8, 1], 3)[:2])
-        slot = lambda f: ctypes.c_void_p.from_address(id(f) + py311.FUNCTION_VECTORCALL).value
+        slot = lambda f: ctypes.c_void_p.from_address(id(f) + running().trampoline.dialect.function_vectorcall).value
         assert slot(key) == slot(scaled) == direct_calls.vectorcall_entry()
         assert slot(gen) != direct_calls.vectorcall_entry()  # a generator: never a direct call
         assert list(map(key, [4, 7])) == [(1, -4), (1, -7)] and list(gen()) == [3]

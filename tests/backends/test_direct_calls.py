@@ -498,13 +498,13 @@ def test_cells_and_free_variables_are_made_as_the_prologue_makes_them(python: st
             return bump("x")
         """
         plain, native = both(src)
-        from splice.cpython.py311 import trampoline as py311
+        from splice.cpython import running
         from splice.runtime import direct_calls
         pb, pp = plain["counter"](5)
         nb, np_ = native["counter"](5)
         jit(nb, np_)
         assert entry.is_installed(nb) and direct_calls.direct_argcount(entry.original_code(nb)) == 1
-        slot = lambda f: ctypes.c_void_p.from_address(id(f) + py311.FUNCTION_VECTORCALL).value
+        slot = lambda f: ctypes.c_void_p.from_address(id(f) + running().trampoline.dialect.function_vectorcall).value
         assert slot(nb) == slot(native["Sub"].__init__) == direct_calls.vectorcall_entry()
         assert native["calls"](3, nb, np_) == plain["calls"](3, pb, pp)
         assert outcome(native["fails"], (nb,)) == outcome(plain["fails"], (pb,))

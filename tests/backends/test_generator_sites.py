@@ -1,6 +1,6 @@
 """A compiled generator's block finds the yield to suspend at by a binary
-search when it has more than ``py311.LINEAR_SITES`` of them
-(cpython/py311/trampoline.py, ``_site_search``).  Every site must still be reached
+search when it has more than ``trampoline.LINEAR_SITES`` of them
+(cpython/trampoline.py, ``_site_search``).  Every site must still be reached
 with its own line, send/throw/close must arrive at the right one, and the
 search's comparisons must stay fusable with their jumps.  Each case runs
 in a child (children.run)."""

@@ -1,5 +1,5 @@
 """Compiled generators (templates/generator.c, the generator trampoline in
-cpython/py311/trampoline.py): everything a caller can see of a generator is compared
+cpython/trampoline.py): everything a caller can see of a generator is compared
 with the interpreter's: values, send/throw/close, return values, errors
 and tracebacks, the suspended frame, what the frame releases, and
 reference counts.  Each case runs in a child (children.run)."""

@@ -1,5 +1,5 @@
 """Compiled generators that delegate (``yield from``): the trampoline runs
-CPython's own SEND loop (cpython/py311/trampoline.py), so values, send, throw and
+CPython's own SEND loop (cpython/trampoline.py), so values, send, throw and
 close reach the delegate as they do in the interpreter; compared with the
 interpreter case by case, in a child (children.run)."""
 

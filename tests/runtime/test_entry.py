@@ -13,12 +13,13 @@ import pytest
 
 from splice.backends.base import CompiledCode
 from splice.contract import TraceExitPoint
-from splice.cpython.py311 import trampoline as py311
+from splice.cpython import running
 from splice.errors import Unsupported
 from splice.ir.values import NULL
 from splice.runtime import entry
 
 ROOT = Path(__file__).resolve().parents[2]
+TRAMPOLINE = running().trampoline
 
 
 def sample(a, b=2):
@@ -56,15 +57,15 @@ def installed():
 def test_layout_is_cheap_and_consistent() -> None:
     layout = entry.layout_for(sample.__code__)
     assert layout.location_shift == 12  # the inserted block: the call, then the check
-    assert layout.temp_base == py311.nlocalsplus(sample.__code__) + 1  # the call's operand on the stack
+    assert layout.temp_base == TRAMPOLINE.nlocalsplus(sample.__code__) + 1  # the call's operand on the stack
     assert layout.step_aside == -2 and layout.returned == -1  # marshallable
 
 
 def test_trampoline_keeps_locations_and_handlers() -> None:
     code = sample.__code__
-    tramp = py311.build_trampoline(code, print, entry.STEP_ASIDE, temp_slots=40)
-    shift = py311.location_shift(code)
-    at = py311.prologue_end(code)
+    tramp = TRAMPOLINE.build_trampoline(code, print, entry.STEP_ASIDE, temp_slots=40)
+    shift = TRAMPOLINE.location_shift(code)
+    at = TRAMPOLINE.prologue_end(code)
     end = len(code.co_code) // 2 + shift  # the dispatch follows the original code
     old, new = list(code.co_positions()), list(tramp.co_positions())
     assert new[:at] == old[:at] and new[at + shift:end] == old[at:]
@@ -78,20 +79,20 @@ def test_trampoline_keeps_locations_and_handlers() -> None:
     assert tramp.co_consts[-5:] == (entry.STEP_ASIDE, True, False, True, print)
     assert tramp.co_code[2 * (at + shift):2 * end] == code.co_code[2 * at:]
     # without TraceExits the dispatch goes straight back to the original code
-    assert py311.dispatch_index(code) == end
+    assert TRAMPOLINE.dispatch_index(code) == end
     back = [i for i in dis.get_instructions(tramp) if i.offset >= 2 * end]
     assert [(i.opname, i.argval) for i in back] == [("JUMP_BACKWARD_NO_INTERRUPT", 2 * (at + shift - 1))]
 
 
 def test_exit_handler_follows_the_original_code() -> None:
     code = sample.__code__
-    tramp = py311.build_trampoline(code, True, py311.STEP_ASIDE, temp_slots=0, exit_handler=True)
+    tramp = TRAMPOLINE.build_trampoline(code, True, TRAMPOLINE.STEP_ASIDE, temp_slots=0, exit_handler=True)
     assert tramp.co_consts[-5:] == (-2, True, False, True, True)  # all marshallable
     ops = [i.opname for i in dis.get_instructions(tramp)][-4:]
     assert ops == ["LOAD_CONST", "UNARY_INVERT", "SWAP", "RERAISE"]
-    assert py311.exit_index(tramp) == len(tramp.co_code) // 2 - 3
-    assert py311.exit_index(py311.build_trampoline(code, True, py311.STEP_ASIDE, temp_slots=0)) == -1
-    call = 2 * py311.call_index(code)
+    assert TRAMPOLINE.exit_index(tramp) == len(tramp.co_code) // 2 - 3
+    assert TRAMPOLINE.exit_index(TRAMPOLINE.build_trampoline(code, True, TRAMPOLINE.STEP_ASIDE, temp_slots=0)) == -1
+    call = 2 * TRAMPOLINE.call_index(code)
     first = dis._parse_exception_table(tramp)[0]
     assert (first.start, first.end, first.target, first.depth, first.lasti) == (
         call, call + 2, len(tramp.co_code) - 8, 0, True)
@@ -100,10 +101,10 @@ def test_exit_handler_follows_the_original_code() -> None:
 
 def test_dispatch_resumes_at_each_trace_exit_with_its_stack() -> None:
     code = sample.__code__
-    shift, at = py311.location_shift(code), py311.prologue_end(code)
+    shift, at = TRAMPOLINE.location_shift(code), TRAMPOLINE.prologue_end(code)
     exits = [TraceExitPoint(at + 2, 0), TraceExitPoint(at + 4, 2)]
-    tramp = py311.build_trampoline(code, True, py311.STEP_ASIDE, temp_slots=0, exit_handler=True, exits=exits)
-    end = py311.dispatch_index(code)
+    tramp = TRAMPOLINE.build_trampoline(code, True, TRAMPOLINE.STEP_ASIDE, temp_slots=0, exit_handler=True, exits=exits)
+    end = TRAMPOLINE.dispatch_index(code)
     got = [(i.opname, i.argval) for i in dis.get_instructions(tramp) if i.offset >= 2 * end][:-4]
     assert got[0] == ("LOAD_CONST", False)  # ~False: -1 without splice, where the first jump is taken
     assert [op for op, _ in got] == [
@@ -189,9 +190,9 @@ def test_generator_based_coroutines_are_refused() -> None:
 
 
 def test_frame_layout_matches_headers() -> None:
-    """The offsets py311 hard-codes, checked against a live frame."""
+    """The offsets the version package hard-codes, checked against a live frame."""
     frame = sys._getframe()
-    iframe = ctypes.c_void_p.from_address(id(frame) + py311.FRAMEOBJECT_F_FRAME).value
+    iframe = ctypes.c_void_p.from_address(id(frame) + TRAMPOLINE.dialect.frameobject_f_frame).value
     code_ptr = ctypes.c_void_p.from_address(iframe + 32).value  # _PyInterpreterFrame.f_code
     assert code_ptr == id(frame.f_code)
 

@@ -275,10 +275,10 @@ def test_a_loop_inside_try_returns_through_it(tmp_path, python):
 
 def _at_header(func, body_line: int) -> int:
     """The header of the loop whose body holds ``body_line``."""
-    from splice.cpython.py311 import trampoline as py311
+    from splice.cpython import running
 
     unit = next(start // 2 for start, _, line in func.__code__.co_lines() if line == body_line)
-    header = py311.osr_loop(func.__code__, unit)
+    header = running().trampoline.osr_loop(func.__code__, unit)
     assert header is not None
     return header
 
@@ -363,11 +363,11 @@ def test_module_code_is_compiled_only_to_be_entered_at_a_loop():
     code = compile("total = 0\nfor i in range(10):\n    total += i\nresult = total\n", "<m>", "exec")
     from splice import frontend
     from splice.errors import Unsupported
-    from splice.cpython.py311 import trampoline as py311
+    from splice.cpython import running
 
     with pytest.raises(Unsupported, match="module or class body at line 1"):
         frontend.decode(code)
-    header = py311.osr_loop(code, next(s // 2 for s, _, line in code.co_lines() if line == 3))
+    header = running().trampoline.osr_loop(code, next(s // 2 for s, _, line in code.co_lines() if line == 3))
     fn = frontend.decode(code, osr_at=header)
     verify(fn)
     g = {"__builtins__": __builtins__, "total": 3, "i": 2}

@@ -400,7 +400,7 @@ class Emitter:
 
     @property
     def has_exit_handler(self) -> bool:
-        """Whether the trampoline gets an exit handler (cpython/py311/trampoline.py): a
+        """Whether the trampoline gets an exit handler (cpython/trampoline.py): a
         function with an exception table of its own (where re-raises
         are).  Code without one gets none: the handler's table entry would
         outlive a ``code.replace(co_code=...)`` of the trampoline, whose

@@ -1,6 +1,6 @@
 """``marshal`` writes a compiled function's code (test_marshal, and IDLE's
 ``rpc``, which sends code with it): the trampoline's own constants are all
-values marshal writes (cpython/py311/trampoline.py), a copy loads equal to it, and the
+values marshal writes (cpython/trampoline.py), a copy loads equal to it, and the
 copy runs the user's code in this process and in a process without splice.
 The int -2 that a native entry returns to step aside is also a value a
 function can return: the trampoline's check tells the two apart."""

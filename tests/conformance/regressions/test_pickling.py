@@ -1,7 +1,7 @@
 """A compiled function pickles by value (cloudpickle: joblib, loky, dask,
 ray, PySpark) and, unpickled in a process with or without splice, runs the
 user's code: the trampoline's own constants pickle as ints whose trampoline
-steps aside to the original body (cpython/py311/trampoline.py)."""
+steps aside to the original body (cpython/trampoline.py)."""
 
 import pytest
 
