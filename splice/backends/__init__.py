@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterator, Mapping
 
 from .. import cpython
+from ..errors import Unsupported
 from .base import Backend
 
 # name -> "module:attribute" of a class whose instances implement Backend.
@@ -55,21 +56,26 @@ class _Backends(Mapping[str, Backend]):
 BACKENDS: Mapping[str, Backend] = _Backends(_WHERE)
 
 
-def available() -> dict[str, str | None]:
-    """Each back end's name -> None when it loads here, else why it does not
-    (every one, on an interpreter splice does not compile for)."""
+def unavailable(name: str) -> str | None:
+    """Why back end ``name`` cannot compile here (an interpreter splice does
+    not compile for, or the back end or its tables do not load), or None."""
     why = cpython.unsupported()
     if why is not None:
-        return dict.fromkeys(BACKENDS, why)
-    out: dict[str, str | None] = {}
-    for name in BACKENDS:
-        try:
-            BACKENDS[name]
-        except Exception as exc:  # any failure to load means "not available"
-            out[name] = f"{type(exc).__name__}: {exc}"
-        else:
-            out[name] = None
-    return out
+        return why
+    try:
+        prepare = getattr(BACKENDS[name], "prepare", None)
+        if prepare is not None:
+            prepare()
+    except Unsupported as exc:
+        return str(exc)
+    except Exception as exc:  # any failure to load means "not available"
+        return f"{type(exc).__name__}: {exc}"
+    return None
 
 
-__all__ = ["BACKENDS", "Backend", "available"]
+def available() -> dict[str, str | None]:
+    """Each back end's name -> None when it compiles here, else why not."""
+    return {name: unavailable(name) for name in BACKENDS}
+
+
+__all__ = ["BACKENDS", "Backend", "available", "unavailable"]

@@ -66,7 +66,7 @@ import weakref
 from typing import Any, Callable
 
 from .. import cpython, frontend
-from ..backends import BACKENDS
+from ..backends import BACKENDS, unavailable
 from . import codecache, execmem, registry, threads
 
 DEFAULT_THRESHOLD = 10  # samples with the code object on the stack
@@ -533,7 +533,7 @@ def start(threshold: int | None = None, hz: int | None = None, backend: str | No
     backend = backend or os.environ.get("SPLICE_BACKEND") or registry.DEFAULT_BACKEND
     if backend not in BACKENDS:
         raise ValueError(f"SPLICE_BACKEND: unknown back end {backend!r}; known: {', '.join(BACKENDS)}")
-    why = cpython.unsupported()
+    why = cpython.unsupported() or unavailable(backend) or threads.unavailable()
     if why is not None:  # the program runs as it would without splice
         registry.say(f"automatic mode not started: {why}")
         return False

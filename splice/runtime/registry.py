@@ -677,6 +677,8 @@ def _register(f: types.FunctionType, backend: str, eager: bool, cache: bool = Tr
             _compile(f, st)
         elif _enabled and _link_early(f, st):
             _pending.discard(f)
+        elif (why := _no_watcher()) is not None:
+            _decline(f, st, f"{why}; so nothing compiles it once it warms up (eager=True compiles it now)")
         else:  # warming up, or waiting for enable()
             _pending.add(f)
             _ensure_watcher()
@@ -949,11 +951,20 @@ def _fallback(st: FunctionState, reason: str, detail: str | None = None) -> None
     st.status, st.reason, st.detail, st.compiled, st.installed = INTERPRETED, reason, detail, None, None
 
 
-def _decline(f: types.FunctionType, st: FunctionState) -> None:
-    """Leave ``f`` interpreted in a subinterpreter: no compile, no watcher."""
+def _decline(f: types.FunctionType, st: FunctionState, reason: str = SUBINTERPRETER) -> None:
+    """Leave ``f`` interpreted: no compile, no watcher (in a subinterpreter,
+    or where splice's own threads cannot run)."""
     _pending.discard(f)
-    _fallback(st, SUBINTERPRETER)
-    log("fallbacks", f"interpreted {f.__module__}.{f.__qualname__}: {SUBINTERPRETER}")
+    _fallback(st, reason)
+    log("fallbacks", f"interpreted {f.__module__}.{f.__qualname__}: {reason}")
+
+
+@functools.cache
+def _no_watcher() -> str | None:
+    """Why the watcher thread cannot run here, or None."""
+    from . import threads
+
+    return threads.unavailable()
 
 
 def _trial_compile(f: types.FunctionType, backend: str) -> tuple[str | None, Any]:

@@ -47,6 +47,18 @@ class _Config(ctypes.Structure):
 _libc = ctypes.CDLL(None)
 
 
+def unavailable() -> str | None:
+    """Why splice's own threads cannot run here (their helpers are native
+    code, in the copy-and-patch table), or None."""
+    from ..errors import Unsupported
+
+    try:
+        table()
+    except Unsupported as exc:
+        return str(exc)
+    return None
+
+
 class HiddenThread:
     """A running hidden thread calling ``tick`` (which returns the wait
     before its next call, in nanoseconds, or -1 to end the thread)."""
