@@ -45,3 +45,30 @@ def test_pip_install_ships_the_pth(tmp_path, editable: bool) -> None:
     out = subprocess.run([str(python), "-m", "pip", "uninstall", "-y", "-q", "splice"], capture_output=True,
                          text=True, timeout=300)
     assert out.returncode == 0 and not pth.exists(), out.stderr
+
+
+def _other(version: str) -> str | None:
+    found = sorted(Path.home().glob(f".pyenv/versions/{version}.*/bin/python{version}"))
+    return str(found[-1]) if found else None
+
+
+@pytest.mark.parametrize("version", [pytest.param(v, marks=pytest.mark.skipif(_other(v) is None, reason=f"no {v} here"))
+                                     for v in ("3.12", "3.13")])
+def test_pip_install_on_later_versions_runs_programs(tmp_path, version: str) -> None:
+    """``requires-python`` covers 3.11-3.13: the package installs (no
+    compiler needed) and ``splice run`` runs a program, saying in one line
+    why nothing compiles natively there."""
+    project = tmp_path / "project"
+    project.mkdir()
+    _copy_project(project)
+    venv = tmp_path / "venv"
+    subprocess.run([_other(version), "-m", "venv", str(venv)], check=True, timeout=300)
+    python = venv / "bin" / "python"
+    out = subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", str(project)], capture_output=True,
+                         text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    (tmp_path / "prog.py").write_text("print(sum(i * i for i in range(1000)))\n")
+    out = subprocess.run([str(python), "-m", "splice", "run", "prog.py"], capture_output=True, text=True,
+                         env={"PATH": "/usr/bin:/bin"}, cwd=tmp_path, timeout=120)
+    assert (out.returncode, out.stdout) == (0, "332833500\n"), out.stderr
+    assert out.stderr.startswith("splice: automatic mode not started: ") and out.stderr.count("\n") == 1
