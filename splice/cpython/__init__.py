@@ -20,7 +20,9 @@ A version package offers:
 - ``trampoline``: the entry and frame layout (absent or None while the version
   decodes but cannot yet run compiled code);
 - ``RESUME``: the opcode that follows a suspension (native generator code
-  checks for it where the interpreter does).
+  checks for it where the interpreter does);
+- ``monitored(code)``: whether a ``sys.monitoring`` tool watches ``code``
+  (compiled code steps aside then), or None before 3.12.
 """
 
 from __future__ import annotations

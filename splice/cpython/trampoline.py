@@ -27,7 +27,9 @@ pushed, so the native code runs with the arguments bound, cells made and
 free variables copied.  When it returns -2, which is what stepping aside
 returns (tracing or profiling is on), the check asks whether it stepped
 aside or the function returned -2; stepping aside, the original body runs
-in the interpreter.  Every constant the trampoline adds (True, False, -2,
+in the interpreter.  (A Python entry, the IR interpreter back end's, is
+the constant its block inverts instead of True, and its step-aside object
+the check's.)  Every constant the trampoline adds (True, False, -2,
 -1, 0, the yield sites) is a value ``marshal`` writes, and in a process without splice, or for a copy of the
 code, ``~True`` is -2 and ``~False`` is -1: the original body runs.
 
@@ -230,7 +232,7 @@ class _Block:
         if shape is None:
             prog = [("LOAD_CONST", "entry"), ("UNARY_INVERT", 0), ("COPY", 1), ("LOAD_CONST", "aside"),
                     ("IS_OP", 0), ("JUMP_IF_TRUE", "check"), ("RETURN_VALUE", 0),
-                    ("label", "check"), ("LOAD_CONST", ("v", True)), ("UNARY_INVERT", 0),
+                    ("label", "check"), ("LOAD_CONST", "check"), ("UNARY_INVERT", 0),
                     ("JUMP_IF_TRUE", "dispatch"), ("RETURN_VALUE", 0)]
         else:
             prog = _generator_program(code, shape)
@@ -315,6 +317,8 @@ class _Block:
         if shape is None:
             self.const("exit")
         self.const("resume")
+        if shape is None:
+            self.const("check")
         units, positions, labels = self._layout(prog, {}, self.tail)
         handlers: list[code_tables.Handler] = []
         self.body = labels["body"]
@@ -512,6 +516,8 @@ def _build_trampoline(dialect: Dialect, code: types.CodeType, entry: Any, step_a
     base = len(code.co_consts)
     consts[block.const("aside") - base] = step_aside
     consts[block.const("resume") - base] = False
+    if shape is None:
+        consts[block.const("check") - base] = True if entry is True else step_aside
     if shape is None:
         consts[block.const("exit") - base] = True
     new_units += block.dispatch(exits)

@@ -27,12 +27,19 @@ from . import direct_calls
 
 
 class _StepAside:
-    """The object a Python entry returns to make the trampoline run the original body."""
+    """The object a Python entry returns to make the trampoline run the
+    original body.  A function's trampoline then asks ``~`` of it whether
+    the entry stepped aside (True: a Python entry returns it for nothing
+    else); native entries are asked through ``~True`` instead, which
+    CPython 3.12 would warn about here."""
 
     __slots__ = ()
 
     def __repr__(self) -> str:
         return "<splice step-aside>"
+
+    def __invert__(self) -> bool:
+        return True
 
     def __reduce__(self) -> Any:
         return implementation().reduce_step_aside(self)
@@ -78,11 +85,12 @@ def osr_layout(code: types.CodeType) -> EntryLayout:
 def _python_entry(py_entry: Callable[[list[Any], dict, dict], Any], nslots: int) -> Callable[[], Any]:
     getframe, gettrace, getprofile = sys._getframe, sys.gettrace, sys.getprofile
     frame_slots = implementation().frame_slots
+    monitored = cpython.running().monitored
 
     def splice_py_entry(self: Any) -> Any:
-        if gettrace() is not None or getprofile() is not None:
-            return STEP_ASIDE
         frame = getframe(1)
+        if gettrace() is not None or getprofile() is not None or (monitored and monitored(frame.f_code)):
+            return STEP_ASIDE
         return py_entry(frame_slots(frame, nslots), frame.f_globals, frame.f_builtins)
 
     return type("splice_py_entry", (), {"__slots__": (), "__invert__": splice_py_entry,

@@ -89,9 +89,10 @@ def test_info_says_splice_does_not_compile_here(tmp_path, version):
 @pytest.mark.skipif(_interpreter("3.12") is None, reason="no CPython 3.12 here")
 def test_the_ir_interpreter_runs_functions_through_the_3_12_entry(tmp_path):
     """The 3.12 front end and trampoline end to end: results and exceptions
-    as the interpreter's, stepping aside for a tracer; a function without ``eager`` stays
+    as the interpreter's, stepping aside for a tracer and for a
+    ``sys.monitoring`` tool (global or local events); a function without ``eager`` stays
     interpreted (no thread of splice's runs without native helpers)."""
-    got = _run("3.12", "-c", textwrap.dedent("""
+    got = _run("3.12", "-W", "error", "-c", textwrap.dedent("""
         import sys, splice
         def f(a, b=2, *args, k=3, **kw):
             s = sum(i * b for i in range(a))
@@ -108,6 +109,19 @@ def test_the_ir_interpreter_runs_functions_through_the_3_12_entry(tmp_path):
         sys.settrace(tracer)
         f(3, 4, 5, k=1, z=2)
         sys.settrace(None)
+        m = sys.monitoring
+        m.use_tool_id(3, "lines")
+        seen = []
+        m.register_callback(3, m.events.LINE, lambda code, line: code.co_name == "f" and seen.append(line))
+        def monitor(events, local):
+            m.set_events(3, events)
+            m.set_local_events(3, f.__code__, local)
+            result = f(3, 4, 5, k=1, z=2)
+            m.set_events(3, 0)
+            m.set_local_events(3, f.__code__, 0)
+            return result
+        monitor(m.events.LINE, 0)
+        plain_seen = list(seen)
         splice.jit(f, backend="interp", eager=True)
         assert splice.explain(f).status == "compiled", splice.explain(f)
         print([f(10), f(3, 4, 5, k=1, z=2), f(2, k=0)] == plain, plain[2])
@@ -115,6 +129,9 @@ def test_the_ir_interpreter_runs_functions_through_the_3_12_entry(tmp_path):
         traced = f(3, 4, 5, k=1, z=2)
         sys.settrace(None)
         print(traced == plain[1], lines[:len(lines) // 2] == lines[len(lines) // 2:])  # stepped aside: traced
+        for events in ((m.events.LINE, 0), (0, m.events.LINE)):  # for every code object, then for f's
+            seen.clear()
+            print(monitor(*events) == plain[1], seen == plain_seen)
         @splice.jit(backend="interp")
         def g():
             return 1
@@ -122,7 +139,7 @@ def test_the_ir_interpreter_runs_functions_through_the_3_12_entry(tmp_path):
     """), cwd=str(tmp_path))
     assert got.returncode == 0, got.stderr
     assert got.stdout == ("True ZeroDivisionError('integer division or modulo by zero')\nTrue True\n"
-                          "interpreted True\n")
+                          "True True\nTrue True\ninterpreted True\n")
 
 
 def test_this_interpreter_is_supported_and_has_no_jit_of_its_own():

@@ -75,8 +75,9 @@ def test_trampoline_keeps_locations_and_handlers() -> None:
     assert [(e.start + 2 * shift, e.end + 2 * shift, e.target + 2 * shift, e.depth, e.lasti) for e in old_table] == \
         [(e.start, e.end, e.target, e.depth, e.lasti) for e in new_table]
     assert tramp.co_stacksize >= 41  # the call's operand on the stack + temporaries
-    # step-aside, the exit handler's and the dispatch's operands (unused), the check's, then the entry
-    assert tramp.co_consts[-5:] == (entry.STEP_ASIDE, True, False, True, print)
+    # step-aside, the exit handler's and the dispatch's operands (unused), the check's (an entry that is
+    # not native is asked through its step-aside object), then the entry
+    assert tramp.co_consts[-5:] == (entry.STEP_ASIDE, True, False, entry.STEP_ASIDE, print)
     assert tramp.co_code[2 * (at + shift):2 * end] == code.co_code[2 * at:]
     # without TraceExits the dispatch goes straight back to the original code
     assert TRAMPOLINE.dispatch_index(code) == end

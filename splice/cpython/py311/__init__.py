@@ -10,6 +10,8 @@ from .decode import decode, resumes_more_than_it_works
 from .feedback import class_of_version, version_tag, warmed_up
 
 RESUME = dis.opmap["RESUME"]
+# No sys.monitoring (PEP 669) before 3.12: a trace or profile function is all.
+monitored = None
 
 trampoline = Trampolines(Dialect(
     jump_if_true="POP_JUMP_FORWARD_IF_TRUE",
@@ -26,5 +28,5 @@ trampoline = Trampolines(Dialect(
     function_vectorcall=object.__basicsize__ + 13 * 8,
 ))
 
-__all__ = ["RESUME", "class_of_version", "decode", "resumes_more_than_it_works", "trampoline", "version_tag",
-           "warmed_up"]
+__all__ = ["RESUME", "class_of_version", "decode", "monitored", "resumes_more_than_it_works", "trampoline",
+           "version_tag", "warmed_up"]

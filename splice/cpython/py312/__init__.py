@@ -4,12 +4,22 @@ leaves, and the entry: a trampoline code object installed as
 ``splice.cpython``'s."""
 
 import dis
+import sys
+from types import CodeType
 
 from ..trampoline import Dialect, Trampolines
 from .decode import decode, resumes_more_than_it_works
 from .feedback import class_of_version, version_tag, warmed_up
 
 RESUME = dis.opmap["RESUME"]
+
+
+def monitored(code: CodeType) -> bool:
+    """Whether a ``sys.monitoring`` tool (PEP 669) has events set, for every
+    code object or for ``code``: compiled code then steps aside, as it does
+    for a trace or profile function."""
+    monitoring = sys.monitoring
+    return any(monitoring.get_events(tool) or monitoring.get_local_events(tool, code) for tool in range(6))
 
 trampoline = Trampolines(Dialect(
     jump_if_true="POP_JUMP_IF_TRUE",
@@ -25,5 +35,5 @@ trampoline = Trampolines(Dialect(
     function_vectorcall=object.__basicsize__ + 14 * 8,
 ))
 
-__all__ = ["RESUME", "class_of_version", "decode", "resumes_more_than_it_works", "trampoline", "version_tag",
-           "warmed_up"]
+__all__ = ["RESUME", "class_of_version", "decode", "monitored", "resumes_more_than_it_works", "trampoline",
+           "version_tag", "warmed_up"]
