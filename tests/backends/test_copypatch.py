@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import re
 import shutil
 import struct
 import subprocess
@@ -162,6 +163,34 @@ def test_the_table_records_the_digest_of_its_inputs() -> None:
         pytest.skip("the headers of every ABI in the table are needed to recompute its digest")
     assert build.recorded_digest(text) == build.inputs_digest(list(TABLES)), "stale: rebuild the stencils"
     assert build.recorded_digest("# inputs sha256: " + "0" * 64) == "0" * 64
+
+
+# What CPython keeps internal or changes between versions: frames, thread
+# and interpreter state, int digits, instance values and dict keys,
+# iterators, generators.  Templates reach them through the accessors of
+# the version headers (templates/py3XX.h, docs/copypatch.md).
+_INTERNAL = re.compile(
+    r"->(prev_instr|instr_ptr|f_func|f_funcobj|f_code|f_executable|localsplus|stacktop|f_globals|f_builtins"
+    r"|f_locals|frame_obj|owner|cframe|tracing|recursion_remaining|c_tracefunc|c_profilefunc|c_traceobj"
+    r"|c_profileobj|curexc_type|current_exception|async_exc|exc_info|datastack_|eval_frame|import_func"
+    r"|callable_cache|threads|interpreters|gilstate|ceval|f_frame|_f_frame_data|f_back|f_lineno|f_trace_lines"
+    r"|md_dict|ma_keys|ma_values|ma_version_tag|dk_|ht_cached_keys|gi_|it_index|it_seq|ob_refcnt|long_value)"
+    r"|(?<!chunk)->previous\b"
+    r"|\b(ob_digit|DK_\w+|_PyObject_ValuesPointer|_PyObject_ManagedDictPointer|_PyObject_DictOrValuesPointer"
+    r"|_PyFrame_InitializeSpecials|_PyFrame_Initialize|_Py_CheckRecursiveCall\w*|_Py_tracemalloc_config)\b")
+
+
+def test_templates_reach_internals_through_the_version_headers() -> None:
+    found = []
+    for path in sorted(build.TEMPLATES.iterdir()):
+        if re.fullmatch(r"py3\d+\.h", path.name):
+            continue
+        code = re.sub(r"/\*.*?\*/", lambda m: "\n" * m.group().count("\n"), path.read_text(), flags=re.S)
+        for number, line in enumerate(code.splitlines(), 1):
+            match = _INTERNAL.search(line.split("//")[0])
+            if match:
+                found.append(f"{path.name}:{number}: {match.group()}")
+    assert not found, "internal fields outside templates/py3XX.h:\n" + "\n".join(found)
 
 
 def test_every_table_has_the_same_stencils() -> None:

@@ -22,7 +22,7 @@ typedef struct {
 HELPER Py_ssize_t cacheable(PyObject *o, PyObject *name, int store)
 {
     PyTypeObject *tp = Py_TYPE(o);
-    if (!has_version(tp) || !(tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) || *_PyObject_ValuesPointer(o) == NULL ||
+    if (!has_version(tp) || !(tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) || SPLICE_INSTANCE_VALUES(o) == NULL ||
         (store ? tp->tp_setattro != GENERIC_SETATTRO : tp->tp_getattro != GENERIC_GETATTRO) ||
         _PyType_Lookup(tp, name) != NULL) {
         return -1;

@@ -7,7 +7,7 @@
 HELPER int is_coroutine(PyObject *o)
 {
     return Py_IS_TYPE(o, &PyCoro_Type)
-           || (Py_IS_TYPE(o, &PyGen_Type) && (((PyGenObject *)o)->gi_code->co_flags & CO_ITERABLE_COROUTINE));
+           || (Py_IS_TYPE(o, &PyGen_Type) && (SPLICE_GEN_CODE((PyGenObject *)o)->co_flags & CO_ITERABLE_COROUTINE));
 }
 
 /* A coroutine as it is, else what its type's __await__ returns (an
@@ -40,10 +40,10 @@ HELPER PyObject *awaitable_iter(PyObject *o)
 HELPER int being_awaited(PyObject *coro, int resume_opcode)
 {
     PyGenObject *gen = (PyGenObject *)coro;
-    if (gen->gi_frame_state >= FRAME_CLEARED || gen->gi_frame_state == FRAME_CREATED) {
+    if (SPLICE_GEN_STATE(gen) >= FRAME_CLEARED || SPLICE_GEN_STATE(gen) == FRAME_CREATED) {
         return 0;
     }
-    _Py_CODEUNIT next = ((_PyInterpreterFrame *)gen->gi_iframe)->prev_instr[1];
+    _Py_CODEUNIT next = SPLICE_FRAME_IP(SPLICE_GEN_FRAME(gen))[1];
     return _Py_OPCODE(next) == resume_opcode && _Py_OPARG(next) >= 2;
 }
 

@@ -6,7 +6,7 @@
 STENCIL
 {
     SET_LOCATION();
-    PyObject *builtins = frame->f_builtins, *bc;
+    PyObject *builtins = SPLICE_FRAME_BUILTINS(frame), *bc;
     if (PyDict_CheckExact(builtins)) {
         bc = _PyDict_GetItemWithError(builtins, OP0);
         if (bc == NULL) {

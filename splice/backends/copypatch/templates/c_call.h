@@ -40,7 +40,7 @@ HELPER PyObject *call_c_function(PyObject *callable, PyCFunction meth, int flags
     else {
         return NOT_DIRECT;
     }
-    if ((r == NULL) == (tstate->curexc_type == NULL)) {
+    if ((r == NULL) == SPLICE_NO_EXCEPTION(tstate)) {
         r = _Py_CheckFunctionResult(tstate, callable, r, NULL);
     }
     return r;

@@ -60,7 +60,7 @@ typedef struct {
  * call would raise RecursionError). */
 HELPER int frame_unseen(PyThreadState *tstate)
 {
-    return !INTERPRETER_NEEDED(tstate) && tstate->interp->eval_frame == NULL && tstate->recursion_remaining > 0 &&
+    return !INTERPRETER_NEEDED(tstate) && SPLICE_EVAL_FRAME_HOOK(tstate->interp) == NULL && SPLICE_PY_RECURSION_LEFT(tstate) > 0 &&
            !eval_breaker_set(tstate);
 }
 
@@ -135,8 +135,8 @@ HELPER PyObject *trace_frame_exit(PyThreadState *tstate, PyObject *r)
     if (r == NULL) {
         trace_exception(tstate);
     }
-    Py_tracefunc funcs[2] = {tstate->c_tracefunc, tstate->c_profilefunc};
-    PyObject *objs[2] = {tstate->c_traceobj, tstate->c_profileobj};
+    Py_tracefunc funcs[2] = {SPLICE_TRACE_FUNC(tstate), SPLICE_PROFILE_FUNC(tstate)};
+    PyObject *objs[2] = {SPLICE_TRACE_OBJ(tstate), SPLICE_PROFILE_OBJ(tstate)};
     for (int i = 0; i < 2; i++) {
         if (funcs[i] != NULL && trace_event(tstate, funcs[i], objs[i], PyTrace_RETURN, r != NULL ? r : Py_None) < 0) {
             Py_XDECREF(r);
@@ -150,19 +150,19 @@ HELPER PyObject *trace_frame_exit(PyThreadState *tstate, PyObject *r)
  * of it, and f_back links to the (complete) caller's frame object. */
 HELPER void take_ownership(PyFrameObject *f, _PyInterpreterFrame *frame)
 {
-    Py_ssize_t size = ((char *)&frame->localsplus[frame->stacktop]) - (char *)frame;
-    memcpy((_PyInterpreterFrame *)f->_f_frame_data, frame, size);
-    frame = (_PyInterpreterFrame *)f->_f_frame_data;
-    f->f_frame = frame;
-    frame->owner = FRAME_OWNED_BY_FRAME_OBJECT;
+    Py_ssize_t size = ((char *)&SPLICE_FRAME_SLOTS(frame)[SPLICE_FRAME_STACKTOP(frame)]) - (char *)frame;
+    memcpy(SPLICE_FRAMEOBJ_DATA(f), frame, size);
+    frame = SPLICE_FRAMEOBJ_DATA(f);
+    SPLICE_FRAMEOBJ_FRAME(f) = frame;
+    SPLICE_FRAME_OWNER(frame) = FRAME_OWNED_BY_FRAME_OBJECT;
     /* Never incomplete: prev_instr is past RESUME. The caller (current
      * again) is a compiled frame, hence complete too. */
-    if (frame->previous != NULL) {
+    if (SPLICE_FRAME_PREVIOUS(frame) != NULL) {
         PyFrameObject *back = PyEval_GetFrame();  /* clears a MemoryError, as take_ownership does */
         if (back != NULL) {
-            f->f_back = (PyFrameObject *)Py_NewRef(back);
+            SPLICE_FRAMEOBJ_BACK(f) = (PyFrameObject *)Py_NewRef(back);
         }
-        frame->previous = NULL;
+        SPLICE_FRAME_PREVIOUS(frame) = NULL;
     }
     if (!PyObject_GC_IsTracked((PyObject *)f)) {
         PyObject_GC_Track((PyObject *)f);
@@ -173,8 +173,8 @@ HELPER void take_ownership(PyFrameObject *f, _PyInterpreterFrame *frame)
  * outlives the frame, given a copy of it (1: nothing left to clear). */
 static __attribute__((noinline)) int release_frame_object(_PyInterpreterFrame *frame)
 {
-    PyFrameObject *f = frame->frame_obj;
-    frame->frame_obj = NULL;
+    PyFrameObject *f = SPLICE_FRAME_OBJECT(frame);
+    SPLICE_FRAME_OBJECT(frame) = NULL;
     if (Py_REFCNT(f) > 1) {
         take_ownership(f, frame);
         Py_DECREF(f);
@@ -188,19 +188,19 @@ static __attribute__((noinline)) int release_frame_object(_PyInterpreterFrame *f
  * longer current. */
 HELPER void clear_frame(_PyInterpreterFrame *frame)
 {
-    if (frame->frame_obj != NULL && release_frame_object(frame)) {
+    if (SPLICE_FRAME_OBJECT(frame) != NULL && release_frame_object(frame)) {
         return;
     }
     /* (No frame object is left to reach this frame: a finalizer that a
      * release runs cannot change its stacktop, so it is read once.) */
-    PyObject **end = frame->localsplus + frame->stacktop;
+    PyObject **end = SPLICE_FRAME_SLOTS(frame) + SPLICE_FRAME_STACKTOP(frame);
     NOT_VECTORISED
-    for (PyObject **p = frame->localsplus; p < end; p++) {
+    for (PyObject **p = SPLICE_FRAME_SLOTS(frame); p < end; p++) {
         Py_XDECREF(*p);
     }
-    Py_XDECREF(frame->f_locals);
-    Py_DECREF(frame->f_func);
-    Py_DECREF(frame->f_code);
+    Py_XDECREF(SPLICE_FRAME_LOCALS(frame));
+    Py_DECREF(SPLICE_FRAME_FUNC(frame));
+    Py_DECREF(SPLICE_FRAME_CODE(frame));
 }
 
 /* pystate.c's data-stack chunk sizes (DATA_STACK_CHUNK_SIZE, MINIMUM_OVERHEAD). */
@@ -247,15 +247,15 @@ HELPER PyObject **push_chunk(PyThreadState *tstate, size_t size, _PyStackChunk *
             return NULL;
         }
     }
-    _PyStackChunk *previous = tstate->datastack_chunk;
+    _PyStackChunk *previous = SPLICE_DATASTACK_CHUNK(tstate);
     if (previous != NULL) {
-        previous->top = tstate->datastack_top - &previous->data[0];
+        previous->top = SPLICE_DATASTACK_TOP(tstate) - &previous->data[0];
     }
     chunk->previous = previous;
     chunk->size = bytes;
     chunk->top = 0;
-    tstate->datastack_chunk = chunk;
-    tstate->datastack_limit = (PyObject **)((char *)chunk + bytes);
+    SPLICE_DATASTACK_CHUNK(tstate) = chunk;
+    SPLICE_DATASTACK_LIMIT(tstate) = (PyObject **)((char *)chunk + bytes);
     /* A thread's first chunk (a call from C, such as _thread's bootstrap,
      * before any Python frame ran on the thread): as pystate.c's push_chunk,
      * the frame skips the first slot, so that popping it never frees the
@@ -267,15 +267,15 @@ HELPER PyObject **push_chunk(PyThreadState *tstate, size_t size, _PyStackChunk *
  * chunk (kept as the spare if there is none) when the frame was its first. */
 HELPER void pop_frame(PyThreadState *tstate, PyObject **base, _PyStackChunk **spare)
 {
-    _PyStackChunk *chunk = tstate->datastack_chunk;
+    _PyStackChunk *chunk = SPLICE_DATASTACK_CHUNK(tstate);
     if (base != &chunk->data[0]) {
-        tstate->datastack_top = base;
+        SPLICE_DATASTACK_TOP(tstate) = base;
         return;
     }
     _PyStackChunk *previous = chunk->previous;
-    tstate->datastack_chunk = previous;
-    tstate->datastack_top = &previous->data[previous->top];
-    tstate->datastack_limit = (PyObject **)((char *)previous + previous->size);
+    SPLICE_DATASTACK_CHUNK(tstate) = previous;
+    SPLICE_DATASTACK_TOP(tstate) = &previous->data[previous->top];
+    SPLICE_DATASTACK_LIMIT(tstate) = (PyObject **)((char *)previous + previous->size);
     if (*spare == NULL) {
         *spare = chunk;
         return;
@@ -466,16 +466,16 @@ static __attribute__((noinline)) PyObject *leave_slowly(_PyInterpreterFrame *fra
                                                         _PyInterpreterFrame *callee, const splice_record *rec,
                                                         PyObject *r, PyObject **base, _PyStackChunk **spare)
 {
-    PyCodeObject *co = callee->f_code;
+    PyCodeObject *co = SPLICE_FRAME_CODE(callee);
     if (r != NULL && r == rec->step_aside && resume_pending(callee)) {
         /* The body left at a TraceExit: the interpreter goes on from the
          * trampoline's dispatch, with the step-aside object on the stack as
          * the trampoline would have it, and returns the function's result
          * (or fails, having added the frame's traceback entry). */
-        callee->localsplus[co->co_nlocalsplus] = r;
-        callee->stacktop = co->co_nlocalsplus + 1;
-        callee->prev_instr = _PyCode_CODE(co) + rec->dispatch_index - 1;
-        tstate->cframe->current_frame = frame;  /* the evaluator links the callee to it */
+        SPLICE_FRAME_SLOTS(callee)[co->co_nlocalsplus] = r;
+        SPLICE_FRAME_STACKTOP(callee) = co->co_nlocalsplus + 1;
+        SPLICE_FRAME_IP(callee) = _PyCode_CODE(co) + rec->dispatch_index - 1;
+        SPLICE_CURRENT_FRAME(tstate) = frame;  /* the evaluator links the callee to it */
         r = _PyEval_EvalFrameDefault(tstate, callee, 0);
     }
     else {
@@ -483,22 +483,22 @@ static __attribute__((noinline)) PyObject *leave_slowly(_PyInterpreterFrame *fra
             /* As the interpreter's error label, then its exit handler. */
             int unit = take_exit(callee);
             if (unit < 0) {
-                if (callee->prev_instr >= _PyCode_CODE(co) + co->_co_firsttraceable) {  /* not _PyFrame_IsIncomplete */
+                if (SPLICE_FRAME_IP(callee) >= _PyCode_CODE(co) + co->_co_firsttraceable) {  /* not _PyFrame_IsIncomplete */
                     add_traceback_entry();
                 }
             }
             else {
-                callee->prev_instr = _PyCode_CODE(co) + unit;
+                SPLICE_FRAME_IP(callee) = _PyCode_CODE(co) + unit;
             }
         }
-        if (tstate->cframe->use_tracing) {  /* switched on while the body ran */
+        if (SPLICE_TRACING_ON(tstate)) {  /* switched on while the body ran */
             r = trace_frame_exit(tstate, r);
         }
     }
-    tstate->cframe->current_frame = frame;
+    SPLICE_CURRENT_FRAME(tstate) = frame;
     clear_frame(callee);
     pop_frame(tstate, base, spare);
-    tstate->recursion_remaining++;
+    SPLICE_PY_RECURSION_LEFT(tstate)++;
     return r;
 }
 
@@ -512,14 +512,14 @@ static __attribute__((noinline)) PyObject *run_frame(_PyInterpreterFrame *frame,
                                                      _PyInterpreterFrame *callee, const splice_record *rec,
                                                      _PyStackChunk **spare)
 {
-    PyObject *r = rec->body(callee, callee->localsplus, tstate);
-    if (!LIKELY(r != rec->step_aside && r != NULL && !tstate->cframe->use_tracing)) {
+    PyObject *r = rec->body(callee, SPLICE_FRAME_SLOTS(callee), tstate);
+    if (!LIKELY(r != rec->step_aside && r != NULL && !SPLICE_TRACING_ON(tstate))) {
         return leave_slowly(frame, tstate, callee, rec, r, (PyObject **)callee, spare);
     }
-    tstate->cframe->current_frame = frame;
+    SPLICE_CURRENT_FRAME(tstate) = frame;
     clear_frame(callee);
     pop_frame(tstate, (PyObject **)callee, spare);
-    tstate->recursion_remaining++;
+    SPLICE_PY_RECURSION_LEFT(tstate)++;
     return r;
 }
 
@@ -542,13 +542,13 @@ HELPER _PyInterpreterFrame *push_direct(_PyInterpreterFrame *frame, PyThreadStat
                                         int simple, stack_cache *c_stack, _PyStackChunk **spare, PyObject *varargs,
                                         PyObject *varkw)
 {
-    if (INTERPRETER_NEEDED(tstate) || tstate->interp->eval_frame != NULL ||
-        ((tstate->recursion_remaining & (C_STACK_EVERY - 1)) == 0 && c_stack_short(tstate, c_stack))) {
+    if (INTERPRETER_NEEDED(tstate) || SPLICE_EVAL_FRAME_HOOK(tstate->interp) != NULL ||
+        ((SPLICE_PY_RECURSION_LEFT(tstate) & (C_STACK_EVERY - 1)) == 0 && c_stack_short(tstate, c_stack))) {
         Py_XDECREF(varargs);
         Py_XDECREF(varkw);
         return NO_FRAME;
     }
-    if (tstate->recursion_remaining-- <= 0 && _Py_CheckRecursiveCall(tstate, "")) {
+    if (SPLICE_PY_RECURSION_LEFT(tstate)-- <= 0 && SPLICE_PY_RECURSION_ERROR(tstate)) {
         /* _Py_CheckRecursiveCall gave the count back; what the frame would
          * have taken over is released, as the interpreter's unwinding of
          * the frame it pushed releases it. */
@@ -560,12 +560,12 @@ HELPER _PyInterpreterFrame *push_direct(_PyInterpreterFrame *frame, PyThreadStat
     }
     /* Non-NULL: this code runs on a frame of the data stack. */
     size_t size = co->co_nlocalsplus + co->co_stacksize + FRAME_SPECIALS_SIZE;
-    PyObject **base = tstate->datastack_top;
+    PyObject **base = SPLICE_DATASTACK_TOP(tstate);
     PyObject **top = base + size;
-    if (top >= tstate->datastack_limit) {
+    if (top >= SPLICE_DATASTACK_LIMIT(tstate)) {
         base = push_chunk(tstate, size, spare);
         if (base == NULL) {
-            tstate->recursion_remaining++;
+            SPLICE_PY_RECURSION_LEFT(tstate)++;
             Py_XDECREF(varargs);
             Py_XDECREF(varkw);
             return NO_FRAME;  /* the generic path reports the MemoryError */
@@ -573,7 +573,7 @@ HELPER _PyInterpreterFrame *push_direct(_PyInterpreterFrame *frame, PyThreadStat
         top = base + size;
     }
     _PyInterpreterFrame *callee = (_PyInterpreterFrame *)base;
-    tstate->datastack_top = top;
+    SPLICE_DATASTACK_TOP(tstate) = top;
     if (method != NULL) {
         Py_INCREF(func);
         Py_INCREF(self);
@@ -582,8 +582,8 @@ HELPER _PyInterpreterFrame *push_direct(_PyInterpreterFrame *frame, PyThreadStat
     /* The frame takes the function, self and the arguments over, as the
      * interpreter's inlined CALL does: a parameter the callee unbinds frees
      * its object there and then. */
-    _PyFrame_InitializeSpecials(callee, func, NULL, co->co_nlocalsplus);
-    PyObject **locals = callee->localsplus;
+    SPLICE_FRAME_INIT(callee, func, co);
+    PyObject **locals = SPLICE_FRAME_SLOTS(callee);
     int i = 0;
     if (self != NULL) {
         locals[i++] = self;
@@ -629,20 +629,20 @@ HELPER _PyInterpreterFrame *push_direct(_PyInterpreterFrame *frame, PyThreadStat
 HELPER PyObject *start_direct(_PyInterpreterFrame *frame, PyThreadState *tstate, _PyInterpreterFrame *callee,
                               const splice_record *rec, _PyStackChunk **spare)
 {
-    PyCodeObject *co = callee->f_code;
-    callee->previous = frame;
-    tstate->cframe->current_frame = callee;
+    PyCodeObject *co = SPLICE_FRAME_CODE(callee);
+    SPLICE_FRAME_PREVIOUS(callee) = frame;
+    SPLICE_CURRENT_FRAME(tstate) = callee;
     if ((co->co_ncellvars | co->co_nfreevars) &&
-            make_cells((PyFunctionObject *)callee->f_func, co, callee->localsplus) < 0) {
+            make_cells((PyFunctionObject *)SPLICE_FRAME_FUNC(callee), co, SPLICE_FRAME_SLOTS(callee)) < 0) {
         return leave_slowly(frame, tstate, callee, rec, NULL, (PyObject **)callee, spare);
     }
     if (eval_breaker_set(tstate)) {
-        callee->prev_instr = _PyCode_CODE(co) + rec->resume_index;
+        SPLICE_FRAME_IP(callee) = _PyCode_CODE(co) + rec->resume_index;
         if (handle_eval_breaker(tstate) < 0) {
             return leave_slowly(frame, tstate, callee, rec, NULL, (PyObject **)callee, spare);
         }
     }
-    callee->prev_instr = _PyCode_CODE(co) + rec->call_index;
+    SPLICE_FRAME_IP(callee) = _PyCode_CODE(co) + rec->call_index;
     return run_frame(frame, tstate, callee, rec, spare);
 }
 
@@ -659,8 +659,8 @@ HELPER PyObject *trivial_attribute(splice_record *rec, PyObject *o)
             break;
         }
     }
-    PyDictValues *values = index1 && (tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) ? *_PyObject_ValuesPointer(o) : NULL;
-    PyObject *r = values != NULL ? values->values[index1 - 1] : NULL;
+    PyDictValues *values = index1 && (tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) ? SPLICE_INSTANCE_VALUES(o) : NULL;
+    PyObject *r = values != NULL ? SPLICE_VALUES_AT(values, index1 - 1) : NULL;
     if (r == NULL && index1 == 0) {
         remember(rec->trivial_cache, o, rec->trivial_value, 0);
     }

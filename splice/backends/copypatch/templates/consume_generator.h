@@ -48,17 +48,17 @@ HELPER int consumer_kind(PyObject *callable)
 HELPER void finish_generator(PyThreadState *tstate, PyGenObject *gen, _PyInterpreterFrame *frame,
                              _PyInterpreterFrame *caller, PyObject **stack, Py_ssize_t depth)
 {
-    tstate->cframe->current_frame = caller;
-    tstate->exc_info = gen->gi_exc_state.previous_item;
-    gen->gi_exc_state.previous_item = NULL;
-    frame->previous = NULL;
-    tstate->recursion_remaining++;
-    Py_CLEAR(gen->gi_exc_state.exc_value);
-    gen->gi_frame_state = FRAME_CLEARED;
+    SPLICE_CURRENT_FRAME(tstate) = caller;
+    SPLICE_EXC_INFO(tstate) = SPLICE_GEN_EXC_STATE(gen)->previous_item;
+    SPLICE_GEN_EXC_STATE(gen)->previous_item = NULL;
+    SPLICE_FRAME_PREVIOUS(frame) = NULL;
+    SPLICE_PY_RECURSION_LEFT(tstate)++;
+    Py_CLEAR(SPLICE_GEN_EXC_STATE(gen)->exc_value);
+    SPLICE_GEN_STATE(gen) = FRAME_CLEARED;
     for (Py_ssize_t i = 0; i < depth; i++) {
         Py_CLEAR(stack[i]);
     }
-    frame->stacktop = (int)(stack - frame->localsplus);
+    SPLICE_FRAME_STACKTOP(frame) = (int)(stack - SPLICE_FRAME_SLOTS(frame));
     clear_frame(frame);
 }
 
@@ -75,19 +75,19 @@ HELPER PyObject *consume_generator(PyThreadState *tstate, PyObject *callable, Py
                                    const record_slot *records, stack_cache *c_stack)
 {
     int kind = consumer_kind(callable);
-    if (kind < 0 || gen->gi_frame_state != FRAME_CREATED || INTERPRETER_NEEDED(tstate) ||
+    if (kind < 0 || SPLICE_GEN_STATE(gen) != FRAME_CREATED || INTERPRETER_NEEDED(tstate) ||
         c_stack_short(tstate, c_stack)) {
         return NOT_DIRECT;
     }
-    PyCodeObject *code = (PyCodeObject *)gen->gi_code;
+    PyCodeObject *code = SPLICE_GEN_CODE(gen);
     const splice_record *rec = record_of(code, records);
     if (rec == NULL || rec->drain == NULL) {
         return NOT_DIRECT;
     }
     Py_ssize_t nspill = rec->spills;
     PyObject *entry = (PyObject *)rec - 1;
-    _PyInterpreterFrame *frame = (_PyInterpreterFrame *)gen->gi_iframe;
-    PyObject **stack = frame->localsplus + code->co_nlocalsplus;
+    _PyInterpreterFrame *frame = SPLICE_GEN_FRAME(gen);
+    PyObject **stack = SPLICE_FRAME_SLOTS(frame) + code->co_nlocalsplus;
     Py_ssize_t depth = nspill + 2;  /* spill slots, sent value, site */
 
     PyObject *acc = kind == CONSUME_SET ? PySet_New(NULL)
@@ -98,8 +98,8 @@ HELPER PyObject *consume_generator(PyThreadState *tstate, PyObject *callable, Py
     if (acc == NULL && kind != CONSUME_MAX && kind != CONSUME_MIN) {
         return NULL;
     }
-    if (tstate->recursion_remaining-- <= 0 && _Py_CheckRecursiveCall(tstate, "")) {
-        tstate->recursion_remaining++;
+    if (SPLICE_PY_RECURSION_LEFT(tstate)-- <= 0 && SPLICE_PY_RECURSION_ERROR(tstate)) {
+        SPLICE_PY_RECURSION_LEFT(tstate)++;
         Py_XDECREF(acc);
         return NULL;
     }
@@ -113,13 +113,13 @@ HELPER PyObject *consume_generator(PyThreadState *tstate, PyObject *callable, Py
     stack[nspill + 1] = PyLong_FromLong(0);
     stack[nspill + 2] = acc;
     stack[nspill + 3] = (PyObject *)(intptr_t)kind;
-    _PyInterpreterFrame *caller = tstate->cframe->current_frame;
-    frame->previous = caller;
-    gen->gi_exc_state.previous_item = tstate->exc_info;
-    tstate->exc_info = &gen->gi_exc_state;
-    gen->gi_frame_state = FRAME_EXECUTING;
-    frame->stacktop = -1;  /* as the interpreter keeps a running frame: the GC visits none of it */
-    tstate->cframe->current_frame = frame;
+    _PyInterpreterFrame *caller = SPLICE_CURRENT_FRAME(tstate);
+    SPLICE_FRAME_PREVIOUS(frame) = caller;
+    SPLICE_GEN_EXC_STATE(gen)->previous_item = SPLICE_EXC_INFO(tstate);
+    SPLICE_EXC_INFO(tstate) = SPLICE_GEN_EXC_STATE(gen);
+    SPLICE_GEN_STATE(gen) = FRAME_EXECUTING;
+    SPLICE_FRAME_STACKTOP(frame) = -1;  /* as the interpreter keeps a running frame: the GC visits none of it */
+    SPLICE_CURRENT_FRAME(tstate) = frame;
     /* The drain entry returns the returned marker, the int -1 (done;
      * cpython/py311/trampoline.py's RETURNED), NULL (the body raised) or the int 1 when
      * the builtin has its answer (any/all), 0 when it failed; then the

@@ -23,13 +23,13 @@
 __attribute__((flatten)) PyObject *_jit_stencil(PyObject *self, _PyInterpreterFrame *frame, PyThreadState *tstate)
 {
     PyObject *expected = *(PyObject **)(self + 1);
-    if (frame == NULL || (PyObject *)frame->f_code != expected) {
+    if (frame == NULL || (PyObject *)SPLICE_FRAME_CODE(frame) != expected) {
         /* Not this trampoline's frame: never run native code there.
          * trampoline_invert found the record through this frame's code, so
          * only a caller other than it could get here. */
         return Py_NewRef(OP0);
     }
-    PyObject **slots = frame->localsplus;
+    PyObject **slots = SPLICE_FRAME_SLOTS(frame);
 #ifdef GENERATOR
     PyObject **spill = (PyObject **)((char *)slots + FAR(_JIT_OP2));
     Py_ssize_t nspill = (Py_ssize_t)FAR(_JIT_OP3);

@@ -11,7 +11,7 @@
 STENCIL
 {
 #ifdef TRACEBACK
-    PyFrameObject *f = frame->frame_obj;
+    PyFrameObject *f = SPLICE_FRAME_OBJECT(frame);
     if (f == NULL) {
         /* As ceval's error label: when the frame object cannot be made, a
          * MemoryError replaces the exception (PyEval_GetFrame clears its
@@ -32,7 +32,7 @@ STENCIL
     if (f != NULL) {
         PyTraceBack_Here(f);
     }
-    if (tstate->cframe->use_tracing) {  /* switched on while this frame ran */
+    if (SPLICE_TRACING_ON(tstate)) {  /* switched on while this frame ran */
         COLD_PATH();
         trace_exception(tstate);
     }

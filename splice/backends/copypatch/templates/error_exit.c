@@ -23,9 +23,9 @@ STENCIL
     PyErr_Fetch(&type, &value, &tb);
     if (tb != NULL && PyTraceBack_Check(tb) &&
         ((PyTracebackObject *)tb)->tb_frame != NULL &&
-        ((PyTracebackObject *)tb)->tb_frame->f_frame == frame) {
+        SPLICE_FRAMEOBJ_FRAME(((PyTracebackObject *)tb)->tb_frame) == frame) {
         PyTracebackObject *top = (PyTracebackObject *)tb;
-        frame->prev_instr = _PyCode_CODE(frame->f_code) + top->tb_lasti / (int)sizeof(_Py_CODEUNIT);
+        SPLICE_FRAME_IP(frame) = _PyCode_CODE(SPLICE_FRAME_CODE(frame)) + top->tb_lasti / (int)sizeof(_Py_CODEUNIT);
         PyObject *next = Py_XNewRef((PyObject *)top->tb_next);
         Py_DECREF(tb);
         tb = next;
@@ -34,7 +34,7 @@ STENCIL
         }
     }
     else {
-        frame->prev_instr = _PyCode_CODE(frame->f_code) + frame->f_code->_co_firsttraceable - 1;
+        SPLICE_FRAME_IP(frame) = _PyCode_CODE(SPLICE_FRAME_CODE(frame)) + SPLICE_FRAME_CODE(frame)->_co_firsttraceable - 1;
     }
     PyErr_Restore(type, value, tb);
 #endif

@@ -4,7 +4,7 @@
 
 STENCIL
 {
-    _PyErr_StackItem *exc_info = tstate->exc_info;
+    _PyErr_StackItem *exc_info = SPLICE_EXC_INFO(tstate);
 #ifdef PUSH
     PyObject *prev = exc_info->exc_value;
     RES0 = prev != NULL ? prev : Py_NewRef(Py_None);

@@ -17,15 +17,15 @@
 
 static inline PyObject **exit_stash(_PyInterpreterFrame *frame)
 {
-    return frame->localsplus + frame->f_code->co_nlocalsplus + EXIT_STASH_SLOT;
+    return SPLICE_FRAME_SLOTS(frame) + SPLICE_FRAME_CODE(frame)->co_nlocalsplus + EXIT_STASH_SLOT;
 }
 
 static inline void stash_exit(_PyInterpreterFrame *frame)
 {
     PyObject **s = exit_stash(frame);
-    s[0] = (PyObject *)(intptr_t)(frame->prev_instr - _PyCode_CODE(frame->f_code));
+    s[0] = (PyObject *)(intptr_t)(SPLICE_FRAME_IP(frame) - _PyCode_CODE(SPLICE_FRAME_CODE(frame)));
     s[1] = (PyObject *)((uintptr_t)frame ^ EXIT_STASH_MAGIC);
-    frame->prev_instr = _PyCode_CODE(frame->f_code) + frame->f_code->_co_firsttraceable - 1;
+    SPLICE_FRAME_IP(frame) = _PyCode_CODE(SPLICE_FRAME_CODE(frame)) + SPLICE_FRAME_CODE(frame)->_co_firsttraceable - 1;
 }
 
 /* The stashed code unit (the stash is used up), or -1. */
@@ -80,8 +80,8 @@ static inline int took_aside(_PyInterpreterFrame *frame)
 
 static inline PyObject **resume_stash(_PyInterpreterFrame *frame)
 {
-    PyCodeObject *code = frame->f_code;
-    return frame->localsplus + code->co_nlocalsplus + code->co_stacksize - RESUME_STASH_WORDS;
+    PyCodeObject *code = SPLICE_FRAME_CODE(frame);
+    return SPLICE_FRAME_SLOTS(frame) + code->co_nlocalsplus + code->co_stacksize - RESUME_STASH_WORDS;
 }
 
 static inline void stash_resume(_PyInterpreterFrame *frame, intptr_t site, PyObject *stack)

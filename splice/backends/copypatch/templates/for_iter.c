@@ -1,9 +1,12 @@
 /* next(ARG0) into RES0 and continue with the body; TARGET0 when exhausted.
  * With feedback, first a path for the exact iterator type: -DLIST_,
- * -DTUPLE (index into the sequence) or -DRANGE (compute the int), using the
- * iterator structs of 3.11's listobject.c / tupleobject.c / rangeobject.c,
- * which splice checks against live iterators before using these stencils
- * (copypatch/specialise.py).
+ * -DTUPLE (index into the sequence) or -DRANGE (compute the int), reading
+ * the iterators as the version header lays them out (py311.h: SPLICE_SEQITER_*,
+ * SPLICE_RANGEITER_*), which splice checks against live iterators before
+ * using these stencils (copypatch/specialise.py).
+ * An exhausted list or tuple iterator lets go of its sequence, as
+ * listiter_next and tupleiter_next do, so that the sequence may be freed
+ * while the iterator lives on.
  * -DCHECK_RANGE / -DGUARD_RANGE: CheckRangeIter, alone (RES0, a C truth
  * value) or fused with its Branch (to TARGET0 unless ARG0 is an exact
  * range iterator).  -DRANGE_NEXT: RangeNext, the next value of that
@@ -14,20 +17,6 @@
  * at its end, leaving the iterator as it is (the ForIter there releases
  * the list, after the speculated loop stored its locals). */
 #include "stencil.h"
-
-typedef struct {
-    PyObject_HEAD
-    Py_ssize_t it_index;
-    PyObject *it_seq;  /* NULL once exhausted */
-} seqiterobject;
-
-typedef struct {
-    PyObject_HEAD
-    long index;
-    long start;
-    long step;
-    long len;
-} rangeiterobject;
 
 #if defined(CHECK_RANGE) || defined(GUARD_RANGE)
 # define CHECKED_TYPE PyRangeIter_Type
@@ -47,22 +36,34 @@ STENCIL
     }
     CONTINUE();
 #elif defined(LIST_NEXT)
-    seqiterobject *si = (seqiterobject *)it;
-    PyObject *seq = si->it_seq;
-    if (seq != NULL && si->it_index < Py_SIZE(seq)) {
-        RES0 = Py_NewRef(((PyListObject *)seq)->ob_item[si->it_index++]);
+    PyObject *seq = SPLICE_SEQITER_SEQ(it);
+    if (seq != NULL && SPLICE_SEQITER_INDEX(it) < Py_SIZE(seq)) {
+        RES0 = Py_NewRef(((PyListObject *)seq)->ob_item[SPLICE_SEQITER_INDEX(it)++]);
         CONTINUE();
     }
     GOTO(_JIT_TARGET0);
 #elif defined(RANGE_NEXT)
-    rangeiterobject *r = (rangeiterobject *)it;
-    if (r->index < r->len) {
-        *(int64_t *)&RES0 = (int64_t)(r->start + (unsigned long)(r->index++) * r->step);
+    if (SPLICE_RANGEITER_LEFT(it)) {
+        *(int64_t *)&RES0 = (int64_t)SPLICE_RANGEITER_TAKE(it);
         CONTINUE();
     }
     GOTO(_JIT_TARGET0);
 #else
-#if defined(LIST_) || defined(TUPLE)
+#if defined(RANGE)
+    if (Py_TYPE(it) == &PyRangeIter_Type) {
+        if (SPLICE_RANGEITER_LEFT(it)) {
+            PyObject *v = PyLong_FromLong(SPLICE_RANGEITER_TAKE(it));
+            if (v == NULL) {
+                SET_LOCATION();
+                ERROR();
+            }
+            RES0 = v;
+            CONTINUE();
+        }
+        GOTO(_JIT_TARGET0);
+    }
+    COLD_PATH();
+#elif defined(LIST_) || defined(TUPLE)
 # ifdef LIST_
     if (Py_TYPE(it) == &PyListIter_Type) {
 #  define ITEMS(s) (((PyListObject *)(s))->ob_item)
@@ -70,30 +71,14 @@ STENCIL
     if (Py_TYPE(it) == &PyTupleIter_Type) {
 #  define ITEMS(s) (((PyTupleObject *)(s))->ob_item)
 # endif
-        seqiterobject *si = (seqiterobject *)it;
-        PyObject *seq = si->it_seq;
+        PyObject *seq = SPLICE_SEQITER_SEQ(it);
         if (seq != NULL) {
-            if (si->it_index < Py_SIZE(seq)) {
-                RES0 = Py_NewRef(ITEMS(seq)[si->it_index++]);
+            if (SPLICE_SEQITER_INDEX(it) < Py_SIZE(seq)) {
+                RES0 = Py_NewRef(ITEMS(seq)[SPLICE_SEQITER_INDEX(it)++]);
                 CONTINUE();
             }
-            si->it_seq = NULL;
+            SPLICE_SEQITER_SEQ(it) = NULL;
             Py_DECREF(seq);
-        }
-        GOTO(_JIT_TARGET0);
-    }
-    COLD_PATH();
-#elif defined(RANGE)
-    if (Py_TYPE(it) == &PyRangeIter_Type) {
-        rangeiterobject *r = (rangeiterobject *)it;
-        if (r->index < r->len) {
-            PyObject *v = PyLong_FromLong((long)(r->start + (unsigned long)(r->index++) * r->step));
-            if (v == NULL) {
-                SET_LOCATION();
-                ERROR();
-            }
-            RES0 = v;
-            CONTINUE();
         }
         GOTO(_JIT_TARGET0);
     }

@@ -13,7 +13,7 @@ STENCIL
     PyTypeObject *tp = Py_TYPE(o);
     PyDictObject *dict = NULL;
     if (LIKELY(tp->tp_version_tag == (unsigned int)OPINT(_JIT_OP1) && (tp->tp_flags & Py_TPFLAGS_MANAGED_DICT))) {
-        dict = *(PyDictObject **)_PyObject_ManagedDictPointer(o);
+        dict = (PyDictObject *)SPLICE_MANAGED_DICT(o);
     }
 #ifdef STORE
     SET_LOCATION();  /* the store may release an old value, or fail */
@@ -24,16 +24,16 @@ STENCIL
 #else
     PyObject *r = NULL;
     if (dict != NULL) {
-        PyDictKeysObject *keys = dict->ma_keys;
+        PyDictKeysObject *keys = SPLICE_DICT_KEYS(dict);
         size_t hint = (size_t)OPINT(_JIT_OP2);
-        if (hint < (size_t)keys->dk_nentries) {
-            if (DK_IS_UNICODE(keys)) {
-                PyDictUnicodeEntry *ep = DK_UNICODE_ENTRIES(keys) + hint;
+        if (hint < (size_t)SPLICE_KEYS_USED(keys)) {
+            if (SPLICE_KEYS_ALL_STR(keys)) {
+                PyDictUnicodeEntry *ep = SPLICE_KEYS_STR_ENTRIES(keys) + hint;
                 r = ep->me_key == OP0 ? ep->me_value : NULL;
             }
             else {  /* keys other than str */
                 COLD_PATH();
-                PyDictKeyEntry *ep = DK_ENTRIES(keys) + hint;
+                PyDictKeyEntry *ep = SPLICE_KEYS_ENTRIES(keys) + hint;
                 r = ep->me_key == OP0 ? ep->me_value : NULL;
             }
         }

@@ -36,11 +36,11 @@ STENCIL
     PyObject *o = ARG0;
     PyTypeObject *tp = Py_TYPE(o);
     if (LIKELY(tp->tp_version_tag == (uint32_t)OPINT(_JIT_OP1) && (tp->tp_flags & Py_TPFLAGS_MANAGED_DICT))) {
-        PyDictValues *values = *_PyObject_ValuesPointer(o);
-        PyObject *r = values != NULL ? values->values[OPINT(_JIT_OP2)] : NULL;
+        PyDictValues *values = SPLICE_INSTANCE_VALUES(o);
+        PyObject *r = values != NULL ? SPLICE_VALUES_AT(values, OPINT(_JIT_OP2)) : NULL;
 # ifdef STORE
         if (LIKELY(r != NULL && releases_quietly(r))) {
-            values->values[OPINT(_JIT_OP2)] = Py_NewRef(ARG1);
+            SPLICE_VALUES_AT(values, OPINT(_JIT_OP2)) = Py_NewRef(ARG1);
             Py_DECREF(r);
             CONTINUE();
         }
@@ -73,14 +73,14 @@ STENCIL
     /* (A cached version is a type with a managed dict; testing it again
      * costs one instruction and keeps a wrong hint from ever reading a
      * pointer the object does not have.) */
-    PyDictValues *values = index1 && (tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) ? *_PyObject_ValuesPointer(o) : NULL;
+    PyDictValues *values = index1 && (tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) ? SPLICE_INSTANCE_VALUES(o) : NULL;
 #if defined(SLOT)
     if (!LIKELY(index1 != 0)) {
         COLD_PATH();
         index1 = (uint32_t)(_JIT_SHARED_cached_slot_miss(o, OP0, e) + 1);
-        values = index1 ? *_PyObject_ValuesPointer(o) : NULL;
+        values = index1 ? SPLICE_INSTANCE_VALUES(o) : NULL;
     }
-    PyObject *old = values != NULL ? values->values[index1 - 1] : NULL;
+    PyObject *old = values != NULL ? SPLICE_VALUES_AT(values, index1 - 1) : NULL;
     if (LIKELY(old != NULL && releases_quietly(old))) {
         *(int64_t *)((char *)slots + HOLE(_JIT_RES0)) = index1 - 1;
         CONTINUE();
@@ -88,8 +88,8 @@ STENCIL
     GOTO(_JIT_TARGET0);
 #elif defined(STORE)
     if (LIKELY(values != NULL)) {
-        PyObject *old = values->values[index1 - 1];
-        values->values[index1 - 1] = Py_NewRef(ARG1);
+        PyObject *old = SPLICE_VALUES_AT(values, index1 - 1);
+        SPLICE_VALUES_AT(values, index1 - 1) = Py_NewRef(ARG1);
         if (old == NULL) {
             _PyDictValues_AddToInsertionOrder(values, index1 - 1);
         }
@@ -105,7 +105,7 @@ STENCIL
         ERROR();
     }
 #else
-    PyObject *r = values != NULL ? values->values[index1 - 1] : NULL;
+    PyObject *r = values != NULL ? SPLICE_VALUES_AT(values, index1 - 1) : NULL;
     if (LIKELY(r != NULL)) {
         RES0 = Py_NewRef(r);
         CONTINUE();

@@ -16,9 +16,9 @@ STENCIL
 {
     PyObject *o = ARG0;
     if (LIKELY(PyModule_CheckExact(o))) {
-        PyDictKeysObject *keys = ((PyDictObject *)((PyModuleObject *)o)->md_dict)->ma_keys;
-        if (LIKELY(keys->dk_version == (uint32_t)OPINT(_JIT_OP1))) {
-            PyObject *r = DK_UNICODE_ENTRIES(keys)[OPINT(_JIT_OP2)].me_value;
+        PyDictKeysObject *keys = SPLICE_DICT_KEYS(SPLICE_MODULE_DICT(o));
+        if (LIKELY(SPLICE_KEYS_VERSION(keys) == (uint32_t)OPINT(_JIT_OP1))) {
+            PyObject *r = SPLICE_KEYS_STR_ENTRIES(keys)[OPINT(_JIT_OP2)].me_value;
             if (LIKELY(r != NULL)) {
                 RES0 = Py_NewRef(r);
 #ifdef METHOD

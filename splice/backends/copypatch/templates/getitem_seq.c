@@ -61,9 +61,9 @@ STENCIL
 # endif
 #else
     PyObject *c = ARG0, *k = ARG1;
-    if (LIKELY(CHECK(c) && PyLong_CheckExact(k) && (size_t)Py_SIZE(k) < 2U &&
-               (Py_ssize_t)((PyLongObject *)k)->ob_digit[0] * Py_SIZE(k) < Py_SIZE(c))) {
-        PyObject **item = &ITEMS(c)[(Py_ssize_t)((PyLongObject *)k)->ob_digit[0] * Py_SIZE(k)];
+    if (LIKELY(CHECK(c) && PyLong_CheckExact(k) && SPLICE_LONG_IS_SMALL_INDEX(k) &&
+               SPLICE_LONG_INDEX(k) < Py_SIZE(c))) {
+        PyObject **item = &ITEMS(c)[SPLICE_LONG_INDEX(k)];
 #ifdef STORE
         PyObject *old = *item;
         *item = Py_NewRef(ARG2);

@@ -22,10 +22,10 @@ HELPER void fill(global_cache *c, PyDictObject *g, PyDictObject *b, PyObject *na
 {
     c->globals_tag = 0;
     c->keys = NULL;
-    PyDictKeysObject *keys = g->ma_keys;
-    if (in_globals && g->ma_values == NULL && DK_IS_UNICODE(keys)) {
-        PyDictUnicodeEntry *entries = DK_UNICODE_ENTRIES(keys);
-        for (Py_ssize_t i = 0; i < keys->dk_nentries; i++) {
+    PyDictKeysObject *keys = SPLICE_DICT_KEYS(g);
+    if (in_globals && SPLICE_DICT_VALUES(g) == NULL && SPLICE_KEYS_ALL_STR(keys)) {
+        PyDictUnicodeEntry *entries = SPLICE_KEYS_STR_ENTRIES(keys);
+        for (Py_ssize_t i = 0; i < SPLICE_KEYS_USED(keys); i++) {
             if (entries[i].me_key == name) {
                 if (entries[i].me_value == v) {  /* a global: cached by its entry */
                     c->keys = keys;
@@ -37,8 +37,8 @@ HELPER void fill(global_cache *c, PyDictObject *g, PyDictObject *b, PyObject *na
     }
     /* A builtin, or a global whose key is not the interned name itself:
      * cached by both dicts' tags. */
-    c->globals_tag = g->ma_version_tag;
-    c->builtins_tag = b->ma_version_tag;
+    c->globals_tag = SPLICE_DICT_VERSION(g);
+    c->builtins_tag = SPLICE_DICT_VERSION(b);
     c->value = v;
 }
 

@@ -65,7 +65,7 @@ STENCIL
 #endif
     /* OP3: the frames of the calls inlined in the body below this one
      * (CheckCode's), each of which would have taken recursion room. */
-    VERDICT(f == OP0 && self && same && frame_unseen(tstate) && tstate->recursion_remaining > (int)OPINT(_JIT_OP3));
+    VERDICT(f == OP0 && self && same && frame_unseen(tstate) && SPLICE_PY_RECURSION_LEFT(tstate) > (int)OPINT(_JIT_OP3));
 # endif
 #elif defined(METHOD_OF)
     method_cache *c = (method_cache *)FAR(_JIT_CACHE);
@@ -99,13 +99,13 @@ STENCIL
     }
     RES0 = r;
 #elif defined(INIT_ATTR)
-    PyDictValues *values = *_PyObject_ValuesPointer(ARG0);
-    values->values[OPINT(_JIT_OP0)] = Py_NewRef(ARG1);
+    PyDictValues *values = SPLICE_INSTANCE_VALUES(ARG0);
+    SPLICE_VALUES_AT(values, OPINT(_JIT_OP0)) = Py_NewRef(ARG1);
     _PyDictValues_AddToInsertionOrder(values, OPINT(_JIT_OP0));
 #elif defined(GLOBAL_AT)
-    PyDictKeysObject *keys = ((PyDictObject *)OP0)->ma_keys;
-    if (LIKELY(keys->dk_version == (uint32_t)OPINT(_JIT_OP1))) {
-        PyObject *r = DK_UNICODE_ENTRIES(keys)[OPINT(_JIT_OP2)].me_value;
+    PyDictKeysObject *keys = SPLICE_DICT_KEYS(OP0);
+    if (LIKELY(SPLICE_KEYS_VERSION(keys) == (uint32_t)OPINT(_JIT_OP1))) {
+        PyObject *r = SPLICE_KEYS_STR_ENTRIES(keys)[OPINT(_JIT_OP2)].me_value;
         if (LIKELY(r != NULL)) {
             RES0 = Py_NewRef(r);
             CONTINUE();
@@ -115,10 +115,10 @@ STENCIL
 #elif defined(BOX_BOOL)
     RES0 = bool_object(BOOL_AT(HOLE(_JIT_ARG0)) != 0);
 #elif defined(STORE_SLOT)
-    PyDictValues *values = *_PyObject_ValuesPointer(ARG0);
+    PyDictValues *values = SPLICE_INSTANCE_VALUES(ARG0);
     Py_ssize_t i = (Py_ssize_t)*(int64_t *)((char *)slots + HOLE(_JIT_ARG1));
-    PyObject *old = values->values[i];
-    values->values[i] = Py_NewRef(ARG2);
+    PyObject *old = SPLICE_VALUES_AT(values, i);
+    SPLICE_VALUES_AT(values, i) = Py_NewRef(ARG2);
     Py_DECREF(old);
 #endif
     CONTINUE();

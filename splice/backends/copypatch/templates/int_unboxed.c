@@ -15,7 +15,7 @@
  *           errors.  ADD SUB MUL FLOORDIV MOD AND OR XOR LSHIFT RSHIFT. */
 #include "stencil.h"
 
-_Static_assert(PyLong_SHIFT == 30, "3.11 ints with 30-bit digits");
+_Static_assert(PyLong_SHIFT == 30, "ints of 30-bit digits");
 
 #define I64_AT(off) (*(int64_t *)((char *)slots + (off)))
 #define A I64_AT(HOLE(_JIT_ARG0))
@@ -29,9 +29,9 @@ HELPER int int64_of(PyObject *o, int64_t *out)
     if (!PyLong_CheckExact(o)) {
         return 0;
     }
-    Py_ssize_t size = Py_SIZE(o);
+    Py_ssize_t size = SPLICE_LONG_SIGNED_SIZE(o);
     size_t n = size < 0 ? (size_t)-size : (size_t)size;
-    const digit *d = ((PyLongObject *)o)->ob_digit;
+    const digit *d = SPLICE_LONG_DIGITS(o);
     uint64_t mag;
     if (n == 0) {
         mag = 0;

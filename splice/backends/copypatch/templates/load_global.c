@@ -19,16 +19,16 @@ STENCIL
     PyObject *name = OP0, *v;
 #ifdef CACHED
     global_cache *c = (global_cache *)FAR(_JIT_CACHE);
-    PyDictObject *g = (PyDictObject *)frame->f_globals, *b = (PyDictObject *)frame->f_builtins;
+    PyDictObject *g = (PyDictObject *)SPLICE_FRAME_GLOBALS(frame), *b = (PyDictObject *)SPLICE_FRAME_BUILTINS(frame);
     /* (The bound: a keys object freed and another allocated at its address
      * may be smaller; the name check then rules out any other entry.) */
     /* -DBUILTIN: the name was a builtin when compiling, so the global path
      * is the cold one (else the builtin path is). */
-    if (g->ma_keys == c->keys && c->index < c->keys->dk_nentries) {
+    if (SPLICE_DICT_KEYS(g) == c->keys && c->index < SPLICE_KEYS_USED(c->keys)) {
 # ifdef BUILTIN
         COLD_PATH();
 # endif
-        PyDictUnicodeEntry *entry = &DK_UNICODE_ENTRIES(c->keys)[c->index];
+        PyDictUnicodeEntry *entry = &SPLICE_KEYS_STR_ENTRIES(c->keys)[c->index];
         PyObject *value = entry->me_value;
         if (LIKELY(entry->me_key == name && value != NULL)) {
             RES0 = Py_NewRef(value);
@@ -39,7 +39,7 @@ STENCIL
 # ifndef BUILTIN
         COLD_PATH();
 # endif
-        if (LIKELY(g->ma_version_tag == c->globals_tag && b->ma_version_tag == c->builtins_tag)) {
+        if (LIKELY(SPLICE_DICT_VERSION(g) == c->globals_tag && SPLICE_DICT_VERSION(b) == c->builtins_tag)) {
             RES0 = Py_NewRef(c->value);
             CONTINUE();
         }
@@ -48,9 +48,9 @@ STENCIL
 #endif
     SET_LOCATION();
 #ifdef CACHED
-    v = _JIT_SHARED_load_global_miss(frame->f_globals, frame->f_builtins, name, c);
+    v = _JIT_SHARED_load_global_miss(SPLICE_FRAME_GLOBALS(frame), SPLICE_FRAME_BUILTINS(frame), name, c);
 #else
-    v = _JIT_SHARED_load_global_miss(frame->f_globals, frame->f_builtins, name, NULL);
+    v = _JIT_SHARED_load_global_miss(SPLICE_FRAME_GLOBALS(frame), SPLICE_FRAME_BUILTINS(frame), name, NULL);
 #endif
     if (v == NULL) {
         ERROR();

@@ -52,12 +52,12 @@ STENCIL
     }
     COLD_PATH();
     SET_LOCATION();
-    if (k >= 0 && c[k].names == IN_DICT && *_PyObject_ValuesPointer(obj) == NULL &&
+    if (k >= 0 && c[k].names == IN_DICT && SPLICE_INSTANCE_VALUES(obj) == NULL &&
         ((PyASCIIObject *)OP0)->hash != -1) {
         /* An instance whose attributes moved to a dict (e.g. set after its
          * type's shared keys filled up): the method unless the dict has the
          * name, which one probe of its index says (may run a key's __eq__). */
-        PyObject *dict = *_PyObject_ManagedDictPointer(obj);
+        PyObject *dict = SPLICE_MANAGED_DICT(obj);
         if (dict == NULL || _PyDict_GetItem_KnownHash(dict, OP0, ((PyASCIIObject *)OP0)->hash) == NULL) {
             if (PyErr_Occurred()) {
                 ERROR();

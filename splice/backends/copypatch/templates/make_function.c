@@ -9,7 +9,7 @@
 STENCIL
 {
     SET_LOCATION();
-    PyFunctionObject *func = (PyFunctionObject *)PyFunction_New(ARG0, frame->f_globals);
+    PyFunctionObject *func = (PyFunctionObject *)PyFunction_New(ARG0, SPLICE_FRAME_GLOBALS(frame));
     if (func == NULL) {
         ERROR();
     }

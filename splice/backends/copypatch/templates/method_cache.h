@@ -46,14 +46,14 @@ HELPER void fill(method_cache *c, PyObject *obj, PyObject *method, PyObject *nam
         return;
     }
     int32_t names = NO_DICT;
-    if ((tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) && *_PyObject_ValuesPointer(obj) == NULL) {
+    if ((tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) && SPLICE_INSTANCE_VALUES(obj) == NULL) {
         names = IN_DICT;
     }
     else if (tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) {
         if (shared_key_index(tp, name) != -1) {
             return;  /* an instance may hold the name, or the keys cannot tell */
         }
-        names = (int32_t)((PyHeapTypeObject *)tp)->ht_cached_keys->dk_nentries;
+        names = (int32_t)SPLICE_KEYS_USED(SPLICE_CACHED_KEYS(tp));
     }
     else if (tp->tp_dictoffset != 0) {
         return;
@@ -67,8 +67,8 @@ HELPER void fill(method_cache *c, PyObject *obj, PyObject *method, PyObject *nam
 HELPER int shadow_free(const method_cache *e, PyObject *obj)
 {
     int32_t names = e->names;
-    return names == NO_DICT || (names >= 0 && *_PyObject_ValuesPointer(obj) != NULL &&
-                                ((PyHeapTypeObject *)Py_TYPE(obj))->ht_cached_keys->dk_nentries == names);
+    return names == NO_DICT || (names >= 0 && SPLICE_INSTANCE_VALUES(obj) != NULL &&
+                                SPLICE_KEYS_USED(SPLICE_CACHED_KEYS(Py_TYPE(obj))) == names);
 }
 
 /* Whether entry `e` proves LOAD_METHOD's lookup on obj: obj's type has the

@@ -8,7 +8,7 @@
 
 STENCIL
 {
-    PyObject *ns = frame->f_locals;
+    PyObject *ns = SPLICE_FRAME_LOCALS(frame);
     SET_LOCATION();
     if (ns == NULL) {
 #ifdef STORE

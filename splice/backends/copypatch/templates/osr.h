@@ -53,9 +53,9 @@ extern char _JIT_SHARED_osr_trace[] __attribute__((section(".ldata")));
  * audit event (no event the program would see). */
 static inline void osr_untrace(PyThreadState *t)
 {
-    t->c_tracefunc = NULL;
-    t->c_traceobj = NULL;
-    t->cframe->use_tracing = (t->tracing <= 0 && t->c_profilefunc != NULL) ? 255 : 0;
+    SPLICE_TRACE_FUNC(t) = NULL;
+    SPLICE_TRACE_OBJ(t) = NULL;
+    SPLICE_TRACING_FLAG(t) = (SPLICE_TRACING_DEPTH(t) <= 0 && SPLICE_PROFILE_FUNC(t) != NULL) ? 255 : 0;
 }
 
 /* `q`'s thread, if it still exists. */
@@ -63,23 +63,23 @@ static inline PyThreadState *osr_thread(osr_request *q, _PyRuntimeState *runtime
 {
     PyThreadState *found = NULL;
     PyThreadState *me = PyThreadState_Get();
-    PyThread_acquire_lock(runtime->interpreters.mutex, WAIT_LOCK);
-    for (PyThreadState *t = me->interp->threads.head; t != NULL; t = t->next) {
-        if (t == q->tstate && t->cframe != NULL) {
+    PyThread_acquire_lock(SPLICE_THREADS_LOCK(runtime), WAIT_LOCK);
+    for (PyThreadState *t = SPLICE_THREADS_HEAD(me->interp); t != NULL; t = t->next) {
+        if (t == q->tstate && SPLICE_HAS_FRAME_CHAIN(t)) {
             found = t;
         }
     }
-    PyThread_release_lock(runtime->interpreters.mutex);
+    PyThread_release_lock(SPLICE_THREADS_LOCK(runtime));
     return found;
 }
 
 /* Whether `q`'s frame is still on its thread's stack, running its code and function. */
 static inline int osr_frame_alive(osr_request *q, PyThreadState *t)
 {
-    for (_PyInterpreterFrame *f = t->cframe->current_frame; f != NULL; f = f->previous) {
+    for (_PyInterpreterFrame *f = SPLICE_CURRENT_FRAME(t); f != NULL; f = SPLICE_FRAME_PREVIOUS(f)) {
         if (f == q->frame) {
-            return (PyObject *)f->f_code == q->code && (PyObject *)f->f_func == q->func &&
-                   f->owner == FRAME_OWNED_BY_THREAD;
+            return (PyObject *)SPLICE_FRAME_CODE(f) == q->code && (PyObject *)SPLICE_FRAME_FUNC(f) == q->func &&
+                   SPLICE_FRAME_OWNER(f) == FRAME_OWNED_BY_THREAD;
         }
     }
     return 0;

@@ -6,7 +6,7 @@ STENCIL
 {
     SET_LOCATION();
 #ifdef BARE
-    _PyErr_StackItem *exc_info = tstate->exc_info;
+    _PyErr_StackItem *exc_info = SPLICE_EXC_INFO(tstate);
     while ((exc_info->exc_value == NULL || exc_info->exc_value == Py_None) && exc_info->previous_item != NULL) {
         exc_info = exc_info->previous_item;
     }

@@ -5,7 +5,7 @@
 STENCIL
 {
 #ifdef LASTI
-    frame->prev_instr = _PyCode_CODE(frame->f_code) + PyLong_AsLong(ARG1) + OPINT(_JIT_OP0);
+    SPLICE_FRAME_IP(frame) = _PyCode_CODE(SPLICE_FRAME_CODE(frame)) + PyLong_AsLong(ARG1) + OPINT(_JIT_OP0);
 #else
     SET_LOCATION();
 #endif

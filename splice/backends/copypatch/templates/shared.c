@@ -80,11 +80,11 @@ PyObject *_jit_stencil(PyObject *self)
 {
     const call_config *c = (const call_config *)FAR(_JIT_CALL_CONFIG);
     /* _PyThreadState_UncheckedGet without the call */
-    PyThreadState *tstate = (PyThreadState *)_Py_atomic_load_relaxed(&RUNTIME->gilstate.tstate_current);
-    _PyInterpreterFrame *frame = tstate->cframe->current_frame;
-    const splice_record *rec = frame != NULL ? record_of(frame->f_code, c->records) : NULL;
+    PyThreadState *tstate = SPLICE_GIL_HOLDER(RUNTIME);
+    _PyInterpreterFrame *frame = SPLICE_CURRENT_FRAME(tstate);
+    const splice_record *rec = frame != NULL ? record_of(SPLICE_FRAME_CODE(frame), c->records) : NULL;
     if (rec != NULL) {
-        int unit = (int)(frame->prev_instr - _PyCode_CODE(frame->f_code));
+        int unit = (int)(SPLICE_FRAME_IP(frame) - _PyCode_CODE(SPLICE_FRAME_CODE(frame)));
         if (unit == rec->call_index) {
             return rec->entry((PyObject *)rec - 1, frame, tstate);
         }
@@ -96,7 +96,7 @@ PyObject *_jit_stencil(PyObject *self)
             if (at >= 0) {
                 return PyLong_FromLong(at);
             }
-            return Py_NewRef(frame->localsplus[frame->f_code->co_nlocalsplus]);
+            return Py_NewRef(SPLICE_FRAME_SLOTS(frame)[SPLICE_FRAME_CODE(frame)->co_nlocalsplus]);
         }
         if (unit > rec->dispatch_index) {
             return resume_step(frame);
@@ -177,7 +177,7 @@ int _jit_stencil(PyObject **slots, const uint32_t *table)
 PyObject *_jit_stencil(PyObject *o, PyObject *name, attr_entry *e)
 {
     Py_ssize_t index = cacheable(o, name, 0);
-    PyObject *r = index >= 0 ? (*_PyObject_ValuesPointer(o))->values[index] : NULL;
+    PyObject *r = index >= 0 ? SPLICE_VALUES_AT(SPLICE_INSTANCE_VALUES(o), index) : NULL;
     if (r != NULL) {
         remember(e, o, name, 0);
     }
@@ -415,7 +415,7 @@ HELPER PyObject *call_c_callable(PyObject *callable, PyObject **args, Py_ssize_t
         return call_c_function(callable, descr->d_method->ml_meth, descr->d_method->ml_flags, args[0], args + 1,
                                n - 1, kwnames);
     }
-    if (n == 1 && kwnames == NULL && callable == _PyThreadState_UncheckedGet()->interp->callable_cache.len) {
+    if (n == 1 && kwnames == NULL && callable == SPLICE_LEN_BUILTIN(_PyThreadState_UncheckedGet()->interp)) {
         Py_ssize_t len = PyObject_Length(args[0]);
         return len < 0 ? NULL : PyLong_FromSsize_t(len);
     }
@@ -562,7 +562,7 @@ PyObject *_jit_stencil(PyObject *callable, PyObject *const *args, size_t nargsf,
         for (Py_ssize_t i = 0; i < count; i++) {
             Py_INCREF(args[i]);
         }
-        PyObject *r = call_recorded(tstate->cframe->current_frame, tstate, func, (PyCodeObject *)func->func_code,
+        PyObject *r = call_recorded(SPLICE_CURRENT_FRAME(tstate), tstate, func, (PyCodeObject *)func->func_code,
                                     rec, NULL, NULL, (PyObject **)args, count, kwnames, c->c_stack, c->spare);
         if (r != NOT_DIRECT) {
             return r;
@@ -600,7 +600,7 @@ int _jit_stencil(_PyInterpreterFrame *frame, PyObject *a, PyObject *b, int op, i
         res = r == Py_True;
     }
     else {
-        frame->prev_instr = _PyCode_CODE(frame->f_code) + truth_at;
+        SPLICE_FRAME_IP(frame) = _PyCode_CODE(SPLICE_FRAME_CODE(frame)) + truth_at;
         res = PyObject_IsTrue(r);
     }
     Py_DECREF(r);
@@ -627,18 +627,18 @@ PyThreadState *_jit_stencil(void)
     if (ts == NULL) {
         return NULL;
     }
-    PyThread_acquire_lock(RUNTIME->interpreters.mutex, WAIT_LOCK);
+    PyThread_acquire_lock(SPLICE_THREADS_LOCK(RUNTIME), WAIT_LOCK);
     if (ts->prev != NULL) {
         ts->prev->next = ts->next;
     }
     else {
-        ts->interp->threads.head = ts->next;
+        SPLICE_THREADS_HEAD(ts->interp) = ts->next;
     }
     if (ts->next != NULL) {
         ts->next->prev = ts->prev;
     }
     ts->prev = ts->next = NULL;
-    PyThread_release_lock(RUNTIME->interpreters.mutex);
+    PyThread_release_lock(SPLICE_THREADS_LOCK(RUNTIME));
     return ts;
 }
 #endif
@@ -687,7 +687,7 @@ void *_jit_stencil(thread_config *config)
         if (stop) {
             return NULL;
         }
-        PyThread_tss_set(&RUNTIME->gilstate.autoTSSkey, ts);
+        PyThread_tss_set(SPLICE_AUTO_TSS_KEY(RUNTIME), ts);
         PyEval_RestoreThread(ts);  /* ends this thread when Python is finalizing */
         ts->thread_id = PyThread_get_thread_ident();
         ts->native_thread_id = PyThread_get_thread_native_id();
@@ -704,7 +704,7 @@ void *_jit_stencil(thread_config *config)
             }
         }
         PyEval_SaveThread();
-        PyThread_tss_set(&RUNTIME->gilstate.autoTSSkey, NULL);
+        PyThread_tss_set(SPLICE_AUTO_TSS_KEY(RUNTIME), NULL);
         if (next < 0) {
             return NULL;
         }
@@ -728,22 +728,22 @@ PyObject *_jit_stencil(Py_ssize_t depth)
     PyObject *found[SAMPLE_MAX];
     Py_ssize_t n = 0;
     PyThreadState *me = PyThreadState_Get();
-    PyThread_acquire_lock(RUNTIME->interpreters.mutex, WAIT_LOCK);
-    for (PyThreadState *t = me->interp->threads.head; t != NULL; t = t->next) {
-        if (t == me || t->cframe == NULL) {
+    PyThread_acquire_lock(SPLICE_THREADS_LOCK(RUNTIME), WAIT_LOCK);
+    for (PyThreadState *t = SPLICE_THREADS_HEAD(me->interp); t != NULL; t = t->next) {
+        if (t == me || !SPLICE_HAS_FRAME_CHAIN(t)) {
             continue;
         }
-        _PyInterpreterFrame *f = t->cframe->current_frame;
-        for (Py_ssize_t i = 0; f != NULL && i < depth && n + 3 <= SAMPLE_MAX; i++, f = f->previous) {
-            found[n++] = Py_NewRef(f->f_code);
-            found[n++] = Py_NewRef(f->f_globals);
+        _PyInterpreterFrame *f = SPLICE_CURRENT_FRAME(t);
+        for (Py_ssize_t i = 0; f != NULL && i < depth && n + 3 <= SAMPLE_MAX; i++, f = SPLICE_FRAME_PREVIOUS(f)) {
+            found[n++] = Py_NewRef(SPLICE_FRAME_CODE(f));
+            found[n++] = Py_NewRef(SPLICE_FRAME_GLOBALS(f));
         }
         if (n + 1 > SAMPLE_MAX) {
             break;
         }
         found[n++] = Py_NewRef(Py_None);
     }
-    PyThread_release_lock(RUNTIME->interpreters.mutex);
+    PyThread_release_lock(SPLICE_THREADS_LOCK(RUNTIME));
     PyObject *sample = PyTuple_New(n);
     for (Py_ssize_t i = 0; i < n; i++) {
         if (sample == NULL) {
@@ -767,7 +767,7 @@ PyObject *_jit_stencil(Py_ssize_t depth)
 PyObject *_jit_stencil(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     PyThreadState *tstate = PyThreadState_Get();
-    int traced = tstate->c_tracefunc != NULL || tstate->c_profilefunc != NULL;
+    int traced = SPLICE_TRACE_FUNC(tstate) != NULL || SPLICE_PROFILE_FUNC(tstate) != NULL;
     return PyObject_Call(PyTuple_GET_ITEM(self, traced), args, kwargs);
 }
 #endif
@@ -1324,23 +1324,23 @@ PyObject *_jit_stencil(osr_request *q)
 {
     int unit = -1;
     PyThreadState *me = PyThreadState_Get();
-    PyThread_acquire_lock(RUNTIME->interpreters.mutex, WAIT_LOCK);
-    for (PyThreadState *t = me->interp->threads.head; t != NULL && unit < 0; t = t->next) {
-        if (t == me || t->cframe == NULL) {
+    PyThread_acquire_lock(SPLICE_THREADS_LOCK(RUNTIME), WAIT_LOCK);
+    for (PyThreadState *t = SPLICE_THREADS_HEAD(me->interp); t != NULL && unit < 0; t = t->next) {
+        if (t == me || !SPLICE_HAS_FRAME_CHAIN(t)) {
             continue;
         }
-        for (_PyInterpreterFrame *f = t->cframe->current_frame; f != NULL; f = f->previous) {
-            if ((PyObject *)f->f_code == q->code && f->owner == FRAME_OWNED_BY_THREAD &&
-                (f->f_code->co_flags & CO_NEWLOCALS || f->f_locals == f->f_globals)) {
+        for (_PyInterpreterFrame *f = SPLICE_CURRENT_FRAME(t); f != NULL; f = SPLICE_FRAME_PREVIOUS(f)) {
+            if ((PyObject *)SPLICE_FRAME_CODE(f) == q->code && SPLICE_FRAME_OWNER(f) == FRAME_OWNED_BY_THREAD &&
+                (SPLICE_FRAME_CODE(f)->co_flags & CO_NEWLOCALS || SPLICE_FRAME_LOCALS(f) == SPLICE_FRAME_GLOBALS(f))) {
                 q->tstate = t;
                 q->frame = f;
-                q->func = (PyObject *)f->f_func;
-                unit = (int)(f->prev_instr - _PyCode_CODE(f->f_code));
+                q->func = (PyObject *)SPLICE_FRAME_FUNC(f);
+                unit = (int)(SPLICE_FRAME_IP(f) - _PyCode_CODE(SPLICE_FRAME_CODE(f)));
                 break;
             }
         }
     }
-    PyThread_release_lock(RUNTIME->interpreters.mutex);
+    PyThread_release_lock(SPLICE_THREADS_LOCK(RUNTIME));
     return unit < 0 ? Py_NewRef(Py_None) : Py_BuildValue("(iO)", unit, q->func);
 }
 #endif
@@ -1352,13 +1352,13 @@ PyObject *_jit_stencil(osr_request *q)
 int _jit_stencil(osr_request *q)
 {
     PyThreadState *t = osr_thread(q, RUNTIME);
-    if (t == NULL || t->c_tracefunc != NULL || t->c_profilefunc != NULL || t->tracing || !osr_frame_alive(q, t)) {
+    if (t == NULL || SPLICE_TRACE_FUNC(t) != NULL || SPLICE_PROFILE_FUNC(t) != NULL || SPLICE_TRACING_DEPTH(t) || !osr_frame_alive(q, t)) {
         return 0;
     }
     q->state = OSR_ARMED;
-    t->c_traceobj = NULL;
-    t->c_tracefunc = OSR_TRACE_FUNC;
-    t->cframe->use_tracing = 255;
+    SPLICE_TRACE_OBJ(t) = NULL;
+    SPLICE_TRACE_FUNC(t) = OSR_TRACE_FUNC;
+    SPLICE_TRACING_FLAG(t) = 255;
     return 1;
 }
 #endif
@@ -1369,7 +1369,7 @@ int _jit_stencil(osr_request *q)
 void _jit_stencil(osr_request *q)
 {
     PyThreadState *t = osr_thread(q, RUNTIME);
-    if (t != NULL && t->c_tracefunc == OSR_TRACE_FUNC) {
+    if (t != NULL && SPLICE_TRACE_FUNC(t) == OSR_TRACE_FUNC) {
         osr_untrace(t);
     }
     if (q->state == OSR_ARMED) {
@@ -1391,10 +1391,10 @@ LARGE_HOLE _JIT_OSR_REQUEST[];
  * location. */
 HELPER int osr_leave_raising(PyThreadState *tstate, _PyInterpreterFrame *frame, PyFrameObject *f, osr_request *q)
 {
-    PyCodeObject *co = frame->f_code;
+    PyCodeObject *co = SPLICE_FRAME_CODE(frame);
     PyObject *type, *value, *tb;
     PyErr_Fetch(&type, &value, &tb);
-    PyObject *lasti = PyLong_FromLong((long)(frame->prev_instr - _PyCode_CODE(co)));
+    PyObject *lasti = PyLong_FromLong((long)(SPLICE_FRAME_IP(frame) - _PyCode_CODE(co)));
     if (lasti == NULL) {
         PyErr_Clear();
         PyErr_Restore(type, value, tb);
@@ -1411,10 +1411,10 @@ HELPER int osr_leave_raising(PyThreadState *tstate, _PyInterpreterFrame *frame, 
     Py_XDECREF(type);
     Py_XDECREF(tb);
     int n = co->co_nlocalsplus;
-    frame->localsplus[n] = lasti;
-    frame->localsplus[n + 1] = value;
-    frame->stacktop = n + 2;
-    frame->prev_instr = _PyCode_CODE(co) + q->reraise_unit;
+    SPLICE_FRAME_SLOTS(frame)[n] = lasti;
+    SPLICE_FRAME_SLOTS(frame)[n + 1] = value;
+    SPLICE_FRAME_STACKTOP(frame) = n + 2;
+    SPLICE_FRAME_IP(frame) = _PyCode_CODE(co) + q->reraise_unit;
     return 1;
 }
 
@@ -1426,7 +1426,7 @@ int _jit_stencil(PyObject *obj, PyFrameObject *f, int what, PyObject *arg)
 {
     osr_request *q = (osr_request *)_JIT_OSR_REQUEST;
     PyThreadState *tstate = PyThreadState_Get();
-    _PyInterpreterFrame *frame = f->f_frame;
+    _PyInterpreterFrame *frame = SPLICE_FRAMEOBJ_FRAME(f);
     if (q->state != OSR_ARMED || tstate != q->tstate) {
         osr_untrace(tstate);
         return 0;
@@ -1440,31 +1440,31 @@ int _jit_stencil(PyObject *obj, PyFrameObject *f, int what, PyObject *arg)
         q->state = OSR_MISSED;
         return 0;
     }
-    if (what != PyTrace_LINE || frame->prev_instr != _PyCode_CODE(co) + q->header) {
+    if (what != PyTrace_LINE || SPLICE_FRAME_IP(frame) != _PyCode_CODE(co) + q->header) {
         return 0;
     }
     osr_untrace(tstate);
     int n = co->co_nlocalsplus;
-    PyObject **end = frame->localsplus + n + co->co_stacksize;
-    if (frame->f_code != co || (PyObject *)frame->f_func != q->func || frame->stacktop != n + q->depth ||
-        tstate->datastack_top != end || end + q->extra >= tstate->datastack_limit) {
+    PyObject **end = SPLICE_FRAME_SLOTS(frame) + n + co->co_stacksize;
+    if (SPLICE_FRAME_CODE(frame) != co || (PyObject *)SPLICE_FRAME_FUNC(frame) != q->func || SPLICE_FRAME_STACKTOP(frame) != n + q->depth ||
+        SPLICE_DATASTACK_TOP(tstate) != end || end + q->extra >= SPLICE_DATASTACK_LIMIT(tstate)) {
         q->state = OSR_MISSED;
         return 0;
     }
     q->state = OSR_RUNNING;
-    tstate->datastack_top = end + q->extra;
-    frame->stacktop = n;  /* the stack's entries are the native code's now */
-    f->f_lineno = 0;      /* call_trace's: the line is the instruction pointer's again */
+    SPLICE_DATASTACK_TOP(tstate) = end + q->extra;
+    SPLICE_FRAME_STACKTOP(frame) = n;  /* the stack's entries are the native code's now */
+    SPLICE_FRAMEOBJ_LINENO(f) = 0;      /* call_trace's: the line is the instruction pointer's again */
     /* Not inside a trace function while the native code runs: a tracer the
      * program sets then sees its calls (and makes the native code leave). */
-    tstate->tracing--;
-    tstate->cframe->use_tracing = 0;
+    SPLICE_TRACING_DEPTH(tstate)--;
+    SPLICE_TRACING_FLAG(tstate) = 0;
     PyObject *r = q->entry((PyObject *)q->holder, frame, tstate);
     /* (Still not inside a trace function: a tracer's `exception` event.) */
     int reraised = r == NULL && q->reraise_unit >= 0 && osr_leave_raising(tstate, frame, f, q);
-    tstate->tracing++;
-    tstate->cframe->use_tracing = 0;
-    tstate->datastack_top = end;
+    SPLICE_TRACING_DEPTH(tstate)++;
+    SPLICE_TRACING_FLAG(tstate) = 0;
+    SPLICE_DATASTACK_TOP(tstate) = end;
     q->state = OSR_DONE;
     if (r == NULL) {
         /* The native code stored where it raised, and added no traceback
@@ -1475,11 +1475,11 @@ int _jit_stencil(PyObject *obj, PyFrameObject *f, int what, PyObject *arg)
         if (reraised) {
             return 0;
         }
-        frame->stacktop = n;
+        SPLICE_FRAME_STACKTOP(frame) = n;
         return -1;
     }
     if (r == q->step_aside && took_aside(frame)) {
-        frame->stacktop = n + q->depth;  /* untouched: the interpreter goes on at the header */
+        SPLICE_FRAME_STACKTOP(frame) = n + q->depth;  /* untouched: the interpreter goes on at the header */
         q->outcome = OSR_STEPPED_ASIDE;
         Py_DECREF(r);
         return 0;
@@ -1495,22 +1495,22 @@ int _jit_stencil(PyObject *obj, PyFrameObject *f, int what, PyObject *arg)
         Py_DECREF(r);
         Py_ssize_t k = PyTuple_GET_SIZE(stack);
         for (Py_ssize_t i = 0; i < k; i++) {
-            frame->localsplus[n + i] = Py_NewRef(PyTuple_GET_ITEM(stack, k - 1 - i));
+            SPLICE_FRAME_SLOTS(frame)[n + i] = Py_NewRef(PyTuple_GET_ITEM(stack, k - 1 - i));
         }
         Py_DECREF(stack);
         int32_t unit = q->exit_units[site - 1];
-        frame->stacktop = n + (int)k;
-        frame->prev_instr = _PyCode_CODE(co) + (unit & ~OSR_LINE_START);
+        SPLICE_FRAME_STACKTOP(frame) = n + (int)k;
+        SPLICE_FRAME_IP(frame) = _PyCode_CODE(co) + (unit & ~OSR_LINE_START);
         q->outcome = OSR_LEFT;
         q->exit_taken = (int32_t)site;
-        if (unit & OSR_LINE_START && tstate->c_tracefunc != NULL && f->f_trace_lines) {
+        if (unit & OSR_LINE_START && SPLICE_TRACE_FUNC(tstate) != NULL && SPLICE_FRAMEOBJ_TRACES_LINES(f)) {
             /* A tracer switched on (a TraceExit): the interpreter, which
              * goes on from here without tracing this instruction, would
              * have reported the line starting here, as the trampoline's
              * jump there reports it. */
-            f->f_lineno = PyCode_Addr2Line(co, (unit & ~OSR_LINE_START) * (int)sizeof(_Py_CODEUNIT));
-            int err = tstate->c_tracefunc(tstate->c_traceobj, f, PyTrace_LINE, Py_None);
-            f->f_lineno = 0;
+            SPLICE_FRAMEOBJ_LINENO(f) = PyCode_Addr2Line(co, (unit & ~OSR_LINE_START) * (int)sizeof(_Py_CODEUNIT));
+            int err = SPLICE_TRACE_FUNC(tstate)(SPLICE_TRACE_OBJ(tstate), f, PyTrace_LINE, Py_None);
+            SPLICE_FRAMEOBJ_LINENO(f) = 0;
             return err ? -1 : 0;
         }
         return 0;
@@ -1520,13 +1520,13 @@ int _jit_stencil(PyObject *obj, PyFrameObject *f, int what, PyObject *arg)
     if (q->return_unit < 0) {
         Py_DECREF(r);
         PyErr_SetString(PyExc_SystemError, "splice: a return from code without RETURN_VALUE");
-        frame->stacktop = n;
+        SPLICE_FRAME_STACKTOP(frame) = n;
         q->outcome = OSR_RAISED;
         return -1;
     }
-    frame->localsplus[n] = r;
-    frame->stacktop = n + 1;
-    frame->prev_instr = _PyCode_CODE(co) + q->return_unit;
+    SPLICE_FRAME_SLOTS(frame)[n] = r;
+    SPLICE_FRAME_STACKTOP(frame) = n + 1;
+    SPLICE_FRAME_IP(frame) = _PyCode_CODE(co) + q->return_unit;
     q->outcome = OSR_RETURNED;
     return 0;
 }
@@ -1579,15 +1579,15 @@ Py_ssize_t _jit_stencil(int what, PyObject *owner, PyObject *name)
     if (!PyDict_CheckExact(owner)) {
         return -1;
     }
-    PyDictKeysObject *keys = ((PyDictObject *)owner)->ma_keys;
+    PyDictKeysObject *keys = SPLICE_DICT_KEYS(owner);
     if (what == 1) {
-        return keys->dk_version;
+        return SPLICE_KEYS_VERSION(keys);
     }
-    if (what != 2 || !PyUnicode_CheckExact(name) || ((PyDictObject *)owner)->ma_values != NULL) {
+    if (what != 2 || !PyUnicode_CheckExact(name) || SPLICE_DICT_VALUES(owner) != NULL) {
         return -1;
     }
     Py_ssize_t index = keys_index(keys, name);
-    return index >= 0 && index < UINT16_MAX && DK_UNICODE_ENTRIES(keys)[index].me_value != NULL ? index : -1;
+    return index >= 0 && index < UINT16_MAX && SPLICE_KEYS_STR_ENTRIES(keys)[index].me_value != NULL ? index : -1;
 }
 #endif
 

@@ -57,14 +57,6 @@ extern __attribute__((section(".ldata"))) char generic_setattr_[] __asm__("PyObj
 #undef Py_None
 #define Py_None ((PyObject *)FAR(&_Py_NoneStruct))
 
-/* Whether the interpreter must run the code from here on: tracing or
- * profiling is on, or tracemalloc is tracing (it takes the traceback of
- * each allocation from the frames' instruction pointers, which native code
- * sets only where an error or a call may need them). */
-FAR_DATA(struct _PyTraceMalloc_Config, _Py_tracemalloc_config);
-#define INTERPRETER_NEEDED(tstate) \
-    ((tstate)->cframe->use_tracing | ((struct _PyTraceMalloc_Config *)FAR(&_Py_tracemalloc_config))->tracing)
-
 #define JIT_CC __attribute__((preserve_none))
 #define HELPER static inline __attribute__((always_inline))
 /* Before a loop over a handful of items: no vector preamble, no unrolling. */
@@ -89,28 +81,6 @@ extern PyObject *JIT_CC _JIT_TARGET1(JIT_ARGS);
  * stencil's cold part (splitting.py).  A relocation on _JIT_COLD, no code. */
 #define COLD_PATH() __asm__ volatile(".reloc ., R_X86_64_NONE, _JIT_COLD")
 
-#ifndef Py_REF_DEBUG
-/* Releasing the last reference is a cold path too: the deallocation costs
- * far more than the jump there and back, and the hot part of every decref
- * site shrinks to a decrement and a branch. */
-HELPER void splice_decref(PyObject *op)
-{
-    if (--op->ob_refcnt == 0) {
-        COLD_PATH();
-        _Py_Dealloc(op);
-    }
-}
-HELPER void splice_xdecref(PyObject *op)
-{
-    if (op != NULL) {
-        splice_decref(op);
-    }
-}
-# undef Py_DECREF
-# undef Py_XDECREF
-# define Py_DECREF(op) splice_decref(_PyObject_CAST(op))
-# define Py_XDECREF(op) splice_xdecref(_PyObject_CAST(op))
-#endif
 #define GOTO(sym) __attribute__((musttail)) return sym(frame, slots, tstate)
 #define CONTINUE() GOTO(_JIT_CONTINUE)
 #define ERROR() GOTO(_JIT_ERROR)
@@ -176,7 +146,7 @@ LARGE_HOLE _JIT_OP0[], _JIT_OP1[], _JIT_OP2[], _JIT_OP3[], _JIT_LIST[], _JIT_CAC
  * 15 bytes, where the unit count took five and 26: every instruction that
  * can raise has one). */
 #define SET_LOCATION() \
-    (frame->prev_instr = (_Py_CODEUNIT *)((char *)_PyCode_CODE(frame->f_code) + HOLE(_JIT_LOCATION)))
+    (SPLICE_FRAME_IP(frame) = (_Py_CODEUNIT *)((char *)_PyCode_CODE(SPLICE_FRAME_CODE(frame)) + HOLE(_JIT_LOCATION)))
 
 /* Whether releasing a reference to `old` runs no code: another reference
  * keeps it, or it is an exact int, float, str, bool or None, whose
@@ -187,15 +157,45 @@ HELPER int releases_quietly(PyObject *old)
            old == Py_True || old == Py_False || old == Py_None;
 }
 
-/* 3.11's "medium" ints: one digit at most, value = size * digit. */
-HELPER int is_medium_int(PyObject *o)
+/* The internals of the CPython compiled against (frames, thread and
+ * interpreter state, int digits, dict keys and instance values, iterators,
+ * generators) are reached through the accessors of its version's header,
+ * py3XX.h for CPython 3.XX, which have the same names and meanings in
+ * every version: no template touches an internal structure itself
+ * (docs/copypatch.md, "One header per CPython version").  A version
+ * without a header is refused. */
+#define SPLICE_STR_(x) #x
+#define SPLICE_HEADER_(major, minor) SPLICE_STR_(py##major##minor.h)
+#define SPLICE_HEADER(major, minor) SPLICE_HEADER_(major, minor)
+#if !__has_include(SPLICE_HEADER(PY_MAJOR_VERSION, PY_MINOR_VERSION))
+# error "no stencil header for this CPython version (templates/py3XX.h)"
+#endif
+#include SPLICE_HEADER(PY_MAJOR_VERSION, PY_MINOR_VERSION)
+
+#ifndef Py_REF_DEBUG
+/* Releasing the last reference is a cold path too: the deallocation costs
+ * far more than the jump there and back, and the hot part of every decref
+ * site shrinks to a decrement and a branch (none at all for an object the
+ * version keeps immortal: SPLICE_RELEASE_IS_LAST). */
+HELPER void splice_decref(PyObject *op)
 {
-    return PyLong_CheckExact(o) && (size_t)Py_SIZE(o) + 1U < 3U;
+    if (SPLICE_RELEASE_IS_LAST(op)) {
+        COLD_PATH();
+        _Py_Dealloc(op);
+    }
 }
-HELPER Py_ssize_t medium_value(PyObject *o)
+HELPER void splice_xdecref(PyObject *op)
 {
-    return (Py_ssize_t)Py_SIZE(o) * (Py_ssize_t)((PyLongObject *)o)->ob_digit[0];
+    if (op != NULL) {
+        splice_decref(op);
+    }
 }
+# undef Py_DECREF
+# undef Py_XDECREF
+# define Py_DECREF(op) splice_decref(_PyObject_CAST(op))
+# define Py_XDECREF(op) splice_xdecref(_PyObject_CAST(op))
+#endif
+
 /* An exact float or one-digit int as a double (exact for both). */
 HELPER int as_double(PyObject *o, double *out)
 {
@@ -231,18 +231,18 @@ HELPER int same_hash(PyObject *a, PyObject *b)
 HELPER Py_ssize_t keys_index(PyDictKeysObject *keys, PyObject *name);
 HELPER Py_ssize_t shared_key_index(PyTypeObject *tp, PyObject *name)
 {
-    return keys_index(((PyHeapTypeObject *)tp)->ht_cached_keys, name);
+    return keys_index(SPLICE_CACHED_KEYS(tp), name);
 }
 
 /* Where string `name` is among string-only dict keys `keys`: its entry's
  * index; -1: not there; -2: no such keys to look in, nothing proved. */
 HELPER Py_ssize_t keys_index(PyDictKeysObject *keys, PyObject *name)
 {
-    if (keys == NULL || !DK_IS_UNICODE(keys)) {
+    if (keys == NULL || !SPLICE_KEYS_ALL_STR(keys)) {
         return -2;
     }
-    PyDictUnicodeEntry *entries = DK_UNICODE_ENTRIES(keys);
-    for (Py_ssize_t i = 0; i < keys->dk_nentries; i++) {
+    PyDictUnicodeEntry *entries = SPLICE_KEYS_STR_ENTRIES(keys);
+    for (Py_ssize_t i = 0; i < SPLICE_KEYS_USED(keys); i++) {
         PyObject *key = entries[i].me_key;
         if (key == name || (key != NULL && same_hash(key, name) && PyUnicode_Compare(key, name) == 0)) {
             return i;

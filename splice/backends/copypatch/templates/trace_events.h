@@ -11,7 +11,7 @@
  * or profile function, with the pending exception kept aside. */
 HELPER int trace_event(PyThreadState *tstate, Py_tracefunc func, PyObject *obj, int what, PyObject *arg)
 {
-    if (tstate->tracing) {
+    if (SPLICE_TRACING_DEPTH(tstate)) {
         return 0;
     }
     PyObject *type, *value, *tb;
@@ -19,12 +19,12 @@ HELPER int trace_event(PyThreadState *tstate, Py_tracefunc func, PyObject *obj, 
     PyFrameObject *f = PyEval_GetFrame();
     int err = -1;
     if (f != NULL) {
-        int old_what = tstate->tracing_what;
-        tstate->tracing_what = what;
+        int old_what = SPLICE_TRACING_EVENT(tstate);
+        SPLICE_TRACING_EVENT(tstate) = what;
         PyThreadState_EnterTracing(tstate);
         err = func(obj, f, what, arg);
         PyThreadState_LeaveTracing(tstate);
-        tstate->tracing_what = old_what;
+        SPLICE_TRACING_EVENT(tstate) = old_what;
     }
     if (err == 0) {
         PyErr_Restore(type, value, tb);
@@ -40,7 +40,7 @@ HELPER int trace_event(PyThreadState *tstate, Py_tracefunc func, PyObject *obj, 
 /* The `exception` event of the pending exception, which stays pending. */
 HELPER void trace_exception(PyThreadState *tstate)
 {
-    if (tstate->c_tracefunc == NULL) {
+    if (SPLICE_TRACE_FUNC(tstate) == NULL) {
         return;
     }
     PyObject *type, *value, *tb;
@@ -49,7 +49,7 @@ HELPER void trace_exception(PyThreadState *tstate)
     PyObject *arg = PyTuple_Pack(3, type, value != NULL ? value : Py_None, tb != NULL ? tb : Py_None);
     PyErr_Restore(type, value, tb);
     if (arg != NULL) {
-        trace_event(tstate, tstate->c_tracefunc, tstate->c_traceobj, PyTrace_EXCEPTION, arg);
+        trace_event(tstate, SPLICE_TRACE_FUNC(tstate), SPLICE_TRACE_OBJ(tstate), PyTrace_EXCEPTION, arg);
         Py_DECREF(arg);
     }
 }
