@@ -59,6 +59,12 @@ def _load_stack(em: Emitter, ins: Instr) -> None:
     em.emit("move", symbol=em.current_symbol, _JIT_ARG0=_local(ins), _JIT_RES0=em.off(ins.result))
 
 
+def _take_local(em: Emitter, ins: Instr) -> None:
+    """The local's reference (or NULL) moves to the result; the slot is left unbound."""
+    em.emit("move", symbol=em.current_symbol, _JIT_ARG0=_local(ins), _JIT_RES0=em.off(ins.result))
+    em.emit("store_const", symbol=em.current_symbol, _JIT_RES0=_local(ins), _JIT_OP0=0)
+
+
 def _store_local(em: Emitter, ins: Instr) -> None:
     em.op("store_local", ins, _JIT_ARG0=em.off(ins.args[0]), _JIT_RES0=_local(ins))
 
@@ -402,6 +408,7 @@ def _reraise(em: Emitter, ins: Instr) -> None:
 LOWER: dict[str, Callable[[Emitter, Instr], None]] = {
     "Const": _const, "Null": _null,
     "LoadLocal": _load_local, "LoadStack": _load_stack, "StoreLocal": _store_local, "DeleteLocal": _delete_local,
+    "TakeLocal": _take_local,
     "LoadClosure": _load_closure,
     "LoadCell": _cell("load_cell"), "StoreCell": _cell("store_cell"), "DeleteCell": _cell("delete_cell"),
     "LoadGlobal": _load_global, "StoreGlobal": _global("store_global"),
