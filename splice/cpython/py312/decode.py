@@ -1,11 +1,8 @@
 """CPython 3.12 bytecode -> IR.  The only module that knows 3.12 bytecode.
 
 It produces the IR the 3.11 front end produces for the same source, so
-passes and back ends see no difference; the decoding scheme is 3.11's
-(docs/frontend.md): one pass over ``co_code`` (the unquickened bytes)
-collects instructions and block starts, then the value stack is
-interpreted abstractly block by block, each stack slot an SSA value and a
-value live into another block that block's parameter.
+passes and back ends see no difference; the decoding scheme and the
+instructions every version shares are ``cpython.decoder``'s.
 
 What 3.12 bytecode changes, and how it maps onto that IR:
 
@@ -15,6 +12,7 @@ What 3.12 bytecode changes, and how it maps onto that IR:
 * ``BINARY_SLICE`` / ``STORE_SLICE`` are the slice built and subscripted,
   ``RETURN_CONST`` a constant returned, ``CALL_INTRINSIC_*`` the operation
   each intrinsic names; ``COMPARE_OP``'s operator is ``oparg >> 4``;
+* conditional jumps go forward only (a loop's test jumps out of it);
 * ``FOR_ITER`` exhausted jumps past the ``END_FOR`` at its target, and
   a ``SEND`` loop's value arrives after the ``END_SEND`` at its target:
   both edges go there directly, as in 3.11;
@@ -34,65 +32,26 @@ What 3.12 bytecode changes, and how it maps onto that IR:
 
 from __future__ import annotations
 
-import dis
-import heapq
 from types import CodeType
-from typing import Any, Callable
+from typing import Any
 
-from ... import ir
 from ...errors import Unsupported
-from ...ir import Builder, Edge, FrameState, Function, Instr, LocalSlot, Repr, Value
-from ..code_tables import Handler, parse_exception_table
+from ...ir import Function
+from ..code_tables import Handler
+from ..decoder import (
+    MODULE_OR_CLASS, OP, POP_JUMP_CONDITIONS, Decoder, handler_table, pop_jump, resumes_more_than_it_works, slot,
+)
 from . import feedback as _feedback
 
-OP = dis.opmap
-_CACHES = dis._inline_cache_entries  # type: ignore[attr-defined]
-_EXTENDED_ARG = OP["EXTENDED_ARG"]
-_RESUME = OP["RESUME"]
-_FOR_ITER = OP["FOR_ITER"]
-_SEND = OP["SEND"]
 _END_SEND = OP["END_SEND"]
-_NULL_KIND = ir.KINDS["Null"]
-# TraceExits of one function: the trampoline's dispatch to them is a chain.
-MAX_TRACE_EXITS = 200
-
-_CO_GENERATOR, _CO_COROUTINE, _CO_ITERABLE_COROUTINE, _CO_ASYNC_GENERATOR = 0x20, 0x80, 0x100, 0x200
-_CO_VARARGS, _CO_VARKEYWORDS, _CO_NEWLOCALS = 0x04, 0x08, 0x02
-
-# BINARY_OP's oparg indexes this list (CPython's NB_* order); names follow
-# the ``operator`` module, in-place forms prefixed with "i".
-_NB_NAMES = ["add", "and", "floordiv", "lshift", "matmul", "mul", "mod", "or", "pow", "rshift",
-             "sub", "truediv", "xor"]
-BINARY_OP_NAMES = _NB_NAMES + ["i" + n for n in _NB_NAMES]
-# COMPARE_OP's ``oparg >> 4`` indexes this list.
-COMPARE_NAMES = ["lt", "le", "eq", "ne", "gt", "ge"]
-_CONVERSIONS = (None, "str", "repr", "ascii")
-_MAKE_FUNCTION_EXTRAS = ((0x01, "defaults"), (0x02, "kwdefaults"), (0x04, "annotations"), (0x08, "closure"))
-
-_FORWARD = {OP[n] for n in ("JUMP_FORWARD", "POP_JUMP_IF_FALSE", "POP_JUMP_IF_TRUE", "POP_JUMP_IF_NONE",
-                            "POP_JUMP_IF_NOT_NONE")}
-_BACKWARD = {OP[n] for n in ("JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT")}
-# Instructions after which control does not fall through.
-_NO_FALLTHROUGH = {OP[n] for n in ("RETURN_VALUE", "RETURN_CONST", "RAISE_VARARGS", "RERAISE", "JUMP_FORWARD",
-                                   "JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT")}
-
-_MODULE_OR_CLASS = "module or class body"
 _TYPE_PARAMS = "type parameters or type alias (PEP 695)"
-# Opcodes refused, with the construct they belong to.
-_UNSUPPORTED = {
-    **{n: _MODULE_OR_CLASS for n in ("SETUP_ANNOTATIONS", "LOAD_LOCALS", "LOAD_FROM_DICT_OR_GLOBALS",
-                                     "LOAD_FROM_DICT_OR_DEREF")},
-    # In the body (the prologue's are CPython's): a fresh cell for each run
-    # of an inlined comprehension whose variable a closure in it captures.
-    "MAKE_CELL": "a comprehension variable captured by a closure (an inlined comprehension's cell)",
-}
 
 # CALL_INTRINSIC_1 / CALL_INTRINSIC_2 operands (pycore_intrinsics.h): the
 # IR kind (and attributes) each decodes into, or the construct refused.
 _INTRINSIC_STOPITERATION_ERROR = 3
 _INTRINSICS_1: dict[int, tuple[str, dict[str, Any]] | str] = {
-    1: _MODULE_OR_CLASS,  # print, of the interactive interpreter's expression statements
-    2: _MODULE_OR_CLASS,  # from ... import *
+    1: MODULE_OR_CLASS,  # print, of the interactive interpreter's expression statements
+    2: MODULE_OR_CLASS,  # from ... import *
     _INTRINSIC_STOPITERATION_ERROR: "StopIteration conversion outside a generator's body",
     4: ("AsyncGenWrap", {}),
     5: ("UnaryOp", {"op": "pos"}),
@@ -103,320 +62,41 @@ _INTRINSICS_2: dict[int, tuple[str, dict[str, Any]] | str] = {
     1: ("PrepReraiseStar", {}),
     **{n: _TYPE_PARAMS for n in (2, 3, 4)},
 }
+# A generator body's PEP 479 wrapper: ``CALL_INTRINSIC_1 STOPITERATION_ERROR`` then ``RERAISE 1``.
+_STOPITERATION_HANDLER = bytes((OP["CALL_INTRINSIC_1"], _INTRINSIC_STOPITERATION_ERROR, OP["RERAISE"], 1))
 
 
-def _slots(code: CodeType) -> list[LocalSlot]:
-    """The frame's localsplus layout: locals, extra cells, free variables."""
-    cells = code.co_cellvars
-    slots = [LocalSlot(n, "cell" if n in cells else "local") for n in code.co_varnames]
-    varnames = set(code.co_varnames)
-    slots += [LocalSlot(n, "cell") for n in cells if n not in varnames]
-    slots += [LocalSlot(n, "free") for n in code.co_freevars]
-    return slots
+class _Decoder(Decoder):
+    FEEDBACK = _feedback
+    FORWARD = frozenset(OP[n] for n in ("JUMP_FORWARD", "POP_JUMP_IF_FALSE", "POP_JUMP_IF_TRUE", "POP_JUMP_IF_NONE",
+                                        "POP_JUMP_IF_NOT_NONE"))
+    BACKWARD = frozenset(OP[n] for n in ("JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT"))
+    NO_FALLTHROUGH = frozenset(OP[n] for n in ("RETURN_VALUE", "RETURN_CONST", "RAISE_VARARGS", "RERAISE",
+                                               "JUMP_FORWARD", "JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT"))
+    FORWARD_PAST_END = frozenset((OP["FOR_ITER"], OP["SEND"]))
+    UNSUPPORTED = {
+        **{n: MODULE_OR_CLASS for n in ("SETUP_ANNOTATIONS", "LOAD_LOCALS", "LOAD_FROM_DICT_OR_GLOBALS",
+                                        "LOAD_FROM_DICT_OR_DEREF")},
+        # In the body (the prologue's are CPython's): a fresh cell for each run
+        # of an inlined comprehension whose variable a closure in it captures.
+        "MAKE_CELL": "a comprehension variable captured by a closure (an inlined comprehension's cell)",
+    }
+    COMPARE_SHIFT = 4
 
-
-def _is_null(v: Value) -> bool:
-    d = v.definer
-    return type(d) is Instr and d.kind is _NULL_KIND
-
-
-def _stopiteration_handler(raw: bytes, target: int) -> bool:
-    """Whether the handler at ``target`` is a generator body's PEP 479
-    wrapper: ``CALL_INTRINSIC_1 STOPITERATION_ERROR`` then ``RERAISE 1``."""
-    return raw[2 * target:2 * target + 4] == bytes((OP["CALL_INTRINSIC_1"], _INTRINSIC_STOPITERATION_ERROR,
-                                                     OP["RERAISE"], 1))
-
-
-class _Decoder:
-    """One decode: pass 1 in ``__init__``, pass 2 in ``run``."""
-
-    def __init__(self, code: CodeType, feedback: bool, osr_at: int | None = None) -> None:
-        self.osr_at = osr_at
-        flags = code.co_flags
-        if not flags & _CO_NEWLOCALS and osr_at is None:
-            # Module code runs once: only a loop in it is compiled, entered
-            # where the interpreter stands (on-stack replacement).
-            raise Unsupported(f"{_MODULE_OR_CLASS} at line {code.co_firstlineno}")
-        if flags & _CO_ITERABLE_COROUTINE:
-            raise Unsupported(f"generator-based coroutine (types.coroutine) (line {code.co_firstlineno})")
-        self.consts = code.co_consts
-        self.names = code.co_names
-        self.slots = _slots(code)
-        self.adaptive = code._co_code_adaptive if feedback else None  # type: ignore[attr-defined]
-        raw = code.co_code
-        n = len(raw) // 2
-        # Pass 1: decode; ``instrs`` holds (unit, opcode, oparg, next unit).
-        instrs: list[tuple[int, int, int, int]] = []
-        starts: set[int] = set()
-        backward: set[int] = set()
-        index: dict[int, int] = {}
-        start = None
-        i, ext, first = 0, 0, 0
-        while i < n:
-            op, arg = raw[2 * i], raw[2 * i + 1] | ext
-            if op == _EXTENDED_ARG:
-                ext = arg << 8
-                i += 1
-                continue
-            ext = 0
-            nxt = i + 1 + _CACHES[op]
-            # Jumps target an instruction's first EXTENDED_ARG prefix.
-            index[first] = index[i] = len(instrs)
-            first = nxt
-            instrs.append((i, op, arg, nxt))
-            if op in _FORWARD:
-                starts.add(nxt + arg)
-                starts.add(nxt)
-            elif op == _FOR_ITER or op == _SEND:
-                # Past the END_FOR / END_SEND at the target (FOR_ITER jumps there;
-                # a SEND loop's value arrives there, see ``send``).
-                starts.add(nxt + arg + 1)
-                starts.add(nxt)
-            elif op in _BACKWARD:
-                starts.add(nxt - arg)
-                backward.add(nxt - arg)
-                starts.add(nxt)
-            elif op in _NO_FALLTHROUGH:
-                starts.add(nxt)
-            elif op == _RESUME and start is None:
-                start = nxt
-            i = nxt
-        if start is None:
-            raise Unsupported(f"code object without RESUME (line {code.co_firstlineno})")
-        self.start = start
-        self.instrs = instrs
-        self.index = index
-        self.exc_at: list[Handler | None] = [None] * (n + 1)
-        for entry in parse_exception_table(code.co_exceptiontable):
-            if _stopiteration_handler(raw, entry.target):
-                continue
-            self.exc_at[entry.start:entry.end] = [entry] * (entry.end - entry.start)
-            starts.add(entry.target)
-        self.starts = starts
-        self.backward = backward
-        self.lines: list[int | None] = [None] * (n + 1)
-        for s, e, line in code.co_lines():
-            self.lines[s // 2:e // 2] = [line] * ((e - s) // 2)
-        self.fn = Function(
-            name=code.co_name, qualname=code.co_qualname, filename=code.co_filename,
-            firstlineno=code.co_firstlineno, argcount=code.co_argcount,
-            posonlyargcount=code.co_posonlyargcount, kwonlyargcount=code.co_kwonlyargcount,
-            has_varargs=bool(flags & _CO_VARARGS), has_varkeywords=bool(flags & _CO_VARKEYWORDS),
-            slots=self.slots, code=code, ran=_feedback.ran(raw, self.adaptive) if feedback else {},
-            generator=bool(flags & (_CO_GENERATOR | _CO_COROUTINE | _CO_ASYNC_GENERATOR)),
-        )
-        self.b = Builder(self.fn)
-        # offset -> (block, entry shape: a param per stack slot, None for NULL)
-        self.blocks: dict[int, tuple[ir.Block, list[Value | None]]] = {}
-        self.pending: list[int] = []
-        self.stack: list[Value] = []
-        self.unit = 0
-        self.kwnames: tuple[str, ...] | None = None
-        # A call since the last TraceExit (in this block), and how many there are.
-        self.called = False
-        self.trace_exits = 0
-        # Where a generator resumes after a yield (each such block starts as if after a call).
-        self.resumptions: set[int] = set()
-        self.exc: Handler | None = None
-
-    # --- blocks and edges ----------------------------------------------------
-
-    def edge(self, target: int, stack: list[Value], extra: int = 0, handler: bool = False) -> Edge:
-        """An edge to the block at ``target`` carrying ``stack`` (+ ``extra`` unwinder values)."""
-        known = self.blocks.get(target)
-        if known is None:
-            block = self.fn.new_block(0, is_handler=handler)
-            shape: list[Value | None] = []
-            for v in stack:
-                if _is_null(v):
-                    shape.append(None)
-                    continue
-                p = self.fn.new_value(Repr.NULLABLE if v.repr is Repr.NULLABLE else Repr.OBJECT)
-                p.definer = block
-                block.params.append(p)
-                shape.append(p)
-            for _ in range(extra):
-                p = self.fn.new_value()
-                p.definer = block
-                block.params.append(p)
-                shape.append(p)
-            self.blocks[target] = (block, shape)
-            heapq.heappush(self.pending, target)
-        else:
-            block, shape = known
-            if len(shape) != len(stack) + extra or block.is_handler != handler:
-                raise Unsupported(f"inconsistent stack at offset {target} (line {self.lines[target]})")
-            for v, q in zip(stack, shape):
-                if (q is None) != _is_null(v):
-                    raise Unsupported(f"NULL mismatch at offset {target} (line {self.lines[target]})")
-                if q is not None and v.repr is Repr.NULLABLE:
-                    q.repr = Repr.NULLABLE
-        return Edge(block, [v for v in stack if not _is_null(v)])
-
-    def emit(self, kind: str, *args: Value, hint: dict[str, Any] | None = None, **kw: Any) -> Instr:
-        """Emit at the current bytecode location, with a fresh handler edge if in a try range."""
-        b = self.b
-        exc = self.exc
-        if exc is not None and ir.KINDS[kind].raises:
-            if len(self.stack) < exc.depth:
-                raise Unsupported(f"stack below handler depth at offset {self.unit} (line {b.lineno})")
-            b.handler = self.edge(exc.target, self.stack[:exc.depth], 1 + exc.lasti, handler=True)
-            b.handler.lasti = exc.lasti
-        else:
-            b.handler = None
-        return b.emit(kind, *args, hint=hint, **kw)
-
-    def value(self, kind: str, *args: Value, **kw: Any) -> Value:
-        return self.emit(kind, *args, **kw).result
+    def handles(self, raw: bytes, entry: Handler) -> bool:
+        """All entries but a generator body's PEP 479 wrapper."""
+        return raw[2 * entry.target:2 * entry.target + 4] != _STOPITERATION_HANDLER
 
     def hint(self, method: bool = False) -> dict[str, Any] | None:
         return _feedback.hint(self.adaptive, self.unit, method) if self.adaptive is not None else None
-
-    # --- pass 2 ----------------------------------------------------------------
-
-    def run(self) -> Function:
-        fn, b = self.fn, self.b
-        entry = fn.new_block()
-        if self.start in self.starts:
-            b.block = entry
-            b.offset, b.lineno = self.start, self.lines[self.start]
-            b.emit("Jump", targets=[self.edge(self.start, [])])
-        else:
-            self.blocks[self.start] = (entry, [])
-            self.pending.append(self.start)
-        done: set[int] = set()
-        while self.pending:
-            off = heapq.heappop(self.pending)
-            if off in done:
-                continue
-            done.add(off)
-            self.block(off)
-        for off in self.backward:
-            if off in self.blocks:
-                self.blocks[off][0].is_loop_header = True
-        if self.osr_at is not None:
-            self.enter_at_loop(self.osr_at)
-        return fn  # verified after the passes, before any back end (splice.passes.run_all)
-
-    def enter_at_loop(self, header: int) -> None:
-        """On-stack replacement: a new entry block that takes over the value
-        stack the interpreter's frame holds at the loop header ``header``
-        (its locals are in their slots already) and jumps there; the blocks
-        only the old entry reached are dropped."""
-        fn, b = self.fn, self.b
-        if fn.generator:
-            raise Unsupported("a generator's frame is not entered mid-function")
-        known = self.blocks.get(header)
-        if header not in self.backward or known is None:
-            raise Unsupported(f"no loop starts at code unit {header}")
-        shape = known[1]
-        if any(p is None for p in shape):
-            raise Unsupported(f"NULL on the value stack at the loop at line {self.lines[header]}")
-        entry = fn.new_block()
-        b.block, b.handler = entry, None
-        b.offset, b.lineno = header, self.lines[header]
-        stack = [b.emit("LoadStack", slot=len(self.slots) + depth, depth=depth).result for depth in range(len(shape))]
-        b.emit("Jump", targets=[self.edge(header, stack)])
-        fn.blocks.remove(entry)
-        fn.blocks.insert(0, entry)
-        reached = set(fn.reachable())
-        fn.blocks = [blk for blk in fn.blocks if blk in reached]
-        fn.osr_entry = header
-
-    def block(self, off: int) -> None:
-        block, shape = self.blocks[off]
-        b = self.b
-        b.block = block
-        b.offset, b.lineno = off, self.lines[off]
-        b.handler = None
-        self.stack = [p if p is not None else b.emit("Null").result for p in shape]
-        self.kwnames = None
-        # An exception handler may be reached from a call that switched
-        # tracing on; a generator may be resumed after a tracer was set.
-        self.called = block.is_handler or off in self.resumptions
-        handlers = _HANDLERS
-        instrs, starts, lines, exc_at = self.instrs, self.starts, self.lines, self.exc_at
-        k = self.index[off]
-        while True:
-            unit, op, arg, nxt = instrs[k]
-            self.unit = unit
-            b.offset, b.lineno, self.exc = unit, lines[unit], exc_at[unit]
-            h = handlers.get(op)
-            if h is None:
-                what = _UNSUPPORTED.get(dis.opname[op], f"opcode {dis.opname[op]}")
-                raise Unsupported(f"{what} at line {lines[unit]}")
-            emitted, stack = b.block.instrs, self.stack
-            first, before = len(emitted), list(stack)
-            ended = h(self, arg, nxt)
-            if len(emitted) > first and emitted[first].state is None:
-                emitted[first].state = FrameState(unit, before)
-            if ended:
-                return  # the handler ended the block
-            b.offset, b.lineno = unit, lines[unit]
-            if self.called and lines[nxt] is not None and lines[nxt] != lines[unit]:
-                self.trace_exit(nxt)
-            if nxt in starts:
-                self.exc = None
-                b.emit("Jump", targets=[self.edge(nxt, self.stack)])
-                return
-            k += 1
-
-    # --- instruction handlers: (self, oparg, next unit) -> True if the block ended
-
-    def nop(self, arg: int, nxt: int) -> None:
-        pass
-
-    def pop_top(self, arg: int, nxt: int) -> None:
-        self.drop(self.stack.pop())
 
     def end_for(self, arg: int, nxt: int) -> None:
         self.drop(self.stack.pop())
         self.drop(self.stack.pop())
 
-    def drop(self, v: Value) -> None:
-        """The interpreter releases ``v`` here (a value that may be NULL
-        never reaches POP_TOP or an unwind in code it compiles)."""
-        if v.repr is Repr.OBJECT:
-            self.b.emit("Drop", v)
-
-    def unwind(self, operands: list[Value]) -> None:
-        """Before a raise: release what the interpreter's unwinding pops,
-        the stack above the handler's depth but the raise's own operands
-        (they leave the function with the exception)."""
-        depth = self.exc.depth if self.exc is not None else 0
-        for v in reversed(self.stack[depth:]):
-            if v not in operands:
-                self.drop(v)
-
-    def push_null(self, arg: int, nxt: int) -> None:
-        self.stack.append(self.b.emit("Null").result)
-
-    def load_const(self, arg: int, nxt: int) -> None:
-        self.stack.append(self.b.emit("Const", value=self.consts[arg]).result)
-
-    def load_assertion_error(self, arg: int, nxt: int) -> None:
-        self.stack.append(self.b.emit("Const", value=AssertionError).result)
-
-    def load_global(self, arg: int, nxt: int) -> None:
-        if arg & 1:
-            self.stack.append(self.b.emit("Null").result)
-        self.stack.append(self.value("LoadGlobal", name=self.names[arg >> 1], hint=self.hint()))
-
-    def simple(self, kind: str, **attrs: Any) -> None:
-        """Pop the kind's operands (push order), emit it, push its results."""
-        k = ir.KINDS[kind]
-        ins = self.emit(kind, *self.popn(k.nargs), **attrs)
-        self.stack += ins.results
-
     def load_attr(self, arg: int, nxt: int) -> None:
         """The low bit: a method load, pushing (callable, self-or-NULL)."""
         self.attribute(self.stack.pop(), self.names[arg >> 1], bool(arg & 1), self.hint(bool(arg & 1)))
-
-    def attribute(self, owner: Value, name: str, method: bool, hint: dict[str, Any] | None) -> None:
-        if method:
-            self.stack += self.emit("LoadMethod", owner, name=name, hint=hint).results
-        else:
-            self.stack.append(self.value("GetAttr", owner, name=name, hint=hint))
 
     def load_super_attr(self, arg: int, nxt: int) -> None:
         """``super().name``: the ``super`` loaded called with the class and
@@ -432,38 +112,6 @@ class _Decoder:
         self.called = True
         self.attribute(sup, self.names[arg >> 2], bool(arg & 1), None)
 
-    def store_attr(self, arg: int, nxt: int) -> None:
-        owner, val = self.stack.pop(), self.stack.pop()
-        self.emit("SetAttr", owner, val, name=self.names[arg], hint=self.hint())
-
-    def binary_op(self, arg: int, nxt: int) -> None:
-        r, l = self.stack.pop(), self.stack.pop()
-        self.stack.append(self.value("BinaryOp", l, r, op=BINARY_OP_NAMES[arg], hint=self.hint()))
-
-    def compare_op(self, arg: int, nxt: int) -> None:
-        r, l = self.stack.pop(), self.stack.pop()
-        self.stack.append(self.value("Compare", l, r, op=COMPARE_NAMES[arg >> 4], hint=self.hint()))
-
-    def is_op(self, arg: int, nxt: int) -> None:
-        r, l = self.stack.pop(), self.stack.pop()
-        self.stack.append(self.value("Is", l, r, invert=bool(arg)))
-
-    def contains_op(self, arg: int, nxt: int) -> None:
-        r, l = self.stack.pop(), self.stack.pop()
-        self.stack.append(self.value("Contains", l, r, invert=bool(arg)))
-
-    def binary_subscr(self, arg: int, nxt: int) -> None:
-        key, obj = self.stack.pop(), self.stack.pop()
-        self.stack.append(self.value("GetItem", obj, key, hint=self.hint()))
-
-    def store_subscr(self, arg: int, nxt: int) -> None:
-        key, obj, val = self.stack.pop(), self.stack.pop(), self.stack.pop()
-        self.emit("SetItem", obj, key, val, hint=self.hint())
-
-    def delete_subscr(self, arg: int, nxt: int) -> None:
-        key, obj = self.stack.pop(), self.stack.pop()
-        self.emit("DelItem", obj, key)
-
     def binary_slice(self, arg: int, nxt: int) -> None:
         """``obj[start:stop]``: the slice built, then subscripted (3.11's BUILD_SLICE, BINARY_SUBSCR)."""
         start, stop = self.popn(2)
@@ -474,76 +122,6 @@ class _Decoder:
         val, obj, start, stop = self.popn(4)
         self.emit("SetItem", obj, self.value("BuildSlice", start, stop, nresults=1), val)
 
-    def build(self, kind: str, n: int, **attrs: Any) -> None:
-        """Pop ``n`` operands (in push order) and push one ``kind`` result."""
-        args = self.popn(n)
-        self.stack.append(self.emit(kind, *args, nresults=1, **attrs).result)
-
-    def build_const_key_map(self, arg: int, nxt: int) -> None:
-        keys = self.stack.pop().definer
-        if type(keys) is not Instr or keys.kind.name != "Const":
-            raise Unsupported(f"BUILD_CONST_KEY_MAP without constant keys at line {self.b.lineno}")
-        self.build("BuildConstKeyMap", arg, keys=keys.attrs["value"])
-
-    def popn(self, n: int) -> list[Value]:
-        """Pop the top ``n`` values, in push order."""
-        s = self.stack
-        args = s[len(s) - n:]
-        del s[len(s) - n:]
-        return args
-
-    def make_function(self, arg: int, nxt: int) -> None:
-        code = self.stack.pop()
-        extras = tuple(name for bit, name in _MAKE_FUNCTION_EXTRAS if arg & bit)
-        fn = self.value("MakeFunction", code, *self.popn(len(extras)), nresults=1, extras=extras)
-        self.stack.append(fn)
-
-    def format_value(self, arg: int, nxt: int) -> None:
-        self.build("FormatValue", 2 if arg & 4 else 1, conversion=_CONVERSIONS[arg & 3])
-
-    def collection_op(self, kind: str, arg: int) -> None:
-        """LIST_APPEND & co: the container sits ``arg`` deep once the operand is popped."""
-        v = self.stack.pop()
-        self.emit(kind, self.stack[-arg], v)
-
-    def map_add(self, arg: int, nxt: int) -> None:
-        v, k = self.stack.pop(), self.stack.pop()
-        self.emit("MapAdd", self.stack[-arg], k, v)
-
-    def dict_merge(self, arg: int, nxt: int) -> None:
-        v = self.stack.pop()
-        self.emit("DictMerge", self.stack[-arg - 2], self.stack[-arg], v)
-
-    def unpack(self, kind: str, n: int, **attrs: Any) -> None:
-        ins = self.emit(kind, self.stack.pop(), nresults=n, hint=self.hint(), **attrs)
-        self.stack += reversed(ins.results)
-
-    def unpack_sequence(self, arg: int, nxt: int) -> None:
-        self.unpack("UnpackSequence", arg, count=arg)
-
-    def unpack_ex(self, arg: int, nxt: int) -> None:
-        before, after = arg & 0xFF, arg >> 8
-        self.unpack("UnpackEx", before + 1 + after, before=before, after=after)
-
-    def copy(self, arg: int, nxt: int) -> None:
-        self.stack.append(self.stack[-arg])
-
-    def swap(self, arg: int, nxt: int) -> None:
-        s = self.stack
-        s[-1], s[-arg] = s[-arg], s[-1]
-
-    def kw_names(self, arg: int, nxt: int) -> None:
-        self.kwnames = self.consts[arg]
-
-    def call(self, arg: int, nxt: int) -> None:
-        s = self.stack
-        args = self.popn(arg)
-        second, first = s.pop(), s.pop()
-        func, self_ = (second, first) if _is_null(first) else (first, second)
-        s.append(self.value("Call", func, self_, *args, kwnames=self.kwnames, hint=self.hint()))
-        self.kwnames = None
-        self.called = True
-
     def call_intrinsic(self, table: dict[int, tuple[str, dict[str, Any]] | str], arg: int, nargs: int) -> None:
         what = table.get(arg, f"intrinsic {arg}")
         if isinstance(what, str):
@@ -551,282 +129,36 @@ class _Decoder:
         kind, attrs = what
         self.stack.append(self.value(kind, *self.popn(nargs), **attrs))
 
-    def trace_exit(self, resume: int) -> None:
-        """Where the interpreter can take over if a call switched tracing or
-        profiling on, or a generator was resumed with them on: the start of
-        the line after one (not with a stack holding NULL, which no tuple
-        carries over)."""
-        self.called = False
-        if (self.kwnames is not None or self.trace_exits >= MAX_TRACE_EXITS
-                or any(_is_null(v) for v in self.stack)):
-            return
-        self.trace_exits += 1
-        self.b.handler = None
-        self.b.emit("TraceExit", *self.stack, resume=resume)
-
-    def call_function_ex(self, arg: int, nxt: int) -> None:
-        s = self.stack
-        kwargs = s.pop() if arg & 1 else self.b.emit("Null").result
-        args, func, null = s.pop(), s.pop(), s.pop()
-        if not _is_null(null):
-            raise Unsupported(f"CALL_FUNCTION_EX on a method at line {self.b.lineno}")
-        s.append(self.value("CallEx", func, args, kwargs))
-        self.called = True
-
-    def before_with(self, arg: int, nxt: int) -> None:
-        self.stack += self.emit("WithEnter", self.stack.pop(), is_async=False).results
-
-    def before_async_with(self, arg: int, nxt: int) -> None:
-        self.stack += self.emit("WithEnter", self.stack.pop(), is_async=True).results
-
-    def get_anext(self, arg: int, nxt: int) -> None:
-        self.stack.append(self.value("GetANext", self.stack[-1]))
-
-    def end_async_for(self, arg: int, nxt: int) -> None:
-        """The handler of an async for's await: the loop ends (its async
-        iterator released) or the exception goes on."""
-        self.emit("EndAsyncFor", self.stack.pop())
-        self.drop(self.stack.pop())
-
-    def with_except_start(self, arg: int, nxt: int) -> None:
-        self.stack.append(self.value("WithExceptStart", self.stack[-4], self.stack[-1]))
-
-    def push_exc_info(self, arg: int, nxt: int) -> None:
-        exc = self.stack.pop()
-        self.stack += [self.b.emit("PushExcInfo", exc).result, exc]
-
-    def pop_except(self, arg: int, nxt: int) -> None:
-        self.b.emit("PopExcInfo", self.stack.pop())
-
-    def check_exc_match(self, arg: int, nxt: int) -> None:
-        t = self.stack.pop()
-        self.stack.append(self.value("ExcMatch", self.stack[-1], t))
-
-    def check_eg_match(self, arg: int, nxt: int) -> None:
-        exc, types = self.popn(2)
-        self.stack += self.emit("ExcGroupMatch", exc, types).results
-
-    def import_name(self, arg: int, nxt: int) -> None:
-        fromlist, level = self.stack.pop(), self.stack.pop()
-        self.stack.append(self.value("ImportName", level, fromlist, name=self.names[arg]))
-
-    def import_from(self, arg: int, nxt: int) -> None:
-        self.stack.append(self.value("ImportFrom", self.stack[-1], name=self.names[arg]))
-
-    def match_class(self, arg: int, nxt: int) -> None:
-        subject, cls, names = self.popn(3)
-        self.stack.append(self.value("MatchClass", subject, cls, names, count=arg))
-
-    def match_keys(self, arg: int, nxt: int) -> None:
-        self.stack.append(self.value("MatchKeys", self.stack[-2], self.stack[-1]))
-
-    def get_len(self, arg: int, nxt: int) -> None:
-        self.stack.append(self.value("GetLen", self.stack[-1]))
-
-    # --- control flow -----------------------------------------------------------
-
-    def return_value(self, arg: int, nxt: int) -> bool:
-        self.b.emit("Return", self.stack.pop())
-        return True
-
     def return_const(self, arg: int, nxt: int) -> bool:
         self.b.emit("Return", self.b.emit("Const", value=self.consts[arg]).result)
         return True
 
-    def raise_varargs(self, arg: int, nxt: int) -> bool:
-        operands = self.popn(arg)
-        self.unwind(operands)
-        self.emit("Raise", *operands)
-        return True
-
-    def reraise(self, arg: int, nxt: int) -> bool:
-        exc = self.stack.pop()
-        operands = [exc, *([self.stack[-arg]] if arg else [])]
-        self.unwind(operands)
-        self.emit("Reraise", *operands)
-        return True
-
-    def jump_forward(self, arg: int, nxt: int) -> bool:
-        self.jump_trace_exit(nxt + arg)
-        self.b.emit("Jump", targets=[self.edge(nxt + arg, self.stack)])
-        return True
-
-    def jump_backward(self, arg: int, nxt: int) -> bool:
-        self.jump_trace_exit(nxt - arg)
-        self.emit("CheckInterrupts")
-        return self.jump_backward_no_interrupt(arg, nxt)
-
-    def jump_backward_no_interrupt(self, arg: int, nxt: int) -> bool:
-        self.b.emit("Jump", targets=[self.edge(nxt - arg, self.stack)])
-        return True
-
-    def jump_trace_exit(self, target: int) -> None:
-        """Before a jump after a call (the end of a loop's body, of a ``try``
-        or ``if`` body), a TraceExit at its target, where the interpreter
-        reports a ``line`` event too: a backward jump, or a forward one to
-        another line."""
-        line = self.lines[target]
-        if self.called and line is not None and (target < self.unit or line != self.lines[self.unit]):
-            self.trace_exit(target)
-
-    def pop_jump_if(self, arg: int, nxt: int, sense: bool, none_test: bool) -> bool:
-        """POP_JUMP_IF_* (forward only in 3.12: a loop's test jumps out of it)."""
-        target = nxt + arg
-        v = self.stack.pop()
-        if none_test:
-            v = self.value("Is", v, self.b.emit("Const", value=None).result, invert=False)
-        t = self.value("Truth", v)
-        jump, fall = self.edge(target, self.stack), self.edge(nxt, self.stack)
-        self.b.emit("Branch", t, targets=[jump, fall] if sense else [fall, jump])
-        return True
-
-    def yield_value(self, arg: int, nxt: int) -> bool:
-        ins = self.emit("Yield", self.stack.pop(), site=len(self.fn.yields()) + 1, delegate=False)
-        ins.targets.append(self.edge(nxt, self.stack + [ins.result]))
-        self.resumptions.add(nxt)
-        return True
-
-    def get_yield_from_iter(self, arg: int, nxt: int) -> None:
-        flags = self.fn.code.co_flags if self.fn.code is not None else 0
-        coroutine = bool(flags & (_CO_COROUTINE | _CO_ITERABLE_COROUTINE))
-        self.stack.append(self.value("GetYieldFromIter", self.stack.pop(), coroutine=coroutine))
-
-    def get_awaitable(self, arg: int, nxt: int) -> None:
-        self.stack.append(self.value("GetAwaitable", self.stack.pop(), where=arg))
-
-    def send(self, arg: int, nxt: int) -> bool:
-        """The loop of a yield from or an await (SEND, YIELD_VALUE, RESUME,
-        back to SEND; CLEANUP_THROW for what ``throw()`` brings) as one
-        delegating Yield; its result is the value the loop leaves after the
-        END_SEND at SEND's target when the delegation returns."""
-        receiver, _none = self.popn(2)
-        _, op, const, _ = self.instrs[self.index[self.unit] - 1]
-        if op != OP["LOAD_CONST"] or self.consts[const] is not None:
-            raise Unsupported(f"SEND without LOAD_CONST None before it at line {self.b.lineno}")
-        end = nxt + arg
-        if self.instrs[self.index[end]][1] != _END_SEND:
+    def send_resumes_at(self, target: int) -> int:
+        """After the END_SEND at the target (CLEANUP_THROW, before it, takes
+        what ``throw()`` brings)."""
+        if self.instrs[self.index[target]][1] != _END_SEND:
             raise Unsupported(f"SEND without END_SEND at its target at line {self.b.lineno}")
-        ins = self.emit("Yield", receiver, site=len(self.fn.yields()) + 1, delegate=True)
-        ins.targets.append(self.edge(end + 1, self.stack + [ins.result]))
-        self.resumptions.add(end + 1)
-        return True
-
-    def get_iter(self, arg: int, nxt: int) -> None:
-        self.stack.append(self.value("GetIter", self.stack.pop()))
+        return target + 1
 
     def for_iter(self, arg: int, nxt: int) -> bool:
         """Exhausted, FOR_ITER pops the iterator and jumps past the END_FOR at its target."""
-        ins = self.emit("ForIter", self.stack[-1], hint=self.hint())
-        exhausted = self.edge(nxt + arg + 1, self.stack[:-1])
-        ins.targets += [self.edge(nxt, self.stack + [ins.result]), exhausted]
-        return True
+        return self.for_iter_to(nxt + arg + 1, nxt, self.hint())
 
 
-def _table() -> dict[int, Callable[..., Any]]:
-    """opcode -> handler; the families share one handler through a small closure."""
-    D = _Decoder
-    t: dict[str, Callable[..., Any]] = {
-        name: getattr(D, name.lower()) for name in (
-            "NOP", "POP_TOP", "END_FOR", "PUSH_NULL", "LOAD_CONST", "LOAD_ASSERTION_ERROR", "LOAD_GLOBAL",
-            "LOAD_ATTR", "LOAD_SUPER_ATTR", "STORE_ATTR",
-            "BINARY_OP", "COMPARE_OP", "IS_OP", "CONTAINS_OP", "BINARY_SUBSCR", "STORE_SUBSCR",
-            "DELETE_SUBSCR", "BINARY_SLICE", "STORE_SLICE", "BUILD_CONST_KEY_MAP", "MAKE_FUNCTION",
-            "FORMAT_VALUE", "MAP_ADD", "DICT_MERGE",
-            "UNPACK_SEQUENCE", "UNPACK_EX", "COPY", "SWAP", "KW_NAMES", "CALL", "CALL_FUNCTION_EX",
-            "BEFORE_WITH", "WITH_EXCEPT_START", "PUSH_EXC_INFO", "POP_EXCEPT", "CHECK_EXC_MATCH",
-            "CHECK_EG_MATCH", "IMPORT_NAME", "IMPORT_FROM", "MATCH_CLASS", "MATCH_KEYS", "GET_LEN", "GET_ITER",
-            "RETURN_VALUE", "RETURN_CONST", "RAISE_VARARGS", "RERAISE", "JUMP_FORWARD",
-            "JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT", "FOR_ITER", "YIELD_VALUE", "GET_YIELD_FROM_ITER",
-            "GET_AWAITABLE", "SEND", "BEFORE_ASYNC_WITH", "GET_ANEXT", "END_ASYNC_FOR")
-    }
-    t["RESUME"] = t["CACHE"] = D.nop
-    t["CALL_INTRINSIC_1"] = lambda self, arg, nxt: self.call_intrinsic(_INTRINSICS_1, arg, 1)
-    t["CALL_INTRINSIC_2"] = lambda self, arg, nxt: self.call_intrinsic(_INTRINSICS_2, arg, 2)
-
-    def slot(kind: str) -> Callable[..., None]:
-        return lambda self, arg, nxt: self.simple(kind, slot=arg, name=self.slots[arg].name)
-
-    for name, kind in (("LOAD_FAST", "LoadLocal"), ("LOAD_FAST_CHECK", "LoadLocal"),
-                       ("LOAD_FAST_AND_CLEAR", "TakeLocal"), ("STORE_FAST", "StoreLocal"),
-                       ("DELETE_FAST", "DeleteLocal"),
-                       ("LOAD_DEREF", "LoadCell"), ("STORE_DEREF", "StoreCell"), ("DELETE_DEREF", "DeleteCell"),
-                       ("LOAD_CLOSURE", "LoadClosure")):
-        t[name] = slot(kind)
-
-    def named(kind: str) -> Callable[..., None]:
-        return lambda self, arg, nxt: self.simple(kind, name=self.names[arg])
-
-    for name, kind in (("STORE_GLOBAL", "StoreGlobal"), ("DELETE_GLOBAL", "DeleteGlobal"),
-                       ("DELETE_ATTR", "DelAttr"), ("LOAD_NAME", "LoadName"), ("STORE_NAME", "StoreName"),
-                       ("DELETE_NAME", "DeleteName")):
-        t[name] = named(kind)
-
-    def unary(op: str) -> Callable[..., None]:
-        return lambda self, arg, nxt: self.stack.append(self.value("UnaryOp", self.stack.pop(), op=op))
-
-    for name, op in (("UNARY_NEGATIVE", "neg"), ("UNARY_NOT", "not"), ("UNARY_INVERT", "invert")):
-        t[name] = unary(op)
-
-    t["GET_AITER"] = lambda self, arg, nxt: self.stack.append(self.value("GetAIter", self.stack.pop()))
-    t["LOAD_BUILD_CLASS"] = lambda self, arg, nxt: self.stack.append(self.value("LoadBuildClass"))
-
-    def shape(name: str) -> Callable[..., None]:
-        return lambda self, arg, nxt: self.stack.append(self.value("MatchShape", self.stack[-1], shape=name))
-
-    t["MATCH_MAPPING"], t["MATCH_SEQUENCE"] = shape("mapping"), shape("sequence")
-
-    def build(kind: str) -> Callable[..., None]:
-        return lambda self, arg, nxt: self.build(kind, arg)
-
-    for name, kind in (("BUILD_TUPLE", "BuildTuple"), ("BUILD_LIST", "BuildList"), ("BUILD_SET", "BuildSet"),
-                       ("BUILD_STRING", "BuildString"), ("BUILD_SLICE", "BuildSlice")):
-        t[name] = build(kind)
-    t["BUILD_MAP"] = lambda self, arg, nxt: self.build("BuildMap", 2 * arg)
-
-    def coll(kind: str) -> Callable[..., None]:
-        return lambda self, arg, nxt: self.collection_op(kind, arg)
-
-    for name, kind in (("LIST_APPEND", "ListAppend"), ("LIST_EXTEND", "ListExtend"), ("SET_ADD", "SetAdd"),
-                       ("SET_UPDATE", "SetUpdate"), ("DICT_UPDATE", "DictUpdate")):
-        t[name] = coll(kind)
-
-    def pj(sense: bool, none_test: bool) -> Callable[..., bool]:
-        return lambda self, arg, nxt: self.pop_jump_if(arg, nxt, sense, none_test)
-
-    for cond, sense, none_test in (("FALSE", False, False), ("TRUE", True, False),
-                                   ("NONE", True, True), ("NOT_NONE", False, True)):
-        t[f"POP_JUMP_IF_{cond}"] = pj(sense, none_test)
-    return {OP[name]: h for name, h in t.items()}
-
-
-_HANDLERS = _table()
-
-
-# A generator function (not a generator expression) or coroutine whose
-# code has fewer code units than this per yield or await does too little
-# between two resumptions to pay for a compiled one's (docs/performance.md, "What a resumption
-# costs").
-UNITS_PER_YIELD = 64
-
-
-def resumes_more_than_it_works(code: CodeType) -> str | None:
-    """Why compiling ``code`` would make it slower, or None: a generator
-    or coroutine whose yields (or awaits) are dense in its code (each
-    start and resumption of a compiled one costs more than the
-    interpreter's; a generator expression is exempt, since the builtins
-    that consume one in compiled code drain it without resuming it)."""
-    kind = "generator" if code.co_flags & _CO_GENERATOR else "coroutine" if code.co_flags & _CO_COROUTINE else None
-    if kind is None or code.co_name == "<genexpr>":
-        return None
-    units = len(code.co_code) // 2
-    yields = code.co_code[::2].count(OP["YIELD_VALUE"])
-    if yields and units < UNITS_PER_YIELD * yields:
-        return (f"a {kind} of {yields} {'yield' if kind == 'generator' else 'await'}(s) in {units} code units: "
-                f"resumed compiled, it would cost more than its body saves")
-    return None
+_Decoder.HANDLERS = handler_table(_Decoder, ("END_FOR", "LOAD_ATTR", "LOAD_SUPER_ATTR", "BINARY_SLICE", "STORE_SLICE",
+                                             "RETURN_CONST", "FOR_ITER"), {
+    "CALL_INTRINSIC_1": lambda self, arg, nxt: self.call_intrinsic(_INTRINSICS_1, arg, 1),
+    "CALL_INTRINSIC_2": lambda self, arg, nxt: self.call_intrinsic(_INTRINSICS_2, arg, 2),
+    "LOAD_FAST_CHECK": slot("LoadLocal"),
+    "LOAD_FAST_AND_CLEAR": slot("TakeLocal"),
+    **{f"POP_JUMP_IF_{cond}": pop_jump(sense, none_test) for cond, sense, none_test in POP_JUMP_CONDITIONS},
+})
 
 
 def decode(code: CodeType, *, feedback: bool = True, osr_at: int | None = None) -> Function:
     """Decode a 3.12 code object into a verified IR function (see module doc);
     ``osr_at``: entered at that loop header instead (``Function.osr_entry``)."""
     return _Decoder(code, feedback, osr_at).run()
+
+
+__all__ = ["decode", "resumes_more_than_it_works"]
