@@ -1,0 +1,172 @@
+"""Reading the specializing interpreter's inline caches: what every
+supported version's ``feedback`` module shares.
+
+A version's ``feedback`` reads one quickened instruction of
+``code._co_code_adaptive`` and its inline cache (layouts from
+``Include/internal/pycore_code.h``) and says what it learned in the
+version-neutral words of docs/design.md ("Feedback vocabulary").  Here are
+the readers of the cache entries 3.11 and 3.12 lay out alike, the
+specialisations they both have with those layouts (``READERS``, by name:
+each version looks the names up in its own opcode table), and the
+class version tags their attribute caches hold.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import dis
+import weakref
+from typing import Any, Callable
+
+OPS = dis._all_opmap  # type: ignore[attr-defined]
+
+# (adaptive code, unit of the instruction) -> hint.
+Reader = Callable[[bytes, int], dict[str, Any]]
+
+
+def u16(code: bytes, unit: int) -> int:
+    return code[2 * unit] | (code[2 * unit + 1] << 8)
+
+
+def u32(code: bytes, unit: int) -> int:
+    return u16(code, unit) | (u16(code, unit + 1) << 16)
+
+
+def operand_types(t: str) -> Reader:
+    return lambda code, i: {"types": (t, t)}
+
+
+def const(**hint: Any) -> Reader:
+    return lambda code, i: dict(hint)
+
+
+# Cache entries start at unit i + 1; entry 0 is always the counter.
+# _PyAttrCache: counter, version[2], index (3.12's LOAD_ATTR cache starts so too).
+def attr_instance(code: bytes, i: int) -> dict[str, Any]:
+    return {"kind": "instance_value", "type_version": u32(code, i + 2), "index": u16(code, i + 4)}
+
+
+def attr_slot(code: bytes, i: int) -> dict[str, Any]:
+    return {"kind": "slot", "type_version": u32(code, i + 2), "offset": u16(code, i + 4)}
+
+
+def attr_module(code: bytes, i: int) -> dict[str, Any]:
+    return {"kind": "module", "keys_version": u32(code, i + 2), "index": u16(code, i + 4)}
+
+
+def attr_hint(code: bytes, i: int) -> dict[str, Any]:
+    return {"kind": "with_hint", "type_version": u32(code, i + 2), "hint": u16(code, i + 4)}
+
+
+def load_global_readers(keys_units: int) -> dict[str, Reader]:
+    """LOAD_GLOBAL_MODULE's and LOAD_GLOBAL_BUILTIN's, whose cache
+    (_PyLoadGlobalCache) is counter, index, module_keys_version (``keys_units``
+    units), builtin_keys_version."""
+    keys = u32 if keys_units == 2 else u16
+
+    def module(code: bytes, i: int) -> dict[str, Any]:
+        return {"kind": "module", "keys_version": keys(code, i + 3), "index": u16(code, i + 2)}
+
+    def builtin(code: bytes, i: int) -> dict[str, Any]:
+        return {"kind": "builtin", "module_keys_version": keys(code, i + 3),
+                "builtin_keys_version": u16(code, i + 3 + keys_units), "index": u16(code, i + 2)}
+
+    return {"LOAD_GLOBAL_MODULE": module, "LOAD_GLOBAL_BUILTIN": builtin}
+
+
+class VersionTags:
+    """Classes' version tags (``PyTypeObject.tp_version_tag``, an unsigned
+    int at byte ``offset`` of the type object), which attribute and method
+    caches hold, and the class that has a tag."""
+
+    def __init__(self, offset: int) -> None:
+        self.offset = offset
+        # Version tag -> the class that has it, as last found; and tags not
+        # found (the class changed since, or died: a tag is never given out again).
+        self.by_version: dict[int, weakref.ref[type]] = {}
+        self.lost_versions: set[int] = set()
+
+    def version_tag(self, t: type) -> int:
+        return ctypes.c_uint32.from_address(id(t) + self.offset).value
+
+    def class_of_version(self, version: int) -> type | None:
+        """The class whose version tag is ``version`` now, or None.  A tag is
+        unique in the process, so the class found is the one the interpreter
+        saw, unchanged since.  Found among the subclasses of ``object`` (the
+        walk is done again only for a tag not met before)."""
+        ref = self.by_version.get(version)
+        t = ref() if ref is not None else None
+        if t is not None and self.version_tag(t) == version:
+            return t
+        if version == 0 or version in self.lost_versions:
+            return None
+        self.by_version.clear()
+        todo, seen = [object], set()
+        while todo:
+            c = todo.pop()
+            for sub in type.__subclasses__(c):
+                if id(sub) not in seen:
+                    seen.add(id(sub))
+                    todo.append(sub)
+                    tag = self.version_tag(sub)
+                    if tag:
+                        self.by_version[tag] = weakref.ref(sub)
+        ref = self.by_version.get(version)
+        if ref is None:
+            self.lost_versions.add(version)
+            return None
+        return ref()
+
+
+def method_reader(tags: VersionTags, kind: str, keys_at: int | None = None,
+                  dict_offset_at: int | None = None) -> Reader:
+    """A method load's cache: counter, type_version[2], then the version's
+    fields (``keys_version[2]`` at ``keys_at``, a ``dict_offset`` at
+    ``dict_offset_at``), then ``descr[4]``.  ``descr`` is a borrowed pointer
+    valid only while the type version holds, so it is not turned into an
+    object here: the class with that version is named (``type``, when it
+    still has it), and a pass looks the name up on it."""
+    def read(code: bytes, i: int) -> dict[str, Any]:
+        h: dict[str, Any] = {"kind": kind, "type_version": u32(code, i + 2)}
+        if kind in ("with_values", "no_dict", "with_dict"):
+            owner = tags.class_of_version(h["type_version"])
+            if owner is not None:
+                h["type"] = owner
+        if keys_at is not None:
+            h["keys_version"] = u32(code, i + keys_at)
+        if dict_offset_at is not None:
+            h["dict_offset"] = u16(code, i + dict_offset_at)
+        return h
+    return read
+
+
+# The specialisations every supported version has, with the same cache layout.
+READERS: dict[str, Reader] = {
+    "BINARY_OP_ADD_INT": operand_types("int"), "BINARY_OP_SUBTRACT_INT": operand_types("int"),
+    "BINARY_OP_MULTIPLY_INT": operand_types("int"), "BINARY_OP_ADD_FLOAT": operand_types("float"),
+    "BINARY_OP_SUBTRACT_FLOAT": operand_types("float"), "BINARY_OP_MULTIPLY_FLOAT": operand_types("float"),
+    "BINARY_OP_ADD_UNICODE": operand_types("str"), "BINARY_OP_INPLACE_ADD_UNICODE": operand_types("str"),
+    "BINARY_SUBSCR_LIST_INT": const(container="list", key="int"),
+    "BINARY_SUBSCR_TUPLE_INT": const(container="tuple", key="int"),
+    "BINARY_SUBSCR_DICT": const(container="dict", key=None),
+    "STORE_SUBSCR_LIST_INT": const(container="list", key="int"),
+    "STORE_SUBSCR_DICT": const(container="dict", key=None),
+    "UNPACK_SEQUENCE_TWO_TUPLE": const(container="tuple"),
+    "UNPACK_SEQUENCE_TUPLE": const(container="tuple"),
+    "UNPACK_SEQUENCE_LIST": const(container="list"),
+    "LOAD_ATTR_INSTANCE_VALUE": attr_instance, "STORE_ATTR_INSTANCE_VALUE": attr_instance,
+    "LOAD_ATTR_SLOT": attr_slot, "STORE_ATTR_SLOT": attr_slot,
+    "LOAD_ATTR_WITH_HINT": attr_hint, "STORE_ATTR_WITH_HINT": attr_hint,
+    "LOAD_ATTR_MODULE": attr_module,
+}
+
+
+def by_opcode(readers: dict[str, Reader]) -> dict[int, Reader]:
+    """Readers by the running version's opcode of each name."""
+    return {OPS[name]: r for name, r in readers.items()}
+
+
+def read(readers: dict[int, Reader], adaptive: bytes, unit: int) -> dict[str, Any] | None:
+    """The hint for the instruction at code unit ``unit``, or None if it is not specialised."""
+    reader = readers.get(adaptive[2 * unit])
+    return reader(adaptive, unit) if reader is not None else None
