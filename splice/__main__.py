@@ -178,13 +178,16 @@ def _cache(argv: list[str]) -> int:
 def _stencil_table() -> str:
     """Which copy-and-patch table this interpreter uses, and how big it is."""
     try:
-        from .backends.copypatch import stencils, stencils_generated
+        import importlib
+
+        from .backends.copypatch import stencils
 
         table = stencils.table()
+        where = importlib.import_module(stencils.module_name()).__file__
     except Exception as exc:  # reported, not raised: info must always answer
         return f"not loaded ({type(exc).__name__}: {exc})"
     code = sum(len(s.code) for s in table.values())
-    return f"{stencils.abi()} ABI, {len(table)} stencils, {code} bytes of code ({stencils_generated.__file__})"
+    return f"{stencils.abi()} ABI, {len(table)} stencils, {code} bytes of code ({where})"
 
 
 def _delegate(module: str, extra: str = "", needs: tuple[str, ...] = ()) -> Callable[[list[str]], int]:

@@ -33,7 +33,7 @@ OTHERS = [pytest.param(v, marks=pytest.mark.skipif(_interpreter(v) is None, reas
 
 
 # Why nothing compiles natively on each version.
-WHY = {"3.12": "the copy-and-patch stencils are built for CPython 3.11",
+WHY = {"3.12": "no copy-and-patch stencil table for cpython-312 (release ABI)",
        "3.13": "splice does not compile for Python 3.13 yet (it supports 3.11)"}
 
 

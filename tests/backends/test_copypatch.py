@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from splice.backends.copypatch import build, lowering
+from splice.backends.copypatch import build, lowering, stencils
 from splice.backends.copypatch.emitter import EmitError, Emitter, assemble, flatten, patch
 from splice.backends.copypatch.stencils import table
 from splice.compiler import build_ir
@@ -73,10 +73,10 @@ def test_build_refuses_a_define_the_headers_undefine(tmp_path) -> None:
     binary_num.c was built as the numeric one, so str + str always took its
     generic path.  The build now refuses such a name, and the str variant
     calls PyUnicode_Concat on exact str as BINARY_OP_ADD_UNICODE does."""
-    include, flags = build.ABIS["release"]
-    assert "STR" in build._undefined_by_headers(include)
+    (target,) = [t for t in build.TARGETS if t.name == stencils.module_name("release").rpartition(".")[2]]
+    assert "STR" in build._undefined_by_headers(target.include)
     with pytest.raises(SystemExit, match="#undef STR"):
-        build._compile("binary_num", ["-DSTR", "-DOP_ADD"], include, flags, tmp_path / "out.o")
+        build._compile("binary_num", ["-DSTR", "-DOP_ADD"], target.include, target.flags, tmp_path / "out.o")
     holes = {hole[2] for hole in table()["binary_str_add"].holes}
     assert {"PyUnicode_Type", "PyUnicode_Concat"} <= holes and "PyFloat_Type" not in holes
 
@@ -151,17 +151,17 @@ def test_regenerated_stencils_are_identical() -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr[-4000:]
 
 
-def test_the_table_records_the_digest_of_its_inputs() -> None:
-    """The generated table's header names the digest of the templates,
-    build.py and the headers it was built from: a change to any of them
-    without a rebuild is found here, without clang."""
-    from splice.backends.copypatch import stencils_generated
-    from splice.backends.copypatch.stencils_generated import TABLES
-
-    text = Path(stencils_generated.__file__).read_text()
-    if not all((build.ABIS[abi][0] / "Python.h").exists() for abi in TABLES):
-        pytest.skip("the headers of every ABI in the table are needed to recompute its digest")
-    assert build.recorded_digest(text) == build.inputs_digest(list(TABLES)), "stale: rebuild the stencils"
+@pytest.mark.parametrize("target", build.TARGETS, ids=lambda t: t.name)
+def test_each_table_records_the_digest_of_its_inputs(target) -> None:
+    """Each generated table's header, and its listing's, names the digest
+    of the templates, build.py and the headers it was built from: a change
+    to any of them without a rebuild is found here, without clang."""
+    if not target.available():
+        pytest.skip(f"no headers of CPython {target.version} {target.abi} here to recompute the digest")
+    digest = build.inputs_digest(target)
+    for suffix in (".py", ".lst"):
+        text = (build.TABLES / f"{target.name}{suffix}").read_text()
+        assert build.recorded_digest(text.replace("; ", "# ", 2)) == digest, f"{target.name}: rebuild the stencils"
     assert build.recorded_digest("# inputs sha256: " + "0" * 64) == "0" * 64
 
 
@@ -193,11 +193,13 @@ def test_templates_reach_internals_through_the_version_headers() -> None:
     assert not found, "internal fields outside templates/py3XX.h:\n" + "\n".join(found)
 
 
-def test_every_table_has_the_same_stencils() -> None:
-    from splice.backends.copypatch.stencils_generated import TABLES
+def test_every_table_has_every_stencil() -> None:
+    """Each target has its generated table, with every stencil the build lists."""
+    import importlib
 
-    assert set(TABLES) == {"release", "debug"}
-    assert set(TABLES["release"]) == set(TABLES["debug"]) == set(build.SPECS)
+    for target in build.TARGETS:
+        module = importlib.import_module(f"splice.backends.copypatch.tables.{target.name}")
+        assert set(module.TABLE) == set(build.SPECS), target.name
 
 
 def test_deep_recursion_is_as_safe_as_the_interpreter() -> None:

@@ -1,17 +1,21 @@
-"""Build the stencil table: compile each template with clang-19, read the
-object files with pyelftools, write ``stencils_generated.py``.
+"""Build the stencil tables: compile each template with clang-19, read the
+object files with pyelftools, write one generated module per (CPython
+version, ABI) into ``tables/``, with a disassembly listing beside it.
 
 Run ``python -m splice.backends.copypatch.build`` after changing a template;
-``--check`` regenerates into memory and exits 1 if the committed table
-differs.  Two tables are built: ``release`` (the running CPython's headers,
-any 3.11.x release build) and ``debug`` (Debian's ``python3.11-dbg``
-headers: Py_DEBUG / Py_REF_DEBUG).  See docs/copypatch.md.
+``--check`` regenerates into memory and exits 1 if a committed table
+differs.  ``TARGETS`` lists the tables: each version's ``release`` ABI
+(the headers of that version's interpreter, found on this machine) and
+3.11's ``debug`` ABI (Debian's ``python3.11-dbg`` headers: Py_DEBUG /
+Py_REF_DEBUG).  A target whose headers are not here is not rebuilt.  See
+docs/copypatch.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
+import glob
 import hashlib
 import os
 import pprint
@@ -20,6 +24,7 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import splitting
@@ -27,7 +32,7 @@ from .stencils import Stencil, release_suffix
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
-OUTPUT = HERE / "stencils_generated.py"
+TABLES = HERE / "tables"
 CLANG = os.environ.get("SPLICE_CLANG", "clang-19")
 
 CFLAGS = [
@@ -40,15 +45,63 @@ CFLAGS = [
     "-fbasic-block-sections=all",
 ]
 
-# ABI name -> include directory and extra flags.  The debug table keeps the
-# large code model: Py_REF_DEBUG's inline Py_INCREF updates _Py_RefTotal,
-# which clang 19 addresses RIP-relative even when it is declared far
-# (docs/copypatch.md, "Code model"); that table serves reference-count
-# audits, not speed.
-ABIS = {
-    "release": (Path(sysconfig.get_paths()["include"]), ["-DNDEBUG"]),
-    "debug": (Path("/usr/include/python3.11d"), ["-mcmodel=large"]),
-}
+
+
+@functools.cache
+def _release_headers(version: str) -> Path:
+    """The C headers (with ``internal/``) of CPython ``version``'s release
+    build: the running interpreter's, else those of an interpreter of that
+    version found here (pyenv's or the system's); a path without
+    ``Python.h`` when there is none."""
+    if sysconfig.get_python_version() == version:
+        return Path(sysconfig.get_paths()["include"])
+    candidates = [*sorted(glob.glob(os.path.expanduser(f"~/.pyenv/versions/{version}.*/bin/python{version}"))),
+                  f"/usr/bin/python{version}"]
+    for python in candidates:
+        try:
+            out = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['include'])"],
+                                 capture_output=True, text=True, timeout=60)
+        except OSError:
+            continue
+        include = Path(out.stdout.strip())
+        if out.returncode == 0 and (include / "internal").is_dir():
+            return include
+    return Path(f"/nonexistent/python{version}")
+
+
+@dataclass(frozen=True)
+class Target:
+    """One stencil table: the CPython version it runs on, its ABI, and the
+    flags it is compiled with."""
+
+    version: str  # "3.11"
+    abi: str  # "release" or "debug"
+    flags: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        """The generated module's name, as ``stencils.table`` looks it up:
+        the interpreter's cache tag (``cpython-311``) and the ABI."""
+        return f"cpython_{self.version.replace('.', '')}_{self.abi}"
+
+    @property
+    def include(self) -> Path:
+        if self.abi == "debug":
+            return Path(f"/usr/include/python{self.version}d")
+        return _release_headers(self.version)
+
+    def available(self) -> bool:
+        return (self.include / "Python.h").exists()
+
+
+# The debug table keeps the large code model: Py_REF_DEBUG's inline
+# Py_INCREF updates _Py_RefTotal, which clang 19 addresses RIP-relative
+# even when it is declared far (docs/copypatch.md, "Code model"); that
+# table serves reference-count audits, not speed.
+TARGETS = (
+    Target("3.11", "release", ("-DNDEBUG",)),
+    Target("3.11", "debug", ("-mcmodel=large",)),
+)
 
 # Comparison branches of the unboxed kinds: IR op -> C operator.
 _BRANCH_OPS = {"lt": "<", "le": "<=", "eq": "==", "ne": "!=", "gt": ">", "ge": ">="}
@@ -292,7 +345,7 @@ def _undefined_by_headers(include: Path) -> frozenset[str]:
     return frozenset(names)
 
 
-def _compile(template: str, defines: list[str], include: Path, abi_flags: list[str], out: Path) -> None:
+def _compile(template: str, defines: list[str], include: Path, abi_flags: tuple[str, ...], out: Path) -> None:
     clash = {d[2:].partition("=")[0] for d in defines} & _undefined_by_headers(include)
     if clash:
         raise SystemExit(f"{template}: the C headers #undef {', '.join(sorted(clash))}; name the define otherwise")
@@ -395,31 +448,28 @@ def read_object(path: Path, split: bool = True) -> Stencil:
     return Stencil(code, bytes(data), tuple(holes), _tail_jump(code[:hot], holes), hot)
 
 
-def build_table(abi: str) -> dict[str, Stencil]:
-    include, abi_flags = ABIS[abi]
+def build_table(target: Target) -> dict[str, Stencil]:
     table = {}
     with tempfile.TemporaryDirectory() as tmp:
         for name, (template, defines) in SPECS.items():
             out = Path(tmp) / f"{name}.o"
-            _compile(template, defines, include, abi_flags, out)
+            _compile(template, defines, target.include, target.flags, out)
             table[name] = read_object(out, split=not name.startswith("shared_"))
     return table
 
 
-def inputs_digest(abis: list[str]) -> str:
+def inputs_digest(target: Target) -> str:
     """sha256 of what a table is built from, clang aside: the templates,
-    this file (the stencil list and the flags) and the C headers of each
-    ABI.  The table's header records it, so a stale table is found
-    without clang (tests/backends/test_copypatch.py)."""
+    this file (the stencil list and the flags) and the target's C headers.
+    The table's header records it, so a stale table is found without
+    clang (tests/backends/test_copypatch.py)."""
     h = hashlib.sha256()
     for path in sorted(TEMPLATES.iterdir()):
         h.update(path.name.encode() + b"\0" + path.read_bytes())
     h.update(Path(__file__).read_bytes())
-    for abi in sorted(abis):
-        include = ABIS[abi][0]
-        h.update(abi.encode())
-        for path in sorted(include.rglob("*.h")):
-            h.update(str(path.relative_to(include)).encode() + b"\0" + path.read_bytes())
+    h.update(target.name.encode())
+    for path in sorted(target.include.rglob("*.h")):
+        h.update(str(path.relative_to(target.include)).encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
 
 
@@ -429,56 +479,86 @@ def recorded_digest(text: str) -> str | None:
     return match.group(1) if match else None
 
 
-def render(tables: dict[str, dict[str, Stencil]]) -> str:
-    """The text of stencils_generated.py (deterministic)."""
+def _header(target: Target) -> list[str]:
     clang = subprocess.run([CLANG, "--version"], capture_output=True, text=True, check=True).stdout.splitlines()[0]
-    lines = [
-        "# GENERATED by splice/backends/copypatch/build.py -- do not edit.",
-        f"# inputs sha256: {inputs_digest(list(tables))} (templates, build.py, the C headers of "
-        f"{', '.join(sorted(tables))})",
-        f"# {clang}",
-        f"# clang flags: {' '.join(CFLAGS)}",
-        '"""Stencil tables: ABI -> name -> (code hex, data hex, holes, tail, hot)."""',
-        "",
-        "TABLES = {",
+    return [
+        "GENERATED by splice/backends/copypatch/build.py -- do not edit.",
+        f"inputs sha256: {inputs_digest(target)} (templates, build.py, the C headers of CPython "
+        f"{target.version} {target.abi})",
+        clang,
+        f"clang flags: {' '.join(CFLAGS + list(target.flags))}",
     ]
-    for abi in sorted(tables):
-        lines.append(f"    {abi!r}: {{")
-        for name in sorted(tables[abi]):
-            s = tables[abi][name]
-            lines.append(f"        {name!r}: (")
-            lines.append(f"            {s.code.hex()!r},")
-            lines.append(f"            {s.data.hex()!r},")
-            lines.append("            " + pprint.pformat(list(s.holes), width=100, compact=True).replace("\n", "\n            ") + ",")
-            lines.append(f"            {s.tail!r}, {s.hot!r},")
-            lines.append("        ),")
-        lines.append("    },")
+
+
+def render(target: Target, table: dict[str, Stencil]) -> str:
+    """The text of the target's generated module (deterministic)."""
+    lines = [f"# {line}" for line in _header(target)] + [
+        f'"""Stencil table of CPython {target.version}, {target.abi} ABI: name -> (code hex, data hex, holes, '
+        f'tail, hot)."""',
+        "",
+        "TABLE = {",
+    ]
+    for name in sorted(table):
+        s = table[name]
+        lines.append(f"    {name!r}: (")
+        lines.append(f"        {s.code.hex()!r},")
+        lines.append(f"        {s.data.hex()!r},")
+        lines.append("        " + pprint.pformat(list(s.holes), width=100, compact=True).replace("\n", "\n        ") + ",")
+        lines.append(f"        {s.tail!r}, {s.hot!r},")
+        lines.append("    ),")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
-def generate() -> str:
-    """Build every ABI's table; refused while an ABI's headers are missing
-    (a file written without one would drop a table splice runs with)."""
-    missing = [f"{abi} ({inc})" for abi, (inc, _) in ABIS.items() if not (inc / "Python.h").exists()]
-    if missing:
-        raise RuntimeError(f"headers missing for {', '.join(missing)}; the debug ABI's come with Debian's "
-                           "python3.11-dbg")
-    return render({abi: build_table(abi) for abi in ABIS})
+def listing(target: Target, table: dict[str, Stencil]) -> str:
+    """Each stencil's machine code as assembly (Intel syntax), hot part
+    then cold part, every hole named beside the instruction that holds it:
+    what a reviewer reads to see what a template change did to the code."""
+    import capstone
+
+    md = capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64)
+    md.syntax = capstone.CS_OPT_SYNTAX_INTEL
+    lines = [f"; {line}" for line in _header(target)]
+    for name in sorted(table):
+        s = table[name]
+        lines += ["", f"{name}: hot {s.hot} bytes, cold {len(s.code) - s.hot}, data {len(s.data)}"]
+        for part, start, end in (("", 0, s.hot), ("cold:", s.hot, len(s.code))):
+            if part and end > start:
+                lines.append(part)
+            for insn in md.disasm(s.code[start:end], start):
+                holes = [f"{sym}{addend:+d} ({kind})" if addend else f"{sym} ({kind})"
+                         for off, kind, sym, addend in s.holes if insn.address <= off < insn.address + insn.size]
+                text = f"  {insn.address:04x}  {insn.mnemonic} {insn.op_str}".rstrip()
+                lines.append(f"{text:<60} ; {', '.join(holes)}" if holes else text)
+    return "\n".join(lines) + "\n"
+
+
+def generate(target: Target) -> tuple[str, str]:
+    """The target's generated module and its listing."""
+    table = build_table(target)
+    return render(target, table), listing(target, table)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--check", action="store_true", help="fail if the committed table differs")
+    ap.add_argument("--check", action="store_true", help="fail if a committed table differs")
     args = ap.parse_args(argv)
-    text = generate()
-    if args.check:
-        same = OUTPUT.exists() and OUTPUT.read_text() == text
-        print("stencils up to date" if same else "stencils_generated.py is stale: rebuild")
-        return 0 if same else 1
-    OUTPUT.write_text(text)
-    print(f"wrote {OUTPUT} ({len(text)} bytes)")
-    return 0
+    stale = 0
+    for target in TARGETS:
+        module, lst = TABLES / f"{target.name}.py", TABLES / f"{target.name}.lst"
+        if not target.available():
+            print(f"{target.name}: not built, no headers at {target.include}")
+            continue
+        text, listed = generate(target)
+        if args.check:
+            same = module.exists() and module.read_text() == text and lst.exists() and lst.read_text() == listed
+            print(f"{target.name}: {'up to date' if same else 'stale: rebuild'}")
+            stale += not same
+        else:
+            module.write_text(text)
+            lst.write_text(listed)
+            print(f"wrote {module.relative_to(HERE)} ({len(text)} bytes) and its listing ({len(listed)} bytes)")
+    return 1 if stale else 0
 
 
 if __name__ == "__main__":

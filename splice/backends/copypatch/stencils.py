@@ -1,12 +1,15 @@
-"""The stencil table for the running CPython's ABI (loaded once, lazily).
+"""The stencil table for the running CPython and ABI (loaded once, lazily).
 
-``stencils_generated.py`` holds one table per ABI; a Py_DEBUG build
-(``sys.gettotalrefcount`` present) gets the ``debug`` table, every 3.11.x
-release build the ``release`` one.
+``tables/`` holds one generated module per CPython version and ABI, named
+by the interpreter's cache tag (``cpython_311_release``); a Py_DEBUG build
+(``sys.gettotalrefcount`` present) gets the ``debug`` table, every release
+build of that version the ``release`` one.
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
@@ -34,28 +37,31 @@ def abi() -> str:
     return "debug" if hasattr(sys, "gettotalrefcount") else "release"
 
 
+def module_name(which: str | None = None) -> str:
+    """The generated module of the running CPython's table for ``which``
+    ABI (default: the running one)."""
+    return f"{__package__}.tables.{sys.implementation.cache_tag.replace('-', '_')}_{which or abi()}"
+
+
 @lru_cache(maxsize=None)
 def table(which: str | None = None) -> dict[str, Stencil]:
     """name -> Stencil for ``which`` ABI (default: the running one)."""
-    from .stencils_generated import TABLES
-
-    which = which or abi()
-    if sys.version_info[:2] != (3, 11):
-        raise Unsupported("the copy-and-patch stencils are built for CPython 3.11")
-    if which not in TABLES:
-        raise Unsupported(f"no stencil table for the {which} ABI")
+    name = module_name(which)
+    if importlib.util.find_spec(name) is None:
+        raise Unsupported(f"no copy-and-patch stencil table for {sys.implementation.cache_tag} "
+                          f"({which or abi()} ABI)")
     return {name: Stencil(bytes.fromhex(code), bytes.fromhex(data), tuple(tuple(h) for h in holes), tail, hot)
-            for name, (code, data, holes, tail, hot) in TABLES[which].items()}
+            for name, (code, data, holes, tail, hot) in importlib.import_module(name).TABLE.items()}
 
 
 @lru_cache(maxsize=None)
 def digest() -> str:
-    """The digest of the table's inputs (templates, build script, headers,
-    clang), from the generated file's header: what its code depends on."""
-    import os
-
-    path = os.path.join(os.path.dirname(__file__), "stencils_generated.py")
-    with open(path, "rb") as f:
+    """The digest of the table's inputs (templates, build script, headers),
+    from the generated file's header: what its code depends on."""
+    spec = importlib.util.find_spec(module_name())
+    if spec is None or spec.origin is None:
+        raise Unsupported(f"no copy-and-patch stencil table for {sys.implementation.cache_tag}")
+    with open(spec.origin, "rb") as f:
         head = f.read(1024).decode("ascii", "replace")
     for line in head.splitlines():
         if line.startswith("# inputs sha256: "):
