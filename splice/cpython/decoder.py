@@ -1,9 +1,9 @@
 """Bytecode -> IR: what every supported CPython version's front end shares.
 
-3.11 and 3.12 lay code objects out alike (``co_code`` in two-byte units
+3.11 to 3.13 lay code objects out alike (``co_code`` in two-byte units
 with inline caches after instructions, the exception table, ``co_lines()``)
-and keep the value stack the same way, so one decoding scheme serves both
-(docs/frontend.md):
+and keep the value stack the same way, so one decoding scheme serves them
+all (docs/frontend.md):
 
 1. one linear pass over ``co_code`` (the unquickened bytes; decoding them
    directly is an order of magnitude cheaper than ``dis.get_instructions``)
@@ -24,9 +24,10 @@ exception table entry's depth (plus ``lasti`` when the entry asks for it).
 ``Decoder`` holds that scheme and the handlers of the instructions that
 mean the same in every supported version; each version package subclasses
 it with its opcode tables, the instructions only it has or reads its own
-way, and its feedback module.  Opcodes are looked up here only for names
-every supported version has: a version builds its handler table
-(``handler_table``) from the names it knows.
+way, and its feedback module; ``Since312`` is what 3.12 brought and 3.13
+keeps.  Opcodes are looked up here only for names every supported version
+has, or when a version's subclass is made: a version builds its handler
+table (``handler_table``) from the names it knows.
 """
 
 from __future__ import annotations
@@ -40,9 +41,9 @@ from .. import ir
 from ..errors import Unsupported
 from ..ir import Block, Builder, Edge, FrameState, Function, Instr, LocalSlot, Repr, Value
 from .code_tables import Handler, parse_exception_table
+from .quickened import CACHES as _CACHES
 
 OP = dis.opmap
-_CACHES = dis._inline_cache_entries  # type: ignore[attr-defined]
 _EXTENDED_ARG = OP["EXTENDED_ARG"]
 _RESUME = OP["RESUME"]
 _LOAD_CONST = OP["LOAD_CONST"]
@@ -98,8 +99,9 @@ class Decoder:
     BACKWARD: frozenset[int]
     NO_FALLTHROUGH: frozenset[int]
     # Forward jumps whose target is an instruction the jump goes past (3.12's
-    # END_FOR after FOR_ITER, END_SEND after SEND): the block starts after it.
-    FORWARD_PAST_END: frozenset[int] = frozenset()
+    # END_FOR after FOR_ITER, END_SEND after SEND) -> how many instructions
+    # it goes past: the block starts after them.
+    FORWARD_PAST_END: dict[int, int] = {}
     # Opcode name -> the construct refused where it occurs.
     UNSUPPORTED: dict[str, str]
     # Pairs of instructions the version's quickener fuses so that the
@@ -107,6 +109,8 @@ class Decoder:
     SUPERINSTRUCTIONS: frozenset[tuple[int, int]] = frozenset()
     # COMPARE_OP's operator is its oparg shifted right by this many bits.
     COMPARE_SHIFT = 0
+    # The instructions of ``COMMON`` and ``UNTIL_313`` the version has.
+    SHARED: tuple[str, ...]
 
     def __init__(self, code: CodeType, feedback: bool, osr_at: int | None = None) -> None:
         self.osr_at = osr_at
@@ -154,7 +158,7 @@ class Decoder:
             elif op in no_fallthrough:
                 starts.add(nxt)
             elif op in past_end:
-                starts.add(nxt + arg + 1)
+                starts.add(nxt + arg + past_end[op])
                 starts.add(nxt)
             elif op == _RESUME and start is None:
                 start = nxt
@@ -534,9 +538,12 @@ class Decoder:
         self.b.emit("TraceExit", *self.stack, resume=resume)
 
     def call_function_ex(self, arg: int, nxt: int) -> None:
+        """The callable and a NULL below the arguments, the NULL first
+        (3.11, 3.12) or second (3.13)."""
         s = self.stack
         kwargs = s.pop() if arg & 1 else self.b.emit("Null").result
-        args, func, null = s.pop(), s.pop(), s.pop()
+        args, upper, lower = s.pop(), s.pop(), s.pop()
+        func, null = (lower, upper) if _is_null(upper) else (upper, lower)
         if not _is_null(null):
             raise Unsupported(f"CALL_FUNCTION_EX on a method at line {self.b.lineno}")
         s.append(self.value("CallEx", func, args, kwargs))
@@ -697,13 +704,17 @@ class Decoder:
 COMMON = (
     "NOP", "POP_TOP", "PUSH_NULL", "LOAD_CONST", "LOAD_ASSERTION_ERROR", "LOAD_GLOBAL", "STORE_ATTR",
     "BINARY_OP", "COMPARE_OP", "IS_OP", "CONTAINS_OP", "BINARY_SUBSCR", "STORE_SUBSCR", "DELETE_SUBSCR",
-    "BUILD_CONST_KEY_MAP", "MAKE_FUNCTION", "FORMAT_VALUE", "MAP_ADD", "DICT_MERGE", "UNPACK_SEQUENCE", "UNPACK_EX",
-    "COPY", "SWAP", "KW_NAMES", "CALL", "CALL_FUNCTION_EX", "BEFORE_WITH", "WITH_EXCEPT_START", "PUSH_EXC_INFO",
+    "BUILD_CONST_KEY_MAP", "MAKE_FUNCTION", "MAP_ADD", "DICT_MERGE", "UNPACK_SEQUENCE", "UNPACK_EX",
+    "COPY", "SWAP", "CALL", "CALL_FUNCTION_EX", "BEFORE_WITH", "WITH_EXCEPT_START", "PUSH_EXC_INFO",
     "POP_EXCEPT", "CHECK_EXC_MATCH", "CHECK_EG_MATCH", "IMPORT_NAME", "IMPORT_FROM", "MATCH_CLASS", "MATCH_KEYS",
     "GET_LEN", "GET_ITER", "RETURN_VALUE", "RAISE_VARARGS", "RERAISE", "JUMP_FORWARD", "JUMP_BACKWARD",
     "JUMP_BACKWARD_NO_INTERRUPT", "YIELD_VALUE", "GET_YIELD_FROM_ITER", "GET_AWAITABLE", "SEND",
     "BEFORE_ASYNC_WITH", "GET_ANEXT", "END_ASYNC_FOR",
 )
+# ... and those 3.11 and 3.12 share that 3.13 replaced (by CONVERT_VALUE and
+# FORMAT_SIMPLE / FORMAT_WITH_SPEC, by CALL_KW).
+UNTIL_313 = ("FORMAT_VALUE", "KW_NAMES")
+Decoder.SHARED = COMMON + UNTIL_313
 
 # The handler families: one method each, shared through a small closure,
 # so adding an opcode is adding a row.
@@ -749,10 +760,10 @@ POP_JUMP_CONDITIONS = (("FALSE", False, False), ("TRUE", True, False), ("NONE", 
 
 
 def handler_table(cls: type[Decoder], names: Iterable[str], rows: dict[str, InstrHandler]) -> dict[int, InstrHandler]:
-    """opcode -> handler for ``cls``: ``COMMON`` and ``names`` (the version's
-    own), each by ``cls``'s method of its lower-cased name, the families
-    every version has, and the version's ``rows``."""
-    t: dict[str, InstrHandler] = {name: getattr(cls, name.lower()) for name in (*COMMON, *names)}
+    """opcode -> handler for ``cls``: its ``SHARED`` and ``names`` (the
+    version's own), each by ``cls``'s method of its lower-cased name, the
+    families every version has, and the version's ``rows``."""
+    t: dict[str, InstrHandler] = {name: getattr(cls, name.lower()) for name in (*cls.SHARED, *names)}
     t["RESUME"] = t["CACHE"] = cls.nop
     for name, kind in (("LOAD_FAST", "LoadLocal"), ("STORE_FAST", "StoreLocal"), ("DELETE_FAST", "DeleteLocal"),
                        ("LOAD_DEREF", "LoadCell"), ("STORE_DEREF", "StoreCell"), ("DELETE_DEREF", "DeleteCell"),
@@ -776,6 +787,151 @@ def handler_table(cls: type[Decoder], names: Iterable[str], rows: dict[str, Inst
         t[name] = collection(kind)
     t.update(rows)
     return {OP[name]: h for name, h in t.items()}
+
+
+TYPE_PARAMS = "type parameters or type alias (PEP 695)"
+_INTRINSIC_STOPITERATION_ERROR = 3
+
+
+class Since312(Decoder):
+    """What 3.12 brought and 3.13 keeps:
+
+    * calls have no ``PRECALL``; ``LOAD_ATTR`` with the low oparg bit is the
+      method load (``LoadMethod``), and ``LOAD_SUPER_ATTR`` is the call of
+      the ``super`` it was given followed by that load;
+    * ``BINARY_SLICE`` / ``STORE_SLICE`` are the slice built and
+      subscripted, ``RETURN_CONST`` a constant returned, ``CALL_INTRINSIC_*``
+      the operation each intrinsic names;
+    * conditional jumps go forward only (a loop's test jumps out of it);
+    * ``FOR_ITER`` exhausted jumps past the ``END_FOR`` at its target (and
+      what follows it, ``END_FOR_UNITS``), and a ``SEND`` loop's value
+      arrives after the ``END_SEND`` at its target: both edges go there
+      directly, as in 3.11;
+    * generators' bodies are covered by an exception-table entry whose
+      handler turns a ``StopIteration`` into ``RuntimeError`` (PEP 479): the
+      IR's generators do that themselves (``Function.generator``), so
+      raising instructions there get no handler edge, as in 3.11;
+    * list, set and dict comprehensions are inlined (PEP 709): the iteration
+      variable they shadow is saved by ``LOAD_FAST_AND_CLEAR`` (``TakeLocal``,
+      NULL when unbound) and put back by a ``STORE_FAST`` of that value, on
+      the normal path and in the comprehension's exception cleanup.
+
+    The opcode tables are made with each version's subclass (the names
+    are not 3.11's).
+    """
+
+    # Instructions the exhausted FOR_ITER jumps past, from its target on.
+    END_FOR_UNITS = 1
+    END_SEND: int
+    STOPITERATION_HANDLER: bytes
+    UNSUPPORTED = {
+        **{n: MODULE_OR_CLASS for n in ("SETUP_ANNOTATIONS", "LOAD_LOCALS", "LOAD_FROM_DICT_OR_GLOBALS",
+                                        "LOAD_FROM_DICT_OR_DEREF")},
+        # In the body (the prologue's are CPython's): a fresh cell for each run
+        # of an inlined comprehension whose variable a closure in it captures.
+        "MAKE_CELL": "a comprehension variable captured by a closure (an inlined comprehension's cell)",
+    }
+    # CALL_INTRINSIC_1 / CALL_INTRINSIC_2 operands (pycore_intrinsics.h): the
+    # IR kind (and attributes) each decodes into, or the construct refused.
+    INTRINSICS_1: dict[int, tuple[str, dict[str, Any]] | str] = {
+        1: MODULE_OR_CLASS,  # print, of the interactive interpreter's expression statements
+        2: MODULE_OR_CLASS,  # from ... import *
+        _INTRINSIC_STOPITERATION_ERROR: "StopIteration conversion outside a generator's body",
+        4: ("AsyncGenWrap", {}),
+        5: ("UnaryOp", {"op": "pos"}),
+        6: ("ListToTuple", {}),
+        **{n: TYPE_PARAMS for n in (7, 8, 9, 10, 11)},
+    }
+    INTRINSICS_2: dict[int, tuple[str, dict[str, Any]] | str] = {
+        1: ("PrepReraiseStar", {}),
+        **{n: TYPE_PARAMS for n in (2, 3, 4)},
+    }
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.FORWARD = frozenset(OP[n] for n in ("JUMP_FORWARD", "POP_JUMP_IF_FALSE", "POP_JUMP_IF_TRUE",
+                                                "POP_JUMP_IF_NONE", "POP_JUMP_IF_NOT_NONE"))
+        cls.BACKWARD = frozenset(OP[n] for n in ("JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT"))
+        cls.NO_FALLTHROUGH = frozenset(OP[n] for n in ("RETURN_VALUE", "RETURN_CONST", "RAISE_VARARGS", "RERAISE",
+                                                       "JUMP_FORWARD", "JUMP_BACKWARD",
+                                                       "JUMP_BACKWARD_NO_INTERRUPT"))
+        cls.FORWARD_PAST_END = {OP["FOR_ITER"]: cls.END_FOR_UNITS, OP["SEND"]: 1}
+        cls.END_SEND = OP["END_SEND"]
+        # A generator body's PEP 479 wrapper: ``CALL_INTRINSIC_1 STOPITERATION_ERROR`` then ``RERAISE 1``.
+        cls.STOPITERATION_HANDLER = bytes((OP["CALL_INTRINSIC_1"], _INTRINSIC_STOPITERATION_ERROR,
+                                           OP["RERAISE"], 1))
+
+    def handles(self, raw: bytes, entry: Handler) -> bool:
+        """All entries but a generator body's PEP 479 wrapper."""
+        return raw[2 * entry.target:2 * entry.target + 4] != self.STOPITERATION_HANDLER
+
+    def hint(self, method: bool = False) -> dict[str, Any] | None:
+        return self.FEEDBACK.hint(self.adaptive, self.unit, method) if self.adaptive is not None else None
+
+    def load_attr(self, arg: int, nxt: int) -> None:
+        """The low bit: a method load, pushing (callable, self-or-NULL)."""
+        self.attribute(self.stack.pop(), self.names[arg >> 1], bool(arg & 1), self.hint(bool(arg & 1)))
+
+    def load_super_attr(self, arg: int, nxt: int) -> None:
+        """``super().name``: the ``super`` loaded called with the class and
+        self loaded after it (bit 1 of the oparg; without it, the zero-argument
+        form, with no arguments: the frame supplies them), then the
+        attribute (bit 0: the method) loaded from what it returned."""
+        global_super, cls, self_ = self.popn(3)
+        null = self.b.emit("Null").result
+        sup = self.value("Call", global_super, null, *([cls, self_] if arg & 2 else []), kwnames=None)
+        if not arg & 2:
+            self.drop(self_)
+            self.drop(cls)
+        self.called = True
+        self.attribute(sup, self.names[arg >> 2], bool(arg & 1), None)
+
+    def binary_slice(self, arg: int, nxt: int) -> None:
+        """``obj[start:stop]``: the slice built, then subscripted (3.11's BUILD_SLICE, BINARY_SUBSCR)."""
+        start, stop = self.popn(2)
+        sl = self.value("BuildSlice", start, stop, nresults=1)
+        self.stack.append(self.value("GetItem", self.stack.pop(), sl))
+
+    def store_slice(self, arg: int, nxt: int) -> None:
+        val, obj, start, stop = self.popn(4)
+        self.emit("SetItem", obj, self.value("BuildSlice", start, stop, nresults=1), val)
+
+    def call_intrinsic(self, table: dict[int, tuple[str, dict[str, Any]] | str], arg: int, nargs: int) -> None:
+        what = table.get(arg, f"intrinsic {arg}")
+        if isinstance(what, str):
+            raise Unsupported(f"{what} at line {self.b.lineno}")
+        kind, attrs = what
+        self.stack.append(self.value(kind, *self.popn(nargs), **attrs))
+
+    def return_const(self, arg: int, nxt: int) -> bool:
+        self.b.emit("Return", self.b.emit("Const", value=self.consts[arg]).result)
+        return True
+
+    def send_resumes_at(self, target: int) -> int:
+        """After the END_SEND at the target (CLEANUP_THROW, before it, takes
+        what ``throw()`` brings)."""
+        if self.instrs[self.index[target]][1] != self.END_SEND:
+            raise Unsupported(f"SEND without END_SEND at its target at line {self.b.lineno}")
+        return target + 1
+
+    def for_iter(self, arg: int, nxt: int) -> bool:
+        """Exhausted, FOR_ITER pops the iterator and jumps past the END_FOR at its target."""
+        return self.for_iter_to(nxt + arg + self.END_FOR_UNITS, nxt, self.hint())
+
+
+def since_312_table(cls: type[Since312], names: Iterable[str], rows: dict[str, InstrHandler]
+                    ) -> dict[int, InstrHandler]:
+    """``handler_table`` for a version from 3.12 on: ``Since312``'s
+    instructions, the version's ``names`` and ``rows``."""
+    return handler_table(cls, ("LOAD_ATTR", "LOAD_SUPER_ATTR", "BINARY_SLICE", "STORE_SLICE", "RETURN_CONST",
+                               "FOR_ITER", *names), {
+        "CALL_INTRINSIC_1": lambda self, arg, nxt: self.call_intrinsic(self.INTRINSICS_1, arg, 1),
+        "CALL_INTRINSIC_2": lambda self, arg, nxt: self.call_intrinsic(self.INTRINSICS_2, arg, 2),
+        "LOAD_FAST_CHECK": slot("LoadLocal"),
+        "LOAD_FAST_AND_CLEAR": slot("TakeLocal"),
+        **{f"POP_JUMP_IF_{cond}": pop_jump(sense, none_test) for cond, sense, none_test in POP_JUMP_CONDITIONS},
+        **rows,
+    })
 
 
 # A generator function (not a generator expression) or coroutine whose

@@ -5,10 +5,14 @@ A version's ``feedback`` reads one quickened instruction of
 ``code._co_code_adaptive`` and its inline cache (layouts from
 ``Include/internal/pycore_code.h``) and says what it learned in the
 version-neutral words of docs/design.md ("Feedback vocabulary").  Here are
-the readers of the cache entries 3.11 and 3.12 lay out alike, the
-specialisations they both have with those layouts (``READERS``, by name:
-each version looks the names up in its own opcode table), and the
-class version tags their attribute caches hold.
+how many cache entries follow each opcode (``CACHES``), the readers of the
+cache entries the versions lay out alike, the specialisations 3.11 and
+3.12 both have with those layouts (``READERS``, by name: each version
+looks the names up in its own opcode table; 3.13 keeps all but the
+instance-value ones), the class version tags their attribute caches hold,
+and what the caches of 3.12 and later say about which instructions ran
+(``ran``: both quicken code when it is made, with the same warm-up
+counter).
 """
 
 from __future__ import annotations
@@ -16,9 +20,14 @@ from __future__ import annotations
 import ctypes
 import dis
 import weakref
-from typing import Any, Callable
+from types import CodeType
+from typing import Any, Callable, Iterable
 
 OPS = dis._all_opmap  # type: ignore[attr-defined]
+# Inline cache entries after each opcode (3.13's ``dis`` keys them by name).
+_ENTRIES = dis._inline_cache_entries  # type: ignore[attr-defined]
+CACHES: list[int] = ([_ENTRIES.get(name, 0) for name in dis.opname[:256]] if isinstance(_ENTRIES, dict)
+                     else list(_ENTRIES))
 
 # (adaptive code, unit of the instruction) -> hint.
 Reader = Callable[[bytes, int], dict[str, Any]]
@@ -161,6 +170,19 @@ READERS: dict[str, Reader] = {
 }
 
 
+def call_kinds(names: Iterable[str]) -> dict[str, Reader]:
+    """Readers of the CALL_* specialisations ``names``, each naming the
+    callee's kind as 3.11's PRECALL_* did ("builtin_o", "len", ...)."""
+    return {name: const(kind=name[len("CALL_"):].lower().replace("no_kw_", "")) for name in names}
+
+
+def py_exact_args(code: bytes, i: int) -> dict[str, Any]:
+    """CALL_PY_EXACT_ARGS, and CALL_BOUND_METHOD_EXACT_ARGS, whose function
+    3.11's PRECALL took out of the bound method before its CALL specialised
+    (_PyCallCache: counter, func_version[2])."""
+    return {"kind": "py_exact_args", "func_version": u32(code, i + 2)}
+
+
 def by_opcode(readers: dict[str, Reader]) -> dict[int, Reader]:
     """Readers by the running version's opcode of each name."""
     return {OPS[name]: r for name, r in readers.items()}
@@ -170,3 +192,46 @@ def read(readers: dict[int, Reader], adaptive: bytes, unit: int) -> dict[str, An
     """The hint for the instruction at code unit ``unit``, or None if it is not specialised."""
     reader = readers.get(adaptive[2 * unit])
     return reader(adaptive, unit) if reader is not None else None
+
+
+# Instructions with an inline cache that specialise, and the forms they
+# specialise into.  3.12 and later quicken code when it is made: the
+# cache's first entry (the counter) starts at adaptive_counter_warmup()
+# (value 1, backoff 1: 17) and the base instruction counts down at each
+# run; once it reaches zero, the next run specialises it or backs the
+# counter off (a backoff above 1), and a specialised instruction that keeps
+# missing goes back to the base form with the cooldown counter.  Each of
+# those differs from the warm-up value.  (3.13's jumps have caches that are
+# no such counter: a branch history, the JIT's back-edge counter.)
+_WARMUP = 1 << 4 | 1
+_SPECIALISING = frozenset(OPS[base] for base in dis._specializations  # type: ignore[attr-defined]
+                          if CACHES[OPS[base]])
+_SPECIALISED = frozenset(OPS[name] for base, names in dis._specializations.items()  # type: ignore[attr-defined]
+                         if CACHES[OPS[base]] for name in names)
+
+
+def ran(code: bytes, adaptive: bytes) -> dict[int, bool]:
+    """Code unit -> whether the interpreter (3.12 on) has run the
+    instruction there since the code was made, for each instruction whose
+    cache says so (those without a counter tell nothing, nor does one
+    sys.monitoring instruments), once one of them has run: before that,
+    nothing is known (as of 3.11 code not yet quickened).  ``code``
+    (``co_code``) says where instructions start: a cache entry's bytes are
+    data that may look like an opcode."""
+    out = {}
+    unit, n = 0, len(code) // 2
+    while unit < n:
+        base, op = code[2 * unit], adaptive[2 * unit]
+        if op == base and base in _SPECIALISING:
+            out[unit] = u16(adaptive, unit + 1) != _WARMUP
+        elif op in _SPECIALISED:
+            out[unit] = True
+        unit += 1 + CACHES[base]
+    return out if any(out.values()) else {}
+
+
+def warmed_up(code: CodeType) -> bool:
+    """True once the interpreter (3.12 on) has run one of ``code``'s
+    instructions that keep feedback (code is quickened when it is made, so
+    a difference from ``co_code`` tells nothing)."""
+    return bool(ran(code.co_code, code._co_code_adaptive))  # type: ignore[attr-defined]
