@@ -105,9 +105,9 @@ from ..contract import GeneratorShape, TraceExitPoint
 from ..errors import Unsupported
 from ..ir.values import NULL
 from . import code_tables
+from .quickened import CACHES as _CACHES
 
 _OP = dis.opmap
-_CACHES = dis._inline_cache_entries  # type: ignore[attr-defined]
 # COMPARE_OP's argument for ``<`` as this interpreter's compiler writes it
 # (3.12 adds bits the specialiser reads).
 _LESS_THAN = next(i.arg for i in dis.get_instructions(compile("a < b", "", "eval")) if i.opname == "COMPARE_OP")
@@ -139,6 +139,9 @@ class Dialect:
     frameobject_f_frame: int
     iframe_localsplus: int
     function_vectorcall: int
+    # Whether the conditional jump needs an exact bool (3.13's): a TO_BOOL
+    # goes before each, since ``~`` without splice gives an int.
+    to_bool: bool = False
 
 # Stack entries the trampoline needs beyond those it holds while the entry
 # runs: the result, a copy and a sentinel to compare it with.
@@ -338,6 +341,9 @@ class _Block:
                 tail: int = 0) -> tuple[list[tuple[int, int]], list[Any], dict[str, int]]:
         """Code units and locations of ``prog``, its labels from its start;
         ``fixed``: labels outside it; "dispatch" is ``tail`` units after it."""
+        if self.dialect.to_bool:
+            prog = [unit for op_arg in prog
+                    for unit in ([("TO_BOOL", 0), op_arg] if op_arg[0] == "JUMP_IF_TRUE" else [op_arg])]
         width = [1] * len(prog)  # code units per instruction, grown until every argument fits
         labels: dict[str, int] = dict(fixed)
         settled: dict[str, int] | None = None
