@@ -255,20 +255,28 @@ def _nb_invert_cell(tp: type) -> Any:
     return ctypes.c_void_p.from_address(numbers + _NB_INVERT)
 
 
+_BOOL_INVERT: list[int] = []
+
+
+def bool_invert() -> int:
+    """The address of bool's own ``~`` (read before ``use_trampoline_invert``
+    replaces it), which the helper calls outside trampolines."""
+    if not _BOOL_INVERT:
+        _BOOL_INVERT.append(_nb_invert_cell(bool).value)
+    return _BOOL_INVERT[0]
+
+
 def use_trampoline_invert() -> None:
     """Make bool's ``~`` the shared helper ``trampoline_invert`` (once per
-    process; never undone: elsewhere it is int's ``~``, whose result bool's
-    was)."""
+    process; never undone: elsewhere the helper is bool's own ``~``)."""
     from ..backends.copypatch.emitter import shared_address
     from ..backends.copypatch.stencils import table
 
+    bool_invert()
     helper = shared_address(table(), "trampoline_invert")
     cell = _nb_invert_cell(bool)
     if cell.value == helper:
         return
-    ints = _nb_invert_cell(int)
-    if cell.value != ints.value:
-        raise Unsupported("bool's ~ is not int's: native entries need it")
     cell.value = helper
 
 

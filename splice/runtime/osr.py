@@ -57,6 +57,7 @@ IDLE, ARMED, RUNNING, DONE, MISSED = range(5)
 NO_FRAME = "no frame runs it"
 LINE_START = 1 << 30  # templates/osr.h's OSR_LINE_START: a line starts at the exit's code unit
 OUTCOMES = {1: "returned", 2: "raised", 3: "left for the interpreter", 4: "stepped aside"}
+UNAVAILABLE = -1  # templates/osr.h's OSR_UNAVAILABLE
 
 
 class Request(ctypes.Structure):
@@ -124,6 +125,8 @@ def try_enter(code: types.CodeType, functions: list[types.FunctionType], backend
         return f"entered {MAX_ENTRIES} times already"
     q = _request()
     ctypes.memset(ctypes.addressof(q), 0, ctypes.sizeof(q))
+    if _helper("osr_arm")(ctypes.addressof(q)) == UNAVAILABLE:  # a request of no thread arms nothing
+        return "not on this CPython version: it has no thread flag to arm a trace function with"
     q.code = id(code)
     found = _helper("osr_locate")(ctypes.addressof(q))
     if found is None:

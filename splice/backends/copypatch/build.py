@@ -101,6 +101,7 @@ class Target:
 TARGETS = (
     Target("3.11", "release", ("-DNDEBUG",)),
     Target("3.11", "debug", ("-mcmodel=large",)),
+    Target("3.12", "release", ("-DNDEBUG",)),
 )
 
 # Comparison branches of the unboxed kinds: IR op -> C operator.

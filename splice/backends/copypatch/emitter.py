@@ -704,7 +704,7 @@ def address_of(tab: dict[str, Stencil], a: Address) -> int:
 def _link_shared(tab: dict[str, Stencil]) -> dict[str, int]:
     """One sealed block: the shared helpers, then a jump stub for every C
     function any stencil of the table calls with a 32-bit relative call."""
-    from ...runtime import execmem
+    from ...runtime import direct_calls, execmem
 
     helpers = sorted(name for name in tab if name.startswith("shared_"))
     # Each symbol once: classifying every hole of every stencil here took
@@ -757,6 +757,8 @@ def _link_shared(tab: dict[str, Stencil]) -> dict[str, int]:
                 value = linked[sym[len(SHARED_PREFIX):]]
             elif sym == "_JIT_CALL_CONFIG":
                 value = _call_config()
+            elif sym == "_JIT_BOOL_INVERT":
+                value = direct_calls.bool_invert()
             elif sym == "_JIT_OSR_REQUEST":
                 value = osr_request()
             else:

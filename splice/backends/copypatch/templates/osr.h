@@ -49,6 +49,13 @@ _Static_assert(sizeof(osr_request) == 112, "runtime/osr.py's Request");
 extern char _JIT_SHARED_osr_trace[] __attribute__((section(".ldata")));
 #define OSR_TRACE_FUNC ((Py_tracefunc)FAR(_JIT_SHARED_osr_trace))
 
+/* osr_arm's answer where its version's header has no thread flag that
+ * makes the interpreter call a trace function (3.12 instruments the code
+ * instead): nothing is armed there, and the helpers that run only once
+ * armed do nothing. */
+#define OSR_UNAVAILABLE (-1)
+
+#ifdef SPLICE_TRACING_FLAG
 /* A trace function off the thread: as _PyEval_SetTrace(NULL) without its
  * audit event (no event the program would see). */
 static inline void osr_untrace(PyThreadState *t)
@@ -57,6 +64,7 @@ static inline void osr_untrace(PyThreadState *t)
     SPLICE_TRACE_OBJ(t) = NULL;
     SPLICE_TRACING_FLAG(t) = (SPLICE_TRACING_DEPTH(t) <= 0 && SPLICE_PROFILE_FUNC(t) != NULL) ? 255 : 0;
 }
+#endif
 
 /* `q`'s thread, if it still exists. */
 static inline PyThreadState *osr_thread(osr_request *q, _PyRuntimeState *runtime)

@@ -65,6 +65,8 @@ int _jit_stencil(PyObject *co, PyObject *original)
 #endif
 
 #ifdef TRAMPOLINE_INVERT
+LARGE_HOLE _JIT_BOOL_INVERT[];  /* bool's own nb_invert, which this one replaces */
+
 /* `nb_invert` of bool (runtime/direct_calls.py puts it there): how a
  * trampoline's bytecode calls native code while its constants stay
  * marshallable values.  In a trampoline whose record this frame's code
@@ -73,9 +75,10 @@ int _jit_stencil(PyObject *co, PyObject *original)
  * stepped aside (exit_stash.h); at the exit handler, where the frame is
  * to stand, an int for its RERAISE 1: the stashed location, else the one
  * the unwinder pushed on the empty stack; in the dispatch, the answer to
- * its next question (exit_stash.h's resume_step).  Anywhere else, and in
- * a process without splice, `~True` is -2 and `~False` is -1: the
- * trampoline then runs its original code (cpython/py311/trampoline.py). */
+ * its next question (exit_stash.h's resume_step).  Anywhere else it is
+ * bool's own `~` (3.12's warns that it is deprecated), and there, as in a
+ * process without splice, `~True` is -2 and `~False` is -1: the
+ * trampoline then runs its original code (cpython/trampoline.py). */
 PyObject *_jit_stencil(PyObject *self)
 {
     const call_config *c = (const call_config *)FAR(_JIT_CALL_CONFIG);
@@ -102,7 +105,7 @@ PyObject *_jit_stencil(PyObject *self)
             return resume_step(frame);
         }
     }
-    return PyLong_Type.tp_as_number->nb_invert(self);
+    return ((unaryfunc)FAR(_JIT_BOOL_INVERT))(self);
 }
 #endif
 
@@ -1351,6 +1354,10 @@ PyObject *_jit_stencil(osr_request *q)
  * the thread's next line event goes to osr_trace.  1 when armed. */
 int _jit_stencil(osr_request *q)
 {
+#ifndef SPLICE_TRACING_FLAG
+    (void)q;
+    return OSR_UNAVAILABLE;
+#else
     PyThreadState *t = osr_thread(q, RUNTIME);
     if (t == NULL || SPLICE_TRACE_FUNC(t) != NULL || SPLICE_PROFILE_FUNC(t) != NULL || SPLICE_TRACING_DEPTH(t) || !osr_frame_alive(q, t)) {
         return 0;
@@ -1360,6 +1367,7 @@ int _jit_stencil(osr_request *q)
     SPLICE_TRACE_FUNC(t) = OSR_TRACE_FUNC;
     SPLICE_TRACING_FLAG(t) = 255;
     return 1;
+#endif
 }
 #endif
 
@@ -1368,10 +1376,12 @@ int _jit_stencil(osr_request *q)
  * did not come in time, or the frame ended); the request is then missed. */
 void _jit_stencil(osr_request *q)
 {
+#ifdef SPLICE_TRACING_FLAG
     PyThreadState *t = osr_thread(q, RUNTIME);
     if (t != NULL && SPLICE_TRACE_FUNC(t) == OSR_TRACE_FUNC) {
         osr_untrace(t);
     }
+#endif
     if (q->state == OSR_ARMED) {
         q->state = OSR_MISSED;
     }
@@ -1424,6 +1434,10 @@ HELPER int osr_leave_raising(PyThreadState *tstate, _PyInterpreterFrame *frame, 
  * native code leaves the frame (docs/runtime.md, "On-stack replacement"). */
 int _jit_stencil(PyObject *obj, PyFrameObject *f, int what, PyObject *arg)
 {
+#ifndef SPLICE_TRACING_FLAG
+    (void)obj, (void)f, (void)what, (void)arg;
+    return 0;
+#else
     osr_request *q = (osr_request *)_JIT_OSR_REQUEST;
     PyThreadState *tstate = PyThreadState_Get();
     _PyInterpreterFrame *frame = SPLICE_FRAMEOBJ_FRAME(f);
@@ -1529,6 +1543,7 @@ int _jit_stencil(PyObject *obj, PyFrameObject *f, int what, PyObject *arg)
     SPLICE_FRAME_IP(frame) = _PyCode_CODE(co) + q->return_unit;
     q->outcome = OSR_RETURNED;
     return 0;
+#endif
 }
 #endif
 
