@@ -487,8 +487,11 @@ class Decoder:
         self.emit("MapAdd", self.stack[-arg], k, v)
 
     def dict_merge(self, arg: int, nxt: int) -> None:
+        """The callable (named in errors) is below the arguments' tuple, next
+        to a NULL (its place is CALL_FUNCTION_EX's)."""
         v = self.stack.pop()
-        self.emit("DictMerge", self.stack[-arg - 2], self.stack[-arg], v)
+        func = self.stack[-arg - 2]
+        self.emit("DictMerge", self.stack[-arg - 3] if _is_null(func) else func, self.stack[-arg], v)
 
     def unpack(self, kind: str, n: int, **attrs: Any) -> None:
         ins = self.emit(kind, self.stack.pop(), nresults=n, hint=self.hint(), **attrs)

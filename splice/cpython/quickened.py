@@ -6,10 +6,10 @@ A version's ``feedback`` reads one quickened instruction of
 ``Include/internal/pycore_code.h``) and says what it learned in the
 version-neutral words of docs/design.md ("Feedback vocabulary").  Here are
 how many cache entries follow each opcode (``CACHES``), the readers of the
-cache entries the versions lay out alike, the specialisations 3.11 and
-3.12 both have with those layouts (``READERS``, by name: each version
-looks the names up in its own opcode table; 3.13 keeps all but the
-instance-value ones), the class version tags their attribute caches hold,
+cache entries the versions lay out alike, the specialisations they all
+have with those layouts (``READERS``, by name: each version looks the
+names up in its own opcode table), the class version tags their
+attribute caches hold,
 and what the caches of 3.12 and later say about which instructions ran
 (``ran``: both quicken code when it is made, with the same warm-up
 counter).
@@ -181,6 +181,29 @@ def py_exact_args(code: bytes, i: int) -> dict[str, Any]:
     3.11's PRECALL took out of the bound method before its CALL specialised
     (_PyCallCache: counter, func_version[2])."""
     return {"kind": "py_exact_args", "func_version": u32(code, i + 2)}
+
+
+def attr_method_readers(tags: VersionTags) -> dict[str, Reader]:
+    """How LOAD_ATTR with the method bit (3.12 on; 3.11's LOAD_METHOD) reads
+    its cache (_PyLoadMethodCache: counter, type_version[2], keys_version[2],
+    descr[4])."""
+    return {
+        "LOAD_ATTR_METHOD_WITH_VALUES": method_reader(tags, "with_values", keys_at=4),
+        "LOAD_ATTR_METHOD_NO_DICT": method_reader(tags, "no_dict"),
+        "LOAD_ATTR_CLASS": method_reader(tags, "class"),
+        "LOAD_ATTR_MODULE": attr_module,
+    }
+
+
+def attr_method_hint(readers: dict[str, Reader], tags: VersionTags) -> Callable[..., dict[str, Any] | None]:
+    """``hint(adaptive, unit, method=False)`` of a version from 3.12 on:
+    the hint for the instruction at code unit ``unit`` from ``readers``, or
+    None if not specialized; ``method``: a LOAD_ATTR that loads a method."""
+    hints, method_hints = by_opcode(readers), by_opcode(attr_method_readers(tags))
+
+    def hint(adaptive: bytes, unit: int, method: bool = False) -> dict[str, Any] | None:
+        return read(method_hints if method else hints, adaptive, unit)
+    return hint
 
 
 def by_opcode(readers: dict[str, Reader]) -> dict[int, Reader]:

@@ -14,11 +14,10 @@ hint must never change behaviour.
 from __future__ import annotations
 
 import dis
-from typing import Any
 
 from ..quickened import (
-    READERS, Reader, VersionTags, attr_module, by_opcode, call_kinds, const, load_global_readers, method_reader,
-    operand_types, py_exact_args, ran, read, u32, warmed_up,
+    READERS, Reader, VersionTags, attr_method_hint, call_kinds, const, load_global_readers, operand_types,
+    py_exact_args, ran, u32, warmed_up,
 )
 
 # PyTypeObject.tp_version_tag (an unsigned int after tp_del) on 64-bit 3.12:
@@ -42,23 +41,8 @@ _READERS: dict[str, Reader] = {
     "CALL_PY_WITH_DEFAULTS": lambda code, i: {"kind": "py_with_defaults", "func_version": u32(code, i + 2)},
 }
 
-# LOAD_ATTR with the method bit (3.11's LOAD_METHOD) reads its cache so.
-# _PyLoadMethodCache: counter, type_version[2], keys_version[2], descr[4].
-_METHOD_READERS: dict[str, Reader] = {
-    "LOAD_ATTR_METHOD_WITH_VALUES": method_reader(_TAGS, "with_values", keys_at=4),
-    "LOAD_ATTR_METHOD_NO_DICT": method_reader(_TAGS, "no_dict"),
-    "LOAD_ATTR_CLASS": method_reader(_TAGS, "class"),
-    "LOAD_ATTR_MODULE": attr_module,
-}
-
-HINTS = by_opcode(_READERS)
-METHOD_HINTS = by_opcode(_METHOD_READERS)
-
-
-def hint(adaptive: bytes, unit: int, method: bool = False) -> dict[str, Any] | None:
-    """The hint for the instruction at code unit ``unit``, or None if not
-    specialized; ``method``: a LOAD_ATTR that loads a method."""
-    return read(METHOD_HINTS if method else HINTS, adaptive, unit)
+# The hint at a code unit; a LOAD_ATTR with the method bit (3.11's LOAD_METHOD) reads the method cache.
+hint = attr_method_hint(_READERS, _TAGS)
 
 
 __all__ = ["class_of_version", "hint", "ran", "version_tag", "warmed_up"]
