@@ -160,10 +160,12 @@ RETURNED = -1
 
 def _set_vectorcall(dialect: Dialect, func: types.FunctionType, address: int | None) -> None:
     """Point ``func``'s vectorcall slot at the C function at ``address``
-    (None: CPython's own, ``_PyFunction_Vectorcall``)."""
+    (None: CPython's own, ``_PyFunction_Vectorcall``, as a fresh function
+    holds it: 3.13 no longer exports it)."""
+    slot = dialect.function_vectorcall
     if address is None:
-        address = ctypes.cast(ctypes.pythonapi._PyFunction_Vectorcall, ctypes.c_void_p).value
-    ctypes.c_void_p.from_address(id(func) + dialect.function_vectorcall).value = address
+        address = ctypes.c_void_p.from_address(id(lambda: None) + slot).value
+    ctypes.c_void_p.from_address(id(func) + slot).value = address
 
 
 def nlocalsplus(code: types.CodeType) -> int:
