@@ -12,6 +12,8 @@ if sys.version_info[:2] == (3, 12):
     from splice.cpython.py312 import decode, feedback, warmed_up
 from splice.errors import Unsupported
 
+from .cases import REFUSALS, refused
+
 
 def kinds(f, feedback=False):
     return [ins.kind.name for _, ins in decode(f.__code__, feedback=feedback).instructions()]
@@ -76,17 +78,10 @@ def test_inlined_comprehension_saves_and_puts_back_its_variable():
     assert len(handlers) == 1 and any(ins.kind.name == "StoreLocal" for ins in handlers[0].instrs)
 
 
-@pytest.mark.parametrize("src, reason", [
-    ("def f(xs):\n    return [lambda: x for x in xs]\n", "a comprehension variable captured by a closure"),
-    ("def f():\n    type A = int\n    return A\n", "type parameters or type alias (PEP 695)"),
-    ("class C:\n    x = 1\n", "module or class body"),
-])
+@pytest.mark.parametrize("src, reason", REFUSALS)
 def test_refusals_name_the_construct(src, reason):
-    ns: dict = {}
-    exec(compile(src, "<case>", "exec"), ns)  # noqa: S102 - the case's own source
-    code = ns["f"].__code__ if "f" in ns else next(c for c in compile(src, "<case>", "exec").co_consts
-                                                  if hasattr(c, "co_code"))
-    with pytest.raises(Unsupported, match=reason.replace("(", r"\(").replace(")", r"\)")):
+    code, pattern = refused(src, reason)
+    with pytest.raises(Unsupported, match=pattern):
         decode(code)
 
 

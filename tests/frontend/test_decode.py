@@ -155,7 +155,9 @@ def test_feedback_says_which_instructions_ran():
     line = [position[0] for position in f.__code__.co_positions()]  # per code unit
     first = f.__code__.co_firstlineno
     assert {line[u] for u, r in fn.ran.items() if not r} == {first + 2}, fn.ran
-    assert {line[u] for u, r in fn.ran.items() if r} == {first + 4}, fn.ran
+    # 3.13's test of ``flag`` is a TO_BOOL, which has a cache too.
+    tested = {first + 1} if sys.version_info >= (3, 13) else set()
+    assert {line[u] for u, r in fn.ran.items() if r} == {first + 4} | tested, fn.ran
     assert decode(f.__code__, feedback=False).ran == {}
 
 

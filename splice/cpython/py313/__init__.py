@@ -1,0 +1,38 @@
+"""CPython 3.13: the front end, the feedback the specializing interpreter
+leaves, and the entry: a trampoline code object installed as
+``f.__code__``, as on 3.11 and 3.12 (generators have none yet).  The
+interface is ``splice.cpython``'s."""
+
+import dis
+import sys
+from types import CodeType
+
+from ..trampoline import Dialect, Trampolines
+from .decode import decode, resumes_more_than_it_works
+from .feedback import class_of_version, version_tag, warmed_up
+
+RESUME = dis.opmap["RESUME"]
+
+
+def monitored(code: CodeType) -> bool:
+    """Whether a ``sys.monitoring`` tool (PEP 669) watches ``code`` or every
+    code object: compiled code then steps aside, as for a trace function."""
+    monitoring = sys.monitoring
+    return any(monitoring.get_events(tool) or monitoring.get_local_events(tool, code) for tool in range(6))
+
+
+trampoline = Trampolines(Dialect(
+    # f_frame follows the header and f_back; localsplus follows eight
+    # pointers (f_executable to instr_ptr), stacktop, return_offset and
+    # owner; vectorcall follows the header and 14 object pointers.
+    frameobject_f_frame=object.__basicsize__ + 8, iframe_localsplus=72,
+    function_vectorcall=object.__basicsize__ + 14 * 8,
+    # POP_JUMP_IF_TRUE (with an inline cache) jumps only on True itself.
+    jump_if_true="POP_JUMP_IF_TRUE", to_bool=True,
+    backward_jumps=frozenset(("JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT")),
+    # The generator block is written for 3.11's suspension bytecode.
+    generators=False,
+))
+
+__all__ = ["RESUME", "class_of_version", "decode", "monitored", "resumes_more_than_it_works", "trampoline",
+           "version_tag", "warmed_up"]
