@@ -3,9 +3,9 @@ and 3.13 here, a free-threaded build), everything runs as it would
 without splice: ``splice run`` says why in one line and runs the program,
 ``@jit`` functions stay interpreted with the reason in ``explain``, and
 ``splice info`` says so (and, from 3.13, whether CPython's own JIT is
-built in).  On 3.12, whose package decodes and has an entry but no
-stencil table yet, the IR interpreter's back end runs functions through
-that entry."""
+built in).  On 3.12 and 3.13, whose packages decode and have an entry
+but no stencil table yet, the IR interpreter's back end runs functions
+through that entry."""
 
 from __future__ import annotations
 
@@ -33,8 +33,7 @@ OTHERS = [pytest.param(v, marks=pytest.mark.skipif(_interpreter(v) is None, reas
 
 
 # Why nothing compiles natively on each version.
-WHY = {"3.12": "no copy-and-patch stencil table for cpython-312 (release ABI)",
-       "3.13": "splice does not compile for Python 3.13 yet (it supports 3.11)"}
+WHY = {v: f"no copy-and-patch stencil table for cpython-{v.replace('.', '')} (release ABI)" for v in ("3.12", "3.13")}
 
 
 def _run(version: str, *args: str, cwd: str) -> subprocess.CompletedProcess:
@@ -77,22 +76,19 @@ def test_jit_functions_stay_interpreted_with_the_reason(tmp_path, version):
 def test_info_says_splice_does_not_compile_here(tmp_path, version):
     got = _run(version, "-m", "splice", "info", cwd=str(tmp_path))
     assert got.returncode == 0, got.stderr
-    if version == "3.12":
-        assert "compiles here: yes" in got.stdout
-        assert "back end interp: available" in got.stdout
-    else:
-        assert f"compiles here: no, {WHY[version]}" in got.stdout
+    assert "compiles here: yes" in got.stdout
+    assert "back end interp: available" in got.stdout
     assert f"back end copypatch: unavailable: {WHY[version]}" in got.stdout
     assert ("CPython's own JIT" in got.stdout) == (version >= "3.13")
 
 
-@pytest.mark.skipif(_interpreter("3.12") is None, reason="no CPython 3.12 here")
-def test_the_ir_interpreter_runs_functions_through_the_3_12_entry(tmp_path):
-    """The 3.12 front end and trampoline end to end: results and exceptions
+@pytest.mark.parametrize("version", OTHERS)
+def test_the_ir_interpreter_runs_functions_through_the_entry(tmp_path, version):
+    """The version's front end and trampoline end to end: results and exceptions
     as the interpreter's, stepping aside for a tracer and for a
     ``sys.monitoring`` tool (global or local events); a function without ``eager`` stays
     interpreted (no thread of splice's runs without native helpers)."""
-    got = _run("3.12", "-W", "error", "-c", textwrap.dedent("""
+    got = _run(version, "-W", "error", "-c", textwrap.dedent("""
         import sys, splice
         def f(a, b=2, *args, k=3, **kw):
             s = sum(i * b for i in range(a))
