@@ -2,7 +2,7 @@
  * the header of the CPython it is compiled against).  Every access to an
  * internal structure, and every internal function whose use differs between
  * versions, is an accessor here or in py3common.h (those spelled alike in
- * 3.11 and 3.12); a new version gets a header of its own with the same
+ * more than one version); a new version gets a header of its own with the same
  * accessors meaning the same things (docs/copypatch.md, "One header per
  * CPython version").  Field accessors are lvalues where a template stores
  * through them. */

@@ -1,16 +1,13 @@
-/* The accessors whose spelling CPython 3.11 and 3.12 share, included by
- * both version headers (py311.h, py312.h), which define the rest: each
- * means the same in both (docs/copypatch.md, "One header per CPython
- * version"). */
+/* The accessors whose spelling CPython versions share, included by every
+ * version header (py311.h, py312.h, py313.h), which define the rest: first
+ * those every version spells alike, then those of 3.11 and 3.12, then
+ * those of 3.12 on.  Each means the same in every version
+ * (docs/copypatch.md, "One header per CPython version"). */
 #ifndef SPLICE_PY3COMMON_H
 #define SPLICE_PY3COMMON_H
 
 /* --- Interpreter frames (_PyInterpreterFrame) --- */
 
-/* The code unit the frame stands at: where tracebacks and f_lineno read it. */
-#define SPLICE_FRAME_IP(f) ((f)->prev_instr)
-/* The frame's code object (PyCodeObject *). */
-#define SPLICE_FRAME_CODE(f) ((f)->f_code)
 /* The frame's fast locals, cells, free variables, then its value stack. */
 #define SPLICE_FRAME_SLOTS(f) ((f)->localsplus)
 /* How many of SPLICE_FRAME_SLOTS are live (what the GC and frame teardown visit). */
@@ -39,10 +36,6 @@
 
 /* --- Thread state --- */
 
-/* The innermost Python frame the thread runs. */
-#define SPLICE_CURRENT_FRAME(t) ((t)->cframe->current_frame)
-/* Whether the thread has a frame chain to read (a thread state being made has none). */
-#define SPLICE_HAS_FRAME_CHAIN(t) ((t)->cframe != NULL)
 /* Depth of trace or profile functions running on the thread (none is called inside one). */
 #define SPLICE_TRACING_DEPTH(t) ((t)->tracing)
 #define SPLICE_TRACE_FUNC(t) ((t)->c_tracefunc)
@@ -67,8 +60,6 @@
 #define SPLICE_LEN_BUILTIN(interp) ((interp)->callable_cache.len)
 /* The first of the interpreter's thread states (linked by next/prev). */
 #define SPLICE_THREADS_HEAD(interp) ((interp)->threads.head)
-/* The lock the runtime adds and removes thread states under. */
-#define SPLICE_THREADS_LOCK(runtime) ((runtime)->interpreters.mutex)
 
 /* --- Instance attributes and dicts --- */
 
@@ -115,5 +106,148 @@ typedef struct {
 /* The generator's handled-exception state (_PyErr_StackItem *), linked
  * into the thread's while it runs. */
 #define SPLICE_GEN_EXC_STATE(g) (&(g)->gi_exc_state)
+
+#if PY_MINOR_VERSION <= 12
+
+/* The code unit the frame stands at: the instruction it executes, where
+ * tracebacks and f_lineno read it; a frame the interpreter resumes goes on
+ * at the unit after it. */
+#define SPLICE_FRAME_IP(f) ((f)->prev_instr)
+/* The frame's code object (PyCodeObject *). */
+#define SPLICE_FRAME_CODE(f) ((f)->f_code)
+/* The innermost Python frame the thread runs. */
+#define SPLICE_CURRENT_FRAME(t) ((t)->cframe->current_frame)
+/* Whether the thread has a frame chain to read (a thread state being made has none). */
+#define SPLICE_HAS_FRAME_CHAIN(t) ((t)->cframe != NULL)
+/* The lock the runtime adds and removes thread states under. */
+#define SPLICE_THREADS_LOCK(runtime) ((runtime)->interpreters.mutex)
+
+#endif
+
+#if PY_MINOR_VERSION >= 12
+
+#include "internal/pycore_long.h"
+#include "internal/pycore_range.h"
+
+/* --- Interpreter frames (_PyInterpreterFrame) --- */
+
+/* The frame's function (PyFunctionObject *). */
+#define SPLICE_FRAME_FUNC(f) ((PyFunctionObject *)(f)->f_funcobj)
+/* The specials of a function's frame at `f`, which takes over `func`; its
+ * fast locals are left for the caller to fill. */
+#define SPLICE_FRAME_INIT(f, func, co) _PyFrame_Initialize((f), (func), NULL, (co), (co)->co_nlocalsplus)
+
+/* --- Thread state --- */
+
+/* Whether a trace or profile function is on for the thread (sys.settrace
+ * and sys.setprofile set these hooks; the events reach them through
+ * sys.monitoring). */
+#define SPLICE_TRACING_ON(t) ((t)->c_tracefunc != NULL || (t)->c_profilefunc != NULL)
+/* The event being reported to a trace or profile function. */
+#define SPLICE_TRACING_EVENT(t) ((t)->what_event)
+/* Python frames the thread may still push before RecursionError. */
+#define SPLICE_PY_RECURSION_LEFT(t) ((t)->py_recursion_remaining)
+/* After SPLICE_PY_RECURSION_LEFT went below zero: raise RecursionError
+ * (nonzero, the count given back) unless the headroom allows the frame.
+ * As ceval's check of a Python frame, which libpython does not export; its
+ * unwinder gives the count back, here the caller expects it given. */
+FAR_DATA(PyObject *, PyExc_RecursionError);
+HELPER int SPLICE_PY_RECURSION_ERROR(PyThreadState *t)
+{
+    if (t->recursion_headroom) {
+        if (t->py_recursion_remaining < -50) {
+            Py_FatalError("Cannot recover from Python stack overflow.");
+        }
+        return 0;
+    }
+    if (t->py_recursion_remaining > 0) {
+        return 0;
+    }
+    t->recursion_headroom++;
+    PyErr_SetString(PyExc_RecursionError, "maximum recursion depth exceeded");
+    t->recursion_headroom--;
+    t->py_recursion_remaining++;
+    return -1;
+}
+/* Whether no exception is pending on the thread. */
+#define SPLICE_NO_EXCEPTION(t) ((t)->current_exception == NULL)
+
+/* --- Interpreter and runtime --- */
+
+/* builtins.__import__ as the interpreter found it at start-up. */
+#define SPLICE_IMPORT_FUNC(interp) ((interp)->imports.import_func)
+/* The thread state holding the GIL (kept per thread from 3.12, in a
+ * thread-local the stencils cannot address: a call). */
+#define SPLICE_GIL_HOLDER(runtime) ((void)(runtime), _PyThreadState_GetCurrent())
+/* The thread-specific key PyGILState_Ensure finds a thread's state under. */
+#define SPLICE_AUTO_TSS_KEY(runtime) (&(runtime)->autoTSSkey)
+
+/* Whether any sys.monitoring event is on for the interpreter (what
+ * sys.settrace and sys.setprofile turn on too): its code then reports
+ * events that native code would not. */
+HELPER int splice_monitoring_on(PyInterpreterState *interp)
+{
+    uint8_t any = 0;
+    NOT_VECTORISED
+    for (int i = 0; i < _PY_MONITORING_UNGROUPED_EVENTS; i++) {
+        any |= interp->monitors.tools[i];
+    }
+    return any != 0;
+}
+/* Whether the interpreter must run the code from here on: tracing,
+ * profiling or another monitoring tool is on, or tracemalloc is tracing
+ * (it takes the traceback of each allocation from the frames' instruction
+ * pointers, which native code sets only where an error or a call may need
+ * them). */
+#define INTERPRETER_NEEDED(tstate) \
+    (splice_monitoring_on((tstate)->interp) | ((_PyRuntimeState *)FAR(&_PyRuntime))->tracemalloc.config.tracing)
+
+/* --- Reference counts --- */
+
+/* Drop one reference to `op`; true when it was the last.  An immortal
+ * object's count is never written. */
+#define SPLICE_RELEASE_IS_LAST(op) (!_Py_IsImmortal(op) && --(op)->ob_refcnt == 0)
+
+/* --- Ints --- */
+
+/* An exact int of one digit at most (the "compact" ints of 3.12 on). */
+HELPER int is_medium_int(PyObject *o)
+{
+    return PyLong_CheckExact(o) && _PyLong_IsCompact((PyLongObject *)o);
+}
+/* The value of an int is_medium_int accepts. */
+HELPER Py_ssize_t medium_value(PyObject *o)
+{
+    return _PyLong_CompactValue((PyLongObject *)o);
+}
+/* Whether an exact int is 0 or a positive int of one digit (an index
+ * SPLICE_LONG_INDEX reads without a call). */
+#define SPLICE_LONG_IS_SMALL_INDEX(v) _PyLong_IsNonNegativeCompact((PyLongObject *)(v))
+#define SPLICE_LONG_INDEX(v) ((Py_ssize_t)((PyLongObject *)(v))->long_value.ob_digit[0])
+/* An int's digit count with its sign (negative for negative ints). */
+#define SPLICE_LONG_SIGNED_SIZE(v) _PyLong_SignedDigitCount((PyLongObject *)(v))
+/* An int's digits, least significant first (const digit *). */
+#define SPLICE_LONG_DIGITS(v) ((const digit *)((PyLongObject *)(v))->long_value.ob_digit)
+
+/* --- Iterators --- */
+
+/* Whether a range iterator has a value left, and that value, taken (a
+ * long): the iterator holds the next value and counts down what is
+ * left (the step past the last value wraps, unused). */
+#define SPLICE_RANGEITER_LEFT(it) (((_PyRangeIterObject *)(it))->len > 0)
+HELPER long SPLICE_RANGEITER_TAKE(PyObject *it)
+{
+    _PyRangeIterObject *r = (_PyRangeIterObject *)it;
+    long v = r->start;
+    r->start = (long)((unsigned long)v + (unsigned long)r->step);
+    r->len--;
+    return v;
+}
+
+/* --- Generators and coroutines --- */
+
+#define SPLICE_GEN_CODE(g) SPLICE_FRAME_CODE(SPLICE_GEN_FRAME(g))
+
+#endif
 
 #endif
