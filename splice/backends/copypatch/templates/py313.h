@@ -1,0 +1,97 @@
+/* CPython 3.13's internals behind the accessors py311.h and py3common.h
+ * define, each meaning what it means there (docs/copypatch.md, "One
+ * header per CPython version"); py3common.h holds those 3.13 spells as
+ * 3.12 does.  What 3.13 changed besides: the frame holds its code as an
+ * "executable" (None for the interpreter's entry frames on the C stack)
+ * and points at the instruction it executes (instr_ptr) rather than the
+ * last one begun; the thread state holds the current frame itself (no
+ * cframe) and an eval breaker of its own, one bit a reason, where 3.12 had
+ * one word an interpreter; an instance's values live inline after the
+ * object, valid or not, beside a managed dict pointer; the runtime adds and
+ * removes thread states under a PyMutex.  An accessor with no 3.13
+ * equivalent is left out, so the templates that need it do not compile:
+ * SPLICE_TRACING_FLAG (as in 3.12) and SPLICE_THREADS_LOCK (a PyMutex,
+ * which PyThread_acquire_lock cannot take).  Not yet matched, as in 3.12: a
+ * scheduled garbage collection (and, in free-threaded builds, a
+ * stop-the-world request) set in the breaker is left to the interpreter. */
+#ifndef SPLICE_PY313_H
+#define SPLICE_PY313_H
+
+#include "py3common.h"
+#include "internal/pycore_call.h"
+#include "internal/pycore_ceval.h"
+
+/* Internal functions 3.13 made public under new names, or no longer
+ * exports: the public ones with the same contracts (for the str keys
+ * _PyDict_GetItemWithError takes). */
+#define _PyLong_AsInt PyLong_AsInt
+#define _PyObject_LookupAttr PyObject_GetOptionalAttr
+#define _PyDict_GetItemWithError PyDict_GetItemWithError
+/* Whether a module spec says its module is still being initialised, as
+ * 3.11's _PyModuleSpec_IsInitializing: an error (a NULL spec's too) is
+ * cleared and counts as no (3.13's reports it, and is not exported). */
+#define _PyModuleSpec_IsInitializing splice_spec_is_initializing
+HELPER int splice_spec_is_initializing(PyObject *spec)
+{
+    PyObject *value = spec != NULL ? PyObject_GetAttrString(spec, "_initializing") : NULL;
+    int initializing = value != NULL ? PyObject_IsTrue(value) : 0;
+    Py_XDECREF(value);
+    PyErr_Clear();
+    return initializing > 0;
+}
+
+/* --- Interpreter frames (_PyInterpreterFrame) --- */
+
+/* The code unit the frame stands at: the instruction it executes, where
+ * tracebacks, f_lineno and f_lasti read it (3.13 points the frame there
+ * while the instruction runs, as 3.11's prev_instr).  Unlike prev_instr,
+ * a frame the interpreter is entered on, or a suspended generator's, goes
+ * on at this unit itself, not at the one after it. */
+#define SPLICE_FRAME_IP(f) ((f)->instr_ptr)
+/* The frame's code object (PyCodeObject *). */
+#define SPLICE_FRAME_CODE(f) ((PyCodeObject *)(f)->f_executable)
+/* Whether _PyEval_EvalFrameDefault clears and pops the frame it is
+ * given when it leaves it (its RETURN_VALUE and its unwinder do). */
+#define SPLICE_EVAL_POPS_FRAME 1
+
+/* --- Thread state --- */
+
+/* The innermost Python frame the thread runs. */
+#define SPLICE_CURRENT_FRAME(t) ((t)->current_frame)
+/* Whether the thread has a frame chain to read (every thread state has
+ * one from 3.13, empty until it runs Python code). */
+#define SPLICE_HAS_FRAME_CHAIN(t) ((void)(t), 1)
+
+/* --- Interpreter and runtime --- */
+
+/* Whether the eval breaker is set (signals, pending calls, a GIL drop
+ * request or an asynchronous exception to handle): the thread's own, whose
+ * bits above the events hold the instrumentation version. */
+#define SPLICE_EVAL_BREAKER_SET(t) \
+    ((_Py_atomic_load_uintptr_relaxed(&(t)->eval_breaker) & _PY_EVAL_EVENTS_MASK) != 0)
+/* Whether another thread asked for the GIL. */
+#define SPLICE_GIL_DROP_REQUESTED(t) _Py_eval_breaker_bit_is_set((t), _PY_GIL_DROP_REQUEST_BIT)
+
+/* The asynchronous exception taken: its bit of the thread's breaker goes
+ * (each reason has its own bit, none to compute again). */
+#define splice_unsignal_async_exc(t) _Py_unset_eval_breaker_bit((t), _PY_ASYNC_EXCEPTION_BIT)
+
+/* --- Instance attributes and dicts --- */
+
+/* The values array of an object whose type has Py_TPFLAGS_MANAGED_DICT
+ * (PyDictValues *), NULL once its attributes moved into a dict.  3.13
+ * keeps the values inline (a type with Py_TPFLAGS_INLINE_VALUES) and a
+ * materialised dict may share them: they are the attributes' only home
+ * while valid and no dict exists, which is when 3.11 has them. */
+HELPER PyDictValues *SPLICE_INSTANCE_VALUES(PyObject *o)
+{
+    if (!(Py_TYPE(o)->tp_flags & Py_TPFLAGS_INLINE_VALUES) || _PyObject_GetManagedDict(o) != NULL) {
+        return NULL;
+    }
+    PyDictValues *values = _PyObject_InlineValues(o);
+    return values->valid ? values : NULL;
+}
+/* The materialised dict of such an object, or NULL. */
+#define SPLICE_MANAGED_DICT(o) ((PyObject *)_PyObject_GetManagedDict(o))
+
+#endif
