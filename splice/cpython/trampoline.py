@@ -164,7 +164,8 @@ def _set_vectorcall(dialect: Dialect, func: types.FunctionType, address: int | N
     holds it: 3.13 no longer exports it)."""
     slot = dialect.function_vectorcall
     if address is None:
-        address = ctypes.c_void_p.from_address(id(lambda: None) + slot).value
+        def fresh() -> None: ...
+        address = ctypes.c_void_p.from_address(id(fresh) + slot).value  # read while it lives
     ctypes.c_void_p.from_address(id(func) + slot).value = address
 
 

@@ -20,9 +20,11 @@ import cases  # noqa: E402
 
 DEBUG_PYTHON = shutil.which("python3.11-dbg") or shutil.which("python3.11d")
 # The running release build, Debian's 3.11.2 release build (same stencil
-# table, other point release) and Debian's Py_DEBUG build (debug table).
+# table, other point release), Debian's Py_DEBUG build (debug table) and
+# CPython 3.12 (its own version package and table).
 OTHER_RELEASE = "/usr/bin/python3.11" if Path("/usr/bin/python3.11").exists() else None
-PYTHONS = {"release": sys.executable, "other-release": OTHER_RELEASE, "debug": DEBUG_PYTHON}
+PY312 = next(iter(sorted(Path.home().glob(".pyenv/versions/3.12.*/bin/python3.12"))), None)
+PYTHONS = {"release": sys.executable, "other-release": OTHER_RELEASE, "debug": DEBUG_PYTHON, "3.12": PY312}
 _results: dict[str, dict[str, dict]] = {}
 _failure: dict[str, str] = {}
 

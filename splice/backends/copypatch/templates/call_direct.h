@@ -457,6 +457,10 @@ failed:
     return -1;
 }
 
+#ifndef SPLICE_EVAL_POPS_FRAME
+#error "the version header says whether _PyEval_EvalFrameDefault clears and pops the frame it is given"
+#endif
+
 /* The end of a direct call that did not simply return a result (the
  * frame `callee`, at `base`, pushed on `frame` for the body of record
  * `rec`, returned `r`): a step-aside, an exception, or tracing switched on
@@ -474,9 +478,14 @@ static __attribute__((noinline)) PyObject *leave_slowly(_PyInterpreterFrame *fra
          * (or fails, having added the frame's traceback entry). */
         SPLICE_FRAME_SLOTS(callee)[co->co_nlocalsplus] = r;
         SPLICE_FRAME_STACKTOP(callee) = co->co_nlocalsplus + 1;
-        SPLICE_FRAME_IP(callee) = _PyCode_CODE(co) + rec->dispatch_index - 1;
+        SPLICE_FRAME_RESUME_AT(callee, _PyCode_CODE(co) + rec->dispatch_index);
         SPLICE_CURRENT_FRAME(tstate) = frame;  /* the evaluator links the callee to it */
         r = _PyEval_EvalFrameDefault(tstate, callee, 0);
+#if SPLICE_EVAL_POPS_FRAME
+        /* The evaluator has cleared the frame and popped it. */
+        SPLICE_PY_RECURSION_LEFT(tstate)++;
+        return r;
+#endif
     }
     else {
         if (r == NULL) {

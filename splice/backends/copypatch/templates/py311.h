@@ -15,6 +15,11 @@
 
 /* The frame's function (PyFunctionObject *). */
 #define SPLICE_FRAME_FUNC(f) ((f)->f_func)
+/* Whether _PyEval_EvalFrameDefault clears and pops the frame it is
+ * given when it leaves it (3.11's leaves an entry frame to its caller). */
+#define SPLICE_EVAL_POPS_FRAME 0
+/* The TypeError of a class pattern whose callee is not a class. */
+#define SPLICE_MATCH_NOT_A_CLASS "called match pattern must be a type"
 /* The specials of a function's frame at `f`, which takes over `func`; its
  * fast locals are left for the caller to fill. */
 #define SPLICE_FRAME_INIT(f, func, co) _PyFrame_InitializeSpecials((f), (func), NULL, (co)->co_nlocalsplus)

@@ -48,12 +48,11 @@ HELPER int splice_spec_is_initializing(PyObject *spec)
  * a frame the interpreter is entered on, or a suspended generator's, goes
  * on at this unit itself, not at the one after it. */
 #define SPLICE_FRAME_IP(f) ((f)->instr_ptr)
+/* Point a frame the interpreter is to be entered on (or a suspended
+ * generator's) so that it goes on at `next`. */
+#define SPLICE_FRAME_RESUME_AT(f, next) ((f)->instr_ptr = (next))
 /* The frame's code object (PyCodeObject *). */
 #define SPLICE_FRAME_CODE(f) ((PyCodeObject *)(f)->f_executable)
-/* Whether _PyEval_EvalFrameDefault clears and pops the frame it is
- * given when it leaves it (its RETURN_VALUE and its unwinder do). */
-#define SPLICE_EVAL_POPS_FRAME 1
-
 /* --- Thread state --- */
 
 /* The innermost Python frame the thread runs. */

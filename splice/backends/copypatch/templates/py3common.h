@@ -113,6 +113,9 @@ typedef struct {
  * tracebacks and f_lineno read it; a frame the interpreter resumes goes on
  * at the unit after it. */
 #define SPLICE_FRAME_IP(f) ((f)->prev_instr)
+/* Point a frame the interpreter is to be entered on (or a suspended
+ * generator's) so that it goes on at `next`. */
+#define SPLICE_FRAME_RESUME_AT(f, next) (SPLICE_FRAME_IP(f) = (next) - 1)
 /* The frame's code object (PyCodeObject *). */
 #define SPLICE_FRAME_CODE(f) ((f)->f_code)
 /* The innermost Python frame the thread runs. */
@@ -136,6 +139,11 @@ typedef struct {
 /* The specials of a function's frame at `f`, which takes over `func`; its
  * fast locals are left for the caller to fill. */
 #define SPLICE_FRAME_INIT(f, func, co) _PyFrame_Initialize((f), (func), NULL, (co), (co)->co_nlocalsplus)
+/* Whether _PyEval_EvalFrameDefault clears and pops the frame it is
+ * given when it leaves it (its RETURN_VALUE and its unwinder do). */
+#define SPLICE_EVAL_POPS_FRAME 1
+/* The TypeError of a class pattern whose callee is not a class. */
+#define SPLICE_MATCH_NOT_A_CLASS "called match pattern must be a class"
 
 /* --- Thread state --- */
 

@@ -865,7 +865,7 @@ PyObject *_jit_stencil(PyObject *subject, PyObject *type, PyObject *names, Py_ss
                        PyObject *match_args_name)
 {
     if (!PyType_Check(type)) {
-        PyErr_SetString(PyExc_TypeError, "called match pattern must be a type");
+        PyErr_SetString(PyExc_TypeError, SPLICE_MATCH_NOT_A_CLASS);
         return NULL;
     }
     int is = PyObject_IsInstance(subject, type);
