@@ -551,7 +551,7 @@ HELPER _PyInterpreterFrame *push_direct(_PyInterpreterFrame *frame, PyThreadStat
                                         int simple, stack_cache *c_stack, _PyStackChunk **spare, PyObject *varargs,
                                         PyObject *varkw)
 {
-    if (INTERPRETER_NEEDED(tstate) || SPLICE_EVAL_FRAME_HOOK(tstate->interp) != NULL ||
+    if (INTERPRETER_NEEDED(tstate) || SPLICE_EVAL_FRAME_HOOK(tstate->interp) != NULL || SPLICE_CODE_MONITORED(co) ||
         ((SPLICE_PY_RECURSION_LEFT(tstate) & (C_STACK_EVERY - 1)) == 0 && c_stack_short(tstate, c_stack))) {
         Py_XDECREF(varargs);
         Py_XDECREF(varkw);

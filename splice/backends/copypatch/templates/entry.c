@@ -37,7 +37,8 @@ __attribute__((flatten)) PyObject *_jit_stencil(PyObject *self, _PyInterpreterFr
         return _JIT_TARGET0(frame, slots, tstate);
     }
 #endif
-    if (INTERPRETER_NEEDED(tstate) || c_stack_short(tstate, (stack_cache *)FAR(_JIT_OP1))) {
+    if (INTERPRETER_NEEDED(tstate) || SPLICE_CODE_MONITORED(SPLICE_FRAME_CODE(frame)) ||
+        c_stack_short(tstate, (stack_cache *)FAR(_JIT_OP1))) {
 #ifndef GENERATOR
         mark_aside(frame);
 #endif

@@ -18,6 +18,10 @@
 /* Whether _PyEval_EvalFrameDefault clears and pops the frame it is
  * given when it leaves it (3.11's leaves an entry frame to its caller). */
 #define SPLICE_EVAL_POPS_FRAME 0
+/* Whether `f` is an entry frame of the evaluator's own (3.11 has none in the chain). */
+#define SPLICE_FRAME_IS_ENTRY(f) ((void)(f), 0)
+/* Whether a monitoring tool watches code object `co` itself (3.11 has no sys.monitoring). */
+#define SPLICE_CODE_MONITORED(co) ((void)(co), 0)
 /* The TypeError of a class pattern whose callee is not a class. */
 #define SPLICE_MATCH_NOT_A_CLASS "called match pattern must be a type"
 /* The specials of a function's frame at `f`, which takes over `func`; its

@@ -142,6 +142,24 @@ typedef struct {
 /* Whether _PyEval_EvalFrameDefault clears and pops the frame it is
  * given when it leaves it (its RETURN_VALUE and its unwinder do). */
 #define SPLICE_EVAL_POPS_FRAME 1
+/* Whether `f` is the evaluator's own entry frame, in the chain from 3.12
+ * on: it runs no code, and its globals are not set. */
+#define SPLICE_FRAME_IS_ENTRY(f) ((f)->owner == FRAME_OWNED_BY_CSTACK)
+/* Whether a sys.monitoring tool has events set on code object `co`
+ * itself (events for every code object are in INTERPRETER_NEEDED). */
+static inline int splice_code_monitored(PyCodeObject *co)
+{
+    _PyCoMonitoringData *m = co->_co_monitoring;
+    if (m == NULL) {
+        return 0;
+    }
+    uint8_t any = 0;
+    for (int e = 0; e < _PY_MONITORING_LOCAL_EVENTS; e++) {
+        any |= m->local_monitors.tools[e];
+    }
+    return any != 0;
+}
+#define SPLICE_CODE_MONITORED(co) splice_code_monitored(co)
 /* The TypeError of a class pattern whose callee is not a class. */
 #define SPLICE_MATCH_NOT_A_CLASS "called match pattern must be a class"
 

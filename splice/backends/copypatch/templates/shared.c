@@ -737,9 +737,13 @@ PyObject *_jit_stencil(Py_ssize_t depth)
             continue;
         }
         _PyInterpreterFrame *f = SPLICE_CURRENT_FRAME(t);
-        for (Py_ssize_t i = 0; f != NULL && i < depth && n + 3 <= SAMPLE_MAX; i++, f = SPLICE_FRAME_PREVIOUS(f)) {
+        for (Py_ssize_t i = 0; f != NULL && i < depth && n + 3 <= SAMPLE_MAX; f = SPLICE_FRAME_PREVIOUS(f)) {
+            if (SPLICE_FRAME_IS_ENTRY(f)) {
+                continue;
+            }
             found[n++] = Py_NewRef(SPLICE_FRAME_CODE(f));
             found[n++] = Py_NewRef(SPLICE_FRAME_GLOBALS(f));
+            i++;
         }
         if (n + 1 > SAMPLE_MAX) {
             break;
