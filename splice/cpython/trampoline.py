@@ -113,6 +113,7 @@ _OP = dis.opmap
 _LESS_THAN = next(i.arg for i in dis.get_instructions(compile("a < b", "", "eval")) if i.opname == "COMPARE_OP")
 _PROLOGUE_OPS = {_OP["MAKE_CELL"], _OP["COPY_FREE_VARS"], _OP["RETURN_GENERATOR"], _OP["POP_TOP"]}
 _UNSUPPORTED_FLAGS = {0x100: "iterable coroutine"}
+_CO_COROUTINE, _CO_ASYNC_GENERATOR = 0x80, 0x200
 # Sites stay within the small-int cache: the body returns one of them at
 # every suspension, which is then never an allocation.
 MAX_YIELD_SITES = 250
@@ -142,6 +143,14 @@ class Dialect:
     # Whether the conditional jump needs an exact bool (3.13's): a TO_BOOL
     # goes before each, since ``~`` without splice gives an int.
     to_bool: bool = False
+    # 3.12's suspension: YIELD_VALUE's argument is the depth of handlers
+    # around the yield (close() throws nothing where it is 1); a delegation
+    # ends in END_SEND and cleans up a throw() the delegate answers with
+    # StopIteration in CLEANUP_THROW; and StopIteration becomes
+    # RuntimeError in the code's own outermost handler, not in C.
+    suspends_as_312: bool = False
+    # Whether coroutines and async generators get one too.
+    coroutines: bool = True
 
 # Stack entries the trampoline needs beyond those it holds while the entry
 # runs: the result, a copy and a sentinel to compare it with.
@@ -229,6 +238,9 @@ class _Block:
         if shape is not None and not dialect.generators:
             raise Unsupported(f"generators have no entry on this version yet ({code.co_name}, "
                               f"line {code.co_firstlineno})")
+        if shape is not None and code.co_flags & (_CO_COROUTINE | _CO_ASYNC_GENERATOR) and not dialect.coroutines:
+            raise Unsupported(f"coroutines and async generators have no entry on this version yet ({code.co_name}, "
+                              f"line {code.co_firstlineno})")
         self.code = code
         self.dialect = dialect
         self.consts: list[Any] = []  # appended after the original constants; step-aside first
@@ -241,7 +253,7 @@ class _Block:
                     ("label", "check"), ("LOAD_CONST", "check"), ("UNARY_INVERT", 0),
                     ("JUMP_IF_TRUE", "dispatch"), ("RETURN_VALUE", 0)]
         else:
-            prog = _generator_program(code, shape)
+            prog = _generator_program(code, shape, dialect)
         prog += [("label", "body"), ("POP_TOP", 0)]
         self._assemble(prog, shape)  # learns the constants the block adds
         # The entry goes after them all.
@@ -310,12 +322,16 @@ class _Block:
         elif op == "SEND":  # (label, the yield's offset)
             target, at = arg
             arg, where = _forward(labels, target, here), self.code_positions[at]
-        elif op == "YIELD_VALUE":
-            where, arg = self.code_positions[arg], 0
+        elif op == "YIELD_VALUE":  # the yield's offset: its location, and from 3.12 its argument
+            where, arg = self.code_positions[arg], self._yield_arg(arg) if self.dialect.suspends_as_312 else 0
         elif op == "RESUME":  # after a yield: (oparg, the yield's offset)
             arg, at = arg
             where = self.code_positions[at]
         return _with_ext(_OP[op], arg), where
+
+    def _yield_arg(self, at: int) -> int:
+        """The argument of the original code's YIELD_VALUE at or after unit ``at``."""
+        return next(arg for op, arg in _units(self.code)[at:] if op == _OP["YIELD_VALUE"])
 
     def _assemble(self, prog: list[tuple[str, Any]], shape: GeneratorShape | None) -> tuple[Any, ...]:
         # Placeholders: build_trampoline puts the real objects there, and the entry last.
@@ -330,13 +346,22 @@ class _Block:
         self.body = labels["body"]
         if shape is not None:
             for n in range(1, len(shape.yields) + 1):
-                if shape.yields[n - 1] is not None:
-                    # YIELD_VALUE, and RESUME, where a pending signal's exception
-                    # arrives; a delegation's SEND too, and the loop's end, where
-                    # throw() leaves the frame when the delegate raises.  The
-                    # handler's depth leaves the delegate out.
-                    handlers.append(code_tables.Handler(labels[f"suspend{n}"], labels[f"resumed{n}"],
-                                                        labels[f"throw{n}"], shape.spills, False))
+                if shape.yields[n - 1] is None:
+                    continue
+                # YIELD_VALUE, and RESUME, where a pending signal's exception
+                # arrives; a delegation's SEND too, and the loop's end, where
+                # throw() leaves the frame when the delegate raises.  The
+                # handler's depth leaves the delegate out.
+                start, end, throw = labels[f"suspend{n}"], labels[f"resumed{n}"], labels[f"throw{n}"]
+                if f"cleanup{n}" not in labels:
+                    handlers.append(code_tables.Handler(start, end, throw, shape.spills, False))
+                    continue
+                # 3.12's delegation: an exception thrown in at the YIELD_VALUE
+                # goes to CLEANUP_THROW with the delegate and the value below it.
+                yielded = labels[f"yielded{n}"]
+                handlers += [code_tables.Handler(start, yielded - 1, throw, shape.spills, False),
+                             code_tables.Handler(yielded - 1, yielded, labels[f"cleanup{n}"], shape.spills + 2, False),
+                             code_tables.Handler(yielded, end, throw, shape.spills, False)]
         call = units.index((_OP["UNARY_INVERT"], 0))
         return units, positions, handlers, call
 
@@ -373,7 +398,7 @@ class _Block:
         return units, positions, labels
 
 
-def _generator_program(code: types.CodeType, shape: GeneratorShape) -> list[tuple[str, Any]]:
+def _generator_program(code: types.CodeType, shape: GeneratorShape, dialect: Dialect) -> list[tuple[str, Any]]:
     """The generator block (module docstring) as (opname, arg) with labels."""
     units = _units(code)
     k = shape.spills
@@ -391,12 +416,16 @@ def _generator_program(code: types.CodeType, shape: GeneratorShape) -> list[tupl
             # (genobject.c: the delegate on top of the stack, SEND right
             # before YIELD_VALUE, RESUME 2 (yield from) or 3 (await) after it,
             # as in the original code).
-            resume = units[at + 2]
-            assert resume[0] == _OP["RESUME"] and resume[1] >= 2, resume
+            resume = next(u for u in units[at:] if u[0] == _OP["RESUME"])
+            assert resume[1] >= 2, resume
             prog += [("LOAD_CONST", ("v", None)), ("label", f"suspend{n}"), ("SEND", (f"returned{n}", at)),
-                     ("YIELD_VALUE", at), ("RESUME", (resume[1], at)),
+                     ("YIELD_VALUE", at), ("label", f"yielded{n}"), ("RESUME", (resume[1], at)),
                      # where throw() leaves the frame when the delegate raises: its traceback line
-                     ("JUMP_BACKWARD_NO_INTERRUPT", (f"suspend{n}", at)), ("label", f"returned{n}")]
+                     ("JUMP_BACKWARD_NO_INTERRUPT", (f"suspend{n}", at))]
+            if dialect.suspends_as_312:
+                prog += [("label", f"cleanup{n}"), ("CLEANUP_THROW", 0), ("label", f"returned{n}"), ("END_SEND", 0)]
+            else:
+                prog += [("label", f"returned{n}")]
         else:
             prog += [("label", f"suspend{n}"), ("YIELD_VALUE", at), ("RESUME", (1, at))]
         prog += [("label", f"resumed{n}"), ("LOAD_CONST", ("v", n)), ("JUMP_BACKWARD_NO_INTERRUPT", "call"),
@@ -519,6 +548,14 @@ def _build_trampoline(dialect: Dialect, code: types.CodeType, entry: Any, step_a
     # native path always stores the user's location before anything can raise).
     new_positions = positions[:at] + block.positions + positions[at:]
     handlers = [h.shifted(0, at) for h in block.handlers]
+    if shape is not None and dialect.suspends_as_312:
+        # The code's own outermost handler turns a StopIteration the body
+        # lets out into RuntimeError (PEP 479): the call of the entry is
+        # covered by it too.
+        wrapper = _stop_iteration_handler(code)
+        if wrapper is not None:
+            handlers.insert(0, code_tables.Handler(at + block.call, at + block.call + 1,
+                                                   wrapper.target + len(block.units), 0, True))
     during = stack_during_call(shape)
     stack = max(code.co_stacksize, during + _STACK_DISPATCH, during + temp_slots)
     consts = list(block.consts) + [entry]
@@ -549,6 +586,16 @@ def _build_trampoline(dialect: Dialect, code: types.CodeType, entry: Any, step_a
             [h.shifted(at, len(block.units)) for h in code_tables.parse_exception_table(code.co_exceptiontable)]),
         co_stacksize=stack,
     )
+
+
+def _stop_iteration_handler(code: types.CodeType) -> code_tables.Handler | None:
+    """The exception-table entry of a 3.12 generator's or coroutine's
+    outermost handler, whose first instruction turns StopIteration into
+    RuntimeError (CALL_INTRINSIC_1 INTRINSIC_STOPITERATION_ERROR)."""
+    units = _units(code)
+    stop_iteration_error = dis._intrinsic_1_descs.index("INTRINSIC_STOPITERATION_ERROR")  # type: ignore[attr-defined]
+    return next((h for h in code_tables.parse_exception_table(code.co_exceptiontable)
+                 if units[h.target] == (_OP["CALL_INTRINSIC_1"], stop_iteration_error)), None)
 
 
 def _frame_slots(dialect: Dialect, frame: types.FrameType, count: int) -> list[Any]:

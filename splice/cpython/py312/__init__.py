@@ -1,6 +1,6 @@
 """CPython 3.12: the front end, the feedback the specializing interpreter
 leaves, and the entry: a trampoline code object installed as
-``f.__code__``, as on 3.11 (generators have none yet).  The interface is
+``f.__code__``, as on 3.11.  The interface is
 ``splice.cpython``'s."""
 
 import dis
@@ -24,9 +24,11 @@ def monitored(code: CodeType) -> bool:
 trampoline = Trampolines(Dialect(
     jump_if_true="POP_JUMP_IF_TRUE",
     backward_jumps=frozenset(("JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT")),
-    # 3.12 suspends with SEND/END_SEND and CLEANUP_THROW, which the
-    # generator block is not written for.
-    generators=False,
+    generators=True,
+    suspends_as_312=True,
+    # Two async comprehensions inlined into one coroutine let
+    # StopAsyncIteration out when compiled (tests/backends/test_coroutines.py).
+    coroutines=False,
     # localsplus follows seven pointers, prev_instr, stacktop, return_offset
     # and owner; vectorcall follows the header and 14 object pointers
     # (func_typeparams is new).
