@@ -266,6 +266,23 @@ def bool_invert() -> int:
     return _BOOL_INVERT[0]
 
 
+_FUNCTION_VECTORCALL: list[int] = []
+
+
+def function_vectorcall() -> int:
+    """The address of CPython's own vectorcall of Python functions, which
+    the helper falls back to: read from a fresh function's slot (3.13 does
+    not export ``_PyFunction_Vectorcall``)."""
+    if not _FUNCTION_VECTORCALL:
+        from .. import cpython
+
+        def fresh() -> None: ...
+
+        slot = cpython.running().trampoline.dialect.function_vectorcall
+        _FUNCTION_VECTORCALL.append(ctypes.c_void_p.from_address(id(fresh) + slot).value)  # read while it lives
+    return _FUNCTION_VECTORCALL[0]
+
+
 def use_trampoline_invert() -> None:
     """Make bool's ``~`` the shared helper ``trampoline_invert`` (once per
     process; never undone: elsewhere the helper is bool's own ``~``)."""

@@ -759,6 +759,8 @@ def _link_shared(tab: dict[str, Stencil]) -> dict[str, int]:
                 value = _call_config()
             elif sym == "_JIT_BOOL_INVERT":
                 value = direct_calls.bool_invert()
+            elif sym == "_JIT_FUNCTION_VECTORCALL":
+                value = direct_calls.function_vectorcall()
             elif sym == "_JIT_OSR_REQUEST":
                 value = osr_request()
             else:

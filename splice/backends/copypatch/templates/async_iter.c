@@ -6,18 +6,10 @@
  *   loop's await: StopAsyncIteration ends the loop, anything else is raised
  *   again as it is (the IR kind adds no traceback entry).
  * -DWRAP, ASYNC_GEN_WRAP: RES0 = ARG0 wrapped as what an async generator
- *   yields to its caller (genobject.c's _PyAsyncGenValueWrapperNew, which
- *   3.11 does not export; its type is). */
+ *   yields to its caller. */
 #include "stencil.h"
 #ifdef ANEXT
 #include "awaitable.h"
-#endif
-#ifdef WRAP
-FAR_DATA(PyTypeObject, _PyAsyncGenWrappedValue_Type);
-typedef struct {
-    PyObject_HEAD
-    PyObject *agw_val;
-} async_gen_wrapped;
 #endif
 
 STENCIL
@@ -25,13 +17,11 @@ STENCIL
     SET_LOCATION();
     PyObject *v = ARG0;
 #ifdef WRAP
-    async_gen_wrapped *w = PyObject_GC_New(async_gen_wrapped, &_PyAsyncGenWrappedValue_Type);
+    PyObject *w = SPLICE_ASYNC_GEN_WRAP(tstate, v);
     if (w == NULL) {
         ERROR();
     }
-    w->agw_val = Py_NewRef(v);
-    PyObject_GC_Track(w);
-    RES0 = (PyObject *)w;
+    RES0 = w;
     CONTINUE();
 #elif defined(END)
     if (PyErr_GivenExceptionMatches(v, PyExc_StopAsyncIteration)) {

@@ -43,7 +43,7 @@ HELPER int being_awaited(PyObject *coro, int resume_opcode)
     if (SPLICE_GEN_STATE(gen) >= FRAME_CLEARED || SPLICE_GEN_STATE(gen) == FRAME_CREATED) {
         return 0;
     }
-    _Py_CODEUNIT next = SPLICE_FRAME_IP(SPLICE_GEN_FRAME(gen))[1];
+    _Py_CODEUNIT next = *SPLICE_GEN_NEXT_INSTR(gen);
     return _Py_OPCODE(next) == resume_opcode && _Py_OPARG(next) >= 2;
 }
 

@@ -71,13 +71,13 @@ static inline PyThreadState *osr_thread(osr_request *q, _PyRuntimeState *runtime
 {
     PyThreadState *found = NULL;
     PyThreadState *me = PyThreadState_Get();
-    PyThread_acquire_lock(SPLICE_THREADS_LOCK(runtime), WAIT_LOCK);
+    SPLICE_LOCK_THREADS(runtime);
     for (PyThreadState *t = SPLICE_THREADS_HEAD(me->interp); t != NULL; t = t->next) {
         if (t == q->tstate && SPLICE_HAS_FRAME_CHAIN(t)) {
             found = t;
         }
     }
-    PyThread_release_lock(SPLICE_THREADS_LOCK(runtime));
+    SPLICE_UNLOCK_THREADS(runtime);
     return found;
 }
 

@@ -8,10 +8,10 @@
  * cframe) and an eval breaker of its own, one bit a reason, where 3.12 had
  * one word an interpreter; an instance's values live inline after the
  * object, valid or not, beside a managed dict pointer; the runtime adds and
- * removes thread states under a PyMutex.  An accessor with no 3.13
- * equivalent is left out, so the templates that need it do not compile:
- * SPLICE_TRACING_FLAG (as in 3.12) and SPLICE_THREADS_LOCK (a PyMutex,
- * which PyThread_acquire_lock cannot take).  Not yet matched, as in 3.12: a
+ * removes thread states under a PyMutex; async generators' wrapped values
+ * and the function vectorcall are no longer exported.  An accessor with no
+ * 3.13 equivalent is left out, so the templates that need it do not
+ * compile: SPLICE_TRACING_FLAG (as in 3.12).  Not yet matched, as in 3.12: a
  * scheduled garbage collection (and, in free-threaded builds, a
  * stop-the-world request) set in the breaker is left to the interpreter. */
 #ifndef SPLICE_PY313_H
@@ -20,6 +20,8 @@
 #include "py3common.h"
 #include "internal/pycore_call.h"
 #include "internal/pycore_ceval.h"
+#include "internal/pycore_intrinsics.h"
+#include <sched.h>
 
 /* Internal functions 3.13 made public under new names, or no longer
  * exports: the public ones with the same contracts (for the str keys
@@ -71,9 +73,41 @@ HELPER int splice_spec_is_initializing(PyObject *spec)
 /* Whether another thread asked for the GIL. */
 #define SPLICE_GIL_DROP_REQUESTED(t) _Py_eval_breaker_bit_is_set((t), _PY_GIL_DROP_REQUEST_BIT)
 
+/* Take and give back the lock the runtime adds and removes thread states
+ * under, a PyMutex, keeping the GIL while waiting as CPython's own takers
+ * do: PyMutex_Lock lets the GIL go while it waits, and may be handed the
+ * lock before it has the GIL back, then holding the lock while it waits
+ * for a thread that holds the GIL and waits for the lock.  The lock is
+ * held briefly, so waiting spins (taking it as PyMutex's slow path does,
+ * whatever waiters it has; PyMutex_Unlock wakes those). */
+HELPER void SPLICE_LOCK_THREADS(_PyRuntimeState *runtime)
+{
+    PyMutex *m = &runtime->interpreters.mutex;
+    for (;;) {
+        uint8_t v = _Py_atomic_load_uint8_relaxed(&m->_bits);
+        if (!(v & _Py_LOCKED) && _Py_atomic_compare_exchange_uint8(&m->_bits, &v, v | _Py_LOCKED)) {
+            return;
+        }
+        sched_yield();
+    }
+}
+#define SPLICE_UNLOCK_THREADS(runtime) PyMutex_Unlock(&(runtime)->interpreters.mutex)
+
 /* The asynchronous exception taken: its bit of the thread's breaker goes
  * (each reason has its own bit, none to compute again). */
 #define splice_unsignal_async_exc(t) _Py_unset_eval_breaker_bit((t), _PY_ASYNC_EXCEPTION_BIT)
+
+/* --- Generators and coroutines --- */
+
+/* The code unit a suspended generator goes on at: where it stands (past
+ * its YIELD_VALUE). */
+#define SPLICE_GEN_NEXT_INSTR(g) SPLICE_FRAME_IP(SPLICE_GEN_FRAME(g))
+/* `v` wrapped as what an async generator yields to its caller (a new
+ * reference, NULL on error): the interpreter's intrinsic, as the wrapper's
+ * type and maker are not exported. */
+FAR_DATA(const intrinsic_func1_info, _PyIntrinsics_UnaryFunctions[]);
+#define SPLICE_ASYNC_GEN_WRAP(t, v) \
+    (((const intrinsic_func1_info *)FAR(_PyIntrinsics_UnaryFunctions))[INTRINSIC_ASYNC_GEN_WRAP].func((t), (v)))
 
 /* --- Instance attributes and dicts --- */
 

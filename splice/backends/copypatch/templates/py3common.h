@@ -122,8 +122,32 @@ typedef struct {
 #define SPLICE_CURRENT_FRAME(t) ((t)->cframe->current_frame)
 /* Whether the thread has a frame chain to read (a thread state being made has none). */
 #define SPLICE_HAS_FRAME_CHAIN(t) ((t)->cframe != NULL)
-/* The lock the runtime adds and removes thread states under. */
-#define SPLICE_THREADS_LOCK(runtime) ((runtime)->interpreters.mutex)
+/* The code unit a suspended generator goes on at: the one after where it stands. */
+#define SPLICE_GEN_NEXT_INSTR(g) (SPLICE_FRAME_IP(SPLICE_GEN_FRAME(g)) + 1)
+/* Take and give back the lock the runtime adds and removes thread states
+ * under (the GIL kept while waiting). */
+#define SPLICE_LOCK_THREADS(runtime) PyThread_acquire_lock((runtime)->interpreters.mutex, WAIT_LOCK)
+#define SPLICE_UNLOCK_THREADS(runtime) PyThread_release_lock((runtime)->interpreters.mutex)
+
+/* `v` wrapped as what an async generator yields to its caller (a new
+ * reference, NULL on error): genobject.c's wrapper object, whose maker is
+ * not exported (its type is). */
+FAR_DATA(PyTypeObject, _PyAsyncGenWrappedValue_Type);
+typedef struct {
+    PyObject_HEAD
+    PyObject *agw_val;
+} splice_async_gen_wrapped;
+HELPER PyObject *SPLICE_ASYNC_GEN_WRAP(PyThreadState *t, PyObject *v)
+{
+    (void)t;
+    splice_async_gen_wrapped *w = PyObject_GC_New(splice_async_gen_wrapped, &_PyAsyncGenWrappedValue_Type);
+    if (w == NULL) {
+        return NULL;
+    }
+    w->agw_val = Py_NewRef(v);
+    PyObject_GC_Track(w);
+    return (PyObject *)w;
+}
 
 #endif
 

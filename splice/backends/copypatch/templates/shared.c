@@ -541,17 +541,19 @@ PyObject *_jit_stencil(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObje
 #endif
 
 #ifdef VECTORCALL_ENTRY
+LARGE_HOLE _JIT_FUNCTION_VECTORCALL[];  /* CPython's own vectorcall of Python functions */
+
 /* A compiled function's vectorcall slot (runtime/entry.py sets it): a call
  * from C (a property's getter, `__init__` through its class's call, the
  * function `map` or `sorted` calls, PyObject_Call) runs the native body on
  * a frame pushed here, as a direct call between compiled functions does
- * (call_direct.h), where _PyFunction_Vectorcall would start an interpreter
+ * (call_direct.h), where CPython's own vectorcall would start an interpreter
  * loop to run the trampoline, whose entry then calls the same body.  The
  * arguments are borrowed (the vectorcall convention) and call_direct takes
  * them over, so each gets its own reference first.  Anything the direct
  * path does not take (code that is no longer this trampoline after an
  * assignment to `__code__`, tracing, a generator, arguments that do not
- * bind) is _PyFunction_Vectorcall's, as without splice. */
+ * bind) is CPython's own, as without splice. */
 PyObject *_jit_stencil(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
     const call_config *c = (const call_config *)FAR(_JIT_CALL_CONFIG);
@@ -576,7 +578,7 @@ PyObject *_jit_stencil(PyObject *callable, PyObject *const *args, size_t nargsf,
         }
         Py_DECREF(callable);
     }
-    return _PyFunction_Vectorcall(callable, args, nargsf, kwnames);
+    return ((vectorcallfunc)FAR(_JIT_FUNCTION_VECTORCALL))(callable, args, nargsf, kwnames);
 }
 #endif
 
@@ -630,7 +632,7 @@ PyThreadState *_jit_stencil(void)
     if (ts == NULL) {
         return NULL;
     }
-    PyThread_acquire_lock(SPLICE_THREADS_LOCK(RUNTIME), WAIT_LOCK);
+    SPLICE_LOCK_THREADS(RUNTIME);
     if (ts->prev != NULL) {
         ts->prev->next = ts->next;
     }
@@ -641,7 +643,7 @@ PyThreadState *_jit_stencil(void)
         ts->next->prev = ts->prev;
     }
     ts->prev = ts->next = NULL;
-    PyThread_release_lock(SPLICE_THREADS_LOCK(RUNTIME));
+    SPLICE_UNLOCK_THREADS(RUNTIME);
     return ts;
 }
 #endif
@@ -731,7 +733,7 @@ PyObject *_jit_stencil(Py_ssize_t depth)
     PyObject *found[SAMPLE_MAX];
     Py_ssize_t n = 0;
     PyThreadState *me = PyThreadState_Get();
-    PyThread_acquire_lock(SPLICE_THREADS_LOCK(RUNTIME), WAIT_LOCK);
+    SPLICE_LOCK_THREADS(RUNTIME);
     for (PyThreadState *t = SPLICE_THREADS_HEAD(me->interp); t != NULL; t = t->next) {
         if (t == me || !SPLICE_HAS_FRAME_CHAIN(t)) {
             continue;
@@ -750,7 +752,7 @@ PyObject *_jit_stencil(Py_ssize_t depth)
         }
         found[n++] = Py_NewRef(Py_None);
     }
-    PyThread_release_lock(SPLICE_THREADS_LOCK(RUNTIME));
+    SPLICE_UNLOCK_THREADS(RUNTIME);
     PyObject *sample = PyTuple_New(n);
     for (Py_ssize_t i = 0; i < n; i++) {
         if (sample == NULL) {
@@ -1331,7 +1333,7 @@ PyObject *_jit_stencil(osr_request *q)
 {
     int unit = -1;
     PyThreadState *me = PyThreadState_Get();
-    PyThread_acquire_lock(SPLICE_THREADS_LOCK(RUNTIME), WAIT_LOCK);
+    SPLICE_LOCK_THREADS(RUNTIME);
     for (PyThreadState *t = SPLICE_THREADS_HEAD(me->interp); t != NULL && unit < 0; t = t->next) {
         if (t == me || !SPLICE_HAS_FRAME_CHAIN(t)) {
             continue;
@@ -1347,7 +1349,7 @@ PyObject *_jit_stencil(osr_request *q)
             }
         }
     }
-    PyThread_release_lock(SPLICE_THREADS_LOCK(RUNTIME));
+    SPLICE_UNLOCK_THREADS(RUNTIME);
     return unit < 0 ? Py_NewRef(Py_None) : Py_BuildValue("(iO)", unit, q->func);
 }
 #endif
