@@ -171,11 +171,17 @@ def _set_vectorcall(dialect: Dialect, func: types.FunctionType, address: int | N
     """Point ``func``'s vectorcall slot at the C function at ``address``
     (None: CPython's own, ``_PyFunction_Vectorcall``, as a fresh function
     holds it: 3.13 no longer exports it)."""
-    slot = dialect.function_vectorcall
     if address is None:
-        def fresh() -> None: ...
-        address = ctypes.c_void_p.from_address(id(fresh) + slot).value  # read while it lives
-    ctypes.c_void_p.from_address(id(func) + slot).value = address
+        address = _function_vectorcall(dialect)
+    ctypes.c_void_p.from_address(id(func) + dialect.function_vectorcall).value = address
+
+
+@functools.cache
+def _function_vectorcall(dialect: Dialect) -> int:
+    """The address of CPython's own vectorcall of Python functions, read
+    from a fresh function's slot (3.13 does not export ``_PyFunction_Vectorcall``)."""
+    def fresh() -> None: ...
+    return ctypes.c_void_p.from_address(id(fresh) + dialect.function_vectorcall).value  # read while it lives
 
 
 def nlocalsplus(code: types.CodeType) -> int:
@@ -691,6 +697,7 @@ class Trampolines:
         self.dialect = dialect
         bound = functools.partial
         self.set_vectorcall = bound(_set_vectorcall, dialect)
+        self.function_vectorcall = bound(_function_vectorcall, dialect)
         self.location_shift = bound(_location_shift, dialect)
         self.call_index = bound(_call_index, dialect)
         self.check_index = bound(_check_index, dialect)

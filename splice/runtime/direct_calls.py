@@ -266,21 +266,12 @@ def bool_invert() -> int:
     return _BOOL_INVERT[0]
 
 
-_FUNCTION_VECTORCALL: list[int] = []
-
-
 def function_vectorcall() -> int:
     """The address of CPython's own vectorcall of Python functions, which
-    the helper falls back to: read from a fresh function's slot (3.13 does
-    not export ``_PyFunction_Vectorcall``)."""
-    if not _FUNCTION_VECTORCALL:
-        from .. import cpython
+    the helper falls back to (the version package reads it)."""
+    from .. import cpython
 
-        def fresh() -> None: ...
-
-        slot = cpython.running().trampoline.dialect.function_vectorcall
-        _FUNCTION_VECTORCALL.append(ctypes.c_void_p.from_address(id(fresh) + slot).value)  # read while it lives
-    return _FUNCTION_VECTORCALL[0]
+    return cpython.running().trampoline.function_vectorcall()
 
 
 def use_trampoline_invert() -> None:
