@@ -173,3 +173,21 @@ def test_cpython_own_jit_is_read_from_its_configuration(monkeypatch, config, env
     else:
         monkeypatch.setenv("PYTHON_JIT", env)
     assert said in cpython.interpreter_jit()
+
+
+@pytest.mark.skipif(_interpreter("3.12") is None, reason="no CPython 3.12 here")
+def test_the_automatic_mode_leaves_generators_interpreted_on_3_12(tmp_path):
+    """Compiled generators resume through the trampoline at each item; on
+    3.12 that made nqueens slower (docs/benchmarks.md), so the automatic
+    mode leaves them, generator expressions too, to the interpreter."""
+    got = _run("3.12", "-c", textwrap.dedent("""
+        from splice import frontend
+        def f(n):
+            return sum(i * i for i in range(n))
+        def g():
+            yield 1
+        print(frontend.resumes_more_than_it_works(f.__code__.co_consts[1]) is not None,
+              frontend.resumes_more_than_it_works(g.__code__) is not None,
+              frontend.resumes_more_than_it_works(f.__code__) is None)
+    """), cwd=str(tmp_path))
+    assert (got.returncode, got.stdout) == (0, "True True True\n"), got.stderr
