@@ -121,7 +121,7 @@ HELPER PyObject *consume_generator(PyThreadState *tstate, PyObject *callable, Py
     SPLICE_FRAME_STACKTOP(frame) = -1;  /* as the interpreter keeps a running frame: the GC visits none of it */
     SPLICE_CURRENT_FRAME(tstate) = frame;
     /* The drain entry returns the returned marker, the int -1 (done;
-     * cpython/py311/trampoline.py's RETURNED), NULL (the body raised) or the int 1 when
+     * cpython/trampoline.py's RETURNED), NULL (the body raised) or the int 1 when
      * the builtin has its answer (any/all), 0 when it failed; then the
      * values the body held are in the spill slots, as at a suspension, and
      * the generator, which nothing else holds, is finished here as dropping

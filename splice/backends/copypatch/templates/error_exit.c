@@ -2,7 +2,7 @@
  * raising operation (a re-raise) must not add a traceback entry, but the
  * interpreter adds one for this frame when the entry returns NULL.  With
  * -DSTASH (a function whose trampoline has an exit handler: one with an
- * exception table of its own, cpython/py311/trampoline.py) the frame is stashed
+ * exception table of its own, cpython/trampoline.py) the frame is stashed
  * (exit_stash.h): it looks not yet started, so none is added, and is put
  * back at the re-raise afterwards, where f_lineno reads it.  Else drop the
  * newest entry if it is this frame's and point the frame at its location,

@@ -5,7 +5,7 @@
  * that returns NULL unless the frame looks not yet started.  So error_exit.c
  * points the frame there and stashes the real location in two raw words of
  * the frame's value stack, above what the trampoline's exit handler uses
- * (the trampoline's stack has room for them: cpython/py311/trampoline.py); the exit
+ * (the trampoline's stack has room for them: cpython/trampoline.py); the exit
  * handler (shared.c's EXIT_LASTI) or call_direct puts the frame back. The
  * second word, the frame's address scrambled, tells a stash from whatever
  * the slots held before. */
@@ -41,7 +41,7 @@ static inline int take_exit(_PyInterpreterFrame *frame)
 
 /* A function's entry that steps aside before its body runs marks the
  * frame in the exit stash's second word, with its own scrambling: the
- * step-aside result is the int -2 (cpython/py311/trampoline.py), which a function
+ * step-aside result is the int -2 (cpython/trampoline.py), which a function
  * can also return, and the trampoline's check asks (took_aside) which it
  * was.  A body that leaves for the interpreter later has stashed its
  * stack (resume_pending). */
@@ -67,8 +67,8 @@ static inline int took_aside(_PyInterpreterFrame *frame)
 /* A TraceExit's hand-over (trace_exit.c): the native body leaves with the
  * value stack as a tuple stashed in the top three words of the frame's
  * value stack (above what a generator's trampoline keeps there and what a
- * function's exit stash uses: cpython/py311/trampoline.py sizes the stack), and the
- * trampoline's dispatch (cpython/py311/trampoline.py) asks, one `~False` at a time
+ * function's exit stash uses: cpython/trampoline.py sizes the stack), and the
+ * trampoline's dispatch (cpython/trampoline.py) asks, one `~False` at a time
  * (shared.c's trampoline_invert): has the body left at none (the gate: true
  * when it has not, as `~False`, -1, is without splice), is it the one
  * numbered n (each further question counts the stashed number down), and

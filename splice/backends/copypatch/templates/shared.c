@@ -114,7 +114,7 @@ PyObject *_jit_stencil(PyObject *self)
  * exception) when the stack holds a NULL in a slot or the tuple cannot be
  * made.  An entry with bit 1 set is a NULL the emitter knew of (a Deopt's):
  * None stands for it in the tuple, and the trampoline's dispatch for that
- * exit puts the NULL back (cpython/py311/trampoline.py). */
+ * exit puts the NULL back (cpython/trampoline.py). */
 int _jit_stencil(_PyInterpreterFrame *frame, PyObject **slots, const uint32_t *list, Py_ssize_t count,
                  intptr_t site)
 {
