@@ -63,11 +63,6 @@ FAR_DATA(struct _PyTraceMalloc_Config, _Py_tracemalloc_config);
 #define INTERPRETER_NEEDED(tstate) \
     ((tstate)->cframe->use_tracing | ((struct _PyTraceMalloc_Config *)FAR(&_Py_tracemalloc_config))->tracing)
 
-/* Whether the eval breaker is set (signals, pending calls, a GIL drop
- * request or an asynchronous exception to handle). */
-#define SPLICE_EVAL_BREAKER_SET(t) _Py_atomic_load_relaxed(&(t)->interp->ceval.eval_breaker)
-/* Whether another thread asked for the GIL. */
-#define SPLICE_GIL_DROP_REQUESTED(t) _Py_atomic_load_relaxed(&(t)->interp->ceval.gil_drop_request)
 
 /* ceval.c's UNSIGNAL_ASYNC_EXC (static in 3.11): the interpreter-wide flag
  * that a thread has an asynchronous exception pending goes, and the eval

@@ -20,11 +20,6 @@
 
 /* --- Interpreter and runtime --- */
 
-/* Whether the eval breaker is set (signals, pending calls, a GIL drop
- * request or an asynchronous exception to handle). */
-#define SPLICE_EVAL_BREAKER_SET(t) _Py_atomic_load_relaxed(&(t)->interp->ceval.eval_breaker)
-/* Whether another thread asked for the GIL. */
-#define SPLICE_GIL_DROP_REQUESTED(t) _Py_atomic_load_relaxed(&(t)->interp->ceval.gil_drop_request)
 
 /* ceval_gil.c's UNSIGNAL_ASYNC_EXC (static): the interpreter-wide flag
  * that a thread has an asynchronous exception pending goes, and the eval

@@ -122,6 +122,11 @@ typedef struct {
 #define SPLICE_CURRENT_FRAME(t) ((t)->cframe->current_frame)
 /* Whether the thread has a frame chain to read (a thread state being made has none). */
 #define SPLICE_HAS_FRAME_CHAIN(t) ((t)->cframe != NULL)
+/* Whether the eval breaker is set (signals, pending calls, a GIL drop
+ * request or an asynchronous exception to handle). */
+#define SPLICE_EVAL_BREAKER_SET(t) _Py_atomic_load_relaxed(&(t)->interp->ceval.eval_breaker)
+/* Whether another thread asked for the GIL. */
+#define SPLICE_GIL_DROP_REQUESTED(t) _Py_atomic_load_relaxed(&(t)->interp->ceval.gil_drop_request)
 /* The code unit a suspended generator goes on at: the one after where it stands. */
 #define SPLICE_GEN_NEXT_INSTR(g) (SPLICE_FRAME_IP(SPLICE_GEN_FRAME(g)) + 1)
 /* Take and give back the lock the runtime adds and removes thread states
