@@ -4,9 +4,9 @@ leaves, and the entry: a trampoline code object installed as
 ``splice.cpython``'s."""
 
 import dis
-import sys
 from types import CodeType
 
+from ..monitoring import monitored
 from ..trampoline import Dialect, Trampolines
 from .decode import decode
 from .decode import resumes_more_than_it_works as _dense
@@ -26,13 +26,6 @@ def resumes_more_than_it_works(code: CodeType) -> str | None:
         return "a generator: on 3.12 each compiled resumption costs more than its body saves"
     return _dense(code)
 
-
-def monitored(code: CodeType) -> bool:
-    """Whether a ``sys.monitoring`` tool (PEP 669) has events set, for every
-    code object or for ``code``: compiled code then steps aside, as it does
-    for a trace or profile function."""
-    monitoring = sys.monitoring
-    return any(monitoring.get_events(tool) or monitoring.get_local_events(tool, code) for tool in range(6))
 
 trampoline = Trampolines(Dialect(
     jump_if_true="POP_JUMP_IF_TRUE",

@@ -4,22 +4,13 @@ leaves, and the entry: a trampoline code object installed as
 interface is ``splice.cpython``'s."""
 
 import dis
-import sys
-from types import CodeType
 
+from ..monitoring import monitored
 from ..trampoline import Dialect, Trampolines
 from .decode import decode, resumes_more_than_it_works
 from .feedback import class_of_version, version_tag, warmed_up
 
 RESUME = dis.opmap["RESUME"]
-
-
-def monitored(code: CodeType) -> bool:
-    """Whether a ``sys.monitoring`` tool (PEP 669) watches ``code`` or every
-    code object: compiled code then steps aside, as for a trace function."""
-    monitoring = sys.monitoring
-    return any(monitoring.get_events(tool) or monitoring.get_local_events(tool, code) for tool in range(6))
-
 
 trampoline = Trampolines(Dialect(
     # f_frame follows the header and f_back; localsplus follows eight
