@@ -194,12 +194,19 @@ def test_templates_reach_internals_through_the_version_headers() -> None:
 
 
 def test_every_table_has_every_stencil() -> None:
-    """Each target has its generated table, with every stencil the build lists."""
+    """Each target has its generated table, with every stencil the build
+    lists but the shared helpers its CPython version has no use for (3.11
+    runs no scheduled collection: its allocator collects)."""
     import importlib
 
+    left_out = {}
     for target in build.TARGETS:
         module = importlib.import_module(f"splice.backends.copypatch.tables.{target.name}")
-        assert set(module.TABLE) == set(build.SPECS), target.name
+        assert set(module.TABLE) <= set(build.SPECS), target.name
+        left_out[target.name] = set(build.SPECS) - set(module.TABLE)
+        assert all(name.startswith("shared_") for name in left_out[target.name]), target.name
+    assert left_out["cpython_311_release"] == left_out["cpython_311_debug"] == {"shared_run_scheduled_gc"}
+    assert left_out["cpython_312_release"] == set()
 
 
 def test_deep_recursion_is_as_safe_as_the_interpreter() -> None:

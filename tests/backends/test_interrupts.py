@@ -1,5 +1,6 @@
 """CheckInterrupts in native loops: signals, KeyboardInterrupt, GIL hand-off,
-asynchronous exceptions (each in a child process with a time limit)."""
+asynchronous exceptions, scheduled garbage collections (each in a child
+process with a time limit)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,11 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from children import GENERATOR_PYTHONS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,8 +31,8 @@ assert entry.is_installed(spin)
 """
 
 
-def run(body: str) -> str:
-    proc = subprocess.run([sys.executable, "-X", "faulthandler", "-c", PRELUDE + textwrap.dedent(body)],
+def run(body: str, python: str = sys.executable) -> str:
+    proc = subprocess.run([python, "-X", "faulthandler", "-c", PRELUDE + textwrap.dedent(body)],
                           capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr[-4000:]
     return proc.stdout.strip()
@@ -87,3 +93,43 @@ def test_async_exception_reaches_native_loop() -> None:
         print(result)
     """)
     assert out == "['ValueError']"
+
+
+@pytest.mark.parametrize("python", GENERATOR_PYTHONS)
+def test_native_loop_collects_when_the_interpreter_would(python: str) -> None:
+    # From 3.12 the allocator only schedules a collection, and the eval
+    # breaker runs it: native code that left it scheduled collected nothing
+    # in the loop (and took its slow path at every later check).
+    out = run("""
+        import gc
+        SRC = (
+            "def fill(n):\\n"
+            "    keep = []\\n"
+            "    i = 0\\n"
+            "    while i < n:\\n"
+            "        keep.append([i])\\n"
+            "        i += 1\\n"
+            "    return len(keep)\\n")
+        plain, native = {}, {}
+        exec(SRC, plain)
+        exec(SRC, native)
+        entry.install(native["fill"], compile_function(native["fill"]), native["fill"].__code__)
+        assert entry.is_installed(native["fill"])
+        seen = []
+        def watch(phase, info):
+            if phase == "start":
+                seen.append(info["generation"])
+        runs = []
+        for ns in (plain, native):
+            gc.collect()
+            seen.clear()
+            gc.callbacks.append(watch)
+            ns["fill"](20000)
+            gc.callbacks.remove(watch)
+            runs.append(list(seen))
+        print(len(runs[0]), runs[0] == runs[1], runs[1][:3])
+    """, python)
+    count, same, first = out.split(" ", 2)
+    assert int(count) >= 20, out
+    assert same == "True", out
+    assert first == "[0, 0, 0]", out

@@ -325,7 +325,8 @@ SPECS: dict[str, tuple[str, list[str]]] = {
                     "compare_truth", "trampoline_invert", "trace_exit", "deopt_store", "hidden_thread", "hidden_thread_state", "sample_stacks",
                     "import_message", "chunk_alloc", "chunk_free", "match_class", "match_keys",
                     "exc_group_match", "prep_reraise_star", "vectorcall_entry", "refill_stack_cache", "get_slice",
-                    "osr_locate", "osr_arm", "osr_disarm", "osr_trace", "observe", "patch_pieces")},
+                    "osr_locate", "osr_arm", "osr_disarm", "osr_trace", "observe", "patch_pieces",
+                    "run_scheduled_gc")},
     "shared_call_drain": ("shared", ["-DCALL", "-DDRAIN=1"]),
     "shared_call_keywords": ("shared", ["-DCALL", "-DKEYWORDS=1"]),
     "shared_call_kw": ("shared", ["-DCALL", "-DKW"]),
@@ -388,9 +389,11 @@ def _tail_jump(code: bytes, holes: list[tuple[int, str, str, int]]) -> int | Non
     return None
 
 
-def read_object(path: Path, split: bool = True) -> Stencil:
+def read_object(path: Path, split: bool = True) -> Stencil | None:
     """Extract one stencil (code, read-only data, holes) from an object file;
-    its blocks laid out hot part first (``split``: splitting.py)."""
+    its blocks laid out hot part first (``split``: splitting.py).  None if
+    the object defines no stencil: a template may leave out, for a CPython
+    version, a shared helper that version has no use for."""
     from elftools.elf.elffile import ELFFile
     from elftools.elf.relocation import RelocationSection
 
@@ -398,6 +401,8 @@ def read_object(path: Path, split: bool = True) -> Stencil:
         elf = ELFFile(fh)
         sections = list(elf.iter_sections())
         symtab = elf.get_section_by_name(".symtab")
+        if symtab.get_symbol_by_name("_jit_stencil") is None:
+            return None
         (entry,) = symtab.get_symbol_by_name("_jit_stencil")
         texts = {i for i, s in enumerate(sections) if s["sh_flags"] & 4 and s["sh_size"]}  # SHF_EXECINSTR
         data = bytearray()
@@ -455,7 +460,11 @@ def build_table(target: Target) -> dict[str, Stencil]:
         for name, (template, defines) in SPECS.items():
             out = Path(tmp) / f"{name}.o"
             _compile(template, defines, target.include, target.flags, out)
-            table[name] = read_object(out, split=not name.startswith("shared_"))
+            stencil = read_object(out, split=not name.startswith("shared_"))
+            if stencil is None and not name.startswith("shared_"):
+                raise RuntimeError(f"{name}: {template}.c defines no _jit_stencil")
+            if stencil is not None:
+                table[name] = stencil
     return table
 
 

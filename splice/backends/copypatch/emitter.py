@@ -763,6 +763,8 @@ def _link_shared(tab: dict[str, Stencil]) -> dict[str, int]:
                 value = direct_calls.function_vectorcall()
             elif sym == "_JIT_OSR_REQUEST":
                 value = osr_request()
+            elif sym == "_JIT_GC_COLLECT":
+                value = gc_collect()
             else:
                 raise EmitError(f"shared helper {name} has a hole {sym}")
             patch(buf, code_at + off, kind, value + addend, field)
@@ -807,6 +809,29 @@ def osr_request() -> int:
         _OSR_REQUEST.append(ctypes.create_string_buffer(OSR_REQUEST_BYTES))
         execmem.keep_forever(_OSR_REQUEST[0])
     return ctypes.addressof(_OSR_REQUEST[0])
+
+
+_GC_COLLECT: list[Any] = []  # never freed: the shared block calls it
+
+
+def gc_collect() -> int:
+    """Address of the ``collect`` that shared.c's run_scheduled_gc calls
+    to run a collection the allocator scheduled: that of a fresh instance
+    of the gc module (the collector is the interpreter's, the module only
+    its interface), so that a program that replaced ``gc.collect`` does not
+    have its replacement called for the interpreter's own collections."""
+    import importlib.machinery
+    import importlib.util
+
+    from ...runtime import execmem
+
+    if not _GC_COLLECT:
+        spec = importlib.machinery.BuiltinImporter.find_spec("gc")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        _GC_COLLECT.append(module.collect)
+        execmem.keep_forever(module.collect)
+    return id(_GC_COLLECT[0])
 
 
 def _near(linked: dict[str, int], sym: str, field_address: int) -> int:

@@ -9,10 +9,9 @@
  * thread state is a thread-local, the range iterator advances its start.
  * An accessor with no 3.12 equivalent is left out, so the templates that
  * need it do not compile: SPLICE_TRACING_FLAG (on-stack replacement sets a
- * trace function directly; 3.12 must instrument the code for it).  Not yet
- * matched: 3.12 runs a scheduled garbage collection from the eval breaker,
- * with _Py_RunGC, which libpython does not export; handle_eval_breaker
- * leaves it (and the breaker set) to the interpreter. */
+ * trace function directly; 3.12 must instrument the code for it).  The
+ * allocator no longer collects: it schedules a collection, which the eval
+ * breaker runs (SPLICE_GC_SCHEDULED, below). */
 #ifndef SPLICE_PY312_H
 #define SPLICE_PY312_H
 
@@ -21,19 +20,17 @@
 /* --- Interpreter and runtime --- */
 
 
-/* ceval_gil.c's UNSIGNAL_ASYNC_EXC (static): the interpreter-wide flag
- * that a thread has an asynchronous exception pending goes, and the eval
- * breaker is computed again from what 3.12 sets it for: a GIL drop
- * request, signals (for the main thread of the main interpreter), pending
- * calls (the interpreter's, and the main thread's own), an asynchronous
- * exception, a scheduled garbage collection. */
-HELPER void splice_unsignal_async_exc(PyThreadState *tstate)
+/* ceval_gil.c's COMPUTE_EVAL_BREAKER (static): the eval breaker computed
+ * again from what 3.12 sets it for: a GIL drop request, signals (for the
+ * main thread of the main interpreter), pending calls (the interpreter's,
+ * and the main thread's own), an asynchronous exception, a scheduled
+ * garbage collection. */
+HELPER void splice_compute_eval_breaker(PyThreadState *tstate)
 {
     PyInterpreterState *interp = tstate->interp;
     struct _ceval_state *ceval2 = &interp->ceval;
     _PyRuntimeState *runtime = (_PyRuntimeState *)FAR(&_PyRuntime);
     int main = PyThread_get_thread_ident() == runtime->main_thread && interp == runtime->interpreters.main;
-    ceval2->pending.async_exc = 0;
     _Py_atomic_store_relaxed(&ceval2->eval_breaker,
         _Py_atomic_load_relaxed(&ceval2->gil_drop_request)
         | (_Py_atomic_load_relaxed(&runtime->ceval.signals_pending) && main)
@@ -41,6 +38,47 @@ HELPER void splice_unsignal_async_exc(PyThreadState *tstate)
         | (main && _Py_atomic_load_relaxed(&runtime->ceval.pending_mainthread.calls_to_do))
         | ceval2->pending.async_exc
         | _Py_atomic_load_relaxed(&ceval2->gc_scheduled));
+}
+
+/* ceval_gil.c's UNSIGNAL_ASYNC_EXC (static): the interpreter-wide flag
+ * that a thread has an asynchronous exception pending goes, and the eval
+ * breaker is computed again. */
+HELPER void splice_unsignal_async_exc(PyThreadState *tstate)
+{
+    tstate->interp->ceval.pending.async_exc = 0;
+    splice_compute_eval_breaker(tstate);
+}
+
+/* --- Garbage collection --- */
+
+/* Whether the allocator scheduled a collection (_Py_ScheduleGC), which
+ * the eval breaker runs after pending calls, before a GIL hand-off. */
+#define SPLICE_GC_SCHEDULED(t) _Py_atomic_load_relaxed(&(t)->interp->ceval.gc_scheduled)
+
+/* Take the scheduled collection: the flag goes and the breaker is computed
+ * again, as ceval_gil.c's _Py_HandlePending does before _Py_RunGC.  Then
+ * which generation _Py_RunGC would collect (gcmodule.c's
+ * gc_collect_generations: the oldest over its threshold, the oldest only
+ * once a quarter of the long-lived objects are new), or -1: none, or
+ * collection is off.  Neither function is exported; the collection itself
+ * goes through the gc module's collect (shared.c's run_scheduled_gc). */
+HELPER int splice_take_scheduled_gc(PyThreadState *tstate)
+{
+    struct _gc_runtime_state *gc = &tstate->interp->gc;
+    _Py_atomic_store_relaxed(&tstate->interp->ceval.gc_scheduled, 0);
+    splice_compute_eval_breaker(tstate);
+    if (!gc->enabled) {
+        return -1;
+    }
+    for (int i = NUM_GENERATIONS - 1; i >= 0; i--) {
+        if (gc->generations[i].count > gc->generations[i].threshold) {
+            if (i == NUM_GENERATIONS - 1 && gc->long_lived_pending < gc->long_lived_total / 4) {
+                continue;
+            }
+            return i;
+        }
+    }
+    return -1;
 }
 
 /* --- Instance attributes and dicts --- */

@@ -1722,3 +1722,31 @@ Py_ssize_t _jit_stencil(uint8_t *buf, int64_t length, int64_t base, const piece_
     return -1;
 }
 #endif
+
+#if defined(RUN_SCHEDULED_GC) && defined(SPLICE_GC_SCHEDULED)
+LARGE_HOLE _JIT_GC_COLLECT[];  /* a gc module's collect (emitter.gc_collect) */
+
+/* The collection the allocator scheduled (3.12 on; 3.11's allocator
+ * collects itself, and its table has no such helper), run as the
+ * interpreter runs it from its eval breaker: the generation _Py_RunGC
+ * would choose (the version header's splice_take_scheduled_gc), collected
+ * with gc.collect(generation), which runs the same collector with the same
+ * callbacks and statistics (_Py_RunGC is not exported).  A collection
+ * reports a finaliser's errors itself, as unraisable; an error of the call
+ * (none is expected) is reported so too: native code is not at a point
+ * where the interpreter would raise one. */
+void _jit_stencil(PyThreadState *tstate)
+{
+    int generation = splice_take_scheduled_gc(tstate);
+    if (generation < 0) {
+        return;
+    }
+    PyObject *arg = PyLong_FromLong(generation);
+    PyObject *r = PyObject_CallOneArg((PyObject *)FAR(_JIT_GC_COLLECT), arg);
+    Py_DECREF(arg);
+    if (r == NULL) {
+        PyErr_WriteUnraisable(NULL);
+    }
+    Py_XDECREF(r);
+}
+#endif
