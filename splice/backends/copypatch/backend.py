@@ -39,7 +39,7 @@ class CopyPatchBackend:
         em.run()
         drain = None
         if (fn.generator and fn.code is not None and fn.code.co_flags & direct_calls.CO_GENERATOR
-                and not fn.code.co_exceptiontable
+                and not any(b.is_handler for b in fn.blocks)
                 and not any(y.attrs["delegate"] for y in fn.yields())):
             drain = Emitter(fn, layout, drain=True)
             drain.run()

@@ -59,6 +59,9 @@ HELPER void finish_generator(PyThreadState *tstate, PyGenObject *gen, _PyInterpr
         Py_CLEAR(stack[i]);
     }
     SPLICE_FRAME_STACKTOP(frame) = (int)(stack - SPLICE_FRAME_SLOTS(frame));
+    if (SPLICE_GEN_FRAME_CODE_IS_GENS) {
+        Py_INCREF(SPLICE_FRAME_CODE(frame));  /* what clear_frame drops or a frame object takes */
+    }
     clear_frame(frame);
 }
 
@@ -140,7 +143,7 @@ HELPER PyObject *consume_generator(PyThreadState *tstate, PyObject *callable, Py
             Py_CLEAR(acc);
         }
         else if (medium_value(r) == -1 && acc == NULL) {  /* max/min of nothing */
-            PyErr_Format(PyExc_ValueError, "%s() arg is an empty sequence", kind == CONSUME_MAX ? "max" : "min");
+            PyErr_Format(PyExc_ValueError, SPLICE_MINMAX_EMPTY, kind == CONSUME_MAX ? "max" : "min");
         }
         Py_DECREF(r);  /* the returned marker: the return value in the sent slot is dropped */
     }

@@ -135,5 +135,11 @@ typedef struct {
 /* --- Generators and coroutines --- */
 
 #define SPLICE_GEN_CODE(g) ((PyCodeObject *)(g)->gi_code)
+/* Whether a generator's reference to its code is its frame's: then the
+ * generator drops it (gen_dealloc), and clearing the finished frame leaves
+ * it.  3.11's generator holds its own (gi_code). */
+#define SPLICE_GEN_FRAME_CODE_IS_GENS 0
+/* The ValueError of max() and min() over an empty iterable. */
+#define SPLICE_MINMAX_EMPTY "%s() arg is an empty sequence"
 
 #endif

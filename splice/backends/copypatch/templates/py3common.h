@@ -302,6 +302,12 @@ HELPER long SPLICE_RANGEITER_TAKE(PyObject *it)
 /* --- Generators and coroutines --- */
 
 #define SPLICE_GEN_CODE(g) SPLICE_FRAME_CODE(SPLICE_GEN_FRAME(g))
+/* Whether a generator's reference to its code is its frame's: then the
+ * generator drops it (gen_dealloc), and clearing the finished frame leaves
+ * it (frame.c's _PyFrame_ClearExceptCode). */
+#define SPLICE_GEN_FRAME_CODE_IS_GENS 1
+/* The ValueError of max() and min() over an empty iterable. */
+#define SPLICE_MINMAX_EMPTY "%s() iterable argument is empty"
 
 #endif
 
