@@ -4,28 +4,13 @@ leaves, and the entry: a trampoline code object installed as
 ``splice.cpython``'s."""
 
 import dis
-from types import CodeType
 
 from ..monitoring import monitored
 from ..trampoline import Dialect, Trampolines
-from .decode import decode
-from .decode import resumes_more_than_it_works as _dense
+from .decode import decode, resumes_more_than_it_works
 from .feedback import class_of_version, version_tag, warmed_up
 
 RESUME = dis.opmap["RESUME"]
-_CO_GENERATOR = 0x20
-
-
-def resumes_more_than_it_works(code: CodeType) -> str | None:
-    """Why the automatic mode leaves ``code`` to the interpreter: on 3.12
-    any generator, generator expressions included.  Compiled, nqueens (made
-    of generator expressions) went from 0.92x to 0.54x of 3.12's
-    interpreter (docs/benchmarks.md, "CPython 3.12"): each item is a
-    resumption through the trampoline."""
-    if code.co_flags & _CO_GENERATOR:
-        return "a generator: on 3.12 each compiled resumption costs more than its body saves"
-    return _dense(code)
-
 
 trampoline = Trampolines(Dialect(
     jump_if_true="POP_JUMP_IF_TRUE",
