@@ -16,9 +16,10 @@ DEBUG_PYTHON = shutil.which("python3.11-dbg") or shutil.which("python3.11d")
 PYTHONS = [pytest.param(sys.executable, id="release"),
            pytest.param(DEBUG_PYTHON, id="debug",
                         marks=pytest.mark.skipif(DEBUG_PYTHON is None, reason="no python3.11-dbg"))]
-# CPython 3.12 compiles generators (not yet coroutines): their cases run there too.
+# Every interpreter splice compiles natively for: 3.11's release and debug
+# builds, and 3.12 (which compiles generators, not yet coroutines).
 PY312 = next(iter(sorted(Path.home().glob(".pyenv/versions/3.12.*/bin/python3.12"))), None)
-GENERATOR_PYTHONS = [*PYTHONS, pytest.param(str(PY312), id="3.12",
+NATIVE_PYTHONS = [*PYTHONS, pytest.param(str(PY312), id="3.12",
                                             marks=pytest.mark.skipif(PY312 is None, reason="no CPython 3.12"))]
 
 # Prepended to every child: ``both(src)`` gives a plain and a compiled

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from children import PYTHONS, run  # noqa: E402
+from children import NATIVE_PYTHONS as PYTHONS, run  # noqa: E402
 
 # ``warm_both(src, names, expect)``: plain and native namespaces of ``src``, the
 # native one's functions ``names`` warmed up by ``warm()`` and compiled, each
@@ -738,4 +738,68 @@ def test_module_attributes_follow_every_change(python: str) -> None:
         for _ in range(1000):
             assert native["read"](lib) is value
         assert sys.getrefcount(value) == before
+    ''', python)
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+def test_stores_into_instance_dicts_as_the_interpreter_makes_them(python: str) -> None:
+    # 3.12 on, a store at the dict entry the hint names is made in place
+    # (py312.h's splice_dict_replace_at): the old value goes at once, the
+    # dict is tracked once it holds a container, a watched dict's watcher
+    # sees the store, the same value stored again is no change.
+    run_warm('''
+        src = """
+        class D:
+            def __init__(self, x):
+                self.__dict__
+                self.x = x
+        def put(o, v):
+            o.x = v
+        def warm():
+            put(D(1), 2)
+        """
+        plain, native = warm_both(src, ["put"], {"put": ["setattr_hint"]})
+        try:
+            import _testcapi
+            watch = getattr(_testcapi, "watch_dict", None)
+        except ImportError:
+            watch = None
+
+        def scenario(ns):
+            D, put = ns["D"], ns["put"]
+            out = []
+            class Noisy:
+                def __del__(self):
+                    out.append("freed")
+            o = D(1)
+            for i in range(40):                        # its dict gets a table of its own
+                setattr(o, f"a{i}", i)
+            put(o, Noisy())
+            out.append("stored")
+            put(o, 3)                                  # the Noisy goes here, before "replaced"
+            out.append("replaced")
+            t = D(1)
+            for i in range(40):
+                setattr(t, f"a{i}", i)
+            out.append(gc.is_tracked(t.__dict__))
+            put(t, [1])                                # a container: the dict is tracked
+            out.append(gc.is_tracked(t.__dict__))
+            v = object()
+            put(o, v)
+            before = sys.getrefcount(v)
+            put(o, v)                                  # the same value again
+            out.append(sys.getrefcount(v) - before)
+            out.append(o.x is v)
+            if watch is not None:
+                events = []
+                wid = _testcapi.add_dict_watcher(0)    # watcher 0 records into _testcapi's list
+                _testcapi.watch_dict(wid, o.__dict__)
+                put(o, 7)
+                _testcapi.unwatch_dict(wid, o.__dict__)
+                events = list(_testcapi.get_dict_watcher_events())
+                _testcapi.clear_dict_watcher(wid)
+                out.append(events)
+            return out
+
+        same(scenario, plain, native)
     ''', python)

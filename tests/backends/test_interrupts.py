@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from children import GENERATOR_PYTHONS  # noqa: E402
+from children import NATIVE_PYTHONS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -95,7 +95,7 @@ def test_async_exception_reaches_native_loop() -> None:
     assert out == "['ValueError']"
 
 
-@pytest.mark.parametrize("python", GENERATOR_PYTHONS)
+@pytest.mark.parametrize("python", NATIVE_PYTHONS)
 def test_native_loop_collects_when_the_interpreter_would(python: str) -> None:
     # From 3.12 the allocator only schedules a collection, and the eval
     # breaker runs it: native code that left it scheduled collected nothing

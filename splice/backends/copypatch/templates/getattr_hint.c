@@ -3,9 +3,25 @@
  * descriptor or __getattribute__/__setattr__ of the type intervenes):
  * the load reads entry OP2 of the dict's keys when that entry is still the
  * name OP0 with a value (ceval's LOAD_ATTR_WITH_HINT); with -DSTORE the
- * value ARG1 goes straight into the dict (what the generic store ends in).
+ * value ARG1 goes straight into the dict (what the generic store ends in),
+ * in place at entry OP2 where the version header can (STORE_ATTR_WITH_HINT).
  * Otherwise PyObject_GetAttr / PyObject_SetAttr. */
 #include "stencil.h"
+
+#ifdef STORE
+/* The store into the instance's dict: where the version header can make
+ * it in place (the key at the hint, a value there), as the interpreter's
+ * STORE_ATTR_WITH_HINT does; otherwise PyDict_SetItem. */
+HELPER int store_with_hint(PyThreadState *tstate, PyDictObject *dict, PyObject *name, PyObject *value, size_t hint)
+{
+#ifdef SPLICE_DICT_REPLACE_AT
+    if (SPLICE_DICT_REPLACE_AT(tstate, dict, name, value, hint)) {
+        return 0;
+    }
+#endif
+    return PyDict_SetItem((PyObject *)dict, name, value);
+}
+#endif
 
 STENCIL
 {
@@ -17,7 +33,7 @@ STENCIL
     }
 #ifdef STORE
     SET_LOCATION();  /* the store may release an old value, or fail */
-    int err = dict != NULL ? PyDict_SetItem((PyObject *)dict, OP0, ARG1) : PyObject_SetAttr(o, OP0, ARG1);
+    int err = dict != NULL ? store_with_hint(tstate, dict, OP0, ARG1, (size_t)OPINT(_JIT_OP2)) : PyObject_SetAttr(o, OP0, ARG1);
     if (err < 0) {
         ERROR();
     }

@@ -98,4 +98,38 @@ HELPER PyObject *SPLICE_MANAGED_DICT(PyObject *o)
     return _PyDictOrValues_IsValues(dv) ? NULL : _PyDictOrValues_GetDict(dv);
 }
 
+/* The store of `value` over the value of str key `name` at entry `hint`
+ * of a combined dict `d`, made as dictobject.c's insertdict makes it: the
+ * dict tracked if the value may need it, and, unless the value is the one
+ * there, the value replaced, a new version (the interpreter's next, as
+ * _PyDict_NotifyEvent gives a dict no watcher watches) and the old value
+ * dropped.  1, or 0 when it is not such a store (another key there, no
+ * value, split values, a watched dict), which PyDict_SetItem then makes. */
+HELPER int splice_dict_replace_at(PyThreadState *tstate, PyDictObject *d, PyObject *name, PyObject *value,
+                                  size_t hint)
+{
+    PyDictKeysObject *keys = d->ma_keys;
+    if (d->ma_values != NULL || hint >= (size_t)keys->dk_nentries || !DK_IS_UNICODE(keys) ||
+        (d->ma_version_tag & DICT_VERSION_MASK)) {
+        return 0;
+    }
+    PyDictUnicodeEntry *ep = DK_UNICODE_ENTRIES(keys) + hint;
+    PyObject *old = ep->me_value;
+    if (ep->me_key != name || old == NULL) {
+        return 0;
+    }
+    /* (_PyObject_GC_MAY_BE_TRACKED, its tuple type reached as stencils reach data) */
+    if (!_PyObject_GC_IS_TRACKED(d) && PyObject_IS_GC(value) &&
+        (Py_TYPE(value) != (PyTypeObject *)FAR(&PyTuple_Type) || _PyObject_GC_IS_TRACKED(value))) {
+        PyObject_GC_Track(d);
+    }
+    if (old != value) {
+        ep->me_value = Py_NewRef(value);
+        d->ma_version_tag = DICT_NEXT_VERSION(tstate->interp);
+        Py_DECREF(old);
+    }
+    return 1;
+}
+#define SPLICE_DICT_REPLACE_AT(tstate, d, name, value, hint) splice_dict_replace_at((tstate), (d), (name), (value), (hint))
+
 #endif
