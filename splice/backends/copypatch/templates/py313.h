@@ -55,6 +55,13 @@ HELPER int splice_spec_is_initializing(PyObject *spec)
 #define SPLICE_FRAME_RESUME_AT(f, next) ((f)->instr_ptr = (next))
 /* The frame's code object (PyCodeObject *). */
 #define SPLICE_FRAME_CODE(f) ((PyCodeObject *)(f)->f_executable)
+/* Whether `f` is a shim, a frame that runs the interpreter's own code
+ * rather than a function's: CALL_ALLOC_AND_ENTER_INIT pushes one under an
+ * `__init__`'s frame to check that it returned None.  Its function is
+ * None, its code the static, read-only _Py_InitCleanup (a weak reference
+ * to it writes into it), and its globals, builtins and locals are not set
+ * (whatever the data stack held there before). */
+#define SPLICE_FRAME_IS_SHIM(f) ((f)->owner == FRAME_OWNED_BY_THREAD && (f)->f_funcobj == Py_None)
 /* --- Thread state --- */
 
 /* The innermost Python frame the thread runs. */
