@@ -90,6 +90,36 @@ def test_the_sampler_skips_the_frames_of_the_interpreters_own_code(tmp_path, ver
     assert (got.returncode, got.stdout) == (0, "897000000\n"), got.stderr
 
 
+@pytest.mark.parametrize("version", [p for p in OTHERS if p.values[0] not in WHY])
+def test_attribute_caches_learn_the_classes_they_meet(tmp_path, version):
+    """A read compiled from the feedback of one class caches the other
+    classes it meets while running (attr_cache.h), so none of them leaves
+    for the interpreter.  On 3.13 no class was ever cached: the caches
+    asked for Py_TPFLAGS_VALID_VERSION_TAG, which 3.13 no longer sets (and
+    deltablue ran at half the interpreter's speed, leaving at every read)."""
+    got = _run(version, "-c", textwrap.dedent("""
+        import splice
+        class Base:
+            def __init__(self):
+                self.direction = 1
+                self.v1 = 2
+        class Seen(Base):
+            pass
+        class Unseen(Base):
+            def __init__(self):
+                self.offset = 0
+                super().__init__()
+        def read(c):
+            return c.v1 if c.direction == 1 else 0
+        for _ in range(100):
+            read(Seen())
+        splice.jit(read, eager=True)
+        objs = [Seen(), Unseen()] * 50
+        print(sum(read(o) for o in objs), sorted(n for _, _, n in splice.explain(read).deopts))
+    """), cwd=str(tmp_path))
+    assert (got.returncode, got.stdout) == (0, "200 [0, 0]\n"), got.stderr
+
+
 @pytest.mark.parametrize("version", OTHERS)
 def test_jit_functions_stay_interpreted_with_the_reason(tmp_path, version):
     got = _run(version, "-c", textwrap.dedent("""

@@ -62,6 +62,14 @@ HELPER int splice_spec_is_initializing(PyObject *spec)
  * to it writes into it), and its globals, builtins and locals are not set
  * (whatever the data stack held there before). */
 #define SPLICE_FRAME_IS_SHIM(f) ((f)->owner == FRAME_OWNED_BY_THREAD && (f)->f_funcobj == Py_None)
+
+/* --- Types --- */
+
+/* Whether type `tp` has a valid version tag: one that is not 0 (3.13 no
+ * longer sets Py_TPFLAGS_VALID_VERSION_TAG, "unused, legacy": a type
+ * without a tag, or whose tag was invalidated, has 0). */
+#define SPLICE_TYPE_HAS_VERSION(tp) ((tp)->tp_version_tag != 0)
+
 /* --- Thread state --- */
 
 /* The innermost Python frame the thread runs. */
