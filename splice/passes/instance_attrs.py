@@ -32,16 +32,23 @@ the read's own block (so that the exit's snapshot names values defined
 there).  A NULL on that stack (``Vector(self.x - other.x, ...)``: the
 call's) is handed over as None and put back by the trampoline's dispatch;
 code entered at a loop (on-stack replacement), whose exits put the stack
-back without the dispatch, keeps the reads under a NULL as they were.  A body
+back without the dispatch, keeps the reads under a NULL as they were.  A
+value that is NULL or not depending on the run (a method load's
+self-or-NULL: ``math.sqrt(self.x)``, a static method called on its class)
+cannot be handed over, since the dispatch puts back only the NULLs the
+compiler knew of: the exit tests each such value first, and where one is
+NULL makes the generic read instead and goes on in native code (the read
+then joins the fast path's as a block parameter).  A body
 that is one such read (``return self.x``) is left to passes.trivial_body,
 whose frameless call is cheaper still.
 """
 
 from __future__ import annotations
 
-from ..ir import Block, Builder, Edge, Function, Instr, Value
+from ..ir import Block, Builder, Edge, Function, Instr, Repr, Value
 from ..ir.ops import is_null
 from . import numeric_loops
+from .inline_calls import replace_uses
 
 _reads_speculated = 0  # in this process (SPLICE_DEOPT_STRESS counts them)
 
@@ -90,9 +97,38 @@ def _exit(fn: Function, ins: Instr, reads: dict[Value, int]) -> Block:
     return d
 
 
-def _block_after(fn: Function, b: Block) -> Block:
+def _unless_null(fn: Function, ins: Instr, leave: Block, maybe_null: list[Value], rest: Block,
+                 reads: dict[Value, int]) -> Block:
+    """The way into the exit ``leave`` when the read's stack holds values
+    that may be NULL (``maybe_null``): each is tested, and where one is NULL
+    the generic read runs instead (a block of its own) and hands its result
+    to ``rest``'s parameter, which stands for the read's result from here
+    on.  An object that is a local's value is read from the slot again
+    there, as the exit does, so the fast path's read stays borrowed."""
+    replace_uses(fn, ins.result, rest.params[0])
+    slow = fn.new_block()
+    sb = Builder(fn, slow)
+    sb.offset, sb.lineno = ins.offset, ins.lineno
+    sb.handler = ins.handler
+    owner = ins.args[0]
+    if owner in reads:
+        slot = reads[owner]
+        owner = sb.value("LoadLocal", slot=slot, name=fn.slots[slot].name, bound=True)
+    got = sb.value("GetAttr", owner, name=ins.attrs["name"])
+    sb.emit("Jump", targets=[Edge(rest, [got])])
+    into = leave
+    for v in reversed(maybe_null):
+        test = fn.new_block()
+        tb = Builder(fn, test)
+        tb.offset, tb.lineno = ins.offset, ins.lineno
+        tb.emit("Branch", tb.value("CheckNotNull", v), targets=[Edge(into), Edge(slow)])
+        into = test
+    return into
+
+
+def _block_after(fn: Function, b: Block, nparams: int = 0) -> Block:
     """A new block placed right after ``b`` in the layout."""
-    new = fn.new_block()
+    new = fn.new_block(nparams)
     fn.blocks.remove(new)
     fn.blocks.insert(fn.blocks.index(b) + 1, new)
     return new
@@ -103,11 +139,15 @@ def _split(fn: Function, b: Block, i: int, reads: dict[Value, int]) -> Block:
     ``b`` moves to a new block placed right after it, which is returned."""
     ins = b.instrs[i]
     hint = ins.hint or {}
-    rest = _block_after(fn, b)
+    assert ins.state is not None
+    maybe_null = [v for v in ins.state.stack if v.repr is Repr.NULLABLE and not is_null(v)]
+    rest = _block_after(fn, b, 1 if maybe_null else 0)
     rest.instrs, b.instrs = b.instrs[i + 1:], b.instrs[:i]
     bld = Builder(fn, b)
     bld.offset, bld.lineno = ins.offset, ins.lineno
     leave = _exit(fn, ins, reads)
+    if maybe_null:
+        leave = _unless_null(fn, ins, leave, maybe_null, rest, reads)
     global _reads_speculated
     _reads_speculated += 1
     if numeric_loops.STRESS and _reads_speculated % numeric_loops.STRESS == 0:  # this read always leaves
@@ -117,8 +157,11 @@ def _split(fn: Function, b: Block, i: int, reads: dict[Value, int]) -> Block:
         bld.block = go_on
     read = bld.emit("CachedAttr", ins.args[0], name=ins.attrs["name"], type_version=hint["type_version"],
                     index=hint["index"], targets=[Edge(rest), Edge(leave)])
-    read.results = [ins.result]
-    ins.result.definer = read
+    if maybe_null:  # the read's result joins the generic read's at rest's parameter
+        read.targets[0].args.append(read.result)
+    else:
+        read.results = [ins.result]
+        ins.result.definer = read
     read.state = ins.state
     return rest
 
@@ -137,6 +180,7 @@ def run(fn: Function) -> None:
             if _candidate(fn, ins, made):
                 b, i = _split(fn, b, i, reads), 0
                 made.add(ins.result)
+                made.update(b.params)
                 continue
             if kind == "LoadLocal":
                 reads[ins.result] = ins.attrs["slot"]

@@ -21,8 +21,8 @@ import cases  # noqa: E402
 DEBUG_PYTHON = shutil.which("python3.11-dbg") or shutil.which("python3.11d")
 # The running release build, Debian's 3.11.2 release build (same stencil
 # table, other point release), Debian's Py_DEBUG build (debug table) and
-# CPython 3.12 (its own version package and table; each version joins
-# here once it has a stencil table).
+# CPython 3.12 and 3.13 (each with its own version package and table; a
+# version joins here once it has a stencil table).
 OTHER_RELEASE = "/usr/bin/python3.11" if Path("/usr/bin/python3.11").exists() else None
 
 
@@ -30,7 +30,8 @@ def _pyenv(version: str) -> Path | None:
     return next(iter(sorted(Path.home().glob(f".pyenv/versions/{version}.*/bin/python{version}"))), None)
 
 
-PYTHONS = {"release": sys.executable, "other-release": OTHER_RELEASE, "debug": DEBUG_PYTHON, "3.12": _pyenv("3.12")}
+PYTHONS = {"release": sys.executable, "other-release": OTHER_RELEASE, "debug": DEBUG_PYTHON,
+           "3.12": _pyenv("3.12"), "3.13": _pyenv("3.13")}
 _results: dict[str, dict[str, dict]] = {}
 _failure: dict[str, str] = {}
 

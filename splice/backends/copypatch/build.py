@@ -102,6 +102,7 @@ TARGETS = (
     Target("3.11", "release", ("-DNDEBUG",)),
     Target("3.11", "debug", ("-mcmodel=large",)),
     Target("3.12", "release", ("-DNDEBUG",)),
+    Target("3.13", "release", ("-DNDEBUG",)),
 )
 
 # Comparison branches of the unboxed kinds: IR op -> C operator.

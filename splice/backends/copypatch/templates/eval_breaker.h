@@ -38,9 +38,13 @@ HELPER int eval_breaker_set(PyThreadState *tstate)
  * static).  Without that the breaker stays set for every thread, and the
  * interpreter running a traced frame checks it again at the frame's
  * RESUME after handling it, forever (test_threading's
- * test_PyThreadState_SetAsyncExc hung so). */
+ * test_PyThreadState_SetAsyncExc hung so).  A version whose interpreter
+ * exports its own handler (SPLICE_HANDLE_PENDING, 3.13) has it do all this. */
 HELPER int handle_eval_breaker(PyThreadState *tstate)
 {
+#ifdef SPLICE_HANDLE_PENDING
+    return SPLICE_HANDLE_PENDING(tstate);
+#else
     if (Py_MakePendingCalls() < 0) {
         return -1;
     }
@@ -61,6 +65,7 @@ HELPER int handle_eval_breaker(PyThreadState *tstate)
         return -1;
     }
     return 0;
+#endif
 }
 
 #endif

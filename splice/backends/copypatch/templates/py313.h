@@ -55,6 +55,21 @@ HELPER int splice_spec_is_initializing(PyObject *spec)
 #define SPLICE_FRAME_RESUME_AT(f, next) ((f)->instr_ptr = (next))
 /* The frame's code object (PyCodeObject *). */
 #define SPLICE_FRAME_CODE(f) ((PyCodeObject *)(f)->f_executable)
+/* Whether `f` is a shim, a frame that runs the interpreter's own code
+ * rather than a function's: CALL_ALLOC_AND_ENTER_INIT pushes one under an
+ * `__init__`'s frame to check that it returned None.  Its function is
+ * None, its code the static, read-only _Py_InitCleanup (a weak reference
+ * to it writes into it), and its globals, builtins and locals are not set
+ * (whatever the data stack held there before). */
+#define SPLICE_FRAME_IS_SHIM(f) ((f)->owner == FRAME_OWNED_BY_THREAD && (f)->f_funcobj == Py_None)
+
+/* --- Types --- */
+
+/* Whether type `tp` has a valid version tag: one that is not 0 (3.13 no
+ * longer sets Py_TPFLAGS_VALID_VERSION_TAG, "unused, legacy": a type
+ * without a tag, or whose tag was invalidated, has 0). */
+#define SPLICE_TYPE_HAS_VERSION(tp) ((tp)->tp_version_tag != 0)
+
 /* --- Thread state --- */
 
 /* The innermost Python frame the thread runs. */
@@ -72,6 +87,11 @@ HELPER int splice_spec_is_initializing(PyObject *spec)
     ((_Py_atomic_load_uintptr_relaxed(&(t)->eval_breaker) & _PY_EVAL_EVENTS_MASK) != 0)
 /* Whether another thread asked for the GIL. */
 #define SPLICE_GIL_DROP_REQUESTED(t) _Py_eval_breaker_bit_is_set((t), _PY_GIL_DROP_REQUEST_BIT)
+/* What set the breaker, handled as the interpreter handles it: 3.13
+ * exports ceval_gil.c's _Py_HandlePending (signals, pending calls, a
+ * scheduled collection, a GIL hand-off, an asynchronous exception, and
+ * what else sets a bit), so eval_breaker.h calls it. */
+#define SPLICE_HANDLE_PENDING(t) _Py_HandlePending(t)
 
 /* Take and give back the lock the runtime adds and removes thread states
  * under, a PyMutex, keeping the GIL while waiting as CPython's own takers

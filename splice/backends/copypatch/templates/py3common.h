@@ -118,6 +118,11 @@ typedef struct {
 #define SPLICE_FRAME_RESUME_AT(f, next) (SPLICE_FRAME_IP(f) = (next) - 1)
 /* The frame's code object (PyCodeObject *). */
 #define SPLICE_FRAME_CODE(f) ((f)->f_code)
+/* Whether `f` is a shim, a frame that runs the interpreter's own code
+ * rather than a function's (3.11 and 3.12 push none). */
+#define SPLICE_FRAME_IS_SHIM(f) ((void)(f), 0)
+/* Whether type `tp` has a valid version tag (tp_version_tag). */
+#define SPLICE_TYPE_HAS_VERSION(tp) (((tp)->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG) && (tp)->tp_version_tag != 0)
 /* The innermost Python frame the thread runs. */
 #define SPLICE_CURRENT_FRAME(t) ((t)->cframe->current_frame)
 /* Whether the thread has a frame chain to read (a thread state being made has none). */

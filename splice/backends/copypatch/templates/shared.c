@@ -740,7 +740,7 @@ PyObject *_jit_stencil(Py_ssize_t depth)
         }
         _PyInterpreterFrame *f = SPLICE_CURRENT_FRAME(t);
         for (Py_ssize_t i = 0; f != NULL && i < depth && n + 3 <= SAMPLE_MAX; f = SPLICE_FRAME_PREVIOUS(f)) {
-            if (SPLICE_FRAME_IS_ENTRY(f) || SPLICE_FRAME_GLOBALS(f) == NULL) {  /* no Python code runs there */
+            if (SPLICE_FRAME_IS_ENTRY(f) || SPLICE_FRAME_IS_SHIM(f)) {  /* no function's code runs there */
                 continue;
             }
             found[n++] = Py_NewRef(SPLICE_FRAME_CODE(f));

@@ -214,7 +214,7 @@ HELPER int as_double(PyObject *o, double *out)
  * one (3.11 never reuses a version, and gives a changed type a new one). */
 HELPER int has_version(PyTypeObject *tp)
 {
-    return (tp->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG) && tp->tp_version_tag != 0;
+    return SPLICE_TYPE_HAS_VERSION(tp);
 }
 
 /* Two strings whose cached hashes differ are different strings: most
