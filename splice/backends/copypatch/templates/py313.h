@@ -11,9 +11,9 @@
  * removes thread states under a PyMutex; async generators' wrapped values
  * and the function vectorcall are no longer exported.  An accessor with no
  * 3.13 equivalent is left out, so the templates that need it do not
- * compile: SPLICE_TRACING_FLAG (as in 3.12).  Not yet matched, as in 3.12: a
- * scheduled garbage collection (and, in free-threaded builds, a
- * stop-the-world request) set in the breaker is left to the interpreter. */
+ * compile: SPLICE_TRACING_FLAG (as in 3.12).  A set eval breaker is
+ * handled by the interpreter's own handler, which 3.13 exports
+ * (SPLICE_HANDLE_PENDING). */
 #ifndef SPLICE_PY313_H
 #define SPLICE_PY313_H
 

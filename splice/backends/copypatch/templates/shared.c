@@ -1726,8 +1726,9 @@ Py_ssize_t _jit_stencil(uint8_t *buf, int64_t length, int64_t base, const piece_
 #if defined(RUN_SCHEDULED_GC) && defined(SPLICE_GC_SCHEDULED)
 LARGE_HOLE _JIT_GC_COLLECT[];  /* a gc module's collect (emitter.gc_collect) */
 
-/* The collection the allocator scheduled (3.12 on; 3.11's allocator
- * collects itself, and its table has no such helper), run as the
+/* The collection the allocator scheduled (3.12; 3.11's allocator
+ * collects itself, 3.13's exported handler runs it, and their tables have
+ * no such helper), run as the
  * interpreter runs it from its eval breaker: the generation _Py_RunGC
  * would choose (the version header's splice_take_scheduled_gc), collected
  * with gc.collect(generation), which runs the same collector with the same
