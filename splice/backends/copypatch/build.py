@@ -402,9 +402,10 @@ def read_object(path: Path, split: bool = True) -> Stencil | None:
         elf = ELFFile(fh)
         sections = list(elf.iter_sections())
         symtab = elf.get_section_by_name(".symtab")
-        if symtab.get_symbol_by_name("_jit_stencil") is None:
+        entries = symtab.get_symbol_by_name("_jit_stencil")
+        if entries is None:
             return None
-        (entry,) = symtab.get_symbol_by_name("_jit_stencil")
+        (entry,) = entries
         texts = {i for i, s in enumerate(sections) if s["sh_flags"] & 4 and s["sh_size"]}  # SHF_EXECINSTR
         data = bytearray()
         data_offset: dict[int, int] = {}
@@ -462,10 +463,10 @@ def build_table(target: Target) -> dict[str, Stencil]:
             out = Path(tmp) / f"{name}.o"
             _compile(template, defines, target.include, target.flags, out)
             stencil = read_object(out, split=not name.startswith("shared_"))
-            if stencil is None and not name.startswith("shared_"):
-                raise RuntimeError(f"{name}: {template}.c defines no _jit_stencil")
             if stencil is not None:
                 table[name] = stencil
+            elif not name.startswith("shared_"):
+                raise RuntimeError(f"{name}: {template}.c defines no _jit_stencil")
     return table
 
 
