@@ -143,8 +143,10 @@ class Dialect:
     # Whether the conditional jump needs an exact bool (3.13's): a TO_BOOL
     # goes before each, since ``~`` without splice gives an int.
     to_bool: bool = False
-    # 3.12's suspension: YIELD_VALUE's argument is the depth of handlers
-    # around the yield (close() throws nothing where it is 1); a delegation
+    # 3.12's suspension (and 3.13's): YIELD_VALUE's argument, taken from the
+    # original code, says how close() treats the yield (3.12: the depth of
+    # handlers around it, nothing thrown where it is 1; 3.13: whether it
+    # delegates, the depth going to RESUME's argument); a delegation
     # ends in END_SEND and cleans up a throw() the delegate answers with
     # StopIteration in CLEANUP_THROW; and StopIteration becomes
     # RuntimeError in the code's own outermost handler, not in C.
@@ -417,13 +419,15 @@ def _generator_program(code: types.CodeType, shape: GeneratorShape, dialect: Dia
     for n in sites:
         at = shape.yields[n - 1]
         prog += [("label", f"yield{n}"), ("POP_TOP", 0), ("POP_TOP", 0)]
+        # The original RESUME's argument: how the yield suspends (3.13 adds
+        # whether close() may skip throwing in, the handler depth being 1).
+        resume = next(u for u in units[at:] if u[0] == _OP["RESUME"])
         if n in shape.delegating:
             # CPython's own loop, which throw() and close() know how to walk
             # (genobject.c: the delegate on top of the stack, SEND right
             # before YIELD_VALUE, RESUME 2 (yield from) or 3 (await) after it,
             # as in the original code).
-            resume = next(u for u in units[at:] if u[0] == _OP["RESUME"])
-            assert resume[1] >= 2, resume
+            assert resume[1] & 3 >= 2, resume
             prog += [("LOAD_CONST", ("v", None)), ("label", f"suspend{n}"), ("SEND", (f"returned{n}", at)),
                      ("YIELD_VALUE", at), ("label", f"yielded{n}"), ("RESUME", (resume[1], at)),
                      # where throw() leaves the frame when the delegate raises: its traceback line
@@ -433,7 +437,7 @@ def _generator_program(code: types.CodeType, shape: GeneratorShape, dialect: Dia
             else:
                 prog += [("label", f"returned{n}")]
         else:
-            prog += [("label", f"suspend{n}"), ("YIELD_VALUE", at), ("RESUME", (1, at))]
+            prog += [("label", f"suspend{n}"), ("YIELD_VALUE", at), ("RESUME", (resume[1], at))]
         prog += [("label", f"resumed{n}"), ("LOAD_CONST", ("v", n)), ("JUMP_BACKWARD_NO_INTERRUPT", "call"),
                  ("label", f"throw{n}"), ("LOAD_CONST", ("v", -n)), ("JUMP_BACKWARD_NO_INTERRUPT", "call")]
     prog += [("label", "done"), ("POP_TOP", 0), ("POP_TOP", 0)]

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from children import PYTHONS, both_source, run  # noqa: E402
+from children import EVERY_PYTHON, both_source, run  # noqa: E402
 
 # Sites: 23 plain yields, yields in a loop, a delegation among them, and a
 # try around some, so that a throw() lands at many different sites.
@@ -32,7 +32,7 @@ def nine():
 ''' + "".join(f"    yield {i}\n" for i in range(9))
 
 
-@pytest.mark.parametrize("python", PYTHONS)
+@pytest.mark.parametrize("python", EVERY_PYTHON)
 def test_every_site_is_reached_with_its_line(python: str) -> None:
     run(both_source(SOURCE) + '''
 assert entry.is_installed(native["many"]) and entry.is_installed(native["nine"])
@@ -85,3 +85,24 @@ for k in range(0, len(code), 2):
         after = k + 2 + 2 * dis._inline_cache_entries[code[k]]
         assert dis.opname[code[after]].startswith("POP_JUMP"), (k, dis.opname[code[after]])
 ''', sys.executable)
+
+
+@pytest.mark.parametrize("python", EVERY_PYTHON)
+def test_each_site_suspends_as_the_original_yield(python: str) -> None:
+    """A site's YIELD_VALUE and the RESUME after it carry the original
+    yield's arguments: close() reads them (3.12: the handler depth in
+    YIELD_VALUE's; 3.13: delegation in YIELD_VALUE's, the depth in
+    RESUME's) to decide whether to throw GeneratorExit into the frame at all."""
+    run(both_source(SOURCE) + '''
+import dis
+
+def suspensions(code):
+    ops = list(dis.get_instructions(code))
+    return sorted((i.arg, j.arg) for i, j in zip(ops, ops[1:]) if i.opname == "YIELD_VALUE")
+
+for name in ("many", "nine"):
+    assert entry.is_installed(native[name])
+    # The block's sites, then the original code after it (where a generator
+    # that steps aside runs).
+    assert suspensions(native[name].__code__) == sorted(suspensions(plain[name].__code__) * 2), name
+''', python)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from children import BALANCES, NATIVE_PYTHONS, both_source, run  # noqa: E402
+from children import BALANCES, EVERY_PYTHON, both_source, run  # noqa: E402
 
 SOURCE = '''
 import sys
@@ -106,7 +106,7 @@ class CM:
 
 
 
-@pytest.mark.parametrize("python", NATIVE_PYTHONS)
+@pytest.mark.parametrize("python", EVERY_PYTHON)
 def test_values_send_throw_close_return(python: str) -> None:
     run(both_source(SOURCE) + '''
 for name in ("counter", "finalizing", "in_with", "divides", "pairs", "perms", "queens", "recursive", "empty"):
@@ -172,7 +172,7 @@ assert a == b, (a, b)
 ''', python)
 
 
-@pytest.mark.parametrize("python", NATIVE_PYTHONS)
+@pytest.mark.parametrize("python", EVERY_PYTHON)
 def test_suspended_generators_release_what_they_hold(python: str) -> None:
     run(both_source(SOURCE) + '''
 import weakref
@@ -203,7 +203,7 @@ for ns in (plain, native):
 ''', python)
 
 
-@pytest.mark.parametrize("python", NATIVE_PYTHONS)
+@pytest.mark.parametrize("python", EVERY_PYTHON)
 def test_generator_reference_counts_balance(python: str) -> None:
     run(both_source(SOURCE) + BALANCES + '''
 def work(ns):
@@ -306,7 +306,7 @@ def kept(cols):
 '''
 
 
-@pytest.mark.parametrize("python", NATIVE_PYTHONS)
+@pytest.mark.parametrize("python", EVERY_PYTHON)
 def test_builtins_drain_compiled_generators_as_the_interpreter_does(python: str) -> None:
     run(f"src = {DRAINED!r}\n" + BALANCES + '''
 import splice

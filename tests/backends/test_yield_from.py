@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from children import BALANCES, NATIVE_PYTHONS, both_source, run  # noqa: E402
+from children import BALANCES, EVERY_PYTHON, both_source, run  # noqa: E402
 
 SOURCE = '''
 import sys
@@ -181,7 +181,7 @@ assert a == b, (a, b)
 '''
 
 
-@pytest.mark.parametrize("python", NATIVE_PYTHONS)
+@pytest.mark.parametrize("python", EVERY_PYTHON)
 def test_delegation_matches_the_interpreter(python: str) -> None:
     run(both_source(SOURCE) + '''
 names = ("inner", "outer", "over", "deep", "delegating_bad_close", "from_coroutine", "in_loop", "raising_outer")
@@ -189,7 +189,7 @@ assert all(entry.is_installed(native[n]) for n in names), [n for n in names if n
 ''' + DRIVE, python)
 
 
-@pytest.mark.parametrize("python", NATIVE_PYTHONS)
+@pytest.mark.parametrize("python", EVERY_PYTHON)
 def test_delegation_reference_counts_balance(python: str) -> None:
     run(both_source(SOURCE) + BALANCES + '''
 def work(ns):
