@@ -26,11 +26,18 @@ class Handler:
     depth: int
     lasti: bool
 
-    def shifted(self, at: int, shift: int) -> "Handler":
-        """This entry with the positions at or after code unit ``at`` moved by ``shift``."""
-        start = self.start + shift if self.start >= at else self.start
+    def shifted(self, at: int, shift: int) -> list["Handler"]:
+        """This entry once ``shift`` code units are inserted at unit ``at``:
+        the positions at or after it move.  An entry that spans ``at`` (3.12's
+        generators cover their RESUME and the body after it with one) becomes
+        two, the inserted units covered by neither."""
         target = self.target + shift if self.target >= at else self.target
-        return Handler(start, start + self.end - self.start, target, self.depth, self.lasti)
+        if self.start >= at:
+            return [Handler(self.start + shift, self.end + shift, target, self.depth, self.lasti)]
+        if self.end <= at:
+            return [Handler(self.start, self.end, target, self.depth, self.lasti)]
+        return [Handler(self.start, at, target, self.depth, self.lasti),
+                Handler(at + shift, self.end + shift, target, self.depth, self.lasti)]
 
 
 def _fields(table: bytes) -> Iterator[list[int]]:
@@ -69,8 +76,10 @@ def _exception_item(value: int, first: bool) -> bytes:
 
 
 def encode_exception_table(handlers: list[Handler]) -> bytes:
+    """``co_exceptiontable`` for ``handlers``, which must not overlap: in
+    order of their starts, as the interpreter's lookup bisects a long table."""
     out = bytearray()
-    for h in handlers:
+    for h in sorted(handlers, key=lambda h: h.start):
         out += (_exception_item(h.start, True) + _exception_item(h.end - h.start, False)
                 + _exception_item(h.target, False) + _exception_item(h.depth << 1 | h.lasti, False))
     return bytes(out)

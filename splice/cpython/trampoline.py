@@ -113,7 +113,6 @@ _OP = dis.opmap
 _LESS_THAN = next(i.arg for i in dis.get_instructions(compile("a < b", "", "eval")) if i.opname == "COMPARE_OP")
 _PROLOGUE_OPS = {_OP["MAKE_CELL"], _OP["COPY_FREE_VARS"], _OP["RETURN_GENERATOR"], _OP["POP_TOP"]}
 _UNSUPPORTED_FLAGS = {0x100: "iterable coroutine"}
-_CO_COROUTINE, _CO_ASYNC_GENERATOR = 0x80, 0x200
 # Sites stay within the small-int cache: the body returns one of them at
 # every suspension, which is then never an allocation.
 MAX_YIELD_SITES = 250
@@ -130,9 +129,6 @@ class Dialect:
     jump_if_true: str
     # The jumps that go backward (the ends of loops, for on-stack replacement).
     backward_jumps: frozenset[str]
-    # Whether generators get a trampoline (a version whose suspension
-    # bytecode the generator block is not written for has none).
-    generators: bool
     # Byte offsets: PyFrameObject.f_frame, _PyInterpreterFrame.localsplus and
     # PyFunctionObject.vectorcall (what a call from C goes through; the
     # interpreter's CALL pushes a Python function's frame itself, whatever
@@ -151,8 +147,6 @@ class Dialect:
     # StopIteration in CLEANUP_THROW; and StopIteration becomes
     # RuntimeError in the code's own outermost handler, not in C.
     suspends_as_312: bool = False
-    # Whether coroutines and async generators get one too.
-    coroutines: bool = True
 
 # Stack entries the trampoline needs beyond those it holds while the entry
 # runs: the result, a copy and a sentinel to compare it with.
@@ -243,12 +237,6 @@ class _Block:
     the unit of the UNARY_INVERT that calls the entry."""
 
     def __init__(self, code: types.CodeType, shape: GeneratorShape | None, dialect: Dialect) -> None:
-        if shape is not None and not dialect.generators:
-            raise Unsupported(f"generators have no entry on this version yet ({code.co_name}, "
-                              f"line {code.co_firstlineno})")
-        if shape is not None and code.co_flags & (_CO_COROUTINE | _CO_ASYNC_GENERATOR) and not dialect.coroutines:
-            raise Unsupported(f"coroutines and async generators have no entry on this version yet ({code.co_name}, "
-                              f"line {code.co_firstlineno})")
         self.code = code
         self.dialect = dialect
         self.consts: list[Any] = []  # appended after the original constants; step-aside first
@@ -359,8 +347,13 @@ class _Block:
                 # YIELD_VALUE, and RESUME, where a pending signal's exception
                 # arrives; a delegation's SEND too, and the loop's end, where
                 # throw() leaves the frame when the delegate raises.  The
-                # handler's depth leaves the delegate out.
-                start, end, throw = labels[f"suspend{n}"], labels[f"resumed{n}"], labels[f"throw{n}"]
+                # handler's depth leaves the delegate out.  A delegation's
+                # range starts at the LOAD_CONST before its SEND: 3.13 looks
+                # up the handler of a frame that a callee it runs inline (the
+                # delegate, sent to) raised into at the unit before the one
+                # the frame stands at.
+                start = labels.get(f"send{n}", labels[f"suspend{n}"])
+                end, throw = labels[f"resumed{n}"], labels[f"throw{n}"]
                 if f"cleanup{n}" not in labels:
                     handlers.append(code_tables.Handler(start, end, throw, shape.spills, False))
                     continue
@@ -428,7 +421,8 @@ def _generator_program(code: types.CodeType, shape: GeneratorShape, dialect: Dia
             # before YIELD_VALUE, RESUME 2 (yield from) or 3 (await) after it,
             # as in the original code).
             assert resume[1] & 3 >= 2, resume
-            prog += [("LOAD_CONST", ("v", None)), ("label", f"suspend{n}"), ("SEND", (f"returned{n}", at)),
+            prog += [("label", f"send{n}"), ("LOAD_CONST", ("v", None)), ("label", f"suspend{n}"),
+                     ("SEND", (f"returned{n}", at)),
                      ("YIELD_VALUE", at), ("label", f"yielded{n}"), ("RESUME", (resume[1], at)),
                      # where throw() leaves the frame when the delegate raises: its traceback line
                      ("JUMP_BACKWARD_NO_INTERRUPT", (f"suspend{n}", at))]
@@ -557,7 +551,7 @@ def _build_trampoline(dialect: Dialect, code: types.CodeType, entry: Any, step_a
     # block would show tracers a line the original never reports (and the
     # native path always stores the user's location before anything can raise).
     new_positions = positions[:at] + block.positions + positions[at:]
-    handlers = [h.shifted(0, at) for h in block.handlers]
+    handlers = [moved for h in block.handlers for moved in h.shifted(0, at)]
     if shape is not None and dialect.suspends_as_312:
         # The code's own outermost handler turns a StopIteration the body
         # lets out into RuntimeError (PEP 479): the call of the entry is
@@ -587,13 +581,13 @@ def _build_trampoline(dialect: Dialect, code: types.CodeType, entry: Any, step_a
         new_units += _with_ext(_OP["LOAD_CONST"], block.const("exit")) + [
             (_OP["UNARY_INVERT"], 0), (_OP["SWAP"], 2), (_OP["RERAISE"], 1)]
     new_positions += [(None, None, None, None)] * (len(new_units) - len(new_positions))
-    table = code_tables.encode_exception_table(handlers)
+    handlers += [moved for h in code_tables.parse_exception_table(code.co_exceptiontable)
+                 for moved in h.shifted(at, len(block.units))]
     return code.replace(
         co_code=bytes(b for u in new_units for b in u),
         co_consts=code.co_consts + tuple(consts),
         co_linetable=code_tables.encode_locations(new_positions, code.co_firstlineno),
-        co_exceptiontable=table + code_tables.encode_exception_table(
-            [h.shifted(at, len(block.units)) for h in code_tables.parse_exception_table(code.co_exceptiontable)]),
+        co_exceptiontable=code_tables.encode_exception_table(handlers),
         co_stacksize=stack,
     )
 

@@ -21,8 +21,7 @@ PYTHONS = [pytest.param(sys.executable, id="release"),
 PY312 = next(iter(sorted(Path.home().glob(".pyenv/versions/3.12.*/bin/python3.12"))), None)
 NATIVE_PYTHONS = [*PYTHONS, pytest.param(str(PY312), id="3.12",
                                             marks=pytest.mark.skipif(PY312 is None, reason="no CPython 3.12"))]
-# Every interpreter splice compiles natively for (3.12 and 3.13 compile
-# generators, not yet coroutines).
+# Every interpreter splice compiles natively for.
 PY313 = next(iter(sorted(Path.home().glob(".pyenv/versions/3.13.*/bin/python3.13"))), None)
 EVERY_PYTHON = [*NATIVE_PYTHONS, pytest.param(str(PY313), id="3.13",
                                               marks=pytest.mark.skipif(PY313 is None, reason="no CPython 3.13"))]

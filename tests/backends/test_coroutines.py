@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from children import BALANCES, PYTHONS, both_source, run  # noqa: E402
+from children import BALANCES, EVERY_PYTHON, both_source, run  # noqa: E402
 
 SOURCE = '''
 import asyncio, sys
@@ -73,6 +73,18 @@ async def top(log):
 
 async def plain_body(x):
     return x + 1
+
+async def counted(n):
+    for i in range(n):
+        await asyncio.sleep(0)
+        yield i
+
+async def two_comprehensions(n):
+    # Two inlined async comprehensions: enough handlers that the interpreter
+    # bisects the exception table, each ending on StopAsyncIteration.
+    a = [x async for x in counted(n)]
+    b = [y * 2 async for y in counted(n)]
+    return a, b
 '''
 
 
@@ -103,6 +115,7 @@ def drive(ns):
     inner.close()
     c = ns["plain_body"](1)
     caught(lambda: c.send(None), out, EXACT)
+    caught(lambda: asyncio.run(ns["two_comprehensions"](3)), out, EXACT)
     c = ns["leaf"](3)
     c.close()
     out.append(inspect.getcoroutinestate(c))
@@ -113,7 +126,7 @@ assert a == b, (a, b)
 '''
 
 
-@pytest.mark.parametrize("python", PYTHONS)
+@pytest.mark.parametrize("python", EVERY_PYTHON)
 def test_coroutines_match_the_interpreter(python: str) -> None:
     run(both_source(SOURCE) + '''
 names = ("leaf", "failing", "mid", "awaits", "sleeper", "top", "plain_body")
@@ -121,7 +134,7 @@ assert all(entry.is_installed(native[n]) for n in names), [n for n in names if n
 ''' + DRIVE, python)
 
 
-@pytest.mark.parametrize("python", PYTHONS)
+@pytest.mark.parametrize("python", EVERY_PYTHON)
 def test_coroutine_reference_counts_balance(python: str) -> None:
     run(both_source(SOURCE) + BALANCES + '''
 import asyncio
@@ -268,7 +281,7 @@ assert a == b, (a, b)
 '''
 
 
-@pytest.mark.parametrize("python", PYTHONS)
+@pytest.mark.parametrize("python", EVERY_PYTHON)
 def test_async_with_and_async_for_match_the_interpreter(python: str) -> None:
     run(both_source(ASYNC_SOURCE) + '''
 names = ("with_cm", "for_ticks", "collect", "bad", "comprehension")
@@ -347,7 +360,7 @@ assert a == b, (a, b)
 '''
 
 
-@pytest.mark.parametrize("python", PYTHONS)
+@pytest.mark.parametrize("python", EVERY_PYTHON)
 def test_async_generators_match_the_interpreter(python: str) -> None:
     run(both_source(AGEN_SOURCE) + '''
 names = ("ticks", "nested", "empty", "ignores_exit")
@@ -355,7 +368,7 @@ assert all(entry.is_installed(native[n]) for n in names), [n for n in names if n
 ''' + AGEN_DRIVE, python)
 
 
-@pytest.mark.parametrize("python", PYTHONS)
+@pytest.mark.parametrize("python", EVERY_PYTHON)
 def test_async_generator_reference_counts_balance(python: str) -> None:
     run(both_source(AGEN_SOURCE) + BALANCES + '''
 import asyncio

@@ -220,3 +220,62 @@ def test_the_ir_interpreter_delegates_as_the_interpreter_does() -> None:
 native = ir = ir_namespace(src, 0x20)
 ''' + DRIVE)
 
+
+
+# A delegate that raises on a later send, where the trampoline's own SEND
+# runs it (the interpreter runs a generator delegate inline, in its caller's
+# loop), caught around the delegation; with enough handlers before it that
+# the interpreter bisects the exception table rather than scanning it.
+RAISING = '''
+def failing(log):
+    yield "first"
+    log.append("failing resumed")
+    raise ValueError("late")
+
+def catcher(log):
+    try:
+        a = 1
+    except KeyError:
+        a = 2
+    try:
+        b = 1
+    except IndexError:
+        b = 2
+    for i in range(2):
+        try:
+            yield from failing(log)
+        except ValueError as e:
+            log.append(("caught", i, str(e)))
+        try:
+            c = [y for y in range(i)]
+        except TypeError:
+            c = None
+    for k in range(3):
+        try:
+            c = c + [k]
+        except TypeError:
+            c = None
+        try:
+            a += k
+        except (KeyError, IndexError):
+            a = None
+    return a, b, c
+'''
+
+
+@pytest.mark.parametrize("python", EVERY_PYTHON)
+def test_a_delegate_raising_later_is_caught_around_the_delegation(python: str) -> None:
+    run(both_source(RAISING) + '''
+assert entry.is_installed(native["catcher"])
+
+def drive(ns):
+    log = []
+    try:
+        out = list(ns["catcher"](log))
+    except BaseException as e:
+        out = ("raised", type(e).__name__, str(e))
+    return out, log
+
+a, b = drive(plain), drive(native)
+assert a == b, (a, b)
+''', python)

@@ -18,7 +18,6 @@ trampoline = Trampolines(Dialect(
     backward_jumps=frozenset(("JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT", "POP_JUMP_BACKWARD_IF_FALSE",
                               "POP_JUMP_BACKWARD_IF_TRUE", "POP_JUMP_BACKWARD_IF_NONE",
                               "POP_JUMP_BACKWARD_IF_NOT_NONE")),
-    generators=True,
     # The same in every 3.11 release and Debian's Py_DEBUG build: f_frame
     # follows the header and f_back; localsplus follows seven pointers,
     # prev_instr, stacktop and is_entry/owner; vectorcall follows the

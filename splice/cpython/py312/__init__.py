@@ -15,11 +15,7 @@ RESUME = dis.opmap["RESUME"]
 trampoline = Trampolines(Dialect(
     jump_if_true="POP_JUMP_IF_TRUE",
     backward_jumps=frozenset(("JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT")),
-    generators=True,
     suspends_as_312=True,
-    # Two async comprehensions inlined into one coroutine let
-    # StopAsyncIteration out when compiled (tests/backends/test_coroutines.py).
-    coroutines=False,
     # localsplus follows seven pointers, prev_instr, stacktop, return_offset
     # and owner; vectorcall follows the header and 14 object pointers
     # (func_typeparams is new).

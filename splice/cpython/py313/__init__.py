@@ -1,6 +1,6 @@
 """CPython 3.13: the front end, the feedback the specializing interpreter
 leaves, and the entry: a trampoline code object installed as
-``f.__code__``, as on 3.11 and 3.12 (coroutines have none yet).  The
+``f.__code__``, as on 3.11 and 3.12.  The
 interface is ``splice.cpython``'s."""
 
 import dis
@@ -21,11 +21,9 @@ trampoline = Trampolines(Dialect(
     # POP_JUMP_IF_TRUE (with an inline cache) jumps only on True itself.
     jump_if_true="POP_JUMP_IF_TRUE", to_bool=True,
     backward_jumps=frozenset(("JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT")),
-    # 3.13 suspends as 3.12 does, but for the argument of the RESUME after
-    # a yield, taken from the original code.
-    generators=True, suspends_as_312=True,
-    # As on 3.12 (tests/backends/test_coroutines.py).
-    coroutines=False,
+    # 3.13 suspends as 3.12 does (but for what the arguments of YIELD_VALUE
+    # and of the RESUME after it say, both taken from the original code).
+    suspends_as_312=True,
 ))
 
 __all__ = ["RESUME", "class_of_version", "decode", "monitored", "resumes_more_than_it_works", "trampoline",
