@@ -63,6 +63,10 @@ class OpKind:
     # may observe or change every object the interpreter would hold on its
     # value stack there (passes.refcount).
     runs_code: bool | None = None
+    # Whether the operation, when it raises, has taken none of the operands
+    # it steals: they are the function's still, for its handler or its
+    # cleanup (a Deopt fails before it hands anything over).
+    keeps_stolen_on_error: bool = False
     doc: str = ""
 
     def __str__(self) -> str:
@@ -247,7 +251,7 @@ KINDS: dict[str, OpKind] = _kinds(
     OpKind("BoxInt", 1, operand_repr=Repr.INT64, runs_code=False, doc="a new int object (MemoryError only)"),
     # --- speculation (inserted by passes.numeric_loops) -------------------------------
     OpKind("Deopt", VARIADIC, attrs=("resume", "reason", "speculated", "site", "inlined", "stack_locals", "stored"), nresults=0,
-           terminator=True, steals=ALL, runs_code=False,
+           terminator=True, steals=ALL, runs_code=False, keeps_stolen_on_error=True,
            doc="a failed guard: leave for the interpreter, which carries on at code unit `resume` with the "
                "value stack the snapshot gives; `reason` names the guard for explain and the log, `speculated` "
                "what was speculated on ('loop', 'call': a call inlined, 'block': that a block never runs), "
@@ -258,7 +262,7 @@ KINDS: dict[str, OpKind] = _kinds(
                "`stored` ((slot, 'int' or 'float') each), boxed into its slot first when its flag is set; "
                "`stack_locals` (one per stack entry) names the slot whose object an entry "
                "is (an unboxed local's value) or -1 (the next object operand).  Raises MemoryError only, when "
-               "a box or the stack cannot be made"),
+               "a box or the stack cannot be made, its operands still the function's"),
     OpKind("InterpreterNeeded", result_repr=Repr.BOOL, raises=False,
            doc="whether tracing, profiling or tracemalloc is on: a TraceExit here would leave"),
     OpKind("EvalBreaker", result_repr=Repr.BOOL, raises=False,

@@ -17,11 +17,12 @@ Rules (see docs/design.md, "Ownership conventions"):
 * A ``TraceExit`` records, per operand, whether leaving there hands the
   operand's own reference to the interpreter's stack (``transfer``), and in
   ``cleanup`` the other owned references to release.
-* A borrowed local read is promoted to owned (incref at definition) when
-  the slot might be rebound before its last use, when it crosses a block
-  boundary, or when code that is not the operation's own may run while it
-  lives (its last use included: the interpreter holds the value on its
-  stack until the consumer is done).  Such code can observe the reference
+* A borrowed value a handler takes is promoted to owned (incref at
+  definition).  So is a borrowed local read when the slot might be
+  rebound before its last use, when it crosses a block boundary, or when
+  code that is not the operation's own may run while it lives (its last
+  use included: the interpreter holds the value on its stack until the
+  consumer is done).  Such code can observe the reference
   count (``sys.getrefcount``, numpy's resize check, a generator's
   ``send`` of itself) or empty the slot (``PyFrame_LocalsToFast``); the
   interpreter's own reference on its value stack is what keeps both
@@ -61,6 +62,7 @@ def _promote_borrowed(fn: Function) -> set[Value]:
     # Blocks using each value; handler edges count as a use in the handler,
     # which forces promotion: handlers take owned values.
     used_in: dict[Value, set[Block]] = {}
+    handed: set[Value] = set()  # passed to a handler
     for b, ins in fn.instructions():
         for a in ins.args:
             used_in.setdefault(a, set()).add(b)
@@ -68,6 +70,7 @@ def _promote_borrowed(fn: Function) -> set[Value]:
             for a in e.args:
                 used_in.setdefault(a, set()).add(b)
         if ins.handler is not None:
+            handed.update(ins.handler.args)
             for a in ins.handler.args:
                 used_in.setdefault(a, set()).update((b, ins.handler.block))
     promoted: set[Value] = set()
@@ -89,6 +92,12 @@ def _promote_borrowed(fn: Function) -> set[Value]:
         for i, ins in enumerate(b.instrs):
             out.append(ins)
             if ins.kind.name != "LoadLocal":
+                # Any other borrowed value a handler takes (a constant on the
+                # stack under a comprehension): an exception edge has no
+                # block of its own to give it a reference on the way.
+                if ins.kind.borrowed and ins.result in handed and not is_null(ins.result):
+                    promoted.add(ins.result)
+                    out.append(_ref("Incref", ins.result, ins))
                 continue
             v = ins.result
             last = last_use.get(v, i)
@@ -242,12 +251,17 @@ def _cleanup(ins: Instr, live_after: set[Value], steals: Counter, live_in, promo
     if ins.handler is not None:
         candidates |= liveness.error_needs(ins, live_in)
     held: dict[Value, int] = {}
+    keeps = ins.kind.keeps_stolen_on_error
     for v in candidates:
-        if not _is_owned(v, promoted) or v in ins.results:
+        if v in ins.results:
             continue
         s = steals[v]
+        if not _is_owned(v, promoted):
+            if keeps and s:
+                held[v] = s  # the references made for it to take
+            continue
         want = s + (1 if v in live_after else 0)
-        held[v] = max(want, 1) - s
+        held[v] = max(want, 1) - (0 if keeps else s)
     if ins.handler is not None:
         for a in ins.handler.args:
             held[a] = held.get(a, 0) - 1

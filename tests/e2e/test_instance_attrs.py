@@ -202,3 +202,38 @@ def test_exits_that_keep_being_taken_recompile_without_the_guard() -> None:
     # p.x left every time (the reads after it never ran): the other three are still guards.
     assert [why for _, why, _ in splice.explain(f).deopts].count(f"line {line}: attribute 'x' not in an instance's values") == 1
     assert f(p, q) == norm(p, q) and f(q, q) == norm(q, q)
+
+
+class Recorder:
+    def __init__(self, log):
+        self.log = log
+
+    def __enter__(self):
+        self.log.append("enter")
+        return self
+
+    def __exit__(self, kind, value, tb):
+        self.log.append(("exit", kind and kind.__name__))
+        return False
+
+
+def within(p, q, log):
+    """Reads inside a ``with``: an exit hands the interpreter the stack that
+    holds ``__exit__``, which the handler needs too if the exit fails."""
+    with Recorder(log):
+        total = p.x * q.x
+        return total + p.y
+
+
+def test_reads_inside_a_with_block_are_guards_and_agree_across_receivers() -> None:
+    g = type(within)(within.__code__, within.__globals__, within.__name__)
+    for _ in range(20):
+        within(Point(1.0, 2.0), Point(3.0, 4.0), [])
+    splice.jit(g, eager=True)
+    assert splice.explain(g).compiled, str(splice.explain(g))
+    assert guarded(g) == {"x", "y"}
+    for p, q in RECEIVERS:
+        for a, b in ((p, q), (q, p)):
+            got_log, want_log = [], []
+            assert outcome(g, a, b, got_log) == outcome(within, a, b, want_log), (a, b)
+            assert got_log == want_log, (a, b)

@@ -8,8 +8,8 @@
  * helper `deopt_store`; LIST goes on after the COUNT stack entries with its
  * table); a stack entry with its low bit set is such a local's slot, whose
  * object the stack gets a reference of its own to.  When a box or the
- * tuple cannot be made, the Deopt's own references are released and
- * MemoryError is raised here.  A NULL stack entry (bit 1 set) becomes None
+ * tuple cannot be made, MemoryError is raised here, the Deopt's references
+ * still the function's (its cleanup releases them, or its handler takes them).  A NULL stack entry (bit 1 set) becomes None
  * in the tuple, which the trampoline's dispatch turns back into the NULL.
  * LOGGED (SPLICE_LOG=deopts): the exit also calls OP3 with no arguments,
  * which writes its line; what that call raises is reported as unraisable,
@@ -24,11 +24,6 @@ STENCIL
 {
     if (_JIT_SHARED_deopt_store(slots, LIST + COUNT) < 0 ||
             _JIT_SHARED_trace_exit(frame, slots, LIST, COUNT, OPINT(_JIT_OP0)) < 0) {
-        for (Py_ssize_t i = 0; i < COUNT; i++) {
-            if (!(LIST[i] & 3)) {  /* not a local's object, not a NULL */
-                Py_DECREF(LISTED(i));
-            }
-        }
         SET_LOCATION();
         PyErr_NoMemory();
         ERROR();
