@@ -184,6 +184,15 @@ def test_functions_run_through_the_entry(tmp_path, version, backend):
             return result
         monitor(m.events.LINE, 0)
         plain_seen = list(seen)
+        raised = []  # RAISE: an event whose monitor byte is in the last eight
+        m.register_callback(3, m.events.RAISE, lambda code, at, exc: code.co_name == "f" and raised.append(repr(exc)))
+        def raising():
+            m.set_events(3, m.events.RAISE)
+            result = f(2, k=0)
+            m.set_events(3, 0)
+            return result
+        raising()
+        plain_raised = list(raised)
         splice.jit(f, backend=backend, eager=True)
         assert splice.explain(f).status == "compiled", splice.explain(f)
         print([f(10), f(3, 4, 5, k=1, z=2), f(2, k=0)] == plain, plain[2])
@@ -194,6 +203,8 @@ def test_functions_run_through_the_entry(tmp_path, version, backend):
         for events in ((m.events.LINE, 0), (0, m.events.LINE)):  # for every code object, then for f's
             seen.clear()
             print(monitor(*events) == plain[1], seen == plain_seen)
+        raised.clear()
+        print(raising() == plain[2], raised == plain_raised != [])
         @splice.jit(backend=backend)
         def g():
             return 1
@@ -202,7 +213,7 @@ def test_functions_run_through_the_entry(tmp_path, version, backend):
     """), backend, cwd=str(tmp_path))
     assert got.returncode == 0, got.stderr
     assert got.stdout == ("True ZeroDivisionError('integer division or modulo by zero')\nTrue True\n"
-                          f"True True\nTrue True\n{'interpreted' if version in WHY else 'pending'} True\n")
+                          f"True True\nTrue True\nTrue True\n{'interpreted' if version in WHY else 'pending'} True\n")
 
 
 def test_this_interpreter_is_supported_and_has_no_jit_of_its_own():
