@@ -109,11 +109,11 @@ def _unless_null(fn: Function, ins: Instr, leave: Block, maybe_null: list[Value]
     slow = fn.new_block()
     sb = Builder(fn, slow)
     sb.offset, sb.lineno = ins.offset, ins.lineno
-    sb.handler = ins.handler
     owner = ins.args[0]
     if owner in reads:
         slot = reads[owner]
         owner = sb.value("LoadLocal", slot=slot, name=fn.slots[slot].name, bound=True)
+    sb.handler = ins.handler  # the generic read's (the bound read above cannot raise)
     got = sb.value("GetAttr", owner, name=ins.attrs["name"])
     sb.emit("Jump", targets=[Edge(rest, [got])])
     into = leave

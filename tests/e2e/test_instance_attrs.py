@@ -237,3 +237,25 @@ def test_reads_inside_a_with_block_are_guards_and_agree_across_receivers() -> No
             got_log, want_log = [], []
             assert outcome(g, a, b, got_log) == outcome(within, a, b, want_log), (a, b)
             assert got_log == want_log, (a, b)
+
+
+def under_a_static_method_in_a_try(p, q):
+    """As ``under_a_static_method``, inside a handler's range: the generic
+    read's block reads ``p`` from its slot again, which cannot raise, and
+    makes the read, which can."""
+    try:
+        return Pair.of(p.x, q.y)
+    except AttributeError as e:
+        return ["missing", str(e)]
+
+
+def test_a_generic_read_under_a_handler_compiles_and_agrees_across_receivers() -> None:
+    g = type(under_a_static_method_in_a_try)(under_a_static_method_in_a_try.__code__,
+                                             under_a_static_method_in_a_try.__globals__)
+    for _ in range(20):
+        under_a_static_method_in_a_try(Point(1.0, 2.0), Point(3.0, 4.0))
+    splice.jit(g, eager=True)
+    assert splice.explain(g).compiled, str(splice.explain(g))
+    for p, q in RECEIVERS:
+        for a, b in ((p, q), (q, p)):
+            assert outcome(g, a, b) == outcome(under_a_static_method_in_a_try, a, b), (a, b)
