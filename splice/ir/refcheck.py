@@ -74,12 +74,12 @@ def check(fn: Function) -> None:
             for a in ins.args:
                 if a.repr.is_object and _owned_at_def(a) and state[a] < 1:
                     raise VerifyError(f"{where}: uses {a} after its last reference was released")
-            before_steals = Counter(state)
+            kept = Counter(state) if ins.raises and ins.kind.keeps_stolen_on_error else None
             for n, a in enumerate(ins.args):
                 if a.repr.is_object and ins.kind.steals_operand(n) and not is_null(a):
                     _take(state, a, where)
             if ins.raises:
-                err = Counter(before_steals if ins.kind.keeps_stolen_on_error else state)
+                err = kept if kept is not None else Counter(state)
                 for v in ins.cleanup:
                     _take(err, v, where + " cleanup")
                 if ins.handler is not None:

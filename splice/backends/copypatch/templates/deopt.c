@@ -9,8 +9,9 @@
  * table); a stack entry with its low bit set is such a local's slot, whose
  * object the stack gets a reference of its own to.  When a box or the
  * tuple cannot be made, MemoryError is raised here, the Deopt's references
- * still the function's (its cleanup releases them, or its handler takes them).  A NULL stack entry (bit 1 set) becomes None
- * in the tuple, which the trampoline's dispatch turns back into the NULL.
+ * still the function's (its cleanup releases them, or its handler takes
+ * them).  A NULL stack entry (bit 1 set) becomes None in the tuple, which
+ * the trampoline's dispatch turns back into the NULL.
  * LOGGED (SPLICE_LOG=deopts): the exit also calls OP3 with no arguments,
  * which writes its line; what that call raises is reported as unraisable,
  * as a finaliser's error is, and the exit goes on. */
