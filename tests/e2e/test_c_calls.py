@@ -9,11 +9,13 @@ descriptor's recursion reaches."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
 import pytest
 
+from tests.backends.children import EVERY_PYTHON, ROOT
 from tests.e2e.test_binary_any import compiled
 
 
@@ -74,15 +76,18 @@ class K:
         return deep(self.n + 1)
     def __len__(self):
         return deep(self.n + 1)
+    def __gt__(self, other):
+        return deep(self.n + 1)
+    def __format__(self, spec):
+        return str(deep(self.n + 1))
 def deep(n):
     reached[0] = max(reached[0], n)
     s = set()
     THROUGH
     return 0
-if sys.argv[1] == "jit":
-    import splice
-    for f in (deep, K.__hash__):
-        splice.jit(f, eager=True)
+import splice
+for f in eval(sys.argv[1]):
+    splice.jit(f, eager=True)
 for _ in range(2):  # the second time with the interpreter's PRECALL specialised
     reached[0] = 0
     try:
@@ -93,17 +98,28 @@ print(reached[0])
 """
 
 
-@pytest.mark.parametrize("through", ["s.add(K(n))", "len(K(n))"])
-def test_recursion_through_a_c_callable_stops_where_plain_stops(through: str) -> None:
+@pytest.mark.parametrize("python", EVERY_PYTHON)
+@pytest.mark.parametrize("jitted", ["deep, K.__hash__, K.__len__, K.__gt__, K.__format__", "deep,",
+                                    "K.__hash__, K.__len__, K.__gt__, K.__format__"])
+@pytest.mark.parametrize("through", ["s.add(K(n))", "len(K(n))", "max(K(n), K(n))", "'{}'.format(K(n))"])
+def test_recursion_through_a_c_callable_stops_where_plain_stops(through: str, jitted: str, python: str) -> None:
     """`set.add` (a METH_O descriptor) counts a recursion level, as the
     interpreter's PRECALL_NO_KW_METHOD_DESCRIPTOR_O does; `len` counts none,
-    as PRECALL_NO_KW_LEN: recursion through the key's __hash__ or the
-    object's __len__ stops at the same depth (once the interpreter has
+    as PRECALL_NO_KW_LEN; `max` (a METH_VARARGS|METH_KEYWORDS builtin) and
+    `str.format` (a METH_VARARGS|METH_KEYWORDS descriptor) count one, as
+    CPython's calls of those conventions do.  From 3.12 C recursion is
+    counted apart, and the interpreter's loop takes two units whenever C
+    enters it: a compiled method that C calls takes them, and a compiled
+    function's call of an interpreted one does not (the interpreter would
+    have pushed its frame in the same loop).  So recursion through the
+    key's __hash__, the object's __len__, __gt__ or __format__ stops at the
+    same depth whichever side is compiled (once the interpreter has
     specialised its calls: until then each counts a level more,
     docs/conformance_divergences.md)."""
     program = RECURSION.replace("THROUGH", through)
-    out = [subprocess.run([sys.executable, "-c", program, mode], capture_output=True, text=True, check=True).stdout
-           for mode in ("plain", "jit")]
+    out = [subprocess.run([python, "-c", program, which], capture_output=True, text=True, check=True,
+                          cwd=ROOT).stdout
+           for which in ("()", f"({jitted})")]
     assert out[0] == out[1], out
 
 
@@ -195,6 +211,52 @@ print(f(50))
     out = [subprocess.run([sys.executable, "-c", program, mode], capture_output=True, text=True, check=True).stdout
            for mode in ("plain", "jit")]
     assert out == ["50\n", "50\n"], out
+
+
+def varargs(x, y, d):
+    """C callables of the METH_VARARGS conventions, which the interpreter
+    leaves unspecialised: str.endswith, find and count (METH_VARARGS),
+    str.format and dict.update (with METH_KEYWORDS), max and min (builtins,
+    METH_VARARGS|METH_KEYWORDS; `key=` passes a keyword)."""
+    return (x.endswith(y), x.find(y), x.count(y, 1), "{}-{}".format(x, y), d.update(a=1), d.update([(x, y)]),
+            max(x, y), min(x, y, key=len), sorted(d.items(), key=repr))
+
+
+class EndsSub(str):
+    def endswith(self, suffix):
+        return "overridden"
+
+
+VARARGS_CASES = [
+    ("a,b,c", "c"),  # the kind the sites were warmed with
+    (StrSub("aXa"), "a"),  # a subclass: a descriptor called on a subtype
+    (EndsSub("abc"), "c"),  # a subclass whose endswith is a Python method
+    (b"a,b", b","),  # another type's descriptor: bytes.endswith
+    ("abc", 5),  # str.endswith raising TypeError inside
+    ("abc", ("x", "c")),  # a tuple of suffixes
+    ([1, 2], 1),  # no endswith: AttributeError before the call
+]
+
+
+def test_c_methods_of_the_varargs_conventions_agree_with_cpython() -> None:
+    """A method that a LoadMethod found on a builtin type is called as a
+    method descriptor (vectorcall_descriptor) even where the interpreter
+    did not specialise the call, and METH_VARARGS[|METH_KEYWORDS] callees
+    get their arguments in a tuple, as CPython's own calls of them do:
+    results, errors and side effects agree with CPython for other
+    receivers, subclasses and arguments of the wrong type."""
+    for _ in range(20):
+        varargs("a,b,c", "c", {})
+    jitted = compiled(varargs)
+    from splice.runtime import registry
+
+    stencils = " ".join(registry._states[jitted].compiled.symbols)
+    # endswith, find, count, format, update([...]) and the specialised items()
+    assert len(set(re.findall(r"(\S+):Call \(vectorcall_descriptor\d\)", stencils))) == 6, stencils
+    for x, y in VARARGS_CASES:
+        mine, theirs = {}, {}
+        assert outcome(jitted, x, y, mine) == outcome(varargs, x, y, theirs), (x, y)
+        assert mine == theirs
 
 
 def drained(xs):

@@ -8,11 +8,12 @@ the generic path with CPython's exact semantics.
 from __future__ import annotations
 
 import sys
-from types import CodeType
+from types import CodeType, MethodDescriptorType
 from typing import Any, Callable
 
 from ... import cpython
 from ...ir import Instr, Repr
+from ...passes.callee_shapes import lookup
 from ...runtime import direct_calls
 from . import guards, unboxed, unboxed_ints
 from .emitter import (BINARY_FUNCS, COMPARE_OPS, CONVERSIONS, DIRECT, EXTRAS_ORDER, SIMPLE_CALLS, UNARY_FUNCS,
@@ -204,7 +205,25 @@ _C_CALLEES = {
                      "method_descriptor_fast_with_keywords"), "vectorcall_descriptor"),
     **dict.fromkeys(("builtin_o", "builtin_fast", "builtin_fast_with_keywords"), "vectorcall_builtin"),
     "builtin_class": "vectorcall_class",
+    # Not the interpreter's: a method of a type that the interpreter leaves
+    # unspecialised (_c_method_kind).
+    "method_descriptor": "vectorcall_descriptor",
 }
+
+
+def _c_method_kind(ins: Instr) -> str | None:
+    """"method_descriptor" when call ``ins`` calls what a LoadMethod found
+    on the type its feedback names, and that is a method descriptor: a C
+    method whose convention the interpreter does not specialise
+    (``key.endswith("7")``, METH_VARARGS).  The stencil checks the callable
+    and self again, and anything else takes the generic call."""
+    load = ins.args[0].definer
+    if not (isinstance(load, Instr) and load.kind.name == "LoadMethod" and load.results[0] is ins.args[0]):
+        return None
+    owner = (load.hint or {}).get("type")
+    if isinstance(owner, type) and isinstance(lookup(owner, load.attrs["name"]), MethodDescriptorType):
+        return "method_descriptor"
+    return None
 
 
 def _call(em: Emitter, ins: Instr) -> None:
@@ -215,7 +234,7 @@ def _call(em: Emitter, ins: Instr) -> None:
     if not kwnames and count == 1 and _only_for(em, ins):
         stencil = "vectorcall_drain1"
     kw = {"_JIT_OP0": ObjRef(tuple(kwnames))} if kwnames else {}
-    kind = (ins.hint or {}).get("kind")
+    kind = (ins.hint or {}).get("kind") or _c_method_kind(ins)
     specialised = _SPECIALISED_CALLS.get(kind)
     if stencil == "vectorcall_drain1":
         pass  # `tuple(x for ...)`, `set(x for ...)`: drained natively, the faster way

@@ -13,15 +13,17 @@
  * with the recursion count (as method_vectorcall_* and
  * cfunction_vectorcall_* count it), METH_FASTCALL[|METH_KEYWORDS] without
  * (PyObject_Vectorcall would add none either, and recursion through
- * next(map(f, ...)) reaches the same depth), without PyObject_Vectorcall.
+ * next(map(f, ...)) reaches the same depth), METH_VARARGS[|METH_KEYWORDS]
+ * without keywords with the arguments in a new tuple and the recursion count
+ * (as method_vectorcall_VARARGS and cfunction_call), without
+ * PyObject_Vectorcall.
  * A result that contradicts the error indicator (NULL without an
  * exception, as _testcapi's return_null_without_error gives) becomes
  * PyObject_Vectorcall's SystemError.  NOT_DIRECT for other conventions or
  * argument counts (the generic call raises what it raises). */
-HELPER PyObject *call_c_function(PyObject *callable, PyCFunction meth, int flags, PyObject *self, PyObject **args,
-                                 Py_ssize_t n, PyObject *kwnames)
+HELPER PyObject *call_c_function(PyThreadState *tstate, PyObject *callable, PyCFunction meth, int flags,
+                                 PyObject *self, PyObject **args, Py_ssize_t n, PyObject *kwnames)
 {
-    PyThreadState *tstate = _PyThreadState_UncheckedGet();
     PyObject *r;
     flags &= ~METH_COEXIST;
     if (kwnames == NULL && (flags == METH_NOARGS ? n == 0 : flags == METH_O && n == 1)) {
@@ -36,6 +38,23 @@ HELPER PyObject *call_c_function(PyObject *callable, PyCFunction meth, int flags
     }
     else if (flags == (METH_FASTCALL | METH_KEYWORDS)) {
         r = ((_PyCFunctionFastWithKeywords)(void (*)(void))meth)(self, args, n, kwnames);
+    }
+    else if ((flags == METH_VARARGS || flags == (METH_VARARGS | METH_KEYWORDS)) && kwnames == NULL) {
+        PyObject *tuple = PyTuple_New(n);
+        if (tuple == NULL) {
+            return NULL;
+        }
+        for (Py_ssize_t i = 0; i < n; i++) {
+            PyTuple_SET_ITEM(tuple, i, Py_NewRef(args[i]));
+        }
+        if (_Py_EnterRecursiveCallTstate(tstate, " while calling a Python object")) {
+            Py_DECREF(tuple);
+            return NULL;
+        }
+        r = flags == METH_VARARGS ? meth(self, tuple)
+                                  : ((PyCFunctionWithKeywords)(void (*)(void))meth)(self, tuple, NULL);
+        Py_DECREF(tuple);
+        _Py_LeaveRecursiveCallTstate(tstate);
     }
     else {
         return NOT_DIRECT;

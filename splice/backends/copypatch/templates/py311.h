@@ -45,6 +45,13 @@
 #define SPLICE_PY_RECURSION_ERROR(t) _Py_CheckRecursiveCall((t), "")
 /* Whether no exception is pending on the thread. */
 #define SPLICE_NO_EXCEPTION(t) ((t)->curexc_type == NULL)
+/* 3.11 counts no C recursion apart from Python frames (py3common.h), and
+ * its interpreter never calls a compiled function's vectorcall slot. */
+#define SPLICE_EVAL_ENTER(t) 1
+#define SPLICE_EVAL_LEAVE(t) ((void)0)
+#define splice_called_by_interpreter(f, callable, args, nargsf) 0
+#define SPLICE_INLINED_CALL_BEGIN(t) ((void)0)
+#define SPLICE_INLINED_CALL_END(t) ((void)0)
 
 /* --- Interpreter and runtime --- */
 

@@ -17,6 +17,23 @@
 
 #include "py3common.h"
 
+/* --- Calls --- */
+
+/* Whether a vectorcall of `callable` with `args` (`nargsf`) comes from the
+ * interpreter's CALL in frame `f`, which leaves the callable just below
+ * the arguments on the frame's value stack (a bound method unpacked there
+ * too): where CPython without splice would push the callee's frame in the
+ * same loop, not enter the loop again from C (SPLICE_EVAL_ENTER). */
+HELPER int splice_called_by_interpreter(_PyInterpreterFrame *f, PyObject *callable, PyObject *const *args,
+                                        size_t nargsf)
+{
+    if (f == NULL || !(nargsf & PY_VECTORCALL_ARGUMENTS_OFFSET)) {
+        return 0;
+    }
+    PyObject **stack = f->localsplus + f->f_code->co_nlocalsplus;
+    return (PyObject **)args > stack && (PyObject **)args <= stack + f->f_code->co_stacksize && args[-1] == callable;
+}
+
 /* --- Interpreter and runtime --- */
 
 

@@ -63,6 +63,29 @@ HELPER int splice_spec_is_initializing(PyObject *spec)
  * (whatever the data stack held there before). */
 #define SPLICE_FRAME_IS_SHIM(f) ((f)->owner == FRAME_OWNED_BY_THREAD && (f)->f_funcobj == Py_None)
 
+/* --- Calls --- */
+
+/* Whether a vectorcall of `callable` with `args` (`nargsf`) comes from the
+ * interpreter's CALL or CALL_KW in frame `f`, which leave the callable on
+ * the frame's value stack just below the arguments (with self, or a bound
+ * method unpacked there) or below the NULL that stands for no self: where
+ * CPython without splice would push the callee's frame in the same loop,
+ * not enter the loop again from C (SPLICE_EVAL_ENTER).  An entry frame's
+ * executable is not code. */
+HELPER int splice_called_by_interpreter(_PyInterpreterFrame *f, PyObject *callable, PyObject *const *args,
+                                        size_t nargsf)
+{
+    if (f == NULL || !(nargsf & PY_VECTORCALL_ARGUMENTS_OFFSET) || !PyCode_Check(f->f_executable)) {
+        return 0;
+    }
+    PyCodeObject *co = (PyCodeObject *)f->f_executable;
+    PyObject **stack = f->localsplus + co->co_nlocalsplus;
+    if ((PyObject **)args <= stack || (PyObject **)args > stack + co->co_stacksize) {
+        return 0;
+    }
+    return args[-1] == callable || (args[-1] == NULL && (PyObject **)args - 1 > stack && args[-2] == callable);
+}
+
 /* --- Types --- */
 
 /* Whether type `tp` has a valid version tag: one that is not 0 (3.13 no

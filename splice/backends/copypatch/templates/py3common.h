@@ -6,6 +6,8 @@
 #ifndef SPLICE_PY3COMMON_H
 #define SPLICE_PY3COMMON_H
 
+#include "internal/pycore_ceval.h"
+
 /* --- Interpreter frames (_PyInterpreterFrame) --- */
 
 /* The frame's fast locals, cells, free variables, then its value stack. */
@@ -236,6 +238,31 @@ HELPER int SPLICE_PY_RECURSION_ERROR(PyThreadState *t)
 }
 /* Whether no exception is pending on the thread. */
 #define SPLICE_NO_EXCEPTION(t) ((t)->current_exception == NULL)
+/* The C recursion units _PyEval_EvalFrameDefault takes while C code has
+ * entered it (PY_EVAL_C_STACK_UNITS, ceval.c): a compiled function that C
+ * calls (its vectorcall slot, but not from the interpreter's CALL:
+ * splice_called_by_interpreter) takes them too, so that recursion through
+ * C stops where it stops without splice.  SPLICE_EVAL_ENTER takes them and
+ * is nonzero when the interpreter's entry check passes as it stands;
+ * otherwise it takes nothing, and the interpreter's own entry (which may
+ * raise RecursionError) is the way in. */
+#define SPLICE_EVAL_C_UNITS 2
+HELPER int SPLICE_EVAL_ENTER(PyThreadState *t)
+{
+    t->c_recursion_remaining -= SPLICE_EVAL_C_UNITS - 1;
+    if (_Py_MakeRecCheck(t)) {
+        t->c_recursion_remaining += SPLICE_EVAL_C_UNITS;
+        return 0;
+    }
+    return 1;
+}
+#define SPLICE_EVAL_LEAVE(t) ((t)->c_recursion_remaining += SPLICE_EVAL_C_UNITS)
+/* A Python function that compiled code calls through PyObject_Vectorcall
+ * runs in a new interpreter loop, where the interpreter's CALL would have
+ * pushed its frame in its own loop: the loop's units are given back for
+ * the call. */
+#define SPLICE_INLINED_CALL_BEGIN(t) ((t)->c_recursion_remaining += SPLICE_EVAL_C_UNITS)
+#define SPLICE_INLINED_CALL_END(t) ((t)->c_recursion_remaining -= SPLICE_EVAL_C_UNITS)
 
 /* --- Interpreter and runtime --- */
 

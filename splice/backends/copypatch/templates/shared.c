@@ -27,6 +27,7 @@
 #include "c_stack.h"
 #endif
 #ifdef CALL
+#include "internal/pycore_call.h"
 #include "c_call.h"
 #include "consume_generator.h"
 #endif
@@ -381,10 +382,9 @@ static __attribute__((noinline)) PyObject *new_instance(
  * function or a method of one), handle signals, pending calls and
  * asynchronous exceptions: a KeyboardInterrupt from
  * _thread.interrupt_main() is raised at the call, inside its `try`. */
-HELPER PyObject *after_call(PyObject *r, int inlined)
+HELPER PyObject *after_call(PyThreadState *tstate, PyObject *r, int inlined)
 {
     if (r != NULL && !inlined) {
-        PyThreadState *tstate = _PyThreadState_UncheckedGet();
         if (eval_breaker_set(tstate) && handle_eval_breaker(tstate) < 0) {
             Py_DECREF(r);
             return NULL;
@@ -408,21 +408,22 @@ HELPER int inlined_by_interpreter(PyObject *callable)
  * builtin as PRECALL_NO_KW_BUILTIN_O / _FAST / BUILTIN_FAST_WITH_KEYWORDS,
  * and `len(x)` as PRECALL_NO_KW_LEN, without a recursion count
  * (recursion through __len__).  NOT_DIRECT for anything else. */
-HELPER PyObject *call_c_callable(PyObject *callable, PyObject **args, Py_ssize_t n, PyObject *kwnames)
+HELPER PyObject *call_c_callable(PyThreadState *tstate, PyObject *callable, PyObject **args, Py_ssize_t n,
+                                 PyObject *kwnames)
 {
     if (Py_IS_TYPE(callable, &PyMethodDescr_Type)) {
         PyMethodDescrObject *descr = (PyMethodDescrObject *)callable;
         if (n < 1 || !PyObject_TypeCheck(args[0], descr->d_common.d_type)) {
             return NOT_DIRECT;
         }
-        return call_c_function(callable, descr->d_method->ml_meth, descr->d_method->ml_flags, args[0], args + 1,
-                               n - 1, kwnames);
+        return call_c_function(tstate, callable, descr->d_method->ml_meth, descr->d_method->ml_flags, args[0],
+                               args + 1, n - 1, kwnames);
     }
-    if (n == 1 && kwnames == NULL && callable == SPLICE_LEN_BUILTIN(_PyThreadState_UncheckedGet()->interp)) {
+    if (n == 1 && kwnames == NULL && callable == SPLICE_LEN_BUILTIN(tstate->interp)) {
         Py_ssize_t len = PyObject_Length(args[0]);
         return len < 0 ? NULL : PyLong_FromSsize_t(len);
     }
-    return call_c_function(callable, PyCFunction_GET_FUNCTION(callable), PyCFunction_GET_FLAGS(callable),
+    return call_c_function(tstate, callable, PyCFunction_GET_FUNCTION(callable), PyCFunction_GET_FLAGS(callable),
                            PyCFunction_GET_SELF(callable), args, n, kwnames);
 }
 
@@ -447,8 +448,8 @@ HELPER PyObject *call_type_1(PyObject *callable, PyObject *arg)
  * positional and keyword arguments (buf[0..1] free:
  * PY_VECTORCALL_ARGUMENTS_OFFSET, self), everything it was given released
  * after it, then the eval breaker as the interpreter checks it. */
-HELPER PyObject *vectorcall(PyObject *callable, PyObject *self, PyObject **buf, Py_ssize_t count,
-                            PyObject *kwnames)
+HELPER PyObject *vectorcall(PyThreadState *tstate, PyObject *callable, PyObject *self, PyObject **buf,
+                            Py_ssize_t count, PyObject *kwnames)
 {
     PyObject **args = buf + 2;
     Py_ssize_t n = count;
@@ -462,25 +463,32 @@ HELPER PyObject *vectorcall(PyObject *callable, PyObject *self, PyObject **buf, 
     }
     PyObject *r = NOT_DIRECT;
     if (Py_IS_TYPE(callable, &PyMethodDescr_Type) || Py_IS_TYPE(callable, &PyCFunction_Type)) {
-        r = call_c_callable(callable, args, n, kwnames);
+        r = call_c_callable(tstate, callable, args, n, kwnames);
     }
     else if (n == 1 && kwnames == NULL && self == NULL) {
         r = call_type_1(callable, args[0]);
     }
-    if (r == NOT_DIRECT) {
-        r = PyObject_Vectorcall(callable, args, n | PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames);
-    }
     int inlined = inlined_by_interpreter(callable);
+    if (r == NOT_DIRECT) {
+        if (inlined) {
+            SPLICE_INLINED_CALL_BEGIN(tstate);
+        }
+        r = _PyObject_VectorcallTstate(tstate, callable, args, n | PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames);
+        if (inlined) {
+            SPLICE_INLINED_CALL_END(tstate);
+        }
+    }
     give_back(callable, self, buf + 2, count);
-    return after_call(r, inlined);
+    return after_call(tstate, r, inlined);
 }
 
 # ifdef KW
 /* A call with keyword arguments (vectorcall.c), or kwnames NULL, a
  * positional call that is not direct: the generic call. */
-PyObject *_jit_stencil(PyObject *callable, PyObject *self, PyObject **buf, Py_ssize_t count, PyObject *kwnames)
+PyObject *_jit_stencil(PyThreadState *tstate, PyObject *callable, PyObject *self, PyObject **buf, Py_ssize_t count,
+                       PyObject *kwnames)
 {
-    return vectorcall(callable, self, buf, count, kwnames);
+    return vectorcall(tstate, callable, self, buf, count, kwnames);
 }
 # else
 #  ifndef DRAIN
@@ -508,7 +516,7 @@ PyObject *_jit_stencil(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObje
         r = new_instance(frame, tstate, callable, buf, count, kwnames, c->init_name, c->records, c->c_stack,
                          c->spare);
         if (r != NOT_DIRECT) {  /* a class is called from C */
-            return after_call(r, 0);
+            return after_call(tstate, r, 0);
         }
     }
     else {
@@ -529,10 +537,10 @@ PyObject *_jit_stencil(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObje
         r = consume_generator(tstate, callable, (PyGenObject *)buf[2], c->records, c->c_stack);
         if (r != NOT_DIRECT) {  /* a builtin */
             give_back(callable, NULL, buf + 2, 1);
-            return after_call(r, 0);
+            return after_call(tstate, r, 0);
         }
     }
-    return vectorcall(callable, self, buf, count, NULL);
+    return vectorcall(tstate, callable, self, buf, count, NULL);
 #  else
     return NOT_DIRECT;
 #  endif
@@ -559,8 +567,9 @@ PyObject *_jit_stencil(PyObject *callable, PyObject *const *args, size_t nargsf,
     const call_config *c = (const call_config *)FAR(_JIT_CALL_CONFIG);
     PyFunctionObject *func = (PyFunctionObject *)callable;
     const splice_record *rec = record_of((PyCodeObject *)func->func_code, c->records);
-    if (rec != NULL && rec->argcount != -1) {
-        PyThreadState *tstate = _PyThreadState_UncheckedGet();
+    PyThreadState *tstate = _PyThreadState_UncheckedGet();
+    int from_c = !splice_called_by_interpreter(SPLICE_CURRENT_FRAME(tstate), callable, args, nargsf);
+    if (rec != NULL && rec->argcount != -1 && (!from_c || SPLICE_EVAL_ENTER(tstate))) {
         Py_ssize_t count = PyVectorcall_NARGS(nargsf) + (kwnames != NULL ? PyTuple_GET_SIZE(kwnames) : 0);
         Py_INCREF(callable);
         NOT_VECTORISED
@@ -569,6 +578,9 @@ PyObject *_jit_stencil(PyObject *callable, PyObject *const *args, size_t nargsf,
         }
         PyObject *r = call_recorded(SPLICE_CURRENT_FRAME(tstate), tstate, func, (PyCodeObject *)func->func_code,
                                     rec, NULL, NULL, (PyObject **)args, count, kwnames, c->c_stack, c->spare);
+        if (from_c) {
+            SPLICE_EVAL_LEAVE(tstate);
+        }
         if (r != NOT_DIRECT) {
             return r;
         }

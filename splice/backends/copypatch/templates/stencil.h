@@ -34,7 +34,7 @@ FAR_DATA(PyTypeObject, PyCoro_Type); FAR_DATA(PyTypeObject, PyAsyncGen_Type);
 FAR_DATA(PyTypeObject, PyListIter_Type); FAR_DATA(PyTypeObject, PyList_Type);
 FAR_DATA(PyTypeObject, PyLong_Type); FAR_DATA(PyTypeObject, PyMethod_Type);
 FAR_DATA(PyTypeObject, PyMethodDescr_Type); FAR_DATA(PyTypeObject, PyModule_Type);
-FAR_DATA(PyTypeObject, PyMemberDescr_Type);
+FAR_DATA(PyTypeObject, PyMemberDescr_Type); FAR_DATA(PyTypeObject, PyCode_Type);
 FAR_DATA(PyTypeObject, PyRangeIter_Type); FAR_DATA(PyTypeObject, PySet_Type);
 FAR_DATA(PyTypeObject, PyStaticMethod_Type); FAR_DATA(PyTypeObject, PyTraceBack_Type);
 FAR_DATA(PyTypeObject, PyTupleIter_Type); FAR_DATA(PyTypeObject, PyTuple_Type);

@@ -52,8 +52,8 @@
 #endif
 extern PyObject *CALL_DIRECT(_PyInterpreterFrame *frame, PyThreadState *tstate, PyObject *callable, PyObject *self,
                              PyObject **buf, Py_ssize_t count);
-extern PyObject *_JIT_SHARED_call_kw(PyObject *callable, PyObject *self, PyObject **buf, Py_ssize_t count,
-                                     PyObject *kwnames);
+extern PyObject *_JIT_SHARED_call_kw(PyThreadState *tstate, PyObject *callable, PyObject *self, PyObject **buf,
+                                     Py_ssize_t count, PyObject *kwnames);
 
 STENCIL
 {
@@ -144,7 +144,7 @@ STENCIL
             bound = PyCFunction_GET_SELF(ARG0);
         }
         if (meth != NULL) {
-            r = call_c_function(ARG0, meth, flags, bound, buf, COUNT, NULL);
+            r = call_c_function(tstate, ARG0, meth, flags, bound, buf, COUNT, NULL);
         }
 # endif
         if (r != NOT_DIRECT) {
@@ -178,7 +178,7 @@ STENCIL
     PyObject *r = CALL_DIRECT(frame, tstate, ARG0, ARG1, buf, COUNT);
 #if !DRAIN
     if (r == NOT_DIRECT) {  /* not a compiled callee: the generic call */
-        r = _JIT_SHARED_call_kw(ARG0, ARG1, buf, COUNT, KWNAMES);
+        r = _JIT_SHARED_call_kw(tstate, ARG0, ARG1, buf, COUNT, KWNAMES);
     }
 #endif
     if (r == NULL) {
