@@ -10,20 +10,29 @@ plain load.  A must-analysis over slots as bit sets, forward, to a fixpoint.
 
 from __future__ import annotations
 
-from ..ir import Block, Function
+from ..ir import Block, Function, Instr, Repr
+
+
+def _step(ins: Instr, bound: int) -> int:
+    """The slots bound after ``ins``: a load that returns proves its slot
+    bound, a store binds it unless the value stored may be NULL (an inlined
+    comprehension, 3.12 on, puts back what it took from the slot, which
+    may have been unbound), a delete unbinds it."""
+    k = ins.kind.name
+    if k == "LoadLocal" or (k == "StoreLocal" and ins.args[0].repr is not Repr.NULLABLE):
+        return bound | 1 << ins.attrs["slot"]
+    if k in ("StoreLocal", "DeleteLocal"):
+        return bound & ~(1 << ins.attrs["slot"])
+    return bound
 
 
 def _transfer(b: Block, bound: int, at_raise: dict[Block, int] | None) -> int:
     """Bits bound at the end of ``b``; records the state at raising points."""
     for ins in b.instrs:
-        k = ins.kind.name
         if ins.handler is not None and at_raise is not None:
             h = ins.handler.block
             at_raise[h] = at_raise.get(h, -1) & bound
-        if k in ("StoreLocal", "LoadLocal"):
-            bound |= 1 << ins.attrs["slot"]  # a load that returns proves the slot bound
-        elif k == "DeleteLocal":
-            bound &= ~(1 << ins.attrs["slot"])
+        bound = _step(ins, bound)
     return bound
 
 
@@ -75,11 +84,7 @@ def run(fn: Function) -> None:
     for b in fn.blocks:
         bound = state_in[b]
         for ins in b.instrs:
-            k = ins.kind.name
-            if k == "LoadLocal" and bound >> ins.attrs["slot"] & 1:
+            if ins.kind.name == "LoadLocal" and bound >> ins.attrs["slot"] & 1:
                 ins.attrs["bound"] = True
                 ins.handler = None
-            if k in ("StoreLocal", "LoadLocal"):
-                bound |= 1 << ins.attrs["slot"]
-            elif k == "DeleteLocal":
-                bound &= ~(1 << ins.attrs["slot"])
+            bound = _step(ins, bound)

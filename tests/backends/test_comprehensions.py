@@ -40,3 +40,39 @@ for args in ((0,), (1,), (2,), (3,), (5,)):
     for name in ("pair", "call_over", "keyed", "shadowing"):
         assert outcome(plain[name], args) == outcome(native[name], args), (name, args)
 ''', python)
+
+
+UNBOUND = '''
+def unbound_after(flag):
+    if flag:
+        x = 0
+    [x for x in [1]]
+    return x
+
+def unbound_in_loop(n):
+    out = []
+    for i in range(n):
+        if i == 2:
+            del z
+        if i % 2:
+            z = i
+        out.append([z for z in range(i)])
+        out.append(z)
+    return out
+'''
+
+
+@pytest.mark.parametrize("python", EVERY_PYTHON)
+def test_a_local_a_comprehension_puts_back_unbound_stays_unbound(python: str) -> None:
+    """An inlined comprehension takes its variable's slot and puts back what
+    was there, which may be nothing: the local is not definitely bound
+    after it, and reading it raises UnboundLocalError (the read had been
+    compiled as a plain load of the empty slot: a segfault on 3.12 and
+    3.13, found by CPython's test_listcomps)."""
+    run(both_source(UNBOUND) + '''
+for name in ("unbound_after", "unbound_in_loop"):
+    assert entry.is_installed(native[name]), name
+for args in ((0,), (1,), (2,), (4,)):
+    for name in ("unbound_after", "unbound_in_loop"):
+        assert outcome(plain[name], args) == outcome(native[name], args), (name, args)
+''', python)
