@@ -15,13 +15,14 @@ from ..ir import Block, Function, Instr, Repr
 
 def _step(ins: Instr, bound: int) -> int:
     """The slots bound after ``ins``: a load that returns proves its slot
-    bound, a store binds it unless the value stored may be NULL (an inlined
-    comprehension, 3.12 on, puts back what it took from the slot, which
-    may have been unbound), a delete unbinds it."""
+    bound, a store binds it unless the value stored may be NULL, a delete
+    unbinds it, and so does a take (an inlined comprehension, 3.12 on,
+    takes its variable's slot, empty while it runs, and puts back what it
+    took, which may be nothing)."""
     k = ins.kind.name
     if k == "LoadLocal" or (k == "StoreLocal" and ins.args[0].repr is not Repr.NULLABLE):
         return bound | 1 << ins.attrs["slot"]
-    if k in ("StoreLocal", "DeleteLocal"):
+    if k in ("StoreLocal", "DeleteLocal", "TakeLocal"):
         return bound & ~(1 << ins.attrs["slot"])
     return bound
 

@@ -59,20 +59,25 @@ def unbound_in_loop(n):
         out.append([z for z in range(i)])
         out.append(z)
     return out
+
+def unbound_inside(n):
+    l = [None] * n
+    return [1 for (l[0], l) in [[1, 2]]]
 '''
 
 
 @pytest.mark.parametrize("python", EVERY_PYTHON)
 def test_a_local_a_comprehension_puts_back_unbound_stays_unbound(python: str) -> None:
-    """An inlined comprehension takes its variable's slot and puts back what
-    was there, which may be nothing: the local is not definitely bound
-    after it, and reading it raises UnboundLocalError (the read had been
-    compiled as a plain load of the empty slot: a segfault on 3.12 and
-    3.13, found by CPython's test_listcomps)."""
+    """An inlined comprehension takes its variable's slot, empty while it
+    runs, and puts back what was there, which may be nothing: the local is
+    not definitely bound inside it nor after it, and reading it raises
+    UnboundLocalError (each read had been compiled as a plain load of the
+    empty slot: segfaults on 3.12 and 3.13, found by CPython's
+    test_listcomps)."""
     run(both_source(UNBOUND) + '''
-for name in ("unbound_after", "unbound_in_loop"):
+for name in ("unbound_after", "unbound_in_loop", "unbound_inside"):
     assert entry.is_installed(native[name]), name
 for args in ((0,), (1,), (2,), (4,)):
-    for name in ("unbound_after", "unbound_in_loop"):
+    for name in ("unbound_after", "unbound_in_loop", "unbound_inside"):
         assert outcome(plain[name], args) == outcome(native[name], args), (name, args)
 ''', python)
