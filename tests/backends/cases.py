@@ -123,6 +123,22 @@ def raise_from(x):
         raise RuntimeError("wrapped") from e
 
 
+class MadeNone(BaseException):
+    """A class whose call makes None (CPython's test_raise,
+    test_class_cause_nonexception_result)."""
+
+    @classmethod
+    def __new__(*args, **kwargs):
+        return None
+
+
+def raise_from_class(x):
+    """`raise E from C`, C a class: 3.13 raises TypeError when calling C
+    does not make an exception, 3.11 and 3.12 set the cause to what it
+    made."""
+    raise IndexError(x) from (MadeNone if x else ValueError)
+
+
 def closures(x):
     y = x + 1
 
@@ -342,6 +358,7 @@ CASES = [
     (raises, [(0,), (1,)]),
     (reraise, [(0,), (1,)]),
     (raise_from, [(0,)]),
+    (raise_from_class, [(0,), (1,)]),
     (closures, [(1,)]),
     (defaults_and_kw, [(1,), (1, 2, 3)]),
     (calls, [()]),

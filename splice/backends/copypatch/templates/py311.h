@@ -55,6 +55,10 @@
 
 /* --- Interpreter and runtime --- */
 
+/* Whether `raise E from C`, C a class, checks that calling C made an
+ * exception (3.11 and 3.12 set the cause to whatever the class's call returned). */
+#define SPLICE_RAISE_CHECKS_CAUSE_MADE 0
+
 /* builtins.__import__ as the interpreter found it at start-up. */
 #define SPLICE_IMPORT_FUNC(interp) ((interp)->import_func)
 /* The thread state holding the GIL, read without a call. */

@@ -36,6 +36,10 @@ HELPER int splice_called_by_interpreter(_PyInterpreterFrame *f, PyObject *callab
 
 /* --- Interpreter and runtime --- */
 
+/* Whether `raise E from C`, C a class, checks that calling C made an
+ * exception (3.11 and 3.12 set the cause to whatever the class's call returned). */
+#define SPLICE_RAISE_CHECKS_CAUSE_MADE 0
+
 
 /* ceval_gil.c's COMPUTE_EVAL_BREAKER (static): the eval breaker computed
  * again from what 3.12 sets it for: a GIL drop request, signals (for the

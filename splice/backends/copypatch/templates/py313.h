@@ -103,6 +103,10 @@ HELPER int splice_called_by_interpreter(_PyInterpreterFrame *f, PyObject *callab
 
 /* --- Interpreter and runtime --- */
 
+/* Whether `raise E from C`, C a class, checks that calling C made an
+ * exception (3.13 raises TypeError when it is not an exception). */
+#define SPLICE_RAISE_CHECKS_CAUSE_MADE 1
+
 /* Whether the eval breaker is set (signals, pending calls, a GIL drop
  * request or an asynchronous exception to handle): the thread's own, whose
  * bits above the events hold the instrumentation version. */

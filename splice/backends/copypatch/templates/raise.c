@@ -52,6 +52,14 @@ STENCIL
             if (fixed_cause == NULL) {
                 goto raise_error;
             }
+#if SPLICE_RAISE_CHECKS_CAUSE_MADE
+            if (!PyExceptionInstance_Check(fixed_cause)) {
+                PyErr_Format(PyExc_TypeError, "calling %R should have returned an instance of BaseException, not %R",
+                             cause, Py_TYPE(fixed_cause));
+                Py_DECREF(fixed_cause);
+                goto raise_error;
+            }
+#endif
             Py_DECREF(cause);
         }
         else if (PyExceptionInstance_Check(cause)) {
