@@ -373,3 +373,42 @@ def outcome(ns):
         return type(e).__name__, getattr(e, "value", None)
 assert outcome(plain) == outcome(native) == ("StopIteration", "caught"), (outcome(plain), outcome(native))
 ''')
+
+
+EXCEPTION_STATE = '''
+import sys
+
+def yield_raise():
+    try:
+        raise KeyError("caught")
+    except KeyError:
+        yield sys.exception()
+        yield sys.exception()
+    yield sys.exception()
+
+def seen(ns):
+    out = []
+    g = ns["yield_raise"]()
+    out += [repr(next(g)), repr(sys.exception()), repr(next(g)), repr(sys.exception()), repr(next(g))]
+    try:
+        raise TypeError("foo")
+    except TypeError:
+        g = ns["yield_raise"]()
+        out += [repr(next(g)), repr(sys.exception()), repr(next(g)), repr(sys.exception()), repr(next(g))]
+        del g
+        out.append(repr(sys.exception()))
+    return out
+'''
+
+
+@pytest.mark.parametrize("python", EVERY_PYTHON)
+def test_a_generator_hands_back_the_callers_handled_exception(python: str) -> None:
+    """Once a generator's handler is over, ``sys.exception()`` inside it is
+    its caller's handled exception again, as CPython's test_exceptions
+    (test_generator_leaking) checks: the handler's end puts back what it
+    saved, which 3.13 stores as NULL where it saved None (compiled code
+    stored None, and on 3.13 sys.exception() stops at None)."""
+    run(both_source(EXCEPTION_STATE) + '''
+assert entry.is_installed(native["yield_raise"])
+assert plain["seen"](plain) == native["seen"](native), (plain["seen"](plain), native["seen"](native))
+''', python)

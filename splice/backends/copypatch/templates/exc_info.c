@@ -1,5 +1,6 @@
 /* -DPUSH: make ARG0 the handled exception, RES0 = the previous one (or
- * None); else restore ARG0 (stolen) as the handled exception. */
+ * None); else restore ARG0 (stolen) as the handled exception, as the
+ * version's POP_EXCEPT stores it. */
 #include "stencil.h"
 
 STENCIL
@@ -11,7 +12,7 @@ STENCIL
     exc_info->exc_value = Py_NewRef(ARG0);
 #else
     PyObject *value = exc_info->exc_value;
-    exc_info->exc_value = ARG0;
+    exc_info->exc_value = SPLICE_EXC_RESTORED(ARG0);
     Py_XDECREF(value);
 #endif
     CONTINUE();

@@ -58,6 +58,12 @@
 /* Whether `raise E from C`, C a class, checks that calling C made an
  * exception (3.11 and 3.12 set the cause to whatever the class's call returned). */
 #define SPLICE_RAISE_CHECKS_CAUSE_MADE 0
+/* What POP_EXCEPT puts back as the handled exception: the value PUSH_EXC_INFO
+ * saved, None when there was none, stored as it is; and the thread's
+ * exception stack items that sys.exception() and a bare `raise` pass over
+ * (those holding NULL or None). */
+#define SPLICE_EXC_RESTORED(v) (v)
+#define SPLICE_EXC_ITEM_EMPTY(v) ((v) == NULL || (v) == Py_None)
 
 /* builtins.__import__ as the interpreter found it at start-up. */
 #define SPLICE_IMPORT_FUNC(interp) ((interp)->import_func)

@@ -106,6 +106,12 @@ HELPER int splice_called_by_interpreter(_PyInterpreterFrame *f, PyObject *callab
 /* Whether `raise E from C`, C a class, checks that calling C made an
  * exception (3.13 raises TypeError when it is not an exception). */
 #define SPLICE_RAISE_CHECKS_CAUSE_MADE 1
+/* What POP_EXCEPT puts back as the handled exception: the value PUSH_EXC_INFO
+ * saved, None when there was none, which 3.13 stores as NULL; and the
+ * thread's exception stack items that sys.exception() and a bare `raise`
+ * pass over (3.13: only those holding NULL). */
+#define SPLICE_EXC_RESTORED(v) ((v) == Py_None ? NULL : (v))
+#define SPLICE_EXC_ITEM_EMPTY(v) ((v) == NULL)
 
 /* Whether the eval breaker is set (signals, pending calls, a GIL drop
  * request or an asynchronous exception to handle): the thread's own, whose

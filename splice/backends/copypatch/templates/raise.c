@@ -7,7 +7,7 @@ STENCIL
     SET_LOCATION();
 #ifdef BARE
     _PyErr_StackItem *exc_info = SPLICE_EXC_INFO(tstate);
-    while ((exc_info->exc_value == NULL || exc_info->exc_value == Py_None) && exc_info->previous_item != NULL) {
+    while (SPLICE_EXC_ITEM_EMPTY(exc_info->exc_value) && exc_info->previous_item != NULL) {
         exc_info = exc_info->previous_item;
     }
     PyObject *value = exc_info->exc_value;
