@@ -9,8 +9,12 @@ Detection costs near zero for code splice does not compile: no PEP 523 hook,
 no ``sys.settrace``/``sys.setprofile`` (each slows every call, and a profile
 function makes compiled code step aside).  A thread wakes
 ``SPLICE_SAMPLE_HZ`` times a second (default 250), reads the Python stack
-of every other thread (the innermost ``MAX_DEPTH`` frames) and counts a sample for each code object on it, once
-per sample.  A code object reaching ``SPLICE_THRESHOLD`` samples (default
+of every other thread (the innermost ``MAX_DEPTH`` frames) and counts a
+sample for each code object among its innermost ``HOT_DEPTH`` frames, once
+per sample: where the time goes is in a function or the few it calls, and
+an outer frame that stays on the stack (a program's ``main``, a
+harness's timing loop, a server's accept loop) is a call made once, which
+compiling would not speed up.  A code object reaching ``SPLICE_THRESHOLD`` samples (default
 10, i.e. about 40 ms of run time spent in it or in what it calls) is hot:
 the functions using it are found (among the functions and classes of its
 module, else with ``gc.get_referrers``) and it is compiled and installed on
@@ -75,6 +79,7 @@ MAX_SWEEPS = 8  # gc.get_referrers sweeps for one code object
 MAX_CODES = 100_000  # code objects the sampler remembers before it starts over
 MAX_CALLEES = 64  # warm callees compiled along with one hot function
 MAX_DEPTH = 32  # frames of a stack sampled, innermost first
+HOT_DEPTH = 8  # of those, the frames whose code a sample counts
 OSR_TRIES = 25  # samples on which a compiled function's running frame may move to it at a loop
 IDLE_HZ = 20  # samples a second at least, once samples stop finding code to count
 # How often the sampler looks at the exit counts of the code it compiled
@@ -194,10 +199,11 @@ class _Sampler:
         return self.interval if self.counted else min(interval * 2, max(self.interval, 1.0 / IDLE_HZ))
 
     def sample_stacks(self, found: tuple[Any, ...]) -> list[tuple[types.CodeType, dict[str, Any]]] | None:
-        """Count one sample for each code on each thread's stack (``found``:
-        ``threads.stacks``'s flat tuple; a recursive code once), except on
-        the stacks where splice itself runs or a module is being imported;
-        the codes that just became hot, with their globals, or None.
+        """Count one sample for each code among the innermost ``HOT_DEPTH``
+        frames of each thread's stack (``found``: ``threads.stacks``'s flat
+        tuple; a recursive code once), except on the stacks where splice
+        itself runs or a module is being imported; the codes that just
+        became hot, with their globals, or None.
 
         A sample that finds nothing hot makes no list or small tuple: those
         go to free lists when released, so each would count in the
@@ -209,7 +215,7 @@ class _Sampler:
             end = found.index(None, start)
             if not _in_splice(found, start, end) and not _importing(found, start, end):
                 seen: set[int] = set()
-                for i in range(start, end, 2):
+                for i in range(start, min(end, start + 2 * HOT_DEPTH), 2):
                     key = id(found[i])
                     if key in seen:
                         continue

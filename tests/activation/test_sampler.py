@@ -249,3 +249,30 @@ def test_a_coroutine_that_awaits_more_than_it_works_stays_interpreted() -> None:
     assert why is not None and why.startswith("a coroutine of 2 await(s) in "), why
     assert auto.frontend.resumes_more_than_it_works(ns["busy"].__code__) is None
     assert not auto._eligible(ns["fib"].__code__) and auto._eligible(ns["busy"].__code__)
+
+
+def test_only_the_innermost_frames_of_a_stack_count() -> None:
+    """An outer frame that stays on the stack (a harness's timing loop, a
+    program's main) is a call made once: a sample counts the codes of the
+    innermost HOT_DEPTH frames only (pyperf's runner and the functions it
+    had called once were compiled in the middle of the timed values)."""
+    sampler = auto._Sampler(threshold=1, hz=1, backend="interp")
+
+    def leaf(n):
+        if n:
+            return leaf(n - 1)
+        frame, stack = sys._getframe(), []
+        while frame is not None:
+            stack += [frame.f_code, frame.f_globals]
+            frame = frame.f_back
+        return sampler.sample_stacks((*stack, None)) or []
+
+    def near():
+        return leaf(auto.HOT_DEPTH - 2)
+
+    def far():
+        return leaf(auto.HOT_DEPTH)
+
+    assert near.__code__ in [code for code, _ in near()]
+    hot = [code for code, _ in far()]
+    assert leaf.__code__ in hot and far.__code__ not in hot
