@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import sys
+from typing import Callable
 
 from splice.runtime import auto
 
@@ -108,8 +109,10 @@ def test_callees_compile_before_the_functions_that_call_them(monkeypatch) -> Non
     assert order.index("Point.norm") < order.index("helper"), order  # helper calls p.norm()
 
 
-def test_a_stack_sample_counts_every_code_on_it_once() -> None:
-    sampler = auto._Sampler(threshold=2, hz=1, backend="interp")
+def sampling_leaf(sampler: auto._Sampler) -> Callable[[int], list]:
+    """A function that recurses ``n`` levels, then has ``sampler`` sample
+    the stack it stands on (its frames' codes and globals, innermost
+    first, as threads.stacks gives them); the codes that became hot."""
 
     def leaf(n):
         if n:
@@ -119,6 +122,13 @@ def test_a_stack_sample_counts_every_code_on_it_once() -> None:
             stack += [frame.f_code, frame.f_globals]
             frame = frame.f_back
         return sampler.sample_stacks((*stack, None)) or []
+
+    return leaf
+
+
+def test_a_stack_sample_counts_every_code_on_it_once() -> None:
+    sampler = auto._Sampler(threshold=2, hz=1, backend="interp")
+    leaf = sampling_leaf(sampler)
 
     def caller():
         return leaf(3)
@@ -257,15 +267,7 @@ def test_only_the_innermost_frames_of_a_stack_count() -> None:
     innermost HOT_DEPTH frames only (pyperf's runner and the functions it
     had called once were compiled in the middle of the timed values)."""
     sampler = auto._Sampler(threshold=1, hz=1, backend="interp")
-
-    def leaf(n):
-        if n:
-            return leaf(n - 1)
-        frame, stack = sys._getframe(), []
-        while frame is not None:
-            stack += [frame.f_code, frame.f_globals]
-            frame = frame.f_back
-        return sampler.sample_stacks((*stack, None)) or []
+    leaf = sampling_leaf(sampler)
 
     def near():
         return leaf(auto.HOT_DEPTH - 2)
